@@ -1,0 +1,120 @@
+// Time for the whole engine comes from a Clock: real time for users, a virtual clock that tests and
+// benchmarks advance explicitly, so every scenario is deterministic and fast.
+
+export interface Timer {
+  cancel(): void;
+}
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /** Runs `fn` once after `ms` milliseconds of this clock's time. */
+  setTimeout(fn: () => void, ms: number): Timer;
+}
+
+export class RealClock implements Clock {
+  now(): number {
+    return Date.now();
+  }
+  setTimeout(fn: () => void, ms: number): Timer {
+    const handle = setTimeout(fn, Math.max(0, ms));
+    handle.unref?.();
+    return { cancel: () => clearTimeout(handle) };
+  }
+}
+
+interface Scheduled {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A clock that only moves when told to. Timers fire in (due time, creation order), and a timer
+ * scheduled by a firing timer within the advanced window fires in the same `advance` call.
+ */
+export class VirtualClock implements Clock {
+  private current: number;
+  private seq = 0;
+  private readonly heap: Scheduled[] = [];
+
+  constructor(start = Date.UTC(2026, 0, 1)) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimeout(fn: () => void, ms: number): Timer {
+    const entry: Scheduled = { at: this.current + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
+    this.push(entry);
+    return { cancel: () => { entry.cancelled = true; } };
+  }
+
+  /** Number of timers still due to fire. */
+  get pending(): number {
+    return this.heap.filter((e) => !e.cancelled).length;
+  }
+
+  /** Moves time forward by `ms`, firing every timer due on the way, in order. */
+  advance(ms: number): void {
+    const target = this.current + Math.max(0, ms);
+    for (;;) {
+      const next = this.heap[0];
+      if (!next || next.at > target) break;
+      this.pop();
+      if (next.cancelled) continue;
+      this.current = next.at;
+      next.fn();
+    }
+    this.current = target;
+  }
+
+  /**
+   * Advances in steps of `step` ms, awaiting pending promise work between steps, so async code
+   * driven by timers (controllers, kubelets) makes progress as it would in real time.
+   */
+  async advanceAsync(ms: number, step = 100): Promise<void> {
+    const target = this.current + ms;
+    while (this.current < target) {
+      this.advance(Math.min(step, target - this.current));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private less(a: Scheduled, b: Scheduled): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private push(e: Scheduled): void {
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (h.length === 0) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+// Builds every bundle of the product with esbuild: the CLI, the language server, the extension and
+// the webview front ends. `--watch` rebuilds on change; `--minify` for packaging.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify, logLevel: 'warning' };
+
+/** Entry points that exist; later parts of the product add theirs here. */
+const builds = [
+  { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { server: 'language-server/server.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { 'test/extension/index': 'test/extension/index.ts' }, outdir: 'dist', external: ['vscode', 'mocha'] },
+].filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));
+
+const start = performance.now();
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('watching for changes…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`built ${builds.length} bundles in ${Math.round(performance.now() - start)} ms`);
+}
