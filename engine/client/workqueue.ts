@@ -1,0 +1,130 @@
+// A controller's work queue: keys, not objects; a key queued many times before a worker takes it is
+// processed once; a key being processed is never handed to a second worker, and a change that
+// arrives meanwhile queues it again afterwards. Failed keys come back with per-key exponential
+// back-off. After client-go's util/workqueue (Type + delaying + rate-limiting queues).
+import type { Clock, Timer } from '../util/clock';
+
+export interface RateLimiterOptions {
+  /** First retry delay; doubles per failure of the same key (client-go: 5 ms). */
+  baseDelayMs?: number;
+  /** Longest retry delay (client-go: 1000 s). */
+  maxDelayMs?: number;
+}
+
+export class WorkQueue<K = string> {
+  private readonly queue: K[] = [];
+  private head = 0;
+  private readonly dirty = new Set<K>();
+  private readonly processing = new Set<K>();
+  private readonly failures = new Map<K, number>();
+  private readonly waiting = new Map<K, { at: number; timer: Timer }>();
+  private readonly takers: ((key: K | undefined) => void)[] = [];
+  private shuttingDown = false;
+
+  constructor(private readonly clock: Clock, private readonly limits: RateLimiterOptions = {}) {}
+
+  get length(): number {
+    return this.queue.length - this.head;
+  }
+
+  add(key: K): void {
+    if (this.shuttingDown || this.dirty.has(key)) return;
+    this.dirty.add(key);
+    if (this.processing.has(key)) return; // re-queued by done()
+    const taker = this.takers.shift();
+    if (taker) {
+      this.dirty.delete(key);
+      this.processing.add(key);
+      taker(key);
+    } else {
+      this.queue.push(key);
+    }
+  }
+
+  /** Queues `key` after `ms`; an earlier pending time for the same key wins. */
+  addAfter(key: K, ms: number): void {
+    if (this.shuttingDown) return;
+    if (ms <= 0) return this.add(key);
+    const at = this.clock.now() + ms;
+    const pending = this.waiting.get(key);
+    if (pending && pending.at <= at) return;
+    pending?.timer.cancel();
+    const timer = this.clock.setTimeout(() => {
+      this.waiting.delete(key);
+      this.add(key);
+    }, ms);
+    this.waiting.set(key, { at, timer });
+  }
+
+  /** Re-queues a key that failed, after its exponential back-off. */
+  addRateLimited(key: K): void {
+    const n = this.failures.get(key) ?? 0;
+    this.failures.set(key, n + 1);
+    const base = this.limits.baseDelayMs ?? 5;
+    const max = this.limits.maxDelayMs ?? 1_000_000;
+    this.addAfter(key, Math.min(base * 2 ** n, max));
+  }
+
+  /** Clears a key's failure count once it has been processed successfully. */
+  forget(key: K): void {
+    this.failures.delete(key);
+  }
+
+  numRequeues(key: K): number {
+    return this.failures.get(key) ?? 0;
+  }
+
+  /** The next key to process; undefined once the queue shuts down. Call `done(key)` after. */
+  get(): Promise<K | undefined> {
+    if (this.length > 0) {
+      const key = this.queue[this.head++]!;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      this.dirty.delete(key);
+      this.processing.add(key);
+      return Promise.resolve(key);
+    }
+    if (this.shuttingDown) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.takers.push(resolve));
+  }
+
+  done(key: K): void {
+    this.processing.delete(key);
+    if (this.dirty.has(key)) {
+      this.dirty.delete(key);
+      this.add(key);
+    }
+  }
+
+  shutDown(): void {
+    this.shuttingDown = true;
+    for (const w of this.waiting.values()) w.timer.cancel();
+    this.waiting.clear();
+    for (const t of this.takers.splice(0)) t(undefined);
+  }
+}
+
+/**
+ * Runs `workers` loops that take keys and call `sync`; a throw requeues the key with back-off and
+ * is reported through `onError`, so one failing object never stops the controller.
+ */
+export function runWorkers<K>(queue: WorkQueue<K>, workers: number, sync: (key: K) => Promise<void> | void, onError?: (key: K, err: unknown) => void): Promise<void> {
+  const loop = async () => {
+    for (;;) {
+      const key = await queue.get();
+      if (key === undefined) return;
+      try {
+        await sync(key);
+        queue.forget(key);
+      } catch (err) {
+        onError?.(key, err);
+        queue.addRateLimited(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  };
+  return Promise.all(Array.from({ length: workers }, loop)).then(() => undefined);
+}
