@@ -40,3 +40,29 @@ export interface SchemaNode {
   /** For arrays: the schema of each item. */
   items(): SchemaNode | undefined;
 }
+
+/**
+ * Value constraints of OpenAPI v3 schemas (CRDs' openAPIV3Schema; the built-in v2 spec declares none).
+ * Optional members a SchemaNode may carry; structural validation checks those present.
+ */
+export interface SchemaConstraints {
+  /** `nullable`: null is kept rather than pruned. */
+  readonly nullable?: boolean;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: boolean;
+  readonly exclusiveMaximum?: boolean;
+  readonly multipleOf?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly uniqueItems?: boolean;
+  readonly minProperties?: number;
+  readonly maxProperties?: number;
+  /** `x-kubernetes-validations`: CEL rules, kept for whoever evaluates them. */
+  readonly validations?: readonly { readonly rule: string; readonly message?: string; readonly messageExpression?: string; readonly reason?: string; readonly fieldPath?: string }[];
+  /** The group/version/kinds a definition is the schema of (`x-kubernetes-group-version-kind`). */
+  readonly groupVersionKinds?: readonly { readonly group: string; readonly version: string; readonly kind: string }[];
+}
