@@ -14,7 +14,11 @@ export type FieldErrorType =
   | 'TooLong'
   | 'TooMany'
   | 'Internal'
-  | 'TypeInvalid';
+  | 'TypeInvalid'
+  // Strict decoding problems (sigs.k8s.io/json): not field.Errors in Kubernetes, but reported per
+  // field, as errors (fieldValidation=Strict) or warnings (Warn), e.g. `unknown field "spec.foo"`.
+  | 'UnknownField'
+  | 'DuplicateField';
 
 const typeText: Record<FieldErrorType, string> = {
   NotFound: 'Not found',
@@ -27,6 +31,8 @@ const typeText: Record<FieldErrorType, string> = {
   TooMany: 'Too many',
   Internal: 'Internal error',
   TypeInvalid: 'Invalid value',
+  UnknownField: 'unknown field',
+  DuplicateField: 'duplicate field',
 };
 
 export interface FieldError {
@@ -76,6 +82,8 @@ export const fieldError = {
   tooMany: (field: FieldPath | string, actual: number, max: number): FieldError => ({ field: String(field), type: 'TooMany', value: actual, detail: `must have at most ${max} items` }),
   typeInvalid: (field: FieldPath | string, value: unknown, detail: string): FieldError => ({ field: String(field), type: 'TypeInvalid', value, detail }),
   internal: (field: FieldPath | string, detail: string): FieldError => ({ field: String(field), type: 'Internal', detail }),
+  unknownField: (field: FieldPath | string): FieldError => ({ field: String(field), type: 'UnknownField' }),
+  duplicateField: (field: FieldPath | string): FieldError => ({ field: String(field), type: 'DuplicateField' }),
 };
 
 /** Go's %#v-ish rendering Kubernetes uses for values in messages: strings quoted, numbers bare. */
@@ -88,6 +96,7 @@ function renderValue(v: unknown): string {
 
 /** The message of one field error without its path, e.g. `Unsupported value: "Alwayz": supported values: "Always", …`. */
 export function fieldErrorMessage(e: FieldError): string {
+  if (e.type === 'UnknownField' || e.type === 'DuplicateField') return `${typeText[e.type]} ${JSON.stringify(e.field)}`;
   const head = typeText[e.type];
   const hasValue = e.type !== 'Required' && e.type !== 'Forbidden' && e.type !== 'Internal' && e.type !== 'TooMany' && 'value' in e;
   let s = head;
@@ -98,7 +107,8 @@ export function fieldErrorMessage(e: FieldError): string {
 
 /** `path: message`, as field.Error.Error() prints it. */
 export function formatFieldError(e: FieldError): string {
-  return e.field ? `${e.field}: ${fieldErrorMessage(e)}` : fieldErrorMessage(e);
+  const pathInMessage = e.type === 'UnknownField' || e.type === 'DuplicateField';
+  return e.field && !pathInMessage ? `${e.field}: ${fieldErrorMessage(e)}` : fieldErrorMessage(e);
 }
 
 // ---- metav1.Status ----

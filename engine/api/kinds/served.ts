@@ -1,0 +1,21 @@
+// The kinds the embedded cluster serves. Every other kind of the spec is known (its schema
+// validates, the language server completes it) but the embedded API server answers for it as a
+// real cluster answers for a resource it does not serve, so users see "known, not served here".
+
+const served: readonly [group: string, version: string, kinds: readonly string[]][] = [
+  ['', 'v1', ['Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Namespace', 'Node', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ServiceAccount', 'ResourceQuota', 'LimitRange']],
+  ['apps', 'v1', ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ControllerRevision']],
+  ['batch', 'v1', ['Job', 'CronJob']],
+  ['networking.k8s.io', 'v1', ['Ingress', 'IngressClass', 'NetworkPolicy']],
+  ['discovery.k8s.io', 'v1', ['EndpointSlice']],
+  ['coordination.k8s.io', 'v1', ['Lease']],
+  ['storage.k8s.io', 'v1', ['StorageClass']],
+  ['autoscaling', 'v2', ['HorizontalPodAutoscaler']],
+  ['policy', 'v1', ['PodDisruptionBudget']],
+  ['rbac.authorization.k8s.io', 'v1', ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']],
+  ['events.k8s.io', 'v1', ['Event']],
+  ['apiextensions.k8s.io', 'v1', ['CustomResourceDefinition']],
+];
+
+/** `group/version/Kind` keys of the served kinds. */
+export const servedHere: ReadonlySet<string> = new Set(served.flatMap(([group, version, kinds]) => kinds.map((kind) => `${group}/${version}/${kind}`)));
