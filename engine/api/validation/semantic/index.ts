@@ -1,0 +1,32 @@
+// validateSemantics: what the API server checks beyond the schema (pkg/apis/*/validation in Kubernetes):
+// object names per kind, metadata, cross-field rules, and immutability when the stored object is given.
+
+import { FieldPath, type FieldError } from '../../errors.js';
+import { isObject, validateObjectMeta, validateObjectMetaUpdate, validatePathSegmentName } from '../names.js';
+import { kindRules, type KindRef, type Obj } from './registry.js';
+import './kinds.js';
+
+export type { KindRef } from './registry.js';
+
+/**
+ * Field errors for `obj` of `kind`, in Kubernetes' paths and words. With `oldObj` (an update), identity
+ * fields and each kind's immutable fields are compared too. Objects of a shape the schema rejects are
+ * skipped where a rule would need the right shape: structural validation reports those.
+ */
+export function validateSemantics(obj: unknown, kind: KindRef, oldObj?: unknown): FieldError[] {
+  if (!isObject(obj)) return [];
+  const r = kindRules(kind.group, kind.kind);
+  const metadata = FieldPath.root('metadata');
+  const errs: FieldError[] =
+    oldObj !== undefined && isObject(oldObj)
+      ? validateObjectMetaUpdate(obj.metadata, oldObj.metadata, metadata)
+      : validateObjectMeta(obj.metadata, kind.namespaced, r?.name ?? validatePathSegmentName, metadata);
+  if (oldObj !== undefined && isObject(oldObj)) {
+    // An update re-checks the name only through immutability; the rest of the object is validated again.
+    errs.push(...(r?.validate?.(obj as Obj, kind) ?? []));
+    errs.push(...(r?.validateUpdate?.(obj as Obj, oldObj as Obj, kind) ?? []));
+  } else {
+    errs.push(...(r?.validate?.(obj as Obj, kind) ?? []));
+  }
+  return errs;
+}
