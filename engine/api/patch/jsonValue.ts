@@ -1,0 +1,70 @@
+// Plain-JSON helpers shared by the patch and apply code: the value kinds JSON has, deep copy and
+// equality, and Go's `%v` rendering that apimachinery's patch errors print values with.
+
+export type JSONObject = { [key: string]: unknown };
+
+/** The JSON kind of a decoded value, the way Go's `reflect.TypeOf` tells a map from a slice. */
+export type JSONKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
+
+export function kindOf(v: unknown): JSONKind {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  switch (typeof v) {
+    case 'object':
+      return 'object';
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return 'null';
+  }
+}
+
+export function isObject(v: unknown): v is JSONObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A deep copy of a JSON value; much cheaper than structuredClone for the small trees of API objects. */
+export function deepCopy<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(deepCopy) as T;
+  if (isObject(v)) {
+    const out: JSONObject = {};
+    for (const k of Object.keys(v)) out[k] = deepCopy(v[k]);
+    return out as T;
+  }
+  return v;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    for (const k of ka) if (!(k in b) || !deepEqual(a[k], b[k])) return false;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Go's `fmt.Sprintf("%v", v)` for decoded JSON: `map[image:nginx name:web]` (keys sorted), `[a b]`,
+ * `<nil>`. Patch errors embed values this way, and scalar lists are sorted by this text.
+ */
+export function goString(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goString).join(' ')}]`;
+  if (isObject(v)) {
+    const keys = Object.keys(v).sort();
+    return `map[${keys.map((k) => `${k}:${goString(v[k])}`).join(' ')}]`;
+  }
+  return String(v);
+}
