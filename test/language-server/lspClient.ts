@@ -1,0 +1,141 @@
+// A real LSP client for the language server tests: spawns the server as its own process over stdio and
+// speaks the protocol to it, so every test exercises the same path an editor does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
+
+const root = path.resolve(__dirname, '..', '..');
+
+export class LspClient {
+  private readonly versions = new Map<string, number>();
+  private readonly published = new Map<string, PublishDiagnosticsParams[]>();
+  private readonly waiters: Array<{ uri: string; version: number; resolve: (p: PublishDiagnosticsParams) => void }> = [];
+  private readonly notifications = new Map<string, Array<(params: unknown) => void>>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly connection: ProtocolConnection,
+  ) {
+    connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      const list = this.published.get(p.uri) ?? [];
+      list.push(p);
+      this.published.set(p.uri, list);
+      for (let i = this.waiters.length - 1; i >= 0; i--) {
+        const w = this.waiters[i]!;
+        if (w.uri === p.uri && p.version === w.version) {
+          this.waiters.splice(i, 1);
+          w.resolve(p);
+        }
+      }
+    });
+  }
+
+  /** Starts a server process and completes the initialize handshake. */
+  static async start(options: { workspaceFolders?: string[] } = {}): Promise<LspClient> {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'language-server', 'server.ts'), '--stdio'], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new LspClient(child, connection);
+    connection.listen();
+    const folders = options.workspaceFolders ?? [];
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      workspaceFolders: folders.map((uri) => ({ uri, name: path.basename(uri) })),
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  /** Resolves with the params of the next notification `method`. Call before causing it. */
+  nextNotification<T>(method: string): Promise<T> {
+    if (!this.notifications.has(method)) {
+      this.notifications.set(method, []);
+      this.connection.onNotification(method, (params: unknown) => {
+        const waiting = this.notifications.get(method)!.splice(0);
+        for (const fn of waiting) fn(params);
+      });
+    }
+    return new Promise((resolve) => this.notifications.get(method)!.push(resolve as (params: unknown) => void));
+  }
+
+  /** Opens a document and resolves with the diagnostics published for it. */
+  async open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+    this.versions.set(uri, 1);
+    const diagnostics = this.diagnostics(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    return diagnostics;
+  }
+
+  /** Sends an edit (incremental changes or a full text) and resolves with the diagnostics for the new version. */
+  async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<PublishDiagnosticsParams> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    const diagnostics = this.diagnostics(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    return diagnostics;
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /** Diagnostics published for `version` of `uri` (already received, or the next to arrive). */
+  diagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams> {
+    const seen = this.published.get(uri)?.find((p) => p.version === version);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ uri, version, resolve }));
+  }
+
+  /** Every diagnostics publication received for `uri`, oldest first. */
+  publications(uri: string): readonly PublishDiagnosticsParams[] {
+    return this.published.get(uri) ?? [];
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (this.child.exitCode !== null) resolve();
+      else this.child.once('exit', () => resolve());
+    });
+    try {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+    } catch {
+      this.child.kill();
+    }
+    await exited;
+    this.connection.dispose();
+  }
+}
+
+/** A diagnostic's message as plain text. */
+export function messageText(message: string | { value: string }): string {
+  return typeof message === 'string' ? message : message.value;
+}
+
+/** A file uri under a directory that does not exist, for documents that live only in the editor. */
+export function memoryUri(name: string): string {
+  return `file:///kubeside-test/${name}`;
+}
