@@ -1,12 +1,19 @@
 // Builds every bundle of the product with esbuild: the CLI, the language server, the extension and
 // the webview front ends. `--watch` rebuilds on change; `--minify` for packaging.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify, logLevel: 'warning' };
+
+/** Each extension test file is its own bundle, so the tests module can hand them to mocha one by one. */
+const extensionTests = Object.fromEntries(
+  (existsSync('test/extension') ? readdirSync('test/extension', { recursive: true }) : [])
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => [`test/extension/${file.slice(0, -'.ts'.length)}`, `test/extension/${file}`]),
+);
 
 /** Entry points that exist; later parts of the product add theirs here. */
 const builds = [
@@ -14,6 +21,7 @@ const builds = [
   { ...node, entryPoints: { server: 'language-server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { 'test/extension/index': 'test/extension/index.ts' }, outdir: 'dist', external: ['vscode', 'mocha'] },
+  ...(Object.keys(extensionTests).length ? [{ ...node, entryPoints: extensionTests, outdir: 'dist', external: ['vscode'] }] : []),
 ].filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));
 
 const start = performance.now();
