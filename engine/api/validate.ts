@@ -1,0 +1,108 @@
+// The one validation path for an object, whoever asks (API server, language server, CLI): resolve its
+// kind from apiVersion/kind, check it against its schema (structural), then against Kubernetes' own
+// rules (semantic) — the order the API server decodes, then validates, a request body in.
+import { fieldError, type FieldError } from './errors';
+import { kinds, parseAPIVersion, type KindInfo } from './kinds/index';
+import { customResourceSchema } from './schema/index';
+import { validateStructure, type FieldValidationMode } from './validation/structural';
+import { validateSemantics } from './validation/semantic/index';
+
+export type { FieldValidationMode } from './validation/structural';
+
+export interface ValidateOptions {
+  /** How unknown fields are treated; the API server's (and kubectl's) default is Strict for kubectl, Warn for other clients. */
+  fieldValidation?: FieldValidationMode;
+  /** The stored object, for an update: immutable fields are compared against it. */
+  oldObject?: unknown;
+  /**
+   * Answer as the embedded cluster does: a kind it does not serve is `no matches for kind` even though
+   * Kubernetes knows it. Off by default, since manifests are usually meant for any cluster.
+   */
+  servedOnly?: boolean;
+  /**
+   * The namespace a namespaced object without `metadata.namespace` lands in: kubectl and the API
+   * server fill it in from the request before validating. Defaults to `default`.
+   */
+  namespace?: string;
+}
+
+export interface ValidateResult {
+  errors: FieldError[];
+  warnings: FieldError[];
+  kind?: KindInfo;
+  /** The object with unknown fields dropped, when any were (what the API server would store). */
+  pruned?: unknown;
+  /** For an unknown apiVersion/kind: the nearest real one, for "did you mean" and quick fixes. */
+  suggestion?: { apiVersion: string; kind: string };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** kubectl's RESTMapper error for a kind it cannot find, with the nearest real kind when there is one. */
+function noMatch(apiVersion: string, kind: string, known: KindInfo | undefined): ValidateResult {
+  const reg = kinds();
+  let detail = `no matches for kind ${JSON.stringify(kind)} in version ${JSON.stringify(apiVersion)}`;
+  if (known) {
+    detail += `: ${kind} is part of Kubernetes but not served by the embedded cluster`;
+    return { errors: [fieldError.invalid('kind', kind, detail)], warnings: [], kind: known };
+  }
+  const near = reg.suggest(apiVersion, kind);
+  if (!near) return { errors: [fieldError.invalid('kind', kind, `${detail}; ensure CRDs are installed first`)], warnings: [] };
+  const [sApiVersion, sKind] = near.split(' ') as [string, string];
+  // Point at the part that is wrong: the kind when misspelt, else the version.
+  const field = sKind === kind ? 'apiVersion' : 'kind';
+  const value = field === 'kind' ? kind : apiVersion;
+  return { errors: [fieldError.invalid(field, value, `${detail}; did you mean ${JSON.stringify(near)}?`)], warnings: [], suggestion: { apiVersion: sApiVersion, kind: sKind } };
+}
+
+const errorKey = (e: FieldError) => `${e.field}\u0000${e.type}\u0000${e.detail ?? ''}\u0000${JSON.stringify(e.value ?? null)}`;
+
+/**
+ * Validates one Kubernetes object. Errors come in the API server's words and field paths; warnings
+ * are what it would send back in `Warning:` headers (unknown fields under fieldValidation=Warn).
+ */
+export function validateObject(obj: unknown, options: ValidateOptions = {}): ValidateResult {
+  const mode = options.fieldValidation ?? 'Strict';
+  if (!isObject(obj)) return { errors: [fieldError.invalid('', obj, 'a Kubernetes object must be a JSON/YAML mapping')], warnings: [] };
+  const { apiVersion, kind } = obj;
+  const missing: FieldError[] = [];
+  if (typeof apiVersion !== 'string' || apiVersion === '') missing.push(fieldError.required('apiVersion', 'apiVersion not set'));
+  if (typeof kind !== 'string' || kind === '') missing.push(fieldError.required('kind', 'kind not set'));
+  if (missing.length) return { errors: missing, warnings: [] };
+
+  const reg = kinds();
+  const info = reg.lookup(apiVersion as string, kind as string);
+  if (!info) return noMatch(apiVersion as string, kind as string, undefined);
+  if (options.servedOnly && !info.served && !reg.isCustom(info)) return noMatch(apiVersion as string, kind as string, info);
+
+  const schema = reg.schema(info);
+  const result: ValidateResult = { errors: [], warnings: [], kind: info };
+  let subject: unknown = obj;
+  if (schema) {
+    const structural = validateStructure(obj, reg.isCustom(info) ? customResourceSchema(schema) : schema, mode);
+    result.errors.push(...structural.errors);
+    result.warnings.push(...structural.warnings);
+    if (structural.pruned !== undefined) subject = result.pruned = structural.pruned;
+  }
+
+  if (info.namespaced && isObject(subject)) {
+    const meta = isObject(subject['metadata']) ? subject['metadata'] : undefined;
+    if (meta && meta['namespace'] === undefined) subject = { ...subject, metadata: { ...meta, namespace: options.namespace ?? 'default' } };
+  }
+  const { group } = parseAPIVersion(apiVersion as string);
+  let semantic: FieldError[];
+  try {
+    semantic = validateSemantics(subject, { group, version: info.version, kind: info.kind, namespaced: info.namespaced }, options.oldObject);
+  } catch (err) {
+    // A rule that trips over a shape the schema already rejected must not hide the schema's errors.
+    if (result.errors.length) semantic = [];
+    else throw err;
+  }
+  // A rule may restate what the schema said (a required field, an enum): report each problem once.
+  const seen = new Set(result.errors.map(errorKey));
+  for (const e of semantic) {
+    const k = errorKey(e);
+    if (!seen.has(k)) result.errors.push(e), seen.add(k);
+  }
+  return result;
+}

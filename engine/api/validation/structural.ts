@@ -1,0 +1,219 @@
+// Structural validation: an object against its OpenAPI schema — types and formats, required fields,
+// enums, value constraints of CRD schemas, and unknown fields under the three field-validation modes.
+// Messages are the API server's: kube-openapi's for schema violations (as apiextensions-apiserver
+// reports them for custom resources) and sigs.k8s.io/json's strict-decoding wording for unknown fields.
+// See https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
+import { FieldPath, fieldError, type FieldError } from '../errors';
+import { Quantity, QuantityParseError } from '../quantity';
+import type { SchemaConstraints, SchemaNode } from '../schema/node';
+
+/** metav1's fieldValidation: reject (Strict), report (Warn) or silently drop (Ignore) unknown fields. */
+export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
+
+export interface StructuralResult {
+  errors: FieldError[];
+  warnings: FieldError[];
+  /** The object without its unknown fields (what the API server persists), when any were dropped. */
+  pruned?: unknown;
+}
+
+type Node = SchemaNode & SchemaConstraints;
+type JSONObject = Record<string, unknown>;
+
+const INT32 = { min: -2147483648, max: 2147483647 };
+const INT64 = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
+
+/** The JSON type name kube-openapi reports for a value: "string", "integer", "number", … */
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+const isObject = (v: unknown): v is JSONObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+class Walker {
+  readonly errors: FieldError[] = [];
+  readonly warnings: FieldError[] = [];
+  dropped = false;
+
+  constructor(private readonly mode: FieldValidationMode) {}
+
+  /** `${path} in body …`, kube-openapi's subject for every schema message. */
+  private body(path: FieldPath): string {
+    return `${path.toString()} in body`;
+  }
+
+  /** kube-openapi's InvalidType, reported as apiextensions does: the value shown is the offending type. */
+  private wrongType(path: FieldPath, expected: string, value: unknown): void {
+    const actual = jsonType(value);
+    this.errors.push(fieldError.typeInvalid(path, actual, `${this.body(path)} must be of type ${expected}: ${JSON.stringify(actual)}`));
+  }
+
+  private unknown(path: FieldPath): void {
+    if (this.mode === 'Strict') this.errors.push(fieldError.unknownField(path));
+    else if (this.mode === 'Warn') this.warnings.push({ ...fieldError.unknownField(path), warning: true });
+    this.dropped = true;
+  }
+
+  /** Validates `value` at `path`; returns the value with unknown fields dropped (the same object if none were). */
+  walk(value: unknown, node: Node, path: FieldPath): unknown {
+    // JSON null decodes to the zero value of a built-in field, and custom resources prune it before
+    // validating, so null is never a type error; `required` treats it as absent.
+    if (value === null || value === undefined) return value;
+
+    if (node.intOrString) {
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number' && Number.isInteger(value)) return this.checkNumber(value, node, path, INT32), value;
+      this.wrongType(path, 'integer,string', value);
+      return value;
+    }
+    if (node.format === 'quantity') {
+      if (typeof value !== 'string' && typeof value !== 'number') this.wrongType(path, 'string,number', value);
+      else {
+        try {
+          Quantity.parse(value);
+        } catch (err) {
+          if (!(err instanceof QuantityParseError)) throw err;
+          this.errors.push(fieldError.invalid(path, value, err.message));
+        }
+      }
+      return value;
+    }
+
+    switch (node.type) {
+      case 'string':
+        if (typeof value !== 'string') return this.wrongType(path, 'string', value), value;
+        this.checkString(value, node, path);
+        break;
+      case 'boolean':
+        if (typeof value !== 'boolean') this.wrongType(path, 'boolean', value);
+        break;
+      case 'integer':
+        if (typeof value !== 'number' || !Number.isInteger(value)) return this.wrongType(path, 'integer', value), value;
+        this.checkNumber(value, node, path, node.format === 'int32' ? INT32 : node.format === 'int64' ? INT64 : undefined);
+        break;
+      case 'number':
+        if (typeof value !== 'number') return this.wrongType(path, 'number', value), value;
+        this.checkNumber(value, node, path, undefined);
+        break;
+      case 'array':
+        if (!Array.isArray(value)) return this.wrongType(path, 'array', value), value;
+        return this.walkArray(value, node, path);
+      case 'object':
+        if (!isObject(value)) return this.wrongType(path, 'object', value), value;
+        return this.walkObject(value, node, path);
+      default:
+        // No type: anything goes (RawExtension, JSON), though declared fields are still checked.
+        if (isObject(value) && (node.propertyNames().length || node.additionalProperties())) return this.walkObject(value, node, path);
+        if (Array.isArray(value) && node.items()) return this.walkArray(value, node, path);
+    }
+    if (node.enum && !node.enum.includes(value as string | number)) this.errors.push(fieldError.notSupported(path, value, node.enum.map(String)));
+    return value;
+  }
+
+  private checkString(value: string, node: Node, path: FieldPath): void {
+    if (node.maxLength !== undefined && [...value].length > node.maxLength) this.errors.push(fieldError.tooLong(path, value, node.maxLength));
+    if (node.minLength !== undefined && [...value].length < node.minLength) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be at least ${node.minLength} chars long`));
+    if (node.pattern !== undefined && !safeRegExp(node.pattern)?.test(value)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should match '${node.pattern}'`));
+    if (node.format === 'date-time' && value !== '' && !DATE_TIME.test(value)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`));
+  }
+
+  private checkNumber(value: number, node: Node, path: FieldPath, range: { min: number; max: number } | undefined): void {
+    const max = node.maximum ?? range?.max;
+    const min = node.minimum ?? range?.min;
+    const exMax = node.maximum !== undefined && node.exclusiveMaximum;
+    const exMin = node.minimum !== undefined && node.exclusiveMinimum;
+    if (max !== undefined && (exMax ? value >= max : value > max)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be less than ${exMax ? '' : 'or equal to '}${max}`));
+    if (min !== undefined && (exMin ? value <= min : value < min)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be greater than ${exMin ? '' : 'or equal to '}${min}`));
+    if (node.multipleOf && !Number.isInteger(value / node.multipleOf)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be a multiple of ${node.multipleOf}`));
+  }
+
+  private walkArray(value: unknown[], node: Node, path: FieldPath): unknown[] {
+    if (node.maxItems !== undefined && value.length > node.maxItems) this.errors.push(fieldError.tooMany(path, value.length, node.maxItems));
+    if (node.minItems !== undefined && value.length < node.minItems) this.errors.push(fieldError.invalid(path, value.length, `${this.body(path)} should have at least ${node.minItems} items`));
+    if (node.uniqueItems || node.listType === 'set') {
+      const seen = new Set<string>();
+      value.forEach((item, i) => {
+        const k = JSON.stringify(item);
+        if (seen.has(k)) this.errors.push(fieldError.duplicate(path.index(i), item));
+        seen.add(k);
+      });
+    }
+    const items = node.items() as Node | undefined;
+    if (!items) return value;
+    let out: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const v = this.walk(item, items, path.index(i));
+      if (v !== item) (out ??= value.slice())[i] = v;
+    });
+    return out ?? value;
+  }
+
+  private walkObject(value: JSONObject, node: Node, path: FieldPath): JSONObject {
+    for (const name of node.required ?? []) {
+      if (value[name] === undefined || value[name] === null) this.errors.push(fieldError.required(path.child(name), ''));
+    }
+    const keys = Object.keys(value);
+    if (node.maxProperties !== undefined && keys.length > node.maxProperties) this.errors.push(fieldError.tooMany(path, keys.length, node.maxProperties));
+    if (node.minProperties !== undefined && keys.length < node.minProperties) this.errors.push(fieldError.invalid(path, keys.length, `${this.body(path)} should have at least ${node.minProperties} properties`));
+
+    const values = node.additionalProperties() as Node | undefined;
+    // Objects that declare fields and no map values reject the rest, unless told to keep unknown fields.
+    const closed = !values && !node.preserveUnknownFields;
+    let out: JSONObject | undefined;
+    for (const key of keys) {
+      const child = value[key];
+      const prop = node.property(key) as Node | undefined;
+      let v: unknown;
+      if (prop) v = this.walk(child, prop, path.child(key));
+      else if (values) v = this.walk(child, values, path.key(key));
+      else if (closed) {
+        this.unknown(path.child(key));
+        out ??= { ...value };
+        delete out[key];
+        continue;
+      } else continue;
+      if (v !== child) (out ??= { ...value })[key] = v;
+    }
+    this.checkEmbedded(value, node, path);
+    return out ?? value;
+  }
+
+  /** `x-kubernetes-embedded-resource`: an object that must say what it is. */
+  private checkEmbedded(value: JSONObject, node: Node, path: FieldPath): void {
+    if (!node.embeddedResource) return;
+    if (!value['apiVersion']) this.errors.push(fieldError.required(path.child('apiVersion'), 'must not be empty'));
+    if (!value['kind']) this.errors.push(fieldError.required(path.child('kind'), 'must not be empty'));
+  }
+}
+
+/** RFC 3339 date-time, as strfmt's DateTime accepts it. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+const patterns = new Map<string, RegExp | undefined>();
+/** CRD patterns are ECMA-262-compatible by spec; one that is not is treated as matching nothing. */
+function safeRegExp(pattern: string): RegExp | undefined {
+  if (!patterns.has(pattern)) {
+    let re: RegExp | undefined;
+    try {
+      re = new RegExp(pattern, 'u');
+    } catch {
+      re = undefined;
+    }
+    patterns.set(pattern, re);
+  }
+  return patterns.get(pattern);
+}
+
+/**
+ * Validates `obj` against `schema`. Unknown fields are errors in Strict mode, warnings in Warn mode,
+ * and dropped silently in Ignore mode; in every mode `pruned` is the object without them, as the API
+ * server would store it.
+ */
+export function validateStructure(obj: unknown, schema: SchemaNode, mode: FieldValidationMode): StructuralResult {
+  const w = new Walker(mode);
+  const out = w.walk(obj, schema as Node, FieldPath.root());
+  return { errors: w.errors, warnings: w.warnings, ...(w.dropped ? { pruned: out } : {}) };
+}
