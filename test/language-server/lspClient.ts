@@ -46,8 +46,9 @@ export class LspClient {
   }
 
   /** Starts a server process and completes the initialize handshake. */
-  static async start(options: { workspaceFolders?: string[] } = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'language-server', 'server.ts'), '--stdio'], {
+  static async start(options: { workspaceFolders?: string[]; serverArgs?: string[] } = {}): Promise<LspClient> {
+    const serverArgs = options.serverArgs ?? [path.join(root, 'language-server', 'server.ts'), '--stdio'];
+    const child = spawn(process.execPath, ['--import', 'tsx', ...serverArgs], {
       cwd: root,
       stdio: ['pipe', 'pipe', 'inherit'],
     });
