@@ -1,0 +1,547 @@
+// The embedded cluster's etcd, in memory: one global revision, a key index from each key to its
+// revisions, the revision-ordered event history that watches replay, and compaction. Synchronous
+// and free of I/O; persistence sits beside it (store.ts) and sees each commit through `onCommit`.
+// Design after etcd's server/storage/mvcc (key index, watchable store, compaction).
+
+import { StoreError, storeErrors } from './errors';
+import { SortedKeys } from './sorted-keys';
+import type { Compare, KeyValue, RangeOptions, RangeResponse, RequestOp, ResponseOp, TxnRequest, TxnResponse, Value, WatchEvent } from './types';
+import { Watch, type WatchHost, type WatchOptions } from './watch';
+
+export interface MvccStoreOptions {
+  /** Events a watch may have buffered before it is moved to the unsynced group. */
+  watchBufferLimit?: number;
+}
+
+/**
+ * A key's revisions since the compact revision, oldest first; a deletion is a tombstone key-value
+ * with version 0. The last element is the key's current state.
+ */
+interface KeyEntry {
+  revisions: KeyValue[];
+}
+
+/** One committed change, as the persistence layer records it. */
+export type Change = { type: 'put'; key: string; value: Value } | { type: 'delete'; key: string };
+
+const emptyValue = '';
+
+export class MvccStore implements WatchHost {
+  private rev = 0;
+  private compactRev = 0;
+  private readonly index = new Map<string, KeyEntry>();
+  private readonly keys = new SortedKeys();
+  /** Every event after the compact revision, in revision order (events of one revision in op order). */
+  private history: WatchEvent[] = [];
+  /** Watches on a single key, by key, and watches on ranges: the synced group. */
+  private readonly syncedByKey = new Map<string, Set<Watch>>();
+  private readonly syncedRanges = new Set<Watch>();
+  private readonly unsynced = new Set<Watch>();
+  private readonly watchBufferLimit: number;
+  /** Events of the transaction being applied. */
+  private pending: WatchEvent[] = [];
+  private liveKeys = 0;
+
+  /**
+   * Called synchronously with every commit, before watches see it: the persistence layer appends
+   * it to the log. Replays from the log do not call it.
+   */
+  onCommit: ((revision: number, events: readonly WatchEvent[]) => void) | undefined;
+  onCompact: ((revision: number) => void) | undefined;
+
+  constructor(options: MvccStoreOptions = {}) {
+    this.watchBufferLimit = options.watchBufferLimit ?? 1024;
+  }
+
+  /** The revision of the last commit; 0 for an empty store. */
+  get revision(): number {
+    return this.rev;
+  }
+
+  /** Reads below this revision fail with `compacted`. */
+  get compactRevision(): number {
+    return this.compactRev;
+  }
+
+  /** Number of keys that currently exist. */
+  get size(): number {
+    return this.liveKeys;
+  }
+
+  /** Number of events kept for watches (history after the compact revision). */
+  get historyLength(): number {
+    return this.history.length;
+  }
+
+  /** Number of watches in the synced and unsynced groups. */
+  get watchCounts(): { synced: number; unsynced: number } {
+    let synced = this.syncedRanges.size;
+    for (const set of this.syncedByKey.values()) synced += set.size;
+    return { synced, unsynced: this.unsynced.size };
+  }
+
+  // ---- reads ----
+
+  /** The key's key-value at `revision` (default: current), or undefined when it does not exist then. */
+  get(key: string, revision = 0): KeyValue | undefined {
+    const rev = this.checkReadRevision(revision);
+    const entry = this.index.get(key);
+    return entry && this.at(entry, rev);
+  }
+
+  /** etcd's Range: keys in [key, end) (or the single key), optionally at a past revision, limited. */
+  range(key: string, options: RangeOptions = {}): RangeResponse {
+    const rev = this.checkReadRevision(options.revision ?? 0);
+    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    const kvs: KeyValue[] = [];
+    let count = 0;
+    if (options.end === undefined) {
+      const entry = this.index.get(key);
+      const kv = entry && this.at(entry, rev);
+      if (kv) {
+        count = 1;
+        if (!options.countOnly) kvs.push(kv);
+      }
+      return { kvs, more: false, count, revision: this.rev };
+    }
+    const current = rev === this.rev;
+    const wantKvs = !options.countOnly;
+    this.keys.forEachInRange(key, options.end, (k) => {
+      const entry = this.index.get(k)!;
+      let kv: KeyValue | undefined;
+      if (current) {
+        const last = entry.revisions[entry.revisions.length - 1]!;
+        if (last.version > 0) kv = last;
+      } else {
+        kv = this.at(entry, rev);
+      }
+      if (!kv) return;
+      count++;
+      if (wantKvs && kvs.length < limit) kvs.push(kv);
+    });
+    return { kvs, more: count > kvs.length && wantKvs, count, revision: this.rev };
+  }
+
+  // ---- writes ----
+
+  /** Puts one key; returns the new key-value and the previous one, if any. */
+  put(key: string, value: Value): { kv: KeyValue; prevKv?: KeyValue } {
+    const prev = this.putInternal(key, value, this.rev + 1);
+    const kv = this.pending[this.pending.length - 1]!.kv;
+    this.commit();
+    return prev ? { kv, prevKv: prev } : { kv };
+  }
+
+  /** Deletes the key, or with `end` every key in [key, end); returns what was deleted. */
+  deleteRange(key: string, end?: string): { deleted: KeyValue[]; revision: number } {
+    const deleted = this.deleteInternal(key, end, this.rev + 1);
+    this.commit();
+    return { deleted, revision: this.rev };
+  }
+
+  /** etcd's Txn: evaluates every compare, then applies `success` or `failure` as one revision. */
+  txn(request: TxnRequest): TxnResponse {
+    const succeeded = (request.compare ?? []).every((c) => this.compare(c));
+    const ops = (succeeded ? request.success : request.failure) ?? [];
+    checkNoDuplicateWrites(ops);
+    const next = this.rev + 1;
+    const responses: ResponseOp[] = [];
+    for (const op of ops) {
+      switch (op.type) {
+        case 'put': {
+          const prevKv = this.putInternal(op.key, op.value, next);
+          responses.push(prevKv ? { type: 'put', prevKv } : { type: 'put' });
+          break;
+        }
+        case 'delete': {
+          const prevKvs = this.deleteInternal(op.key, op.end, next);
+          responses.push({ type: 'delete', deleted: prevKvs.length, prevKvs });
+          break;
+        }
+        case 'range': {
+          // Reads inside a transaction see the transaction's earlier writes, as in etcd.
+          const { type: _type, key, ...options } = op;
+          responses.push({ type: 'range', ...this.rangeInTxn(key, options, next) });
+          break;
+        }
+      }
+    }
+    this.commit();
+    return { succeeded, revision: this.rev, responses };
+  }
+
+  /**
+   * Replays one logged commit during recovery: the changes must be the next revision's. Nothing is
+   * reported to `onCommit`, since it is already in the log.
+   */
+  replay(revision: number, changes: readonly Change[]): void {
+    if (revision !== this.rev + 1) {
+      throw new StoreError('corrupt', `log replay: expected revision ${this.rev + 1}, found ${revision}`);
+    }
+    for (const c of changes) {
+      if (c.type === 'put') this.putInternal(c.key, c.value, revision);
+      else this.deleteInternal(c.key, undefined, revision);
+    }
+    const hook = this.onCommit;
+    this.onCommit = undefined;
+    try {
+      this.commit();
+    } finally {
+      this.onCommit = hook;
+    }
+    if (this.rev !== revision) throw new StoreError('corrupt', `log replay: revision ${revision} changed nothing`);
+  }
+
+  /**
+   * Loads a snapshot's key-values into an empty store: the store's revision becomes `revision` and,
+   * since the snapshot holds no history before it, so does the compact revision.
+   */
+  load(kvs: Iterable<KeyValue>, revision: number, compactRevision: number): void {
+    if (this.rev !== 0 || this.index.size !== 0) throw new Error('MvccStore.load: store is not empty');
+    for (const kv of kvs) {
+      if (!this.index.has(kv.key)) this.keys.add(kv.key);
+      this.index.set(kv.key, { revisions: [kv] });
+      this.liveKeys++;
+    }
+    this.rev = revision;
+    this.compactRev = Math.max(compactRevision, revision);
+  }
+
+  /** Every current key-value, in key order; the state a snapshot saves. */
+  *entries(): Generator<KeyValue> {
+    for (const key of this.keys.range('', undefined)) {
+      const entry = this.index.get(key)!;
+      const last = entry.revisions[entry.revisions.length - 1]!;
+      if (last.version > 0) yield last;
+    }
+  }
+
+  /** The current key-values, captured now (shared immutable objects), for a snapshot written later. */
+  currentKeyValues(): KeyValue[] {
+    return [...this.entries()];
+  }
+
+  // ---- compaction ----
+
+  /**
+   * Discards history at and below `revision`, keeping each live key's latest key-value (etcd's
+   * Compact). Reads and watches that need an older revision then fail with `compacted`; unsynced
+   * watches that still need it are cancelled with that reason.
+   */
+  compact(revision: number): void {
+    if (revision <= this.compactRev) throw storeErrors.compacted(this.compactRev);
+    if (revision > this.rev) throw storeErrors.futureRevision(this.rev);
+    this.compactRev = revision;
+    // Only keys with an event in the discarded history can have a revision to drop.
+    const h = this.history;
+    const cut = firstEventAfter(h, revision);
+    const touched = new Set<string>();
+    for (let i = 0; i < cut; i++) touched.add(h[i]!.kv.key);
+    this.history = cut === 0 ? h : h.slice(cut);
+    for (const key of touched) {
+      const entry = this.index.get(key);
+      if (!entry) continue;
+      const revs = entry.revisions;
+      // Keep the last revision at or below the compact revision, unless it is a deletion.
+      let keep = upperBoundRevision(revs, revision) - 1;
+      if (keep >= 0 && revs[keep]!.version === 0) keep++;
+      if (keep > 0) entry.revisions = revs.slice(keep);
+      if (entry.revisions.length === 0) {
+        this.index.delete(key);
+        this.keys.delete(key);
+      }
+    }
+    for (const w of this.unsynced) {
+      if (w.nextRevision <= revision) w.fail(storeErrors.compacted(revision));
+    }
+    this.onCompact?.(revision);
+  }
+
+  // ---- watches ----
+
+  /**
+   * Starts a watch on a key or range from `sinceRevision`. Fails with `compacted` when events
+   * after `sinceRevision` were already discarded.
+   */
+  watch(options: WatchOptions): Watch {
+    const since = options.sinceRevision ?? 0;
+    if (since > 0 && since < this.compactRev) throw storeErrors.compacted(this.compactRev);
+    const w = new Watch(this, options, this.watchBufferLimit);
+    if (w.nextRevision > this.rev) this.addSynced(w);
+    else this.unsynced.add(w);
+    return w;
+  }
+
+  /** WatchHost: refills an unsynced watch's buffer from history, rejoining the synced group when caught up. */
+  catchUp(w: Watch): void {
+    if (w.synced || w.closed) return;
+    if (w.nextRevision <= this.compactRev) {
+      w.fail(storeErrors.compacted(this.compactRev));
+      return;
+    }
+    const h = this.history;
+    let i = firstEventAtOrAfter(h, w.nextRevision);
+    for (; i < h.length; i++) {
+      const e = h[i]!;
+      const rev = e.kv.modRevision;
+      // Stop between revisions once the buffer is full, so a revision is never split.
+      if (rev !== w.lastRevision && w.buffer.length >= w.bufferLimit) break;
+      if (w.matches(e.kv.key)) {
+        w.buffer.push(w.prevKv || e.prevKv === undefined ? e : { type: e.type, kv: e.kv });
+        w.lastRevision = rev;
+      }
+      w.nextRevision = rev + 1;
+    }
+    if (i === h.length) {
+      w.nextRevision = Math.max(w.nextRevision, this.rev + 1);
+      this.unsynced.delete(w);
+      this.addSynced(w);
+    }
+  }
+
+  /** WatchHost: drops a watch from whichever group holds it. */
+  removeWatch(w: Watch): void {
+    if (!w.synced) {
+      this.unsynced.delete(w);
+      return;
+    }
+    w.synced = false;
+    if (w.end !== undefined) {
+      this.syncedRanges.delete(w);
+      return;
+    }
+    const set = this.syncedByKey.get(w.key);
+    set?.delete(w);
+    if (set?.size === 0) this.syncedByKey.delete(w.key);
+  }
+
+  /** Cancels every watch with `reason` (the store is closing). */
+  cancelWatches(reason: StoreError): void {
+    for (const w of [...this.unsynced, ...this.syncedRanges, ...[...this.syncedByKey.values()].flatMap((s) => [...s])]) w.fail(reason);
+  }
+
+  // ---- internals ----
+
+  private addSynced(w: Watch): void {
+    w.synced = true;
+    if (w.end !== undefined) {
+      this.syncedRanges.add(w);
+      return;
+    }
+    let set = this.syncedByKey.get(w.key);
+    if (!set) this.syncedByKey.set(w.key, (set = new Set()));
+    set.add(w);
+  }
+
+  private checkReadRevision(revision: number): number {
+    if (revision <= 0) return this.rev;
+    if (revision > this.rev) throw storeErrors.futureRevision(this.rev);
+    if (revision < this.compactRev) throw storeErrors.compacted(this.compactRev);
+    return revision;
+  }
+
+  /** The key's live key-value at `rev`, if any. */
+  private at(entry: KeyEntry, rev: number): KeyValue | undefined {
+    const revs = entry.revisions;
+    const last = revs[revs.length - 1]!;
+    if (last.modRevision <= rev) return last.version > 0 ? last : undefined;
+    const i = upperBoundRevision(revs, rev) - 1;
+    const kv = i >= 0 ? revs[i]! : undefined;
+    return kv && kv.version > 0 ? kv : undefined;
+  }
+
+  private current(key: string): KeyValue | undefined {
+    const entry = this.index.get(key);
+    if (!entry) return undefined;
+    const last = entry.revisions[entry.revisions.length - 1]!;
+    return last.version > 0 ? last : undefined;
+  }
+
+  private compare(c: Compare): boolean {
+    const kv = this.current(c.key);
+    let order: number;
+    if (c.target === 'value') {
+      // A missing key fails every value comparison, as in etcd.
+      if (!kv) return false;
+      order = compareValues(kv.value, c.value);
+    } else {
+      const actual = kv ? kv[c.target] : 0;
+      order = actual === c.value ? 0 : actual < c.value ? -1 : 1;
+    }
+    switch (c.result) {
+      case '=':
+        return order === 0;
+      case '!=':
+        return order !== 0;
+      case '<':
+        return order < 0;
+      case '>':
+        return order > 0;
+    }
+  }
+
+  /** Applies a put at revision `rev` (not yet committed); returns the previous key-value. */
+  private putInternal(key: string, value: Value, rev: number): KeyValue | undefined {
+    let entry = this.index.get(key);
+    let prev: KeyValue | undefined;
+    if (entry) {
+      const last = entry.revisions[entry.revisions.length - 1]!;
+      if (last.version > 0) prev = last;
+    } else {
+      entry = { revisions: [] };
+      this.index.set(key, entry);
+      this.keys.add(key);
+    }
+    const kv: KeyValue = prev
+      ? { key, value, createRevision: prev.createRevision, modRevision: rev, version: prev.version + 1 }
+      : { key, value, createRevision: rev, modRevision: rev, version: 1 };
+    entry.revisions.push(kv);
+    if (!prev) this.liveKeys++;
+    this.pending.push(prev ? { type: 'PUT', kv, prevKv: prev } : { type: 'PUT', kv });
+    return prev;
+  }
+
+  /** Applies deletions of [key, end) (or the key) at revision `rev`; returns the deleted key-values. */
+  private deleteInternal(key: string, end: string | undefined, rev: number): KeyValue[] {
+    const deleted: KeyValue[] = [];
+    const one = (k: string, entry: KeyEntry): void => {
+      const last = entry.revisions[entry.revisions.length - 1]!;
+      if (last.version === 0) return;
+      const tombstone: KeyValue = { key: k, value: emptyValue, createRevision: 0, modRevision: rev, version: 0 };
+      entry.revisions.push(tombstone);
+      this.liveKeys--;
+      deleted.push(last);
+      this.pending.push({ type: 'DELETE', kv: tombstone, prevKv: last });
+    };
+    if (end === undefined) {
+      const entry = this.index.get(key);
+      if (entry) one(key, entry);
+    } else {
+      // Collect first: deleting never removes keys from the sorted set, but stay safe against it.
+      const matched: string[] = [];
+      this.keys.forEachInRange(key, end, (k) => {
+        matched.push(k);
+      });
+      for (const k of matched) one(k, this.index.get(k)!);
+    }
+    return deleted;
+  }
+
+  private rangeInTxn(key: string, options: RangeOptions, next: number): RangeResponse {
+    // Uncommitted writes of this transaction carry revision `next`; read them as current.
+    if (this.pending.length === 0 || (options.revision ?? 0) > 0) return this.range(key, options);
+    const saved = this.rev;
+    this.rev = next;
+    try {
+      const r = this.range(key, { ...options, revision: 0 });
+      return { ...r, revision: saved };
+    } finally {
+      this.rev = saved;
+    }
+  }
+
+  /** Makes the pending events revision `rev + 1`, logs them, and hands them to synced watches. */
+  private commit(): void {
+    const events = this.pending;
+    if (events.length === 0) return;
+    this.pending = [];
+    const rev = ++this.rev;
+    for (const e of events) this.history.push(e);
+    this.onCommit?.(rev, events);
+    this.notify(rev, events);
+  }
+
+  private notify(rev: number, events: readonly WatchEvent[]): void {
+    if (this.syncedRanges.size === 0 && this.syncedByKey.size === 0) return;
+    const woken: Watch[] = [];
+    for (const e of events) {
+      const key = e.kv.key;
+      const byKey = this.syncedByKey.get(key);
+      if (byKey) for (const w of byKey) this.deliver(w, e, rev, woken);
+      for (const w of this.syncedRanges) if (w.matches(key)) this.deliver(w, e, rev, woken);
+    }
+    // Wake after every event of the revision is buffered, so a consumer never sees half a revision.
+    for (const w of woken) w.wake();
+  }
+
+  private deliver(w: Watch, e: WatchEvent, rev: number, woken: Watch[]): void {
+    if (!w.synced) return; // moved to unsynced earlier in this revision
+    if (rev !== w.lastRevision) {
+      if (rev < w.nextRevision) return; // a watch that starts at a future revision
+      // First event of this revision for w: a full buffer moves it to the unsynced group, where it
+      // will re-read this revision from history when its consumer drains the buffer.
+      if (w.buffer.length >= w.bufferLimit) {
+        this.removeWatch(w);
+        w.nextRevision = rev;
+        this.unsynced.add(w);
+        return;
+      }
+      if (w.buffer.length === 0) woken.push(w);
+      w.nextRevision = rev + 1;
+      w.lastRevision = rev;
+    }
+    w.buffer.push(w.prevKv || e.prevKv === undefined ? e : { type: e.type, kv: e.kv });
+  }
+}
+
+/** etcd rejects a transaction that writes the same key twice ("duplicate key given in txn request"). */
+function checkNoDuplicateWrites(ops: readonly RequestOp[]): void {
+  if (ops.length < 2) return;
+  const puts = new Set<string>();
+  const deletes: { key: string; end?: string }[] = [];
+  for (const op of ops) {
+    if (op.type === 'put') {
+      if (puts.has(op.key)) throw duplicate(op.key);
+      puts.add(op.key);
+    } else if (op.type === 'delete') {
+      deletes.push(op);
+    }
+  }
+  for (const d of deletes) {
+    for (const k of puts) {
+      if (d.end === undefined ? k === d.key : k >= d.key && k < d.end) throw duplicate(k);
+    }
+  }
+}
+
+function duplicate(key: string): StoreError {
+  return new StoreError('invalidRequest', `etcdserver: duplicate key given in txn request: ${JSON.stringify(key)}`);
+}
+
+function compareValues(a: Value, b: Value): number {
+  if (typeof a === 'string' && typeof b === 'string') return a === b ? 0 : a < b ? -1 : 1;
+  return Buffer.compare(toBytes(a), toBytes(b));
+}
+
+function toBytes(v: Value): Uint8Array {
+  return typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
+}
+
+/** Index of the first key-value with modRevision > rev. */
+function upperBoundRevision(revs: readonly KeyValue[], rev: number): number {
+  let lo = 0;
+  let hi = revs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (revs[mid]!.modRevision <= rev) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first event with revision > rev. */
+function firstEventAfter(h: readonly WatchEvent[], rev: number): number {
+  return firstEventAtOrAfter(h, rev + 1);
+}
+
+/** Index of the first event with revision >= rev. */
+function firstEventAtOrAfter(h: readonly WatchEvent[], rev: number): number {
+  let lo = 0;
+  let hi = h.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (h[mid]!.kv.modRevision < rev) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

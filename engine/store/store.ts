@@ -1,0 +1,323 @@
+// The store the API server talks to: the in-memory MVCC core plus, when given a directory, a
+// write-ahead log and periodic snapshots, so a restarted process comes back with exactly the
+// acknowledged state. Writes apply to memory at once; their promises settle when durable.
+//
+// Note: like any write-behind design, a read may observe a write whose promise has not settled
+// yet; the API server answers a client only after the promise settles, so no client is told of a
+// write that a crash could lose.
+
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { RealClock, type Clock, type Timer } from '../util/clock';
+import { RecordType } from './codec';
+import { storeErrors } from './errors';
+import { prefixEnd } from './keys';
+import { MvccStore, type MvccStoreOptions } from './mvcc-store';
+import { readSnapshot, writeSnapshot } from './snapshot';
+import type { Compare, GuardedWriteResult, KeyValue, RangeOptions, RangeResponse, TxnRequest, TxnResponse, Value } from './types';
+import { listSegments, readLog, WriteAheadLog } from './wal';
+import type { Watch, WatchOptions } from './watch';
+
+/** Keep the last N revisions, or the revisions of the last T milliseconds (etcd's --auto-compaction-mode). */
+export type AutoCompaction = { mode: 'revision'; retain: number; intervalMs?: number } | { mode: 'periodic'; retainMs: number; intervalMs?: number };
+
+export interface StoreOptions extends MvccStoreOptions {
+  /** Persist to this directory; without it the store lives in memory only. */
+  dir?: string;
+  /** Skip fsync (tests that only check formats); never for real use. Default true. */
+  fsync?: boolean;
+  /** Take a snapshot and rotate the log once this many bytes were logged since the last one. Default 64 MiB. */
+  snapshotThresholdBytes?: number;
+  autoCompaction?: AutoCompaction;
+  clock?: Clock;
+}
+
+const snapshotPattern = /^([0-9a-f]{16})\.snap$/;
+
+function snapshotFileName(revision: number): string {
+  return `${revision.toString(16).padStart(16, '0')}.snap`;
+}
+
+export interface RecoveryReport {
+  /** Snapshot the state was loaded from, if any. */
+  snapshot?: { file: string; revision: number };
+  /** Log records replayed on top of it. */
+  replayed: number;
+  /** A torn tail cut off the last log segment (a crash mid-append). */
+  truncated?: { file: string; from: number; to: number };
+}
+
+export class Store {
+  readonly mvcc: MvccStore;
+  private wal: WriteAheadLog | undefined;
+  /** Settles when the last logged record is durable; non-writing requests wait for it too. */
+  private lastDurable: Promise<void> = Promise.resolve();
+  private snapshotting: Promise<void> | undefined;
+  private closed = false;
+  private compactionTimer: Timer | undefined;
+  private readonly revisionSamples: { at: number; revision: number }[] = [];
+  private readonly clock: Clock;
+  /** What `open` found on disk. */
+  recovery: RecoveryReport = { replayed: 0 };
+
+  private constructor(private readonly options: StoreOptions) {
+    this.mvcc = new MvccStore(options);
+    this.clock = options.clock ?? new RealClock();
+  }
+
+  /** An in-memory store. */
+  static inMemory(options: Omit<StoreOptions, 'dir'> = {}): Store {
+    const s = new Store(options);
+    s.startAutoCompaction();
+    return s;
+  }
+
+  /**
+   * Opens (or creates) a store persisted in `options.dir`: loads the newest snapshot, replays the
+   * log after it, truncates a torn tail, and refuses damaged data with a `corrupt` error.
+   */
+  static async open(options: StoreOptions & { dir: string }): Promise<Store> {
+    const s = new Store(options);
+    await s.recover(options.dir);
+    s.startAutoCompaction();
+    return s;
+  }
+
+  /** Loads a snapshot file (see `saveSnapshot`) into a new in-memory store. */
+  static async restoreSnapshot(file: string, options: Omit<StoreOptions, 'dir'> = {}): Promise<Store> {
+    const snap = await readSnapshot(file);
+    const s = new Store(options);
+    s.mvcc.load(snap.kvs, snap.revision, snap.compactRevision);
+    s.startAutoCompaction();
+    return s;
+  }
+
+  get revision(): number {
+    return this.mvcc.revision;
+  }
+
+  get compactRevision(): number {
+    return this.mvcc.compactRevision;
+  }
+
+  /** fdatasync calls made by the log so far (0 in memory). */
+  get syncCount(): number {
+    return this.wal?.syncCount ?? 0;
+  }
+
+  // ---- reads (synchronous: served from memory) ----
+
+  get(key: string, revision = 0): KeyValue | undefined {
+    return this.mvcc.get(key, revision);
+  }
+
+  range(key: string, options: RangeOptions = {}): RangeResponse {
+    return this.mvcc.range(key, options);
+  }
+
+  /**
+   * One page of the keys under `prefix`, as the API server lists: pass the previous page's last key
+   * as `after`, and its `revision` to read every page at the same revision.
+   */
+  list(prefix: string, options: { limit?: number; after?: string; revision?: number } = {}): RangeResponse {
+    const start = options.after !== undefined ? `${options.after}\0` : prefix;
+    const end = prefixEnd(prefix);
+    return this.mvcc.range(start, { ...(end !== undefined ? { end } : { end: '\uffff' }), limit: options.limit ?? 0, revision: options.revision ?? 0 });
+  }
+
+  // ---- writes (applied now, settled when durable) ----
+
+  put(key: string, value: Value): Promise<{ kv: KeyValue; prevKv?: KeyValue }> {
+    return this.write(() => this.mvcc.put(key, value));
+  }
+
+  delete(key: string): Promise<{ deleted?: KeyValue; revision: number }> {
+    return this.write(() => {
+      const r = this.mvcc.deleteRange(key);
+      return r.deleted[0] ? { deleted: r.deleted[0], revision: r.revision } : { revision: r.revision };
+    });
+  }
+
+  deleteRange(key: string, end: string): Promise<{ deleted: KeyValue[]; revision: number }> {
+    return this.write(() => this.mvcc.deleteRange(key, end));
+  }
+
+  txn(request: TxnRequest): Promise<TxnResponse> {
+    return this.write(() => this.mvcc.txn(request));
+  }
+
+  /** Creates the key only if it does not exist (kube-apiserver's Create). */
+  create(key: string, value: Value): Promise<GuardedWriteResult> {
+    return this.guarded(key, { key, target: 'modRevision', result: '=', value: 0 }, { type: 'put', key, value });
+  }
+
+  /**
+   * Replaces the key's value only if its modRevision is still `modRevision` (the object's
+   * resourceVersion): compare-and-swap, so of several concurrent writers exactly one wins.
+   */
+  update(key: string, value: Value, modRevision: number): Promise<GuardedWriteResult> {
+    return this.guarded(key, { key, target: 'modRevision', result: '=', value: modRevision }, { type: 'put', key, value });
+  }
+
+  /** Deletes the key only if its modRevision is still `modRevision`. */
+  deleteIfUnchanged(key: string, modRevision: number): Promise<GuardedWriteResult> {
+    return this.guarded(key, { key, target: 'modRevision', result: '=', value: modRevision }, { type: 'delete', key });
+  }
+
+  /** See MvccStore.watch. */
+  watch(options: WatchOptions): Watch {
+    if (this.closed) throw storeErrors.closed();
+    return this.mvcc.watch(options);
+  }
+
+  /** Discards history at and below `revision`; logged, so it survives a restart. */
+  compact(revision: number): Promise<void> {
+    return this.write(() => this.mvcc.compact(revision));
+  }
+
+  /** Writes the current state to `file` (atomically, checksummed); see Store.restoreSnapshot. */
+  async saveSnapshot(file: string): Promise<{ revision: number }> {
+    const revision = this.mvcc.revision;
+    await writeSnapshot(file, { revision, compactRevision: this.mvcc.compactRevision, kvs: this.mvcc.currentKeyValues() }, { fsync: this.options.fsync ?? true });
+    return { revision };
+  }
+
+  /**
+   * Snapshots the persisted store now and rotates the log: segments before the snapshot are
+   * deleted once it is safely in place. Runs one at a time.
+   */
+  snapshotNow(): Promise<void> {
+    if (!this.wal || !this.options.dir) return Promise.resolve();
+    this.snapshotting ??= this.takeSnapshot(this.options.dir, this.wal).finally(() => {
+      this.snapshotting = undefined;
+    });
+    return this.snapshotting;
+  }
+
+  /** Waits for pending writes, stops timers, ends every watch and closes the log. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.compactionTimer?.cancel();
+    this.mvcc.cancelWatches(storeErrors.closed());
+    await this.snapshotting?.catch(() => undefined);
+    await this.wal?.close();
+  }
+
+  // ---- internals ----
+
+  private write<T>(apply: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(storeErrors.closed());
+    const failed = this.wal?.failed;
+    if (failed) return Promise.reject(failed);
+    let result: T;
+    try {
+      result = apply();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // Commits reached the log through mvcc.onCommit; wait for the newest record to be durable.
+    return this.wal ? this.lastDurable.then(() => result) : Promise.resolve(result);
+  }
+
+  private guarded(key: string, compare: Compare, op: { type: 'put'; key: string; value: Value } | { type: 'delete'; key: string }): Promise<GuardedWriteResult> {
+    return this.write(() => {
+      const before = op.type === 'delete' ? this.mvcc.get(key) : undefined;
+      const r = this.mvcc.txn({ compare: [compare], success: [op], failure: [] });
+      const now = this.mvcc.get(key);
+      if (!r.succeeded) return now ? { succeeded: false, current: now, revision: r.revision } : { succeeded: false, revision: r.revision };
+      const kv = op.type === 'put' ? now : before;
+      return kv ? { succeeded: true, kv, revision: r.revision } : { succeeded: true, revision: r.revision };
+    });
+  }
+
+  private attachLog(wal: WriteAheadLog): void {
+    this.wal = wal;
+    this.mvcc.onCommit = (revision, events) => {
+      this.lastDurable = wal.appendCommit(revision, events);
+    };
+    this.mvcc.onCompact = (revision) => {
+      this.lastDurable = wal.appendCompact(revision);
+    };
+    // Unobserved rejections are reported through the writers' own promises.
+    wal.onFlushed = () => {
+      if (wal.bytesSinceRotation >= (this.options.snapshotThresholdBytes ?? 64 * 1024 * 1024)) void this.snapshotNow().catch(() => undefined);
+    };
+  }
+
+  private async recover(dir: string): Promise<void> {
+    await fs.mkdir(dir, { recursive: true });
+    const names = await fs.readdir(dir);
+    // A temporary file is a snapshot that never reached its rename: never acknowledged, drop it.
+    for (const n of names) if (n.endsWith('.tmp')) await fs.rm(path.join(dir, n));
+    const snapshots = names.filter((n) => snapshotPattern.test(n)).sort();
+    const newest = snapshots[snapshots.length - 1];
+    let snapshotRevision = 0;
+    if (newest) {
+      const file = path.join(dir, newest);
+      const snap = await readSnapshot(file);
+      this.mvcc.load(snap.kvs, snap.revision, snap.compactRevision);
+      snapshotRevision = snap.revision;
+      this.recovery.snapshot = { file, revision: snap.revision };
+    }
+    const segments = await listSegments(dir);
+    const replay = await readLog(segments, (entry) => {
+      if (entry.revision <= snapshotRevision && entry.type === RecordType.Commit) return;
+      if (entry.type === RecordType.Commit) {
+        this.mvcc.replay(entry.revision, entry.changes);
+      } else if (entry.revision > this.mvcc.compactRevision && entry.revision <= this.mvcc.revision) {
+        this.mvcc.compact(entry.revision);
+      }
+      this.recovery.replayed++;
+    });
+    if (replay.truncated) this.recovery.truncated = replay.truncated;
+    const last = segments[segments.length - 1];
+    this.attachLog(new WriteAheadLog(dir, { seq: (last?.seq ?? 0) + 1, firstRevision: this.mvcc.revision + 1 }, this.options.fsync ?? true));
+  }
+
+  private async takeSnapshot(dir: string, wal: WriteAheadLog): Promise<void> {
+    const revision = this.mvcc.revision;
+    const kvs = this.mvcc.currentKeyValues();
+    const compactRevision = this.mvcc.compactRevision;
+    // Records after `revision` go to a new segment; older segments are covered by the snapshot.
+    const segment = wal.rotate(revision + 1);
+    const file = path.join(dir, snapshotFileName(revision));
+    await writeSnapshot(file, { revision, compactRevision, kvs }, { fsync: this.options.fsync ?? true });
+    for (const n of await fs.readdir(dir)) {
+      const m = snapshotPattern.exec(n);
+      if (m && parseInt(m[1]!, 16) < revision) await fs.rm(path.join(dir, n));
+    }
+    for (const s of await listSegments(dir)) if (s.seq < segment.seq) await fs.rm(s.file);
+  }
+
+  private startAutoCompaction(): void {
+    const policy = this.options.autoCompaction;
+    if (!policy) return;
+    const interval = policy.intervalMs ?? (policy.mode === 'periodic' ? Math.max(1000, policy.retainMs / 10) : 5 * 60 * 1000);
+    const tick = (): void => {
+      if (this.closed) return;
+      this.autoCompact(policy);
+      this.compactionTimer = this.clock.setTimeout(tick, interval);
+    };
+    this.compactionTimer = this.clock.setTimeout(tick, interval);
+  }
+
+  private autoCompact(policy: AutoCompaction): void {
+    let target: number;
+    if (policy.mode === 'revision') {
+      target = this.mvcc.revision - policy.retain;
+    } else {
+      const now = this.clock.now();
+      this.revisionSamples.push({ at: now, revision: this.mvcc.revision });
+      let i = -1;
+      while (i + 1 < this.revisionSamples.length && this.revisionSamples[i + 1]!.at <= now - policy.retainMs) i++;
+      if (i < 0) return;
+      target = this.revisionSamples[i]!.revision;
+      this.revisionSamples.splice(0, i);
+    }
+    if (target > this.mvcc.compactRevision) {
+      // A failure of the log is reported to the writers; there is no one else to tell here.
+      this.compact(target).catch(() => undefined);
+    }
+  }
+}
