@@ -1,5 +1,6 @@
 // Every verb of the `kubeside` command, in the order `kubeside help` lists them.
 import type { Command } from '../command';
 import { lsp } from './lsp';
+import { validate } from './validate';
 
-export const commands: Command[] = [lsp];
+export const commands: Command[] = [validate, lsp];
