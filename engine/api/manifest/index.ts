@@ -1,7 +1,7 @@
 // Manifest files as kubectl reads them — multi-document YAML, JSON, and List kinds flattened into their
 // items — parsed with positions kept, so every problem found in an object (a Kubernetes field path)
 // can be shown at its line and column. The language server and the CLI both read manifests here.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import { FieldPath, fieldError, type FieldError } from '../errors';
 
 /** 1-based line and column, and the 0-based offset in the text. */
