@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { MvccStore, isStoreError, prefixEnd, registryKey } from '../../../engine/store/index';
+import { SortedKeys } from '../../../engine/store/sorted-keys';
+import { Random } from '../../../engine/util/random';
+
+const pods = '/registry/pods/';
+const pod = (ns: string, name: string) => registryKey({ resource: 'pods', namespace: ns, name });
+
+describe('MvccStore: revisions', () => {
+  it('gives every write the next global revision and tracks createRevision, modRevision and version per key', () => {
+    const s = new MvccStore();
+    const a1 = s.put(pod('default', 'web-1'), '{"v":1}').kv;
+    const b1 = s.put(registryKey({ resource: 'deployments', namespace: 'shop', name: 'web' }), '{}').kv;
+    const a2 = s.put(pod('default', 'web-1'), '{"v":2}');
+    assert.deepEqual([a1.createRevision, a1.modRevision, a1.version], [1, 1, 1]);
+    assert.equal(b1.key, '/registry/deployments/shop/web');
+    assert.deepEqual([a2.kv.createRevision, a2.kv.modRevision, a2.kv.version], [1, 3, 2]);
+    assert.equal(a2.prevKv, a1);
+    assert.equal(s.revision, 3);
+  });
+
+  it('resets version and createRevision when a deleted key is created again', () => {
+    const s = new MvccStore();
+    s.put('/k', 'a');
+    s.put('/k', 'b');
+    const { deleted } = s.deleteRange('/k');
+    assert.equal(deleted[0]!.version, 2);
+    assert.equal(s.get('/k'), undefined);
+    const again = s.put('/k', 'c').kv;
+    assert.deepEqual([again.createRevision, again.modRevision, again.version], [4, 4, 1]);
+  });
+
+  it('does not spend a revision on a delete of a missing key', () => {
+    const s = new MvccStore();
+    s.put('/a', 'x');
+    assert.deepEqual(s.deleteRange('/missing').deleted, []);
+    assert.equal(s.revision, 1);
+  });
+
+  it('reads a key as it was at a past revision, and refuses compacted and future revisions distinctly', () => {
+    const s = new MvccStore();
+    s.put('/k', 'v1');
+    s.put('/k', 'v2');
+    s.deleteRange('/k');
+    s.put('/k', 'v4');
+    assert.equal(s.get('/k', 1)!.value, 'v1');
+    assert.equal(s.get('/k', 2)!.value, 'v2');
+    assert.equal(s.get('/k', 3), undefined);
+    s.compact(2);
+    assert.equal(s.get('/k', 2)!.value, 'v2', 'the compact revision itself stays readable');
+    assert.throws(() => s.get('/k', 1), (e) => isStoreError(e, 'compacted') && e.compactRevision === 2);
+    assert.throws(() => s.get('/k', 9), (e) => isStoreError(e, 'futureRevision') && e.currentRevision === 4);
+  });
+});
+
+describe('MvccStore: range', () => {
+  function seeded(): MvccStore {
+    const s = new MvccStore();
+    for (const ns of ['kube-system', 'default', 'shop']) for (let i = 0; i < 5; i++) s.put(pod(ns, `p-${i}`), `${ns}/${i}`);
+    s.put(registryKey({ resource: 'services', namespace: 'default', name: 'web' }), '{}');
+    return s;
+  }
+
+  it('lists a prefix in key order with a count independent of the limit', () => {
+    const s = seeded();
+    const r = s.range(pod('default', ''), { end: prefixEnd(pod('default', '')), limit: 3 });
+    assert.deepEqual(r.kvs.map((kv) => kv.key), ['/registry/pods/default/p-0', '/registry/pods/default/p-1', '/registry/pods/default/p-2']);
+    assert.equal(r.more, true);
+    assert.equal(r.count, 5);
+    assert.equal(r.revision, 16);
+  });
+
+  it('pages through a prefix with continuation keys, at one revision, while writes go on', () => {
+    const s = seeded();
+    const seen: string[] = [];
+    let after: string | undefined;
+    let at = 0;
+    for (;;) {
+      const r = s.range(after === undefined ? pods : `${after}\0`, { end: prefixEnd(pods), limit: 4, revision: at });
+      at ||= r.revision;
+      seen.push(...r.kvs.map((kv) => kv.key));
+      s.put(pod('aaa', `new-${seen.length}`), 'x'); // written after the first page: not in this list
+      if (!r.more) break;
+      after = r.kvs[r.kvs.length - 1]!.key;
+    }
+    assert.equal(seen.length, 15);
+    assert.deepEqual(seen, [...seen].sort());
+    assert.ok(seen.every((k) => !k.includes('/aaa/')));
+  });
+
+  it('counts without returning key-values, and reads a range as of a past revision', () => {
+    const s = seeded();
+    s.deleteRange(pod('shop', ''), prefixEnd(pod('shop', '')));
+    assert.equal(s.range(pods, { end: prefixEnd(pods), countOnly: true }).count, 10);
+    assert.deepEqual(s.range(pods, { end: prefixEnd(pods), countOnly: true }).kvs, []);
+    assert.equal(s.range(pods, { end: prefixEnd(pods), revision: 16 }).count, 15);
+  });
+});
+
+describe('MvccStore: transactions', () => {
+  it('applies the success branch atomically as one revision when every compare holds', () => {
+    const s = new MvccStore();
+    s.put('/a', '1');
+    const r = s.txn({
+      compare: [{ key: '/a', target: 'version', result: '=', value: 1 }, { key: '/b', target: 'createRevision', result: '=', value: 0 }],
+      success: [{ type: 'put', key: '/b', value: '2' }, { type: 'delete', key: '/a' }, { type: 'range', key: '/b' }],
+      failure: [{ type: 'put', key: '/never', value: 'x' }],
+    });
+    assert.equal(r.succeeded, true);
+    assert.equal(r.revision, 2);
+    assert.equal(s.get('/b')!.modRevision, 2);
+    assert.equal(s.get('/a'), undefined);
+    const read = r.responses[2]!;
+    assert.ok(read.type === 'range' && read.kvs[0]!.value === '2', 'a read in the transaction sees its earlier writes');
+  });
+
+  it('runs the else branch when a compare fails, and compares values', () => {
+    const s = new MvccStore();
+    s.put('/a', 'old');
+    const r = s.txn({
+      compare: [{ key: '/a', target: 'value', result: '=', value: 'new' }],
+      success: [{ type: 'delete', key: '/a' }],
+      failure: [{ type: 'range', key: '/a' }],
+    });
+    assert.equal(r.succeeded, false);
+    assert.equal(r.revision, 1, 'a read-only branch spends no revision');
+    const read = r.responses[0]!;
+    assert.ok(read.type === 'range' && read.kvs[0]!.value === 'old');
+  });
+
+  it('rejects a transaction that writes the same key twice, as etcd does', () => {
+    const s = new MvccStore();
+    assert.throws(
+      () => s.txn({ success: [{ type: 'put', key: '/registry/pods/a', value: '1' }, { type: 'delete', key: '/registry/', end: prefixEnd('/registry/') }] }),
+      (e) => isStoreError(e, 'invalidRequest') && /duplicate key given in txn request/.test(e.message),
+    );
+    assert.equal(s.revision, 0);
+  });
+});
+
+describe('MvccStore: compaction', () => {
+  it('keeps the latest revision of each live key and drops deleted keys and older revisions', () => {
+    const s = new MvccStore();
+    s.put('/live', 'v1');
+    s.put('/live', 'v2');
+    s.put('/gone', 'x');
+    s.deleteRange('/gone');
+    s.put('/later', 'y');
+    s.compact(4);
+    assert.equal(s.get('/live', 4)!.value, 'v2');
+    assert.equal(s.range('/', { end: prefixEnd('/'), revision: 4 }).count, 1);
+    assert.equal(s.historyLength, 1, 'only the event after the compact revision is kept');
+    assert.throws(() => s.compact(3), (e) => isStoreError(e, 'compacted'));
+    assert.throws(() => s.compact(99), (e) => isStoreError(e, 'futureRevision'));
+  });
+
+  it('keeps memory bounded: after compaction a key rewritten many times holds one revision', () => {
+    const s = new MvccStore();
+    for (let i = 0; i < 10_000; i++) s.put(`/k/${i % 10}`, String(i));
+    s.compact(s.revision);
+    assert.equal(s.historyLength, 0);
+    for (let i = 0; i < 10; i++) assert.equal(s.range(`/k/${i}`).kvs[0]!.version, 1000);
+  });
+});
+
+describe('SortedKeys', () => {
+  it('keeps keys ordered through random inserts and deletes across many chunks', () => {
+    const rnd = new Random(7);
+    const keys = new SortedKeys();
+    const model = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      const k = `/registry/pods/ns-${rnd.int(20)}/${rnd.suffix(4)}`;
+      if (rnd.int(4) === 0) assert.equal(keys.delete(k), model.delete(k));
+      else assert.equal(keys.add(k), !model.has(k) && (model.add(k), true));
+    }
+    const sorted = [...model].sort();
+    assert.equal(keys.size, sorted.length);
+    assert.deepEqual([...keys.range('', undefined)], sorted);
+    const prefix = '/registry/pods/ns-1/';
+    assert.deepEqual([...keys.range(prefix, prefixEnd(prefix))], sorted.filter((k) => k.startsWith(prefix)));
+  });
+});
