@@ -43,7 +43,7 @@ export interface WatchHost {
 
 let nextWatchId = 1;
 
-export class Watch implements AsyncIterableIterator<WatchResponse> {
+export class Watch implements AsyncIterableIterator<WatchResponse, undefined> {
   readonly id = nextWatchId++;
   readonly key: string;
   readonly end: string | undefined;
@@ -60,7 +60,7 @@ export class Watch implements AsyncIterableIterator<WatchResponse> {
   private failure: StoreError | undefined;
   private ended = false;
   private progressRequested = false;
-  private waiter: { resolve: (r: IteratorResult<WatchResponse>) => void; reject: (e: unknown) => void } | undefined;
+  private waiter: { resolve: (r: IteratorResult<WatchResponse, undefined>) => void; reject: (e: unknown) => void } | undefined;
 
   constructor(
     private readonly host: WatchHost,
@@ -127,7 +127,7 @@ export class Watch implements AsyncIterableIterator<WatchResponse> {
     this.wake();
   }
 
-  next(): Promise<IteratorResult<WatchResponse>> {
+  next(): Promise<IteratorResult<WatchResponse, undefined>> {
     if (this.waiter) return Promise.reject(new Error('Watch.next called while a previous call is pending'));
     const r = this.take();
     if (r instanceof StoreError) return Promise.reject(r);
@@ -137,7 +137,7 @@ export class Watch implements AsyncIterableIterator<WatchResponse> {
     });
   }
 
-  return(): Promise<IteratorResult<WatchResponse>> {
+  return(): Promise<IteratorResult<WatchResponse, undefined>> {
     this.cancel();
     return Promise.resolve({ done: true, value: undefined });
   }
@@ -147,7 +147,7 @@ export class Watch implements AsyncIterableIterator<WatchResponse> {
   }
 
   /** The next thing to hand the consumer, or undefined when it must wait. */
-  private take(): IteratorResult<WatchResponse> | StoreError | undefined {
+  private take(): IteratorResult<WatchResponse, undefined> | StoreError | undefined {
     if (this.ended) return { done: true, value: undefined };
     if (this.buffer.length === 0 && !this.synced && this.failure === undefined) this.host.catchUp(this);
     if (this.buffer.length > 0) {
