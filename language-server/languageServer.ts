@@ -15,6 +15,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RealClock, type Clock, type Timer } from '../engine/util/clock';
 import { codeLenses } from './codeLens';
+import { completion } from './completion';
+import { hover } from './hover';
 import { definition } from './definition';
 import { documentSymbols } from './symbols';
 import { foldingRanges } from './folding';
@@ -140,6 +142,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         foldingRangeProvider: true,
         codeLensProvider: { resolveProvider: false },
         definitionProvider: true,
+        completionProvider: { triggerCharacters: [':', ' ', '-'] },
+        hoverProvider: true,
         referencesProvider: true,
       },
       serverInfo: { name: 'kubeside' },
@@ -195,6 +199,18 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onDefinition(({ textDocument, position }) => withFile(textDocument.uri, [], () => definition(index, textDocument.uri, position)));
   connection.onReferences(({ textDocument, position, context }) =>
     withFile(textDocument.uri, [], () => references(index, textDocument.uri, position, context.includeDeclaration)),
+  );
+  connection.onCompletion(({ textDocument, position }) =>
+    withFile(textDocument.uri, [], (file) => {
+      const at = file.locate(position);
+      return at ? completion(file, at.doc, at.offset, index) : [];
+    }),
+  );
+  connection.onHover(({ textDocument, position }) =>
+    withFile(textDocument.uri, null, (file) => {
+      const at = file.locate(position);
+      return (at && hover(file, at.doc, at.offset, index)) ?? null;
+    }),
   );
   connection.onRequest(statsRequest, (): ServerStats => ({ ...stats, indexedFiles: index.fileCount }));
 

@@ -69,7 +69,7 @@ export class ManifestParser {
     const documents = splitDocuments(text).map((slice, index): PlacedDocument => {
       let parsed = reusable.get(slice.text);
       if (!parsed) {
-        parsed = parseYamlDocument(slice.text);
+        parsed = parseYamlDocument(slice.text, uri);
         this.stats.parses++;
       }
       return { index, start: slice.start, parsed };

@@ -1,13 +1,14 @@
 // One YAML document of a manifest file, parsed once and shared by every feature. Offsets are relative
 // to the document's own text, so the result stays valid when edits elsewhere in the file move it.
-import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { parseManifests, type ParsedManifest } from '../engine/api/manifest/index';
 
 /** [start, end) offsets into the document's text. */
 export type Span = readonly [start: number, end: number];
 
 export interface YamlSyntaxError {
   readonly span: Span;
-  /** `yaml`'s error code, e.g. DUPLICATE_KEY, BAD_INDENT. */
+  /** `yaml`'s error code, e.g. BAD_INDENT, MULTILINE_IMPLICIT_KEY. */
   readonly code: string;
   readonly message: string;
   readonly warning: boolean;
@@ -18,45 +19,42 @@ export type PathSegment = string | number;
 
 export interface ParsedDocument {
   readonly text: string;
+  /** The syntax tree, for everything that needs positions: outline, folding, completion, hover. */
   readonly yaml: Document.Parsed;
-  /** The plain value (an API object when the document is one); undefined for an empty document. */
+  /** The objects as kubectl reads them (one, none for an empty document, or a List's items). */
+  readonly manifests: readonly ParsedManifest[];
+  /** The document's plain value (an API object when the document is one); undefined when empty. */
   readonly value: unknown;
   readonly syntaxErrors: readonly YamlSyntaxError[];
 }
 
-export function parseYamlDocument(text: string): ParsedDocument {
-  const yaml = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+/**
+ * Parses one document of a manifest file. The objects come from the engine's manifest reader, the one
+ * reading of manifests shared with the CLI; the syntax tree is read with the same options (YAML 1.1,
+ * duplicate keys allowed, as Kubernetes' decoder reads them), so both agree on every value.
+ */
+export function parseYamlDocument(text: string, fileName: string): ParsedDocument {
+  const manifests = parseManifests(text, fileName);
+  const yaml = parseDocument(text, { prettyErrors: false, uniqueKeys: false, version: '1.1' });
   const syntaxErrors: YamlSyntaxError[] = [];
   for (const [list, warning] of [[yaml.errors, false], [yaml.warnings, true]] as const) {
     for (const e of list) {
       // yaml's messages end with " at line N, column M:" and a code frame; the editor shows the place.
       const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
-      const span: Span = e.code === 'DUPLICATE_KEY' ? (keyStartingAt(yaml, e.pos[0]) ?? e.pos) : [e.pos[0], Math.max(e.pos[1], e.pos[0])];
-      syntaxErrors.push({ span, code: e.code, message, warning });
+      syntaxErrors.push({ span: [e.pos[0], Math.max(e.pos[1], e.pos[0])], code: e.code, message, warning });
     }
   }
   let value: unknown;
-  try {
-    value = yaml.contents === null ? undefined : yaml.toJS({ maxAliasCount: 100 });
-  } catch {
-    value = undefined; // e.g. an alias bomb: already reported as a syntax error
+  const single = manifests.length === 1 && manifests[0]!.itemPath === undefined ? manifests[0] : undefined;
+  if (single) value = single.object;
+  else if (yaml.contents !== null) {
+    try {
+      value = yaml.toJS({ maxAliasCount: 1000 });
+    } catch {
+      value = undefined; // e.g. an alias bomb: the manifest reader reports it
+    }
   }
-  return { text, yaml, value, syntaxErrors };
-}
-
-/** yaml marks a duplicate key by its first character; the whole key reads better. */
-function keyStartingAt(yaml: Document.Parsed, offset: number): Span | undefined {
-  let found: Span | undefined;
-  visit(yaml, {
-    Pair(_, pair) {
-      if (isNode(pair.key) && pair.key.range?.[0] === offset) {
-        found = [pair.key.range[0], pair.key.range[1]];
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
+  return { text, yaml, manifests, value, syntaxErrors };
 }
 
 /** The span of a node's value, without the line break and blank lines a block collection ends with. */
@@ -76,7 +74,7 @@ export function nodeAt(doc: ParsedDocument, path: readonly PathSegment[]): Node 
       node = node.items[segment];
     } else {
       if (!isMap(node)) return undefined;
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+      const pair = node.items.findLast((p) => isScalar(p.key) && String(p.key.value) === segment); // the last duplicate wins, as in Kubernetes
       node = pair?.value;
     }
   }
@@ -90,7 +88,7 @@ export function pairAt(doc: ParsedDocument, path: readonly PathSegment[]): Pair<
   if (typeof last !== 'string') return undefined;
   const parent = path.length === 1 ? doc.yaml.contents : nodeAt(doc, path.slice(0, -1));
   if (!isMap(parent)) return undefined;
-  const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === last);
+  const pair = parent.items.findLast((p) => isScalar(p.key) && String(p.key.value) === last);
   return pair && isPair(pair) ? (pair as Pair<Node, Node | null>) : undefined;
 }
 

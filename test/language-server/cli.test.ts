@@ -9,7 +9,7 @@ describe('kubeside lsp', () => {
     try {
       const uri = memoryUri('cli.yaml');
       const published = await client.open(uri, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
-      assert.deepEqual(published.diagnostics.map((d) => d.code), ['duplicate-key']);
+      assert.deepEqual(published.diagnostics.map((d) => d.code), ['DuplicateField']);
       const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
       assert.deepEqual(symbols.map((s) => s.name), ['ConfigMap b']);
     } finally {

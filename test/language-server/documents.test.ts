@@ -61,10 +61,10 @@ describe('language server: documents', () => {
   it('reports a duplicate key on the second occurrence of the key', async () => {
     const uri = memoryUri('duplicate.yaml');
     const published = await client.open(uri, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
-    const duplicate = published.diagnostics.find((d) => d.code === 'duplicate-key');
+    const duplicate = published.diagnostics.find((d) => d.code === 'DuplicateField');
     assert.ok(duplicate, JSON.stringify(published.diagnostics));
     assert.deepEqual(duplicate.range, { start: { line: 4, character: 2 }, end: { line: 4, character: 6 } });
-    assert.match(messageText(duplicate.message), /unique/);
+    assert.equal(messageText(duplicate.message), 'duplicate field "metadata.name"');
   });
 
   it('outlines one symbol per resource, named kind then name, with its top-level fields as children', async () => {

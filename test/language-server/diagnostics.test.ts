@@ -1,0 +1,94 @@
+// Diagnostics as the API server would judge each object, placed on the exact key or value.
+import assert from 'node:assert/strict';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { LspClient, memoryUri, messageText } from './lspClient';
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: two
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      contaners: []
+      containers:
+        - image: nginx
+          imagePullPolicy: Alwayz
+`;
+
+const brief = (d: Diagnostic) => ({ code: d.code, range: `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`, message: messageText(d.message) });
+
+describe('language server: diagnostics', () => {
+  let client: LspClient;
+  before(async () => {
+    client = await LspClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  // A list item without a key to point at (a container missing its name) is marked on its first line.
+  it('places each field error of a Deployment on its key or value, in the API server words', async () => {
+    const published = await client.open(memoryUri('web.yaml'), deployment);
+    assert.deepEqual(published.diagnostics.map(brief), [
+      { code: 'TypeInvalid', range: '5:12-5:15', message: 'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"' },
+      { code: 'UnknownField', range: '14:6-14:15', message: 'unknown field "spec.template.spec.contaners"' },
+      { code: 'Required', range: '16:10-16:22', message: 'spec.template.spec.containers[0].name: Required value' },
+      {
+        code: 'NotSupported',
+        range: '17:27-17:33',
+        message: 'spec.template.spec.containers[0].imagePullPolicy: Unsupported value: "Alwayz": supported values: "Always", "IfNotPresent", "Never"',
+      },
+    ]);
+    assert.ok(published.diagnostics.every((d) => d.source === 'kubeside' && d.severity === 1));
+  });
+
+  it('reports a missing required field on the key of the object that lacks it', async () => {
+    const published = await client.open(memoryUri('no-selector.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n');
+    const required = published.diagnostics.filter((d) => d.code === 'Required').map(brief);
+    assert.deepEqual(required, [
+      { code: 'Required', range: '4:0-4:4', message: 'spec.selector: Required value' },
+      { code: 'Required', range: '4:0-4:4', message: 'spec.template: Required value' },
+    ]);
+  });
+
+  it('reports an unknown kind on the kind, suggesting the nearest real one', async () => {
+    const published = await client.open(memoryUri('typo.yaml'), 'apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: web\n');
+    assert.deepEqual(published.diagnostics.map(brief), [
+      {
+        code: 'Invalid',
+        range: '1:6-1:16',
+        message: 'kind: Invalid value: "Deploymnet": no matches for kind "Deploymnet" in version "apps/v1"; did you mean "apps/v1 Deployment"?',
+      },
+    ]);
+  });
+
+  it('reports a kind in a version that does not serve it on the apiVersion', async () => {
+    const published = await client.open(memoryUri('old.yaml'), 'apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: web\n');
+    assert.equal(published.diagnostics.length, 1);
+    assert.equal(brief(published.diagnostics[0]!).range, '0:12-0:30');
+    assert.match(messageText(published.diagnostics[0]!.message), /did you mean "apps\/v1 Deployment"\?$/);
+  });
+
+  it('checks every document of a stream and clears a diagnostic once the typo is fixed', async () => {
+    const uri = memoryUri('fix.yaml');
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\nspec:\n  typ: ClusterIP\n';
+    const first = await client.open(uri, text);
+    assert.deepEqual(first.diagnostics.map(brief), [{ code: 'UnknownField', range: '10:2-10:5', message: 'unknown field "spec.typ"' }]);
+    const fixed = await client.change(uri, [{ range: { start: { line: 10, character: 5 }, end: { line: 10, character: 5 } }, text: 'e' }]);
+    assert.deepEqual(fixed.diagnostics, []);
+  });
+
+  it('does not judge an object whose YAML does not parse', async () => {
+    const published = await client.open(memoryUri('broken.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: [1\n');
+    assert.ok(published.diagnostics.length > 0);
+    assert.ok(published.diagnostics.every((d) => typeof d.code === 'string' && /^[a-z-]+$/.test(d.code)), JSON.stringify(published.diagnostics.map(brief)));
+  });
+});
