@@ -86,8 +86,20 @@ export const fieldError = {
   duplicateField: (field: FieldPath | string): FieldError => ({ field: String(field), type: 'DuplicateField' }),
 };
 
+/**
+ * A value Kubernetes prints with Go's %#v or a String() method (`map[string]string{"app":"web"}`,
+ * `&LabelSelector{...}`): carried pre-rendered and shown verbatim in messages.
+ */
+export class GoValue {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+}
+
 /** Go's %#v-ish rendering Kubernetes uses for values in messages: strings quoted, numbers bare. */
 function renderValue(v: unknown): string {
+  if (v instanceof GoValue) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'object') return JSON.stringify(v);
@@ -98,7 +110,8 @@ function renderValue(v: unknown): string {
 export function fieldErrorMessage(e: FieldError): string {
   if (e.type === 'UnknownField' || e.type === 'DuplicateField') return `${typeText[e.type]} ${JSON.stringify(e.field)}`;
   const head = typeText[e.type];
-  const hasValue = e.type !== 'Required' && e.type !== 'Forbidden' && e.type !== 'Internal' && e.type !== 'TooMany' && 'value' in e;
+  // As field.Error.ErrorBody: Required, Forbidden, TooLong and Internal never print the value (TooMany does).
+  const hasValue = e.type !== 'Required' && e.type !== 'Forbidden' && e.type !== 'Internal' && e.type !== 'TooLong' && 'value' in e;
   let s = head;
   if (hasValue) s += `: ${renderValue(e.value)}`;
   if (e.detail) s += `: ${e.detail}`;

@@ -1,0 +1,229 @@
+// Scenarios for validateObject and validateStructure: what the API server would answer for a manifest,
+// in its exact field paths and words.
+import assert from 'node:assert/strict';
+import { formatFieldError } from '../../../../engine/api/errors';
+import { kinds } from '../../../../engine/api/kinds/index';
+import { openapi, schemaFromOpenAPIV3 } from '../../../../engine/api/schema/index';
+import { validateObject } from '../../../../engine/api/validate';
+import { validateStructure } from '../../../../engine/api/validation/structural';
+import { servedExamples } from './served-examples';
+
+const messages = (r: { errors: readonly Parameters<typeof formatFieldError>[0][] }) => r.errors.map(formatFieldError);
+
+const deployment = (patch: (spec: any) => void = () => {}) => {
+  const spec: any = {
+    replicas: 2,
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }] } },
+  };
+  patch(spec);
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec };
+};
+const container = (spec: any) => spec.template.spec.containers[0];
+
+describe('validateObject', () => {
+  describe('given a valid manifest of every kind the embedded cluster serves', () => {
+    it('covers exactly the served kinds', () => {
+      const served = kinds().all().filter((k) => k.served).map((k) => `${k.group}/${k.version}/${k.kind}`).sort();
+      const examples = servedExamples.map((o) => {
+        const [g, v] = String(o['apiVersion']).includes('/') ? String(o['apiVersion']).split('/') : ['', String(o['apiVersion'])];
+        return `${g}/${v}/${o['kind']}`;
+      });
+      assert.deepEqual([...examples].sort(), served);
+    });
+    for (const example of servedExamples) {
+      it(`accepts ${example['apiVersion']} ${example['kind']}`, () => {
+        const r = validateObject(example);
+        assert.deepEqual(messages(r), []);
+        assert.deepEqual(r.warnings, []);
+        assert.equal(r.kind?.kind, example['kind']);
+        assert.equal(r.kind?.served, true);
+      });
+    }
+  });
+
+  describe('when a field has the wrong type, a missing or unsupported value', () => {
+    const cases: [string, object, string[]][] = [
+      ['a string where an integer is expected', deployment((s) => (s.replicas = 'three')), ['spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"']],
+      ['a fraction where an integer is expected', deployment((s) => (s.replicas = 1.5)), ['spec.replicas: Invalid value: "number": spec.replicas in body must be of type integer: "number"']],
+      ['an int32 out of range', deployment((s) => (s.replicas = 3_000_000_000)), ['spec.replicas: Invalid value: 3000000000: spec.replicas in body should be less than or equal to 2147483647']],
+      ['an object where a string is expected', deployment((s) => (container(s).image = { name: 'nginx' })), ['spec.template.spec.containers[0].image: Invalid value: "object": spec.template.spec.containers[0].image in body must be of type string: "object"']],
+      ['a number as a label value', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { tier: 1 } } }, ['metadata.labels[tier]: Invalid value: "integer": metadata.labels[tier] in body must be of type string: "integer"']],
+      ['a list where a map is expected', deployment((s) => (s.selector.matchLabels = ['app'])), ['spec.selector.matchLabels: Invalid value: "array": spec.selector.matchLabels in body must be of type object: "array"']],
+      ['a missing required field', deployment((s) => delete container(s).name), ['spec.template.spec.containers[0].name: Required value']],
+      ['a required field set to null', deployment((s) => (s.selector = null)), ['spec.selector: Required value']],
+      ['an unsupported enum value', deployment((s) => (container(s).imagePullPolicy = 'Alwayz')), ['spec.template.spec.containers[0].imagePullPolicy: Unsupported value: "Alwayz": supported values: "Always", "IfNotPresent", "Never"']],
+      ['an unsupported Service type', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'Clusterip', ports: [{ port: 80 }] } }, ['spec.type: Unsupported value: "Clusterip": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"']],
+      ['a boolean as int-or-string', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: true }] } }, ['spec.ports[0].targetPort: Invalid value: "boolean": spec.ports[0].targetPort in body must be of type integer,string: "boolean"']],
+      ['a fraction as int-or-string', deployment((s) => (s.strategy = { rollingUpdate: { maxSurge: 0.5 } })), ['spec.strategy.rollingUpdate.maxSurge: Invalid value: "number": spec.strategy.rollingUpdate.maxSurge in body must be of type integer,string: "number"']],
+      ['a malformed quantity', deployment((s) => (container(s).resources = { limits: { memory: '1Gb' } })), [`spec.template.spec.containers[0].resources.limits[memory]: Invalid value: "1Gb": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`]],
+    ];
+    for (const [what, obj, expected] of cases) {
+      it(`reports ${what}`, () => assert.deepEqual(messages(validateObject(obj)), expected));
+    }
+
+    it('accepts both forms of int-or-string and of quantities', () => {
+      const ok = deployment((s) => {
+        s.strategy = { rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } };
+        container(s).resources = { requests: { cpu: 0.5, memory: 134217728 }, limits: { cpu: '1', memory: '128Mi' } };
+      });
+      assert.deepEqual(messages(validateObject(ok)), []);
+    });
+
+    it('accepts null for optional fields, as `creationTimestamp: null` in generated manifests', () => {
+      const obj = deployment();
+      (obj.metadata as any).creationTimestamp = null;
+      assert.deepEqual(messages(validateObject(obj)), []);
+    });
+  });
+
+  describe('when a field is unknown', () => {
+    const misspelt = () => deployment((s) => (s.template.spec.contaners = [{ name: 'x' }]));
+
+    it('Strict rejects it with the strict-decoding message', () => {
+      const r = validateObject(misspelt(), { fieldValidation: 'Strict' });
+      assert.deepEqual(messages(r), ['unknown field "spec.template.spec.contaners"']);
+      assert.equal(r.errors[0]!.type, 'UnknownField');
+      assert.deepEqual(r.warnings, []);
+    });
+
+    it('Warn accepts the object, warns, and drops the field', () => {
+      const r = validateObject(misspelt(), { fieldValidation: 'Warn' });
+      assert.deepEqual(r.errors, []);
+      assert.deepEqual(r.warnings.map(formatFieldError), ['unknown field "spec.template.spec.contaners"']);
+      assert.equal(r.warnings[0]!.warning, true);
+      assert.equal((r.pruned as any).spec.template.spec.contaners, undefined);
+      assert.equal((r.pruned as any).spec.template.spec.containers[0].name, 'web');
+    });
+
+    it('Ignore accepts the object silently and drops the field', () => {
+      const r = validateObject(misspelt(), { fieldValidation: 'Ignore' });
+      assert.deepEqual(r.errors, []);
+      assert.deepEqual(r.warnings, []);
+      assert.equal((r.pruned as any).spec.template.spec.contaners, undefined);
+    });
+
+    it('leaves the caller’s object untouched and reports nested unknown fields by full path', () => {
+      const obj = deployment((s) => (s.template.spec.containers[0].imagee = 'nginx'));
+      const r = validateObject(obj, { fieldValidation: 'Warn' });
+      assert.deepEqual(r.warnings.map((w) => w.field), ['spec.template.spec.containers[0].imagee']);
+      assert.equal((obj.spec as any).template.spec.containers[0].imagee, 'nginx');
+    });
+
+    it('accepts any field under RawExtension-like objects the schema leaves open', () => {
+      const cr = { apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'r' }, revision: 1, data: { anything: { goes: [1, 'two'] } } };
+      assert.deepEqual(messages(validateObject(cr)), []);
+    });
+  });
+
+  describe('when the apiVersion or kind is not one Kubernetes has', () => {
+    it('suggests the served version of a kind from an old API group version', () => {
+      const r = validateObject({ apiVersion: 'apps/v1beta1', kind: 'Deployment', metadata: { name: 'web' } });
+      assert.deepEqual(messages(r), ['apiVersion: Invalid value: "apps/v1beta1": no matches for kind "Deployment" in version "apps/v1beta1"; did you mean "apps/v1 Deployment"?']);
+      assert.deepEqual(r.suggestion, { apiVersion: 'apps/v1', kind: 'Deployment' });
+    });
+
+    it('suggests the nearest kind for a misspelt one', () => {
+      const r = validateObject({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'web' } });
+      assert.deepEqual(messages(r), ['kind: Invalid value: "Deploymnet": no matches for kind "Deploymnet" in version "apps/v1"; did you mean "apps/v1 Deployment"?']);
+      assert.equal(r.kind, undefined);
+    });
+
+    it('says only "no matches" when nothing is close', () => {
+      const r = validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+      assert.deepEqual(messages(r), ['kind: Invalid value: "Widget": no matches for kind "Widget" in version "example.com/v1"; ensure CRDs are installed first']);
+      assert.equal(r.suggestion, undefined);
+    });
+
+    it('requires apiVersion and kind', () => {
+      assert.deepEqual(messages(validateObject({ metadata: { name: 'x' } })), ['apiVersion: Required value: apiVersion not set', 'kind: Required value: kind not set']);
+    });
+  });
+
+  describe('given a kind Kubernetes has but the embedded cluster does not serve', () => {
+    const podTemplate = { apiVersion: 'v1', kind: 'PodTemplate', metadata: { name: 'pt' }, template: { spec: { containers: [{ name: 'a', image: 'busybox' }] } } };
+
+    it('validates it against its schema and says it is not served', () => {
+      const r = validateObject(podTemplate);
+      assert.deepEqual(messages(r), []);
+      assert.equal(r.kind?.served, false);
+      assert.deepEqual(messages(validateObject({ ...podTemplate, template: { spec: { containers: 'a' } } })), [
+        'template.spec.containers: Invalid value: "string": template.spec.containers in body must be of type array: "string"',
+      ]);
+    });
+
+    it('answers "no matches" when asked as the embedded cluster', () => {
+      const r = validateObject(podTemplate, { servedOnly: true });
+      assert.deepEqual(messages(r), ['kind: Invalid value: "PodTemplate": no matches for kind "PodTemplate" in version "v1": PodTemplate is part of Kubernetes but not served by the embedded cluster']);
+      assert.equal(r.kind?.served, false);
+    });
+  });
+
+  describe("given a CRD's openAPIV3Schema", () => {
+    const schema = schemaFromOpenAPIV3({
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          required: ['cronSpec'],
+          properties: {
+            cronSpec: { type: 'string', pattern: '^(\\S+\\s){4}\\S+$' },
+            image: { type: 'string', maxLength: 20 },
+            replicas: { type: 'integer', minimum: 1, maximum: 10 },
+            policy: { type: 'string', enum: ['Allow', 'Forbid'] },
+            port: { 'x-kubernetes-int-or-string': true },
+            tags: { type: 'array', maxItems: 2, items: { type: 'string' } },
+            config: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+          },
+        },
+      },
+    });
+    const info = { group: 'stable.example.com', version: 'v1', kind: 'CronTab', plural: 'crontabs', singular: 'crontab', shortNames: ['ct'], namespaced: true, verbs: ['get', 'list', 'create'], subresources: [], served: true };
+    let unregister: () => void = () => {};
+    before(() => (unregister = kinds().register(info, schema)));
+    after(() => unregister());
+    const crontab = (spec: object) => ({ apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'tick' }, spec });
+
+    it('accepts a custom resource that fits it', () => {
+      const r = validateObject(crontab({ cronSpec: '* * * * */5', image: 'my-cron', replicas: 3, policy: 'Allow', port: 'http', tags: ['a'], config: { any: { thing: 1 } } }));
+      assert.deepEqual(messages(r), []);
+      assert.equal(r.kind?.kind, 'CronTab');
+    });
+
+    it('rejects one that does not, with the messages apiextensions-apiserver gives', () => {
+      const r = validateObject(crontab({ cronSpec: 'hourly', image: 'a-very-long-image-name:latest', replicas: 11, policy: 'Maybe', port: false, tags: ['a', 'b', 'c'], colour: 'red' }));
+      assert.deepEqual(messages(r), [
+        `spec.cronSpec: Invalid value: "hourly": spec.cronSpec in body should match '^(\\S+\\s){4}\\S+$'`,
+        'spec.image: Too long: may not be more than 20 bytes',
+        'spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10',
+        'spec.policy: Unsupported value: "Maybe": supported values: "Allow", "Forbid"',
+        'spec.port: Invalid value: "boolean": spec.port in body must be of type integer,string: "boolean"',
+        'spec.tags: Too many: 3: must have at most 2 items',
+        'unknown field "spec.colour"',
+      ]);
+    });
+
+    it('requires its required fields and validates metadata as ObjectMeta', () => {
+      const obj = { ...crontab({}), metadata: { name: 'tick', labels: { a: true } } };
+      assert.deepEqual(messages(validateObject(obj)), ['metadata.labels[a]: Invalid value: "boolean": metadata.labels[a] in body must be of type string: "boolean"', 'spec.cronSpec: Required value']);
+    });
+  });
+});
+
+describe('validateStructure', () => {
+  it('prunes nothing and returns no pruned copy when every field is known', () => {
+    const r = validateStructure({ name: 'web', image: 'nginx' }, openapi().definition('io.k8s.api.core.v1.Container')!, 'Ignore');
+    assert.deepEqual(r, { errors: [], warnings: [] });
+  });
+
+  it('reports every problem of a list item under its index', () => {
+    const r = validateStructure([{ name: 'a' }, { image: 'b', tty: 'yes' }], { ...stubArrayOf('io.k8s.api.core.v1.Container') }, 'Strict');
+    assert.deepEqual(r.errors.map(formatFieldError), ['[1].name: Required value', '[1].tty: Invalid value: "string": [1].tty in body must be of type boolean: "string"']);
+  });
+});
+
+/** An array schema over a definition, the shape of PodSpec.containers. */
+function stubArrayOf(definition: string) {
+  const item = openapi().definition(definition)!;
+  return { type: 'array' as const, propertyNames: () => [], property: () => undefined, additionalProperties: () => undefined, items: () => item };
+}
