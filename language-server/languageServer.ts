@@ -193,21 +193,26 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     const file = current(uri);
     return file ? fn(file) : empty;
   };
+  /** Cross-file answers must see edits other open files got within the debounce window. */
+  const withWorkspace = <T>(uri: string, empty: T, fn: (file: ManifestFile) => T): T => {
+    for (const d of documents.all()) current(d.uri);
+    return withFile(uri, empty, fn);
+  };
   connection.onDocumentSymbol(({ textDocument }) => withFile(textDocument.uri, [], documentSymbols));
   connection.onFoldingRanges(({ textDocument }) => withFile(textDocument.uri, [], foldingRanges));
   connection.onCodeLens(({ textDocument }) => withFile(textDocument.uri, [], codeLenses));
-  connection.onDefinition(({ textDocument, position }) => withFile(textDocument.uri, [], () => definition(index, textDocument.uri, position)));
+  connection.onDefinition(({ textDocument, position }) => withWorkspace(textDocument.uri, [], () => definition(index, textDocument.uri, position)));
   connection.onReferences(({ textDocument, position, context }) =>
-    withFile(textDocument.uri, [], () => references(index, textDocument.uri, position, context.includeDeclaration)),
+    withWorkspace(textDocument.uri, [], () => references(index, textDocument.uri, position, context.includeDeclaration)),
   );
   connection.onCompletion(({ textDocument, position }) =>
-    withFile(textDocument.uri, [], (file) => {
+    withWorkspace(textDocument.uri, [], (file) => {
       const at = file.locate(position);
       return at ? completion(file, at.doc, at.offset, index) : [];
     }),
   );
   connection.onHover(({ textDocument, position }) =>
-    withFile(textDocument.uri, null, (file) => {
+    withWorkspace(textDocument.uri, null, (file) => {
       const at = file.locate(position);
       return (at && hover(file, at.doc, at.offset, index)) ?? null;
     }),

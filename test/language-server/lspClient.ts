@@ -27,10 +27,14 @@ export class LspClient {
   private readonly waiters: Array<{ uri: string; version: number; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   private readonly notifications = new Map<string, Array<(params: unknown) => void>>();
 
+  /** Resolves with the number of files once the server has scanned the workspace folders. */
+  readonly workspaceScanned: Promise<number>;
+
   private constructor(
     private readonly child: ChildProcess,
     readonly connection: ProtocolConnection,
   ) {
+    this.workspaceScanned = new Promise((resolve) => connection.onNotification('kubeside/workspaceScanned', (p: { files: number }) => resolve(p.files)));
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       const list = this.published.get(p.uri) ?? [];
       list.push(p);

@@ -1,0 +1,123 @@
+// Cross-file navigation over the workspace index: the server scans the workspace folders on its own,
+// then answers definition, references, name completion and hover between files.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CompletionItem, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol';
+import { LspClient } from './lspClient';
+
+const config = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+data:
+  mode: fast
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db-credentials
+stringData:
+  password: hunter2
+`;
+
+const app = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          envFrom:
+            - configMapRef:
+                name: web-config
+          env:
+            - name: MODE
+              valueFrom:
+                configMapKeyRef:
+                  name: web-config
+                  key: mode
+            - name: PASSWORD
+              valueFrom:
+                secretKeyRef:
+                  name: db-credentials
+                  key: password
+`;
+
+describe('language server: navigation across the workspace', () => {
+  let dir: string;
+  let client: LspClient;
+  const uriOf = (name: string) => pathToFileURL(path.join(dir, name)).toString();
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kubeside-ls-'));
+    mkdirSync(path.join(dir, 'base'));
+    writeFileSync(path.join(dir, 'base', 'config.yaml'), config);
+    writeFileSync(path.join(dir, 'app.yaml'), app);
+    writeFileSync(path.join(dir, 'package.json'), '{"name": "not-a-manifest"}');
+    mkdirSync(path.join(dir, 'node_modules'));
+    writeFileSync(path.join(dir, 'node_modules', 'ignored.yaml'), config);
+    client = await LspClient.start({ workspaceFolders: [pathToFileURL(dir).toString()] });
+    assert.equal(await client.workspaceScanned, 2);
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('goes from a configMapRef to the ConfigMap in a file that is not open', async () => {
+    await client.open(uriOf('app.yaml'), app);
+    const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: uriOf('app.yaml') }, position: { line: 18, character: 22 } });
+    assert.deepEqual(locations, [{ uri: uriOf('base/config.yaml'), range: { start: { line: 3, character: 8 }, end: { line: 3, character: 18 } } }]);
+  });
+
+  it('goes from a secretKeyRef to the Secret, the second document of that file', async () => {
+    const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: uriOf('app.yaml') }, position: { line: 28, character: 26 } });
+    assert.deepEqual(locations, [{ uri: uriOf('base/config.yaml'), range: { start: { line: 10, character: 8 }, end: { line: 10, character: 22 } } }]);
+  });
+
+  it('finds every reference to a ConfigMap from its name', async () => {
+    const locations = await client.request<Location[]>('textDocument/references', {
+      textDocument: { uri: uriOf('base/config.yaml') },
+      position: { line: 3, character: 10 },
+      context: { includeDeclaration: true },
+    });
+    assert.deepEqual(
+      locations.map((l) => `${path.basename(l.uri)}:${l.range.start.line}:${l.range.start.character}`),
+      ['config.yaml:3:8', 'app.yaml:18:22', 'app.yaml:23:24'],
+    );
+  });
+
+  it('completes the names of Secrets the workspace defines at a secretKeyRef', async () => {
+    const uri = uriOf('new.yaml');
+    await client.open(uri, app.replace('name: db-credentials', 'name: '));
+    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 28, character: 24 } });
+    assert.deepEqual(items.map((i) => [i.label, i.detail]), [['db-credentials', 'Secret in config.yaml']]);
+  });
+
+  it('hovers a reference with where its target is defined', async () => {
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf('app.yaml') }, position: { line: 18, character: 24 } });
+    assert.match((hover.contents as MarkupContent).value, /→ ConfigMap `web-config` in config\.yaml$/);
+  });
+
+  it('follows an edit of the target: a renamed ConfigMap is no longer the definition', async () => {
+    const uri = uriOf('base/config.yaml');
+    await client.open(uri, config);
+    await client.change(uri, [{ range: { start: { line: 3, character: 8 }, end: { line: 3, character: 18 } }, text: 'web-settings' }]);
+    const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: uriOf('app.yaml') }, position: { line: 18, character: 22 } });
+    assert.deepEqual(locations, []);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf('app.yaml') }, position: { line: 18, character: 22 } });
+    assert.match((hover.contents as MarkupContent).value, /→ ConfigMap `web-config`: not defined in the workspace$/);
+  });
+});
