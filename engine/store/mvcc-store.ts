@@ -193,32 +193,34 @@ export class MvccStore implements WatchHost {
   }
 
   /**
-   * Loads a snapshot's key-values into an empty store: the store's revision becomes `revision` and,
-   * since the snapshot holds no history before it, so does the compact revision.
+   * Loads a snapshot into an empty store: `kvs` is the state at the snapshot's compact revision,
+   * and `commits` the history after it, replayed so reads and watches after the compact revision
+   * behave exactly as in the store the snapshot was taken from.
    */
-  load(kvs: Iterable<KeyValue>, revision: number, compactRevision: number): void {
+  load(snapshot: { compactRevision: number; kvs: Iterable<KeyValue>; commits: Iterable<{ revision: number; changes: readonly Change[] }> }): void {
     if (this.rev !== 0 || this.index.size !== 0) throw new Error('MvccStore.load: store is not empty');
-    for (const kv of kvs) {
+    for (const kv of snapshot.kvs) {
       if (!this.index.has(kv.key)) this.keys.add(kv.key);
       this.index.set(kv.key, { revisions: [kv] });
       this.liveKeys++;
     }
-    this.rev = revision;
-    this.compactRev = Math.max(compactRevision, revision);
+    this.rev = snapshot.compactRevision;
+    this.compactRev = snapshot.compactRevision;
+    for (const c of snapshot.commits) this.replay(c.revision, c.changes);
   }
 
-  /** Every current key-value, in key order; the state a snapshot saves. */
-  *entries(): Generator<KeyValue> {
-    for (const key of this.keys.range('', undefined)) {
-      const entry = this.index.get(key)!;
-      const last = entry.revisions[entry.revisions.length - 1]!;
-      if (last.version > 0) yield last;
-    }
-  }
-
-  /** The current key-values, captured now (shared immutable objects), for a snapshot written later. */
-  currentKeyValues(): KeyValue[] {
-    return [...this.entries()];
+  /**
+   * What a snapshot saves, captured now without copying values: the state at the compact revision
+   * and the history after it (etcd's snapshot likewise holds every revision since compaction).
+   */
+  snapshotContents(): { revision: number; compactRevision: number; kvs: KeyValue[]; history: WatchEvent[] } {
+    const kvs: KeyValue[] = [];
+    const compactRevision = this.compactRev;
+    this.keys.forEachInRange('', undefined, (key) => {
+      const kv = this.at(this.index.get(key)!, compactRevision);
+      if (kv) kvs.push(kv);
+    });
+    return { revision: this.rev, compactRevision, kvs, history: this.history.slice() };
   }
 
   // ---- compaction ----

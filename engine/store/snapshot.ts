@@ -1,14 +1,15 @@
-// Snapshot files: the store's current key-values with their revisions, its revision and compact
-// revision, written to a temporary file, fsynced and renamed into place so a crash leaves either
+// Snapshot files: the store's key-values at its compact revision, the history after it (one
+// commit record per revision), its revision and compact revision, written to a temporary file, fsynced and renamed into place so a crash leaves either
 // the old snapshot or the new one, never half of one. Any damage is reported with file and offset.
 
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { RecordType, writeSnapshotFooter, writeSnapshotHeader, writeSnapshotKeyValue } from './codec';
+import { readLogEntry, RecordType, writeCommit, writeSnapshotFooter, writeSnapshotHeader, writeSnapshotKeyValue } from './codec';
+import type { Change } from './mvcc-store';
 import { storeErrors } from './errors';
 import { ByteWriter, scanRecords } from './record';
-import type { KeyValue } from './types';
+import type { KeyValue, WatchEvent } from './types';
 
 /** "KSSNAP" + format version 1. */
 const magic = Buffer.from('KSSNAP\x00\x01', 'latin1');
@@ -18,14 +19,25 @@ const chunkSize = 1 << 20;
 export interface SnapshotContents {
   revision: number;
   compactRevision: number;
+  /** Every key-value live at the compact revision, in key order. */
   kvs: KeyValue[];
+  /** The commits after the compact revision, up to `revision`. */
+  commits: { revision: number; changes: Change[] }[];
+}
+
+/** What `writeSnapshot` takes: the history as the store keeps it (events in revision order). */
+export interface SnapshotSource {
+  revision: number;
+  compactRevision: number;
+  kvs: readonly KeyValue[];
+  history: readonly WatchEvent[];
 }
 
 /**
- * Writes `kvs` (captured at `revision`) to `file` atomically: temp file, fsync, rename, fsync of
+ * Writes a snapshot (captured by MvccStore.snapshotContents) to `file` atomically: temp file, fsync, rename, fsync of
  * the directory. With `fsync` false (tests of in-memory use), the syncs are skipped.
  */
-export async function writeSnapshot(file: string, snapshot: SnapshotContents, options: { fsync?: boolean } = {}): Promise<void> {
+export async function writeSnapshot(file: string, snapshot: SnapshotSource, options: { fsync?: boolean } = {}): Promise<void> {
   const sync = options.fsync ?? true;
   const tmp = `${file}.tmp`;
   const fh = await fs.open(tmp, 'w');
@@ -37,6 +49,18 @@ export async function writeSnapshot(file: string, snapshot: SnapshotContents, op
     writeSnapshotHeader(w, snapshot.revision, snapshot.compactRevision, snapshot.kvs.length);
     for (const kv of snapshot.kvs) {
       writeSnapshotKeyValue(w, kv);
+      if (w.length >= chunkSize) {
+        await writeAll(fh, w.view());
+        w.reset();
+      }
+    }
+    const h = snapshot.history;
+    for (let i = 0; i < h.length; ) {
+      const rev = h[i]!.kv.modRevision;
+      let j = i + 1;
+      while (j < h.length && h[j]!.kv.modRevision === rev) j++;
+      writeCommit(w, rev, h.slice(i, j));
+      i = j;
       if (w.length >= chunkSize) {
         await writeAll(fh, w.view());
         w.reset();
@@ -64,7 +88,7 @@ export async function readSnapshot(file: string): Promise<SnapshotContents> {
   const revision = h.u64();
   const compactRevision = h.u64();
   const count = h.u64();
-  if (records.length !== count + 2) throw storeErrors.corrupt(file, records[records.length - 1]!.offset, `snapshot declares ${count} key-values but holds ${records.length - 2}`);
+  if (records.length < count + 2) throw storeErrors.corrupt(file, records[records.length - 1]!.offset, `snapshot declares ${count} key-values but holds ${records.length - 2}`);
   const kvs: KeyValue[] = new Array(count);
   let previousKey: string | undefined;
   for (let i = 0; i < count; i++) {
@@ -74,13 +98,23 @@ export async function readSnapshot(file: string): Promise<SnapshotContents> {
     const value = r.value();
     const kv: KeyValue = { key, value, createRevision: r.u64(), modRevision: r.u64(), version: r.u64() };
     if (previousKey !== undefined && key <= previousKey) throw storeErrors.corrupt(file, offset, 'key-values out of order');
-    if (kv.modRevision > revision || kv.version < 1) throw storeErrors.corrupt(file, offset, 'key-value revision inconsistent with snapshot');
+    if (kv.modRevision > compactRevision || kv.version < 1) throw storeErrors.corrupt(file, offset, 'key-value revision inconsistent with snapshot');
     previousKey = key;
     kvs[i] = kv;
   }
+  const commits: SnapshotContents['commits'] = [];
+  let expected = compactRevision + 1;
+  for (let i = count + 1; i < records.length - 1; i++) {
+    const { reader, offset } = records[i]!;
+    const entry = readLogEntry(reader, file, offset);
+    if (entry.type !== RecordType.Commit || entry.revision !== expected) throw storeErrors.corrupt(file, offset, `commit of revision ${expected} expected`);
+    commits.push({ revision: entry.revision, changes: entry.changes });
+    expected++;
+  }
   const last = records[records.length - 1]!;
   if (last.reader.u8() !== RecordType.SnapshotFooter || last.reader.u64() !== count) throw storeErrors.corrupt(file, last.offset, 'snapshot footer missing');
-  return { revision, compactRevision, kvs };
+  if (expected !== revision + 1) throw storeErrors.corrupt(file, last.offset, `history ends at revision ${expected - 1}, snapshot is at ${revision}`);
+  return { revision, compactRevision, kvs, commits };
 }
 
 export async function writeAll(fh: fs.FileHandle, data: Uint8Array): Promise<void> {

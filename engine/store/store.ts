@@ -83,11 +83,11 @@ export class Store {
     return s;
   }
 
-  /** Loads a snapshot file (see `saveSnapshot`) into a new in-memory store. */
+  /** Loads a snapshot file (see `saveSnapshot`) into a new in-memory store, history included. */
   static async restoreSnapshot(file: string, options: Omit<StoreOptions, 'dir'> = {}): Promise<Store> {
     const snap = await readSnapshot(file);
     const s = new Store(options);
-    s.mvcc.load(snap.kvs, snap.revision, snap.compactRevision);
+    s.mvcc.load(snap);
     s.startAutoCompaction();
     return s;
   }
@@ -177,9 +177,9 @@ export class Store {
 
   /** Writes the current state to `file` (atomically, checksummed); see Store.restoreSnapshot. */
   async saveSnapshot(file: string): Promise<{ revision: number }> {
-    const revision = this.mvcc.revision;
-    await writeSnapshot(file, { revision, compactRevision: this.mvcc.compactRevision, kvs: this.mvcc.currentKeyValues() }, { fsync: this.options.fsync ?? true });
-    return { revision };
+    const contents = this.mvcc.snapshotContents();
+    await writeSnapshot(file, contents, { fsync: this.options.fsync ?? true });
+    return { revision: contents.revision };
   }
 
   /**
@@ -256,7 +256,7 @@ export class Store {
     if (newest) {
       const file = path.join(dir, newest);
       const snap = await readSnapshot(file);
-      this.mvcc.load(snap.kvs, snap.revision, snap.compactRevision);
+      this.mvcc.load(snap);
       snapshotRevision = snap.revision;
       this.recovery.snapshot = { file, revision: snap.revision };
     }
@@ -276,13 +276,12 @@ export class Store {
   }
 
   private async takeSnapshot(dir: string, wal: WriteAheadLog): Promise<void> {
-    const revision = this.mvcc.revision;
-    const kvs = this.mvcc.currentKeyValues();
-    const compactRevision = this.mvcc.compactRevision;
+    const contents = this.mvcc.snapshotContents();
+    const revision = contents.revision;
     // Records after `revision` go to a new segment; older segments are covered by the snapshot.
     const segment = wal.rotate(revision + 1);
     const file = path.join(dir, snapshotFileName(revision));
-    await writeSnapshot(file, { revision, compactRevision, kvs }, { fsync: this.options.fsync ?? true });
+    await writeSnapshot(file, contents, { fsync: this.options.fsync ?? true });
     for (const n of await fs.readdir(dir)) {
       const m = snapshotPattern.exec(n);
       if (m && parseInt(m[1]!, 16) < revision) await fs.rm(path.join(dir, n));
