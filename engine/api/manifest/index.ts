@@ -194,7 +194,8 @@ export function parseManifests(text: string, fileName: string): ParsedManifest[]
       object = undefined;
       syntaxErrors.push({ message: (err as Error).message, range: pos.range(doc.range[0], doc.range[1]) });
     }
-    const range = pos.range(doc.range[0], doc.range[1]);
+    // From the first node, not the `---` before it, so a document's range is its content.
+    const range = pos.range(contents?.range?.[0] ?? doc.range[0], doc.range[1]);
     // Empty documents (a trailing `---`, a comment-only file) are skipped, as kubectl skips them.
     if ((object === null || object === undefined) && !syntaxErrors.length) return;
     if (isList(object) && isMap(contents)) {
