@@ -171,7 +171,9 @@ const resourceList = [...resources.values()]
 
 // ---- output: one definition or resource per line, so a new release diffs readably ----
 
-const info = { title: spec.info?.title, version: spec.info?.version, definitions: Object.keys(definitions).length, paths: Object.keys(spec.paths).length };
+// The upstream file says only "unversioned"; the release is in its published name (kubernetes-1.36-swagger.json).
+const release = /(\d+\.\d+(?:\.\d+)?)/.exec(path.basename(input))?.[1];
+const info = { title: spec.info?.title, version: release ? `v${release}` : spec.info?.version, definitions: Object.keys(definitions).length, paths: Object.keys(spec.paths).length };
 const lines = [
   '{',
   `"info": ${JSON.stringify(info)},`,
