@@ -20,9 +20,12 @@ import { isBlock, isRequired, kindSchema, schemaAt, typeName } from './schemaAt'
 import { resourceSnippets } from './snippets';
 import type { WorkspaceIndex } from './workspaceIndex';
 
-export function completion(file: ManifestFile, doc: PlacedDocument, offset: number, index: WorkspaceIndex): CompletionItem[] {
+/** `triggerCharacter`: the character that opened completion by itself, if one did. */
+export function completion(file: ManifestFile, doc: PlacedDocument, offset: number, index: WorkspaceIndex, triggerCharacter?: string): CompletionItem[] {
   const context = cursorContext(doc.parsed.text, offset);
   if (!context) return [];
+  // A space opens completion after `key: ` and `- `, not while indenting a line.
+  if (triggerCharacter === ' ' && context.mode === 'key' && !context.inNewItem) return [];
   const range = file.range(doc, context.replace);
   const value = doc.parsed.value;
   if (context.mode === 'value') return valueCompletions(file, doc, context, range, index);

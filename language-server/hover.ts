@@ -45,6 +45,15 @@ export function hover(file: ManifestFile, doc: PlacedDocument, offset: number, i
         : `→ ${referenced} \`${name}\`: not defined in the workspace`,
     );
   }
+  if (kind === 'Service' && path[0] === 'spec' && path[1] === 'selector') {
+    const service = index.selectorAt(file.uri, file.textDocument.positionAt(doc.start + offset));
+    const selected = service?.selector ? index.selectedBy(service.selector, service.namespace) : [];
+    sections.push(
+      selected.length
+        ? `Selects the pods of ${selected.map((r) => `${r.kind} \`${r.name}\` (${r.uri.slice(r.uri.lastIndexOf('/') + 1)})`).join(', ')}`
+        : 'Selects no pod template defined in the workspace',
+    );
+  }
   if (sections.length === 0) return undefined;
   return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n') }, range: file.range(doc, target.span) };
 }

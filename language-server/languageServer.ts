@@ -142,7 +142,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         foldingRangeProvider: true,
         codeLensProvider: { resolveProvider: false },
         definitionProvider: true,
-        completionProvider: { triggerCharacters: [':', ' ', '-'] },
+        completionProvider: { triggerCharacters: [' '] },
         hoverProvider: true,
         referencesProvider: true,
       },
@@ -205,10 +205,10 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onReferences(({ textDocument, position, context }) =>
     withWorkspace(textDocument.uri, [], () => references(index, textDocument.uri, position, context.includeDeclaration)),
   );
-  connection.onCompletion(({ textDocument, position }) =>
+  connection.onCompletion(({ textDocument, position, context }) =>
     withWorkspace(textDocument.uri, [], (file) => {
       const at = file.locate(position);
-      return at ? completion(file, at.doc, at.offset, index) : [];
+      return at ? completion(file, at.doc, at.offset, index, context?.triggerCharacter) : [];
     }),
   );
   connection.onHover(({ textDocument, position }) =>

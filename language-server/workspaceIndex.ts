@@ -3,7 +3,7 @@
 // map reads, never scans of the workspace.
 import type { Position, Range } from 'vscode-languageserver';
 import type { ManifestFile, PlacedDocument } from './manifestFile';
-import { nodeAt, nodeSpan, scalarString, contentSpan } from './parsedDocument';
+import { contentSpan, nodeAt, nodeSpan, scalarString, type ParsedDocument, type Span } from './parsedDocument';
 import { findReferences, podTemplatePath, type ReferencedKind } from './resourceReferences';
 
 /** An object defined by one YAML document of a workspace file. */
@@ -21,6 +21,9 @@ export interface IndexedResource {
   readonly range: Range;
   /** The labels of its pod template (workloads) or of itself (pods). */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /** A Service's `spec.selector`, and the range of that map. */
+  readonly selector?: Readonly<Record<string, string>>;
+  readonly selectorRange?: Range;
 }
 
 /** One object naming another: `envFrom[0].configMapRef.name: web-config`. */
@@ -60,6 +63,8 @@ export class WorkspaceIndex {
   private readonly resourcesByKind = new Map<string, Set<IndexedResource>>();
   private readonly referencesByTarget = new Map<string, Set<IndexedReference>>();
   private readonly namespaces = new Map<string, number>();
+  /** Pod labels `key=value` → the workloads and pods whose pods carry that label. */
+  private readonly podsByLabel = new Map<string, Set<IndexedResource>>();
 
   /** Replaces everything known about `file.uri` with what the file defines now. */
   update(file: ManifestFile): void {
@@ -70,6 +75,7 @@ export class WorkspaceIndex {
     for (const r of entries.resources) {
       addTo(this.resourcesByKey, key(r.kind, r.namespace, r.name), r);
       addTo(this.resourcesByKind, r.kind, r);
+      for (const [k, v] of Object.entries(r.podLabels ?? {})) addTo(this.podsByLabel, `${k}=${v}`, r);
       if (r.namespace) this.namespaces.set(r.namespace, (this.namespaces.get(r.namespace) ?? 0) + 1);
       if (r.kind === 'Namespace') this.namespaces.set(r.name, (this.namespaces.get(r.name) ?? 0) + 1);
     }
@@ -83,6 +89,7 @@ export class WorkspaceIndex {
     for (const r of entries.resources) {
       removeFrom(this.resourcesByKey, key(r.kind, r.namespace, r.name), r);
       removeFrom(this.resourcesByKind, r.kind, r);
+      for (const [k, v] of Object.entries(r.podLabels ?? {})) removeFrom(this.podsByLabel, `${k}=${v}`, r);
       for (const ns of [r.namespace, r.kind === 'Namespace' ? r.name : '']) {
         if (!ns) continue;
         const n = (this.namespaces.get(ns) ?? 0) - 1;
@@ -113,6 +120,23 @@ export class WorkspaceIndex {
     return [...(this.resourcesByKind.get(kind) ?? [])];
   }
 
+  /**
+   * Workloads (and pods) in `namespace` whose pods a Service selector picks: every selector label must
+   * be on the pod template. An empty selector selects nothing, as for Services.
+   */
+  selectedBy(selector: Readonly<Record<string, string>>, namespace: string): IndexedResource[] {
+    const sets = Object.entries(selector).map(([k, v]) => this.podsByLabel.get(`${k}=${v}`) ?? new Set<IndexedResource>());
+    if (sets.length === 0) return [];
+    sets.sort((a, b) => a.size - b.size);
+    const namespaces = namespacesMatching(namespace);
+    return [...sets[0]!].filter((r) => sets.every((set) => set.has(r)) && namespaces.includes(r.namespace));
+  }
+
+  /** The Service whose `spec.selector` contains `position` in `uri`. */
+  selectorAt(uri: string, position: Position): IndexedResource | undefined {
+    return this.files.get(uri)?.resources.find((r) => r.selectorRange && contains(r.selectorRange, position));
+  }
+
   /** Namespaces the workspace defines or uses. */
   namespaceNames(): string[] {
     return [...this.namespaces.keys()].sort();
@@ -141,16 +165,10 @@ export class WorkspaceIndex {
   }
 
   private indexDocument(file: ManifestFile, doc: PlacedDocument, entries: FileEntries): void {
-    const value = doc.parsed.value;
-    const kind = scalarString(value, 'kind');
-    const apiVersion = scalarString(value, 'apiVersion');
-    const name = scalarString(value, 'metadata', 'name');
-    if (!kind || !apiVersion) return;
-    const namespace = scalarString(value, 'metadata', 'namespace') ?? '';
-    if (name) {
-      const nameNode = nodeAt(doc.parsed, ['metadata', 'name']);
-      const templatePath = podTemplatePath(kind);
-      const labels = kind === 'Pod' ? labelsAt(value, ['metadata']) : templatePath ? labelsAt(value, [...templatePath, 'metadata']) : undefined;
+    const facts = factsOf(doc.parsed);
+    if (!facts) return;
+    const { kind, apiVersion, name, namespace } = facts;
+    if (name !== undefined) {
       entries.resources.push({
         uri: file.uri,
         documentIndex: doc.index,
@@ -158,14 +176,13 @@ export class WorkspaceIndex {
         kind,
         name,
         namespace: kind === 'Namespace' ? '' : namespace,
-        nameRange: file.range(doc, nameNode ? nodeSpan(nameNode) : [0, 0]),
-        range: file.range(doc, contentSpan(doc.parsed)),
-        ...(labels ? { podLabels: labels } : {}),
+        nameRange: file.range(doc, facts.nameSpan),
+        range: file.range(doc, facts.span),
+        ...(facts.podLabels ? { podLabels: facts.podLabels } : {}),
+        ...(facts.selector ? { selector: facts.selector.labels, selectorRange: file.range(doc, facts.selector.span) } : {}),
       });
     }
-    for (const ref of findReferences(kind, value)) {
-      const node = nodeAt(doc.parsed, ref.path);
-      if (!node) continue;
+    for (const ref of facts.references) {
       entries.references.push({
         uri: file.uri,
         documentIndex: doc.index,
@@ -173,15 +190,69 @@ export class WorkspaceIndex {
         kind: ref.kind,
         name: ref.name,
         namespace,
-        range: file.range(doc, nodeSpan(node)),
+        range: file.range(doc, ref.span),
       });
     }
   }
 }
 
-function labelsAt(value: unknown, path: readonly string[]): Record<string, string> | undefined {
+/** What one document contributes to the index, by offsets within it: computed once per parse. */
+interface DocumentFacts {
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly name?: string;
+  readonly namespace: string;
+  readonly nameSpan: Span;
+  readonly span: Span;
+  readonly podLabels?: Record<string, string>;
+  readonly selector?: { readonly labels: Record<string, string>; readonly span: Span };
+  readonly references: readonly { readonly kind: ReferencedKind; readonly name: string; readonly span: Span }[];
+}
+
+const factsCache = new WeakMap<ParsedDocument, DocumentFacts | null>();
+
+function factsOf(parsed: ParsedDocument): DocumentFacts | undefined {
+  let facts = factsCache.get(parsed);
+  if (facts === undefined) {
+    facts = computeFacts(parsed) ?? null;
+    factsCache.set(parsed, facts);
+  }
+  return facts ?? undefined;
+}
+
+function computeFacts(parsed: ParsedDocument): DocumentFacts | undefined {
+  const value = parsed.value;
+  const kind = scalarString(value, 'kind');
+  const apiVersion = scalarString(value, 'apiVersion');
+  if (!kind || !apiVersion) return undefined;
+  const name = scalarString(value, 'metadata', 'name');
+  const nameNode = nodeAt(parsed, ['metadata', 'name']);
+  const templatePath = podTemplatePath(kind);
+  const podLabels = kind === 'Pod' ? labelsAt(value, ['metadata']) : templatePath ? labelsAt(value, [...templatePath, 'metadata']) : undefined;
+  // A Service selects pods by a plain label map (workloads use a LabelSelector, matched by their own controller).
+  const selectorLabels = kind === 'Service' ? labelsAt(value, ['spec'], 'selector') : undefined;
+  const selectorNode = selectorLabels && nodeAt(parsed, ['spec', 'selector']);
+  const references = [];
+  for (const ref of findReferences(kind, value)) {
+    const node = nodeAt(parsed, ref.path);
+    if (node) references.push({ kind: ref.kind, name: ref.name, span: nodeSpan(node, parsed.text) });
+  }
+  return {
+    kind,
+    apiVersion,
+    ...(name !== undefined ? { name } : {}),
+    namespace: scalarString(value, 'metadata', 'namespace') ?? '',
+    nameSpan: nameNode ? nodeSpan(nameNode, parsed.text) : [0, 0],
+    span: contentSpan(parsed),
+    ...(podLabels ? { podLabels } : {}),
+    ...(selectorLabels && selectorNode ? { selector: { labels: selectorLabels, span: nodeSpan(selectorNode, parsed.text) } } : {}),
+    references,
+  };
+}
+
+function labelsAt(value: unknown, path: readonly string[], field = 'labels'): Record<string, string> | undefined {
   let v: unknown = value;
-  for (const p of [...path, 'labels']) {
+  for (const p of [...path, field]) {
     if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
     v = (v as Record<string, unknown>)[p];
   }

@@ -4,11 +4,12 @@ import type { CompletionItem, CompletionList, Hover, MarkupContent, Position } f
 import { LspClient, memoryUri } from './lspClient';
 
 /** Opens `text` with `|` marking the cursor and asks for completions there. */
-async function completeAt(client: LspClient, name: string, marked: string): Promise<CompletionItem[]> {
+async function completeAt(client: LspClient, name: string, marked: string, triggerCharacter?: string): Promise<CompletionItem[]> {
   const { text, position } = cursor(marked);
   const uri = memoryUri(name);
   await client.open(uri, text);
-  const result = await client.request<CompletionItem[] | CompletionList>('textDocument/completion', { textDocument: { uri }, position });
+  const context = triggerCharacter ? { triggerKind: 2, triggerCharacter } : { triggerKind: 1 };
+  const result = await client.request<CompletionItem[] | CompletionList>('textDocument/completion', { textDocument: { uri }, position, context });
   return Array.isArray(result) ? result : result.items;
 }
 
@@ -102,6 +103,12 @@ describe('language server: completion and hover', () => {
     assert.equal(containers?.detail, '[]Container (required)');
     assert.ok(items.some((i) => i.label === 'restartPolicy'));
     assert.ok(!items.some((i) => i.label === 'replicas'), 'replicas belongs to the Deployment spec');
+  });
+
+  it('opens on a space after `key: ` and `- `, but not while indenting', async () => {
+    assert.equal((await completeAt(client, 'space-value.yaml', `${podSpec}      restartPolicy: |\n`, ' ')).length, 3);
+    assert.ok((await completeAt(client, 'space-item.yaml', `${podSpec}      containers:\n        - |\n`, ' ')).length > 10);
+    assert.deepEqual(await completeAt(client, 'space-indent.yaml', `${podSpec}      |\n`, ' '), []);
   });
 
   it('offers a snippet for each common kind in an empty document', async () => {

@@ -104,11 +104,28 @@ describe('language server: navigation across the workspace', () => {
     await client.open(uri, app.replace('name: db-credentials', 'name: '));
     const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 28, character: 24 } });
     assert.deepEqual(items.map((i) => [i.label, i.detail]), [['db-credentials', 'Secret in config.yaml']]);
+    await client.close(uri); // an unsaved file leaves the index when closed
   });
 
   it('hovers a reference with where its target is defined', async () => {
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf('app.yaml') }, position: { line: 18, character: 24 } });
     assert.match((hover.contents as MarkupContent).value, /→ ConfigMap `web-config` in config\.yaml$/);
+  });
+
+  it('goes from a Service selector to the workloads whose pods it selects', async () => {
+    const uri = uriOf('service.yaml');
+    await client.open(uri, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n');
+    const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: { line: 6, character: 9 } });
+    assert.deepEqual(locations, [{ uri: uriOf('app.yaml'), range: { start: { line: 3, character: 8 }, end: { line: 3, character: 11 } } }]);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 5 } });
+    assert.match((hover.contents as MarkupContent).value, /Selects the pods of Deployment `web` \(app\.yaml\)$/);
+  });
+
+  it('finds no workload for a selector that matches only some of the pod labels', async () => {
+    const uri = uriOf('service-tier.yaml');
+    await client.open(uri, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n    tier: front\n');
+    const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: { line: 6, character: 9 } });
+    assert.deepEqual(locations, []);
   });
 
   it('follows an edit of the target: a renamed ConfigMap is no longer the definition', async () => {
