@@ -1,9 +1,11 @@
 // A real LSP client for the language server tests: spawns the server as its own process over stdio and
 // speaks the protocol to it, so every test exercises the same path an editor does.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import {
   createProtocolConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   DidChangeTextDocumentNotification,
@@ -50,13 +52,18 @@ export class LspClient {
   }
 
   /** Starts a server process and completes the initialize handshake. */
-  static async start(options: { workspaceFolders?: string[]; serverArgs?: string[] } = {}): Promise<LspClient> {
-    const serverArgs = options.serverArgs ?? [path.join(root, 'language-server', 'server.ts'), '--stdio'];
-    const child = spawn(process.execPath, ['--import', 'tsx', ...serverArgs], {
-      cwd: root,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  static async start(options: { workspaceFolders?: string[]; serverArgs?: string[]; ipcModule?: string } = {}): Promise<LspClient> {
+    let child: ChildProcess;
+    let connection: ProtocolConnection;
+    if (options.ipcModule) {
+      // How the extension launches dist/server.js: a forked Node process speaking over its IPC channel.
+      child = fork(options.ipcModule, ['--node-ipc'], { cwd: root, execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    } else {
+      const serverArgs = options.serverArgs ?? [path.join(root, 'language-server', 'server.ts'), '--stdio'];
+      child = spawn(process.execPath, ['--import', 'tsx', ...serverArgs], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+      connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    }
     const client = new LspClient(child, connection);
     connection.listen();
     const folders = options.workspaceFolders ?? [];
