@@ -6,7 +6,7 @@ import { ClusterTreeDataProvider } from './views/clusterTreeDataProvider';
 export function activate(context: vscode.ExtensionContext): void {
   const clusterTree = new ClusterTreeDataProvider();
   context.subscriptions.push(
-    vscode.window.createTreeView('kubeside.cluster', { treeDataProvider: clusterTree, showCollapseAll: true }),
+    vscode.window.createTreeView('kubeside.cluster', { treeDataProvider: clusterTree }),
     vscode.commands.registerCommand('kubeside.showVersion', () => showVersion(context)),
   );
 }

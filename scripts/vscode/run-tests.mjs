@@ -52,8 +52,17 @@ export async function runExtensionTests({
   timeoutMs = 180_000,
   uiChecks,
   verbose = false,
-  store = new DisposableStore(),
+  store,
 }) {
+  // Without a caller's store (which a signal handler may also dispose), the run owns its teardown.
+  if (store === undefined) {
+    const ownStore = new DisposableStore();
+    try {
+      return await runExtensionTests({ config, extensionTestsPath, timeoutMs, uiChecks, verbose, store: ownStore });
+    } finally {
+      await ownStore.dispose();
+    }
+  }
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   if (!existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} is missing: run \`npm run build\` first`);
@@ -82,11 +91,17 @@ export async function runExtensionTests({
   // Every workbench log line arrives here, the extension host's console included. The tests module
   // tags mocha's reporter lines; those are the run's output. The rest is kept for diagnosing failures.
   const workbenchErrors = [];
+  let suiteStartedAfter;
   await page.exposeFunction('codeAutomationLog', (level, args) => {
     const line = format(...[args].flat());
-    if (line.startsWith(REPORTER_LINE_PREFIX)) console.log(line.slice(REPORTER_LINE_PREFIX.length));
-    else if (verbose) console.error(`[workbench ${level}] ${line}`);
-    else if (level === 'error') workbenchErrors.push(line);
+    if (line.startsWith(REPORTER_LINE_PREFIX)) {
+      suiteStartedAfter ??= elapsed();
+      console.log(line.slice(REPORTER_LINE_PREFIX.length));
+    } else if (verbose) {
+      console.error(`[workbench ${level}] ${line}`);
+    } else if (level === 'error') {
+      workbenchErrors.push(line);
+    }
   });
 
   const folder = config.workspaceFolder ?? config.extensionDevelopmentPath[0];
@@ -110,7 +125,7 @@ export async function runExtensionTests({
   if (code !== 0 && workbenchErrors.length > 0) {
     console.error(`workbench errors during the run (all log lines with --verbose):\n${workbenchErrors.join('\n')}`);
   }
-  console.error(`extension tests ${code === 0 ? 'passed' : 'failed'} (exit ${code}) in ${elapsed()}`);
+  console.error(`extension tests ${code === 0 ? 'passed' : 'failed'} (exit ${code}): first report after ${suiteStartedAfter ?? '–'}, done after ${elapsed()}`);
   if (code === 0 && uiChecks) {
     const uiUrl = workbenchUrl(server.url, {
       folder,
