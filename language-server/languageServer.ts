@@ -1,14 +1,11 @@
-// The language server's wiring: keeps the open documents (incremental sync) and the workspace index
-// current, debounces diagnostics per document, and routes each LSP request to its feature module.
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+// The language server's wiring: keeps the open documents in sync (incrementally), debounces
+// diagnostics per document, scans the workspace in the background, and routes each LSP request to
+// its feature module. Everything it answers comes from the ManifestWorkspace.
 import {
-  DiagnosticSeverity,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
-  FileChangeType,
   type Connection,
-  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
@@ -16,32 +13,21 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RealClock, type Clock, type Timer } from '../engine/util/clock';
 import { codeLenses } from './codeLens';
 import { completion } from './completion';
-import { hover } from './hover';
 import { definition } from './definition';
-import { documentSymbols } from './symbols';
 import { foldingRanges } from './folding';
-import { ManifestParser, type ManifestFile } from './manifestFile';
+import { hover } from './hover';
+import type { ManifestFile } from './manifestFile';
+import { ManifestWorkspace, type ServerStats } from './manifestWorkspace';
 import { references } from './references';
-import { validateDocument, type ManifestDiagnostic, type Severity } from './validation';
-import { WorkspaceIndex } from './workspaceIndex';
+import { documentSymbols } from './symbols';
 import { scanWorkspace } from './workspaceScan';
-import type { ParsedDocument } from './parsedDocument';
+
+export type { ServerStats } from './manifestWorkspace';
 
 /** Custom request: counters that show how much work edits caused (tests and benchmarks read them). */
 export const statsRequest = 'kubeside/stats';
 /** Custom notification sent once the first scan of the workspace folders has indexed every file. */
 export const workspaceScannedNotification = 'kubeside/workspaceScanned';
-
-export interface ServerStats {
-  /** YAML documents parsed. */
-  parses: number;
-  /** YAML documents validated. */
-  checks: number;
-  /** Diagnostics publications. */
-  publishes: number;
-  /** Files in the workspace index. */
-  indexedFiles: number;
-}
 
 export interface LanguageServerOptions {
   readonly clock?: Clock;
@@ -49,61 +35,17 @@ export interface LanguageServerOptions {
   readonly debounceMs?: number;
 }
 
-const severities: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
-};
-
 export function startLanguageServer(connection: Connection, options: LanguageServerOptions = {}): void {
   const clock = options.clock ?? new RealClock();
-  const debounceMs = options.debounceMs ?? 100;
-  const stats: ServerStats = { parses: 0, checks: 0, publishes: 0, indexedFiles: 0 };
-  const parser = new ManifestParser(stats);
-  const index = new WorkspaceIndex();
+  let debounceMs = options.debounceMs ?? 100;
   const documents = new TextDocuments(TextDocument);
-  /** The parsed form of each open document (current or one version behind until asked for). */
-  const openFiles = new Map<string, ManifestFile>();
-  /** The parsed form of workspace files that are not open, from disk. */
-  const diskFiles = new Map<string, ManifestFile>();
+  const workspace = new ManifestWorkspace((uri) => documents.get(uri));
   const pending = new Map<string, Timer>();
-  const checked = new WeakMap<ParsedDocument, ManifestDiagnostic[]>();
   let workspaceFolders: string[] = [];
 
-  /** The open document at its current version, parsed (once per version) and indexed. */
-  function current(uri: string): ManifestFile | undefined {
-    const textDocument = documents.get(uri);
-    if (!textDocument) return diskFiles.get(uri);
-    const previous = openFiles.get(uri);
-    const file = parser.parse(textDocument, previous);
-    if (file !== previous) {
-      openFiles.set(uri, file);
-      index.update(file);
-    }
-    return file;
-  }
-
-  function diagnosticsOf(doc: ParsedDocument): ManifestDiagnostic[] {
-    let found = checked.get(doc);
-    if (!found) {
-      found = validateDocument(doc);
-      stats.checks++;
-      checked.set(doc, found);
-    }
-    return found;
-  }
-
   function publish(uri: string): void {
-    const file = current(uri);
-    if (!file || !documents.get(uri)) return;
-    const diagnostics: Diagnostic[] = [];
-    for (const doc of file.documents) {
-      for (const d of diagnosticsOf(doc.parsed)) {
-        diagnostics.push({ range: file.range(doc, d.span), severity: severities[d.severity], message: d.message, source: 'kubeside', code: d.code });
-      }
-    }
-    stats.publishes++;
-    void connection.sendDiagnostics({ uri, version: file.version, diagnostics });
+    const result = workspace.diagnostics(uri);
+    if (result) void connection.sendDiagnostics({ uri, ...result });
   }
 
   /** Checks `uri` after `debounceMs` of quiet; an edit in the meantime replaces the stale run. */
@@ -118,22 +60,11 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     );
   }
 
-  async function reindexFromDisk(uri: string): Promise<void> {
-    if (documents.get(uri)) return;
-    try {
-      const text = await readFile(fileURLToPath(uri), 'utf8');
-      if (documents.get(uri)) return; // opened while we were reading: the editor's text wins
-      const file = parser.parseText(uri, text, diskFiles.get(uri));
-      diskFiles.set(uri, file);
-      index.update(file);
-    } catch {
-      diskFiles.delete(uri);
-      index.remove(uri);
-    }
-  }
-
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
+    // The client may tune the quiet time (a setting of the extension; fast tests).
+    const requested = (params.initializationOptions as { debounceMs?: unknown } | undefined)?.debounceMs;
+    if (typeof requested === 'number' && requested >= 0) debounceMs = requested;
     if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
     return {
       capabilities: {
@@ -142,82 +73,78 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         foldingRangeProvider: true,
         codeLensProvider: { resolveProvider: false },
         definitionProvider: true,
+        referencesProvider: true,
         completionProvider: { triggerCharacters: [' '] },
         hoverProvider: true,
-        referencesProvider: true,
       },
       serverInfo: { name: 'kubeside' },
     };
   });
 
   connection.onInitialized(() => {
-    // Indexing the workspace must not hold back the first diagnostics: it runs file by file, in the
+    // Indexing the workspace must not hold back the first diagnostics: it reads file by file, in the
     // background, and never replaces a file that is open in the editor.
-    void scanWorkspace(workspaceFolders, async (uri, text) => {
-      if (documents.get(uri)) return;
-      const file = parser.parseText(uri, text, diskFiles.get(uri));
-      diskFiles.set(uri, file);
-      index.update(file);
-    }).then((files) => connection.sendNotification(workspaceScannedNotification, { files }));
+    void scanWorkspace(workspaceFolders, (uri, text) => workspace.indexFileText(uri, text)).then((files) =>
+      connection.sendNotification(workspaceScannedNotification, { files }),
+    );
   });
 
-  documents.onDidOpen((e) => {
-    diskFiles.delete(e.document.uri);
-    current(e.document.uri);
-    schedule(e.document.uri);
-  });
+  // TextDocuments reports an open as a content change too: both schedule the first check.
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
     const uri = e.document.uri;
     pending.get(uri)?.cancel();
     pending.delete(uri);
-    openFiles.delete(uri);
-    index.remove(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
-    // The saved file still defines what it defines for the rest of the workspace.
-    if (uri.startsWith('file:')) void reindexFromDisk(uri);
+    void workspace.closed(uri);
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
-      if (change.type === FileChangeType.Deleted) {
-        diskFiles.delete(change.uri);
-        if (!documents.get(change.uri)) index.remove(change.uri);
-      } else {
-        void reindexFromDisk(change.uri);
-      }
+      if (change.type === FileChangeType.Deleted) workspace.deleted(change.uri);
+      else void workspace.reindexFromDisk(change.uri);
     }
   });
 
+  /** Answers about one open document. */
   const withFile = <T>(uri: string, empty: T, fn: (file: ManifestFile) => T): T => {
-    const file = current(uri);
+    const file = workspace.file(uri);
     return file ? fn(file) : empty;
   };
-  /** Cross-file answers must see edits other open files got within the debounce window. */
+  /** Answers that cross files must see edits other open files got within the debounce window. */
+  const syncOpenFiles = () => {
+    for (const d of documents.all()) workspace.file(d.uri);
+  };
   const withWorkspace = <T>(uri: string, empty: T, fn: (file: ManifestFile) => T): T => {
-    for (const d of documents.all()) current(d.uri);
+    syncOpenFiles();
     return withFile(uri, empty, fn);
   };
+
   connection.onDocumentSymbol(({ textDocument }) => withFile(textDocument.uri, [], documentSymbols));
   connection.onFoldingRanges(({ textDocument }) => withFile(textDocument.uri, [], foldingRanges));
   connection.onCodeLens(({ textDocument }) => withFile(textDocument.uri, [], codeLenses));
-  connection.onDefinition(({ textDocument, position }) => withWorkspace(textDocument.uri, [], () => definition(index, textDocument.uri, position)));
-  connection.onReferences(({ textDocument, position, context }) =>
-    withWorkspace(textDocument.uri, [], () => references(index, textDocument.uri, position, context.includeDeclaration)),
-  );
+  // Navigation reads only the index, so it also answers for indexed files that are not open.
+  connection.onDefinition(({ textDocument, position }) => {
+    syncOpenFiles();
+    return definition(workspace.index, textDocument.uri, position);
+  });
+  connection.onReferences(({ textDocument, position, context }) => {
+    syncOpenFiles();
+    return references(workspace.index, textDocument.uri, position, context.includeDeclaration);
+  });
   connection.onCompletion(({ textDocument, position, context }) =>
     withWorkspace(textDocument.uri, [], (file) => {
       const at = file.locate(position);
-      return at ? completion(file, at.doc, at.offset, index, context?.triggerCharacter) : [];
+      return at ? completion(file, at.doc, at.offset, workspace.index, context?.triggerCharacter) : [];
     }),
   );
   connection.onHover(({ textDocument, position }) =>
     withWorkspace(textDocument.uri, null, (file) => {
       const at = file.locate(position);
-      return (at && hover(file, at.doc, at.offset, index)) ?? null;
+      return (at && hover(file, at.doc, at.offset, workspace.index)) ?? null;
     }),
   );
-  connection.onRequest(statsRequest, (): ServerStats => ({ ...stats, indexedFiles: index.fileCount }));
+  connection.onRequest(statsRequest, (): ServerStats => workspace.stats);
 
   documents.listen(connection);
   connection.listen();

@@ -79,7 +79,7 @@ describe('language server: diagnostics', () => {
 
   it('checks every document of a stream and clears a diagnostic once the typo is fixed', async () => {
     const uri = memoryUri('fix.yaml');
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\nspec:\n  typ: ClusterIP\n';
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\nspec:\n  typ: ClusterIP\n  ports:\n    - port: 80\n';
     const first = await client.open(uri, text);
     assert.deepEqual(first.diagnostics.map(brief), [{ code: 'UnknownField', range: '10:2-10:5', message: 'unknown field "spec.typ"' }]);
     const fixed = await client.change(uri, [{ range: { start: { line: 10, character: 5 }, end: { line: 10, character: 5 } }, text: 'e' }]);

@@ -40,7 +40,8 @@ interface Stats {
 describe('language server: documents', () => {
   let client: LspClient;
   before(async () => {
-    client = await LspClient.start();
+    // The server's own quiet time, so a burst of edits arrives within it.
+    client = await LspClient.start({ debounceMs: 100 });
   });
   after(async () => {
     await client.stop();

@@ -52,7 +52,8 @@ export class LspClient {
   }
 
   /** Starts a server process and completes the initialize handshake. */
-  static async start(options: { workspaceFolders?: string[]; serverArgs?: string[]; ipcModule?: string } = {}): Promise<LspClient> {
+  /** `debounceMs`: the server's quiet time before checking (default 10 ms, to keep tests fast). */
+  static async start(options: { workspaceFolders?: string[]; serverArgs?: string[]; ipcModule?: string; debounceMs?: number } = {}): Promise<LspClient> {
     let child: ChildProcess;
     let connection: ProtocolConnection;
     if (options.ipcModule) {
@@ -71,6 +72,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: null,
       capabilities: {},
+      initializationOptions: { debounceMs: options.debounceMs ?? 10 },
       workspaceFolders: folders.map((uri) => ({ uri, name: path.basename(uri) })),
     });
     await connection.sendNotification(InitializedNotification.type, {});

@@ -1,0 +1,113 @@
+// The language server's model of the workspace: open documents parsed once per version (re-parsing
+// only the YAML documents an edit touched), their diagnostics cached per parsed document, and the
+// workspace index fed by open documents and by files on disk that are not open.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ManifestParser, type ManifestFile } from './manifestFile';
+import type { ParsedDocument } from './parsedDocument';
+import { validateDocument, type ManifestDiagnostic, type Severity } from './validation';
+import { WorkspaceIndex } from './workspaceIndex';
+
+/** Counters the `kubeside/stats` request exposes, so tests and benchmarks see how much work edits caused. */
+export interface ServerStats {
+  /** YAML documents parsed. */
+  parses: number;
+  /** YAML documents validated. */
+  checks: number;
+  /** Diagnostics publications. */
+  publishes: number;
+  /** Files in the workspace index. */
+  indexedFiles: number;
+}
+
+const severities: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+};
+
+export class ManifestWorkspace {
+  readonly index = new WorkspaceIndex();
+  private readonly counters = { parses: 0, checks: 0, publishes: 0 };
+  private readonly parser = new ManifestParser(this.counters);
+  /** The parsed form of each open document, at the last version anyone asked for. */
+  private readonly openFiles = new Map<string, ManifestFile>();
+  private readonly checked = new WeakMap<ParsedDocument, ManifestDiagnostic[]>();
+
+  /** `openDocument` gives the editor's current text of a document, if it is open. */
+  constructor(private readonly openDocument: (uri: string) => TextDocument | undefined) {}
+
+  get stats(): ServerStats {
+    return { ...this.counters, indexedFiles: this.index.fileCount };
+  }
+
+  /** An open document at its current version, parsed (once per version) and indexed. */
+  file(uri: string): ManifestFile | undefined {
+    const textDocument = this.openDocument(uri);
+    if (!textDocument) return undefined;
+    const previous = this.openFiles.get(uri);
+    const file = this.parser.parse(textDocument, previous);
+    if (file !== previous) {
+      this.openFiles.set(uri, file);
+      this.index.update(file);
+    }
+    return file;
+  }
+
+  /** The diagnostics of an open document at its current version; documents unchanged since the last call cost nothing. */
+  diagnostics(uri: string): { version: number; diagnostics: Diagnostic[] } | undefined {
+    const file = this.file(uri);
+    if (!file) return undefined;
+    const diagnostics: Diagnostic[] = [];
+    for (const doc of file.documents) {
+      for (const d of this.check(doc.parsed)) {
+        diagnostics.push({ range: file.range(doc, d.span), severity: severities[d.severity], message: d.message, source: 'kubeside', code: d.code });
+      }
+    }
+    this.counters.publishes++;
+    return { version: file.version, diagnostics };
+  }
+
+  /** The document was closed in the editor: what it defines is now what its file on disk defines. */
+  closed(uri: string): Promise<void> {
+    this.openFiles.delete(uri);
+    this.index.remove(uri);
+    return uri.startsWith('file:') ? this.reindexFromDisk(uri) : Promise.resolve();
+  }
+
+  /** Indexes a file that is not open (the editor's text wins over the disk's). */
+  indexFileText(uri: string, text: string): void {
+    if (this.openDocument(uri)) return;
+    this.index.update(this.parser.parseText(uri, text));
+  }
+
+  /** Re-reads a file that is not open after it changed on disk; a file that is gone leaves the index. */
+  async reindexFromDisk(uri: string): Promise<void> {
+    if (this.openDocument(uri)) return;
+    let text: string;
+    try {
+      text = await readFile(fileURLToPath(uri), 'utf8');
+    } catch {
+      if (!this.openDocument(uri)) this.index.remove(uri);
+      return;
+    }
+    this.indexFileText(uri, text);
+  }
+
+  /** A file deleted on disk; if it is open, the editor's text still counts. */
+  deleted(uri: string): void {
+    if (!this.openDocument(uri)) this.index.remove(uri);
+  }
+
+  private check(doc: ParsedDocument): ManifestDiagnostic[] {
+    let found = this.checked.get(doc);
+    if (!found) {
+      found = validateDocument(doc);
+      this.counters.checks++;
+      this.checked.set(doc, found);
+    }
+    return found;
+  }
+}
