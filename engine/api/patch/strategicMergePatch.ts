@@ -26,7 +26,8 @@ export class StrategicMergePatchError extends Error {
     super(message);
     this.name = 'StrategicMergePatchError';
   }
-  get status(): StatusError {
+  /** What kube-apiserver answers for this failure. */
+  get statusError(): StatusError {
     switch (this.kind) {
       case 'BadRequest':
         return statusErrors.badRequest(this.message);

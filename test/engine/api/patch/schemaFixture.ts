@@ -2,7 +2,7 @@
 // the patch and apply tests walk), with the same x-kubernetes-* extensions the real ones carry.
 import type { SchemaNode, SchemaType } from '../../../../engine/api/schema/node';
 
-type Extensions = Partial<Pick<SchemaNode, 'patchStrategy' | 'patchMergeKey' | 'listType' | 'listMapKeys' | 'mapType' | 'definition'>>;
+type Extensions = Partial<Pick<SchemaNode, 'patchStrategy' | 'patchMergeKey' | 'listType' | 'listMapKeys' | 'mapType' | 'definition' | 'default'>>;
 
 function node(type: SchemaType | undefined, ext: Extensions, parts: { props?: Record<string, SchemaNode>; values?: SchemaNode; items?: SchemaNode }): SchemaNode {
   return {
@@ -45,7 +45,7 @@ export const objectMeta = obj({
   managedFields: list(obj({ manager: str, operation: str, apiVersion: str, time: str, fieldsType: str, fieldsV1: obj({}) }), { listType: 'atomic' }),
 });
 
-const containerPort = obj({ name: str, containerPort: int, protocol: str, hostPort: int });
+const containerPort = obj({ name: str, containerPort: int, protocol: node('string', { default: 'TCP' }, {}), hostPort: int });
 const envVar = obj({ name: str, value: str, valueFrom: obj({ fieldRef: obj({ fieldPath: str }, { mapType: 'atomic' }) }) });
 
 export const container = obj({
@@ -74,6 +74,8 @@ export const podSpec = obj({
   schedulerName: str,
   serviceAccountName: str,
 });
+
+export const configMapSchema = obj({ apiVersion: str, kind: str, metadata: objectMeta, data: map(str), binaryData: map(str), immutable: bool });
 
 export const podSchema = obj({ apiVersion: str, kind: str, metadata: objectMeta, spec: podSpec, status: obj({ phase: str, podIP: str }) }, { definition: 'io.k8s.api.core.v1.Pod' });
 

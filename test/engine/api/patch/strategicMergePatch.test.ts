@@ -152,7 +152,7 @@ describe('strategic merge patch: directives of the design doc', () => {
   it('rejects a merge-list item without its merge key, with apimachinery\'s message', () => {
     assert.throws(
       () => strategicMergePatch(pod(), { spec: { containers: [{ image: 'nginx' }] } }, podSchema),
-      (e: unknown) => e instanceof StrategicMergePatchError && e.message === 'map: map[image:nginx] does not contain declared merge key: name' && e.status.code === 500,
+      (e: unknown) => e instanceof StrategicMergePatchError && e.message === 'map: map[image:nginx] does not contain declared merge key: name' && e.statusError.code === 500,
     );
   });
 
@@ -165,7 +165,7 @@ describe('strategic merge patch: directives of the design doc', () => {
     live.spec.strategy = { type: 'RollingUpdate' };
     assert.throws(
       () => strategicMergePatch(live, { spec: { strategy: { $retainKeys: ['type'], type: 'Recreate', rollingUpdate: {} } } }, deploymentSchema),
-      (e: unknown) => e instanceof StrategicMergePatchError && e.status.code === 422,
+      (e: unknown) => e instanceof StrategicMergePatchError && e.statusError.code === 422,
     );
   });
 });

@@ -1,0 +1,285 @@
+// The field manager of server-side apply (k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager over
+// structured-merge-diff's merge.Updater): `apply` merges an applied configuration into the live
+// object under ownership rules and reports conflicts; `update` records which fields a create,
+// update or patch changed. Both return the object with its metadata.managedFields rewritten.
+// See https://kubernetes.io/docs/reference/using-api/server-side-apply/.
+import type { ManagedFieldsEntry } from 'kubernetes-types/meta/v1';
+import { StatusError } from '../errors';
+import { deepCopy, deepEqual, isObject, type JSONObject } from '../patch/jsonValue';
+import type { SchemaNode } from '../schema/node';
+import { dropIgnored, FieldSet, fieldSetOf, type Path, pathString } from './fieldSet';
+import { compare, type Comparison, mergeApplied, removeItems } from './structuredMerge';
+
+export interface FieldManagerOptions {
+  /** The kind's root schema: list types, map keys and atomic maps decide the field sets. */
+  schema: SchemaNode | undefined;
+  /** The fieldManager of the request (for kubectl: "kubectl", "kubectl-client-side-apply", …). */
+  manager: string;
+  /** The apiVersion the request was made in (`apps/v1`). */
+  apiVersion: string;
+  /** The request time, RFC 3339, from the engine's Clock. */
+  time: string;
+  /** "status" or "scale" for writes through a subresource. */
+  subresource?: string;
+  /** Fields this endpoint resets and nobody may own through it, e.g. [['f:status']] for the main resource. */
+  ignoredFields?: readonly Path[];
+}
+
+export interface ApplyOptions extends FieldManagerOptions {
+  /** `force=true`: take the conflicting fields from their managers instead of failing. */
+  force?: boolean;
+}
+
+/** One field another manager owns that an apply would change. */
+export interface Conflict {
+  /** The manager's identifier (its managedFields entry as JSON, without fields and time). */
+  manager: string;
+  path: Path;
+}
+
+/** An apply that would change fields other managers own: a 409 Conflict listing each of them. */
+export class ApplyConflictError extends Error {
+  /** The 409 the API server answers, causes and all. */
+  readonly statusError: StatusError;
+  constructor(readonly conflicts: readonly Conflict[]) {
+    const message = conflictMessage(conflicts);
+    super(message);
+    this.name = 'ApplyConflictError';
+    this.statusError = new StatusError({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason: 'Conflict',
+      details: { causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${printManager(c.manager)}`, field: pathString(c.path) })) },
+      code: 409,
+    });
+  }
+}
+
+type Operation = 'Apply' | 'Update';
+
+interface ManagerState {
+  manager: string;
+  operation: Operation;
+  apiVersion: string;
+  subresource?: string;
+  time?: string;
+  set: FieldSet;
+}
+
+/**
+ * BuildManagerIdentifier: the entry as JSON without fields, fields type and time; an applier's
+ * identity leaves out the apiVersion too, so it stays one manager across versions.
+ */
+export function managerIdentifier(entry: { manager?: string; operation?: string; apiVersion?: string; subresource?: string }): string {
+  const id: Record<string, string> = {};
+  if (entry.manager) id.manager = entry.manager;
+  if (entry.operation) id.operation = entry.operation;
+  if (entry.apiVersion && entry.operation !== 'Apply') id.apiVersion = entry.apiVersion;
+  if (entry.subresource) id.subresource = entry.subresource;
+  return JSON.stringify(id);
+}
+
+/** How conflicts name a manager: `"kubectl"`, `"kube-controller-manager" using apps/v1`, `… with subresource "scale"`. */
+export function printManager(identifier: string): string {
+  let e: { manager?: string; operation?: string; apiVersion?: string; subresource?: string; time?: string };
+  try {
+    e = JSON.parse(identifier);
+  } catch {
+    return JSON.stringify(identifier);
+  }
+  let s = JSON.stringify(e.manager ?? '');
+  if (e.subresource) s += ` with subresource ${JSON.stringify(e.subresource)}`;
+  if (e.operation === 'Update') s += e.time ? ` using ${e.apiVersion ?? ''} at ${e.time}` : ` using ${e.apiVersion ?? ''}`;
+  return s;
+}
+
+/** The 409 message of the field manager, word for word. */
+export function conflictMessage(conflicts: readonly Conflict[]): string {
+  if (conflicts.length === 1) return `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0]!.manager)}: ${pathString(conflicts[0]!.path)}`;
+  const byManager = new Map<string, Path[]>();
+  for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c.path]);
+  const lines: string[] = [];
+  for (const m of [...byManager.keys()].sort()) {
+    lines.push(`conflicts with ${printManager(m)}:`);
+    for (const p of byManager.get(m)!) lines.push(`- ${pathString(p)}`);
+  }
+  return `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+}
+
+// ---- managedFields encoding ----
+
+type Managers = Map<string, ManagerState>;
+
+function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined): Managers {
+  const managers: Managers = new Map();
+  for (const e of entries ?? []) {
+    if (!e || !e.operation) continue;
+    const state: ManagerState = {
+      manager: e.manager ?? '',
+      operation: e.operation as Operation,
+      apiVersion: e.apiVersion ?? '',
+      ...(e.subresource ? { subresource: e.subresource } : {}),
+      ...(e.time ? { time: e.time } : {}),
+      set: FieldSet.fromFieldsV1(e.fieldsV1),
+    };
+    managers.set(managerIdentifier(state), state);
+  }
+  return managers;
+}
+
+/**
+ * The stored form: metadata fields every object has (name, uid, resourceVersion, …) are never
+ * owned, and entries are sorted Apply before Update, then by time, manager, version, subresource.
+ */
+const strippedPaths = [['f:apiVersion'], ['f:kind'], ['f:metadata'], ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => ['f:metadata', `f:${f}`])];
+const stripSet = FieldSet.fromPaths(strippedPaths);
+
+function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
+  const entries: ManagedFieldsEntry[] = [];
+  for (const m of managers.values()) {
+    const set = m.set.difference(stripSet);
+    if (set.empty()) continue;
+    entries.push({
+      manager: m.manager,
+      operation: m.operation,
+      apiVersion: m.apiVersion,
+      ...(m.time ? { time: m.time } : {}),
+      fieldsType: 'FieldsV1',
+      fieldsV1: set.toFieldsV1(),
+      ...(m.subresource ? { subresource: m.subresource } : {}),
+    });
+  }
+  const seconds = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) : 0);
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return entries.sort(
+    (p, q) =>
+      cmp(p.operation!, q.operation!) ||
+      seconds(p.time) - seconds(q.time) ||
+      cmp(p.manager ?? '', q.manager ?? '') ||
+      cmp(p.apiVersion ?? '', q.apiVersion ?? '') ||
+      cmp(p.subresource ?? '', q.subresource ?? ''),
+  );
+}
+
+/** The managed fields of an object as a set per manager identifier, for display and tests. */
+export function managedFieldSets(obj: { metadata?: { managedFields?: ManagedFieldsEntry[] } }): Map<string, FieldSet> {
+  return new Map([...decodeManagedFields(obj.metadata?.managedFields)].map(([k, v]) => [k, v.set]));
+}
+
+// ---- the updater ----
+
+type Obj = JSONObject & { metadata?: JSONObject & { managedFields?: ManagedFieldsEntry[] } };
+
+function withoutManagedFields(obj: unknown): Obj {
+  const copy = (isObject(obj) ? deepCopy(obj) : {}) as Obj;
+  if (isObject(copy.metadata)) delete copy.metadata.managedFields;
+  return copy;
+}
+
+function withManagedFields<T>(obj: Obj, managers: Managers): T {
+  const entries = encodeManagedFields(managers);
+  const metadata = { ...(isObject(obj.metadata) ? obj.metadata : {}) } as NonNullable<Obj['metadata']>;
+  if (entries.length) metadata.managedFields = entries;
+  else delete metadata.managedFields;
+  return { ...obj, metadata } as T;
+}
+
+function filtered(c: Comparison, ignored: readonly Path[]): Comparison {
+  return { added: dropIgnored(c.added, ignored), modified: dropIgnored(c.modified, ignored), removed: dropIgnored(c.removed, ignored) };
+}
+
+/**
+ * Updater.update: every other manager loses the fields `workflow` changed (a conflict unless
+ * forced) and the fields that disappeared.
+ */
+function updateOthers(managers: Managers, cmp: Comparison, workflow: string, force: boolean): void {
+  const changed = cmp.modified.union(cmp.added);
+  const conflicts: Conflict[] = [];
+  const taken = new Map<string, FieldSet>();
+  for (const [id, m] of managers) {
+    if (id === workflow) continue;
+    const conflictSet = m.set.intersection(changed);
+    if (!conflictSet.empty()) {
+      taken.set(id, conflictSet);
+      for (const path of conflictSet.paths()) conflicts.push({ manager: id, path });
+    }
+  }
+  if (!force && conflicts.length) throw new ApplyConflictError(conflicts.sort((a, b) => (a.manager < b.manager ? -1 : a.manager > b.manager ? 1 : 0)));
+  for (const [id, m] of managers) {
+    if (id === workflow) continue;
+    let set = m.set;
+    const lost = taken.get(id);
+    if (lost) set = set.difference(lost);
+    if (!cmp.removed.empty()) set = set.difference(cmp.removed);
+    if (set.empty()) managers.delete(id);
+    else if (set.size !== m.set.size) managers.set(id, { ...m, set });
+  }
+}
+
+/**
+ * Server-side apply: merges `applied` into `live` (undefined to create) for `opts.manager`.
+ * Fields the manager applied before and no longer applies are removed unless another manager owns
+ * them; changing a field another manager owns is a conflict (ApplyConflictError, 409) unless
+ * `force`, which takes ownership. Inputs are not changed.
+ */
+export function apply<T extends object>(live: T | undefined, applied: object, opts: ApplyOptions): T {
+  const ignored = opts.ignoredFields ?? [];
+  const managers = decodeManagedFields((live as Obj | undefined)?.metadata?.managedFields);
+  const current = withoutManagedFields(live);
+  const config = withoutManagedFields(applied);
+
+  let merged = mergeApplied(current, config, opts.schema) as Obj;
+  const id = managerIdentifier({ manager: opts.manager, operation: 'Apply', subresource: opts.subresource });
+  const lastSet = managers.get(id)?.set;
+  const appliedSet = fieldSetOf(config, opts.schema, ignored);
+  managers.set(id, { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, ...(opts.subresource ? { subresource: opts.subresource } : {}), time: opts.time, set: appliedSet });
+
+  // Prune: what this manager applied last time, applies no more, and nobody else owns goes away.
+  if (lastSet && !lastSet.empty()) {
+    let owned = new FieldSet();
+    for (const m of managers.values()) owned = owned.union(m.set);
+    const toRemove = lastSet.withNamedFieldsAsMembers().difference(owned.withNamedFieldsAsMembers());
+    merged = removeItems(merged, toRemove, opts.schema) as Obj;
+  }
+
+  updateOthers(managers, filtered(compare(current, merged, opts.schema), ignored), id, opts.force ?? false);
+  if (managers.get(id)?.set.empty()) managers.delete(id);
+  return withManagedFields<T>(merged, managers);
+}
+
+/**
+ * Records a create, update or non-apply patch by `opts.manager` (operation Update): it takes the
+ * fields it added or changed from every other manager and keeps what it already owned; fields
+ * that disappeared are owned by nobody. A request that sets metadata.managedFields to something
+ * new replaces the tracked state, as the API server allows.
+ */
+export function update<T extends object>(live: T | undefined, updated: T, opts: FieldManagerOptions): T {
+  const ignored = opts.ignoredFields ?? [];
+  const liveEntries = (live as Obj | undefined)?.metadata?.managedFields;
+  const sent = (updated as Obj).metadata?.managedFields;
+  const managers = decodeManagedFields(Array.isArray(sent) && sent.length > 0 && !deepEqual(sent, liveEntries) ? sent : liveEntries);
+  const before = withoutManagedFields(live);
+  const after = withoutManagedFields(updated);
+
+  const cmp = filtered(compare(live === undefined ? {} : before, after, opts.schema), ignored);
+  const id = managerIdentifier({ manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, subresource: opts.subresource });
+  updateOthers(managers, cmp, id, true);
+  const previous = managers.get(id);
+  const set = (previous?.set ?? new FieldSet()).difference(cmp.removed).union(cmp.modified).union(cmp.added);
+  if (set.empty()) managers.delete(id);
+  else {
+    const changed = !previous || previous.set.size !== set.size || !previous.set.difference(set).empty();
+    managers.set(id, {
+      manager: opts.manager,
+      operation: 'Update',
+      apiVersion: opts.apiVersion,
+      ...(opts.subresource ? { subresource: opts.subresource } : {}),
+      ...(changed || !previous?.time ? { time: opts.time } : { time: previous.time }),
+      set,
+    });
+  }
+  return withManagedFields<T>(after, managers);
+}
