@@ -165,8 +165,8 @@ function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
 }
 
 /** The managed fields of an object as a set per manager identifier, for display and tests. */
-export function managedFieldSets(obj: { metadata?: { managedFields?: ManagedFieldsEntry[] } }): Map<string, FieldSet> {
-  return new Map([...decodeManagedFields(obj.metadata?.managedFields)].map(([k, v]) => [k, v.set]));
+export function managedFieldSets(obj: object): Map<string, FieldSet> {
+  return new Map([...decodeManagedFields((obj as Obj).metadata?.managedFields)].map(([k, v]) => [k, v.set]));
 }
 
 // ---- the updater ----
