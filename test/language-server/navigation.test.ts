@@ -128,6 +128,34 @@ describe('language server: navigation across the workspace', () => {
     assert.deepEqual(locations, []);
   });
 
+  it('resolves every kind of reference: Ingress backend and TLS, serviceName, claimName, serviceAccountName', async () => {
+    const uri = uriOf('stack.yaml');
+    const text = [
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  ports:\n    - port: 5432',
+      'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: db-data\n  namespace: shop',
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: db\n  namespace: shop',
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\n  namespace: shop',
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  serviceName: db\n  template:\n    spec:\n      serviceAccountName: db\n      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: db-data',
+      'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  tls:\n    - secretName: tls\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: db',
+    ].join('\n---\n');
+    await client.open(uri, text + '\n');
+    const lines = text.split('\n');
+    /** The line of the `metadata.name` that the reference at `needle` (its last character) resolves to. */
+    const definitionLine = async (needle: string) => {
+      const line = lines.findIndex((l) => l.includes(needle));
+      const position = { line, character: lines[line]!.indexOf(needle) + needle.length - 1 };
+      const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position });
+      assert.equal(locations.length, 1, needle);
+      return locations[0]!.range.start.line;
+    };
+    const nameLineOf = (kind: string) => lines.indexOf(`kind: ${kind}`) + 2;
+    assert.equal(await definitionLine('serviceName: db'), nameLineOf('Service'));
+    assert.equal(await definitionLine('claimName: db-data'), nameLineOf('PersistentVolumeClaim'));
+    assert.equal(await definitionLine('serviceAccountName: db'), nameLineOf('ServiceAccount'));
+    assert.equal(await definitionLine('secretName: tls'), nameLineOf('Secret'));
+    assert.equal(await definitionLine('                name: db'), nameLineOf('Service'));
+  });
+
   it('follows an edit of the target: a renamed ConfigMap is no longer the definition', async () => {
     const uri = uriOf('base/config.yaml');
     await client.open(uri, config);
