@@ -74,6 +74,13 @@ async function run(command, args, { logFile, ...options }) {
  * interrupted run never leaves a directory that looks usable. Returns the layout.
  */
 export async function ensureInstalled({ log = (line) => console.error(line) } = {}) {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    // The Node 24 package and code-server's native builds are only set up (and verified) for Linux x64.
+    throw new Error(
+      `the offline VS Code server is set up for Linux x64, not ${process.platform}-${process.arch}; with a desktop VS Code ` +
+        'run the extension tests with `npx vscode-test` and try Kubeside with `code --extensionDevelopmentPath=. examples/`',
+    );
+  }
   const layout = serverLayout();
   if (await isInstalled(layout.dir)) return layout;
   const started = performance.now();

@@ -1,8 +1,12 @@
 // Runs the extension tests described by a @vscode/test-cli config (.vscode-test.mjs) in a real VS Code
-// without a desktop or a download: code-server in a throwaway profile, opened in headless Chromium with
+// without a desktop or a VS Code download: code-server in a throwaway profile, opened in headless Chromium with
 // the extensionDevelopmentPath/extensionTestsPath payload. Exits with the suite's code (0 pass, 1 fail).
+//
+//   node scripts/vscode/run-tests.mjs [--config .vscode-test.mjs] [--label L] [--ui] [--timeout SECONDS] [--verbose]
+//
+// --ui adds the workbench UI checks (scripts/vscode/ui-checks.mjs); --verbose prints code-server's and the
+// workbench's own log. KUBESIDE_VSCODE_SERVER_DIR moves the server cache, KUBESIDE_CHROMIUM the browser.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -155,7 +159,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const uiChecks = values.ui ? (await import('./ui-checks.mjs')).runUiChecks : undefined;
     code = await runExtensionTests({ config, timeoutMs: Number(values.timeout) * 1000, uiChecks, verbose: values.verbose, store });
   } catch (err) {
-    console.error(err?.stack ?? err);
+    console.error(values.verbose ? (err?.stack ?? err) : `run-tests: ${err?.message ?? err}`);
     code = HARNESS_ERROR;
   } finally {
     await store.dispose();

@@ -1,6 +1,8 @@
 // `npm start`: VS Code in the browser with Kubeside installed and the examples open. Installs the
 // VS Code server on first use, prints the address (and opens it when a desktop browser exists), and
 // stops everything on Ctrl-C. With a desktop VS Code: `code --extensionDevelopmentPath=. examples/`.
+//
+//   node scripts/vscode/start.mjs [--port N] [--folder DIR] [--no-open] [--verbose]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -35,6 +37,7 @@ try {
   const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   if (!existsSync(join(root, manifest.main))) throw new Error(`${manifest.main} is missing: run \`npm run build\` first`);
   const folder = resolve(values.folder);
+  if (!existsSync(folder)) throw new Error(`${folder} does not exist`);
   const layout = await ensureInstalled({ log: (line) => console.log(line) });
   const server = await startCodeServer({
     layout,
@@ -55,7 +58,7 @@ try {
   console.error(`code-server stopped (${code})`);
   process.exitCode = code === 0 ? 0 : 1;
 } catch (err) {
-  console.error(err?.stack ?? err);
+  console.error(values.verbose ? (err?.stack ?? err) : `npm start: ${err?.message ?? err}`);
   process.exitCode = 1;
 } finally {
   await store.dispose();
