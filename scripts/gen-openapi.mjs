@@ -174,20 +174,38 @@ const resourceList = [...resources.values()]
 // The upstream file says only "unversioned"; the release is in its published name (kubernetes-1.36-swagger.json).
 const release = /(\d+\.\d+(?:\.\d+)?)/.exec(path.basename(input))?.[1];
 const info = { title: spec.info?.title, version: release ? `v${release}` : spec.info?.version, definitions: Object.keys(definitions).length, paths: Object.keys(spec.paths).length };
+// Each definition is stored as a JSON string, parsed only when first used: loading the file then
+// costs one scan of mostly string data, and a language server touching fifty definitions parses
+// fifty. The kinds index sits beside them so finding a kind's definition needs no definition parsed.
+const kinds = [];
+const seenKinds = new Set();
+for (const [name, d] of kindDefinitions) {
+  for (const { group, version, kind } of d['x-kubernetes-group-version-kind']) {
+    const key = `${group}/${version}/${kind}`;
+    // DeleteOptions, WatchEvent and friends declare themselves in every group version: first one wins.
+    if (seenKinds.has(key)) continue;
+    seenKinds.add(key);
+    kinds.push({ group, version, kind, definition: name });
+  }
+}
+kinds.sort((a, b) => `${a.group}/${a.version}/${a.kind}`.localeCompare(`${b.group}/${b.version}/${b.kind}`));
+
 const lines = [
   '{',
   `"info": ${JSON.stringify(info)},`,
-  '"definitions": {',
-  Object.entries(definitions).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n'),
-  '},',
+  '"kinds": [',
+  kinds.map((k) => JSON.stringify(k)).join(',\n'),
+  '],',
   '"resources": [',
   resourceList.map((r) => JSON.stringify(r)).join(',\n'),
-  ']',
+  '],',
+  '"definitions": {',
+  Object.entries(definitions).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(JSON.stringify(v))}`).join(',\n'),
+  '}',
   '}',
 ];
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'kubernetes.json'), lines.join('\n') + '\n');
 
 
-const gvks = kindDefinitions.reduce((n, [, d]) => n + d['x-kubernetes-group-version-kind'].length, 0);
-console.log(`${info.definitions} definitions, ${gvks} kinds, ${resourceList.length} resources, ${recoveredEnums} enums recovered from descriptions → engine/api/openapi/kubernetes.json`);
+console.log(`${info.definitions} definitions, ${kinds.length} kinds, ${resourceList.length} resources, ${recoveredEnums} enums recovered from descriptions → engine/api/openapi/kubernetes.json`);

@@ -78,11 +78,15 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
   const schema = reg.schema(info);
   const result: ValidateResult = { errors: [], warnings: [], kind: info };
   let subject: unknown = obj;
+  const custom = reg.isCustom(info);
   if (schema) {
-    const structural = validateStructure(obj, reg.isCustom(info) ? customResourceSchema(schema) : schema, mode);
+    const structural = validateStructure(obj, custom ? customResourceSchema(schema) : schema, mode);
     result.errors.push(...structural.errors);
     result.warnings.push(...structural.warnings);
     if (structural.pruned !== undefined) subject = result.pruned = structural.pruned;
+    // A built-in kind's body that does not decode is a 400 before any validation runs; a custom
+    // resource is schema-validated and metadata-validated together (apiextensions-apiserver).
+    if (structural.undecodable && !custom) return result;
   }
 
   if (info.namespaced && isObject(subject)) {

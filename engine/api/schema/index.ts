@@ -1,6 +1,6 @@
 // The schemas of every built-in kind, from the vendored official OpenAPI spec (engine/api/openapi),
 // and of custom resources, from their CRDs' openAPIV3Schema. Loaded once, on first use; each
-// definition becomes a SchemaNode only when first asked for.
+// definition is parsed and becomes a SchemaNode only when first asked for.
 import type { SchemaNode } from './node';
 import { nodeFor, OpenAPINode, withProperties, ANY_NODE, type RawSchema } from './openapi-node';
 
@@ -27,10 +27,13 @@ export interface GroupVersionKind {
   readonly kind: string;
 }
 
+/** engine/api/openapi/kubernetes.json, as scripts/gen-openapi.mjs writes it. */
 interface CompactSpec {
   readonly info: { readonly title?: string; readonly version?: string };
-  readonly definitions: Readonly<Record<string, RawSchema>>;
+  readonly kinds: readonly (GroupVersionKind & { readonly definition: string })[];
   readonly resources: readonly OpenAPIResource[];
+  /** Each definition's schema as JSON text, parsed on first use. */
+  readonly definitions: Readonly<Record<string, string>>;
 }
 
 export interface OpenAPISchemas {
@@ -57,18 +60,23 @@ const gvkKey = (group: string, version: string, kind: string) => `${group}/${ver
 class VendoredSchemas implements OpenAPISchemas {
   readonly version: string;
   private readonly nodes = new Map<string, SchemaNode>();
-  private byKind?: Map<string, string>;
-  private gvks?: GroupVersionKind[];
+  private readonly raws = new Map<string, RawSchema>();
+  private readonly byKind = new Map<string, string>();
+  private readonly gvks: GroupVersionKind[] = [];
   private readonly resolve = (name: string) => this.definition(name);
 
   constructor(private readonly spec: CompactSpec) {
     this.version = spec.info.version ?? 'unknown';
+    for (const k of spec.kinds) {
+      this.byKind.set(gvkKey(k.group, k.version, k.kind), k.definition);
+      this.gvks.push({ group: k.group, version: k.version, kind: k.kind });
+    }
   }
 
   definition(name: string): SchemaNode | undefined {
     let node = this.nodes.get(name);
     if (!node) {
-      const raw = Object.prototype.hasOwnProperty.call(this.spec.definitions, name) ? this.spec.definitions[name] : undefined;
+      const raw = this.rawDefinition(name);
       if (!raw) return undefined;
       node = new OpenAPINode(raw, this.resolve, name);
       this.nodes.set(name, node);
@@ -77,8 +85,7 @@ class VendoredSchemas implements OpenAPISchemas {
   }
 
   definitionName(group: string, version: string, kind: string): string | undefined {
-    this.indexKinds();
-    return this.byKind!.get(gvkKey(group, version, kind));
+    return this.byKind.get(gvkKey(group, version, kind));
   }
 
   forKind(group: string, version: string, kind: string): SchemaNode | undefined {
@@ -91,8 +98,7 @@ class VendoredSchemas implements OpenAPISchemas {
   }
 
   kinds(): readonly GroupVersionKind[] {
-    this.indexKinds();
-    return this.gvks!;
+    return this.gvks;
   }
 
   resources(): readonly OpenAPIResource[] {
@@ -100,25 +106,13 @@ class VendoredSchemas implements OpenAPISchemas {
   }
 
   rawDefinition(name: string): RawSchema | undefined {
-    return Object.prototype.hasOwnProperty.call(this.spec.definitions, name) ? this.spec.definitions[name] : undefined;
-  }
-
-  /** The kind index is one pass over the definitions' x-kubernetes-group-version-kind. */
-  private indexKinds(): void {
-    if (this.byKind) return;
-    this.byKind = new Map();
-    this.gvks = [];
-    for (const [name, raw] of Object.entries(this.spec.definitions)) {
-      const list = raw['x-kubernetes-group-version-kind'] as GroupVersionKind[] | undefined;
-      if (!list) continue;
-      for (const gvk of list) {
-        const key = gvkKey(gvk.group, gvk.version, gvk.kind);
-        // DeleteOptions, WatchEvent and friends declare every group's version; the first is enough.
-        if (this.byKind.has(key)) continue;
-        this.byKind.set(key, name);
-        this.gvks.push({ group: gvk.group, version: gvk.version, kind: gvk.kind });
-      }
+    let raw = this.raws.get(name);
+    if (!raw) {
+      if (!Object.prototype.hasOwnProperty.call(this.spec.definitions, name)) return undefined;
+      raw = JSON.parse(this.spec.definitions[name]!) as RawSchema;
+      this.raws.set(name, raw);
     }
+    return raw;
   }
 }
 

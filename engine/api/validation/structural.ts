@@ -15,6 +15,11 @@ export interface StructuralResult {
   warnings: FieldError[];
   /** The object without its unknown fields (what the API server persists), when any were dropped. */
   pruned?: unknown;
+  /**
+   * Some value could not be decoded into its Go type (a wrong JSON type, a malformed quantity, an
+   * integer out of range): for a built-in kind the API server rejects such a body before validating it.
+   */
+  undecodable?: boolean;
 }
 
 type Node = SchemaNode & SchemaConstraints;
@@ -37,6 +42,7 @@ class Walker {
   readonly errors: FieldError[] = [];
   readonly warnings: FieldError[] = [];
   dropped = false;
+  undecodable = false;
 
   constructor(private readonly mode: FieldValidationMode) {}
 
@@ -48,6 +54,7 @@ class Walker {
   /** kube-openapi's InvalidType, reported as apiextensions does: the value shown is the offending type. */
   private wrongType(path: FieldPath, expected: string, value: unknown): void {
     const actual = jsonType(value);
+    this.undecodable = true;
     this.errors.push(fieldError.typeInvalid(path, actual, `${this.body(path)} must be of type ${expected}: ${JSON.stringify(actual)}`));
   }
 
@@ -76,6 +83,7 @@ class Walker {
           Quantity.parse(value);
         } catch (err) {
           if (!(err instanceof QuantityParseError)) throw err;
+          this.undecodable = true;
           this.errors.push(fieldError.invalid(path, value, err.message));
         }
       }
@@ -125,6 +133,7 @@ class Walker {
     const min = node.minimum ?? range?.min;
     const exMax = node.maximum !== undefined && node.exclusiveMaximum;
     const exMin = node.minimum !== undefined && node.exclusiveMinimum;
+    if (range && (value > range.max || value < range.min)) this.undecodable = true;
     if (max !== undefined && (exMax ? value >= max : value > max)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be less than ${exMax ? '' : 'or equal to '}${max}`));
     if (min !== undefined && (exMin ? value <= min : value < min)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be greater than ${exMin ? '' : 'or equal to '}${min}`));
     if (node.multipleOf && !Number.isInteger(value / node.multipleOf)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be a multiple of ${node.multipleOf}`));
@@ -215,5 +224,5 @@ function safeRegExp(pattern: string): RegExp | undefined {
 export function validateStructure(obj: unknown, schema: SchemaNode, mode: FieldValidationMode): StructuralResult {
   const w = new Walker(mode);
   const out = w.walk(obj, schema as Node, FieldPath.root());
-  return { errors: w.errors, warnings: w.warnings, ...(w.dropped ? { pruned: out } : {}) };
+  return { errors: w.errors, warnings: w.warnings, ...(w.dropped ? { pruned: out } : {}), ...(w.undecodable ? { undecodable: true } : {}) };
 }
