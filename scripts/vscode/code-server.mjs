@@ -1,5 +1,5 @@
 // Starts the installed code-server (VS Code served to a browser, with a real Node extension host) on
-// 127.0.0.1 with a throwaway profile: user data, extensions and XDG dirs live in one temp dir.
+// 127.0.0.1 with a throwaway profile: extensions, XDG dirs and (unless one is kept) user data in a temp dir.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
@@ -34,9 +34,11 @@ export const tidyWorkbenchSettings = {
  * @param {string} [options.userDataDir] a user data dir to keep (settings, workspace state); default throwaway
  * @param {Record<string, string>} [options.installedExtensions] extension folders to link into the
  *   extensions dir, keyed by the name VS Code gives installed extensions: `<publisher>.<name>-<version>`
+ * @param {boolean} [options.testDriver] enable the smoke-test driver, which runs extensionTestsPath
+ *   payloads and reports through window.codeAutomationExit/Log (it also turns notification toasts off)
  * @param {(line: string) => void} [options.log] receives code-server's own output
  */
-export async function startCodeServer({ layout, store, settings = tidyWorkbenchSettings, args = [], port = 0, userDataDir, installedExtensions = {}, log = () => {} }) {
+export async function startCodeServer({ layout, store, settings = tidyWorkbenchSettings, args = [], port = 0, userDataDir, installedExtensions = {}, testDriver = false, log = () => {} }) {
   const profile = await mkdtemp(join(tmpdir(), 'kubeside-vscode-'));
   store.add(() => rm(profile, { recursive: true, force: true, maxRetries: 3 }));
   const dirs = {
@@ -70,7 +72,7 @@ export async function startCodeServer({ layout, store, settings = tidyWorkbenchS
       '--extensions-dir', dirs.extensions,
       '--config', configFile,
       // Without the smoke-test driver the workbench ignores extensionTestsPath payloads silently.
-      '--vscode-option', 'enable-smoke-test-driver',
+      ...(testDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
       ...args,
     ],
     {

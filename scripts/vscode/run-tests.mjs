@@ -73,7 +73,7 @@ export async function runExtensionTests({
   const layout = await ensureInstalled();
   // The overall timeout covers everything after the one-off install: server, browser and the suite.
   const deadline = performance.now() + timeoutMs;
-  const server = await startCodeServer({ layout, store, log: verbose ? (line) => console.error(`[code-server] ${line}`) : undefined });
+  const server = await startCodeServer({ layout, store, testDriver: true, log: verbose ? (line) => console.error(`[code-server] ${line}`) : undefined });
   if (verbose) console.error(`code-server up at ${server.url} after ${elapsed()}`);
 
   const browser = await chromium.launch({
