@@ -10,7 +10,7 @@ import * as esbuild from 'esbuild';
 import { validateObject } from '../engine/api/validate';
 import { Random } from '../engine/util/random';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(__dirname, '..');
 const objectCount = 10_000;
 const coldRuns = 5;
 
