@@ -67,6 +67,8 @@ interface ManagerState {
   subresource?: string;
   time?: string;
   set: FieldSet;
+  /** The stored fieldsV1 this state was decoded from, reused while `set` is that same decoded set. */
+  decoded?: { set: FieldSet; fieldsV1: unknown };
 }
 
 /**
@@ -125,6 +127,7 @@ function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined)
       ...(e.time ? { time: e.time } : {}),
       set: FieldSet.fromFieldsV1(e.fieldsV1),
     };
+    state.decoded = { set: state.set, fieldsV1: e.fieldsV1 };
     managers.set(managerIdentifier(state), state);
   }
   return managers;
@@ -140,15 +143,21 @@ const stripSet = FieldSet.fromPaths(strippedPaths);
 function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
   const entries: ManagedFieldsEntry[] = [];
   for (const m of managers.values()) {
-    const set = m.set.difference(stripSet);
-    if (set.empty()) continue;
+    let fieldsV1: unknown;
+    if (m.decoded && m.decoded.set === m.set) {
+      fieldsV1 = deepCopy(m.decoded.fieldsV1);
+    } else {
+      const set = m.set.difference(stripSet);
+      if (set.empty()) continue;
+      fieldsV1 = set.toFieldsV1();
+    }
     entries.push({
       manager: m.manager,
       operation: m.operation,
       apiVersion: m.apiVersion,
       ...(m.time ? { time: m.time } : {}),
       fieldsType: 'FieldsV1',
-      fieldsV1: set.toFieldsV1(),
+      fieldsV1: fieldsV1 as ManagedFieldsEntry['fieldsV1'],
       ...(m.subresource ? { subresource: m.subresource } : {}),
     });
   }

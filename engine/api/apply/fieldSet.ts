@@ -75,9 +75,11 @@ export class FieldSet {
   withNamedFieldsAsMembers(): FieldSet {
     const out = new FieldSet(this.members);
     for (const k of this.members) {
-      const parts = k.split(sep);
-      for (let i = 1; i < parts.length; i++) {
-        if (parts[i - 1]!.startsWith('f:')) out.members.add(parts.slice(0, i).join(sep));
+      // Each proper prefix whose last element is a field: scan separators instead of splitting.
+      let start = 0;
+      for (let end = k.indexOf(sep); end >= 0; end = k.indexOf(sep, start)) {
+        if (k.startsWith('f:', start)) out.members.add(k.slice(0, end));
+        start = end + 1;
       }
     }
     return out;
