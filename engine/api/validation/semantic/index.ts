@@ -23,7 +23,7 @@ export function validateSemantics(obj: unknown, kind: KindRef, oldObj?: unknown)
       : validateObjectMeta(obj.metadata, kind.namespaced, r?.name ?? validatePathSegmentName, metadata);
   if (oldObj !== undefined && isObject(oldObj)) {
     // An update re-checks the name only through immutability; the rest of the object is validated again.
-    errs.push(...(r?.validate?.(obj as Obj, kind) ?? []));
+    errs.push(...(r?.validate?.(obj as Obj, kind, oldObj as Obj) ?? []));
     errs.push(...(r?.validateUpdate?.(obj as Obj, oldObj as Obj, kind) ?? []));
   } else {
     errs.push(...(r?.validate?.(obj as Obj, kind) ?? []));

@@ -1,21 +1,15 @@
 // Registers every served kind's rules; importing this module is what makes validateSemantics know them.
+// Registrations merge per kind, so the order of these imports does not matter.
 
-import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, validatePathSegmentName } from '../names.js';
+import { nameIsDNSSubdomain } from '../names.js';
 import { registerKindRules } from './registry.js';
+import './pod.js';
+import './apps.js';
+import './batch.js';
+import './core.js';
+import './networking.js';
+import './cluster.js';
 
-// Object-name rules, as each kind's ValidateXName function in Kubernetes defines them.
-const subdomainKinds: [string, string][] = [
-  ['', 'Pod'], ['', 'ConfigMap'], ['', 'Secret'], ['', 'Node'], ['', 'Endpoints'], ['', 'Event'],
-  ['', 'PersistentVolume'], ['', 'PersistentVolumeClaim'], ['', 'ServiceAccount'], ['', 'ResourceQuota'],
-  ['', 'LimitRange'], ['', 'PodTemplate'], ['', 'ReplicationController'],
-  ['apps', 'Deployment'], ['apps', 'ReplicaSet'], ['apps', 'StatefulSet'], ['apps', 'DaemonSet'], ['apps', 'ControllerRevision'],
-  ['batch', 'Job'], ['batch', 'CronJob'], ['networking.k8s.io', 'Ingress'], ['networking.k8s.io', 'IngressClass'],
-  ['networking.k8s.io', 'NetworkPolicy'], ['discovery.k8s.io', 'EndpointSlice'], ['coordination.k8s.io', 'Lease'],
-  ['storage.k8s.io', 'StorageClass'], ['autoscaling', 'HorizontalPodAutoscaler'], ['policy', 'PodDisruptionBudget'],
-  ['events.k8s.io', 'Event'],
-];
+// Kinds whose only rule beyond the schema is their object name (ValidateXName in Kubernetes).
+const subdomainKinds: [string, string][] = [['', 'ReplicationController']];
 for (const [g, k] of subdomainKinds) registerKindRules(g, k, { name: nameIsDNSSubdomain });
-registerKindRules('', 'Namespace', { name: nameIsDNSLabel });
-registerKindRules('', 'Service', { name: nameIsDNS1035Label });
-for (const k of ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'])
-  registerKindRules('rbac.authorization.k8s.io', k, { name: validatePathSegmentName });

@@ -2,23 +2,19 @@
 // Kubernetes has them, its create and update validations (pkg/apis/*/validation).
 
 import type { FieldError } from '../../errors.js';
+import type { KindInfo } from '../../kinds/index.js';
 import type { ValidateNameFunc } from '../names.js';
 
-/** The identity of a served kind; structurally compatible with the kinds registry's KindInfo. */
-export interface KindRef {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly namespaced: boolean;
-}
+/** What validation needs of a kind: the registry's KindInfo has it all. */
+export type KindRef = Pick<KindInfo, 'group' | 'version' | 'kind' | 'namespaced'>;
 
 export type Obj = Record<string, unknown>;
 
 export interface KindRules {
   /** How metadata.name is checked; apimachinery's path-segment rule when absent. */
   readonly name?: ValidateNameFunc;
-  /** Everything but metadata, on create and again on update. */
-  readonly validate?: (obj: Obj, kind: KindRef) => FieldError[];
+  /** Everything but metadata, on create and again on update (then with the stored object). */
+  readonly validate?: (obj: Obj, kind: KindRef, oldObj?: Obj) => FieldError[];
   /** Rules that compare with the stored object (immutability). */
   readonly validateUpdate?: (obj: Obj, oldObj: Obj, kind: KindRef) => FieldError[];
 }
@@ -27,8 +23,9 @@ const rules = new Map<string, KindRules>();
 
 export const kindKey = (group: string, kind: string): string => `${group}/${kind}`;
 
+/** Registrations for one kind merge, so a kind's name rule and its spec rules may live in different files. */
 export function registerKindRules(group: string, kind: string, r: KindRules): void {
-  rules.set(kindKey(group, kind), r);
+  rules.set(kindKey(group, kind), { ...rules.get(kindKey(group, kind)), ...r });
 }
 
 export function kindRules(group: string, kind: string): KindRules | undefined {

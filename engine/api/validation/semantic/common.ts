@@ -1,0 +1,122 @@
+// Helpers shared by the per-kind rules: typed reads of untyped JSON, the numeric and int-or-percent checks
+// of pkg/apis/core/validation, selector checks, and Go's renderings of values that messages print.
+
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
+import { fieldError, GoValue, type FieldError, type FieldPath } from '../../errors.js';
+import { labelSelectorAsSelector, validateLabelSelector } from '../../labels/labelSelector.js';
+import { isValidPercent } from '../names.js';
+import type { Obj } from './registry.js';
+
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const obj = (v: unknown): Obj => (isObj(v) ? v : {});
+export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+export const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+/** fldPath.Child(a, b, …) */
+export const at = (p: FieldPath, ...names: string[]): FieldPath => names.reduce((x, n) => x.child(n), p);
+export const has = (o: Obj, k: string): boolean => o[k] !== undefined && o[k] !== null;
+
+/** Structural equality of JSON values (reflect.DeepEqual / apiequality.Semantic for plain data). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+export function validateNonnegativeField(value: unknown, fld: FieldPath): FieldError[] {
+  return typeof value === 'number' && value < 0 ? [fieldError.invalid(fld, value, 'must be greater than or equal to 0')] : [];
+}
+
+export function validatePositiveField(value: unknown, fld: FieldPath): FieldError[] {
+  return typeof value === 'number' && value <= 0 ? [fieldError.invalid(fld, value, 'must be greater than 0')] : [];
+}
+
+/** ValidatePositiveIntOrPercent: a non-negative integer or a `N%` string. */
+export function validatePositiveIntOrPercent(v: unknown, fld: FieldPath): FieldError[] {
+  if (typeof v === 'string') return isValidPercent(v).map((m) => fieldError.invalid(fld, v, m));
+  if (typeof v === 'number') return validateNonnegativeField(v, fld);
+  return [];
+}
+
+/** An intstr.IntOrString in a message: its String() form, unquoted (`25%`, `0`). */
+export const intstr = (v: unknown): GoValue => new GoValue(String(v));
+
+/** IsNotMoreThan100Percent */
+export function isNotMoreThan100Percent(v: unknown, fld: FieldPath): FieldError[] {
+  if (typeof v !== 'string' || !/^[0-9]+%$/.test(v)) return [];
+  return Number(v.slice(0, -1)) > 100 ? [fieldError.invalid(fld, intstr(v), 'must not be greater than 100%')] : [];
+}
+
+/** The int-or-percent value for "is it zero" comparisons (maxSurge vs maxUnavailable). */
+export function intOrPercentIsZero(v: unknown): boolean {
+  if (typeof v === 'number') return v === 0;
+  if (typeof v === 'string' && /^[0-9]+%$/.test(v)) return Number(v.slice(0, -1)) === 0;
+  return false;
+}
+
+/** Go's %#v of a map[string]string: keys sorted, `map[string]string{"a":"b", "c":"d"}`. */
+export function goStringMap(m: unknown): GoValue {
+  const entries = Object.entries(obj(m)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!isObj(m)) return new GoValue('map[string]string(nil)');
+  return new GoValue(`map[string]string{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(String(v))}`).join(', ')}}`);
+}
+
+/** Go's %#v of a []string. */
+export function goStringSlice(v: unknown): GoValue {
+  if (!Array.isArray(v)) return new GoValue('[]string(nil)');
+  return new GoValue(`[]string{${v.map((s) => JSON.stringify(String(s))).join(', ')}}`);
+}
+
+/** metav1.LabelSelector's generated String(), which messages print for a *LabelSelector value. */
+export function goLabelSelector(sel: unknown): GoValue {
+  const s = obj(sel);
+  const ml = Object.entries(obj(s.matchLabels)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const exprs = arr(s.matchExpressions).map((e) => {
+    const x = obj(e);
+    return `LabelSelectorRequirement{Key:${str(x.key)},Operator:${str(x.operator)},Values:[${arr(x.values).map(String).join(' ')}],}`;
+  });
+  return new GoValue(
+    `&LabelSelector{MatchLabels:map[string]string{${ml.map(([k, v]) => `${k}: ${String(v)},`).join('')}},MatchExpressions:[]LabelSelectorRequirement{${exprs.join(',')}},}`,
+  );
+}
+
+const selectorIsEmpty = (sel: Obj): boolean => Object.keys(obj(sel.matchLabels)).length + arr(sel.matchExpressions).length === 0;
+
+/**
+ * A workload's selector and template labels, as ValidatePodTemplateSpecForReplicaSet and its StatefulSet
+ * and DaemonSet siblings check them: required, not empty, valid, and selecting the template's own labels.
+ */
+export function validateWorkloadSelector(spec: Obj, fld: FieldPath, workload: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const selPath = fld.child('selector');
+  if (!isObj(spec.selector)) {
+    errs.push(fieldError.required(selPath));
+    return errs;
+  }
+  errs.push(...validateLabelSelector(spec.selector as LabelSelector, selPath));
+  if (selectorIsEmpty(spec.selector)) {
+    errs.push(fieldError.invalid(selPath, goLabelSelector(spec.selector), `empty selector is invalid for ${workload}`));
+    return errs;
+  }
+  if (errs.length) return errs;
+  const template = obj(spec.template);
+  const labels = obj(obj(template.metadata).labels) as Record<string, string>;
+  let matches = true;
+  try {
+    matches = labelSelectorAsSelector(spec.selector as LabelSelector).matches(labels);
+  } catch {
+    // An unparsable selector was reported by validateLabelSelector above.
+  }
+  if (!matches) errs.push(fieldError.invalid(at(fld, 'template', 'metadata', 'labels'), goStringMap(obj(template.metadata).labels), '`selector` does not match template `labels`'));
+  return errs;
+}
+
+/** ValidateImmutableField */
+export function validateImmutableField(newVal: unknown, oldVal: unknown, fld: FieldPath, render: (v: unknown) => unknown = (v) => v): FieldError[] {
+  return deepEqual(newVal, oldVal) ? [] : [fieldError.invalid(fld, render(newVal), 'field is immutable')];
+}

@@ -1,0 +1,465 @@
+// PodSpec rules shared by Pods and every pod template (pkg/apis/core/validation: ValidatePodSpec,
+// validateContainers, validateVolumes, ValidateEnv, resource requirements, probes, tolerations), and the
+// Pod kind's own create and update rules.
+
+import { fieldError, FieldPath, type FieldError } from '../../errors.js';
+import { Quantity } from '../../quantity.js';
+import {
+  isConfigMapKey,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isRelaxedEnvVarName,
+  isValidLabelValue,
+  isValidPortName,
+  isValidPortNum,
+  nameIsDNSSubdomain,
+  validateAnnotations,
+  validateLabels,
+} from '../names.js';
+import { arr, at, deepEqual, has, isObj, num, obj, str, validateNonnegativeField } from './common.js';
+import { registerKindRules, type Obj } from './registry.js';
+
+const supportedPortProtocols = ['SCTP', 'TCP', 'UDP'];
+const restartPolicies = ['Always', 'OnFailure', 'Never'];
+const dnsPolicies = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
+const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
+const taintEffects = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'];
+const volumeSources = [
+  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs',
+  'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile',
+  'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume',
+  'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
+];
+const standardContainerResources = new Set(['cpu', 'memory', 'ephemeral-storage']);
+
+/** ValidateResourceQuantityValue: a quantity that parses and is not negative. */
+export function validateResourceQuantity(value: unknown, fld: FieldPath): { errs: FieldError[]; q?: Quantity } {
+  const q = Quantity.tryParse(value);
+  if (!q) {
+    // Kubernetes rejects this while decoding (400, before validation); reported here on its field instead.
+    let detail = '';
+    try {
+      Quantity.parse(value as string);
+    } catch (e) {
+      detail = (e as Error).message;
+    }
+    return { errs: [fieldError.invalid(fld, value, detail || 'must be a quantity')] };
+  }
+  if (q.sign() < 0) return { errs: [fieldError.invalid(fld, q.toString(), 'must be greater than or equal to 0')], q };
+  return { errs: [], q };
+}
+
+function validateContainerResourceName(name: string, fld: FieldPath): FieldError[] {
+  const errs = isQualifiedName(name).map((m) => fieldError.invalid(fld, name, m));
+  if (errs.length) return errs;
+  if (!name.includes('/') && !standardContainerResources.has(name) && !name.startsWith('hugepages-'))
+    return [fieldError.invalid(fld, name, 'must be a standard resource for containers')];
+  return [];
+}
+
+/** ValidateResourceRequirements: names, quantities, and requests never above limits (equal for hugepages). */
+export function validateResourceRequirements(resources: unknown, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const r = obj(resources);
+  const limPath = fld.child('limits');
+  const reqPath = fld.child('requests');
+  const limits = new Map<string, Quantity>();
+  for (const [name, v] of Object.entries(obj(r.limits))) {
+    const p = limPath.key(name);
+    errs.push(...validateContainerResourceName(name, p));
+    const { errs: qe, q } = validateResourceQuantity(v, p);
+    errs.push(...qe);
+    if (q) limits.set(name, q);
+  }
+  for (const [name, v] of Object.entries(obj(r.requests))) {
+    const p = reqPath.key(name);
+    errs.push(...validateContainerResourceName(name, p));
+    const { errs: qe, q } = validateResourceQuantity(v, p);
+    errs.push(...qe);
+    const limit = limits.get(name);
+    if (!q || !limit) continue;
+    if (name.startsWith('hugepages-') && q.cmp(limit) !== 0)
+      errs.push(fieldError.invalid(reqPath, q.toString(), `must be equal to ${name} limit of ${limit.toString()}`));
+    else if (q.cmp(limit) > 0) errs.push(fieldError.invalid(reqPath, q.toString(), `must be less than or equal to ${name} limit of ${limit.toString()}`));
+  }
+  return errs;
+}
+
+/** A port given as a number or an IANA name (probes, Service targetPort). */
+export function validatePortNumOrName(port: unknown, fld: FieldPath): FieldError[] {
+  if (typeof port === 'number') return isValidPortNum(port).map((m) => fieldError.invalid(fld, port, m));
+  if (typeof port === 'string') {
+    if (port === '') return [fieldError.required(fld)];
+    return isValidPortName(port).map((m) => fieldError.invalid(fld, port, m));
+  }
+  return [];
+}
+
+function validateHandler(h: Obj, fld: FieldPath, kinds: string[]): FieldError[] {
+  const set = kinds.filter((k) => has(h, k));
+  if (set.length === 0) return [fieldError.required(fld, 'must specify a handler type')];
+  if (set.length > 1) return [fieldError.forbidden(fld.child(set[1]), 'may not specify more than 1 handler type')];
+  const errs: FieldError[] = [];
+  const k = set[0];
+  const handler = obj(h[k]);
+  if (k === 'exec' && arr(handler.command).length === 0) errs.push(fieldError.required(at(fld, 'exec', 'command')));
+  if (k === 'httpGet' || k === 'tcpSocket') errs.push(...validatePortNumOrName(handler.port, at(fld, k, 'port')));
+  if (k === 'httpGet' && has(handler, 'scheme') && !['HTTP', 'HTTPS'].includes(str(handler.scheme)))
+    errs.push(fieldError.notSupported(at(fld, k, 'scheme'), handler.scheme, ['HTTP', 'HTTPS']));
+  if (k === 'grpc') errs.push(...isValidPortNum(num(handler.port) ?? 0).map((m) => fieldError.invalid(at(fld, k, 'port'), handler.port, m)));
+  return errs;
+}
+
+function validateProbe(probe: unknown, fld: FieldPath, mustSucceedOnce: boolean): FieldError[] {
+  if (!isObj(probe)) return [];
+  const errs = validateHandler(probe, fld, ['exec', 'httpGet', 'tcpSocket', 'grpc']);
+  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'])
+    errs.push(...validateNonnegativeField(probe[f], fld.child(f)));
+  if (mustSucceedOnce && typeof probe.successThreshold === 'number' && probe.successThreshold !== 1)
+    errs.push(fieldError.invalid(fld.child('successThreshold'), probe.successThreshold, 'must be 1'));
+  if (typeof probe.terminationGracePeriodSeconds === 'number' && probe.terminationGracePeriodSeconds <= 0)
+    errs.push(fieldError.invalid(fld.child('terminationGracePeriodSeconds'), probe.terminationGracePeriodSeconds, 'must be greater than 0'));
+  return errs;
+}
+
+function validateEnv(env: unknown, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  arr(env).forEach((raw, i) => {
+    const ev = obj(raw);
+    const p = fld.index(i);
+    const name = str(ev.name);
+    if (!name) errs.push(fieldError.required(p.child('name')));
+    else errs.push(...isRelaxedEnvVarName(name).map((m) => fieldError.invalid(p.child('name'), name, m)));
+    if (isObj(ev.valueFrom)) errs.push(...validateEnvVarValueFrom(ev, p.child('valueFrom')));
+  });
+  return errs;
+}
+
+function validateEnvVarValueFrom(ev: Obj, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const from = obj(ev.valueFrom);
+  const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef', 'fileKeyRef'].filter((k) => has(from, k));
+  if (isObj(from.fieldRef)) {
+    const ref = from.fieldRef;
+    if (!str(ref.apiVersion)) errs.push(fieldError.required(at(fld, 'fieldRef', 'apiVersion')));
+    if (!str(ref.fieldPath)) errs.push(fieldError.required(at(fld, 'fieldRef', 'fieldPath')));
+  }
+  if (isObj(from.resourceFieldRef) && !str(from.resourceFieldRef.resource)) errs.push(fieldError.required(at(fld, 'resourceFieldRef', 'resource')));
+  for (const k of ['configMapKeyRef', 'secretKeyRef']) {
+    if (!isObj(from[k])) continue;
+    const ref = from[k] as Obj;
+    if (!str(ref.name)) errs.push(fieldError.required(at(fld, k, 'name')));
+    const key = str(ref.key);
+    if (!key) errs.push(fieldError.required(at(fld, k, 'key')));
+    else errs.push(...isConfigMapKey(key).map((m) => fieldError.invalid(at(fld, k, 'key'), key, m)));
+  }
+  if (sources.length === 0) errs.push(fieldError.invalid(fld, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
+  else if (sources.length > 1) errs.push(fieldError.invalid(fld, '', 'may not have more than one field specified at a time'));
+  if (str(ev.value) !== '' && sources.length > 0) errs.push(fieldError.invalid(fld, '', 'may not be specified when `value` is not empty'));
+  return errs;
+}
+
+function validateKeyToPaths(items: unknown, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  arr(items).forEach((raw, i) => {
+    const it = obj(raw);
+    const p = fld.index(i);
+    if (!str(it.key)) errs.push(fieldError.required(p.child('key')));
+    const path = str(it.path);
+    if (!path) errs.push(fieldError.required(p.child('path')));
+    else errs.push(...validateLocalNonReservedPath(path, p.child('path')));
+    errs.push(...validateMode(it.mode, p.child('mode')));
+  });
+  return errs;
+}
+
+function validateMode(mode: unknown, fld: FieldPath): FieldError[] {
+  if (typeof mode !== 'number') return [];
+  return mode < 0 || mode > 0o777 ? [fieldError.invalid(fld, mode, 'must be a number between 0 and 0777 (octal), both inclusive')] : [];
+}
+
+/** validateLocalDescendingPath: relative, with no '..' element. */
+function validateLocalDescendingPath(path: string, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  if (path.startsWith('/')) errs.push(fieldError.invalid(fld, path, 'must be a relative path'));
+  if (path.split(/[\\/]/).includes('..')) errs.push(fieldError.invalid(fld, path, "must not contain '..'"));
+  return errs;
+}
+
+function validateLocalNonReservedPath(path: string, fld: FieldPath): FieldError[] {
+  const errs = validateLocalDescendingPath(path, fld);
+  if (path.startsWith('..')) errs.push(fieldError.invalid(fld, path, "must not start with '..'"));
+  return errs;
+}
+
+/** validateVolumes: names are unique DNS labels; each volume has exactly one source. Returns the names. */
+function validateVolumes(volumes: unknown, fld: FieldPath): { errs: FieldError[]; names: Set<string> } {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  arr(volumes).forEach((raw, i) => {
+    const v = obj(raw);
+    const p = fld.index(i);
+    const name = str(v.name);
+    if (!name) errs.push(fieldError.required(p.child('name')));
+    else {
+      errs.push(...isDNS1123Label(name).map((m) => fieldError.invalid(p.child('name'), name, m)));
+      if (names.has(name)) errs.push(fieldError.duplicate(p.child('name'), name));
+      else names.add(name);
+    }
+    const sources = volumeSources.filter((s) => has(v, s));
+    if (sources.length === 0) errs.push(fieldError.required(p, 'must specify a volume type'));
+    for (const extra of sources.slice(1)) errs.push(fieldError.forbidden(p.child(extra), 'may not specify more than 1 volume type'));
+    const src = sources[0];
+    const s = obj(v[src ?? '']);
+    switch (src) {
+      case 'configMap':
+        if (!str(s.name)) errs.push(fieldError.required(at(p, 'configMap', 'name')));
+        errs.push(...validateMode(s.defaultMode, at(p, 'configMap', 'defaultMode')), ...validateKeyToPaths(s.items, at(p, 'configMap', 'items')));
+        break;
+      case 'secret':
+        if (!str(s.secretName)) errs.push(fieldError.required(at(p, 'secret', 'secretName')));
+        errs.push(...validateMode(s.defaultMode, at(p, 'secret', 'defaultMode')), ...validateKeyToPaths(s.items, at(p, 'secret', 'items')));
+        break;
+      case 'persistentVolumeClaim':
+        if (!str(s.claimName)) errs.push(fieldError.required(at(p, 'persistentVolumeClaim', 'claimName')));
+        break;
+      case 'hostPath':
+        if (!str(s.path)) errs.push(fieldError.required(at(p, 'hostPath', 'path')));
+        break;
+      case 'emptyDir':
+        if (has(s, 'medium') && !['', 'Memory', 'HugePages'].includes(str(s.medium)) && !str(s.medium).startsWith('HugePages-'))
+          errs.push(fieldError.notSupported(at(p, 'emptyDir', 'medium'), s.medium, ['', 'Memory', 'HugePages']));
+        if (has(s, 'sizeLimit')) errs.push(...validateResourceQuantity(s.sizeLimit, at(p, 'emptyDir', 'sizeLimit')).errs);
+        break;
+      case 'nfs':
+        if (!str(s.server)) errs.push(fieldError.required(at(p, 'nfs', 'server')));
+        if (!str(s.path)) errs.push(fieldError.required(at(p, 'nfs', 'path')));
+        break;
+    }
+  });
+  return { errs, names };
+}
+
+interface ContainerContext {
+  volumes: Set<string>;
+  /** Container names across init, regular and ephemeral containers: unique together. */
+  names: Set<string>;
+  /** `port/protocol` host ports already claimed in the pod. */
+  hostPorts: Set<string>;
+}
+
+function validateContainerPorts(ports: unknown, fld: FieldPath, ctx: ContainerContext): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  arr(ports).forEach((raw, i) => {
+    const port = obj(raw);
+    const p = fld.index(i);
+    const name = str(port.name);
+    if (name) {
+      errs.push(...isValidPortName(name).map((m) => fieldError.invalid(p.child('name'), name, m)));
+      if (names.has(name)) errs.push(fieldError.duplicate(p.child('name'), name));
+      else names.add(name);
+    }
+    const containerPort = num(port.containerPort) ?? 0;
+    if (containerPort === 0) errs.push(fieldError.required(p.child('containerPort')));
+    else errs.push(...isValidPortNum(containerPort).map((m) => fieldError.invalid(p.child('containerPort'), containerPort, m)));
+    const hostPort = num(port.hostPort) ?? 0;
+    if (hostPort !== 0) errs.push(...isValidPortNum(hostPort).map((m) => fieldError.invalid(p.child('hostPort'), hostPort, m)));
+    const protocol = has(port, 'protocol') ? str(port.protocol) : 'TCP';
+    if (!protocol) errs.push(fieldError.required(p.child('protocol')));
+    else if (!supportedPortProtocols.includes(protocol)) errs.push(fieldError.notSupported(p.child('protocol'), protocol, supportedPortProtocols));
+    if (hostPort !== 0) {
+      const key = `${hostPort}/${protocol}`;
+      if (ctx.hostPorts.has(key)) errs.push(fieldError.duplicate(p.child('hostPort'), key));
+      else ctx.hostPorts.add(key);
+    }
+  });
+  return errs;
+}
+
+function validateVolumeMounts(mounts: unknown, fld: FieldPath, ctx: ContainerContext): FieldError[] {
+  const errs: FieldError[] = [];
+  const paths = new Set<string>();
+  arr(mounts).forEach((raw, i) => {
+    const m = obj(raw);
+    const p = fld.index(i);
+    const name = str(m.name);
+    if (!name) errs.push(fieldError.required(p.child('name')));
+    else if (!ctx.volumes.has(name)) errs.push(fieldError.notFound(p.child('name'), name));
+    const mountPath = str(m.mountPath);
+    if (!mountPath) errs.push(fieldError.required(p.child('mountPath')));
+    else if (paths.has(mountPath)) errs.push(fieldError.invalid(p.child('mountPath'), mountPath, 'must be unique'));
+    else paths.add(mountPath);
+    const subPath = str(m.subPath);
+    if (subPath) errs.push(...validateLocalDescendingPath(subPath, p.child('subPath')));
+    if (has(m, 'mountPropagation') && !['None', 'HostToContainer', 'Bidirectional'].includes(str(m.mountPropagation)))
+      errs.push(fieldError.notSupported(p.child('mountPropagation'), m.mountPropagation, ['Bidirectional', 'HostToContainer', 'None']));
+  });
+  return errs;
+}
+
+function validateContainer(c: Obj, fld: FieldPath, ctx: ContainerContext, kind: 'container' | 'init'): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = str(c.name);
+  if (!name) errs.push(fieldError.required(fld.child('name')));
+  else {
+    errs.push(...isDNS1123Label(name).map((m) => fieldError.invalid(fld.child('name'), name, m)));
+    if (ctx.names.has(name)) errs.push(fieldError.duplicate(fld.child('name'), name));
+    else ctx.names.add(name);
+  }
+  const image = str(c.image);
+  if (!image) errs.push(fieldError.required(fld.child('image')));
+  else if (image.trim() !== image) errs.push(fieldError.invalid(fld.child('image'), image, 'must not have leading or trailing whitespace'));
+  if (has(c, 'imagePullPolicy') && !pullPolicies.includes(str(c.imagePullPolicy)))
+    errs.push(fieldError.notSupported(fld.child('imagePullPolicy'), c.imagePullPolicy, pullPolicies));
+  if (has(c, 'terminationMessagePolicy') && !['File', 'FallbackToLogsOnError'].includes(str(c.terminationMessagePolicy)))
+    errs.push(fieldError.notSupported(fld.child('terminationMessagePolicy'), c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']));
+  errs.push(...validateContainerPorts(c.ports, fld.child('ports'), ctx));
+  errs.push(...validateEnv(c.env, fld.child('env')));
+  errs.push(...validateVolumeMounts(c.volumeMounts, fld.child('volumeMounts'), ctx));
+  errs.push(...validateResourceRequirements(c.resources, fld.child('resources')));
+  const sidecar = kind === 'init' && c.restartPolicy === 'Always';
+  if (kind === 'init' && has(c, 'restartPolicy') && c.restartPolicy !== 'Always')
+    errs.push(fieldError.notSupported(fld.child('restartPolicy'), c.restartPolicy, ['Always']));
+  if (kind === 'container' || sidecar) {
+    errs.push(...validateProbe(c.livenessProbe, fld.child('livenessProbe'), true));
+    errs.push(...validateProbe(c.readinessProbe, fld.child('readinessProbe'), false));
+    errs.push(...validateProbe(c.startupProbe, fld.child('startupProbe'), true));
+  } else {
+    // Init containers run to completion: probes would never apply.
+    for (const p of ['livenessProbe', 'readinessProbe', 'startupProbe'])
+      if (has(c, p)) errs.push(fieldError.forbidden(fld.child(p), 'may not be set for init containers without restartPolicy=Always'));
+  }
+  if (isObj(c.lifecycle)) {
+    for (const h of ['postStart', 'preStop'])
+      if (isObj(c.lifecycle[h])) errs.push(...validateHandler(c.lifecycle[h] as Obj, at(fld, 'lifecycle', h), ['exec', 'httpGet', 'tcpSocket', 'sleep']));
+  }
+  return errs;
+}
+
+function validateTolerations(tolerations: unknown, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  arr(tolerations).forEach((raw, i) => {
+    const t = obj(raw);
+    const p = fld.index(i);
+    const key = str(t.key);
+    if (key) errs.push(...isQualifiedName(key).map((m) => fieldError.invalid(p.child('key'), key, m)));
+    const operator = has(t, 'operator') ? str(t.operator) : 'Equal';
+    if (!key && operator !== 'Exists')
+      errs.push(fieldError.invalid(p.child('operator'), operator, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
+    if (has(t, 'tolerationSeconds') && t.effect !== 'NoExecute')
+      errs.push(fieldError.invalid(p.child('effect'), str(t.effect), "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+    if (operator === 'Equal') {
+      const value = str(t.value);
+      errs.push(...isValidLabelValue(value).map((m) => fieldError.invalid(p.child('value'), value, m)));
+    } else if (operator === 'Exists') {
+      if (str(t.value)) errs.push(fieldError.invalid(p.child('operator'), t.value, "value must be empty when `operator` is 'Exists'"));
+    } else {
+      errs.push(fieldError.notSupported(p.child('operator'), operator, ['Equal', 'Exists']));
+    }
+    if (has(t, 'effect') && str(t.effect) !== '' && !taintEffects.includes(str(t.effect)))
+      errs.push(fieldError.notSupported(p.child('effect'), t.effect, taintEffects));
+  });
+  return errs;
+}
+
+/** ValidatePodSpec */
+export function validatePodSpec(spec: unknown, fld: FieldPath): FieldError[] {
+  const s = obj(spec);
+  const errs: FieldError[] = [];
+  const { errs: volErrs, names: volumes } = validateVolumes(s.volumes, fld.child('volumes'));
+  errs.push(...volErrs);
+  const ctx: ContainerContext = { volumes, names: new Set(), hostPorts: new Set() };
+  arr(s.initContainers).forEach((c, i) => errs.push(...validateContainer(obj(c), fld.child('initContainers').index(i), ctx, 'init')));
+  const containers = arr(s.containers);
+  if (containers.length === 0) errs.push(fieldError.required(fld.child('containers')));
+  containers.forEach((c, i) => errs.push(...validateContainer(obj(c), fld.child('containers').index(i), ctx, 'container')));
+  if (has(s, 'restartPolicy') && !restartPolicies.includes(str(s.restartPolicy)))
+    errs.push(fieldError.notSupported(fld.child('restartPolicy'), s.restartPolicy, restartPolicies));
+  if (has(s, 'dnsPolicy') && !dnsPolicies.includes(str(s.dnsPolicy))) errs.push(fieldError.notSupported(fld.child('dnsPolicy'), s.dnsPolicy, dnsPolicies));
+  if (s.dnsPolicy === 'None' && !isObj(s.dnsConfig))
+    errs.push(fieldError.required(fld.child('dnsConfig'), "must provide `dnsConfig` when `dnsPolicy` is None"));
+  errs.push(...validateLabels(s.nodeSelector, fld.child('nodeSelector')));
+  const sa = str(s.serviceAccountName);
+  if (sa) errs.push(...isDNS1123Subdomain(sa).map((m) => fieldError.invalid(fld.child('serviceAccountName'), sa, m)));
+  for (const f of ['hostname', 'subdomain']) {
+    const v = str(s[f]);
+    if (v) errs.push(...isDNS1123Label(v).map((m) => fieldError.invalid(fld.child(f), v, m)));
+  }
+  const nodeName = str(s.nodeName);
+  if (nodeName) errs.push(...isDNS1123Subdomain(nodeName).map((m) => fieldError.invalid(fld.child('nodeName'), nodeName, m)));
+  if (typeof s.activeDeadlineSeconds === 'number' && (s.activeDeadlineSeconds < 1 || s.activeDeadlineSeconds > 2147483647))
+    errs.push(fieldError.invalid(fld.child('activeDeadlineSeconds'), s.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
+  errs.push(...validateNonnegativeField(s.terminationGracePeriodSeconds, fld.child('terminationGracePeriodSeconds')));
+  errs.push(...validateTolerations(s.tolerations, fld.child('tolerations')));
+  if (has(s, 'priorityClassName')) {
+    const pc = str(s.priorityClassName);
+    errs.push(...isDNS1123Subdomain(pc).map((m) => fieldError.invalid(fld.child('priorityClassName'), pc, m)));
+  }
+  return errs;
+}
+
+/** ValidatePodTemplateSpec: note Kubernetes reports template labels at `<template>.labels`, not `.metadata.labels`. */
+export function validatePodTemplateSpec(template: unknown, fld: FieldPath): FieldError[] {
+  const t = obj(template);
+  const meta = obj(t.metadata);
+  return [...validateLabels(meta.labels, fld.child('labels')), ...validateAnnotations(meta.annotations, fld.child('annotations')), ...validatePodSpec(t.spec, fld.child('spec'))];
+}
+
+// ---- Pod updates (ValidatePodUpdate) ----
+
+const updatablePodSpecFields = [
+  '`spec.containers[*].image`',
+  '`spec.initContainers[*].image`',
+  '`spec.activeDeadlineSeconds`',
+  '`spec.tolerations` (only additions to existing tolerations)',
+  '`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+];
+
+/**
+ * A running pod's spec is fixed but for images, a shortened deadline and added tolerations: the new spec,
+ * with those fields taken from the old one, must equal the old spec.
+ */
+function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = obj(pod.spec);
+  const oldSpec = obj(old.spec);
+  const specPath = FieldPath.root('spec');
+  const newDeadline = num(spec.activeDeadlineSeconds);
+  const oldDeadline = num(oldSpec.activeDeadlineSeconds);
+  if (oldDeadline !== undefined) {
+    if (newDeadline === undefined) errs.push(fieldError.invalid(specPath.child('activeDeadlineSeconds'), null, 'must not update from a positive integer to nil value'));
+    else if (newDeadline > oldDeadline) errs.push(fieldError.invalid(specPath.child('activeDeadlineSeconds'), newDeadline, 'must be less than or equal to previous value'));
+  }
+  const oldTolerations = arr(oldSpec.tolerations);
+  const newTolerations = arr(spec.tolerations);
+  if (!oldTolerations.every((t) => newTolerations.some((n) => deepEqual(t, n))))
+    errs.push(fieldError.forbidden(specPath.child('tolerations'), 'existing toleration can not be modified except its tolerationSeconds'));
+  const munged: Obj = { ...spec, activeDeadlineSeconds: oldSpec.activeDeadlineSeconds, tolerations: oldSpec.tolerations };
+  for (const list of ['containers', 'initContainers']) {
+    const olds = arr(oldSpec[list]);
+    if (Array.isArray(spec[list]) && arr(spec[list]).length === olds.length)
+      munged[list] = arr(spec[list]).map((c, i) => ({ ...obj(c), image: obj(olds[i]).image }));
+  }
+  if (typeof oldSpec.terminationGracePeriodSeconds === 'number' && oldSpec.terminationGracePeriodSeconds < 0 && spec.terminationGracePeriodSeconds === 1)
+    munged.terminationGracePeriodSeconds = oldSpec.terminationGracePeriodSeconds;
+  // Fields the scheduler sets (binding) may appear once, never change.
+  if (!has(oldSpec, 'nodeName')) munged.nodeName = oldSpec.nodeName;
+  if (!deepEqual(munged, oldSpec)) {
+    const changed = Object.keys({ ...munged, ...oldSpec }).filter((k) => !deepEqual(munged[k], oldSpec[k]));
+    errs.push(fieldError.forbidden(specPath, `pod updates may not change fields other than ${updatablePodSpecFields.join(',')}\n  changed: ${changed.map((k) => `spec.${k}`).join(', ')}`));
+  }
+  return errs;
+}
+
+registerKindRules('', 'Pod', {
+  name: nameIsDNSSubdomain,
+  validate: (pod) => validatePodSpec(pod.spec, FieldPath.root('spec')),
+  validateUpdate: validatePodUpdate,
+});
+
+registerKindRules('', 'PodTemplate', {
+  name: nameIsDNSSubdomain,
+  validate: (pt) => validatePodTemplateSpec(pt.template, FieldPath.root('template')),
+});
