@@ -16,9 +16,13 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
+// Usage: gen-openapi.mjs [SWAGGER_JSON] [--out DIR]; the defaults are the 1.36 spec beside the
+// repository and engine/api/openapi.
 const root = path.resolve(import.meta.dirname, '..');
-const input = path.resolve(root, process.argv[2] ?? '../shared/openapi/kubernetes-1.36-swagger.json');
-const outDir = path.join(root, 'engine', 'api', 'openapi');
+const args = process.argv.slice(2);
+const outFlag = args.indexOf('--out');
+const outDir = outFlag >= 0 ? path.resolve(args.splice(outFlag, 2)[1]) : path.join(root, 'engine', 'api', 'openapi');
+const input = path.resolve(root, args[0] ?? '../shared/openapi/kubernetes-1.36-swagger.json');
 const spec = JSON.parse(readFileSync(input, 'utf8'));
 
 const REF = '#/definitions/';
@@ -208,4 +212,4 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'kubernetes.json'), lines.join('\n') + '\n');
 
 
-console.log(`${info.definitions} definitions, ${kinds.length} kinds, ${resourceList.length} resources, ${recoveredEnums} enums recovered from descriptions → engine/api/openapi/kubernetes.json`);
+console.log(`${info.definitions} definitions, ${kinds.length} kinds, ${resourceList.length} resources, ${recoveredEnums} enums recovered from descriptions → ${path.relative(root, path.join(outDir, 'kubernetes.json'))}`);
