@@ -6,33 +6,29 @@ import { contentSpan } from './parsedDocument';
 
 export function foldingRanges(file: ManifestFile): FoldingRange[] {
   const ranges: FoldingRange[] = [];
-  const text = file.textDocument;
-  /** The last line a fold reaches: trailing blank lines and comments stay visible. */
-  const lastLine = (offset: number, end: number) => {
-    let e = end;
-    const s = file.textDocument.getText();
-    while (e > offset && /\s/.test(s[e - 1]!)) e--;
-    return text.positionAt(e).line;
-  };
-  const add = (start: number, end: number, kind?: FoldingRangeKind) => {
-    const startLine = text.positionAt(start).line;
-    const endLine = lastLine(start, end);
-    if (endLine > startLine) ranges.push({ startLine, endLine, ...(kind ? { kind } : {}) });
-  };
   for (const doc of file.documents) {
+    const text = doc.parsed.text;
+    const add = (start: number, end: number, kind?: FoldingRangeKind) => {
+      // The fold ends on the last line with content: trailing blank lines stay visible.
+      let e = end;
+      while (e > start && /\s/.test(text[e - 1]!)) e--;
+      const startLine = file.position(doc, start).line;
+      const endLine = file.position(doc, e).line;
+      if (endLine > startLine) ranges.push({ startLine, endLine, ...(kind ? { kind } : {}) });
+    };
     const whole = contentSpan(doc.parsed);
-    add(doc.start + whole[0], doc.start + whole[1], FoldingRangeKind.Region);
+    add(whole[0], whole[1], FoldingRangeKind.Region);
     visit(doc.parsed.yaml, {
       Pair(_, pair) {
         const value = pair.value as Node | null;
         if (!isPair(pair) || !isScalar(pair.key) || !pair.key.range || !value?.range) return;
-        if (isCollection(value) || isScalar(value)) add(doc.start + pair.key.range[0], doc.start + value.range[1]);
+        if (isCollection(value) || isScalar(value)) add(pair.key.range[0], value.range[1]);
       },
       Seq(_, seq) {
         // A sequence item that is itself a mapping folds from its dash to its last line.
         for (const item of seq.items) {
           const node = item as Node | null;
-          if (isCollection(node) && node.range) add(doc.start + node.range[0], doc.start + node.range[1]);
+          if (isCollection(node) && node.range) add(node.range[0], node.range[1]);
         }
       },
     });

@@ -46,7 +46,7 @@ export function hover(file: ManifestFile, doc: PlacedDocument, offset: number, i
     );
   }
   if (kind === 'Service' && path[0] === 'spec' && path[1] === 'selector') {
-    const service = index.selectorAt(file.uri, file.textDocument.positionAt(doc.start + offset));
+    const service = index.selectorAt(file.uri, file.position(doc, offset));
     const selected = service?.selector ? index.selectedBy(service.selector, service.namespace) : [];
     sections.push(
       selected.length

@@ -26,6 +26,12 @@ export interface ParsedDocument {
   /** The document's plain value (an API object when the document is one); undefined when empty. */
   readonly value: unknown;
   readonly syntaxErrors: readonly YamlSyntaxError[];
+  /** Lines in the text (a text ending with a line break has an empty last line). */
+  readonly lineCount: number;
+  /** The line and UTF-16 character of an offset, relative to the document. */
+  position(offset: number): { line: number; character: number };
+  /** The offset of a line and character relative to the document (clamped to the line). */
+  offset(line: number, character: number): number;
 }
 
 /**
@@ -54,7 +60,34 @@ export function parseYamlDocument(text: string, fileName: string): ParsedDocumen
       value = undefined; // e.g. an alias bomb: the manifest reader reports it
     }
   }
-  return { text, yaml, manifests, value, syntaxErrors };
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return {
+    text,
+    yaml,
+    manifests,
+    value,
+    syntaxErrors,
+    lineCount: lineStarts.length,
+    position(offset) {
+      const o = Math.max(0, Math.min(offset, text.length));
+      let lo = 0;
+      let hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineStarts[mid]! <= o) lo = mid;
+        else hi = mid - 1;
+      }
+      return { line: lo, character: o - lineStarts[lo]! };
+    },
+    offset(line, character) {
+      if (line < 0) return 0;
+      if (line >= lineStarts.length) return text.length;
+      const start = lineStarts[line]!;
+      const end = line + 1 < lineStarts.length ? lineStarts[line + 1]! - 1 : text.length;
+      return Math.min(start + Math.max(0, character), end);
+    },
+  };
 }
 
 /** The span of a node's value, without the line break and blank lines a block collection ends with. */

@@ -39,7 +39,13 @@ export interface IndexedReference {
   readonly range: Range;
 }
 
-interface FileEntries {
+/**
+ * Where one document of a file currently is. Entries keep their spans relative to the document and
+ * compute ranges through the slot, so an edit elsewhere in the file moves them without re-indexing.
+ */
+interface DocumentSlot {
+  file: ManifestFile;
+  doc: PlacedDocument;
   readonly resources: IndexedResource[];
   readonly references: IndexedReference[];
 }
@@ -58,7 +64,7 @@ function namespacesMatching(namespace: string): string[] {
 }
 
 export class WorkspaceIndex {
-  private readonly files = new Map<string, FileEntries>();
+  private readonly files = new Map<string, DocumentSlot[]>();
   private readonly resourcesByKey = new Map<string, Set<IndexedResource>>();
   private readonly resourcesByKind = new Map<string, Set<IndexedResource>>();
   private readonly referencesByTarget = new Map<string, Set<IndexedReference>>();
@@ -66,38 +72,63 @@ export class WorkspaceIndex {
   /** Pod labels `key=value` → the workloads and pods whose pods carry that label. */
   private readonly podsByLabel = new Map<string, Set<IndexedResource>>();
 
-  /** Replaces everything known about `file.uri` with what the file defines now. */
+  /**
+   * Brings `file.uri` up to date with the file's new version. Documents parsed before (the same
+   * ParsedDocument) keep their entries and only move; the others are removed and added.
+   */
   update(file: ManifestFile): void {
-    this.remove(file.uri);
-    const entries: FileEntries = { resources: [], references: [] };
-    for (const doc of file.documents) this.indexDocument(file, doc, entries);
-    this.files.set(file.uri, entries);
-    for (const r of entries.resources) {
-      addTo(this.resourcesByKey, key(r.kind, r.namespace, r.name), r);
-      addTo(this.resourcesByKind, r.kind, r);
-      for (const [k, v] of Object.entries(r.podLabels ?? {})) addTo(this.podsByLabel, `${k}=${v}`, r);
-      if (r.namespace) this.namespaces.set(r.namespace, (this.namespaces.get(r.namespace) ?? 0) + 1);
-      if (r.kind === 'Namespace') this.namespaces.set(r.name, (this.namespaces.get(r.name) ?? 0) + 1);
+    const previous = new Map<ParsedDocument, DocumentSlot[]>();
+    for (const slot of this.files.get(file.uri) ?? []) {
+      const list = previous.get(slot.doc.parsed);
+      if (list) list.push(slot);
+      else previous.set(slot.doc.parsed, [slot]);
     }
-    for (const ref of entries.references) addTo(this.referencesByTarget, key(ref.kind, ref.namespace, ref.name), ref);
+    const slots: DocumentSlot[] = [];
+    for (const doc of file.documents) {
+      const reused = previous.get(doc.parsed)?.shift();
+      if (reused) {
+        reused.file = file;
+        reused.doc = doc;
+        slots.push(reused);
+      } else {
+        const slot = createSlot(file, doc);
+        this.add(slot);
+        slots.push(slot);
+      }
+    }
+    for (const stale of previous.values()) for (const slot of stale) this.delete(slot);
+    this.files.set(file.uri, slots);
   }
 
   remove(uri: string): void {
-    const entries = this.files.get(uri);
-    if (!entries) return;
+    const slots = this.files.get(uri);
+    if (!slots) return;
     this.files.delete(uri);
-    for (const r of entries.resources) {
+    for (const slot of slots) this.delete(slot);
+  }
+
+  private add(slot: DocumentSlot): void {
+    for (const r of slot.resources) {
+      addTo(this.resourcesByKey, key(r.kind, r.namespace, r.name), r);
+      addTo(this.resourcesByKind, r.kind, r);
+      for (const [k, v] of Object.entries(r.podLabels ?? {})) addTo(this.podsByLabel, `${k}=${v}`, r);
+      for (const ns of namespacesOf(r)) this.namespaces.set(ns, (this.namespaces.get(ns) ?? 0) + 1);
+    }
+    for (const ref of slot.references) addTo(this.referencesByTarget, key(ref.kind, ref.namespace, ref.name), ref);
+  }
+
+  private delete(slot: DocumentSlot): void {
+    for (const r of slot.resources) {
       removeFrom(this.resourcesByKey, key(r.kind, r.namespace, r.name), r);
       removeFrom(this.resourcesByKind, r.kind, r);
       for (const [k, v] of Object.entries(r.podLabels ?? {})) removeFrom(this.podsByLabel, `${k}=${v}`, r);
-      for (const ns of [r.namespace, r.kind === 'Namespace' ? r.name : '']) {
-        if (!ns) continue;
+      for (const ns of namespacesOf(r)) {
         const n = (this.namespaces.get(ns) ?? 0) - 1;
         if (n > 0) this.namespaces.set(ns, n);
         else this.namespaces.delete(ns);
       }
     }
-    for (const ref of entries.references) removeFrom(this.referencesByTarget, key(ref.kind, ref.namespace, ref.name), ref);
+    for (const ref of slot.references) removeFrom(this.referencesByTarget, key(ref.kind, ref.namespace, ref.name), ref);
   }
 
   has(uri: string): boolean {
@@ -134,7 +165,21 @@ export class WorkspaceIndex {
 
   /** The Service whose `spec.selector` contains `position` in `uri`. */
   selectorAt(uri: string, position: Position): IndexedResource | undefined {
-    return this.files.get(uri)?.resources.find((r) => r.selectorRange && contains(r.selectorRange, position));
+    return this.slotAt(uri, position)?.resources.find((r) => r.selectorRange && contains(r.selectorRange, position));
+  }
+
+  /** The slot of the document holding `position`: the last one starting at or before its line. */
+  private slotAt(uri: string, position: Position): DocumentSlot | undefined {
+    const slots = this.files.get(uri);
+    if (!slots?.length) return undefined;
+    let lo = 0;
+    let hi = slots.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (slots[mid]!.doc.startLine <= position.line) lo = mid;
+      else hi = mid - 1;
+    }
+    return slots[lo];
   }
 
   /** Namespaces the workspace defines or uses. */
@@ -151,49 +196,79 @@ export class WorkspaceIndex {
 
   /** The reference whose name value contains `position` in `uri`. */
   referenceAt(uri: string, position: Position): IndexedReference | undefined {
-    return this.files.get(uri)?.references.find((r) => contains(r.range, position));
+    return this.slotAt(uri, position)?.references.find((r) => contains(r.range, position));
   }
 
   /** The object whose `metadata.name` value contains `position` in `uri`. */
   resourceNamedAt(uri: string, position: Position): IndexedResource | undefined {
-    return this.files.get(uri)?.resources.find((r) => contains(r.nameRange, position));
+    return this.slotAt(uri, position)?.resources.find((r) => contains(r.nameRange, position));
   }
 
   /** Objects defined in `uri`. */
-  resourcesIn(uri: string): readonly IndexedResource[] {
-    return this.files.get(uri)?.resources ?? [];
+  resourcesIn(uri: string): IndexedResource[] {
+    return (this.files.get(uri) ?? []).flatMap((slot) => slot.resources);
   }
 
-  private indexDocument(file: ManifestFile, doc: PlacedDocument, entries: FileEntries): void {
-    const facts = factsOf(doc.parsed);
-    if (!facts) return;
-    const { kind, apiVersion, name, namespace } = facts;
-    if (name !== undefined) {
-      entries.resources.push({
-        uri: file.uri,
-        documentIndex: doc.index,
-        apiVersion,
-        kind,
-        name,
-        namespace: kind === 'Namespace' ? '' : namespace,
-        nameRange: file.range(doc, facts.nameSpan),
-        range: file.range(doc, facts.span),
-        ...(facts.podLabels ? { podLabels: facts.podLabels } : {}),
-        ...(facts.selector ? { selector: facts.selector.labels, selectorRange: file.range(doc, facts.selector.span) } : {}),
-      });
-    }
-    for (const ref of facts.references) {
-      entries.references.push({
-        uri: file.uri,
-        documentIndex: doc.index,
-        from: { kind, name: name ?? '', namespace },
-        kind: ref.kind,
-        name: ref.name,
-        namespace,
-        range: file.range(doc, ref.span),
-      });
-    }
+}
+
+function namespacesOf(r: IndexedResource): string[] {
+  const namespaces = r.namespace ? [r.namespace] : [];
+  if (r.kind === 'Namespace') namespaces.push(r.name);
+  return namespaces;
+}
+
+/** The entries of one document; their uri, index and ranges follow the slot as the file changes. */
+function createSlot(file: ManifestFile, doc: PlacedDocument): DocumentSlot {
+  const slot: DocumentSlot = { file, doc, resources: [], references: [] };
+  const facts = factsOf(doc.parsed);
+  if (!facts) return slot;
+  const range = (span: Span) => slot.file.range(slot.doc, span);
+  const { kind, apiVersion, name, namespace } = facts;
+  if (name !== undefined) {
+    const selector = facts.selector;
+    slot.resources.push({
+      get uri() {
+        return slot.file.uri;
+      },
+      get documentIndex() {
+        return slot.doc.index;
+      },
+      apiVersion,
+      kind,
+      name,
+      namespace: kind === 'Namespace' ? '' : namespace,
+      get nameRange() {
+        return range(facts.nameSpan);
+      },
+      get range() {
+        return range(facts.span);
+      },
+      ...(facts.podLabels ? { podLabels: facts.podLabels } : {}),
+      ...(selector ? { selector: selector.labels } : {}),
+      // A getter, never spread: the range must follow the document as the file changes.
+      get selectorRange() {
+        return selector && range(selector.span);
+      },
+    });
   }
+  for (const ref of facts.references) {
+    slot.references.push({
+      get uri() {
+        return slot.file.uri;
+      },
+      get documentIndex() {
+        return slot.doc.index;
+      },
+      from: { kind, name: name ?? '', namespace },
+      kind: ref.kind,
+      name: ref.name,
+      namespace,
+      get range() {
+        return range(ref.span);
+      },
+    });
+  }
+  return slot;
 }
 
 /** What one document contributes to the index, by offsets within it: computed once per parse. */

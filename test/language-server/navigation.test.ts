@@ -156,6 +156,20 @@ describe('language server: navigation across the workspace', () => {
     assert.equal(await definitionLine('                name: db'), nameLineOf('Service'));
   });
 
+  it('keeps a reference resolvable at its new place after lines are added above it', async () => {
+    const uri = uriOf('moved.yaml');
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: moved\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: busybox\n      envFrom:\n        - configMapRef:\n            name: moved\n';
+    await client.open(uri, text);
+    const before = await client.request<{ parses: number }>('kubeside/stats', {});
+    await client.change(uri, [{ range: { start: { line: 3, character: 13 }, end: { line: 3, character: 13 } }, text: '\n  labels:\n    a: b' }]);
+    const after = await client.request<{ parses: number }>('kubeside/stats', {});
+    assert.equal(after.parses - before.parses, 1, 'only the ConfigMap is parsed again');
+    const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: { line: 17, character: 18 } });
+    assert.deepEqual(locations, [{ uri, range: { start: { line: 3, character: 8 }, end: { line: 3, character: 13 } } }]);
+    const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri }, position: { line: 3, character: 9 }, context: { includeDeclaration: false } });
+    assert.deepEqual(refs, [{ uri, range: { start: { line: 17, character: 18 }, end: { line: 17, character: 23 } } }]);
+  });
+
   it('follows an edit of the target: a renamed ConfigMap is no longer the definition', async () => {
     const uri = uriOf('base/config.yaml');
     await client.open(uri, config);
