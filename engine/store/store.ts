@@ -26,7 +26,11 @@ export interface StoreOptions extends MvccStoreOptions {
   dir?: string;
   /** Skip fsync (tests that only check formats); never for real use. Default true. */
   fsync?: boolean;
-  /** Take a snapshot and rotate the log once this many bytes were logged since the last one. Default 64 MiB. */
+  /**
+   * Take a snapshot and rotate the log once this many bytes were logged since the last snapshot,
+   * or as many as the last snapshot's size if that is larger (so rewriting a big state never
+   * costs more than the log it replaces). Default 64 MiB.
+   */
   snapshotThresholdBytes?: number;
   autoCompaction?: AutoCompaction;
   clock?: Clock;
@@ -53,6 +57,7 @@ export class Store {
   /** Settles when the last logged record is durable; non-writing requests wait for it too. */
   private lastDurable: Promise<void> = Promise.resolve();
   private snapshotting: Promise<void> | undefined;
+  private lastSnapshotBytes = 0;
   private closed = false;
   private compactionTimer: Timer | undefined;
   private readonly revisionSamples: { at: number; revision: number }[] = [];
@@ -241,7 +246,8 @@ export class Store {
     };
     // Unobserved rejections are reported through the writers' own promises.
     wal.onFlushed = () => {
-      if (wal.bytesSinceRotation >= (this.options.snapshotThresholdBytes ?? 64 * 1024 * 1024)) void this.snapshotNow().catch(() => undefined);
+      const threshold = Math.max(this.options.snapshotThresholdBytes ?? 64 * 1024 * 1024, this.lastSnapshotBytes);
+      if (wal.bytesSinceRotation >= threshold) void this.snapshotNow().catch(() => undefined);
     };
   }
 
@@ -258,6 +264,7 @@ export class Store {
       const snap = await readSnapshot(file);
       this.mvcc.load(snap);
       snapshotRevision = snap.revision;
+      this.lastSnapshotBytes = (await fs.stat(file)).size;
       this.recovery.snapshot = { file, revision: snap.revision };
     }
     const segments = await listSegments(dir);
@@ -282,6 +289,7 @@ export class Store {
     const segment = wal.rotate(revision + 1);
     const file = path.join(dir, snapshotFileName(revision));
     await writeSnapshot(file, contents, { fsync: this.options.fsync ?? true });
+    this.lastSnapshotBytes = (await fs.stat(file)).size;
     for (const n of await fs.readdir(dir)) {
       const m = snapshotPattern.exec(n);
       if (m && parseInt(m[1]!, 16) < revision) await fs.rm(path.join(dir, n));

@@ -79,6 +79,8 @@ export class WriteAheadLog {
   private scheduled = false;
   private failure: StoreError | undefined;
   private idle: (() => void)[] = [];
+  /** Buffers of written batches, reused so a busy log does not regrow a buffer per batch. */
+  private readonly spare: ByteWriter[] = [];
   /** fdatasync calls so far: group commit makes this far smaller than the number of appends. */
   syncCount = 0;
   /** Records appended so far. */
@@ -150,7 +152,7 @@ export class WriteAheadLog {
   }
 
   private newBatch(): Batch {
-    return { segment: this.segment, writer: new ByteWriter(), waiters: [] };
+    return { segment: this.segment, writer: this.spare.pop() ?? new ByteWriter(), waiters: [] };
   }
 
   private enqueue(): Promise<void> {
@@ -191,6 +193,10 @@ export class WriteAheadLog {
           return;
         }
         for (const w of batch.waiters) w.resolve();
+        if (this.spare.length < 2) {
+          batch.writer.reset();
+          this.spare.push(batch.writer);
+        }
         this.onFlushed?.();
       }
     } finally {
