@@ -4,10 +4,10 @@
 // update or patch changed. Both return the object with its metadata.managedFields rewritten.
 // See https://kubernetes.io/docs/reference/using-api/server-side-apply/.
 import type { ManagedFieldsEntry } from 'kubernetes-types/meta/v1';
-import { StatusError } from '../errors';
+import { StatusError, statusErrors } from '../errors';
 import { deepCopy, deepEqual, isObject, type JSONObject } from '../patch/jsonValue';
 import type { SchemaNode } from '../schema/node';
-import { dropIgnored, FieldSet, fieldSetOf, type Path, pathString } from './fieldSet';
+import { dropIgnored, FieldSet, fieldSetOf, FieldSetError, type Path, pathString } from './fieldSet';
 import { compare, type Comparison, mergeApplied, removeItems } from './structuredMerge';
 
 export interface FieldManagerOptions {
@@ -236,14 +236,25 @@ function updateOthers(managers: Managers, cmp: Comparison, workflow: string, for
  */
 export function apply<T extends object>(live: T | undefined, applied: object, opts: ApplyOptions): T {
   const ignored = opts.ignoredFields ?? [];
+  const appliedMeta = (applied as Obj).metadata;
+  if (isObject(appliedMeta) && appliedMeta.managedFields !== undefined && appliedMeta.managedFields !== null) {
+    throw statusErrors.badRequest('metadata.managedFields must be nil');
+  }
   const managers = decodeManagedFields((live as Obj | undefined)?.metadata?.managedFields);
   const current = withoutManagedFields(live);
   const config = withoutManagedFields(applied);
 
+  let appliedSet: FieldSet;
+  try {
+    appliedSet = fieldSetOf(config, opts.schema, ignored);
+  } catch (e) {
+    if (!(e instanceof FieldSetError)) throw e;
+    const [group, version] = String(config.apiVersion ?? '').includes('/') ? String(config.apiVersion).split('/') : ['', String(config.apiVersion ?? '')];
+    throw statusErrors.internal(`failed to create typed patch object (${group}/${version}, Kind=${String(config.kind ?? '')}): ${e.message}`);
+  }
   let merged = mergeApplied(current, config, opts.schema) as Obj;
   const id = managerIdentifier({ manager: opts.manager, operation: 'Apply', subresource: opts.subresource });
   const lastSet = managers.get(id)?.set;
-  const appliedSet = fieldSetOf(config, opts.schema, ignored);
   managers.set(id, { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, ...(opts.subresource ? { subresource: opts.subresource } : {}), time: opts.time, set: appliedSet });
 
   // Prune: what this manager applied last time, applies no more, and nobody else owns goes away.
@@ -266,6 +277,17 @@ export function apply<T extends object>(live: T | undefined, applied: object, op
  * new replaces the tracked state, as the API server allows.
  */
 export function update<T extends object>(live: T | undefined, updated: T, opts: FieldManagerOptions): T {
+  try {
+    return trackUpdate(live, updated, opts);
+  } catch (e) {
+    if (!(e instanceof FieldSetError)) throw e;
+    // UpdateNoErrors: an update is never refused for its field sets (a PUT may legally repeat an
+    // env name); the object is stored without managedFields rather than with wrong ones.
+    return withoutManagedFields(updated) as T;
+  }
+}
+
+function trackUpdate<T extends object>(live: T | undefined, updated: T, opts: FieldManagerOptions): T {
   const ignored = opts.ignoredFields ?? [];
   const liveEntries = (live as Obj | undefined)?.metadata?.managedFields;
   const sent = (updated as Obj).metadata?.managedFields;

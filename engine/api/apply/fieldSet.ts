@@ -244,9 +244,16 @@ export function walkMembers(value: unknown, node: SchemaNode | undefined, visit:
     if (containers && prefix !== '') visit(prefix, itemMarker);
     const itemNode = node?.items();
     const seen = new Set<string>();
+    const where = () => pathString(prefix.split(sep));
     value.forEach((item, i) => {
-      const pe = itemPathElement(rel, itemNode, item, i);
-      if (seen.has(pe)) throw new FieldSetError(`duplicate entries for key ${pe.slice(2)}`);
+      let pe: PathElement;
+      try {
+        pe = itemPathElement(rel, itemNode, item, i);
+      } catch (e) {
+        if (e instanceof FieldSetError) throw new FieldSetError(`${where()}: ${e.message}`);
+        throw e;
+      }
+      if (seen.has(pe)) throw new FieldSetError(`${where()}: duplicate entries for key ${pathString([pe])}`);
       seen.add(pe);
       const key = join(pe);
       visit(key, itemMarker);

@@ -214,3 +214,27 @@ describe('server-side apply: merging and removing', () => {
     assert.equal(JSON.stringify([live, config]), before);
   });
 });
+
+describe('server-side apply: malformed input', () => {
+  it('refuses managedFields in the applied configuration (400)', () => {
+    assert.throws(
+      () => apply(undefined, { ...deployment({}), metadata: { name: 'nginx', managedFields: [] } }, ssa('kubectl')),
+      (e: unknown) => e instanceof Error && 'code' in e && (e as { code: number }).code === 400 && e.message === 'metadata.managedFields must be nil',
+    );
+  });
+
+  it('refuses a configuration with duplicate list-map keys, naming the list and the key', () => {
+    assert.throws(
+      () => apply(undefined, deployment({ template: podTemplate([{ name: 'web', image: 'a' }, { name: 'web', image: 'b' }]) }), ssa('kubectl')),
+      (e: unknown) => e instanceof Error && e.message === 'Internal error occurred: failed to create typed patch object (apps/v1, Kind=Deployment): .spec.template.spec.containers: duplicate entries for key [name="web"]',
+    );
+  });
+
+  it('an update with duplicate keys is stored without managedFields instead of failing', () => {
+    const live = apply(undefined, deployment({ replicas: 1 }), ssa('kubectl'));
+    const dup = { ...(live as Obj), spec: { replicas: 1, template: podTemplate([{ name: 'web', image: 'a' }, { name: 'web', image: 'b' }]) } };
+    const out = update(live, dup, ssa('editor')) as Obj;
+    assert.equal(out.spec.template.spec.containers.length, 2);
+    assert.equal(out.metadata.managedFields, undefined);
+  });
+});
