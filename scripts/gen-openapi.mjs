@@ -43,6 +43,9 @@ function refsOf(schema, out = new Set()) {
   return out;
 }
 
+const isKind = (name) => Boolean(spec.definitions[name]?.['x-kubernetes-group-version-kind']);
+
+/** Definitions reachable from `starts`, never entering a kind's `status` (PodList → Pod stops there). */
 function reach(starts) {
   const seen = new Set();
   const queue = [...starts];
@@ -50,25 +53,26 @@ function reach(starts) {
     const name = queue.pop();
     if (seen.has(name) || !spec.definitions[name]) continue;
     seen.add(name);
-    for (const r of refsOf(spec.definitions[name])) queue.push(r);
+    const d = spec.definitions[name];
+    const userSide = isKind(name) ? { ...d, properties: Object.fromEntries(Object.entries(d.properties ?? {}).filter(([p]) => p !== 'status')) } : d;
+    for (const r of refsOf(userSide)) queue.push(r);
   }
   return seen;
 }
 
 // Status types are written by controllers, and their prose lists describe rather than constrain
 // (NodeAddress.type lists three of its five values), so enums are recovered only for definitions a
-// user writes: those reachable from a kind without going through its `status`.
+// user writes: those reachable from a kind without going through a kind's `status`.
 const kindDefinitions = Object.entries(spec.definitions).filter(([, d]) => d['x-kubernetes-group-version-kind']);
-const specSide = new Set();
+const specSide = reach(kindDefinitions.map(([name]) => name));
 const statusSide = new Set();
-for (const [name, d] of kindDefinitions) {
-  specSide.add(name);
-  for (const [prop, p] of Object.entries(d.properties ?? {})) for (const r of reach(refsOf(p))) (prop === 'status' ? statusSide : specSide).add(r);
-}
+for (const [, d] of kindDefinitions) if (d.properties?.status) for (const r of refsOf(d.properties.status)) statusSide.add(r);
+for (const r of reach(statusSide)) statusSide.add(r);
 const statusOnly = (name) => statusSide.has(name) && !specSide.has(name);
 
 const IDENT = /^["'`]?([A-Za-z][A-Za-z0-9_-]*)["'`]?$/;
-const LIST_INTRO = /(?:^|[.:]\s+)(?:One of|one of|Valid values are|Valid options are|Supports|Must be one of|must be one of):?\s+([^.]*?)\.(?:\s|$)/;
+// The phrasings Kubernetes' API docs use to list allowed values; the list must be identifiers only.
+const LIST_INTRO = /(?:^|[.:]\s+)(?:One of|one of|Valid values are|Valid options are|Allowed values are|Supported values|Supports|Must be one of|must be one of|Must be|Can be):?\s+([^.]*?)\.(?:\s|$)/;
 
 /** Allowed values a description states, or undefined when it states none unambiguously. */
 function enumFromDescription(description) {
