@@ -23,6 +23,8 @@ export interface ParsedDocument {
   readonly yaml: Document.Parsed;
   /** The objects as kubectl reads them (one, none for an empty document, or a List's items). */
   readonly manifests: readonly ParsedManifest[];
+  /** The single object of the document, with its field locations; undefined for Lists and empty documents. */
+  readonly manifest: ParsedManifest | undefined;
   /** The document's plain value (an API object when the document is one); undefined when empty. */
   readonly value: unknown;
   readonly syntaxErrors: readonly YamlSyntaxError[];
@@ -36,58 +38,85 @@ export interface ParsedDocument {
 
 /**
  * Parses one document of a manifest file. The objects come from the engine's manifest reader, the one
- * reading of manifests shared with the CLI; the syntax tree is read with the same options (YAML 1.1,
- * duplicate keys allowed, as Kubernetes' decoder reads them), so both agree on every value.
+ * reading of manifests shared with the CLI. The syntax tree is built only when a feature asks for it
+ * (files indexed from disk never need it), read with the same options (YAML 1.1, duplicate keys
+ * allowed, as Kubernetes' decoder reads them), so both agree on every value.
  */
 export function parseYamlDocument(text: string, fileName: string): ParsedDocument {
-  const manifests = parseManifests(text, fileName);
-  const yaml = parseDocument(text, { prettyErrors: false, uniqueKeys: false, version: '1.1' });
-  const syntaxErrors: YamlSyntaxError[] = [];
-  for (const [list, warning] of [[yaml.errors, false], [yaml.warnings, true]] as const) {
-    for (const e of list) {
-      // yaml's messages end with " at line N, column M:" and a code frame; the editor shows the place.
-      const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
-      syntaxErrors.push({ span: [e.pos[0], Math.max(e.pos[1], e.pos[0])], code: e.code, message, warning });
-    }
+  return new YamlDocument(text, parseManifests(text, fileName));
+}
+
+class YamlDocument implements ParsedDocument {
+  readonly manifest: ParsedManifest | undefined;
+  readonly lineCount: number;
+  private readonly lineStarts: number[];
+  private tree?: Document.Parsed;
+  private errors?: YamlSyntaxError[];
+  private plain?: { value: unknown };
+
+  constructor(
+    readonly text: string,
+    readonly manifests: readonly ParsedManifest[],
+  ) {
+    this.manifest = manifests.length === 1 && manifests[0]!.itemPath === undefined ? manifests[0] : undefined;
+    this.lineStarts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    this.lineCount = this.lineStarts.length;
   }
-  let value: unknown;
-  const single = manifests.length === 1 && manifests[0]!.itemPath === undefined ? manifests[0] : undefined;
-  if (single) value = single.object;
-  else if (yaml.contents !== null) {
-    try {
-      value = yaml.toJS({ maxAliasCount: 1000 });
-    } catch {
-      value = undefined; // e.g. an alias bomb: the manifest reader reports it
-    }
+
+  get yaml(): Document.Parsed {
+    this.tree ??= parseDocument(this.text, { prettyErrors: false, uniqueKeys: false, version: '1.1' });
+    return this.tree;
   }
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  return {
-    text,
-    yaml,
-    manifests,
-    value,
-    syntaxErrors,
-    lineCount: lineStarts.length,
-    position(offset) {
-      const o = Math.max(0, Math.min(offset, text.length));
-      let lo = 0;
-      let hi = lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lineStarts[mid]! <= o) lo = mid;
-        else hi = mid - 1;
+
+  get value(): unknown {
+    if (this.manifest) return this.manifest.object;
+    if (!this.plain) {
+      let value: unknown;
+      try {
+        value = this.yaml.contents === null ? undefined : this.yaml.toJS({ maxAliasCount: 1000 });
+      } catch {
+        value = undefined; // e.g. an alias bomb: the manifest reader reports it
       }
-      return { line: lo, character: o - lineStarts[lo]! };
-    },
-    offset(line, character) {
-      if (line < 0) return 0;
-      if (line >= lineStarts.length) return text.length;
-      const start = lineStarts[line]!;
-      const end = line + 1 < lineStarts.length ? lineStarts[line + 1]! - 1 : text.length;
-      return Math.min(start + Math.max(0, character), end);
-    },
-  };
+      this.plain = { value };
+    }
+    return this.plain.value;
+  }
+
+  get syntaxErrors(): readonly YamlSyntaxError[] {
+    if (!this.errors) {
+      this.errors = [];
+      for (const [list, warning] of [[this.yaml.errors, false], [this.yaml.warnings, true]] as const) {
+        for (const e of list) {
+          // yaml's messages end with " at line N, column M:" and a code frame; the editor shows the place.
+          const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
+          this.errors.push({ span: [e.pos[0], Math.max(e.pos[1], e.pos[0])], code: e.code, message, warning });
+        }
+      }
+    }
+    return this.errors;
+  }
+
+  position(offset: number): { line: number; character: number } {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - starts[lo]! };
+  }
+
+  offset(line: number, character: number): number {
+    const starts = this.lineStarts;
+    if (line < 0) return 0;
+    if (line >= starts.length) return this.text.length;
+    const end = line + 1 < starts.length ? starts[line + 1]! - 1 : this.text.length;
+    return Math.min(starts[line]! + Math.max(0, character), end);
+  }
 }
 
 /** The span of a node's value, without the line break and blank lines a block collection ends with. */

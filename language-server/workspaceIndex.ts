@@ -3,7 +3,9 @@
 // map reads, never scans of the workspace.
 import type { Position, Range } from 'vscode-languageserver';
 import type { ManifestFile, PlacedDocument } from './manifestFile';
-import { contentSpan, nodeAt, nodeSpan, scalarString, type ParsedDocument, type Span } from './parsedDocument';
+import { FieldPath } from '../engine/api/errors';
+import type { ParsedManifest } from '../engine/api/manifest/index';
+import { scalarString, type ParsedDocument, type PathSegment, type Span } from './parsedDocument';
 import { findReferences, podTemplatePath, type ReferencedKind } from './resourceReferences';
 
 /** An object defined by one YAML document of a workspace file. */
@@ -295,34 +297,57 @@ function factsOf(parsed: ParsedDocument): DocumentFacts | undefined {
   return facts ?? undefined;
 }
 
+/**
+ * Reads the facts from the manifest reader's object and field locations, not from the syntax tree,
+ * so indexing a workspace parses each file once.
+ */
 function computeFacts(parsed: ParsedDocument): DocumentFacts | undefined {
-  const value = parsed.value;
+  const manifest = parsed.manifest;
+  if (!manifest) return undefined;
+  const value = manifest.object;
   const kind = scalarString(value, 'kind');
   const apiVersion = scalarString(value, 'apiVersion');
   if (!kind || !apiVersion) return undefined;
   const name = scalarString(value, 'metadata', 'name');
-  const nameNode = nodeAt(parsed, ['metadata', 'name']);
   const templatePath = podTemplatePath(kind);
   const podLabels = kind === 'Pod' ? labelsAt(value, ['metadata']) : templatePath ? labelsAt(value, [...templatePath, 'metadata']) : undefined;
   // A Service selects pods by a plain label map (workloads use a LabelSelector, matched by their own controller).
   const selectorLabels = kind === 'Service' ? labelsAt(value, ['spec'], 'selector') : undefined;
-  const selectorNode = selectorLabels && nodeAt(parsed, ['spec', 'selector']);
+  const selectorSpan = selectorLabels && valueSpanOf(manifest, ['spec', 'selector']);
   const references = [];
   for (const ref of findReferences(kind, value)) {
-    const node = nodeAt(parsed, ref.path);
-    if (node) references.push({ kind: ref.kind, name: ref.name, span: nodeSpan(node, parsed.text) });
+    const span = valueSpanOf(manifest, ref.path);
+    if (span) references.push({ kind: ref.kind, name: ref.name, span });
   }
   return {
     kind,
     apiVersion,
     ...(name !== undefined ? { name } : {}),
     namespace: scalarString(value, 'metadata', 'namespace') ?? '',
-    nameSpan: nameNode ? nodeSpan(nameNode, parsed.text) : [0, 0],
-    span: contentSpan(parsed),
+    nameSpan: valueSpanOf(manifest, ['metadata', 'name']) ?? [0, 0],
+    span: trimmed(parsed.text, manifest.range.start.offset, manifest.range.end.offset),
     ...(podLabels ? { podLabels } : {}),
-    ...(selectorLabels && selectorNode ? { selector: { labels: selectorLabels, span: nodeSpan(selectorNode, parsed.text) } } : {}),
+    ...(selectorLabels && selectorSpan ? { selector: { labels: selectorLabels, span: selectorSpan } } : {}),
     references,
   };
+}
+
+/** The span of the value at `path`, if the document has it. */
+function valueSpanOf(manifest: ParsedManifest, path: readonly PathSegment[]): Span | undefined {
+  let fieldPath = FieldPath.root();
+  for (const p of path) fieldPath = typeof p === 'number' ? fieldPath.index(p) : fieldPath.child(p);
+  const location = manifest.locate(fieldPath.toString());
+  if (!location?.exact || !location.value) return undefined;
+  return [location.value.start.offset, location.value.end.offset];
+}
+
+function trimmed(text: string, start: number, end: number): Span {
+  let s = start;
+  let e = end;
+  if (text.startsWith('---', s)) s = Math.min(e, text.indexOf('\n', s) < 0 ? e : text.indexOf('\n', s) + 1);
+  while (s < e && /\s/.test(text[s]!)) s++;
+  while (e > s && /\s/.test(text[e - 1]!)) e--;
+  return [s, e];
 }
 
 function labelsAt(value: unknown, path: readonly string[], field = 'labels'): Record<string, string> | undefined {
