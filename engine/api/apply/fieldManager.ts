@@ -188,7 +188,46 @@ function withoutManagedFields(obj: unknown): Obj {
   return copy;
 }
 
+/** DefaultMaxUpdateManagers: past this many Update entries the oldest are folded into buckets. */
+export const maxUpdateManagers = 10;
+const oldUpdatesManagerName = 'ancient-changes';
+
+/**
+ * capManagersManager: while there are more than `maxUpdateManagers` Update entries, the oldest
+ * ones are merged, per apiVersion, into one "ancient-changes" entry, so controllers that each
+ * touch an object once cannot grow managedFields without bound.
+ */
+function capUpdateManagers(managers: Managers): void {
+  const seconds = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) : 0);
+  const updaters = [...managers.entries()].filter(([, m]) => m.operation === 'Update').map(([id]) => id);
+  if (updaters.length <= maxUpdateManagers) return;
+  updaters.sort((a, b) => seconds(managers.get(a)!.time) - seconds(managers.get(b)!.time) || (a < b ? -1 : a > b ? 1 : 0));
+  const firstOfVersion = new Map<string, string>();
+  let length = updaters.length;
+  for (let i = 0; i < updaters.length && length > maxUpdateManagers; i++) {
+    const id = updaters[i]!;
+    const m = managers.get(id)!;
+    const bucket = managerIdentifier({ manager: oldUpdatesManagerName, operation: 'Update', apiVersion: m.apiVersion });
+    const first = firstOfVersion.get(m.apiVersion);
+    if (first === undefined) {
+      firstOfVersion.set(m.apiVersion, id);
+      continue;
+    }
+    if (!managers.has(bucket)) {
+      const f = managers.get(first)!;
+      managers.delete(first);
+      managers.set(bucket, { manager: oldUpdatesManagerName, operation: 'Update', apiVersion: m.apiVersion, set: f.set });
+    }
+    const b = managers.get(bucket)!;
+    // The bucket takes the time of the newest update merged into it.
+    managers.set(bucket, { ...b, set: b.set.union(m.set), ...(m.time ? { time: m.time } : {}), decoded: undefined });
+    managers.delete(id);
+    length--;
+  }
+}
+
 function withManagedFields<T>(obj: Obj, managers: Managers): T {
+  capUpdateManagers(managers);
   const entries = encodeManagedFields(managers);
   const metadata = { ...(isObject(obj.metadata) ? obj.metadata : {}) } as NonNullable<Obj['metadata']>;
   if (entries.length) metadata.managedFields = entries;

@@ -238,3 +238,20 @@ describe('server-side apply: malformed input', () => {
     assert.equal(out.metadata.managedFields, undefined);
   });
 });
+
+describe('server-side apply: capping update managers', () => {
+  it('folds the oldest Update entries into "ancient-changes" once there are more than ten', () => {
+    let obj: Obj = apply(undefined, deployment({ replicas: 1 }), ssa('kubectl'));
+    for (let i = 0; i < 12; i++) {
+      const time = `2026-01-01T00:${String(10 + i).padStart(2, '0')}:00Z`;
+      obj = update(obj, { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, [`l${i}`]: 'x' } } }, ssa(`controller-${i}`, { time }));
+    }
+    const updaters = obj.metadata.managedFields.filter((e: Obj) => e.operation === 'Update');
+    assert.equal(updaters.length, 10);
+    const ancient = updaters.find((e: Obj) => e.manager === 'ancient-changes');
+    assert.deepEqual(Object.keys(ancient.fieldsV1['f:metadata']['f:labels']).filter((k) => k !== '.').sort(), ['f:l0', 'f:l1', 'f:l2']);
+    assert.equal(ancient.time, '2026-01-01T00:12:00Z');
+    assert.deepEqual(updaters.filter((e: Obj) => e.manager !== 'ancient-changes').map((e: Obj) => e.manager), Array.from({ length: 9 }, (_, i) => `controller-${i + 3}`));
+    assert.equal(obj.metadata.managedFields[0].manager, 'kubectl', 'appliers are never folded');
+  });
+});
