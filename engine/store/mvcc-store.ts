@@ -11,6 +11,12 @@ import { Watch, type WatchHost, type WatchOptions } from './watch';
 export interface MvccStoreOptions {
   /** Events a watch may have buffered before it is moved to the unsynced group. */
   watchBufferLimit?: number;
+  /**
+   * An unsynced watch more than this many revisions behind the store is cancelled rather than
+   * left to replay an ever longer history (kube-apiserver likewise closes watchers that stop
+   * reading). Unlimited by default: compaction is then what ends a watch that never catches up.
+   */
+  watchMaxLagRevisions?: number;
 }
 
 /**
@@ -38,6 +44,7 @@ export class MvccStore implements WatchHost {
   private readonly syncedRanges = new Set<Watch>();
   private readonly unsynced = new Set<Watch>();
   private readonly watchBufferLimit: number;
+  private readonly watchMaxLag: number;
   /** Events of the transaction being applied. */
   private pending: WatchEvent[] = [];
   private liveKeys = 0;
@@ -51,6 +58,7 @@ export class MvccStore implements WatchHost {
 
   constructor(options: MvccStoreOptions = {}) {
     this.watchBufferLimit = options.watchBufferLimit ?? 1024;
+    this.watchMaxLag = options.watchMaxLagRevisions ?? Infinity;
   }
 
   /** The revision of the last commit; 0 for an empty store. */
@@ -451,6 +459,16 @@ export class MvccStore implements WatchHost {
     for (const e of events) this.history.push(e);
     this.onCommit?.(rev, events);
     this.notify(rev, events);
+    if (this.unsynced.size > 0 && this.watchMaxLag !== Infinity) this.cancelLaggingWatches();
+  }
+
+  private cancelLaggingWatches(): void {
+    for (const w of this.unsynced) {
+      const behind = this.rev - (w.nextRevision - 1);
+      if (behind > this.watchMaxLag) {
+        w.fail(new StoreError('watchCancelled', `watch fell ${behind} revisions behind the store (limit ${this.watchMaxLag}): its consumer is not reading fast enough`));
+      }
+    }
   }
 
   private notify(rev: number, events: readonly WatchEvent[]): void {

@@ -162,6 +162,20 @@ describe('MvccStore: watch', () => {
     assert.deepEqual(store.watchCounts, { synced: 0, unsynced: 0 });
   });
 
+  it('cancels a watch that falls too many revisions behind, with a reason, without touching other watches', async () => {
+    const store = new MvccStore({ watchBufferLimit: 8, watchMaxLagRevisions: 100 });
+    const stuck = store.watch({ key: prefix, end });
+    const reading = store.watch({ key: prefix, end });
+    for (let i = 0; i < 100; i++) store.put(`${prefix}default/p-${i % 5}`, String(i));
+    assert.equal(stuck.closed, false, 'lagging but within the limit');
+    assert.equal((await drain(reading)).length, 100);
+    for (let i = 0; i < 20; i++) store.put(`${prefix}default/p-${i % 5}`, String(i));
+    assert.equal(stuck.closed, true);
+    assert.equal((await stuck.next()).value!.events.length, 8, 'its buffered events are still delivered');
+    await assert.rejects(stuck.next(), (e) => isStoreError(e, 'watchCancelled') && /revisions behind/.test(e.message));
+    assert.equal((await drain(reading)).length, 20);
+  });
+
   it('refuses to start a watch from a compacted revision, with the compact revision', () => {
     const store = new MvccStore();
     for (let i = 0; i < 10; i++) store.put('/registry/pods/default/p', String(i));
