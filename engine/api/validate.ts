@@ -80,7 +80,7 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
   let subject: unknown = obj;
   const custom = reg.isCustom(info);
   if (schema) {
-    const structural = validateStructure(obj, custom ? customResourceSchema(schema) : schema, mode);
+    const structural = custom ? validateStructure(obj, customResourceSchema(schema), mode, { listTypes: true }) : validateStructure(obj, schema, mode);
     result.errors.push(...structural.errors);
     result.warnings.push(...structural.warnings);
     if (structural.pruned !== undefined) subject = result.pruned = structural.pruned;

@@ -44,7 +44,10 @@ class Walker {
   dropped = false;
   undecodable = false;
 
-  constructor(private readonly mode: FieldValidationMode) {}
+  constructor(
+    private readonly mode: FieldValidationMode,
+    private readonly listTypes: boolean,
+  ) {}
 
   /** `${path} in body …`, kube-openapi's subject for every schema message. */
   private body(path: FieldPath): string {
@@ -142,11 +145,23 @@ class Walker {
   private walkArray(value: unknown[], node: Node, path: FieldPath): unknown[] {
     if (node.maxItems !== undefined && value.length > node.maxItems) this.errors.push(fieldError.tooMany(path, value.length, node.maxItems));
     if (node.minItems !== undefined && value.length < node.minItems) this.errors.push(fieldError.invalid(path, value.length, `${this.body(path)} should have at least ${node.minItems} items`));
-    if (node.uniqueItems || node.listType === 'set') {
+    if (node.uniqueItems || (this.listTypes && node.listType === 'set')) {
       const seen = new Set<string>();
       value.forEach((item, i) => {
         const k = JSON.stringify(item);
         if (seen.has(k)) this.errors.push(fieldError.duplicate(path.index(i), item));
+        seen.add(k);
+      });
+    }
+    if (this.listTypes && node.listType === 'map' && node.listMapKeys?.length) {
+      // Items of a map-list are identified by their keys: two with the same keys are one item twice.
+      const keys = node.listMapKeys;
+      const seen = new Set<string>();
+      value.forEach((item, i) => {
+        if (!isObject(item)) return;
+        const id = Object.fromEntries(keys.filter((k) => item[k] !== undefined).map((k) => [k, item[k]]));
+        const k = JSON.stringify(id);
+        if (seen.has(k)) this.errors.push(fieldError.duplicate(path.index(i), id));
         seen.add(k);
       });
     }
@@ -216,13 +231,22 @@ function safeRegExp(pattern: string): RegExp | undefined {
   return patterns.get(pattern);
 }
 
+export interface StructuralOptions {
+  /**
+   * Check `x-kubernetes-list-type` set and map lists for duplicate items, as apiextensions-apiserver
+   * does for custom resources. Built-in kinds leave that to their own validation (a duplicate
+   * container name is reported there, in its words), so it is off by default.
+   */
+  listTypes?: boolean;
+}
+
 /**
  * Validates `obj` against `schema`. Unknown fields are errors in Strict mode, warnings in Warn mode,
  * and dropped silently in Ignore mode; in every mode `pruned` is the object without them, as the API
  * server would store it.
  */
-export function validateStructure(obj: unknown, schema: SchemaNode, mode: FieldValidationMode): StructuralResult {
-  const w = new Walker(mode);
+export function validateStructure(obj: unknown, schema: SchemaNode, mode: FieldValidationMode, options: StructuralOptions = {}): StructuralResult {
+  const w = new Walker(mode, options.listTypes ?? false);
   const out = w.walk(obj, schema as Node, FieldPath.root());
   return { errors: w.errors, warnings: w.warnings, ...(w.dropped ? { pruned: out } : {}), ...(w.undecodable ? { undecodable: true } : {}) };
 }

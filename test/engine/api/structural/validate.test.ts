@@ -176,6 +176,8 @@ describe('validateObject', () => {
             port: { 'x-kubernetes-int-or-string': true },
             tags: { type: 'array', maxItems: 2, items: { type: 'string' } },
             config: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+            hosts: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } },
+            ports: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['port', 'protocol'], items: { type: 'object', properties: { port: { type: 'integer' }, protocol: { type: 'string' } } } },
           },
         },
       },
@@ -205,6 +207,11 @@ describe('validateObject', () => {
       ]);
     });
 
+    it('rejects duplicate items of set and map lists', () => {
+      const r = validateObject(crontab({ cronSpec: '* * * * *', hosts: ['a', 'b', 'a'], ports: [{ port: 80, protocol: 'TCP' }, { port: 80, protocol: 'UDP' }, { port: 80, protocol: 'TCP' }] }));
+      assert.deepEqual(messages(r), ['spec.hosts[2]: Duplicate value: "a"', 'spec.ports[2]: Duplicate value: {"port":80,"protocol":"TCP"}']);
+    });
+
     it('requires its required fields and validates metadata as ObjectMeta', () => {
       const obj = { ...crontab({}), metadata: { name: 'tick', labels: { a: true } } };
       assert.deepEqual(messages(validateObject(obj)), ['metadata.labels[a]: Invalid value: "boolean": metadata.labels[a] in body must be of type string: "boolean"', 'spec.cronSpec: Required value']);
@@ -216,6 +223,12 @@ describe('validateStructure', () => {
   it('prunes nothing and returns no pruned copy when every field is known', () => {
     const r = validateStructure({ name: 'web', image: 'nginx' }, openapi().definition('io.k8s.api.core.v1.Container')!, 'Ignore');
     assert.deepEqual(r, { errors: [], warnings: [] });
+  });
+
+  it('leaves duplicate items of built-in set lists to the kind’s own validation', () => {
+    const meta = openapi().definition('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta')!;
+    assert.deepEqual(validateStructure({ finalizers: ['a', 'a'] }, meta, 'Strict').errors, []);
+    assert.equal(validateStructure({ finalizers: ['a', 'a'] }, meta, 'Strict', { listTypes: true }).errors.length, 1);
   });
 
   it('reports every problem of a list item under its index', () => {
