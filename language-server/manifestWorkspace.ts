@@ -80,7 +80,10 @@ export class ManifestWorkspace {
   /** Indexes a file that is not open (the editor's text wins over the disk's). */
   indexFileText(uri: string, text: string): void {
     if (this.openDocument(uri)) return;
-    this.index.update(this.parser.parseText(uri, text));
+    const file = this.parser.parseText(uri, text);
+    this.index.update(file);
+    // The index keeps what it needs; the objects and trees of a closed file would only hold memory.
+    for (const doc of file.documents) doc.parsed.release();
   }
 
   /** Re-reads a file that is not open after it changed on disk; a file that is gone leaves the index. */

@@ -34,6 +34,11 @@ export interface ParsedDocument {
   position(offset: number): { line: number; character: number };
   /** The offset of a line and character relative to the document (clamped to the line). */
   offset(line: number, character: number): number;
+  /**
+   * Drops the objects and the syntax tree (rebuilt from the text if asked for again), for documents
+   * kept only for the positions of their index entries: files on disk that are not open.
+   */
+  release(): void;
 }
 
 /**
@@ -43,25 +48,41 @@ export interface ParsedDocument {
  * allowed, as Kubernetes' decoder reads them), so both agree on every value.
  */
 export function parseYamlDocument(text: string, fileName: string): ParsedDocument {
-  return new YamlDocument(text, parseManifests(text, fileName));
+  return new YamlDocument(text, fileName);
 }
 
 class YamlDocument implements ParsedDocument {
-  readonly manifest: ParsedManifest | undefined;
   readonly lineCount: number;
   private readonly lineStarts: number[];
+  private objects?: readonly ParsedManifest[];
   private tree?: Document.Parsed;
   private errors?: YamlSyntaxError[];
   private plain?: { value: unknown };
 
   constructor(
     readonly text: string,
-    readonly manifests: readonly ParsedManifest[],
+    private readonly fileName: string,
   ) {
-    this.manifest = manifests.length === 1 && manifests[0]!.itemPath === undefined ? manifests[0] : undefined;
     this.lineStarts = [0];
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
     this.lineCount = this.lineStarts.length;
+  }
+
+  get manifests(): readonly ParsedManifest[] {
+    this.objects ??= parseManifests(this.text, this.fileName);
+    return this.objects;
+  }
+
+  get manifest(): ParsedManifest | undefined {
+    const manifests = this.manifests;
+    return manifests.length === 1 && manifests[0]!.itemPath === undefined ? manifests[0] : undefined;
+  }
+
+  release(): void {
+    this.objects = undefined;
+    this.tree = undefined;
+    this.errors = undefined;
+    this.plain = undefined;
   }
 
   get yaml(): Document.Parsed {
@@ -70,7 +91,8 @@ class YamlDocument implements ParsedDocument {
   }
 
   get value(): unknown {
-    if (this.manifest) return this.manifest.object;
+    const manifest = this.manifest;
+    if (manifest) return manifest.object;
     if (!this.plain) {
       let value: unknown;
       try {
