@@ -1,4 +1,4 @@
-// UI checks of Kubeside in the real workbench, driven through playwright-core on the runner's page:
+// UI checks of Kubeside in the real workbench, driven through playwright-core in the runner's browser:
 // the activity-bar entry, the Kubeside view with its Cluster tree, and the version command from the
 // view's welcome content. Screenshots land in test-results/vscode/ for people to look at.
 import { mkdir, readFile } from 'node:fs/promises';
