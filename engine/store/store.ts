@@ -268,9 +268,11 @@ export class Store {
       this.recovery.snapshot = { file, revision: snap.revision };
     }
     const segments = await listSegments(dir);
-    const replay = await readLog(segments, (entry) => {
+    const replay = await readLog(segments, (entry, file, offset) => {
       if (entry.revision <= snapshotRevision && entry.type === RecordType.Commit) return;
       if (entry.type === RecordType.Commit) {
+        // A gap (a lost segment) or a repeated revision is damage too, and is reported where found.
+        if (entry.revision !== this.mvcc.revision + 1) throw storeErrors.corrupt(file, offset, `log record of revision ${entry.revision} where revision ${this.mvcc.revision + 1} was expected`);
         this.mvcc.replay(entry.revision, entry.changes);
       } else if (entry.revision > this.mvcc.compactRevision && entry.revision <= this.mvcc.revision) {
         this.mvcc.compact(entry.revision);

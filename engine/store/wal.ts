@@ -41,14 +41,14 @@ export async function listSegments(dir: string): Promise<SegmentName[]> {
  * mid-append): it is truncated to its last whole record. Anything else damaged fails with
  * `corrupt`, naming the file and byte offset.
  */
-export async function readLog(segments: readonly SegmentName[], apply: (entry: LogEntry) => void): Promise<{ truncated?: { file: string; from: number; to: number } }> {
+export async function readLog(segments: readonly SegmentName[], apply: (entry: LogEntry, file: string, offset: number) => void): Promise<{ truncated?: { file: string; from: number; to: number } }> {
   let truncated: { file: string; from: number; to: number } | undefined;
   for (let s = 0; s < segments.length; s++) {
     const { file } = segments[s]!;
     const buf = await fs.readFile(file);
     const isLast = s === segments.length - 1;
     const scan = scanRecords(buf, file, 0, isLast);
-    for (const rec of scan.records) apply(readLogEntry(rec.reader, file, rec.offset));
+    for (const rec of scan.records) apply(readLogEntry(rec.reader, file, rec.offset), file, rec.offset);
     if (scan.tornTail) {
       const fh = await fs.open(file, 'r+');
       try {
@@ -137,9 +137,12 @@ export class WriteAheadLog {
     if (this.failure) throw this.failure;
   }
 
+  /** Flushes what is pending and closes the segment; a failure was already reported to the writers. */
   async close(): Promise<void> {
     try {
       await this.drain();
+    } catch (e) {
+      if (e !== this.failure) throw e;
     } finally {
       const o = this.open;
       this.open = undefined;

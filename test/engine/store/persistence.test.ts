@@ -194,6 +194,40 @@ describe('Store: recovery from damaged logs', () => {
   });
 });
 
+describe('Store: refusing damaged or missing data', () => {
+  it('refuses to start when a log segment is missing, naming the record after the gap', async () => {
+    const dir = freshDir();
+    for (let round = 0; round < 3; round++) {
+      // Every start begins a new segment.
+      const s = await Store.open({ dir });
+      for (let i = 0; i < 5; i++) await s.put(`/registry/pods/default/p-${i}`, `{"round":${round}}`);
+      await s.close();
+    }
+    const segments = await listSegments(dir);
+    assert.equal(segments.length, 3);
+    fs.rmSync(segments[1]!.file);
+    await assert.rejects(Store.open({ dir }), (e) => isStoreError(e, 'corrupt') && e.file === segments[2]!.file && e.offset === 0 && /revision 11 where revision 6 was expected/.test(e.message));
+  });
+
+  it('fails pending writes and refuses new ones once the log cannot be synced, rather than diverge from disk', async () => {
+    const s = await Store.open({ dir: freshDir() });
+    await s.put('/registry/pods/default/a', '1');
+    const probe = await fs.promises.open(path.join(root, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const datasync = proto.datasync;
+    proto.datasync = () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    try {
+      await assert.rejects(s.put('/registry/pods/default/b', '2'), (e) => isStoreError(e, 'persistenceFailed') && /EIO/.test(e.message));
+    } finally {
+      proto.datasync = datasync;
+    }
+    await assert.rejects(s.put('/registry/pods/default/c', '3'), (e) => isStoreError(e, 'persistenceFailed'));
+    assert.equal(s.get('/registry/pods/default/c'), undefined, 'a refused write is not applied');
+    await s.close();
+  });
+});
+
 describe('Store: snapshots', () => {
   it('restores a saved snapshot into a fresh store with identical range results', async () => {
     const s = Store.inMemory();
