@@ -79,6 +79,7 @@ function distance(a: string, b: string): number {
 class Registry implements KindRegistry {
   private readonly byKey = new Map<string, KindInfo>();
   private readonly custom = new Map<string, { info: KindInfo; schema: SchemaNode }>();
+  private names?: Map<string, KindInfo>;
 
   constructor() {
     const spec = openapi();
@@ -111,20 +112,33 @@ class Registry implements KindRegistry {
   }
 
   byResource(group: string, version: string, name: string): KindInfo | undefined {
-    const n = name.toLowerCase();
-    const candidates = this.all().filter((i) => i.group === group && i.version === version && i.plural);
-    return (
-      candidates.find((i) => i.plural === n) ??
-      candidates.find((i) => i.singular === n) ??
-      candidates.find((i) => i.shortNames.includes(n)) ??
-      candidates.find((i) => i.kind.toLowerCase() === n)
-    );
+    return this.resourceIndex().get(`${group}/${version}/${name.toLowerCase()}`);
   }
 
   all(): KindInfo[] {
     const out = new Map(this.byKey);
     for (const [k, c] of this.custom) out.set(k, c.info);
     return [...out.values()];
+  }
+
+  /**
+   * group/version/name → kind, for every name kubectl accepts, in its order of precedence: plural,
+   * singular, short name, then kind. Rebuilt only after a custom kind is registered or removed.
+   */
+  private resourceIndex(): Map<string, KindInfo> {
+    if (this.names) return this.names;
+    const index = new Map<string, KindInfo>();
+    const resources = this.all().filter((i) => i.plural);
+    const add = (i: KindInfo, name: string) => {
+      const k = `${i.group}/${i.version}/${name.toLowerCase()}`;
+      if (!index.has(k)) index.set(k, i);
+    };
+    for (const i of resources) add(i, i.plural);
+    for (const i of resources) add(i, i.singular);
+    for (const i of resources) for (const s of i.shortNames) add(i, s);
+    for (const i of resources) add(i, i.kind);
+    this.names = index;
+    return index;
   }
 
   suggest(apiVersion: string, kind: string): string | undefined {
@@ -155,8 +169,11 @@ class Registry implements KindRegistry {
     const k = key(info.group, info.version, info.kind);
     const entry = { info, schema };
     this.custom.set(k, entry);
+    this.names = undefined;
     return () => {
-      if (this.custom.get(k) === entry) this.custom.delete(k);
+      if (this.custom.get(k) !== entry) return;
+      this.custom.delete(k);
+      this.names = undefined;
     };
   }
 
