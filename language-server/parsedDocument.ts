@@ -1,6 +1,6 @@
 // One YAML document of a manifest file, parsed once and shared by every feature. Offsets are relative
 // to the document's own text, so the result stays valid when edits elsewhere in the file move it.
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { parseManifests, type ParsedManifest } from '../engine/api/manifest/index';
 
 /** [start, end) offsets into the document's text. */
@@ -165,33 +165,7 @@ export function nodeAt(doc: ParsedDocument, path: readonly PathSegment[]): Node 
   return node && typeof node === 'object' && 'range' in (node as object) ? (node as Node) : undefined;
 }
 
-/** The key/value pair that holds `path`'s last key, or undefined. */
-export function pairAt(doc: ParsedDocument, path: readonly PathSegment[]): Pair<Node, Node | null> | undefined {
-  if (path.length === 0) return undefined;
-  const last = path[path.length - 1];
-  if (typeof last !== 'string') return undefined;
-  const parent = path.length === 1 ? doc.yaml.contents : nodeAt(doc, path.slice(0, -1));
-  if (!isMap(parent)) return undefined;
-  const pair = parent.items.findLast((p) => isScalar(p.key) && String(p.key.value) === last);
-  return pair && isPair(pair) ? (pair as Pair<Node, Node | null>) : undefined;
-}
-
-/** The span of the key of the pair at `path`, or of the item at an index. */
-export function keySpan(doc: ParsedDocument, path: readonly PathSegment[]): Span | undefined {
-  const pair = pairAt(doc, path);
-  if (pair && pair.key) return nodeSpan(pair.key);
-  const node = nodeAt(doc, path);
-  return node ? nodeSpan(node) : undefined;
-}
-
-/** The span of the value at `path`; for a key with no value, the key's span. */
-export function valueSpan(doc: ParsedDocument, path: readonly PathSegment[]): Span | undefined {
-  const node = nodeAt(doc, path);
-  if (node) return nodeSpan(node, doc.text);
-  return keySpan(doc, path);
-}
-
-/** The string value of a top-level scalar field, e.g. `kind`. */
+/** The string at `path` in a plain value, e.g. `scalarString(object, 'metadata', 'name')`. */
 export function scalarString(value: unknown, ...path: string[]): string | undefined {
   let v: unknown = value;
   for (const p of path) {

@@ -28,6 +28,9 @@ export function validateDocument(doc: ParsedDocument): ManifestDiagnostic[] {
   // Like kubectl, judge no object whose YAML did not parse: its errors would only echo the typo.
   if (diagnostics.some((d) => d.severity === 'error')) return diagnostics;
   for (const manifest of doc.manifests) {
+    // A document with neither apiVersion nor kind is some other YAML (a CI workflow, a Helm values
+    // file) that happens to be open: judging it as a Kubernetes object would only be noise.
+    if (!looksLikeObject(manifest.object)) continue;
     const place = (e: FieldError, severity: Severity) => diagnostics.push({ span: spanOf(manifest, e, doc.text), severity, message: formatFieldError(e), code: e.type });
     for (const e of manifest.duplicateFields) place(e, 'error');
     const result = validateObject(manifest.object, { fieldValidation: 'Strict' });
@@ -35,6 +38,11 @@ export function validateDocument(doc: ParsedDocument): ManifestDiagnostic[] {
     for (const e of result.warnings) place(e, 'warning');
   }
   return diagnostics;
+}
+
+function looksLikeObject(value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  return 'apiVersion' in value || 'kind' in value;
 }
 
 /** Errors about a field's name sit on its key; errors about its value, on the value. */

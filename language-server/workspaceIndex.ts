@@ -133,10 +133,6 @@ export class WorkspaceIndex {
     for (const ref of slot.references) removeFrom(this.referencesByTarget, key(ref.kind, ref.namespace, ref.name), ref);
   }
 
-  has(uri: string): boolean {
-    return this.files.has(uri);
-  }
-
   get fileCount(): number {
     return this.files.size;
   }
@@ -204,11 +200,6 @@ export class WorkspaceIndex {
   /** The object whose `metadata.name` value contains `position` in `uri`. */
   resourceNamedAt(uri: string, position: Position): IndexedResource | undefined {
     return this.slotAt(uri, position)?.resources.find((r) => contains(r.nameRange, position));
-  }
-
-  /** Objects defined in `uri`. */
-  resourcesIn(uri: string): IndexedResource[] {
-    return (this.files.get(uri) ?? []).flatMap((slot) => slot.resources);
   }
 
 }

@@ -86,6 +86,13 @@ describe('language server: diagnostics', () => {
     assert.deepEqual(fixed.diagnostics, []);
   });
 
+  it('leaves YAML that is no Kubernetes object alone, but reports a missing kind on one that has an apiVersion', async () => {
+    const workflow = await client.open(memoryUri('workflow.yaml'), 'name: CI\non:\n  push:\njobs:\n  test:\n    runs-on: ubuntu-latest\n');
+    assert.deepEqual(workflow.diagnostics, []);
+    const half = await client.open(memoryUri('half.yaml'), 'apiVersion: v1\nmetadata:\n  name: x\n');
+    assert.deepEqual(half.diagnostics.map(brief), [{ code: 'Required', range: '0:0-0:14', message: 'kind: Required value: kind not set' }]);
+  });
+
   it('does not judge an object whose YAML does not parse', async () => {
     const published = await client.open(memoryUri('broken.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: [1\n');
     assert.ok(published.diagnostics.length > 0);
