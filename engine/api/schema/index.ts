@@ -139,7 +139,14 @@ export function schemaFromOpenAPIV3(json: object): SchemaNode {
  * `metadata` are always the API server's own (ObjectMeta), as apiextensions-apiserver does.
  */
 export function customResourceSchema(crdSchema: SchemaNode): SchemaNode {
-  const meta = openapi().definition('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
-  const string = new OpenAPINode({ type: 'string' }, () => undefined);
-  return withProperties(crdSchema, { apiVersion: crdSchema.property('apiVersion') ?? string, kind: crdSchema.property('kind') ?? string, metadata: meta ?? ANY_NODE });
+  let schema = customSchemas.get(crdSchema);
+  if (!schema) {
+    const meta = openapi().definition('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
+    const string = new OpenAPINode({ type: 'string' }, () => undefined);
+    schema = withProperties(crdSchema, { apiVersion: crdSchema.property('apiVersion') ?? string, kind: crdSchema.property('kind') ?? string, metadata: meta ?? ANY_NODE });
+    customSchemas.set(crdSchema, schema);
+  }
+  return schema;
 }
+
+const customSchemas = new WeakMap<SchemaNode, SchemaNode>();
