@@ -134,6 +134,7 @@ export class MvccStore implements WatchHost {
 
   /** Puts one key; returns the new key-value and the previous one, if any. */
   put(key: string, value: Value): { kv: KeyValue; prevKv?: KeyValue } {
+    if (key === '') throw keyNotProvided();
     const prev = this.putInternal(key, value, this.rev + 1);
     const kv = this.pending[this.pending.length - 1]!.kv;
     this.commit();
@@ -504,8 +505,9 @@ export class MvccStore implements WatchHost {
   }
 }
 
-/** etcd rejects a transaction that writes the same key twice ("duplicate key given in txn request"). */
+/** etcd rejects an empty key, and a transaction that writes the same key twice ("duplicate key given in txn request"). */
 function checkNoDuplicateWrites(ops: readonly RequestOp[]): void {
+  for (const op of ops) if (op.key === '') throw keyNotProvided();
   if (ops.length < 2) return;
   const puts = new Set<string>();
   const deletes: { key: string; end?: string }[] = [];
@@ -522,6 +524,10 @@ function checkNoDuplicateWrites(ops: readonly RequestOp[]): void {
       if (d.end === undefined ? k === d.key : k >= d.key && k < d.end) throw duplicate(k);
     }
   }
+}
+
+function keyNotProvided(): StoreError {
+  return new StoreError('invalidRequest', 'etcdserver: key is not provided');
 }
 
 function duplicate(key: string): StoreError {

@@ -136,6 +136,13 @@ describe('MvccStore: transactions', () => {
     );
     assert.equal(s.revision, 0);
   });
+
+  it('rejects an empty key, as etcd does', () => {
+    const s = new MvccStore();
+    assert.throws(() => s.put('', 'x'), (e) => isStoreError(e, 'invalidRequest') && e.message === 'etcdserver: key is not provided');
+    assert.throws(() => s.txn({ success: [{ type: 'put', key: '', value: 'x' }] }), (e) => isStoreError(e, 'invalidRequest'));
+    assert.equal(s.revision, 0);
+  });
 });
 
 describe('MvccStore: compaction', () => {
