@@ -111,38 +111,42 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     const file = workspace.file(uri);
     return file ? fn(file) : empty;
   };
-  /** Answers that cross files must see edits other open files got within the debounce window. */
-  const syncOpenFiles = () => {
-    for (const d of documents.all()) workspace.file(d.uri);
-  };
-  const withWorkspace = <T>(uri: string, empty: T, fn: (file: ManifestFile) => T): T => {
-    syncOpenFiles();
-    return withFile(uri, empty, fn);
+  /**
+   * Answers that cross files must see edits other open files got within the debounce window, and
+   * the files that changed on disk before the request.
+   */
+  const acrossFiles = <T>(answer: () => T): T | Promise<T> => {
+    const run = () => {
+      for (const d of documents.all()) workspace.file(d.uri);
+      return answer();
+    };
+    const settled = workspace.settled();
+    return settled ? settled.then(run) : run();
   };
 
   connection.onDocumentSymbol(({ textDocument }) => withFile(textDocument.uri, [], documentSymbols));
   connection.onFoldingRanges(({ textDocument }) => withFile(textDocument.uri, [], foldingRanges));
   connection.onCodeLens(({ textDocument }) => withFile(textDocument.uri, [], codeLenses));
   // Navigation reads only the index, so it also answers for indexed files that are not open.
-  connection.onDefinition(({ textDocument, position }) => {
-    syncOpenFiles();
-    return definition(workspace.index, textDocument.uri, position);
-  });
-  connection.onReferences(({ textDocument, position, context }) => {
-    syncOpenFiles();
-    return references(workspace.index, textDocument.uri, position, context.includeDeclaration);
-  });
+  connection.onDefinition(({ textDocument, position }) => acrossFiles(() => definition(workspace.index, textDocument.uri, position)));
+  connection.onReferences(({ textDocument, position, context }) =>
+    acrossFiles(() => references(workspace.index, textDocument.uri, position, context.includeDeclaration)),
+  );
   connection.onCompletion(({ textDocument, position, context }) =>
-    withWorkspace(textDocument.uri, [], (file) => {
-      const at = file.locate(position);
-      return at ? completion(file, at.doc, at.offset, workspace.index, context?.triggerCharacter) : [];
-    }),
+    acrossFiles(() =>
+      withFile(textDocument.uri, [], (file) => {
+        const at = file.locate(position);
+        return at ? completion(file, at.doc, at.offset, workspace.index, context?.triggerCharacter) : [];
+      }),
+    ),
   );
   connection.onHover(({ textDocument, position }) =>
-    withWorkspace(textDocument.uri, null, (file) => {
-      const at = file.locate(position);
-      return (at && hover(file, at.doc, at.offset, workspace.index)) ?? null;
-    }),
+    acrossFiles(() =>
+      withFile(textDocument.uri, null, (file) => {
+        const at = file.locate(position);
+        return (at && hover(file, at.doc, at.offset, workspace.index)) ?? null;
+      }),
+    ),
   );
   connection.onRequest(statsRequest, (): ServerStats => workspace.stats);
 

@@ -35,6 +35,8 @@ export class ManifestWorkspace {
   /** The parsed form of each open document, at the last version anyone asked for. */
   private readonly openFiles = new Map<string, ManifestFile>();
   private readonly checked = new WeakMap<ParsedDocument, ManifestDiagnostic[]>();
+  /** Disk reads still running for file events already received. */
+  private readonly reading = new Set<Promise<void>>();
 
   /** `openDocument` gives the editor's current text of a document, if it is open. */
   constructor(private readonly openDocument: (uri: string) => TextDocument | undefined) {}
@@ -87,16 +89,23 @@ export class ManifestWorkspace {
   }
 
   /** Re-reads a file that is not open after it changed on disk; a file that is gone leaves the index. */
-  async reindexFromDisk(uri: string): Promise<void> {
-    if (this.openDocument(uri)) return;
-    let text: string;
-    try {
-      text = await readFile(fileURLToPath(uri), 'utf8');
-    } catch {
-      if (!this.openDocument(uri)) this.index.remove(uri);
-      return;
-    }
-    this.indexFileText(uri, text);
+  reindexFromDisk(uri: string): Promise<void> {
+    if (this.openDocument(uri)) return Promise.resolve();
+    const read = readFile(fileURLToPath(uri), 'utf8').then(
+      (text) => this.indexFileText(uri, text),
+      () => this.deleted(uri),
+    );
+    this.reading.add(read);
+    void read.finally(() => this.reading.delete(read));
+    return read;
+  }
+
+  /**
+   * Resolves once the file events received so far are in the index, so an answer never contradicts
+   * an event that came before the request. Undefined when there is nothing to wait for.
+   */
+  settled(): Promise<void> | undefined {
+    return this.reading.size ? Promise.all(this.reading).then(() => undefined) : undefined;
   }
 
   /** A file deleted on disk; if it is open, the editor's text still counts. */

@@ -179,4 +179,25 @@ describe('language server: navigation across the workspace', () => {
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf('app.yaml') }, position: { line: 18, character: 22 } });
     assert.match((hover.contents as MarkupContent).value, /→ ConfigMap `web-config`: not defined in the workspace$/);
   });
+
+  it('falls back to the file on disk when an edited file is closed unsaved', async () => {
+    // the previous test renamed the ConfigMap in the open editor only
+    await client.close(uriOf('base/config.yaml'));
+    const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: uriOf('app.yaml') }, position: { line: 18, character: 22 } });
+    assert.deepEqual(locations.map((l) => l.uri), [uriOf('base/config.yaml')]);
+  });
+
+  it('indexes files the client reports created on disk, and forgets deleted ones', async () => {
+    const uri = uriOf('late.yaml');
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  serviceAccountName: late\n  containers:\n    - name: c\n      image: busybox\n';
+    await client.open(uriOf('pod.yaml'), pod);
+    const definitionOfAccount = () => client.request<Location[]>('textDocument/definition', { textDocument: { uri: uriOf('pod.yaml') }, position: { line: 5, character: 23 } });
+    assert.deepEqual(await definitionOfAccount(), []);
+    writeFileSync(path.join(dir, 'late.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: late\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 1 }] });
+    assert.deepEqual(await definitionOfAccount(), [{ uri, range: { start: { line: 3, character: 8 }, end: { line: 3, character: 12 } } }]);
+    rmSync(path.join(dir, 'late.yaml'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 3 }] });
+    assert.deepEqual(await definitionOfAccount(), []);
+  });
 });
