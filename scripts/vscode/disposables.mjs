@@ -6,9 +6,18 @@ export class DisposableStore {
   #disposals = [];
   #disposing;
 
-  /** Registers an async release function; returns it so callers can also release early. */
+  /**
+   * Registers an async release function; returns it so callers can also release early. Once the store
+   * is disposed (a timeout or Ctrl-C while something was still starting), what is added is released at
+   * once and the caller is stopped with an error, so nothing started late outlives the teardown.
+   */
   add(dispose) {
-    if (this.#disposing) throw new Error('DisposableStore is already disposed');
+    if (this.#disposing) {
+      void Promise.resolve()
+        .then(dispose)
+        .catch(() => {});
+      throw new Error('stopped: teardown has already begun');
+    }
     this.#disposals.push(dispose);
     return dispose;
   }

@@ -12,7 +12,7 @@ import { format, parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'glob';
 import { chromium } from 'playwright-core';
-import { remoteUri, startCodeServer, withTimeout, workbenchUrl } from './code-server.mjs';
+import { remoteUri, startCodeServer, workbenchUrl } from './code-server.mjs';
 import { DisposableStore, disposeOnSignals } from './disposables.mjs';
 import { ensureInstalled } from './install.mjs';
 
@@ -49,6 +49,9 @@ export async function loadTestConfig(configPath, label) {
  * the same server and browser with the extension loaded normally (the test run stops its extension
  * host), in a fresh browser context: the workbench keeps its UI state in the browser, so a new context
  * opens it as a new user would see it rather than as the tests left it.
+ *
+ * `timeoutMs` bounds everything after the one-off install (server, browser, suite, UI checks): when it
+ * passes, the run resolves TIMED_OUT and the caller's teardown stops whatever is still going.
  */
 export async function runExtensionTests({
   config,
@@ -67,17 +70,33 @@ export async function runExtensionTests({
       await ownStore.dispose();
     }
   }
-  const started = performance.now();
-  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   if (!existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} is missing: run \`npm run build\` first`);
   const layout = await ensureInstalled();
-  // The overall timeout covers everything after the one-off install: server, browser and the suite.
-  const deadline = performance.now() + timeoutMs;
+  const run = { phase: 'starting code-server' };
+  const running = runWithServer({ config, extensionTestsPath, uiChecks, verbose, store, layout, run });
+  let timer;
+  const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs)));
+  try {
+    const code = await Promise.race([running, timedOut]);
+    if (code === TIMED_OUT) {
+      // The abandoned run fails once teardown pulls the server and browser from under it; that is expected.
+      running.catch(() => {});
+      console.error(`overall timeout of ${timeoutMs / 1000} s reached while ${run.phase}`);
+    }
+    return code;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runWithServer({ config, extensionTestsPath, uiChecks, verbose, store, layout, run }) {
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   const server = await startCodeServer({ layout, store, testDriver: true, log: verbose ? (line) => console.error(`[code-server] ${line}`) : undefined });
   if (verbose) console.error(`code-server up at ${server.url} after ${elapsed()}`);
 
+  run.phase = 'starting the browser';
   const browser = await chromium.launch({
-    timeout: Math.max(1, deadline - performance.now()),
     executablePath: process.env.KUBESIDE_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox'],
@@ -108,6 +127,7 @@ export async function runExtensionTests({
     }
   });
 
+  run.phase = `running the extension tests (${config.label ?? 'unlabelled'})`;
   const folder = config.workspaceFolder ?? config.extensionDevelopmentPath[0];
   const testOptions = { files: config.files, mochaOpts: config.mocha, preload: [], colorDefault: false, reporterLinePrefix: REPORTER_LINE_PREFIX };
   const url = workbenchUrl(server.url, {
@@ -119,18 +139,13 @@ export async function runExtensionTests({
     ],
   });
   await page.goto(url.href);
-  let code;
-  try {
-    code = await withTimeout(exitCode, Math.max(0, deadline - performance.now()), `the extension tests (${config.label ?? 'unlabelled'})`);
-  } catch (err) {
-    console.error(`${err.message} (overall timeout: ${timeoutMs / 1000} s)`);
-    code = TIMED_OUT;
-  }
+  let code = await exitCode;
   if (code !== 0 && workbenchErrors.length > 0) {
     console.error(`workbench errors during the run (all log lines with --verbose):\n${workbenchErrors.join('\n')}`);
   }
   console.error(`extension tests ${code === 0 ? 'passed' : 'failed'} (exit ${code}): first report after ${suiteStartedAfter ?? '–'}, done after ${elapsed()}`);
   if (code === 0 && uiChecks) {
+    run.phase = 'running the UI checks';
     const uiUrl = workbenchUrl(server.url, {
       folder,
       payload: config.extensionDevelopmentPath.map((path) => ['extensionDevelopmentPath', remoteUri(path)]),
