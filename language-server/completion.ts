@@ -91,11 +91,22 @@ function snippetItems(range: Range): CompletionItem[] {
     label: s.kind,
     kind: CompletionItemKind.Snippet,
     detail: `${s.apiVersion} ${s.kind}`,
-    documentation: { kind: MarkupKind.Markdown, value: `A new ${s.kind}.\n\n\`\`\`yaml\n${s.body.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+:\$\{\d+:([^}]*)\}\}/g, '$1').replace(/\$0/g, '')}\`\`\`` },
+    documentation: { kind: MarkupKind.Markdown, value: `A new ${s.kind}.\n\n\`\`\`yaml\n${snippetPreview(s.body)}\`\`\`` },
     sortText: `2_${s.kind}`,
     textEdit: { range, newText: s.body },
     insertTextFormat: InsertTextFormat.Snippet,
   }));
+}
+
+/** A snippet as the text it inserts when every placeholder keeps its default (the first choice). */
+function snippetPreview(body: string): string {
+  let text = body.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1');
+  // Innermost placeholders first: `${2:${1:name}}` becomes `${2:name}`, then `name`.
+  for (let previous = ''; previous !== text; ) {
+    previous = text;
+    text = text.replace(/\$\{\d+:([^${}]*)\}/g, '$1');
+  }
+  return text.replace(/\$0/g, '');
 }
 
 function valueCompletions(file: ManifestFile, doc: PlacedDocument, context: CursorContext, range: Range, index: WorkspaceIndex): CompletionItem[] {

@@ -116,6 +116,9 @@ describe('language server: completion and hover', () => {
     const snippets = items.filter((i) => i.kind === 15).map((i) => i.label);
     for (const kind of ['Deployment', 'Service', 'ConfigMap', 'Secret', 'Ingress', 'StatefulSet', 'Job', 'CronJob', 'PersistentVolumeClaim']) assert.ok(snippets.includes(kind), kind);
     assert.ok(items.some((i) => i.label === 'apiVersion') && items.some((i) => i.label === 'kind'));
+    const service = items.find((i) => i.kind === 15 && i.label === 'Service')!;
+    assert.match((service.documentation as MarkupContent).value, /\n {2}selector:\n {4}app: name\n {2}ports:\n {4}- port: 80\n/);
+    assert.match(service.textEdit && 'newText' in service.textEdit ? service.textEdit.newText : '', /app: \$\{2:\$\{1:name\}\}/);
   });
 
   it('hovers a field with its type, required-ness and description', async () => {
