@@ -21,7 +21,7 @@ import {
   validateLabels,
 } from '../names.js';
 import { arr, at, deepEqual, goStringSlice, has, isObj, num, obj, str } from './common.js';
-import { validatePortNumOrName, validateResourceQuantity } from './pod.js';
+import { taintEffects, validatePortNumOrName, validateResourceQuantity } from './pod.js';
 import { registerKindRules, type Obj } from './registry.js';
 
 const root = FieldPath.root;
@@ -365,7 +365,6 @@ registerKindRules('', 'Node', {
     const errs: FieldError[] = [];
     const cidrs = arr(s.podCIDRs).length ? arr(s.podCIDRs) : str(s.podCIDR) ? [s.podCIDR] : [];
     cidrs.forEach((c, i) => errs.push(...isValidCIDR(str(c)).map((m) => fieldError.invalid(spec.child('podCIDRs').index(i), c, m))));
-    const effects = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'];
     const seen = new Set<string>();
     arr(s.taints).forEach((raw, i) => {
       const t = obj(raw);
@@ -374,7 +373,7 @@ registerKindRules('', 'Node', {
       errs.push(...isQualifiedName(key).map((m) => fieldError.invalid(p.child('key'), key, m)));
       if (has(t, 'value')) errs.push(...isValidLabelValue(str(t.value)).map((m) => fieldError.invalid(p.child('value'), t.value, m)));
       if (!str(t.effect)) errs.push(fieldError.required(p.child('effect')));
-      else if (!effects.includes(str(t.effect))) errs.push(fieldError.notSupported(p.child('effect'), t.effect, effects));
+      else if (!taintEffects.includes(str(t.effect))) errs.push(fieldError.notSupported(p.child('effect'), t.effect, taintEffects));
       const k = `${key}:${str(t.effect)}`;
       if (seen.has(k)) errs.push(fieldError.duplicate(p, new GoValue(`core.Taint{Key:${JSON.stringify(key)}, Value:${JSON.stringify(str(t.value))}, Effect:${JSON.stringify(str(t.effect))}, TimeAdded:<nil>}`)));
       seen.add(k);

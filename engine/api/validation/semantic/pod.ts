@@ -2,7 +2,7 @@
 // validateContainers, validateVolumes, ValidateEnv, resource requirements, probes, tolerations), and the
 // Pod kind's own create and update rules.
 
-import { fieldError, FieldPath, type FieldError } from '../../errors.js';
+import { fieldError, FieldPath, GoValue, type FieldError } from '../../errors.js';
 import { Quantity } from '../../quantity.js';
 import {
   isConfigMapKey,
@@ -24,7 +24,7 @@ const supportedPortProtocols = ['SCTP', 'TCP', 'UDP'];
 const restartPolicies = ['Always', 'OnFailure', 'Never'];
 const dnsPolicies = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
 const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
-const taintEffects = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'];
+export const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const volumeSources = [
   'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs',
   'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile',
@@ -130,7 +130,8 @@ function validateEnv(env: unknown, fld: FieldPath): FieldError[] {
     const p = fld.index(i);
     const name = str(ev.name);
     if (!name) errs.push(fieldError.required(p.child('name')));
-    else errs.push(...isRelaxedEnvVarName(name).map((m) => fieldError.invalid(p.child('name'), name, m)));
+    // RelaxedEnvironmentVariableValidation (GA): any printable ASCII but '='; an empty name is reported twice, as there.
+    errs.push(...isRelaxedEnvVarName(name).map((m) => fieldError.invalid(p.child('name'), name, m)));
     if (isObj(ev.valueFrom)) errs.push(...validateEnvVarValueFrom(ev, p.child('valueFrom')));
   });
   return errs;
@@ -338,28 +339,38 @@ function validateContainer(c: Obj, fld: FieldPath, ctx: ContainerContext, kind: 
   return errs;
 }
 
+/** core.Toleration as Go's %#v prints it; a set tolerationSeconds is a pointer, whose address is not reproducible. */
+function goToleration(t: Obj): GoValue {
+  const secs = has(t, 'tolerationSeconds') ? '(*int64)(0xc000000000)' : '(*int64)(nil)';
+  return new GoValue(
+    `core.Toleration{Key:${JSON.stringify(str(t.key))}, Operator:${JSON.stringify(str(t.operator))}, Value:${JSON.stringify(str(t.value))}, Effect:${JSON.stringify(str(t.effect))}, TolerationSeconds:${secs}}`,
+  );
+}
+
 function validateTolerations(tolerations: unknown, fld: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   arr(tolerations).forEach((raw, i) => {
     const t = obj(raw);
     const p = fld.index(i);
     const key = str(t.key);
+    const operator = str(t.operator);
     if (key) errs.push(...isQualifiedName(key).map((m) => fieldError.invalid(p.child('key'), key, m)));
-    const operator = has(t, 'operator') ? str(t.operator) : 'Equal';
+    // An empty key with Exists (and no value) tolerates every taint.
     if (!key && operator !== 'Exists')
       errs.push(fieldError.invalid(p.child('operator'), operator, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
     if (has(t, 'tolerationSeconds') && t.effect !== 'NoExecute')
       errs.push(fieldError.invalid(p.child('effect'), str(t.effect), "effect must be 'NoExecute' when `tolerationSeconds` is set"));
-    if (operator === 'Equal') {
+    // Kubernetes reports value problems on the operator field.
+    if (operator === 'Equal' || operator === '') {
       const value = str(t.value);
-      errs.push(...isValidLabelValue(value).map((m) => fieldError.invalid(p.child('value'), value, m)));
+      const msgs = isValidLabelValue(value);
+      if (msgs.length) errs.push(fieldError.invalid(p.child('operator'), value, msgs.join(';')));
     } else if (operator === 'Exists') {
-      if (str(t.value)) errs.push(fieldError.invalid(p.child('operator'), t.value, "value must be empty when `operator` is 'Exists'"));
+      if (str(t.value)) errs.push(fieldError.invalid(p.child('operator'), goToleration(t), "value must be empty when `operator` is 'Exists'"));
     } else {
       errs.push(fieldError.notSupported(p.child('operator'), operator, ['Equal', 'Exists']));
     }
-    if (has(t, 'effect') && str(t.effect) !== '' && !taintEffects.includes(str(t.effect)))
-      errs.push(fieldError.notSupported(p.child('effect'), t.effect, taintEffects));
+    if (str(t.effect) && !taintEffects.includes(str(t.effect))) errs.push(fieldError.notSupported(p.child('effect'), t.effect, taintEffects));
   });
   return errs;
 }

@@ -166,7 +166,12 @@ const cases: Case[] = [
       [
         'a toleration with a value and Exists',
         { spec: { tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] } },
-        ['spec.tolerations[0].operator: Invalid value: "v": value must be empty when `operator` is \'Exists\''],
+        ['spec.tolerations[0].operator: Invalid value: core.Toleration{Key:"k", Operator:"Exists", Value:"v", Effect:"", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is \'Exists\''],
+      ],
+      [
+        'a toleration without key that is not Exists',
+        { spec: { tolerations: [{ operator: 'Equal', value: 'v' }] } },
+        ['spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which means "match all values and all keys"'],
       ],
     ],
   },
@@ -236,7 +241,7 @@ const cases: Case[] = [
     kind: 'Node',
     valid: { metadata: clusterMeta('worker-1'), spec: { podCIDR: '10.244.1.0/24', taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] } },
     invalid: [
-      ['an unknown taint effect', { spec: { taints: [{ key: 'k', effect: 'Never' }] } }, ['spec.taints[0].effect: Unsupported value: "Never": supported values: "NoExecute", "NoSchedule", "PreferNoSchedule"']],
+      ['an unknown taint effect', { spec: { taints: [{ key: 'k', effect: 'Never' }] } }, ['spec.taints[0].effect: Unsupported value: "Never": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"']],
       ['a bad pod CIDR', { spec: { podCIDR: '10.244.1.0/33' } }, ['spec.podCIDRs[0]: Invalid value: "10.244.1.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)']],
     ],
   },
