@@ -24,7 +24,7 @@ const { values } = parseArgs({
   },
 });
 
-/** The desktop's browser opener, if this machine has a desktop session. */
+/** The desktop's browser opener, if this machine has a desktop (an X11 or Wayland display). */
 function desktopOpener() {
   if (process.platform === 'darwin') return 'open';
   if (process.platform === 'linux' && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) return 'xdg-open';
