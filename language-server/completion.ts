@@ -119,13 +119,13 @@ function valueCompletions(file: ManifestFile, doc: PlacedDocument, context: Curs
   if (path.length === 2 && path[0] === 'metadata' && path[1] === 'namespace') return names(index.namespaceNames().map((n) => ({ name: n, detail: 'Namespace' })), range);
   const referenced = kind ? referencedKindAt(kind, path) : undefined;
   if (referenced) {
-    const seen = new Set<string>();
-    const candidates = index
-      .ofKind(referenced)
-      .filter((r) => r.namespace === namespace || r.namespace === '' || namespace === '')
-      .filter((r) => !seen.has(r.name) && seen.add(r.name))
-      .map((r) => ({ name: r.name, detail: `${referenced} in ${r.uri.slice(r.uri.lastIndexOf('/') + 1)}` }));
-    return names(candidates, range);
+    // One item per name: the same ConfigMap may be defined once per environment overlay.
+    const candidates = new Map<string, { name: string; detail: string }>();
+    for (const r of index.ofKind(referenced)) {
+      const reachable = r.namespace === namespace || r.namespace === '' || namespace === '';
+      if (reachable && !candidates.has(r.name)) candidates.set(r.name, { name: r.name, detail: `${referenced} in ${r.uri.slice(r.uri.lastIndexOf('/') + 1)}` });
+    }
+    return names([...candidates.values()], range);
   }
   const resolved = kindSchema(value);
   const node = resolved && schemaAt(resolved.schema, path);
@@ -181,7 +181,8 @@ function kindItems(file: ManifestFile, doc: PlacedDocument, range: Range): Compl
     let additionalTextEdits: TextEdit[] | undefined;
     if (!fits) {
       if (apiVersionNode) additionalTextEdits = [{ range: file.range(doc, nodeSpan(apiVersionNode, doc.parsed.text)), newText: preferred }];
-      else if (!('apiVersion' in ((doc.parsed.value as object | null) ?? {}))) {
+      else if (!hasKey(doc.parsed.value, 'apiVersion')) {
+        // No `apiVersion:` line at all (an empty one has no node to replace, and gets none added).
         const start = file.range(doc, contentSpan(doc.parsed)).start;
         additionalTextEdits = [{ range: { start, end: start }, newText: `apiVersion: ${preferred}\n` }];
       }
@@ -195,6 +196,10 @@ function kindItems(file: ManifestFile, doc: PlacedDocument, range: Range): Compl
       ...(additionalTextEdits ? { additionalTextEdits } : {}),
     };
   });
+}
+
+function hasKey(value: unknown, key: string): boolean {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && key in value;
 }
 
 /** `apiVersion:` values: the group/versions that serve the document's kind, or all of them. */
