@@ -4,6 +4,7 @@
 import { fieldError, type FieldError } from './errors';
 import { kinds, parseAPIVersion, type KindInfo } from './kinds/index';
 import { customResourceSchema } from './schema/index';
+import { applyDefaults } from './defaults/index';
 import { validateStructure, type FieldValidationMode } from './validation/structural';
 import { validateSemantics } from './validation/semantic/index';
 
@@ -93,6 +94,9 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
     const meta = isObject(subject['metadata']) ? subject['metadata'] : undefined;
     if (meta && meta['namespace'] === undefined) subject = { ...subject, metadata: { ...meta, namespace: options.namespace ?? 'default' } };
   }
+  // The API server defaults what it decoded before validating it (an EndpointSlice port's protocol,
+  // a Deployment's strategy), so the rules judge the object as it would be stored.
+  if (!custom && isObject(subject)) subject = applyDefaults(subject);
   const { group } = parseAPIVersion(apiVersion as string);
   let semantic: FieldError[];
   try {
