@@ -59,7 +59,7 @@ registerKindRules('storage.k8s.io', 'StorageClass', {
 
 // ---- HorizontalPodAutoscaler (autoscaling/v2) ----
 
-const metricSourceTypes = ['Object', 'Pods', 'Resource', 'External', 'ContainerResource'];
+const metricSourceTypes = ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'];
 const metricSourceField: Record<string, string> = { Object: 'object', Pods: 'pods', Resource: 'resource', External: 'external', ContainerResource: 'containerResource' };
 
 function validateMetricTarget(t: unknown, fld: FieldPath): FieldError[] {
@@ -71,38 +71,74 @@ function validateMetricTarget(t: unknown, fld: FieldPath): FieldError[] {
   for (const f of ['value', 'averageValue']) {
     if (!has(mt, f)) continue;
     const q = Quantity.tryParse(mt[f]);
-    if (q && q.sign() !== 1) errs.push(fieldError.invalid(fld.child(f), q.toString(), 'must be positive'));
+    if (q && q.sign() !== 1) errs.push(fieldError.invalid(fld.child(f), new GoValue(q.toString()), 'must be positive'));
   }
   if (typeof mt.averageUtilization === 'number' && mt.averageUtilization < 1)
     errs.push(fieldError.invalid(fld.child('averageUtilization'), mt.averageUtilization, 'must be greater than 0'));
   return errs;
 }
 
+function validateMetricIdentifier(id: unknown, fld: FieldPath): FieldError[] {
+  const name = str(obj(id).name);
+  if (!name) return [fieldError.required(fld.child('name'), 'must specify a metric name')];
+  return validatePathSegmentName(name, false).map((m) => fieldError.invalid(fld.child('name'), name, m));
+}
+
+function validateCrossVersionObjectReference(ref: unknown, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const f of ['kind', 'name']) {
+    const v = str(obj(ref)[f]);
+    if (!v) errs.push(fieldError.required(fld.child(f)));
+    else errs.push(...validatePathSegmentName(v, false).map((m) => fieldError.invalid(fld.child(f), v, m)));
+  }
+  return errs;
+}
+
+/** The per-source rules: what each kind of metric must name and which target it needs. */
+function validateMetricSource(source: string, src: Obj, fld: FieldPath): FieldError[] {
+  const target = obj(src.target);
+  const tp = fld.child('target');
+  const errs: FieldError[] = [];
+  switch (source) {
+    case 'object':
+      errs.push(...validateCrossVersionObjectReference(src.describedObject, fld.child('describedObject')), ...validateMetricIdentifier(src.metric, fld.child('metric')), ...validateMetricTarget(target, tp));
+      if (!has(target, 'value') && !has(target, 'averageValue')) errs.push(fieldError.required(tp.child('averageValue'), 'must set either a target value or averageValue'));
+      break;
+    case 'external':
+      errs.push(...validateMetricIdentifier(src.metric, fld.child('metric')), ...validateMetricTarget(target, tp));
+      if (!has(target, 'value') && !has(target, 'averageValue')) errs.push(fieldError.required(tp.child('averageValue'), 'must set either a target value for metric or a per-pod target'));
+      if (has(target, 'value') && has(target, 'averageValue')) errs.push(fieldError.forbidden(tp.child('value'), 'may not set both a target value for metric and a per-pod target'));
+      break;
+    case 'pods':
+      errs.push(...validateMetricIdentifier(src.metric, fld.child('metric')), ...validateMetricTarget(target, tp));
+      if (!has(target, 'averageValue')) errs.push(fieldError.required(tp.child('averageValue'), 'must specify a positive target averageValue'));
+      break;
+    case 'resource':
+    case 'containerResource':
+      if (!str(src.name)) errs.push(fieldError.required(fld.child('name'), 'must specify a resource name'));
+      if (source === 'containerResource' && !str(src.container)) errs.push(fieldError.required(fld.child('container'), 'must specify a container'));
+      errs.push(...validateMetricTarget(target, tp));
+      if (!has(target, 'averageUtilization') && !has(target, 'averageValue'))
+        errs.push(fieldError.required(tp.child('averageUtilization'), 'must set either a target raw value or a target utilization'));
+      if (has(target, 'averageUtilization') && has(target, 'averageValue'))
+        errs.push(fieldError.forbidden(tp.child('averageValue'), 'may not set both a target raw value and a target utilization'));
+      break;
+  }
+  return errs;
+}
+
+/** validateMetricSpec: a type, exactly its source populated, and that source valid. */
 function validateMetric(m: Obj, fld: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const type = str(m.type);
   if (!type) errs.push(fieldError.required(fld.child('type'), 'must specify a metric source type'));
   if (!metricSourceTypes.includes(type)) errs.push(fieldError.notSupported(fld.child('type'), type, metricSourceTypes));
-  const present = Object.values(metricSourceField).filter((f) => has(m, f));
+  // Only the first populated source is validated in depth; the others are reported as extra below.
+  const present = ['object', 'external', 'pods', 'resource', 'containerResource'].filter((f) => has(m, f));
+  if (present.length) errs.push(...validateMetricSource(present[0], obj(m[present[0]]), fld.child(present[0])));
   const expected = metricSourceField[type];
-  if (expected && !present.includes(expected))
-    errs.push(fieldError.required(fld.child(expected), `must populate information for the given metric source (only allowed when type is ${type})`));
-  for (const extra of present) if (extra !== expected && present.length !== 1) errs.push(fieldError.forbidden(fld.child(extra), 'must populate the given metric source only'));
-  if (expected && isObj(m[expected])) {
-    const src = m[expected] as Obj;
-    const sp = fld.child(expected);
-    if (expected === 'resource' || expected === 'containerResource') {
-      if (!str(src.name)) errs.push(fieldError.required(sp.child('name'), 'must specify a resource name'));
-      if (expected === 'containerResource' && !str(src.container)) errs.push(fieldError.required(sp.child('container'), 'must specify a container'));
-      const target = obj(src.target);
-      if (target.type === 'Value') errs.push(fieldError.forbidden(at(sp, 'target', 'value'), 'may not set value for resource metrics'));
-    } else {
-      if (!str(obj(src.metric).name)) errs.push(fieldError.required(at(sp, 'metric', 'name'), 'must specify a metric name'));
-      if (expected === 'object' && !str(obj(src.describedObject).kind)) errs.push(fieldError.required(at(sp, 'describedObject', 'kind')));
-      if (expected === 'object' && !str(obj(src.describedObject).name)) errs.push(fieldError.required(at(sp, 'describedObject', 'name')));
-    }
-    errs.push(...validateMetricTarget(src.target, sp.child('target')));
-  }
+  if (expected && !present.includes(expected)) errs.push(fieldError.required(fld.child(expected), 'must populate information for the given metric source'));
+  if (present.length !== 1) for (const extra of present) if (extra !== expected) errs.push(fieldError.forbidden(fld.child(extra), 'must populate the given metric source only'));
   return errs;
 }
 
@@ -116,13 +152,7 @@ registerKindRules('autoscaling', 'HorizontalPodAutoscaler', {
     const max = typeof s.maxReplicas === 'number' ? s.maxReplicas : 0;
     if (max < 1) errs.push(fieldError.invalid(spec.child('maxReplicas'), max, 'must be greater than 0'));
     if (typeof s.minReplicas === 'number' && max < s.minReplicas) errs.push(fieldError.invalid(spec.child('maxReplicas'), max, 'must be greater than or equal to `minReplicas`'));
-    const ref = obj(s.scaleTargetRef);
-    const rp = spec.child('scaleTargetRef');
-    for (const f of ['kind', 'name']) {
-      const v = str(ref[f]);
-      if (!v) errs.push(fieldError.required(rp.child(f)));
-      else errs.push(...validatePathSegmentName(v, false).map((m) => fieldError.invalid(rp.child(f), v, m)));
-    }
+    errs.push(...validateCrossVersionObjectReference(s.scaleTargetRef, spec.child('scaleTargetRef')));
     arr(s.metrics).forEach((m, i) => errs.push(...validateMetric(obj(m), spec.child('metrics').index(i))));
     const behavior = obj(s.behavior);
     for (const dir of ['scaleUp', 'scaleDown']) {

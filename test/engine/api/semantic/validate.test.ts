@@ -482,7 +482,12 @@ const cases: Case[] = [
       [
         'a metric of the wrong source',
         { spec: { metrics: [{ type: 'Pods', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] } },
-        ['spec.metrics[0].pods: Required value: must populate information for the given metric source (only allowed when type is Pods)'],
+        ['spec.metrics[0].pods: Required value: must populate information for the given metric source'],
+      ],
+      [
+        'a resource metric without a target value',
+        { spec: { metrics: [{ type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue' } } }] } },
+        ['spec.metrics[0].resource.target.averageUtilization: Required value: must set either a target raw value or a target utilization'],
       ],
     ],
   },
