@@ -19,6 +19,7 @@ import {
   isValidPortNum,
   isWildcardDNS1123Subdomain,
   nameIsDNSSubdomain,
+  validatePathSegmentName,
 } from '../names.js';
 import { arr, at, has, isObj, num, obj, str } from './common.js';
 import { validatePortNumOrName } from './pod.js';
@@ -39,9 +40,15 @@ function validateIngressBackend(b: Obj, fld: FieldPath): FieldError[] {
   const hasService = isObj(b.service);
   if (hasResource && hasService) return [fieldError.invalid(fld, '', 'cannot set both resource and service backends')];
   if (hasResource) {
+    // validateIngressTypedLocalObjectReference
     const r = obj(b.resource);
-    if (!str(r.kind)) errs.push(fieldError.required(at(fld, 'resource', 'kind')));
-    if (!str(r.name)) errs.push(fieldError.required(at(fld, 'resource', 'name')));
+    const rp = fld.child('resource');
+    if (has(r, 'apiGroup')) errs.push(...isDNS1123Subdomain(str(r.apiGroup)).map((m) => fieldError.invalid(rp.child('apiGroup'), r.apiGroup, m)));
+    for (const f of ['kind', 'name']) {
+      const v = str(r[f]);
+      if (!v) errs.push(fieldError.required(rp.child(f), `${f} is required`));
+      else errs.push(...validatePathSegmentName(v, false).map((m) => fieldError.invalid(rp.child(f), v, m)));
+    }
     return errs;
   }
   if (!hasService) return [fieldError.invalid(fld, '', 'resource or service backend is required')];
