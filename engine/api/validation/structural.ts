@@ -128,7 +128,18 @@ class Walker {
     if (node.maxLength !== undefined && [...value].length > node.maxLength) this.errors.push(fieldError.tooLong(path, value, node.maxLength));
     if (node.minLength !== undefined && [...value].length < node.minLength) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be at least ${node.minLength} chars long`));
     if (node.pattern !== undefined && !safeRegExp(node.pattern)?.test(value)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should match '${node.pattern}'`));
-    if (node.format === 'date-time' && value !== '' && !DATE_TIME.test(value)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`));
+    if (node.format === 'date-time' && value !== '' && !DATE_TIME.test(value)) {
+      this.undecodable = true;
+      this.errors.push(fieldError.invalid(path, value, `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`));
+    }
+    if (node.format === 'byte') {
+      const bad = base64Error(value);
+      if (bad !== undefined) {
+        // Go's []byte decoding; the value is not echoed, since this is how Secrets hold their data.
+        this.undecodable = true;
+        this.errors.push({ field: path.toString(), type: 'Invalid', detail: `illegal base64 data at input byte ${bad}` });
+      }
+    }
   }
 
   private checkNumber(value: number, node: Node, path: FieldPath, range: { min: number; max: number } | undefined): void {
@@ -212,6 +223,20 @@ class Walker {
     if (!value['kind']) this.errors.push(fieldError.required(path.child('kind'), 'must not be empty'));
   }
 }
+
+/**
+ * Where standard, padded base64 (Go's base64.StdEncoding, which skips newlines) goes wrong, as the
+ * byte offset Go's CorruptInputError reports; undefined when it decodes.
+ */
+function base64Error(text: string): number | undefined {
+  const s = text.replace(/[\r\n]/g, '');
+  const padding = /=*$/.exec(s)![0].length;
+  const body = s.length - padding;
+  for (let i = 0; i < body; i++) if (!BASE64.test(s[i]!)) return i;
+  if (padding > 2 || s.length % 4 !== 0) return s.length - (s.length % 4 || (padding ? 4 : 0));
+  return undefined;
+}
+const BASE64 = /[A-Za-z0-9+/]/;
 
 /** RFC 3339 date-time, as strfmt's DateTime accepts it. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;

@@ -64,6 +64,18 @@ describe('validateObject', () => {
       it(`reports ${what}`, () => assert.deepEqual(messages(validateObject(obj)), expected));
     }
 
+    it('reports Secret data that is not base64 without echoing it', () => {
+      const secret = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data });
+      assert.deepEqual(messages(validateObject(secret({ password: 'hunter2!' }))), ['data[password]: Invalid value: illegal base64 data at input byte 7']);
+      assert.deepEqual(messages(validateObject(secret({ password: 'aHVudGVy' }))), []);
+      assert.deepEqual(messages(validateObject(secret({ token: 'aGVsbG8=', other: 'aGVsbG8' }))), ['data[other]: Invalid value: illegal base64 data at input byte 4']);
+    });
+
+    it('reports a timestamp that is not RFC 3339', () => {
+      const event = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e' }, involvedObject: { kind: 'Pod', name: 'p' }, firstTimestamp: '2026-01-01' };
+      assert.deepEqual(messages(validateObject(event)), ['firstTimestamp: Invalid value: "2026-01-01": firstTimestamp in body must be of type date-time: "2026-01-01"']);
+    });
+
     it('accepts both forms of int-or-string and of quantities', () => {
       const ok = deployment((s) => {
         s.strategy = { rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } };
