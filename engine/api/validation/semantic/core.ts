@@ -306,7 +306,8 @@ function validatePVCUpdate(n: Obj, o: Obj): FieldError[] {
   const ns = structuredClone(obj(n.spec));
   const os = structuredClone(obj(o.spec));
   if (!str(os.volumeName)) os.volumeName = ns.volumeName;
-  const bound = (obj(n.status).phase ?? obj(o.status).phase) === 'Bound';
+  // The stored status decides: an update of the main resource never changes status.
+  const bound = obj(o.status).phase === 'Bound';
   const newSize = Quantity.tryParse(obj(obj(ns.resources).requests).storage);
   const oldSize = Quantity.tryParse(obj(obj(os.resources).requests).storage);
   if (bound && isObj(obj(ns.resources).requests)) {

@@ -101,6 +101,16 @@ describe('validateSemantics on update', () => {
     it('a bound claim may grow', () => {
       assert.deepEqual(update(kind('', 'PersistentVolumeClaim'), edit(pvc, (x) => (x.spec.resources.requests.storage = '2Gi')), pvc), []);
     });
+    it('even when the new object carries a defaulted Pending status', () => {
+      const next = edit(pvc, (x) => ((x.spec.resources.requests.storage = '2Gi'), (x.status = { phase: 'Pending' })));
+      assert.deepEqual(update(kind('', 'PersistentVolumeClaim'), next, pvc), []);
+    });
+    it('an unbound claim may not be resized', () => {
+      const pending = edit(pvc, (x) => (x.status.phase = 'Pending'));
+      assert.deepEqual(update(kind('', 'PersistentVolumeClaim'), edit(pending, (x) => (x.spec.resources.requests.storage = '2Gi')), pending), [
+        'spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+      ]);
+    });
     it('but not shrink, nor change access modes', () => {
       assert.deepEqual(update(kind('', 'PersistentVolumeClaim'), edit(pvc, (x) => (x.spec.resources.requests.storage = '512Mi')), pvc), [
         'spec.resources.requests.storage: Forbidden: field can not be less than previous value',
