@@ -4,7 +4,7 @@
 // Design after etcd's server/storage/mvcc (key index, watchable store, compaction).
 
 import { StoreError, storeErrors } from './errors';
-import { SortedKeys } from './sorted-keys';
+import { SortedIndex } from './sorted-index';
 import type { Compare, KeyValue, RangeOptions, RangeResponse, RequestOp, ResponseOp, TxnRequest, TxnResponse, Value, WatchEvent } from './types';
 import { Watch, type WatchHost, type WatchOptions } from './watch';
 
@@ -24,7 +24,10 @@ export interface MvccStoreOptions {
  * with version 0. The last element is the key's current state.
  */
 interface KeyEntry {
+  readonly key: string;
   revisions: KeyValue[];
+  /** The last element of `revisions`, kept beside it so current reads touch one object less. */
+  last: KeyValue;
 }
 
 /** One committed change, as the persistence layer records it. */
@@ -36,7 +39,8 @@ export class MvccStore implements WatchHost {
   private rev = 0;
   private compactRev = 0;
   private readonly index = new Map<string, KeyEntry>();
-  private readonly keys = new SortedKeys();
+  /** The same entries as `index`, in key order, for ranges. */
+  private readonly keys = new SortedIndex<KeyEntry>();
   /** Every event after the compact revision, in revision order (events of one revision in op order). */
   private history: WatchEvent[] = [];
   /** Watches on a single key, by key, and watches on ranges: the synced group. */
@@ -114,11 +118,10 @@ export class MvccStore implements WatchHost {
     }
     const current = rev === this.rev;
     const wantKvs = !options.countOnly;
-    this.keys.forEachInRange(key, options.end, (k) => {
-      const entry = this.index.get(k)!;
+    this.keys.forEachInRange(key, options.end, (entry) => {
       let kv: KeyValue | undefined;
       if (current) {
-        const last = entry.revisions[entry.revisions.length - 1]!;
+        const last = entry.last;
         if (last.version > 0) kv = last;
       } else {
         kv = this.at(entry, rev);
@@ -209,8 +212,10 @@ export class MvccStore implements WatchHost {
   load(snapshot: { compactRevision: number; kvs: Iterable<KeyValue>; commits: Iterable<{ revision: number; changes: readonly Change[] }> }): void {
     if (this.rev !== 0 || this.index.size !== 0) throw new Error('MvccStore.load: store is not empty');
     for (const kv of snapshot.kvs) {
-      if (!this.index.has(kv.key)) this.keys.add(kv.key);
-      this.index.set(kv.key, { revisions: [kv] });
+      if (this.index.has(kv.key)) throw new Error(`MvccStore.load: duplicate key ${kv.key}`);
+      const entry: KeyEntry = { key: kv.key, revisions: [kv], last: kv };
+      this.index.set(kv.key, entry);
+      this.keys.add(entry);
       this.liveKeys++;
     }
     this.rev = snapshot.compactRevision;
@@ -225,8 +230,8 @@ export class MvccStore implements WatchHost {
   snapshotContents(): { revision: number; compactRevision: number; kvs: KeyValue[]; history: WatchEvent[] } {
     const kvs: KeyValue[] = [];
     const compactRevision = this.compactRev;
-    this.keys.forEachInRange('', undefined, (key) => {
-      const kv = this.at(this.index.get(key)!, compactRevision);
+    this.keys.forEachInRange('', undefined, (entry) => {
+      const kv = this.at(entry, compactRevision);
       if (kv) kvs.push(kv);
     });
     return { revision: this.rev, compactRevision, kvs, history: this.history.slice() };
@@ -353,9 +358,9 @@ export class MvccStore implements WatchHost {
 
   /** The key's live key-value at `rev`, if any. */
   private at(entry: KeyEntry, rev: number): KeyValue | undefined {
-    const revs = entry.revisions;
-    const last = revs[revs.length - 1]!;
+    const last = entry.last;
     if (last.modRevision <= rev) return last.version > 0 ? last : undefined;
+    const revs = entry.revisions;
     const i = upperBoundRevision(revs, rev) - 1;
     const kv = i >= 0 ? revs[i]! : undefined;
     return kv && kv.version > 0 ? kv : undefined;
@@ -364,7 +369,7 @@ export class MvccStore implements WatchHost {
   private current(key: string): KeyValue | undefined {
     const entry = this.index.get(key);
     if (!entry) return undefined;
-    const last = entry.revisions[entry.revisions.length - 1]!;
+    const last = entry.last;
     return last.version > 0 ? last : undefined;
   }
 
@@ -395,18 +400,18 @@ export class MvccStore implements WatchHost {
   private putInternal(key: string, value: Value, rev: number): KeyValue | undefined {
     let entry = this.index.get(key);
     let prev: KeyValue | undefined;
-    if (entry) {
-      const last = entry.revisions[entry.revisions.length - 1]!;
-      if (last.version > 0) prev = last;
-    } else {
-      entry = { revisions: [] };
-      this.index.set(key, entry);
-      this.keys.add(key);
-    }
-    const kv: KeyValue = prev
-      ? { key, value, createRevision: prev.createRevision, modRevision: rev, version: prev.version + 1 }
+    const kv: KeyValue = entry && entry.last.version > 0
+      ? { key, value, createRevision: entry.last.createRevision, modRevision: rev, version: entry.last.version + 1 }
       : { key, value, createRevision: rev, modRevision: rev, version: 1 };
-    entry.revisions.push(kv);
+    if (entry) {
+      if (entry.last.version > 0) prev = entry.last;
+      entry.revisions.push(kv);
+      entry.last = kv;
+    } else {
+      entry = { key, revisions: [kv], last: kv };
+      this.index.set(key, entry);
+      this.keys.add(entry);
+    }
     if (!prev) this.liveKeys++;
     this.pending.push(prev ? { type: 'PUT', kv, prevKv: prev } : { type: 'PUT', kv });
     return prev;
@@ -415,25 +420,22 @@ export class MvccStore implements WatchHost {
   /** Applies deletions of [key, end) (or the key) at revision `rev`; returns the deleted key-values. */
   private deleteInternal(key: string, end: string | undefined, rev: number): KeyValue[] {
     const deleted: KeyValue[] = [];
-    const one = (k: string, entry: KeyEntry): void => {
-      const last = entry.revisions[entry.revisions.length - 1]!;
+    const one = (entry: KeyEntry): void => {
+      const last = entry.last;
       if (last.version === 0) return;
-      const tombstone: KeyValue = { key: k, value: emptyValue, createRevision: 0, modRevision: rev, version: 0 };
+      const tombstone: KeyValue = { key: entry.key, value: emptyValue, createRevision: 0, modRevision: rev, version: 0 };
       entry.revisions.push(tombstone);
+      entry.last = tombstone;
       this.liveKeys--;
       deleted.push(last);
       this.pending.push({ type: 'DELETE', kv: tombstone, prevKv: last });
     };
     if (end === undefined) {
       const entry = this.index.get(key);
-      if (entry) one(key, entry);
+      if (entry) one(entry);
     } else {
-      // Collect first: deleting never removes keys from the sorted set, but stay safe against it.
-      const matched: string[] = [];
-      this.keys.forEachInRange(key, end, (k) => {
-        matched.push(k);
-      });
-      for (const k of matched) one(k, this.index.get(k)!);
+      // Deleting leaves entries in the index (as tombstones), so walking it while deleting is safe.
+      this.keys.forEachInRange(key, end, one);
     }
     return deleted;
   }

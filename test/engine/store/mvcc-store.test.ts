@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MvccStore, isStoreError, prefixEnd, registryKey } from '../../../engine/store/index';
-import { SortedKeys } from '../../../engine/store/sorted-keys';
+import { SortedIndex } from '../../../engine/store/sorted-index';
 import { Random } from '../../../engine/util/random';
 
 const pods = '/registry/pods/';
@@ -170,20 +170,22 @@ describe('MvccStore: compaction', () => {
   });
 });
 
-describe('SortedKeys', () => {
-  it('keeps keys ordered through random inserts and deletes across many chunks', () => {
+describe('SortedIndex', () => {
+  it('keeps entries in key order through random inserts and deletes across many chunks', () => {
     const rnd = new Random(7);
-    const keys = new SortedKeys();
+    const index = new SortedIndex<{ key: string }>();
     const model = new Set<string>();
     for (let i = 0; i < 20_000; i++) {
       const k = `/registry/pods/ns-${rnd.int(20)}/${rnd.suffix(4)}`;
-      if (rnd.int(4) === 0) assert.equal(keys.delete(k), model.delete(k));
-      else assert.equal(keys.add(k), !model.has(k) && (model.add(k), true));
+      if (rnd.int(4) === 0) assert.equal(index.delete(k), model.delete(k));
+      else assert.equal(index.add({ key: k }), !model.has(k) && (model.add(k), true));
     }
     const sorted = [...model].sort();
-    assert.equal(keys.size, sorted.length);
-    assert.deepEqual([...keys.range('', undefined)], sorted);
+    assert.equal(index.size, sorted.length);
+    assert.deepEqual([...index.range('', undefined)].map((e) => e.key), sorted);
     const prefix = '/registry/pods/ns-1/';
-    assert.deepEqual([...keys.range(prefix, prefixEnd(prefix))], sorted.filter((k) => k.startsWith(prefix)));
+    assert.deepEqual([...index.range(prefix, prefixEnd(prefix))].map((e) => e.key), sorted.filter((k) => k.startsWith(prefix)));
+    assert.equal(index.get(sorted[100]!)?.key, sorted[100]);
+    assert.equal(index.get('/registry/pods/ns-1/none'), undefined);
   });
 });
