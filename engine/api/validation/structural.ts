@@ -25,8 +25,16 @@ export interface StructuralResult {
 type Node = SchemaNode & SchemaConstraints;
 type JSONObject = Record<string, unknown>;
 
-const INT32 = { min: -2147483648, max: 2147483647 };
-const INT64 = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
+interface IntRange {
+  readonly min: number;
+  readonly max: number;
+  /** The exact bounds, which a double cannot print for int64. */
+  readonly minText: string;
+  readonly maxText: string;
+}
+const INT32: IntRange = { min: -2147483648, max: 2147483647, minText: '-2147483648', maxText: '2147483647' };
+// 2^63 as a double: any parsed number at or beyond it overflows a Go int64.
+const INT64: IntRange = { min: -9223372036854775808, max: 9223372036854775807, minText: '-9223372036854775808', maxText: '9223372036854775807' };
 
 /** The JSON type name kube-openapi reports for a value: "string", "integer", "number", … */
 function jsonType(v: unknown): string {
@@ -142,15 +150,21 @@ class Walker {
     }
   }
 
-  private checkNumber(value: number, node: Node, path: FieldPath, range: { min: number; max: number } | undefined): void {
-    const max = node.maximum ?? range?.max;
-    const min = node.minimum ?? range?.min;
-    const exMax = node.maximum !== undefined && node.exclusiveMaximum;
-    const exMin = node.minimum !== undefined && node.exclusiveMinimum;
-    if (range && (value > range.max || value < range.min)) this.undecodable = true;
-    if (max !== undefined && (exMax ? value >= max : value > max)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be less than ${exMax ? '' : 'or equal to '}${max}`));
-    if (min !== undefined && (exMin ? value <= min : value < min)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be greater than ${exMin ? '' : 'or equal to '}${min}`));
-    if (node.multipleOf && !Number.isInteger(value / node.multipleOf)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be a multiple of ${node.multipleOf}`));
+  private checkNumber(value: number, node: Node, path: FieldPath, range: IntRange | undefined): void {
+    const body = this.body(path);
+    // Beyond the Go type's range the value does not decode at all.
+    // (2^63 - 1 rounds to 2^63 as a double, so for int64 reaching the bound is already past it.)
+    if (range && (value > range.max || (range === INT64 && value >= 2 ** 63))) {
+      this.undecodable = true;
+      this.errors.push(fieldError.invalid(path, value, `${body} should be less than or equal to ${range.maxText}`));
+    } else if (range && value < range.min) {
+      this.undecodable = true;
+      this.errors.push(fieldError.invalid(path, value, `${body} should be greater than or equal to ${range.minText}`));
+    }
+    const { maximum: max, minimum: min } = node;
+    if (max !== undefined && (node.exclusiveMaximum ? value >= max : value > max)) this.errors.push(fieldError.invalid(path, value, `${body} should be less than ${node.exclusiveMaximum ? '' : 'or equal to '}${max}`));
+    if (min !== undefined && (node.exclusiveMinimum ? value <= min : value < min)) this.errors.push(fieldError.invalid(path, value, `${body} should be greater than ${node.exclusiveMinimum ? '' : 'or equal to '}${min}`));
+    if (node.multipleOf && !Number.isInteger(value / node.multipleOf)) this.errors.push(fieldError.invalid(path, value, `${body} should be a multiple of ${node.multipleOf}`));
   }
 
   private walkArray(value: unknown[], node: Node, path: FieldPath): unknown[] {
