@@ -2,6 +2,7 @@
 // diagnostics per document, scans the workspace in the background, and routes each LSP request to
 // its feature module. Everything it answers comes from the ManifestWorkspace.
 import {
+  DidChangeWatchedFilesNotification,
   FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
@@ -42,6 +43,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   const workspace = new ManifestWorkspace((uri) => documents.get(uri));
   const pending = new Map<string, Timer>();
   let workspaceFolders: string[] = [];
+  let canWatchFiles = false;
 
   function publish(uri: string): void {
     const result = workspace.diagnostics(uri);
@@ -66,6 +68,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     const requested = (params.initializationOptions as { debounceMs?: unknown } | undefined)?.debounceMs;
     if (typeof requested === 'number' && requested >= 0) debounceMs = requested;
     if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
+    canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -82,6 +85,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   });
 
   connection.onInitialized(() => {
+    // Files changed outside the editor (git checkout, a generator) must reach the index too.
+    if (canWatchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }] });
     // Indexing the workspace must not hold back the first diagnostics: it reads file by file, in the
     // background, and never replaces a file that is open in the editor.
     void scanWorkspace(workspaceFolders, (uri, text) => workspace.indexFileText(uri, text)).then((files) =>

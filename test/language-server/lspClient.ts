@@ -15,6 +15,9 @@ import {
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
+  RegistrationRequest,
+  type ClientCapabilities,
+  type Registration,
   ShutdownRequest,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
@@ -31,12 +34,17 @@ export class LspClient {
 
   /** Resolves with the number of files once the server has scanned the workspace folders. */
   readonly workspaceScanned: Promise<number>;
+  /** Capabilities the server registered dynamically (`client/registerCapability`). */
+  readonly registrations: Registration[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
     readonly connection: ProtocolConnection,
   ) {
     this.workspaceScanned = new Promise((resolve) => connection.onNotification('kubeside/workspaceScanned', (p: { files: number }) => resolve(p.files)));
+    connection.onRequest(RegistrationRequest.type, (params) => {
+      this.registrations.push(...params.registrations);
+    });
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       const list = this.published.get(p.uri) ?? [];
       list.push(p);
@@ -53,7 +61,9 @@ export class LspClient {
 
   /** Starts a server process and completes the initialize handshake. */
   /** `debounceMs`: the server's quiet time before checking (default 10 ms, to keep tests fast). */
-  static async start(options: { workspaceFolders?: string[]; serverArgs?: string[]; ipcModule?: string; debounceMs?: number } = {}): Promise<LspClient> {
+  static async start(
+    options: { workspaceFolders?: string[]; serverArgs?: string[]; ipcModule?: string; debounceMs?: number; capabilities?: ClientCapabilities } = {},
+  ): Promise<LspClient> {
     let child: ChildProcess;
     let connection: ProtocolConnection;
     if (options.ipcModule) {
@@ -71,7 +81,7 @@ export class LspClient {
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: {},
+      capabilities: options.capabilities ?? {},
       initializationOptions: { debounceMs: options.debounceMs ?? 10 },
       workspaceFolders: folders.map((uri) => ({ uri, name: path.basename(uri) })),
     });

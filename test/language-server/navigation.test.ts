@@ -68,12 +68,22 @@ describe('language server: navigation across the workspace', () => {
     writeFileSync(path.join(dir, 'package.json'), '{"name": "not-a-manifest"}');
     mkdirSync(path.join(dir, 'node_modules'));
     writeFileSync(path.join(dir, 'node_modules', 'ignored.yaml'), config);
-    client = await LspClient.start({ workspaceFolders: [pathToFileURL(dir).toString()] });
+    client = await LspClient.start({
+      workspaceFolders: [pathToFileURL(dir).toString()],
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+    });
     assert.equal(await client.workspaceScanned, 2);
   });
   after(async () => {
     await client.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks the client to watch manifest files on disk', () => {
+    assert.deepEqual(
+      client.registrations.map((r) => [r.method, r.registerOptions]),
+      [['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }] }]],
+    );
   });
 
   it('goes from a configMapRef to the ConfigMap in a file that is not open', async () => {
