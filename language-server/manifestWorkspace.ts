@@ -116,7 +116,12 @@ export class ManifestWorkspace {
   private check(doc: ParsedDocument): ManifestDiagnostic[] {
     let found = this.checked.get(doc);
     if (!found) {
-      found = validateDocument(doc);
+      try {
+        found = validateDocument(doc);
+      } catch (err) {
+        // A bug in one check must not take the server (and every other document's diagnostics) down.
+        found = [{ span: [0, 0], severity: 'warning', message: `kubeside could not check this document: ${(err as Error).message}`, code: 'internal-error' }];
+      }
       this.counters.checks++;
       this.checked.set(doc, found);
     }
