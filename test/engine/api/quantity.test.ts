@@ -1,7 +1,7 @@
 // resource.Quantity: parsing, canonical text and arithmetic, from apimachinery's quantity_test tables.
 
 import assert from 'node:assert/strict';
-import { Quantity, QuantityParseError, quantityErrors } from '../../../engine/api/quantity.js';
+import { Quantity, QuantityParseError, quantityErrors, type QuantityFormat } from '../../../engine/api/quantity.js';
 
 describe('Quantity', () => {
   describe('canonical text, as the API server stores it', () => {
@@ -77,6 +77,83 @@ describe('Quantity', () => {
     ];
     for (const [input, canonical] of table) {
       it(`${input} → ${canonical}`, () => assert.equal(Quantity.parse(input).toString(), canonical));
+    }
+  });
+
+  describe("apimachinery's TestQuantityParse table: value and format", () => {
+    const maxAllowed = ((1n << 63n) - 1n) * 1_000_000_000n;
+    // [input, unscaled, exponent, format]: the value is unscaled × 10^exponent.
+    const table: [string, bigint | 'max', number, QuantityFormat][] = [
+      ['0', 0n, 0, 'DecimalSI'], ['0n', 0n, 0, 'DecimalSI'], ['0u', 0n, 0, 'DecimalSI'], ['0m', 0n, 0, 'DecimalSI'],
+      ['0Ki', 0n, 0, 'BinarySI'], ['0k', 0n, 0, 'DecimalSI'], ['0Mi', 0n, 0, 'BinarySI'], ['0M', 0n, 0, 'DecimalSI'],
+      ['0Gi', 0n, 0, 'BinarySI'], ['0G', 0n, 0, 'DecimalSI'], ['0Ti', 0n, 0, 'BinarySI'], ['0T', 0n, 0, 'DecimalSI'],
+      ['1', 1n, 0, 'DecimalSI'],
+      ['1Ki', 1024n, 0, 'BinarySI'], ['8Ki', 8n * 1024n, 0, 'BinarySI'], ['7Mi', 7n * 1024n ** 2n, 0, 'BinarySI'],
+      ['6Gi', 6n * 1024n ** 3n, 0, 'BinarySI'], ['5Ti', 5n * 1024n ** 4n, 0, 'BinarySI'], ['4Pi', 4n * 1024n ** 5n, 0, 'BinarySI'],
+      ['3Ei', 3n * 1024n ** 6n, 0, 'BinarySI'], ['10Ti', 10n * 1024n ** 4n, 0, 'BinarySI'], ['100Ti', 100n * 1024n ** 4n, 0, 'BinarySI'],
+      ['5n', 5n, -9, 'DecimalSI'], ['4u', 4n, -6, 'DecimalSI'], ['3m', 3n, -3, 'DecimalSI'], ['9', 9n, 0, 'DecimalSI'],
+      ['8k', 8n, 3, 'DecimalSI'], ['50k', 5n, 4, 'DecimalSI'], ['7M', 7n, 6, 'DecimalSI'], ['6G', 6n, 9, 'DecimalSI'],
+      ['5T', 5n, 12, 'DecimalSI'], ['40T', 4n, 13, 'DecimalSI'], ['300T', 3n, 14, 'DecimalSI'], ['2P', 2n, 15, 'DecimalSI'], ['1E', 1n, 18, 'DecimalSI'],
+      ['1E-3', 1n, -3, 'DecimalExponent'], ['1e3', 1n, 3, 'DecimalExponent'], ['1E6', 1n, 6, 'DecimalExponent'], ['1e9', 1n, 9, 'DecimalExponent'],
+      ['1E12', 1n, 12, 'DecimalExponent'], ['1e15', 1n, 15, 'DecimalExponent'], ['1E18', 1n, 18, 'DecimalExponent'],
+      ['1e14', 1n, 14, 'DecimalExponent'], ['1e13', 1n, 13, 'DecimalExponent'], ['100.035k', 100035n, 0, 'DecimalSI'],
+      ['0.001', 1n, -3, 'DecimalSI'], ['0.0005k', 5n, -1, 'DecimalSI'], ['0.005', 5n, -3, 'DecimalSI'], ['0.05', 5n, -2, 'DecimalSI'],
+      ['0.5', 5n, -1, 'DecimalSI'], ['0.00050k', 5n, -1, 'DecimalSI'], ['0.00500', 5n, -3, 'DecimalSI'], ['0.05000', 5n, -2, 'DecimalSI'],
+      ['0.50000', 5n, -1, 'DecimalSI'], ['0.5e0', 5n, -1, 'DecimalExponent'], ['0.5e-1', 5n, -2, 'DecimalExponent'],
+      ['0.5e-2', 5n, -3, 'DecimalExponent'], ['10.035M', 10035n, 3, 'DecimalSI'],
+      ['1.2e3', 12n, 2, 'DecimalExponent'], ['1.3E+6', 13n, 5, 'DecimalExponent'], ['1.40e9', 14n, 8, 'DecimalExponent'],
+      ['1.53E12', 153n, 10, 'DecimalExponent'], ['1.6e15', 16n, 14, 'DecimalExponent'], ['1.7E18', 17n, 17, 'DecimalExponent'],
+      ['9.01', 901n, -2, 'DecimalSI'], ['8.1k', 81n, 2, 'DecimalSI'], ['7.123456M', 7123456n, 0, 'DecimalSI'],
+      ['6.987654321G', 6987654321n, 0, 'DecimalSI'], ['5.444T', 5444n, 9, 'DecimalSI'], ['40.1T', 401n, 11, 'DecimalSI'],
+      ['300.2T', 3002n, 11, 'DecimalSI'], ['2.5P', 25n, 14, 'DecimalSI'], ['1.01E', 101n, 16, 'DecimalSI'],
+      ['3.001n', 4n, -9, 'DecimalSI'], ['1.1E-9', 2n, -9, 'DecimalExponent'], ['0.0000000001', 1n, -9, 'DecimalSI'],
+      ['0.0000000005', 1n, -9, 'DecimalSI'], ['0.00000000050', 1n, -9, 'DecimalSI'], ['0.5e-9', 1n, -9, 'DecimalExponent'],
+      ['0.9n', 1n, -9, 'DecimalSI'], ['0.00000012345', 124n, -9, 'DecimalSI'], ['0.00000012354', 124n, -9, 'DecimalSI'],
+      ['9Ei', 'max', 0, 'BinarySI'], ['9223372036854775807Ki', 'max', 0, 'BinarySI'], ['12E', 12n, 18, 'DecimalSI'],
+      ['100.035Ki', 10243584n, -2, 'BinarySI'], ['0.5Mi', 524288n, 0, 'BinarySI'], ['0.05Gi', 536870912n, -1, 'BinarySI'],
+      ['0.025Ti', 274877906944n, -1, 'BinarySI'],
+      ['0.000000000001Ki', 2n, -9, 'DecimalSI'], ['.001', 1n, -3, 'DecimalSI'], ['.0001k', 100n, -3, 'DecimalSI'],
+      ['1.', 1n, 0, 'DecimalSI'], ['1.G', 1n, 9, 'DecimalSI'],
+    ];
+    const nanosOf = (unscaled: bigint | 'max', exp: number) =>
+      unscaled === 'max' ? maxAllowed : exp + 9 >= 0 ? unscaled * 10n ** BigInt(exp + 9) : unscaled / 10n ** BigInt(-(exp + 9));
+    for (const [input, unscaled, exp, format] of table) {
+      it(`${input}, and -${input} and +${input}`, () => {
+        const want = nanosOf(unscaled, exp);
+        for (const [sign, factor] of [['', 1n], ['-', -1n], ['+', 1n]] as const) {
+          const q = Quantity.parse(sign + input);
+          assert.equal(q.nanos, want * factor, `${sign}${input}`);
+          assert.equal(q.format, format, `${sign}${input}`);
+        }
+      });
+    }
+  });
+
+  describe("apimachinery's TestQuantityString and TestQuantityParseEmit tables", () => {
+    // [canonical, an alternate spelling of the same value]
+    const table: [string, string][] = [
+      ['1Gi', '1024Mi'], ['300Mi', '307200Ki'], ['6Ki', ''], ['1001Gi', '1025024Mi'], ['1Ti', '1024Gi'], ['5', '5000m'],
+      ['500m', '0.5'], ['1G', '1000M'], ['1G', '0.001T'], ['1m', '1000u'], ['80m', ''], ['1080m', '1.08'], ['1080m', '1080000000n'],
+      ['300M', ''], ['1T', ''], ['1234567M', ''], ['1234567m', ''], ['3k', ''], ['1025', ''], ['0', ''], ['1e9', '.001e12'],
+      ['1e-3', '0.001e0'], ['1e-9', '1000e-12'], ['80e-3', ''], ['300e6', ''], ['1e12', ''], ['1e3', ''], ['3e3', ''], ['0', '00'],
+      ['1n', ''], ['80n', ''], ['1080n', ''], ['1u', ''], ['80u', ''], ['1080u', ''],
+    ];
+    for (const [canonical, alternate] of table) {
+      it(`${canonical}${alternate ? ` ← ${alternate}` : ''}`, () => {
+        assert.equal(Quantity.parse(canonical).toString(), canonical);
+        if (alternate) assert.equal(Quantity.parse(alternate).toString(), canonical);
+        if (canonical !== '0') assert.equal(Quantity.parse(canonical).neg().toString(), `-${canonical}`);
+      });
+    }
+    const emit: [string, string][] = [
+      ['1Ki', '1Ki'], ['1Mi', '1Mi'], ['1Gi', '1Gi'], ['1024Mi', '1Gi'], ['1000M', '1G'], ['.001Ki', '1024m'],
+      ['.000001Ki', '1024u'], ['.000000001Ki', '1024n'], ['.000000000001Ki', '2n'],
+    ];
+    for (const [input, out] of emit) {
+      it(`${input} is stored as ${out}, and -${input} as -${out}`, () => {
+        assert.equal(Quantity.parse(input).toString(), out);
+        assert.equal(Quantity.parse(`-${input}`).toString(), `-${out}`);
+      });
     }
   });
 
