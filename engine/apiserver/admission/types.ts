@@ -1,0 +1,52 @@
+// Admission: the plugins every write passes after authentication and authorization, in
+// kube-apiserver's order — mutating plugins first (they may change the object), then validation of
+// the object, then validating plugins (they may only refuse). One interface for all of them.
+// See https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/
+import type { KindInfo } from '../../api/kinds/index';
+import type { UserInfo } from '../auth/user';
+import type { Obj } from '../registry/strategy';
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+export interface AdmissionRequest {
+  readonly operation: Operation;
+  readonly kind: KindInfo;
+  readonly subresource?: string;
+  readonly namespace: string;
+  /** Empty for a create with generateName: the name is chosen after admission. */
+  readonly name: string;
+  /** The object being written; mutating plugins change it in place. Absent for DELETE. */
+  readonly object?: Obj;
+  readonly oldObject?: Obj;
+  readonly user: UserInfo;
+  readonly dryRun: boolean;
+}
+
+/** What plugins may read of the cluster: the API server's own view, bypassing authorization. */
+export interface AdmissionContext {
+  get(group: string, resource: string, namespace: string, name: string): Obj | undefined;
+  /** Every object of a resource, in one namespace or (namespace undefined) all. */
+  list(group: string, resource: string, namespace?: string): Obj[];
+  /** A 5-character suffix from the cluster's seeded random source. */
+  randomSuffix(): string;
+}
+
+export interface AdmissionPlugin {
+  readonly name: string;
+  /** Mutating phase: may change `req.object`; throws a StatusError to refuse. */
+  admit?(req: AdmissionRequest, ctx: AdmissionContext): void;
+  /** Validating phase: throws a StatusError to refuse; must not change anything. */
+  validate?(req: AdmissionRequest, ctx: AdmissionContext): void;
+}
+
+export class AdmissionChain {
+  constructor(readonly plugins: readonly AdmissionPlugin[]) {}
+
+  admit(req: AdmissionRequest, ctx: AdmissionContext): void {
+    for (const p of this.plugins) p.admit?.(req, ctx);
+  }
+
+  validate(req: AdmissionRequest, ctx: AdmissionContext): void {
+    for (const p of this.plugins) p.validate?.(req, ctx);
+  }
+}

@@ -1,0 +1,953 @@
+// The embedded cluster's kube-apiserver: the one entry point through which every read and write
+// passes — the user's, the CLI's, the REST API's and the cluster's own components'. Each request is
+// authenticated, authorized, admitted (mutating plugins, validation, validating plugins), and only
+// then stored; errors are always metav1.Status. Several ApiServer instances over one Store behave as
+// one server (the seeds' several control-plane nodes): all state lives in the store.
+import { fieldError, type FieldError, formatFieldError, StatusError, statusErrors } from '../api/errors';
+import { applyDefaults } from '../api/defaults/index';
+import { fieldSelectorPredicate } from '../api/fields/selectableFields';
+import { apiVersionOf, type KindInfo, kinds } from '../api/kinds/index';
+import { parseSelector, type Selector } from '../api/labels/selector';
+import { formatLabelSelector, labelSelectorAsSelector } from '../api/labels/labelSelector';
+import { apply as serverSideApply, ApplyConflictError, update as recordUpdate } from '../api/apply/fieldManager';
+import { generateName } from '../api/meta/generateName';
+import { deepCopy, deepEqual } from '../api/patch/jsonValue';
+import { patchObject } from '../api/patch/patchObject';
+import { openapi } from '../api/schema/index';
+import type { SchemaNode } from '../api/schema/node';
+import { validateObject } from '../api/validate';
+import { isStoreError, type KeyValue, type Store, type Watch } from '../store/index';
+import type { Clock, Timer } from '../util/clock';
+import type { Random } from '../util/random';
+import { AdmissionChain, type AdmissionContext, type AdmissionPlugin, type AdmissionRequest, type Operation } from './admission/types';
+import { defaultStorageClass } from './admission/default-storage-class';
+import { limitRanger } from './admission/limit-ranger';
+import { namespaceLifecycle } from './admission/namespace-lifecycle';
+import { resourceQuota } from './admission/resource-quota';
+import { serviceAccountAdmission } from './admission/service-account';
+import { type Authorizer, forbidden, type ResourceAttributes, UnionAuthorizer } from './auth/attributes';
+import { NodeAuthorizer, type NodeGraph } from './auth/node';
+import { RbacAuthorizer, type RbacSource } from './auth/rbac';
+import { anonymousUser, groups, type TokenAuthenticator, type UserInfo } from './auth/user';
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap';
+import { AuditLog } from './audit';
+import { ResourceStorage } from './registry/resource';
+import { type Obj, strategyFor } from './registry/strategy';
+import { type DeleteOptions, type GetOptions, type ListOptions, patchContentTypes, type PatchOptions, type PatchType, type RequestContext, type ResourceRef, type Result, type WatchOptions, type WriteOptions } from './request';
+
+export interface ApiServerOptions {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  authenticator: TokenAuthenticator;
+  /** Admission plugins in order; defaults to kube-apiserver's recommended set that applies here. */
+  admission?: readonly AdmissionPlugin[];
+  /** How often a watch that allows bookmarks gets one (kube-apiserver: about a minute). */
+  bookmarkIntervalMs?: number;
+  auditCapacity?: number;
+}
+
+export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, resourceQuota];
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+export interface ApiWatchEvent {
+  type: WatchEventType;
+  object: Obj;
+}
+export interface ApiWatch {
+  stop(): void;
+}
+
+interface ContinueToken {
+  v: 'meta.k8s.io/v1';
+  rv: number;
+  start: string;
+}
+
+const initialEventsEndAnnotation = 'k8s.io/initial-events-end';
+const conflictMessage = 'the object has been modified; please apply your changes to the latest version and try again';
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export class ApiServer {
+  readonly audit: AuditLog;
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly authenticator: TokenAuthenticator;
+  private readonly authorizer: Authorizer;
+  private readonly admission: AdmissionChain;
+  private readonly storages = new Map<string, ResourceStorage>();
+  private readonly bookmarkIntervalMs: number;
+  private readonly admissionContext: AdmissionContext;
+
+  constructor(options: ApiServerOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.random = options.random;
+    this.authenticator = options.authenticator;
+    this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 60_000;
+    this.audit = new AuditLog(options.clock, options.auditCapacity);
+    for (const info of kinds().all()) {
+      if (!info.served || !info.plural) continue;
+      const key = `${info.group}/${info.plural}`;
+      // One storage per resource: the first served version is the storage version.
+      if (!this.storages.has(key)) this.storages.set(key, new ResourceStorage(info, strategyFor(info, false), this.store));
+    }
+    // system:masters is allowed everything before any other authorizer is asked, as in kube-apiserver.
+    const masters: Authorizer = { authorize: (a) => (a.user.groups.includes(groups.masters) ? { allowed: true } : { allowed: false }) };
+    this.authorizer = new UnionAuthorizer([masters, new NodeAuthorizer(this.nodeGraph()), new RbacAuthorizer(this.rbacSource())]);
+    this.admission = new AdmissionChain(options.admission ?? defaultAdmissionPlugins);
+    this.admissionContext = {
+      get: (group, resource, namespace, name) => this.storage(group, resource)?.get(namespace, name),
+      list: (group, resource, namespace) => this.storage(group, resource)?.listAll(namespace) ?? [],
+      randomSuffix: () => this.random.suffix(),
+    };
+  }
+
+  /**
+   * Creates what a new cluster starts with, if missing: the system namespaces and the bootstrap RBAC
+   * policy (kube-apiserver's bootstrap-controller and rbac/bootstrap-roles post-start hooks).
+   */
+  async ensureBootstrap(): Promise<void> {
+    const system: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters, groups.authenticated] } };
+    const ensure = async (group: string, version: string, resource: string, obj: Obj) => {
+      const storage = this.storage(group, resource)!;
+      if (storage.getKV(obj.metadata.namespace, obj.metadata.name)) return;
+      try {
+        await this.createObject(system, storage, { group, version, resource, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) }, obj, { fieldManager: 'kube-apiserver' }, false);
+      } catch (err) {
+        // Another API server replica over the same store bootstrapped it first.
+        if (!(err instanceof StatusError && err.code === 409)) throw err;
+      }
+    };
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) await ensure('', 'v1', 'namespaces', { metadata: { name } });
+    for (const role of bootstrapClusterRoles) await ensure('rbac.authorization.k8s.io', 'v1', 'clusterroles', deepCopy(role) as Obj);
+    for (const binding of bootstrapClusterRoleBindings) await ensure('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', deepCopy(binding) as Obj);
+  }
+
+  // ---- identity ----
+
+  /** The user a bearer token belongs to; a missing or unknown token is 401 Unauthorized. */
+  authenticate(token: string | undefined): UserInfo {
+    const user = this.authenticator.authenticate(token);
+    if (!user) throw statusErrors.unauthorized();
+    return user;
+  }
+
+  /** Whether `user` may do this, without doing it (SelfSubjectAccessReview, `kubectl auth can-i`). */
+  can(user: UserInfo, verb: string, ref: ResourceRef): boolean {
+    return this.authorizer.authorize(this.attributes(user, verb, ref)).allowed;
+  }
+
+  /** The resources this server serves (for discovery). */
+  resources(): KindInfo[] {
+    return [...this.storages.values()].map((s) => s.info);
+  }
+
+  // ---- reads ----
+
+  get(ctx: RequestContext, ref: ResourceRef, _options: GetOptions = {}): Obj {
+    const storage = this.resolve(ref);
+    this.authorize(ctx, 'get', ref);
+    const name = this.requireName(ref);
+    if (ref.subresource === 'scale') return this.scaleOf(this.mustGet(storage, ref.namespace, name));
+    if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+    return this.mustGet(storage, ref.namespace, name);
+  }
+
+  list(ctx: RequestContext, ref: ResourceRef, options: ListOptions = {}): Obj {
+    const storage = this.resolve(ref);
+    this.authorize(ctx, 'list', ref);
+    const match = this.predicate(storage, options);
+    const prefix = storage.collectionPrefix(ref.namespace);
+    const current = this.store.revision;
+    let revision = current;
+    let after: string | undefined;
+    if (options.continue) {
+      const token = this.decodeContinue(options.continue, prefix);
+      if (token.rv < this.store.compactRevision) {
+        throw statusErrors.gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+      }
+      revision = token.rv;
+      after = token.start;
+    } else if (options.resourceVersion && options.resourceVersion !== '0') {
+      const rv = this.parseResourceVersion(options.resourceVersion);
+      if (rv > current) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Too large resource version: ${rv}, current: ${current}`, reason: 'Timeout', details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 }, code: 504 });
+      if (options.resourceVersionMatch === 'Exact') {
+        if (rv < this.store.compactRevision) throw statusErrors.gone('The resourceVersion for the provided list is too old.');
+        revision = rv;
+      }
+    }
+    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    const items: Obj[] = [];
+    let more = false;
+    let lastKey: string | undefined;
+    let remaining: number | undefined;
+    // Keep reading pages until the limit is filled with matching objects, as kube-apiserver does.
+    for (;;) {
+      const batch = limit ? Math.max(limit - items.length, 1) : 0;
+      const page = this.store.list(prefix, { ...(batch ? { limit: batch } : {}), ...(after !== undefined ? { after } : {}), revision });
+      for (const kv of page.kvs) {
+        lastKey = kv.key;
+        const obj = storage.decode(kv);
+        if (match(obj)) items.push(obj);
+        if (limit && items.length === limit) break;
+      }
+      after = lastKey;
+      const exhausted = !page.more && (page.kvs.length === 0 || lastKey === page.kvs[page.kvs.length - 1]!.key);
+      if (limit && items.length === limit) {
+        const rest = this.store.list(prefix, { limit: 1, ...(lastKey !== undefined ? { after: lastKey } : {}), revision });
+        more = rest.kvs.length > 0;
+        if (more && !options.labelSelector && !options.fieldSelector) remaining = rest.count;
+        break;
+      }
+      if (exhausted || !limit) break;
+    }
+    const metadata: Obj = { resourceVersion: String(revision) };
+    if (more && lastKey !== undefined) {
+      metadata.continue = this.encodeContinue({ v: 'meta.k8s.io/v1', rv: revision, start: lastKey.slice(prefix.length) });
+      if (remaining !== undefined) metadata.remainingItemCount = remaining;
+    }
+    return { apiVersion: storage.apiVersion, kind: `${storage.info.kind}List`, metadata, items };
+  }
+
+  /**
+   * Streams changes as watch events. Without a resourceVersion (or with "0"), the current objects
+   * come first as ADDED; with one, every change after it; with sendInitialEvents, the current objects
+   * then a BOOKMARK marked `k8s.io/initial-events-end`. A compacted version ends the watch with an
+   * ERROR event carrying 410 Expired, as kube-apiserver does.
+   */
+  watch(ctx: RequestContext, ref: ResourceRef, options: WatchOptions, onEvent: (e: ApiWatchEvent) => void, onClose: (err?: StatusError) => void = () => {}): ApiWatch {
+    const storage = this.resolve(ref);
+    this.authorize(ctx, 'watch', ref);
+    const fieldSelector = ref.name ? [`metadata.name=${ref.name}`, options.fieldSelector].filter(Boolean).join(',') : options.fieldSelector;
+    const match = this.predicate(storage, { ...options, ...(fieldSelector ? { fieldSelector } : {}) });
+    if (options.sendInitialEvents && (!options.allowWatchBookmarks || options.resourceVersionMatch !== 'NotOlderThan')) {
+      throw statusErrors.invalid('ListOptions', 'meta.k8s.io', '', [fieldError.forbidden('sendInitialEvents', "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled and resourceVersionMatch is set to 'NotOlderThan' and allowWatchBookmarks is set")]);
+    }
+    const rvText = options.resourceVersion ?? '';
+    const initial = options.sendInitialEvents || rvText === '' || rvText === '0';
+    let since = initial ? this.store.revision : this.parseResourceVersion(rvText);
+    const prefix = ref.name ? storage.key(ref.namespace, ref.name) : storage.collectionPrefix(ref.namespace);
+    const end = ref.name ? undefined : storage.rangeEnd(prefix);
+
+    let stopped = false;
+    let storeWatch: Watch | undefined;
+    const timers: Timer[] = [];
+    const close = (err?: StatusError) => {
+      if (stopped) return;
+      stopped = true;
+      storeWatch?.cancel();
+      for (const t of timers) t.cancel();
+      onClose(err);
+    };
+    const expired = (compactRevision: number) => {
+      const status = statusErrors.gone(`too old resource version: ${since} (${compactRevision})`).status;
+      onEvent({ type: 'ERROR', object: status as unknown as Obj });
+      close(new StatusError(status));
+    };
+
+    if (initial) {
+      for (const kv of this.store.range(prefix, end ? { end } : {}).kvs) {
+        const obj = storage.decode(kv);
+        if (match(obj)) onEvent({ type: 'ADDED', object: obj });
+      }
+      if (options.sendInitialEvents) onEvent({ type: 'BOOKMARK', object: this.bookmark(storage, since, true) });
+    }
+    try {
+      storeWatch = this.store.watch({ key: prefix, ...(end ? { end } : {}), sinceRevision: since, prevKv: true });
+    } catch (err) {
+      if (isStoreError(err, 'compacted')) {
+        expired(err.compactRevision ?? this.store.compactRevision);
+        return { stop: () => close() };
+      }
+      throw err;
+    }
+    if (options.allowWatchBookmarks) {
+      const tick = () => {
+        if (stopped) return;
+        storeWatch?.requestProgress();
+        timers.push(this.clock.setTimeout(tick, this.bookmarkIntervalMs));
+      };
+      timers.push(this.clock.setTimeout(tick, this.bookmarkIntervalMs));
+    }
+    if (options.timeoutSeconds && options.timeoutSeconds > 0) timers.push(this.clock.setTimeout(() => close(), options.timeoutSeconds * 1000));
+
+    const w = storeWatch;
+    void (async () => {
+      try {
+        for await (const resp of w) {
+          if (stopped) return;
+          for (const e of resp.events) {
+            const event = this.toWatchEvent(storage, e.type, e.kv, e.prevKv, match);
+            if (event) onEvent(event);
+            if (stopped) return;
+          }
+          since = resp.revision;
+          if (resp.progressNotify && options.allowWatchBookmarks) onEvent({ type: 'BOOKMARK', object: this.bookmark(storage, resp.revision, false) });
+        }
+        close();
+      } catch (err) {
+        if (isStoreError(err, 'compacted')) expired(err.compactRevision ?? this.store.compactRevision);
+        else close();
+      }
+    })();
+    return { stop: () => close() };
+  }
+
+  // ---- writes ----
+
+  async create(ctx: RequestContext, ref: ResourceRef, body: unknown, options: WriteOptions = {}): Promise<Result<Obj>> {
+    const storage = this.resolve(ref);
+    if (ref.subresource === 'binding') return this.bind(ctx, storage, ref, body, options);
+    if (ref.subresource === 'eviction') return this.evict(ctx, storage, ref, body, options);
+    if (ref.subresource) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    return this.audited(ctx, 'create', ref, options, async () => {
+      this.authorize(ctx, 'create', ref);
+      return this.createObject(ctx, storage, ref, body, options, false);
+    });
+  }
+
+  /** The create path; `applied` objects already carry the managedFields server-side apply computed. */
+  private async createObject(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, body: unknown, options: WriteOptions, applied: boolean): Promise<Result<Obj>> {
+    const obj = this.decodeBody(storage, ref, body);
+    const meta = obj.metadata;
+    if (meta.resourceVersion) throw statusErrors.internal('resourceVersion should not be set on objects to be created');
+    for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
+    let created = applyDefaults(obj) as Obj;
+    storage.strategy.prepareForCreate(created);
+    this.admit('CREATE', ctx, storage, created.metadata.name ?? '', ref.namespace, created, undefined, options);
+    if (!created.metadata.name && created.metadata.generateName) created.metadata.name = generateName(created.metadata.generateName, this.random);
+    const name: string = created.metadata.name ?? '';
+    const warnings = this.validate(storage, created, undefined, options, name);
+    this.admitValidate('CREATE', ctx, storage, name, ref.namespace, created, undefined, options);
+    created.metadata.uid = this.uuid();
+    created.metadata.creationTimestamp = this.timestamp();
+    if (!applied) created = this.recordManagedFields(storage, undefined, created, options, ctx);
+    if (options.dryRun) return { object: created, warnings };
+    const result = await this.store.create(storage.key(ref.namespace, name), storage.encode(created));
+    if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
+    return { object: storage.decode(result.kv!), warnings };
+  }
+
+  async update(ctx: RequestContext, ref: ResourceRef, body: unknown, options: WriteOptions = {}): Promise<Result<Obj>> {
+    const storage = this.resolve(ref);
+    const name = this.requireName(ref);
+    if (ref.subresource === 'scale') return this.updateScale(ctx, storage, ref, body, options);
+    if (ref.subresource === 'finalize' && storage.info.kind === 'Namespace') return this.finalizeNamespace(ctx, storage, ref, body, options);
+    if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    return this.audited(ctx, 'update', ref, options, async () => {
+      this.authorize(ctx, 'update', ref);
+      const sent = this.decodeBody(storage, ref, body);
+      if (sent.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${sent.metadata.name}) does not match the name on the URL (${name})`);
+      const precondition = sent.metadata.resourceVersion ? this.parseResourceVersion(sent.metadata.resourceVersion) : undefined;
+      return this.guaranteedUpdate(ctx, storage, ref, options, precondition, () => deepCopy(sent));
+    });
+  }
+
+  async patch(ctx: RequestContext, ref: ResourceRef, type: PatchType, patch: unknown, options: PatchOptions = {}): Promise<Result<Obj>> {
+    const storage = this.resolve(ref);
+    const name = this.requireName(ref);
+    if (ref.subresource === 'scale') {
+      const scale = this.scaleOf(this.mustGet(storage, ref.namespace, name));
+      return this.updateScale(ctx, storage, ref, this.applyPatch(type, scale, patch, openapi().forKind('autoscaling', 'v1', 'Scale')), options);
+    }
+    if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    if (type === 'apply' && !options.fieldManager) throw statusErrors.badRequest('PATCH, application/apply-patch+yaml: fieldManager is required for apply requests');
+    if (type !== 'apply' && options.force !== undefined) throw statusErrors.badRequest('force is only allowed for apply patches');
+    const schema = kinds().schema(storage.info);
+    return this.audited(ctx, 'patch', ref, options, async () => {
+      this.authorize(ctx, 'patch', ref);
+      if (type === 'apply') {
+        const applied = this.asObject(patch);
+        const existing = storage.get(ref.namespace, name);
+        if (!existing) {
+          // Server-side apply of a missing object creates it (the caller needs create permission too).
+          this.authorize(ctx, 'create', ref);
+          const initial = this.applyWithOwnership(storage, schema, undefined, applied, options, ref.subresource);
+          return this.createObject(ctx, storage, { ...ref, subresource: undefined }, initial, options, true);
+        }
+      }
+      const precondition = this.patchPrecondition(type, patch);
+      return this.guaranteedUpdate(ctx, storage, ref, options, precondition, (current) => {
+        if (type === 'apply') return this.applyWithOwnership(storage, schema, current, this.asObject(patch), options, ref.subresource);
+        return this.applyPatch(type, current, patch, schema);
+      }, type === 'apply');
+    });
+  }
+
+  async delete(ctx: RequestContext, ref: ResourceRef, options: DeleteOptions = {}): Promise<Result<Obj>> {
+    const storage = this.resolve(ref);
+    const name = this.requireName(ref);
+    return this.audited(ctx, 'delete', ref, { dryRun: options.dryRun }, async () => {
+      this.authorize(ctx, 'delete', ref);
+      return this.deleteObject(ctx, storage, ref.namespace, name, options);
+    });
+  }
+
+  async deleteCollection(ctx: RequestContext, ref: ResourceRef, listOptions: ListOptions = {}, options: DeleteOptions = {}): Promise<Result<Obj>> {
+    const storage = this.resolve(ref);
+    return this.audited(ctx, 'deletecollection', ref, { dryRun: options.dryRun }, async () => {
+      this.authorize(ctx, 'deletecollection', ref);
+      const list = this.list(ctx, ref, { ...listOptions, limit: 0, continue: undefined });
+      const deleted: Obj[] = [];
+      for (const item of list.items as Obj[]) {
+        try {
+          deleted.push((await this.deleteObject(ctx, storage, item.metadata.namespace, item.metadata.name, options)).object);
+        } catch (err) {
+          // Something else deleted it meanwhile: that is what was asked.
+          if (!(err instanceof StatusError && err.code === 404)) throw err;
+        }
+      }
+      return { object: { apiVersion: storage.apiVersion, kind: `${storage.info.kind}List`, metadata: { resourceVersion: String(this.store.revision) }, items: deleted }, warnings: [] };
+    });
+  }
+
+  // ---- helpers: request resolution and authorization ----
+
+  private storage(group: string, resource: string): ResourceStorage | undefined {
+    return this.storages.get(`${group}/${resource}`);
+  }
+
+  private resolve(ref: ResourceRef): ResourceStorage {
+    const storage = this.storage(ref.group, ref.resource);
+    if (!storage || storage.info.version !== ref.version) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: ref.resource }, code: 404 });
+    if (ref.subresource && !storage.info.subresources.includes(ref.subresource) && !(ref.subresource === 'finalize' && storage.info.kind === 'Namespace')) {
+      throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: `${ref.resource}/${ref.subresource}` }, code: 404 });
+    }
+    if (storage.info.namespaced && ref.name !== undefined && !ref.namespace) throw statusErrors.badRequest('an empty namespace may not be set when a resource name is provided');
+    return storage;
+  }
+
+  private attributes(user: UserInfo, verb: string, ref: ResourceRef): ResourceAttributes {
+    return {
+      user,
+      verb,
+      apiGroup: ref.group,
+      apiVersion: ref.version,
+      resource: ref.resource,
+      ...(ref.subresource ? { subresource: ref.subresource } : {}),
+      ...(ref.namespace ? { namespace: ref.namespace } : {}),
+      ...(ref.name ? { name: ref.name } : {}),
+    };
+  }
+
+  private authorize(ctx: RequestContext, verb: string, ref: ResourceRef): void {
+    const a = this.attributes(ctx.user ?? anonymousUser, verb, ref);
+    const decision = this.authorizer.authorize(a);
+    if (!decision.allowed) throw forbidden(a, decision.reason);
+  }
+
+  private requireName(ref: ResourceRef): string {
+    if (!ref.name) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    return ref.name;
+  }
+
+  private mustGet(storage: ResourceStorage, namespace: string | undefined, name: string): Obj {
+    const obj = storage.get(namespace, name);
+    if (!obj) throw statusErrors.notFound(storage.info.plural, storage.info.group, name);
+    return obj;
+  }
+
+  private asObject(body: unknown): Obj {
+    if (!isObj(body)) throw statusErrors.badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+    return body;
+  }
+
+  /** Checks a request body's type and namespace against the URL, as the REST handlers do. */
+  private decodeBody(storage: ResourceStorage, ref: ResourceRef, body: unknown): Obj {
+    const obj = deepCopy(this.asObject(body));
+    const info = storage.info;
+    if (obj.apiVersion !== undefined && obj.apiVersion !== storage.apiVersion) {
+      throw statusErrors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${storage.apiVersion})`);
+    }
+    if (obj.kind !== undefined && obj.kind !== info.kind) throw statusErrors.badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${info.kind})`);
+    obj.apiVersion = storage.apiVersion;
+    obj.kind = info.kind;
+    if (!isObj(obj.metadata)) obj.metadata = {};
+    if (info.namespaced) {
+      const ns = obj.metadata.namespace;
+      if (ns && ref.namespace && ns !== ref.namespace) throw statusErrors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      obj.metadata.namespace = ref.namespace ?? ns;
+      if (!obj.metadata.namespace) throw statusErrors.badRequest('the namespace of the provided object is empty and no namespace was given on the request');
+    } else {
+      delete obj.metadata.namespace;
+    }
+    return obj;
+  }
+
+  private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string): string[] {
+    const result = validateObject(obj, { fieldValidation: options.fieldValidation ?? 'Strict', ...(old ? { oldObject: old } : {}), ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}) });
+    const errors: FieldError[] = result.errors;
+    if (!name) errors.unshift(fieldError.required('metadata.name', 'name or generateName is required'));
+    if (errors.length) throw statusErrors.invalid(storage.info.kind, storage.info.group, name, errors);
+    if (result.pruned !== undefined && options.fieldValidation === 'Ignore') Object.assign(obj, result.pruned);
+    return result.warnings.map(formatFieldError);
+  }
+
+  private admissionRequest(operation: Operation, ctx: RequestContext, storage: ResourceStorage, name: string, namespace: string | undefined, object: Obj | undefined, oldObject: Obj | undefined, options: { dryRun?: boolean }, subresource?: string): AdmissionRequest {
+    return {
+      operation,
+      kind: storage.info,
+      ...(subresource ? { subresource } : {}),
+      namespace: storage.info.namespaced ? (namespace ?? '') : '',
+      name,
+      ...(object ? { object } : {}),
+      ...(oldObject ? { oldObject } : {}),
+      user: ctx.user,
+      dryRun: !!options.dryRun,
+    };
+  }
+
+  private admit(op: Operation, ctx: RequestContext, storage: ResourceStorage, name: string, namespace: string | undefined, obj: Obj | undefined, old: Obj | undefined, options: { dryRun?: boolean }, subresource?: string): void {
+    this.admission.admit(this.admissionRequest(op, ctx, storage, name, namespace, obj, old, options, subresource), this.admissionContext);
+  }
+
+  private admitValidate(op: Operation, ctx: RequestContext, storage: ResourceStorage, name: string, namespace: string | undefined, obj: Obj | undefined, old: Obj | undefined, options: { dryRun?: boolean }, subresource?: string): void {
+    this.admission.validate(this.admissionRequest(op, ctx, storage, name, namespace, obj, old, options, subresource), this.admissionContext);
+  }
+
+  // ---- helpers: updates ----
+
+  /**
+   * kube-apiserver's GuaranteedUpdate: read the current object, let `tryUpdate` compute the new
+   * one, and compare-and-swap it in; if another writer got there first, start over — unless the
+   * caller named a resourceVersion, which then is a 409 Conflict.
+   */
+  private async guaranteedUpdate(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, options: WriteOptions, precondition: number | undefined, tryUpdate: (current: Obj) => Obj, managedByApply = false): Promise<Result<Obj>> {
+    const name = ref.name!;
+    const subresource = ref.subresource;
+    for (let attempt = 0; ; attempt++) {
+      const kv = storage.getKV(ref.namespace, name);
+      if (!kv) throw statusErrors.notFound(storage.info.plural, storage.info.group, name);
+      if (precondition !== undefined && kv.modRevision !== precondition) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
+      const current = storage.decode(kv);
+      let next = tryUpdate(deepCopy(current));
+      if (!isObj(next)) throw statusErrors.badRequest('the patched object is not a JSON object');
+      next = this.decodeBody(storage, ref, next);
+      if (next.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+      next = applyDefaults(next) as Obj;
+      this.keepSystemMetadata(next, current);
+      if (subresource === 'status') next = { ...current, status: next.status, metadata: { ...current.metadata, ...(managedByApply ? { managedFields: next.metadata.managedFields } : {}) } };
+      else storage.strategy.prepareForUpdate(next, current);
+      this.admit('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
+      const warnings = this.validate(storage, next, current, options, name);
+      this.admitValidate('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
+      if (!managedByApply) next = this.recordManagedFields(storage, current, next, options, ctx, subresource);
+      // A write that changes nothing is not a write: no new resourceVersion, no watch event.
+      if (this.sameObject(next, current)) return { object: current, warnings };
+      if (options.dryRun) return { object: next, warnings };
+      // Removing the last finalizer of an object marked for deletion completes the deletion.
+      if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
+        const deleted = await this.store.deleteIfUnchanged(kv.key, kv.modRevision);
+        if (deleted.succeeded) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(deleted.revision) } }, warnings };
+        continue;
+      }
+      const result = await this.store.update(kv.key, storage.encode(next), kv.modRevision);
+      if (result.succeeded) return { object: storage.decode(result.kv!), warnings };
+      if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
+    }
+  }
+
+  /** Fields only the server sets survive every update unchanged. */
+  private keepSystemMetadata(next: Obj, current: Obj): void {
+    const m = next.metadata;
+    const c = current.metadata;
+    for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation']) {
+      if (c[f] === undefined) delete m[f];
+      else m[f] = c[f];
+    }
+    // Finalizers may not be added once deletion started (they may be removed).
+    if (c.deletionTimestamp) m.finalizers = (m.finalizers ?? []).filter((f: string) => (c.finalizers ?? []).includes(f));
+    delete m.resourceVersion;
+  }
+
+  private sameObject(a: Obj, b: Obj): boolean {
+    const strip = (o: Obj) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: (o.metadata.managedFields ?? []).map((e: Obj) => ({ ...e, time: undefined })) } });
+    return deepEqual(strip(a), strip(b));
+  }
+
+  private applyOptions(storage: ResourceStorage, schema: SchemaNode | undefined, options: PatchOptions, subresource: string | undefined) {
+    return {
+      schema,
+      manager: options.fieldManager!,
+      apiVersion: storage.apiVersion,
+      time: this.timestamp(),
+      ...(subresource ? { subresource } : {}),
+      ...(options.force ? { force: true } : {}),
+      ignoredFields: this.ignoredFields(storage, subresource),
+    };
+  }
+
+  private applyWithOwnership(storage: ResourceStorage, schema: SchemaNode | undefined, current: Obj | undefined, applied: Obj, options: PatchOptions, subresource: string | undefined): Obj {
+    try {
+      return serverSideApply(current, applied, this.applyOptions(storage, schema, options, subresource));
+    } catch (err) {
+      if (err instanceof ApplyConflictError) throw err.statusError;
+      throw statusErrors.badRequest(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** The fields an endpoint resets, so nobody can own them through it (status through the main resource, and the reverse). */
+  private ignoredFields(storage: ResourceStorage, subresource: string | undefined): string[][] {
+    if (!storage.strategy.hasStatus) return [];
+    if (subresource === 'status') return [['f:spec'], ['f:metadata']];
+    return [['f:status']];
+  }
+
+  private recordManagedFields(storage: ResourceStorage, current: Obj | undefined, next: Obj, options: WriteOptions, ctx: RequestContext, subresource?: string): Obj {
+    const manager = options.fieldManager ?? this.defaultManager(ctx);
+    try {
+      return recordUpdate(current, next, { schema: kinds().schema(storage.info), manager, apiVersion: storage.apiVersion, time: this.timestamp(), ...(subresource ? { subresource } : {}), ignoredFields: this.ignoredFields(storage, subresource) });
+    } catch {
+      // Managed fields are bookkeeping: a shape the field manager cannot track must not fail the write.
+      return next;
+    }
+  }
+
+  /** kube-apiserver names an unnamed manager after the client's user agent up to its first slash. */
+  private defaultManager(ctx: RequestContext): string {
+    return ctx.userAgent?.split('/')[0] || 'kubeside';
+  }
+
+  private applyPatch(type: PatchType, current: Obj, patch: unknown, schema: SchemaNode | undefined): Obj {
+    const contentType = Object.keys(patchContentTypes).find((t) => patchContentTypes[t] === type)!;
+    return patchObject(current, contentType, patch, { schema, builtIn: true });
+  }
+
+  /** A merge or strategic patch that names a resourceVersion makes it a precondition. */
+  private patchPrecondition(type: PatchType, patch: unknown): number | undefined {
+    if (type !== 'merge' && type !== 'strategic') return undefined;
+    const rv = isObj(patch) && isObj(patch.metadata) ? patch.metadata.resourceVersion : undefined;
+    return typeof rv === 'string' && rv ? this.parseResourceVersion(rv) : undefined;
+  }
+
+  // ---- helpers: deletion ----
+
+  private async deleteObject(ctx: RequestContext, storage: ResourceStorage, namespace: string | undefined, name: string, options: DeleteOptions): Promise<Result<Obj>> {
+    for (let attempt = 0; ; attempt++) {
+      const kv = storage.getKV(namespace, name);
+      if (!kv) throw statusErrors.notFound(storage.info.plural, storage.info.group, name);
+      const current = storage.decode(kv);
+      const pre = options.preconditions;
+      if (pre?.uid && pre.uid !== current.metadata.uid) {
+        throw statusErrors.conflict(storage.info.plural, storage.info.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+        throw statusErrors.conflict(storage.info.plural, storage.info.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${current.metadata.resourceVersion}`);
+      }
+      this.admitValidate('DELETE', ctx, storage, name, namespace, undefined, current, options);
+      const next = deepCopy(current);
+      const meta = next.metadata;
+      // Garbage collection: the propagation policy becomes a finalizer the collector acts on.
+      let finalizers: string[] = (meta.finalizers ?? []).filter((f: string) => f !== 'orphan' && f !== 'foregroundDeletion');
+      const policy = options.propagationPolicy ?? (meta.finalizers?.includes('orphan') ? 'Orphan' : meta.finalizers?.includes('foregroundDeletion') ? 'Foreground' : 'Background');
+      if (policy === 'Orphan') finalizers = [...finalizers, 'orphan'];
+      if (policy === 'Foreground') finalizers = [...finalizers, 'foregroundDeletion'];
+      // A namespace is emptied by the namespace controller before it goes (spec.finalizers).
+      const namespaceFinalizing = storage.info.kind === 'Namespace' && storage.info.group === '' && (next.spec?.finalizers ?? []).length > 0;
+      const grace = storage.strategy.gracePeriodSeconds(current, options.gracePeriodSeconds);
+      const pending = finalizers.length > 0 || grace > 0 || namespaceFinalizing;
+      if (!pending) {
+        if (options.dryRun) return { object: this.deleted(storage, current), warnings: [] };
+        const result = await this.store.deleteIfUnchanged(kv.key, kv.modRevision);
+        if (!result.succeeded) continue;
+        const gone = storage.decode({ ...result.kv!, modRevision: result.revision } as KeyValue);
+        return { object: this.deleted(storage, gone), warnings: [] };
+      }
+      // Graceful deletion: mark the object; its finalizers' owners (or the kubelet) finish the job.
+      const now = this.clock.now();
+      if (!meta.deletionTimestamp) {
+        meta.deletionTimestamp = new Date(now + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        meta.deletionGracePeriodSeconds = grace;
+      } else if (grace < (meta.deletionGracePeriodSeconds ?? 0)) {
+        // A shorter grace period than the pending one brings the deletion forward.
+        meta.deletionTimestamp = new Date(now + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        meta.deletionGracePeriodSeconds = grace;
+      }
+      meta.finalizers = finalizers.length ? finalizers : undefined;
+      if (meta.finalizers === undefined) delete meta.finalizers;
+      if (namespaceFinalizing) next.status = { ...(next.status ?? {}), phase: 'Terminating' };
+      if (options.dryRun) return { object: next, warnings: [] };
+      if (this.sameObject(next, current)) return { object: current, warnings: [] };
+      const result = await this.store.update(kv.key, storage.encode(next), kv.modRevision);
+      if (result.succeeded) return { object: storage.decode(result.kv!), warnings: [] };
+      if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
+    }
+  }
+
+  /** What DELETE answers once an object is gone: the object itself for pods, a Success Status otherwise. */
+  private deleted(storage: ResourceStorage, obj: Obj): Obj {
+    if (storage.strategy.returnDeletedObject) return obj;
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: obj.metadata.name, group: storage.info.group, kind: storage.info.plural, uid: obj.metadata.uid } };
+  }
+
+  private async finalizeNamespace(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, body: unknown, options: WriteOptions): Promise<Result<Obj>> {
+    return this.audited(ctx, 'update', ref, options, async () => {
+      this.authorize(ctx, 'update', ref);
+      const sent = this.asObject(body);
+      const name = ref.name!;
+      for (;;) {
+        const kv = storage.getKV(undefined, name);
+        if (!kv) throw statusErrors.notFound('namespaces', '', name);
+        const current = storage.decode(kv);
+        const next = deepCopy(current);
+        next.spec = { ...(next.spec ?? {}), finalizers: sent.spec?.finalizers ?? [] };
+        if (options.dryRun) return { object: next, warnings: [] };
+        if (next.metadata.deletionTimestamp && next.spec.finalizers.length === 0 && !(next.metadata.finalizers ?? []).length) {
+          const r = await this.store.deleteIfUnchanged(kv.key, kv.modRevision);
+          if (r.succeeded) return { object: next, warnings: [] };
+          continue;
+        }
+        const r = await this.store.update(kv.key, storage.encode(next), kv.modRevision);
+        if (r.succeeded) return { object: storage.decode(r.kv!), warnings: [] };
+      }
+    });
+  }
+
+  // ---- subresources ----
+
+  private scaleOf(obj: Obj): Obj {
+    const selector = obj.spec?.selector;
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp },
+      spec: { replicas: obj.spec?.replicas ?? 0 },
+      status: { replicas: obj.status?.replicas ?? 0, ...(selector ? { selector: formatLabelSelector(selector) } : {}) },
+    };
+  }
+
+  private async updateScale(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, body: unknown, options: WriteOptions): Promise<Result<Obj>> {
+    return this.audited(ctx, 'update', ref, options, async () => {
+      this.authorize(ctx, 'update', ref);
+      const scale = this.asObject(body);
+      const replicas = scale.spec?.replicas;
+      if (!Number.isInteger(replicas) || replicas < 0) {
+        throw statusErrors.invalid('Scale', 'autoscaling', ref.name!, [fieldError.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
+      }
+      const rv = scale.metadata?.resourceVersion;
+      const result = await this.guaranteedUpdate(ctx, storage, { ...ref, subresource: undefined }, { ...options, fieldManager: options.fieldManager ?? this.defaultManager(ctx) }, rv ? this.parseResourceVersion(rv) : undefined, (current) => ({ ...current, spec: { ...current.spec, replicas } }));
+      return { object: this.scaleOf(result.object), warnings: result.warnings };
+    });
+  }
+
+  /** pods/binding: the scheduler's write that puts a pending pod on a node. */
+  private async bind(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, body: unknown, options: WriteOptions): Promise<Result<Obj>> {
+    return this.audited(ctx, 'create', ref, options, async () => {
+      this.authorize(ctx, 'create', ref);
+      const binding = this.asObject(body);
+      const podName = ref.name ?? binding.metadata?.name;
+      const node = binding.target?.name;
+      if (!node || (binding.target?.kind && binding.target.kind !== 'Node')) {
+        throw statusErrors.invalid('Binding', '', podName ?? '', [fieldError.notSupported('target.kind', binding.target?.kind, ['Node'])]);
+      }
+      await this.guaranteedUpdate(ctx, storage, { ...ref, name: podName, subresource: undefined }, options, undefined, (pod) => {
+        if (pod.metadata.deletionTimestamp) throw statusErrors.conflict('pods', '', podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
+        if (pod.spec?.nodeName) throw statusErrors.conflict('pods', '', podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
+        return { ...pod, spec: { ...pod.spec, nodeName: node } };
+      });
+      // The PodScheduled condition belongs to status: set it through the status path as kube-apiserver's binding does.
+      const now = this.timestamp();
+      const result = await this.guaranteedUpdate(ctx, storage, { ...ref, name: podName, subresource: 'status' }, options, undefined, (pod) => {
+        const conditions = (pod.status?.conditions ?? []).filter((c: Obj) => c.type !== 'PodScheduled');
+        return { ...pod, status: { ...(pod.status ?? {}), conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }] } };
+      });
+      void result;
+      return { object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, warnings: [] };
+    });
+  }
+
+  /** pods/eviction: a delete that a PodDisruptionBudget may refuse (429), as `kubectl drain` uses it. */
+  private async evict(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, body: unknown, options: WriteOptions): Promise<Result<Obj>> {
+    return this.audited(ctx, 'create', ref, options, async () => {
+      this.authorize(ctx, 'create', ref);
+      const eviction = isObj(body) ? body : {};
+      const name = ref.name!;
+      const pod = this.mustGet(storage, ref.namespace, name);
+      const deleteOptions: DeleteOptions = { ...(eviction.deleteOptions ?? {}), ...(options.dryRun ? { dryRun: true } : {}) };
+      const phase = pod.status?.phase;
+      // A pod that is not running cannot count toward a budget: it goes without a check.
+      if (phase !== 'Succeeded' && phase !== 'Failed' && phase !== 'Pending') {
+        const pdbs = this.storage('policy', 'poddisruptionbudgets')!;
+        const matching = pdbs.listAll(ref.namespace).filter((pdb) => pdb.spec?.selector && labelSelectorAsSelector(pdb.spec.selector).matches(pod.metadata.labels ?? {}));
+        if (matching.length > 1) throw statusErrors.internal('This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
+        const pdb = matching[0];
+        if (pdb) {
+          const refuse = (why: string) =>
+            new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: "Cannot evict pod as it would violate the pod's disruption budget.", reason: 'TooManyRequests', details: { causes: [{ reason: 'DisruptionBudget', message: why }] }, code: 429 });
+          if ((pdb.status?.observedGeneration ?? 0) < (pdb.metadata.generation ?? 1)) throw refuse(`The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
+          const allowed = pdb.status?.disruptionsAllowed ?? 0;
+          if (allowed <= 0) throw refuse(`The disruption budget ${pdb.metadata.name} needs ${pdb.status?.desiredHealthy ?? 0} healthy pods and has ${pdb.status?.currentHealthy ?? 0} currently`);
+          if (!options.dryRun) {
+            // Spend one disruption, with compare-and-swap so two evictions cannot spend the same one.
+            const pdbKv = pdbs.getKV(ref.namespace, pdb.metadata.name)!;
+            const next = { ...pdb, status: { ...pdb.status, disruptionsAllowed: allowed - 1, disruptedPods: { ...(pdb.status?.disruptedPods ?? {}), [name]: this.timestamp() } } };
+            const r = await this.store.update(pdbKv.key, pdbs.encode(next), pdbKv.modRevision);
+            if (!r.succeeded) throw statusErrors.conflict('poddisruptionbudgets', 'policy', pdb.metadata.name, conflictMessage);
+          }
+        }
+      }
+      await this.deleteObject(ctx, storage, ref.namespace, name, deleteOptions);
+      return { object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, warnings: [] };
+    });
+  }
+
+  // ---- helpers: list and watch ----
+
+  private predicate(storage: ResourceStorage, options: ListOptions): (obj: Obj) => boolean {
+    let labels: Selector | undefined;
+    if (options.labelSelector) {
+      try {
+        labels = parseSelector(options.labelSelector);
+      } catch (err) {
+        throw statusErrors.badRequest(`unable to parse requirement: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    let fields: ((obj: Obj) => boolean) | undefined;
+    if (options.fieldSelector) {
+      try {
+        fields = fieldSelectorPredicate(storage.info.group, storage.info.kind, options.fieldSelector);
+      } catch (err) {
+        throw statusErrors.badRequest(err instanceof Error ? err.message : String(err));
+      }
+    }
+    if (!labels && !fields) return () => true;
+    return (obj) => (!labels || labels.matches(obj.metadata?.labels ?? {})) && (!fields || fields(obj));
+  }
+
+  /** Turns a store event into a watch event, as seen through the watch's selectors. */
+  private toWatchEvent(storage: ResourceStorage, type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, match: (o: Obj) => boolean): ApiWatchEvent | undefined {
+    const prev = prevKv ? storage.decode(prevKv) : undefined;
+    if (type === 'DELETE') {
+      if (!prev || !match(prev)) return undefined;
+      prev.metadata.resourceVersion = String(kv.modRevision);
+      return { type: 'DELETED', object: prev };
+    }
+    const obj = storage.decode(kv);
+    const now = match(obj);
+    const before = prev !== undefined && match(prev);
+    if (now && before) return { type: 'MODIFIED', object: obj };
+    if (now) return { type: 'ADDED', object: obj };
+    // It stopped matching: to this watcher it is gone.
+    if (before) return { type: 'DELETED', object: obj };
+    return undefined;
+  }
+
+  private bookmark(storage: ResourceStorage, revision: number, initialEventsEnd: boolean): Obj {
+    return { kind: storage.info.kind, apiVersion: storage.apiVersion, metadata: { resourceVersion: String(revision), ...(initialEventsEnd ? { annotations: { [initialEventsEndAnnotation]: 'true' } } : {}) } };
+  }
+
+  private parseResourceVersion(rv: string): number {
+    const n = Number(rv);
+    if (!/^\d+$/.test(rv) || !Number.isSafeInteger(n)) {
+      throw statusErrors.invalid('ListOptions', 'meta.k8s.io', '', [fieldError.invalid('resourceVersion', rv, 'must be a valid resource version')]);
+    }
+    return n;
+  }
+
+  private encodeContinue(token: ContinueToken): string {
+    return Buffer.from(JSON.stringify(token)).toString('base64');
+  }
+
+  private decodeContinue(text: string, prefix: string): { rv: number; start: string } {
+    try {
+      const token = JSON.parse(Buffer.from(text, 'base64').toString()) as ContinueToken;
+      if (token.v !== 'meta.k8s.io/v1' || !Number.isSafeInteger(token.rv) || typeof token.start !== 'string') throw new Error();
+      return { rv: token.rv, start: prefix + token.start };
+    } catch {
+      throw statusErrors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    }
+  }
+
+  // ---- helpers: identity, time, audit ----
+
+  private uuid(): string {
+    const hex = (n: number) => this.random.next().toString(16).padStart(8, '0').slice(0, n);
+    const variant = ((this.random.next() & 0x3) | 0x8).toString(16);
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(8)}${hex(4)}`;
+  }
+
+  private timestamp(): string {
+    return new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  private async audited<T extends Result<Obj>>(ctx: RequestContext, verb: string, ref: ResourceRef, options: { dryRun?: boolean | undefined }, run: () => Promise<T>): Promise<T> {
+    const receivedAt = this.clock.now();
+    const objectRef = {
+      resource: ref.resource,
+      ...(ref.namespace ? { namespace: ref.namespace } : {}),
+      ...(ref.name ? { name: ref.name } : {}),
+      apiGroup: ref.group,
+      apiVersion: ref.version,
+      ...(ref.subresource ? { subresource: ref.subresource } : {}),
+    };
+    const requestURI = ctx.requestURI ?? this.path(ref);
+    try {
+      const result = await run();
+      this.audit.record({ user: ctx.user, verb, requestURI, ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}), objectRef, code: verb === 'create' ? 201 : 200, dryRun: !!options.dryRun, receivedAt });
+      return result;
+    } catch (err) {
+      const status = err instanceof StatusError ? err : statusErrors.internal(err instanceof Error ? err.message : String(err));
+      this.audit.record({ user: ctx.user, verb, requestURI, ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}), objectRef, code: status.code, reason: status.reason ?? '', message: status.message, dryRun: !!options.dryRun, receivedAt });
+      throw status;
+    }
+  }
+
+  /** The REST path of a request, for the audit log of in-process callers. */
+  path(ref: ResourceRef): string {
+    let p = ref.group ? `/apis/${apiVersionOf(ref.group, ref.version)}` : `/api/${ref.version}`;
+    if (ref.namespace) p += `/namespaces/${ref.namespace}`;
+    p += `/${ref.resource}`;
+    if (ref.name) p += `/${ref.name}`;
+    if (ref.subresource) p += `/${ref.subresource}`;
+    return p;
+  }
+
+  // ---- what the authorizers read ----
+
+  private rbacSource(): RbacSource {
+    const rbac = (resource: string) => this.storage('rbac.authorization.k8s.io', resource);
+    return {
+      clusterRoleBindings: () => (rbac('clusterrolebindings')?.listAll(undefined) ?? []) as never,
+      roleBindings: (namespace) => (rbac('rolebindings')?.listAll(namespace) ?? []) as never,
+      clusterRole: (name) => rbac('clusterroles')?.get(undefined, name) as never,
+      role: (namespace, name) => rbac('roles')?.get(namespace, name) as never,
+    };
+  }
+
+  private nodeGraph(): NodeGraph {
+    const pods = () => this.storage('', 'pods');
+    return {
+      podNode: (namespace, name) => pods()?.get(namespace, name)?.spec?.nodeName,
+      referencedByNode: (node, resource, namespace, name) =>
+        (pods()?.listAll(namespace) ?? []).some((pod) => pod.spec?.nodeName === node && podReferences(pod, resource, name)),
+    };
+  }
+}
+
+/** Whether a pod uses a Secret, ConfigMap, PVC or service account of that name. */
+function podReferences(pod: Obj, resource: string, name: string): boolean {
+  const spec = pod.spec ?? {};
+  if (resource === 'serviceaccounts') return (spec.serviceAccountName ?? 'default') === name;
+  const containers: Obj[] = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
+  const volumes: Obj[] = spec.volumes ?? [];
+  switch (resource) {
+    case 'secrets':
+      return (
+        (spec.imagePullSecrets ?? []).some((s: Obj) => s.name === name) ||
+        volumes.some((v) => v.secret?.secretName === name || (v.projected?.sources ?? []).some((s: Obj) => s.secret?.name === name)) ||
+        containers.some((c) => (c.envFrom ?? []).some((e: Obj) => e.secretRef?.name === name) || (c.env ?? []).some((e: Obj) => e.valueFrom?.secretKeyRef?.name === name))
+      );
+    case 'configmaps':
+      return (
+        volumes.some((v) => v.configMap?.name === name || (v.projected?.sources ?? []).some((s: Obj) => s.configMap?.name === name)) ||
+        containers.some((c) => (c.envFrom ?? []).some((e: Obj) => e.configMapRef?.name === name) || (c.env ?? []).some((e: Obj) => e.valueFrom?.configMapKeyRef?.name === name))
+      );
+    case 'persistentvolumeclaims':
+      return volumes.some((v) => v.persistentVolumeClaim?.claimName === name);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,95 @@
+// The in-process client: what the cluster's components, the CLI and the extension call. It is bound
+// to one authenticated user and goes through exactly the same ApiServer verbs as the REST API, so
+// authorization, admission and auditing apply to every caller alike.
+import { statusErrors, type StatusError } from '../api/errors';
+import { kinds, parseAPIVersion } from '../api/kinds/index';
+import type { KubeObject, ListerWatcher, ListResult } from '../client/types';
+import type { ApiServer, ApiWatchEvent } from './apiserver';
+import type { UserInfo } from './auth/user';
+import type { Obj } from './registry/strategy';
+import type { DeleteOptions, ListOptions, PatchOptions, PatchType, RequestContext, ResourceRef, Result, WatchOptions, WriteOptions } from './request';
+
+/** A resource in a client call: `{ group: 'apps', version: 'v1', resource: 'deployments' }`. */
+export type ResourceType = Pick<ResourceRef, 'group' | 'version' | 'resource'>;
+
+export class ApiClient {
+  private readonly ctx: RequestContext;
+
+  constructor(private readonly server: ApiServer, user: UserInfo, userAgent = 'kubeside') {
+    this.ctx = { user, userAgent };
+  }
+
+  /** The resource type of an object from its apiVersion and kind. */
+  static resourceOf(obj: { apiVersion?: string; kind?: string }): ResourceType {
+    const info = obj.apiVersion && obj.kind ? kinds().lookup(obj.apiVersion, obj.kind) : undefined;
+    if (!info) throw statusErrors.badRequest(`no matches for kind ${JSON.stringify(obj.kind)} in version ${JSON.stringify(obj.apiVersion)}`);
+    const { group, version } = parseAPIVersion(obj.apiVersion!);
+    return { group, version, resource: info.plural };
+  }
+
+  get user(): UserInfo {
+    return this.ctx.user;
+  }
+
+  get(type: ResourceType, namespace: string | undefined, name: string, subresource?: string): Obj {
+    return this.server.get(this.ctx, { ...type, ...(namespace ? { namespace } : {}), name, ...(subresource ? { subresource } : {}) });
+  }
+
+  /** Like get, but undefined instead of a 404. */
+  tryGet(type: ResourceType, namespace: string | undefined, name: string): Obj | undefined {
+    try {
+      return this.get(type, namespace, name);
+    } catch (err) {
+      if ((err as StatusError).code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  list(type: ResourceType, namespace?: string, options: ListOptions = {}): Obj {
+    return this.server.list(this.ctx, { ...type, ...(namespace ? { namespace } : {}) }, options);
+  }
+
+  watch(type: ResourceType, namespace: string | undefined, options: WatchOptions, onEvent: (e: ApiWatchEvent) => void, onClose?: (err?: StatusError) => void) {
+    return this.server.watch(this.ctx, { ...type, ...(namespace ? { namespace } : {}) }, options, onEvent, onClose);
+  }
+
+  create(type: ResourceType, namespace: string | undefined, obj: Obj, options: WriteOptions = {}, subresource?: { name: string; subresource: string }): Promise<Result<Obj>> {
+    return this.server.create(this.ctx, { ...type, ...(namespace ? { namespace } : {}), ...(subresource ?? {}) }, obj, options);
+  }
+
+  update(type: ResourceType, namespace: string | undefined, obj: Obj, options: WriteOptions = {}, subresource?: string): Promise<Result<Obj>> {
+    return this.server.update(this.ctx, { ...type, ...(namespace ? { namespace } : {}), name: obj.metadata?.name, ...(subresource ? { subresource } : {}) }, obj, options);
+  }
+
+  patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: PatchOptions = {}, subresource?: string): Promise<Result<Obj>> {
+    return this.server.patch(this.ctx, { ...type, ...(namespace ? { namespace } : {}), name, ...(subresource ? { subresource } : {}) }, patchType, patch, options);
+  }
+
+  delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<Result<Obj>> {
+    return this.server.delete(this.ctx, { ...type, ...(namespace ? { namespace } : {}), name }, options);
+  }
+
+  /** Server-side apply of a whole object, as `kubectl apply --server-side` does. */
+  apply(obj: Obj, fieldManager: string, options: { force?: boolean; dryRun?: boolean } = {}): Promise<Result<Obj>> {
+    const type = ApiClient.resourceOf(obj);
+    return this.patch(type, obj.metadata?.namespace, obj.metadata?.name, 'apply', obj, { fieldManager, ...options });
+  }
+
+  /** A list+watch source for an informer over one resource (optionally one namespace). */
+  listerWatcher<T extends KubeObject = Obj>(type: ResourceType, namespace?: string, selectors: Pick<ListOptions, 'labelSelector' | 'fieldSelector'> = {}): ListerWatcher<T> {
+    return {
+      list: async (o) => {
+        const list = this.list(type, namespace, { ...selectors, ...(o.resourceVersion ? { resourceVersion: o.resourceVersion } : {}) });
+        return { items: list.items as T[], resourceVersion: list.metadata.resourceVersion } satisfies ListResult<T>;
+      },
+      watch: (o, onEvent, onClose) => {
+        try {
+          return this.watch(type, namespace, { ...selectors, resourceVersion: o.resourceVersion, allowWatchBookmarks: o.allowWatchBookmarks ?? false }, (e) => onEvent(e as never), onClose);
+        } catch (err) {
+          queueMicrotask(() => onClose(err as Error));
+          return { stop() {} };
+        }
+      },
+    };
+  }
+}

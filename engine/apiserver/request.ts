@@ -1,0 +1,80 @@
+// The shapes of a request to the API server, named as Kubernetes names them (metav1.ListOptions,
+// CreateOptions, PatchOptions, DeleteOptions): the in-process client and the REST layer both build
+// these, so there is one code path behind them.
+import type { UserInfo } from './auth/user';
+
+/** Who is asking, and how (for the audit log). */
+export interface RequestContext {
+  readonly user: UserInfo;
+  readonly requestURI?: string;
+  readonly userAgent?: string;
+}
+
+/** What a request is about: a collection, one object, or one object's subresource. */
+export interface ResourceRef {
+  readonly group: string;
+  readonly version: string;
+  /** The plural resource name, e.g. `deployments`. */
+  readonly resource: string;
+  readonly subresource?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+}
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface GetOptions {
+  resourceVersion?: string;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: 'NotOlderThan' | 'Exact';
+}
+
+export interface WatchOptions extends ListOptions {
+  allowWatchBookmarks?: boolean;
+  sendInitialEvents?: boolean;
+  /** Ends the watch after this many seconds of the cluster's clock. */
+  timeoutSeconds?: number;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+  fieldValidation?: FieldValidation;
+}
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+export const patchContentTypes: Record<string, PatchType> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+  'application/apply-patch+cbor': 'apply',
+};
+
+export interface PatchOptions extends WriteOptions {
+  /** Server-side apply only: take ownership of conflicting fields. */
+  force?: boolean;
+}
+
+export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: PropagationPolicy;
+  dryRun?: boolean;
+}
+
+/** A result with the warnings Kubernetes would send as `Warning:` headers. */
+export interface Result<T> {
+  object: T;
+  warnings: string[];
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { serviceAccountMountPath } from '../../../engine/apiserver/admission/service-account';
+import { configmaps, core, newCluster, pod, pods, rejects, secrets } from './fixture';
+
+const limitranges = { ...core, resource: 'limitranges' };
+const resourcequotas = { ...core, resource: 'resourcequotas' };
+const pvcs = { ...core, resource: 'persistentvolumeclaims' };
+const storageclasses = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' };
+const pdbs = { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' };
+
+describe('admission: ServiceAccount', () => {
+  it('runs a pod as the default service account and mounts its token into every container', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const p = (await client.create(pods, 'shop', pod('web-1'))).object;
+    assert.equal(p.spec.serviceAccountName, 'default');
+    const volume = p.spec.volumes.find((v: any) => v.name.startsWith('kube-api-access-'));
+    assert.match(volume.name, /^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    assert.deepEqual(volume.projected.sources[0], { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } });
+    assert.deepEqual(p.spec.containers[0].volumeMounts, [{ name: volume.name, readOnly: true, mountPath: serviceAccountMountPath }]);
+  });
+
+  it('refuses a pod whose service account does not exist, and mounts nothing when automount is off', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await rejects(client.create(pods, 'shop', pod('web-1', { spec: { serviceAccountName: 'ci' } })), 403, 'pods "web-1" is forbidden: error looking up service account shop/ci: serviceaccount "ci" not found');
+    const p = (await client.create(pods, 'shop', pod('web-2', { spec: { automountServiceAccountToken: false } }))).object;
+    assert.equal(p.spec.volumes, undefined);
+  });
+});
+
+describe('admission: LimitRanger', () => {
+  it('fills in missing requests and limits from the namespace\'s LimitRange, and refuses a container over its max', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(limitranges, 'shop', { metadata: { name: 'defaults' }, spec: { limits: [{ type: 'Container', default: { cpu: '500m', memory: '256Mi' }, defaultRequest: { cpu: '100m' }, max: { memory: '1Gi' } }] } });
+    const p = (await client.create(pods, 'shop', pod('web-1'))).object;
+    assert.deepEqual(p.spec.containers[0].resources, { limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m', memory: '256Mi' } });
+    await rejects(
+      client.create(pods, 'shop', pod('big', { container: { resources: { limits: { memory: '2Gi' } } } })),
+      403,
+      'pods "big" is forbidden: maximum memory usage per Container is 1Gi, but limit is 2Gi',
+    );
+  });
+});
+
+describe('admission: ResourceQuota', () => {
+  it('rejects a create that would exceed the namespace\'s quota, with Kubernetes\' message', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(resourcequotas, 'shop', { metadata: { name: 'small' }, spec: { hard: { pods: '2', configmaps: '1' } } });
+    await client.create(pods, 'shop', pod('a'));
+    await client.create(pods, 'shop', pod('b'));
+    await rejects(client.create(pods, 'shop', pod('c')), 403, 'pods "c" is forbidden: exceeded quota: small, requested: pods=1, used: pods=2, limited: pods=2');
+    await client.create(configmaps, 'shop', { metadata: { name: 'one' } });
+    await rejects(client.create(configmaps, 'shop', { metadata: { name: 'two' } }), 403, 'configmaps "two" is forbidden: exceeded quota: small, requested: configmaps=1, used: configmaps=1, limited: configmaps=1');
+  });
+
+  it('counts compute resources, and requires pods to state them when the quota limits them', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(resourcequotas, 'shop', { metadata: { name: 'compute' }, spec: { hard: { 'requests.memory': '1Gi' } } });
+    await rejects(client.create(pods, 'shop', pod('none')), 403, 'pods "none" is forbidden: failed quota: compute: must specify requests.memory');
+    await client.create(pods, 'shop', pod('a', { container: { resources: { requests: { memory: '768Mi' } } } }));
+    await rejects(
+      client.create(pods, 'shop', pod('b', { container: { resources: { requests: { memory: '512Mi' } } } })),
+      403,
+      'pods "b" is forbidden: exceeded quota: compute, requested: requests.memory=512Mi, used: requests.memory=768Mi, limited: requests.memory=1Gi',
+    );
+  });
+});
+
+describe('admission: DefaultStorageClass', () => {
+  it('gives a claim without a class the default StorageClass, and leaves an explicit "" alone', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(storageclasses, undefined, { metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'kubeside.dev/hostpath' });
+    const claim = { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+    assert.equal((await client.create(pvcs, 'shop', { metadata: { name: 'data' }, ...claim })).object.spec.storageClassName, 'standard');
+    assert.equal((await client.create(pvcs, 'shop', { metadata: { name: 'static' }, spec: { ...claim.spec, storageClassName: '' } })).object.spec.storageClassName, '');
+  });
+});
+
+describe('authorization through the API server', () => {
+  it('a kubelet reads a Secret only when a pod bound to its node uses it', async () => {
+    const { client, namespace, kubelet } = await newCluster();
+    await namespace('shop');
+    await client.create(secrets, 'shop', { metadata: { name: 'db' }, stringData: { password: 'x' } });
+    await client.create(pods, 'shop', pod('api-1', { spec: { nodeName: 'worker-1', automountServiceAccountToken: false }, container: { envFrom: [{ secretRef: { name: 'db' } }] } }));
+    assert.equal(kubelet('worker-1').get(secrets, 'shop', 'db').metadata.name, 'db');
+    await rejects(() => kubelet('worker-2').get(secrets, 'shop', 'db'), 403, `secrets "db" is forbidden: User "system:node:worker-2" cannot get resource "secrets" in API group "" in the namespace "shop": no relationship found between node 'worker-2' and this object`);
+    await rejects(() => kubelet('worker-1').list(secrets, 'shop'), 403, /cannot list resource "secrets"/);
+  });
+
+  it('a user without bindings is refused with 403', async () => {
+    const { as, namespace } = await newCluster();
+    await namespace('shop');
+    const jane = as({ name: 'jane', groups: ['system:authenticated'] });
+    await rejects(jane.create(configmaps, 'shop', { metadata: { name: 'x' } }), 403, 'configmaps is forbidden: User "jane" cannot create resource "configmaps" in API group "" in the namespace "shop"');
+  });
+});
+
+describe('subresources: binding and eviction', () => {
+  it('binding puts a pod on a node once, with PodScheduled=True; a second binding conflicts', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(pods, 'shop', pod('web-1'));
+    await client.create(pods, 'shop', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'web-1' }, target: { kind: 'Node', name: 'worker-1' } }, {}, { name: 'web-1', subresource: 'binding' });
+    const p = client.get(pods, 'shop', 'web-1');
+    assert.equal(p.spec.nodeName, 'worker-1');
+    assert.deepEqual(p.status.conditions.map((c: any) => [c.type, c.status]), [['PodScheduled', 'True']]);
+    await rejects(client.create(pods, 'shop', { metadata: { name: 'web-1' }, target: { kind: 'Node', name: 'worker-2' } }, {}, { name: 'web-1', subresource: 'binding' }), 409, /is already assigned to node "worker-1"/);
+  });
+
+  it('eviction is refused with 429 when it would violate a PodDisruptionBudget, and allowed while the budget has room', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    for (const name of ['web-1', 'web-2']) {
+      await client.create(pods, 'shop', pod(name, { spec: { nodeName: 'worker-1' } }));
+      const p = client.get(pods, 'shop', name);
+      await client.update(pods, 'shop', { ...p, status: { ...p.status, phase: 'Running' } }, {}, 'status');
+    }
+    const budget = (await client.create(pdbs, 'shop', { metadata: { name: 'web' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } })).object;
+    const evict = (name: string) => client.create(pods, 'shop', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name } }, {}, { name, subresource: 'eviction' });
+    const pending = await rejects(evict('web-1'), 429, "Cannot evict pod as it would violate the pod's disruption budget.");
+    assert.equal(pending.status.details.causes[0].message, 'The disruption budget web is still being processed by the server.');
+    // What the disruption controller would report: 2 healthy, 1 needed, 1 disruption allowed.
+    await client.update(pdbs, 'shop', { ...budget, status: { observedGeneration: 1, disruptionsAllowed: 1, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2 } }, {}, 'status');
+    await evict('web-1');
+    assert.ok(client.get(pods, 'shop', 'web-1').metadata.deletionTimestamp, 'evicted: deleting gracefully');
+    const refused = await rejects(evict('web-2'), 429);
+    assert.equal(refused.status.details.causes[0].message, 'The disruption budget web needs 1 healthy pods and has 2 currently');
+  });
+});

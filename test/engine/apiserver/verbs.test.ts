@@ -1,0 +1,368 @@
+import assert from 'node:assert/strict';
+import { ApiServer, type ApiWatchEvent } from '../../../engine/apiserver/apiserver';
+import { TokenAuthenticator } from '../../../engine/apiserver/auth/user';
+import { ApiClient } from '../../../engine/apiserver/client';
+import { Random } from '../../../engine/util/random';
+import { admin, configmaps, deployment, deployments, namespaces, newCluster, pod, pods, rejects } from './fixture';
+
+describe('API server: create, get, list, update, delete', () => {
+  it('given a namespace, a created object gets uid, creationTimestamp and a resourceVersion, and reads back the same', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const { object: created } = await client.create(configmaps, 'shop', { metadata: { name: 'cfg' }, data: { a: '1' } });
+    assert.match(created.metadata.uid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(created.metadata.creationTimestamp, '2026-11-23T12:00:00Z');
+    assert.equal(created.apiVersion, 'v1');
+    assert.equal(created.kind, 'ConfigMap');
+    assert.deepEqual(client.get(configmaps, 'shop', 'cfg'), created);
+    await rejects(client.create(configmaps, 'shop', { metadata: { name: 'cfg' } }), 409, 'configmaps "cfg" already exists');
+    await rejects(() => client.get(configmaps, 'shop', 'nope'), 404, 'configmaps "nope" not found');
+  });
+
+  it('refuses a body whose namespace or kind disagrees with the request', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await rejects(client.create(configmaps, 'shop', { metadata: { name: 'x', namespace: 'other' } }), 400, 'the namespace of the provided object does not match the namespace sent on the request');
+    await rejects(client.create(configmaps, 'shop', { kind: 'Secret', metadata: { name: 'x' } }), 400, 'the kind in the data (Secret) does not match the expected kind (ConfigMap)');
+  });
+
+  it('rejects an invalid object with 422 and one cause per problem, at Kubernetes\' field paths', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const bad = deployment('Web_1', -1);
+    const err = await rejects(client.create(deployments, 'shop', bad), 422);
+    assert.equal(err.reason, 'Invalid');
+    const fields = err.status.details.causes.map((c: any) => c.field);
+    assert.ok(fields.includes('metadata.name'), fields.join());
+    assert.ok(fields.includes('spec.replicas'), fields.join());
+    assert.match(err.message, /^Deployment\.apps "Web_1" is invalid: \[/);
+  });
+
+  it('generateName picks a fresh name with a 5-character suffix', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const a = (await client.create(configmaps, 'shop', { metadata: { generateName: 'cfg-' } })).object;
+    const b = (await client.create(configmaps, 'shop', { metadata: { generateName: 'cfg-' } })).object;
+    assert.match(a.metadata.name, /^cfg-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    assert.notEqual(a.metadata.name, b.metadata.name);
+  });
+
+  it('two concurrent updates from the same base: exactly one wins, the other gets 409 Conflict', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const base = (await client.create(configmaps, 'shop', { metadata: { name: 'cfg' }, data: { n: '0' } })).object;
+    const results = await Promise.allSettled([
+      client.update(configmaps, 'shop', { ...base, data: { n: '1' } }),
+      client.update(configmaps, 'shop', { ...base, data: { n: '2' } }),
+    ]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.equal(failed.reason.code, 409);
+    assert.equal(failed.reason.message, 'Operation cannot be fulfilled on configmaps "cfg": the object has been modified; please apply your changes to the latest version and try again');
+  });
+
+  it('an update that changes nothing keeps the resourceVersion', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const base = (await client.create(configmaps, 'shop', { metadata: { name: 'cfg' }, data: { n: '0' } })).object;
+    const same = (await client.update(configmaps, 'shop', base)).object;
+    assert.equal(same.metadata.resourceVersion, base.metadata.resourceVersion);
+  });
+
+  it('dry run validates and answers, but stores nothing', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const { object } = await client.create(configmaps, 'shop', { metadata: { name: 'cfg' } }, { dryRun: true });
+    assert.equal(object.metadata.name, 'cfg');
+    assert.equal(client.tryGet(configmaps, 'shop', 'cfg'), undefined);
+  });
+});
+
+describe('API server: generation and status', () => {
+  it('bumps generation on spec changes only, keeps status out of main-resource writes, and takes only status through /status', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    let d = (await client.create(deployments, 'shop', { ...deployment('web'), status: { replicas: 99 } })).object;
+    assert.equal(d.metadata.generation, 1);
+    assert.equal(d.status, undefined, 'status cannot be set on create');
+    d = (await client.update(deployments, 'shop', { ...d, metadata: { ...d.metadata, labels: { tier: 'web' } } })).object;
+    assert.equal(d.metadata.generation, 1, 'a label change is not a spec change');
+    d = (await client.update(deployments, 'shop', { ...d, spec: { ...d.spec, replicas: 5 } })).object;
+    assert.equal(d.metadata.generation, 2);
+    d = (await client.update(deployments, 'shop', { ...d, spec: { ...d.spec, replicas: 7 }, status: { observedGeneration: 2, replicas: 5 } }, {}, 'status')).object;
+    assert.equal(d.spec.replicas, 5, 'spec changes through /status are ignored');
+    assert.equal(d.status.observedGeneration, 2);
+    assert.equal(d.metadata.generation, 2);
+    d = (await client.update(deployments, 'shop', { ...d, status: { replicas: 0 } })).object;
+    assert.equal(d.status.replicas, 5, 'status changes through the main resource are ignored');
+  });
+
+  it('serves scale: reading replicas and selector, and writing replicas', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(deployments, 'shop', deployment('web', 2));
+    const scale = client.get(deployments, 'shop', 'web', 'scale');
+    assert.deepEqual([scale.kind, scale.apiVersion, scale.spec.replicas, scale.status.selector], ['Scale', 'autoscaling/v1', 2, 'app=web']);
+    await client.update(deployments, 'shop', { ...scale, spec: { replicas: 5 } }, {}, 'scale');
+    assert.equal(client.get(deployments, 'shop', 'web').spec.replicas, 5);
+    await client.patch(deployments, 'shop', 'web', 'merge', { spec: { replicas: 1 } }, {}, 'scale');
+    const d = client.get(deployments, 'shop', 'web');
+    assert.deepEqual([d.spec.replicas, d.metadata.generation], [1, 3]);
+  });
+});
+
+describe('API server: patch and server-side apply', () => {
+  it('applies JSON, merge and strategic merge patches (containers merged by name)', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(deployments, 'shop', deployment('web'));
+    await client.patch(deployments, 'shop', 'web', 'strategic', { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.28' }, { name: 'sidecar', image: 'envoy:1.30' }] } } } });
+    let d = client.get(deployments, 'shop', 'web');
+    assert.deepEqual(d.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`), ['web=nginx:1.28', 'sidecar=envoy:1.30']);
+    await client.patch(deployments, 'shop', 'web', 'json', [{ op: 'replace', path: '/spec/replicas', value: 4 }]);
+    await client.patch(deployments, 'shop', 'web', 'merge', { metadata: { labels: { team: 'shop' } } });
+    d = client.get(deployments, 'shop', 'web');
+    assert.deepEqual([d.spec.replicas, d.metadata.labels], [4, { team: 'shop' }]);
+    await rejects(client.patch(deployments, 'shop', 'web', 'json', [{ op: 'test', path: '/spec/replicas', value: 9 }]), 422);
+  });
+
+  it('apply creates a missing object, then a second manager changing an owned field gets 409 listing it, and force takes ownership', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const desired = { ...deployment('web', 2), metadata: { name: 'web', namespace: 'shop' } };
+    const first = (await client.apply(desired, 'kubectl')).object;
+    assert.equal(first.spec.replicas, 2);
+    assert.ok(first.metadata.managedFields.some((m: any) => m.manager === 'kubectl' && m.operation === 'Apply'));
+    const other = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 5 } };
+    const err = await rejects(client.apply(other, 'hpa-controller'), 409);
+    assert.equal(err.reason, 'Conflict');
+    assert.match(err.message, /^Apply failed with 1 conflict: conflict with "kubectl"( using apps\/v1)?: \.spec\.replicas/);
+    assert.deepEqual(err.status.details.causes.map((c: any) => c.field), ['.spec.replicas']);
+    const forced = (await client.apply(other, 'hpa-controller', { force: true })).object;
+    assert.equal(forced.spec.replicas, 5);
+    const owners = forced.metadata.managedFields.filter((m: any) => JSON.stringify(m.fieldsV1).includes('"f:replicas"')).map((m: any) => m.manager);
+    assert.deepEqual(owners, ['hpa-controller']);
+  });
+
+  it('apply requires a field manager', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(deployments, 'shop', deployment('web'));
+    await rejects(client.patch(deployments, 'shop', 'web', 'apply', deployment('web'), {}), 400, /fieldManager is required/);
+  });
+});
+
+describe('API server: deletion', () => {
+  it('an object with a finalizer is only marked for deletion, and goes when its last finalizer is removed', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(configmaps, 'shop', { metadata: { name: 'cfg', finalizers: ['example.com/cleanup'] } });
+    const marked = (await client.delete(configmaps, 'shop', 'cfg')).object;
+    assert.equal(marked.metadata.deletionTimestamp, '2026-11-23T12:00:00Z');
+    assert.ok(client.tryGet(configmaps, 'shop', 'cfg'), 'still there while the finalizer remains');
+    const added = (await client.update(configmaps, 'shop', { ...marked, metadata: { ...marked.metadata, finalizers: ['example.com/cleanup', 'example.com/late'] } })).object;
+    assert.deepEqual(added.metadata.finalizers, ['example.com/cleanup'], 'no finalizer may be added once deletion started');
+    await client.patch(configmaps, 'shop', 'cfg', 'merge', { metadata: { finalizers: null } });
+    assert.equal(client.tryGet(configmaps, 'shop', 'cfg'), undefined);
+  });
+
+  it('a running pod gets its grace period; a delete with grace 0 (the kubelet\'s) removes it', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(pods, 'shop', pod('web-1', { spec: { nodeName: 'worker-1' } }));
+    const marked = (await client.delete(pods, 'shop', 'web-1')).object;
+    assert.equal(marked.metadata.deletionGracePeriodSeconds, 30);
+    assert.equal(marked.metadata.deletionTimestamp, '2026-11-23T12:00:30Z');
+    const gone = (await client.delete(pods, 'shop', 'web-1', { gracePeriodSeconds: 0 })).object;
+    assert.equal(gone.kind, 'Pod', 'pods answer a delete with the pod');
+    assert.equal(client.tryGet(pods, 'shop', 'web-1'), undefined);
+  });
+
+  it('honours preconditions and answers other kinds with a Success Status', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const cm = (await client.create(configmaps, 'shop', { metadata: { name: 'cfg' } })).object;
+    await rejects(client.delete(configmaps, 'shop', 'cfg', { preconditions: { uid: 'other' } }), 409, `Operation cannot be fulfilled on configmaps "cfg": Precondition failed: UID in precondition: other, UID in object meta: ${cm.metadata.uid}`);
+    const status = (await client.delete(configmaps, 'shop', 'cfg', { preconditions: { resourceVersion: cm.metadata.resourceVersion } })).object;
+    assert.deepEqual(status, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'cfg', group: '', kind: 'configmaps', uid: cm.metadata.uid } });
+  });
+
+  it('foreground and orphan propagation become finalizers for the garbage collector', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(deployments, 'shop', deployment('a'));
+    await client.create(deployments, 'shop', deployment('b'));
+    assert.deepEqual((await client.delete(deployments, 'shop', 'a', { propagationPolicy: 'Foreground' })).object.metadata.finalizers, ['foregroundDeletion']);
+    assert.deepEqual((await client.delete(deployments, 'shop', 'b', { propagationPolicy: 'Orphan' })).object.metadata.finalizers, ['orphan']);
+  });
+
+  it('deleting a namespace marks it Terminating; nothing new may be created in it; finalize removes it', async () => {
+    const { client, namespace, server } = await newCluster();
+    await namespace('shop');
+    const ns = (await client.delete(namespaces, undefined, 'shop')).object;
+    assert.equal(ns.status.phase, 'Terminating');
+    await rejects(client.create(configmaps, 'shop', { metadata: { name: 'late' } }), 403, 'configmaps "late" is forbidden: unable to create new content in namespace shop because it is being terminated');
+    await server.update({ user: admin }, { ...namespaces, name: 'shop', subresource: 'finalize' }, { ...ns, spec: { finalizers: [] } });
+    assert.equal(client.tryGet(namespaces, undefined, 'shop'), undefined);
+    await rejects(client.create(configmaps, 'nowhere', { metadata: { name: 'x' } }), 404, 'namespaces "nowhere" not found');
+    await rejects(client.delete(namespaces, undefined, 'default'), 403, 'namespaces "default" is forbidden: this namespace may not be deleted');
+  });
+});
+
+describe('API server: list', () => {
+  it('pages with limit and continue at one consistent revision, and filters by label and field selectors', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    for (let i = 0; i < 7; i++) await client.create(configmaps, 'shop', { metadata: { name: `cm-${i}`, labels: { parity: i % 2 ? 'odd' : 'even' } } });
+    const first = client.list(configmaps, 'shop', { limit: 3 });
+    assert.deepEqual(first.items.map((o: any) => o.metadata.name), ['cm-0', 'cm-1', 'cm-2']);
+    assert.equal(first.metadata.remainingItemCount, 4);
+    await client.create(configmaps, 'shop', { metadata: { name: 'cm-3a' } }); // after the first page: not in this list
+    const second = client.list(configmaps, 'shop', { limit: 3, continue: first.metadata.continue });
+    assert.deepEqual(second.items.map((o: any) => o.metadata.name), ['cm-3', 'cm-4', 'cm-5']);
+    const third = client.list(configmaps, 'shop', { limit: 3, continue: second.metadata.continue });
+    assert.deepEqual(third.items.map((o: any) => o.metadata.name), ['cm-6']);
+    assert.equal(third.metadata.continue, undefined);
+    assert.equal(second.metadata.resourceVersion, first.metadata.resourceVersion);
+    const odd = client.list(configmaps, 'shop', { labelSelector: 'parity=odd', limit: 2 });
+    assert.deepEqual(odd.items.map((o: any) => o.metadata.name), ['cm-1', 'cm-3']);
+    assert.deepEqual(client.list(configmaps, 'shop', { fieldSelector: 'metadata.name=cm-4' }).items.map((o: any) => o.metadata.name), ['cm-4']);
+    await rejects(() => client.list(configmaps, 'shop', { fieldSelector: 'spec.foo=bar' }), 400, /field label not supported: spec\.foo/);
+    await rejects(() => client.list(configmaps, 'shop', { labelSelector: 'a in (' }), 400);
+  });
+
+  it('reads a past revision exactly, and answers 410 Expired once it is compacted', async () => {
+    const { client, namespace, store } = await newCluster();
+    await namespace('shop');
+    const v1 = (await client.create(configmaps, 'shop', { metadata: { name: 'cfg' }, data: { v: '1' } })).object;
+    await client.patch(configmaps, 'shop', 'cfg', 'merge', { data: { v: '2' } });
+    const past = client.list(configmaps, 'shop', { resourceVersion: v1.metadata.resourceVersion, resourceVersionMatch: 'Exact' });
+    assert.equal(past.items[0].data.v, '1');
+    await store.compact(store.revision);
+    const err = await rejects(() => client.list(configmaps, 'shop', { resourceVersion: v1.metadata.resourceVersion, resourceVersionMatch: 'Exact' }), 410, 'The resourceVersion for the provided list is too old.');
+    assert.equal(err.reason, 'Expired');
+  });
+});
+
+describe('API server: watch', () => {
+  it('a watch started at any resourceVersion sees every later change exactly once, in order', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const rng = new Random(11);
+    const versions: string[] = [];
+    const log: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const name = `cm-${rng.int(5)}`;
+      const existing = client.tryGet(configmaps, 'shop', name);
+      let r;
+      if (!existing) r = (await client.create(configmaps, 'shop', { metadata: { name }, data: { i: String(i) } })).object;
+      else if (rng.int(4) === 0) r = (await client.delete(configmaps, 'shop', name)).object;
+      else r = (await client.update(configmaps, 'shop', { ...existing, data: { i: String(i) } })).object;
+      const rv = r.metadata?.resourceVersion ?? String((r as any).details ? Number(versions.at(-1) ?? 0) + 1 : 0);
+      versions.push(rv);
+      log.push(name);
+    }
+    const lastRv = client.list(configmaps, 'shop').metadata.resourceVersion;
+    for (let start = 0; start < versions.length; start += 7) {
+      const from = versions[start]!;
+      const seen: ApiWatchEvent[] = [];
+      const w = client.watch(configmaps, 'shop', { resourceVersion: from }, (e) => seen.push(e));
+      await new Promise((r) => setImmediate(r));
+      w.stop();
+      const rvs = seen.map((e) => Number(e.object.metadata.resourceVersion));
+      assert.deepEqual(rvs, [...rvs].sort((a, b) => a - b), 'in order');
+      assert.equal(new Set(rvs).size, rvs.length, 'no duplicates');
+      assert.ok(rvs.every((rv) => rv > Number(from)), 'only later changes');
+      assert.equal(rvs.at(-1), Number(lastRv), 'up to the latest');
+      assert.equal(rvs.length, 60 - start - 1, `every change after ${from}`);
+    }
+  });
+
+  it('without a resourceVersion, starts with the current objects as ADDED, then streams changes; selectors turn leaving into DELETED', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(configmaps, 'shop', { metadata: { name: 'a', labels: { app: 'web' } } });
+    const seen: string[] = [];
+    const w = client.watch(configmaps, 'shop', { labelSelector: 'app=web' }, (e) => seen.push(`${e.type} ${e.object.metadata.name}`));
+    await client.create(configmaps, 'shop', { metadata: { name: 'b', labels: { app: 'db' } } });
+    await client.patch(configmaps, 'shop', 'b', 'merge', { metadata: { labels: { app: 'web' } } });
+    await client.patch(configmaps, 'shop', 'a', 'merge', { metadata: { labels: { app: 'db' } } });
+    await new Promise((r) => setImmediate(r));
+    w.stop();
+    assert.deepEqual(seen, ['ADDED a', 'ADDED b', 'DELETED a']);
+  });
+
+  it('a watch from a compacted resourceVersion gets an ERROR event with 410 Expired', async () => {
+    const { client, namespace, store } = await newCluster();
+    await namespace('shop');
+    await client.create(configmaps, 'shop', { metadata: { name: 'a' } });
+    await client.patch(configmaps, 'shop', 'a', 'merge', { data: { x: '1' } });
+    await store.compact(store.revision);
+    const seen: ApiWatchEvent[] = [];
+    let closedWith: any;
+    client.watch(configmaps, 'shop', { resourceVersion: '2' }, (e) => seen.push(e), (err) => { closedWith = err; });
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]!.type, 'ERROR');
+    assert.deepEqual([seen[0]!.object.code, seen[0]!.object.reason], [410, 'Expired']);
+    assert.match(seen[0]!.object.message, /^too old resource version: 2 \(\d+\)$/);
+    assert.equal(closedWith.code, 410);
+  });
+
+  it('sends bookmarks on the clock, and with sendInitialEvents a bookmark marking the end of the initial state', async () => {
+    const { client, namespace, clock } = await newCluster({ bookmarkIntervalMs: 1000 });
+    await namespace('shop');
+    await client.create(configmaps, 'shop', { metadata: { name: 'a' } });
+    const seen: ApiWatchEvent[] = [];
+    const w = client.watch(configmaps, 'shop', { sendInitialEvents: true, allowWatchBookmarks: true, resourceVersionMatch: 'NotOlderThan' }, (e) => seen.push(e));
+    assert.deepEqual(seen.map((e) => e.type), ['ADDED', 'BOOKMARK']);
+    assert.equal(seen[1]!.object.metadata.annotations['k8s.io/initial-events-end'], 'true');
+    await clock.advanceAsync(1000, 1000);
+    await new Promise((r) => setImmediate(r));
+    w.stop();
+    assert.equal(seen.at(-1)!.type, 'BOOKMARK');
+    assert.equal(seen.at(-1)!.object.metadata.annotations, undefined);
+  });
+});
+
+describe('API server: replicas over one store', () => {
+  it('any replica serves any request, and a watch on one sees writes through another', async () => {
+    const { store, clock, client } = await newCluster();
+    const second = new ApiServer({ store, clock, random: new Random(99), authenticator: new TokenAuthenticator() });
+    const other = new ApiClient(second, admin);
+    await client.create(namespaces, undefined, { metadata: { name: 'shop' } });
+    const seen: string[] = [];
+    const w = other.watch(configmaps, 'shop', { resourceVersion: client.list(configmaps, 'shop').metadata.resourceVersion }, (e) => seen.push(`${e.type} ${e.object.metadata.name}`));
+    await client.create(configmaps, 'shop', { metadata: { name: 'cfg' } });
+    await new Promise((r) => setImmediate(r));
+    w.stop();
+    assert.deepEqual(seen, ['ADDED cfg']);
+    assert.equal(other.get(configmaps, 'shop', 'cfg').metadata.uid, client.get(configmaps, 'shop', 'cfg').metadata.uid);
+  });
+});
+
+describe('API server: audit log and failures', () => {
+  it('records every mutating request with who, verb, resource and result, and no reads', async () => {
+    const { client, namespace, server } = await newCluster();
+    await namespace('shop');
+    const before = server.audit.events().length;
+    await client.create(configmaps, 'shop', { metadata: { name: 'cfg' } });
+    client.get(configmaps, 'shop', 'cfg');
+    await rejects(client.create(configmaps, 'shop', { metadata: { name: 'cfg' } }), 409);
+    const events = server.audit.events().slice(before);
+    assert.deepEqual(events.map((e) => [e.verb, e.user.username, e.objectRef.resource, e.objectRef.namespace, e.responseStatus.code]), [
+      ['create', 'kubeside-admin', 'configmaps', 'shop', 201],
+      ['create', 'kubeside-admin', 'configmaps', 'shop', 409],
+    ]);
+    assert.equal(events[0]!.requestURI, '/api/v1/namespaces/shop/configmaps');
+  });
+
+  it('contains a crash in one request\'s handling: that request gets 500, the server keeps serving', async () => {
+    const crashing = { name: 'Crashing', admit: (req: any) => { if (req.object?.metadata?.name === 'boom') throw new TypeError('cannot read properties of undefined'); } };
+    const { client, namespace } = await newCluster({ admission: [crashing] });
+    await namespace('shop');
+    const err = await rejects(client.create(configmaps, 'shop', { metadata: { name: 'boom' } }), 500);
+    assert.equal(err.reason, 'InternalError');
+    await client.create(configmaps, 'shop', { metadata: { name: 'fine' } });
+    assert.ok(client.get(configmaps, 'shop', 'fine'));
+  });
+});
