@@ -1,6 +1,7 @@
 // The one validation path for an object, whoever asks (API server, language server, CLI): resolve its
-// kind from apiVersion/kind, check it against its schema (structural), then against Kubernetes' own
-// rules (semantic) — the order the API server decodes, then validates, a request body in.
+// kind from apiVersion/kind, check it against its schema (structural), default it, then check it
+// against Kubernetes' own rules (semantic) — the order the API server decodes, defaults and validates
+// a request body in.
 import { fieldError, type FieldError } from './errors';
 import { kinds, parseAPIVersion, type KindInfo } from './kinds/index';
 import { customResourceSchema } from './schema/index';
@@ -11,7 +12,10 @@ import { validateSemantics } from './validation/semantic/index';
 export type { FieldValidationMode } from './validation/structural';
 
 export interface ValidateOptions {
-  /** How unknown fields are treated; the API server's (and kubectl's) default is Strict for kubectl, Warn for other clients. */
+  /**
+   * How unknown and duplicate fields are treated. Strict by default, as `kubectl apply` asks; the API
+   * server itself assumes Warn for clients that do not say.
+   */
   fieldValidation?: FieldValidationMode;
   /** The stored object, for an update: immutable fields are compared against it. */
   oldObject?: unknown;
@@ -88,6 +92,8 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
     // A built-in kind's body that does not decode is a 400 before any validation runs; a custom
     // resource is schema-validated and metadata-validated together (apiextensions-apiserver).
     if (structural.undecodable && !custom) return result;
+    // Under Strict, unknown fields fail decoding itself ("strict decoding error"), for every kind.
+    if (structural.errors.some((e) => e.type === 'UnknownField')) return result;
   }
 
   if (info.namespaced && isObject(subject)) {

@@ -208,7 +208,7 @@ describe('validateObject', () => {
     });
 
     it('rejects one that does not, with the messages apiextensions-apiserver gives', () => {
-      const r = validateObject(crontab({ cronSpec: 'hourly', image: 'a-very-long-image-name:latest', replicas: 11, policy: 'Maybe', port: false, tags: ['a', 'b', 'c'], colour: 'red' }));
+      const r = validateObject(crontab({ cronSpec: 'hourly', image: 'a-very-long-image-name:latest', replicas: 11, policy: 'Maybe', port: false, tags: ['a', 'b', 'c'] }));
       assert.deepEqual(messages(r), [
         `spec.cronSpec: Invalid value: "hourly": spec.cronSpec in body should match '^(\\S+\\s){4}\\S+$'`,
         'spec.image: Too long: may not be more than 20 bytes',
@@ -216,8 +216,14 @@ describe('validateObject', () => {
         'spec.policy: Unsupported value: "Maybe": supported values: "Allow", "Forbid"',
         'spec.port: Invalid value: "boolean": spec.port in body must be of type integer,string: "boolean"',
         'spec.tags: Too many: 3: must have at most 2 items',
-        'unknown field "spec.colour"',
       ]);
+    });
+
+    it('stops at unknown fields under Strict, since they fail decoding before validation', () => {
+      const obj = { ...crontab({ cronSpec: '* * * * *', colour: 'red' }), metadata: { name: 'tick', labels: { 'not a key': 'v' } } };
+      // Under Strict the metadata rules (semantic) never run; under Warn they do.
+      assert.deepEqual(messages(validateObject(obj)), ['unknown field "spec.colour"']);
+      assert.deepEqual(validateObject(obj, { fieldValidation: 'Warn' }).errors.map((e) => e.field), ['metadata.labels']);
     });
 
     it('rejects duplicate items of set and map lists', () => {
