@@ -27,7 +27,7 @@ export type { ServerStats } from './manifestWorkspace';
 
 /** Custom request: counters that show how much work edits caused (tests and benchmarks read them). */
 export const statsRequest = 'kubeside/stats';
-/** Custom notification sent once the first scan of the workspace folders has indexed every file. */
+/** Custom notification sent once a scan of workspace folders (at start, or of added ones) has indexed every file. */
 export const workspaceScannedNotification = 'kubeside/workspaceScanned';
 
 export interface LanguageServerOptions {
@@ -44,6 +44,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   const pending = new Map<string, Timer>();
   let workspaceFolders: string[] = [];
   let canWatchFiles = false;
+  let foldersChange = false;
 
   function publish(uri: string): void {
     const result = workspace.diagnostics(uri);
@@ -69,6 +70,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     if (typeof requested === 'number' && requested >= 0) debounceMs = requested;
     if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    foldersChange = params.capabilities.workspace?.workspaceFolders === true;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -79,6 +81,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         referencesProvider: true,
         completionProvider: { triggerCharacters: [' '] },
         hoverProvider: true,
+        ...(foldersChange ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
       },
       serverInfo: { name: 'kubeside' },
     };
@@ -87,12 +90,24 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onInitialized(() => {
     // Files changed outside the editor (git checkout, a generator) must reach the index too.
     if (canWatchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }] });
-    // Indexing the workspace must not hold back the first diagnostics: it reads file by file, in the
-    // background, and never replaces a file that is open in the editor.
-    void scanWorkspace(workspaceFolders, (uri, text) => workspace.indexFileText(uri, text)).then((files) =>
+    scan(workspaceFolders);
+    if (foldersChange) {
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        for (const folder of removed) workspace.forgetFolder(folder.uri);
+        if (added.length) scan(added.map((f) => f.uri));
+      });
+    }
+  });
+
+  /**
+   * Indexing folders must not hold back diagnostics: it reads file by file, in the background, and
+   * never replaces a file that is open in the editor.
+   */
+  function scan(folders: string[]): void {
+    void scanWorkspace(folders, (uri, text) => workspace.indexFileText(uri, text)).then((files) =>
       connection.sendNotification(workspaceScannedNotification, { files }),
     );
-  });
+  }
 
   // TextDocuments reports an open as a content change too: both schedule the first check.
   documents.onDidChangeContent((e) => schedule(e.document.uri));

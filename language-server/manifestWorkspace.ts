@@ -108,6 +108,12 @@ export class ManifestWorkspace {
     return this.reading.size ? Promise.all(this.reading).then(() => undefined) : undefined;
   }
 
+  /** A workspace folder was removed: its files that are not open leave the index. */
+  forgetFolder(folderUri: string): void {
+    const prefix = folderUri.endsWith('/') ? folderUri : `${folderUri}/`;
+    for (const uri of this.index.fileUris()) if (uri.startsWith(prefix) && !this.openDocument(uri)) this.index.remove(uri);
+  }
+
   /** A file deleted on disk; if it is open, the editor's text still counts. */
   deleted(uri: string): void {
     if (!this.openDocument(uri)) this.index.remove(uri);

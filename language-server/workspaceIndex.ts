@@ -133,6 +133,11 @@ export class WorkspaceIndex {
     for (const ref of slot.references) removeFrom(this.referencesByTarget, key(ref.kind, ref.namespace, ref.name), ref);
   }
 
+  /** The files the index holds entries for. */
+  fileUris(): string[] {
+    return [...this.files.keys()];
+  }
+
   get fileCount(): number {
     return this.files.size;
   }

@@ -32,8 +32,8 @@ export class LspClient {
   private readonly waiters: Array<{ uri: string; version: number; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   private readonly notifications = new Map<string, Array<(params: unknown) => void>>();
 
-  /** Resolves with the number of files once the server has scanned the workspace folders. */
-  readonly workspaceScanned: Promise<number>;
+  private readonly scans: number[] = [];
+  private readonly scanWaiters: Array<{ count: number; resolve: (files: number) => void }> = [];
   /** Capabilities the server registered dynamically (`client/registerCapability`). */
   readonly registrations: Registration[] = [];
 
@@ -41,7 +41,13 @@ export class LspClient {
     private readonly child: ChildProcess,
     readonly connection: ProtocolConnection,
   ) {
-    this.workspaceScanned = new Promise((resolve) => connection.onNotification('kubeside/workspaceScanned', (p: { files: number }) => resolve(p.files)));
+    connection.onNotification('kubeside/workspaceScanned', (p: { files: number }) => {
+      this.scans.push(p.files);
+      for (const w of this.scanWaiters.splice(0)) {
+        if (this.scans.length >= w.count) w.resolve(this.scans[w.count - 1]!);
+        else this.scanWaiters.push(w);
+      }
+    });
     connection.onRequest(RegistrationRequest.type, (params) => {
       this.registrations.push(...params.registrations);
     });
@@ -87,6 +93,17 @@ export class LspClient {
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;
+  }
+
+  /** Resolves with the number of files once the server has scanned the workspace folders. */
+  get workspaceScanned(): Promise<number> {
+    return this.scanReport(1);
+  }
+
+  /** Resolves with the file count of the server's `count`-th scan report (1 = the initial scan). */
+  scanReport(count: number): Promise<number> {
+    if (this.scans.length >= count) return Promise.resolve(this.scans[count - 1]!);
+    return new Promise((resolve) => this.scanWaiters.push({ count, resolve }));
   }
 
   /** Resolves with the params of the next notification `method`. Call before causing it. */

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CompletionItem } from 'vscode-languageserver-protocol';
+import type { CompletionItem, Location } from 'vscode-languageserver-protocol';
 import { LspClient, memoryUri } from './lspClient';
 
 const files = 300;
@@ -35,6 +35,25 @@ describe('language server: workspace scan', () => {
       // once scanned, every ConfigMap of the workspace is a candidate name
       const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 10, character: 18 } });
       assert.equal(items.length, files);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('indexes a workspace folder added later and forgets one that is removed', async () => {
+    const client = await LspClient.start({ capabilities: { workspace: { workspaceFolders: true } } });
+    try {
+      assert.equal(await client.workspaceScanned, 0);
+      const uri = memoryUri('pod.yaml');
+      await client.open(uri, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  volumes:\n    - name: c\n      configMap:\n        name: config-7\n');
+      const definitionOfConfig = () => client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: { line: 8, character: 16 } });
+      assert.deepEqual(await definitionOfConfig(), []);
+      const folder = { uri: pathToFileURL(dir).toString(), name: 'teams' };
+      await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
+      assert.equal(await client.scanReport(2), files);
+      assert.deepEqual((await definitionOfConfig()).map((l) => path.basename(l.uri)), ['config-7.yaml']);
+      await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
+      assert.deepEqual(await definitionOfConfig(), []);
     } finally {
       await client.stop();
     }
