@@ -84,13 +84,7 @@ export function setDefaultsPodSpec(spec: Obj): void {
   if (!isObj(spec.securityContext)) spec.securityContext = {};
   setDefault(spec, 'terminationGracePeriodSeconds', 30);
   setDefault(spec, 'schedulerName', 'default-scheduler');
-  // With the host's network the container ports are host ports.
-  for (const list_ of ['initContainers', 'containers']) {
-    for (const c of list(spec[list_])) {
-      setDefaultsContainer(c);
-      if (spec.hostNetwork === true) for (const p of list(c.ports)) setDefault(p, 'hostPort', p.containerPort);
-    }
-  }
+  for (const l of ['initContainers', 'containers']) for (const c of list(spec[l])) setDefaultsContainer(c);
   for (const c of list(spec.ephemeralContainers)) setDefaultsContainer(c);
   for (const v of list(spec.volumes)) setDefaultsVolume(v);
   canonicalizeResourceList(spec.overhead);
@@ -116,6 +110,10 @@ export function setDefaultsPod(pod: Obj): void {
     }
   }
   setDefault(spec, 'enableServiceLinks', true);
+  // With the host's network a container port is a host port. Only Pods get this: for templates it sits
+  // behind DefaultHostNetworkHostPortsInPodTemplates, off since Kubernetes 1.28.
+  if (spec.hostNetwork === true)
+    for (const l of ['containers', 'initContainers']) for (const c of list(spec[l])) for (const p of list(c.ports)) if (!p.hostPort) p.hostPort = p.containerPort;
   setDefaultsPodSpec(spec);
 }
 

@@ -3,6 +3,8 @@
 // Pod kind's own create and update rules.
 
 import { fieldError, FieldPath, GoValue, type FieldError } from '../../errors.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
+import { validateLabelSelector } from '../../labels/labelSelector.js';
 import { Quantity } from '../../quantity.js';
 import {
   isConfigMapKey,
@@ -375,6 +377,123 @@ function validateTolerations(tolerations: unknown, fld: FieldPath): FieldError[]
   return errs;
 }
 
+// ---- scheduling constraints: affinity and topology spread (validateAffinity, validateTopologySpreadConstraints) ----
+
+function validateNodeSelectorRequirement(r: Obj, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const values = arr(r.values);
+  switch (r.operator) {
+    case 'In':
+    case 'NotIn':
+      if (values.length === 0) errs.push(fieldError.required(fld.child('values'), "must be specified when `operator` is 'In' or 'NotIn'"));
+      break;
+    case 'Exists':
+    case 'DoesNotExist':
+      if (values.length > 0) errs.push(fieldError.forbidden(fld.child('values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+      break;
+    case 'Gt':
+    case 'Lt':
+      if (values.length !== 1) errs.push(fieldError.required(fld.child('values'), "must be specified single value when `operator` is 'Lt' or 'Gt'"));
+      break;
+    default:
+      errs.push(fieldError.invalid(fld.child('operator'), r.operator ?? '', 'not a valid selector operator'));
+  }
+  const key = str(r.key);
+  errs.push(...isQualifiedName(key).map((m) => fieldError.invalid(fld.child('key'), key, m)));
+  return errs;
+}
+
+function validateNodeSelectorTerm(term: unknown, fld: FieldPath): FieldError[] {
+  const t = obj(term);
+  const errs: FieldError[] = [];
+  arr(t.matchExpressions).forEach((r, j) => errs.push(...validateNodeSelectorRequirement(obj(r), fld.child('matchExpressions').index(j))));
+  arr(t.matchFields).forEach((r, j) => {
+    const p = fld.child('matchFields').index(j);
+    const req = obj(r);
+    // Only metadata.name may be matched, with exactly one value for In/NotIn.
+    if (req.key !== 'metadata.name') errs.push(fieldError.invalid(p.child('key'), req.key ?? '', 'not a valid field selector key'));
+    if ((req.operator === 'In' || req.operator === 'NotIn') && arr(req.values).length !== 1)
+      errs.push(fieldError.required(p.child('values'), 'must be only one value when `operator` is \'In\' or \'NotIn\' for node field selector'));
+    else if (req.operator !== 'In' && req.operator !== 'NotIn') errs.push(fieldError.invalid(p.child('operator'), req.operator ?? '', 'not a valid selector operator'));
+  });
+  return errs;
+}
+
+function validatePodAffinityTerm(term: Obj, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  if (isObj(term.labelSelector)) errs.push(...validateLabelSelector(term.labelSelector as LabelSelector, fld.child('labelSelector')));
+  if (isObj(term.namespaceSelector)) errs.push(...validateLabelSelector(term.namespaceSelector as LabelSelector, fld.child('namespaceSelector')));
+  arr(term.namespaces).forEach((ns) => errs.push(...isDNS1123Label(str(ns)).map((m) => fieldError.invalid(fld.child('namespaces'), ns, m))));
+  const key = str(term.topologyKey);
+  if (!key) errs.push(fieldError.required(fld.child('topologyKey'), 'can not be empty'));
+  else errs.push(...isQualifiedName(key).map((m) => fieldError.invalid(fld.child('topologyKey'), key, m)));
+  return errs;
+}
+
+function validateWeight(w: unknown, fld: FieldPath): FieldError[] {
+  return typeof w === 'number' && (w < 1 || w > 100) ? [fieldError.invalid(fld, w, 'must be in the range 1-100')] : [];
+}
+
+function validateAffinity(affinity: unknown, fld: FieldPath): FieldError[] {
+  if (!isObj(affinity)) return [];
+  const errs: FieldError[] = [];
+  if (isObj(affinity.nodeAffinity)) {
+    const na = affinity.nodeAffinity;
+    const np = fld.child('nodeAffinity');
+    if (isObj(na.requiredDuringSchedulingIgnoredDuringExecution)) {
+      const rp = np.child('requiredDuringSchedulingIgnoredDuringExecution');
+      const terms = arr(na.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms);
+      if (terms.length === 0) errs.push(fieldError.required(rp.child('nodeSelectorTerms'), 'must have at least one node selector term'));
+      terms.forEach((t, i) => errs.push(...validateNodeSelectorTerm(t, rp.child('nodeSelectorTerms').index(i))));
+    }
+    arr(na.preferredDuringSchedulingIgnoredDuringExecution).forEach((raw, i) => {
+      const p = np.child('preferredDuringSchedulingIgnoredDuringExecution').index(i);
+      errs.push(...validateWeight(obj(raw).weight, p.child('weight')), ...validateNodeSelectorTerm(obj(raw).preference, p.child('preference')));
+    });
+  }
+  for (const kind of ['podAffinity', 'podAntiAffinity']) {
+    if (!isObj(affinity[kind])) continue;
+    const pa = affinity[kind] as Obj;
+    const kp = fld.child(kind);
+    arr(pa.requiredDuringSchedulingIgnoredDuringExecution).forEach((t, i) =>
+      errs.push(...validatePodAffinityTerm(obj(t), kp.child('requiredDuringSchedulingIgnoredDuringExecution').index(i))),
+    );
+    arr(pa.preferredDuringSchedulingIgnoredDuringExecution).forEach((raw, i) => {
+      const p = kp.child('preferredDuringSchedulingIgnoredDuringExecution').index(i);
+      errs.push(...validateWeight(obj(raw).weight, p.child('weight')), ...validatePodAffinityTerm(obj(obj(raw).podAffinityTerm), p.child('podAffinityTerm')));
+    });
+  }
+  return errs;
+}
+
+const whenUnsatisfiable = ['DoNotSchedule', 'ScheduleAnyway'];
+
+function validateTopologySpreadConstraints(constraints: unknown, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const list = arr(constraints).map(obj);
+  list.forEach((c, i) => {
+    const p = fld.index(i);
+    if (typeof c.maxSkew !== 'number' || c.maxSkew <= 0) errs.push(fieldError.invalid(p.child('maxSkew'), c.maxSkew ?? 0, 'must be greater than zero'));
+    const key = str(c.topologyKey);
+    if (!key) errs.push(fieldError.required(p.child('topologyKey'), 'can not be empty'));
+    else errs.push(...isQualifiedName(key).map((m) => fieldError.invalid(p.child('topologyKey'), key, m)));
+    const action = str(c.whenUnsatisfiable);
+    if (!whenUnsatisfiable.includes(action)) errs.push(fieldError.notSupported(p.child('whenUnsatisfiable'), action, whenUnsatisfiable));
+    // {topologyKey, whenUnsatisfiable} pairs are unique: a second one could only contradict the first.
+    if (list.slice(i + 1).some((o) => o.topologyKey === c.topologyKey && o.whenUnsatisfiable === c.whenUnsatisfiable))
+      errs.push(fieldError.duplicate(p.child('{topologyKey, whenUnsatisfiable}'), `{${key}, ${action}}`));
+    if (has(c, 'minDomains')) {
+      if (typeof c.minDomains === 'number' && c.minDomains <= 0) errs.push(fieldError.invalid(p.child('minDomains'), c.minDomains, 'must be greater than zero'));
+      else if (action !== 'DoNotSchedule')
+        errs.push(fieldError.invalid(p.child('minDomains'), c.minDomains, `can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ${action}`));
+    }
+    for (const f of ['nodeAffinityPolicy', 'nodeTaintsPolicy'])
+      if (has(c, f) && !['Honor', 'Ignore'].includes(str(c[f]))) errs.push(fieldError.notSupported(p.child(f), c[f], ['Honor', 'Ignore']));
+    if (isObj(c.labelSelector)) errs.push(...validateLabelSelector(c.labelSelector as LabelSelector, p.child('labelSelector')));
+  });
+  return errs;
+}
+
 /** ValidatePodSpec */
 export function validatePodSpec(spec: unknown, fld: FieldPath): FieldError[] {
   const s = obj(spec);
@@ -404,6 +523,8 @@ export function validatePodSpec(spec: unknown, fld: FieldPath): FieldError[] {
     errs.push(fieldError.invalid(fld.child('activeDeadlineSeconds'), s.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
   errs.push(...validateNonnegativeField(s.terminationGracePeriodSeconds, fld.child('terminationGracePeriodSeconds')));
   errs.push(...validateTolerations(s.tolerations, fld.child('tolerations')));
+  errs.push(...validateAffinity(s.affinity, fld.child('affinity')));
+  errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, fld.child('topologySpreadConstraints')));
   if (has(s, 'priorityClassName')) {
     const pc = str(s.priorityClassName);
     errs.push(...isDNS1123Subdomain(pc).map((m) => fieldError.invalid(fld.child('priorityClassName'), pc, m)));

@@ -154,6 +154,26 @@ const cases: Case[] = [
         { spec: { containers: [{ name: 'web', image: 'a', env: [{ name: 'A=B', value: '1' }] }] } },
         ['spec.containers[0].env[0].name: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than \'=\''],
       ],
+      [
+        'a node affinity with In and no values',
+        { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In' }] }] } } } } },
+        ["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"],
+      ],
+      [
+        'a pod anti-affinity without topologyKey',
+        { spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } } }] } } } },
+        ['spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty'],
+      ],
+      [
+        'a spread constraint with skew 0 and an unknown action',
+        { spec: { topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'Maybe' }] } },
+        ['spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero', 'spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "Maybe": supported values: "DoNotSchedule", "ScheduleAnyway"'],
+      ],
+      [
+        'two spread constraints on the same key and action',
+        { spec: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }, { maxSkew: 2, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }] } },
+        ['spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}: Duplicate value: "{zone, DoNotSchedule}"'],
+      ],
       ['duplicate volume names', { spec: { volumes: [{ name: 'v', emptyDir: {} }, { name: 'v', emptyDir: {} }], containers: [{ name: 'web', image: 'a' }] } }, ['spec.volumes[1].name: Duplicate value: "v"']],
       ['a volume without a source', { spec: { volumes: [{ name: 'v' }], containers: [{ name: 'web', image: 'a' }] } }, ['spec.volumes[0]: Required value: must specify a volume type']],
       ['unknown restartPolicy', { spec: { restartPolicy: 'Sometimes' } }, ['spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"']],
