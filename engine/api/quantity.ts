@@ -109,6 +109,8 @@ export class Quantity {
     readonly format: QuantityFormat,
     /** The original text, kept when ParseQuantity judged it already canonical (and so printed as written). */
     private readonly text?: string,
+    /** The decimal scale of the int64 form ParseQuantity's fast path chose; undefined off that path. */
+    private readonly scale?: number,
   ) {}
 
   /** ParseQuantity. Throws QuantityParseError with Kubernetes' message. */
@@ -138,7 +140,7 @@ export class Quantity {
       if (nanos > 0n && nanos < NANO) format = 'DecimalSI';
     }
     if (!s.positive) nanos = -nanos;
-    return new Quantity(nanos, format, fast.text);
+    return new Quantity(nanos, format, fast.text, fast.taken ? fast.scale : undefined);
   }
 
   /** Parses, or returns undefined on any syntax error. */
@@ -194,6 +196,16 @@ export class Quantity {
     return new Quantity(-this.nanos, this.format);
   }
 
+  /**
+   * RoundUp(scale) for scale ≥ -9: the value rounded away from zero to a multiple of 10^scale. As in
+   * apimachinery, a text already at that precision is kept; any other is re-canonicalized.
+   */
+  roundUp(scale: number): Quantity {
+    if (this.scale !== undefined && this.scale >= scale) return this;
+    const unit = pow10(scale + 9);
+    return new Quantity(divAwayFromZero(this.nanos, unit) * unit, this.format);
+  }
+
   /** ScaledValue: ceil(q / 10^scale), rounding away from zero. */
   scaledValue(scale: number): bigint {
     const shift = scale + 9;
@@ -230,7 +242,7 @@ export class Quantity {
  * ParseQuantity's int64 fast path reuses the input text when it already looks canonical, so Kubernetes prints
  * e.g. `+1k` or `012Mi` back as written. This reproduces exactly the conditions under which it does.
  */
-function fastPath(str: string, s: Scanned, it: Interpreted): { taken: boolean; text?: string } {
+function fastPath(str: string, s: Scanned, it: Interpreted): { taken: boolean; scale?: number; text?: string } {
   const shifted = s.num + s.denom;
   if (it.format === 'BinarySI') {
     if (it.exponent < 0 || s.denom.length > 0) return { taken: false };
@@ -238,12 +250,12 @@ function fastPath(str: string, s: Scanned, it: Interpreted): { taken: boolean; t
     if (precision < 0) return { taken: false };
     const value = BigInt(s.num);
     if (value * (1n << BigInt(it.exponent)) > maxInt64) return { taken: false };
-    return { taken: true, text: it.exponent % 10 === 0 && (value & 7n) !== 0n ? str : undefined };
+    return { taken: true, scale: 0, text: it.exponent % 10 === 0 && (value & 7n) !== 0n ? str : undefined };
   }
   const precision = 18 - (s.num.length + s.denom.length);
   const scale = it.exponent - s.denom.length;
   if (precision < 0 || scale < -9) return { taken: false };
-  return { taken: true, text: scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0' ? str : undefined };
+  return { taken: true, scale, text: scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0' ? str : undefined };
 }
 
 /** CanonicalizeBytes: the shortest exact text in the quantity's format family. */

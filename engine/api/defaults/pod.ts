@@ -70,8 +70,13 @@ function setDefaultsVolume(v: Obj): void {
   if (isObj(v.emptyDir)) canonicalizeQuantity(v.emptyDir, 'sizeLimit');
   if (isObj(v.downwardAPI)) for (const item of list(v.downwardAPI.items)) if (isObj(item.fieldRef)) setDefault(item.fieldRef, 'apiVersion', 'v1');
   if (isObj(v.projected))
-    for (const src of list(v.projected.sources))
+    for (const src of list(v.projected.sources)) {
       if (isObj(src.downwardAPI)) for (const item of list(src.downwardAPI.items)) if (isObj(item.fieldRef)) setDefault(item.fieldRef, 'apiVersion', 'v1');
+      // SetDefaults_ServiceAccountTokenProjection: tokens live an hour unless asked otherwise.
+      if (isObj(src.serviceAccountToken)) setDefault(src.serviceAccountToken, 'expirationSeconds', 3600);
+    }
+  // An image volume's pull policy follows its tag, as a container's does.
+  if (isObj(v.image) && !v.image.pullPolicy) v.image.pullPolicy = imageTag(String(v.image.reference ?? '')) === 'latest' ? 'Always' : 'IfNotPresent';
   if (isObj(v.iscsi)) {
     setDefault(v.iscsi, 'iscsiInterface', 'default');
   }

@@ -11,8 +11,14 @@ export function canonicalizeQuantity(o: Obj, key: string): void {
   if (q) o[key] = q.toString();
 }
 
-/** A v1.ResourceList: every value is a Quantity. */
+/**
+ * SetDefaults_ResourceList: every value of a v1.ResourceList is rounded up to milli-units (so `1n` of
+ * cpu is stored as `1m`), then stored canonical.
+ */
 export function canonicalizeResourceList(list: unknown): void {
   if (!isObj(list)) return;
-  for (const key of Object.keys(list)) canonicalizeQuantity(list, key);
+  for (const key of Object.keys(list)) {
+    const q = Quantity.tryParse(list[key]);
+    if (q) list[key] = q.roundUp(-3).toString();
+  }
 }

@@ -226,6 +226,15 @@ describe('Quantity', () => {
       assert.equal(Quantity.fromValue(3, 'BinarySI').toString(), '3');
       assert.equal(Quantity.fromValue(2048, 'BinarySI').toString(), '2Ki');
     });
+    it('rounds up to a scale as RoundUp does, keeping a text already that precise', () => {
+      assert.equal(Quantity.parse('100u').roundUp(-3).toString(), '1m');
+      assert.equal(Quantity.parse('-100u').roundUp(-3).toString(), '-1m');
+      assert.equal(Quantity.parse('1500u').roundUp(-3).toString(), '2m');
+      assert.equal(Quantity.parse('9.01').roundUp(-1).toString(), '9100m');
+      assert.equal(Quantity.parse('9.01').roundUp(0).toString(), '10');
+      assert.equal(Quantity.parse('+1k').roundUp(-3).toString(), '+1k');
+      assert.equal(Quantity.parse('1.5Gi').roundUp(-3).toString(), '1536Mi');
+    });
     it('caps binary quantities at the int64 maximum', () => {
       assert.equal(Quantity.parse('99999999999Ei').toString(), '9223372036854775807');
     });
