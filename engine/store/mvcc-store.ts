@@ -146,6 +146,7 @@ export class MvccStore implements WatchHost {
 
   /** Deletes the key, or with `end` every key in [key, end); returns what was deleted. */
   deleteRange(key: string, end?: string): { deleted: KeyValue[]; revision: number } {
+    if (key === '') throw keyNotProvided();
     const deleted = this.deleteInternal(key, end, this.rev + 1);
     this.commit();
     return { deleted, revision: this.rev };
@@ -156,6 +157,8 @@ export class MvccStore implements WatchHost {
     const succeeded = (request.compare ?? []).every((c) => this.compare(c));
     const ops = (succeeded ? request.success : request.failure) ?? [];
     checkNoDuplicateWrites(ops);
+    // Everything that can fail is checked before the first write, so a transaction is all or nothing.
+    for (const op of ops) if (op.type === 'range') this.checkReadRevision(op.revision ?? 0);
     const next = this.rev + 1;
     const responses: ResponseOp[] = [];
     for (const op of ops) {

@@ -137,6 +137,17 @@ describe('MvccStore: transactions', () => {
     assert.equal(s.revision, 0);
   });
 
+  it('applies nothing when a read in the transaction asks for a compacted revision', () => {
+    const s = new MvccStore();
+    for (let i = 0; i < 5; i++) s.put('/a', String(i));
+    s.compact(4);
+    assert.throws(() => s.txn({ success: [{ type: 'put', key: '/b', value: 'x' }, { type: 'range', key: '/a', revision: 2 }] }), (e) => isStoreError(e, 'compacted'));
+    assert.equal(s.get('/b'), undefined);
+    assert.equal(s.revision, 5);
+    s.put('/c', 'y');
+    assert.equal(s.get('/c')!.modRevision, 6, 'no half-applied write lingers into the next revision');
+  });
+
   it('rejects an empty key, as etcd does', () => {
     const s = new MvccStore();
     assert.throws(() => s.put('', 'x'), (e) => isStoreError(e, 'invalidRequest') && e.message === 'etcdserver: key is not provided');
