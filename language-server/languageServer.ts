@@ -51,15 +51,15 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     if (result) void connection.sendDiagnostics({ uri, ...result });
   }
 
-  /** Checks `uri` after `debounceMs` of quiet; an edit in the meantime replaces the stale run. */
-  function schedule(uri: string): void {
+  /** Checks `uri` after `delay` ms of quiet; an edit in the meantime replaces the stale run. */
+  function schedule(uri: string, delay = debounceMs): void {
     pending.get(uri)?.cancel();
     pending.set(
       uri,
       clock.setTimeout(() => {
         pending.delete(uri);
         publish(uri);
-      }, debounceMs),
+      }, delay),
     );
   }
 
@@ -109,8 +109,16 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     );
   }
 
-  // TextDocuments reports an open as a content change too: both schedule the first check.
-  documents.onDidChangeContent((e) => schedule(e.document.uri));
+  // A document just opened is checked at once; edits wait for a pause in typing. TextDocuments reports
+  // an open as a content change too, right after the open itself.
+  const justOpened = new Set<string>();
+  documents.onDidOpen((e) => {
+    justOpened.add(e.document.uri);
+    schedule(e.document.uri, 0);
+  });
+  documents.onDidChangeContent((e) => {
+    if (!justOpened.delete(e.document.uri)) schedule(e.document.uri);
+  });
   documents.onDidClose((e) => {
     const uri = e.document.uri;
     pending.get(uri)?.cancel();

@@ -144,4 +144,14 @@ describe('language server: documents', () => {
     await last;
     assert.deepEqual(client.publications(uri).map((p) => p.version), [1, 5]);
   });
+
+  it('checks a document as soon as it is opened, without waiting for the edit debounce', async () => {
+    const patient = await LspClient.start({ debounceMs: 60_000 });
+    try {
+      const published = await patient.open(memoryUri('opened.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  a: 1\n');
+      assert.deepEqual(published.diagnostics.map((d) => d.code), ['TypeInvalid']);
+    } finally {
+      await patient.stop();
+    }
+  });
 });
