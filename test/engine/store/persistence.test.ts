@@ -333,6 +333,26 @@ describe('Store: snapshots', () => {
   });
 });
 
+describe('Store: list', () => {
+  it('lists a collection page by page at the first page\'s revision, as the API server paginates', async () => {
+    const s = Store.inMemory();
+    for (let i = 0; i < 25; i++) await s.put(`/registry/pods/default/p-${String(i).padStart(2, '0')}`, String(i));
+    await s.put('/registry/pods-other/default/x', 'not a pod');
+    const names: string[] = [];
+    let page = s.list('/registry/pods/', { limit: 10 });
+    const revision = page.revision;
+    names.push(...page.kvs.map((kv) => kv.key));
+    assert.equal(page.count, 25);
+    await s.delete('/registry/pods/default/p-24'); // after the first page: invisible to the list
+    while (page.more) {
+      page = s.list('/registry/pods/', { limit: 10, after: names[names.length - 1]!, revision });
+      names.push(...page.kvs.map((kv) => kv.key));
+    }
+    assert.equal(names.length, 25);
+    assert.equal(names[24], '/registry/pods/default/p-24');
+  });
+});
+
 describe('Store: watches', () => {
   it('delivers committed writes to watches, and ends them with the closed reason when the store closes', async () => {
     const s = await Store.open({ dir: freshDir() });
