@@ -223,54 +223,66 @@ export function isConfigMapKey(value: string): string[] {
 
 // ---- IP addresses (validation/ip.go) ----
 
-const ipv4Re = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
-
+/**
+ * IPv4 as netutils.ParseIPSloppy reads it: four decimal octets, leading zeros allowed (Kubernetes only
+ * warns about them).
+ */
 export function isIPv4(value: string): boolean {
-  return ipv4Re.test(value);
+  const parts = value.split('.');
+  return parts.length === 4 && parts.every((p) => /^[0-9]+$/.test(p) && Number(p) <= 255);
+}
+
+/** The eight 16-bit groups of an IPv6 address (an IPv4 tail counts as two), or undefined if it is not one. */
+function ipv6Groups(value: string): number[] | undefined {
+  if (!value.includes(':') || value.includes('%')) return undefined;
+  let v = value;
+  const tailGroups: number[] = [];
+  const lastColon = v.lastIndexOf(':');
+  const tail = v.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    if (!isIPv4(tail)) return undefined;
+    const o = tail.split('.').map(Number);
+    tailGroups.push(o[0] * 256 + o[1], o[2] * 256 + o[3]);
+    // Drop the tail and its separator, keeping a '::' that ends right before it.
+    v = v.slice(0, lastColon);
+    if (v.endsWith(':')) v += ':';
+  }
+  const halves = v.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (h: string): number[] | undefined => {
+    if (h === '') return [];
+    const g = h.split(':');
+    return g.every((x) => /^[0-9a-fA-F]{1,4}$/.test(x)) ? g.map((x) => parseInt(x, 16)) : undefined;
+  };
+  const left = parse(halves[0]);
+  const right = halves.length === 2 ? parse(halves[1]) : [];
+  if (!left || !right) return undefined;
+  const given = left.length + right.length + tailGroups.length;
+  if (halves.length === 2 ? given > 7 : given !== 8) return undefined;
+  return [...left, ...new Array(8 - given).fill(0), ...right, ...tailGroups];
 }
 
 export function isIPv6(value: string): boolean {
-  if (!value.includes(':') || value.includes('%')) return false;
-  let v = value;
-  // An IPv4-mapped tail counts as two groups.
-  const lastColon = v.lastIndexOf(':');
-  const tail = v.slice(lastColon + 1);
-  let extraGroups = 0;
-  if (tail.includes('.')) {
-    if (!isIPv4(tail)) return false;
-    v = `${v.slice(0, lastColon + 1)}0`;
-    extraGroups = 1;
-  }
-  const halves = v.split('::');
-  if (halves.length > 2) return false;
-  const group = /^[0-9a-fA-F]{1,4}$/;
-  const groups = (h: string): string[] | undefined => {
-    if (h === '') return [];
-    const g = h.split(':');
-    return g.every((x) => group.test(x)) ? g : undefined;
-  };
-  const left = groups(halves[0]);
-  const right = halves.length === 2 ? groups(halves[1]) : [];
-  if (!left || !right) return false;
-  const count = left.length + right.length + extraGroups;
-  return halves.length === 2 ? count < 8 : count === 8;
+  return ipv6Groups(value) !== undefined;
 }
 
-/** IsValidIP: the messages of the strict parser Kubernetes uses for new objects. */
+/** IsValidIP (sloppy parsing, as Kubernetes validates IP fields). */
 export function isValidIP(value: string): string[] {
-  if (isIPv4(value) || isIPv6(value)) return [];
-  // Go's net.ParseIP accepted leading zeros; Kubernetes now names them specifically.
-  if (/^[0-9]+(\.[0-9]+){3}$/.test(value) && value.split('.').every((p) => Number(p) <= 255))
-    return ['must not have leading 0s'];
-  return ['must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'];
+  return isIPv4(value) || isIPv6(value) ? [] : ['must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'];
+}
+
+/** An IPv4 address written in IPv6 form (`::ffff:1.2.3.4`), which Go treats as IPv4. */
+function isIPv4Mapped(value: string): boolean {
+  const g = ipv6Groups(value);
+  return g !== undefined && g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff;
 }
 
 export function isValidIPv4Address(fld: FieldPath, value: string): FieldError[] {
-  return isIPv4(value) ? [] : [fieldError.invalid(fld, value, 'must be a valid IPv4 address')];
+  return isIPv4(value) || (isIPv6(value) && isIPv4Mapped(value)) ? [] : [fieldError.invalid(fld, value, 'must be a valid IPv4 address')];
 }
 
 export function isValidIPv6Address(fld: FieldPath, value: string): FieldError[] {
-  return isIPv6(value) ? [] : [fieldError.invalid(fld, value, 'must be a valid IPv6 address')];
+  return isIPv6(value) && !isIPv4Mapped(value) ? [] : [fieldError.invalid(fld, value, 'must be a valid IPv6 address')];
 }
 
 /** IsValidCIDR: `10.0.0.0/8`, `fd00::/64`. */

@@ -102,8 +102,10 @@ describe('apimachinery name rules', () => {
     assert.equal(isValidPercent('25').length, 1);
     assert.deepEqual(isWildcardDNS1123Subdomain('*.example.com'), []);
     assert.equal(isWildcardDNS1123Subdomain('*.*.example.com').length, 1);
-    for (const ok of ['10.0.0.1', '::1', '2001:db8::ffff', '::ffff:1.2.3.4', 'fe80:0:0:0:0:0:0:1']) assert.deepEqual(isValidIP(ok), [], ok);
+    for (const ok of ['10.0.0.1', '010.000.000.001', '::1', '2001:db8::ffff', '::ffff:1.2.3.4', 'fe80:0:0:0:0:0:0:1']) assert.deepEqual(isValidIP(ok), [], ok);
     for (const bad of ['1.2.3', '256.1.1.1', '1:2:3:4:5:6:7:8:9', 'a::b::c', 'x']) assert.equal(isValidIP(bad).length, 1, bad);
+    for (const ok of ['::1.2.3.4', '1::1.2.3.4', '1:2:3:4:5:6:1.2.3.4']) assert.deepEqual(isValidIP(ok), [], ok);
+    for (const bad of ['1:2:3:4:5:6:7:1.2.3.4', '::1.2.3', ':::1']) assert.equal(isValidIP(bad).length, 1, bad);
     assert.deepEqual(isValidCIDR('10.0.0.0/8'), []);
     assert.deepEqual(isValidCIDR('fd00::/64'), []);
     assert.equal(isValidCIDR('10.0.0.0/33').length, 1);
