@@ -117,6 +117,14 @@ describe('language server: navigation across the workspace', () => {
     await client.close(uri); // an unsaved file leaves the index when closed
   });
 
+  it('completes namespaces the workspace defines or uses', async () => {
+    const uri = uriOf('namespaced.yaml');
+    await client.open(uri, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: staging\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: \n');
+    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 9, character: 13 } });
+    assert.ok(items.some((i) => i.label === 'staging' && i.detail === 'Namespace'), JSON.stringify(items.map((i) => i.label)));
+    await client.close(uri);
+  });
+
   it('hovers a reference with where its target is defined', async () => {
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf('app.yaml') }, position: { line: 18, character: 24 } });
     assert.match((hover.contents as MarkupContent).value, /→ ConfigMap `web-config` in config\.yaml$/);
