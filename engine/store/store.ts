@@ -10,10 +10,10 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { RealClock, type Clock, type Timer } from '../util/clock';
 import { RecordType } from './codec';
-import { storeErrors } from './errors';
+import { StoreError, storeErrors } from './errors';
 import { prefixEnd } from './keys';
 import { MvccStore, type MvccStoreOptions } from './mvcc-store';
-import { readSnapshot, writeSnapshot } from './snapshot';
+import { readSnapshot, syncDirectory, writeSnapshot } from './snapshot';
 import type { Compare, GuardedWriteResult, KeyValue, RangeOptions, RangeResponse, TxnRequest, TxnResponse, Value } from './types';
 import { listSegments, readLog, WriteAheadLog } from './wal';
 import type { Watch, WatchOptions } from './watch';
@@ -88,9 +88,33 @@ export class Store {
     return s;
   }
 
-  /** Loads a snapshot file (see `saveSnapshot`) into a new in-memory store, history included. */
-  static async restoreSnapshot(file: string, options: Omit<StoreOptions, 'dir'> = {}): Promise<Store> {
+  /**
+   * Loads a snapshot file (see `saveSnapshot`) into a new store, history included: in memory, or
+   * with `options.dir` (which must be empty or absent) a persisted store that starts from it.
+   */
+  static async restoreSnapshot(file: string, options: StoreOptions = {}): Promise<Store> {
     const snap = await readSnapshot(file);
+    if (options.dir !== undefined) {
+      await fs.mkdir(options.dir, { recursive: true });
+      const existing = await fs.readdir(options.dir);
+      if (existing.length > 0) throw new StoreError('invalidRequest', `cannot restore into ${options.dir}: the directory is not empty`);
+      // Through a temporary name and a rename, like every snapshot, so a crash leaves no half file.
+      const target = path.join(options.dir, snapshotFileName(snap.revision));
+      const tmp = `${target}.tmp`;
+      const sync = options.fsync ?? true;
+      await fs.copyFile(file, tmp);
+      if (sync) {
+        const fh = await fs.open(tmp, 'r+');
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      }
+      await fs.rename(tmp, target);
+      if (sync) await syncDirectory(options.dir);
+      return Store.open({ ...options, dir: options.dir });
+    }
     const s = new Store(options);
     s.mvcc.load(snap);
     s.startAutoCompaction();

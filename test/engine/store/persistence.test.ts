@@ -262,6 +262,22 @@ describe('Store: snapshots', () => {
     assert.equal(next.kv.modRevision, revision + 1);
   });
 
+  it('restores a snapshot into an empty directory as a persisted store that survives a restart', async () => {
+    const s = Store.inMemory();
+    for (let i = 0; i < 30; i++) await s.put(`/registry/pods/default/p-${i % 7}`, String(i));
+    const file = path.join(root, 'to-restore.snap');
+    await s.saveSnapshot(file);
+    const dir = freshDir();
+    const restored = await Store.restoreSnapshot(file, { dir, fsync });
+    await restored.put('/registry/pods/default/after', 'x');
+    await restored.close();
+    const reopened = await Store.open({ dir, fsync });
+    assert.equal(reopened.revision, 31);
+    assert.deepEqual(reopened.range(prefix, everything).kvs.filter((kv) => kv.key !== '/registry/pods/default/after'), s.range(prefix, everything).kvs);
+    await reopened.close();
+    await assert.rejects(Store.restoreSnapshot(file, { dir, fsync }), (e) => isStoreError(e, 'invalidRequest') && /not empty/.test(e.message));
+  });
+
   it('rejects a damaged or truncated snapshot with its file and offset', async () => {
     const s = Store.inMemory();
     for (let i = 0; i < 50; i++) await s.put(`/registry/pods/default/p-${i}`, `{"i":${i}}`);
