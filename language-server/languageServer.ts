@@ -20,6 +20,7 @@ import { hover } from './hover';
 import type { ManifestFile } from './manifestFile';
 import { ManifestWorkspace, type ServerStats } from './manifestWorkspace';
 import { references } from './references';
+import { prepareRename, rename } from './rename';
 import { documentSymbols } from './symbols';
 import { scanWorkspace } from './workspaceScan';
 
@@ -81,6 +82,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         referencesProvider: true,
         completionProvider: { triggerCharacters: [' '] },
         hoverProvider: true,
+        renameProvider: { prepareProvider: true },
         ...(foldersChange ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
       },
       serverInfo: { name: 'kubeside' },
@@ -160,6 +162,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onReferences(({ textDocument, position, context }) =>
     acrossFiles(() => references(workspace.index, textDocument.uri, position, context.includeDeclaration)),
   );
+  connection.onPrepareRename(({ textDocument, position }) => acrossFiles(() => prepareRename(workspace.index, textDocument.uri, position) ?? null));
+  connection.onRenameRequest(({ textDocument, position, newName }) => acrossFiles(() => rename(workspace.index, textDocument.uri, position, newName) ?? null));
   connection.onCompletion(({ textDocument, position, context }) =>
     acrossFiles(() =>
       withFile(textDocument.uri, [], (file) => {

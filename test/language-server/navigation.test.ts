@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CompletionItem, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol';
+import type { CompletionItem, Hover, Location, MarkupContent, Range, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { LspClient } from './lspClient';
 
 const config = `apiVersion: v1
@@ -217,5 +217,24 @@ describe('language server: navigation across the workspace', () => {
     rmSync(path.join(dir, 'late.yaml'));
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 3 }] });
     assert.deepEqual(await definitionOfAccount(), []);
+  });
+
+  it('renames a Secret in its definition and every reference, from a reference', async () => {
+    const position = { line: 28, character: 26 };
+    const range = await client.request<Range>('textDocument/prepareRename', { textDocument: { uri: uriOf('app.yaml') }, position });
+    assert.deepEqual(range, { start: { line: 28, character: 24 }, end: { line: 28, character: 38 } });
+    const edit = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: uriOf('app.yaml') }, position, newName: 'db-login' });
+    const summary = Object.entries(edit.changes ?? {}).map(([uri, edits]) => [path.basename(uri), edits.map((e) => `${e.range.start.line}:${e.range.start.character} ${e.newText}`)]);
+    assert.deepEqual(summary, [
+      ['config.yaml', ['10:8 db-login']],
+      ['app.yaml', ['28:24 db-login']],
+    ]);
+  });
+
+  it('refuses a new name the API server would reject', async () => {
+    await assert.rejects(
+      client.request('textDocument/rename', { textDocument: { uri: uriOf('app.yaml') }, position: { line: 28, character: 26 }, newName: 'DB_Login' }),
+      /Invalid Secret name "DB_Login": a lowercase RFC 1123 subdomain must consist of/,
+    );
   });
 });
