@@ -31,6 +31,7 @@ import { RbacAuthorizer, type RbacSource } from './auth/rbac';
 import { anonymousUser, groups, type TokenAuthenticator, type UserInfo } from './auth/user';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap';
 import { AuditLog } from './audit';
+import { CustomResources } from './registry/custom-resources';
 import { ResourceStorage } from './registry/resource';
 import { type Obj, strategyFor } from './registry/strategy';
 import { type DeleteOptions, type GetOptions, type ListOptions, patchContentTypes, type PatchOptions, type PatchType, type RequestContext, type ResourceRef, type Result, type WatchOptions, type WriteOptions } from './request';
@@ -80,6 +81,7 @@ export class ApiServer {
   private readonly storages = new Map<string, ResourceStorage>();
   private readonly bookmarkIntervalMs: number;
   private readonly admissionContext: AdmissionContext;
+  private readonly customResources: CustomResources;
 
   constructor(options: ApiServerOptions) {
     this.store = options.store;
@@ -88,8 +90,10 @@ export class ApiServer {
     this.authenticator = options.authenticator;
     this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 60_000;
     this.audit = new AuditLog(options.clock, options.auditCapacity);
+    this.customResources = new CustomResources(this.store);
     for (const info of kinds().all()) {
-      if (!info.served || !info.plural) continue;
+      // Custom kinds come and go with their CRDs in this server's store (see CustomResources).
+      if (!info.served || !info.plural || kinds().isCustom(info)) continue;
       const key = `${info.group}/${info.plural}`;
       // One storage per resource: the first served version is the storage version.
       if (!this.storages.has(key)) this.storages.set(key, new ResourceStorage(info, strategyFor(info, false), this.store));
@@ -142,7 +146,7 @@ export class ApiServer {
 
   /** The resources this server serves (for discovery). */
   resources(): KindInfo[] {
-    return [...this.storages.values()].map((s) => s.info);
+    return [...[...this.storages.values()].map((s) => s.info), ...this.customResources.all()];
   }
 
   // ---- reads ----
@@ -328,6 +332,7 @@ export class ApiServer {
     if (options.dryRun) return { object: created, warnings };
     const result = await this.store.create(storage.key(ref.namespace, name), storage.encode(created));
     if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
+    if (isCRD(storage)) return { object: await this.establish(storage, name), warnings };
     return { object: storage.decode(result.kv!), warnings };
   }
 
@@ -372,7 +377,7 @@ export class ApiServer {
       const precondition = this.patchPrecondition(type, patch);
       return this.guaranteedUpdate(ctx, storage, ref, options, precondition, (current) => {
         if (type === 'apply') return this.applyWithOwnership(storage, schema, current, this.asObject(patch), options, ref.subresource);
-        return this.applyPatch(type, current, patch, schema);
+        return this.applyPatch(type, current, patch, schema, !storage.custom);
       }, type === 'apply');
     });
   }
@@ -411,8 +416,9 @@ export class ApiServer {
   }
 
   private resolve(ref: ResourceRef): ResourceStorage {
-    const storage = this.storage(ref.group, ref.resource);
-    if (!storage || storage.info.version !== ref.version) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: ref.resource }, code: 404 });
+    const builtIn = this.storage(ref.group, ref.resource);
+    const storage = builtIn && builtIn.info.version === ref.version ? builtIn : builtIn ? undefined : this.customResources.lookup(ref.group, ref.resource, ref.version);
+    if (!storage) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: ref.resource }, code: 404 });
     if (ref.subresource && !storage.info.subresources.includes(ref.subresource) && !(ref.subresource === 'finalize' && storage.info.kind === 'Namespace')) {
       throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: `${ref.resource}/${ref.subresource}` }, code: 404 });
     }
@@ -611,9 +617,31 @@ export class ApiServer {
     return ctx.userAgent?.split('/')[0] || 'kubeside';
   }
 
-  private applyPatch(type: PatchType, current: Obj, patch: unknown, schema: SchemaNode | undefined): Obj {
+  private applyPatch(type: PatchType, current: Obj, patch: unknown, schema: SchemaNode | undefined, builtIn = true): Obj {
     const contentType = Object.keys(patchContentTypes).find((t) => patchContentTypes[t] === type)!;
-    return patchObject(current, contentType, patch, { schema, builtIn: true });
+    return patchObject(current, contentType, patch, { schema, builtIn });
+  }
+
+  /**
+   * What apiextensions-apiserver's naming and establishing controllers do for a new CRD: accept its
+   * names and mark it Established, so clients waiting on `condition=Established` proceed.
+   */
+  private async establish(storage: ResourceStorage, name: string): Promise<Obj> {
+    const now = this.timestamp();
+    const system: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters] } };
+    const ref: ResourceRef = { group: storage.info.group, version: storage.info.version, resource: storage.info.plural, name, subresource: 'status' };
+    const result = await this.guaranteedUpdate(system, storage, ref, { fieldManager: 'kube-apiserver' }, undefined, (crd) => ({
+      ...crd,
+      status: {
+        acceptedNames: crd.spec.names,
+        storedVersions: (crd.spec.versions ?? []).filter((v: Obj) => v.storage).map((v: Obj) => v.name),
+        conditions: [
+          { type: 'NamesAccepted', status: 'True', lastTransitionTime: now, reason: 'NoConflicts', message: 'no conflicts found' },
+          { type: 'Established', status: 'True', lastTransitionTime: now, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+        ],
+      },
+    }));
+    return result.object;
   }
 
   /** A merge or strategic patch that names a resourceVersion makes it a precondition. */
@@ -654,6 +682,8 @@ export class ApiServer {
         const result = await this.store.deleteIfUnchanged(kv.key, kv.modRevision);
         if (!result.succeeded) continue;
         const gone = storage.decode({ ...result.kv!, modRevision: result.revision } as KeyValue);
+        // A CRD takes its custom resources with it.
+        if (isCRD(storage)) await this.store.deleteRange(`/registry/${gone.spec.group}/${gone.spec.names.plural}/`, `/registry/${gone.spec.group}/${gone.spec.names.plural}0`);
         return { object: this.deleted(storage, gone), warnings: [] };
       }
       // Graceful deletion: mark the object; its finalizers' owners (or the kubelet) finish the job.
@@ -925,6 +955,10 @@ export class ApiServer {
         (pods()?.listAll(namespace) ?? []).some((pod) => pod.spec?.nodeName === node && podReferences(pod, resource, name)),
     };
   }
+}
+
+function isCRD(storage: ResourceStorage): boolean {
+  return storage.info.group === 'apiextensions.k8s.io' && storage.info.kind === 'CustomResourceDefinition';
 }
 
 /** Whether a pod uses a Secret, ConfigMap, PVC or service account of that name. */

@@ -21,9 +21,9 @@ export class ResourceStorage {
   readonly prefix: string;
   readonly apiVersion: string;
 
-  constructor(readonly info: KindInfo, readonly strategy: Strategy, private readonly store: Store) {
+  constructor(readonly info: KindInfo, readonly strategy: Strategy, private readonly store: Store, readonly custom = false) {
     const resource = storagePrefixes[`${info.group}/${info.plural}`] ?? info.plural;
-    this.prefix = registryKey({ resource, ...(groupedStorage.has(info.group) ? { group: info.group } : {}) });
+    this.prefix = registryKey({ resource, ...(custom || groupedStorage.has(info.group) ? { group: info.group } : {}) });
     this.apiVersion = apiVersionOf(info.group, info.version);
   }
 
