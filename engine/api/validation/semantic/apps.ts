@@ -1,14 +1,18 @@
 // apps/v1 rules (pkg/apis/apps/validation): Deployments, ReplicaSets, StatefulSets, DaemonSets and
 // ControllerRevisions — selectors that select their own template, restartPolicy Always, rollout
-// strategies, and what an update may change.
+// strategies, and what an update may change. Checks run in Kubernetes' order, so messages list alike.
 
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { fieldError, FieldPath, GoValue, type FieldError } from '../../errors.js';
-import { nameIsDNSSubdomain } from '../names.js';
+import { labelSelectorAsSelector, validateLabelSelector } from '../../labels/labelSelector.js';
+import type { Selector } from '../../labels/selector.js';
+import { nameIsDNSLabel, nameIsDNSSubdomain, validateAnnotations, validateLabels } from '../names.js';
 import {
   arr,
   at,
   deepEqual,
   goLabelSelector,
+  goStringMap,
   has,
   intOrPercentIsZero,
   intstr,
@@ -19,73 +23,95 @@ import {
   validateImmutableField,
   validateNonnegativeField,
   validatePositiveIntOrPercent,
-  validateWorkloadSelector,
 } from './common.js';
 import { validatePodTemplateSpec } from './pod.js';
 import { registerKindRules, type Obj } from './registry.js';
 
 const spec = FieldPath.root('spec');
 
-/**
- * ValidatePodTemplateSpecForReplicaSet (used by Deployments and ReplicaSets too) and its StatefulSet and
- * DaemonSet twins: the template is a valid pod template whose pods restart Always and have no deadline.
- */
-function validateWorkloadTemplate(s: Obj, fld: FieldPath, workload: 'ReplicaSet' | 'StatefulSet' | 'DaemonSet'): FieldError[] {
+/** Required, valid and not empty: the spec.selector checks every workload kind shares. */
+function validateRequiredSelector(s: Obj, workload: string): FieldError[] {
+  const selPath = spec.child('selector');
+  if (!isObj(s.selector)) return [fieldError.required(selPath)];
+  const errs = validateLabelSelector(s.selector as LabelSelector, selPath);
+  if (Object.keys(obj(s.selector.matchLabels)).length + arr(s.selector.matchExpressions).length === 0)
+    errs.push(fieldError.invalid(selPath, goLabelSelector(s.selector), `empty selector is invalid for ${workload}`));
+  return errs;
+}
+
+/** LabelSelectorAsSelector: a missing selector selects nothing, an empty one everything; undefined when it does not parse. */
+function asSelector(sel: unknown): Selector | undefined {
+  try {
+    return labelSelectorAsSelector(isObj(sel) ? (sel as LabelSelector) : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The template must carry labels its own selector selects, or the controller would never see its pods. */
+function validateSelectorMatchesTemplate(selector: Selector, template: Obj, tPath: FieldPath): FieldError[] {
+  const labels = obj(template.metadata).labels;
+  if (selector.empty() || selector.matches(obj(labels) as Record<string, string>)) return [];
+  return [fieldError.invalid(at(tPath, 'metadata', 'labels'), goStringMap(labels), '`selector` does not match template `labels`')];
+}
+
+/** Workload pods restart Always and have no deadline: a controller replaces them, it never lets them finish. */
+function validateLongRunningTemplate(template: Obj, tPath: FieldPath, workload: string): FieldError[] {
   const errs: FieldError[] = [];
-  const tPath = fld.child('template');
+  const podSpec = obj(template.spec);
+  const restartPolicy = podSpec.restartPolicy ?? '';
+  if (restartPolicy !== 'Always') errs.push(fieldError.notSupported(at(tPath, 'spec', 'restartPolicy'), restartPolicy, ['Always']));
+  if (has(podSpec, 'activeDeadlineSeconds')) errs.push(fieldError.forbidden(at(tPath, 'spec', 'activeDeadlineSeconds'), `activeDeadlineSeconds in ${workload} is not Supported`));
+  return errs;
+}
+
+/** ValidatePodTemplateSpecForReplicaSet (Deployments use it too). */
+function validateReplicaSetTemplate(s: Obj, selector: Selector): FieldError[] {
+  const tPath = spec.child('template');
   if (!isObj(s.template)) return [fieldError.required(tPath)];
-  errs.push(...validatePodTemplateSpec(s.template, tPath));
-  const podSpec = obj(s.template.spec);
-  const restartPolicy = podSpec.restartPolicy;
-  if (restartPolicy !== undefined && restartPolicy !== 'Always') errs.push(fieldError.notSupported(at(tPath, 'spec', 'restartPolicy'), restartPolicy, ['Always']));
-  if (has(podSpec, 'activeDeadlineSeconds')) {
-    if (workload === 'ReplicaSet')
-      errs.push(fieldError.invalid(at(tPath, 'spec', 'activeDeadlineSeconds'), podSpec.activeDeadlineSeconds, 'activeDeadlineSeconds in ReplicaSet is not Supported'));
-    else errs.push(fieldError.forbidden(at(tPath, 'spec', 'activeDeadlineSeconds'), `activeDeadlineSeconds in ${workload} is not Supported`));
-  }
-  return errs;
-}
-
-function validateReplicasAndSelector(s: Obj, workload: string): FieldError[] {
-  return [...validateNonnegativeField(s.replicas, spec.child('replicas')), ...validateWorkloadSelector(s, spec, workload)];
-}
-
-/** maxUnavailable and maxSurge: ints or percents, at most 100%, and not both zero. */
-function validateRollingUpdate(ru: Obj, fld: FieldPath, surgeOnly = false): FieldError[] {
-  const errs: FieldError[] = [];
-  for (const f of ['maxUnavailable', 'maxSurge']) {
-    if (!has(ru, f)) continue;
-    errs.push(...validatePositiveIntOrPercent(ru[f], fld.child(f)));
-  }
-  errs.push(...isNotMoreThan100Percent(ru.maxUnavailable, fld.child('maxUnavailable')));
-  if (!surgeOnly && has(ru, 'maxUnavailable') && intOrPercentIsZero(ru.maxUnavailable) && (!has(ru, 'maxSurge') || intOrPercentIsZero(ru.maxSurge)))
-    errs.push(fieldError.invalid(fld.child('maxUnavailable'), intstr(ru.maxUnavailable), 'may not be 0 when `maxSurge` is 0'));
-  return errs;
+  return [...validateSelectorMatchesTemplate(selector, s.template, tPath), ...validatePodTemplateSpec(s.template, tPath), ...validateLongRunningTemplate(s.template, tPath, 'ReplicaSet')];
 }
 
 // ---- Deployment ----
 
+/** A DeploymentStrategy as Go's %#v prints it in an Unsupported value error. */
+function goDeploymentStrategy(strategy: Obj): GoValue {
+  const ru = isObj(strategy.rollingUpdate) ? '(*apps.RollingUpdateDeployment)(0xc000000000)' : '(*apps.RollingUpdateDeployment)(nil)';
+  return new GoValue(`apps.DeploymentStrategy{Type:${JSON.stringify(str(strategy.type))}, RollingUpdate:${ru}}`);
+}
+
+function validateDeploymentStrategy(strategy: Obj): FieldError[] {
+  const sPath = spec.child('strategy');
+  switch (strategy.type) {
+    case 'Recreate':
+      return has(strategy, 'rollingUpdate') ? [fieldError.forbidden(sPath.child('rollingUpdate'), "may not be specified when strategy `type` is 'Recreate'")] : [];
+    case 'RollingUpdate': {
+      if (!isObj(strategy.rollingUpdate)) return [fieldError.required(sPath.child('rollingUpdate'), 'this should be defaulted and never be nil')];
+      const ru = strategy.rollingUpdate;
+      const p = sPath.child('rollingUpdate');
+      const errs = [...validatePositiveIntOrPercent(ru.maxUnavailable, p.child('maxUnavailable')), ...validatePositiveIntOrPercent(ru.maxSurge, p.child('maxSurge'))];
+      if (intOrPercentIsZero(ru.maxUnavailable ?? 0) && intOrPercentIsZero(ru.maxSurge ?? 0))
+        errs.push(fieldError.invalid(p.child('maxUnavailable'), intstr(ru.maxUnavailable ?? 0), 'may not be 0 when `maxSurge` is 0'));
+      errs.push(...isNotMoreThan100Percent(ru.maxUnavailable, p.child('maxUnavailable')));
+      return errs;
+    }
+    default:
+      return [fieldError.notSupported(sPath, goDeploymentStrategy(strategy), ['Recreate', 'RollingUpdate'])];
+  }
+}
+
 function validateDeployment(d: Obj): FieldError[] {
   const s = obj(d.spec);
-  const errs = validateReplicasAndSelector(s, 'deployment');
-  errs.push(...validateWorkloadTemplate(s, spec, 'ReplicaSet'));
-  const strategy = obj(s.strategy);
-  const sPath = spec.child('strategy');
-  const type = str(strategy.type);
-  if (has(strategy, 'type')) {
-    if (type === 'Recreate') {
-      if (has(strategy, 'rollingUpdate')) errs.push(fieldError.forbidden(sPath.child('rollingUpdate'), "may not be specified when strategy `type` is 'Recreate'"));
-    } else if (type === 'RollingUpdate') {
-      errs.push(...validateRollingUpdate(obj(strategy.rollingUpdate), sPath.child('rollingUpdate')));
-    } else {
-      errs.push(fieldError.notSupported(sPath.child('type'), type, ['Recreate', 'RollingUpdate']));
-    }
-  }
-  errs.push(...validateNonnegativeField(s.revisionHistoryLimit, spec.child('revisionHistoryLimit')));
+  const errs = [...validateNonnegativeField(s.replicas, spec.child('replicas')), ...validateRequiredSelector(s, 'deployment')];
+  const selector = asSelector(s.selector);
+  if (selector) errs.push(...validateReplicaSetTemplate(s, selector));
+  else errs.push(fieldError.invalid(spec.child('selector'), goLabelSelector(s.selector), 'invalid label selector'));
+  errs.push(...validateDeploymentStrategy(obj(s.strategy)));
   errs.push(...validateNonnegativeField(s.minReadySeconds, spec.child('minReadySeconds')));
+  errs.push(...validateNonnegativeField(s.revisionHistoryLimit, spec.child('revisionHistoryLimit')));
   if (typeof s.progressDeadlineSeconds === 'number') {
     errs.push(...validateNonnegativeField(s.progressDeadlineSeconds, spec.child('progressDeadlineSeconds')));
-    if (s.progressDeadlineSeconds <= ((s.minReadySeconds as number) ?? 0))
+    if (s.progressDeadlineSeconds <= ((s.minReadySeconds as number | undefined) ?? 0))
       errs.push(fieldError.invalid(spec.child('progressDeadlineSeconds'), s.progressDeadlineSeconds, 'must be greater than minReadySeconds'));
   }
   return errs;
@@ -105,7 +131,11 @@ registerKindRules('apps', 'ReplicaSet', {
   validate: (rs) => {
     const s = obj(rs.spec);
     // Kubernetes' ReplicaSet validation says "deployment" here too.
-    return [...validateReplicasAndSelector(s, 'deployment'), ...validateWorkloadTemplate(s, spec, 'ReplicaSet'), ...validateNonnegativeField(s.minReadySeconds, spec.child('minReadySeconds'))];
+    const errs = [...validateNonnegativeField(s.replicas, spec.child('replicas')), ...validateNonnegativeField(s.minReadySeconds, spec.child('minReadySeconds')), ...validateRequiredSelector(s, 'deployment')];
+    const selector = asSelector(s.selector);
+    if (selector) errs.push(...validateReplicaSetTemplate(s, selector));
+    else errs.push(fieldError.invalid(spec.child('selector'), goLabelSelector(s.selector), 'invalid label selector'));
+    return errs;
   },
   validateUpdate: selectorImmutable,
 });
@@ -115,41 +145,64 @@ registerKindRules('apps', 'ReplicaSet', {
 function validateStatefulSet(sts: Obj): FieldError[] {
   const s = obj(sts.spec);
   const errs: FieldError[] = [];
-  if (has(s, 'podManagementPolicy') && !['OrderedReady', 'Parallel'].includes(str(s.podManagementPolicy)))
-    errs.push(fieldError.notSupported(spec.child('podManagementPolicy'), s.podManagementPolicy, ['OrderedReady', 'Parallel']));
+  const pmp = str(s.podManagementPolicy);
+  if (!pmp) errs.push(fieldError.required(spec.child('podManagementPolicy')));
+  else if (pmp !== 'OrderedReady' && pmp !== 'Parallel') errs.push(fieldError.invalid(spec.child('podManagementPolicy'), pmp, "must be 'OrderedReady' or 'Parallel'"));
   const us = obj(s.updateStrategy);
   const usPath = spec.child('updateStrategy');
-  if (has(us, 'type')) {
-    if (us.type === 'OnDelete') {
-      if (has(us, 'rollingUpdate')) errs.push(fieldError.invalid(usPath.child('rollingUpdate'), null, "only allowed for updateStrategy 'RollingUpdate'"));
-    } else if (us.type === 'RollingUpdate') {
-      const ru = obj(us.rollingUpdate);
-      errs.push(...validateNonnegativeField(ru.partition, at(usPath, 'rollingUpdate', 'partition')));
-      if (has(ru, 'maxUnavailable')) {
-        errs.push(...validatePositiveIntOrPercent(ru.maxUnavailable, at(usPath, 'rollingUpdate', 'maxUnavailable')));
-        if (intOrPercentIsZero(ru.maxUnavailable)) errs.push(fieldError.invalid(at(usPath, 'rollingUpdate', 'maxUnavailable'), intstr(ru.maxUnavailable), 'must be greater than 0'));
-        errs.push(...isNotMoreThan100Percent(ru.maxUnavailable, at(usPath, 'rollingUpdate', 'maxUnavailable')));
+  const goRollingUpdate = (ru: unknown) =>
+    new GoValue(`apps.RollingUpdateStatefulSetStrategy{Partition:${typeof obj(ru).partition === 'number' ? obj(ru).partition : 0}, MaxUnavailable:${has(obj(ru), 'maxUnavailable') ? '(*intstr.IntOrString)(0xc000000000)' : '(*intstr.IntOrString)(nil)'}}`);
+  switch (us.type ?? '') {
+    case '':
+      errs.push(fieldError.required(usPath));
+      break;
+    case 'OnDelete':
+      if (has(us, 'rollingUpdate')) errs.push(fieldError.invalid(usPath.child('rollingUpdate'), goRollingUpdate(us.rollingUpdate), "only allowed for updateStrategy 'RollingUpdate'"));
+      break;
+    case 'RollingUpdate':
+      if (isObj(us.rollingUpdate)) {
+        const ru = us.rollingUpdate;
+        const p = usPath.child('rollingUpdate');
+        errs.push(...validateNonnegativeField(ru.partition, p.child('partition')));
+        if (has(ru, 'maxUnavailable')) {
+          errs.push(...validatePositiveIntOrPercent(ru.maxUnavailable, p.child('maxUnavailable')));
+          if (intOrPercentIsZero(ru.maxUnavailable)) errs.push(fieldError.invalid(p.child('maxUnavailable'), intstr(ru.maxUnavailable), 'cannot be 0'));
+          errs.push(...isNotMoreThan100Percent(ru.maxUnavailable, p.child('maxUnavailable')));
+        }
       }
-    } else {
-      errs.push(fieldError.notSupported(usPath.child('type'), us.type, ['OnDelete', 'RollingUpdate']));
+      break;
+    default:
+      errs.push(
+        fieldError.invalid(
+          usPath,
+          new GoValue(`apps.StatefulSetUpdateStrategy{Type:${JSON.stringify(str(us.type))}, RollingUpdate:${isObj(us.rollingUpdate) ? '(*apps.RollingUpdateStatefulSetStrategy)(0xc000000000)' : '(*apps.RollingUpdateStatefulSetStrategy)(nil)'}}`),
+          "must be 'RollingUpdate' or 'OnDelete'",
+        ),
+      );
+  }
+  if (isObj(s.persistentVolumeClaimRetentionPolicy)) {
+    const retention = s.persistentVolumeClaimRetentionPolicy;
+    for (const f of ['whenDeleted', 'whenScaled']) {
+      const v = str(retention[f]);
+      if (v !== 'Retain' && v !== 'Delete') errs.push(fieldError.notSupported(at(spec, 'persistentVolumeClaimRetentionPolicy', f), v, ['Retain', 'Delete']));
     }
   }
-  const retention = obj(s.persistentVolumeClaimRetentionPolicy);
-  for (const f of ['whenDeleted', 'whenScaled'])
-    if (has(retention, f) && !['Delete', 'Retain'].includes(str(retention[f])))
-      errs.push(fieldError.notSupported(at(spec, 'persistentVolumeClaimRetentionPolicy', f), retention[f], ['Retain', 'Delete']));
+  errs.push(...validateNonnegativeField(s.replicas, spec.child('replicas')));
   errs.push(...validateNonnegativeField(s.minReadySeconds, spec.child('minReadySeconds')));
   if (isObj(s.ordinals)) errs.push(...validateNonnegativeField(s.ordinals.start, at(spec, 'ordinals', 'start')));
-  errs.push(...validateReplicasAndSelector(s, 'statefulset'));
-  errs.push(...validateWorkloadTemplate(s, spec, 'StatefulSet'));
-  const claimNames = new Set<string>();
-  arr(s.volumeClaimTemplates).forEach((raw, i) => {
-    const name = str(obj(obj(raw).metadata).name);
-    const p = spec.child('volumeClaimTemplates').index(i);
-    if (!name) errs.push(fieldError.required(at(p, 'metadata', 'name')));
-    else if (claimNames.has(name)) errs.push(fieldError.duplicate(at(p, 'metadata', 'name'), name));
-    claimNames.add(name);
-  });
+  errs.push(...validateRequiredSelector(s, 'statefulset'));
+  const selector = asSelector(s.selector);
+  const template = obj(s.template);
+  const tPath = spec.child('template');
+  if (!selector) errs.push(fieldError.invalid(spec.child('selector'), goLabelSelector(s.selector), ''));
+  else {
+    // ValidatePodTemplateSpecForStatefulSet checks only labels and annotations: the pod spec's volume
+    // mounts may name volumeClaimTemplates, which the generic pod rules would not know.
+    errs.push(...validateSelectorMatchesTemplate(selector, template, tPath));
+    const meta = obj(template.metadata);
+    errs.push(...validateLabels(meta.labels, tPath.child('labels')), ...validateAnnotations(meta.annotations, tPath.child('annotations')));
+  }
+  errs.push(...validateLongRunningTemplate(template, tPath, 'StatefulSet'));
   return errs;
 }
 
@@ -169,32 +222,59 @@ function validateStatefulSetUpdate(n: Obj, o: Obj): FieldError[] {
   ];
 }
 
-registerKindRules('apps', 'StatefulSet', { name: nameIsDNSSubdomain, validate: validateStatefulSet, validateUpdate: validateStatefulSetUpdate });
+// A StatefulSet's name becomes each pod's hostname (`<name>-<ordinal>`): a DNS label. An update does not
+// re-check it, so an object created under the older subdomain rule can still be updated (and deleted).
+registerKindRules('apps', 'StatefulSet', { name: nameIsDNSLabel, validate: validateStatefulSet, validateUpdate: validateStatefulSetUpdate });
 
 // ---- DaemonSet ----
 
-function validateDaemonSet(ds: Obj): FieldError[] {
-  const s = obj(ds.spec);
-  const errs = validateWorkloadSelector(s, spec, 'daemonset');
-  errs.push(...validateWorkloadTemplate(s, spec, 'DaemonSet'));
-  errs.push(...validateNonnegativeField(s.minReadySeconds, spec.child('minReadySeconds')));
-  errs.push(...validateNonnegativeField(s.revisionHistoryLimit, spec.child('revisionHistoryLimit')));
-  const us = obj(s.updateStrategy);
+function validateDaemonSetUpdateStrategy(us: Obj): FieldError[] {
   const usPath = spec.child('updateStrategy');
-  if (has(us, 'type')) {
-    if (us.type === 'RollingUpdate') {
-      const ru = obj(us.rollingUpdate);
+  switch (us.type) {
+    case 'OnDelete':
+      return [];
+    case 'RollingUpdate': {
+      if (!isObj(us.rollingUpdate)) return [fieldError.required(usPath.child('rollingUpdate'))];
+      const ru = us.rollingUpdate;
       const p = usPath.child('rollingUpdate');
-      for (const f of ['maxUnavailable', 'maxSurge']) if (has(ru, f)) errs.push(...validatePositiveIntOrPercent(ru[f], p.child(f)), ...isNotMoreThan100Percent(ru[f], p.child(f)));
-      // Exactly one of them is non-zero: a DaemonSet either surges a node's pod or takes it down first.
+      const errs = [
+        ...validatePositiveIntOrPercent(ru.maxUnavailable, p.child('maxUnavailable')),
+        ...validatePositiveIntOrPercent(ru.maxSurge, p.child('maxSurge')),
+        ...isNotMoreThan100Percent(ru.maxUnavailable, p.child('maxUnavailable')),
+        ...isNotMoreThan100Percent(ru.maxSurge, p.child('maxSurge')),
+      ];
+      // Exactly one is non-zero: a DaemonSet either surges a node's pod or takes it down first.
       const hasUnavailable = !intOrPercentIsZero(ru.maxUnavailable ?? 0);
       const hasSurge = !intOrPercentIsZero(ru.maxSurge ?? 0);
       if (hasUnavailable && hasSurge) errs.push(fieldError.invalid(p.child('maxSurge'), intstr(ru.maxSurge), 'may not be set when maxUnavailable is non-zero'));
       else if (!hasUnavailable && !hasSurge) errs.push(fieldError.required(p.child('maxUnavailable'), 'cannot be 0 when maxSurge is 0'));
-    } else if (us.type !== 'OnDelete') {
-      errs.push(fieldError.notSupported(usPath.child('type'), us.type, ['OnDelete', 'RollingUpdate']));
+      return errs;
+    }
+    default: {
+      const ru = isObj(us.rollingUpdate) ? '(*apps.RollingUpdateDaemonSet)(0xc000000000)' : '(*apps.RollingUpdateDaemonSet)(nil)';
+      return [fieldError.notSupported(usPath, new GoValue(`apps.DaemonSetUpdateStrategy{Type:${JSON.stringify(str(us.type))}, RollingUpdate:${ru}}`), ['RollingUpdate', 'OnDelete'])];
     }
   }
+}
+
+function validateDaemonSet(ds: Obj): FieldError[] {
+  const s = obj(ds.spec);
+  const errs: FieldError[] = [];
+  const selPath = spec.child('selector');
+  if (isObj(s.selector)) errs.push(...validateLabelSelector(s.selector as LabelSelector, selPath));
+  const template = obj(s.template);
+  const tPath = spec.child('template');
+  // Unlike the other workloads a missing selector is not reported as such: it selects nothing.
+  const selector = asSelector(s.selector);
+  if (selector && !selector.matches(obj(obj(template.metadata).labels) as Record<string, string>))
+    errs.push(fieldError.invalid(at(tPath, 'metadata', 'labels'), goStringMap(obj(template.metadata).labels), '`selector` does not match template `labels`'));
+  if (isObj(s.selector) && Object.keys(obj(s.selector.matchLabels)).length + arr(s.selector.matchExpressions).length === 0)
+    errs.push(fieldError.invalid(selPath, goLabelSelector(s.selector), 'empty selector is invalid for daemonset'));
+  errs.push(...validatePodTemplateSpec(template, tPath));
+  errs.push(...validateLongRunningTemplate(template, tPath, 'DaemonSet'));
+  errs.push(...validateNonnegativeField(s.minReadySeconds, spec.child('minReadySeconds')));
+  errs.push(...validateDaemonSetUpdateStrategy(obj(s.updateStrategy)));
+  errs.push(...validateNonnegativeField(s.revisionHistoryLimit, spec.child('revisionHistoryLimit')));
   return errs;
 }
 
@@ -205,8 +285,9 @@ registerKindRules('apps', 'DaemonSet', { name: nameIsDNSSubdomain, validate: val
 registerKindRules('apps', 'ControllerRevision', {
   name: nameIsDNSSubdomain,
   validate: (cr) => {
-    const errs = validateNonnegativeField(cr.revision, FieldPath.root('revision'));
+    const errs: FieldError[] = [];
     if (cr.data === undefined || cr.data === null) errs.push(fieldError.required(FieldPath.root('data'), 'data is mandatory'));
+    errs.push(...validateNonnegativeField(cr.revision, FieldPath.root('revision')));
     return errs;
   },
   // runtime.RawExtension prints as a Go struct; the stored data is not echoed back.

@@ -1,9 +1,7 @@
 // Helpers shared by the per-kind rules: typed reads of untyped JSON, the numeric and int-or-percent checks
 // of pkg/apis/core/validation, selector checks, and Go's renderings of values that messages print.
 
-import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { fieldError, GoValue, type FieldError, type FieldPath } from '../../errors.js';
-import { labelSelectorAsSelector, validateLabelSelector } from '../../labels/labelSelector.js';
 import { isValidPercent } from '../names.js';
 import type { Obj } from './registry.js';
 
@@ -36,9 +34,9 @@ export function validatePositiveField(value: unknown, fld: FieldPath): FieldErro
   return typeof value === 'number' && value <= 0 ? [fieldError.invalid(fld, value, 'must be greater than 0')] : [];
 }
 
-/** ValidatePositiveIntOrPercent: a non-negative integer or a `N%` string. */
+/** ValidatePositiveIntOrPercent: a non-negative integer or a `N%` string (printed unquoted, as IntOrString is). */
 export function validatePositiveIntOrPercent(v: unknown, fld: FieldPath): FieldError[] {
-  if (typeof v === 'string') return isValidPercent(v).map((m) => fieldError.invalid(fld, v, m));
+  if (typeof v === 'string') return isValidPercent(v).map((m) => fieldError.invalid(fld, intstr(v), m));
   if (typeof v === 'number') return validateNonnegativeField(v, fld);
   return [];
 }
@@ -83,37 +81,6 @@ export function goLabelSelector(sel: unknown): GoValue {
   return new GoValue(
     `&LabelSelector{MatchLabels:map[string]string{${ml.map(([k, v]) => `${k}: ${String(v)},`).join('')}},MatchExpressions:[]LabelSelectorRequirement{${exprs.join(',')}},}`,
   );
-}
-
-const selectorIsEmpty = (sel: Obj): boolean => Object.keys(obj(sel.matchLabels)).length + arr(sel.matchExpressions).length === 0;
-
-/**
- * A workload's selector and template labels, as ValidatePodTemplateSpecForReplicaSet and its StatefulSet
- * and DaemonSet siblings check them: required, not empty, valid, and selecting the template's own labels.
- */
-export function validateWorkloadSelector(spec: Obj, fld: FieldPath, workload: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const selPath = fld.child('selector');
-  if (!isObj(spec.selector)) {
-    errs.push(fieldError.required(selPath));
-    return errs;
-  }
-  errs.push(...validateLabelSelector(spec.selector as LabelSelector, selPath));
-  if (selectorIsEmpty(spec.selector)) {
-    errs.push(fieldError.invalid(selPath, goLabelSelector(spec.selector), `empty selector is invalid for ${workload}`));
-    return errs;
-  }
-  if (errs.length) return errs;
-  const template = obj(spec.template);
-  const labels = obj(obj(template.metadata).labels) as Record<string, string>;
-  let matches = true;
-  try {
-    matches = labelSelectorAsSelector(spec.selector as LabelSelector).matches(labels);
-  } catch {
-    // An unparsable selector was reported by validateLabelSelector above.
-  }
-  if (!matches) errs.push(fieldError.invalid(at(fld, 'template', 'metadata', 'labels'), goStringMap(obj(template.metadata).labels), '`selector` does not match template `labels`'));
-  return errs;
 }
 
 /** ValidateImmutableField */

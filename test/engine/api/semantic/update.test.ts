@@ -2,11 +2,16 @@
 
 import assert from 'node:assert/strict';
 import { formatFieldError } from '../../../../engine/api/errors.js';
+import { applyDefaults } from '../../../../engine/api/defaults/index.js';
 import { validateSemantics, type KindRef } from '../../../../engine/api/validation/semantic/index.js';
 
 type Obj = Record<string, any>;
 const kind = (group: string, k: string, namespaced = true): KindRef => ({ group, version: 'v1', kind: k, namespaced });
-const update = (k: KindRef, next: Obj, old: Obj) => validateSemantics(next, k, old).map(formatFieldError);
+/** As the API server sees an update: both objects defaulted (the stored one was, on its create). */
+const update = (k: KindRef, next: Obj, old: Obj) => {
+  const typed = (o: Obj) => applyDefaults({ apiVersion: k.group ? `${k.group}/${k.version}` : k.version, kind: k.kind, ...o });
+  return validateSemantics(typed(next), k, typed(old)).map(formatFieldError);
+};
 const edit = (o: Obj, f: (copy: Obj) => void): Obj => {
   const copy = structuredClone(o);
   f(copy);

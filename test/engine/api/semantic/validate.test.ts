@@ -316,7 +316,11 @@ const cases: Case[] = [
         { spec: { selector: { matchLabels: undefined } } },
         ['spec.selector: Invalid value: &LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{},}: empty selector is invalid for deployment'],
       ],
-      ['no selector', { spec: { selector: undefined } }, ['spec.selector: Required value']],
+      [
+        'no selector, which selects nothing',
+        { spec: { selector: undefined } },
+        ['spec.selector: Required value', 'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`'],
+      ],
       ['restartPolicy OnFailure', { spec: { template: { spec: { restartPolicy: 'OnFailure' } } } }, ['spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"']],
       ['negative replicas', { spec: { replicas: -1 } }, ['spec.replicas: Invalid value: -1: must be greater than or equal to 0']],
       [
@@ -326,6 +330,11 @@ const cases: Case[] = [
       ],
       ['maxUnavailable above 100%', { spec: { strategy: { rollingUpdate: { maxUnavailable: '120%' } } } }, ['spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 120%: must not be greater than 100%']],
       [
+        'an unknown strategy type',
+        { spec: { strategy: { type: 'BlueGreen', rollingUpdate: undefined } } },
+        ['spec.strategy: Unsupported value: apps.DeploymentStrategy{Type:"BlueGreen", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}: supported values: "Recreate", "RollingUpdate"'],
+      ],
+      [
         'rollingUpdate with Recreate',
         { spec: { strategy: { type: 'Recreate' } } },
         ["spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"],
@@ -333,10 +342,17 @@ const cases: Case[] = [
       ['a progress deadline under minReadySeconds', { spec: { minReadySeconds: 30, progressDeadlineSeconds: 10 } }, ['spec.progressDeadlineSeconds: Invalid value: 10: must be greater than minReadySeconds']],
       [
         'bad template labels, reported at template.labels',
-        { spec: { selector: { matchLabels: { app: '-x' } }, template: { metadata: { labels: { app: '-x' } } } } },
+        { spec: { selector: { matchLabels: undefined, matchExpressions: [{ key: 'app', operator: 'Exists' }] }, template: { metadata: { labels: { app: '-x' } } } } },
+        [
+          "spec.template.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        ],
+      ],
+      [
+        'a selector with a bad value: the template is not judged against it',
+        { spec: { selector: { matchLabels: { app: '-x' } } } },
         [
           "spec.selector.matchLabels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
-          "spec.template.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+          'spec.selector: Invalid value: &LabelSelector{MatchLabels:map[string]string{app: -x,},MatchExpressions:[]LabelSelectorRequirement{},}: invalid label selector',
         ],
       ],
     ],
@@ -344,7 +360,14 @@ const cases: Case[] = [
   {
     kind: 'ReplicaSet',
     valid: { metadata: meta('web-abc'), spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: template() } },
-    invalid: [['an activeDeadlineSeconds', { spec: { template: { spec: { activeDeadlineSeconds: 5 } } } }, ['spec.template.spec.activeDeadlineSeconds: Invalid value: 5: activeDeadlineSeconds in ReplicaSet is not Supported']]],
+    invalid: [
+      ['an activeDeadlineSeconds', { spec: { template: { spec: { activeDeadlineSeconds: 5 } } } }, ['spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in ReplicaSet is not Supported']],
+      [
+        'a negative minReadySeconds',
+        { spec: { minReadySeconds: -1 } },
+        ['spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0'],
+      ],
+    ],
   },
   {
     kind: 'StatefulSet',
@@ -361,7 +384,8 @@ const cases: Case[] = [
       },
     },
     invalid: [
-      ['an unknown podManagementPolicy', { spec: { podManagementPolicy: 'Random' } }, ['spec.podManagementPolicy: Unsupported value: "Random": supported values: "OrderedReady", "Parallel"']],
+      ['an unknown podManagementPolicy', { spec: { podManagementPolicy: 'Random' } }, ["spec.podManagementPolicy: Invalid value: \"Random\": must be 'OrderedReady' or 'Parallel'"]],
+      ['a dotted name, which no pod hostname could carry', { metadata: { name: 'db.v2' } }, ['metadata.name: Invalid value: "db.v2": must not contain dots']],
       [
         'a selector of other pods',
         { spec: { selector: { matchLabels: { app: 'web' } } } },
@@ -373,6 +397,11 @@ const cases: Case[] = [
     kind: 'DaemonSet',
     valid: { metadata: meta('agent'), spec: { selector: { matchLabels: { app: 'agent' } }, template: template({ app: 'agent' }), updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } } } },
     invalid: [
+      [
+        'a template that its selector does not select',
+        { spec: { template: { metadata: { labels: { app: 'other' } } } } },
+        ['spec.template.metadata.labels: Invalid value: map[string]string{"app":"other"}: `selector` does not match template `labels`'],
+      ],
       [
         'both surge and unavailability',
         { spec: { updateStrategy: { rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } } } },
@@ -516,7 +545,7 @@ const cases: Case[] = [
     valid: { metadata: meta('web'), spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } },
     invalid: [
       ['both minAvailable and maxUnavailable', { spec: { maxUnavailable: 1 } }, ['spec: Invalid value: policy.PodDisruptionBudgetSpec{...}: minAvailable and maxUnavailable cannot be both set']],
-      ['a bad percent', { spec: { minAvailable: '50 percent' } }, ["spec.minAvailable: Invalid value: \"50 percent\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%', or '93%', regex used for validation is '[0-9]+%')"]],
+      ['a bad percent', { spec: { minAvailable: '50 percent' } }, ["spec.minAvailable: Invalid value: 50 percent: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%', or '93%', regex used for validation is '[0-9]+%')"]],
     ],
   },
   {
@@ -587,6 +616,12 @@ describe('validateSemantics: one valid and several invalid objects per served ki
       }
     });
   }
+
+  it('a StatefulSet may mount its claim templates: its pod spec is not validated as a Pod', () => {
+    const sts = cases.find((c) => c.kind === 'StatefulSet')!.valid;
+    const mounting = patched(sts, { spec: { template: { spec: { containers: [{ name: 'db', image: 'postgres', volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql' }] }] } } } });
+    assert.deepEqual(validateSemantics(mounting, kinds.StatefulSet).map(formatFieldError), []);
+  });
 
   it('covers every kind the embedded cluster serves', () => {
     assert.deepEqual(new Set(cases.map((c) => c.kind)), new Set(Object.keys(kinds)));
