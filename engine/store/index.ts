@@ -2,7 +2,7 @@
 
 export { StoreError, isStoreError, storeErrors, type StoreErrorKind } from './errors';
 export { prefixEnd, registryKey, registryRoot, type RegistryKeyParts } from './keys';
-export { MvccStore, type Change, type MvccStoreOptions } from './mvcc-store';
+export { MvccStore, type Change, type LeaseChange, type MvccStoreOptions } from './mvcc-store';
 export { readSnapshot, writeSnapshot, type SnapshotContents } from './snapshot';
 export { Store, type AutoCompaction, type RecoveryReport, type StoreOptions } from './store';
 export type {
@@ -11,6 +11,7 @@ export type {
   EventType,
   GuardedWriteResult,
   KeyValue,
+  LeaseInfo,
   RangeOptions,
   RangeResponse,
   RequestOp,

@@ -4,8 +4,9 @@
 // Design after etcd's server/storage/mvcc (key index, watchable store, compaction).
 
 import { StoreError, storeErrors } from './errors';
+import { Lessor } from './lessor';
 import { SortedIndex } from './sorted-index';
-import type { Compare, KeyValue, RangeOptions, RangeResponse, RequestOp, ResponseOp, TxnRequest, TxnResponse, Value, WatchEvent } from './types';
+import type { Compare, KeyValue, LeaseInfo, RangeOptions, RangeResponse, RequestOp, ResponseOp, TxnRequest, TxnResponse, Value, WatchEvent } from './types';
 import { Watch, type WatchHost, type WatchOptions } from './watch';
 
 export interface MvccStoreOptions {
@@ -31,7 +32,10 @@ interface KeyEntry {
 }
 
 /** One committed change, as the persistence layer records it. */
-export type Change = { type: 'put'; key: string; value: Value } | { type: 'delete'; key: string };
+export type Change = { type: 'put'; key: string; value: Value; lease: number } | { type: 'delete'; key: string };
+
+/** A lease change, as the persistence layer records it. */
+export type LeaseChange = { type: 'grant'; id: number; ttl: number } | { type: 'revoke'; id: number };
 
 const emptyValue = '';
 
@@ -52,6 +56,7 @@ export class MvccStore implements WatchHost {
   /** Events of the transaction being applied. */
   private pending: WatchEvent[] = [];
   private liveKeys = 0;
+  private readonly lessor = new Lessor();
 
   /**
    * Called synchronously with every commit, before watches see it: the persistence layer appends
@@ -59,6 +64,7 @@ export class MvccStore implements WatchHost {
    */
   onCommit: ((revision: number, events: readonly WatchEvent[]) => void) | undefined;
   onCompact: ((revision: number) => void) | undefined;
+  onLease: ((change: LeaseChange) => void) | undefined;
 
   constructor(options: MvccStoreOptions = {}) {
     this.watchBufferLimit = options.watchBufferLimit ?? 1024;
@@ -136,9 +142,11 @@ export class MvccStore implements WatchHost {
   // ---- writes ----
 
   /** Puts one key; returns the new key-value and the previous one, if any. */
-  put(key: string, value: Value): { kv: KeyValue; prevKv?: KeyValue } {
+  put(key: string, value: Value, options: { lease?: number } = {}): { kv: KeyValue; prevKv?: KeyValue } {
     if (key === '') throw keyNotProvided();
-    const prev = this.putInternal(key, value, this.rev + 1);
+    const lease = options.lease ?? 0;
+    this.checkLease(lease);
+    const prev = this.putInternal(key, value, this.rev + 1, lease);
     const kv = this.pending[this.pending.length - 1]!.kv;
     this.commit();
     return prev ? { kv, prevKv: prev } : { kv };
@@ -158,13 +166,16 @@ export class MvccStore implements WatchHost {
     const ops = (succeeded ? request.success : request.failure) ?? [];
     checkNoDuplicateWrites(ops);
     // Everything that can fail is checked before the first write, so a transaction is all or nothing.
-    for (const op of ops) if (op.type === 'range') this.checkReadRevision(op.revision ?? 0);
+    for (const op of ops) {
+      if (op.type === 'range') this.checkReadRevision(op.revision ?? 0);
+      else if (op.type === 'put') this.checkLease(op.lease ?? 0);
+    }
     const next = this.rev + 1;
     const responses: ResponseOp[] = [];
     for (const op of ops) {
       switch (op.type) {
         case 'put': {
-          const prevKv = this.putInternal(op.key, op.value, next);
+          const prevKv = this.putInternal(op.key, op.value, next, op.lease ?? 0);
           responses.push(prevKv ? { type: 'put', prevKv } : { type: 'put' });
           break;
         }
@@ -194,7 +205,7 @@ export class MvccStore implements WatchHost {
       throw new StoreError('corrupt', `log replay: expected revision ${this.rev + 1}, found ${revision}`);
     }
     for (const c of changes) {
-      if (c.type === 'put') this.putInternal(c.key, c.value, revision);
+      if (c.type === 'put') this.putInternal(c.key, c.value, revision, c.lease);
       else this.deleteInternal(c.key, undefined, revision);
     }
     const hook = this.onCommit;
@@ -212,14 +223,23 @@ export class MvccStore implements WatchHost {
    * and `commits` the history after it, replayed so reads and watches after the compact revision
    * behave exactly as in the store the snapshot was taken from.
    */
-  load(snapshot: { compactRevision: number; kvs: Iterable<KeyValue>; commits: Iterable<{ revision: number; changes: readonly Change[] }> }): void {
+  load(snapshot: {
+    compactRevision: number;
+    leases: Iterable<LeaseInfo>;
+    nextLeaseId: number;
+    kvs: Iterable<KeyValue>;
+    commits: Iterable<{ revision: number; changes: readonly Change[] }>;
+  }): void {
     if (this.rev !== 0 || this.index.size !== 0) throw new Error('MvccStore.load: store is not empty');
+    for (const l of snapshot.leases) this.lessor.grant(l.ttl, l.id);
+    this.lessor.reserveIds(snapshot.nextLeaseId);
     for (const kv of snapshot.kvs) {
       if (this.index.has(kv.key)) throw new Error(`MvccStore.load: duplicate key ${kv.key}`);
       const entry: KeyEntry = { key: kv.key, revisions: [kv], last: kv };
       this.index.set(kv.key, entry);
       this.keys.add(entry);
       this.liveKeys++;
+      if (kv.lease !== 0) this.lessor.attach(kv.lease, kv.key);
     }
     this.rev = snapshot.compactRevision;
     this.compactRev = snapshot.compactRevision;
@@ -230,14 +250,59 @@ export class MvccStore implements WatchHost {
    * What a snapshot saves, captured now without copying values: the state at the compact revision
    * and the history after it (etcd's snapshot likewise holds every revision since compaction).
    */
-  snapshotContents(): { revision: number; compactRevision: number; kvs: KeyValue[]; history: WatchEvent[] } {
+  snapshotContents(): { revision: number; compactRevision: number; leases: LeaseInfo[]; nextLeaseId: number; kvs: KeyValue[]; history: WatchEvent[] } {
     const kvs: KeyValue[] = [];
     const compactRevision = this.compactRev;
     this.keys.forEachInRange('', undefined, (entry) => {
       const kv = this.at(entry, compactRevision);
       if (kv) kvs.push(kv);
     });
-    return { revision: this.rev, compactRevision, kvs, history: this.history.slice() };
+    const leases = [...this.lessor.all()].map((l) => ({ id: l.id, ttl: l.ttl }));
+    return { revision: this.rev, compactRevision, leases, nextLeaseId: this.lessor.nextLeaseId, kvs, history: this.history.slice() };
+  }
+
+  // ---- leases ----
+
+  /** etcd's LeaseGrant: a new lease of `ttl` seconds; its expiry is the caller's (Store's) clock. */
+  grantLease(ttl: number): LeaseInfo {
+    if (!Number.isInteger(ttl) || ttl < 1) throw new StoreError('invalidRequest', `lease TTL must be a positive number of seconds, got ${ttl}`);
+    const lease = this.lessor.grant(ttl);
+    this.onLease?.({ type: 'grant', id: lease.id, ttl });
+    return { id: lease.id, ttl };
+  }
+
+  /** etcd's LeaseRevoke: deletes every key attached to the lease in one revision, then the lease. */
+  revokeLease(id: number): { revision: number; deleted: KeyValue[] } {
+    const lease = this.lessor.get(id);
+    if (!lease) throw leaseNotFound(id);
+    const deleted: KeyValue[] = [];
+    const next = this.rev + 1;
+    for (const key of [...lease.keys].sort()) deleted.push(...this.deleteInternal(key, undefined, next));
+    this.commit();
+    this.lessor.remove(id);
+    this.onLease?.({ type: 'revoke', id });
+    return { revision: this.rev, deleted };
+  }
+
+  /** The lease and its attached keys, or undefined when it does not exist (etcd's LeaseTimeToLive). */
+  lease(id: number): (LeaseInfo & { keys: string[] }) | undefined {
+    const l = this.lessor.get(id);
+    return l && { id: l.id, ttl: l.ttl, keys: [...l.keys].sort() };
+  }
+
+  /** Every lease, for scheduling their expiry after a restart. */
+  leases(): LeaseInfo[] {
+    return [...this.lessor.all()].map((l) => ({ id: l.id, ttl: l.ttl }));
+  }
+
+  /** Replays a logged lease change during recovery; idempotent, as segments may overlap a snapshot. */
+  replayLease(change: LeaseChange): void {
+    if (change.type === 'grant') {
+      if (!this.lessor.get(change.id)) this.lessor.grant(change.ttl, change.id);
+    } else {
+      // Its keys were deleted by the commit logged just before the revocation.
+      this.lessor.remove(change.id);
+    }
   }
 
   // ---- compaction ----
@@ -376,6 +441,10 @@ export class MvccStore implements WatchHost {
     return last.version > 0 ? last : undefined;
   }
 
+  private checkLease(lease: number): void {
+    if (lease !== 0 && !this.lessor.get(lease)) throw leaseNotFound(lease);
+  }
+
   private compare(c: Compare): boolean {
     const kv = this.current(c.key);
     let order: number;
@@ -400,14 +469,16 @@ export class MvccStore implements WatchHost {
   }
 
   /** Applies a put at revision `rev` (not yet committed); returns the previous key-value. */
-  private putInternal(key: string, value: Value, rev: number): KeyValue | undefined {
+  private putInternal(key: string, value: Value, rev: number, lease: number): KeyValue | undefined {
     let entry = this.index.get(key);
     let prev: KeyValue | undefined;
     const kv: KeyValue = entry && entry.last.version > 0
-      ? { key, value, createRevision: entry.last.createRevision, modRevision: rev, version: entry.last.version + 1 }
-      : { key, value, createRevision: rev, modRevision: rev, version: 1 };
+      ? { key, value, createRevision: entry.last.createRevision, modRevision: rev, version: entry.last.version + 1, lease }
+      : { key, value, createRevision: rev, modRevision: rev, version: 1, lease };
     if (entry) {
       if (entry.last.version > 0) prev = entry.last;
+      // A put moves the key to the lease it names (or to none), as in etcd.
+      if (prev && prev.lease !== 0 && prev.lease !== lease) this.lessor.detach(prev.lease, key);
       entry.revisions.push(kv);
       entry.last = kv;
     } else {
@@ -415,6 +486,7 @@ export class MvccStore implements WatchHost {
       this.index.set(key, entry);
       this.keys.add(entry);
     }
+    if (lease !== 0) this.lessor.attach(lease, key);
     if (!prev) this.liveKeys++;
     this.pending.push(prev ? { type: 'PUT', kv, prevKv: prev } : { type: 'PUT', kv });
     return prev;
@@ -426,7 +498,8 @@ export class MvccStore implements WatchHost {
     const one = (entry: KeyEntry): void => {
       const last = entry.last;
       if (last.version === 0) return;
-      const tombstone: KeyValue = { key: entry.key, value: emptyValue, createRevision: 0, modRevision: rev, version: 0 };
+      const tombstone: KeyValue = { key: entry.key, value: emptyValue, createRevision: 0, modRevision: rev, version: 0, lease: 0 };
+      if (last.lease !== 0) this.lessor.detach(last.lease, entry.key);
       entry.revisions.push(tombstone);
       entry.last = tombstone;
       this.liveKeys--;
@@ -529,6 +602,10 @@ function checkNoDuplicateWrites(ops: readonly RequestOp[]): void {
       if (d.end === undefined ? k === d.key : k >= d.key && k < d.end) throw duplicate(k);
     }
   }
+}
+
+function leaseNotFound(id: number): StoreError {
+  return new StoreError('leaseNotFound', `etcdserver: requested lease not found (lease ${id})`);
 }
 
 function keyNotProvided(): StoreError {

@@ -1,15 +1,15 @@
-// Snapshot files: the store's key-values at its compact revision, the history after it (one
-// commit record per revision), its revision and compact revision, written to a temporary file, fsynced and renamed into place so a crash leaves either
+// Snapshot files: the store's leases, its key-values at its compact revision, the history after it
+// (one commit record per revision), its revision and compact revision, written to a temporary file, fsynced and renamed into place so a crash leaves either
 // the old snapshot or the new one, never half of one. Any damage is reported with file and offset.
 
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { readLogEntry, RecordType, writeCommit, writeSnapshotFooter, writeSnapshotHeader, writeSnapshotKeyValue } from './codec';
+import { readLogEntry, readSnapshotHeader, RecordType, writeCommit, writeSnapshotFooter, writeSnapshotHeader, writeSnapshotKeyValue, writeSnapshotLease } from './codec';
 import type { Change } from './mvcc-store';
 import { storeErrors } from './errors';
 import { ByteWriter, scanRecords } from './record';
-import type { KeyValue, WatchEvent } from './types';
+import type { KeyValue, LeaseInfo, WatchEvent } from './types';
 
 /** "KSSNAP" + format version 1. */
 const magic = Buffer.from('KSSNAP\x00\x01', 'latin1');
@@ -19,6 +19,9 @@ const chunkSize = 1 << 20;
 export interface SnapshotContents {
   revision: number;
   compactRevision: number;
+  /** The leases alive at `revision`, and the ID the next grant gets (IDs are never reused). */
+  leases: LeaseInfo[];
+  nextLeaseId: number;
   /** Every key-value live at the compact revision, in key order. */
   kvs: KeyValue[];
   /** The commits after the compact revision, up to `revision`. */
@@ -29,6 +32,8 @@ export interface SnapshotContents {
 export interface SnapshotSource {
   revision: number;
   compactRevision: number;
+  leases: readonly LeaseInfo[];
+  nextLeaseId: number;
   kvs: readonly KeyValue[];
   history: readonly WatchEvent[];
 }
@@ -46,7 +51,8 @@ export async function writeSnapshot(file: string, snapshot: SnapshotSource, opti
     w.ensure(magic.length);
     magic.copy(w.buf, 0);
     w.length = magic.length;
-    writeSnapshotHeader(w, snapshot.revision, snapshot.compactRevision, snapshot.kvs.length);
+    writeSnapshotHeader(w, { revision: snapshot.revision, compactRevision: snapshot.compactRevision, count: snapshot.kvs.length, leaseCount: snapshot.leases.length, nextLeaseId: snapshot.nextLeaseId });
+    for (const lease of snapshot.leases) writeSnapshotLease(w, lease);
     for (const kv of snapshot.kvs) {
       writeSnapshotKeyValue(w, kv);
       if (w.length >= chunkSize) {
@@ -85,18 +91,22 @@ export async function readSnapshot(file: string): Promise<SnapshotContents> {
   if (!first) throw storeErrors.corrupt(file, magic.length, 'snapshot has no header');
   const h = first.reader;
   if (h.u8() !== RecordType.SnapshotHeader) throw storeErrors.corrupt(file, first.offset, 'snapshot header expected');
-  const revision = h.u64();
-  const compactRevision = h.u64();
-  const count = h.u64();
-  if (records.length < count + 2) throw storeErrors.corrupt(file, records[records.length - 1]!.offset, `snapshot declares ${count} key-values but holds ${records.length - 2}`);
+  const { revision, compactRevision, count, leaseCount, nextLeaseId } = readSnapshotHeader(h);
+  if (records.length < leaseCount + count + 2) throw storeErrors.corrupt(file, records[records.length - 1]!.offset, `snapshot declares ${leaseCount} leases and ${count} key-values but holds ${records.length - 2} records`);
+  const leases: LeaseInfo[] = [];
+  for (let i = 1; i <= leaseCount; i++) {
+    const { reader: r, offset } = records[i]!;
+    if (r.u8() !== RecordType.LeaseGrant) throw storeErrors.corrupt(file, offset, 'lease record expected');
+    leases.push({ id: r.u64(), ttl: r.u64() });
+  }
   const kvs: KeyValue[] = new Array(count);
   let previousKey: string | undefined;
   for (let i = 0; i < count; i++) {
-    const { reader: r, offset } = records[i + 1]!;
+    const { reader: r, offset } = records[1 + leaseCount + i]!;
     if (r.u8() !== RecordType.SnapshotKeyValue) throw storeErrors.corrupt(file, offset, 'key-value record expected');
     const key = r.str();
     const value = r.value();
-    const kv: KeyValue = { key, value, createRevision: r.u64(), modRevision: r.u64(), version: r.u64() };
+    const kv: KeyValue = { key, value, createRevision: r.u64(), modRevision: r.u64(), version: r.u64(), lease: r.u64() };
     if (previousKey !== undefined && key <= previousKey) throw storeErrors.corrupt(file, offset, 'key-values out of order');
     if (kv.modRevision > compactRevision || kv.version < 1) throw storeErrors.corrupt(file, offset, 'key-value revision inconsistent with snapshot');
     previousKey = key;
@@ -104,7 +114,7 @@ export async function readSnapshot(file: string): Promise<SnapshotContents> {
   }
   const commits: SnapshotContents['commits'] = [];
   let expected = compactRevision + 1;
-  for (let i = count + 1; i < records.length - 1; i++) {
+  for (let i = 1 + leaseCount + count; i < records.length - 1; i++) {
     const { reader, offset } = records[i]!;
     const entry = readLogEntry(reader, file, offset);
     if (entry.type !== RecordType.Commit || entry.revision !== expected) throw storeErrors.corrupt(file, offset, `commit of revision ${expected} expected`);
@@ -114,7 +124,7 @@ export async function readSnapshot(file: string): Promise<SnapshotContents> {
   const last = records[records.length - 1]!;
   if (last.reader.u8() !== RecordType.SnapshotFooter || last.reader.u64() !== count) throw storeErrors.corrupt(file, last.offset, 'snapshot footer missing');
   if (expected !== revision + 1) throw storeErrors.corrupt(file, last.offset, `history ends at revision ${expected - 1}, snapshot is at ${revision}`);
-  return { revision, compactRevision, kvs, commits };
+  return { revision, compactRevision, leases, nextLeaseId, kvs, commits };
 }
 
 export async function writeAll(fh: fs.FileHandle, data: Uint8Array): Promise<void> {

@@ -14,7 +14,7 @@ import { StoreError, storeErrors } from './errors';
 import { prefixEnd } from './keys';
 import { MvccStore, type MvccStoreOptions } from './mvcc-store';
 import { readSnapshot, syncDirectory, writeSnapshot } from './snapshot';
-import type { Compare, GuardedWriteResult, KeyValue, RangeOptions, RangeResponse, TxnRequest, TxnResponse, Value } from './types';
+import type { Compare, GuardedWriteResult, KeyValue, LeaseInfo, RangeOptions, RangeResponse, TxnRequest, TxnResponse, Value } from './types';
 import { listSegments, readLog, WriteAheadLog } from './wal';
 import type { Watch, WatchOptions } from './watch';
 
@@ -61,6 +61,8 @@ export class Store {
   private closed = false;
   private compactionTimer: Timer | undefined;
   private readonly revisionSamples: { at: number; revision: number }[] = [];
+  /** Expiry of each lease on the clock; reset by keep-alives, and to the full TTL after a restart (as etcd does). */
+  private readonly leaseExpiry = new Map<number, { timer: Timer; expiresAt: number }>();
   private readonly clock: Clock;
   /** What `open` found on disk. */
   recovery: RecoveryReport = { replayed: 0 };
@@ -73,7 +75,7 @@ export class Store {
   /** An in-memory store. */
   static inMemory(options: Omit<StoreOptions, 'dir'> = {}): Store {
     const s = new Store(options);
-    s.startAutoCompaction();
+    s.start();
     return s;
   }
 
@@ -84,7 +86,7 @@ export class Store {
   static async open(options: StoreOptions & { dir: string }): Promise<Store> {
     const s = new Store(options);
     await s.recover(options.dir);
-    s.startAutoCompaction();
+    s.start();
     return s;
   }
 
@@ -117,7 +119,7 @@ export class Store {
     }
     const s = new Store(options);
     s.mvcc.load(snap);
-    s.startAutoCompaction();
+    s.start();
     return s;
   }
 
@@ -156,8 +158,9 @@ export class Store {
 
   // ---- writes (applied now, settled when durable) ----
 
-  put(key: string, value: Value): Promise<{ kv: KeyValue; prevKv?: KeyValue }> {
-    return this.write(() => this.mvcc.put(key, value));
+  /** Puts a key, attached to `lease` if given (it is then deleted when the lease expires). */
+  put(key: string, value: Value, options: { lease?: number } = {}): Promise<{ kv: KeyValue; prevKv?: KeyValue }> {
+    return this.write(() => this.mvcc.put(key, value, options));
   }
 
   delete(key: string): Promise<{ deleted?: KeyValue; revision: number }> {
@@ -176,16 +179,16 @@ export class Store {
   }
 
   /** Creates the key only if it does not exist (kube-apiserver's Create). */
-  create(key: string, value: Value): Promise<GuardedWriteResult> {
-    return this.guarded(key, { key, target: 'modRevision', result: '=', value: 0 }, { type: 'put', key, value });
+  create(key: string, value: Value, options: { lease?: number } = {}): Promise<GuardedWriteResult> {
+    return this.guarded(key, { key, target: 'modRevision', result: '=', value: 0 }, { type: 'put', key, value, lease: options.lease ?? 0 });
   }
 
   /**
    * Replaces the key's value only if its modRevision is still `modRevision` (the object's
    * resourceVersion): compare-and-swap, so of several concurrent writers exactly one wins.
    */
-  update(key: string, value: Value, modRevision: number): Promise<GuardedWriteResult> {
-    return this.guarded(key, { key, target: 'modRevision', result: '=', value: modRevision }, { type: 'put', key, value });
+  update(key: string, value: Value, modRevision: number, options: { lease?: number } = {}): Promise<GuardedWriteResult> {
+    return this.guarded(key, { key, target: 'modRevision', result: '=', value: modRevision }, { type: 'put', key, value, lease: options.lease ?? 0 });
   }
 
   /** Deletes the key only if its modRevision is still `modRevision`. */
@@ -197,6 +200,44 @@ export class Store {
   watch(options: WatchOptions): Watch {
     if (this.closed) throw storeErrors.closed();
     return this.mvcc.watch(options);
+  }
+
+  // ---- leases ----
+
+  /** etcd's LeaseGrant: a lease of `ttl` seconds on the store's clock. */
+  grantLease(ttl: number): Promise<LeaseInfo> {
+    return this.write(() => {
+      const lease = this.mvcc.grantLease(ttl);
+      this.scheduleLeaseExpiry(lease);
+      return lease;
+    });
+  }
+
+  /** etcd's LeaseRevoke: deletes the lease's keys in one revision, then the lease. */
+  revokeLease(id: number): Promise<{ revision: number; deleted: KeyValue[] }> {
+    return this.write(() => {
+      const r = this.mvcc.revokeLease(id);
+      this.leaseExpiry.get(id)?.timer.cancel();
+      this.leaseExpiry.delete(id);
+      return r;
+    });
+  }
+
+  /** etcd's LeaseKeepAlive: the lease lives another full TTL from now. Not logged, as in etcd. */
+  keepAliveLease(id: number): LeaseInfo {
+    if (this.closed) throw storeErrors.closed();
+    const lease = this.mvcc.lease(id);
+    if (!lease) throw new StoreError('leaseNotFound', `etcdserver: requested lease not found (lease ${id})`);
+    this.scheduleLeaseExpiry(lease);
+    return { id: lease.id, ttl: lease.ttl };
+  }
+
+  /** etcd's LeaseTimeToLive: the lease's TTL, seconds remaining, and attached keys; undefined once gone. */
+  leaseTimeToLive(id: number): (LeaseInfo & { remaining: number; keys: string[] }) | undefined {
+    const lease = this.mvcc.lease(id);
+    const expiry = this.leaseExpiry.get(id);
+    if (!lease || !expiry) return undefined;
+    return { ...lease, remaining: Math.max(0, Math.ceil((expiry.expiresAt - this.clock.now()) / 1000)) };
   }
 
   /** Discards history at and below `revision`; logged, so it survives a restart. */
@@ -228,6 +269,8 @@ export class Store {
     if (this.closed) return;
     this.closed = true;
     this.compactionTimer?.cancel();
+    for (const { timer } of this.leaseExpiry.values()) timer.cancel();
+    this.leaseExpiry.clear();
     this.mvcc.cancelWatches(storeErrors.closed());
     await this.snapshotting?.catch(() => undefined);
     await this.wal?.close();
@@ -249,7 +292,7 @@ export class Store {
     return this.wal ? this.lastDurable.then(() => result) : Promise.resolve(result);
   }
 
-  private guarded(key: string, compare: Compare, op: { type: 'put'; key: string; value: Value } | { type: 'delete'; key: string }): Promise<GuardedWriteResult> {
+  private guarded(key: string, compare: Compare, op: { type: 'put'; key: string; value: Value; lease: number } | { type: 'delete'; key: string }): Promise<GuardedWriteResult> {
     return this.write(() => {
       const before = op.type === 'delete' ? this.mvcc.get(key) : undefined;
       const r = this.mvcc.txn({ compare: [compare], success: [op], failure: [] });
@@ -267,6 +310,9 @@ export class Store {
     };
     this.mvcc.onCompact = (revision) => {
       this.lastDurable = wal.appendCompact(revision);
+    };
+    this.mvcc.onLease = (change) => {
+      this.lastDurable = wal.appendLease(change);
     };
     // Unobserved rejections are reported through the writers' own promises.
     wal.onFlushed = () => {
@@ -293,13 +339,17 @@ export class Store {
     }
     const segments = await listSegments(dir);
     const replay = await readLog(segments, (entry, file, offset) => {
-      if (entry.revision <= snapshotRevision && entry.type === RecordType.Commit) return;
       if (entry.type === RecordType.Commit) {
+        // Segments written before the snapshot may remain (a crash before their deletion).
+        if (entry.revision <= snapshotRevision) return;
         // A gap (a lost segment) or a repeated revision is damage too, and is reported where found.
         if (entry.revision !== this.mvcc.revision + 1) throw storeErrors.corrupt(file, offset, `log record of revision ${entry.revision} where revision ${this.mvcc.revision + 1} was expected`);
         this.mvcc.replay(entry.revision, entry.changes);
-      } else if (entry.revision > this.mvcc.compactRevision && entry.revision <= this.mvcc.revision) {
-        this.mvcc.compact(entry.revision);
+      } else if (entry.type === RecordType.Compact) {
+        if (entry.revision > this.mvcc.compactRevision && entry.revision <= this.mvcc.revision) this.mvcc.compact(entry.revision);
+      } else {
+        // Lease records carry no revision; replaying them is idempotent, so order alone suffices.
+        this.mvcc.replayLease(entry.lease);
       }
       this.recovery.replayed++;
     });
@@ -321,6 +371,23 @@ export class Store {
       if (m && parseInt(m[1]!, 16) < revision) await fs.rm(path.join(dir, n));
     }
     for (const s of await listSegments(dir)) if (s.seq < segment.seq) await fs.rm(s.file);
+  }
+
+  /** Starts the clock-driven parts: lease expiry (full TTLs from now, as etcd after a restart) and auto-compaction. */
+  private start(): void {
+    for (const lease of this.mvcc.leases()) this.scheduleLeaseExpiry(lease);
+    this.startAutoCompaction();
+  }
+
+  private scheduleLeaseExpiry(lease: LeaseInfo): void {
+    this.leaseExpiry.get(lease.id)?.timer.cancel();
+    const ms = lease.ttl * 1000;
+    const timer = this.clock.setTimeout(() => {
+      this.leaseExpiry.delete(lease.id);
+      // A log failure is reported to the writers; a lease revoked meanwhile is already gone.
+      this.revokeLease(lease.id).catch(() => undefined);
+    }, ms);
+    this.leaseExpiry.set(lease.id, { timer, expiresAt: this.clock.now() + ms });
   }
 
   private startAutoCompaction(): void {

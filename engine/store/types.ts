@@ -14,13 +14,15 @@ export interface KeyValue {
   readonly modRevision: number;
   /** Number of modifications since the last creation (1 on create); 0 for a deleted key. */
   readonly version: number;
+  /** ID of the lease the key is attached to; 0 for none. */
+  readonly lease: number;
 }
 
 export type EventType = 'PUT' | 'DELETE';
 
 /**
  * etcd's mvccpb.Event. For a DELETE, `kv` carries only the key and the deletion's revision as
- * `modRevision` (value empty, createRevision and version 0), as etcd sends it.
+ * `modRevision` (value empty, createRevision, version and lease 0), as etcd sends it.
  */
 export interface WatchEvent {
   readonly type: EventType;
@@ -61,7 +63,7 @@ export interface RangeResponse {
 }
 
 export type RequestOp =
-  | { type: 'put'; key: string; value: Value }
+  | { type: 'put'; key: string; value: Value; lease?: number }
   | { type: 'delete'; key: string; end?: string }
   | ({ type: 'range'; key: string } & RangeOptions);
 
@@ -92,4 +94,11 @@ export interface GuardedWriteResult {
   /** On failure, the key's current key-value, if it exists, so the caller can report or retry. */
   current?: KeyValue;
   revision: number;
+}
+
+/** A granted lease, as etcd's LeaseGrant and LeaseTimeToLive report it. */
+export interface LeaseInfo {
+  id: number;
+  /** Granted time to live, in seconds. */
+  ttl: number;
 }

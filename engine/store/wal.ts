@@ -5,7 +5,8 @@
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { readLogEntry, writeCommit, writeCompact, type LogEntry } from './codec';
+import { readLogEntry, writeCommit, writeCompact, writeLease, type LogEntry } from './codec';
+import type { LeaseChange } from './mvcc-store';
 import { StoreError } from './errors';
 import { ByteWriter, scanRecords } from './record';
 import { syncDirectory, writeAll } from './snapshot';
@@ -116,6 +117,11 @@ export class WriteAheadLog {
 
   appendCompact(revision: number): Promise<void> {
     writeCompact(this.batch.writer, revision);
+    return this.enqueue();
+  }
+
+  appendLease(change: LeaseChange): Promise<void> {
+    writeLease(this.batch.writer, change);
     return this.enqueue();
   }
 
