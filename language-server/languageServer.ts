@@ -41,7 +41,13 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   const clock = options.clock ?? new RealClock();
   let debounceMs = options.debounceMs ?? 100;
   const documents = new TextDocuments(TextDocument);
-  const workspace = new ManifestWorkspace((uri) => documents.get(uri));
+  // When the workspace's CRDs change, any open document may hold custom resources to check again.
+  const workspace = new ManifestWorkspace(
+    (uri) => documents.get(uri),
+    () => {
+      for (const d of documents.all()) schedule(d.uri);
+    },
+  );
   const pending = new Map<string, Timer>();
   let workspaceFolders: string[] = [];
   let canWatchFiles = false;

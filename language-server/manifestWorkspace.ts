@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { WorkspaceCustomResources } from './customResources';
 import { ManifestParser, type ManifestFile } from './manifestFile';
 import type { ParsedDocument } from './parsedDocument';
 import { validateDocument, type ManifestDiagnostic, type Severity } from './validation';
@@ -34,12 +35,20 @@ export class ManifestWorkspace {
   private readonly parser = new ManifestParser(this.counters);
   /** The parsed form of each open document, at the last version anyone asked for. */
   private readonly openFiles = new Map<string, ManifestFile>();
-  private readonly checked = new WeakMap<ParsedDocument, ManifestDiagnostic[]>();
+  private checked = new WeakMap<ParsedDocument, ManifestDiagnostic[]>();
+  private readonly customResources = new WorkspaceCustomResources();
   /** Disk reads still running for file events already received. */
   private readonly reading = new Set<Promise<void>>();
 
-  /** `openDocument` gives the editor's current text of a document, if it is open. */
-  constructor(private readonly openDocument: (uri: string) => TextDocument | undefined) {}
+  /**
+   * `openDocument` gives the editor's current text of a document, if it is open. `kindsChanged` is
+   * called when CRDs in the workspace added, changed or removed kinds: every open document's
+   * diagnostics may have changed.
+   */
+  constructor(
+    private readonly openDocument: (uri: string) => TextDocument | undefined,
+    private readonly kindsChanged: () => void = () => {},
+  ) {}
 
   get stats(): ServerStats {
     return { ...this.counters, indexedFiles: this.index.fileCount };
@@ -54,6 +63,7 @@ export class ManifestWorkspace {
     if (file !== previous) {
       this.openFiles.set(uri, file);
       this.index.update(file);
+      this.syncKinds();
     }
     return file;
   }
@@ -76,6 +86,7 @@ export class ManifestWorkspace {
   closed(uri: string): Promise<void> {
     this.openFiles.delete(uri);
     this.index.remove(uri);
+    this.syncKinds();
     return uri.startsWith('file:') ? this.reindexFromDisk(uri) : Promise.resolve();
   }
 
@@ -84,6 +95,7 @@ export class ManifestWorkspace {
     if (this.openDocument(uri)) return;
     const file = this.parser.parseText(uri, text);
     this.index.update(file);
+    this.syncKinds();
     // The index keeps what it needs; the objects and trees of a closed file would only hold memory.
     for (const doc of file.documents) doc.parsed.release();
   }
@@ -112,11 +124,21 @@ export class ManifestWorkspace {
   forgetFolder(folderUri: string): void {
     const prefix = folderUri.endsWith('/') ? folderUri : `${folderUri}/`;
     for (const uri of this.index.fileUris()) if (uri.startsWith(prefix) && !this.openDocument(uri)) this.index.remove(uri);
+    this.syncKinds();
   }
 
   /** A file deleted on disk; if it is open, the editor's text still counts. */
   deleted(uri: string): void {
-    if (!this.openDocument(uri)) this.index.remove(uri);
+    if (this.openDocument(uri)) return;
+    this.index.remove(uri);
+    this.syncKinds();
+  }
+
+  /** Brings the kinds registry in line with the workspace's CRDs; cached checks are void if it changed. */
+  private syncKinds(): void {
+    if (!this.customResources.sync(this.index.ofKind('CustomResourceDefinition'))) return;
+    this.checked = new WeakMap();
+    this.kindsChanged();
   }
 
   private check(doc: ParsedDocument): ManifestDiagnostic[] {

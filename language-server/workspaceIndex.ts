@@ -26,6 +26,8 @@ export interface IndexedResource {
   /** A Service's `spec.selector`, and the range of that map. */
   readonly selector?: Readonly<Record<string, string>>;
   readonly selectorRange?: Range;
+  /** The object itself, kept only for CustomResourceDefinitions: the kinds they add are needed to check custom resources. */
+  readonly definition?: unknown;
 }
 
 /** One object naming another: `envFrom[0].configMapRef.name: web-config`. */
@@ -243,6 +245,7 @@ function createSlot(file: ManifestFile, doc: PlacedDocument): DocumentSlot {
       },
       ...(facts.podLabels ? { podLabels: facts.podLabels } : {}),
       ...(selector ? { selector: selector.labels } : {}),
+      ...(facts.definition ? { definition: facts.definition } : {}),
       // A getter, never spread: the range must follow the document as the file changes.
       get selectorRange() {
         return selector && range(selector.span);
@@ -279,6 +282,8 @@ interface DocumentFacts {
   readonly span: Span;
   readonly podLabels?: Record<string, string>;
   readonly selector?: { readonly labels: Record<string, string>; readonly span: Span };
+  /** The same object for as long as the document's text is unchanged (it comes from the cached parse). */
+  readonly definition?: unknown;
   readonly references: readonly { readonly kind: ReferencedKind; readonly name: string; readonly span: Span }[];
 }
 
@@ -324,6 +329,7 @@ function computeFacts(parsed: ParsedDocument): DocumentFacts | undefined {
     span: trimmed(parsed.text, manifest.range.start.offset, manifest.range.end.offset),
     ...(podLabels ? { podLabels } : {}),
     ...(selectorLabels && selectorSpan ? { selector: { labels: selectorLabels, span: selectorSpan } } : {}),
+    ...(kind === 'CustomResourceDefinition' ? { definition: value } : {}),
     references,
   };
 }

@@ -29,7 +29,8 @@ const root = path.resolve(__dirname, '..', '..');
 export class LspClient {
   private readonly versions = new Map<string, number>();
   private readonly published = new Map<string, PublishDiagnosticsParams[]>();
-  private readonly waiters: Array<{ uri: string; version: number; resolve: (p: PublishDiagnosticsParams) => void }> = [];
+  /** Waiting for diagnostics of a version (or, with version undefined, for the next publication). */
+  private readonly waiters: Array<{ uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   private readonly notifications = new Map<string, Array<(params: unknown) => void>>();
 
   private readonly scans: number[] = [];
@@ -57,7 +58,7 @@ export class LspClient {
       this.published.set(p.uri, list);
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         const w = this.waiters[i]!;
-        if (w.uri === p.uri && p.version === w.version) {
+        if (w.uri === p.uri && (w.version === undefined || p.version === w.version)) {
           this.waiters.splice(i, 1);
           w.resolve(p);
         }
@@ -144,6 +145,11 @@ export class LspClient {
     const seen = this.published.get(uri)?.find((p) => p.version === version);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve) => this.waiters.push({ uri, version, resolve }));
+  }
+
+  /** The next diagnostics publication for `uri`, whatever its version (e.g. re-checks caused by other files). */
+  nextPublication(uri: string): Promise<PublishDiagnosticsParams> {
+    return new Promise((resolve) => this.waiters.push({ uri, resolve }));
   }
 
   /** Every diagnostics publication received for `uri`, oldest first. */
