@@ -505,6 +505,17 @@ export function validatePodSpec(spec: unknown, fld: FieldPath): FieldError[] {
   const containers = arr(s.containers);
   if (containers.length === 0) errs.push(fieldError.required(fld.child('containers')));
   containers.forEach((c, i) => errs.push(...validateContainer(obj(c), fld.child('containers').index(i), ctx, 'container')));
+  // validateHostNetwork: on the host's network a container listens on the host's port of the same number.
+  if (s.hostNetwork === true)
+    for (const l of ['initContainers', 'containers'])
+      arr(s[l]).forEach((c, i) =>
+        arr(obj(c).ports).forEach((raw, j) => {
+          const port = obj(raw);
+          const hostPort = num(port.hostPort) ?? 0;
+          if (hostPort !== 0 && hostPort !== port.containerPort)
+            errs.push(fieldError.invalid(fld.child(l).index(i).child('ports').index(j).child('hostPort'), hostPort, 'must match `containerPort` when `hostNetwork` is true'));
+        }),
+      );
   if (has(s, 'restartPolicy') && !restartPolicies.includes(str(s.restartPolicy)))
     errs.push(fieldError.notSupported(fld.child('restartPolicy'), s.restartPolicy, restartPolicies));
   if (has(s, 'dnsPolicy') && !dnsPolicies.includes(str(s.dnsPolicy))) errs.push(fieldError.notSupported(fld.child('dnsPolicy'), s.dnsPolicy, dnsPolicies));

@@ -174,6 +174,11 @@ const cases: Case[] = [
         { spec: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }, { maxSkew: 2, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }] } },
         ['spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}: Duplicate value: "{zone, DoNotSchedule}"'],
       ],
+      [
+        'a host port unlike its container port on the host network',
+        { spec: { hostNetwork: true, volumes: [], containers: [{ name: 'web', image: 'a', ports: [{ containerPort: 80, hostPort: 8080 }] }] } },
+        ['spec.containers[0].ports[0].hostPort: Invalid value: 8080: must match `containerPort` when `hostNetwork` is true'],
+      ],
       ['duplicate volume names', { spec: { volumes: [{ name: 'v', emptyDir: {} }, { name: 'v', emptyDir: {} }], containers: [{ name: 'web', image: 'a' }] } }, ['spec.volumes[1].name: Duplicate value: "v"']],
       ['a volume without a source', { spec: { volumes: [{ name: 'v' }], containers: [{ name: 'web', image: 'a' }] } }, ['spec.volumes[0]: Required value: must specify a volume type']],
       ['unknown restartPolicy', { spec: { restartPolicy: 'Sometimes' } }, ['spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"']],
