@@ -175,9 +175,10 @@ export interface ScanResult {
 }
 
 /**
- * Splits a file's bytes into records. With `allowTornTail`, an incomplete last record (or a
- * zero-filled tail) is reported as torn rather than corrupt; a checksum mismatch on a complete
- * header or payload is always corruption, reported with the record's offset.
+ * Splits a file's bytes into records. With `allowTornTail` (the log's last segment), an incomplete
+ * last record, a zero-filled tail, or a checksum mismatch followed by an all-zero sector (a write
+ * cut short by a crash) ends the scan as torn; any other checksum mismatch is corruption,
+ * reported with the record's offset.
  */
 export function scanRecords(buf: Buffer, file: string, from: number, allowTornTail: boolean): ScanResult {
   const records: ScannedRecord[] = [];
@@ -190,15 +191,35 @@ export function scanRecords(buf: Buffer, file: string, from: number, allowTornTa
     const remaining = buf.length - off;
     if (remaining < recordHeaderSize) return torn('truncated record header');
     if (isZero(buf, off, buf.length)) return torn('zero-filled tail');
-    if (buf.readUInt32LE(off + 8) !== crc32(buf.subarray(off, off + 8))) throw storeErrors.corrupt(file, off, 'record header checksum mismatch');
+    if (buf.readUInt32LE(off + 8) !== crc32(buf.subarray(off, off + 8))) {
+      if (allowTornTail && hasZeroSector(buf, off)) return torn('unwritten sector in the last write');
+      throw storeErrors.corrupt(file, off, 'record header checksum mismatch');
+    }
     const length = buf.readUInt32LE(off);
     const payload = off + recordHeaderSize;
     if (payload + length > buf.length) return torn(`truncated record (${length} byte payload, ${buf.length - payload} present)`);
-    if (buf.readUInt32LE(off + 4) !== crc32(buf.subarray(payload, payload + length))) throw storeErrors.corrupt(file, off, 'record checksum mismatch');
+    if (buf.readUInt32LE(off + 4) !== crc32(buf.subarray(payload, payload + length))) {
+      if (allowTornTail && hasZeroSector(buf, off)) return torn('unwritten sector in the last write');
+      throw storeErrors.corrupt(file, off, 'record checksum mismatch');
+    }
     records.push({ offset: off, reader: new ByteReader(buf, payload, payload + length, file) });
     off = payload + length;
   }
   return { records, validLength: off, tornTail: false };
+}
+
+const sectorSize = 512;
+
+/**
+ * True when a whole sector between `from` and the end of the file is zeros: the mark of a write
+ * the crash caught before all its sectors reached the disk (etcd's WAL checks the same), as
+ * opposed to a flipped bit, which leaves no such hole.
+ */
+function hasZeroSector(buf: Buffer, from: number): boolean {
+  for (let start = Math.ceil(from / sectorSize) * sectorSize; start + sectorSize <= buf.length; start += sectorSize) {
+    if (isZero(buf, start, start + sectorSize)) return true;
+  }
+  return false;
 }
 
 function isZero(buf: Buffer, from: number, to: number): boolean {

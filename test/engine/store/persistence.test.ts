@@ -196,6 +196,29 @@ describe('Store: recovery from damaged logs', () => {
     await s.close();
   });
 
+  it('treats a sector the crash left unwritten inside the last batch as a torn write, not as damage', async () => {
+    const dir = freshDir();
+    const s = await Store.open({ dir, fsync });
+    await s.put('/registry/pods/default/first', 'acknowledged');
+    // One batch of many records, several sectors long.
+    await Promise.all(Array.from({ length: 40 }, (_, i) => s.put(`/registry/pods/default/p-${i}`, 'x'.repeat(200))));
+    const file = (await listSegments(dir))[0]!.file;
+    const buf = fs.readFileSync(file);
+    await s.close();
+    const offsets = scanRecords(buf, file, 0, false).records.map((r) => r.offset);
+    const hole = 2048; // a sector in the middle of the batch, with written sectors after it
+    assert.ok(hole + 512 < buf.length - 512);
+    const copy = copyWith(dir, file, (b) => b.fill(0, hole, hole + 512));
+    const recovered = await Store.open({ dir: copy, fsync });
+    // Records that end at or before the hole survive; the one spanning it and all later ones are cut.
+    const ends = [...offsets.slice(1), buf.length];
+    const intact = ends.filter((end) => end <= hole).length;
+    assert.equal(recovered.revision, intact);
+    assert.equal(recovered.get('/registry/pods/default/first')?.value, 'acknowledged');
+    assert.deepEqual(recovered.recovery.truncated?.to, offsets[intact]);
+    await recovered.close();
+  });
+
   it('treats a zero-filled tail (space allocated, never written) as torn', async () => {
     const { dir, file, states } = await logOf(3);
     const copy = copyWith(dir, file, (b) => Buffer.concat([b, Buffer.alloc(100)]));
