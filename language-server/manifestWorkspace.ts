@@ -7,7 +7,8 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceCustomResources } from './customResources';
 import { ManifestParser, type ManifestFile } from './manifestFile';
-import type { ParsedDocument } from './parsedDocument';
+import { kinds } from '../engine/api/kinds/index';
+import { scalarString, type ParsedDocument } from './parsedDocument';
 import { validateDocument, type ManifestDiagnostic, type Severity } from './validation';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -23,6 +24,24 @@ export interface ServerStats {
   indexedFiles: number;
 }
 
+interface CheckedDocument {
+  readonly diagnostics: ManifestDiagnostic[];
+  /** Set when the result depends on the workspace's CRDs: the kinds generation it was computed in. */
+  readonly generation?: number;
+}
+
+/** Whether an object of the document has a kind that is not built in (a custom one, or none found). */
+function dependsOnCustomKinds(doc: ParsedDocument): boolean {
+  const registry = kinds();
+  return doc.manifests.some((m) => {
+    const apiVersion = scalarString(m.object, 'apiVersion');
+    const kind = scalarString(m.object, 'kind');
+    if (!apiVersion || !kind) return false;
+    const info = registry.lookup(apiVersion, kind);
+    return !info || registry.isCustom(info);
+  });
+}
+
 const severities: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
@@ -35,7 +54,9 @@ export class ManifestWorkspace {
   private readonly parser = new ManifestParser(this.counters);
   /** The parsed form of each open document, at the last version anyone asked for. */
   private readonly openFiles = new Map<string, ManifestFile>();
-  private checked = new WeakMap<ParsedDocument, ManifestDiagnostic[]>();
+  private readonly checked = new WeakMap<ParsedDocument, CheckedDocument>();
+  /** Bumped whenever the workspace's CRDs change the kinds registry. */
+  private kindsGeneration = 0;
   private readonly customResources = new WorkspaceCustomResources();
   /** Disk reads still running for file events already received. */
   private readonly reading = new Set<Promise<void>>();
@@ -134,25 +155,29 @@ export class ManifestWorkspace {
     this.syncKinds();
   }
 
-  /** Brings the kinds registry in line with the workspace's CRDs; cached checks are void if it changed. */
+  /** Brings the kinds registry in line with the workspace's CRDs; if that changed it, custom resources need checking again. */
   private syncKinds(): void {
     if (!this.customResources.sync(this.index.ofKind('CustomResourceDefinition'))) return;
-    this.checked = new WeakMap();
+    this.kindsGeneration++;
     this.kindsChanged();
   }
 
+  /**
+   * A document's diagnostics, from cache while its text is unchanged. Documents of custom kinds (or of
+   * kinds not found) are checked again once CRDs change; those of built-in kinds never need to be.
+   */
   private check(doc: ParsedDocument): ManifestDiagnostic[] {
-    let found = this.checked.get(doc);
-    if (!found) {
-      try {
-        found = validateDocument(doc);
-      } catch (err) {
-        // A bug in one check must not take the server (and every other document's diagnostics) down.
-        found = [{ span: [0, 0], severity: 'warning', message: `kubeside could not check this document: ${(err as Error).message}`, code: 'internal-error' }];
-      }
-      this.counters.checks++;
-      this.checked.set(doc, found);
+    const cached = this.checked.get(doc);
+    if (cached && (cached.generation === undefined || cached.generation === this.kindsGeneration)) return cached.diagnostics;
+    let diagnostics: ManifestDiagnostic[];
+    try {
+      diagnostics = validateDocument(doc);
+    } catch (err) {
+      // A bug in one check must not take the server (and every other document's diagnostics) down.
+      diagnostics = [{ span: [0, 0], severity: 'warning', message: `kubeside could not check this document: ${(err as Error).message}`, code: 'internal-error' }];
     }
-    return found;
+    this.counters.checks++;
+    this.checked.set(doc, { diagnostics, ...(dependsOnCustomKinds(doc) ? { generation: this.kindsGeneration } : {}) });
+    return diagnostics;
   }
 }

@@ -79,4 +79,24 @@ describe('language server: custom resources', () => {
     await client.close(memoryUri('sprockets-crd.yaml'));
     assert.equal((await again).diagnostics.length, 1);
   });
+
+  it('re-checks only custom resources, not built-in objects, while a CRD is edited', async () => {
+    await client.open(memoryUri('builtin.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+    const widget = memoryUri('widget-2.yaml');
+    await client.open(widget, 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 1\n');
+    const crdUri = memoryUri('widgets-crd-edit.yaml');
+    // opening a second definition of Widget re-registers the kind: let those re-checks settle first
+    const settled = client.nextPublication(widget);
+    await client.open(crdUri, crd('Widget', 'widgets'));
+    await settled;
+    const before = await client.request<{ checks: number }>('kubeside/stats', {});
+    // the description of `size` changes: a new CRD object, so the Widget kind is registered anew
+    const rechecked = client.nextPublication(widget);
+    await client.change(crdUri, [{ range: { start: { line: 29, character: 43 }, end: { line: 29, character: 43 } }, text: ' at once' }]);
+    await rechecked;
+    const after = await client.request<{ checks: number }>('kubeside/stats', {});
+    // the edited CRD, and every open custom resource: three Widgets and the Sprocket (a CRD might
+    // define its kind), but not the ConfigMap, whose kind is built in
+    assert.equal(after.checks - before.checks, 5);
+  });
 });
