@@ -370,6 +370,7 @@ export class Store {
       const m = snapshotPattern.exec(n);
       if (m && parseInt(m[1]!, 16) < revision) await fs.rm(path.join(dir, n));
     }
+    await wal.settledBefore(segment);
     for (const s of await listSegments(dir)) if (s.seq < segment.seq) await fs.rm(s.file);
   }
 

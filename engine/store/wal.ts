@@ -80,6 +80,10 @@ export class WriteAheadLog {
   private scheduled = false;
   private failure: StoreError | undefined;
   private idle: (() => void)[] = [];
+  /** The batch being written and synced, if any. */
+  private inFlight: Batch | undefined;
+  /** Called after every batch, durable or failed. */
+  private batchDone: (() => void)[] = [];
   /** Buffers of written batches, reused so a busy log does not regrow a buffer per batch. */
   private readonly spare: ByteWriter[] = [];
   /** fdatasync calls so far: group commit makes this far smaller than the number of appends. */
@@ -143,6 +147,15 @@ export class WriteAheadLog {
     if (this.failure) throw this.failure;
   }
 
+  /**
+   * Resolves once no record for a segment before `segment` is still waiting to be written, so
+   * those segments can be deleted without a late write bringing one back.
+   */
+  async settledBefore(segment: SegmentName): Promise<void> {
+    const pending = () => (this.inFlight !== undefined && this.inFlight.segment.seq < segment.seq) || this.queue.some((b) => b.segment.seq < segment.seq);
+    while (pending() && !this.failure) await new Promise<void>((resolve) => this.batchDone.push(resolve));
+  }
+
   /** Flushes what is pending and closes the segment; a failure was already reported to the writers. */
   async close(): Promise<void> {
     try {
@@ -190,6 +203,7 @@ export class WriteAheadLog {
           batch = this.batch;
           this.batch = this.newBatch();
         }
+        this.inFlight = batch;
         try {
           const fh = await this.fileFor(batch.segment);
           const data = batch.writer.view();
@@ -200,6 +214,11 @@ export class WriteAheadLog {
         } catch (e) {
           this.fail(e, batch);
           return;
+        } finally {
+          this.inFlight = undefined;
+          const done = this.batchDone;
+          this.batchDone = [];
+          for (const f of done) f();
         }
         for (const w of batch.waiters) w.resolve();
         if (this.spare.length < 2) {
