@@ -139,27 +139,81 @@ function validateEnv(env: unknown, fld: FieldPath): FieldError[] {
   return errs;
 }
 
+/** Pod fields an env var may read through the downward API (validEnvDownwardAPIFieldPathExpressions). */
+const envFieldPaths = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
+/** Container resources an env var may read (validEnvResourceFieldPathExpressions), beside hugepages. */
+const envResourceFields = ['limits.cpu', 'limits.ephemeral-storage', 'limits.memory', 'requests.cpu', 'requests.ephemeral-storage', 'requests.memory'];
+
+/** validateObjectFieldSelector: a known pod field, or a single label or annotation by key. */
+function validateObjectFieldSelector(ref: Obj, fld: FieldPath): FieldError[] {
+  if (!str(ref.apiVersion)) return [fieldError.required(fld.child('apiVersion'))];
+  const path = str(ref.fieldPath);
+  if (!path) return [fieldError.required(fld.child('fieldPath'))];
+  const sub = /^(metadata\.(?:labels|annotations))\['(.*)'\]$/.exec(path);
+  if (sub) {
+    const key = sub[1] === 'metadata.annotations' ? sub[2].toLowerCase() : sub[2];
+    return isQualifiedName(key).map((m) => fieldError.invalid(fld, sub[2], m));
+  }
+  return envFieldPaths.includes(path) ? [] : [fieldError.notSupported(fld.child('fieldPath'), path, envFieldPaths)];
+}
+
+/** validateConfigMapKeySelector / validateSecretKeySelector: an object name (checked even when empty) and a key. */
+function validateKeySelector(ref: Obj, fld: FieldPath): FieldError[] {
+  const name = str(ref.name);
+  const errs = isDNS1123Subdomain(name).map((m) => fieldError.invalid(fld.child('name'), name, m));
+  const key = str(ref.key);
+  if (!key) errs.push(fieldError.required(fld.child('key')));
+  else errs.push(...isConfigMapKey(key).map((m) => fieldError.invalid(fld.child('key'), key, m)));
+  return errs;
+}
+
 function validateEnvVarValueFrom(ev: Obj, fld: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const from = obj(ev.valueFrom);
-  const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef', 'fileKeyRef'].filter((k) => has(from, k));
+  let sources = 0;
   if (isObj(from.fieldRef)) {
-    const ref = from.fieldRef;
-    if (!str(ref.apiVersion)) errs.push(fieldError.required(at(fld, 'fieldRef', 'apiVersion')));
-    if (!str(ref.fieldPath)) errs.push(fieldError.required(at(fld, 'fieldRef', 'fieldPath')));
+    sources++;
+    errs.push(...validateObjectFieldSelector(from.fieldRef, fld.child('fieldRef')));
   }
-  if (isObj(from.resourceFieldRef) && !str(from.resourceFieldRef.resource)) errs.push(fieldError.required(at(fld, 'resourceFieldRef', 'resource')));
+  if (isObj(from.resourceFieldRef)) {
+    sources++;
+    const resource = str(from.resourceFieldRef.resource);
+    const rp = fld.child('resourceFieldRef');
+    if (!resource) errs.push(fieldError.required(rp.child('resource')));
+    else if (!envResourceFields.includes(resource) && !/^(limits|requests)\.hugepages-/.test(resource)) errs.push(fieldError.notSupported(rp.child('resource'), resource, envResourceFields));
+  }
   for (const k of ['configMapKeyRef', 'secretKeyRef']) {
     if (!isObj(from[k])) continue;
-    const ref = from[k] as Obj;
-    if (!str(ref.name)) errs.push(fieldError.required(at(fld, k, 'name')));
-    const key = str(ref.key);
-    if (!key) errs.push(fieldError.required(at(fld, k, 'key')));
-    else errs.push(...isConfigMapKey(key).map((m) => fieldError.invalid(at(fld, k, 'key'), key, m)));
+    sources++;
+    errs.push(...validateKeySelector(from[k] as Obj, fld.child(k)));
   }
-  if (sources.length === 0) errs.push(fieldError.invalid(fld, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
-  else if (sources.length > 1) errs.push(fieldError.invalid(fld, '', 'may not have more than one field specified at a time'));
-  if (str(ev.value) !== '' && sources.length > 0) errs.push(fieldError.invalid(fld, '', 'may not be specified when `value` is not empty'));
+  if (isObj(from.fileKeyRef)) sources++;
+  if (sources === 0) errs.push(fieldError.invalid(fld, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
+  else if (str(ev.value) !== '') errs.push(fieldError.invalid(fld, '', 'may not be specified when `value` is not empty'));
+  else if (sources > 1) errs.push(fieldError.invalid(fld, '', 'may not have more than one field specified at a time'));
+  return errs;
+}
+
+/** ValidateEnvFrom: one source per entry, an existing-looking object name, a valid variable prefix. */
+function validateEnvFrom(envFrom: unknown, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  arr(envFrom).forEach((raw, i) => {
+    const ef = obj(raw);
+    const p = fld.index(i);
+    const prefix = str(ef.prefix);
+    if (prefix) errs.push(...isRelaxedEnvVarName(prefix).map((m) => fieldError.invalid(p.child('prefix'), prefix, m)));
+    let sources = 0;
+    for (const k of ['configMapRef', 'secretRef']) {
+      if (!isObj(ef[k])) continue;
+      sources++;
+      const name = str((ef[k] as Obj).name);
+      if (!name) errs.push(fieldError.required(at(p, k, 'name')));
+      // Checked as a generateName prefix, as Kubernetes does here.
+      else errs.push(...nameIsDNSSubdomain(name, true).map((m) => fieldError.invalid(at(p, k, 'name'), name, m)));
+    }
+    if (sources === 0) errs.push(fieldError.invalid(fld, '', 'must specify one of: `configMapRef` or `secretRef`'));
+    else if (sources > 1) errs.push(fieldError.forbidden(fld, 'may not have more than one field specified at a time'));
+  });
   return errs;
 }
 
@@ -319,6 +373,7 @@ function validateContainer(c: Obj, fld: FieldPath, ctx: ContainerContext, kind: 
   if (has(c, 'terminationMessagePolicy') && !['File', 'FallbackToLogsOnError'].includes(str(c.terminationMessagePolicy)))
     errs.push(fieldError.notSupported(fld.child('terminationMessagePolicy'), c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']));
   errs.push(...validateContainerPorts(c.ports, fld.child('ports'), ctx));
+  errs.push(...validateEnvFrom(c.envFrom, fld.child('envFrom')));
   errs.push(...validateEnv(c.env, fld.child('env')));
   errs.push(...validateVolumeMounts(c.volumeMounts, fld.child('volumeMounts'), ctx));
   errs.push(...validateResourceRequirements(c.resources, fld.child('resources')));

@@ -105,7 +105,13 @@ const cases: Case[] = [
             name: 'web',
             image: 'nginx:1.27',
             ports: [{ name: 'http', containerPort: 80, protocol: 'TCP' }],
-            env: [{ name: 'MODE', value: 'prod' }, { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } }],
+            env: [
+              { name: 'MODE', value: 'prod' },
+              { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
+              { name: 'APP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['app']" } } },
+              { name: 'CPU', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
+            ],
+            envFrom: [{ configMapRef: { name: 'app' }, prefix: 'APP_' }],
             volumeMounts: [{ name: 'data', mountPath: '/data' }],
             resources: { requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
             livenessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 10 },
@@ -178,6 +184,23 @@ const cases: Case[] = [
         'a host port unlike its container port on the host network',
         { spec: { hostNetwork: true, volumes: [], containers: [{ name: 'web', image: 'a', ports: [{ containerPort: 80, hostPort: 8080 }] }] } },
         ['spec.containers[0].ports[0].hostPort: Invalid value: 8080: must match `containerPort` when `hostNetwork` is true'],
+      ],
+      [
+        'an env var reading a pod field the downward API does not offer',
+        { spec: { volumes: [], containers: [{ name: 'web', image: 'a', env: [{ name: 'X', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.hostname' } } }] }] } },
+        [
+          'spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Unsupported value: "spec.hostname": supported values: "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"',
+        ],
+      ],
+      [
+        'an env var with both a value and a source',
+        { spec: { volumes: [], containers: [{ name: 'web', image: 'a', env: [{ name: 'X', value: 'v', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }] } },
+        ['spec.containers[0].env[0].valueFrom: Invalid value: "": may not be specified when `value` is not empty'],
+      ],
+      [
+        'an envFrom with no source',
+        { spec: { volumes: [], containers: [{ name: 'web', image: 'a', envFrom: [{ prefix: 'APP_' }] }] } },
+        ['spec.containers[0].envFrom: Invalid value: "": must specify one of: `configMapRef` or `secretRef`'],
       ],
       ['duplicate volume names', { spec: { volumes: [{ name: 'v', emptyDir: {} }, { name: 'v', emptyDir: {} }], containers: [{ name: 'web', image: 'a' }] } }, ['spec.volumes[1].name: Duplicate value: "v"']],
       ['a volume without a source', { spec: { volumes: [{ name: 'v' }], containers: [{ name: 'web', image: 'a' }] } }, ['spec.volumes[0]: Required value: must specify a volume type']],
