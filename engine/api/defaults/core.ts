@@ -32,7 +32,8 @@ export function setDefaultsService(svc: Obj): void {
     const selectorless = !isObj(spec.selector) || Object.keys(spec.selector).length === 0;
     if (spec.ipFamilyPolicy == null) spec.ipFamilyPolicy = headless && selectorless ? 'RequireDualStack' : 'SingleStack';
     if (!Array.isArray(spec.ipFamilies) || spec.ipFamilies.length === 0) spec.ipFamilies = spec.ipFamilyPolicy === 'RequireDualStack' ? ['IPv4', 'IPv6'] : ['IPv4'];
-    if (headless && spec.clusterIPs == null) spec.clusterIPs = ['None'];
+    // clusterIPs mirrors a clusterIP given alone (the REST layer's normalizeClusterIPs).
+    if (typeof spec.clusterIP === 'string' && spec.clusterIP !== '' && (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0)) spec.clusterIPs = [spec.clusterIP];
   }
 }
 
