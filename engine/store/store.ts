@@ -54,8 +54,6 @@ export interface RecoveryReport {
 export class Store {
   readonly mvcc: MvccStore;
   private wal: WriteAheadLog | undefined;
-  /** Settles when the last logged record is durable; non-writing requests wait for it too. */
-  private lastDurable: Promise<void> = Promise.resolve();
   private snapshotting: Promise<void> | undefined;
   private lastSnapshotBytes = 0;
   private closed = false;
@@ -288,8 +286,11 @@ export class Store {
     } catch (e) {
       return Promise.reject(e);
     }
-    // Commits reached the log through mvcc.onCommit; wait for the newest record to be durable.
-    return this.wal ? this.lastDurable.then(() => result) : Promise.resolve(result);
+    // Commits reached the log through mvcc.onCommit. Wait for the newest record to be durable,
+    // even when this request wrote nothing: its answer may rest on writes not yet durable.
+    const wal = this.wal;
+    if (!wal) return Promise.resolve(result);
+    return new Promise<T>((resolve, reject) => wal.whenDurable(() => resolve(result), reject));
   }
 
   private guarded(key: string, compare: Compare, op: { type: 'put'; key: string; value: Value; lease: number } | { type: 'delete'; key: string }): Promise<GuardedWriteResult> {
@@ -305,15 +306,9 @@ export class Store {
 
   private attachLog(wal: WriteAheadLog): void {
     this.wal = wal;
-    this.mvcc.onCommit = (revision, events) => {
-      this.lastDurable = wal.appendCommit(revision, events);
-    };
-    this.mvcc.onCompact = (revision) => {
-      this.lastDurable = wal.appendCompact(revision);
-    };
-    this.mvcc.onLease = (change) => {
-      this.lastDurable = wal.appendLease(change);
-    };
+    this.mvcc.onCommit = (revision, events) => wal.appendCommit(revision, events);
+    this.mvcc.onCompact = (revision) => wal.appendCompact(revision);
+    this.mvcc.onLease = (change) => wal.appendLease(change);
     // Unobserved rejections are reported through the writers' own promises.
     wal.onFlushed = () => {
       const threshold = Math.max(this.options.snapshotThresholdBytes ?? 64 * 1024 * 1024, this.lastSnapshotBytes);

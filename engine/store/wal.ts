@@ -114,19 +114,31 @@ export class WriteAheadLog {
     return this.failure;
   }
 
-  appendCommit(revision: number, events: readonly WatchEvent[]): Promise<void> {
+  appendCommit(revision: number, events: readonly WatchEvent[]): void {
     writeCommit(this.batch.writer, revision, events);
-    return this.enqueue();
+    this.appended();
   }
 
-  appendCompact(revision: number): Promise<void> {
+  appendCompact(revision: number): void {
     writeCompact(this.batch.writer, revision);
-    return this.enqueue();
+    this.appended();
   }
 
-  appendLease(change: LeaseChange): Promise<void> {
+  appendLease(change: LeaseChange): void {
     writeLease(this.batch.writer, change);
-    return this.enqueue();
+    this.appended();
+  }
+
+  /**
+   * Calls `resolve` once every record appended so far is durable, or `reject` if the log fails
+   * first: one callback pair per write, so a write's promise is the only one it allocates.
+   */
+  whenDurable(resolve: () => void, reject: (e: unknown) => void): void {
+    if (this.failure) return reject(this.failure);
+    // The newest batch holding records: the open one, else the last sealed one, else the one in flight.
+    const target = this.batch.writer.length > 0 ? this.batch : (this.queue[this.queue.length - 1] ?? this.inFlight);
+    if (target) target.waiters.push({ resolve, reject });
+    else resolve();
   }
 
   /** Starts a new segment whose records all have revisions >= firstRevision; returns it. */
@@ -177,10 +189,8 @@ export class WriteAheadLog {
     return { segment: this.segment, writer: this.spare.pop() ?? new ByteWriter(), waiters: [] };
   }
 
-  private enqueue(): Promise<void> {
+  private appended(): void {
     this.appendCount++;
-    if (this.failure) return Promise.reject(this.failure);
-    const p = new Promise<void>((resolve, reject) => this.batch.waiters.push({ resolve, reject }));
     if (!this.flushing && !this.scheduled) {
       // After the current turn's other appends have joined the batch.
       this.scheduled = true;
@@ -189,7 +199,6 @@ export class WriteAheadLog {
         void this.flush();
       });
     }
-    return p;
   }
 
   private async flush(): Promise<void> {
