@@ -117,7 +117,7 @@ function valueCompletions(file: ManifestFile, doc: PlacedDocument, context: Curs
   const kind = scalarString(value, 'kind');
   const namespace = scalarString(value, 'metadata', 'namespace') ?? '';
   if (path.length === 2 && path[0] === 'metadata' && path[1] === 'namespace') return names(index.namespaceNames().map((n) => ({ name: n, detail: 'Namespace' })), range);
-  const referenced = kind ? referencedKindAt(kind, path) : undefined;
+  const referenced = kind ? referencedKindAt(kind, path, value) : undefined;
   if (referenced) {
     // One item per name: the same ConfigMap may be defined once per environment overlay.
     const candidates = new Map<string, { name: string; detail: string }>();

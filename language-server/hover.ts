@@ -4,7 +4,6 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { ManifestFile, PlacedDocument } from './manifestFile';
 import { nodeSpan, scalarString, type PathSegment, type Span } from './parsedDocument';
-import { referencedKindAt } from './resourceReferences';
 import { isRequired, kindSchema, schemaAt, typeName } from './schemaAt';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -34,19 +33,18 @@ export function hover(file: ManifestFile, doc: PlacedDocument, offset: number, i
   }
 
   const kind = scalarString(value, 'kind');
-  const referenced = kind ? referencedKindAt(kind, path) : undefined;
-  const name = scalarString(valueAtPath(value, path));
-  if (referenced && name) {
-    const namespace = scalarString(value, 'metadata', 'namespace') ?? '';
-    const found = index.find(referenced, namespace, name);
+  const position = file.position(doc, offset);
+  const ref = index.referenceAt(file.uri, position);
+  if (ref) {
+    const found = index.find(ref.kind, ref.namespace, ref.name);
     sections.push(
       found.length
-        ? found.map((r) => `→ ${referenced} \`${r.name}\` in ${r.uri.slice(r.uri.lastIndexOf('/') + 1)}`).join('\n\n')
-        : `→ ${referenced} \`${name}\`: not defined in the workspace`,
+        ? found.map((r) => `→ ${ref.kind} \`${r.name}\` in ${r.uri.slice(r.uri.lastIndexOf('/') + 1)}`).join('\n\n')
+        : `→ ${ref.kind} \`${ref.name}\`: not defined in the workspace`,
     );
   }
   if (kind === 'Service' && path[0] === 'spec' && path[1] === 'selector') {
-    const service = index.selectorAt(file.uri, file.position(doc, offset));
+    const service = index.selectorAt(file.uri, position);
     const selected = service?.selector ? index.selectedBy(service.selector, service.namespace) : [];
     sections.push(
       selected.length
@@ -81,13 +79,4 @@ function fieldAt(node: Node | null, offset: number, path: PathSegment[], text: s
     }
   }
   return undefined;
-}
-
-function valueAtPath(value: unknown, path: readonly PathSegment[]): unknown {
-  let v = value;
-  for (const p of path) {
-    if (!v || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
 }

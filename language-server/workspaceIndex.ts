@@ -6,7 +6,7 @@ import type { ManifestFile, PlacedDocument } from './manifestFile';
 import { FieldPath } from '../engine/api/errors';
 import type { ParsedManifest } from '../engine/api/manifest/index';
 import { scalarString, type ParsedDocument, type PathSegment, type Span } from './parsedDocument';
-import { findReferences, podTemplatePath, type ReferencedKind } from './resourceReferences';
+import { findReferences, isClusterScoped, podTemplatePath } from './resourceReferences';
 
 /** An object defined by one YAML document of a workspace file. */
 export interface IndexedResource {
@@ -36,7 +36,7 @@ export interface IndexedReference {
   readonly documentIndex: number;
   /** The referring object. */
   readonly from: { readonly kind: string; readonly name: string; readonly namespace: string };
-  readonly kind: ReferencedKind;
+  readonly kind: string;
   readonly name: string;
   readonly namespace: string;
   /** The range of the name's value. */
@@ -57,11 +57,12 @@ interface DocumentSlot {
 const key = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
 
 /**
- * Namespaces a lookup from `namespace` may match. A manifest without `metadata.namespace` lands in
- * whatever namespace it is applied to, so it matches references from the same situation and from
- * `default`, the namespace kubectl applies to when none is given.
+ * Namespaces a lookup of `kind` from `namespace` may match: none for cluster-scoped kinds. A manifest
+ * without `metadata.namespace` lands in whatever namespace it is applied to, so it matches references
+ * from the same situation and from `default`, the namespace kubectl applies to when none is given.
  */
-function namespacesMatching(namespace: string): string[] {
+function namespacesMatching(kind: string, namespace: string): string[] {
+  if (isClusterScoped(kind)) return [''];
   if (namespace === '') return ['', 'default'];
   if (namespace === 'default') return ['default', ''];
   return [namespace, ''];
@@ -147,7 +148,7 @@ export class WorkspaceIndex {
   /** Objects of `kind` named `name` that a reference from `namespace` may mean. */
   find(kind: string, namespace: string, name: string): IndexedResource[] {
     const found: IndexedResource[] = [];
-    for (const ns of kind === 'Namespace' ? [''] : namespacesMatching(namespace)) found.push(...(this.resourcesByKey.get(key(kind, ns, name)) ?? []));
+    for (const ns of namespacesMatching(kind, namespace)) found.push(...(this.resourcesByKey.get(key(kind, ns, name)) ?? []));
     return found;
   }
 
@@ -164,7 +165,7 @@ export class WorkspaceIndex {
     const sets = Object.entries(selector).map(([k, v]) => this.podsByLabel.get(`${k}=${v}`) ?? new Set<IndexedResource>());
     if (sets.length === 0) return [];
     sets.sort((a, b) => a.size - b.size);
-    const namespaces = namespacesMatching(namespace);
+    const namespaces = namespacesMatching('Pod', namespace);
     return [...sets[0]!].filter((r) => sets.every((set) => set.has(r)) && namespaces.includes(r.namespace));
   }
 
@@ -195,7 +196,7 @@ export class WorkspaceIndex {
   /** References that may name the object `kind` `namespace`/`name`. */
   referencesTo(kind: string, namespace: string, name: string): IndexedReference[] {
     const found: IndexedReference[] = [];
-    for (const ns of namespacesMatching(namespace)) found.push(...(this.referencesByTarget.get(key(kind, ns, name)) ?? []));
+    for (const ns of namespacesMatching(kind, namespace)) found.push(...(this.referencesByTarget.get(key(kind, ns, name)) ?? []));
     return found;
   }
 
@@ -236,7 +237,7 @@ function createSlot(file: ManifestFile, doc: PlacedDocument): DocumentSlot {
       apiVersion,
       kind,
       name,
-      namespace: kind === 'Namespace' ? '' : namespace,
+      namespace: isClusterScoped(kind) ? '' : namespace,
       get nameRange() {
         return range(facts.nameSpan);
       },
@@ -263,7 +264,7 @@ function createSlot(file: ManifestFile, doc: PlacedDocument): DocumentSlot {
       from: { kind, name: name ?? '', namespace },
       kind: ref.kind,
       name: ref.name,
-      namespace,
+      namespace: isClusterScoped(ref.kind) ? '' : (ref.namespace ?? namespace),
       get range() {
         return range(ref.span);
       },
@@ -284,7 +285,7 @@ interface DocumentFacts {
   readonly selector?: { readonly labels: Record<string, string>; readonly span: Span };
   /** The same object for as long as the document's text is unchanged (it comes from the cached parse). */
   readonly definition?: unknown;
-  readonly references: readonly { readonly kind: ReferencedKind; readonly name: string; readonly span: Span }[];
+  readonly references: readonly { readonly kind: string; readonly name: string; readonly namespace?: string; readonly span: Span }[];
 }
 
 const factsCache = new WeakMap<ParsedDocument, DocumentFacts | null>();
@@ -318,7 +319,7 @@ function computeFacts(parsed: ParsedDocument): DocumentFacts | undefined {
   const references = [];
   for (const ref of findReferences(kind, value)) {
     const span = valueSpanOf(manifest, ref.path);
-    if (span) references.push({ kind: ref.kind, name: ref.name, span });
+    if (span) references.push({ kind: ref.kind, name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}), span });
   }
   return {
     kind,

@@ -188,6 +188,39 @@ describe('language server: navigation across the workspace', () => {
     assert.deepEqual(refs, [{ uri, range: { start: { line: 17, character: 18 }, end: { line: 17, character: 23 } } }]);
   });
 
+  it('resolves references whose kind or namespace is written beside the name: bindings, autoscalers, classes', async () => {
+    const uri = uriOf('rbac.yaml');
+    const text = [
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ci\n  namespace: build',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: deployer\n  namespace: build',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: viewer',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: ci-deploys\n  namespace: build\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: deployer\nsubjects:\n  - kind: ServiceAccount\n    name: ci',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ci-views\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: viewer\nsubjects:\n  - kind: User\n    name: ci\n  - kind: ServiceAccount\n    name: ci\n    namespace: build',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: builder\n  namespace: build',
+      'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: builder\n  namespace: build\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: builder',
+      'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: example.com/disk',
+      'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: cache\n  namespace: build\nspec:\n  storageClassName: fast',
+    ].join('\n---\n');
+    await client.open(uri, text + '\n');
+    const lines = text.split('\n');
+    const nameLineOf = (kind: string) => lines.indexOf(`kind: ${kind}`) + 2;
+    const definitionAt = async (line: number) => {
+      const position = { line, character: lines[line]!.length - 1 };
+      return (await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position })).map((l) => l.range.start.line);
+    };
+    const lineAfter = (marker: string, needle: string) => lines.findIndex((l, i) => i > lines.indexOf(marker) && l.trim() === needle);
+    assert.deepEqual(await definitionAt(lineAfter('kind: RoleBinding', 'name: deployer')), [nameLineOf('Role')]);
+    assert.deepEqual(await definitionAt(lineAfter('kind: RoleBinding', 'name: ci')), [nameLineOf('ServiceAccount')]);
+    assert.deepEqual(await definitionAt(lineAfter('kind: ClusterRoleBinding', 'name: viewer')), [nameLineOf('ClusterRole')]);
+    // the User subject names no object; the ServiceAccount subject names its namespace itself
+    assert.deepEqual(await definitionAt(lineAfter('kind: ClusterRoleBinding', 'name: ci')), []);
+    assert.deepEqual(await definitionAt(lines.lastIndexOf('    name: ci')), [nameLineOf('ServiceAccount')]);
+    assert.deepEqual(await definitionAt(lines.lastIndexOf('    name: builder')), [nameLineOf('Deployment')]);
+    assert.deepEqual(await definitionAt(lines.indexOf('  storageClassName: fast')), [nameLineOf('StorageClass')]);
+    const account = await client.request<Location[]>('textDocument/references', { textDocument: { uri }, position: { line: nameLineOf('ServiceAccount'), character: 9 }, context: { includeDeclaration: false } });
+    assert.equal(account.length, 2, 'both bindings name the service account');
+  });
+
   it('follows an edit of the target: a renamed ConfigMap is no longer the definition', async () => {
     const uri = uriOf('base/config.yaml');
     await client.open(uri, config);
