@@ -1,0 +1,67 @@
+// The controller manager (kube-controller-manager): every controller of the embedded cluster over
+// one set of shared informers, acting as `system:kube-controller-manager` with the least-privilege
+// role bootstrap RBAC gives that user.
+import type { ApiClient } from '../apiserver/client';
+import type { Clock } from '../util/clock';
+import type { Random } from '../util/random';
+import type { Controller, ControllerContext } from './runtime/controller';
+import { EventRecorder } from './runtime/eventRecorder';
+import { SharedInformerFactory } from './runtime/sharedInformerFactory';
+import { ReplicaSetController } from './replicaset';
+
+export interface ControllerManagerOptions {
+  /** A client authenticated as system:kube-controller-manager. */
+  client: ApiClient;
+  clock: Clock;
+  random: Random;
+  /** Workers per controller (kube-controller-manager's --concurrent-*-syncs; default 5). */
+  workers?: number;
+}
+
+export class ControllerManager {
+  readonly informers: SharedInformerFactory;
+  readonly controllers: readonly Controller[];
+  private readonly recorders: EventRecorder[] = [];
+  private readonly workers: number;
+
+  constructor(options: ControllerManagerOptions) {
+    this.informers = new SharedInformerFactory(options.client, options.clock);
+    this.workers = options.workers ?? 5;
+    const ctx: ControllerContext = {
+      client: options.client,
+      clock: options.clock,
+      random: options.random,
+      informers: this.informers,
+      recorder: (component) => {
+        const r = new EventRecorder(options.client, options.clock, component);
+        this.recorders.push(r);
+        return r;
+      },
+    };
+    this.controllers = [new ReplicaSetController(ctx)];
+  }
+
+  /** The controller named `name` (e.g. `replicaset-controller`). */
+  controller<T extends Controller>(name: string): T {
+    const c = this.controllers.find((c) => c.name === name);
+    if (!c) throw new Error(`no controller named ${name}`);
+    return c as T;
+  }
+
+  /** Starts the informers, waits for their caches, then starts every controller's workers. */
+  async start(): Promise<void> {
+    this.informers.start();
+    await this.informers.waitForCacheSync();
+    for (const c of this.controllers) void c.run(this.workers);
+  }
+
+  stop(): void {
+    for (const c of this.controllers) c.shutDown();
+    this.informers.stop();
+  }
+
+  /** Resolves when every event recorded so far has been written. */
+  async flushEvents(): Promise<void> {
+    await Promise.all(this.recorders.map((r) => r.flush()));
+  }
+}

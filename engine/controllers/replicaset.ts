@@ -1,0 +1,323 @@
+// The ReplicaSet controller (pkg/controller/replicaset/replica_set.go): keeps `spec.replicas` pods
+// of a ReplicaSet's template alive — creating from the template, adopting orphans its selector
+// matches, releasing pods it no longer selects, deleting the least valuable pods first — and
+// reports what it sees in the ReplicaSet's status.
+import type { Obj } from '../apiserver/registry/strategy';
+import { labelSelectorAsSelector } from '../api/labels/labelSelector';
+import { selectorFromSet, type Selector } from '../api/labels/selector';
+import { adoptionPatch, claimDecision, getControllerOf, releasePatch } from '../api/meta/ownerReferences';
+import { deepEqual } from '../api/patch/jsonValue';
+import { Controller, type ControllerContext, isNotFound, statusCode, timestamp } from './runtime/controller';
+import type { EventRecorder } from './runtime/eventRecorder';
+import { ControllerExpectations } from './runtime/expectations';
+import { indexes, resources } from './runtime/sharedInformerFactory';
+import { deleteBefore, isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './util/pod';
+
+/** How many pods one sync creates or deletes at most (BurstReplicas). */
+export const burstReplicas = 500;
+
+/**
+ * slowStartBatch: runs `count` calls in batches of 1, 2, 4…, stopping after a batch with a failure,
+ * so a template that cannot be created fails once, not `count` times. Returns the successes.
+ */
+export async function slowStartBatch(count: number, initialBatchSize: number, fn: () => Promise<void>): Promise<{ successes: number; error?: unknown }> {
+  let remaining = count;
+  let successes = 0;
+  for (let batch = Math.min(remaining, initialBatchSize); batch > 0; batch = Math.min(2 * batch, remaining)) {
+    const results = await Promise.allSettled(Array.from({ length: batch }, fn));
+    let error: unknown;
+    for (const r of results) {
+      if (r.status === 'fulfilled') successes++;
+      else error ??= r.reason;
+    }
+    if (error !== undefined) return { successes, error };
+    remaining -= batch;
+  }
+  return { successes };
+}
+
+/** A create refused because the namespace is going away: not the controller's failure. */
+function namespaceTerminating(err: unknown): boolean {
+  return statusCode(err) === 403 && /because it is being terminated/.test((err as Error).message ?? '');
+}
+
+export class ReplicaSetController extends Controller {
+  readonly name = 'replicaset-controller';
+  readonly expectations: ControllerExpectations;
+  private readonly recorder: EventRecorder;
+  private readonly replicaSets;
+  private readonly pods;
+
+  constructor(ctx: ControllerContext) {
+    super(ctx);
+    this.expectations = new ControllerExpectations(ctx.clock);
+    this.recorder = ctx.recorder(this.name);
+    this.replicaSets = ctx.informers.informerFor(resources.replicasets);
+    this.pods = ctx.informers.informerFor(resources.pods);
+    this.replicaSets.addEventHandler({
+      onAdd: (rs) => this.enqueue(rs),
+      onUpdate: (_old, rs) => this.enqueue(rs),
+      onDelete: (rs) => {
+        this.expectations.delete(this.keyOf(rs));
+        this.enqueue(rs);
+      },
+    });
+    this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, p) => this.updatePod(o, p), onDelete: (p) => this.deletePod(p) });
+  }
+
+  private keyOf(obj: Obj): string {
+    return `${obj.metadata.namespace}/${obj.metadata.name}`;
+  }
+
+  /** The ReplicaSet a controller reference points at, if it is in the cache with that uid. */
+  private resolveControllerRef(namespace: string, ref: Obj | undefined): Obj | undefined {
+    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
+    const rs = this.replicaSets.store.get(`${namespace}/${ref.name}`);
+    return rs && rs.metadata.uid === ref.uid ? rs : undefined;
+  }
+
+  /** getPodReplicaSets: the ReplicaSets in the pod's namespace whose selector matches it. */
+  private replicaSetsSelecting(pod: Obj): Obj[] {
+    return this.replicaSets.store.byIndex(indexes.namespace, pod.metadata.namespace).filter((rs) => {
+      try {
+        const selector = labelSelectorAsSelector(rs.spec?.selector);
+        return !selector.empty() && selector.matches(pod.metadata.labels ?? {});
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  private addPod(pod: Obj): void {
+    // A pod that shows up already being deleted (a restart of the controller manager) counts as deleted.
+    if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
+    const ref = getControllerOf(pod);
+    if (ref) {
+      const rs = this.resolveControllerRef(pod.metadata.namespace, ref);
+      if (!rs) return;
+      this.expectations.creationObserved(this.keyOf(rs));
+      this.enqueue(rs);
+      return;
+    }
+    for (const rs of this.replicaSetsSelecting(pod)) this.enqueue(rs);
+  }
+
+  private updatePod(old: Obj, pod: Obj): void {
+    if (old.metadata.resourceVersion === pod.metadata.resourceVersion) return;
+    const labelsChanged = !deepEqual(old.metadata.labels ?? {}, pod.metadata.labels ?? {});
+    if (pod.metadata.deletionTimestamp) {
+      this.deletePod(pod);
+      if (labelsChanged) this.deletePod(old);
+      return;
+    }
+    const oldRef = getControllerOf(old);
+    const ref = getControllerOf(pod);
+    const refChanged = oldRef?.uid !== ref?.uid;
+    if (refChanged && oldRef) {
+      const rs = this.resolveControllerRef(old.metadata.namespace, oldRef);
+      if (rs) this.enqueue(rs);
+    }
+    if (ref) {
+      const rs = this.resolveControllerRef(pod.metadata.namespace, ref);
+      if (!rs) return;
+      this.enqueue(rs);
+      // A pod that just became ready becomes available minReadySeconds later: look again then.
+      const minReady = rs.spec?.minReadySeconds ?? 0;
+      if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) this.queue.addAfter(this.keyOf(rs), minReady * 1000);
+      return;
+    }
+    if (labelsChanged || refChanged) for (const rs of this.replicaSetsSelecting(pod)) this.enqueue(rs);
+  }
+
+  private deletePod(pod: Obj): void {
+    const rs = this.resolveControllerRef(pod.metadata.namespace, getControllerOf(pod));
+    if (!rs) return;
+    this.expectations.deletionObserved(this.keyOf(rs), pod.metadata.uid);
+    this.enqueue(rs);
+  }
+
+  async sync(key: string): Promise<void> {
+    const rs = this.replicaSets.store.get(key);
+    if (!rs) {
+      this.expectations.delete(key);
+      return;
+    }
+    const needsSync = this.expectations.satisfied(key);
+    let selector: Selector;
+    try {
+      selector = labelSelectorAsSelector(rs.spec?.selector);
+    } catch {
+      // Validation keeps bad selectors out; nothing a retry could fix.
+      return;
+    }
+    const pods = await this.claimPods(rs, selector);
+    let manageError: unknown;
+    if (needsSync && !rs.metadata.deletionTimestamp) {
+      try {
+        await this.manageReplicas(key, pods, rs);
+      } catch (err) {
+        manageError = err;
+      }
+    }
+    const status = this.calculateStatus(rs, pods, manageError);
+    const updated = await this.updateStatus(rs, status);
+    const replicas = rs.spec?.replicas ?? 1;
+    const minReady = rs.spec?.minReadySeconds ?? 0;
+    if (manageError === undefined && minReady > 0 && (updated.status?.readyReplicas ?? 0) === replicas && (updated.status?.availableReplicas ?? 0) !== replicas) {
+      this.queue.addAfter(key, minReady * 1000);
+    }
+    if (manageError !== undefined) throw manageError;
+  }
+
+  /**
+   * ClaimPods: the active pods this ReplicaSet controls and still selects, after adopting the
+   * orphans it selects and releasing the pods it controls but no longer selects.
+   */
+  private async claimPods(rs: Obj, selector: Selector): Promise<Obj[]> {
+    const candidates = [
+      ...this.pods.store.byIndex(indexes.controllerUid, rs.metadata.uid),
+      ...this.pods.store.byIndex(indexes.orphanNamespace, rs.metadata.namespace),
+    ].filter(isPodActive);
+    const claimed: Obj[] = [];
+    let adoptable: boolean | undefined;
+    for (const pod of candidates) {
+      const decision = claimDecision(rs, pod, selector.matches(pod.metadata.labels ?? {}));
+      if (decision === 'owned') claimed.push(pod);
+      else if (decision === 'adopt') {
+        // Adopt only if the ReplicaSet is really still there and not being deleted (RecheckDeletionTimestamp).
+        adoptable ??= this.canAdopt(rs);
+        if (!adoptable) continue;
+        try {
+          const { object } = await this.ctx.client.patch(resources.pods, pod.metadata.namespace, pod.metadata.name, 'strategic', adoptionPatch(rs, pod, 'apps/v1', 'ReplicaSet'));
+          claimed.push(object);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      } else if (decision === 'release') {
+        try {
+          await this.ctx.client.patch(resources.pods, pod.metadata.namespace, pod.metadata.name, 'strategic', releasePatch(rs.metadata.uid, pod));
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+    }
+    return claimed;
+  }
+
+  private canAdopt(rs: Obj): boolean {
+    const fresh = this.ctx.client.tryGet(resources.replicasets, rs.metadata.namespace, rs.metadata.name);
+    return !!fresh && fresh.metadata.uid === rs.metadata.uid && !fresh.metadata.deletionTimestamp;
+  }
+
+  private async manageReplicas(key: string, pods: Obj[], rs: Obj): Promise<void> {
+    const diff = pods.length - (rs.spec?.replicas ?? 1);
+    if (diff < 0) {
+      const count = Math.min(-diff, burstReplicas);
+      this.expectations.expectCreations(key, count);
+      const { successes, error } = await slowStartBatch(count, 1, async () => {
+        const pod = podFromTemplate(rs.spec?.template ?? {}, rs, 'apps/v1', 'ReplicaSet');
+        try {
+          const { object } = await this.ctx.client.create(resources.pods, rs.metadata.namespace, pod);
+          this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${object.metadata.name}`);
+        } catch (err) {
+          if (namespaceTerminating(err)) return;
+          this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
+          throw err;
+        }
+      });
+      // Creations that failed or were never tried will not be observed: stop waiting for them.
+      const skipped = count - successes;
+      if (skipped > 0) this.expectations.lower(key, skipped);
+      if (error !== undefined) throw error;
+      return;
+    }
+    if (diff > 0) {
+      const count = Math.min(diff, burstReplicas);
+      const victims = this.podsToDelete(pods, this.relatedPods(rs), count);
+      this.expectations.expectDeletions(key, victims.map((p) => p.metadata.uid));
+      const results = await Promise.allSettled(victims.map(async (pod) => {
+        try {
+          await this.ctx.client.delete(resources.pods, pod.metadata.namespace, pod.metadata.name);
+          this.recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+        } catch (err) {
+          // Its deletion will never be observed through this call.
+          this.expectations.deletionObserved(key, pod.metadata.uid);
+          if (isNotFound(err)) return;
+          this.recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
+          throw err;
+        }
+      }));
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    }
+  }
+
+  /** getIndirectlyRelatedPods: the pods of every ReplicaSet with the same owner (a Deployment's). */
+  private relatedPods(rs: Obj): Obj[] {
+    const owner = getControllerOf(rs);
+    const siblings = owner ? this.replicaSets.store.byIndex(indexes.controllerUid, owner.uid) : [rs];
+    return siblings.flatMap((s) => this.pods.store.byIndex(indexes.controllerUid, s.metadata.uid));
+  }
+
+  /** getPodsToDelete: the `count` pods to go first, ranked by ActivePodsWithRanks. */
+  private podsToDelete(pods: Obj[], related: Obj[], count: number): Obj[] {
+    if (count >= pods.length) return pods;
+    const onNode = new Map<string, number>();
+    for (const p of related) if (isPodActive(p)) onNode.set(p.spec?.nodeName ?? '', (onNode.get(p.spec?.nodeName ?? '') ?? 0) + 1);
+    const now = this.ctx.clock.now();
+    const ranked = pods.map((pod) => ({ pod, rank: onNode.get(pod.spec?.nodeName ?? '') ?? 0 }));
+    ranked.sort((a, b) => (deleteBefore(a.pod, b.pod, a.rank, b.rank, now) ? -1 : deleteBefore(b.pod, a.pod, b.rank, a.rank, now) ? 1 : 0));
+    return ranked.slice(0, count).map((r) => r.pod);
+  }
+
+  /** calculateStatus: counts of the claimed pods, and the ReplicaFailure condition. */
+  private calculateStatus(rs: Obj, pods: Obj[], manageError: unknown): Obj {
+    const templateLabels = selectorFromSet(rs.spec?.template?.metadata?.labels ?? {});
+    const minReady = rs.spec?.minReadySeconds ?? 0;
+    const now = this.ctx.clock.now();
+    let fullyLabeled = 0;
+    let ready = 0;
+    let available = 0;
+    for (const pod of pods) {
+      if (templateLabels.matches(pod.metadata.labels ?? {})) fullyLabeled++;
+      if (isPodReady(pod)) {
+        ready++;
+        if (isPodAvailable(pod, minReady, now)) available++;
+      }
+    }
+    let conditions: Obj[] = [...(rs.status?.conditions ?? [])];
+    const failure = conditions.find((c) => c.type === 'ReplicaFailure');
+    if (manageError !== undefined && !failure) {
+      const reason = pods.length < (rs.spec?.replicas ?? 1) ? 'FailedCreate' : 'FailedDelete';
+      conditions.push({ type: 'ReplicaFailure', status: 'True', lastTransitionTime: timestamp(this.ctx.clock), reason, message: (manageError as Error).message });
+    } else if (manageError === undefined && failure) {
+      conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
+    }
+    // The API omits zero counts (omitempty); `replicas` is always present.
+    return {
+      replicas: pods.length,
+      ...(fullyLabeled ? { fullyLabeledReplicas: fullyLabeled } : {}),
+      ...(ready ? { readyReplicas: ready } : {}),
+      ...(available ? { availableReplicas: available } : {}),
+      ...(rs.metadata.generation ? { observedGeneration: rs.metadata.generation } : {}),
+      ...(conditions.length ? { conditions } : {}),
+    };
+  }
+
+  private async updateStatus(rs: Obj, status: Obj): Promise<Obj> {
+    if (deepEqual(rs.status ?? {}, status)) return rs;
+    let current = rs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { object } = await this.ctx.client.update(resources.replicasets, current.metadata.namespace, { ...current, status }, {}, 'status');
+        return object;
+      } catch (err) {
+        // One retry against a fresh copy, as updateReplicaSetStatus does; then back off through the queue.
+        if (attempt >= 1 || statusCode(err) !== 409) throw err;
+        const fresh = this.ctx.client.tryGet(resources.replicasets, rs.metadata.namespace, rs.metadata.name);
+        if (!fresh || fresh.metadata.uid !== rs.metadata.uid) return rs;
+        current = fresh;
+      }
+    }
+  }
+}

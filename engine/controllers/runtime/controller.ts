@@ -1,0 +1,67 @@
+// The one shape of every controller (STYLE §1): informer handlers only enqueue `namespace/name`
+// keys; workers take a key and call `sync(key)`, which reads the caches, compares desired with actual
+// and acts through the API. A failed sync comes back with per-key back-off.
+import type { ApiClient } from '../../apiserver/client';
+import type { Obj } from '../../apiserver/registry/strategy';
+import { objectKey } from '../../client/types';
+import { runWorkers, WorkQueue } from '../../client/workqueue';
+import type { Clock } from '../../util/clock';
+import type { Random } from '../../util/random';
+import { EventRecorder } from './eventRecorder';
+import type { SharedInformerFactory } from './sharedInformerFactory';
+
+/** What the controller manager hands every controller. */
+export interface ControllerContext {
+  readonly client: ApiClient;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly informers: SharedInformerFactory;
+  /** An event recorder writing as `component` (e.g. `replicaset-controller`). */
+  recorder(component: string): EventRecorder;
+}
+
+export abstract class Controller {
+  abstract readonly name: string;
+  readonly queue: WorkQueue<string>;
+  /** The last error of each key that failed, for diagnostics. */
+  readonly errors = new Map<string, unknown>();
+
+  constructor(protected readonly ctx: ControllerContext, rateLimits: { baseDelayMs?: number; maxDelayMs?: number } = {}) {
+    this.queue = new WorkQueue<string>(ctx.clock, rateLimits);
+  }
+
+  abstract sync(key: string): Promise<void>;
+
+  enqueue(obj: Obj): void {
+    this.queue.add(objectKey(obj));
+  }
+
+  run(workers: number): Promise<void> {
+    return runWorkers(this.queue, workers, async (key) => {
+      await this.sync(key);
+      this.errors.delete(key);
+    }, (key, err) => this.errors.set(key, err));
+  }
+
+  shutDown(): void {
+    this.queue.shutDown();
+  }
+}
+
+/** The HTTP status of an API error, if it is one. */
+export function statusCode(err: unknown): number | undefined {
+  return (err as { code?: number } | undefined)?.code;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return statusCode(err) === 404;
+}
+
+export function isAlreadyExists(err: unknown): boolean {
+  return statusCode(err) === 409 && (err as { reason?: string }).reason === 'AlreadyExists';
+}
+
+/** An RFC 3339 timestamp at second precision, as metav1.Time serialises. */
+export function timestamp(clock: Clock): string {
+  return new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

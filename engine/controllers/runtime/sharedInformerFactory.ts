@@ -1,0 +1,66 @@
+// One informer per resource for the whole controller manager, shared by every controller that
+// reads that resource (client-go's SharedInformerFactory): one list+watch and one cache per resource,
+// with the indexes every controller looks things up by (namespace, owner uid, controller uid).
+import type { ApiClient, ResourceType } from '../../apiserver/client';
+import type { Obj } from '../../apiserver/registry/strategy';
+import { byControllerUid, byNamespace, byOwnerUid, type IndexFunc } from '../../client/indexer';
+import { Informer } from '../../client/informer';
+import type { Clock } from '../../util/clock';
+
+/** Index names every shared informer carries. */
+export const indexes = {
+  namespace: 'namespace',
+  ownerUid: 'ownerUid',
+  controllerUid: 'controllerUid',
+  /** Objects without a controller, by namespace: the candidates a controller may adopt. */
+  orphanNamespace: 'orphanNamespace',
+} as const;
+
+const orphansByNamespace: IndexFunc<Obj> = (obj) => ((obj.metadata?.ownerReferences ?? []).some((r: Obj) => r.controller) ? [] : [obj.metadata?.namespace ?? '']);
+
+export const resources = {
+  pods: { group: '', version: 'v1', resource: 'pods' },
+  namespaces: { group: '', version: 'v1', resource: 'namespaces' },
+  serviceaccounts: { group: '', version: 'v1', resource: 'serviceaccounts' },
+  configmaps: { group: '', version: 'v1', resource: 'configmaps' },
+  events: { group: '', version: 'v1', resource: 'events' },
+  replicasets: { group: 'apps', version: 'v1', resource: 'replicasets' },
+  deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
+} as const satisfies Record<string, ResourceType>;
+
+export class SharedInformerFactory {
+  private readonly informers = new Map<string, Informer<Obj>>();
+  private started = false;
+
+  constructor(private readonly client: ApiClient, private readonly clock: Clock) {}
+
+  /** The informer of `type`, created on first use; informers asked for after start() start at once. */
+  informerFor(type: ResourceType): Informer<Obj> {
+    const key = `${type.group}/${type.version}/${type.resource}`;
+    let informer = this.informers.get(key);
+    if (!informer) {
+      informer = new Informer<Obj>(this.client.listerWatcher<Obj>(type), {
+        clock: this.clock,
+        indexers: { [indexes.namespace]: byNamespace, [indexes.ownerUid]: byOwnerUid, [indexes.controllerUid]: byControllerUid, [indexes.orphanNamespace]: orphansByNamespace },
+      });
+      this.informers.set(key, informer);
+      if (this.started) informer.start();
+    }
+    return informer;
+  }
+
+  start(): void {
+    this.started = true;
+    for (const informer of this.informers.values()) informer.start();
+  }
+
+  /** Resolves once every informer created so far has its first list in its cache. */
+  async waitForCacheSync(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((i) => i.waitForSync()));
+  }
+
+  stop(): void {
+    this.started = false;
+    for (const informer of this.informers.values()) informer.stop();
+  }
+}
