@@ -11,6 +11,8 @@ export type StoreErrorKind =
   | 'watchCancelled'
   /** A request the store cannot accept (e.g. the same key twice in one transaction). */
   | 'invalidRequest'
+  /** A write larger than the store accepts (etcd ErrRequestTooLarge). */
+  | 'requestTooLarge'
   /** The lease named by a put, revoke or keep-alive does not exist (etcd ErrLeaseNotFound). */
   | 'leaseNotFound'
   /** Persisted data failed its checksum or framing: the store refuses to start on it. */

@@ -18,6 +18,11 @@ export interface MvccStoreOptions {
    * reading). Unlimited by default: compaction is then what ends a watch that never catches up.
    */
   watchMaxLagRevisions?: number;
+  /**
+   * Largest write accepted, in bytes of keys and values (etcd's --max-request-bytes, default
+   * 1.5 MiB): kube-apiserver relies on it to refuse oversized objects.
+   */
+  maxRequestBytes?: number;
 }
 
 /**
@@ -53,6 +58,7 @@ export class MvccStore implements WatchHost {
   private readonly unsynced = new Set<Watch>();
   private readonly watchBufferLimit: number;
   private readonly watchMaxLag: number;
+  private readonly maxRequestBytes: number;
   /** Events of the transaction being applied. */
   private pending: WatchEvent[] = [];
   private liveKeys = 0;
@@ -69,6 +75,7 @@ export class MvccStore implements WatchHost {
   constructor(options: MvccStoreOptions = {}) {
     this.watchBufferLimit = options.watchBufferLimit ?? 1024;
     this.watchMaxLag = options.watchMaxLagRevisions ?? Infinity;
+    this.maxRequestBytes = options.maxRequestBytes ?? 1.5 * 1024 * 1024;
   }
 
   /** The revision of the last commit; 0 for an empty store. */
@@ -146,6 +153,7 @@ export class MvccStore implements WatchHost {
     if (key === '') throw keyNotProvided();
     const lease = options.lease ?? 0;
     this.checkLease(lease);
+    this.checkSize(byteSize(key) + byteSize(value));
     const prev = this.putInternal(key, value, this.rev + 1, lease);
     const kv = this.pending[this.pending.length - 1]!.kv;
     this.commit();
@@ -166,10 +174,15 @@ export class MvccStore implements WatchHost {
     const ops = (succeeded ? request.success : request.failure) ?? [];
     checkNoDuplicateWrites(ops);
     // Everything that can fail is checked before the first write, so a transaction is all or nothing.
+    let bytes = 0;
     for (const op of ops) {
       if (op.type === 'range') this.checkReadRevision(op.revision ?? 0);
-      else if (op.type === 'put') this.checkLease(op.lease ?? 0);
+      else if (op.type === 'put') {
+        this.checkLease(op.lease ?? 0);
+        bytes += byteSize(op.key) + byteSize(op.value);
+      }
     }
+    this.checkSize(bytes);
     const next = this.rev + 1;
     const responses: ResponseOp[] = [];
     for (const op of ops) {
@@ -441,6 +454,10 @@ export class MvccStore implements WatchHost {
     return last.version > 0 ? last : undefined;
   }
 
+  private checkSize(bytes: number): void {
+    if (bytes > this.maxRequestBytes) throw new StoreError('requestTooLarge', `etcdserver: request is too large (${bytes} bytes, limit ${this.maxRequestBytes})`);
+  }
+
   private checkLease(lease: number): void {
     if (lease !== 0 && !this.lessor.get(lease)) throw leaseNotFound(lease);
   }
@@ -619,6 +636,11 @@ function duplicate(key: string): StoreError {
 function compareValues(a: Value, b: Value): number {
   if (typeof a === 'string' && typeof b === 'string') return a === b ? 0 : a < b ? -1 : 1;
   return Buffer.compare(toBytes(a), toBytes(b));
+}
+
+/** A value's size in UTF-8 bytes (a fast native count, not an encoding). */
+function byteSize(v: Value): number {
+  return typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length;
 }
 
 function toBytes(v: Value): Uint8Array {

@@ -148,6 +148,19 @@ describe('MvccStore: transactions', () => {
     assert.equal(s.get('/c')!.modRevision, 6, 'no half-applied write lingers into the next revision');
   });
 
+  it('refuses a write larger than the request limit, as etcd refuses oversized objects', () => {
+    const s = new MvccStore();
+    const mib = 'x'.repeat(1024 * 1024);
+    s.put('/registry/configmaps/default/big', mib);
+    assert.throws(() => s.put('/registry/configmaps/default/huge', mib + mib), (e) => isStoreError(e, 'requestTooLarge') && /etcdserver: request is too large/.test(e.message));
+    assert.throws(
+      () => s.txn({ success: [{ type: 'put', key: '/a', value: mib }, { type: 'put', key: '/b', value: mib }] }),
+      (e) => isStoreError(e, 'requestTooLarge'),
+    );
+    assert.equal(s.revision, 1);
+    assert.throws(() => new MvccStore({ maxRequestBytes: 100 }).put('/k', 'é'.repeat(60)), (e) => isStoreError(e, 'requestTooLarge'), 'a custom limit counts UTF-8 bytes');
+  });
+
   it('rejects an empty key, as etcd does', () => {
     const s = new MvccStore();
     assert.throws(() => s.put('', 'x'), (e) => isStoreError(e, 'invalidRequest') && e.message === 'etcdserver: key is not provided');
