@@ -2,7 +2,7 @@
 // object names per kind, metadata, cross-field rules, and immutability when the stored object is given.
 
 import { FieldPath, type FieldError } from '../../errors.js';
-import { isObject, validateObjectMeta, validateObjectMetaUpdate, validatePathSegmentName } from '../names.js';
+import { isObject, nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../names.js';
 import { kindRules, type KindRef, type Obj } from './registry.js';
 import './kinds.js';
 
@@ -20,7 +20,7 @@ export function validateSemantics(obj: unknown, kind: KindRef, oldObj?: unknown)
   const errs: FieldError[] =
     oldObj !== undefined && isObject(oldObj)
       ? validateObjectMetaUpdate(obj.metadata, oldObj.metadata, metadata)
-      : validateObjectMeta(obj.metadata, kind.namespaced, r?.name ?? validatePathSegmentName, metadata);
+      : validateObjectMeta(obj.metadata, kind.namespaced, r?.name ?? nameIsDNSSubdomain, metadata);
   if (oldObj !== undefined && isObject(oldObj)) {
     // An update re-checks the name only through immutability; the rest of the object is validated again.
     errs.push(...(r?.validate?.(obj as Obj, kind, oldObj as Obj) ?? []));

@@ -11,7 +11,7 @@ export type KindRef = Pick<KindInfo, 'group' | 'version' | 'kind' | 'namespaced'
 export type Obj = Record<string, unknown>;
 
 export interface KindRules {
-  /** How metadata.name is checked; apimachinery's path-segment rule when absent. */
+  /** How metadata.name is checked; a DNS subdomain when absent (as for custom resources and most kinds). */
   readonly name?: ValidateNameFunc;
   /** Everything but metadata, on create and again on update (then with the stored object). */
   readonly validate?: (obj: Obj, kind: KindRef, oldObj?: Obj) => FieldError[];

@@ -655,3 +655,10 @@ describe('validateSemantics: one valid and several invalid objects per served ki
     assert.deepEqual(new Set(cases.map((c) => c.kind)), new Set(Object.keys(kinds)));
   });
 });
+
+describe('validateSemantics for kinds without rules of their own', () => {
+  it('checks a custom resource name as a DNS subdomain, as apiextensions does', () => {
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'My_Widget', namespace: 'default' } };
+    assert.deepEqual(validateSemantics(widget, k('example.com', 'v1', 'Widget')).map(formatFieldError), [`metadata.name: Invalid value: "My_Widget": ${subdomainMsg}`]);
+  });
+});
