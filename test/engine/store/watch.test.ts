@@ -197,6 +197,21 @@ describe('MvccStore: watch', () => {
     assert.deepEqual((await w.next()).value, { events: [], revision: 6, progressNotify: true });
   });
 
+  it('watches one key or a [key, end) range, each watch independently of the others on the same key', async () => {
+    const store = new MvccStore();
+    const key = '/registry/pods/default/b';
+    const a = store.watch({ key });
+    const b = store.watch({ key });
+    const range = store.watch({ key: '/registry/pods/default/a', end: '/registry/pods/default/c' });
+    for (const k of ['a', 'b', 'bb', 'c']) store.put(`/registry/pods/default/${k}`, k);
+    a.cancel();
+    store.put(key, 'again');
+    assert.deepEqual((await b.next()).value!.events.map((e) => e.kv.value), ['b', 'again']);
+    assert.deepEqual((await range.next()).value!.events.map((e) => e.kv.value), ['a', 'b', 'bb', 'again'], '[a, c) excludes c');
+    assert.equal(a.closed, true);
+    assert.deepEqual(store.watchCounts, { synced: 2, unsynced: 0 });
+  });
+
   it('ends a pending read as done when its consumer cancels', async () => {
     const store = new MvccStore();
     const w = store.watch({ key: prefix, end });
