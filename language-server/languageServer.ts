@@ -2,6 +2,7 @@
 // diagnostics per document, scans the workspace in the background, and routes each LSP request to
 // its feature module. Everything it answers comes from the ManifestWorkspace.
 import {
+  CodeActionKind,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   TextDocuments,
@@ -12,6 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RealClock, type Clock, type Timer } from '../engine/util/clock';
+import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { completion } from './completion';
 import { definition } from './definition';
@@ -89,6 +91,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         completionProvider: { triggerCharacters: [' '] },
         hoverProvider: true,
         renameProvider: { prepareProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         ...(foldersChange ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
       },
       serverInfo: { name: 'kubeside' },
@@ -168,6 +171,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onReferences(({ textDocument, position, context }) =>
     acrossFiles(() => references(workspace.index, textDocument.uri, position, context.includeDeclaration)),
   );
+  connection.onCodeAction(({ textDocument, context }) => codeActions(textDocument.uri, context.diagnostics));
   connection.onPrepareRename(({ textDocument, position }) => acrossFiles(() => prepareRename(workspace.index, textDocument.uri, position) ?? null));
   connection.onRenameRequest(({ textDocument, position, newName }) => acrossFiles(() => rename(workspace.index, textDocument.uri, position, newName) ?? null));
   connection.onCompletion(({ textDocument, position, context }) =>

@@ -3,7 +3,7 @@
 // workspace index fed by open documents and by files on disk that are not open.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceCustomResources } from './customResources';
 import { ManifestParser, type ManifestFile } from './manifestFile';
@@ -22,6 +22,11 @@ export interface ServerStats {
   publishes: number;
   /** Files in the workspace index. */
   indexedFiles: number;
+}
+
+/** What a published diagnostic carries for code actions: its fixes, placed in the file. */
+export interface DiagnosticData {
+  readonly fixes: readonly { readonly title: string; readonly edits: readonly TextEdit[] }[];
 }
 
 interface CheckedDocument {
@@ -96,7 +101,15 @@ export class ManifestWorkspace {
     const diagnostics: Diagnostic[] = [];
     for (const doc of file.documents) {
       for (const d of this.check(doc.parsed)) {
-        diagnostics.push({ range: file.range(doc, d.span), severity: severities[d.severity], message: d.message, source: 'kubeside', code: d.code });
+        const fixes = d.fixes?.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: file.range(doc, e.span), newText: e.newText })) }));
+        diagnostics.push({
+          range: file.range(doc, d.span),
+          severity: severities[d.severity],
+          message: d.message,
+          source: 'kubeside',
+          code: d.code,
+          ...(fixes ? { data: { fixes } satisfies DiagnosticData } : {}),
+        });
       }
     }
     this.counters.publishes++;

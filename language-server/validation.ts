@@ -3,9 +3,12 @@
 // A pure function of the parsed document, so its result is cached with the document and only the
 // documents an edit touched are checked again.
 import { formatFieldError, type FieldError } from '../engine/api/errors';
-import type { ParsedManifest, SourceRange } from '../engine/api/manifest/index';
-import { validateObject } from '../engine/api/validate';
-import type { ParsedDocument, Span } from './parsedDocument';
+import { kinds } from '../engine/api/kinds/index';
+import { parseFieldPath, type ParsedManifest, type SourceRange } from '../engine/api/manifest/index';
+import { validateObject, type ValidateResult } from '../engine/api/validate';
+import { nearestName } from './nearestName';
+import type { ParsedDocument, PathSegment, Span } from './parsedDocument';
+import { schemaAt } from './schemaAt';
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -16,6 +19,13 @@ export interface ManifestDiagnostic {
   readonly message: string;
   /** The parser's error code in kebab case (`bad-indent`) or the field error's type (`Required`, `UnknownField`). */
   readonly code: string;
+  /** Edits that would fix it, offered as quick fixes. */
+  readonly fixes?: readonly QuickFix[];
+}
+
+export interface QuickFix {
+  readonly title: string;
+  readonly edits: readonly { readonly span: Span; readonly newText: string }[];
 }
 
 export function validateDocument(doc: ParsedDocument): ManifestDiagnostic[] {
@@ -31,9 +41,12 @@ export function validateDocument(doc: ParsedDocument): ManifestDiagnostic[] {
     // A document with neither apiVersion nor kind is some other YAML (a CI workflow, a Helm values
     // file) that happens to be open: judging it as a Kubernetes object would only be noise.
     if (!looksLikeObject(manifest.object)) continue;
-    const place = (e: FieldError, severity: Severity) => diagnostics.push({ span: spanOf(manifest, e, doc.text), severity, message: formatFieldError(e), code: e.type });
-    for (const e of manifest.duplicateFields) place(e, 'error');
     const result = validateObject(manifest.object, { fieldValidation: 'Strict' });
+    const place = (e: FieldError, severity: Severity) => {
+      const fix = fixFor(manifest, e, result);
+      diagnostics.push({ span: spanOf(manifest, e, doc.text), severity, message: formatFieldError(e), code: e.type, ...(fix ? { fixes: [fix] } : {}) });
+    };
+    for (const e of manifest.duplicateFields) place(e, 'error');
     for (const e of result.errors) place(e, e.warning ? 'warning' : 'error');
     for (const e of result.warnings) place(e, 'warning');
   }
@@ -43,6 +56,43 @@ export function validateDocument(doc: ParsedDocument): ManifestDiagnostic[] {
 function looksLikeObject(value: unknown): boolean {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   return 'apiVersion' in value || 'kind' in value;
+}
+
+/** The fix for a misspelt kind (the suggestion validateObject makes), field name or enum value. */
+function fixFor(manifest: ParsedManifest, e: FieldError, result: ValidateResult): QuickFix | undefined {
+  const valueSpan = (field: string): Span | undefined => {
+    const value = manifest.locate(field)?.value;
+    return value && [value.start.offset, value.end.offset];
+  };
+  if (result.suggestion && (e.field === 'kind' || e.field === 'apiVersion')) {
+    const { apiVersion, kind } = result.suggestion;
+    const object = manifest.object as Record<string, unknown>;
+    const edits: { span: Span; newText: string }[] = [];
+    for (const [field, wanted] of [['apiVersion', apiVersion], ['kind', kind]] as const) {
+      const span = valueSpan(field);
+      if (span && object[field] !== wanted) edits.push({ span, newText: wanted });
+    }
+    return edits.length ? { title: `Change to ${apiVersion} ${kind}`, edits } : undefined;
+  }
+  const schema = result.kind && kinds().schema(result.kind);
+  if (!schema) return undefined;
+  const segments: PathSegment[] = parseFieldPath(e.field).map((s) => ('name' in s ? s.name : /^\d+$/.test(s.bracket) ? Number(s.bracket) : s.bracket));
+  if (e.type === 'UnknownField') {
+    const typed = segments.pop();
+    const parent = schemaAt(schema, segments);
+    const suggestion = typeof typed === 'string' && parent ? nearestName(typed, parent.propertyNames()) : undefined;
+    const key = manifest.locate(e.field)?.key;
+    if (!suggestion || !key) return undefined;
+    return { title: `Change to ${suggestion}`, edits: [{ span: [key.start.offset, key.end.offset], newText: suggestion }] };
+  }
+  if (e.type === 'NotSupported' && typeof e.value === 'string') {
+    const allowed = schemaAt(schema, segments)?.enum?.map(String) ?? [];
+    const suggestion = nearestName(e.value, allowed);
+    const span = valueSpan(e.field);
+    if (!suggestion || !span) return undefined;
+    return { title: `Change to ${suggestion}`, edits: [{ span, newText: suggestion }] };
+  }
+  return undefined;
 }
 
 /** Errors about a field's name sit on its key; errors about its value, on the value. */

@@ -1,6 +1,6 @@
 // Diagnostics as the API server would judge each object, placed on the exact key or value.
 import assert from 'node:assert/strict';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient, memoryUri, messageText } from './lspClient';
 
 const deployment = `apiVersion: apps/v1
@@ -97,5 +97,27 @@ describe('language server: diagnostics', () => {
     const published = await client.open(memoryUri('broken.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: [1\n');
     assert.ok(published.diagnostics.length > 0);
     assert.ok(published.diagnostics.every((d) => typeof d.code === 'string' && /^[a-z-]+$/.test(d.code)), JSON.stringify(published.diagnostics.map(brief)));
+  });
+
+  it('offers quick fixes for a misspelt field, enum value, and kind in the wrong version', async () => {
+    const uri = memoryUri('fixes.yaml');
+    const published = await client.open(uri, 'apiVersion: v1\nkind: Deploymnet\nmetadata:\n  name: web\n---\n' + deployment);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 30, character: 0 } },
+      context: { diagnostics: published.diagnostics },
+    });
+    assert.deepEqual(actions.map((a) => a.title).sort(), ['Change to Always', 'Change to apps/v1 Deployment', 'Change to containers']);
+    const kindFix = actions.find((a) => a.title === 'Change to apps/v1 Deployment')!;
+    assert.deepEqual(kindFix.edit?.changes?.[uri], [
+      { range: { start: { line: 0, character: 12 }, end: { line: 0, character: 14 } }, newText: 'apps/v1' },
+      { range: { start: { line: 1, character: 6 }, end: { line: 1, character: 16 } }, newText: 'Deployment' },
+    ]);
+    const fieldFix = actions.find((a) => a.title === 'Change to containers')!;
+    assert.equal(fieldFix.kind, 'quickfix');
+    assert.deepEqual(fieldFix.edit?.changes?.[uri], [{ range: { start: { line: 19, character: 6 }, end: { line: 19, character: 15 } }, newText: 'containers' }]);
+    assert.equal(fieldFix.diagnostics?.[0]?.code, 'UnknownField');
+    const enumFix = actions.find((a) => a.title === 'Change to Always')!;
+    assert.deepEqual(enumFix.edit?.changes?.[uri], [{ range: { start: { line: 22, character: 27 }, end: { line: 22, character: 33 } }, newText: 'Always' }]);
   });
 });
