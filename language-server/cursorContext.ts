@@ -10,8 +10,7 @@ export interface CursorContext {
   /** `key`: typing a field name of the map at `path`; `value`: typing the value of the field at `path`. */
   readonly mode: 'key' | 'value';
   readonly path: readonly PathSegment[];
-  /** What is already typed, and the span a completion replaces. */
-  readonly prefix: string;
+  /** The span a completion replaces: what is typed of the key or value, and the rest of that word. */
   readonly replace: Span;
   /** Keys the map already has (for `key` mode: not offered again). */
   readonly siblings: readonly string[];
@@ -34,14 +33,14 @@ export function cursorContext(text: string, offset: number): CursorContext | und
     const [, lead, prefix] = key as unknown as [string, string, string];
     const found = locate(text, lineStart, lineEnd, lead);
     if (!found) return undefined;
-    return { mode: 'key', path: found.path, prefix, replace: [offset - prefix.length, wordEnd], siblings: found.siblings, inNewItem: /-\s+$/.test(lead) };
+    return { mode: 'key', path: found.path, replace: [offset - prefix.length, wordEnd], siblings: found.siblings, inNewItem: /-\s+$/.test(lead) };
   }
   const value = /^(\s*(?:-\s+)*)([^\s:#'"{}[\],][^:#]*?):[ \t]+([^\s#]*)$/.exec(before);
   if (value) {
     const [, lead, field, prefix] = value as unknown as [string, string, string, string];
     const found = locate(text, lineStart, lineEnd, lead);
     if (!found) return undefined;
-    return { mode: 'value', path: [...found.path, field], prefix, replace: [offset - prefix.length, wordEnd], siblings: found.siblings, inNewItem: false };
+    return { mode: 'value', path: [...found.path, field], replace: [offset - prefix.length, wordEnd], siblings: found.siblings, inNewItem: false };
   }
   return undefined;
 }
