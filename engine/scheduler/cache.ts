@@ -1,0 +1,124 @@
+// The scheduler's view of the cluster: a NodeInfo per node with the pods assigned to it, kept up to
+// date from the informers event by event, plus the pods it has assumed onto a node while their
+// binding is in flight. A scheduling cycle runs synchronously, so it reads this cache directly as
+// its snapshot: nothing can change it mid-cycle. After kube-scheduler's internal/cache.
+import type { Node, Pod } from 'kubernetes-types/core/v1';
+import { objectKey } from '../client/types';
+import { NodeInfo } from './nodeInfo';
+import { newPodInfo, type PodInfo } from './podInfo';
+
+export class SchedulerCache {
+  private readonly infos = new Map<string, NodeInfo>();
+  /** Nodes that exist, in a stable order for round-robin sampling. */
+  readonly nodeList: NodeInfo[] = [];
+  /** Pod key → the node it is on (bound or assumed). */
+  private readonly podNodes = new Map<string, string>();
+  private readonly assumed = new Set<string>();
+  /** Nodes hosting pods with pod affinity terms / required anti-affinity terms: the only nodes InterPodAffinity must visit for existing pods. */
+  readonly nodesWithAffinityPods = new Set<NodeInfo>();
+  readonly nodesWithRequiredAntiAffinityPods = new Set<NodeInfo>();
+
+  get numNodes(): number {
+    return this.nodeList.length;
+  }
+
+  node(name: string): NodeInfo | undefined {
+    const info = this.infos.get(name);
+    return info?.node ? info : undefined;
+  }
+
+  isAssumed(key: string): boolean {
+    return this.assumed.has(key);
+  }
+
+  nodeOf(key: string): string | undefined {
+    return this.podNodes.get(key);
+  }
+
+  /** Adds or replaces a Node. */
+  setNode(node: Node): void {
+    const name = node.metadata?.name ?? '';
+    const info = this.infoFor(name);
+    info.setNode(node);
+    if (info.index < 0) {
+      info.index = this.nodeList.length;
+      this.nodeList.push(info);
+    }
+  }
+
+  removeNode(name: string): void {
+    const info = this.infos.get(name);
+    if (!info || info.index < 0) return;
+    // Swap-remove keeps removal O(1); the order only needs to be stable between changes.
+    const last = this.nodeList.pop()!;
+    if (last !== info) {
+      this.nodeList[info.index] = last;
+      last.index = info.index;
+    }
+    info.index = -1;
+    info.node = undefined;
+    // Pods still bound to a deleted node stay accounted until they are deleted, as in kube-scheduler.
+    if (info.pods.size === 0) this.infos.delete(name);
+  }
+
+  /** A pod the informer reports as assigned to a node (newly seen, or confirming an assumed one). */
+  addPod(pod: Pod): void {
+    const key = objectKey(pod);
+    if (this.assumed.has(key)) {
+      this.assumed.delete(key);
+      this.removePodByKey(key);
+    } else if (this.podNodes.has(key)) {
+      this.removePodByKey(key);
+    }
+    this.place(newPodInfo(pod), pod.spec!.nodeName!);
+  }
+
+  removePod(pod: Pod): void {
+    const key = objectKey(pod);
+    this.assumed.delete(key);
+    this.removePodByKey(key);
+  }
+
+  /** Puts a pod on a node before its binding is confirmed, so the next cycles see the node as used. */
+  assumePod(p: PodInfo, nodeName: string): void {
+    this.assumed.add(p.key);
+    this.place(p, nodeName);
+  }
+
+  /** Undoes assumePod after a failed binding. */
+  forgetPod(key: string): void {
+    if (!this.assumed.delete(key)) return;
+    this.removePodByKey(key);
+  }
+
+  private place(p: PodInfo, nodeName: string): void {
+    const info = this.infoFor(nodeName);
+    info.addPod(p);
+    this.podNodes.set(p.key, nodeName);
+    this.trackAffinity(info);
+  }
+
+  private removePodByKey(key: string): void {
+    const nodeName = this.podNodes.get(key);
+    if (nodeName === undefined) return;
+    this.podNodes.delete(key);
+    const info = this.infos.get(nodeName);
+    if (!info) return;
+    info.removePod(key);
+    this.trackAffinity(info);
+    if (!info.node && info.pods.size === 0) this.infos.delete(nodeName);
+  }
+
+  private trackAffinity(info: NodeInfo): void {
+    if (info.podsWithAffinity > 0) this.nodesWithAffinityPods.add(info);
+    else this.nodesWithAffinityPods.delete(info);
+    if (info.podsWithRequiredAntiAffinity > 0) this.nodesWithRequiredAntiAffinityPods.add(info);
+    else this.nodesWithRequiredAntiAffinityPods.delete(info);
+  }
+
+  private infoFor(name: string): NodeInfo {
+    let info = this.infos.get(name);
+    if (!info) this.infos.set(name, (info = new NodeInfo(name)));
+    return info;
+  }
+}

@@ -1,0 +1,69 @@
+// One node as the scheduler sees it: its allocatable resources, what the pods assigned to it
+// (bound or assumed) already request, labels, taints by effect, and its pods. Updated
+// incrementally as pods and nodes change. After kube-scheduler's framework.NodeInfo.
+import type { Node, Taint } from 'kubernetes-types/core/v1';
+import type { Labels, PodInfo } from './podInfo';
+import { addResourceList, emptyResource, type Resource } from './resources';
+
+const emptyLabels: Labels = Object.freeze({});
+
+export class NodeInfo {
+  node: Node | undefined;
+  labels: Labels = emptyLabels;
+  /** Taints with effect NoSchedule or NoExecute: the ones Filter respects. */
+  noScheduleTaints: readonly Taint[] = [];
+  preferNoScheduleTaints: readonly Taint[] = [];
+  unschedulable = false;
+  allocatable: Resource = emptyResource();
+  readonly requested: Resource = emptyResource();
+  nonZeroMilliCPU = 0;
+  nonZeroMemory = 0;
+  readonly pods = new Map<string, PodInfo>();
+  /** How many of `pods` carry pod affinity terms, and required anti-affinity terms. */
+  podsWithAffinity = 0;
+  podsWithRequiredAntiAffinity = 0;
+  /** Position in the cache's node list (for round-robin sampling); -1 while the node is unknown. */
+  index = -1;
+
+  constructor(readonly name: string) {}
+
+  setNode(node: Node): void {
+    this.node = node;
+    this.labels = node.metadata?.labels ?? emptyLabels;
+    const taints = node.spec?.taints ?? [];
+    this.noScheduleTaints = taints.filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+    this.preferNoScheduleTaints = taints.filter((t) => t.effect === 'PreferNoSchedule');
+    this.unschedulable = node.spec?.unschedulable === true;
+    const allocatable = emptyResource();
+    addResourceList(allocatable, node.status?.allocatable as Record<string, string> | undefined);
+    this.allocatable = allocatable;
+  }
+
+  addPod(p: PodInfo): void {
+    this.pods.set(p.key, p);
+    this.account(p, 1);
+  }
+
+  removePod(key: string): PodInfo | undefined {
+    const p = this.pods.get(key);
+    if (!p) return undefined;
+    this.pods.delete(key);
+    this.account(p, -1);
+    return p;
+  }
+
+  private account(p: PodInfo, sign: 1 | -1): void {
+    const r = this.requested;
+    r.milliCPU += sign * p.requests.milliCPU;
+    r.memory += sign * p.requests.memory;
+    r.ephemeralStorage += sign * p.requests.ephemeralStorage;
+    if (p.requests.scalar) {
+      r.scalar ??= new Map();
+      for (const [k, v] of p.requests.scalar) r.scalar.set(k, (r.scalar.get(k) ?? 0) + sign * v);
+    }
+    this.nonZeroMilliCPU += sign * p.nonZeroMilliCPU;
+    this.nonZeroMemory += sign * p.nonZeroMemory;
+    if (p.hasAffinity) this.podsWithAffinity += sign;
+    if (p.requiredAntiAffinityTerms.length > 0) this.podsWithRequiredAntiAffinity += sign;
+  }
+}

@@ -1,0 +1,25 @@
+// kube-scheduler's default profile: the plugins in its order and its default score weights.
+// https://kubernetes.io/docs/reference/scheduling/config/#scheduling-plugins
+import type { WeightedPlugin } from '../framework';
+import { interPodAffinity } from './interPodAffinity';
+import { nodeAffinity } from './nodeAffinity';
+import { nodeName } from './nodeName';
+import { nodeResourcesBalancedAllocation } from './nodeResourcesBalancedAllocation';
+import { nodeResourcesFit } from './nodeResourcesFit';
+import { nodeUnschedulable } from './nodeUnschedulable';
+import { podTopologySpread } from './podTopologySpread';
+import { taintToleration } from './taintToleration';
+
+/** Filters run in this order and a node's first failing filter is its reason, as in kube-scheduler. */
+export function defaultProfile(): WeightedPlugin[] {
+  return [
+    { plugin: nodeUnschedulable, weight: 0 },
+    { plugin: nodeName, weight: 0 },
+    { plugin: taintToleration, weight: 3 },
+    { plugin: nodeAffinity, weight: 2 },
+    { plugin: nodeResourcesFit, weight: 1 },
+    { plugin: podTopologySpread, weight: 2 },
+    { plugin: interPodAffinity, weight: 2 },
+    { plugin: nodeResourcesBalancedAllocation, weight: 1 },
+  ];
+}

@@ -1,0 +1,266 @@
+// kube-scheduler: watches pods and nodes, keeps the node cache and the scheduling queue current,
+// and schedules one pod at a time — a synchronous cycle over the cache, then an asynchronous
+// binding through the API, many in flight — so a pod's placement is visible to the next cycle at
+// once (it is "assumed") while its binding is still on the wire. A pod that fits nowhere gets
+// PodScheduled=False and a FailedScheduling event, and waits for a cluster change that could help.
+// After kube-scheduler's scheduler.go, schedule_one.go and eventhandlers.go.
+import type { Node, Pod } from 'kubernetes-types/core/v1';
+import type { StatusError } from '../api/errors';
+import type { ApiClient } from '../apiserver/client';
+import { Informer } from '../client/informer';
+import { objectKey } from '../client/types';
+import type { Clock } from '../util/clock';
+import { Random } from '../util/random';
+import { SchedulerCache } from './cache';
+import { ApiEventRecorder, type EventRecorder } from './eventRecorder';
+import { clusterEvent, FitError, Framework, type WeightedPlugin } from './framework';
+import { newPodInfo } from './podInfo';
+import { defaultProfile } from './plugins/registry';
+import type { QueuedPodInfo } from './queue';
+import { SchedulingQueue } from './queue';
+
+export const defaultSchedulerName = 'default-scheduler';
+
+const podsResource = { group: '', version: 'v1', resource: 'pods' } as const;
+const nodesResource = { group: '', version: 'v1', resource: 'nodes' } as const;
+
+export interface SchedulerOptions {
+  /** A client authenticated as system:kube-scheduler. */
+  client: ApiClient;
+  clock: Clock;
+  random?: Random;
+  /** 0 or unset: kube-scheduler's adaptive share of nodes to find feasible before scoring. */
+  percentageOfNodesToScore?: number;
+  recorder?: EventRecorder;
+  /** Pods whose spec.schedulerName is this are ours. */
+  schedulerName?: string;
+  profile?: WeightedPlugin[];
+  /** Bindings allowed in flight before the scheduling loop waits for one to finish. */
+  maxBindsInFlight?: number;
+  /** Scheduling cycles between yields to the event loop, so informers and bindings keep moving. */
+  cyclesPerYield?: number;
+}
+
+export interface SchedulerStats {
+  attempts: number;
+  scheduled: number;
+  unschedulable: number;
+  bindFailures: number;
+  /** Nodes run through Filter, over all cycles. */
+  evaluatedNodes: number;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function assigned(pod: Pod): boolean {
+  return !!pod.spec?.nodeName;
+}
+
+function sameJSON(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+export class Scheduler {
+  readonly cache = new SchedulerCache();
+  readonly queue: SchedulingQueue;
+  readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, unschedulable: 0, bindFailures: 0, evaluatedNodes: 0 };
+  private readonly client: ApiClient;
+  private readonly clock: Clock;
+  private readonly framework: Framework;
+  private readonly recorder: EventRecorder;
+  private readonly schedulerName: string;
+  private readonly podInformer: Informer<Pod>;
+  private readonly nodeInformer: Informer<Node>;
+  private readonly maxBindsInFlight: number;
+  private readonly cyclesPerYield: number;
+  private bindsInFlight = 0;
+  private bindSlotWaiter: (() => void) | undefined;
+  private stopped = true;
+  private loop: Promise<void> | undefined;
+
+  constructor(options: SchedulerOptions) {
+    this.client = options.client;
+    this.clock = options.clock;
+    this.schedulerName = options.schedulerName ?? defaultSchedulerName;
+    this.recorder = options.recorder ?? new ApiEventRecorder(options.client, options.clock, this.schedulerName);
+    this.framework = new Framework(options.profile ?? defaultProfile(), options.random ?? new Random(1), options.percentageOfNodesToScore);
+    this.queue = new SchedulingQueue(options.clock);
+    this.maxBindsInFlight = options.maxBindsInFlight ?? 1024;
+    this.cyclesPerYield = options.cyclesPerYield ?? 32;
+    // Terminal pods hold no resources: the informer does not see them, as kube-scheduler's does not.
+    this.podInformer = new Informer<Pod>(this.client.listerWatcher<Pod>(podsResource, undefined, { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' }), { clock: this.clock });
+    this.nodeInformer = new Informer<Node>(this.client.listerWatcher<Node>(nodesResource), { clock: this.clock });
+    this.podInformer.addEventHandler({
+      onAdd: (pod) => this.onPodAdd(pod),
+      onUpdate: (old, pod) => this.onPodUpdate(old, pod),
+      onDelete: (pod) => this.onPodDelete(pod),
+    });
+    this.nodeInformer.addEventHandler({
+      onAdd: (node) => {
+        this.cache.setNode(node);
+        this.queue.moveOnEvent(clusterEvent.nodeAdd);
+      },
+      onUpdate: (old, node) => {
+        this.cache.setNode(node);
+        const event = nodeUpdateEvent(old, node);
+        if (event) this.queue.moveOnEvent(event);
+      },
+      onDelete: (node) => this.cache.removeNode(node.metadata?.name ?? ''),
+    });
+  }
+
+  /** Starts the informers, waits until both have listed, then starts scheduling. */
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.nodeInformer.start();
+    this.podInformer.start();
+    await Promise.all([this.nodeInformer.waitForSync(), this.podInformer.waitForSync()]);
+    if (this.stopped) return;
+    this.loop = this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.podInformer.stop();
+    this.nodeInformer.stop();
+    this.queue.close();
+    this.bindSlotWaiter?.();
+  }
+
+  /** Resolves once the scheduling loop has ended after stop(). */
+  async whenStopped(): Promise<void> {
+    await this.loop;
+  }
+
+  private responsibleFor(pod: Pod): boolean {
+    return (pod.spec?.schedulerName ?? defaultSchedulerName) === this.schedulerName && !pod.metadata?.deletionTimestamp;
+  }
+
+  // ---- informer events ----
+
+  private onPodAdd(pod: Pod): void {
+    if (assigned(pod)) {
+      this.queue.delete(objectKey(pod));
+      this.cache.addPod(pod);
+      this.queue.moveOnEvent(clusterEvent.assignedPodAdd);
+    } else if (this.responsibleFor(pod)) {
+      this.queue.add(newPodInfo(pod));
+    }
+  }
+
+  private onPodUpdate(old: Pod, pod: Pod): void {
+    const key = objectKey(pod);
+    if (assigned(pod)) {
+      // Bound: by us (confirming the assumed pod) or by someone else.
+      this.queue.delete(key);
+      this.cache.addPod(pod);
+      if (!assigned(old)) this.queue.moveOnEvent(clusterEvent.assignedPodAdd);
+      else if (!sameJSON(old.metadata?.labels, pod.metadata?.labels)) this.queue.moveOnEvent(clusterEvent.assignedPodUpdate);
+    } else if (this.responsibleFor(pod)) {
+      const specChanged = !sameJSON(old.spec, pod.spec) || !sameJSON(old.metadata?.labels, pod.metadata?.labels);
+      this.queue.update(newPodInfo(pod), specChanged);
+    } else {
+      this.queue.delete(key);
+    }
+  }
+
+  private onPodDelete(pod: Pod): void {
+    const key = objectKey(pod);
+    this.queue.delete(key);
+    if (this.cache.nodeOf(key) !== undefined) {
+      this.cache.removePod(pod);
+      this.queue.moveOnEvent(clusterEvent.assignedPodDelete);
+    }
+  }
+
+  // ---- the scheduling loop ----
+
+  private async run(): Promise<void> {
+    let cycles = 0;
+    while (!this.stopped) {
+      const q = this.queue.pop();
+      if (!q) {
+        await this.queue.wait();
+        continue;
+      }
+      this.scheduleOne(q);
+      if (++cycles >= this.cyclesPerYield) {
+        cycles = 0;
+        await yieldToEventLoop();
+      }
+      if (this.bindsInFlight >= this.maxBindsInFlight) await new Promise<void>((resolve) => { this.bindSlotWaiter = resolve; });
+    }
+  }
+
+  private scheduleOne(q: QueuedPodInfo): void {
+    this.stats.attempts++;
+    const result = this.framework.schedulePod(q.info, this.cache);
+    if (result instanceof Error) return this.handleSchedulingFailure(q, result);
+    this.stats.evaluatedNodes += result.evaluatedNodes;
+    // Assume: the next cycle already sees the pod on its node while the binding is in flight.
+    this.cache.assumePod(q.info, result.node.name);
+    this.bindsInFlight++;
+    void this.bind(q, result.node.name);
+  }
+
+  /** DefaultBinder: POST pods/<name>/binding. */
+  private async bind(q: QueuedPodInfo, nodeName: string): Promise<void> {
+    const { pod, key, namespace, name } = q.info;
+    try {
+      await this.client.create(podsResource, namespace, { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } }, {}, { name, subresource: 'binding' });
+      this.stats.scheduled++;
+      this.queue.done(key);
+      this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+    } catch (err) {
+      this.stats.bindFailures++;
+      this.cache.forgetPod(key);
+      const code = (err as StatusError).code;
+      if (code === 404 || code === 409) {
+        // Deleted, being deleted, or bound by someone else: the informer tells the rest.
+        this.queue.done(key);
+      } else {
+        this.recorder.event(pod, 'Warning', 'FailedScheduling', `Binding rejected: ${(err as Error).message}`);
+        this.queue.addBackoff(q);
+      }
+    } finally {
+      this.bindsInFlight--;
+      const w = this.bindSlotWaiter;
+      this.bindSlotWaiter = undefined;
+      w?.();
+    }
+  }
+
+  private handleSchedulingFailure(q: QueuedPodInfo, err: Error): void {
+    this.stats.unschedulable++;
+    const interest = err instanceof FitError ? this.framework.interestOf(err.rejectors) : clusterEvent.nodeAdd;
+    this.queue.addUnschedulable(q, interest);
+    const pod = this.podInformer.store.get(q.info.key) ?? q.info.pod;
+    this.recorder.event(pod, 'Warning', 'FailedScheduling', err.message);
+    void this.setUnschedulableCondition(pod, err.message);
+  }
+
+  /** PodScheduled=False, reason Unschedulable, through the status subresource; unchanged conditions are not rewritten. */
+  private async setUnschedulableCondition(pod: Pod, message: string): Promise<void> {
+    const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;
+    const now = new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const lastTransitionTime = current?.status === 'False' && current.lastTransitionTime ? current.lastTransitionTime : now;
+    const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime };
+    try {
+      await this.client.patch(podsResource, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { status: { conditions: [condition] } }, {}, 'status');
+    } catch {
+      // The pod is gone or was bound meanwhile; the informer brings the news.
+    }
+  }
+}
+
+/** Which cluster events a node update amounts to (none for heartbeats and condition changes). */
+function nodeUpdateEvent(old: Node, node: Node): number {
+  let event = 0;
+  if (!sameJSON(old.status?.allocatable, node.status?.allocatable)) event |= clusterEvent.nodeAllocatableChange;
+  if (!sameJSON(old.metadata?.labels, node.metadata?.labels)) event |= clusterEvent.nodeLabelChange;
+  if (!sameJSON(old.spec?.taints, node.spec?.taints)) event |= clusterEvent.nodeTaintChange;
+  if ((old.spec?.unschedulable ?? false) !== (node.spec?.unschedulable ?? false)) event |= clusterEvent.nodeSpecUnschedulableChange;
+  return event;
+}

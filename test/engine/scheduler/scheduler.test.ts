@@ -1,0 +1,283 @@
+// Scenarios for the scheduler against the in-process API server: given nodes and pods created
+// through the API, the scheduler binds each pod where kube-scheduler would, or explains why not.
+import assert from 'node:assert/strict';
+import { podWith, schedulerCluster } from './fixture';
+
+const antiAffinity = (app: string) => ({
+  affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app } }, topologyKey: 'kubernetes.io/hostname' }] } },
+});
+
+describe('Scheduler', () => {
+  let c: Awaited<ReturnType<typeof schedulerCluster>>;
+  afterEach(() => c?.scheduler.stop());
+
+  describe('binding', () => {
+    it('puts a pod on the one node it fits, with PodScheduled=True and a Scheduled event', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { memory: '1Gi' });
+      await c.addNode('worker-2', { memory: '16Gi' });
+      await c.addNode('worker-3', { memory: '1Gi' });
+      await c.scheduler.start();
+      await c.createPod(podWith('web-1', { memory: '4Gi' }));
+      assert.equal(await c.scheduledTo('web-1'), 'worker-2');
+      const condition = c.getPod('web-1').status?.conditions?.find((x) => x.type === 'PodScheduled');
+      assert.equal(condition?.status, 'True');
+      await c.until(() => c.eventsFor('web-1').length > 0, 'the Scheduled event');
+      const [event] = c.eventsFor('web-1');
+      assert.equal(event.type, 'Normal');
+      assert.equal(event.reason, 'Scheduled');
+      assert.equal(event.message, 'Successfully assigned shop/web-1 to worker-2');
+      assert.equal(event.source.component, 'default-scheduler');
+      assert.equal(event.involvedObject.kind, 'Pod');
+    });
+
+    it('counts what is already bound: the second big pod goes to the other node', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { cpu: '2' });
+      await c.addNode('worker-2', { cpu: '2' });
+      await c.scheduler.start();
+      await c.createPod(podWith('a', { cpu: '1500m' }));
+      const first = await c.scheduledTo('a');
+      await c.createPod(podWith('b', { cpu: '1500m' }));
+      const second = await c.scheduledTo('b');
+      assert.notEqual(first, second);
+    });
+
+    it('takes the largest init container when it exceeds the app containers (init containers max rule)', async () => {
+      c = await schedulerCluster();
+      await c.addNode('small', { cpu: '1' });
+      await c.addNode('large', { cpu: '3' });
+      await c.scheduler.start();
+      await c.createPod(podWith('migrate', { cpu: '500m' }, { initContainers: [{ name: 'init', image: 'busybox', resources: { requests: { cpu: '2' } } }] }));
+      assert.equal(await c.scheduledTo('migrate'), 'large');
+    });
+
+    it('leaves pods of another scheduler alone', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1');
+      await c.scheduler.start();
+      await c.createPod(podWith('custom', {}, { schedulerName: 'my-scheduler' }));
+      await c.createPod(podWith('ours'));
+      await c.scheduledTo('ours');
+      await c.settle();
+      assert.equal(c.getPod('custom').spec?.nodeName, undefined);
+    });
+  });
+
+  describe('node selection', () => {
+    it('respects nodeSelector', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { labels: { disk: 'hdd' } });
+      await c.addNode('worker-2', { labels: { disk: 'ssd' } });
+      await c.addNode('worker-3');
+      await c.scheduler.start();
+      await c.createPod(podWith('db', {}, { nodeSelector: { disk: 'ssd' } }));
+      assert.equal(await c.scheduledTo('db'), 'worker-2');
+    });
+
+    it('respects required node affinity and follows preferred node affinity', async () => {
+      c = await schedulerCluster();
+      await c.addNode('a', { labels: { zone: 'z1', gpu: 'no' } });
+      await c.addNode('b', { labels: { zone: 'z2', gpu: 'no' } });
+      await c.addNode('c', { labels: { zone: 'z2', gpu: 'yes' } });
+      await c.scheduler.start();
+      await c.createPod(podWith('train', {}, {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['z2'] }] }] },
+            preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: 'gpu', operator: 'In', values: ['yes'] }] } }],
+          },
+        },
+      }));
+      assert.equal(await c.scheduledTo('train'), 'c');
+    });
+
+    it('keeps pods off tainted nodes unless they tolerate the taint', async () => {
+      c = await schedulerCluster();
+      await c.addNode('control-plane', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+      await c.addNode('worker-1', { memory: '1Gi' });
+      await c.scheduler.start();
+      await c.createPod(podWith('web', { memory: '2Gi' }));
+      await c.until(() => c.eventsFor('web').length > 0, 'the FailedScheduling event');
+      assert.equal(c.eventsFor('web')[0].message, '0/2 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }.');
+      await c.createPod(podWith('agent', { memory: '2Gi' }, { tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }] }));
+      assert.equal(await c.scheduledTo('agent'), 'control-plane');
+    });
+
+    it('prefers nodes without untolerated PreferNoSchedule taints', async () => {
+      c = await schedulerCluster();
+      await c.addNode('soft-1', { taints: [{ key: 'spot', value: 'true', effect: 'PreferNoSchedule' }] });
+      await c.addNode('plain');
+      await c.addNode('soft-2', { taints: [{ key: 'spot', value: 'true', effect: 'PreferNoSchedule' }] });
+      await c.scheduler.start();
+      await c.createPod(podWith('web'));
+      assert.equal(await c.scheduledTo('web'), 'plain');
+    });
+
+    it('skips cordoned nodes', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { unschedulable: true });
+      await c.addNode('worker-2');
+      await c.scheduler.start();
+      await c.createPod(podWith('web'));
+      assert.equal(await c.scheduledTo('web'), 'worker-2');
+    });
+  });
+
+  describe('pod affinity and spreading', () => {
+    it('spreads replicas across hostnames with required anti-affinity, and refuses a fourth on three nodes', async () => {
+      c = await schedulerCluster();
+      for (const n of ['worker-1', 'worker-2', 'worker-3']) await c.addNode(n);
+      await c.scheduler.start();
+      const placed = new Set<string>();
+      for (const name of ['web-1', 'web-2', 'web-3']) {
+        await c.createPod(podWith(name, {}, antiAffinity('web')));
+        placed.add(await c.scheduledTo(name));
+      }
+      assert.equal(placed.size, 3);
+      await c.createPod(podWith('web-4', {}, antiAffinity('web')));
+      await c.until(() => c.eventsFor('web-4').length > 0, 'the FailedScheduling event');
+      assert.equal(c.eventsFor('web-4')[0].message, "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.");
+    });
+
+    it("keeps a pod off nodes whose pods' anti-affinity rejects it", async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1');
+      await c.addNode('worker-2');
+      await c.scheduler.start();
+      await c.createPod(podWith('loner', {}, antiAffinity('web'), { app: 'loner' }));
+      const lonerNode = await c.scheduledTo('loner');
+      await c.createPod(podWith('web-1'));
+      assert.notEqual(await c.scheduledTo('web-1'), lonerNode);
+    });
+
+    it('co-locates a pod with the pods its required affinity names', async () => {
+      c = await schedulerCluster();
+      for (const n of ['worker-1', 'worker-2', 'worker-3']) await c.addNode(n);
+      await c.scheduler.start();
+      await c.createPod(podWith('cache', {}, {}, { app: 'cache' }));
+      const cacheNode = await c.scheduledTo('cache');
+      await c.createPod(podWith('web', {}, { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'kubernetes.io/hostname' }] } } }));
+      assert.equal(await c.scheduledTo('web'), cacheNode);
+    });
+
+    it('spreads evenly with a DoNotSchedule topology spread constraint', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1');
+      await c.addNode('worker-2');
+      await c.scheduler.start();
+      const spread = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } }] };
+      const counts = new Map<string, number>();
+      for (let i = 1; i <= 4; i++) {
+        await c.createPod(podWith(`web-${i}`, {}, spread));
+        const n = await c.scheduledTo(`web-${i}`);
+        counts.set(n, (counts.get(n) ?? 0) + 1);
+      }
+      assert.deepEqual([...counts.values()], [2, 2]);
+    });
+  });
+
+  describe('unschedulable pods', () => {
+    it('stay Pending with PodScheduled=False and a FailedScheduling event, and are scheduled once a fitting node is added', async () => {
+      c = await schedulerCluster();
+      for (const n of ['worker-1', 'worker-2', 'worker-3']) await c.addNode(n, { memory: '2Gi' });
+      await c.scheduler.start();
+      await c.createPod(podWith('big', { memory: '4Gi' }));
+      await c.until(() => c.getPod('big').status?.conditions?.some((x) => x.type === 'PodScheduled') ?? false, 'the PodScheduled condition');
+      const pod = c.getPod('big');
+      assert.equal(pod.status?.phase, 'Pending');
+      const condition = pod.status!.conditions!.find((x) => x.type === 'PodScheduled')!;
+      assert.equal(condition.status, 'False');
+      assert.equal(condition.reason, 'Unschedulable');
+      assert.equal(condition.message, '0/3 nodes are available: 3 Insufficient memory.');
+      await c.until(() => c.eventsFor('big').length > 0, 'the FailedScheduling event');
+      const [event] = c.eventsFor('big');
+      assert.equal(event.type, 'Warning');
+      assert.equal(event.reason, 'FailedScheduling');
+      assert.equal(event.message, '0/3 nodes are available: 3 Insufficient memory.');
+      assert.equal(event.source.component, 'default-scheduler');
+      assert.equal(event.count, 1);
+
+      await c.addNode('worker-4', { memory: '8Gi' });
+      // The pod waits out its back-off (1 s after one attempt) on the clock, then fits.
+      await c.clock.advanceAsync(1_000);
+      assert.equal(await c.scheduledTo('big'), 'worker-4');
+    });
+
+    it('gives every reason with its count, sorted, as kube-scheduler words it', async () => {
+      c = await schedulerCluster();
+      await c.addNode('control-plane', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+      await c.addNode('worker-1', { memory: '1Gi', pods: '1' });
+      await c.addNode('worker-2', { memory: '1Gi' });
+      await c.addNode('cordoned', { unschedulable: true });
+      await c.scheduler.start();
+      await c.createPod(podWith('filler'));
+      await c.createPod(podWith('filler-2'));
+      await c.scheduledTo('filler');
+      await c.scheduledTo('filler-2');
+      await c.createPod(podWith('big', { memory: '2Gi' }));
+      await c.until(() => c.eventsFor('big').length > 0, 'the FailedScheduling event');
+      // A node's first failing filter gives its reasons (worker-1 lacks both a pod slot and memory);
+      // "count reason" strings sort bytewise, as Go's sort.Strings does, so "1 Too" precedes "1 node(s)".
+      assert.equal(
+        c.eventsFor('big')[0].message,
+        '0/4 nodes are available: 1 Too many pods, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable, 2 Insufficient memory.',
+      );
+    });
+
+    it('are retried when a pod is deleted and frees room', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { cpu: '1' });
+      await c.scheduler.start();
+      await c.createPod(podWith('old', { cpu: '800m' }));
+      await c.scheduledTo('old');
+      await c.createPod(podWith('new', { cpu: '800m' }));
+      await c.until(() => c.eventsFor('new').length > 0, 'the FailedScheduling event');
+      assert.equal(c.eventsFor('new')[0].message, '0/1 nodes are available: 1 Insufficient cpu.');
+      await c.client.delete({ group: '', version: 'v1', resource: 'pods' }, 'shop', 'old', { gracePeriodSeconds: 0 });
+      await c.clock.advanceAsync(1_000);
+      assert.equal(await c.scheduledTo('new'), 'worker-1');
+    });
+
+    it('are not retried on a change that cannot help them, and count a repeated failure on the same Event', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { memory: '1Gi' });
+      await c.scheduler.start();
+      await c.createPod(podWith('big', { memory: '2Gi' }));
+      await c.until(() => c.eventsFor('big').length > 0, 'the FailedScheduling event');
+      const attempts = c.scheduler.stats.attempts;
+      // A label change cannot help a pod rejected for memory only.
+      await c.client.patch({ group: '', version: 'v1', resource: 'nodes' }, undefined, 'worker-1', 'merge', { metadata: { labels: { team: 'a' } } });
+      await c.clock.advanceAsync(2_000);
+      assert.equal(c.scheduler.stats.attempts, attempts);
+      // Five minutes on, the queue retries it anyway; the same failure bumps the event's count.
+      await c.clock.advanceAsync(5 * 60_000 + 30_000, 1_000);
+      await c.until(() => c.eventsFor('big')[0]?.count === 2, 'the event count to reach 2');
+      assert.equal(c.eventsFor('big').length, 1);
+    });
+
+    it('says so when there are no nodes at all', async () => {
+      c = await schedulerCluster();
+      await c.scheduler.start();
+      await c.createPod(podWith('web'));
+      await c.until(() => c.eventsFor('web').length > 0, 'the FailedScheduling event');
+      assert.equal(c.eventsFor('web')[0].message, 'no nodes available to schedule pods');
+      await c.addNode('worker-1');
+      await c.clock.advanceAsync(1_000);
+      assert.equal(await c.scheduledTo('web'), 'worker-1');
+    });
+  });
+
+  describe('queue order', () => {
+    it('schedules higher priority first when only one pod fits', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { cpu: '1' });
+      await c.createPod(podWith('low', { cpu: '800m' }, { priority: 0 }));
+      await c.createPod(podWith('high', { cpu: '800m' }, { priority: 1000 }));
+      await c.scheduler.start();
+      assert.equal(await c.scheduledTo('high'), 'worker-1');
+      await c.settle();
+      assert.equal(c.getPod('low').spec?.nodeName, undefined);
+    });
+  });
+});
