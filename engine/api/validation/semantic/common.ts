@@ -10,6 +10,9 @@ export const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+/** Port protocols Kubernetes accepts (supportedPortProtocols), in the order its messages list them. */
+export const supportedProtocols = ['SCTP', 'TCP', 'UDP'];
+
 /** fldPath.Child(a, b, …) */
 export const at = (p: FieldPath, ...names: string[]): FieldPath => names.reduce((x, n) => x.child(n), p);
 export const has = (o: Obj, k: string): boolean => o[k] !== undefined && o[k] !== null;

@@ -1,15 +1,37 @@
-// Registers every served kind's rules; importing this module is what makes validateSemantics know them.
-// Registrations merge per kind, so the order of these imports does not matter.
+// Registers every served kind's rules, one file per kind as Kubernetes validates it; importing this
+// module is what makes validateSemantics know them. Registrations merge per kind, so order does not matter.
 
 import { nameIsDNSSubdomain } from '../names.js';
 import { registerKindRules } from './registry.js';
 import './pod.js';
-import './apps.js';
-import './batch.js';
-import './core.js';
-import './networking.js';
-import './cluster.js';
+import './deployment.js';
+import './replicaset.js';
+import './statefulset.js';
+import './daemonset.js';
+import './controllerrevision.js';
+import './job.js';
+import './cronjob.js';
+import './service.js';
+import './endpoints.js';
+import './configmap.js';
+import './secret.js';
+import './namespace.js';
+import './serviceaccount.js';
+import './node.js';
+import './event.js';
+import './persistentvolume.js';
+import './persistentvolumeclaim.js';
+import './resourcequota.js';
+import './limitrange.js';
+import './ingress.js';
+import './ingressclass.js';
+import './networkpolicy.js';
+import './endpointslice.js';
+import './lease.js';
+import './storageclass.js';
+import './horizontalpodautoscaler.js';
+import './poddisruptionbudget.js';
+import './rbac.js';
 
 // Kinds whose only rule beyond the schema is their object name (ValidateXName in Kubernetes).
-const subdomainKinds: [string, string][] = [['', 'ReplicationController']];
-for (const [g, k] of subdomainKinds) registerKindRules(g, k, { name: nameIsDNSSubdomain });
+registerKindRules('', 'ReplicationController', { name: nameIsDNSSubdomain });
