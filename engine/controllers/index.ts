@@ -7,7 +7,9 @@ import type { Random } from '../util/random';
 import type { Controller, ControllerContext } from './runtime/controller';
 import { EventRecorder } from './runtime/eventRecorder';
 import { SharedInformerFactory } from './runtime/sharedInformerFactory';
+import { DeploymentController } from './deployment';
 import { ReplicaSetController } from './replicaset';
+import { ServiceAccountsController } from './serviceaccounts';
 
 export interface ControllerManagerOptions {
   /** A client authenticated as system:kube-controller-manager. */
@@ -38,7 +40,7 @@ export class ControllerManager {
         return r;
       },
     };
-    this.controllers = [new ReplicaSetController(ctx)];
+    this.controllers = [new ReplicaSetController(ctx), new DeploymentController(ctx), new ServiceAccountsController(ctx)];
   }
 
   /** The controller named `name` (e.g. `replicaset-controller`). */

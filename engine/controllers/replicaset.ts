@@ -7,7 +7,7 @@ import { labelSelectorAsSelector } from '../api/labels/labelSelector';
 import { selectorFromSet, type Selector } from '../api/labels/selector';
 import { adoptionPatch, claimDecision, getControllerOf, releasePatch } from '../api/meta/ownerReferences';
 import { deepEqual } from '../api/patch/jsonValue';
-import { Controller, type ControllerContext, isNotFound, statusCode, timestamp } from './runtime/controller';
+import { Controller, type ControllerContext, isNamespaceTerminating, isNotFound, statusCode, timestamp } from './runtime/controller';
 import type { EventRecorder } from './runtime/eventRecorder';
 import { ControllerExpectations } from './runtime/expectations';
 import { indexes, resources } from './runtime/sharedInformerFactory';
@@ -34,11 +34,6 @@ export async function slowStartBatch(count: number, initialBatchSize: number, fn
     remaining -= batch;
   }
   return { successes };
-}
-
-/** A create refused because the namespace is going away: not the controller's failure. */
-function namespaceTerminating(err: unknown): boolean {
-  return statusCode(err) === 403 && /because it is being terminated/.test((err as Error).message ?? '');
 }
 
 export class ReplicaSetController extends Controller {
@@ -220,7 +215,8 @@ export class ReplicaSetController extends Controller {
           const { object } = await this.ctx.client.create(resources.pods, rs.metadata.namespace, pod);
           this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${object.metadata.name}`);
         } catch (err) {
-          if (namespaceTerminating(err)) return;
+          // A namespace going away is not the controller's failure.
+          if (isNamespaceTerminating(err)) return;
           this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
           throw err;
         }

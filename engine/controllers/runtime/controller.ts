@@ -61,6 +61,12 @@ export function isAlreadyExists(err: unknown): boolean {
   return statusCode(err) === 409 && (err as { reason?: string }).reason === 'AlreadyExists';
 }
 
+/** A create refused because its namespace is terminating (the NamespaceTerminating cause). */
+export function isNamespaceTerminating(err: unknown): boolean {
+  const status = (err as { status?: { details?: { causes?: { reason?: string }[] } } } | undefined)?.status;
+  return statusCode(err) === 403 && !!status?.details?.causes?.some((c) => c.reason === 'NamespaceTerminating');
+}
+
 /** An RFC 3339 timestamp at second precision, as metav1.Time serialises. */
 export function timestamp(clock: Clock): string {
   return new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -5,7 +5,7 @@ import { groups, users } from '../../../engine/apiserver/auth/user';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
 import { ControllerManager } from '../../../engine/controllers/index';
 import { Random } from '../../../engine/util/random';
-import { newCluster, pods } from '../apiserver/fixture';
+import { newCluster, pods, serviceaccounts } from '../apiserver/fixture';
 
 export const apps = { group: 'apps', version: 'v1' } as const;
 export const replicasets = { ...apps, resource: 'replicasets' };
@@ -37,6 +37,9 @@ export async function newControllerCluster() {
     }
     for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
   };
+
+  // The ServiceAccount controller gives `default` its service account; pods need it.
+  await until('the default service account exists', () => !!client.tryGet(serviceaccounts, 'default', 'default'));
 
   const list = (type: { group: string; version: string; resource: string }, namespace = 'default'): Obj[] => client.list(type, namespace).items;
   const podsOf = (namespace = 'default') => list(pods, namespace);

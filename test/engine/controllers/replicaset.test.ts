@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { getControllerOf } from '../../../engine/api/meta/ownerReferences';
-import { pod, pods, serviceaccounts } from '../apiserver/fixture';
+import { pod, pods } from '../apiserver/fixture';
 import { events, newControllerCluster, replicaSet, replicasets } from './harness';
 
 async function given(replicas: number, extra = {}) {
   const c = await newControllerCluster();
-  if (!c.client.tryGet(serviceaccounts, 'default', 'default')) await c.client.create(serviceaccounts, 'default', { metadata: { name: 'default' } });
   const { object: rs } = await c.client.create(replicasets, 'default', replicaSet('web', replicas, extra));
   return { ...c, rs };
 }
@@ -78,7 +77,6 @@ describe('ReplicaSet controller', () => {
 
   it('adopts an orphan pod its selector matches instead of creating one, and releases a pod relabelled away', async () => {
     const c = await newControllerCluster();
-    await c.client.create(serviceaccounts, 'default', { metadata: { name: 'default' } });
     await c.client.create(pods, 'default', pod('stray'));
     const { object: rs } = await c.client.create(replicasets, 'default', replicaSet('web', 2));
     await c.until('2 pods', () => c.activePods().length === 2);
