@@ -8,6 +8,7 @@ import type { Controller, ControllerContext } from './runtime/controller';
 import { EventRecorder } from './runtime/eventRecorder';
 import { SharedInformerFactory } from './runtime/sharedInformerFactory';
 import { DeploymentController } from './deployment';
+import { GarbageCollector } from './garbagecollector';
 import { ReplicaSetController } from './replicaset';
 import { ServiceAccountsController } from './serviceaccounts';
 
@@ -40,7 +41,7 @@ export class ControllerManager {
         return r;
       },
     };
-    this.controllers = [new ReplicaSetController(ctx), new DeploymentController(ctx), new ServiceAccountsController(ctx)];
+    this.controllers = [new ReplicaSetController(ctx), new DeploymentController(ctx), new ServiceAccountsController(ctx), new GarbageCollector(ctx)];
   }
 
   /** The controller named `name` (e.g. `replicaset-controller`). */

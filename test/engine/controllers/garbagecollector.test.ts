@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import type { Obj } from '../../../engine/apiserver/registry/strategy';
+import { configmaps, deployment, deployments } from '../apiserver/fixture';
+import { newControllerCluster, replicasets } from './harness';
+
+type Cluster = Awaited<ReturnType<typeof newControllerCluster>>;
+
+/** A running Deployment of 2: its ReplicaSet and two Running pods bound to a node. */
+async function givenRunningDeployment() {
+  const c = await newControllerCluster();
+  await c.client.create(deployments, 'default', deployment('web', 2));
+  await c.until('2 pods exist', () => c.activePods().length === 2);
+  await c.kubeletSync();
+  await c.until('the deployment is available', () => c.client.get(deployments, 'default', 'web').status?.availableReplicas === 2);
+  return c;
+}
+
+const rsNames = (c: Cluster) => c.list(replicasets).map((rs) => rs.metadata.name);
+
+describe('Garbage collector', () => {
+  it('background: deleting a Deployment deletes its ReplicaSet, and then its pods', async () => {
+    const c = await givenRunningDeployment();
+    await c.client.delete(deployments, 'default', 'web');
+    await c.until('the ReplicaSet is gone', () => rsNames(c).length === 0);
+    // The pods were running: they terminate gracefully, the kubelet finishes them.
+    await c.until('every pod is terminating', () => c.podsOf().every((p) => p.metadata.deletionTimestamp));
+    await c.kubeletSync();
+    await c.until('no pod is left', () => c.podsOf().length === 0);
+  });
+
+  it('foreground: the Deployment stays, marked with foregroundDeletion, until its pods and ReplicaSet are gone', async () => {
+    const c = await givenRunningDeployment();
+    await c.client.delete(deployments, 'default', 'web', { propagationPolicy: 'Foreground' });
+    await c.run(3000);
+    const d = c.client.get(deployments, 'default', 'web');
+    assert.ok(d.metadata.deletionTimestamp);
+    assert.deepEqual(d.metadata.finalizers, ['foregroundDeletion']);
+    const rs = c.list(replicasets)[0]!;
+    assert.ok(rs.metadata.deletionTimestamp, 'the ReplicaSet is being deleted in the foreground too');
+    assert.deepEqual(rs.metadata.finalizers, ['foregroundDeletion']);
+    assert.ok(c.podsOf().length === 2 && c.podsOf().every((p) => p.metadata.deletionTimestamp), 'the pods are terminating');
+    await c.kubeletSync();
+    await c.until('the Deployment is gone', () => !c.client.tryGet(deployments, 'default', 'web'));
+    assert.deepEqual(rsNames(c), []);
+    assert.equal(c.podsOf().length, 0);
+  });
+
+  it('orphan: the Deployment goes, its ReplicaSet and pods stay without a reference to it', async () => {
+    const c = await givenRunningDeployment();
+    const [rsName] = rsNames(c);
+    await c.client.delete(deployments, 'default', 'web', { propagationPolicy: 'Orphan' });
+    await c.until('the Deployment is gone', () => !c.client.tryGet(deployments, 'default', 'web'));
+    await c.run(3000);
+    const rs = c.client.get(replicasets, 'default', rsName!);
+    assert.equal(rs.metadata.ownerReferences, undefined);
+    assert.equal(rs.metadata.deletionTimestamp, undefined);
+    assert.equal(c.activePods().length, 2);
+  });
+
+  it('an object whose only owner never existed (or is gone) is collected; one with a live owner left is kept, without the dangling reference', async () => {
+    const c = await newControllerCluster();
+    const { object: owner } = await c.client.create(configmaps, 'default', { metadata: { name: 'owner' } });
+    const gone = { apiVersion: 'v1', kind: 'ConfigMap', name: 'ghost', uid: '0b9d1e1c-1111-4222-8333-444455556666' };
+    const live = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid };
+    await c.client.create(configmaps, 'default', { metadata: { name: 'orphaned', ownerReferences: [gone] } });
+    await c.client.create(configmaps, 'default', { metadata: { name: 'kept', ownerReferences: [gone, live] } });
+    await c.until('the orphaned dependent is collected', () => !c.client.tryGet(configmaps, 'default', 'orphaned'));
+    await c.until('the dangling reference is removed', () => c.client.get(configmaps, 'default', 'kept').metadata.ownerReferences?.length === 1);
+    assert.deepEqual(c.client.get(configmaps, 'default', 'kept').metadata.ownerReferences.map((r: Obj) => r.name), ['owner']);
+    await c.client.delete(configmaps, 'default', 'owner');
+    await c.until('the dependent of the deleted owner is collected', () => !c.client.tryGet(configmaps, 'default', 'kept'));
+  });
+});
