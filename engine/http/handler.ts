@@ -1,0 +1,478 @@
+// The REST API's request handler: turns each HTTP request into one call of the in-process ApiServer
+// (no second code path) and its result or metav1.Status error back into HTTP, with kube-apiserver's
+// URL layout, query parameters, content negotiation (JSON, Table, PartialObjectMetadata), watch
+// streams, discovery and OpenAPI. Bad input is answered with a Status and never stops the server.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { StatusError, statusErrors } from '../api/errors';
+import type { ApiServer, ApiWatch, ApiWatchEvent } from '../apiserver/apiserver';
+import type { UserInfo } from '../apiserver/auth/user';
+import type { Obj } from '../apiserver/registry/strategy';
+import { patchContentTypes, type RequestContext, type ResourceRef, type Result } from '../apiserver/request';
+import type { Clock } from '../util/clock';
+import type { Random } from '../util/random';
+import { Discovery, virtualResources } from './discovery';
+import { OpenAPIDocuments } from './openapi';
+import { decodeProtobuf } from './protobuf';
+import { deleteOptions, listOptions, resourceRequestInfo, watchOptions, writeOptions } from './requestInfo';
+import { type IncludeObject, toTable } from './table';
+
+/** kube-apiserver's limit on request bodies (--max-request-bytes for the REST layer: 3 MiB). */
+export const maxRequestBodyBytes = 3 * 1024 * 1024;
+/** A watcher whose unsent events pile up beyond this is too slow: its connection is closed, as kube-apiserver drops it. */
+const maxWatchBacklogBytes = 16 * 1024 * 1024;
+/** kube-apiserver's --min-request-timeout: a watch without timeoutSeconds lasts between this and twice this. */
+const minRequestTimeoutSeconds = 1800;
+
+export const gitVersion = 'v1.36.0-kubeside';
+
+export interface RestHandlerOptions {
+  server: ApiServer;
+  clock: Clock;
+  random: Random;
+  /** `host:port` clients reach the server at, for /api's serverAddressByClientCIDRs. */
+  serverAddress: () => string;
+  /** Called with errors that are not the client's fault (a 500), for logging. */
+  onInternalError?: (err: unknown, req: IncomingMessage) => void;
+}
+
+type Json = Record<string, unknown>;
+
+interface MediaType {
+  type: string;
+  params: Record<string, string>;
+}
+
+function parseAccept(header: string | undefined): MediaType[] {
+  if (!header) return [];
+  return header.split(',').map((part) => {
+    const [type = '', ...rest] = part.split(';').map((s) => s.trim());
+    const params: Record<string, string> = {};
+    for (const p of rest) {
+      const eq = p.indexOf('=');
+      if (eq > 0) params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim();
+    }
+    return { type: type.toLowerCase(), params };
+  });
+}
+
+/** What the client asked an object or list to be rendered as. */
+type Rendering = { as: 'object' } | { as: 'Table'; version: string } | { as: 'PartialObjectMetadata'; list: boolean };
+
+function rendering(accept: MediaType[]): Rendering {
+  for (const m of accept) {
+    if (m.type !== 'application/json' && m.type !== '*/*' && m.type !== 'application/*') continue;
+    const as = m.params.as;
+    if (!as) return { as: 'object' };
+    if (m.params.g !== 'meta.k8s.io' || (m.params.v !== 'v1' && m.params.v !== 'v1beta1')) continue;
+    if (as === 'Table') return { as: 'Table', version: m.params.v };
+    if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { as: 'PartialObjectMetadata', list: as === 'PartialObjectMetadataList' };
+  }
+  // Protobuf and anything else: JSON is what this server speaks, and clients decode by Content-Type.
+  return { as: 'object' };
+}
+
+const aggregatedDiscoveryType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+function wantsAggregatedDiscovery(accept: MediaType[]): boolean {
+  for (const m of accept) {
+    if (m.type === 'application/json' && m.params.as === 'APIGroupDiscoveryList' && m.params.g === 'apidiscovery.k8s.io' && m.params.v === 'v2') return true;
+    // The client prefers a plain document if it lists that first.
+    if ((m.type === 'application/json' || m.type === '*/*') && !m.params.as) return false;
+  }
+  return false;
+}
+
+/** An RFC 7234 warn-text: quoted, with quotes and backslashes escaped and no bytes a header cannot carry. */
+function warningHeader(text: string): string {
+  const safe = text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '?');
+  return `299 - "${safe}"`;
+}
+
+const notFoundStatus = () =>
+  new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
+
+class BodyTooLarge extends Error {}
+
+export class RestHandler {
+  private readonly server: ApiServer;
+  private readonly discovery: Discovery;
+  private readonly openapi: OpenAPIDocuments;
+  /** Open watch streams, so closing the server can end them. */
+  private readonly watches = new Set<ApiWatch>();
+
+  constructor(private readonly options: RestHandlerOptions) {
+    this.server = options.server;
+    this.discovery = new Discovery(this.server.resources());
+    this.openapi = new OpenAPIDocuments(this.discovery, gitVersion);
+  }
+
+  /** Ends every open watch stream (on shutdown). */
+  stopWatches(): void {
+    for (const w of [...this.watches]) w.stop();
+  }
+
+  /** node:http's request listener. Never throws: every failure becomes a Status response. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.serve(req, res).catch((err) => this.fail(req, res, err));
+  };
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'https://localhost');
+    } catch {
+      throw statusErrors.badRequest(`malformed request URI: ${JSON.stringify(req.url)}`);
+    }
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const method = req.method ?? 'GET';
+    const user = this.impersonate(req, this.authenticate(req));
+    const accept = parseAccept(req.headers.accept);
+
+    // ---- non-resource paths ----
+    if (path === '/version') return this.sendJson(req, res, 200, this.version());
+    if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path)) return this.sendText(req, res, 200, 'ok');
+    if (!user) throw statusErrors.unauthorized();
+    if (path === '/api' || path === '/apis') {
+      const legacy = path === '/api';
+      if (wantsAggregatedDiscovery(accept)) return this.sendJson(req, res, 200, this.discovery.aggregated(legacy), aggregatedDiscoveryType);
+      return this.sendJson(req, res, 200, legacy ? this.discovery.apiVersions(this.options.serverAddress()) : this.discovery.apiGroupList());
+    }
+    if (path === '/openapi/v2') return this.sendRaw(req, res, 200, this.openapi.documentV2(), 'application/json');
+    if (path === '/openapi/v3') return this.sendJson(req, res, 200, this.openapi.root());
+    const v3 = /^\/openapi\/v3\/(?:api\/([^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (v3) {
+      const doc = v3[1] ? this.openapi.documentV3('', v3[1]) : this.openapi.documentV3(v3[2]!, v3[3]!);
+      if (!doc) throw notFoundStatus();
+      return this.sendRaw(req, res, 200, doc, 'application/json');
+    }
+    const parts = path.split('/').filter(Boolean);
+    if (parts[0] === 'apis' && parts.length === 2) {
+      if (!this.discovery.hasGroup(parts[1]!)) throw notFoundStatus();
+      return this.sendJson(req, res, 200, this.discovery.apiGroup(parts[1]!));
+    }
+    if ((parts[0] === 'api' && parts.length === 2) || (parts[0] === 'apis' && parts.length === 3)) {
+      const [group, version] = parts[0] === 'api' ? ['', parts[1]!] : [parts[1]!, parts[2]!];
+      if (!this.discovery.has(group, version)) throw notFoundStatus();
+      return this.sendJson(req, res, 200, this.discovery.apiResourceList(group, version));
+    }
+
+    // ---- resources ----
+    const info = resourceRequestInfo(method, path, url.searchParams);
+    if (!info) throw notFoundStatus();
+    const ctx: RequestContext = { user, requestURI: `${url.pathname}${url.search}`, ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) };
+    const { ref, verb } = info;
+    if (!this.discovery.has(ref.group, ref.version)) throw notFoundStatus();
+    const virtual = virtualResources.find((v) => v.group === ref.group && v.version === ref.version && v.plural === ref.resource);
+    if (virtual) {
+      if (verb !== 'create' || ref.name !== undefined) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+      const body = await this.readObject(req);
+      return this.sendJson(req, res, 201, virtual.kind === 'SelfSubjectAccessReview' ? this.selfSubjectAccessReview(user, body) : this.selfSubjectReview(user));
+    }
+    const query = url.searchParams;
+    const render = rendering(accept);
+    switch (verb) {
+      case 'get': {
+        const rv = query.get('resourceVersion');
+        const obj = this.server.get(ctx, ref, rv ? { resourceVersion: rv } : {});
+        return this.sendObject(req, res, 200, ref, obj, render, query, false);
+      }
+      case 'list':
+        return this.sendObject(req, res, 200, ref, this.server.list(ctx, ref, listOptions(query)), render, query, true);
+      case 'watch':
+        return this.watch(req, res, ctx, ref, query, render);
+      case 'create': {
+        const body = await this.readObject(req);
+        return this.sendResult(req, res, 201, await this.server.create(ctx, ref, body, writeOptions(query, 'CreateOptions')));
+      }
+      case 'update': {
+        const body = await this.readObject(req);
+        return this.sendResult(req, res, 200, await this.server.update(ctx, ref, body, writeOptions(query, 'UpdateOptions')));
+      }
+      case 'patch': {
+        const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const type = patchContentTypes[contentType];
+        if (!type || contentType === 'application/apply-patch+cbor') {
+          throw statusErrors.unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+        }
+        const text = (await this.readBody(req)).toString('utf8');
+        const patch = type === 'apply' ? this.decodeYaml(text) : this.decodeJson(text);
+        return this.sendResult(req, res, 200, await this.server.patch(ctx, ref, type, patch, writeOptions(query, 'PatchOptions')));
+      }
+      case 'delete': {
+        const raw = await this.readBody(req);
+        const body = raw.toString('utf8').trim() ? this.decodeBody(req, raw) : undefined;
+        const result = await this.server.delete(ctx, ref, deleteOptions(query, body));
+        // 202 Accepted while the object waits for its grace period or finalizers, as kube-apiserver answers.
+        const pending = result.object.kind !== 'Status' && !!result.object.metadata?.deletionTimestamp;
+        return this.sendResult(req, res, pending ? 202 : 200, result);
+      }
+      case 'deletecollection': {
+        const raw = await this.readBody(req);
+        const body = raw.toString('utf8').trim() ? this.decodeBody(req, raw) : undefined;
+        return this.sendResult(req, res, 200, await this.server.deleteCollection(ctx, ref, listOptions(query), deleteOptions(query, body)));
+      }
+      default:
+        throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    }
+  }
+
+  // ---- identity ----
+
+  /**
+   * The user of the request's bearer token. A wrong token is always 401; no token is anonymous,
+   * which (as with kube-apiserver's default policy) may only read /version and the health checks.
+   */
+  private authenticate(req: IncomingMessage): UserInfo | undefined {
+    const header = req.headers.authorization;
+    if (header === undefined) return undefined;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) throw statusErrors.unauthorized();
+    return this.server.authenticate(m[1]);
+  }
+
+  /**
+   * Impersonate-User / Impersonate-Group (`kubectl --as`): the request runs as that user if the
+   * caller may `impersonate` users (and each group), as kube-apiserver's impersonation filter allows.
+   */
+  private impersonate(req: IncomingMessage, user: UserInfo | undefined): UserInfo | undefined {
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return v === undefined ? [] : Array.isArray(v) ? v : [v];
+    };
+    const asUser = header('impersonate-user')[0];
+    const asGroups = header('impersonate-group').flatMap((g) => g.split(',').map((s) => s.trim())).filter(Boolean);
+    if (asUser === undefined && !asGroups.length) return user;
+    if (!user) throw statusErrors.unauthorized();
+    if (asUser === undefined) throw statusErrors.internal('requested groups without user');
+    const check = (resource: string, name: string) => {
+      const ref: ResourceRef = { group: '', version: 'v1', resource, name };
+      if (!this.server.can(user, 'impersonate', ref)) {
+        throw statusErrors.forbidden(`${resource} ${JSON.stringify(name)} is forbidden: User ${JSON.stringify(user.name)} cannot impersonate resource ${JSON.stringify(resource)} in API group "" at the cluster scope`, { kind: resource, name });
+      }
+    };
+    check('users', asUser);
+    for (const g of asGroups) check('groups', g);
+    const groups = new Set(asGroups);
+    if (asUser !== 'system:anonymous') groups.add('system:authenticated');
+    return { name: asUser, groups: [...groups] };
+  }
+
+  private selfSubjectAccessReview(user: UserInfo, body: Obj): Obj {
+    const spec = body.spec ?? {};
+    const ra = spec.resourceAttributes;
+    let status: Obj;
+    if (ra && typeof ra === 'object') {
+      const ref: ResourceRef = {
+        group: String(ra.group ?? ''),
+        version: String(ra.version ?? ''),
+        resource: String(ra.resource ?? ''),
+        ...(ra.subresource ? { subresource: String(ra.subresource) } : {}),
+        ...(ra.namespace ? { namespace: String(ra.namespace) } : {}),
+        ...(ra.name ? { name: String(ra.name) } : {}),
+      };
+      status = { allowed: this.server.can(user, String(ra.verb ?? ''), ref) };
+    } else if (spec.nonResourceAttributes) {
+      // The API server exposes authorization of resources only; of paths, system:masters may do anything.
+      const masters = user.groups.includes('system:masters');
+      status = masters ? { allowed: true } : { allowed: false, evaluationError: 'non-resource attributes are not evaluated by this server' };
+    } else {
+      throw statusErrors.invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [{ field: 'spec.resourceAttributes', type: 'Invalid', value: 'null', detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified' }]);
+    }
+    return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec, status };
+  }
+
+  private selfSubjectReview(user: UserInfo): Obj {
+    return { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {}, status: { userInfo: { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: [...user.groups] } } };
+  }
+
+  private version(): Json {
+    return {
+      major: '1',
+      minor: '36',
+      emulationMajor: '1',
+      emulationMinor: '36',
+      minCompatibilityMajor: '1',
+      minCompatibilityMinor: '35',
+      gitVersion,
+      gitCommit: '',
+      gitTreeState: 'clean',
+      buildDate: '',
+      goVersion: `node${process.versions.node}`,
+      compiler: 'kubeside',
+      platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    };
+  }
+
+  // ---- watch ----
+
+  private watch(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, ref: ResourceRef, query: URLSearchParams, render: Rendering): void {
+    const options = watchOptions(query);
+    if (options.timeoutSeconds === undefined || options.timeoutSeconds <= 0) options.timeoutSeconds = minRequestTimeoutSeconds + this.options.random.int(minRequestTimeoutSeconds);
+    const contentType = render.as === 'Table' ? `application/json;as=Table;v=${render.version};g=meta.k8s.io` : 'application/json';
+    const include = (query.get('includeObject') as IncludeObject | null) ?? 'PartialObjectMetadata';
+    let headersSent = false;
+    let firstTable = true;
+    let closed = false;
+    let handle: ApiWatch | undefined;
+    const startStream = () => {
+      if (headersSent) return;
+      headersSent = true;
+      res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'X-Content-Type-Options': 'nosniff' });
+      res.flushHeaders();
+    };
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      if (handle) this.watches.delete(handle);
+      handle?.stop();
+    };
+    const onEvent = (e: ApiWatchEvent) => {
+      if (closed) return;
+      startStream();
+      let object: unknown = e.object;
+      if (render.as === 'Table' && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')) {
+        object = toTable(ref.group, ref.resource, [e.object], { resourceVersion: e.object.metadata?.resourceVersion }, { include, noHeaders: !firstTable, now: this.options.clock.now(), apiVersion: `meta.k8s.io/${render.version}` });
+        firstTable = false;
+      } else if (render.as === 'PartialObjectMetadata' && e.type !== 'ERROR') {
+        object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: e.object.metadata };
+      }
+      res.write(`${JSON.stringify({ type: e.type, object })}\n`);
+      if (res.writableLength > maxWatchBacklogBytes) {
+        finish();
+        res.destroy();
+      }
+    };
+    const onClose = () => {
+      finish();
+      startStream();
+      res.end();
+    };
+    // Errors before the stream starts (403, 410, a bad selector) are ordinary Status responses.
+    handle = this.server.watch(ctx, ref, options, onEvent, onClose);
+    if (closed) {
+      handle.stop();
+      return;
+    }
+    this.watches.add(handle);
+    startStream();
+    // A client that goes away ends its watch on the API server.
+    res.on('close', finish);
+    req.on('close', () => {
+      if (!res.writableFinished) finish();
+    });
+  }
+
+  // ---- bodies ----
+
+  private readBody(req: IncomingMessage): Promise<Buffer> {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxRequestBodyBytes) return Promise.reject(new BodyTooLarge());
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxRequestBodyBytes) {
+          req.removeAllListeners('data');
+          req.pause();
+          reject(new BodyTooLarge());
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+  }
+
+  private decodeJson(text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw statusErrors.badRequest(`couldn't get version/kind; json parse error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private decodeYaml(text: string): unknown {
+    try {
+      return parseYaml(text, { maxAliasCount: 100 });
+    } catch (err) {
+      throw statusErrors.badRequest(`error converting YAML to JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    }
+  }
+
+  /** A request body in the media type its Content-Type names: JSON (the default), YAML or Kubernetes protobuf. */
+  private decodeBody(req: IncomingMessage, body: Buffer): unknown {
+    const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+    if (contentType === 'application/json' || contentType === '' || contentType === '*/*') return this.decodeJson(body.toString('utf8'));
+    if (contentType === 'application/yaml' || contentType === 'application/x-yaml' || contentType === 'text/yaml') return this.decodeYaml(body.toString('utf8'));
+    if (contentType === 'application/vnd.kubernetes.protobuf') return decodeProtobuf(body);
+    throw statusErrors.unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+  }
+
+  private async readObject(req: IncomingMessage): Promise<Obj> {
+    const body = this.decodeBody(req, await this.readBody(req));
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw statusErrors.badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)?.slice(0, 200)}'`);
+    return body as Obj;
+  }
+
+  // ---- responses ----
+
+  private sendObject(req: IncomingMessage, res: ServerResponse, code: number, ref: ResourceRef, obj: Obj, render: Rendering, query: URLSearchParams, isList: boolean): void {
+    if (render.as === 'Table') {
+      const include = (query.get('includeObject') as IncludeObject | null) ?? 'PartialObjectMetadata';
+      const listMeta = isList ? obj.metadata : { resourceVersion: obj.metadata?.resourceVersion };
+      const table = toTable(ref.group, ref.resource, isList ? obj.items : [obj], listMeta, { include, now: this.options.clock.now(), apiVersion: `meta.k8s.io/${render.version}` });
+      return this.sendJson(req, res, code, table, `application/json;as=Table;v=${render.version};g=meta.k8s.io`);
+    }
+    if (render.as === 'PartialObjectMetadata') {
+      const partial = (o: Obj) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata });
+      const out = isList ? { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata, items: obj.items.map(partial) } : partial(obj);
+      return this.sendJson(req, res, code, out, `application/json;as=${isList ? 'PartialObjectMetadataList' : 'PartialObjectMetadata'};v=v1;g=meta.k8s.io`);
+    }
+    return this.sendJson(req, res, code, obj);
+  }
+
+  private sendResult(req: IncomingMessage, res: ServerResponse, code: number, result: Result<Obj>): void {
+    if (result.warnings.length) res.setHeader('Warning', result.warnings.map(warningHeader));
+    this.sendJson(req, res, code, result.object);
+  }
+
+  private sendJson(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+    this.sendRaw(req, res, code, JSON.stringify(body), contentType);
+  }
+
+  private sendText(req: IncomingMessage, res: ServerResponse, code: number, text: string): void {
+    this.sendRaw(req, res, code, text, 'text/plain; charset=utf-8');
+  }
+
+  private sendRaw(req: IncomingMessage, res: ServerResponse, code: number, body: string, contentType: string): void {
+    const buf = Buffer.from(body, 'utf8');
+    res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': buf.length, 'Cache-Control': 'no-cache, private', 'X-Content-Type-Options': 'nosniff' });
+    res.end(req.method === 'HEAD' ? undefined : buf);
+  }
+
+  /** Any failure as a metav1.Status; what is not a StatusError is the server's fault (500). */
+  private fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    let status: StatusError;
+    if (err instanceof StatusError) status = err;
+    else if (err instanceof BodyTooLarge) status = statusErrors.tooLarge('the request body is too large: limit is 3145728 bytes');
+    else {
+      this.options.onInternalError?.(err, req);
+      status = statusErrors.internal(err instanceof Error ? err.message : String(err));
+    }
+    if (res.headersSent) {
+      // Mid-stream there is no way to send a Status: end the connection so the client sees the failure.
+      res.destroy();
+      return;
+    }
+    if (err instanceof BodyTooLarge) {
+      // The rest of the body is not read: the connection cannot be reused.
+      res.setHeader('Connection', 'close');
+      res.on('finish', () => req.destroy());
+    }
+    if (status.code === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="kubernetes"');
+    this.sendJson(req, res, status.code, status.status);
+  }
+}

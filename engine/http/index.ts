@@ -1,0 +1,177 @@
+// The embedded cluster's REST API on loopback, so kubectl, @kubernetes/client-node and anything
+// else that speaks Kubernetes work against it unchanged. `serveApi` puts an HTTPS listener in front
+// of an ApiServer; `startServer` is the whole `kubeside serve`: a persisted store, the API server,
+// its PKI and admin token, the listener and a kubeconfig.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { ApiServer } from '../apiserver/apiserver';
+import { groups, TokenAuthenticator } from '../apiserver/auth/user';
+import { ApiClient } from '../apiserver/client';
+import { Store } from '../store/index';
+import { type Clock, RealClock } from '../util/clock';
+import { Random } from '../util/random';
+import { gitVersion, RestHandler } from './handler';
+import { kubeconfig, writePrivateFile } from './kubeconfig';
+import { ensureServingPKI, type ServingPKI } from './pki';
+
+export { gitVersion, maxRequestBodyBytes, RestHandler } from './handler';
+export { kubeconfig, mergeKubeconfig, type KubeconfigEntry } from './kubeconfig';
+export { applyManifests, type AppliedManifest } from './manifests';
+
+export interface ServeApiOptions {
+  server: ApiServer;
+  clock: Clock;
+  random: Random;
+  pki: ServingPKI;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Loopback only by default: the cluster is the user's, not the network's. */
+  host?: string;
+  onInternalError?: (err: unknown) => void;
+}
+
+export interface RestServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Serves `server`'s REST API over HTTPS until `close()`. */
+export async function serveApi(options: ServeApiOptions): Promise<RestServer> {
+  const host = options.host ?? '127.0.0.1';
+  let port = options.port ?? 0;
+  const handler = new RestHandler({
+    server: options.server,
+    clock: options.clock,
+    random: options.random,
+    serverAddress: () => `${host}:${port}`,
+    ...(options.onInternalError ? { onInternalError: (err) => options.onInternalError!(err) } : {}),
+  });
+  const listener = https.createServer(
+    {
+      cert: options.pki.cert,
+      key: options.pki.key,
+      // A client must send its whole request in time; watch responses may then last as long as they need.
+      headersTimeout: 30_000,
+      requestTimeout: 60_000,
+    },
+    handler.handle,
+  );
+  // A TLS handshake or socket error belongs to one connection, never to the server.
+  listener.on('tlsClientError', () => {});
+  listener.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, host, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  port = (listener.address() as AddressInfo).port;
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        handler.stopWatches();
+        listener.close(() => resolve());
+        listener.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+export interface StartServerOptions {
+  /** Where the cluster lives: its store, PKI, admin token and kubeconfig. */
+  stateDir: string;
+  port?: number;
+  host?: string;
+  /** Where to write the kubeconfig; default `<stateDir>/kubeconfig`. */
+  kubeconfigPath?: string;
+  /** Defaults to real time: a served cluster is used by people. */
+  clock?: Clock;
+  /** Seed of the API server's randomness (uids, generated names); random by default. */
+  seed?: number;
+  onInternalError?: (err: unknown) => void;
+}
+
+export interface StartedServer {
+  readonly url: string;
+  readonly port: number;
+  /** Base64 of the CA certificate's PEM, as kubeconfig's certificate-authority-data. */
+  readonly caData: string;
+  /** The admin's bearer token (user kubeside-admin, group system:masters). */
+  readonly token: string;
+  readonly kubeconfigPath: string;
+  readonly apiServer: ApiServer;
+  /** An in-process client as the admin, for what the caller sets up itself. */
+  readonly client: ApiClient;
+  /** Stops serving and closes the store; the state stays on disk. */
+  close(): Promise<void>;
+}
+
+export const adminUser = 'kubeside-admin';
+
+/** The admin token of a state directory, made on first start (32 random bytes, hex, mode 0600). */
+async function adminToken(stateDir: string): Promise<string> {
+  const file = path.join(stateDir, 'admin.token');
+  try {
+    const token = (await fs.readFile(file, 'utf8')).trim();
+    if (/^[0-9a-f]{64}$/.test(token)) return token;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  // A credential comes from the system's secure source, never from the seeded engine randomness.
+  const token = randomBytes(32).toString('hex');
+  await writePrivateFile(file, `${token}\n`);
+  return token;
+}
+
+export async function startServer(options: StartServerOptions): Promise<StartedServer> {
+  const stateDir = path.resolve(options.stateDir);
+  await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const clock = options.clock ?? new RealClock();
+  const random = new Random(options.seed ?? randomBytes(4).readUInt32LE(0));
+  const pki = await ensureServingPKI(path.join(stateDir, 'pki'), clock.now());
+  const token = await adminToken(stateDir);
+  const authenticator = new TokenAuthenticator();
+  authenticator.add(token, { name: adminUser, groups: [groups.masters] });
+
+  const store = await Store.open({ dir: path.join(stateDir, 'store'), clock });
+  let rest: RestServer | undefined;
+  try {
+    const apiServer = new ApiServer({ store, clock, random, authenticator });
+    await apiServer.ensureBootstrap();
+    rest = await serveApi({ server: apiServer, clock, random, pki, ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}), ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}) });
+    const kubeconfigPath = path.resolve(options.kubeconfigPath ?? path.join(stateDir, 'kubeconfig'));
+    await writePrivateFile(kubeconfigPath, kubeconfig({ name: 'kubeside', server: rest.url, caCert: pki.caCert, token, user: adminUser }));
+    const served = rest;
+    let closing: Promise<void> | undefined;
+    return {
+      url: served.url,
+      port: served.port,
+      caData: Buffer.from(pki.caCert).toString('base64'),
+      token,
+      kubeconfigPath,
+      apiServer,
+      client: new ApiClient(apiServer, { name: adminUser, groups: [groups.masters, groups.authenticated] }, `kubeside/${gitVersion}`),
+      close() {
+        closing ??= (async () => {
+          await served.close();
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await rest?.close();
+    await store.close();
+    throw err;
+  }
+}

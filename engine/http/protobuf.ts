@@ -1,0 +1,233 @@
+// Request bodies in Kubernetes' protobuf encoding (application/vnd.kubernetes.protobuf), which
+// client-go's typed clients send for built-in kinds (`kubectl create secret`, `kubectl auth can-i`).
+// The server answers in JSON, which those clients accept; this decodes the kinds they create, from
+// the field numbers of k8s.io/api's generated.proto files. A field or kind not listed here is
+// refused with 415 rather than silently dropped. Envelope: "k8s\0" + runtime.Unknown.
+// See https://kubernetes.io/docs/reference/using-api/api-concepts/#protobuf-encoding
+import { statusErrors } from '../api/errors';
+
+type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'stringMap' | 'bytesMap' | 'serverSet';
+
+interface Field {
+  name: string;
+  kind: FieldKind;
+  repeated?: boolean;
+  message?: () => Message;
+  /**
+   * A pointer field in Go, so present only when set, and a zero value means zero. Plain Go fields
+   * are always encoded, and their zero value (``, 0, false, the zero time) means unset.
+   */
+  pointer?: boolean;
+}
+
+interface Message {
+  name: string;
+  fields: Record<number, Field>;
+}
+
+const f = (name: string, kind: FieldKind, extra: Partial<Field> = {}): Field => ({ name, kind, ...extra });
+const msg = (name: string, message: () => Message, repeated = false): Field => ({ name, kind: 'message', message, ...(repeated ? { repeated } : {}) });
+
+// ---- k8s.io/apimachinery/pkg/apis/meta/v1 ----
+
+const ownerReference: Message = {
+  name: 'OwnerReference',
+  fields: { 1: f('kind', 'string'), 3: f('name', 'string'), 4: f('uid', 'string'), 5: f('apiVersion', 'string'), 6: f('controller', 'bool', { pointer: true }), 7: f('blockOwnerDeletion', 'bool', { pointer: true }) },
+};
+
+const objectMeta: Message = {
+  name: 'ObjectMeta',
+  fields: {
+    1: f('name', 'string'),
+    2: f('generateName', 'string'),
+    3: f('namespace', 'string'),
+    4: f('selfLink', 'string'),
+    5: f('uid', 'string'),
+    6: f('resourceVersion', 'string'),
+    7: f('generation', 'int'),
+    8: f('creationTimestamp', 'time'),
+    9: f('deletionTimestamp', 'time'),
+    10: f('deletionGracePeriodSeconds', 'int', { pointer: true }),
+    11: f('labels', 'stringMap'),
+    12: f('annotations', 'stringMap'),
+    13: msg('ownerReferences', () => ownerReference, true),
+    14: f('finalizers', 'string', { repeated: true }),
+  },
+};
+const metadata = msg('metadata', () => objectMeta);
+
+// ---- the kinds ----
+
+const localObjectReference: Message = { name: 'LocalObjectReference', fields: { 1: f('name', 'string') } };
+const objectReference: Message = {
+  name: 'ObjectReference',
+  fields: { 1: f('kind', 'string'), 2: f('namespace', 'string'), 3: f('name', 'string'), 4: f('uid', 'string'), 5: f('apiVersion', 'string'), 6: f('resourceVersion', 'string'), 7: f('fieldPath', 'string') },
+};
+
+const kindsByApiVersion: Record<string, Message> = {
+  'v1/Secret': { name: 'Secret', fields: { 1: metadata, 2: f('data', 'bytesMap'), 3: f('type', 'string'), 4: f('stringData', 'stringMap'), 5: f('immutable', 'bool', { pointer: true }) } },
+  'v1/ConfigMap': { name: 'ConfigMap', fields: { 1: metadata, 2: f('data', 'stringMap'), 3: f('binaryData', 'bytesMap'), 4: f('immutable', 'bool', { pointer: true }) } },
+  'v1/Namespace': {
+    name: 'Namespace',
+    fields: { 1: metadata, 2: msg('spec', () => ({ name: 'NamespaceSpec', fields: { 1: f('finalizers', 'string', { repeated: true }) } })), 3: msg('status', () => ({ name: 'NamespaceStatus', fields: { 1: f('phase', 'string') } })) },
+  },
+  'v1/ServiceAccount': {
+    name: 'ServiceAccount',
+    fields: { 1: metadata, 2: msg('secrets', () => objectReference, true), 3: msg('imagePullSecrets', () => localObjectReference, true), 4: f('automountServiceAccountToken', 'bool', { pointer: true }) },
+  },
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': {
+    name: 'SelfSubjectAccessReview',
+    fields: {
+      1: metadata,
+      2: msg('spec', () => ({
+        name: 'SelfSubjectAccessReviewSpec',
+        fields: {
+          1: msg('resourceAttributes', () => ({
+            name: 'ResourceAttributes',
+            fields: { 1: f('namespace', 'string'), 2: f('verb', 'string'), 3: f('group', 'string'), 4: f('version', 'string'), 5: f('resource', 'string'), 6: f('subresource', 'string'), 7: f('name', 'string') },
+          })),
+          2: msg('nonResourceAttributes', () => ({ name: 'NonResourceAttributes', fields: { 1: f('path', 'string'), 2: f('verb', 'string') } })),
+        },
+      })),
+      3: f('status', 'serverSet'),
+    },
+  },
+  'authentication.k8s.io/v1/SelfSubjectReview': { name: 'SelfSubjectReview', fields: { 1: metadata, 2: f('status', 'serverSet') } },
+};
+
+// ---- the wire format ----
+
+class Reader {
+  pos = 0;
+  constructor(private readonly buf: Buffer) {}
+  get done(): boolean {
+    return this.pos >= this.buf.length;
+  }
+  varint(): number {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      if (this.pos >= this.buf.length) throw new Error('truncated varint');
+      const b = this.buf[this.pos++]!;
+      if (shift < 49) result += (b & 0x7f) * 2 ** shift;
+      if (!(b & 0x80)) return result;
+      shift += 7;
+      if (shift > 63) throw new Error('varint too long');
+    }
+  }
+  bytes(): Buffer {
+    const n = this.varint();
+    if (this.pos + n > this.buf.length) throw new Error('truncated length-delimited field');
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 1) this.pos += 8;
+    else if (wireType === 2) this.bytes();
+    else if (wireType === 5) this.pos += 4;
+    else throw new Error(`unsupported wire type ${wireType}`);
+    if (this.pos > this.buf.length) throw new Error('truncated field');
+  }
+}
+
+function fields(buf: Buffer, each: (field: number, wireType: number, r: Reader) => void): void {
+  const r = new Reader(buf);
+  while (!r.done) {
+    const tag = r.varint();
+    each(Math.floor(tag / 8), tag & 7, r);
+  }
+}
+
+/** time.Time{}.Unix(): January 1 of year 1, UTC. */
+const goZeroTimeSeconds = -62135596800;
+
+/** An int64 varint as a signed number (two's complement for negatives). */
+function signed(n: number): number {
+  return n >= 2 ** 63 ? n - 2 ** 64 : n;
+}
+
+function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
+  const out: Record<string, any> = {};
+  fields(buf, (number, wireType, r) => {
+    const field = message.fields[number];
+    if (!field) throw statusErrors.unsupportedMediaType(`field ${number} of ${message.name} in protobuf is not understood by this server: send the object as JSON`);
+    const expected = field.kind === 'bool' || field.kind === 'int' ? 0 : 2;
+    if (wireType !== expected) throw new Error(`field ${number} of ${message.name} has wire type ${wireType}, expected ${expected}`);
+    let value: unknown;
+    switch (field.kind) {
+      case 'serverSet':
+        // What only the server writes (a review's status): a client's value is not read.
+        r.bytes();
+        return;
+      case 'string':
+        value = r.bytes().toString('utf8');
+        break;
+      case 'bytes':
+        value = r.bytes().toString('base64');
+        break;
+      case 'bool':
+        value = r.varint() !== 0;
+        break;
+      case 'int':
+        value = signed(r.varint());
+        break;
+      case 'time': {
+        // metav1.Time: seconds = 1, nanos = 2; serialized to the second, as RFC 3339.
+        let seconds = 0;
+        fields(r.bytes(), (n, w, tr) => (n === 1 ? (seconds = signed(tr.varint())) : tr.skip(w)));
+        // Go's zero time (year 1) is an unset timestamp.
+        value = seconds <= goZeroTimeSeconds ? undefined : new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        break;
+      }
+      case 'message':
+        value = decodeMessage(r.bytes(), field.message!());
+        break;
+      case 'stringMap':
+      case 'bytesMap': {
+        let key = '';
+        let v = '';
+        fields(r.bytes(), (n, w, er) => {
+          if (n === 1) key = er.bytes().toString('utf8');
+          else if (n === 2) v = field.kind === 'stringMap' ? er.bytes().toString('utf8') : er.bytes().toString('base64');
+          else er.skip(w);
+        });
+        (out[field.name] ??= {})[key] = v;
+        return;
+      }
+    }
+    if (field.repeated) (out[field.name] ??= []).push(value);
+    else if (value === undefined || (!field.pointer && (value === '' || value === 0 || value === false))) delete out[field.name];
+    else out[field.name] = value;
+  });
+  return out;
+}
+
+const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+
+/** Decodes a protobuf request body into the object's JSON form (with apiVersion and kind). */
+export function decodeProtobuf(body: Buffer): Record<string, unknown> {
+  if (body.length < 4 || !body.subarray(0, 4).equals(magic)) throw statusErrors.badRequest('protobuf body does not start with the Kubernetes protobuf prefix');
+  try {
+    let apiVersion = '';
+    let kind = '';
+    let raw: Buffer | undefined;
+    fields(body.subarray(4), (n, w, r) => {
+      if (n === 1) {
+        fields(r.bytes(), (tn, tw, tr) => {
+          if (tn === 1) apiVersion = tr.bytes().toString('utf8');
+          else if (tn === 2) kind = tr.bytes().toString('utf8');
+          else tr.skip(tw);
+        });
+      } else if (n === 2) raw = r.bytes();
+      else r.skip(w);
+    });
+    const message = kindsByApiVersion[`${apiVersion}/${kind}`];
+    if (!message) throw statusErrors.unsupportedMediaType(`this server decodes protobuf bodies of ${Object.keys(kindsByApiVersion).map((k) => k.slice(k.lastIndexOf('/') + 1)).join(', ')} only, not ${kind || 'an object without a kind'}: send it as JSON`);
+    return { apiVersion, kind, ...decodeMessage(raw ?? Buffer.alloc(0), message) };
+  } catch (err) {
+    if (err instanceof Error && err.name === 'StatusError') throw err;
+    throw statusErrors.badRequest(`the protobuf body could not be decoded: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

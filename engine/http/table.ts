@@ -1,0 +1,435 @@
+// Server-side printing: objects as a meta.k8s.io/v1 Table, the columns `kubectl get` shows, as
+// kube-apiserver's printers compute them (kubernetes/pkg/printers/internalversion). A resource
+// without a printer gets the default table convertor's columns.
+import { formatLabelSelector } from '../api/labels/labelSelector';
+import { openapi } from '../api/schema/index';
+
+type Obj = Record<string, any>;
+
+export interface TableColumnDefinition {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format: string;
+  description: string;
+  priority: number;
+}
+
+export type IncludeObject = 'None' | 'Object' | 'PartialObjectMetadata';
+
+interface Printer {
+  columns: TableColumnDefinition[];
+  /** The cells of one object's row, in the columns' order; `now` is the cluster clock's. */
+  cells(obj: Obj, now: number): unknown[];
+}
+
+const metaDoc = (field: string) => openapi().definition('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta')?.property(field)?.description ?? '';
+
+function column(name: string, type: TableColumnDefinition['type'], description: string, priority = 0, format = ''): TableColumnDefinition {
+  return { name, type, format, description, priority };
+}
+const nameColumn = () => column('Name', 'string', metaDoc('name'), 0, 'name');
+const ageColumn = () => column('Age', 'string', metaDoc('creationTimestamp'));
+
+/** k8s.io/apimachinery/pkg/util/duration.HumanDuration: the AGE column's format. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 60 * 2) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) {
+    const s = seconds % 60;
+    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
+  }
+  if (minutes < 60 * 3) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) {
+    const m = minutes % 60;
+    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
+  }
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) {
+    const h = hours % 24;
+    return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`;
+  }
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
+  if (hours < 24 * 365 * 8) {
+    const dy = Math.floor(hours / 24) % 365;
+    return dy === 0 ? `${Math.floor(hours / 24 / 365)}y` : `${Math.floor(hours / 24 / 365)}y${dy}d`;
+  }
+  return `${Math.floor(hours / 24 / 365)}y`;
+}
+
+/** translateTimestampSince: "<unknown>" for a missing time. */
+function since(timestamp: string | undefined, now: number): string {
+  if (!timestamp) return '<unknown>';
+  const t = Date.parse(timestamp);
+  return Number.isNaN(t) ? '<unknown>' : humanDuration(now - t);
+}
+
+const age = (obj: Obj, now: number) => since(obj.metadata?.creationTimestamp, now);
+const none = (s: string | undefined | null) => (s ? s : '<none>');
+
+/** labels.FormatLabels: sorted `k=v` pairs, or "<none>". */
+function formatLabels(labels: Record<string, string> | undefined): string {
+  const keys = Object.keys(labels ?? {}).sort();
+  return keys.length ? keys.map((k) => `${k}=${labels![k]}`).join(',') : '<none>';
+}
+
+function templateColumns(): TableColumnDefinition[] {
+  return [column('Containers', 'string', 'Names of each container in the template.', 1), column('Images', 'string', 'Images referenced by each container in the template.', 1)];
+}
+function templateCells(obj: Obj): string[] {
+  const containers: Obj[] = obj.spec?.template?.spec?.containers ?? [];
+  return [containers.map((c) => c.name).join(','), containers.map((c) => c.image).join(',')];
+}
+const selectorText = (obj: Obj) => (obj.spec?.selector ? formatLabelSelector(obj.spec.selector) || '<none>' : '<none>');
+
+// ---- pods ----
+
+function podCells(pod: Obj, now: number): unknown[] {
+  const spec = pod.spec ?? {};
+  const status = pod.status ?? {};
+  const restartableInit = new Set<string>((spec.initContainers ?? []).filter((c: Obj) => c.restartPolicy === 'Always').map((c: Obj) => c.name));
+  const total = (spec.containers ?? []).length + restartableInit.size;
+  let ready = 0;
+  let restarts = 0;
+  let lastRestart = 0;
+  const noteRestart = (cs: Obj) => {
+    restarts += cs.restartCount ?? 0;
+    const finished = cs.lastState?.terminated?.finishedAt;
+    if (finished) lastRestart = Math.max(lastRestart, Date.parse(finished) || 0);
+  };
+  let reason: string = status.phase ?? '';
+  if (status.reason) reason = status.reason;
+  const scheduled = (status.conditions ?? []).find((c: Obj) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False' && scheduled.reason === 'SchedulingGated') reason = 'SchedulingGated';
+
+  let initializing = false;
+  const initStatuses: Obj[] = status.initContainerStatuses ?? [];
+  initStatuses.forEach((cs, i) => {
+    noteRestart(cs);
+    if (restartableInit.has(cs.name) && cs.started && cs.ready) ready++;
+    if (initializing) return;
+    const t = cs.state?.terminated;
+    const w = cs.state?.waiting;
+    if (t && t.exitCode === 0) return;
+    if (restartableInit.has(cs.name) && cs.started) return;
+    if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
+    else if (w?.reason && w.reason !== 'PodInitializing') reason = `Init:${w.reason}`;
+    else reason = `Init:${i}/${(spec.initContainers ?? []).length}`;
+    initializing = true;
+  });
+  if (!initializing) {
+    let hasRunning = false;
+    const statuses: Obj[] = status.containerStatuses ?? [];
+    for (let i = statuses.length - 1; i >= 0; i--) {
+      const cs = statuses[i]!;
+      noteRestart(cs);
+      const t = cs.state?.terminated;
+      const w = cs.state?.waiting;
+      if (w?.reason) reason = w.reason;
+      else if (t?.reason) reason = t.reason;
+      else if (t) reason = t.signal ? `Signal:${t.signal}` : `ExitCode:${t.exitCode}`;
+      else if (cs.ready && cs.state?.running) {
+        hasRunning = true;
+        ready++;
+      }
+    }
+    if (reason === 'Completed' && hasRunning) {
+      const readyCondition = (status.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
+      reason = readyCondition ? 'Running' : 'NotReady';
+    }
+  }
+  if (pod.metadata?.deletionTimestamp) reason = status.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
+  const restartsText = restarts > 0 && lastRestart > 0 ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts);
+  const gates: Obj[] = spec.readinessGates ?? [];
+  const gatesText = gates.length
+    ? `${gates.filter((g) => (status.conditions ?? []).some((c: Obj) => c.type === g.conditionType && c.status === 'True')).length}/${gates.length}`
+    : '<none>';
+  return [pod.metadata?.name, `${ready}/${total}`, reason, restartsText, age(pod, now), none(status.podIP), none(spec.nodeName), none(status.nominatedNodeName), gatesText];
+}
+
+// ---- services ----
+
+function serviceExternalIP(svc: Obj): string {
+  const spec = svc.spec ?? {};
+  const external: string[] = spec.externalIPs ?? [];
+  switch (spec.type ?? 'ClusterIP') {
+    case 'ClusterIP':
+    case 'NodePort':
+      return external.length ? external.join(',') : '<none>';
+    case 'LoadBalancer': {
+      const ingress: string[] = (svc.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip || i.hostname).filter(Boolean);
+      const all = [...ingress, ...external];
+      return all.length ? all.join(',') : '<pending>';
+    }
+    case 'ExternalName':
+      return spec.externalName ?? '<none>';
+    default:
+      return '<unknown>';
+  }
+}
+
+function servicePorts(svc: Obj): string {
+  const ports: Obj[] = svc.spec?.ports ?? [];
+  if (!ports.length) return '<none>';
+  return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+}
+
+// ---- nodes ----
+
+function nodeStatus(node: Obj): string {
+  const conditions: Obj[] = node.status?.conditions ?? [];
+  const ready = conditions.find((c) => c.type === 'Ready');
+  const states = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
+  if (node.spec?.unschedulable) states.push('SchedulingDisabled');
+  return states.join(',');
+}
+
+function nodeRoles(node: Obj): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries<string>(node.metadata?.labels ?? {})) {
+    if (k.startsWith('node-role.kubernetes.io/')) roles.add(k.slice('node-role.kubernetes.io/'.length));
+    else if (k === 'kubernetes.io/role' && v) roles.add(v);
+  }
+  return roles.size ? [...roles].sort().join(',') : '<none>';
+}
+
+function nodeAddress(node: Obj, type: string): string {
+  return (node.status?.addresses ?? []).find((a: Obj) => a.type === type)?.address ?? '<none>';
+}
+
+// ---- events, ingresses, claims ----
+
+function eventSource(e: Obj): string {
+  const component = e.source?.component || e.reportingComponent || '';
+  const host = e.source?.host || e.reportingInstance || '';
+  return host && component ? `${component}, ${host}` : component || host || '<unknown>';
+}
+
+function ingressHosts(ing: Obj): string {
+  const hosts: string[] = (ing.spec?.rules ?? []).map((r: Obj) => r.host).filter(Boolean);
+  if (!hosts.length) return '*';
+  // formatHosts: at most three, then "+ N more...".
+  return hosts.length > 3 ? `${hosts.slice(0, 3).join(',')} + ${hosts.length - 3} more...` : hosts.join(',');
+}
+
+function loadBalancerAddress(obj: Obj): string {
+  return (obj.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip || i.hostname).filter(Boolean).join(',');
+}
+
+const accessModeShort: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+
+// ---- the printers, by group/resource ----
+
+const printers: Record<string, () => Printer> = {
+  '/pods': () => ({
+    columns: [
+      nameColumn(),
+      column('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
+      column('Status', 'string', 'The aggregate status of the containers in this pod.'),
+      column('Restarts', 'string', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+      ageColumn(),
+      column('IP', 'string', 'IP address allocated to the pod.', 1),
+      column('Node', 'string', 'Name of the node the pod is assigned to.', 1),
+      column('Nominated Node', 'string', 'Name of the node where the pod is nominated to run, when preemption made room for it.', 1),
+      column('Readiness Gates', 'string', 'The readiness gates of the pod: how many are true, of how many.', 1),
+    ],
+    cells: podCells,
+  }),
+  'apps/deployments': () => ({
+    columns: [
+      nameColumn(),
+      column('Ready', 'string', 'Number of the pod with ready state'),
+      column('Up-to-date', 'integer', 'Total number of non-terminating pods targeted by this deployment that have the desired template spec.'),
+      column('Available', 'integer', 'Total number of available non-terminating pods (ready for at least minReadySeconds) targeted by this deployment.'),
+      ageColumn(),
+      ...templateColumns(),
+      column('Selector', 'string', 'Label selector for pods.', 1),
+    ],
+    cells: (d, now) => [d.metadata.name, `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, d.status?.updatedReplicas ?? 0, d.status?.availableReplicas ?? 0, age(d, now), ...templateCells(d), selectorText(d)],
+  }),
+  'apps/replicasets': () => ({
+    columns: [
+      nameColumn(),
+      column('Desired', 'integer', 'Replicas is the number of desired pods.'),
+      column('Current', 'integer', 'Replicas is the most recently observed number of non-terminating pods.'),
+      column('Ready', 'integer', 'The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition.'),
+      ageColumn(),
+      ...templateColumns(),
+      column('Selector', 'string', 'Selector is a label query over pods that should match the replica count.', 1),
+    ],
+    cells: (rs, now) => [rs.metadata.name, rs.spec?.replicas ?? 0, rs.status?.replicas ?? 0, rs.status?.readyReplicas ?? 0, age(rs, now), ...templateCells(rs), selectorText(rs)],
+  }),
+  'apps/statefulsets': () => ({
+    columns: [nameColumn(), column('Ready', 'string', 'Number of the pod with ready state'), ageColumn(), ...templateColumns()],
+    cells: (s, now) => [s.metadata.name, `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`, age(s, now), ...templateCells(s)],
+  }),
+  'apps/daemonsets': () => ({
+    columns: [
+      nameColumn(),
+      column('Desired', 'integer', 'The total number of nodes that should be running the daemon pod.'),
+      column('Current', 'integer', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.'),
+      column('Ready', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.'),
+      column('Up-to-date', 'integer', 'The total number of nodes that are running updated daemon pod.'),
+      column('Available', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.'),
+      column('Node Selector', 'string', 'NodeSelector is a selector which must be true for the pod to fit on a node.'),
+      ageColumn(),
+      ...templateColumns(),
+      column('Selector', 'string', 'A label query over pods that are managed by the daemon set.', 1),
+    ],
+    cells: (d, now) => {
+      const s = d.status ?? {};
+      return [d.metadata.name, s.desiredNumberScheduled ?? 0, s.currentNumberScheduled ?? 0, s.numberReady ?? 0, s.updatedNumberScheduled ?? 0, s.numberAvailable ?? 0, formatLabels(d.spec?.template?.spec?.nodeSelector), age(d, now), ...templateCells(d), selectorText(d)];
+    },
+  }),
+  '/services': () => ({
+    columns: [
+      nameColumn(),
+      column('Type', 'string', 'type determines how the Service is exposed.'),
+      column('Cluster-IP', 'string', 'clusterIP is the IP address of the service.'),
+      column('External-IP', 'string', 'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.'),
+      column('Port(s)', 'string', 'The list of ports that are exposed by this service.'),
+      ageColumn(),
+      column('Selector', 'string', 'Route service traffic to pods with label keys and values matching this selector.', 1),
+    ],
+    cells: (s, now) => [s.metadata.name, s.spec?.type ?? 'ClusterIP', none(s.spec?.clusterIPs?.[0] ?? s.spec?.clusterIP), serviceExternalIP(s), servicePorts(s), age(s, now), formatLabels(s.spec?.selector)],
+  }),
+  '/nodes': () => ({
+    columns: [
+      nameColumn(),
+      column('Status', 'string', 'The status of the node'),
+      column('Roles', 'string', 'The roles of the node'),
+      ageColumn(),
+      column('Version', 'string', 'Kubelet Version reported by the node.'),
+      column('Internal-IP', 'string', 'List of addresses reachable to the node.', 1),
+      column('External-IP', 'string', 'List of addresses reachable to the node.', 1),
+      column('OS-Image', 'string', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', 1),
+      column('Kernel-Version', 'string', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
+      column('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', 1),
+    ],
+    cells: (n, now) => {
+      const info = n.status?.nodeInfo ?? {};
+      return [n.metadata.name, nodeStatus(n), nodeRoles(n), age(n, now), info.kubeletVersion ?? '', nodeAddress(n, 'InternalIP'), nodeAddress(n, 'ExternalIP'), info.osImage || '<unknown>', info.kernelVersion || '<unknown>', info.containerRuntimeVersion || '<unknown>'];
+    },
+  }),
+  '/namespaces': () => ({
+    columns: [nameColumn(), column('Status', 'string', 'The status of the namespace'), ageColumn()],
+    cells: (ns, now) => [ns.metadata.name, ns.status?.phase ?? 'Active', age(ns, now)],
+  }),
+  '/configmaps': () => ({
+    columns: [nameColumn(), column('Data', 'integer', 'Data contains the configuration data.'), ageColumn()],
+    cells: (cm, now) => [cm.metadata.name, Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length, age(cm, now)],
+  }),
+  '/secrets': () => ({
+    columns: [nameColumn(), column('Type', 'string', 'Used to facilitate programmatic handling of secret data.'), column('Data', 'integer', 'Data contains the secret data.'), ageColumn()],
+    cells: (s, now) => [s.metadata.name, s.type ?? 'Opaque', Object.keys(s.data ?? {}).length, age(s, now)],
+  }),
+  '/serviceaccounts': () => ({
+    columns: [nameColumn(), column('Secrets', 'integer', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), ageColumn()],
+    cells: (sa, now) => [sa.metadata.name, (sa.secrets ?? []).length, age(sa, now)],
+  }),
+  '/events': () => ({
+    columns: [
+      column('Last Seen', 'string', 'The time at which the most recent occurrence of this event was recorded.'),
+      column('Type', 'string', 'Type of this event (Normal, Warning), new types could be added in the future.'),
+      column('Reason', 'string', 'This should be a short, machine understandable string that gives the reason for the transition into the object\'s current status.'),
+      column('Object', 'string', 'The object that this event is about.'),
+      column('Subobject', 'string', 'The field of the object this event is about.', 1),
+      column('Source', 'string', 'The component reporting this event.', 1),
+      column('Message', 'string', 'A human-readable description of the status of this operation.'),
+      column('First Seen', 'string', 'The time at which the event was first recorded.', 1),
+      column('Count', 'string', 'The number of times this event has occurred.', 1),
+      { ...nameColumn(), priority: 1 },
+    ],
+    cells: (e, now) => {
+      const first = e.firstTimestamp ?? e.eventTime;
+      const last = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? first;
+      const involved = e.involvedObject ?? {};
+      return [since(last, now), e.type ?? '', e.reason ?? '', `${String(involved.kind ?? '').toLowerCase()}/${involved.name ?? ''}`, involved.fieldPath ?? '', eventSource(e), e.message ?? '', since(first, now), String(e.series?.count ?? e.count ?? 1), e.metadata.name];
+    },
+  }),
+  'networking.k8s.io/ingresses': () => ({
+    columns: [
+      nameColumn(),
+      column('Class', 'string', 'The name of the IngressClass cluster resource.'),
+      column('Hosts', 'string', 'Hosts that incoming requests are matched against before the ingress rule'),
+      column('Address', 'string', 'Address is a list containing ingress points for the load-balancer'),
+      column('Ports', 'string', 'Ports of TLS configurations that open'),
+      ageColumn(),
+    ],
+    cells: (i, now) => [i.metadata.name, none(i.spec?.ingressClassName), ingressHosts(i), loadBalancerAddress(i), (i.spec?.tls ?? []).length ? '80, 443' : '80', age(i, now)],
+  }),
+  '/persistentvolumeclaims': () => ({
+    columns: [
+      nameColumn(),
+      column('Status', 'string', 'The phase of the claim.'),
+      column('Volume', 'string', 'The binding reference to the PersistentVolume backing this claim.'),
+      column('Capacity', 'string', 'The actual resources of the underlying volume.'),
+      column('Access Modes', 'string', 'The access modes the volume has.'),
+      column('StorageClass', 'string', 'The name of the StorageClass required by the claim.'),
+      column('VolumeAttributesClass', 'string', 'The name of the VolumeAttributesClass the claim uses.'),
+      ageColumn(),
+      column('VolumeMode', 'string', 'What type of volume is required by the claim.', 1),
+    ],
+    cells: (c, now) => {
+      const bound = !!c.spec?.volumeName;
+      const modes: string[] = c.status?.accessModes ?? [];
+      return [
+        c.metadata.name,
+        c.metadata.deletionTimestamp ? 'Terminating' : (c.status?.phase ?? 'Pending'),
+        c.spec?.volumeName ?? '',
+        bound ? (c.status?.capacity?.storage ?? '') : '',
+        bound ? modes.map((m) => accessModeShort[m] ?? m).join(',') : '',
+        c.spec?.storageClassName ?? '',
+        c.spec?.volumeAttributesClassName ?? '<unset>',
+        age(c, now),
+        c.spec?.volumeMode ?? '<unset>',
+      ];
+    },
+  }),
+};
+
+/** What apiserver's DefaultTableConvertor shows for resources without a printer of their own (e.g. ClusterRoles). */
+const defaultPrinter = (): Printer => ({
+  columns: [nameColumn(), column('Created At', 'date', metaDoc('creationTimestamp'))],
+  cells: (o) => [o.metadata?.name, o.metadata?.creationTimestamp ?? ''],
+});
+
+/** Resources whose kube-apiserver printer shows only the name and age. */
+const nameAgePrinter = (): Printer => ({ columns: [nameColumn(), ageColumn()], cells: (o, now) => [o.metadata?.name, age(o, now)] });
+const defaultConvertorResources = new Set(['rbac.authorization.k8s.io/clusterroles', 'rbac.authorization.k8s.io/roles', 'apiextensions.k8s.io/customresourcedefinitions']);
+
+const cache = new Map<string, Printer>();
+
+function printerFor(group: string, resource: string): Printer {
+  const key = `${group}/${resource}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = printers[key]?.() ?? (defaultConvertorResources.has(key) ? defaultPrinter() : nameAgePrinter());
+    cache.set(key, p);
+  }
+  return p;
+}
+
+function rowObject(obj: Obj, include: IncludeObject): Obj | undefined {
+  if (include === 'None') return undefined;
+  if (include === 'Object') return obj;
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+}
+
+/** A Table of objects (a list's items, or one object); `listMeta` carries resourceVersion and continue. */
+export function toTable(group: string, resource: string, objects: readonly Obj[], listMeta: Obj, options: { include: IncludeObject; noHeaders?: boolean; now: number; apiVersion?: string }): Obj {
+  const printer = printerFor(group, resource);
+  return {
+    kind: 'Table',
+    apiVersion: options.apiVersion ?? 'meta.k8s.io/v1',
+    metadata: listMeta,
+    ...(options.noHeaders ? {} : { columnDefinitions: printer.columns }),
+    rows: objects.map((o) => {
+      const object = rowObject(o, options.include);
+      return { cells: printer.cells(o, options.now), ...(object ? { object } : {}) };
+    }),
+  };
+}
