@@ -37,11 +37,20 @@ export class LspClient {
   private readonly scanWaiters: Array<{ count: number; resolve: (files: number) => void }> = [];
   /** Capabilities the server registered dynamically (`client/registerCapability`). */
   readonly registrations: Registration[] = [];
+  private stopping = false;
+  /** Rejects if the server process ends before `stop`: every wait fails at once instead of timing out. */
+  private readonly died: Promise<never>;
 
   private constructor(
     private readonly child: ChildProcess,
     readonly connection: ProtocolConnection,
   ) {
+    this.died = new Promise<never>((_, reject) =>
+      child.once('exit', (code, signal) => {
+        if (!this.stopping) reject(new Error(`the language server exited unexpectedly (code ${code}, signal ${signal})`));
+      }),
+    );
+    this.died.catch(() => {}); // observed through guard()
     connection.onNotification('kubeside/workspaceScanned', (p: { files: number }) => {
       this.scans.push(p.files);
       for (const w of this.scanWaiters.splice(0)) {
@@ -66,8 +75,10 @@ export class LspClient {
     });
   }
 
-  /** Starts a server process and completes the initialize handshake. */
-  /** `debounceMs`: the server's quiet time before checking (default 10 ms, to keep tests fast). */
+  /**
+   * Starts a server process and completes the initialize handshake. `debounceMs`: the server's quiet
+   * time before checking (default 10 ms, to keep tests fast).
+   */
   static async start(
     options: { workspaceFolders?: string[]; serverArgs?: string[]; ipcModule?: string; debounceMs?: number; capabilities?: ClientCapabilities } = {},
   ): Promise<LspClient> {
@@ -85,13 +96,13 @@ export class LspClient {
     const client = new LspClient(child, connection);
     connection.listen();
     const folders = options.workspaceFolders ?? [];
-    await connection.sendRequest(InitializeRequest.type, {
+    await client.guard(connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: options.capabilities ?? {},
       initializationOptions: { debounceMs: options.debounceMs ?? 10 },
       workspaceFolders: folders.map((uri) => ({ uri, name: path.basename(uri) })),
-    });
+    }));
     await connection.sendNotification(InitializedNotification.type, {});
     return client;
   }
@@ -104,7 +115,7 @@ export class LspClient {
   /** Resolves with the file count of the server's `count`-th scan report (1 = the initial scan). */
   scanReport(count: number): Promise<number> {
     if (this.scans.length >= count) return Promise.resolve(this.scans[count - 1]!);
-    return new Promise((resolve) => this.scanWaiters.push({ count, resolve }));
+    return this.guard(new Promise((resolve) => this.scanWaiters.push({ count, resolve })));
   }
 
   /** Resolves with the params of the next notification `method`. Call before causing it. */
@@ -116,7 +127,7 @@ export class LspClient {
         for (const fn of waiting) fn(params);
       });
     }
-    return new Promise((resolve) => this.notifications.get(method)!.push(resolve as (params: unknown) => void));
+    return this.guard(new Promise((resolve) => this.notifications.get(method)!.push(resolve as (params: unknown) => void)));
   }
 
   /** Opens a document and resolves with the diagnostics published for it. */
@@ -144,12 +155,12 @@ export class LspClient {
   diagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams> {
     const seen = this.published.get(uri)?.find((p) => p.version === version);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ uri, version, resolve }));
+    return this.guard(new Promise((resolve) => this.waiters.push({ uri, version, resolve })));
   }
 
   /** The next diagnostics publication for `uri`, whatever its version (e.g. re-checks caused by other files). */
   nextPublication(uri: string): Promise<PublishDiagnosticsParams> {
-    return new Promise((resolve) => this.waiters.push({ uri, resolve }));
+    return this.guard(new Promise((resolve) => this.waiters.push({ uri, resolve })));
   }
 
   /** Every diagnostics publication received for `uri`, oldest first. */
@@ -158,10 +169,15 @@ export class LspClient {
   }
 
   request<R>(method: string, params: unknown): Promise<R> {
-    return this.connection.sendRequest(method, params) as Promise<R>;
+    return this.guard(this.connection.sendRequest(method, params) as Promise<R>);
+  }
+
+  private guard<T>(wait: Promise<T>): Promise<T> {
+    return Promise.race([wait, this.died]);
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     const exited = new Promise<void>((resolve) => {
       if (this.child.exitCode !== null) resolve();
       else this.child.once('exit', () => resolve());
