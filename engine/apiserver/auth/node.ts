@@ -46,6 +46,10 @@ export class NodeAuthorizer implements Authorizer {
           return this.graph.podNode(namespace, name) === node ? { allowed: true } : { allowed: false, reason: `node '${node}' can only update pods bound to it` };
         }
         if (subresource === 'eviction' && verb === 'create') return { allowed: true };
+        // The kubelet's final delete of a pod it has stopped (NodeRestriction: only pods bound to it).
+        if (verb === 'delete' && name && !subresource) {
+          return this.graph.podNode(namespace, name) === node ? { allowed: true } : { allowed: false, reason: `node '${node}' can only delete pods bound to it` };
+        }
         return { allowed: false };
       case 'leases.coordination.k8s.io':
         if (namespace !== 'kube-node-lease') return { allowed: false };

@@ -1,0 +1,171 @@
+// What a simulated container does: serve until stopped, complete, crash, exceed its memory, or fail
+// its probes. Chosen from the image and command (an `sh -c "exit 1"` exits 1, `sleep 30` exits 0
+// after 30 s, nginx serves) and overridden by the pod annotation `kubeside.dev/behavior`, or
+// `kubeside.dev/behavior.<container>` for one container. See this directory's README.
+import type { Container } from 'kubernetes-types/core/v1';
+import { Quantity } from '../api/quantity';
+
+export const behaviorAnnotation = 'kubeside.dev/behavior';
+
+export interface ContainerBehavior {
+  /** The code the process exits with by itself, after `runForMs`; undefined: it runs until stopped. */
+  exitCode?: number;
+  /** How long the process runs before exiting with `exitCode`. */
+  runForMs: number;
+  /** How long the application takes to come up: probes fail (connection refused) until then. */
+  startDelayMs: number;
+  /** The readiness probe never succeeds. */
+  failReadiness: boolean;
+  /** The liveness probe fails from this long after start (undefined: it never does). */
+  failLivenessAfterMs?: number;
+  /** Memory the process uses once up, in bytes: over the container's limit it is OOMKilled. */
+  memoryBytes?: number;
+  /** PID 1 does not handle SIGTERM (a shell's `sleep`): it runs until SIGKILL at the grace period's end. */
+  ignoreSigterm: boolean;
+  /** The image cannot be pulled (ErrImagePull, then ImagePullBackOff). */
+  pullError: boolean;
+  /** Answers requests: probes and traffic leave access-log lines. */
+  serves: boolean;
+  /** A database: on each start it counts its starts on its persistent volumes and logs the count. */
+  keepsData: boolean;
+  /** Lines the process prints when it starts (an `echo`). */
+  output: string[];
+}
+
+const shellImages = /(^|\/)(busybox|alpine|ubuntu|debian|bash|centos|fedora|rockylinux|almalinux|amazonlinux|curlimages\/curl|perl|python|ruby|node|golang)(:|@|$)/;
+const databaseImages = /(^|\/)(postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|valkey|cassandra|etcd|elasticsearch|zookeeper|rabbitmq|kafka|minio)(:|@|$)/;
+const shells = new Set(['sh', '/bin/sh', 'bash', '/bin/bash', 'ash', '/bin/ash']);
+
+/** Go's time.ParseDuration for the units that make sense here: `500ms`, `30s`, `5m`, `1h30m`. */
+export function parseDuration(text: string): number {
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    matched = re.lastIndex;
+  }
+  if (!text || matched !== text.length) throw new Error(`time: invalid duration ${JSON.stringify(text)}`);
+  return total;
+}
+
+/** The behaviour of one container of a pod, from its image, command and the pod's annotations. */
+export function behaviorOf(container: Container, annotations: Record<string, string> = {}): ContainerBehavior {
+  const b: ContainerBehavior = { runForMs: 0, startDelayMs: 0, failReadiness: false, ignoreSigterm: false, pullError: false, serves: true, keepsData: false, output: [] };
+  const image = container.image ?? '';
+  const argv = [...(container.command ?? []), ...(container.args ?? [])];
+  if (databaseImages.test(image)) b.keepsData = true;
+  if (argv.length > 0) fromCommand(b, argv);
+  else if (shellImages.test(image)) {
+    // Such an image's default command is a shell or interpreter with no terminal: it ends at once.
+    b.exitCode = 0;
+    b.serves = false;
+  }
+  for (const key of [behaviorAnnotation, `${behaviorAnnotation}.${container.name}`]) {
+    const directives = annotations[key];
+    if (directives) applyDirectives(b, directives);
+  }
+  return b;
+}
+
+/** Reads the few command shapes whose outcome is plain: `sh -c "…; exit 1"`, `sleep 30`, `true`, `echo hi`. */
+function fromCommand(b: ContainerBehavior, argv: string[]): void {
+  const [cmd, ...rest] = argv;
+  if (cmd && shells.has(cmd) && rest[0] === '-c' && rest[1] !== undefined) return fromScript(b, rest[1]);
+  fromScript(b, argv.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '), true);
+}
+
+function fromScript(b: ContainerBehavior, script: string, single = false): void {
+  const steps = script.split(/\s*(?:;|&&|\n)\s*/).filter(Boolean);
+  let recognized = false;
+  let forever = false;
+  let exitCode: number | undefined;
+  let runFor = 0;
+  for (const step of steps) {
+    const [word, ...args] = step.trim().split(/\s+/);
+    if (/^(while|until)$/.test(word ?? '') || /^(sleep\s+(infinity|inf)|tail\s+-f)/.test(step)) {
+      forever = true;
+      recognized = true;
+      break;
+    }
+    if (word === 'sleep' && args[0] !== undefined) {
+      const n = /^\d+(\.\d+)?$/.test(args[0]) ? Number(args[0]) * 1000 : safeDuration(args[0]);
+      if (n !== undefined) runFor += n;
+      recognized = true;
+    } else if (word === 'echo') {
+      b.output.push(args.join(' ').replace(/^(["'])(.*)\1$/, '$2'));
+      recognized = true;
+    } else if (word === 'exit') {
+      exitCode = Number(args[0] ?? 0) & 255;
+      recognized = true;
+      break;
+    } else if (word === 'true' || word === 'false') {
+      exitCode = word === 'true' ? 0 : 1;
+      recognized = true;
+      if (word === 'false') break;
+    }
+  }
+  if (!recognized && single) return; // A server's own command line (`nginx -g "daemon off;"`): the image decides.
+  // A shell or `sleep` as PID 1 has no SIGTERM handler, and PID 1 ignores unhandled signals.
+  b.ignoreSigterm = true;
+  b.serves = forever && !recognized ? b.serves : false;
+  if (forever) return;
+  b.exitCode = exitCode ?? 0;
+  b.runForMs = runFor;
+}
+
+function safeDuration(text: string): number | undefined {
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `crash-after=30s, fail-readiness` and the like; unknown directives are ignored, as a typo should not break a pod. */
+export function applyDirectives(b: ContainerBehavior, text: string): void {
+  for (const directive of text.split(/[\s,;]+/).filter(Boolean)) {
+    const eq = directive.indexOf('=');
+    const key = eq < 0 ? directive : directive.slice(0, eq);
+    const value = eq < 0 ? '' : directive.slice(eq + 1);
+    switch (key) {
+      case 'serve':
+        b.serves = true;
+        b.exitCode = undefined;
+        break;
+      case 'exit':
+        b.exitCode = Number(value || 0) & 255;
+        break;
+      case 'run-for':
+        b.runForMs = safeDuration(value) ?? b.runForMs;
+        break;
+      case 'crash-after':
+        b.exitCode = b.exitCode || 1;
+        b.runForMs = safeDuration(value) ?? 0;
+        break;
+      case 'start-delay':
+        b.startDelayMs = safeDuration(value) ?? 0;
+        break;
+      case 'fail-readiness':
+        b.failReadiness = true;
+        break;
+      case 'fail-liveness':
+        b.failLivenessAfterMs = value ? (safeDuration(value) ?? 0) : 0;
+        break;
+      case 'memory': {
+        const q = Quantity.tryParse(value);
+        if (q) b.memoryBytes = Number(q.value());
+        break;
+      }
+      case 'ignore-sigterm':
+        b.ignoreSigterm = true;
+        break;
+      case 'pull-error':
+        b.pullError = true;
+        break;
+      case 'keep-data':
+        b.keepsData = true;
+        break;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// A container's stdout/stderr as the runtime keeps it (CRI log files): timestamped lines, bounded so
+// a chatty container cannot grow without limit, read back as `kubectl logs` asks (tail, since).
+
+export interface LogOptions {
+  /** The last terminated instance of the container instead of the current one. */
+  previous?: boolean;
+  /** Only the last N lines. */
+  tailLines?: number;
+  /** Only lines from the last N seconds. */
+  sinceSeconds?: number;
+  /** Prefix each line with its RFC 3339 timestamp (nanosecond precision, as the kubelet prints). */
+  timestamps?: boolean;
+}
+
+interface LogLine {
+  at: number;
+  text: string;
+}
+
+export class ContainerLog {
+  private readonly lines: LogLine[] = [];
+  private head = 0;
+
+  constructor(private readonly capacity = 1000) {}
+
+  get length(): number {
+    return this.lines.length - this.head;
+  }
+
+  append(at: number, text: string): void {
+    for (const line of text.split('\n')) this.lines.push({ at, text: line });
+    // Drop the oldest lines in chunks, so appending stays O(1) amortised.
+    if (this.length > this.capacity) {
+      this.head = this.lines.length - this.capacity;
+      if (this.head > this.capacity) {
+        this.lines.splice(0, this.head);
+        this.head = 0;
+      }
+    }
+  }
+
+  /** The log as `kubectl logs` prints it: one line each, newline-terminated. */
+  read(now: number, options: LogOptions = {}): string {
+    let selected = this.lines.slice(this.head);
+    if (options.sinceSeconds !== undefined) {
+      const since = now - options.sinceSeconds * 1000;
+      selected = selected.filter((l) => l.at >= since);
+    }
+    if (options.tailLines !== undefined) selected = options.tailLines <= 0 ? [] : selected.slice(-options.tailLines);
+    return selected.map((l) => `${options.timestamps ? `${new Date(l.at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${l.text}\n`).join('');
+  }
+}

@@ -1,0 +1,782 @@
+// The node agent: registers its Node, heartbeats through a Lease and NodeStatus, and runs the pods
+// bound to it through the container runtime — init containers in order, then sidecars and app
+// containers, restarts with back-off, probes, graceful termination — reporting each pod's status
+// through pods/status. It is a client of the API server as `system:node:<name>`, nothing more.
+// See https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
+import type { Container, EnvVar, Pod, PodStatus, Probe } from 'kubernetes-types/core/v1';
+import { StatusError, statusErrors } from '../api/errors';
+import { deepEqual } from '../api/patch/jsonValue';
+import { Quantity } from '../api/quantity';
+import type { ApiClient } from '../apiserver/client';
+import type { Obj } from '../apiserver/registry/strategy';
+import { Informer } from '../client/informer';
+import { objectKey } from '../client/types';
+import { runWorkers, WorkQueue } from '../client/workqueue';
+import type { NodeNetwork } from '../network/podNetwork';
+import type { Clock, Timer } from '../util/clock';
+import { Random } from '../util/random';
+import { Backoff } from './backoff';
+import { behaviorOf } from './behavior';
+import type { LogOptions } from './containerLog';
+import { defaultNodeCapacity, initialNode, type NodeCapacity, type NodeIdentity, nodeStatus } from './nodeStatus';
+import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
+import { podStatus } from './podStatus';
+import { ProbeWorker } from './prober';
+import { type ContainerRuntime, SimulatedRuntime } from './runtime';
+import type { VolumeDisks } from './volumeDisks';
+
+const core = { group: '', version: 'v1' } as const;
+const podsResource = { ...core, resource: 'pods' };
+const nodesResource = { ...core, resource: 'nodes' };
+const leasesResource = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
+
+export interface KubeletOptions {
+  nodeName: string;
+  /** A client authenticated as `system:node:<nodeName>`. */
+  client: ApiClient;
+  clock: Clock;
+  random?: Random;
+  network: NodeNetwork;
+  disks: VolumeDisks;
+  runtime?: ContainerRuntime;
+  capacity?: NodeCapacity;
+  controlPlane?: boolean;
+  labels?: Record<string, string>;
+  /** Lease renewal period (kubelet: a quarter of the 40 s lease, 10 s). */
+  leaseRenewIntervalMs?: number;
+  /** How often the node status is computed (--node-status-update-frequency, 10 s). */
+  nodeStatusUpdateFrequencyMs?: number;
+  /** How often an unchanged node status is still posted (--node-status-report-frequency, 5 min). */
+  nodeStatusReportFrequencyMs?: number;
+  /** How many pod workers sync pods concurrently. */
+  workers?: number;
+}
+
+export const nodeLeaseNamespace = 'kube-node-lease';
+const leaseDurationSeconds = 40;
+/** The pod worker's retry after a failed sync (pkg/kubelet: backOffPeriod). */
+const syncRetryMs = 10_000;
+/** The volume manager retries a failed mount about this often. */
+const mountRetryMs = 2_000;
+
+export class Kubelet {
+  readonly nodeName: string;
+  readonly runtime: ContainerRuntime;
+  private readonly client: ApiClient;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly network: NodeNetwork;
+  private readonly disks: VolumeDisks;
+  private readonly identity: NodeIdentity;
+  private readonly options: KubeletOptions;
+  private readonly records = new Map<string, PodRecord>();
+  private readonly keyByUid = new Map<string, string>();
+  private readonly crashBackoff = new Backoff();
+  private readonly imageBackoff = new Backoff();
+  /** When each container's last image pull failed (the ImagePullBackOff clock starts there). */
+  private readonly pullFailures = new Map<string, number>();
+  private informer: Informer<Pod & Obj> | undefined;
+  private queue: WorkQueue<string> | undefined;
+  private timers: Timer[] = [];
+  private running = false;
+  private nodeUid = '';
+  private lastNodeStatus: Obj | undefined;
+  private lastNodeReport = 0;
+  /** Status writes waiting for the next batch: pod key → status. */
+  private readonly pendingStatus = new Map<string, { uid: string; status: PodStatus }>();
+  private readonly sentStatus = new Map<string, PodStatus>();
+  private flushScheduled = false;
+  private flushing: Promise<void> | undefined;
+  /** Counters for tests and benchmarks. */
+  readonly stats = { syncs: 0, statusWrites: 0, leaseRenewals: 0, nodeStatusWrites: 0 };
+
+  constructor(options: KubeletOptions) {
+    this.options = options;
+    this.nodeName = options.nodeName;
+    this.client = options.client;
+    this.clock = options.clock;
+    this.random = options.random ?? new Random(1);
+    this.network = options.network;
+    this.disks = options.disks;
+    this.runtime = options.runtime ?? new SimulatedRuntime({ clock: this.clock, random: this.random });
+    const hex = () => this.random.next().toString(16).padStart(8, '0');
+    this.identity = {
+      name: options.nodeName,
+      internalIP: options.network.internalIP,
+      podCIDR: options.network.podCIDR,
+      controlPlane: !!options.controlPlane,
+      capacity: options.capacity ?? defaultNodeCapacity,
+      ...(options.labels ? { labels: options.labels } : {}),
+      machineID: hex() + hex() + hex() + hex(),
+      bootID: '',
+      containerRuntimeVersion: this.runtime.version,
+    };
+    this.runtime.onContainerExit((status) => {
+      const key = this.keyByUid.get(status.podUid);
+      if (key) this.queue?.add(key);
+    });
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Registers the node, starts heartbeats and starts running the pods bound to it. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const b = () => this.random.next().toString(16).padStart(8, '0');
+    // Every start of the kubelet is a boot of the node.
+    this.identity.bootID = `${b()}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b()}${b().slice(0, 4)}`;
+    await this.registerNode();
+    await this.renewLease();
+    await this.updateNodeStatus(true);
+    this.every(this.options.leaseRenewIntervalMs ?? 10_000, () => this.renewLease());
+    this.every(this.options.nodeStatusUpdateFrequencyMs ?? 10_000, () => this.updateNodeStatus(false));
+
+    const queue = new WorkQueue<string>(this.clock, { baseDelayMs: 1000, maxDelayMs: 60_000 });
+    this.queue = queue;
+    const informer = new Informer<Pod & Obj>(this.client.listerWatcher(podsResource, undefined, { fieldSelector: `spec.nodeName=${this.nodeName}` }), { clock: this.clock });
+    this.informer = informer;
+    informer.addEventHandler({
+      onAdd: (pod) => queue.add(objectKey(pod)),
+      // The kubelet's own status writes come back as updates: only a change of what it acts on
+      // (spec, metadata, deletion) needs a sync, as the kubelet's pod config source filters them.
+      onUpdate: (old, pod) => {
+        if (podsDifferSemantically(old, pod)) queue.add(objectKey(pod));
+      },
+      onDelete: (pod) => queue.add(objectKey(pod)),
+    });
+    informer.start();
+    await informer.waitForSync();
+    void runWorkers(queue, this.options.workers ?? 4, (key) => this.syncPod(key));
+  }
+
+  /**
+   * Stops the kubelet as a node losing power does: no more heartbeats or status, and every
+   * container dies with it. The pods stay bound to the node in the API until something acts.
+   */
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+    this.informer?.stop();
+    this.queue?.shutDown();
+    this.queue = undefined;
+    for (const rec of this.records.values()) this.teardown(rec, true);
+    this.records.clear();
+    this.keyByUid.clear();
+    this.pendingStatus.clear();
+    this.sentStatus.clear();
+  }
+
+  /** Waits until queued status writes are in the API server. */
+  async flushStatus(): Promise<void> {
+    while (this.flushing || this.pendingStatus.size) await (this.flushing ?? this.flush());
+  }
+
+  /**
+   * A container's log, as the pods/log subresource serves it. Errors are what kube-apiserver
+   * answers for the same request (400 for a container that has not started, 404 for unknown ones).
+   */
+  logs(namespace: string, podName: string, containerName: string | undefined, options: LogOptions = {}): string {
+    const key = `${namespace}/${podName}`;
+    const rec = this.records.get(key);
+    const pod = this.informer?.store.get(key);
+    if (!pod) throw statusErrors.notFound('pods', '', podName);
+    const all = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+    let name = containerName;
+    if (!name) {
+      if ((pod.spec?.containers ?? []).length !== 1) {
+        throw statusErrors.badRequest(`a container name must be specified for pod ${podName}, choose one of: [${(pod.spec?.containers ?? []).map((c: Container) => c.name).join(' ')}]`);
+      }
+      name = pod.spec!.containers[0]!.name;
+    }
+    if (!all.some((c) => c.name === name)) throw statusErrors.badRequest(`container ${name} is not valid for pod ${podName}`);
+    const c = rec?.containers.get(name);
+    if (options.previous) {
+      if (!c?.previousId) throw statusErrors.badRequest(`previous terminated container "${name}" in pod "${podName}" not found`);
+      return this.runtime.readLog(c.previousId, options);
+    }
+    if (!c?.id) throw statusErrors.badRequest(`container "${name}" in pod "${podName}" is waiting to start: ${c?.waiting?.reason ?? 'ContainerCreating'}`);
+    return this.runtime.readLog(c.id, options);
+  }
+
+  /** The pod IP the kubelet gave a pod (undefined when it has none on this node). */
+  podIP(namespace: string, name: string): string | undefined {
+    return this.records.get(`${namespace}/${name}`)?.ip;
+  }
+
+  // ---- node registration and heartbeats ----
+
+  private every(ms: number, fn: () => Promise<void> | void): void {
+    const tick = () => {
+      if (!this.running) return;
+      void Promise.resolve(fn()).catch(() => {});
+      this.timers.push(this.clock.setTimeout(tick, ms));
+    };
+    this.timers.push(this.clock.setTimeout(tick, ms));
+  }
+
+  private async registerNode(): Promise<void> {
+    const node = initialNode(this.identity) as Obj;
+    try {
+      const created = await this.client.create(nodesResource, undefined, node);
+      this.nodeUid = created.object.metadata.uid;
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 409)) throw err;
+      // Already registered (a restart): keep the object, refresh what the kubelet owns on it.
+      const existing = this.client.get(nodesResource, undefined, this.nodeName);
+      this.nodeUid = existing.metadata.uid;
+      const labels = { ...existing.metadata.labels, ...node.metadata.labels };
+      if (!deepEqual(labels, existing.metadata.labels)) {
+        await this.client.patch(nodesResource, undefined, this.nodeName, 'merge', { metadata: { labels } });
+      }
+    }
+  }
+
+  private async renewLease(): Promise<void> {
+    if (!this.running) return;
+    const renewTime = microTime(this.clock.now());
+    const existing = this.client.tryGet(leasesResource, nodeLeaseNamespace, this.nodeName);
+    const spec = { holderIdentity: this.nodeName, leaseDurationSeconds, renewTime };
+    if (!existing) {
+      await this.client.create(leasesResource, nodeLeaseNamespace, {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: this.nodeName, namespace: nodeLeaseNamespace, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: this.nodeUid }] },
+        spec,
+      });
+    } else {
+      await this.client.update(leasesResource, nodeLeaseNamespace, { ...existing, spec: { ...existing.spec, ...spec } });
+    }
+    this.stats.leaseRenewals++;
+  }
+
+  private async updateNodeStatus(force: boolean): Promise<void> {
+    if (!this.running) return;
+    const now = this.clock.now();
+    const images = this.runtime instanceof SimulatedRuntime ? this.runtime.listImages() : [];
+    const status = nodeStatus(this.identity, this.lastNodeStatus, timestamp(now), images) as Obj;
+    // Heartbeat times aside, has anything changed? With the Lease as heartbeat, an unchanged status
+    // is only reported every nodeStatusReportFrequency.
+    const strip = (s: Obj | undefined) => s && { ...s, conditions: (s.conditions ?? []).map((c: Obj) => ({ ...c, lastHeartbeatTime: undefined })) };
+    const due = now - this.lastNodeReport >= (this.options.nodeStatusReportFrequencyMs ?? 300_000);
+    if (!force && !due && deepEqual(strip(status), strip(this.lastNodeStatus))) return;
+    const node = this.client.get(nodesResource, undefined, this.nodeName);
+    await this.client.update(nodesResource, undefined, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, {}, 'status');
+    this.lastNodeStatus = status;
+    this.lastNodeReport = now;
+    this.stats.nodeStatusWrites++;
+  }
+
+  // ---- pod sync ----
+
+  private syncPod(key: string): void {
+    if (!this.running) return;
+    this.stats.syncs++;
+    const pod = this.informer!.store.get(key);
+    let rec = this.records.get(key);
+    if (rec && (!pod || pod.metadata?.uid !== rec.uid)) {
+      // Gone from the API (or replaced by a new pod of the same name): nothing of it may keep running.
+      this.teardown(rec, true);
+      this.forget(rec);
+      rec = undefined;
+    }
+    if (!pod || pod.spec?.nodeName !== this.nodeName) return;
+    if (!rec) {
+      // A pod that finished before this kubelet started has nothing left to run.
+      if ((pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') && !pod.metadata?.deletionTimestamp) return;
+      if (pod.metadata?.deletionTimestamp && !(pod.status?.containerStatuses ?? []).length) {
+        void this.finalDelete(pod);
+        return;
+      }
+      rec = this.admit(pod);
+    }
+    if (pod.metadata?.deletionTimestamp) {
+      this.terminate(pod, rec);
+    } else if (!rec.terminalPhase) {
+      if (!rec.volumesReady) this.mountVolumes(pod, rec);
+      if (rec.volumesReady) this.runContainers(pod, rec);
+    }
+    this.setStatus(pod, rec);
+  }
+
+  /** A pod new to this kubelet: its sandbox (IP) and container records. */
+  private admit(pod: Pod & Obj): PodRecord {
+    const key = objectKey(pod);
+    const uid = pod.metadata!.uid!;
+    const previous = new Map<string, number>();
+    // Containers that ran before (the node restarted) come back with their restart count.
+    for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+      if (s.containerID) previous.set(s.name, s.restartCount + 1);
+    }
+    const containers = new Map<string, ContainerRecord>();
+    const add = (c: Container, kind: ContainerKind) =>
+      containers.set(c.name, { name: c.name, kind, restartCount: previous.get(c.name) ?? 0, busy: false, started: false, ready: false, probes: [], stopping: false });
+    for (const c of pod.spec?.initContainers ?? []) add(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init');
+    for (const c of pod.spec?.containers ?? []) add(c, 'app');
+    const rec: PodRecord = {
+      uid,
+      key,
+      startTime: pod.status?.startTime ?? timestamp(this.clock.now()),
+      volumesReady: false,
+      persistentVolumes: new Map(),
+      containers,
+      terminating: false,
+      deleted: false,
+    };
+    if (pod.spec?.hostNetwork) rec.ip = this.network.internalIP;
+    else rec.ip = this.network.podIPs.allocateNext();
+    this.records.set(key, rec);
+    this.keyByUid.set(uid, key);
+    return rec;
+  }
+
+  /** Checks that every volume's source exists; a missing one keeps the pod in ContainerCreating. */
+  private mountVolumes(pod: Pod & Obj, rec: PodRecord): void {
+    const ns = pod.metadata!.namespace!;
+    for (const v of pod.spec?.volumes ?? []) {
+      const sources: { kind: 'configmaps' | 'secrets'; name: string; optional: boolean }[] = [];
+      if (v.configMap) sources.push({ kind: 'configmaps', name: v.configMap.name ?? '', optional: !!v.configMap.optional });
+      if (v.secret) sources.push({ kind: 'secrets', name: v.secret.secretName ?? '', optional: !!v.secret.optional });
+      for (const s of v.projected?.sources ?? []) {
+        if (s.configMap) sources.push({ kind: 'configmaps', name: s.configMap.name ?? '', optional: !!s.configMap.optional });
+        if (s.secret) sources.push({ kind: 'secrets', name: s.secret.name ?? '', optional: !!s.secret.optional });
+      }
+      for (const s of sources) {
+        if (s.optional || this.getObject(s.kind, ns, s.name)) continue;
+        return this.retryLater(rec, mountRetryMs, `MountVolume.SetUp failed for volume "${v.name}" : ${s.kind === 'configmaps' ? 'configmap' : 'secret'} "${s.name}" not found`);
+      }
+      if (v.persistentVolumeClaim) {
+        const claim = this.getObject('persistentvolumeclaims', ns, v.persistentVolumeClaim.claimName);
+        if (!claim) return this.retryLater(rec, mountRetryMs, `persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`);
+        rec.persistentVolumes.set(v.name, this.disks.claim(claim.metadata.uid));
+      } else if (v.emptyDir) {
+        this.disks.emptyDir(rec.uid, v.name);
+      }
+    }
+    rec.volumesReady = true;
+  }
+
+  private getObject(resource: string, namespace: string, name: string): Obj | undefined {
+    try {
+      return this.client.get({ ...core, resource }, namespace, name);
+    } catch (err) {
+      if (err instanceof StatusError && (err.code === 404 || err.code === 403)) return undefined;
+      throw err;
+    }
+  }
+
+  private retryLater(rec: PodRecord, ms: number, _why?: string): void {
+    const at = this.clock.now() + ms;
+    if (rec.retryAt !== undefined && rec.retryAt > this.clock.now() && rec.retryAt <= at) return;
+    rec.retryAt = at;
+    this.queue?.addAfter(rec.key, ms);
+  }
+
+  /**
+   * kuberuntime's SyncPod: init containers one at a time (sidecars start and stay), then every app
+   * container, restarting what exited as the restart policy says, after its back-off.
+   */
+  private runContainers(pod: Pod & Obj, rec: PodRecord): void {
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    for (const spec of pod.spec?.initContainers ?? []) {
+      const c = rec.containers.get(spec.name)!;
+      const status = c.id ? this.runtime.containerStatus(c.id) : undefined;
+      if (c.kind === 'sidecar') {
+        if (!status || status.state === 'exited') this.startContainer(pod, rec, spec, c);
+        // The next init container waits until this sidecar has started (its startup probe passed).
+        if (!c.started) return;
+        continue;
+      }
+      if (status?.state === 'exited' && status.exitCode === 0) continue;
+      if (status?.state === 'running' || c.busy) return;
+      if (status?.state === 'exited' && policy === 'Never') {
+        this.finish(rec, 'Failed');
+        return;
+      }
+      this.startContainer(pod, rec, spec, c);
+      return;
+    }
+    let anyToRun = false;
+    for (const spec of pod.spec?.containers ?? []) {
+      const c = rec.containers.get(spec.name)!;
+      const status = c.id ? this.runtime.containerStatus(c.id) : undefined;
+      if (status?.state === 'running' || c.busy) {
+        anyToRun = true;
+        continue;
+      }
+      const restart = !status || policy === 'Always' || (policy === 'OnFailure' && status.exitCode !== 0);
+      if (!restart) continue;
+      anyToRun = true;
+      this.startContainer(pod, rec, spec, c);
+    }
+    if (!anyToRun) {
+      const failed = (pod.spec?.containers ?? []).some((s: Container) => this.runtime.containerStatus(rec.containers.get(s.name)!.id!)?.exitCode !== 0);
+      this.finish(rec, failed ? 'Failed' : 'Succeeded');
+    }
+  }
+
+  /** The pod is done: sidecars are stopped, the sandbox goes, and its IP goes back to the pool. */
+  private finish(rec: PodRecord, phase: 'Succeeded' | 'Failed'): void {
+    rec.terminalPhase = phase;
+    for (const c of rec.containers.values()) {
+      for (const p of c.probes) p.stop();
+      c.probes = [];
+      c.ready = false;
+      if (c.id && this.runtime.containerStatus(c.id)?.state === 'running') void this.runtime.stopContainer(c.id, 30_000);
+    }
+    if (rec.ip && rec.ip !== this.network.internalIP) this.network.podIPs.release(rec.ip);
+  }
+
+  private startContainer(pod: Pod & Obj, rec: PodRecord, spec: Container, c: ContainerRecord): void {
+    if (c.busy || c.stopping) return;
+    const now = this.clock.now();
+    const backoffKey = `${rec.uid}/${spec.name}`;
+    const last = c.id ? this.runtime.containerStatus(c.id) : undefined;
+    if (last?.finishedAt !== undefined) {
+      if (this.crashBackoff.isInBackOffSince(backoffKey, last.finishedAt, now)) {
+        const delay = this.crashBackoff.get(backoffKey);
+        c.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${spec.name} pod=${pod.metadata!.name}_${pod.metadata!.namespace}(${rec.uid})` };
+        this.retryLater(rec, this.crashBackoff.releaseAt(backoffKey, last.finishedAt) - now);
+        return;
+      }
+      this.crashBackoff.next(backoffKey, now);
+    }
+    const config = this.resolveEnv(pod, spec);
+    if ('error' in config) {
+      c.waiting = { reason: 'CreateContainerConfigError', message: config.error };
+      this.retryLater(rec, syncRetryMs);
+      return;
+    }
+    const behavior = behaviorOf(spec, pod.metadata?.annotations ?? {});
+    const image = spec.image ?? '';
+    const pullPolicy = spec.imagePullPolicy ?? (image.endsWith(':latest') || !/:[^/]+$/.test(image) ? 'Always' : 'IfNotPresent');
+    const imageKey = `${rec.uid}/${spec.name}/image`;
+    const run = () => {
+      c.busy = false;
+      if (!this.running || rec.terminating || rec.terminalPhase || this.records.get(rec.key) !== rec) return;
+      if (c.id) {
+        if (c.previousId) this.runtime.removeContainer(c.previousId);
+        c.previousId = c.id;
+        c.restartCount++;
+      }
+      const limit = Quantity.tryParse(spec.resources?.limits?.memory);
+      c.id = this.runtime.startContainer({
+        podUid: rec.uid,
+        namespace: pod.metadata!.namespace!,
+        podName: pod.metadata!.name!,
+        podIP: rec.ip ?? '',
+        container: spec,
+        behavior,
+        env: config.env,
+        ...(limit ? { memoryLimitBytes: limit.value() } : {}),
+        persistentVolumes: new Map([...rec.persistentVolumes].filter(([name]) => (spec.volumeMounts ?? []).some((m) => m.name === name))),
+      });
+      c.waiting = undefined;
+      this.startProbes(rec, spec, c);
+      this.queue?.add(rec.key);
+    };
+    if (pullPolicy === 'Never' && !this.runtime.hasImage(image)) {
+      c.waiting = { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
+      return;
+    }
+    if (pullPolicy !== 'Always' && this.runtime.hasImage(image)) return run();
+    const failedAt = this.pullFailures.get(imageKey);
+    if (failedAt !== undefined && this.imageBackoff.isInBackOffSince(imageKey, failedAt, now)) {
+      c.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
+      this.retryLater(rec, this.imageBackoff.releaseAt(imageKey, failedAt) - now);
+      return;
+    }
+    c.busy = true;
+    c.waiting ??= { reason: 'ContainerCreating' };
+    this.runtime.pullImage(image, behavior).then(() => {
+      this.pullFailures.delete(imageKey);
+      run();
+    }, (err: Error) => {
+      c.busy = false;
+      const at = this.clock.now();
+      this.imageBackoff.next(imageKey, at);
+      this.pullFailures.set(imageKey, at);
+      c.waiting = { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = ${err.message}` };
+      const current = this.informer?.store.get(rec.key);
+      if (current && this.records.get(rec.key) === rec) this.setStatus(current, rec);
+      // The pod worker retries a failed sync soon; that sync finds the image in back-off.
+      this.queue?.addAfter(rec.key, 1000);
+    });
+  }
+
+  /** The container's environment, or the CreateContainerConfigError message when a source is missing. */
+  private resolveEnv(pod: Pod & Obj, spec: Container): { env: Record<string, string> } | { error: string } {
+    const ns = pod.metadata!.namespace!;
+    const env: Record<string, string> = {};
+    const decode = (data: Record<string, string> | undefined) => Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+    for (const from of spec.envFrom ?? []) {
+      const ref = from.configMapRef ?? from.secretRef;
+      if (!ref) continue;
+      const kind = from.configMapRef ? 'configmaps' : 'secrets';
+      const obj = this.getObject(kind, ns, ref.name ?? '');
+      if (!obj) {
+        if (ref.optional) continue;
+        return { error: `${kind === 'configmaps' ? 'configmap' : 'secret'} "${ref.name}" not found` };
+      }
+      const data = kind === 'configmaps' ? (obj.data ?? {}) : decode(obj.data);
+      for (const [k, v] of Object.entries(data)) env[`${from.prefix ?? ''}${k}`] = String(v);
+    }
+    for (const e of spec.env ?? []) {
+      const value = this.envValue(pod, spec, e);
+      if (typeof value === 'object') return value;
+      if (value !== undefined) env[e.name] = value;
+    }
+    return { env };
+  }
+
+  private envValue(pod: Pod & Obj, spec: Container, e: EnvVar): string | undefined | { error: string } {
+    if (!e.valueFrom) return e.value ?? '';
+    const ns = pod.metadata!.namespace!;
+    const cm = e.valueFrom.configMapKeyRef;
+    const sec = e.valueFrom.secretKeyRef;
+    if (cm || sec) {
+      const ref = (cm ?? sec)!;
+      const kind = cm ? 'configmaps' : 'secrets';
+      const obj = this.getObject(kind, ns, ref.name ?? '');
+      if (!obj) return ref.optional ? undefined : { error: `${cm ? 'configmap' : 'secret'} "${ref.name}" not found` };
+      const raw = obj.data?.[ref.key];
+      if (raw === undefined) return ref.optional ? undefined : { error: `couldn't find key ${ref.key} in ${cm ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name}` };
+      return cm ? String(raw) : Buffer.from(raw, 'base64').toString();
+    }
+    const field = e.valueFrom.fieldRef?.fieldPath;
+    if (field) {
+      const label = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(field);
+      if (label) return pod.metadata?.[label[1] as 'labels']?.[label[2]!] ?? '';
+      const values: Record<string, string | undefined> = {
+        'metadata.name': pod.metadata?.name,
+        'metadata.namespace': ns,
+        'metadata.uid': pod.metadata?.uid,
+        'spec.nodeName': pod.spec?.nodeName,
+        'spec.serviceAccountName': pod.spec?.serviceAccountName,
+        'status.hostIP': this.network.internalIP,
+        'status.hostIPs': this.network.internalIP,
+        'status.podIP': this.records.get(objectKey(pod))?.ip,
+        'status.podIPs': this.records.get(objectKey(pod))?.ip,
+      };
+      return values[field] ?? '';
+    }
+    const resource = e.valueFrom.resourceFieldRef?.resource;
+    if (resource) {
+      const [kind, name] = resource.split('.') as ['limits' | 'requests', string];
+      const q = Quantity.tryParse(spec.resources?.[kind]?.[name]);
+      if (!q) return name === 'cpu' ? this.identity.capacity.cpu : String(Quantity.parse(this.identity.capacity.memory).value());
+      return name === 'cpu' ? String(Math.ceil(q.value())) : String(q.value());
+    }
+    return '';
+  }
+
+  private startProbes(rec: PodRecord, spec: Container, c: ContainerRecord): void {
+    for (const p of c.probes) p.stop();
+    c.probes = [];
+    c.started = !spec.startupProbe;
+    c.ready = !spec.readinessProbe && c.started;
+    const add = (type: 'liveness' | 'readiness' | 'startup', probe: Probe | undefined) => {
+      if (!probe || !c.id) return;
+      const worker = new ProbeWorker(this.clock, this.runtime, c.id, type, probe, (w, changed) => this.probeResult(rec, spec, c, w, changed));
+      c.probes.push(worker);
+      // Liveness and readiness wait for the startup probe to pass.
+      if (type === 'startup' || c.started) worker.start();
+    };
+    add('startup', spec.startupProbe);
+    add('liveness', spec.livenessProbe);
+    add('readiness', spec.readinessProbe);
+  }
+
+  private probeResult(rec: PodRecord, spec: Container, c: ContainerRecord, w: ProbeWorker, changed: boolean): void {
+    if (!changed || this.records.get(rec.key) !== rec || w.containerId !== c.id) return;
+    if (w.type === 'readiness') {
+      c.ready = w.result === true;
+    } else if (w.type === 'startup' && w.result === true) {
+      c.started = true;
+      if (!spec.readinessProbe) c.ready = true;
+      for (const p of c.probes) if (p.type !== 'startup') p.start();
+    } else if (w.result === false) {
+      // Liveness or startup failed: the container is killed and restarted as the restart policy says.
+      this.killForRestart(rec, spec, c, w.probe);
+    }
+    this.queue?.add(rec.key);
+  }
+
+  private killForRestart(rec: PodRecord, spec: Container, c: ContainerRecord, probe: Probe): void {
+    if (!c.id || c.stopping) return;
+    for (const p of c.probes) p.stop();
+    c.probes = [];
+    c.ready = false;
+    c.stopping = true;
+    const pod = this.informer?.store.get(rec.key);
+    const grace = (probe.terminationGracePeriodSeconds ?? pod?.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+    void this.runtime.stopContainer(c.id, grace).then(() => {
+      c.stopping = false;
+      this.queue?.add(rec.key);
+    });
+    void spec;
+  }
+
+  /**
+   * Graceful termination: app containers get SIGTERM and the pod's remaining grace period, then the
+   * sidecars; once all have stopped the kubelet reports the final status and deletes the pod for good.
+   */
+  private terminate(pod: Pod & Obj, rec: PodRecord): void {
+    if (rec.deleted) return;
+    const deadline = Date.parse(pod.metadata!.deletionTimestamp!);
+    const grace = Math.max(0, deadline - this.clock.now());
+    const runningOf = (kind: (k: ContainerKind) => boolean) =>
+      [...rec.containers.values()].filter((c) => kind(c.kind) && c.id && this.runtime.containerStatus(c.id)?.state === 'running');
+    if (!rec.terminating) {
+      rec.terminating = true;
+      for (const c of rec.containers.values()) {
+        for (const p of c.probes) p.stop();
+        c.probes = [];
+        c.ready = false;
+      }
+    }
+    const apps = runningOf((k) => k !== 'sidecar');
+    const sidecars = runningOf((k) => k === 'sidecar');
+    const stopping = apps.length ? apps : sidecars;
+    if (stopping.length) {
+      for (const c of stopping) {
+        if (c.stopping) continue;
+        c.stopping = true;
+        void this.runtime.stopContainer(c.id!, grace).then(() => {
+          c.stopping = false;
+          this.queue?.add(rec.key);
+        });
+      }
+      return;
+    }
+    rec.deleted = true;
+    if (!rec.terminalPhase) {
+      const failed = [...rec.containers.values()].some((c) => c.kind === 'app' && (!c.id || this.runtime.containerStatus(c.id)?.exitCode !== 0));
+      rec.terminalPhase = failed ? 'Failed' : 'Succeeded';
+    }
+    // The last status first (containers terminated, terminal phase), then the delete that ends it.
+    this.setStatus(pod, rec);
+    void this.flushStatus().then(() => this.finalDelete(pod)).then(() => {
+      if (rec.ip && rec.ip !== this.network.internalIP) this.network.podIPs.release(rec.ip);
+    });
+  }
+
+  private async finalDelete(pod: Pod & Obj): Promise<void> {
+    try {
+      await this.client.delete(podsResource, pod.metadata!.namespace, pod.metadata!.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata!.uid! } });
+    } catch (err) {
+      // Already gone, or a new pod took the name: either way this one is deleted.
+      if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
+    }
+  }
+
+  /** Stops whatever of a pod still runs; `now` kills at once (the pod is gone or the node is down). */
+  private teardown(rec: PodRecord, now: boolean): void {
+    for (const c of rec.containers.values()) {
+      for (const p of c.probes) p.stop();
+      c.probes = [];
+      if (c.id && now) this.runtime.killContainer(c.id);
+    }
+    if (rec.ip && rec.ip !== this.network.internalIP) this.network.podIPs.release(rec.ip);
+  }
+
+  private forget(rec: PodRecord): void {
+    for (const c of rec.containers.values()) {
+      if (c.id) this.runtime.removeContainer(c.id);
+      if (c.previousId) this.runtime.removeContainer(c.previousId);
+    }
+    this.disks.removePodVolumes(rec.uid);
+    this.crashBackoff.forgetPrefix(`${rec.uid}/`);
+    this.imageBackoff.forgetPrefix(`${rec.uid}/`);
+    for (const key of [...this.pullFailures.keys()]) if (key.startsWith(`${rec.uid}/`)) this.pullFailures.delete(key);
+    this.records.delete(rec.key);
+    this.keyByUid.delete(rec.uid);
+    this.pendingStatus.delete(rec.key);
+    this.sentStatus.delete(rec.key);
+  }
+
+  // ---- status manager ----
+
+  /** Queues the pod's status for the next batch of writes if it changed since the last one sent. */
+  private setStatus(pod: Pod & Obj, rec: PodRecord): void {
+    const status = podStatus(pod, rec, this.runtime, {
+      now: timestamp(this.clock.now()),
+      hostIP: this.network.internalIP,
+      backoffOf: (name) => this.crashBackoff.get(`${rec.uid}/${name}`),
+    });
+    const sent = this.sentStatus.get(rec.key) ?? pod.status;
+    if (deepEqual(status, sent)) {
+      this.pendingStatus.delete(rec.key);
+      return;
+    }
+    this.pendingStatus.set(rec.key, { uid: rec.uid, status });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.clock.setTimeout(() => void this.flush(), 0);
+  }
+
+  /** Writes queued statuses, yielding to the event loop between chunks so thousands of pods do not block it. */
+  private flush(): Promise<void> {
+    this.flushScheduled = false;
+    if (this.flushing) return this.flushing;
+    this.flushing = (async () => {
+      let written = 0;
+      while (this.pendingStatus.size && this.running) {
+        const [key, { uid, status }] = this.pendingStatus.entries().next().value!;
+        this.pendingStatus.delete(key);
+        const [namespace, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+        try {
+          // The uid test keeps a status from landing on a new pod that took the same name.
+          await this.client.patch(podsResource, namespace, name, 'json', [
+            { op: 'test', path: '/metadata/uid', value: uid },
+            { op: 'replace', path: '/status', value: status },
+          ], {}, 'status');
+          this.sentStatus.set(key, status);
+          this.stats.statusWrites++;
+        } catch (err) {
+          if (!(err instanceof StatusError) || (err.code !== 404 && err.code !== 422)) throw err;
+        }
+        if (++written % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    })().finally(() => {
+      this.flushing = undefined;
+      // Statuses queued while the last write was in flight go in the next batch.
+      if (this.pendingStatus.size && this.running) this.scheduleFlush();
+    });
+    return this.flushing;
+  }
+}
+
+/** Whether an update changes what the kubelet acts on: anything but the status (pkg/kubelet/config). */
+function podsDifferSemantically(a: Pod, b: Pod): boolean {
+  if (a.metadata?.uid !== b.metadata?.uid || a.metadata?.deletionTimestamp !== b.metadata?.deletionTimestamp) return true;
+  if (a.metadata?.deletionGracePeriodSeconds !== b.metadata?.deletionGracePeriodSeconds) return true;
+  return !deepEqual(a.spec, b.spec) || !deepEqual(a.metadata?.labels, b.metadata?.labels) || !deepEqual(a.metadata?.annotations, b.metadata?.annotations);
+}
+
+/** RFC 3339 to the second, as metav1.Time serialises. */
+export function timestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** metav1.MicroTime: RFC 3339 with microseconds. */
+function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/** Go's time.Duration String for whole seconds and minutes: `10s`, `2m40s`, `5m0s`. */
+export function goDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h ? `${h}h` : ''}${m}m${s % 60}s`;
+}

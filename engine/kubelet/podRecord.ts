@@ -1,0 +1,46 @@
+// What the kubelet keeps about each pod it runs: the sandbox (IP, volumes), and per container the
+// current and previous runtime instance, restart count, why it waits, and its probes.
+import type { ProbeWorker } from './prober';
+import type { Disk } from './volumeDisks';
+
+export type ContainerKind = 'init' | 'sidecar' | 'app';
+
+export interface ContainerRecord {
+  readonly name: string;
+  readonly kind: ContainerKind;
+  /** The current instance in the runtime. */
+  id?: string;
+  /** The instance before it (for `lastState` and `kubectl logs --previous`). */
+  previousId?: string;
+  restartCount: number;
+  /** Why it is not running now: ContainerCreating, CrashLoopBackOff, CreateContainerConfigError… */
+  waiting?: { reason: string; message?: string };
+  /** An image pull or a start is under way. */
+  busy: boolean;
+  /** The startup probe passed (or there is none) since the current instance started. */
+  started: boolean;
+  /** The readiness probe passes (or there is none). */
+  ready: boolean;
+  probes: ProbeWorker[];
+  /** The kubelet is stopping it (liveness failure or pod termination). */
+  stopping: boolean;
+}
+
+export interface PodRecord {
+  readonly uid: string;
+  readonly key: string;
+  ip?: string;
+  startTime: string;
+  /** Volumes set up (the sandbox is ready to start containers). */
+  volumesReady: boolean;
+  persistentVolumes: Map<string, Disk>;
+  containers: Map<string, ContainerRecord>;
+  /** The pod reached Succeeded or Failed: nothing will run again. */
+  terminalPhase?: 'Succeeded' | 'Failed';
+  /** Deletion under way: containers are being stopped. */
+  terminating: boolean;
+  /** The final delete was sent. */
+  deleted: boolean;
+  /** When the next retry of a failed step (mount, config, back-off) is due, to avoid requeueing twice. */
+  retryAt?: number;
+}

@@ -1,0 +1,131 @@
+// A pod's status as the kubelet reports it, from what it knows of the pod's containers: phase,
+// conditions and container statuses, after generateAPIPodStatus and getPhase in pkg/kubelet.
+// See https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase
+import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1';
+import type { ContainerRecord, PodRecord } from './podRecord';
+import type { ContainerRuntime, RuntimeContainerStatus } from './runtime';
+
+export interface StatusContext {
+  now: string;
+  hostIP: string;
+  backoffOf(container: string): number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function terminated(s: RuntimeContainerStatus): ContainerState {
+  return { terminated: { exitCode: s.exitCode ?? 0, reason: s.reason ?? 'Error', startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt ?? s.startedAt), containerID: s.id } };
+}
+
+function containerStatus(spec: Container, c: ContainerRecord, runtime: ContainerRuntime, pendingReason: string): ContainerStatus {
+  const current = c.id ? runtime.containerStatus(c.id) : undefined;
+  const previous = c.previousId ? runtime.containerStatus(c.previousId) : undefined;
+  let state: ContainerState;
+  let lastState: ContainerState = {};
+  if (current?.state === 'running') {
+    state = { running: { startedAt: iso(current.startedAt) } };
+    if (previous) lastState = terminated(previous);
+  } else if (current && !c.waiting) {
+    state = terminated(current);
+    if (previous) lastState = terminated(previous);
+  } else {
+    state = { waiting: { reason: c.waiting?.reason ?? pendingReason, ...(c.waiting?.message ? { message: c.waiting.message } : {}) } };
+    if (current) lastState = terminated(current);
+  }
+  const shown = current ?? previous;
+  return {
+    name: spec.name,
+    state,
+    lastState,
+    ready: current?.state === 'running' && c.ready,
+    restartCount: c.restartCount,
+    image: shown ? shown.image : (spec.image ?? ''),
+    imageID: shown ? shown.imageRef : '',
+    ...(shown ? { containerID: shown.id } : {}),
+    started: current?.state === 'running' && c.started,
+  };
+}
+
+/** getPhase: Pending until every init container has succeeded and each app container has run once. */
+function phaseOf(pod: Pod, rec: PodRecord, statuses: ContainerStatus[], initialized: boolean): NonNullable<PodStatus['phase']> {
+  if (rec.terminalPhase) return rec.terminalPhase;
+  if (!initialized) return 'Pending';
+  let running = 0;
+  let waiting = 0;
+  let stopped = 0;
+  let succeeded = 0;
+  for (const s of statuses) {
+    if (s.state?.running) running++;
+    else if (s.state?.terminated) {
+      stopped++;
+      if (s.state.terminated.exitCode === 0) succeeded++;
+    } else if (s.state?.waiting) {
+      if (s.lastState?.terminated) stopped++;
+      else waiting++;
+    }
+  }
+  if (waiting > 0) return 'Pending';
+  if (running > 0) return 'Running';
+  const policy = pod.spec?.restartPolicy ?? 'Always';
+  if (stopped === statuses.length) {
+    if (policy === 'Always') return 'Running';
+    if (succeeded === stopped) return 'Succeeded';
+    return policy === 'Never' ? 'Failed' : 'Running';
+  }
+  return 'Pending';
+}
+
+export function podStatus(pod: Pod, rec: PodRecord, runtime: ContainerRuntime, ctx: StatusContext): PodStatus {
+  const specInit = pod.spec?.initContainers ?? [];
+  const specApps = pod.spec?.containers ?? [];
+  // Init containers still to complete (sidecars count until they have started).
+  const incomplete: string[] = [];
+  for (const spec of specInit) {
+    const c = rec.containers.get(spec.name)!;
+    const s = c.id ? runtime.containerStatus(c.id) : undefined;
+    const done = c.kind === 'sidecar' ? c.started && s?.state === 'running' : s?.state === 'exited' && s.exitCode === 0;
+    if (!done && !(c.kind === 'sidecar' && rec.terminalPhase)) incomplete.push(spec.name);
+  }
+  const initialized = incomplete.length === 0 || (!!rec.terminalPhase && specInit.every((s) => rec.containers.get(s.name)!.kind === 'sidecar' || runtime.containerStatus(rec.containers.get(s.name)!.id ?? '')?.exitCode === 0));
+  const initStatuses = specInit.map((spec) => containerStatus(spec, rec.containers.get(spec.name)!, runtime, 'PodInitializing'));
+  const statuses = specApps
+    .map((spec) => containerStatus(spec, rec.containers.get(spec.name)!, runtime, initialized ? 'ContainerCreating' : 'PodInitializing'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const phase = phaseOf(pod, rec, statuses, initialized);
+  const completed = phase === 'Succeeded';
+  const unready = [...initStatuses.filter((s) => rec.containers.get(s.name)!.kind === 'sidecar'), ...statuses].filter((s) => !s.ready).map((s) => s.name);
+
+  const old = new Map((pod.status?.conditions ?? []).map((c) => [c.type, c]));
+  const condition = (type: string, ok: boolean, reason?: string, message?: string): PodCondition => {
+    const status = ok ? 'True' : 'False';
+    const prior = old.get(type);
+    return {
+      type,
+      status,
+      lastProbeTime: null as unknown as string,
+      lastTransitionTime: prior && prior.status === status ? prior.lastTransitionTime! : ctx.now,
+      ...(reason ? { reason } : {}),
+      ...(message ? { message } : {}),
+    };
+  };
+  const sandboxReady = rec.volumesReady && !rec.terminalPhase && !rec.deleted;
+  const conditions: PodCondition[] = [
+    condition('PodReadyToStartContainers', sandboxReady),
+    completed ? condition('Initialized', true, 'PodCompleted') : condition('Initialized', initialized, initialized ? undefined : 'ContainersNotInitialized', initialized ? undefined : `containers with incomplete status: [${incomplete.join(' ')}]`),
+    completed ? condition('Ready', false, 'PodCompleted') : condition('Ready', unready.length === 0, unready.length ? 'ContainersNotReady' : undefined, unready.length ? `containers with unready status: [${unready.join(' ')}]` : undefined),
+    completed ? condition('ContainersReady', false, 'PodCompleted') : condition('ContainersReady', unready.length === 0, unready.length ? 'ContainersNotReady' : undefined, unready.length ? `containers with unready status: [${unready.join(' ')}]` : undefined),
+    old.get('PodScheduled') ?? condition('PodScheduled', true),
+  ];
+  const ip = rec.ip;
+  return {
+    conditions,
+    containerStatuses: statuses,
+    hostIP: ctx.hostIP,
+    hostIPs: [{ ip: ctx.hostIP }],
+    ...(specInit.length ? { initContainerStatuses: initStatuses } : {}),
+    phase,
+    ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}),
+    ...(pod.status?.qosClass ? { qosClass: pod.status.qosClass } : {}),
+    startTime: rec.startTime,
+  };
+}

@@ -1,0 +1,330 @@
+// The container runtime behind the kubelet, shaped after the CRI: pull an image, run a container in
+// a pod sandbox, stop it with a grace period, report its state, probe it, read its log. The kubelet
+// only talks to this interface; `SimulatedRuntime` implements it with timers on the cluster's Clock,
+// each container doing what its `ContainerBehavior` says.
+import { createHash } from 'node:crypto';
+import type { Container, Probe } from 'kubernetes-types/core/v1';
+import type { Clock, Timer } from '../util/clock';
+import type { Random } from '../util/random';
+import type { ContainerBehavior } from './behavior';
+import { ContainerLog, type LogOptions } from './containerLog';
+import type { Disk } from './volumeDisks';
+
+export type RuntimeContainerState = 'running' | 'exited';
+
+/** What the runtime knows of one container instance (CRI ContainerStatus). */
+export interface RuntimeContainerStatus {
+  /** `containerd://<64 hex digits>`. */
+  readonly id: string;
+  readonly name: string;
+  readonly podUid: string;
+  readonly state: RuntimeContainerState;
+  readonly startedAt: number;
+  readonly finishedAt?: number;
+  readonly exitCode?: number;
+  /** `Completed`, `Error` or `OOMKilled`, as containerd reports them. */
+  readonly reason?: string;
+  /** The image's full reference, e.g. `docker.io/library/nginx:1.27`. */
+  readonly image: string;
+  /** The image's digest reference, e.g. `docker.io/library/nginx@sha256:…`. */
+  readonly imageRef: string;
+}
+
+export interface ContainerConfig {
+  readonly podUid: string;
+  readonly namespace: string;
+  readonly podName: string;
+  readonly podIP: string;
+  readonly container: Container;
+  readonly behavior: ContainerBehavior;
+  readonly env: Readonly<Record<string, string>>;
+  /** The container's memory limit in bytes, if it has one. */
+  readonly memoryLimitBytes?: number;
+  /** Persistent volumes mounted into it, by volume name. */
+  readonly persistentVolumes: ReadonlyMap<string, Disk>;
+}
+
+export interface ProbeResult {
+  readonly success: boolean;
+  /** Why it failed, as the kubelet words it in the `Unhealthy` event. */
+  readonly output?: string;
+}
+
+export type ProbeType = 'liveness' | 'readiness' | 'startup';
+
+export interface ContainerRuntime {
+  /** `containerd://2.1.1`: what Node status.nodeInfo.containerRuntimeVersion shows. */
+  readonly version: string;
+  hasImage(image: string): boolean;
+  /** Pulls an image; resolves with its digest reference, rejects with the pull error's message. */
+  pullImage(image: string, behavior: ContainerBehavior): Promise<string>;
+  /** Creates and starts a container; returns its id. */
+  startContainer(config: ContainerConfig): string;
+  /** SIGTERM, then SIGKILL after the grace period; resolves once it has exited. */
+  stopContainer(id: string, gracePeriodMs: number): Promise<void>;
+  /** Stops a container at once (SIGKILL), as when its node loses power. */
+  killContainer(id: string): void;
+  removeContainer(id: string): void;
+  containerStatus(id: string): RuntimeContainerStatus | undefined;
+  probe(id: string, type: ProbeType, probe: Probe): ProbeResult;
+  readLog(id: string, options?: LogOptions): string;
+  /** Called whenever a container exits, by itself or stopped. */
+  onContainerExit(listener: (status: RuntimeContainerStatus) => void): void;
+}
+
+/** `nginx:1.27` → `docker.io/library/nginx:1.27`, as containerd normalises references. */
+export function normalizeImage(image: string): string {
+  let ref = image;
+  const firstSlash = ref.indexOf('/');
+  const domain = firstSlash < 0 ? '' : ref.slice(0, firstSlash);
+  if (firstSlash < 0) ref = `docker.io/library/${ref}`;
+  else if (!domain.includes('.') && !domain.includes(':') && domain !== 'localhost') ref = `docker.io/${ref}`;
+  const lastSlash = ref.lastIndexOf('/');
+  if (!ref.slice(lastSlash).includes(':') && !ref.includes('@')) ref += ':latest';
+  return ref;
+}
+
+/** The repository part of a normalised reference: `docker.io/library/nginx:1.27` → `docker.io/library/nginx`. */
+function repository(ref: string): string {
+  const at = ref.indexOf('@');
+  if (at >= 0) return ref.slice(0, at);
+  const colon = ref.lastIndexOf(':');
+  return colon > ref.lastIndexOf('/') ? ref.slice(0, colon) : ref;
+}
+
+interface SimContainer {
+  id: string;
+  config: ContainerConfig;
+  image: string;
+  imageRef: string;
+  state: RuntimeContainerState;
+  startedAt: number;
+  finishedAt?: number;
+  exitCode?: number;
+  reason?: string;
+  log: ContainerLog;
+  timers: Timer[];
+  stopping?: { resolve: () => void };
+}
+
+export interface SimulatedRuntimeOptions {
+  clock: Clock;
+  random: Random;
+  /** How long a first pull of an image takes on this node. */
+  imagePullMs?: number;
+  /** Log lines kept per container. */
+  logLines?: number;
+}
+
+export class SimulatedRuntime implements ContainerRuntime {
+  readonly version = 'containerd://2.1.1';
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly images = new Map<string, string>();
+  private readonly containers = new Map<string, SimContainer>();
+  private readonly exitListeners: ((status: RuntimeContainerStatus) => void)[] = [];
+  private readonly imagePullMs: number;
+  private readonly logLines: number;
+
+  constructor(options: SimulatedRuntimeOptions) {
+    this.clock = options.clock;
+    this.random = options.random;
+    this.imagePullMs = options.imagePullMs ?? 1000;
+    this.logLines = options.logLines ?? 1000;
+  }
+
+  /** Images present on this node, as Node status.images lists them. */
+  listImages(): { names: string[] }[] {
+    return [...this.images].map(([ref, digest]) => ({ names: [digest, ref] }));
+  }
+
+  hasImage(image: string): boolean {
+    return this.images.has(normalizeImage(image));
+  }
+
+  pullImage(image: string, behavior: ContainerBehavior): Promise<string> {
+    const ref = normalizeImage(image);
+    return new Promise((resolve, reject) => {
+      this.clock.setTimeout(() => {
+        if (behavior.pullError) {
+          reject(new Error(`failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`));
+          return;
+        }
+        // A digest derived from the name: the same image has the same digest on every node.
+        const digest = `${repository(ref)}@sha256:${createHash('sha256').update(ref).digest('hex')}`;
+        this.images.set(ref, digest);
+        resolve(digest);
+      }, this.imagePullMs);
+    });
+  }
+
+  startContainer(config: ContainerConfig): string {
+    const id = `containerd://${this.hex(64)}`;
+    const image = normalizeImage(config.container.image ?? '');
+    const now = this.clock.now();
+    const c: SimContainer = { id, config, image, imageRef: this.images.get(image) ?? image, state: 'running', startedAt: now, log: new ContainerLog(this.logLines), timers: [] };
+    this.containers.set(id, c);
+    const b = config.behavior;
+    for (const line of b.output) c.log.append(now, line);
+    if (b.keepsData) this.recordStart(c);
+    if (b.serves) c.timers.push(this.clock.setTimeout(() => c.log.append(this.clock.now(), `start worker processes; listening on ${config.podIP}`), b.startDelayMs));
+    // Over its memory limit, the kernel's OOM killer ends it once it has grown (while it comes up).
+    if (b.memoryBytes !== undefined && config.memoryLimitBytes !== undefined && b.memoryBytes > config.memoryLimitBytes) {
+      c.timers.push(this.clock.setTimeout(() => this.exit(c, 137, 'OOMKilled'), Math.max(b.startDelayMs, 1000)));
+    } else if (b.exitCode !== undefined) {
+      c.timers.push(this.clock.setTimeout(() => this.exit(c, b.exitCode!, b.exitCode === 0 ? 'Completed' : 'Error'), b.runForMs));
+    }
+    return id;
+  }
+
+  stopContainer(id: string, gracePeriodMs: number): Promise<void> {
+    const c = this.containers.get(id);
+    if (!c || c.state === 'exited') return Promise.resolve();
+    if (c.stopping) return new Promise((resolve) => { const prior = c.stopping!.resolve; c.stopping!.resolve = () => { prior(); resolve(); }; });
+    return new Promise((resolve) => {
+      c.stopping = { resolve };
+      if (c.config.behavior.ignoreSigterm) {
+        // Nothing handles SIGTERM: the runtime sends SIGKILL when the grace period ends.
+        c.timers.push(this.clock.setTimeout(() => this.exit(c, 137, 'Error'), gracePeriodMs));
+      } else {
+        if (c.config.behavior.serves) c.log.append(this.clock.now(), 'signal 15 (SIGTERM) received, exiting');
+        this.exit(c, 0, 'Completed');
+      }
+    });
+  }
+
+  killContainer(id: string): void {
+    const c = this.containers.get(id);
+    if (c && c.state === 'running') this.exit(c, 137, 'Error');
+  }
+
+  removeContainer(id: string): void {
+    const c = this.containers.get(id);
+    if (!c) return;
+    for (const t of c.timers) t.cancel();
+    this.containers.delete(id);
+  }
+
+  containerStatus(id: string): RuntimeContainerStatus | undefined {
+    const c = this.containers.get(id);
+    if (!c) return undefined;
+    return {
+      id: c.id,
+      name: c.config.container.name,
+      podUid: c.config.podUid,
+      state: c.state,
+      startedAt: c.startedAt,
+      ...(c.finishedAt !== undefined ? { finishedAt: c.finishedAt } : {}),
+      ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+      ...(c.reason !== undefined ? { reason: c.reason } : {}),
+      image: c.image,
+      imageRef: c.imageRef,
+    };
+  }
+
+  probe(id: string, type: ProbeType, probe: Probe): ProbeResult {
+    const c = this.containers.get(id);
+    if (!c || c.state !== 'running') return { success: false, output: 'container is not running' };
+    const b = c.config.behavior;
+    const now = this.clock.now();
+    const up = now - c.startedAt >= b.startDelayMs;
+    const ip = c.config.podIP;
+    const failing = (type === 'readiness' && b.failReadiness) || (type === 'liveness' && b.failLivenessAfterMs !== undefined && now - c.startedAt >= b.failLivenessAfterMs);
+    if (probe.httpGet) {
+      const port = this.port(c.config.container, probe.httpGet.port);
+      const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
+      const path = probe.httpGet.path ?? '/';
+      if (!up || !b.serves) return { success: false, output: `Get "${scheme}://${ip}:${port}${path}": dial tcp ${ip}:${port}: connect: connection refused` };
+      const code = failing ? (type === 'readiness' ? 503 : 500) : 200;
+      c.log.append(now, `${gatewayOf(ip)} - - [${accessLogTime(now)}] "GET ${path} HTTP/1.1" ${code} ${code === 200 ? 615 : 0} "-" "kube-probe/1.36"`);
+      return failing ? { success: false, output: `HTTP probe failed with statuscode: ${code}` } : { success: true };
+    }
+    if (probe.tcpSocket) {
+      const port = this.port(c.config.container, probe.tcpSocket.port);
+      if (!up || failing) return { success: false, output: `dial tcp ${ip}:${port}: connect: connection refused` };
+      return { success: true };
+    }
+    if (probe.exec) {
+      const command = probe.exec.command ?? [];
+      if (!up || failing) return { success: false, output: `command ${JSON.stringify(command.join(' '))} exited with 1` };
+      return { success: true };
+    }
+    if (probe.grpc) {
+      if (!up || failing) return { success: false, output: `timeout: failed to connect service ":${probe.grpc.port}" within 1s: context deadline exceeded` };
+      return { success: true };
+    }
+    return { success: true };
+  }
+
+  readLog(id: string, options: LogOptions = {}): string {
+    return this.containers.get(id)?.log.read(this.clock.now(), options) ?? '';
+  }
+
+  onContainerExit(listener: (status: RuntimeContainerStatus) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  /** Appends a line to a running container's log (traffic routed to it, for instance). */
+  writeLog(id: string, line: string): void {
+    this.containers.get(id)?.log.append(this.clock.now(), line);
+  }
+
+  private exit(c: SimContainer, exitCode: number, reason: string): void {
+    if (c.state === 'exited') return;
+    for (const t of c.timers) t.cancel();
+    c.timers = [];
+    c.state = 'exited';
+    c.exitCode = exitCode;
+    c.reason = reason;
+    c.finishedAt = this.clock.now();
+    const stopping = c.stopping;
+    c.stopping = undefined;
+    stopping?.resolve();
+    const status = this.containerStatus(c.id)!;
+    for (const l of this.exitListeners) l(status);
+  }
+
+  /** A database's start: it counts its starts on each persistent volume, as its data directory would show. */
+  private recordStart(c: SimContainer): void {
+    const now = this.clock.now();
+    if (c.config.persistentVolumes.size === 0) {
+      c.log.append(now, 'initializing database in an ephemeral data directory; data will be lost when the pod goes');
+      return;
+    }
+    for (const [volume, disk] of c.config.persistentVolumes) {
+      const starts = Number(disk.get('starts') ?? '0') + 1;
+      disk.set('starts', String(starts));
+      if (starts === 1) {
+        disk.set('initializedBy', c.config.podName);
+        c.log.append(now, `initializing database files on volume "${volume}"`);
+      } else {
+        c.log.append(now, `database files on volume "${volume}" found (initialized by ${disk.get('initializedBy')}); start ${starts}`);
+      }
+    }
+    c.log.append(now, 'database system is ready to accept connections');
+  }
+
+  private port(container: Container, port: number | string): number | string {
+    if (typeof port === 'number') return port;
+    return (container.ports ?? []).find((p) => p.name === port)?.containerPort ?? port;
+  }
+
+  private hex(n: number): string {
+    let s = '';
+    while (s.length < n) s += this.random.next().toString(16).padStart(8, '0');
+    return s.slice(0, n);
+  }
+}
+
+/** Probes come from the node, through the pod network's gateway (`.1` of the pod CIDR). */
+function gatewayOf(ip: string): string {
+  return ip.replace(/\.\d+$/, '.1');
+}
+
+/** nginx's `$time_local`: `23/Nov/2026:12:00:00 +0000`. */
+function accessLogTime(ms: number): string {
+  const d = new Date(ms);
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}

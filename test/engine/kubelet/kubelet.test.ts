@@ -1,0 +1,290 @@
+// The kubelet runs the pods bound to its node: given a pod, when its containers start, crash, finish
+// or are deleted, then the pod's status in the API server shows what a real kubelet would report.
+import assert from 'node:assert/strict';
+import { Kubelet } from '../../../engine/kubelet/kubelet';
+import { VolumeDisks } from '../../../engine/kubelet/volumeDisks';
+import { PodNetwork } from '../../../engine/network/podNetwork';
+import type { Obj } from '../../../engine/apiserver/registry/strategy';
+import { configmaps, newCluster, pod, pods } from '../apiserver/fixture';
+
+const leases = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
+const nodes = { group: '', version: 'v1', resource: 'nodes' };
+const pvcs = { group: '', version: 'v1', resource: 'persistentvolumeclaims' };
+
+async function nodeWithKubelet(nodeName = 'worker-1') {
+  const cluster = await newCluster();
+  const network = new PodNetwork();
+  const disks = new VolumeDisks();
+  const kubelets = new Map<string, Kubelet>();
+  const startKubelet = async (name: string) => {
+    const k = new Kubelet({ nodeName: name, client: cluster.kubelet(name), clock: cluster.clock, network: network.attach(name), disks });
+    kubelets.set(name, k);
+    await k.start();
+    return k;
+  };
+  const kubelet = await startKubelet(nodeName);
+  await cluster.namespace('shop');
+  // What the root CA publisher leaves in every namespace: the service account volume projects it.
+  await cluster.client.create(configmaps, 'shop', { metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': 'cert' } });
+  /** Creates a pod bound to the node, as if the scheduler had placed it. */
+  const run = async (p: Obj, node = nodeName) => (await cluster.client.create(pods, 'shop', { ...p, spec: { ...p.spec, nodeName: node } })).object;
+  const get = (name: string) => cluster.client.tryGet(pods, 'shop', name);
+  const advance = (ms: number) => cluster.clock.advanceAsync(ms);
+  return { ...cluster, kubelet, network, disks, run, get, advance, startKubelet, kubelets };
+}
+
+const state = (p: Obj, container = 'web') => p.status.containerStatuses.find((s: Obj) => s.name === container).state;
+const condition = (p: Obj, type: string) => p.status.conditions.find((c: Obj) => c.type === type);
+
+describe('kubelet', () => {
+  it('registers its Node Ready with capacity, addresses and labels, and renews its Lease every 10 s', async () => {
+    const { client, clock, advance } = await nodeWithKubelet();
+    const node = client.get(nodes, undefined, 'worker-1');
+    assert.equal(node.metadata.labels['kubernetes.io/hostname'], 'worker-1');
+    assert.equal(node.metadata.labels['kubernetes.io/os'], 'linux');
+    assert.equal(node.spec.podCIDR, '10.244.0.0/24');
+    assert.deepEqual(node.status.addresses, [{ type: 'InternalIP', address: '172.18.0.2' }, { type: 'Hostname', address: 'worker-1' }]);
+    assert.equal(node.status.capacity.pods, '110');
+    const ready = node.status.conditions.find((c: Obj) => c.type === 'Ready');
+    assert.deepEqual([ready.status, ready.reason, ready.message], ['True', 'KubeletReady', 'kubelet is posting ready status']);
+    const first = client.get(leases, 'kube-node-lease', 'worker-1');
+    assert.equal(first.spec.holderIdentity, 'worker-1');
+    assert.equal(first.metadata.ownerReferences[0].kind, 'Node');
+    await advance(10_000);
+    const renewed = client.get(leases, 'kube-node-lease', 'worker-1');
+    assert.equal(Date.parse(renewed.spec.renewTime) - Date.parse(first.spec.renewTime), 10_000);
+    assert.equal(Date.parse(renewed.spec.renewTime), clock.now());
+  });
+
+  it('takes a bound pod from Pending through ContainerCreating to Running with an IP and Ready', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('web'));
+    await advance(100);
+    let p = get('web')!;
+    assert.equal(p.status.phase, 'Pending');
+    assert.deepEqual(state(p), { waiting: { reason: 'ContainerCreating' } });
+    assert.equal(p.status.podIP, '10.244.0.2');
+    await advance(1000);
+    p = get('web')!;
+    assert.equal(p.status.phase, 'Running');
+    assert.ok(state(p).running.startedAt);
+    const cs = p.status.containerStatuses[0];
+    assert.equal(cs.image, 'docker.io/library/nginx:1.27');
+    assert.match(cs.imageID, /^docker\.io\/library\/nginx@sha256:[0-9a-f]{64}$/);
+    assert.match(cs.containerID, /^containerd:\/\/[0-9a-f]{64}$/);
+    assert.equal(cs.ready, true);
+    assert.equal(condition(p, 'Ready').status, 'True');
+    assert.equal(condition(p, 'ContainersReady').status, 'True');
+    assert.equal(condition(p, 'Initialized').status, 'True');
+    assert.equal(condition(p, 'PodScheduled').status, 'True');
+  });
+
+  it('restarts a crashing container at once, then with CrashLoopBackOff of 10 s, 20 s, 40 s', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'crash-after=5s' } } }));
+    await advance(1100); // image pull
+    assert.equal(get('web')!.status.phase, 'Running');
+    await advance(5000); // first crash: restarted at once
+    let p = get('web')!;
+    assert.equal(p.status.containerStatuses[0].restartCount, 1);
+    assert.ok(state(p).running);
+    assert.deepEqual({ ...p.status.containerStatuses[0].lastState.terminated, startedAt: undefined, finishedAt: undefined, containerID: undefined }, { exitCode: 1, reason: 'Error', startedAt: undefined, finishedAt: undefined, containerID: undefined });
+    await advance(5000); // second crash: back-off 10 s
+    p = get('web')!;
+    assert.equal(state(p).waiting.reason, 'CrashLoopBackOff');
+    assert.match(state(p).waiting.message, /^back-off 10s restarting failed container=web pod=web_shop\(.+\)$/);
+    assert.equal(p.status.phase, 'Running');
+    assert.equal(condition(p, 'Ready').status, 'False');
+    await advance(9_800);
+    assert.equal(state(get('web')!).waiting.reason, 'CrashLoopBackOff');
+    await advance(300);
+    p = get('web')!;
+    assert.ok(state(p).running, 'restarted once 10 s have passed');
+    assert.equal(p.status.containerStatuses[0].restartCount, 2);
+    await advance(5000); // third crash: back-off 20 s
+    assert.match(state(get('web')!).waiting.message, /^back-off 20s /);
+    await advance(20_100);
+    assert.equal(get('web')!.status.containerStatuses[0].restartCount, 3);
+    await advance(5000);
+    assert.match(state(get('web')!).waiting.message, /^back-off 40s /);
+  });
+
+  it('completes a container that exits 0 under restartPolicy Never: the pod Succeeded', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('job', { spec: { restartPolicy: 'Never' }, container: { name: 'web', image: 'busybox:1.36', command: ['sh', '-c', 'echo done; exit 0'] } }));
+    await advance(2000);
+    const p = get('job')!;
+    assert.equal(p.status.phase, 'Succeeded');
+    assert.equal(state(p).terminated.reason, 'Completed');
+    assert.equal(state(p).terminated.exitCode, 0);
+    assert.equal(condition(p, 'Ready').reason, 'PodCompleted');
+  });
+
+  it('fails a pod whose container exits 1 under restartPolicy Never', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('job', { spec: { restartPolicy: 'Never' }, metadata: { annotations: { 'kubeside.dev/behavior': 'exit=1' } } }));
+    await advance(2000);
+    const p = get('job')!;
+    assert.equal(p.status.phase, 'Failed');
+    assert.deepEqual([state(p).terminated.exitCode, state(p).terminated.reason], [1, 'Error']);
+  });
+
+  it('holds a container in CreateContainerConfigError while its ConfigMap is missing, and runs it once created', async () => {
+    const { client, run, get, advance } = await nodeWithKubelet();
+    await run(pod('api', { container: { envFrom: [{ configMapRef: { name: 'api-config' } }] } }));
+    await advance(2000);
+    let p = get('api')!;
+    assert.deepEqual(state(p), { waiting: { reason: 'CreateContainerConfigError', message: 'configmap "api-config" not found' } });
+    assert.equal(p.status.phase, 'Pending');
+    await client.create(configmaps, 'shop', { metadata: { name: 'api-config' }, data: { LOG_LEVEL: 'info' } });
+    await advance(10_000);
+    p = get('api')!;
+    assert.ok(state(p).running);
+    assert.equal(p.status.phase, 'Running');
+  });
+
+  it('names the missing key of a Secret it cannot resolve', async () => {
+    const { client, run, get, advance } = await nodeWithKubelet();
+    await client.create({ group: '', version: 'v1', resource: 'secrets' }, 'shop', { metadata: { name: 'creds' }, data: { USER: 'c2hvcA==' } });
+    await run(pod('api', { container: { env: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'PASSWORD' } } }] } }));
+    await advance(2000);
+    assert.deepEqual(state(get('api')!), { waiting: { reason: 'CreateContainerConfigError', message: "couldn't find key PASSWORD in Secret shop/creds" } });
+  });
+
+  it('stops a deleted pod gracefully, then deletes it for good', async () => {
+    const { client, run, get, advance } = await nodeWithKubelet();
+    await run(pod('web'));
+    await advance(1500);
+    await client.delete(pods, 'shop', 'web');
+    const marked = get('web')!;
+    assert.ok(marked.metadata.deletionTimestamp, 'a running pod is only marked for deletion');
+    await advance(200);
+    assert.equal(get('web'), undefined, 'nginx stops on SIGTERM, and the kubelet deletes the pod');
+  });
+
+  it('waits out the grace period for a container that ignores SIGTERM', async () => {
+    const { client, run, get, advance } = await nodeWithKubelet();
+    await run(pod('sleeper', { spec: { terminationGracePeriodSeconds: 5 }, container: { image: 'busybox:1.36', command: ['sleep', '3600'] } }));
+    await advance(1500);
+    assert.equal(get('sleeper')!.status.phase, 'Running');
+    await client.delete(pods, 'shop', 'sleeper');
+    await advance(4000);
+    assert.ok(get('sleeper'), 'still terminating within its grace period');
+    await advance(1200);
+    assert.equal(get('sleeper'), undefined);
+  });
+
+  it('gives a re-created pod a new IP', async () => {
+    const { client, run, get, advance } = await nodeWithKubelet();
+    await run(pod('web'));
+    await advance(1500);
+    const first = get('web')!.status.podIP;
+    await client.delete(pods, 'shop', 'web');
+    await advance(500);
+    assert.equal(get('web'), undefined);
+    await run(pod('web'));
+    await advance(500);
+    const second = get('web')!.status.podIP;
+    assert.ok(first && second);
+    assert.notEqual(second, first);
+  });
+
+  it('keeps a PersistentVolumeClaim\'s data across pod re-creation', async () => {
+    const { client, run, get, advance, disks, kubelet } = await nodeWithKubelet();
+    const claim = (await client.create(pvcs, 'shop', { metadata: { name: 'data-db-0' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } })).object;
+    const db = () => pod('db-0', { container: { name: 'web', image: 'postgres:16.4', volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }] }, spec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-db-0' } }] } });
+    await run(db());
+    await advance(1500);
+    assert.equal(get('db-0')!.status.phase, 'Running');
+    assert.match(kubelet.logs('shop', 'db-0', 'web'), /initializing database files on volume "data"/);
+    await client.delete(pods, 'shop', 'db-0');
+    await advance(500);
+    await run(db());
+    await advance(500);
+    assert.match(kubelet.logs('shop', 'db-0', 'web'), /database files on volume "data" found \(initialized by db-0\); start 2/);
+    assert.equal(disks.peekClaim(claim.metadata.uid)!.get('starts'), '2');
+  });
+
+  it('serves logs: the current and the previous container, tail and since', async () => {
+    const { run, advance, kubelet } = await nodeWithKubelet();
+    await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'crash-after=30s' } }, container: { readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 10 } } }));
+    await advance(1500);
+    assert.throws(() => kubelet.logs('shop', 'web', 'web', { previous: true }), /previous terminated container "web" in pod "web" not found/);
+    await advance(30_000);
+    assert.match(kubelet.logs('shop', 'web', 'web', { previous: true }), /"GET \/healthz HTTP\/1.1" 200/);
+    const lines = kubelet.logs('shop', 'web', 'web', { previous: true, tailLines: 1 }).split('\n').filter(Boolean);
+    assert.equal(lines.length, 1);
+    assert.equal(kubelet.logs('shop', 'web', 'web', { sinceSeconds: 0 }), '');
+  });
+
+  it('restarts a container whose liveness probe fails three times', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'fail-liveness=20s' } }, container: { livenessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 10, failureThreshold: 3 } } }));
+    await advance(1500);
+    assert.equal(get('web')!.status.containerStatuses[0].restartCount, 0);
+    // Failures at 20 s, 30 s and 40 s after start: killed at the third, restarted at once.
+    await advance(41_000);
+    const p = get('web')!;
+    assert.equal(p.status.containerStatuses[0].restartCount, 1);
+    assert.ok(state(p).running);
+  });
+
+  it('keeps a container unready while its readiness probe fails', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'fail-readiness' } }, container: { readinessProbe: { httpGet: { path: '/', port: 80 } } } }));
+    await advance(30_000);
+    const p = get('web')!;
+    assert.equal(p.status.phase, 'Running');
+    assert.equal(p.status.containerStatuses[0].ready, false);
+    assert.deepEqual([condition(p, 'Ready').status, condition(p, 'Ready').message], ['False', 'containers with unready status: [web]']);
+  });
+
+  it('OOM-kills a container that grows over its memory limit', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('hog', { metadata: { annotations: { 'kubeside.dev/behavior': 'memory=600Mi' } }, container: { resources: { limits: { memory: '512Mi' } } } }));
+    await advance(2200);
+    const last = get('hog')!.status.containerStatuses[0].lastState.terminated;
+    assert.deepEqual([last.reason, last.exitCode], ['OOMKilled', 137]);
+  });
+
+  it('runs init containers in order before the app container', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('web', { spec: { initContainers: [
+      { name: 'migrate', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 5'] },
+      { name: 'warm', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 3'] },
+    ] } }));
+    await advance(1500);
+    let p = get('web')!;
+    assert.equal(p.status.phase, 'Pending');
+    assert.ok(p.status.initContainerStatuses[0].state.running);
+    assert.equal(p.status.initContainerStatuses[1].state.waiting.reason, 'PodInitializing');
+    assert.equal(state(p).waiting.reason, 'PodInitializing');
+    assert.equal(condition(p, 'Initialized').message, 'containers with incomplete status: [migrate warm]');
+    await advance(5000);
+    p = get('web')!;
+    assert.equal(p.status.initContainerStatuses[0].state.terminated.reason, 'Completed');
+    assert.ok(p.status.initContainerStatuses[1].state.running);
+    await advance(4500);
+    p = get('web')!;
+    assert.equal(p.status.phase, 'Running');
+    assert.equal(condition(p, 'Initialized').status, 'True');
+  });
+
+  it('shows ErrImagePull, then ImagePullBackOff, for an image that cannot be pulled', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'pull-error' } } }));
+    await advance(1100);
+    assert.equal(state(get('web')!).waiting.reason, 'ErrImagePull');
+    await advance(1000);
+    assert.deepEqual(state(get('web')!).waiting, { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nginx:1.27"' });
+  });
+
+  it('keeps a pod in ContainerCreating while a volume\'s ConfigMap is missing', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('web', { spec: { volumes: [{ name: 'config', configMap: { name: 'web-config' } }] } }));
+    await advance(5000);
+    const p = get('web')!;
+    assert.deepEqual(state(p), { waiting: { reason: 'ContainerCreating' } });
+    assert.equal(condition(p, 'PodReadyToStartContainers').status, 'False');
+  });
+});
