@@ -45,7 +45,14 @@ export type LeaseChange = { type: 'grant'; id: number; ttl: number } | { type: '
 const emptyValue = '';
 
 export class MvccStore implements WatchHost {
+  /** The revision of the last applied commit. */
   private rev = 0;
+  /**
+   * The revision reads and watches see: every commit up to it is durable. Equal to `rev` unless a
+   * persistence layer asked to hold commits back until their log records are synced.
+   */
+  private visibleRev = 0;
+  private holdUntilDurable = false;
   private compactRev = 0;
   private readonly index = new Map<string, KeyEntry>();
   /** The same entries as `index`, in key order, for ranges. */
@@ -78,9 +85,42 @@ export class MvccStore implements WatchHost {
     this.maxRequestBytes = options.maxRequestBytes ?? 1.5 * 1024 * 1024;
   }
 
-  /** The revision of the last commit; 0 for an empty store. */
+  /** The store's current revision as reads and watches see it; 0 for an empty store. */
   get revision(): number {
+    return this.visibleRev;
+  }
+
+  /** The revision of the last applied commit, which may not be durable (and visible) yet. */
+  get appliedRevision(): number {
     return this.rev;
+  }
+
+  /**
+   * From now on, commits become visible to reads and watches only through `markDurable`: a
+   * reader never sees a write that a crash could still take back. Compare-and-swap decisions
+   * use every applied commit, so writers still serialize correctly.
+   */
+  holdCommitsUntilDurable(): void {
+    this.holdUntilDurable = true;
+  }
+
+  /** Makes every commit up to `revision` visible, delivering their events to synced watches. */
+  markDurable(revision: number): void {
+    const to = Math.min(revision, this.rev);
+    if (to <= this.visibleRev) return;
+    const from = this.visibleRev;
+    this.visibleRev = to;
+    const h = this.history;
+    let i = firstEventAtOrAfter(h, from + 1);
+    while (i < h.length) {
+      const rev = h[i]!.kv.modRevision;
+      if (rev > to) break;
+      let j = i + 1;
+      while (j < h.length && h[j]!.kv.modRevision === rev) j++;
+      this.notify(rev, h, i, j);
+      i = j;
+    }
+    if (this.unsynced.size > 0 && this.watchMaxLag !== Infinity) this.cancelLaggingWatches();
   }
 
   /** Reads below this revision fail with `compacted`. */
@@ -116,7 +156,18 @@ export class MvccStore implements WatchHost {
 
   /** etcd's Range: keys in [key, end) (or the single key), optionally at a past revision, limited. */
   range(key: string, options: RangeOptions = {}): RangeResponse {
-    const rev = this.checkReadRevision(options.revision ?? 0);
+    return this.rangeAt(key, options, this.checkReadRevision(options.revision ?? 0));
+  }
+
+  /**
+   * The key's latest key-value including commits not yet durable: what a guarded write compares
+   * against and reports. Reads should use `get`.
+   */
+  latest(key: string): KeyValue | undefined {
+    return this.current(key);
+  }
+
+  private rangeAt(key: string, options: RangeOptions, rev: number): RangeResponse {
     const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
     const kvs: KeyValue[] = [];
     let count = 0;
@@ -127,23 +178,16 @@ export class MvccStore implements WatchHost {
         count = 1;
         if (!options.countOnly) kvs.push(kv);
       }
-      return { kvs, more: false, count, revision: this.rev };
+      return { kvs, more: false, count, revision: this.visibleRev };
     }
-    const current = rev === this.rev;
     const wantKvs = !options.countOnly;
     this.keys.forEachInRange(key, options.end, (entry) => {
-      let kv: KeyValue | undefined;
-      if (current) {
-        const last = entry.last;
-        if (last.version > 0) kv = last;
-      } else {
-        kv = this.at(entry, rev);
-      }
+      const kv = this.at(entry, rev);
       if (!kv) return;
       count++;
       if (wantKvs && kvs.length < limit) kvs.push(kv);
     });
-    return { kvs, more: count > kvs.length && wantKvs, count, revision: this.rev };
+    return { kvs, more: count > kvs.length && wantKvs, count, revision: this.visibleRev };
   }
 
   // ---- writes ----
@@ -255,6 +299,7 @@ export class MvccStore implements WatchHost {
       if (kv.lease !== 0) this.lessor.attach(kv.lease, kv.key);
     }
     this.rev = snapshot.compactRevision;
+    this.visibleRev = this.rev;
     this.compactRev = snapshot.compactRevision;
     for (const c of snapshot.commits) this.replay(c.revision, c.changes);
   }
@@ -327,7 +372,7 @@ export class MvccStore implements WatchHost {
    */
   compact(revision: number): void {
     if (revision <= this.compactRev) throw storeErrors.compacted(this.compactRev);
-    if (revision > this.rev) throw storeErrors.futureRevision(this.rev);
+    if (revision > this.visibleRev) throw storeErrors.futureRevision(this.visibleRev);
     this.compactRev = revision;
     // Only keys with an event in the discarded history can have a revision to drop.
     const h = this.history;
@@ -364,7 +409,7 @@ export class MvccStore implements WatchHost {
     const since = options.sinceRevision ?? 0;
     if (since > 0 && since < this.compactRev) throw storeErrors.compacted(this.compactRev);
     const w = new Watch(this, options, this.watchBufferLimit);
-    if (w.nextRevision > this.rev) this.addSynced(w);
+    if (w.nextRevision > this.visibleRev) this.addSynced(w);
     else this.unsynced.add(w);
     return w;
   }
@@ -381,6 +426,7 @@ export class MvccStore implements WatchHost {
     for (; i < h.length; i++) {
       const e = h[i]!;
       const rev = e.kv.modRevision;
+      if (rev > this.visibleRev) break; // not durable yet: markDurable will deliver it
       // Stop between revisions once the buffer is full, so a revision is never split.
       if (rev !== w.lastRevision && w.buffer.length >= w.bufferLimit) break;
       if (w.matches(e.kv.key)) {
@@ -389,8 +435,8 @@ export class MvccStore implements WatchHost {
       }
       w.nextRevision = rev + 1;
     }
-    if (i === h.length) {
-      w.nextRevision = Math.max(w.nextRevision, this.rev + 1);
+    if (i === h.length || h[i]!.kv.modRevision > this.visibleRev) {
+      w.nextRevision = Math.max(w.nextRevision, this.visibleRev + 1);
       this.unsynced.delete(w);
       this.addSynced(w);
     }
@@ -431,8 +477,8 @@ export class MvccStore implements WatchHost {
   }
 
   private checkReadRevision(revision: number): number {
-    if (revision <= 0) return this.rev;
-    if (revision > this.rev) throw storeErrors.futureRevision(this.rev);
+    if (revision <= 0) return this.visibleRev;
+    if (revision > this.visibleRev) throw storeErrors.futureRevision(this.visibleRev);
     if (revision < this.compactRev) throw storeErrors.compacted(this.compactRev);
     return revision;
   }
@@ -534,16 +580,10 @@ export class MvccStore implements WatchHost {
   }
 
   private rangeInTxn(key: string, options: RangeOptions, next: number): RangeResponse {
-    // Uncommitted writes of this transaction carry revision `next`; read them as current.
-    if (this.pending.length === 0 || (options.revision ?? 0) > 0) return this.range(key, options);
-    const saved = this.rev;
-    this.rev = next;
-    try {
-      const r = this.range(key, { ...options, revision: 0 });
-      return { ...r, revision: saved };
-    } finally {
-      this.rev = saved;
-    }
+    if ((options.revision ?? 0) > 0) return this.range(key, options);
+    // Like the compares, a read in a transaction sees every applied commit and this transaction's
+    // own writes so far (they carry revision `next`).
+    return this.rangeAt(key, options, next);
   }
 
   /** Makes the pending events revision `rev + 1`, logs them, and hands them to synced watches. */
@@ -552,25 +592,31 @@ export class MvccStore implements WatchHost {
     if (events.length === 0) return;
     this.pending = [];
     const rev = ++this.rev;
-    for (const e of events) this.history.push(e);
+    const h = this.history;
+    const start = h.length;
+    for (const e of events) h.push(e);
     this.onCommit?.(rev, events);
-    this.notify(rev, events);
+    if (this.holdUntilDurable) return;
+    this.visibleRev = rev;
+    this.notify(rev, h, start, h.length);
     if (this.unsynced.size > 0 && this.watchMaxLag !== Infinity) this.cancelLaggingWatches();
   }
 
   private cancelLaggingWatches(): void {
     for (const w of this.unsynced) {
-      const behind = this.rev - (w.nextRevision - 1);
+      const behind = this.visibleRev - (w.nextRevision - 1);
       if (behind > this.watchMaxLag) {
         w.fail(new StoreError('watchCancelled', `watch fell ${behind} revisions behind the store (limit ${this.watchMaxLag}): its consumer is not reading fast enough`));
       }
     }
   }
 
-  private notify(rev: number, events: readonly WatchEvent[]): void {
+  /** Hands the events of revision `rev`, events[start, end), to the synced watches they match. */
+  private notify(rev: number, events: readonly WatchEvent[], start: number, end: number): void {
     if (this.syncedRanges.size === 0 && this.syncedByKey.size === 0) return;
     const woken: Watch[] = [];
-    for (const e of events) {
+    for (let i = start; i < end; i++) {
+      const e = events[i]!;
       const key = e.kv.key;
       const byKey = this.syncedByKey.get(key);
       if (byKey) for (const w of byKey) this.deliver(w, e, rev, woken);

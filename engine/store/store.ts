@@ -2,9 +2,9 @@
 // write-ahead log and periodic snapshots, so a restarted process comes back with exactly the
 // acknowledged state. Writes apply to memory at once; their promises settle when durable.
 //
-// Note: like any write-behind design, a read may observe a write whose promise has not settled
-// yet; the API server answers a client only after the promise settles, so no client is told of a
-// write that a crash could lose.
+// A persisted store applies a write to memory at once (so compare-and-swap serializes writers)
+// but shows it to reads and watches only once its log record is synced: nobody ever observes a
+// write that a crash could take back.
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -262,6 +262,16 @@ export class Store {
     return this.snapshotting;
   }
 
+  /**
+   * Resolves once every write applied so far is durable and visible, including writes the store
+   * made itself (a lease expiring on the clock).
+   */
+  sync(): Promise<void> {
+    const wal = this.wal;
+    if (!wal) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => wal.whenDurable(resolve, reject));
+  }
+
   /** Waits for pending writes, stops timers, ends every watch and closes the log. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -295,9 +305,9 @@ export class Store {
 
   private guarded(key: string, compare: Compare, op: { type: 'put'; key: string; value: Value; lease: number } | { type: 'delete'; key: string }): Promise<GuardedWriteResult> {
     return this.write(() => {
-      const before = op.type === 'delete' ? this.mvcc.get(key) : undefined;
+      const before = op.type === 'delete' ? this.mvcc.latest(key) : undefined;
       const r = this.mvcc.txn({ compare: [compare], success: [op], failure: [] });
-      const now = this.mvcc.get(key);
+      const now = this.mvcc.latest(key);
       if (!r.succeeded) return now ? { succeeded: false, current: now, revision: r.revision } : { succeeded: false, revision: r.revision };
       const kv = op.type === 'put' ? now : before;
       return kv ? { succeeded: true, kv, revision: r.revision } : { succeeded: true, revision: r.revision };
@@ -310,7 +320,9 @@ export class Store {
     this.mvcc.onCompact = (revision) => wal.appendCompact(revision);
     this.mvcc.onLease = (change) => wal.appendLease(change);
     // Unobserved rejections are reported through the writers' own promises.
-    wal.onFlushed = () => {
+    this.mvcc.holdCommitsUntilDurable();
+    wal.onFlushed = (revision) => {
+      this.mvcc.markDurable(revision);
       const threshold = Math.max(this.options.snapshotThresholdBytes ?? 64 * 1024 * 1024, this.lastSnapshotBytes);
       if (wal.bytesSinceRotation >= threshold) void this.snapshotNow().catch(() => undefined);
     };

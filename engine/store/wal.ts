@@ -66,6 +66,8 @@ export async function readLog(segments: readonly SegmentName[], apply: (entry: L
 
 interface Batch {
   segment: SegmentName;
+  /** The highest revision committed in the batch; 0 when it holds none. */
+  revision: number;
   writer: ByteWriter;
   waiters: { resolve: () => void; reject: (e: unknown) => void }[];
 }
@@ -92,8 +94,8 @@ export class WriteAheadLog {
   appendCount = 0;
   /** Bytes written to segments since the last rotation; drives the snapshot policy. */
   bytesSinceRotation = 0;
-  /** Called after each durable batch. */
-  onFlushed: (() => void) | undefined;
+  /** Called after each durable batch, with the highest revision it made durable (0 if none). */
+  onFlushed: ((revision: number) => void) | undefined;
 
   constructor(
     private readonly dir: string,
@@ -116,6 +118,7 @@ export class WriteAheadLog {
 
   appendCommit(revision: number, events: readonly WatchEvent[]): void {
     writeCommit(this.batch.writer, revision, events);
+    this.batch.revision = revision;
     this.appended();
   }
 
@@ -186,7 +189,7 @@ export class WriteAheadLog {
   }
 
   private newBatch(): Batch {
-    return { segment: this.segment, writer: this.spare.pop() ?? new ByteWriter(), waiters: [] };
+    return { segment: this.segment, revision: 0, writer: this.spare.pop() ?? new ByteWriter(), waiters: [] };
   }
 
   private appended(): void {
@@ -229,12 +232,13 @@ export class WriteAheadLog {
           this.batchDone = [];
           for (const f of done) f();
         }
+        // Make the batch visible before answering its writers, so a writer that reads next sees its write.
+        this.onFlushed?.(batch.revision);
         for (const w of batch.waiters) w.resolve();
         if (this.spare.length < 2) {
           batch.writer.reset();
           this.spare.push(batch.writer);
         }
-        this.onFlushed?.();
       }
     } finally {
       this.flushing = false;

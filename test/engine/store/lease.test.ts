@@ -98,7 +98,7 @@ describe('Store: leases across restarts', () => {
       const fresh = await reopened.grantLease(10);
       assert.ok(fresh.id > revoked.id, 'lease IDs are never handed out twice');
       later.advance(600_000);
-      await Promise.resolve();
+      await reopened.sync();
       assert.equal(reopened.get(`${events}kept`), undefined, 'expires a full TTL after the restart');
       await reopened.close();
     });

@@ -85,13 +85,21 @@ describe('Store: durability', () => {
     await s.close();
   });
 
-  it('settles a put only after its record is durable', async () => {
+  it('settles a put, and shows it to reads and watches, only once its record is durable', async () => {
     const dir = freshDir();
     const s = await Store.open({ dir });
+    const w = s.watch({ key: '/registry/pods/', end: prefixEnd('/registry/pods/') });
+    const seen = w.next();
     const put = s.put('/registry/pods/default/a', 'x');
     assert.equal(s.syncCount, 0, 'applied in memory, not yet synced');
+    assert.equal(s.get('/registry/pods/default/a'), undefined, 'not visible before it is durable');
+    assert.equal(s.revision, 0);
+    const conflicting = await s.create('/registry/pods/default/a', 'y');
+    assert.equal(conflicting.succeeded, false, 'yet compare-and-swap already counts it');
     await put;
     assert.equal(s.syncCount, 1);
+    assert.equal(s.get('/registry/pods/default/a')?.value, 'x');
+    assert.deepEqual((await seen).value!.events.map((e) => e.kv.value), ['x']);
     const segment = (await listSegments(dir))[0]!;
     assert.equal(scanRecords(fs.readFileSync(segment.file), segment.file, 0, false).records.length, 1);
     await s.close();

@@ -212,6 +212,28 @@ describe('MvccStore: watch', () => {
     assert.deepEqual(store.watchCounts, { synced: 2, unsynced: 0 });
   });
 
+  it('holds commits back from reads and watches until they are marked durable, in order', async () => {
+    const store = new MvccStore({ watchBufferLimit: 2 });
+    store.holdCommitsUntilDurable();
+    const live = store.watch({ key: prefix, end });
+    for (let i = 1; i <= 5; i++) store.put(`${prefix}default/p-${i}`, String(i));
+    assert.equal(store.revision, 0);
+    assert.equal(store.appliedRevision, 5);
+    assert.equal(store.range(prefix, { end }).count, 0);
+    assert.throws(() => store.get(`${prefix}default/p-1`, 3), (e) => isStoreError(e, 'futureRevision'));
+    store.markDurable(3);
+    assert.equal(store.range(prefix, { end }).count, 3);
+    // A watch resumed from the start catches up from history, but only as far as what is durable.
+    const resumed = store.watch({ key: prefix, end, sinceRevision: 0 });
+    const replayed = store.watch({ key: prefix, end, sinceRevision: 1 });
+    assert.deepEqual((await drain(replayed)).map((e) => e.kv.modRevision), [2, 3]);
+    assert.deepEqual((await drain(live)).map((e) => e.kv.modRevision), [1, 2, 3]);
+    store.markDurable(5);
+    assert.deepEqual((await drain(replayed)).map((e) => e.kv.modRevision), [4, 5]);
+    assert.deepEqual((await drain(live)).map((e) => e.kv.modRevision), [4, 5]);
+    assert.deepEqual((await drain(resumed)).map((e) => e.kv.modRevision), [4, 5], 'a watch from "now" starts at the visible revision');
+  });
+
   it('ends a pending read as done when its consumer cancels', async () => {
     const store = new MvccStore();
     const w = store.watch({ key: prefix, end });
