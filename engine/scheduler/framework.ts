@@ -111,6 +111,7 @@ export class Framework {
   private totals = new Float64Array(0);
   private scores = new Float64Array(0);
   private readonly activeFilters: Plugin[] = [];
+  private readonly activeFilterFns: NonNullable<Plugin['filter']>[] = [];
   private readonly activeFilterStates: unknown[] = [];
 
   constructor(
@@ -137,13 +138,16 @@ export class Framework {
 
     // PreFilter: per-pod state, computed once; a plugin with nothing to check is left out of Filter.
     const filters = this.activeFilters;
+    const fns = this.activeFilterFns;
     const states = this.activeFilterStates;
     filters.length = 0;
+    fns.length = 0;
     states.length = 0;
     for (const plugin of this.filterPlugins) {
       const state = plugin.preFilter ? plugin.preFilter(pod, cache) : undefined;
       if (state === skip) continue;
       filters.push(plugin);
+      fns.push(plugin.filter!);
       states.push(state);
     }
 
@@ -163,7 +167,7 @@ export class Framework {
       processed++;
       let fits = true;
       for (let f = 0; f < numFilters; f++) {
-        const failed = filters[f]!.filter!(states[f], pod, node);
+        const failed = fns[f]!(states[f], pod, node);
         if (failed === null) continue;
         fits = false;
         reasons ??= new Map();
@@ -193,7 +197,8 @@ export class Framework {
     for (const { plugin, weight } of this.scorePlugins) {
       const state = plugin.preScore ? plugin.preScore(pod, feasible, cache) : undefined;
       if (state === skip) continue;
-      for (let i = 0; i < n; i++) scores[i] = plugin.score!(state, pod, feasible[i]!);
+      const score = plugin.score!;
+      for (let i = 0; i < n; i++) scores[i] = score(state, pod, feasible[i]!);
       plugin.normalizeScore?.(state, scores, n);
       for (let i = 0; i < n; i++) totals[i]! += scores[i]! * weight;
     }

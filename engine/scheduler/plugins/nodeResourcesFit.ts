@@ -21,13 +21,13 @@ function isZero(r: Resource): boolean {
 }
 
 /** The reasons `pod` does not fit on `node`, in kube-scheduler's order; null when it fits. */
-export function fitsRequest(pod: PodInfo, node: NodeInfo): FilterResult {
+export function fitsRequest(pod: PodInfo, node: NodeInfo, requestsNothing = isZero(pod.requests)): FilterResult {
   const req = pod.requests;
   const alloc = node.allocatable;
   const used = node.requested;
   let out: string[] | undefined;
   if (node.pods.size + 1 > alloc.allowedPodNumber) out = [tooManyPods];
-  if (isZero(req)) return out ?? null;
+  if (requestsNothing) return out ?? null;
   if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) (out ??= []).push(onlyCPU![0]!);
   if (req.memory > 0 && req.memory > alloc.memory - used.memory) (out ??= []).push(onlyMemory![0]!);
   if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) (out ??= []).push(insufficient('ephemeral-storage'));
@@ -48,10 +48,12 @@ function leastRequested(requested: number, capacity: number): number {
   return Math.trunc(((capacity - requested) * maxNodeScore) / capacity);
 }
 
-export const nodeResourcesFit: Plugin<undefined, undefined> = {
+export const nodeResourcesFit: Plugin<boolean, undefined> = {
   name: nodeResourcesFitName,
   events: clusterEvent.nodeAdd | clusterEvent.nodeAllocatableChange | clusterEvent.assignedPodDelete,
-  filter: (_state, pod, node) => fitsRequest(pod, node),
+  // PreFilter: whether the pod requests nothing at all, so Filter only counts pods.
+  preFilter: (pod) => isZero(pod.requests),
+  filter: (requestsNothing, pod, node) => fitsRequest(pod, node, requestsNothing),
   score: (_state, pod, node) => {
     // Scoring counts containers without requests at kube-scheduler's defaults (100m, 200Mi).
     const cpu = leastRequested(node.nonZeroMilliCPU + pod.nonZeroMilliCPU, node.allocatable.milliCPU);
