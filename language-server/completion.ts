@@ -10,7 +10,7 @@ import {
   type Range,
   type TextEdit,
 } from 'vscode-languageserver';
-import { kinds, apiVersionOf, type KindInfo } from '../engine/api/kinds/index';
+import { kinds, apiVersionOf, versionPriority, type KindInfo } from '../engine/api/kinds/index';
 import type { SchemaNode } from '../engine/api/schema/node';
 import { cursorContext, type CursorContext } from './cursorContext';
 import type { ManifestFile, PlacedDocument } from './manifestFile';
@@ -146,17 +146,9 @@ function scalarValues(node: SchemaNode, range: Range): CompletionItem[] {
   }));
 }
 
-/** Kubernetes' version order: GA, then beta, then alpha; higher numbers first. */
-function versionRank(v: string): number {
-  const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
-  if (!m) return 0;
-  const stage = m[2] === 'alpha' ? 0 : m[2] === 'beta' ? 1 : 2;
-  return stage * 1_000_000 + Number(m[1]) * 1000 + (m[3] ? Number(m[3]) : 0);
-}
-
 /** > 0 when `a` is the better version to write: served here, then GA over beta over alpha. */
 function preference(a: KindInfo, b: KindInfo): number {
-  return Number(a.served) - Number(b.served) || versionRank(a.version) - versionRank(b.version);
+  return Number(a.served) - Number(b.served) || versionPriority(a.version) - versionPriority(b.version);
 }
 
 /** Each REST kind once, at its preferred version (served by the embedded cluster first). */

@@ -51,7 +51,7 @@ export function apiVersionOf(group: string, version: string): string {
 const key = (group: string, version: string, kind: string) => `${group}/${version}/${kind}`;
 
 /** Kubernetes' API version order: GA before beta before alpha, then higher numbers first. */
-function versionPriority(v: string): number {
+export function versionPriority(v: string): number {
   const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
   if (!m) return -1;
   const major = Number(m[1]);
@@ -60,7 +60,7 @@ function versionPriority(v: string): number {
 }
 
 /** Levenshtein distance, case-insensitive, for "did you mean". */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   a = a.toLowerCase();
   b = b.toLowerCase();
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
