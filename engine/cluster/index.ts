@@ -1,0 +1,300 @@
+// The composition root of the embedded cluster: one store (etcd), an API server per control-plane
+// node over it, the scheduler and the controller manager leader-elected across the control-plane
+// nodes, and a kubelet per node — each component a client of the API server with its own identity.
+import { ApiServer } from '../apiserver/apiserver';
+import { groups, TokenAuthenticator, type UserInfo, users } from '../apiserver/auth/user';
+import { ApiClient } from '../apiserver/client';
+import { ControllerManager } from '../controllers/index';
+import type { LogOptions } from '../kubelet/containerLog';
+import { Kubelet } from '../kubelet/kubelet';
+import { defaultNodeCapacity, type NodeCapacity } from '../kubelet/nodeStatus';
+import { VolumeDisks } from '../kubelet/volumeDisks';
+import { ClusterIPAllocator } from '../network/clusterIPAllocator';
+import { PodNetwork } from '../network/podNetwork';
+import { Scheduler } from '../scheduler/index';
+import { Store } from '../store/index';
+import { type Clock, RealClock } from '../util/clock';
+import { Random } from '../util/random';
+import { LeaderElector } from './leaderElection';
+
+export { LeaderElector, type LeaderElectorOptions } from './leaderElection';
+
+export interface ClusterConfig {
+  /** Control-plane nodes (default 1): each runs an API server and a candidate scheduler and controller manager. */
+  controlPlaneNodes?: number;
+  /** Worker nodes (default 3). */
+  workers?: number;
+  /** What each node offers (default 4 CPUs, 8Gi, 110 pods). */
+  nodeCapacity?: Partial<NodeCapacity>;
+  /** Real time by default; a VirtualClock for tests and benchmarks. */
+  clock?: Clock;
+  /** Seeds every random choice (uids, names, tokens, IPs), so a run replays exactly. */
+  seed?: number;
+  /** Persist the store here; without it the cluster lives in memory. */
+  stateDir?: string;
+}
+
+export interface NodeOptions {
+  controlPlane?: boolean;
+  capacity?: Partial<NodeCapacity>;
+  labels?: Record<string, string>;
+}
+
+export const adminUser: UserInfo = { name: 'kubeside-admin', groups: [groups.masters] };
+
+/** One control-plane node's share of the control plane. */
+interface ControlPlaneMember {
+  node: string;
+  apiServer: ApiServer;
+  schedulerElector: LeaderElector;
+  controllerManagerElector: LeaderElector;
+  scheduler?: Scheduler;
+  controllerManager?: ControllerManager;
+}
+
+export class Cluster {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly store: Store;
+  readonly authenticator = new TokenAuthenticator();
+  readonly network = new PodNetwork();
+  readonly clusterIPs: ClusterIPAllocator;
+  readonly disks = new VolumeDisks();
+  /** The bearer token of `kubeside-admin` (group system:masters), for kubeconfig. */
+  readonly adminToken: string;
+  private readonly config: ClusterConfig;
+  private readonly servers: ApiServer[] = [];
+  private readonly members: ControlPlaneMember[] = [];
+  private readonly kubelets = new Map<string, Kubelet>();
+  private readonly failed = new Set<string>();
+  private workerCount = 0;
+  private controlPlaneCount = 0;
+  private stopped = false;
+
+  private constructor(config: ClusterConfig, store: Store) {
+    this.config = config;
+    this.clock = config.clock ?? new RealClock();
+    this.random = new Random(config.seed ?? 1);
+    this.store = store;
+    this.clusterIPs = new ClusterIPAllocator(this.random);
+    this.adminToken = this.token();
+    this.authenticator.add(this.adminToken, adminUser);
+  }
+
+  /** Boots a cluster: store, API servers and bootstrap policy, then every node, waiting until each is registered. */
+  static async start(config: ClusterConfig = {}): Promise<Cluster> {
+    const clock = config.clock ?? new RealClock();
+    const store = config.stateDir ? await Store.open({ dir: config.stateDir, clock }) : Store.inMemory({ clock });
+    const cluster = new Cluster({ ...config, clock }, store);
+    // The API servers come first: kubelets and control-plane components need the bootstrap policy.
+    const controlPlane: string[] = [];
+    for (let i = 0; i < Math.max(1, config.controlPlaneNodes ?? 1); i++) controlPlane.push(cluster.createNode(undefined, { controlPlane: true }));
+    await cluster.apiServer.ensureBootstrap();
+    for (const name of controlPlane) await cluster.startNode(name);
+    for (let i = 0; i < (config.workers ?? 3); i++) await cluster.addNode();
+    return cluster;
+  }
+
+  /** The first control-plane node's API server (all of them serve the same store). */
+  get apiServer(): ApiServer {
+    const server = this.servers[0];
+    if (!server) throw new Error('the cluster has no control-plane node');
+    return server;
+  }
+
+  get apiServers(): readonly ApiServer[] {
+    return this.servers;
+  }
+
+  /** A client as `kubeside-admin` (system:masters), on the first running API server. */
+  adminClient(userAgent = 'kubeside'): ApiClient {
+    return new ApiClient(this.liveApiServer(), adminUser, userAgent);
+  }
+
+  /** Node names, control plane first. */
+  nodeNames(): string[] {
+    return [...this.kubelets.keys()];
+  }
+
+  kubelet(node: string): Kubelet | undefined {
+    return this.kubelets.get(node);
+  }
+
+  /** Which control-plane node's scheduler and controller manager lead now. */
+  leaders(): { scheduler?: string; controllerManager?: string } {
+    return {
+      ...(this.members.find((m) => m.schedulerElector.isLeader) ? { scheduler: this.members.find((m) => m.schedulerElector.isLeader)!.node } : {}),
+      ...(this.members.find((m) => m.controllerManagerElector.isLeader) ? { controllerManager: this.members.find((m) => m.controllerManagerElector.isLeader)!.node } : {}),
+    };
+  }
+
+  /** The log of a container of a pod, from the kubelet of the pod's node (the pods/log subresource). */
+  logs(namespace: string, pod: string, container?: string, options: LogOptions = {}): string {
+    const obj = this.adminClient().get({ group: '', version: 'v1', resource: 'pods' }, namespace, pod);
+    const kubelet = obj.spec?.nodeName ? this.kubelets.get(obj.spec.nodeName) : undefined;
+    if (!kubelet) throw new Error(`pod ${pod} is not running on a node`);
+    return kubelet.logs(namespace, pod, container, options);
+  }
+
+  /**
+   * Adds a node and starts its kubelet, which registers it. Workers are named `worker-1`, `worker-2`…
+   * and control-plane nodes `control-plane`, `control-plane-2`…, as kind names them.
+   */
+  async addNode(name?: string, options: NodeOptions = {}): Promise<Kubelet> {
+    const nodeName = this.createNode(name, options);
+    await this.startNode(nodeName);
+    return this.kubelets.get(nodeName)!;
+  }
+
+  /** The node stops: no heartbeats, its containers die, its control-plane components stop leading. */
+  async failNode(name: string): Promise<void> {
+    const kubelet = this.mustKubelet(name);
+    this.failed.add(name);
+    kubelet.stop();
+    const member = this.members.find((m) => m.node === name);
+    if (member) {
+      // No clean hand-over: the others take the leases once they expire.
+      await member.schedulerElector.stop(false);
+      await member.controllerManagerElector.stop(false);
+    }
+  }
+
+  /** The node comes back: its kubelet starts again (its pods' containers restart) and it rejoins elections. */
+  async recoverNode(name: string): Promise<void> {
+    this.mustKubelet(name);
+    this.failed.delete(name);
+    await this.startNode(name);
+  }
+
+  /** `kubectl cordon`: no new pods are scheduled on the node. */
+  async cordon(name: string): Promise<void> {
+    await this.setUnschedulable(name, true);
+  }
+
+  /** `kubectl uncordon`. */
+  async uncordon(name: string): Promise<void> {
+    await this.setUnschedulable(name, false);
+  }
+
+  /** Stops every component; the leaders hand their leases back; a persisted store is flushed and closed. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const m of this.members) {
+      await m.schedulerElector.stop(true);
+      await m.controllerManagerElector.stop(true);
+    }
+    for (const k of this.kubelets.values()) k.stop();
+    await this.store.close();
+  }
+
+  /** Waits until every kubelet's pending pod status writes are in the API server. */
+  async flushStatus(): Promise<void> {
+    for (const k of this.kubelets.values()) if (k.isRunning) await k.flushStatus();
+  }
+
+  // ---- internals ----
+
+  private controlPlaneMember(node: string, apiServer: ApiServer): ControlPlaneMember {
+    const member: ControlPlaneMember = { node, apiServer } as ControlPlaneMember;
+    const clientAs = (user: UserInfo, agent: string) => new ApiClient(apiServer, user, agent);
+    const schedulerClient = clientAs({ name: users.scheduler, groups: [groups.authenticated] }, 'kube-scheduler/v1.36.0');
+    const cmClient = clientAs({ name: users.controllerManager, groups: [groups.authenticated] }, 'kube-controller-manager/v1.36.0');
+    const identity = () => `${node}_${this.uuid()}`;
+    member.schedulerElector = new LeaderElector({
+      client: schedulerClient,
+      clock: this.clock,
+      namespace: 'kube-system',
+      name: 'kube-scheduler',
+      identity: identity(),
+      onStartedLeading: () => {
+        member.scheduler = new Scheduler({ client: schedulerClient, clock: this.clock, random: new Random(this.random.next()) });
+        void member.scheduler.start();
+      },
+      onStoppedLeading: () => {
+        member.scheduler?.stop();
+        member.scheduler = undefined;
+      },
+    });
+    member.controllerManagerElector = new LeaderElector({
+      client: cmClient,
+      clock: this.clock,
+      namespace: 'kube-system',
+      name: 'kube-controller-manager',
+      identity: identity(),
+      onStartedLeading: () => {
+        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()) });
+        void member.controllerManager.start();
+      },
+      onStoppedLeading: () => {
+        member.controllerManager?.stop();
+        member.controllerManager = undefined;
+      },
+    });
+    return member;
+  }
+
+  /** Creates a node's kubelet (and, for the control plane, its API server and election candidates). */
+  private createNode(name: string | undefined, options: NodeOptions): string {
+    const controlPlane = !!options.controlPlane;
+    const nodeName = name ?? (controlPlane ? (++this.controlPlaneCount === 1 ? 'control-plane' : `control-plane-${this.controlPlaneCount}`) : `worker-${++this.workerCount}`);
+    if (this.kubelets.has(nodeName)) throw new Error(`node ${nodeName} already exists`);
+    if (controlPlane) {
+      const apiServer = new ApiServer({ store: this.store, clock: this.clock, random: new Random(this.random.next()), authenticator: this.authenticator });
+      this.servers.push(apiServer);
+      this.members.push(this.controlPlaneMember(nodeName, apiServer));
+    }
+    const token = this.token();
+    this.authenticator.add(token, { name: users.node(nodeName), groups: [groups.nodes] });
+    const capacity = { ...defaultNodeCapacity, ...(this.config.nodeCapacity ?? {}), ...(options.capacity ?? {}) };
+    const server = this.liveApiServer();
+    this.kubelets.set(nodeName, new Kubelet({
+      nodeName,
+      // Authenticated by its token, as a kubelet's requests to a remote API server are.
+      client: new ApiClient(server, server.authenticate(token), 'kubelet/v1.36.0'),
+      clock: this.clock,
+      random: new Random(this.random.next()),
+      network: this.network.attach(nodeName),
+      disks: this.disks,
+      capacity,
+      controlPlane,
+      ...(options.labels ? { labels: options.labels } : {}),
+    }));
+    return nodeName;
+  }
+
+  private async startNode(name: string): Promise<void> {
+    await this.mustKubelet(name).start();
+    const member = this.members.find((m) => m.node === name);
+    if (member) {
+      member.schedulerElector.start();
+      member.controllerManagerElector.start();
+    }
+  }
+
+  /** The API server of the first control-plane node that has not failed. */
+  private liveApiServer(): ApiServer {
+    return (this.members.find((m) => !this.failed.has(m.node)) ?? this.members[0])?.apiServer ?? this.apiServer;
+  }
+
+  private mustKubelet(name: string): Kubelet {
+    const k = this.kubelets.get(name);
+    if (!k) throw new Error(`node ${name} not found`);
+    return k;
+  }
+
+  private async setUnschedulable(name: string, unschedulable: boolean): Promise<void> {
+    await this.adminClient('kubectl/v1.36.0').patch({ group: '', version: 'v1', resource: 'nodes' }, undefined, name, 'strategic', { spec: { unschedulable: unschedulable || null } });
+  }
+
+  private token(): string {
+    let s = '';
+    while (s.length < 32) s += this.random.next().toString(16).padStart(8, '0');
+    return s;
+  }
+
+  private uuid(): string {
+    const h = () => this.random.next().toString(16).padStart(8, '0');
+    return `${h()}-${h().slice(0, 4)}-4${h().slice(0, 3)}-a${h().slice(0, 3)}-${h()}${h().slice(0, 4)}`;
+  }
+}

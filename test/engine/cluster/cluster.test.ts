@@ -1,0 +1,118 @@
+// The composed cluster: given a cluster of control-plane and worker nodes on a virtual clock, when
+// nodes fail or workloads are applied, then leadership, heartbeats and pods behave as in Kubernetes.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { ApiClient } from '../../../engine/apiserver/client';
+import type { Obj } from '../../../engine/apiserver/registry/strategy';
+import { Cluster } from '../../../engine/cluster/index';
+import { VirtualClock } from '../../../engine/util/clock';
+
+const nodes = { group: '', version: 'v1', resource: 'nodes' };
+const pods = { group: '', version: 'v1', resource: 'pods' };
+const leases = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
+const configmaps = { group: '', version: 'v1', resource: 'configmaps' };
+
+async function boot(config: { controlPlaneNodes?: number; workers?: number } = {}) {
+  const clock = new VirtualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
+  const cluster = await Cluster.start({ clock, seed: 42, ...config });
+  const admin = cluster.adminClient('kubectl/v1.36.0');
+  const advance = (ms: number) => clock.advanceAsync(ms, 250);
+  return { cluster, clock, admin, advance };
+}
+
+const ready = (node: Obj) => node.status?.conditions?.find((c: Obj) => c.type === 'Ready')?.status;
+
+describe('cluster', () => {
+  let cluster: Cluster | undefined;
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+
+  it('boots one control-plane node and three workers, all registered and Ready', async () => {
+    const c = await boot();
+    cluster = c.cluster;
+    const list = c.admin.list(nodes).items as Obj[];
+    assert.deepEqual(list.map((n) => n.metadata.name).sort(), ['control-plane', 'worker-1', 'worker-2', 'worker-3']);
+    assert.ok(list.every((n) => ready(n) === 'True'));
+    const cp = list.find((n) => n.metadata.name === 'control-plane')!;
+    assert.deepEqual(cp.spec.taints, [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
+    assert.equal(cp.metadata.labels['node-role.kubernetes.io/control-plane'], '');
+    assert.equal(new Set(list.map((n) => n.spec.podCIDR)).size, 4, 'each node has its own pod CIDR');
+  });
+
+  it('authenticates the admin by token as kubeside-admin in system:masters', async () => {
+    const c = await boot({ workers: 0 });
+    cluster = c.cluster;
+    const user = c.cluster.apiServer.authenticate(c.cluster.adminToken);
+    assert.equal(user.name, 'kubeside-admin');
+    assert.ok(user.groups.includes('system:masters'));
+  });
+
+  it('elects one scheduler and one controller manager, and moves leadership when the leader\'s node fails', async () => {
+    const c = await boot({ controlPlaneNodes: 3, workers: 0 });
+    cluster = c.cluster;
+    await c.advance(3000);
+    const before = c.cluster.leaders();
+    assert.ok(before.scheduler && before.controllerManager);
+    const lease = c.admin.get(leases, 'kube-system', 'kube-scheduler');
+    assert.ok(lease.spec.holderIdentity.startsWith(`${before.scheduler}_`));
+    assert.equal(lease.spec.leaseTransitions, 0);
+    await c.cluster.failNode(before.scheduler!);
+    // The others wait out the 15 s lease duration, then one takes over at its next 2 s retry.
+    await c.advance(10_000);
+    assert.equal(c.cluster.leaders().scheduler, undefined, 'no one takes a lease before it expires');
+    await c.advance(8_000);
+    const after = c.cluster.leaders().scheduler;
+    assert.ok(after && after !== before.scheduler, `leadership moved from ${before.scheduler} to ${after}`);
+    const moved = c.admin.get(leases, 'kube-system', 'kube-scheduler');
+    assert.ok(moved.spec.holderIdentity.startsWith(`${after}_`));
+    assert.equal(moved.spec.leaseTransitions, 1);
+  });
+
+  it('stops renewing a failed node\'s Lease, and renews it again once the node recovers', async () => {
+    const c = await boot({ workers: 2 });
+    cluster = c.cluster;
+    await c.advance(10_000);
+    const renewed = () => Date.parse(c.admin.get(leases, 'kube-node-lease', 'worker-1').spec.renewTime);
+    const last = renewed();
+    await c.cluster.failNode('worker-1');
+    await c.advance(60_000);
+    assert.equal(renewed(), last, 'no heartbeat from a failed node');
+    assert.ok(Date.parse(c.admin.get(leases, 'kube-node-lease', 'worker-2').spec.renewTime) > last, 'the other node keeps renewing');
+    await c.cluster.recoverNode('worker-1');
+    await c.advance(10_000);
+    assert.ok(renewed() > last);
+  });
+
+  it('cordons and uncordons a node through spec.unschedulable', async () => {
+    const c = await boot({ workers: 1 });
+    cluster = c.cluster;
+    await c.cluster.cordon('worker-1');
+    assert.equal(c.admin.get(nodes, undefined, 'worker-1').spec.unschedulable, true);
+    await c.cluster.uncordon('worker-1');
+    assert.equal(c.admin.get(nodes, undefined, 'worker-1').spec.unschedulable, undefined);
+  });
+
+  it('runs the shop example\'s web Deployment to Ready pods on the workers', async () => {
+    const c = await boot();
+    cluster = c.cluster;
+    const docs = [...parseAllDocuments(readFileSync('examples/shop/00-namespace.yaml', 'utf8')), ...parseAllDocuments(readFileSync('examples/shop/10-web.yaml', 'utf8'))]
+      .map((d) => d.toJS() as Obj)
+      .filter((o) => o && (o.kind === 'Namespace' || o.kind === 'Deployment'));
+    for (const obj of docs) await c.admin.create(ApiClient.resourceOf(obj), obj.metadata.namespace, obj);
+    // What kube-controller-manager's root CA publisher puts in every namespace, for the token volume.
+    await c.admin.create(configmaps, 'shop', { metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': 'cert' } });
+    await c.advance(20_000);
+    await c.cluster.flushStatus();
+    const list = (c.admin.list(pods, 'shop').items as Obj[]).filter((p) => !p.metadata.deletionTimestamp);
+    assert.equal(list.length, 2);
+    for (const p of list) {
+      assert.equal(p.status.phase, 'Running', `${p.metadata.name} is ${p.status.phase}`);
+      assert.match(p.spec.nodeName, /^worker-/);
+      assert.equal(p.status.conditions.find((x: Obj) => x.type === 'Ready').status, 'True');
+    }
+    assert.match(c.cluster.logs('shop', list[0]!.metadata.name, 'web'), /"GET \/ HTTP\/1.1" 200/);
+  });
+});
