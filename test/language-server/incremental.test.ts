@@ -9,7 +9,7 @@ import { LspClient, memoryUri } from './lspClient';
 
 const shop = ['10-web.yaml', '20-api.yaml', '30-db.yaml'].map((f) => readFileSync(path.resolve(__dirname, '..', '..', 'examples', 'shop', f), 'utf8')).join('---\n');
 
-/** Pieces of YAML an editor session types: structure, separators, typos. */
+/** Pieces of YAML typed while editing: structure, separators, typos. */
 const insertions = ['\n', ' ', '  ', '---\n', 'a', ': ', '- ', 'x: 1\n', 'replicas: two\n', '#', '"', '[', 'kind: Pod\n'];
 
 function positionAt(text: string, offset: number): Position {
