@@ -165,6 +165,7 @@ export class WorkspaceIndex {
     const sets = Object.entries(selector).map(([k, v]) => this.podsByLabel.get(`${k}=${v}`) ?? new Set<IndexedResource>());
     if (sets.length === 0) return [];
     sets.sort((a, b) => a.size - b.size);
+    // The selected pods are namespaced objects, matched like any namespaced reference.
     const namespaces = namespacesMatching('Pod', namespace);
     return [...sets[0]!].filter((r) => sets.every((set) => set.has(r)) && namespaces.includes(r.namespace));
   }
@@ -209,7 +210,6 @@ export class WorkspaceIndex {
   resourceNamedAt(uri: string, position: Position): IndexedResource | undefined {
     return this.slotAt(uri, position)?.resources.find((r) => contains(r.nameRange, position));
   }
-
 }
 
 function namespacesOf(r: IndexedResource): string[] {
