@@ -1,0 +1,99 @@
+// The framework without an API server: how many nodes a cycle looks at, where it starts, how it
+// words a failure, and how scores pick a node.
+import assert from 'node:assert/strict';
+import type { Node, Pod } from 'kubernetes-types/core/v1';
+import { SchedulerCache } from '../../../engine/scheduler/cache';
+import { FitError, Framework, numFeasibleNodesToFind } from '../../../engine/scheduler/framework';
+import { newPodInfo } from '../../../engine/scheduler/podInfo';
+import { defaultProfile } from '../../../engine/scheduler/plugins/registry';
+import { Random } from '../../../engine/util/random';
+
+function node(name: string, cpu = '4', memory = '8Gi', extra: Partial<Node> = {}): Node {
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } }, ...extra, status: { allocatable: { cpu, memory, pods: '110' } } };
+}
+
+function pod(name: string, requests: Record<string, string> = {}, spec: Partial<Pod['spec']> = {}): Pod {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', uid: `uid-${name}`, labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests } }], ...spec } };
+}
+
+describe('scheduler framework', () => {
+  describe('numFeasibleNodesToFind', () => {
+    // kube-scheduler's adaptive rule: every node below 100; 50% - nodes/125, at least 5%, at least 100 nodes.
+    const cases: [number | undefined, number, number][] = [
+      [undefined, 50, 50],
+      [undefined, 99, 99],
+      [undefined, 100, 100],
+      [undefined, 1_000, 420],
+      [undefined, 5_000, 500],
+      [undefined, 6_000, 300],
+      [undefined, 10_000, 500],
+      [undefined, 100_000, 5_000],
+      [30, 1_000, 300],
+      [5, 1_000, 100],
+      [100, 5_000, 5_000],
+    ];
+    for (const [percentage, nodes, want] of cases) {
+      it(`looks for ${want} feasible nodes of ${nodes} with percentageOfNodesToScore=${percentage ?? 'adaptive'}`, () => {
+        assert.equal(numFeasibleNodesToFind(percentage, nodes), want);
+      });
+    }
+  });
+
+  it('starts each cycle where the last one stopped, so nodes are sampled round-robin', () => {
+    const cache = new SchedulerCache();
+    for (let i = 0; i < 300; i++) cache.setNode(node(`n-${i}`, '100', '100Gi'));
+    const framework = new Framework(defaultProfile(), new Random(1));
+    // 300 nodes: 50% - 300/125 = 48%, so each cycle stops after 144 feasible nodes.
+    const want = numFeasibleNodesToFind(undefined, 300);
+    const first = framework.schedulePod(newPodInfo(pod('a')), cache);
+    const second = framework.schedulePod(newPodInfo(pod('b')), cache);
+    assert.ok(!(first instanceof Error) && !(second instanceof Error));
+    assert.equal(first.evaluatedNodes, want);
+    // The second cycle saw only nodes the first did not (144 + 144 ≤ 300).
+    const firstIndex = first.node.index;
+    const secondIndex = second.node.index;
+    assert.ok(firstIndex < want, `first pick ${firstIndex} within the first ${want} nodes`);
+    assert.ok(secondIndex >= want && secondIndex < 2 * want, `second pick ${secondIndex} within the next ${want}`);
+  });
+
+  it('words a failure as kube-scheduler does: counts per reason, sorted as strings', () => {
+    const message = FitError.format(5, new Map([['Insufficient memory', 2], ["node(s) didn't match Pod's node affinity/selector", 2], ['Insufficient cpu', 1]]));
+    assert.equal(message, "0/5 nodes are available: 1 Insufficient cpu, 2 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector.");
+  });
+
+  it('counts every reason a node gives: a node short of cpu and memory counts for both', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(node('small', '1', '1Gi'));
+    cache.setNode(node('medium', '8', '1Gi'));
+    const framework = new Framework(defaultProfile(), new Random(1));
+    const result = framework.schedulePod(newPodInfo(pod('big', { cpu: '2', memory: '2Gi' })), cache);
+    assert.ok(result instanceof FitError);
+    assert.equal(result.message, '0/2 nodes are available: 1 Insufficient cpu, 2 Insufficient memory.');
+    assert.deepEqual([...result.rejectors], ['NodeResourcesFit']);
+  });
+
+  it('prefers the least allocated node, counting containers without requests at 100m and 200Mi', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(node('busy'));
+    cache.setNode(node('idle'));
+    // Three pods without requests on "busy": no effect on Filter, but they count when scoring.
+    for (const name of ['x', 'y', 'z']) cache.assumePod(newPodInfo(pod(name)), 'busy');
+    const framework = new Framework(defaultProfile(), new Random(1));
+    const result = framework.schedulePod(newPodInfo(pod('new')), cache);
+    assert.ok(!(result instanceof Error));
+    assert.equal(result.node.name, 'idle');
+  });
+
+  it('accounts assumed pods and forgets them when their binding fails', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(node('only', '1'));
+    const framework = new Framework(defaultProfile(), new Random(1));
+    const a = newPodInfo(pod('a', { cpu: '800m' }));
+    const r = framework.schedulePod(a, cache);
+    assert.ok(!(r instanceof Error));
+    cache.assumePod(a, r.node.name);
+    assert.ok(framework.schedulePod(newPodInfo(pod('b', { cpu: '800m' })), cache) instanceof FitError);
+    cache.forgetPod(a.key);
+    assert.ok(!(framework.schedulePod(newPodInfo(pod('b', { cpu: '800m' })), cache) instanceof Error));
+  });
+});
