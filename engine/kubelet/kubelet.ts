@@ -56,6 +56,8 @@ export const nodeLeaseNamespace = 'kube-node-lease';
 const leaseDurationSeconds = 40;
 /** The pod worker's retry after a failed sync (pkg/kubelet: backOffPeriod). */
 const syncRetryMs = 10_000;
+/** How long a Secret or ConfigMap read stays fresh enough to reuse. */
+const objectCacheTTLMs = 1_000;
 /** The volume manager retries a failed mount about this often. */
 const mountRetryMs = 2_000;
 
@@ -71,6 +73,7 @@ export class Kubelet {
   private readonly options: KubeletOptions;
   private readonly records = new Map<string, PodRecord>();
   private readonly keyByUid = new Map<string, string>();
+  private readonly objectCache = new Map<string, { at: number; obj: Obj }>();
   private readonly crashBackoff = new Backoff();
   private readonly imageBackoff = new Backoff();
   /** When each container's last image pull failed (the ImagePullBackOff clock starts there). */
@@ -149,7 +152,13 @@ export class Kubelet {
     });
     informer.start();
     await informer.waitForSync();
-    void runWorkers(queue, this.options.workers ?? 4, (key) => this.syncPod(key));
+    // Syncs are synchronous and the queue hands keys over through promises: without a yield now and
+    // then, thousands of pods would be synced in one turn of the event loop.
+    let syncs = 0;
+    void runWorkers(queue, this.options.workers ?? 4, async (key) => {
+      this.syncPod(key);
+      if (++syncs % 50 === 0) await yieldToEventLoop();
+    });
   }
 
   /**
@@ -360,11 +369,26 @@ export class Kubelet {
     rec.volumesReady = true;
   }
 
+  /**
+   * A Secret, ConfigMap or claim a pod uses. Found objects are kept for a moment, as the kubelet's
+   * cache-based object manager keeps them, so a thousand pods that mount the same ConfigMap cost one
+   * read, not a thousand; a missing one is asked for again on every retry.
+   */
   private getObject(resource: string, namespace: string, name: string): Obj | undefined {
+    const key = `${resource}/${namespace}/${name}`;
+    const now = this.clock.now();
+    const cached = this.objectCache.get(key);
+    if (cached && now - cached.at < objectCacheTTLMs) return cached.obj;
     try {
-      return this.client.get({ ...core, resource }, namespace, name);
+      const obj = this.client.get({ ...core, resource }, namespace, name);
+      if (this.objectCache.size > 10_000) this.objectCache.clear();
+      this.objectCache.set(key, { at: now, obj });
+      return obj;
     } catch (err) {
-      if (err instanceof StatusError && (err.code === 404 || err.code === 403)) return undefined;
+      if (err instanceof StatusError && (err.code === 404 || err.code === 403)) {
+        this.objectCache.delete(key);
+        return undefined;
+      }
       throw err;
     }
   }
@@ -744,7 +768,7 @@ export class Kubelet {
         } catch (err) {
           if (!(err instanceof StatusError) || (err.code !== 404 && err.code !== 422)) throw err;
         }
-        if (++written % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (++written % 25 === 0) await yieldToEventLoop();
       }
     })().finally(() => {
       this.flushing = undefined;
@@ -754,6 +778,8 @@ export class Kubelet {
     return this.flushing;
   }
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Whether an update changes what the kubelet acts on: anything but the status (pkg/kubelet/config). */
 function podsDifferSemantically(a: Pod, b: Pod): boolean {
