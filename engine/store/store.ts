@@ -52,6 +52,10 @@ export interface RecoveryReport {
 }
 
 export class Store {
+  /**
+   * The in-memory core, for diagnostics (history length, watch groups) and tests. Writes made on
+   * it directly are still logged, but nobody waits for them to be durable: write through Store.
+   */
   readonly mvcc: MvccStore;
   private wal: WriteAheadLog | undefined;
   private snapshotting: Promise<void> | undefined;

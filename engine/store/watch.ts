@@ -155,6 +155,8 @@ export class Watch implements AsyncIterableIterator<WatchResponse, undefined> {
       this.buffer = [];
       // A synced watch has been handed every commit so far; an unsynced one, up to its catch-up point.
       const revision = this.synced ? this.host.revision : this.nextRevision - 1;
+      // A synced watch's response reports the current revision: it answers a pending progress request.
+      if (this.synced) this.progressRequested = false;
       // Refill right away so a lagging consumer finds its next batch ready.
       if (!this.synced && this.failure === undefined) this.host.catchUp(this);
       return { done: false, value: { events, revision } };
