@@ -12,6 +12,7 @@ import type { Obj } from '../apiserver/registry/strategy';
 import { Informer } from '../client/informer';
 import { objectKey } from '../client/types';
 import { runWorkers, WorkQueue } from '../client/workqueue';
+import { EventRecorder } from '../controllers/runtime/eventRecorder';
 import type { NodeNetwork } from '../network/podNetwork';
 import type { Clock, Timer } from '../util/clock';
 import { Random } from '../util/random';
@@ -74,6 +75,7 @@ export class Kubelet {
   private readonly records = new Map<string, PodRecord>();
   private readonly keyByUid = new Map<string, string>();
   private readonly objectCache = new Map<string, { at: number; obj: Obj }>();
+  private readonly recorder: EventRecorder;
   private readonly crashBackoff = new Backoff();
   private readonly imageBackoff = new Backoff();
   /** When each container's last image pull failed (the ImagePullBackOff clock starts there). */
@@ -114,6 +116,7 @@ export class Kubelet {
       bootID: '',
       containerRuntimeVersion: this.runtime.version,
     };
+    this.recorder = new EventRecorder(options.client, options.clock, 'kubelet');
     this.runtime.onContainerExit((status) => {
       const key = this.keyByUid.get(status.podUid);
       if (key) this.queue?.add(key);
@@ -183,6 +186,11 @@ export class Kubelet {
   /** Waits until queued status writes are in the API server. */
   async flushStatus(): Promise<void> {
     while (this.flushing || this.pendingStatus.size) await (this.flushing ?? this.flush());
+  }
+
+  /** Waits until the events recorded so far are written. */
+  flushEvents(): Promise<void> {
+    return this.recorder.flush();
   }
 
   /**
@@ -356,11 +364,11 @@ export class Kubelet {
       }
       for (const s of sources) {
         if (s.optional || this.getObject(s.kind, ns, s.name)) continue;
-        return this.retryLater(rec, mountRetryMs, `MountVolume.SetUp failed for volume "${v.name}" : ${s.kind === 'configmaps' ? 'configmap' : 'secret'} "${s.name}" not found`);
+        return this.mountFailed(pod, rec, `MountVolume.SetUp failed for volume "${v.name}" : ${s.kind === 'configmaps' ? 'configmap' : 'secret'} "${s.name}" not found`);
       }
       if (v.persistentVolumeClaim) {
         const claim = this.getObject('persistentvolumeclaims', ns, v.persistentVolumeClaim.claimName);
-        if (!claim) return this.retryLater(rec, mountRetryMs, `persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`);
+        if (!claim) return this.mountFailed(pod, rec, `persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`);
         rec.persistentVolumes.set(v.name, this.disks.claim(claim.metadata.uid));
       } else if (v.emptyDir) {
         this.disks.emptyDir(rec.uid, v.name);
@@ -374,6 +382,10 @@ export class Kubelet {
    * cache-based object manager keeps them, so a thousand pods that mount the same ConfigMap cost one
    * read, not a thousand; a missing one is asked for again on every retry.
    */
+  private mountFailed(pod: Pod & Obj, rec: PodRecord, message: string): void {
+    if (this.retryLater(rec, mountRetryMs)) this.recorder.event(pod, 'Warning', 'FailedMount', message);
+  }
+
   private getObject(resource: string, namespace: string, name: string): Obj | undefined {
     const key = `${resource}/${namespace}/${name}`;
     const now = this.clock.now();
@@ -393,11 +405,13 @@ export class Kubelet {
     }
   }
 
-  private retryLater(rec: PodRecord, ms: number, _why?: string): void {
+  /** Queues the pod for another sync after `ms`; false if one is already due by then. */
+  private retryLater(rec: PodRecord, ms: number): boolean {
     const at = this.clock.now() + ms;
-    if (rec.retryAt !== undefined && rec.retryAt > this.clock.now() && rec.retryAt <= at) return;
+    if (rec.retryAt !== undefined && rec.retryAt > this.clock.now() && rec.retryAt <= at) return false;
     rec.retryAt = at;
     this.queue?.addAfter(rec.key, ms);
+    return true;
   }
 
   /**
@@ -464,7 +478,9 @@ export class Kubelet {
       if (this.crashBackoff.isInBackOffSince(backoffKey, last.finishedAt, now)) {
         const delay = this.crashBackoff.get(backoffKey);
         c.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${spec.name} pod=${pod.metadata!.name}_${pod.metadata!.namespace}(${rec.uid})` };
-        this.retryLater(rec, this.crashBackoff.releaseAt(backoffKey, last.finishedAt) - now);
+        if (this.retryLater(rec, this.crashBackoff.releaseAt(backoffKey, last.finishedAt) - now)) {
+          this.recorder.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${spec.name} in pod ${pod.metadata!.name}_${pod.metadata!.namespace}(${rec.uid})`);
+        }
         return;
       }
       this.crashBackoff.next(backoffKey, now);
@@ -472,7 +488,7 @@ export class Kubelet {
     const config = this.resolveEnv(pod, spec);
     if ('error' in config) {
       c.waiting = { reason: 'CreateContainerConfigError', message: config.error };
-      this.retryLater(rec, syncRetryMs);
+      if (this.retryLater(rec, syncRetryMs)) this.recorder.event(pod, 'Warning', 'Failed', `Error: ${config.error}`);
       return;
     }
     const behavior = behaviorOf(spec, pod.metadata?.annotations ?? {});
@@ -500,6 +516,8 @@ export class Kubelet {
         persistentVolumes: new Map([...rec.persistentVolumes].filter(([name]) => (spec.volumeMounts ?? []).some((m) => m.name === name))),
       });
       c.waiting = undefined;
+      this.recorder.event(pod, 'Normal', 'Created', `Created container: ${spec.name}`);
+      this.recorder.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
       this.startProbes(rec, spec, c);
       this.queue?.add(rec.key);
     };
@@ -507,17 +525,26 @@ export class Kubelet {
       c.waiting = { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
       return;
     }
-    if (pullPolicy !== 'Always' && this.runtime.hasImage(image)) return run();
+    if (pullPolicy !== 'Always' && this.runtime.hasImage(image)) {
+      this.recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      return run();
+    }
     const failedAt = this.pullFailures.get(imageKey);
     if (failedAt !== undefined && this.imageBackoff.isInBackOffSince(imageKey, failedAt, now)) {
       c.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
-      this.retryLater(rec, this.imageBackoff.releaseAt(imageKey, failedAt) - now);
+      if (this.retryLater(rec, this.imageBackoff.releaseAt(imageKey, failedAt) - now)) {
+        this.recorder.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+        this.recorder.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+      }
       return;
     }
     c.busy = true;
     c.waiting ??= { reason: 'ContainerCreating' };
+    this.recorder.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
     this.runtime.pullImage(image, behavior).then(() => {
       this.pullFailures.delete(imageKey);
+      const took = goDuration(this.clock.now() - now);
+      this.recorder.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: 50000000 bytes.`);
       run();
     }, (err: Error) => {
       c.busy = false;
@@ -525,6 +552,8 @@ export class Kubelet {
       this.imageBackoff.next(imageKey, at);
       this.pullFailures.set(imageKey, at);
       c.waiting = { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = ${err.message}` };
+      this.recorder.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${c.waiting.message}`);
+      this.recorder.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
       const current = this.informer?.store.get(rec.key);
       if (current && this.records.get(rec.key) === rec) this.setStatus(current, rec);
       // The pod worker retries a failed sync soon; that sync finds the image in back-off.
@@ -605,7 +634,7 @@ export class Kubelet {
     c.ready = !spec.readinessProbe && c.started;
     const add = (type: 'liveness' | 'readiness' | 'startup', probe: Probe | undefined) => {
       if (!probe || !c.id) return;
-      const worker = new ProbeWorker(this.clock, this.runtime, c.id, type, probe, (w, changed) => this.probeResult(rec, spec, c, w, changed));
+      const worker = new ProbeWorker(this.clock, this.runtime, c.id, type, probe, (w, changed, success) => this.probeResult(rec, spec, c, w, changed, success));
       c.probes.push(worker);
       // Liveness and readiness wait for the startup probe to pass.
       if (type === 'startup' || c.started) worker.start();
@@ -615,8 +644,11 @@ export class Kubelet {
     add('readiness', spec.readinessProbe);
   }
 
-  private probeResult(rec: PodRecord, spec: Container, c: ContainerRecord, w: ProbeWorker, changed: boolean): void {
-    if (!changed || this.records.get(rec.key) !== rec || w.containerId !== c.id) return;
+  private probeResult(rec: PodRecord, spec: Container, c: ContainerRecord, w: ProbeWorker, changed: boolean, success: boolean): void {
+    if (this.records.get(rec.key) !== rec || w.containerId !== c.id) return;
+    const pod = this.informer?.store.get(rec.key);
+    if (!success && pod) this.recorder.event(pod, 'Warning', 'Unhealthy', `${w.type[0]!.toUpperCase()}${w.type.slice(1)} probe failed: ${w.lastOutput}`);
+    if (!changed) return;
     if (w.type === 'readiness') {
       c.ready = w.result === true;
     } else if (w.type === 'startup' && w.result === true) {
@@ -637,12 +669,12 @@ export class Kubelet {
     c.ready = false;
     c.stopping = true;
     const pod = this.informer?.store.get(rec.key);
+    if (pod) this.recorder.event(pod, 'Normal', 'Killing', `Container ${spec.name} failed ${probe === spec.startupProbe ? 'startup' : 'liveness'} probe, will be restarted`);
     const grace = (probe.terminationGracePeriodSeconds ?? pod?.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
     void this.runtime.stopContainer(c.id, grace).then(() => {
       c.stopping = false;
       this.queue?.add(rec.key);
     });
-    void spec;
   }
 
   /**
@@ -670,6 +702,7 @@ export class Kubelet {
       for (const c of stopping) {
         if (c.stopping) continue;
         c.stopping = true;
+        this.recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
         void this.runtime.stopContainer(c.id!, grace).then(() => {
           c.stopping = false;
           this.queue?.add(rec.key);

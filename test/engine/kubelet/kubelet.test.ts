@@ -79,8 +79,26 @@ describe('kubelet', () => {
     assert.equal(condition(p, 'PodScheduled').status, 'True');
   });
 
+  it('records what it did as Events on the pod: pulling, pulled, created, started, and stopping on delete', async () => {
+    const { client, run, advance, kubelet } = await nodeWithKubelet();
+    await run(pod('web'));
+    await advance(1500);
+    await client.delete(pods, 'shop', 'web');
+    await advance(200);
+    await kubelet.flushEvents();
+    const events = (client.list({ group: '', version: 'v1', resource: 'events' }, 'shop').items as Obj[]).filter((e) => e.involvedObject.name === 'web');
+    assert.deepEqual(events.map((e) => [e.type, e.reason, e.message]), [
+      ['Normal', 'Pulling', 'Pulling image "nginx:1.27"'],
+      ['Normal', 'Pulled', 'Successfully pulled image "nginx:1.27" in 1s (1s including waiting). Image size: 50000000 bytes.'],
+      ['Normal', 'Created', 'Created container: web'],
+      ['Normal', 'Started', 'Started container web'],
+      ['Normal', 'Killing', 'Stopping container web'],
+    ]);
+    assert.ok(events.every((e) => e.source.component === 'kubelet'));
+  });
+
   it('restarts a crashing container at once, then with CrashLoopBackOff of 10 s, 20 s, 40 s', async () => {
-    const { run, get, advance } = await nodeWithKubelet();
+    const { client, run, get, advance, kubelet } = await nodeWithKubelet();
     await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'crash-after=5s' } } }));
     await advance(1100); // image pull
     assert.equal(get('web')!.status.phase, 'Running');
@@ -107,6 +125,10 @@ describe('kubelet', () => {
     assert.equal(get('web')!.status.containerStatuses[0].restartCount, 3);
     await advance(5000);
     assert.match(state(get('web')!).waiting.message, /^back-off 40s /);
+    await kubelet.flushEvents();
+    const backOff = (client.list({ group: '', version: 'v1', resource: 'events' }, 'shop').items as Obj[]).find((e) => e.reason === 'BackOff')!;
+    assert.match(backOff.message, /^Back-off restarting failed container web in pod web_shop\(.+\)$/);
+    assert.equal(backOff.count, 3, 'one event, counted once per back-off');
   });
 
   it('completes a container that exits 0 under restartPolicy Never: the pod Succeeded', async () => {
