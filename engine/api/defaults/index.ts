@@ -2,11 +2,31 @@
 // pkg/apis/<group>/v1/defaults.go (and the canonical form of quantities, which decoding produces).
 
 import { defaulterFor, isObj } from './registry.js';
+// One file per kind; importing each registers its defaulter.
 import './pod.js';
-import './apps.js';
-import './batch.js';
-import './core.js';
-import './cluster.js';
+import './podtemplate.js';
+import './replicationcontroller.js';
+import './deployment.js';
+import './replicaset.js';
+import './statefulset.js';
+import './daemonset.js';
+import './job.js';
+import './cronjob.js';
+import './service.js';
+import './endpoints.js';
+import './secret.js';
+import './namespace.js';
+import './node.js';
+import './persistentvolume.js';
+import './persistentvolumeclaim.js';
+import './resourcequota.js';
+import './limitrange.js';
+import './networkpolicy.js';
+import './ingressclass.js';
+import './endpointslice.js';
+import './storageclass.js';
+import './horizontalpodautoscaler.js';
+import './rbac.js';
 
 /** The object's group: the part of apiVersion before '/', or "" for the core group ("v1"). */
 function groupOf(apiVersion: unknown): string {

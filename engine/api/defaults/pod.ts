@@ -2,7 +2,7 @@
 // SetDefaults_Container, probes, volumes, ports, env field selectors).
 
 import { canonicalizeQuantity, canonicalizeResourceList } from './quantities.js';
-import { child, isObj, list, registerDefaulter, setDefault, type Obj } from './registry.js';
+import { child, isObj, list, type Obj, registerDefaulter, setDefault } from './registry.js';
 
 /** parsers.ParseImageName's tag: the text after the last ':' of the last path segment; "latest" when neither tag nor digest. */
 export function imageTag(image: string): string {
@@ -123,16 +123,3 @@ export function setDefaultsPod(pod: Obj): void {
 }
 
 registerDefaulter('', 'Pod', setDefaultsPod);
-registerDefaulter('', 'PodTemplate', (pt) => setDefaultsPodTemplateSpec(pt.template));
-// SetDefaults_ReplicationController: selector and labels come from the template's labels when unset.
-registerDefaulter('', 'ReplicationController', (rc) => {
-  const spec = child(rc, 'spec');
-  const labels = isObj(spec.template) && isObj(spec.template.metadata) ? spec.template.metadata.labels : undefined;
-  if (isObj(labels)) {
-    if (!isObj(spec.selector) || Object.keys(spec.selector).length === 0) spec.selector = { ...labels };
-    const meta = child(rc, 'metadata');
-    if (!isObj(meta.labels) || Object.keys(meta.labels).length === 0) meta.labels = { ...labels };
-  }
-  setDefault(spec, 'replicas', 1);
-  setDefaultsPodTemplateSpec(spec.template);
-});

@@ -1,4 +1,4 @@
-// batch/v1 defaults (pkg/apis/batch/v1/defaults.go).
+// Job defaults (batch/v1 SetDefaults_Job).
 
 import { setDefaultsPodTemplateSpec } from './pod.js';
 import { child, isObj, list, registerDefaulter, setDefault } from './registry.js';
@@ -22,14 +22,4 @@ registerDefaulter('batch', 'Job', (job) => {
     for (const rule of list(spec.podFailurePolicy.rules)) for (const c of list(rule.onPodConditions)) setDefault(c, 'status', 'True');
   setDefault(spec, 'podReplacementPolicy', isObj(spec.podFailurePolicy) ? 'Failed' : 'TerminatingOrFailed');
   setDefaultsPodTemplateSpec(spec.template);
-});
-
-registerDefaulter('batch', 'CronJob', (cj) => {
-  const spec = child(cj, 'spec');
-  setDefault(spec, 'concurrencyPolicy', 'Allow');
-  if (spec.suspend == null) spec.suspend = false;
-  setDefault(spec, 'successfulJobsHistoryLimit', 3);
-  setDefault(spec, 'failedJobsHistoryLimit', 1);
-  // Only the pod template inside the job template is defaulted; Job defaults apply when a Job is created.
-  if (isObj(spec.jobTemplate) && isObj(spec.jobTemplate.spec)) setDefaultsPodTemplateSpec(spec.jobTemplate.spec.template);
 });
