@@ -35,6 +35,25 @@ export class SchedulerCache {
     return this.podNodes.get(key);
   }
 
+  /** Records (or, with no node, clears) the node a pending pod was nominated to by preemption. */
+  setNominated(p: PodInfo, nodeName: string | undefined): void {
+    const previous = this.nominations.get(p.key);
+    if (previous !== undefined) {
+      const info = this.infos.get(previous);
+      if (info?.nominated) {
+        info.nominated = info.nominated.filter((x) => x.key !== p.key);
+        if (info.nominated.length === 0) info.nominated = undefined;
+      }
+      this.nominations.delete(p.key);
+    }
+    if (!nodeName) return;
+    const info = this.infoFor(nodeName);
+    (info.nominated ??= []).push(p);
+    this.nominations.set(p.key, nodeName);
+  }
+
+  private readonly nominations = new Map<string, string>();
+
   /** Adds or replaces a Node. */
   setNode(node: Node): void {
     const name = node.metadata?.name ?? '';
@@ -58,7 +77,7 @@ export class SchedulerCache {
     info.index = -1;
     info.node = undefined;
     // Pods still bound to a deleted node stay accounted until they are deleted, as in kube-scheduler.
-    if (info.pods.size === 0) this.infos.delete(name);
+    if (info.pods.size === 0 && !info.nominated) this.infos.delete(name);
   }
 
   /** A pod the informer reports as assigned to a node (newly seen, or confirming an assumed one). */
@@ -106,7 +125,7 @@ export class SchedulerCache {
     if (!info) return;
     info.removePod(key);
     this.trackAffinity(info);
-    if (!info.node && info.pods.size === 0) this.infos.delete(nodeName);
+    if (!info.node && info.pods.size === 0 && !info.nominated) this.infos.delete(nodeName);
   }
 
   private trackAffinity(info: NodeInfo): void {

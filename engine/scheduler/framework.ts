@@ -40,10 +40,33 @@ export interface Plugin<FilterState = unknown, ScoreState = unknown> {
   readonly events?: number;
   preFilter?(pod: PodInfo, cache: SchedulerCache): FilterState | Skip;
   filter?(state: FilterState, pod: PodInfo, node: NodeInfo): FilterResult;
+  /**
+   * Whether a rejection could go away by removing pods from the node (Unschedulable), as opposed
+   * to UnschedulableAndUnresolvable; preemption only looks at nodes where it could. Default: no.
+   */
+  resolvable?(reasons: readonly string[], pod: PodInfo, node: NodeInfo): boolean;
+  /** PostFilter: runs when no node fits; may free one (preemption) and explains what it did. */
+  postFilter?(pod: PodInfo, fit: FitError, cache: SchedulerCache, framework: Framework): PostFilterResult;
   preScore?(pod: PodInfo, nodes: readonly NodeInfo[], cache: SchedulerCache): ScoreState | Skip;
   score?(state: ScoreState, pod: PodInfo, node: NodeInfo): number;
   /** Rescales `scores[0..n)` into [0, maxNodeScore]. */
   normalizeScore?(state: ScoreState, scores: Float64Array, n: number): void;
+}
+
+/** How one node failed Filter. */
+export interface NodeStatus {
+  node: NodeInfo;
+  plugin: Plugin<any, any>;
+  reasons: readonly string[];
+}
+
+export interface PostFilterResult {
+  /** The node the pod may go to once its victims are gone (status.nominatedNodeName). */
+  nominatedNodeName?: string;
+  /** Pods to delete to make room. */
+  victims?: PodInfo[];
+  /** Appended to the failure message after "preemption: " when preemption did not help. */
+  message?: string;
 }
 
 export interface WeightedPlugin {
@@ -54,14 +77,25 @@ export interface WeightedPlugin {
 
 /** Why no node fits: kube-scheduler's FitError, with its exact message. */
 export class FitError extends Error {
+  /** What PostFilter did, once it ran. */
+  postFilter: PostFilterResult | undefined;
+
   constructor(
     readonly numAllNodes: number,
     /** reason → number of nodes that gave it. */
     readonly reasons: ReadonlyMap<string, number>,
     /** Plugins that rejected at least one node, for queueing hints. */
     readonly rejectors: ReadonlySet<string>,
+    /** Every node's failure, for PostFilter. */
+    readonly statuses: readonly NodeStatus[] = [],
   ) {
     super(FitError.format(numAllNodes, reasons));
+  }
+
+  /** Records PostFilter's outcome; its message joins the failure's, as kube-scheduler words it. */
+  setPostFilter(result: PostFilterResult): void {
+    this.postFilter = result;
+    if (result.message) this.message = `${FitError.format(this.numAllNodes, this.reasons)} preemption: ${result.message}`;
   }
 
   static format(numAllNodes: number, reasons: ReadonlyMap<string, number>): string {
@@ -130,13 +164,8 @@ export class Framework {
     return mask || clusterEvent.all;
   }
 
-  /** One scheduling cycle: a node for the pod, or a FitError saying why there is none. */
-  schedulePod(pod: PodInfo, cache: SchedulerCache): ScheduleResult | FitError | Error {
-    const nodes = cache.nodeList;
-    const numAll = nodes.length;
-    if (numAll === 0) return new Error(noNodesAvailableMessage);
-
-    // PreFilter: per-pod state, computed once; a plugin with nothing to check is left out of Filter.
+  /** PreFilter: per-pod state, computed once; a plugin with nothing to check is left out of Filter. */
+  private runPreFilters(pod: PodInfo, cache: SchedulerCache): void {
     const filters = this.activeFilters;
     const fns = this.activeFilterFns;
     const states = this.activeFilterStates;
@@ -150,42 +179,107 @@ export class Framework {
       fns.push(plugin.filter!);
       states.push(state);
     }
+  }
+
+  /** Runs the active filters on one node; the index of the failing filter and its reasons, or -1. */
+  private runFilters(pod: PodInfo, node: NodeInfo): number {
+    const fns = this.activeFilterFns;
+    const states = this.activeFilterStates;
+    // Pods nominated to this node by preemption, of at least this pod's priority, hold their room.
+    const target = node.nominated !== undefined ? node.withNominated(pod) : node;
+    for (let f = 0; f < fns.length; f++) {
+      const failed = fns[f]!(states[f], pod, target);
+      if (failed !== null) {
+        this.lastFailure = failed;
+        return f;
+      }
+    }
+    return -1;
+  }
+
+  private lastFailure: readonly string[] = [];
+
+  /** One node's verdict with fresh PreFilter state: for preemption's dry runs. */
+  filterNode(pod: PodInfo, node: NodeInfo, cache: SchedulerCache): NodeStatus | null {
+    this.runPreFilters(pod, cache);
+    const f = this.runFilters(pod, node);
+    return f < 0 ? null : { node, plugin: this.activeFilters[f]!, reasons: this.lastFailure };
+  }
+
+  /** One scheduling cycle: a node for the pod, or a FitError saying why there is none. */
+  schedulePod(pod: PodInfo, cache: SchedulerCache): ScheduleResult | FitError | Error {
+    const nodes = cache.nodeList;
+    const numAll = nodes.length;
+    if (numAll === 0) return new Error(noNodesAvailableMessage);
+    this.runPreFilters(pod, cache);
+
+    // A pod that preempted for a node tries that node first.
+    const nominated = pod.pod.status?.nominatedNodeName;
+    if (nominated) {
+      const node = cache.node(nominated);
+      if (node && this.runFilters(pod, node) < 0) return { node, evaluatedNodes: 1, feasibleNodes: 1 };
+    }
 
     // Filter: walk nodes round-robin from where the last cycle stopped, until enough fit.
     const want = numFeasibleNodesToFind(this.percentageOfNodesToScore, numAll);
     const feasible = this.feasible;
     feasible.length = 0;
-    let reasons: Map<string, number> | undefined;
-    let rejectors: Set<string> | undefined;
+    const failedNodes = this.failedNodes;
+    const failedBy = this.failedBy;
+    const failedReasons = this.failedReasons;
+    failedNodes.length = 0;
+    failedBy.length = 0;
+    failedReasons.length = 0;
     const start = this.nextStartNodeIndex % numAll;
-    const numFilters = filters.length;
     let processed = 0;
     for (let i = 0; i < numAll; i++) {
       let idx = start + i;
       if (idx >= numAll) idx -= numAll;
       const node = nodes[idx]!;
       processed++;
-      let fits = true;
-      for (let f = 0; f < numFilters; f++) {
-        const failed = fns[f]!(states[f], pod, node);
-        if (failed === null) continue;
-        fits = false;
-        reasons ??= new Map();
-        rejectors ??= new Set();
-        rejectors.add(filters[f]!.name);
-        for (const r of failed) reasons.set(r, (reasons.get(r) ?? 0) + 1);
-        break;
-      }
-      if (fits) {
+      const f = this.runFilters(pod, node);
+      if (f < 0) {
         feasible.push(node);
         if (feasible.length >= want) break;
+      } else {
+        failedNodes.push(node);
+        failedBy.push(f);
+        failedReasons.push(this.lastFailure);
       }
     }
     this.nextStartNodeIndex = (start + processed) % numAll;
-    if (feasible.length === 0) return new FitError(numAll, reasons ?? new Map(), rejectors ?? new Set());
+    if (feasible.length === 0) return this.fitError(pod, numAll, cache);
     if (feasible.length === 1) return { node: feasible[0]!, evaluatedNodes: processed, feasibleNodes: 1 };
+    return { node: this.prioritize(pod, cache), evaluatedNodes: processed, feasibleNodes: feasible.length };
+  }
 
-    // Score: each plugin scores every feasible node, normalizes, and adds in with its weight.
+  private readonly failedNodes: NodeInfo[] = [];
+  private readonly failedBy: number[] = [];
+  private readonly failedReasons: (readonly string[])[] = [];
+
+  private fitError(pod: PodInfo, numAll: number, cache: SchedulerCache): FitError {
+    const reasons = new Map<string, number>();
+    const rejectors = new Set<string>();
+    const statuses: NodeStatus[] = [];
+    for (let i = 0; i < this.failedNodes.length; i++) {
+      const plugin = this.activeFilters[this.failedBy[i]!]!;
+      const failed = this.failedReasons[i]!;
+      rejectors.add(plugin.name);
+      for (const r of failed) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+      statuses.push({ node: this.failedNodes[i]!, plugin, reasons: failed });
+    }
+    const error = new FitError(numAll, reasons, rejectors, statuses);
+    for (const { plugin } of this.profile) {
+      if (!plugin.postFilter) continue;
+      error.setPostFilter(plugin.postFilter(pod, error, cache, this));
+      break;
+    }
+    return error;
+  }
+
+  /** Score: each plugin scores every feasible node, normalizes, and adds in with its weight. */
+  private prioritize(pod: PodInfo, cache: SchedulerCache): NodeInfo {
+    const feasible = this.feasible;
     const n = feasible.length;
     if (this.totals.length < n) {
       this.totals = new Float64Array(Math.max(n, this.totals.length * 2));
@@ -202,7 +296,7 @@ export class Framework {
       plugin.normalizeScore?.(state, scores, n);
       for (let i = 0; i < n; i++) totals[i]! += scores[i]! * weight;
     }
-    return { node: feasible[this.selectHost(totals, n)]!, evaluatedNodes: processed, feasibleNodes: n };
+    return feasible[this.selectHost(totals, n)]!;
   }
 
   /** The highest total; ties broken uniformly at random (reservoir sampling), as selectHost does. */

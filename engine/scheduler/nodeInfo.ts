@@ -24,8 +24,36 @@ export class NodeInfo {
   podsWithRequiredAntiAffinity = 0;
   /** Position in the cache's node list (for round-robin sampling); -1 while the node is unknown. */
   index = -1;
+  /** Pending pods nominated to this node by preemption; undefined when there are none. */
+  nominated: PodInfo[] | undefined;
 
   constructor(readonly name: string) {}
+
+  /**
+   * This node as `pod` must see it: with the room held by nominated pods of at least its priority
+   * (other than itself) taken, so a lower-priority pod cannot take what a preemption freed.
+   */
+  withNominated(pod: PodInfo): NodeInfo {
+    let copy: NodeInfo | undefined;
+    for (const p of this.nominated ?? []) {
+      if (p.key === pod.key || p.priority < pod.priority) continue;
+      copy ??= this.clone();
+      copy.addPod(p);
+    }
+    return copy ?? this;
+  }
+
+  private clone(): NodeInfo {
+    const c = new NodeInfo(this.name);
+    c.node = this.node;
+    c.labels = this.labels;
+    c.noScheduleTaints = this.noScheduleTaints;
+    c.preferNoScheduleTaints = this.preferNoScheduleTaints;
+    c.unschedulable = this.unschedulable;
+    c.allocatable = this.allocatable;
+    for (const p of this.pods.values()) c.addPod(p);
+    return c;
+  }
 
   setNode(node: Node): void {
     this.node = node;

@@ -14,7 +14,7 @@ import { Random } from '../util/random';
 import { SchedulerCache } from './cache';
 import { ApiEventRecorder, type EventRecorder } from './eventRecorder';
 import { clusterEvent, FitError, Framework, type WeightedPlugin } from './framework';
-import { newPodInfo } from './podInfo';
+import { newPodInfo, type PodInfo } from './podInfo';
 import { defaultProfile } from './plugins/registry';
 import type { QueuedPodInfo } from './queue';
 import { SchedulingQueue } from './queue';
@@ -46,6 +46,8 @@ export interface SchedulerStats {
   scheduled: number;
   unschedulable: number;
   bindFailures: number;
+  /** Pods deleted to make room for pods of higher priority. */
+  preemptions: number;
   /** Nodes run through Filter, over all cycles. */
   evaluatedNodes: number;
 }
@@ -63,7 +65,7 @@ function sameJSON(a: unknown, b: unknown): boolean {
 export class Scheduler {
   readonly cache = new SchedulerCache();
   readonly queue: SchedulingQueue;
-  readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, unschedulable: 0, bindFailures: 0, evaluatedNodes: 0 };
+  readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, unschedulable: 0, bindFailures: 0, preemptions: 0, evaluatedNodes: 0 };
   private readonly client: ApiClient;
   private readonly clock: Clock;
   private readonly framework: Framework;
@@ -145,7 +147,9 @@ export class Scheduler {
       this.cache.addPod(pod);
       this.queue.moveOnEvent(clusterEvent.assignedPodAdd);
     } else if (this.responsibleFor(pod)) {
-      this.queue.add(newPodInfo(pod));
+      const info = newPodInfo(pod);
+      this.cache.setNominated(info, pod.status?.nominatedNodeName);
+      this.queue.add(info);
     }
   }
 
@@ -154,20 +158,25 @@ export class Scheduler {
     if (assigned(pod)) {
       // Bound: by us (confirming the assumed pod) or by someone else.
       this.queue.delete(key);
+      if (!assigned(old)) this.cache.setNominated(newPodInfo(old), undefined);
       this.cache.addPod(pod);
       if (!assigned(old)) this.queue.moveOnEvent(clusterEvent.assignedPodAdd);
       else if (!sameJSON(old.metadata?.labels, pod.metadata?.labels)) this.queue.moveOnEvent(clusterEvent.assignedPodUpdate);
     } else if (this.responsibleFor(pod)) {
       const specChanged = !sameJSON(old.spec, pod.spec) || !sameJSON(old.metadata?.labels, pod.metadata?.labels);
-      this.queue.update(newPodInfo(pod), specChanged);
+      const info = newPodInfo(pod);
+      this.cache.setNominated(info, pod.status?.nominatedNodeName);
+      this.queue.update(info, specChanged);
     } else {
       this.queue.delete(key);
+      this.cache.setNominated(newPodInfo(pod), undefined);
     }
   }
 
   private onPodDelete(pod: Pod): void {
     const key = objectKey(pod);
     this.queue.delete(key);
+    if (!assigned(pod)) this.cache.setNominated(newPodInfo(pod), undefined);
     if (this.cache.nodeOf(key) !== undefined) {
       this.cache.removePod(pod);
       this.queue.moveOnEvent(clusterEvent.assignedPodDelete);
@@ -236,19 +245,37 @@ export class Scheduler {
     const interest = err instanceof FitError ? this.framework.interestOf(err.rejectors) : clusterEvent.nodeAdd;
     this.queue.addUnschedulable(q, interest);
     const pod = this.podInformer.store.get(q.info.key) ?? q.info.pod;
+    const nominated = err instanceof FitError ? err.postFilter?.nominatedNodeName : undefined;
+    if (err instanceof FitError && nominated) this.preempt(q.info.pod, nominated, err.postFilter?.victims ?? []);
     this.recorder.event(pod, 'Warning', 'FailedScheduling', err.message);
-    void this.setUnschedulableCondition(pod, err.message);
+    void this.setUnschedulableCondition(pod, err.message, nominated);
   }
 
-  /** PodScheduled=False, reason Unschedulable, through the status subresource; unchanged conditions are not rewritten. */
-  private async setUnschedulableCondition(pod: Pod, message: string): Promise<void> {
+  /** Deletes the victims a preemption chose; the pod waits, nominated to the node, for them to go. */
+  private preempt(preemptor: Pod, nodeName: string, victims: readonly PodInfo[]): void {
+    this.cache.setNominated(newPodInfo({ ...preemptor, status: { ...preemptor.status, nominatedNodeName: nodeName } }), nodeName);
+    for (const victim of victims) {
+      this.stats.preemptions++;
+      this.recorder.event(victim.pod, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid ?? ''} on node ${nodeName}`);
+      this.client.delete(podsResource, victim.namespace, victim.name).catch(() => undefined);
+    }
+  }
+
+  /**
+   * PodScheduled=False, reason Unschedulable, through the status subresource, with the node a
+   * preemption nominated ('' clears it); unchanged conditions are not rewritten.
+   */
+  private async setUnschedulableCondition(pod: Pod, message: string, nominatedNodeName?: string): Promise<void> {
     const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;
+    const nominationChanges = nominatedNodeName !== undefined && nominatedNodeName !== (pod.status?.nominatedNodeName ?? '');
+    if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message && !nominationChanges) return;
     const now = new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const lastTransitionTime = current?.status === 'False' && current.lastTransitionTime ? current.lastTransitionTime : now;
     const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime };
+    const status: Record<string, unknown> = { conditions: [condition] };
+    if (nominationChanges) status.nominatedNodeName = nominatedNodeName || null;
     try {
-      await this.client.patch(podsResource, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { status: { conditions: [condition] } }, {}, 'status');
+      await this.client.patch(podsResource, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { status }, {}, 'status');
     } catch {
       // The pod is gone or was bound meanwhile; the informer brings the news.
     }

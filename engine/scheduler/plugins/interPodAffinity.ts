@@ -138,6 +138,8 @@ export const interPodAffinity: Plugin<FilterState, ScoreState> = {
     }
     return null;
   },
+  // Deleting pods cannot create the pods an affinity term asks for.
+  resolvable: (reasons) => reasons !== affinityNotMatch,
   preScore,
   score: (s, _pod, node) => {
     let total = 0;

@@ -54,6 +54,14 @@ export const nodeResourcesFit: Plugin<boolean, undefined> = {
   // PreFilter: whether the pod requests nothing at all, so Filter only counts pods.
   preFilter: (pod) => isZero(pod.requests),
   filter: (requestsNothing, pod, node) => fitsRequest(pod, node, requestsNothing),
+  // Deleting pods helps unless the pod asks for more than the node has in all.
+  resolvable: (_reasons, pod, node) => {
+    const req = pod.requests;
+    const alloc = node.allocatable;
+    if (req.milliCPU > alloc.milliCPU || req.memory > alloc.memory || req.ephemeralStorage > alloc.ephemeralStorage || alloc.allowedPodNumber < 1) return false;
+    if (req.scalar) for (const [name, q] of req.scalar) if (q > (alloc.scalar?.get(name) ?? 0)) return false;
+    return true;
+  },
   score: (_state, pod, node) => {
     // Scoring counts containers without requests at kube-scheduler's defaults (100m, 200Mi).
     const cpu = leastRequested(node.nonZeroMilliCPU + pod.nonZeroMilliCPU, node.allocatable.milliCPU);

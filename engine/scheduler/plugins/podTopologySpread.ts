@@ -143,6 +143,7 @@ export const podTopologySpread: Plugin<FilterState, ScoreState> = {
     }
     return null;
   },
+  resolvable: (reasons) => reasons !== missingLabel,
   preScore,
   score: (s, _pod, node) => {
     let score = 0;

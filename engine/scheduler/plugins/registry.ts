@@ -1,6 +1,7 @@
 // kube-scheduler's default profile: the plugins in its order and its default score weights.
 // https://kubernetes.io/docs/reference/scheduling/config/#scheduling-plugins
 import type { WeightedPlugin } from '../framework';
+import { defaultPreemption } from './defaultPreemption';
 import { interPodAffinity } from './interPodAffinity';
 import { nodeAffinity } from './nodeAffinity';
 import { nodeName } from './nodeName';
@@ -21,5 +22,6 @@ export function defaultProfile(): WeightedPlugin[] {
     { plugin: podTopologySpread, weight: 2 },
     { plugin: interPodAffinity, weight: 2 },
     { plugin: nodeResourcesBalancedAllocation, weight: 1 },
+    { plugin: defaultPreemption, weight: 0 },
   ];
 }

@@ -68,7 +68,8 @@ describe('scheduler framework', () => {
     const framework = new Framework(defaultProfile(), new Random(1));
     const result = framework.schedulePod(newPodInfo(pod('big', { cpu: '2', memory: '2Gi' })), cache);
     assert.ok(result instanceof FitError);
-    assert.equal(result.message, '0/2 nodes are available: 1 Insufficient cpu, 2 Insufficient memory.');
+    // Neither node could hold the pod even empty, so preemption cannot help either.
+    assert.equal(result.message, '0/2 nodes are available: 1 Insufficient cpu, 2 Insufficient memory. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.');
     assert.deepEqual([...result.rejectors], ['NodeResourcesFit']);
   });
 

@@ -99,7 +99,7 @@ describe('Scheduler', () => {
       await c.scheduler.start();
       await c.createPod(podWith('web', { memory: '2Gi' }));
       await c.until(() => c.eventsFor('web').length > 0, 'the FailedScheduling event');
-      assert.equal(c.eventsFor('web')[0].message, '0/2 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }.');
+      assert.equal(c.eventsFor('web')[0].message, '0/2 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.');
       await c.createPod(podWith('agent', { memory: '2Gi' }, { tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }] }));
       assert.equal(await c.scheduledTo('agent'), 'control-plane');
     });
@@ -137,7 +137,7 @@ describe('Scheduler', () => {
       assert.equal(placed.size, 3);
       await c.createPod(podWith('web-4', {}, antiAffinity('web')));
       await c.until(() => c.eventsFor('web-4').length > 0, 'the FailedScheduling event');
-      assert.equal(c.eventsFor('web-4')[0].message, "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.");
+      assert.equal(c.eventsFor('web-4')[0].message, "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.");
     });
 
     it("keeps a pod off nodes whose pods' anti-affinity rejects it", async () => {
@@ -189,12 +189,14 @@ describe('Scheduler', () => {
       const condition = pod.status!.conditions!.find((x) => x.type === 'PodScheduled')!;
       assert.equal(condition.status, 'False');
       assert.equal(condition.reason, 'Unschedulable');
-      assert.equal(condition.message, '0/3 nodes are available: 3 Insufficient memory.');
+      // Every node is smaller than the request, so preemption could not help (UnschedulableAndUnresolvable).
+      const message = '0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.';
+      assert.equal(condition.message, message);
       await c.until(() => c.eventsFor('big').length > 0, 'the FailedScheduling event');
       const [event] = c.eventsFor('big');
       assert.equal(event.type, 'Warning');
       assert.equal(event.reason, 'FailedScheduling');
-      assert.equal(event.message, '0/3 nodes are available: 3 Insufficient memory.');
+      assert.equal(event.message, message);
       assert.equal(event.source.component, 'default-scheduler');
       assert.equal(event.count, 1);
 
@@ -221,7 +223,7 @@ describe('Scheduler', () => {
       // "count reason" strings sort bytewise, as Go's sort.Strings does, so "1 Too" precedes "1 node(s)".
       assert.equal(
         c.eventsFor('big')[0].message,
-        '0/4 nodes are available: 1 Too many pods, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable, 2 Insufficient memory.',
+        '0/4 nodes are available: 1 Too many pods, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable, 2 Insufficient memory. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.',
       );
     });
 
@@ -233,7 +235,7 @@ describe('Scheduler', () => {
       await c.scheduledTo('old');
       await c.createPod(podWith('new', { cpu: '800m' }));
       await c.until(() => c.eventsFor('new').length > 0, 'the FailedScheduling event');
-      assert.equal(c.eventsFor('new')[0].message, '0/1 nodes are available: 1 Insufficient cpu.');
+      assert.equal(c.eventsFor('new')[0].message, '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
       await c.client.delete({ group: '', version: 'v1', resource: 'pods' }, 'shop', 'old', { gracePeriodSeconds: 0 });
       await c.clock.advanceAsync(1_000);
       assert.equal(await c.scheduledTo('new'), 'worker-1');
@@ -265,6 +267,43 @@ describe('Scheduler', () => {
       await c.addNode('worker-1');
       await c.clock.advanceAsync(1_000);
       assert.equal(await c.scheduledTo('web'), 'worker-1');
+    });
+  });
+
+  describe('preemption', () => {
+    it('deletes lower-priority pods to make room, nominates the node, and binds there once they are gone', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { cpu: '2' });
+      await c.addNode('worker-2', { cpu: '2' });
+      await c.scheduler.start();
+      for (const name of ['batch-1', 'batch-2']) {
+        await c.createPod(podWith(name, { cpu: '1500m' }, { priority: 10 }));
+        await c.scheduledTo(name);
+      }
+      await c.createPod(podWith('critical', { cpu: '1500m' }, { priority: 1000 }));
+      await c.until(() => !!c.getPod('critical').status?.nominatedNodeName, 'a nominated node');
+      const nominated = c.getPod('critical').status!.nominatedNodeName!;
+      const victim = ['batch-1', 'batch-2'].find((n) => c.getPod(n).spec?.nodeName === nominated)!;
+      await c.until(() => !!c.getPod(victim).metadata?.deletionTimestamp, 'the victim to be deleted');
+      await c.until(() => c.eventsFor(victim).some((e) => e.reason === 'Preempted'), 'the Preempted event');
+      const preempted = c.eventsFor(victim).find((e) => e.reason === 'Preempted');
+      assert.equal(preempted?.message, `Preempted by pod ${c.getPod('critical').metadata?.uid} on node ${nominated}`);
+      // The victim still holds its room while it terminates; the kubelet's final delete frees it.
+      await c.client.delete({ group: '', version: 'v1', resource: 'pods' }, 'shop', victim, { gracePeriodSeconds: 0 });
+      await c.clock.advanceAsync(2_000);
+      assert.equal(await c.scheduledTo('critical'), nominated);
+    });
+
+    it('does not preempt for a pod whose preemptionPolicy is Never', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { cpu: '2' });
+      await c.scheduler.start();
+      await c.createPod(podWith('batch', { cpu: '1500m' }, { priority: 10 }));
+      await c.scheduledTo('batch');
+      await c.createPod(podWith('polite', { cpu: '1500m' }, { priority: 1000, preemptionPolicy: 'Never' }));
+      await c.until(() => c.eventsFor('polite').length > 0, 'the FailedScheduling event');
+      assert.equal(c.eventsFor('polite')[0].message, '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
+      assert.equal(c.getPod('batch').metadata?.deletionTimestamp, undefined);
     });
   });
 
