@@ -74,7 +74,9 @@ export class Cluster {
   private constructor(config: ClusterConfig, store: Store) {
     this.config = config;
     this.clock = config.clock ?? new RealClock();
-    this.random = new Random(config.seed ?? 1);
+    // A cluster restarted from its state directory must not hand out the uids and names it gave
+    // before: the seed is mixed with the store's revision (the same state still replays the same).
+    this.random = new Random(((config.seed ?? 1) ^ Math.imul(store.revision, 0x9e3779b1)) >>> 0);
     this.store = store;
     this.clusterIPs = new ClusterIPAllocator(this.random);
     this.adminToken = this.token();

@@ -3,7 +3,7 @@
 // containers, restarts with back-off, probes, graceful termination — reporting each pod's status
 // through pods/status. It is a client of the API server as `system:node:<name>`, nothing more.
 // See https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
-import type { Container, EnvVar, Pod, PodStatus, Probe } from 'kubernetes-types/core/v1';
+import type { Container, ContainerStatus, EnvVar, Pod, PodStatus, Probe } from 'kubernetes-types/core/v1';
 import { StatusError, statusErrors } from '../api/errors';
 import { deepEqual } from '../api/patch/jsonValue';
 import { Quantity } from '../api/quantity';
@@ -324,14 +324,25 @@ export class Kubelet {
   private admit(pod: Pod & Obj): PodRecord {
     const key = objectKey(pod);
     const uid = pod.metadata!.uid!;
-    const previous = new Map<string, number>();
-    // Containers that ran before (the node restarted) come back with their restart count.
+    const previous = new Map<string, ContainerStatus>();
     for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
-      if (s.containerID) previous.set(s.name, s.restartCount + 1);
+      if (s.containerID) previous.set(s.name, s);
     }
     const containers = new Map<string, ContainerRecord>();
-    const add = (c: Container, kind: ContainerKind) =>
-      containers.set(c.name, { name: c.name, kind, restartCount: previous.get(c.name) ?? 0, busy: false, started: false, ready: false, probes: [], stopping: false });
+    const add = (c: Container, kind: ContainerKind) => {
+      const rec: ContainerRecord = { name: c.name, kind, restartCount: 0, busy: false, started: false, ready: false, probes: [], stopping: false };
+      // A container that ran before this kubelet started (the node rebooted) died with the node:
+      // it comes back counted as a restart, its last state unknown (exit code 255, reason Unknown).
+      const before = previous.get(c.name);
+      if (before) {
+        const running = before.state?.running;
+        rec.restartCount = before.restartCount + (running ? 1 : 0);
+        rec.lostInstance = running
+          ? { exitCode: 255, reason: 'Unknown', startedAt: running.startedAt, finishedAt: timestamp(this.clock.now()), containerID: before.containerID }
+          : before.state?.terminated ?? before.lastState?.terminated;
+      }
+      containers.set(c.name, rec);
+    };
     for (const c of pod.spec?.initContainers ?? []) add(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init');
     for (const c of pod.spec?.containers ?? []) add(c, 'app');
     const rec: PodRecord = {

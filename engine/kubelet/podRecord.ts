@@ -1,5 +1,6 @@
 // What the kubelet keeps about each pod it runs: the sandbox (IP, volumes), and per container the
 // current and previous runtime instance, restart count, why it waits, and its probes.
+import type { ContainerStateTerminated } from 'kubernetes-types/core/v1';
 import type { ProbeWorker } from './prober';
 import type { Disk } from './volumeDisks';
 
@@ -13,6 +14,8 @@ export interface ContainerRecord {
   /** The instance before it (for `lastState` and `kubectl logs --previous`). */
   previousId?: string;
   restartCount: number;
+  /** How the instance before this kubelet started ended, when the runtime no longer knows it (a node reboot). */
+  lostInstance?: ContainerStateTerminated;
   /** Why it is not running now: ContainerCreating, CrashLoopBackOff, CreateContainerConfigError… */
   waiting?: { reason: string; message?: string };
   /** An image pull or a start is under way. */

@@ -31,7 +31,9 @@ function containerStatus(spec: Container, c: ContainerRecord, runtime: Container
   } else {
     state = { waiting: { reason: c.waiting?.reason ?? pendingReason, ...(c.waiting?.message ? { message: c.waiting.message } : {}) } };
     if (current) lastState = terminated(current);
+    else if (c.lostInstance) lastState = { terminated: c.lostInstance };
   }
+  if (!previous && !lastState.terminated && c.lostInstance && current) lastState = { terminated: c.lostInstance };
   const shown = current ?? previous;
   return {
     name: spec.name,

@@ -116,3 +116,47 @@ describe('cluster', () => {
     assert.match(c.cluster.logs('shop', list[0]!.metadata.name, 'web'), /"GET \/ HTTP\/1.1" 200/);
   });
 });
+
+describe('cluster with a state directory', () => {
+  /** Advances the clock until `done` holds: a durable store's writes take real time to land. */
+  async function until(clock: VirtualClock, done: () => boolean, what: string): Promise<void> {
+    for (let i = 0; i < 600 && !done(); i++) {
+      await clock.advanceAsync(100, 100);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.ok(done(), what);
+  }
+
+  it('comes back from its state directory with its nodes and pods, restarting the containers, and new uids', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'kubeside-cluster-'));
+    try {
+      const clock = new VirtualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
+      const first = await Cluster.start({ clock, seed: 7, workers: 1, stateDir: dir });
+      const admin = first.adminClient();
+      await admin.create(configmaps, 'default', { metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': 'cert' } });
+      await admin.create({ group: '', version: 'v1', resource: 'serviceaccounts' }, 'default', { metadata: { name: 'default' } }).catch(() => undefined);
+      const created = (await admin.create(pods, 'default', { metadata: { name: 'web' }, spec: { nodeName: 'worker-1', containers: [{ name: 'web', image: 'nginx:1.27' }] } })).object;
+      await until(clock, () => admin.get(pods, 'default', 'web').status.phase === 'Running', 'the pod runs');
+      await first.flushStatus();
+      await first.stop();
+
+      const second = await Cluster.start({ clock, seed: 7, workers: 1, stateDir: dir });
+      const again = second.adminClient();
+      assert.deepEqual((again.list(nodes).items as Obj[]).map((n) => n.metadata.name).sort(), ['control-plane', 'worker-1']);
+      await until(clock, () => !!again.get(pods, 'default', 'web').status.containerStatuses?.[0]?.state.running && again.get(pods, 'default', 'web').status.containerStatuses[0].restartCount === 1, 'the container was restarted');
+      const web = again.get(pods, 'default', 'web');
+      assert.equal(web.metadata.uid, created.metadata.uid);
+      assert.equal(web.status.phase, 'Running');
+      const lost = web.status.containerStatuses[0].lastState.terminated;
+      assert.deepEqual([lost.exitCode, lost.reason], [255, 'Unknown'], 'the instance that died with the node');
+      const other = (await again.create(configmaps, 'default', { metadata: { name: 'other' } })).object;
+      assert.notEqual(other.metadata.uid, created.metadata.uid);
+      await second.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

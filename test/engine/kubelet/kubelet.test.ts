@@ -301,6 +301,24 @@ describe('kubelet', () => {
     assert.deepEqual(state(get('web')!).waiting, { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nginx:1.27"' });
   });
 
+  it('restarts the pods of a node that comes back, counting a restart and with a new IP', async () => {
+    const { run, get, advance, kubelet } = await nodeWithKubelet();
+    await run(pod('web'));
+    await advance(1500);
+    const before = get('web')!;
+    kubelet.stop();
+    await advance(60_000);
+    assert.equal(get('web')!.status.phase, 'Running', 'a node that is down reports nothing');
+    await kubelet.start();
+    await advance(500);
+    const after = get('web')!;
+    assert.ok(state(after).running);
+    assert.equal(after.status.containerStatuses[0].restartCount, 1);
+    assert.deepEqual([after.status.containerStatuses[0].lastState.terminated.exitCode, after.status.containerStatuses[0].lastState.terminated.reason], [255, 'Unknown']);
+    assert.notEqual(after.status.podIP, before.status.podIP);
+    assert.notEqual(after.status.containerStatuses[0].containerID, before.status.containerStatuses[0].containerID);
+  });
+
   it('keeps a pod in ContainerCreating while a volume\'s ConfigMap is missing', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('web', { spec: { volumes: [{ name: 'config', configMap: { name: 'web-config' } }] } }));
