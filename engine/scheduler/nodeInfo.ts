@@ -22,6 +22,8 @@ export class NodeInfo {
   /** How many of `pods` carry pod affinity terms, and required anti-affinity terms. */
   podsWithAffinity = 0;
   podsWithRequiredAntiAffinity = 0;
+  /** Host ports in use: `protocol/port` → host IP → how many pods use it; undefined until one does. */
+  usedPorts: Map<string, Map<string, number>> | undefined;
   /** Position in the cache's node list (for round-robin sampling); -1 while the node is unknown. */
   index = -1;
   /** Pending pods nominated to this node by preemption; undefined when there are none. */
@@ -92,6 +94,14 @@ export class NodeInfo {
     this.nonZeroMilliCPU += sign * p.nonZeroMilliCPU;
     this.nonZeroMemory += sign * p.nonZeroMemory;
     if (p.hasAffinity) this.podsWithAffinity += sign;
+    for (const hp of p.hostPorts) {
+      const ips = (this.usedPorts ??= new Map()).get(hp.key) ?? new Map<string, number>();
+      const n = (ips.get(hp.hostIP) ?? 0) + sign;
+      if (n > 0) ips.set(hp.hostIP, n);
+      else ips.delete(hp.hostIP);
+      if (ips.size > 0) this.usedPorts.set(hp.key, ips);
+      else this.usedPorts.delete(hp.key);
+    }
     if (p.requiredAntiAffinityTerms.length > 0) this.podsWithRequiredAntiAffinity += sign;
   }
 }

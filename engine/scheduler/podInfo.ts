@@ -20,6 +20,12 @@ export interface WeightedAffinityTerm extends AffinityTerm {
   weight: number;
 }
 
+/** A host port a container asks for: `protocol/port` and the host IP ('0.0.0.0' for every address). */
+export interface HostPort {
+  key: string;
+  hostIP: string;
+}
+
 export interface PodInfo {
   pod: Pod;
   key: string;
@@ -37,6 +43,7 @@ export interface PodInfo {
   preferredAntiAffinityTerms: readonly WeightedAffinityTerm[];
   /** Whether any of the four lists above is non-empty. */
   hasAffinity: boolean;
+  hostPorts: readonly HostPort[];
 }
 
 const emptyLabels: Labels = Object.freeze({});
@@ -55,6 +62,17 @@ function affinityTerm(pod: Pod, term: PodAffinityTerm): AffinityTerm {
   else if (listed.length === 0 && !term.namespaceSelector) namespaces = new Set([pod.metadata?.namespace ?? '']);
   else namespaces = new Set(listed);
   return { namespaces, selector: labelSelectorAsSelector(term.labelSelector), topologyKey: term.topologyKey };
+}
+
+function hostPortsOf(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort || p.hostPort <= 0) continue;
+      out.push({ key: `${p.protocol ?? 'TCP'}/${p.hostPort}`, hostIP: p.hostIP || '0.0.0.0' });
+    }
+  }
+  return out;
 }
 
 export function newPodInfo(pod: Pod): PodInfo {
@@ -80,6 +98,7 @@ export function newPodInfo(pod: Pod): PodInfo {
     preferredAffinityTerms,
     preferredAntiAffinityTerms,
     hasAffinity: requiredAffinityTerms.length + requiredAntiAffinityTerms.length + preferredAffinityTerms.length + preferredAntiAffinityTerms.length > 0,
+    hostPorts: hostPortsOf(pod),
   };
 }
 

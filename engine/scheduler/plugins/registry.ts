@@ -5,6 +5,7 @@ import { defaultPreemption } from './defaultPreemption';
 import { interPodAffinity } from './interPodAffinity';
 import { nodeAffinity } from './nodeAffinity';
 import { nodeName } from './nodeName';
+import { nodePorts } from './nodePorts';
 import { nodeResourcesBalancedAllocation } from './nodeResourcesBalancedAllocation';
 import { nodeResourcesFit } from './nodeResourcesFit';
 import { nodeUnschedulable } from './nodeUnschedulable';
@@ -18,6 +19,7 @@ export function defaultProfile(): WeightedPlugin[] {
     { plugin: nodeName, weight: 0 },
     { plugin: taintToleration, weight: 3 },
     { plugin: nodeAffinity, weight: 2 },
+    { plugin: nodePorts, weight: 0 },
     { plugin: nodeResourcesFit, weight: 1 },
     { plugin: podTopologySpread, weight: 2 },
     { plugin: interPodAffinity, weight: 2 },

@@ -114,6 +114,21 @@ describe('Scheduler', () => {
       assert.equal(await c.scheduledTo('web'), 'plain');
     });
 
+    it('puts two pods asking for the same host port on different nodes', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1');
+      await c.addNode('worker-2');
+      await c.scheduler.start();
+      const hostPort = { containers: [{ name: 'proxy', image: 'envoy', ports: [{ containerPort: 8080, hostPort: 80 }] }] };
+      await c.createPod(podWith('proxy-1', {}, hostPort));
+      const first = await c.scheduledTo('proxy-1');
+      await c.createPod(podWith('proxy-2', {}, hostPort));
+      assert.notEqual(await c.scheduledTo('proxy-2'), first);
+      await c.createPod(podWith('proxy-3', {}, hostPort));
+      await c.until(() => c.eventsFor('proxy-3').length > 0, 'the FailedScheduling event');
+      assert.match(c.eventsFor('proxy-3')[0].message, /^0\/2 nodes are available: 2 node\(s\) didn't have free ports for the requested pod ports\./);
+    });
+
     it('skips cordoned nodes', async () => {
       c = await schedulerCluster();
       await c.addNode('worker-1', { unschedulable: true });
@@ -292,6 +307,21 @@ describe('Scheduler', () => {
       await c.client.delete({ group: '', version: 'v1', resource: 'pods' }, 'shop', victim, { gracePeriodSeconds: 0 });
       await c.clock.advanceAsync(2_000);
       assert.equal(await c.scheduledTo('critical'), nominated);
+    });
+
+    it('keeps the room a preemption freed for the nominated pod, not for a lower-priority newcomer', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { cpu: '2' });
+      await c.scheduler.start();
+      await c.createPod(podWith('batch', { cpu: '1500m' }, { priority: 10 }));
+      await c.scheduledTo('batch');
+      await c.createPod(podWith('critical', { cpu: '1500m' }, { priority: 1000 }));
+      await c.until(() => c.getPod('critical').status?.nominatedNodeName === 'worker-1', 'the nomination');
+      await c.client.delete({ group: '', version: 'v1', resource: 'pods' }, 'shop', 'batch', { gracePeriodSeconds: 0 });
+      await c.createPod(podWith('newcomer', { cpu: '1500m' }, { priority: 10 }));
+      await c.clock.advanceAsync(2_000);
+      assert.equal(await c.scheduledTo('critical'), 'worker-1');
+      assert.equal(c.getPod('newcomer').spec?.nodeName, undefined);
     });
 
     it('does not preempt for a pod whose preemptionPolicy is Never', async () => {
