@@ -348,6 +348,7 @@ export class Kubelet {
     const rec: PodRecord = {
       uid,
       key,
+      requests: podRequests(pod),
       startTime: pod.status?.startTime ?? timestamp(this.clock.now()),
       volumesReady: false,
       persistentVolumes: new Map(),
@@ -355,11 +356,43 @@ export class Kubelet {
       terminating: false,
       deleted: false,
     };
-    if (pod.spec?.hostNetwork) rec.ip = this.network.internalIP;
-    else rec.ip = this.network.podIPs.allocateNext();
     this.records.set(key, rec);
     this.keyByUid.set(uid, key);
+    const rejection = this.admissionFailure(pod, rec);
+    if (rejection) {
+      rec.rejected = rejection;
+      rec.terminalPhase = 'Failed';
+      this.recorder.event(pod, 'Warning', rejection.reason, rejection.message);
+      return rec;
+    }
+    if (pod.spec?.hostNetwork) rec.ip = this.network.internalIP;
+    else rec.ip = this.network.podIPs.allocateNext();
     return rec;
+  }
+
+  /**
+   * The kubelet's own admission (lifecycle.PredicateAdmitHandler): a pod bound here by someone
+   * other than the scheduler still has to fit what the node has left, and match its selector.
+   */
+  private admissionFailure(pod: Pod & Obj, rec: PodRecord): { reason: string; message: string } | undefined {
+    const labels = { ...initialNode(this.identity).metadata!.labels };
+    for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) {
+      if (labels[k] !== v) return { reason: 'NodeAffinity', message: 'Predicate NodeAffinity failed' };
+    }
+    const used = { cpu: 0, memory: 0, pods: 0 };
+    for (const other of this.records.values()) {
+      if (other === rec || other.terminalPhase) continue;
+      used.cpu += other.requests.cpu;
+      used.memory += other.requests.memory;
+      used.pods++;
+    }
+    const capacity = this.identity.capacity;
+    const allocatable = { cpu: Quantity.parse(capacity.cpu).milliValue(), memory: Quantity.parse(capacity.memory).value(), pods: capacity.pods };
+    const over = (resource: 'cpu' | 'memory' | 'pods', requested: number) =>
+      used[resource] + requested > allocatable[resource]
+        ? { reason: `OutOf${resource}`, message: `Node didn't have enough resource: ${resource}, requested: ${requested}, used: ${used[resource]}, capacity: ${allocatable[resource]}` }
+        : undefined;
+    return over('pods', 1) ?? (rec.requests.cpu ? over('cpu', rec.requests.cpu) : undefined) ?? (rec.requests.memory ? over('memory', rec.requests.memory) : undefined);
   }
 
   /** Checks that every volume's source exists; a missing one keeps the pod in ContainerCreating. */
@@ -821,6 +854,26 @@ export class Kubelet {
     });
     return this.flushing;
   }
+}
+
+/** A pod's effective requests: its app containers and sidecars together, or its largest init container if more. */
+function podRequests(pod: Pod): { cpu: number; memory: number } {
+  const of = (c: Container) => ({
+    cpu: Quantity.tryParse(c.resources?.requests?.cpu)?.milliValue() ?? 0,
+    memory: Quantity.tryParse(c.resources?.requests?.memory)?.value() ?? 0,
+  });
+  const total = { cpu: 0, memory: 0 };
+  for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []).filter((i) => i.restartPolicy === 'Always')]) {
+    const r = of(c);
+    total.cpu += r.cpu;
+    total.memory += r.memory;
+  }
+  for (const c of (pod.spec?.initContainers ?? []).filter((i) => i.restartPolicy !== 'Always')) {
+    const r = of(c);
+    total.cpu = Math.max(total.cpu, r.cpu);
+    total.memory = Math.max(total.memory, r.memory);
+  }
+  return total;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

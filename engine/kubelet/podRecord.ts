@@ -38,6 +38,10 @@ export interface PodRecord {
   volumesReady: boolean;
   persistentVolumes: Map<string, Disk>;
   containers: Map<string, ContainerRecord>;
+  /** The kubelet refused the pod (it does not fit the node): why, as status.reason and status.message. */
+  rejected?: { reason: string; message: string };
+  /** What the pod asks of the node: CPU in millicores, memory in bytes. */
+  requests: { cpu: number; memory: number };
   /** The pod reached Succeeded or Failed: nothing will run again. */
   terminalPhase?: 'Succeeded' | 'Failed';
   /** Deletion under way: containers are being stopped. */

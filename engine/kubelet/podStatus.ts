@@ -78,6 +78,10 @@ function phaseOf(pod: Pod, rec: PodRecord, statuses: ContainerStatus[], initiali
 }
 
 export function podStatus(pod: Pod, rec: PodRecord, runtime: ContainerRuntime, ctx: StatusContext): PodStatus {
+  if (rec.rejected) {
+    // A pod the kubelet's admission refused never started: only its verdict is reported.
+    return { ...(pod.status ?? {}), phase: 'Failed', reason: rec.rejected.reason, message: `Pod was rejected: ${rec.rejected.message}`, startTime: rec.startTime };
+  }
   const specInit = pod.spec?.initContainers ?? [];
   const specApps = pod.spec?.containers ?? [];
   // Init containers still to complete (sidecars count until they have started).

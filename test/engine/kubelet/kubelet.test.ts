@@ -319,6 +319,19 @@ describe('kubelet', () => {
     assert.notEqual(after.status.containerStatuses[0].containerID, before.status.containerStatuses[0].containerID);
   });
 
+  it('rejects a pod bound to it that does not fit what the node has left: OutOfcpu', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('small', { container: { resources: { requests: { cpu: '3' } } } }));
+    await run(pod('big', { container: { resources: { requests: { cpu: '1500m' } } } }));
+    await advance(1500);
+    assert.equal(get('small')!.status.phase, 'Running');
+    const big = get('big')!;
+    assert.equal(big.status.phase, 'Failed');
+    assert.equal(big.status.reason, 'OutOfcpu');
+    assert.equal(big.status.message, "Pod was rejected: Node didn't have enough resource: cpu, requested: 1500, used: 3000, capacity: 4000");
+    assert.equal(big.status.podIP, undefined);
+  });
+
   it('keeps a pod in ContainerCreating while a volume\'s ConfigMap is missing', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('web', { spec: { volumes: [{ name: 'config', configMap: { name: 'web-config' } }] } }));
