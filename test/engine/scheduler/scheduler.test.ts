@@ -273,6 +273,43 @@ describe('Scheduler', () => {
       assert.equal(c.eventsFor('big').length, 1);
     });
 
+    it('are retried when a node gains the label their nodeSelector asks for', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1');
+      await c.scheduler.start();
+      await c.createPod(podWith('db', {}, { nodeSelector: { disk: 'ssd' } }));
+      await c.until(() => c.eventsFor('db').length > 0, 'the FailedScheduling event');
+      assert.equal(c.eventsFor('db')[0].message, "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.");
+      await c.client.patch({ group: '', version: 'v1', resource: 'nodes' }, undefined, 'worker-1', 'merge', { metadata: { labels: { disk: 'ssd' } } });
+      await c.clock.advanceAsync(1_000);
+      assert.equal(await c.scheduledTo('db'), 'worker-1');
+    });
+
+    it('get the room of a pod that finished (Succeeded pods hold no resources)', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { cpu: '1' });
+      await c.scheduler.start();
+      await c.createPod(podWith('job', { cpu: '800m' }, { restartPolicy: 'Never' }));
+      await c.scheduledTo('job');
+      await c.createPod(podWith('next', { cpu: '800m' }));
+      await c.until(() => c.eventsFor('next').length > 0, 'the FailedScheduling event');
+      await c.kubelet('worker-1').patch({ group: '', version: 'v1', resource: 'pods' }, 'shop', 'job', 'merge', { status: { phase: 'Succeeded' } }, {}, 'status');
+      await c.clock.advanceAsync(1_000);
+      assert.equal(await c.scheduledTo('next'), 'worker-1');
+    });
+
+    it('are not placed on a node that was deleted', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1', { memory: '1Gi' });
+      await c.addNode('worker-2', { memory: '16Gi' });
+      await c.scheduler.start();
+      await c.client.delete({ group: '', version: 'v1', resource: 'nodes' }, undefined, 'worker-2');
+      await c.until(() => c.scheduler.cache.numNodes === 1, 'the node to leave the cache');
+      await c.createPod(podWith('big', { memory: '4Gi' }));
+      await c.until(() => c.eventsFor('big').length > 0, 'the FailedScheduling event');
+      assert.match(c.eventsFor('big')[0].message, /^0\/1 nodes are available: 1 Insufficient memory\./);
+    });
+
     it('says so when there are no nodes at all', async () => {
       c = await schedulerCluster();
       await c.scheduler.start();
