@@ -313,6 +313,9 @@ export class Kubelet {
     }
     if (pod.metadata?.deletionTimestamp) {
       this.terminate(pod, rec);
+    } else if (!rec.terminalPhase && this.pastActiveDeadline(pod, rec)) {
+      rec.failure = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
+      this.finish(rec, 'Failed', pod);
     } else if (!rec.terminalPhase) {
       if (!rec.volumesReady) this.mountVolumes(pod, rec);
       if (rec.volumesReady) this.runContainers(pod, rec);
@@ -476,7 +479,7 @@ export class Kubelet {
       if (status?.state === 'exited' && status.exitCode === 0) continue;
       if (status?.state === 'running' || c.busy) return;
       if (status?.state === 'exited' && policy === 'Never') {
-        this.finish(rec, 'Failed');
+        this.finish(rec, 'Failed', pod);
         return;
       }
       this.startContainer(pod, rec, spec, c);
@@ -497,18 +500,32 @@ export class Kubelet {
     }
     if (!anyToRun) {
       const failed = (pod.spec?.containers ?? []).some((s: Container) => this.runtime.containerStatus(rec.containers.get(s.name)!.id!)?.exitCode !== 0);
-      this.finish(rec, failed ? 'Failed' : 'Succeeded');
+      this.finish(rec, failed ? 'Failed' : 'Succeeded', pod);
     }
   }
 
-  /** The pod is done: sidecars are stopped, the sandbox goes, and its IP goes back to the pool. */
-  private finish(rec: PodRecord, phase: 'Succeeded' | 'Failed'): void {
+  /** spec.activeDeadlineSeconds, counted from the pod's start on this node; a sync is queued for the deadline. */
+  private pastActiveDeadline(pod: Pod & Obj, rec: PodRecord): boolean {
+    const seconds = pod.spec?.activeDeadlineSeconds;
+    if (seconds === undefined || seconds === null) return false;
+    const left = Date.parse(rec.startTime) + seconds * 1000 - this.clock.now();
+    if (left > 0) this.queue?.addAfter(rec.key, left);
+    return left <= 0;
+  }
+
+  /** The pod is done: what still runs is stopped, the sandbox goes, and its IP goes back to the pool. */
+  private finish(rec: PodRecord, phase: 'Succeeded' | 'Failed', pod?: Pod & Obj): void {
     rec.terminalPhase = phase;
+    const grace = (pod?.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
     for (const c of rec.containers.values()) {
       for (const p of c.probes) p.stop();
       c.probes = [];
       c.ready = false;
-      if (c.id && this.runtime.containerStatus(c.id)?.state === 'running') void this.runtime.stopContainer(c.id, 30_000);
+      c.waiting = undefined;
+      if (c.id && this.runtime.containerStatus(c.id)?.state === 'running') {
+        if (pod) this.recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+        void this.runtime.stopContainer(c.id, grace).then(() => this.queue?.add(rec.key));
+      }
     }
     if (rec.ip && rec.ip !== this.network.internalIP) this.network.podIPs.release(rec.ip);
   }

@@ -40,6 +40,8 @@ export interface PodRecord {
   containers: Map<string, ContainerRecord>;
   /** The kubelet refused the pod (it does not fit the node): why, as status.reason and status.message. */
   rejected?: { reason: string; message: string };
+  /** Why the kubelet ended a running pod (status.reason and status.message), e.g. DeadlineExceeded. */
+  failure?: { reason: string; message: string };
   /** What the pod asks of the node: CPU in millicores, memory in bytes. */
   requests: { cpu: number; memory: number };
   /** The pod reached Succeeded or Failed: nothing will run again. */

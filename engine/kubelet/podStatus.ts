@@ -132,6 +132,7 @@ export function podStatus(pod: Pod, rec: PodRecord, runtime: ContainerRuntime, c
     phase,
     ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}),
     ...(pod.status?.qosClass ? { qosClass: pod.status.qosClass } : {}),
+    ...(rec.failure ? { reason: rec.failure.reason, message: rec.failure.message } : {}),
     startTime: rec.startTime,
   };
 }

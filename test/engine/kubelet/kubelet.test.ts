@@ -332,6 +332,17 @@ describe('kubelet', () => {
     assert.equal(big.status.podIP, undefined);
   });
 
+  it('ends a pod that outlives its activeDeadlineSeconds: Failed, DeadlineExceeded', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('batch', { spec: { activeDeadlineSeconds: 30, restartPolicy: 'Never' } }));
+    await advance(29_000);
+    assert.equal(get('batch')!.status.phase, 'Running');
+    await advance(1500);
+    const p = get('batch')!;
+    assert.deepEqual([p.status.phase, p.status.reason, p.status.message], ['Failed', 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline']);
+    assert.ok(state(p).terminated, 'its container was stopped');
+  });
+
   it('keeps a pod in ContainerCreating while a volume\'s ConfigMap is missing', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('web', { spec: { volumes: [{ name: 'config', configMap: { name: 'web-config' } }] } }));
