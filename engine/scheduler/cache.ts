@@ -54,11 +54,24 @@ export class SchedulerCache {
 
   private readonly nominations = new Map<string, string>();
 
+  /** Image name → how many nodes hold it, for ImageLocality's spread factor. */
+  readonly imageNodes = new Map<string, number>();
+
+  private countImages(info: NodeInfo, sign: 1 | -1): void {
+    for (const name of info.images.keys()) {
+      const n = (this.imageNodes.get(name) ?? 0) + sign;
+      if (n > 0) this.imageNodes.set(name, n);
+      else this.imageNodes.delete(name);
+    }
+  }
+
   /** Adds or replaces a Node. */
   setNode(node: Node): void {
     const name = node.metadata?.name ?? '';
     const info = this.infoFor(name);
+    if (info.node) this.countImages(info, -1);
     info.setNode(node);
+    this.countImages(info, 1);
     if (info.index < 0) {
       info.index = this.nodeList.length;
       this.nodeList.push(info);
@@ -68,6 +81,7 @@ export class SchedulerCache {
   removeNode(name: string): void {
     const info = this.infos.get(name);
     if (!info || info.index < 0) return;
+    this.countImages(info, -1);
     // Swap-remove keeps removal O(1); the order only needs to be stable between changes.
     const last = this.nodeList.pop()!;
     if (last !== info) {

@@ -24,6 +24,8 @@ export class NodeInfo {
   podsWithRequiredAntiAffinity = 0;
   /** Host ports in use: `protocol/port` → host IP → how many pods use it; undefined until one does. */
   usedPorts: Map<string, Map<string, number>> | undefined;
+  /** Images the node holds (status.images): each name → size in bytes. */
+  images: ReadonlyMap<string, number> = new Map();
   /** Position in the cache's node list (for round-robin sampling); -1 while the node is unknown. */
   index = -1;
   /** Pending pods nominated to this node by preemption; undefined when there are none. */
@@ -53,6 +55,7 @@ export class NodeInfo {
     c.preferNoScheduleTaints = this.preferNoScheduleTaints;
     c.unschedulable = this.unschedulable;
     c.allocatable = this.allocatable;
+    c.images = this.images;
     for (const p of this.pods.values()) c.addPod(p);
     return c;
   }
@@ -67,6 +70,9 @@ export class NodeInfo {
     const allocatable = emptyResource();
     addResourceList(allocatable, node.status?.allocatable as Record<string, string> | undefined);
     this.allocatable = allocatable;
+    const images = new Map<string, number>();
+    for (const image of node.status?.images ?? []) for (const name of image.names ?? []) images.set(name, image.sizeBytes ?? 0);
+    this.images = images;
   }
 
   addPod(p: PodInfo): void {

@@ -2,6 +2,7 @@
 // https://kubernetes.io/docs/reference/scheduling/config/#scheduling-plugins
 import type { WeightedPlugin } from '../framework';
 import { defaultPreemption } from './defaultPreemption';
+import { imageLocality } from './imageLocality';
 import { interPodAffinity } from './interPodAffinity';
 import { nodeAffinity } from './nodeAffinity';
 import { nodeName } from './nodeName';
@@ -24,6 +25,7 @@ export function defaultProfile(): WeightedPlugin[] {
     { plugin: podTopologySpread, weight: 2 },
     { plugin: interPodAffinity, weight: 2 },
     { plugin: nodeResourcesBalancedAllocation, weight: 1 },
+    { plugin: imageLocality, weight: 1 },
     { plugin: defaultPreemption, weight: 0 },
   ];
 }

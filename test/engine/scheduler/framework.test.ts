@@ -85,6 +85,21 @@ describe('scheduler framework', () => {
     assert.equal(result.node.name, 'idle');
   });
 
+  it('prefers the node that already holds the pod\'s image (ImageLocality)', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(node('cold-1'));
+    cache.setNode({ ...node('warm'), status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, images: [{ names: ['registry.example/app:1.0'], sizeBytes: 500 * 1024 * 1024 }] } });
+    cache.setNode(node('cold-2'));
+    const framework = new Framework(defaultProfile(), new Random(1));
+    const withImage = (name: string, image: string): Pod => ({ ...pod(name), spec: { containers: [{ name: 'c', image }] } });
+    const r = framework.schedulePod(newPodInfo(withImage('a', 'registry.example/app:1.0')), cache);
+    assert.ok(!(r instanceof Error));
+    assert.equal(r.node.name, 'warm');
+    // Removing the node forgets its images.
+    cache.removeNode('warm');
+    assert.equal(cache.imageNodes.get('registry.example/app:1.0'), undefined);
+  });
+
   it('accounts assumed pods and forgets them when their binding fails', () => {
     const cache = new SchedulerCache();
     cache.setNode(node('only', '1'));

@@ -7,6 +7,7 @@ import { compileNodeSelectorTerm } from '../../../engine/scheduler/nodeSelector'
 import { newPodInfo } from '../../../engine/scheduler/podInfo';
 import { nodeResourcesBalancedAllocation } from '../../../engine/scheduler/plugins/nodeResourcesBalancedAllocation';
 import { nodeResourcesFit } from '../../../engine/scheduler/plugins/nodeResourcesFit';
+import { normalizedImageName } from '../../../engine/scheduler/plugins/imageLocality';
 import { computePodRequests } from '../../../engine/scheduler/resources';
 import { toleratesTaint } from '../../../engine/scheduler/taints';
 
@@ -78,6 +79,13 @@ describe('scheduler plugins', () => {
       ['another effect', { key: 'dedicated', operator: 'Exists', effect: 'NoExecute' }, false],
     ];
     for (const [name, toleration, want] of cases) it(`${name} → ${want}`, () => assert.equal(toleratesTaint(toleration, taint), want));
+  });
+
+  it('reads an image without a tag or digest as :latest, and keeps a registry port apart from a tag', () => {
+    assert.equal(normalizedImageName('nginx'), 'nginx:latest');
+    assert.equal(normalizedImageName('nginx:1.27'), 'nginx:1.27');
+    assert.equal(normalizedImageName('registry.local:5000/app'), 'registry.local:5000/app:latest');
+    assert.equal(normalizedImageName('app@sha256:abc'), 'app@sha256:abc');
   });
 
   describe('resource scores', () => {
