@@ -122,12 +122,11 @@ export class Cluster {
     return this.kubelets.get(node);
   }
 
-  /** Which control-plane node's scheduler and controller manager lead now. */
+  /** Which control-plane node's scheduler and controller manager lead now (as their candidates see it). */
   leaders(): { scheduler?: string; controllerManager?: string } {
-    return {
-      ...(this.members.find((m) => m.schedulerElector.isLeader) ? { scheduler: this.members.find((m) => m.schedulerElector.isLeader)!.node } : {}),
-      ...(this.members.find((m) => m.controllerManagerElector.isLeader) ? { controllerManager: this.members.find((m) => m.controllerManagerElector.isLeader)!.node } : {}),
-    };
+    const scheduler = this.members.find((m) => m.schedulerElector.isLeader)?.node;
+    const controllerManager = this.members.find((m) => m.controllerManagerElector.isLeader)?.node;
+    return { ...(scheduler ? { scheduler } : {}), ...(controllerManager ? { controllerManager } : {}) };
   }
 
   /** The log of a container of a pod, from the kubelet of the pod's node (the pods/log subresource). */

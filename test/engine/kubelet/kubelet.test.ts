@@ -343,6 +343,56 @@ describe('kubelet', () => {
     assert.ok(state(p).terminated, 'its container was stopped');
   });
 
+  it('starts a sidecar before the next init container, keeps it running with the app, and stops it when the app completes', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('job', {
+      metadata: { annotations: { 'kubeside.dev/behavior.proxy': 'start-delay=2s' } },
+      spec: {
+        restartPolicy: 'Never',
+        initContainers: [
+          { name: 'proxy', image: 'envoyproxy/envoy:v1.31', restartPolicy: 'Always', startupProbe: { tcpSocket: { port: 9901 }, periodSeconds: 1 } },
+          { name: 'setup', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 2'] },
+        ],
+      },
+      container: { image: 'busybox:1.36', command: ['sh', '-c', 'sleep 5; exit 0'] },
+    }));
+    await advance(1100);
+    let p = get('job')!;
+    assert.ok(p.status.initContainerStatuses[0].state.running);
+    assert.equal(p.status.initContainerStatuses[0].started, false);
+    assert.equal(p.status.initContainerStatuses[1].state.waiting.reason, 'PodInitializing', 'setup waits for the sidecar to have started');
+    await advance(3000);
+    p = get('job')!;
+    assert.equal(p.status.initContainerStatuses[0].started, true);
+    assert.ok(p.status.initContainerStatuses[1].state.running);
+    await advance(3000);
+    p = get('job')!;
+    assert.equal(p.status.phase, 'Running');
+    assert.ok(p.status.initContainerStatuses[0].state.running, 'the sidecar runs beside the app');
+    await advance(6000);
+    p = get('job')!;
+    assert.equal(p.status.phase, 'Succeeded');
+    assert.ok(p.status.initContainerStatuses[0].state.terminated, 'the sidecar was stopped once the app completed');
+  });
+
+  it('holds liveness and readiness back until the startup probe passes', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('slow', {
+      metadata: { annotations: { 'kubeside.dev/behavior': 'start-delay=20s' } },
+      container: {
+        startupProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 5, failureThreshold: 10 },
+        livenessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 5, failureThreshold: 1 },
+        readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 5 },
+      },
+    }));
+    await advance(15_000);
+    let cs = get('slow')!.status.containerStatuses[0];
+    assert.deepEqual([cs.started, cs.ready, cs.restartCount], [false, false, 0], 'a failing liveness probe would have restarted it');
+    await advance(10_000);
+    cs = get('slow')!.status.containerStatuses[0];
+    assert.deepEqual([cs.started, cs.ready, cs.restartCount], [true, true, 0]);
+  });
+
   it('keeps a pod in ContainerCreating while a volume\'s ConfigMap is missing', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('web', { spec: { volumes: [{ name: 'config', configMap: { name: 'web-config' } }] } }));
