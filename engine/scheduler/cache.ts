@@ -57,7 +57,12 @@ export class SchedulerCache {
   /** Image name → how many nodes hold it, for ImageLocality's spread factor. */
   readonly imageNodes = new Map<string, number>();
 
-  private countImages(info: NodeInfo, sign: 1 | -1): void {
+  /** How many nodes carry a PreferNoSchedule taint: none, and TaintToleration's score is the same everywhere. */
+  nodesWithPreferNoScheduleTaints = 0;
+
+  /** Adds (or takes away) what a node contributes to the cluster-wide counts above. */
+  private countNodeWide(info: NodeInfo, sign: 1 | -1): void {
+    if (info.preferNoScheduleTaints.length > 0) this.nodesWithPreferNoScheduleTaints += sign;
     for (const name of info.images.keys()) {
       const n = (this.imageNodes.get(name) ?? 0) + sign;
       if (n > 0) this.imageNodes.set(name, n);
@@ -69,9 +74,9 @@ export class SchedulerCache {
   setNode(node: Node): void {
     const name = node.metadata?.name ?? '';
     const info = this.infoFor(name);
-    if (info.node) this.countImages(info, -1);
+    if (info.node) this.countNodeWide(info, -1);
     info.setNode(node);
-    this.countImages(info, 1);
+    this.countNodeWide(info, 1);
     if (info.index < 0) {
       info.index = this.nodeList.length;
       this.nodeList.push(info);
@@ -81,7 +86,7 @@ export class SchedulerCache {
   removeNode(name: string): void {
     const info = this.infos.get(name);
     if (!info || info.index < 0) return;
-    this.countImages(info, -1);
+    this.countNodeWide(info, -1);
     // Swap-remove keeps removal O(1); the order only needs to be stable between changes.
     const last = this.nodeList.pop()!;
     if (last !== info) {

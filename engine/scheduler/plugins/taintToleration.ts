@@ -1,7 +1,7 @@
 // TaintToleration: a node's NoSchedule and NoExecute taints keep out pods that do not tolerate them;
 // PreferNoSchedule taints only lower a node's score, by how many of them the pod does not tolerate.
 import type { Toleration } from 'kubernetes-types/core/v1';
-import { clusterEvent, defaultNormalizeScore, type Plugin } from '../framework';
+import { clusterEvent, defaultNormalizeScore, type Plugin, skip } from '../framework';
 import { findMatchingUntoleratedTaint, tolerationsTolerateTaint } from '../taints';
 
 export const taintTolerationName = 'TaintToleration';
@@ -14,8 +14,9 @@ export const taintToleration: Plugin<undefined, readonly Toleration[]> = {
     const taint = findMatchingUntoleratedTaint(node.noScheduleTaints, pod.tolerations);
     return taint ? [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`] : null;
   },
-  // Only tolerations that apply to PreferNoSchedule (or to every effect) count when scoring.
-  preScore: (pod) => pod.tolerations.filter((t) => !t.effect || t.effect === 'PreferNoSchedule'),
+  // Only tolerations that apply to PreferNoSchedule (or to every effect) count when scoring. With no
+  // such taint anywhere every node would score the same, so the plugin stays out of this cycle.
+  preScore: (pod, _nodes, cache) => (cache.nodesWithPreferNoScheduleTaints === 0 ? skip : pod.tolerations.filter((t) => !t.effect || t.effect === 'PreferNoSchedule')),
   score: (tolerations, _pod, node) => {
     let count = 0;
     for (const taint of node.preferNoScheduleTaints) if (!tolerationsTolerateTaint(tolerations, taint)) count++;
