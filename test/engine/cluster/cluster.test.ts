@@ -95,25 +95,26 @@ describe('cluster', () => {
     assert.equal(c.admin.get(nodes, undefined, 'worker-1').spec.unschedulable, undefined);
   });
 
-  it('runs the shop example\'s web Deployment to Ready pods on the workers', async () => {
+  it('runs the shop example\'s web and api Deployments to Ready pods on the workers, with the api\'s ConfigMap and Secret', async () => {
     const c = await boot();
     cluster = c.cluster;
-    const docs = [...parseAllDocuments(readFileSync('examples/shop/00-namespace.yaml', 'utf8')), ...parseAllDocuments(readFileSync('examples/shop/10-web.yaml', 'utf8'))]
-      .map((d) => d.toJS() as Obj)
-      .filter((o) => o && (o.kind === 'Namespace' || o.kind === 'Deployment'));
+    const docs = ['00-namespace.yaml', '10-web.yaml', '20-api.yaml']
+      .flatMap((f) => parseAllDocuments(readFileSync(`examples/shop/${f}`, 'utf8')).map((d) => d.toJS() as Obj))
+      .filter((o) => o && ['Namespace', 'Deployment', 'ConfigMap', 'Secret'].includes(o.kind));
     for (const obj of docs) await c.admin.create(ApiClient.resourceOf(obj), obj.metadata.namespace, obj);
     // What kube-controller-manager's root CA publisher puts in every namespace, for the token volume.
     await c.admin.create(configmaps, 'shop', { metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': 'cert' } });
     await c.advance(20_000);
     await c.cluster.flushStatus();
     const list = (c.admin.list(pods, 'shop').items as Obj[]).filter((p) => !p.metadata.deletionTimestamp);
-    assert.equal(list.length, 2);
+    assert.equal(list.length, 4);
     for (const p of list) {
-      assert.equal(p.status.phase, 'Running', `${p.metadata.name} is ${p.status.phase}`);
+      assert.equal(p.status.phase, 'Running', `${p.metadata.name} is ${p.status.phase}: ${JSON.stringify(p.status.containerStatuses?.[0]?.state)}`);
       assert.match(p.spec.nodeName, /^worker-/);
       assert.equal(p.status.conditions.find((x: Obj) => x.type === 'Ready').status, 'True');
     }
-    assert.match(c.cluster.logs('shop', list[0]!.metadata.name, 'web'), /"GET \/ HTTP\/1.1" 200/);
+    const web = list.find((p) => p.metadata.labels['app.kubernetes.io/name'] === 'web')!;
+    assert.match(c.cluster.logs('shop', web.metadata.name, 'web'), /"GET \/ HTTP\/1.1" 200/);
   });
 });
 
