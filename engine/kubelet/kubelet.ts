@@ -318,7 +318,7 @@ export class Kubelet {
       this.finish(rec, 'Failed', pod);
     } else if (!rec.terminalPhase) {
       if (!rec.volumesReady) this.mountVolumes(pod, rec);
-      if (rec.volumesReady) this.runContainers(pod, rec);
+      if (rec.volumesReady && this.createSandbox(pod, rec)) this.runContainers(pod, rec);
     }
     this.setStatus(pod, rec);
   }
@@ -368,9 +368,29 @@ export class Kubelet {
       this.recorder.event(pod, 'Warning', rejection.reason, rejection.message);
       return rec;
     }
-    if (pod.spec?.hostNetwork) rec.ip = this.network.internalIP;
-    else rec.ip = this.network.podIPs.allocateNext();
     return rec;
+  }
+
+  /**
+   * The pod sandbox's network: an IP from the node's pod CIDR (the node's own for hostNetwork pods).
+   * With the range exhausted the sandbox cannot be created and the pod waits in ContainerCreating.
+   */
+  private createSandbox(pod: Pod & Obj, rec: PodRecord): boolean {
+    if (rec.ip) return true;
+    if (pod.spec?.hostNetwork) {
+      rec.ip = this.network.internalIP;
+      return true;
+    }
+    try {
+      rec.ip = this.network.podIPs.allocateNext();
+      return true;
+    } catch (err) {
+      if (this.retryLater(rec, mountRetryMs)) {
+        const message = `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type="host-local" failed (add): failed to allocate for range 0: ${(err as Error).message}`;
+        this.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', message);
+      }
+      return false;
+    }
   }
 
   /**

@@ -114,7 +114,7 @@ export function podStatus(pod: Pod, rec: PodRecord, runtime: ContainerRuntime, c
       ...(message ? { message } : {}),
     };
   };
-  const sandboxReady = rec.volumesReady && !rec.terminalPhase && !rec.deleted;
+  const sandboxReady = rec.volumesReady && !!rec.ip && !rec.terminalPhase && !rec.deleted;
   const conditions: PodCondition[] = [
     condition('PodReadyToStartContainers', sandboxReady),
     completed ? condition('Initialized', true, 'PodCompleted') : condition('Initialized', initialized, initialized ? undefined : 'ContainersNotInitialized', initialized ? undefined : `containers with incomplete status: [${incomplete.join(' ')}]`),

@@ -11,9 +11,8 @@ const leases = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases'
 const nodes = { group: '', version: 'v1', resource: 'nodes' };
 const pvcs = { group: '', version: 'v1', resource: 'persistentvolumeclaims' };
 
-async function nodeWithKubelet(nodeName = 'worker-1') {
+async function nodeWithKubelet(nodeName = 'worker-1', network = new PodNetwork()) {
   const cluster = await newCluster();
-  const network = new PodNetwork();
   const disks = new VolumeDisks();
   const kubelets = new Map<string, Kubelet>();
   const startKubelet = async (name: string) => {
@@ -391,6 +390,23 @@ describe('kubelet', () => {
     await advance(10_000);
     cs = get('slow')!.status.containerStatuses[0];
     assert.deepEqual([cs.started, cs.ready, cs.restartCount], [true, true, 0]);
+  });
+
+  it('keeps a pod in ContainerCreating while its node\'s pod CIDR has no free IP, and starts it once one is released', async () => {
+    // A /29 per node leaves five pod IPs: .2 to .6.
+    const { client, run, get, advance, kubelet } = await nodeWithKubelet('worker-1', new PodNetwork('10.244.0.0/16', '172.18.0.0/16', 29));
+    for (let i = 1; i <= 6; i++) await run(pod(`web-${i}`));
+    await advance(1500);
+    assert.equal(get('web-5')!.status.phase, 'Running');
+    const waiting = get('web-6')!;
+    assert.deepEqual(state(waiting), { waiting: { reason: 'ContainerCreating' } });
+    assert.equal(condition(waiting, 'PodReadyToStartContainers').status, 'False');
+    await kubelet.flushEvents();
+    const failed = (client.list({ group: '', version: 'v1', resource: 'events' }, 'shop').items as Obj[]).find((e) => e.reason === 'FailedCreatePodSandBox')!;
+    assert.match(failed.message, /failed to allocate for range 0: no IP addresses available in range set: 10\.244\.0\.2-10\.244\.0\.6$/);
+    await client.delete(pods, 'shop', 'web-1');
+    await advance(2500);
+    assert.equal(get('web-6')!.status.phase, 'Running');
   });
 
   it('keeps a pod in ContainerCreating while a volume\'s ConfigMap is missing', async () => {
