@@ -15,9 +15,9 @@ import { Scheduler } from '../scheduler/index';
 import { Store } from '../store/index';
 import { type Clock, RealClock } from '../util/clock';
 import { Random } from '../util/random';
-import { LeaderElector } from './leaderElection';
+import { LeaderElector } from './leader-election';
 
-export { LeaderElector, type LeaderElectorOptions } from './leaderElection';
+export { LeaderElector, type LeaderElectorOptions } from './leader-election';
 
 export interface ClusterConfig {
   /** Control-plane nodes (default 1): each runs an API server and a candidate scheduler and controller manager. */

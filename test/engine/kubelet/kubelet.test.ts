@@ -130,6 +130,17 @@ describe('kubelet', () => {
     assert.equal(backOff.count, 3, 'one event, counted once per back-off');
   });
 
+  it('forgets the back-off of a container that ran 10 minutes before crashing: it restarts at once', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'crash-after=11m' } } }));
+    await advance(1000 + 11 * 60_000 + 500);
+    assert.equal(get('web')!.status.containerStatuses[0].restartCount, 1);
+    await advance(11 * 60_000);
+    const p = get('web')!;
+    assert.equal(p.status.containerStatuses[0].restartCount, 2, 'no CrashLoopBackOff after 11 minutes of running');
+    assert.ok(state(p).running);
+  });
+
   it('completes a container that exits 0 under restartPolicy Never: the pod Succeeded', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('job', { spec: { restartPolicy: 'Never' }, container: { name: 'web', image: 'busybox:1.36', command: ['sh', '-c', 'echo done; exit 0'] } }));
