@@ -11,6 +11,9 @@ export interface StatusContext {
   backoffOf(container: string): number;
 }
 
+/** The pod conditions the kubelet owns; any other is someone else's to set. */
+const kubeletConditions = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
+
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function terminated(s: RuntimeContainerStatus): ContainerState {
@@ -121,6 +124,8 @@ export function podStatus(pod: Pod, rec: PodRecord, runtime: ContainerRuntime, c
     completed ? condition('Ready', false, 'PodCompleted') : condition('Ready', unready.length === 0, unready.length ? 'ContainersNotReady' : undefined, unready.length ? `containers with unready status: [${unready.join(' ')}]` : undefined),
     completed ? condition('ContainersReady', false, 'PodCompleted') : condition('ContainersReady', unready.length === 0, unready.length ? 'ContainersNotReady' : undefined, unready.length ? `containers with unready status: [${unready.join(' ')}]` : undefined),
     old.get('PodScheduled') ?? condition('PodScheduled', true),
+    // Conditions others own (DisruptionTarget, readiness gates…) are kept, as mergePodStatus keeps them.
+    ...(pod.status?.conditions ?? []).filter((c) => !kubeletConditions.has(c.type) && c.type !== 'PodScheduled'),
   ];
   const ip = rec.ip;
   return {

@@ -78,6 +78,18 @@ describe('kubelet', () => {
     assert.equal(condition(p, 'PodScheduled').status, 'True');
   });
 
+  it('keeps pod conditions it does not own when it writes the status', async () => {
+    const { client, run, get, advance } = await nodeWithKubelet();
+    await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'crash-after=5s' } } }));
+    await advance(1500);
+    const target = { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastProbeTime: null, lastTransitionTime: '2026-11-23T12:00:01Z' };
+    await client.patch(pods, 'shop', 'web', 'json', [{ op: 'add', path: '/status/conditions/-', value: target }], {}, 'status');
+    await advance(5000);
+    const p = get('web')!;
+    assert.equal(p.status.containerStatuses[0].restartCount, 1, 'the kubelet has written a new status since');
+    assert.deepEqual(condition(p, 'DisruptionTarget'), target);
+  });
+
   it('records what it did as Events on the pod: pulling, pulled, created, started, and stopping on delete', async () => {
     const { client, run, advance, kubelet } = await nodeWithKubelet();
     await run(pod('web'));
