@@ -1,7 +1,8 @@
 // `npm run bench scheduler`: the scheduler at 5,000 nodes. First the scheduling algorithm alone
 // (cycles against the node cache, each pod assumed onto its node, no API), then end to end:
 // pending pods created through the in-process API server, scheduled, and bound through pods/binding
-// with their Scheduled events, until every pod is bound. percentageOfNodesToScore is left to
+// with their Scheduled events, until every pod is bound; last, as the ceiling, as many bindings
+// posted straight to the API with no scheduling. percentageOfNodesToScore is left to
 // kube-scheduler's adaptive rule (10% at 5,000 nodes) unless PERCENTAGE is set.
 import { ApiServer } from '../engine/apiserver/apiserver';
 import { groups, TokenAuthenticator, users } from '../engine/apiserver/auth/user';
@@ -122,6 +123,22 @@ async function endToEnd(): Promise<void> {
   const bound = (admin.list(pods, 'default', { fieldSelector: 'spec.nodeName!=' }).items as unknown[]).length;
   console.log(`  informers synced in ${fmt(syncSeconds, 2)} s; then ${fmt(scheduler.stats.scheduled)} pods bound in ${fmt(seconds, 2)} s: ${fmt(scheduler.stats.scheduled / seconds)} pods/s (bound per the API: ${fmt(bound)}; unschedulable ${scheduler.stats.unschedulable}; ${withEvents ? 'with' : 'without'} Scheduled events)`);
   console.log(`  nodes filtered per pod: ${fmt(scheduler.stats.evaluatedNodes / Math.max(1, scheduler.stats.scheduled), 1)}`);
+
+  // The ceiling: the same number of bindings posted straight to the API, with no scheduling at all.
+  for (let start = 0; start < apiPods; start += 500) {
+    const batch = [];
+    for (let i = start; i < Math.min(apiPods, start + 500); i++) batch.push(admin.create(pods, 'default', { ...podObject(i), metadata: { ...podObject(i).metadata, name: `direct-${i}` } }));
+    await Promise.all(batch);
+  }
+  t0 = now();
+  const binds = [];
+  for (let i = 0; i < apiPods; i++) {
+    const name = `direct-${i}`;
+    binds.push(client.create(pods, 'default', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: nodeObject(i % nodeCount).metadata.name } }, {}, { name, subresource: 'binding' }));
+  }
+  await Promise.all(binds);
+  const direct = (now() - t0) / 1000;
+  console.log(`  for reference, ${fmt(apiPods)} bindings posted straight to the API (no scheduling, no events): ${fmt(apiPods / direct)} binds/s`);
 }
 
 async function main(): Promise<void> {
