@@ -149,7 +149,7 @@ export class Kubelet {
       // The kubelet's own status writes come back as updates: only a change of what it acts on
       // (spec, metadata, deletion) needs a sync, as the kubelet's pod config source filters them.
       onUpdate: (old, pod) => {
-        if (podsDifferSemantically(old, pod)) queue.add(objectKey(pod));
+        if (podsDifferSemantically(old, pod) || readinessGateChanged(old, pod)) queue.add(objectKey(pod));
       },
       onDelete: (pod) => queue.add(objectKey(pod)),
     });
@@ -920,6 +920,14 @@ function podsDifferSemantically(a: Pod, b: Pod): boolean {
   if (a.metadata?.uid !== b.metadata?.uid || a.metadata?.deletionTimestamp !== b.metadata?.deletionTimestamp) return true;
   if (a.metadata?.deletionGracePeriodSeconds !== b.metadata?.deletionGracePeriodSeconds) return true;
   return !deepEqual(a.spec, b.spec) || !deepEqual(a.metadata?.labels, b.metadata?.labels) || !deepEqual(a.metadata?.annotations, b.metadata?.annotations);
+}
+
+/** A status change that moves a readiness gate: the Ready condition must be computed again (HandlePodReconcile). */
+function readinessGateChanged(a: Pod, b: Pod): boolean {
+  const gates = b.spec?.readinessGates ?? [];
+  if (!gates.length) return false;
+  const of = (p: Pod, type: string) => p.status?.conditions?.find((c) => c.type === type)?.status;
+  return gates.some((g) => of(a, g.conditionType) !== of(b, g.conditionType));
 }
 
 /** RFC 3339 to the second, as metav1.Time serialises. */

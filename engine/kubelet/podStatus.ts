@@ -117,11 +117,23 @@ export function podStatus(pod: Pod, rec: PodRecord, runtime: ContainerRuntime, c
       ...(message ? { message } : {}),
     };
   };
+  // Ready needs the containers ready and every readiness gate's condition True (GeneratePodReadyCondition).
+  const readyCondition = (): PodCondition => {
+    if (unready.length) return condition('Ready', false, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+    const gateFailures: string[] = [];
+    for (const gate of pod.spec?.readinessGates ?? []) {
+      const c = old.get(gate.conditionType);
+      if (!c) gateFailures.push(`corresponding condition of pod readiness gate "${gate.conditionType}" does not exist.`);
+      else if (c.status !== 'True') gateFailures.push(`the status of pod readiness gate "${gate.conditionType}" is not "True", but ${c.status}`);
+    }
+    if (gateFailures.length) return condition('Ready', false, 'ReadinessGatesNotReady', gateFailures.join(', '));
+    return condition('Ready', true);
+  };
   const sandboxReady = rec.volumesReady && !!rec.ip && !rec.terminalPhase && !rec.deleted;
   const conditions: PodCondition[] = [
     condition('PodReadyToStartContainers', sandboxReady),
     completed ? condition('Initialized', true, 'PodCompleted') : condition('Initialized', initialized, initialized ? undefined : 'ContainersNotInitialized', initialized ? undefined : `containers with incomplete status: [${incomplete.join(' ')}]`),
-    completed ? condition('Ready', false, 'PodCompleted') : condition('Ready', unready.length === 0, unready.length ? 'ContainersNotReady' : undefined, unready.length ? `containers with unready status: [${unready.join(' ')}]` : undefined),
+    completed ? condition('Ready', false, 'PodCompleted') : readyCondition(),
     completed ? condition('ContainersReady', false, 'PodCompleted') : condition('ContainersReady', unready.length === 0, unready.length ? 'ContainersNotReady' : undefined, unready.length ? `containers with unready status: [${unready.join(' ')}]` : undefined),
     old.get('PodScheduled') ?? condition('PodScheduled', true),
     // Conditions others own (DisruptionTarget, readiness gates…) are kept, as mergePodStatus keeps them.

@@ -90,6 +90,19 @@ describe('kubelet', () => {
     assert.deepEqual(condition(p, 'DisruptionTarget'), target);
   });
 
+  it('holds Ready back until every readiness gate\'s condition is True', async () => {
+    const { client, run, get, advance } = await nodeWithKubelet();
+    await run(pod('web', { spec: { readinessGates: [{ conditionType: 'example.com/load-balancer' }] } }));
+    await advance(1500);
+    let p = get('web')!;
+    assert.equal(condition(p, 'ContainersReady').status, 'True');
+    assert.deepEqual([condition(p, 'Ready').status, condition(p, 'Ready').reason, condition(p, 'Ready').message], ['False', 'ReadinessGatesNotReady', 'corresponding condition of pod readiness gate "example.com/load-balancer" does not exist.']);
+    await client.patch(pods, 'shop', 'web', 'json', [{ op: 'add', path: '/status/conditions/-', value: { type: 'example.com/load-balancer', status: 'True' } }], {}, 'status');
+    await advance(200);
+    p = get('web')!;
+    assert.equal(condition(p, 'Ready').status, 'True');
+  });
+
   it('records what it did as Events on the pod: pulling, pulled, created, started, and stopping on delete', async () => {
     const { client, run, advance, kubelet } = await nodeWithKubelet();
     await run(pod('web'));
