@@ -176,11 +176,13 @@ export class Kubelet {
     this.informer?.stop();
     this.queue?.shutDown();
     this.queue = undefined;
-    for (const rec of this.records.values()) this.teardown(rec, true);
-    this.records.clear();
-    this.keyByUid.clear();
+    for (const rec of [...this.records.values()]) {
+      this.teardown(rec, true);
+      this.forget(rec, false);
+    }
     this.pendingStatus.clear();
     this.sentStatus.clear();
+    this.objectCache.clear();
   }
 
   /** Waits until queued status writes are in the API server. */
@@ -227,13 +229,15 @@ export class Kubelet {
 
   // ---- node registration and heartbeats ----
 
+  /** Runs `fn` every `ms` while the kubelet runs; a failed round (API server busy) just waits for the next. */
   private every(ms: number, fn: () => Promise<void> | void): void {
+    const slot = this.timers.length;
     const tick = () => {
       if (!this.running) return;
       void Promise.resolve(fn()).catch(() => {});
-      this.timers.push(this.clock.setTimeout(tick, ms));
+      this.timers[slot] = this.clock.setTimeout(tick, ms);
     };
-    this.timers.push(this.clock.setTimeout(tick, ms));
+    this.timers[slot] = this.clock.setTimeout(tick, ms);
   }
 
   private async registerNode(): Promise<void> {
@@ -822,12 +826,13 @@ export class Kubelet {
     if (rec.ip && rec.ip !== this.network.internalIP) this.network.podIPs.release(rec.ip);
   }
 
-  private forget(rec: PodRecord): void {
+  /** Drops everything kept for a pod; its emptyDir volumes go too when the pod is gone for good. */
+  private forget(rec: PodRecord, podGone = true): void {
     for (const c of rec.containers.values()) {
       if (c.id) this.runtime.removeContainer(c.id);
       if (c.previousId) this.runtime.removeContainer(c.previousId);
     }
-    this.disks.removePodVolumes(rec.uid);
+    if (podGone) this.disks.removePodVolumes(rec.uid);
     this.crashBackoff.forgetPrefix(`${rec.uid}/`);
     this.imageBackoff.forgetPrefix(`${rec.uid}/`);
     for (const key of [...this.pullFailures.keys()]) if (key.startsWith(`${rec.uid}/`)) this.pullFailures.delete(key);
