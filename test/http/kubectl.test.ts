@@ -1,0 +1,182 @@
+// The real kubectl (v1.35) against `kubeside serve`'s REST API: what a user types, and what kubectl
+// prints back. Nothing runs pods in this cluster, so verbs that need a running container (logs,
+// exec, port-forward, rollout status, wait --for=condition=Available) are not exercised here.
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { kubectl, kubectlOk, kubectlStream, serveCluster, type ServedCluster } from './fixture';
+
+const shop = path.resolve(__dirname, '../../examples/shop');
+
+describe('kubectl against kubeside serve', function () {
+  this.timeout(30_000);
+  let cluster: ServedCluster;
+
+  before(async () => {
+    cluster = await serveCluster();
+  });
+  after(async () => {
+    await cluster?.close();
+  });
+
+  const run = (...args: string[]) => kubectlOk(cluster, args);
+  const jsonpath = (resource: string, namespace: string, expr: string) => run('get', resource, '-n', namespace, '-o', `jsonpath=${expr}`);
+
+  it('version: reports the server as Kubernetes 1.36, kubeside build', async () => {
+    const out = await run('version');
+    assert.match(out, /^Client Version: v1\.35\./m);
+    assert.match(out, /^Server Version: v1\.36\.0-kubeside$/m);
+  });
+
+  it('api-resources: lists pods and deployments with their short names, from aggregated discovery', async () => {
+    const out = await run('api-resources');
+    assert.match(out, /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND$/m);
+    assert.match(out, /^pods\s+po\s+v1\s+true\s+Pod$/m);
+    assert.match(out, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+    assert.match(out, /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
+  });
+
+  it('explain: describes deployment.spec.strategy from the OpenAPI v3 document', async () => {
+    const out = await run('explain', 'deployment.spec.strategy');
+    assert.match(out, /^GROUP:\s+apps$/m);
+    assert.match(out, /^FIELD: strategy <DeploymentStrategy>$/m);
+    assert.match(out, /^ {2}rollingUpdate\t<RollingUpdateDeployment>$/m);
+    assert.match(out, /^ {2}type\t<string>$/m);
+  });
+
+  it('apply -f: creates the shop client-side, and a second apply changes nothing', async () => {
+    const first = await run('apply', '-f', shop);
+    for (const line of ['namespace/shop created', 'deployment.apps/web created', 'service/web created', 'ingress.networking.k8s.io/shop created', 'configmap/api-config created', 'secret/api-credentials created', 'statefulset.apps/db created']) {
+      assert.ok(first.includes(line), `missing "${line}" in:\n${first}`);
+    }
+    const second = await run('apply', '-f', shop);
+    assert.match(second, /^deployment\.apps\/web unchanged$/m);
+    assert.match(second, /^service\/db unchanged$/m);
+  });
+
+  it('apply --server-side: kubectl becomes a field manager of objects it created client-side', async () => {
+    const out = await run('apply', '--server-side', '-f', path.join(shop, '00-namespace.yaml'));
+    assert.match(out, /^namespace\/shop serverside-applied$/m);
+    const managers = await run('get', 'namespace', 'shop', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}');
+    assert.ok(managers.split(' ').includes('kubectl'), managers);
+  });
+
+  it('get pods,deploy,svc: prints the server-side tables kubectl shows', async () => {
+    // No controller makes the namespace's default service account here: the test makes it, for the pod.
+    await kubectlOk(cluster, ['create', 'serviceaccount', 'default', '-n', 'shop']);
+    await kubectlOk(cluster, ['apply', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' }, spec: { containers: [{ name: 'sh', image: 'busybox' }] } }));
+    const out = await run('get', 'pods,deploy,svc', '-n', 'shop');
+    assert.match(out, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
+    assert.match(out, /^pod\/debug\s+0\/1\s+Pending\s+0\s+\d+s$/m);
+    assert.match(out, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m);
+    assert.match(out, /^deployment\.apps\/web\s+0\/2\s+0\s+0\s+\d+s$/m);
+    assert.match(out, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/m);
+    assert.match(out, /^service\/db\s+ClusterIP\s+None\s+<none>\s+5432\/TCP\s+\d+s$/m);
+  });
+
+  it('get -o wide: adds the priority columns (containers, images, selector; IP and node for pods)', async () => {
+    const deploys = await run('get', 'deploy', '-n', 'shop', '-o', 'wide');
+    assert.match(deploys, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/m);
+    assert.match(deploys, /^web\s+0\/2\s+0\s+0\s+\d+s\s+web\s+nginx:1\.27\.3\s+app\.kubernetes\.io\/name=web$/m);
+    const pods = await run('get', 'pods', '-n', 'shop', '-o', 'wide');
+    assert.match(pods, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/m);
+    assert.match(pods, /^debug\s+0\/1\s+Pending\s+0\s+\d+s\s+<none>\s+<none>\s+<none>\s+<none>$/m);
+  });
+
+  it('get all -A: lists every resource of the "all" category in every namespace', async () => {
+    const out = await run('get', 'all', '-A');
+    assert.match(out, /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
+    assert.match(out, /^shop\s+pod\/debug\s+0\/1\s+Pending/m);
+    assert.match(out, /^shop\s+service\/api\s+ClusterIP/m);
+    assert.match(out, /^shop\s+deployment\.apps\/api\s+0\/2/m);
+    assert.match(out, /^shop\s+statefulset\.apps\/db\s+0\/3/m);
+  });
+
+  it('describe deploy: reads the deployment, its replica sets and its events', async () => {
+    const out = await run('describe', 'deploy', 'web', '-n', 'shop');
+    assert.match(out, /^Name:\s+web$/m);
+    assert.match(out, /^Namespace:\s+shop$/m);
+    assert.match(out, /^Replicas:\s+2 desired \| 0 updated \| 0 total \| 0 available \| 0 unavailable$/m);
+    assert.match(out, /^StrategyType:\s+RollingUpdate$/m);
+    assert.match(out, /^\s+Image:\s+nginx:1\.27\.3$/m);
+    assert.match(out, /^Events:\s+<none>$/m);
+  });
+
+  it('scale: sets replicas through the scale subresource', async () => {
+    assert.match(await run('scale', 'deploy', 'web', '-n', 'shop', '--replicas=5'), /^deployment\.apps\/web scaled$/m);
+    assert.equal(await jsonpath('deploy/web', 'shop', '{.spec.replicas}'), '5');
+  });
+
+  it('patch: strategic merge, JSON merge and JSON patches each change the object', async () => {
+    assert.match(await run('patch', 'deploy', 'web', '-n', 'shop', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.28"}]}}}}'), /^deployment\.apps\/web patched$/m);
+    assert.equal(await jsonpath('deploy/web', 'shop', '{.spec.template.spec.containers[*].name} {.spec.template.spec.containers[0].image}'), 'web nginx:1.28');
+    await run('patch', 'deploy', 'web', '-n', 'shop', '--type=merge', '-p', '{"spec":{"minReadySeconds":7}}');
+    assert.equal(await jsonpath('deploy/web', 'shop', '{.spec.minReadySeconds}'), '7');
+    await run('patch', 'deploy', 'web', '-n', 'shop', '--type=json', '-p', '[{"op":"replace","path":"/spec/replicas","value":3}]');
+    assert.equal(await jsonpath('deploy/web', 'shop', '{.spec.replicas}'), '3');
+  });
+
+  it('label and annotate: add metadata, and refuse to overwrite without --overwrite', async () => {
+    assert.match(await run('label', 'deploy', 'web', '-n', 'shop', 'tier=frontend'), /^deployment\.apps\/web labeled$/m);
+    assert.match(await run('annotate', 'deploy', 'web', '-n', 'shop', 'owner=team-a'), /^deployment\.apps\/web annotated$/m);
+    assert.equal(await jsonpath('deploy/web', 'shop', '{.metadata.labels.tier} {.metadata.annotations.owner}'), 'frontend team-a');
+    const again = await kubectl(cluster, ['label', 'deploy', 'web', '-n', 'shop', 'tier=backend']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /'tier' already has a value \(frontend\), and --overwrite is false/);
+  });
+
+  it('diff -f: exits 1 and shows the change when the manifest differs from the cluster', async () => {
+    const changed = path.join(cluster.stateDir, 'db-changed.yaml');
+    writeFileSync(changed, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'api-config', namespace: 'shop' }, data: { LOG_LEVEL: 'debug' } }));
+    const r = await kubectl(cluster, ['diff', '-f', changed]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^\+ {2}LOG_LEVEL: debug$/m);
+    const same = await kubectl(cluster, ['diff', '-f', path.join(shop, '00-namespace.yaml')]);
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+  });
+
+  it('get --watch: prints the list, then each change as it happens', async () => {
+    const watch = await kubectlStream(cluster, ['get', 'deploy', '-n', 'shop', '--watch']);
+    try {
+      await watch.waitFor(/^api\s+0\/2\s/m);
+      await run('scale', 'deploy', 'api', '-n', 'shop', '--replicas=4');
+      await watch.waitFor(/^api\s+0\/4\s/m);
+    } finally {
+      watch.child.kill();
+    }
+  });
+
+  it('auth can-i: yes for the admin, no for a user without roles (impersonated)', async () => {
+    assert.equal((await run('auth', 'can-i', 'create', 'pods')).trim(), 'yes');
+    const stranger = await kubectl(cluster, ['auth', 'can-i', 'create', 'pods', '--as=jane']);
+    assert.equal(stranger.code, 1);
+    assert.equal(stranger.stdout.trim(), 'no');
+  });
+
+  it('create secret generic and configmap --from-file: typed clients send protobuf bodies', async () => {
+    assert.match(await run('create', 'secret', 'generic', 'tls-pass', '-n', 'shop', '--from-literal=password=s3cret'), /^secret\/tls-pass created$/m);
+    assert.equal(Buffer.from(await jsonpath('secret/tls-pass', 'shop', '{.data.password}'), 'base64').toString(), 's3cret');
+    const file = path.join(cluster.stateDir, 'nginx.conf');
+    writeFileSync(file, 'worker_processes 1;\n');
+    assert.match(await run('create', 'configmap', 'nginx', '-n', 'shop', `--from-file=${file}`), /^configmap\/nginx created$/m);
+    assert.equal(await jsonpath('configmap/nginx', 'shop', '{.data.nginx\\.conf}'), 'worker_processes 1;\n');
+  });
+
+  it('cordon and uncordon: mark a node unschedulable and back', async () => {
+    await kubectlOk(cluster, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1', labels: { 'node-role.kubernetes.io/worker': '' } } }));
+    assert.match(await run('cordon', 'worker-1'), /^node\/worker-1 cordoned$/m);
+    assert.match(await run('get', 'nodes'), /^worker-1\s+Unknown,SchedulingDisabled\s+worker\s+\d+s\s*$/m);
+    assert.match(await run('uncordon', 'worker-1'), /^node\/worker-1 uncordoned$/m);
+    assert.equal(await run('get', 'node', 'worker-1', '-o', 'jsonpath={.spec.unschedulable}'), '');
+  });
+
+  it('delete -f: removes what the manifest names, and get says so', async () => {
+    const out = await run('delete', '-f', path.join(shop, '10-web.yaml'));
+    assert.match(out, /^deployment\.apps "web" deleted/m);
+    assert.match(out, /^service "web" deleted/m);
+    assert.match(out, /^ingress\.networking\.k8s\.io "shop" deleted/m);
+    const gone = await kubectl(cluster, ['get', 'deploy', 'web', '-n', 'shop']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /Error from server \(NotFound\): deployments\.apps "web" not found/);
+  });
+});
