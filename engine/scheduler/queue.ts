@@ -23,6 +23,10 @@ export interface QueueOptions {
   maxInUnschedulableMs?: number;
 }
 
+function gated(info: PodInfo): boolean {
+  return (info.pod.spec?.schedulingGates?.length ?? 0) > 0;
+}
+
 type Less = (a: QueuedPodInfo, b: QueuedPodInfo) => boolean;
 
 /** A binary heap whose items know their index, so removal and update are O(log n). */
@@ -117,13 +121,29 @@ export class SchedulingQueue {
     return this.pods.has(key);
   }
 
-  /** A new pending pod. */
+  /**
+   * A new pending pod. One with scheduling gates waits, parked, until an update removes the last
+   * gate (the SchedulingGates PreEnqueue plugin).
+   * https://kubernetes.io/docs/concepts/scheduling-eviction/pod-scheduling-readiness/
+   */
   add(info: PodInfo): void {
     if (this.closed || this.pods.has(info.key)) return this.update(info);
     const q: QueuedPodInfo = { info, timestamp: this.clock.now(), attempts: 0, interest: 0, where: 'active', heapIndex: -1 };
     this.pods.set(info.key, q);
+    if (gated(info)) {
+      q.where = 'unschedulable';
+      this.unschedulable.set(info.key, q);
+      return;
+    }
     this.activeQ.push(q);
     this.wake();
+  }
+
+  /** Pods waiting for their scheduling gates to be removed. */
+  get gatedLength(): number {
+    let n = 0;
+    for (const q of this.unschedulable.values()) if (gated(q.info)) n++;
+    return n;
   }
 
   /**
@@ -135,7 +155,7 @@ export class SchedulingQueue {
     if (!q) return this.add(info);
     q.info = info;
     if (q.where === 'active') this.activeQ.fix(q);
-    else if (q.where === 'unschedulable' && specChanged) {
+    else if (q.where === 'unschedulable' && specChanged && !gated(info)) {
       this.unschedulable.delete(info.key);
       this.requeue(q);
     }
@@ -187,7 +207,7 @@ export class SchedulingQueue {
     this.toBackoff(q);
   }
 
-  /** A cluster event happened: move every parked pod it could help. */
+  /** A cluster event happened: move every parked pod it could help (never a gated one). */
   moveOnEvent(event: number): void {
     if (this.unschedulable.size === 0) return;
     for (const [key, q] of this.unschedulable) {
@@ -223,6 +243,7 @@ export class SchedulingQueue {
 
   /** 1 s after the first failure, doubling per attempt, at most 10 s (kube-scheduler's defaults). */
   private backoffExpiry(q: QueuedPodInfo): number {
+    if (q.attempts === 0) return q.timestamp;
     let d = this.initialBackoffMs;
     for (let i = 1; i < q.attempts && d < this.maxBackoffMs; i++) d *= 2;
     return q.timestamp + Math.min(d, this.maxBackoffMs);
@@ -253,7 +274,7 @@ export class SchedulingQueue {
       if (this.closed) return;
       const now = this.clock.now();
       for (const [key, q] of this.unschedulable) {
-        if (now - q.timestamp < this.maxInUnschedulableMs) continue;
+        if (now - q.timestamp < this.maxInUnschedulableMs || gated(q.info)) continue;
         this.unschedulable.delete(key);
         this.requeue(q);
       }

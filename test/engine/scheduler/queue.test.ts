@@ -74,6 +74,24 @@ describe('SchedulingQueue', () => {
     q.close();
   });
 
+  it('keeps a gated pod out of activeQ, through events and flushes, until an update removes its gates', () => {
+    const clock = new VirtualClock();
+    const q = new SchedulingQueue(clock);
+    const gatedPod: Pod = { ...pod('gated'), spec: { ...pod('gated').spec!, schedulingGates: [{ name: 'example.com/quota' }] } };
+    q.add(newPodInfo(gatedPod));
+    q.moveOnEvent(clusterEvent.all);
+    clock.advance(10 * 60_000);
+    assert.equal(q.pop(), undefined);
+    assert.equal(q.gatedLength, 1);
+    // Status-only updates and a spec update that keeps a gate leave it parked.
+    q.update(newPodInfo(gatedPod), true);
+    assert.equal(q.pop(), undefined);
+    // Never tried, so no back-off: straight to activeQ.
+    q.update(newPodInfo(pod('gated')), true);
+    assert.equal(q.pop()?.info.name, 'gated');
+    q.close();
+  });
+
   it('forgets a deleted pod wherever it waits, and keeps a parked pod parked on a status-only update', () => {
     const clock = new VirtualClock();
     const q = new SchedulingQueue(clock);

@@ -52,6 +52,18 @@ describe('Scheduler', () => {
       assert.equal(await c.scheduledTo('migrate'), 'large');
     });
 
+    it('holds a pod with scheduling gates: it is never tried while gated', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1');
+      await c.scheduler.start();
+      await c.createPod(podWith('gated', {}, { schedulingGates: [{ name: 'example.com/quota' }] }));
+      await c.until(() => c.scheduler.queue.gatedLength === 1, 'the pod to be queued as gated');
+      await c.clock.advanceAsync(10 * 60_000, 10_000);
+      assert.equal(c.scheduler.stats.attempts, 0);
+      assert.equal(c.getPod('gated').spec?.nodeName, undefined);
+      assert.equal(c.eventsFor('gated').length, 0);
+    });
+
     it('leaves pods of another scheduler alone', async () => {
       c = await schedulerCluster();
       await c.addNode('worker-1');
