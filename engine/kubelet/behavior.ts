@@ -77,40 +77,50 @@ function fromCommand(b: ContainerBehavior, argv: string[]): void {
 
 function fromScript(b: ContainerBehavior, script: string, single = false): void {
   const steps = script.split(/\s*(?:;|&&|\n)\s*/).filter(Boolean);
-  let recognized = false;
-  let forever = false;
-  let exitCode: number | undefined;
   let runFor = 0;
+  let exitCode = 0;
+  let forever = false;
+  let readable = true;
   for (const step of steps) {
     const [word, ...args] = step.trim().split(/\s+/);
     if (/^(while|until)$/.test(word ?? '') || /^(sleep\s+(infinity|inf)|tail\s+-f)/.test(step)) {
       forever = true;
-      recognized = true;
+      break;
+    }
+    if (word === 'exit') {
+      exitCode = args[0] === undefined ? exitCode : Number(args[0]) & 255;
       break;
     }
     if (word === 'sleep' && args[0] !== undefined) {
-      const n = /^\d+(\.\d+)?$/.test(args[0]) ? Number(args[0]) * 1000 : safeDuration(args[0]);
-      if (n !== undefined) runFor += n;
-      recognized = true;
+      runFor += /^\d+(\.\d+)?$/.test(args[0]) ? Number(args[0]) * 1000 : (safeDuration(args[0]) ?? 0);
+      exitCode = 0;
     } else if (word === 'echo') {
       b.output.push(args.join(' ').replace(/^(["'])(.*)\1$/, '$2'));
-      recognized = true;
-    } else if (word === 'exit') {
-      exitCode = Number(args[0] ?? 0) & 255;
-      recognized = true;
-      break;
+      exitCode = 0;
     } else if (word === 'true' || word === 'false') {
       exitCode = word === 'true' ? 0 : 1;
-      recognized = true;
-      if (word === 'false') break;
+    } else {
+      readable = false;
+      break;
     }
   }
-  if (!recognized && single) return; // A server's own command line (`nginx -g "daemon off;"`): the image decides.
+  if (!readable) {
+    // A program this cannot read: alone, the image decides (`nginx -g "daemon off;"`); started by a
+    // shell, it is taken for a long-running server that handles SIGTERM itself (`sh -c "python app.py"`).
+    if (!single) {
+      b.serves = true;
+      b.exitCode = undefined;
+    }
+    return;
+  }
   // A shell or `sleep` as PID 1 has no SIGTERM handler, and PID 1 ignores unhandled signals.
   b.ignoreSigterm = true;
-  b.serves = forever && !recognized ? b.serves : false;
-  if (forever) return;
-  b.exitCode = exitCode ?? 0;
+  b.serves = false;
+  if (forever) {
+    b.exitCode = undefined;
+    return;
+  }
+  b.exitCode = exitCode;
   b.runForMs = runFor;
 }
 

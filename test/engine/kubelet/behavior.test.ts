@@ -1,0 +1,43 @@
+// What a simulated container does, read from its image, command and annotations.
+import assert from 'node:assert/strict';
+import { behaviorOf, parseDuration } from '../../../engine/kubelet/behavior';
+
+describe('container behavior', () => {
+  it('serves until stopped for a server image, and ends at once for a bare shell image', () => {
+    const nginx = behaviorOf({ name: 'web', image: 'nginx:1.27' });
+    assert.deepEqual([nginx.serves, nginx.exitCode, nginx.ignoreSigterm], [true, undefined, false]);
+    const busybox = behaviorOf({ name: 'sh', image: 'busybox:1.36' });
+    assert.deepEqual([busybox.serves, busybox.exitCode, busybox.runForMs], [false, 0, 0]);
+  });
+
+  it('reads the plain shapes of a shell script: echo, sleep and exit', () => {
+    const b = behaviorOf({ name: 'job', image: 'busybox:1.36', command: ['sh', '-c', 'echo "migrating"; sleep 5; exit 3'] });
+    assert.deepEqual([b.output, b.runForMs, b.exitCode, b.serves, b.ignoreSigterm], [['migrating'], 5000, 3, false, true]);
+    const loop = behaviorOf({ name: 'tick', image: 'busybox:1.36', command: ['sh', '-c', 'while true; do date; sleep 1; done'] });
+    assert.deepEqual([loop.exitCode, loop.serves, loop.ignoreSigterm], [undefined, false, true]);
+    assert.equal(behaviorOf({ name: 'f', image: 'alpine', command: ['false'] }).exitCode, 1);
+    assert.equal(behaviorOf({ name: 's', image: 'alpine', command: ['sleep'], args: ['30'] }).runForMs, 30_000);
+  });
+
+  it('leaves a server\'s own command line to its image, and takes a program a shell starts for a server', () => {
+    assert.equal(behaviorOf({ name: 'web', image: 'nginx:1.27', command: ['nginx', '-g', 'daemon off;'] }).serves, true);
+    const app = behaviorOf({ name: 'app', image: 'python:3.12', command: ['sh', '-c', 'echo starting; python app.py'] });
+    assert.deepEqual([app.serves, app.exitCode, app.output], [true, undefined, ['starting']]);
+  });
+
+  it('lets the pod annotation override, and a container\'s own annotation override that', () => {
+    const annotations = { 'kubeside.dev/behavior': 'crash-after=30s, fail-readiness', 'kubeside.dev/behavior.sidecar': 'serve' };
+    const web = behaviorOf({ name: 'web', image: 'nginx:1.27' }, annotations);
+    assert.deepEqual([web.exitCode, web.runForMs, web.failReadiness], [1, 30_000, true]);
+    const sidecar = behaviorOf({ name: 'sidecar', image: 'nginx:1.27' }, annotations);
+    assert.deepEqual([sidecar.exitCode, sidecar.serves], [undefined, true]);
+    assert.equal(behaviorOf({ name: 'hog', image: 'nginx' }, { 'kubeside.dev/behavior': 'memory=600Mi' }).memoryBytes, 600 * 1024 * 1024);
+    assert.equal(behaviorOf({ name: 'db', image: 'postgres:16.4' }).keepsData, true);
+  });
+
+  it('parses Go durations and refuses anything else', () => {
+    assert.equal(parseDuration('1h30m'), 5_400_000);
+    assert.equal(parseDuration('500ms'), 500);
+    assert.throws(() => parseDuration('30'), /time: invalid duration "30"/);
+  });
+});
