@@ -100,6 +100,57 @@ describe('scheduler framework', () => {
     assert.equal(cache.imageNodes.get('registry.example/app:1.0'), undefined);
   });
 
+  describe('scores that outweigh resource scores', () => {
+    // "busy" runs a 1-cpu pod of another app; "crowded" runs three request-less web pods. The
+    // resource scores prefer "crowded" (less allocated, better balanced); each scenario's own
+    // plugin must pull the pod the other way.
+    const setup = () => {
+      const cache = new SchedulerCache();
+      cache.setNode(node('crowded'));
+      cache.setNode(node('busy'));
+      for (const name of ['w1', 'w2', 'w3']) cache.assumePod(newPodInfo(pod(name)), 'crowded');
+      cache.assumePod(newPodInfo({ ...pod('db', { cpu: '1' }), metadata: { name: 'db', namespace: 'shop', labels: { app: 'db' } } }), 'busy');
+      return { cache, framework: new Framework(defaultProfile(), new Random(1)) };
+    };
+
+    it('resource scores alone pick the crowded node', () => {
+      const { cache, framework } = setup();
+      const r = framework.schedulePod(newPodInfo(pod('web')), cache);
+      assert.ok(!(r instanceof Error));
+      assert.equal(r.node.name, 'crowded');
+    });
+
+    it('a ScheduleAnyway topology spread constraint picks the node with fewer matching pods', () => {
+      const { cache, framework } = setup();
+      const spread = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' as const, labelSelector: { matchLabels: { app: 'web' } } }] };
+      const r = framework.schedulePod(newPodInfo(pod('web', {}, spread)), cache);
+      assert.ok(!(r instanceof Error));
+      assert.equal(r.node.name, 'busy');
+    });
+
+    it('preferred pod affinity picks the node running the pods it names', () => {
+      const { cache, framework } = setup();
+      const affinity = { affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' } }] } } };
+      const r = framework.schedulePod(newPodInfo(pod('web', {}, affinity)), cache);
+      assert.ok(!(r instanceof Error));
+      assert.equal(r.node.name, 'busy');
+    });
+
+    it('preferred pod anti-affinity keeps away from the pods it names', () => {
+      const { cache, framework } = setup();
+      // Make "busy" the resource favourite by freeing it, then repel the pod from it.
+      cache.forgetPod('shop/db');
+      cache.assumePod(newPodInfo({ ...pod('db'), metadata: { name: 'db', namespace: 'shop', labels: { app: 'db' } } }), 'busy');
+      const anti = { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' } }] } } };
+      const free = framework.schedulePod(newPodInfo(pod('web')), cache);
+      assert.ok(!(free instanceof Error));
+      assert.equal(free.node.name, 'busy');
+      const r = framework.schedulePod(newPodInfo(pod('web', {}, anti)), cache);
+      assert.ok(!(r instanceof Error));
+      assert.equal(r.node.name, 'crowded');
+    });
+  });
+
   it('accounts assumed pods and forgets them when their binding fails', () => {
     const cache = new SchedulerCache();
     cache.setNode(node('only', '1'));
