@@ -77,6 +77,7 @@ export class Scheduler {
   private readonly cyclesPerYield: number;
   private bindsInFlight = 0;
   private bindSlotWaiter: (() => void) | undefined;
+  private started = false;
   private stopped = true;
   private loop: Promise<void> | undefined;
 
@@ -113,7 +114,11 @@ export class Scheduler {
 
   /** Starts the informers, waits until both have listed, then starts scheduling. */
   async start(): Promise<void> {
-    if (!this.stopped) return;
+    if (this.started) {
+      if (this.stopped) throw new Error('a stopped Scheduler cannot be started again');
+      return;
+    }
+    this.started = true;
     this.stopped = false;
     this.nodeInformer.start();
     this.podInformer.start();
@@ -122,6 +127,7 @@ export class Scheduler {
     this.loop = this.run();
   }
 
+  /** Stops watching and scheduling; bindings in flight finish. A stopped Scheduler is not restarted: make a new one. */
   stop(): void {
     this.stopped = true;
     this.podInformer.stop();
