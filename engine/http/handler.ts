@@ -107,6 +107,11 @@ export class RestHandler {
     this.openapi = new OpenAPIDocuments(this.discovery, gitVersion);
   }
 
+  /** How many watch streams are open (each holds an ApiServer watch until its client goes). */
+  get openWatches(): number {
+    return this.watches.size;
+  }
+
   /** Ends every open watch stream (on shutdown). */
   stopWatches(): void {
     for (const w of [...this.watches]) w.stop();

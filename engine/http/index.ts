@@ -36,6 +36,8 @@ export interface ServeApiOptions {
 export interface RestServer {
   readonly url: string;
   readonly port: number;
+  /** Watch streams currently open. */
+  openWatches(): number;
   close(): Promise<void>;
 }
 
@@ -62,7 +64,11 @@ export async function serveApi(options: ServeApiOptions): Promise<RestServer> {
   );
   // A TLS handshake or socket error belongs to one connection, never to the server.
   listener.on('tlsClientError', () => {});
-  listener.on('clientError', (_err, socket) => socket.destroy());
+  // A request Node cannot parse gets a bare 400 on its connection, which then closes.
+  listener.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
     listener.listen(port, host, () => {
@@ -76,6 +82,7 @@ export async function serveApi(options: ServeApiOptions): Promise<RestServer> {
   return {
     url,
     port,
+    openWatches: () => handler.openWatches,
     close() {
       closing ??= new Promise<void>((resolve) => {
         handler.stopWatches();
@@ -112,6 +119,8 @@ export interface StartedServer {
   readonly apiServer: ApiServer;
   /** An in-process client as the admin, for what the caller sets up itself. */
   readonly client: ApiClient;
+  /** Watch streams currently open on the REST API. */
+  openWatches(): number;
   /** Stops serving and closes the store; the state stays on disk. */
   close(): Promise<void>;
 }
@@ -160,6 +169,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
       token,
       kubeconfigPath,
       apiServer,
+      openWatches: () => served.openWatches(),
       client: new ApiClient(apiServer, { name: adminUser, groups: [groups.masters, groups.authenticated] }, `kubeside/${gitVersion}`),
       close() {
         closing ??= (async () => {
