@@ -3,6 +3,8 @@
 import { maxNodeScore, type Plugin } from '../framework';
 
 export const nodeResourcesBalancedAllocationName = 'NodeResourcesBalancedAllocation';
+// Bound locally: Score runs for every feasible node (see nodeResourcesFit.ts).
+const maxScore = maxNodeScore;
 
 export const nodeResourcesBalancedAllocation: Plugin<undefined, undefined> = {
   name: nodeResourcesBalancedAllocationName,
@@ -14,6 +16,6 @@ export const nodeResourcesBalancedAllocation: Plugin<undefined, undefined> = {
     if (alloc.memory > 0) memory = Math.min(1, (node.requested.memory + pod.requests.memory) / alloc.memory);
     // With two resources the standard deviation is half their difference; with one it is 0.
     const std = cpu >= 0 && memory >= 0 ? Math.abs(cpu - memory) / 2 : 0;
-    return Math.trunc((1 - std) * maxNodeScore);
+    return Math.trunc((1 - std) * maxScore);
   },
 };

@@ -42,10 +42,14 @@ export function fitsRequest(pod: PodInfo, node: NodeInfo, requestsNothing = isZe
   return out;
 }
 
+// Bound locally: Score runs for every feasible node, and an imported binding may be read through a
+// module getter when the code is not bundled.
+const maxScore = maxNodeScore;
+
 /** leastRequestedScore for one resource: the free share after placing the pod, 0..100. */
 function leastRequested(requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0;
-  return Math.trunc(((capacity - requested) * maxNodeScore) / capacity);
+  return Math.trunc(((capacity - requested) * maxScore) / capacity);
 }
 
 export const nodeResourcesFit: Plugin<boolean, undefined> = {
