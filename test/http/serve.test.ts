@@ -1,0 +1,87 @@
+// `kubeside serve` as a user runs it: a process that applies manifests, says `ready`, serves kubectl,
+// stops cleanly on SIGTERM, and finds its cluster (objects, token, CA) again when started anew.
+import * as assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { kubectlPath } from './fixture';
+
+const root = path.resolve(__dirname, '../..');
+
+interface Serving {
+  child: ChildProcess;
+  stdout(): string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `kubeside serve` from the sources and resolves once it printed `ready`. */
+function startServe(args: string[]): Promise<Serving> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "require('./cli/main').main(process.argv.slice(1)).then((code) => process.exit(code))", 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kubeside serve never said ready:\n${out}${err}`)), 20_000);
+    child.stdout!.on('data', () => {
+      if (/^ready$/m.test(out)) {
+        clearTimeout(timer);
+        resolve({ child, stdout: () => out, exited });
+      }
+    });
+    void exited.then((code) => reject(new Error(`kubeside serve exited ${code} before ready:\n${out}${err}`)));
+  });
+}
+
+describe('kubeside serve', function () {
+  this.timeout(60_000);
+  let state: string;
+  let running: Serving | undefined;
+
+  beforeEach(() => {
+    state = mkdtempSync(path.join(tmpdir(), 'kubeside-serve-'));
+  });
+  afterEach(async () => {
+    if (running && running.child.exitCode === null) {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
+    rmSync(state, { recursive: true, force: true });
+  });
+
+  it('applies -f manifests, serves kubectl, stops on SIGTERM, and keeps the cluster for the next start', async () => {
+    const kubectl = async (...args: string[]) => execFileSync(await kubectlPath(), ['--request-timeout=10s', ...args], { env: { PATH: process.env.PATH, HOME: state, KUBECONFIG: path.join(state, 'kubeconfig') } }).toString();
+    running = await startServe(['--state', state, '-f', path.join(root, 'examples/shop/00-namespace.yaml')]);
+    assert.match(running.stdout(), /^Kubernetes API at https:\/\/127\.0\.0\.1:\d+$/m);
+    assert.match(running.stdout(), /^namespace\/shop serverside-applied$/m);
+    assert.match(await kubectl('get', 'namespace', 'shop', '-o', 'name'), /^namespace\/shop$/m);
+    await kubectl('create', 'configmap', 'kept', '-n', 'shop', '--from-literal=a=b');
+
+    const token = readFileSync(path.join(state, 'admin.token'), 'utf8');
+    const ca = readFileSync(path.join(state, 'pki', 'ca.crt'), 'utf8');
+    assert.equal(statSync(path.join(state, 'admin.token')).mode & 0o777, 0o600);
+    assert.equal(statSync(path.join(state, 'kubeconfig')).mode & 0o777, 0o600);
+
+    running.child.kill('SIGTERM');
+    assert.equal(await running.exited, 0);
+    assert.match(running.stdout(), /^SIGTERM: stopping$/m);
+
+    running = await startServe(['--state', state]);
+    assert.equal(readFileSync(path.join(state, 'admin.token'), 'utf8'), token, 'the same admin token');
+    assert.equal(readFileSync(path.join(state, 'pki', 'ca.crt'), 'utf8'), ca, 'the same CA, so copied kubeconfigs stay valid');
+    assert.equal(await kubectl('get', 'configmap', 'kept', '-n', 'shop', '-o', 'jsonpath={.data.a}'), 'b');
+    running.child.kill('SIGINT');
+    assert.equal(await running.exited, 0);
+  });
+
+  it('refuses a bad --port with usage (exit 2)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', "require('./cli/main').main(process.argv.slice(1)).then((code) => process.exit(code))", 'serve', '--port', 'http'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 2);
+    assert.match(err, /--port must be a port number \(0-65535\), got "http"/);
+  });
+});
