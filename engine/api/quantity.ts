@@ -143,11 +143,20 @@ export class Quantity {
     return new Quantity(nanos, format, fast.text, fast.taken ? fast.scale : undefined);
   }
 
-  /** Parses, or returns undefined on any syntax error. */
+  /**
+   * A quantity field's value as the API server decodes it (Quantity.UnmarshalJSON): a string with its
+   * surrounding whitespace trimmed, or a JSON number. Throws QuantityParseError like parse.
+   */
+  static fromJSON(input: unknown): Quantity {
+    if (typeof input === 'number') return Quantity.parse(input);
+    if (typeof input === 'string') return Quantity.parse(input.trim());
+    throw new QuantityParseError(quantityErrors.formatWrong);
+  }
+
+  /** fromJSON, or undefined when the value is not a quantity. */
   static tryParse(input: unknown): Quantity | undefined {
-    if (typeof input !== 'string' && typeof input !== 'number') return undefined;
     try {
-      return Quantity.parse(input);
+      return Quantity.fromJSON(input);
     } catch {
       return undefined;
     }

@@ -165,6 +165,13 @@ describe('Quantity', () => {
     assert.equal(Quantity.parse('0.0000000001Ki').format, 'DecimalSI');
   });
 
+  it('decodes JSON values as UnmarshalJSON does: surrounding whitespace trimmed, numbers accepted', () => {
+    for (const [input, out] of [[' 1', '1'], ['1 ', '1'], [1, '1'], [10, '10'], [-1, '-1'], [' -1', '-1']] as const)
+      assert.equal(Quantity.fromJSON(input).toString(), out, JSON.stringify(input));
+    assert.throws(() => Quantity.parse(' 1'), QuantityParseError);
+    assert.equal(Quantity.tryParse(true), undefined);
+  });
+
   it('accepts numbers as JSON decoding does', () => {
     assert.equal(Quantity.parse(0.5).toString(), '500m');
     assert.equal(Quantity.parse(2).toString(), '2');

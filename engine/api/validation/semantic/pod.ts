@@ -42,7 +42,7 @@ export function validateResourceQuantity(value: unknown, fld: FieldPath): { errs
     // Kubernetes rejects this while decoding (400, before validation); reported here on its field instead.
     let detail = '';
     try {
-      Quantity.parse(value as string);
+      Quantity.fromJSON(value);
     } catch (e) {
       detail = (e as Error).message;
     }
