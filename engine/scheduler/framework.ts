@@ -23,8 +23,17 @@ export const clusterEvent = {
   assignedPodAdd: 1 << 5,
   assignedPodUpdate: 1 << 6,
   assignedPodDelete: 1 << 7,
-  all: (1 << 8) - 1,
+  pvcChange: 1 << 8,
+  all: (1 << 9) - 1,
 } as const;
+
+/**
+ * Returned by PreFilter: the pod cannot go to any node, for a reason that is about the pod (a
+ * missing claim), not about a node; every node then fails with it, unresolvably.
+ */
+export class Rejection {
+  constructor(readonly reason: string) {}
+}
 
 /** Returned by PreFilter or PreScore: this plugin has nothing to say about this pod. */
 export const skip: unique symbol = Symbol('Skip');
@@ -38,7 +47,7 @@ export interface Plugin<FilterState = unknown, ScoreState = unknown> {
   readonly name: string;
   /** Which cluster events can make a pod this plugin rejected schedulable. */
   readonly events?: number;
-  preFilter?(pod: PodInfo, cache: SchedulerCache): FilterState | Skip;
+  preFilter?(pod: PodInfo, cache: SchedulerCache): FilterState | Skip | Rejection;
   filter?(state: FilterState, pod: PodInfo, node: NodeInfo): FilterResult;
   /**
    * Whether a rejection could go away by removing pods from the node (Unschedulable), as opposed
@@ -88,18 +97,22 @@ export class FitError extends Error {
     readonly rejectors: ReadonlySet<string>,
     /** Every node's failure, for PostFilter. */
     readonly statuses: readonly NodeStatus[] = [],
+    /** Why PreFilter rejected the pod for every node at once. */
+    readonly preFilterMessage?: string,
   ) {
-    super(FitError.format(numAllNodes, reasons));
+    super(FitError.format(numAllNodes, reasons, preFilterMessage));
   }
 
   /** Records PostFilter's outcome; its message joins the failure's, as kube-scheduler words it. */
   setPostFilter(result: PostFilterResult): void {
     this.postFilter = result;
-    if (result.message) this.message = `${FitError.format(this.numAllNodes, this.reasons)} preemption: ${result.message}`;
+    if (result.message) this.message = `${FitError.format(this.numAllNodes, this.reasons, this.preFilterMessage)} preemption: ${result.message}`;
   }
 
-  static format(numAllNodes: number, reasons: ReadonlyMap<string, number>): string {
+  static format(numAllNodes: number, reasons: ReadonlyMap<string, number>, preFilterMessage?: string): string {
     let msg = `0/${numAllNodes} nodes are available:`;
+    // A PreFilter rejection gives every node the same status: its message stands alone.
+    if (preFilterMessage) return `${msg} ${preFilterMessage}.`;
     const parts = [...reasons].map(([reason, count]) => `${count} ${reason}`).sort();
     if (parts.length) msg += ` ${parts.join(', ')}.`;
     return msg;
@@ -165,7 +178,7 @@ export class Framework {
   }
 
   /** PreFilter: per-pod state, computed once; a plugin with nothing to check is left out of Filter. */
-  private runPreFilters(pod: PodInfo, cache: SchedulerCache): void {
+  private runPreFilters(pod: PodInfo, cache: SchedulerCache): { plugin: Plugin; rejection: Rejection } | undefined {
     const filters = this.activeFilters;
     const fns = this.activeFilterFns;
     const states = this.activeFilterStates;
@@ -175,10 +188,12 @@ export class Framework {
     for (const plugin of this.filterPlugins) {
       const state = plugin.preFilter ? plugin.preFilter(pod, cache) : undefined;
       if (state === skip) continue;
+      if (state instanceof Rejection) return { plugin, rejection: state };
       filters.push(plugin);
       fns.push(plugin.filter!);
       states.push(state);
     }
+    return undefined;
   }
 
   /** Runs the active filters on one node; the index of the failing filter and its reasons, or -1. */
@@ -201,7 +216,8 @@ export class Framework {
 
   /** One node's verdict with fresh PreFilter state: for preemption's dry runs. */
   filterNode(pod: PodInfo, node: NodeInfo, cache: SchedulerCache): NodeStatus | null {
-    this.runPreFilters(pod, cache);
+    const rejected = this.runPreFilters(pod, cache);
+    if (rejected) return { node, plugin: rejected.plugin, reasons: [rejected.rejection.reason] };
     const f = this.runFilters(pod, node);
     return f < 0 ? null : { node, plugin: this.activeFilters[f]!, reasons: this.lastFailure };
   }
@@ -211,7 +227,12 @@ export class Framework {
     const nodes = cache.nodeList;
     const numAll = nodes.length;
     if (numAll === 0) return new Error(noNodesAvailableMessage);
-    this.runPreFilters(pod, cache);
+    const rejected = this.runPreFilters(pod, cache);
+    if (rejected) {
+      const reasons = [rejected.rejection.reason];
+      const statuses = nodes.map((node) => ({ node, plugin: rejected.plugin, reasons }));
+      return this.postFilter(pod, new FitError(numAll, new Map([[rejected.rejection.reason, numAll]]), new Set([rejected.plugin.name]), statuses, rejected.rejection.reason), cache);
+    }
 
     // A pod that preempted for a node tries that node first.
     const nominated = pod.pod.status?.nominatedNodeName;
@@ -268,7 +289,10 @@ export class Framework {
       for (const r of failed) reasons.set(r, (reasons.get(r) ?? 0) + 1);
       statuses.push({ node: this.failedNodes[i]!, plugin, reasons: failed });
     }
-    const error = new FitError(numAll, reasons, rejectors, statuses);
+    return this.postFilter(pod, new FitError(numAll, reasons, rejectors, statuses), cache);
+  }
+
+  private postFilter(pod: PodInfo, error: FitError, cache: SchedulerCache): FitError {
     for (const { plugin } of this.profile) {
       if (!plugin.postFilter) continue;
       error.setPostFilter(plugin.postFilter(pod, error, cache, this));

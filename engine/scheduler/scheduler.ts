@@ -4,7 +4,7 @@
 // once (it is "assumed") while its binding is still on the wire. A pod that fits nowhere gets
 // PodScheduled=False and a FailedScheduling event, and waits for a cluster change that could help.
 // After kube-scheduler's scheduler.go, schedule_one.go and eventhandlers.go.
-import type { Node, Pod } from 'kubernetes-types/core/v1';
+import type { Node, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1';
 import type { StatusError } from '../api/errors';
 import type { ApiClient } from '../apiserver/client';
 import { Informer } from '../client/informer';
@@ -23,6 +23,7 @@ export const defaultSchedulerName = 'default-scheduler';
 
 const podsResource = { group: '', version: 'v1', resource: 'pods' } as const;
 const nodesResource = { group: '', version: 'v1', resource: 'nodes' } as const;
+const claimsResource = { group: '', version: 'v1', resource: 'persistentvolumeclaims' } as const;
 
 export interface SchedulerOptions {
   /** A client authenticated as system:kube-scheduler. */
@@ -73,6 +74,7 @@ export class Scheduler {
   private readonly schedulerName: string;
   private readonly podInformer: Informer<Pod>;
   private readonly nodeInformer: Informer<Node>;
+  private readonly claimInformer: Informer<PersistentVolumeClaim>;
   private readonly maxBindsInFlight: number;
   private readonly cyclesPerYield: number;
   private bindsInFlight = 0;
@@ -86,7 +88,9 @@ export class Scheduler {
     this.clock = options.clock;
     this.schedulerName = options.schedulerName ?? defaultSchedulerName;
     this.recorder = options.recorder ?? new ApiEventRecorder(options.client, options.clock, this.schedulerName);
-    this.framework = new Framework(options.profile ?? defaultProfile(), options.random ?? new Random(1), options.percentageOfNodesToScore);
+    this.claimInformer = new Informer<PersistentVolumeClaim>(this.client.listerWatcher<PersistentVolumeClaim>(claimsResource), { clock: this.clock });
+    const claims = { get: (namespace: string, name: string) => this.claimInformer.store.get(`${namespace}/${name}`) };
+    this.framework = new Framework(options.profile ?? defaultProfile(claims), options.random ?? new Random(1), options.percentageOfNodesToScore);
     this.queue = new SchedulingQueue(options.clock);
     this.maxBindsInFlight = options.maxBindsInFlight ?? 1024;
     this.cyclesPerYield = options.cyclesPerYield ?? 32;
@@ -110,9 +114,13 @@ export class Scheduler {
       },
       onDelete: (node) => this.cache.removeNode(node.metadata?.name ?? ''),
     });
+    this.claimInformer.addEventHandler({
+      onAdd: () => this.queue.moveOnEvent(clusterEvent.pvcChange),
+      onUpdate: () => this.queue.moveOnEvent(clusterEvent.pvcChange),
+    });
   }
 
-  /** Starts the informers, waits until both have listed, then starts scheduling. */
+  /** Starts the informers, waits until all have listed, then starts scheduling. */
   async start(): Promise<void> {
     if (this.started) {
       if (this.stopped) throw new Error('a stopped Scheduler cannot be started again');
@@ -121,8 +129,9 @@ export class Scheduler {
     this.started = true;
     this.stopped = false;
     this.nodeInformer.start();
+    this.claimInformer.start();
     this.podInformer.start();
-    await Promise.all([this.nodeInformer.waitForSync(), this.podInformer.waitForSync()]);
+    await Promise.all([this.nodeInformer.waitForSync(), this.claimInformer.waitForSync(), this.podInformer.waitForSync()]);
     if (this.stopped) return;
     this.loop = this.run();
   }
@@ -132,6 +141,7 @@ export class Scheduler {
     this.stopped = true;
     this.podInformer.stop();
     this.nodeInformer.stop();
+    this.claimInformer.stop();
     this.queue.close();
     this.bindSlotWaiter?.();
   }

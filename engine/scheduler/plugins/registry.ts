@@ -12,9 +12,13 @@ import { nodeResourcesFit } from './nodeResourcesFit';
 import { nodeUnschedulable } from './nodeUnschedulable';
 import { podTopologySpread } from './podTopologySpread';
 import { taintToleration } from './taintToleration';
+import { type ClaimLister, newVolumeBinding } from './volumeBinding';
 
-/** Filters run in this order and a node's first failing filter is its reason, as in kube-scheduler. */
-export function defaultProfile(): WeightedPlugin[] {
+/**
+ * Filters run in this order and a node's first failing filter is its reason, as in kube-scheduler.
+ * VolumeBinding takes part when there is a claim cache to read.
+ */
+export function defaultProfile(claims?: ClaimLister): WeightedPlugin[] {
   return [
     { plugin: nodeUnschedulable, weight: 0 },
     { plugin: nodeName, weight: 0 },
@@ -22,6 +26,7 @@ export function defaultProfile(): WeightedPlugin[] {
     { plugin: nodeAffinity, weight: 2 },
     { plugin: nodePorts, weight: 0 },
     { plugin: nodeResourcesFit, weight: 1 },
+    ...(claims ? [{ plugin: newVolumeBinding(claims), weight: 0 }] : []),
     { plugin: podTopologySpread, weight: 2 },
     { plugin: interPodAffinity, weight: 2 },
     { plugin: nodeResourcesBalancedAllocation, weight: 1 },

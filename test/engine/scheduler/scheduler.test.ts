@@ -322,6 +322,18 @@ describe('Scheduler', () => {
       assert.match(c.eventsFor('big')[0].message, /^0\/1 nodes are available: 1 Insufficient memory\./);
     });
 
+    it('wait for the PersistentVolumeClaims they use to exist', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1');
+      await c.scheduler.start();
+      await c.createPod(podWith('db', {}, { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] }));
+      await c.until(() => c.eventsFor('db').length > 0, 'the FailedScheduling event');
+      assert.equal(c.eventsFor('db')[0].message, '0/1 nodes are available: persistentvolumeclaim "data" not found. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
+      await c.client.create({ group: '', version: 'v1', resource: 'persistentvolumeclaims' }, 'shop', { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+      await c.clock.advanceAsync(1_000);
+      assert.equal(await c.scheduledTo('db'), 'worker-1');
+    });
+
     it('says so when there are no nodes at all', async () => {
       c = await schedulerCluster();
       await c.scheduler.start();
