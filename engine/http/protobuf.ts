@@ -103,17 +103,16 @@ class Reader {
   get done(): boolean {
     return this.pos >= this.buf.length;
   }
+  /** A varint as int64 (two's complement for negatives, as Go writes them), as a number. */
   varint(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
+    let result = 0n;
+    for (let shift = 0n; shift < 70n; shift += 7n) {
       if (this.pos >= this.buf.length) throw new Error('truncated varint');
       const b = this.buf[this.pos++]!;
-      if (shift < 49) result += (b & 0x7f) * 2 ** shift;
-      if (!(b & 0x80)) return result;
-      shift += 7;
-      if (shift > 63) throw new Error('varint too long');
+      result |= BigInt(b & 0x7f) << shift;
+      if (!(b & 0x80)) return Number(BigInt.asIntN(64, result));
     }
+    throw new Error('varint too long');
   }
   bytes(): Buffer {
     const n = this.varint();
@@ -143,11 +142,6 @@ function fields(buf: Buffer, each: (field: number, wireType: number, r: Reader) 
 /** time.Time{}.Unix(): January 1 of year 1, UTC. */
 const goZeroTimeSeconds = -62135596800;
 
-/** An int64 varint as a signed number (two's complement for negatives). */
-function signed(n: number): number {
-  return n >= 2 ** 63 ? n - 2 ** 64 : n;
-}
-
 function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
   const out: Record<string, any> = {};
   fields(buf, (number, wireType, r) => {
@@ -171,12 +165,12 @@ function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
         value = r.varint() !== 0;
         break;
       case 'int':
-        value = signed(r.varint());
+        value = r.varint();
         break;
       case 'time': {
         // metav1.Time: seconds = 1, nanos = 2; serialized to the second, as RFC 3339.
         let seconds = 0;
-        fields(r.bytes(), (n, w, tr) => (n === 1 ? (seconds = signed(tr.varint())) : tr.skip(w)));
+        fields(r.bytes(), (n, w, tr) => (n === 1 ? (seconds = tr.varint()) : tr.skip(w)));
         // Go's zero time (year 1) is an unset timestamp.
         value = seconds <= goZeroTimeSeconds ? undefined : new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
         break;

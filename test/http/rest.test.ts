@@ -203,11 +203,11 @@ describe('REST API over HTTPS', function () {
 
   describe('watch', () => {
     /** Opens a watch and collects its events until `until` is true; the request is then aborted. */
-    function watchUntil(path: string, until: (events: any[]) => boolean, afterOpen: () => Promise<void>): Promise<any[]> {
+    function watchUntil(path: string, until: (events: any[]) => boolean, afterOpen: () => Promise<void>, headers: Record<string, string> = {}): Promise<any[]> {
       const url = new URL(cluster.started.url);
       return new Promise((resolve, reject) => {
         const events: any[] = [];
-        const req = https.get({ host: url.hostname, port: url.port, path, ca: Buffer.from(cluster.started.caData, 'base64'), headers: { Authorization: `Bearer ${cluster.started.token}` } }, (res) => {
+        const req = https.get({ host: url.hostname, port: url.port, path, ca: Buffer.from(cluster.started.caData, 'base64'), headers: { Authorization: `Bearer ${cluster.started.token}`, ...headers } }, (res) => {
           assert.equal(res.statusCode, 200);
           let buffered = '';
           res.on('data', (chunk: Buffer) => {
@@ -246,6 +246,9 @@ describe('REST API over HTTPS', function () {
       const events = await watchUntil('/api/v1/watch/namespaces', (e) => e.length >= 1, async () => {});
       assert.equal(events[0].type, 'ADDED');
       assert.equal(events[0].object.kind, 'Namespace');
+      // As kubectl get --watch asks: each event a one-row Table, column definitions only in the first.
+      const tables = await watchUntil('/api/v1/namespaces?watch=true', (e) => e.length >= 2, async () => {}, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
+      assert.deepEqual(tables.map((e) => [e.type, e.object.kind, e.object.rows.length, !!e.object.columnDefinitions]), [['ADDED', 'Table', 1, true], ['ADDED', 'Table', 1, false]]);
     });
 
     it('stops the API server watch when the client goes away', async () => {
