@@ -27,6 +27,7 @@ import './endpointslice.js';
 import './storageclass.js';
 import './horizontalpodautoscaler.js';
 import './rbac.js';
+import './customresourcedefinition.js';
 
 /** The object's group: the part of apiVersion before '/', or "" for the core group ("v1"). */
 function groupOf(apiVersion: unknown): string {

@@ -32,6 +32,7 @@ import './storageclass.js';
 import './horizontalpodautoscaler.js';
 import './poddisruptionbudget.js';
 import './rbac.js';
+import './customresourcedefinition.js';
 
 // Kinds whose only rule beyond the schema is their object name (ValidateXName in Kubernetes).
 registerKindRules('', 'ReplicationController', { name: nameIsDNSSubdomain });

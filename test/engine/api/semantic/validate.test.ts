@@ -42,6 +42,7 @@ const kinds = {
   ClusterRole: k('rbac.authorization.k8s.io', 'v1', 'ClusterRole', false),
   ClusterRoleBinding: k('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', false),
   EventsV1Event: k('events.k8s.io', 'v1', 'Event'),
+  CustomResourceDefinition: k('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', false),
 };
 
 const meta = (name: string, extra: Obj = {}) => ({ name, namespace: 'default', ...extra });
@@ -629,6 +630,22 @@ const cases: Case[] = [
       ['no action', { action: '' }, ['action: Required value']],
     ],
   },
+  {
+    kind: 'CustomResourceDefinition',
+    valid: {
+      metadata: clusterMeta('widgets.example.com'),
+      spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', kind: 'Widget', singular: 'widget', listKind: 'WidgetList' }, versions: [{ name: 'v1', served: true, storage: true }] },
+    },
+    invalid: [
+      ['a name that is not plural.group', { metadata: { name: 'widget.example.com' } }, ['metadata.name: Invalid value: "widget.example.com": must be spec.names.plural+"."+spec.group']],
+      [
+        'two storage versions',
+        { spec: { versions: [{ name: 'v1', served: true, storage: true }, { name: 'v2', served: true, storage: true }] } },
+        ['spec.versions: Invalid value: []apiextensions.CustomResourceDefinitionVersion{...}: must have exactly one version marked as storage version'],
+      ],
+      ['an unknown scope', { spec: { scope: 'Global' } }, ['spec.scope: Unsupported value: "Global": supported values: "Cluster", "Namespaced"']],
+    ],
+  },
 ];
 
 describe('validateSemantics: one valid and several invalid objects per served kind', () => {
@@ -660,5 +677,17 @@ describe('validateSemantics for kinds without rules of their own', () => {
   it('checks a custom resource name as a DNS subdomain, as apiextensions does', () => {
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'My_Widget', namespace: 'default' } };
     assert.deepEqual(validateSemantics(widget, k('example.com', 'v1', 'Widget')).map(formatFieldError), [`metadata.name: Invalid value: "My_Widget": ${subdomainMsg}`]);
+  });
+});
+
+describe('rule coverage', () => {
+  it('every kind the embedded cluster serves has its own rules registered', async () => {
+    const { kinds: registry } = await import('../../../../engine/api/kinds/index.js');
+    const { kindRules } = await import('../../../../engine/api/validation/semantic/registry.js');
+    const missing = registry()
+      .all()
+      .filter((info) => info.served && !kindRules(info.group, info.kind))
+      .map((info) => `${info.group || 'core'}/${info.kind}`);
+    assert.deepEqual(missing, []);
   });
 });

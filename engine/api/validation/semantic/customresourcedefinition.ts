@@ -1,0 +1,71 @@
+// CustomResourceDefinition rules (apiextensions-apiserver's validation): a name that is
+// `<plural>.<group>`, a dotted group, a scope, DNS-1035 names and exactly one storage version.
+
+import { fieldError, FieldPath, GoValue, type FieldError } from '../../errors.js';
+import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain } from '../names.js';
+import { arr, obj, str, validateImmutableField } from './common.js';
+import { registerKindRules, type Obj } from './registry.js';
+
+const spec = FieldPath.root('spec');
+/** The versions list is printed whole in its messages; its Go rendering is not reproduced. */
+const goVersions = new GoValue('[]apiextensions.CustomResourceDefinitionVersion{...}');
+
+function validateNames(names: Obj, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const f of ['plural', 'singular', 'listKind']) {
+    const v = str(names[f]);
+    const checked = f === 'listKind' ? v.toLowerCase() : v;
+    const msgs = v ? isDNS1035Label(checked) : [];
+    if (msgs.length) errs.push(fieldError.invalid(fld.child(f), v, f === 'listKind' ? `may have mixed case, but should otherwise match: ${msgs.join(',')}` : msgs.join(',')));
+  }
+  const kind = str(names.kind);
+  const kindMsgs = kind ? isDNS1035Label(kind.toLowerCase()) : [];
+  if (kindMsgs.length) errs.push(fieldError.invalid(fld.child('kind'), kind, `may have mixed case, but should otherwise match: ${kindMsgs.join(',')}`));
+  if (!str(names.plural)) errs.push(fieldError.required(fld.child('plural')));
+  if (!kind) errs.push(fieldError.required(fld.child('kind')));
+  return errs;
+}
+
+function validateCRD(crd: Obj): FieldError[] {
+  const s = obj(crd.spec);
+  const errs: FieldError[] = [];
+  const names = obj(s.names);
+  const group = str(s.group);
+  // The object name is the resource's URL name: <plural>.<group>.
+  const name = str(obj(crd.metadata).name);
+  if (name && name !== `${str(names.plural)}.${group}`)
+    errs.push(fieldError.invalid(FieldPath.root('metadata').child('name'), name, 'must be spec.names.plural+"."+spec.group'));
+  if (!group) errs.push(fieldError.required(spec.child('group')));
+  else {
+    const msgs = isDNS1123Subdomain(group);
+    if (msgs.length) errs.push(fieldError.invalid(spec.child('group'), group, msgs.join(',')));
+    else if (group.split('.').length < 2) errs.push(fieldError.invalid(spec.child('group'), group, 'should be a domain with at least one dot'));
+  }
+  const scope = str(s.scope);
+  if (!scope) errs.push(fieldError.required(spec.child('scope')));
+  else if (scope !== 'Cluster' && scope !== 'Namespaced') errs.push(fieldError.notSupported(spec.child('scope'), scope, ['Cluster', 'Namespaced']));
+  const versions = arr(s.versions).map(obj);
+  if (versions.length === 0) errs.push(fieldError.invalid(spec.child('versions'), goVersions, 'must have exactly one version marked as storage version'));
+  const seen = new Set<string>();
+  let unique = true;
+  let storage = 0;
+  versions.forEach((v, i) => {
+    const vn = str(v.name);
+    if (v.storage === true) storage++;
+    if (seen.has(vn)) unique = false;
+    seen.add(vn);
+    const msgs = isDNS1035Label(vn);
+    if (msgs.length) errs.push(fieldError.invalid(spec.child('versions').index(i).child('name'), vn, msgs.join(',')));
+  });
+  if (!unique) errs.push(fieldError.invalid(spec.child('versions'), goVersions, 'must contain unique version names'));
+  if (versions.length > 0 && storage !== 1) errs.push(fieldError.invalid(spec.child('versions'), goVersions, 'must have exactly one version marked as storage version'));
+  errs.push(...validateNames(names, spec.child('names')));
+  return errs;
+}
+
+registerKindRules('apiextensions.k8s.io', 'CustomResourceDefinition', {
+  // The <plural>.<group> rule is checked with the spec above; the name itself is a DNS subdomain.
+  name: nameIsDNSSubdomain,
+  validate: validateCRD,
+  validateUpdate: (n, o) => validateImmutableField(obj(n.spec).group, obj(o.spec).group, spec.child('group')),
+});
