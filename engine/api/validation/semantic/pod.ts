@@ -52,36 +52,53 @@ export function validateResourceQuantity(value: unknown, fld: FieldPath): { errs
   return { errs: [], q };
 }
 
+/** A resource outside kubernetes.io's own names (e.g. `nvidia.com/gpu`): counted in whole units, never overcommitted. */
+function isExtendedResourceName(name: string): boolean {
+  const native = !name.includes('/') || name.includes('kubernetes.io/');
+  return !native && !name.startsWith('requests.');
+}
+
+/** validateContainerResourceName. A ResourceName prints unquoted: it has a String() method. */
 function validateContainerResourceName(name: string, fld: FieldPath): FieldError[] {
   const errs = isQualifiedName(name).map((m) => fieldError.invalid(fld, name, m));
   if (errs.length) return errs;
-  if (!name.includes('/') && !standardContainerResources.has(name) && !name.startsWith('hugepages-'))
-    return [fieldError.invalid(fld, name, 'must be a standard resource for containers')];
+  if (!name.includes('/')) {
+    if (!standardContainerResources.has(name) && !name.startsWith('hugepages-')) return [fieldError.invalid(fld, new GoValue(name), 'must be a standard resource for containers')];
+  } else if (!name.includes('kubernetes.io/') && !isExtendedResourceName(name)) {
+    return [fieldError.invalid(fld, new GoValue(name), "doesn't follow extended resource name standard")];
+  }
   return [];
 }
 
-/** ValidateResourceRequirements: names, quantities, and requests never above limits (equal for hugepages). */
+/** ValidateResourceRequirements: names, quantities, and requests never above limits (equal where overcommit is not allowed). */
 export function validateResourceRequirements(resources: unknown, fld: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const r = obj(resources);
   const limPath = fld.child('limits');
   const reqPath = fld.child('requests');
-  const limits = new Map<string, Quantity>();
-  for (const [name, v] of Object.entries(obj(r.limits))) {
-    const p = limPath.key(name);
+  const quantity = (name: string, v: unknown, p: FieldPath): Quantity | undefined => {
     errs.push(...validateContainerResourceName(name, p));
     const { errs: qe, q } = validateResourceQuantity(v, p);
     errs.push(...qe);
+    // Extended resources are whole devices: 500m of a GPU means nothing.
+    if (q && isExtendedResourceName(name) && q.scaledValue(-3) % 1000n !== 0n) errs.push(fieldError.invalid(p, new GoValue(q.toString()), 'must be an integer'));
+    return q;
+  };
+  const limits = new Map<string, Quantity>();
+  for (const [name, v] of Object.entries(obj(r.limits))) {
+    const q = quantity(name, v, limPath.key(name));
     if (q) limits.set(name, q);
   }
   for (const [name, v] of Object.entries(obj(r.requests))) {
-    const p = reqPath.key(name);
-    errs.push(...validateContainerResourceName(name, p));
-    const { errs: qe, q } = validateResourceQuantity(v, p);
-    errs.push(...qe);
+    const q = quantity(name, v, reqPath.key(name));
     const limit = limits.get(name);
-    if (!q || !limit) continue;
-    if (name.startsWith('hugepages-') && q.cmp(limit) !== 0)
+    if (!q) continue;
+    if (!limit) {
+      if (isExtendedResourceName(name) || name.startsWith('hugepages-')) errs.push(fieldError.required(limPath, 'Limit must be set for non overcommitable resources'));
+      continue;
+    }
+    // IsOvercommitAllowed: only cpu, memory, ephemeral storage and the like may request less than their limit.
+    if ((name.startsWith('hugepages-') || isExtendedResourceName(name)) && q.cmp(limit) !== 0)
       errs.push(fieldError.invalid(reqPath, q.toString(), `must be equal to ${name} limit of ${limit.toString()}`));
     else if (q.cmp(limit) > 0) errs.push(fieldError.invalid(reqPath, q.toString(), `must be less than or equal to ${name} limit of ${limit.toString()}`));
   }

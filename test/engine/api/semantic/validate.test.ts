@@ -147,6 +147,16 @@ const cases: Case[] = [
         ['spec.containers[0].resources.requests: Invalid value: "600m": must be less than or equal to cpu limit of 500m'],
       ],
       [
+        'a GPU requested below its limit',
+        { spec: { containers: [{ name: 'web', image: 'a', resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '2' } } }] } },
+        ['spec.containers[0].resources.requests: Invalid value: "1": must be equal to nvidia.com/gpu limit of 2'],
+      ],
+      [
+        'an unknown resource without a domain',
+        { spec: { containers: [{ name: 'web', image: 'a', resources: { limits: { gpu: '1' } } }] } },
+        ['spec.containers[0].resources.limits[gpu]: Invalid value: gpu: must be a standard resource for containers'],
+      ],
+      [
         'a negative quantity',
         { spec: { containers: [{ name: 'web', image: 'a', resources: { limits: { memory: '-1Gi' } } }] } },
         ['spec.containers[0].resources.limits[memory]: Invalid value: "-1Gi": must be greater than or equal to 0'],
