@@ -334,12 +334,16 @@ const cases: Case[] = [
   {
     kind: 'ResourceQuota',
     valid: { metadata: meta('quota'), spec: { hard: { 'requests.cpu': '4', pods: '10' } } },
-    invalid: [['a negative limit', { spec: { hard: { pods: '-1' } } }, ['spec.hard[pods]: Invalid value: "-1": must be greater than or equal to 0']]],
+    invalid: [
+      ['a negative limit', { spec: { hard: { pods: '-1' } } }, ['spec.hard[pods]: Invalid value: "-1": must be greater than or equal to 0']],
+      ['half a pod', { spec: { hard: { pods: '1.5' } } }, ['spec.hard[pods]: Invalid value: 1500m: must be an integer']],
+      ['an unknown resource', { spec: { hard: { gpus: '2' } } }, ['spec.hard[gpus]: Invalid value: gpus: must be a standard resource for quota']],
+    ],
   },
   {
     kind: 'LimitRange',
     valid: { metadata: meta('limits'), spec: { limits: [{ type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: '100m' }, max: { cpu: '1' } }] } },
-    invalid: [['min above max', { spec: { limits: [{ type: 'Container', min: { cpu: '2' }, max: { cpu: '1' } }] } }, ['spec.limits[0].min[cpu]: Invalid value: "2": min value 2 is greater than max value 1']]],
+    invalid: [['min above max', { spec: { limits: [{ type: 'Container', min: { cpu: '2' }, max: { cpu: '1' } }] } }, ['spec.limits[0].min[cpu]: Invalid value: 2: min value 2 is greater than max value 1']]],
   },
   {
     kind: 'Deployment',
