@@ -64,7 +64,21 @@ const objectReference: Message = {
   fields: { 1: f('kind', 'string'), 2: f('namespace', 'string'), 3: f('name', 'string'), 4: f('uid', 'string'), 5: f('apiVersion', 'string'), 6: f('resourceVersion', 'string'), 7: f('fieldPath', 'string') },
 };
 
+const deleteOptions: Message = {
+  name: 'DeleteOptions',
+  fields: {
+    1: f('gracePeriodSeconds', 'int', { pointer: true }),
+    2: msg('preconditions', () => ({ name: 'Preconditions', fields: { 1: f('uid', 'string', { pointer: true }), 2: f('resourceVersion', 'string', { pointer: true }) } })),
+    3: f('orphanDependents', 'bool', { pointer: true }),
+    4: f('propagationPolicy', 'string', { pointer: true }),
+    5: f('dryRun', 'string', { repeated: true }),
+  },
+};
+
 const kindsByApiVersion: Record<string, Message> = {
+  // Eviction (kubectl drain) and Binding carry what the subresource acts on.
+  'policy/v1/Eviction': { name: 'Eviction', fields: { 1: metadata, 2: msg('deleteOptions', () => deleteOptions) } },
+  'v1/Binding': { name: 'Binding', fields: { 1: metadata, 2: msg('target', () => objectReference) } },
   'v1/Secret': { name: 'Secret', fields: { 1: metadata, 2: f('data', 'bytesMap'), 3: f('type', 'string'), 4: f('stringData', 'stringMap'), 5: f('immutable', 'bool', { pointer: true }) } },
   'v1/ConfigMap': { name: 'ConfigMap', fields: { 1: metadata, 2: f('data', 'stringMap'), 3: f('binaryData', 'bytesMap'), 4: f('immutable', 'bool', { pointer: true }) } },
   'v1/Namespace': {
@@ -217,8 +231,9 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
       } else if (n === 2) raw = r.bytes();
       else r.skip(w);
     });
-    const message = kindsByApiVersion[`${apiVersion}/${kind}`];
-    if (!message) throw statusErrors.unsupportedMediaType(`this server decodes protobuf bodies of ${Object.keys(kindsByApiVersion).map((k) => k.slice(k.lastIndexOf('/') + 1)).join(', ')} only, not ${kind || 'an object without a kind'}: send it as JSON`);
+    // A typed client's DELETE body is DeleteOptions in whichever group the client is for.
+    const message = kind === 'DeleteOptions' ? deleteOptions : kindsByApiVersion[`${apiVersion}/${kind}`];
+    if (!message) throw statusErrors.unsupportedMediaType(`this server decodes protobuf bodies of ${[...Object.keys(kindsByApiVersion).map((k) => k.slice(k.lastIndexOf('/') + 1)), 'DeleteOptions'].join(', ')} only, not ${kind || 'an object without a kind'}: send it as JSON`);
     return { apiVersion, kind, ...decodeMessage(raw ?? Buffer.alloc(0), message) };
   } catch (err) {
     if (err instanceof Error && err.name === 'StatusError') throw err;

@@ -170,6 +170,15 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(await run('get', 'node', 'worker-1', '-o', 'jsonpath={.spec.unschedulable}'), '');
   });
 
+  it('drain: cordons the node and evicts its pods through the eviction subresource', async () => {
+    await kubectlOk(cluster, ['create', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'on-worker' }, spec: { nodeName: 'worker-1', containers: [{ name: 'c', image: 'busybox' }] } }));
+    const out = await run('drain', 'worker-1', '--force', '--grace-period=0', '--timeout=15s');
+    assert.match(out, /^pod\/on-worker evicted$/m);
+    assert.match(out, /^node\/worker-1 drained$/m);
+    const gone = await kubectl(cluster, ['get', 'pod', 'on-worker', '-n', 'shop']);
+    assert.equal(gone.code, 1);
+  });
+
   it('delete -f: removes what the manifest names, and get says so', async () => {
     const out = await run('delete', '-f', path.join(shop, '10-web.yaml'));
     assert.match(out, /^deployment\.apps "web" deleted/m);
