@@ -27,7 +27,7 @@ import {
 const subdomainMsg =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const labelMsg =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
 describe('apimachinery name rules', () => {
   it('DNS-1123 subdomain: accepts dotted lower-case names, explains the rule otherwise', () => {
@@ -47,7 +47,7 @@ describe('apimachinery name rules', () => {
   it('DNS-1035 label: must start with a letter', () => {
     assert.deepEqual(isDNS1035Label('web'), []);
     assert.deepEqual(isDNS1035Label('1web'), [
-      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name', or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
     ]);
   });
 
@@ -56,11 +56,11 @@ describe('apimachinery name rules', () => {
     assert.deepEqual(isQualifiedName('/name'), ['prefix part must be non-empty']);
     assert.deepEqual(isQualifiedName('Example.com/x'), [`prefix part ${subdomainMsg}`]);
     assert.deepEqual(isQualifiedName('a/b/c'), [
-      "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+      "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
     ]);
     assert.deepEqual(isQualifiedName('x/'), [
       'name part must be non-empty',
-      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
     ]);
     assert.deepEqual(isQualifiedName('a'.repeat(64)), ['name part must be no more than 63 characters']);
   });
@@ -69,7 +69,7 @@ describe('apimachinery name rules', () => {
     assert.deepEqual(isValidLabelValue(''), []);
     assert.deepEqual(isValidLabelValue('v1.2_x'), []);
     assert.deepEqual(isValidLabelValue('-x'), [
-      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
     ]);
   });
 
@@ -90,7 +90,7 @@ describe('apimachinery name rules', () => {
     assert.deepEqual(isEnvVarName('..x'), ["must not start with '..'"]);
     assert.deepEqual(isConfigMapKey('app.properties'), []);
     assert.deepEqual(isConfigMapKey('a/b'), [
-      "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name', or 'KEY_NAME', or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+      "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
     ]);
     assert.deepEqual(isConfigMapKey('..'), ["must not be '..'"]);
     assert.deepEqual(isCIdentifier('_ok1'), []);

@@ -13,8 +13,10 @@ import {
   isQualifiedName,
   isRelaxedEnvVarName,
   isValidLabelValue,
+  isValidGroupID,
   isValidPortName,
   isValidPortNum,
+  isValidUserID,
   nameIsDNSSubdomain,
   validateAnnotations,
   validateLabels,
@@ -395,6 +397,7 @@ function validateContainer(c: Obj, fld: FieldPath, ctx: ContainerContext, kind: 
   errs.push(...validateVolumeMounts(c.volumeMounts, fld.child('volumeMounts'), ctx));
   errs.push(...validateResourceRequirements(c.resources, fld.child('resources')));
   const sidecar = kind === 'init' && c.restartPolicy === 'Always';
+  errs.push(...validateContainerSecurityContext(c.securityContext, fld.child('securityContext')));
   if (kind === 'init' && has(c, 'restartPolicy') && c.restartPolicy !== 'Always')
     errs.push(fieldError.notSupported(fld.child('restartPolicy'), c.restartPolicy, ['Always']));
   if (kind === 'container' || sidecar) {
@@ -566,6 +569,40 @@ function validateTopologySpreadConstraints(constraints: unknown, fld: FieldPath)
   return errs;
 }
 
+// ---- security contexts (ValidatePodSecurityContext, ValidateSecurityContext) ----
+
+/** User and group IDs of a pod or container security context: each a valid Unix ID. */
+function validateIDs(sc: Obj, fld: FieldPath, fields: string[]): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const f of fields) {
+    const v = sc[f];
+    if (typeof v === 'number') errs.push(...isValidUserID(v).map((m) => fieldError.invalid(fld.child(f), v, m)));
+  }
+  arr(sc.supplementalGroups).forEach((g, i) => {
+    if (typeof g === 'number') errs.push(...isValidGroupID(g).map((m) => fieldError.invalid(fld.child('supplementalGroups').index(i), g, m)));
+  });
+  return errs;
+}
+
+function validatePodSecurityContext(sc: unknown, fld: FieldPath): FieldError[] {
+  if (!isObj(sc)) return [];
+  const errs = validateIDs(sc, fld, ['runAsUser', 'runAsGroup', 'fsGroup']);
+  if (has(sc, 'fsGroupChangePolicy') && !['Always', 'OnRootMismatch'].includes(str(sc.fsGroupChangePolicy)))
+    errs.push(fieldError.notSupported(fld.child('fsGroupChangePolicy'), sc.fsGroupChangePolicy, ['OnRootMismatch', 'Always']));
+  return errs;
+}
+
+function validateContainerSecurityContext(sc: unknown, fld: FieldPath): FieldError[] {
+  if (!isObj(sc)) return [];
+  const errs = validateIDs(sc, fld, ['runAsUser', 'runAsGroup']);
+  // A privileged container can always escalate: saying it may not would be a lie.
+  if (sc.privileged === true && sc.allowPrivilegeEscalation === false)
+    errs.push(fieldError.invalid(fld, new GoValue('core.SecurityContext{...}'), 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true'));
+  if (has(sc, 'procMount') && !['Default', 'Unmasked'].includes(str(sc.procMount)))
+    errs.push(fieldError.notSupported(fld.child('procMount'), sc.procMount, ['Default', 'Unmasked']));
+  return errs;
+}
+
 /** ValidatePodSpec */
 export function validatePodSpec(spec: unknown, fld: FieldPath): FieldError[] {
   const s = obj(spec);
@@ -606,6 +643,7 @@ export function validatePodSpec(spec: unknown, fld: FieldPath): FieldError[] {
     errs.push(fieldError.invalid(fld.child('activeDeadlineSeconds'), s.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
   errs.push(...validateNonnegativeField(s.terminationGracePeriodSeconds, fld.child('terminationGracePeriodSeconds')));
   errs.push(...validateTolerations(s.tolerations, fld.child('tolerations')));
+  errs.push(...validatePodSecurityContext(s.securityContext, fld.child('securityContext')));
   errs.push(...validateAffinity(s.affinity, fld.child('affinity')));
   errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, fld.child('topologySpreadConstraints')));
   if (has(s, 'priorityClassName')) {

@@ -74,11 +74,11 @@ interface Case {
 const subdomainMsg =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const labelMsg =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const dns1035Msg =
-  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name', or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 const configKeyMsg =
-  "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name', or 'KEY_NAME', or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+  "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
 
 const deployment: Obj = {
   apiVersion: 'apps/v1',
@@ -212,6 +212,14 @@ const cases: Case[] = [
         'an envFrom with no source',
         { spec: { volumes: [], containers: [{ name: 'web', image: 'a', envFrom: [{ prefix: 'APP_' }] }] } },
         ['spec.containers[0].envFrom: Invalid value: "": must specify one of: `configMapRef` or `secretRef`'],
+      ],
+      [
+        'a negative user ID and a privileged container that may not escalate',
+        { spec: { securityContext: { runAsUser: -1 }, volumes: [], containers: [{ name: 'web', image: 'a', securityContext: { privileged: true, allowPrivilegeEscalation: false } }] } },
+        [
+          'spec.containers[0].securityContext: Invalid value: core.SecurityContext{...}: cannot set `allowPrivilegeEscalation` to false and `privileged` to true',
+          'spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 4294967295, inclusive',
+        ],
       ],
       ['duplicate volume names', { spec: { volumes: [{ name: 'v', emptyDir: {} }, { name: 'v', emptyDir: {} }], containers: [{ name: 'web', image: 'a' }] } }, ['spec.volumes[1].name: Duplicate value: "v"']],
       ['a volume without a source', { spec: { volumes: [{ name: 'v' }], containers: [{ name: 'web', image: 'a' }] } }, ['spec.volumes[0]: Required value: must specify a volume type']],
@@ -387,14 +395,14 @@ const cases: Case[] = [
         'bad template labels, reported at template.labels',
         { spec: { selector: { matchLabels: undefined, matchExpressions: [{ key: 'app', operator: 'Exists' }] }, template: { metadata: { labels: { app: '-x' } } } } },
         [
-          "spec.template.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+          "spec.template.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
         ],
       ],
       [
         'a selector with a bad value: the template is not judged against it',
         { spec: { selector: { matchLabels: { app: '-x' } } } },
         [
-          "spec.selector.matchLabels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+          "spec.selector.matchLabels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
           'spec.selector: Invalid value: &LabelSelector{MatchLabels:map[string]string{app: -x,},MatchExpressions:[]LabelSelectorRequirement{},}: invalid label selector',
         ],
       ],
@@ -588,7 +596,7 @@ const cases: Case[] = [
     valid: { metadata: meta('web'), spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } },
     invalid: [
       ['both minAvailable and maxUnavailable', { spec: { maxUnavailable: 1 } }, ['spec: Invalid value: policy.PodDisruptionBudgetSpec{...}: minAvailable and maxUnavailable cannot be both set']],
-      ['a bad percent', { spec: { minAvailable: '50 percent' } }, ["spec.minAvailable: Invalid value: 50 percent: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%', or '93%', regex used for validation is '[0-9]+%')"]],
+      ['a bad percent', { spec: { minAvailable: '50 percent' } }, ["spec.minAvailable: Invalid value: 50 percent: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"]],
     ],
   },
   {
