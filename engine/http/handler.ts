@@ -185,7 +185,7 @@ export class RestHandler {
       case 'list':
         return this.sendObject(req, res, 200, ref, this.server.list(ctx, ref, listOptions(query)), render, query, true);
       case 'watch':
-        return this.watch(req, res, ctx, ref, query, render);
+        return this.watch(res, ctx, ref, query, render);
       case 'create': {
         const body = await this.readObject(req);
         return this.sendResult(req, res, 201, await this.server.create(ctx, ref, body, writeOptions(query, 'CreateOptions')));
@@ -311,7 +311,7 @@ export class RestHandler {
 
   // ---- watch ----
 
-  private watch(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, ref: ResourceRef, query: URLSearchParams, render: Rendering): void {
+  private watch(res: ServerResponse, ctx: RequestContext, ref: ResourceRef, query: URLSearchParams, render: Rendering): void {
     const options = watchOptions(query);
     if (options.timeoutSeconds === undefined || options.timeoutSeconds <= 0) options.timeoutSeconds = minRequestTimeoutSeconds + this.options.random.int(minRequestTimeoutSeconds);
     const contentType = render.as === 'Table' ? `application/json;as=Table;v=${render.version};g=meta.k8s.io` : 'application/json';
@@ -361,11 +361,8 @@ export class RestHandler {
     }
     this.watches.add(handle);
     startStream();
-    // A client that goes away ends its watch on the API server.
+    // A client that goes away ends its watch on the API server ('close' also follows a normal end).
     res.on('close', finish);
-    req.on('close', () => {
-      if (!res.writableFinished) finish();
-    });
   }
 
   // ---- bodies ----
