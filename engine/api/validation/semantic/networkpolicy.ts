@@ -3,7 +3,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js';
 import { validateLabelSelector } from '../../labels/labelSelector.js';
-import { isIPv4, isValidCIDR, isValidPortNum, nameIsDNSSubdomain } from '../names.js';
+import { isIPv4, isValidCIDR, nameIsDNSSubdomain } from '../names.js';
 import { arr, has, isObj, num, obj, str, supportedProtocols } from './common.js';
 import { validatePortNumOrName } from './pod.js';
 import { registerKindRules } from './registry.js';
@@ -19,11 +19,9 @@ function validatePolicyPorts(ports: unknown, fld: FieldPath): FieldError[] {
     if (has(p, 'port')) errs.push(...validatePortNumOrName(p.port, pp.child('port')));
     if (has(p, 'endPort')) {
       const end = num(p.endPort) ?? 0;
-      if (typeof p.port !== 'number') errs.push(fieldError.required(pp.child('endPort'), 'may not be specified when `port` is non-numeric'));
-      else {
-        if (end < p.port) errs.push(fieldError.invalid(pp.child('endPort'), end, 'must be greater than or equal to `port`'));
-        errs.push(...isValidPortNum(end).map((m) => fieldError.invalid(pp.child('endPort'), end, m)));
-      }
+      if (!has(p, 'port')) errs.push(fieldError.required(pp.child('port'), 'must be specified when endPort is specified'));
+      else if (typeof p.port !== 'number') errs.push(fieldError.invalid(pp.child('endPort'), end, 'may not be specified when `port` is non-numeric'));
+      else if (end < p.port) errs.push(fieldError.invalid(pp.child('endPort'), end, 'must be greater than or equal to `port`'));
     }
   });
   return errs;
