@@ -23,7 +23,6 @@ function validateConfigMap(cm: Obj): FieldError[] {
   }
   for (const [key, value] of Object.entries(binaryData)) {
     errs.push(...isConfigMapKey(key).map((m) => fieldError.invalid(root('binaryData').key(key), key, m)));
-    if (key in data) errs.push(fieldError.invalid(root('binaryData').key(key), key, 'duplicate of key present in data'));
     total += base64Length(value);
   }
   // An empty path: the error is about the whole object.
