@@ -33,7 +33,11 @@ export function resourceRequestInfo(method: string, pathname: string, query: URL
   } else {
     return undefined;
   }
-  rest = rest.map(decodeURIComponent);
+  try {
+    rest = rest.map(decodeURIComponent);
+  } catch {
+    throw statusErrors.badRequest(`malformed escape in the request path ${JSON.stringify(pathname)}`);
+  }
   // The old /watch/ prefix: a watch of whatever follows.
   let watchPrefix = false;
   if (rest[0] === 'watch') {

@@ -313,9 +313,11 @@ describe('REST API over HTTPS', function () {
         () => Buffer.from(Array.from({ length: 64 }, () => random.int(256))).toString('latin1'),
         () => 'k8s\u0000\u000a\u0005\u0012\u0003abc',
       ];
-      for (let i = 0; i < 150; i++) {
+      for (let i = 0; i < 300; i++) {
         const method = pick(methods);
-        const path = '/' + Array.from({ length: 1 + random.int(6) }, () => pick(segments)).join('/') + (random.int(3) === 0 ? `?watch=${pick(['true', '0'])}&timeoutSeconds=1&limit=${pick(['2', '-1', 'x'])}&labelSelector=${pick(['a%3Db', '%21%21', 'a+in+(b'])}` : '');
+        // Half the paths start as real ones do, so the fuzz reaches the resource handlers too.
+        const prefix = pick(['', '', '', 'api/v1/', 'api/v1/namespaces/default/', 'apis/apps/v1/namespaces/default/']);
+        const path = '/' + prefix + Array.from({ length: 1 + random.int(4) }, () => pick(segments)).join('/') + (random.int(3) === 0 ? `?watch=${pick(['true', '0'])}&timeoutSeconds=1&limit=${pick(['2', '-1', 'x'])}&labelSelector=${pick(['a%3Db', '%21%21', 'a+in+(b'])}` : '');
         const body = method === 'GET' || method === 'HEAD' ? undefined : pick(bodies)();
         const res = await request(cluster, method, path, { ...(body !== undefined ? { body } : {}), headers: { 'Content-Type': pick(contentTypes) } });
         assert.ok(res.status >= 200 && res.status < 600, `${method} ${path}: ${res.status}`);

@@ -103,6 +103,7 @@ describe('REST layer parts', () => {
       assert.deepEqual(resourceRequestInfo('GET', '/api/v1/pods', new URLSearchParams('watch=1')), { verb: 'watch', ref: { group: '', version: 'v1', resource: 'pods' } });
       assert.deepEqual(resourceRequestInfo('DELETE', '/api/v1/namespaces/shop/pods', q)?.verb, 'deletecollection');
       assert.equal(resourceRequestInfo('GET', '/api/v1/namespaces/shop/pods/web/log/extra', q), undefined);
+      assert.throws(() => resourceRequestInfo('GET', '/api/v1/namespaces/%zz/pods', q), (e: any) => e.code === 400);
     });
 
     it('merges DeleteOptions from the body with the query, which wins', () => {
