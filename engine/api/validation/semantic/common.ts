@@ -60,30 +60,41 @@ export function intOrPercentIsZero(v: unknown): boolean {
   return false;
 }
 
-/** Go's %#v of a map[string]string: keys sorted, `map[string]string{"a":"b", "c":"d"}`. */
-export function goStringMap(m: unknown): GoValue {
-  const entries = Object.entries(obj(m)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (!isObj(m)) return new GoValue('map[string]string(nil)');
-  return new GoValue(`map[string]string{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(String(v))}`).join(', ')}}`);
+/**
+ * A value as kube-apiserver (1.34 and later) prints maps, lists and API structs in field errors: Go's
+ * json.Marshal, so map keys sorted, `omitempty` fields dropped, nil as `null` — e.g. `{"app":"web"}`.
+ */
+export function jsonValue(v: unknown): GoValue {
+  const sorted = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(sorted);
+    if (isObj(x))
+      return Object.fromEntries(
+        Object.keys(x)
+          .filter((k) => x[k] !== undefined)
+          .sort()
+          .map((k) => [k, sorted(x[k])]),
+      );
+    return x;
+  };
+  return new GoValue(v === undefined ? 'null' : JSON.stringify(sorted(v)));
 }
 
-/** Go's %#v of a []string. */
-export function goStringSlice(v: unknown): GoValue {
-  if (!Array.isArray(v)) return new GoValue('[]string(nil)');
-  return new GoValue(`[]string{${v.map((s) => JSON.stringify(String(s))).join(', ')}}`);
-}
-
-/** metav1.LabelSelector's generated String(), which messages print for a *LabelSelector value. */
-export function goLabelSelector(sel: unknown): GoValue {
-  const s = obj(sel);
-  const ml = Object.entries(obj(s.matchLabels)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const exprs = arr(s.matchExpressions).map((e) => {
+/** A *metav1.LabelSelector as its JSON: matchLabels, then matchExpressions, each only when not empty. */
+export function jsonLabelSelector(sel: unknown): GoValue {
+  if (!isObj(sel)) return new GoValue('null');
+  const out: Obj = {};
+  if (Object.keys(obj(sel.matchLabels)).length) out.matchLabels = sel.matchLabels;
+  const exprs = arr(sel.matchExpressions).map((e) => {
     const x = obj(e);
-    return `LabelSelectorRequirement{Key:${str(x.key)},Operator:${str(x.operator)},Values:[${arr(x.values).map(String).join(' ')}],}`;
+    return { key: str(x.key), operator: str(x.operator), ...(arr(x.values).length ? { values: x.values } : {}) };
   });
-  return new GoValue(
-    `&LabelSelector{MatchLabels:map[string]string{${ml.map(([k, v]) => `${k}: ${String(v)},`).join('')}},MatchExpressions:[]LabelSelectorRequirement{${exprs.join(',')}},}`,
-  );
+  if (exprs.length) out.matchExpressions = exprs;
+  // Field order is the struct's (matchLabels before matchExpressions), not alphabetical.
+  const body = [
+    out.matchLabels !== undefined ? `"matchLabels":${jsonValue(out.matchLabels).text}` : '',
+    out.matchExpressions !== undefined ? `"matchExpressions":${JSON.stringify(out.matchExpressions)}` : '',
+  ].filter(Boolean);
+  return new GoValue(`{${body.join(',')}}`);
 }
 
 /** ValidateImmutableField */

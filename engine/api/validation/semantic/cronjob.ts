@@ -3,7 +3,7 @@
 
 import { fieldError, type FieldError, FieldPath } from '../../errors.js';
 import { nameIsDNSSubdomain } from '../names.js';
-import { at, goLabelSelector, has, isObj, obj, str, validateNonnegativeField } from './common.js';
+import { at, jsonLabelSelector, has, isObj, obj, str, validateNonnegativeField } from './common.js';
 import { cronParseStandardError, isKnownTimeZone } from './cron.js';
 import { validateJobSpec } from './job.js';
 import { type Obj, registerKindRules } from './registry.js';
@@ -43,7 +43,7 @@ function validateCronJob(cj: Obj, old?: Obj): FieldError[] {
   const jtPath = spec.child('jobTemplate');
   errs.push(...validateJobSpec(jtSpec, jtPath.child('spec')));
   // The Job controller generates each Job's selector from its uid.
-  if (isObj(jtSpec.selector)) errs.push(fieldError.invalid(at(jtPath, 'spec', 'selector'), goLabelSelector(jtSpec.selector), '`selector` will be auto-generated'));
+  if (isObj(jtSpec.selector)) errs.push(fieldError.invalid(at(jtPath, 'spec', 'selector'), jsonLabelSelector(jtSpec.selector), '`selector` will be auto-generated'));
   if (jtSpec.manualSelector === true) errs.push(fieldError.notSupported(at(jtPath, 'spec', 'manualSelector'), true, ['nil', 'false']));
   errs.push(...validateNonnegativeField(s.successfulJobsHistoryLimit, spec.child('successfulJobsHistoryLimit')));
   errs.push(...validateNonnegativeField(s.failedJobsHistoryLimit, spec.child('failedJobsHistoryLimit')));

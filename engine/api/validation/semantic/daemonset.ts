@@ -5,7 +5,7 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js';
 import { validateLabelSelector } from '../../labels/labelSelector.js';
 import { nameIsDNSSubdomain } from '../names.js';
-import { arr, at, goLabelSelector, goStringMap, intOrPercentIsZero, intstr, isNotMoreThan100Percent, isObj, obj, str, validateNonnegativeField, validatePositiveIntOrPercent } from './common.js';
+import { arr, at, jsonLabelSelector, jsonValue, intOrPercentIsZero, intstr, isNotMoreThan100Percent, isObj, obj, str, validateNonnegativeField, validatePositiveIntOrPercent } from './common.js';
 import { validatePodTemplateSpec } from './pod.js';
 import { type Obj, registerKindRules } from './registry.js';
 import { asSelector, selectorImmutable, validateLongRunningTemplate } from './workload.js';
@@ -51,9 +51,9 @@ function validateDaemonSet(ds: Obj): FieldError[] {
   // Unlike the other workloads a missing selector is not reported as such: it selects nothing.
   const selector = asSelector(s.selector);
   if (selector && !selector.matches(obj(obj(template.metadata).labels) as Record<string, string>))
-    errs.push(fieldError.invalid(at(tPath, 'metadata', 'labels'), goStringMap(obj(template.metadata).labels), '`selector` does not match template `labels`'));
+    errs.push(fieldError.invalid(at(tPath, 'metadata', 'labels'), jsonValue(obj(template.metadata).labels), '`selector` does not match template `labels`'));
   if (isObj(s.selector) && Object.keys(obj(s.selector.matchLabels)).length + arr(s.selector.matchExpressions).length === 0)
-    errs.push(fieldError.invalid(selPath, goLabelSelector(s.selector), 'empty selector is invalid for daemonset'));
+    errs.push(fieldError.invalid(selPath, jsonLabelSelector(s.selector), 'empty selector is invalid for daemonset'));
   errs.push(...validatePodTemplateSpec(template, tPath));
   errs.push(...validateLongRunningTemplate(template, tPath, 'DaemonSet'));
   errs.push(...validateNonnegativeField(s.minReadySeconds, spec.child('minReadySeconds')));

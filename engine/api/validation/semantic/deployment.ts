@@ -3,7 +3,7 @@
 
 import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js';
 import { nameIsDNSSubdomain } from '../names.js';
-import { goLabelSelector, has, intOrPercentIsZero, intstr, isNotMoreThan100Percent, isObj, obj, str, validateNonnegativeField, validatePositiveIntOrPercent } from './common.js';
+import { jsonLabelSelector, has, intOrPercentIsZero, intstr, isNotMoreThan100Percent, isObj, obj, str, validateNonnegativeField, validatePositiveIntOrPercent } from './common.js';
 import { type Obj, registerKindRules } from './registry.js';
 import { asSelector, selectorImmutable, validateReplicaSetTemplate, validateRequiredSelector } from './workload.js';
 
@@ -40,7 +40,7 @@ function validateDeployment(d: Obj): FieldError[] {
   const errs = [...validateNonnegativeField(s.replicas, spec.child('replicas')), ...validateRequiredSelector(s, 'deployment')];
   const selector = asSelector(s.selector);
   if (selector) errs.push(...validateReplicaSetTemplate(s, selector));
-  else errs.push(fieldError.invalid(spec.child('selector'), goLabelSelector(s.selector), 'invalid label selector'));
+  else errs.push(fieldError.invalid(spec.child('selector'), jsonLabelSelector(s.selector), 'invalid label selector'));
   errs.push(...validateDeploymentStrategy(obj(s.strategy)));
   errs.push(...validateNonnegativeField(s.minReadySeconds, spec.child('minReadySeconds')));
   errs.push(...validateNonnegativeField(s.revisionHistoryLimit, spec.child('revisionHistoryLimit')));

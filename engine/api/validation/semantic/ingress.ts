@@ -1,9 +1,9 @@
 // Ingress rules (pkg/apis/networking/validation): hosts that are DNS names, paths of a given type,
 // backends naming a service port or a resource, TLS hosts.
 
-import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js';
+import { fieldError, type FieldError, FieldPath } from '../../errors.js';
 import { isDNS1035Label, isDNS1123Subdomain, isIPv4, isIPv6, isValidPortName, isValidPortNum, isWildcardDNS1123Subdomain, nameIsDNSSubdomain, validatePathSegmentName } from '../names.js';
-import { arr, at, has, isObj, num, obj, str } from './common.js';
+import { arr, at, has, isObj, jsonValue, num, obj, str } from './common.js';
 import { type Obj, registerKindRules } from './registry.js';
 
 const spec = FieldPath.root('spec');
@@ -74,7 +74,7 @@ function validateIngress(ing: Obj): FieldError[] {
   const errs: FieldError[] = [];
   const rules = arr(s.rules);
   if (rules.length === 0 && !isObj(s.defaultBackend))
-    errs.push(fieldError.invalid(spec, new GoValue(Array.isArray(s.rules) ? '[]networking.IngressRule{}' : '[]networking.IngressRule(nil)'), 'either `defaultBackend` or `rules` must be specified'));
+    errs.push(fieldError.invalid(spec, jsonValue(Array.isArray(s.rules) ? s.rules : null), 'either `defaultBackend` or `rules` must be specified'));
   if (isObj(s.defaultBackend)) errs.push(...validateIngressBackend(s.defaultBackend, spec.child('defaultBackend')));
   rules.forEach((raw, i) => {
     const rule = obj(raw);

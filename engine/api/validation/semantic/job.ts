@@ -5,7 +5,7 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js';
 import { labelSelectorAsSelector, validateLabelSelector } from '../../labels/labelSelector.js';
 import { nameIsDNSSubdomain } from '../names.js';
-import { at, goLabelSelector, goStringMap, has, isObj, obj, validateImmutableField, validateNonnegativeField } from './common.js';
+import { at, jsonLabelSelector, jsonValue, has, isObj, obj, validateImmutableField, validateNonnegativeField } from './common.js';
 import { validatePodTemplateSpec } from './pod.js';
 import { type Obj, registerKindRules } from './registry.js';
 
@@ -32,7 +32,7 @@ export function validateJobSpec(spec: unknown, fld: FieldPath): FieldError[] {
     const labels = obj(obj(obj(s.template).metadata).labels) as Record<string, string>;
     try {
       if (!labelSelectorAsSelector(s.selector as LabelSelector).matches(labels))
-        errs.push(fieldError.invalid(at(fld, 'template', 'metadata', 'labels'), goStringMap(obj(obj(s.template).metadata).labels), '`selector` does not match template `labels`'));
+        errs.push(fieldError.invalid(at(fld, 'template', 'metadata', 'labels'), jsonValue(obj(obj(s.template).metadata).labels), '`selector` does not match template `labels`'));
     } catch {
       // reported by validateLabelSelector
     }
@@ -51,7 +51,7 @@ function validateJobUpdate(n: Obj, o: Obj): FieldError[] {
   const spec = FieldPath.root('spec');
   return [
     ...validateImmutableField(ns.completions, os.completions, spec.child('completions')),
-    ...validateImmutableField(ns.selector, os.selector, spec.child('selector'), goLabelSelector),
+    ...validateImmutableField(ns.selector, os.selector, spec.child('selector'), jsonLabelSelector),
     // The template's Go struct is printed whole by Kubernetes; only its type is shown here.
     ...validateImmutableField(ns.template, os.template, spec.child('template'), () => new GoValue('core.PodTemplateSpec{...}')),
     ...validateImmutableField(ns.completionMode, os.completionMode, spec.child('completionMode')),

@@ -1,10 +1,10 @@
 // NetworkPolicy rules (ValidateNetworkPolicySpec): selectors, peers, ports and port ranges, IP blocks.
 
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
-import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js';
+import { fieldError, type FieldError, FieldPath } from '../../errors.js';
 import { validateLabelSelector } from '../../labels/labelSelector.js';
 import { isIPv4, isValidCIDR, nameIsDNSSubdomain } from '../names.js';
-import { arr, has, isObj, num, obj, str, supportedProtocols } from './common.js';
+import { arr, has, isObj, jsonValue, num, obj, str, supportedProtocols } from './common.js';
 import { validatePortNumOrName } from './pod.js';
 import { registerKindRules } from './registry.js';
 
@@ -84,7 +84,7 @@ registerKindRules('networking.k8s.io', 'NetworkPolicy', {
     types.forEach((t, i) => {
       if (t !== 'Ingress' && t !== 'Egress') errs.push(fieldError.notSupported(spec.child('policyTypes').index(i), t, ['Egress', 'Ingress']));
     });
-    if (types.length > 2) errs.push(fieldError.invalid(spec.child('policyTypes'), new GoValue(`[]networking.PolicyType{${types.map((t) => JSON.stringify(t)).join(', ')}}`), 'may not specify more than two policyTypes'));
+    if (types.length > 2) errs.push(fieldError.invalid(spec.child('policyTypes'), jsonValue(types), 'may not specify more than two policyTypes'));
     return errs;
   },
 });

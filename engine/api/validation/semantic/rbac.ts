@@ -3,7 +3,7 @@
 
 import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js';
 import { isDNS1123Subdomain, validatePathSegmentName } from '../names.js';
-import { arr, at, isObj, obj, str } from './common.js';
+import { arr, at, isObj, jsonValue, obj, str } from './common.js';
 import { type KindRef, type Obj, registerKindRules } from './registry.js';
 
 const root = FieldPath.root;
@@ -15,7 +15,7 @@ function validatePolicyRule(rule: Obj, namespaced: boolean, fld: FieldPath): Fie
   if (arr(rule.verbs).length === 0) errs.push(fieldError.required(fld.child('verbs'), 'verbs must contain at least one value'));
   const urls = arr(rule.nonResourceURLs);
   if (urls.length > 0) {
-    const value = new GoValue(`[]string{${urls.map((u) => JSON.stringify(String(u))).join(', ')}}`);
+    const value = jsonValue(urls);
     if (namespaced) errs.push(fieldError.invalid(fld.child('nonResourceURLs'), value, 'namespaced rules cannot apply to non-resource URLs'));
     if (arr(rule.apiGroups).length || arr(rule.resources).length || arr(rule.resourceNames).length)
       errs.push(fieldError.invalid(fld.child('nonResourceURLs'), value, 'rules cannot apply to both regular resources and non-resource URLs'));

@@ -3,7 +3,7 @@
 
 import { fieldError, FieldPath } from '../../errors.js';
 import { nameIsDNSSubdomain } from '../names.js';
-import { goLabelSelector, obj, validateNonnegativeField } from './common.js';
+import { jsonLabelSelector, obj, validateNonnegativeField } from './common.js';
 import { registerKindRules } from './registry.js';
 import { asSelector, selectorImmutable, validateReplicaSetTemplate, validateRequiredSelector } from './workload.js';
 
@@ -17,7 +17,7 @@ registerKindRules('apps', 'ReplicaSet', {
     const errs = [...validateNonnegativeField(s.replicas, spec.child('replicas')), ...validateNonnegativeField(s.minReadySeconds, spec.child('minReadySeconds')), ...validateRequiredSelector(s, 'deployment')];
     const selector = asSelector(s.selector);
     if (selector) errs.push(...validateReplicaSetTemplate(s, selector));
-    else errs.push(fieldError.invalid(spec.child('selector'), goLabelSelector(s.selector), 'invalid label selector'));
+    else errs.push(fieldError.invalid(spec.child('selector'), jsonLabelSelector(s.selector), 'invalid label selector'));
     return errs;
   },
   validateUpdate: selectorImmutable,

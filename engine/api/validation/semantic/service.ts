@@ -3,7 +3,7 @@
 
 import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortNum, nameIsDNS1035Label, validateLabels } from '../names.js';
-import { arr, goStringSlice, has, num, obj, str, supportedProtocols } from './common.js';
+import { arr, jsonValue, has, num, obj, str, supportedProtocols } from './common.js';
 import { validatePortNumOrName } from './pod.js';
 import { type Obj, registerKindRules } from './registry.js';
 
@@ -118,7 +118,7 @@ function validateServiceUpdate(n: Obj, o: Obj): FieldError[] {
   const oldIPs = arr(os.clusterIPs).length ? arr(os.clusterIPs).map(String) : str(os.clusterIP) ? [str(os.clusterIP)] : [];
   // An update that leaves the cluster IP out keeps the allocated one (the REST layer copies it over).
   if (newIPs.length === 0 || oldIPs.length === 0) return [];
-  return newIPs[0] !== oldIPs[0] ? [fieldError.invalid(spec.child('clusterIPs').index(0), goStringSlice(newIPs), 'may not change once set')] : [];
+  return newIPs[0] !== oldIPs[0] ? [fieldError.invalid(spec.child('clusterIPs').index(0), jsonValue(newIPs), 'may not change once set')] : [];
 }
 
 registerKindRules('', 'Service', { name: nameIsDNS1035Label, validate: validateService, validateUpdate: validateServiceUpdate });

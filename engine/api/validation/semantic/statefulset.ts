@@ -3,7 +3,7 @@
 
 import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js';
 import { nameIsDNSLabel, validateAnnotations, validateLabels } from '../names.js';
-import { at, deepEqual, goLabelSelector, has, intOrPercentIsZero, intstr, isNotMoreThan100Percent, isObj, obj, str, validateNonnegativeField, validatePositiveIntOrPercent } from './common.js';
+import { at, deepEqual, jsonLabelSelector, has, intOrPercentIsZero, intstr, isNotMoreThan100Percent, isObj, obj, str, validateNonnegativeField, validatePositiveIntOrPercent } from './common.js';
 import { type Obj, registerKindRules } from './registry.js';
 import { asSelector, validateLongRunningTemplate, validateRequiredSelector, validateSelectorMatchesTemplate } from './workload.js';
 
@@ -61,7 +61,7 @@ function validateStatefulSet(sts: Obj): FieldError[] {
   const selector = asSelector(s.selector);
   const template = obj(s.template);
   const tPath = spec.child('template');
-  if (!selector) errs.push(fieldError.invalid(spec.child('selector'), goLabelSelector(s.selector), ''));
+  if (!selector) errs.push(fieldError.invalid(spec.child('selector'), jsonLabelSelector(s.selector), ''));
   else {
     // ValidatePodTemplateSpecForStatefulSet checks only labels and annotations: the pod spec's volume
     // mounts may name volumeClaimTemplates, which the generic pod rules would not know.

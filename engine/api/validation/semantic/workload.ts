@@ -5,7 +5,7 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { fieldError, type FieldError, FieldPath } from '../../errors.js';
 import { labelSelectorAsSelector, validateLabelSelector } from '../../labels/labelSelector.js';
 import type { Selector } from '../../labels/selector.js';
-import { arr, at, goLabelSelector, goStringMap, has, isObj, obj, validateImmutableField } from './common.js';
+import { arr, at, jsonLabelSelector, jsonValue, has, isObj, obj, validateImmutableField } from './common.js';
 import { validatePodTemplateSpec } from './pod.js';
 import type { Obj } from './registry.js';
 
@@ -17,7 +17,7 @@ export function validateRequiredSelector(s: Obj, workload: string): FieldError[]
   if (!isObj(s.selector)) return [fieldError.required(selPath)];
   const errs = validateLabelSelector(s.selector as LabelSelector, selPath);
   if (Object.keys(obj(s.selector.matchLabels)).length + arr(s.selector.matchExpressions).length === 0)
-    errs.push(fieldError.invalid(selPath, goLabelSelector(s.selector), `empty selector is invalid for ${workload}`));
+    errs.push(fieldError.invalid(selPath, jsonLabelSelector(s.selector), `empty selector is invalid for ${workload}`));
   return errs;
 }
 
@@ -34,7 +34,7 @@ export function asSelector(sel: unknown): Selector | undefined {
 export function validateSelectorMatchesTemplate(selector: Selector, template: Obj, tPath: FieldPath): FieldError[] {
   const labels = obj(template.metadata).labels;
   if (selector.empty() || selector.matches(obj(labels) as Record<string, string>)) return [];
-  return [fieldError.invalid(at(tPath, 'metadata', 'labels'), goStringMap(labels), '`selector` does not match template `labels`')];
+  return [fieldError.invalid(at(tPath, 'metadata', 'labels'), jsonValue(labels), '`selector` does not match template `labels`')];
 }
 
 /** Workload pods restart Always and have no deadline: a controller replaces them, it never lets them finish. */
@@ -56,5 +56,5 @@ export function validateReplicaSetTemplate(s: Obj, selector: Selector): FieldErr
 
 /** In apps/v1 a workload's selector is fixed at creation: it decides which pods the controller owns. */
 export function selectorImmutable(n: Obj, o: Obj): FieldError[] {
-  return validateImmutableField(obj(n.spec).selector, obj(o.spec).selector, spec.child('selector'), goLabelSelector);
+  return validateImmutableField(obj(n.spec).selector, obj(o.spec).selector, spec.child('selector'), jsonLabelSelector);
 }

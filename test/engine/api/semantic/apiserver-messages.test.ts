@@ -22,7 +22,7 @@ describe('kubectl apply of a broken manifest: the 422 message', () => {
   it('given a Deployment whose selector misses its template, then the selector mismatch', () => {
     assert.equal(
       rejection(deployment({ app: 'web' }, { app: 'api' })),
-      'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`',
+      'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`',
     );
   });
 
@@ -54,7 +54,7 @@ describe('kubectl apply of a broken manifest: the 422 message', () => {
     assert.deepEqual(old.errors, []);
     assert.equal(
       rejection(deployment({ app: 'web', tier: 'fe' }, { app: 'web', tier: 'fe' }), deployment({ app: 'web' }, { app: 'web' })),
-      'Deployment.apps "web" is invalid: spec.selector: Invalid value: &LabelSelector{MatchLabels:map[string]string{app: web,tier: fe,},MatchExpressions:[]LabelSelectorRequirement{},}: field is immutable',
+      'Deployment.apps "web" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"web","tier":"fe"}}: field is immutable',
     );
   });
 });

@@ -53,7 +53,7 @@ describe('validateObject', () => {
       ['a list where a map is expected', deployment((s) => (s.selector.matchLabels = ['app'])), ['spec.selector.matchLabels: Invalid value: "array": spec.selector.matchLabels in body must be of type object: "array"']],
       ['a missing required field', deployment((s) => delete container(s).name), ['spec.template.spec.containers[0].name: Required value']],
       // A missing selector selects nothing, so the API server also reports that it misses the template.
-      ['a required field set to null', deployment((s) => (s.selector = null)), ['spec.selector: Required value', 'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`']],
+      ['a required field set to null', deployment((s) => (s.selector = null)), ['spec.selector: Required value', 'spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`']],
       ['an unsupported enum value', deployment((s) => (container(s).imagePullPolicy = 'Alwayz')), ['spec.template.spec.containers[0].imagePullPolicy: Unsupported value: "Alwayz": supported values: "Always", "IfNotPresent", "Never"']],
       // The schema's enum, then apps validation's own NotSupported on the whole strategy (what kube-apiserver prints).
       ['an unsupported Deployment strategy', deployment((s) => (s.strategy = { type: 'BlueGreen' })), ['spec.strategy.type: Unsupported value: "BlueGreen": supported values: "Recreate", "RollingUpdate"', 'spec.strategy: Unsupported value: apps.DeploymentStrategy{Type:"BlueGreen", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}: supported values: "Recreate", "RollingUpdate"']],
