@@ -1,12 +1,14 @@
 // Request bodies in Kubernetes' protobuf encoding (application/vnd.kubernetes.protobuf), which
 // client-go's typed clients send for built-in kinds (`kubectl create secret`, `kubectl auth can-i`).
-// The server answers in JSON, which those clients accept; this decodes the kinds they create, from
-// the field numbers of k8s.io/api's generated.proto files. A field or kind not listed here is
-// refused with 415 rather than silently dropped. Envelope: "k8s\0" + runtime.Unknown.
+// The server answers in JSON, which those clients accept; this decodes the kinds and fields they
+// send (kubectl's create generators, reviews, evictions), from the field numbers of k8s.io/api's
+// generated.proto files. An unlisted field holding a Go zero value is passed over (Go writes every
+// plain field, set or not); any other unlisted field or kind is refused with 415 rather than
+// silently dropped. Envelope: "k8s\0" + runtime.Unknown.
 // See https://kubernetes.io/docs/reference/using-api/api-concepts/#protobuf-encoding
 import { statusErrors } from '../api/errors';
 
-type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'stringMap' | 'bytesMap' | 'serverSet';
+type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'stringMap' | 'bytesMap' | 'intOrString' | 'serverSet';
 
 interface Field {
   name: string;
@@ -75,7 +77,71 @@ const deleteOptions: Message = {
   },
 };
 
+// ---- what kubectl's generators (create deployment, job, cronjob, service, role, rolebinding) set ----
+
+const labelSelector: Message = { name: 'LabelSelector', fields: { 1: f('matchLabels', 'stringMap') } };
+const containerPort: Message = { name: 'ContainerPort', fields: { 1: f('name', 'string'), 2: f('hostPort', 'int'), 3: f('containerPort', 'int'), 4: f('protocol', 'string'), 5: f('hostIP', 'string') } };
+const container: Message = {
+  name: 'Container',
+  fields: { 1: f('name', 'string'), 2: f('image', 'string'), 3: f('command', 'string', { repeated: true }), 4: f('args', 'string', { repeated: true }), 5: f('workingDir', 'string'), 6: msg('ports', () => containerPort, true), 14: f('imagePullPolicy', 'string') },
+};
+const podSpec: Message = {
+  name: 'PodSpec',
+  fields: { 2: msg('containers', () => container, true), 3: f('restartPolicy', 'string'), 6: f('dnsPolicy', 'string'), 8: f('serviceAccountName', 'string') },
+};
+const podTemplateSpec: Message = { name: 'PodTemplateSpec', fields: { 1: metadata, 2: msg('spec', () => podSpec) } };
+const jobSpec: Message = {
+  name: 'JobSpec',
+  fields: { 1: f('parallelism', 'int', { pointer: true }), 2: f('completions', 'int', { pointer: true }), 3: f('activeDeadlineSeconds', 'int', { pointer: true }), 4: msg('selector', () => labelSelector), 6: msg('template', () => podTemplateSpec), 7: f('backoffLimit', 'int', { pointer: true }) },
+};
+const policyRule: Message = {
+  name: 'PolicyRule',
+  fields: { 1: f('verbs', 'string', { repeated: true }), 2: f('apiGroups', 'string', { repeated: true }), 3: f('resources', 'string', { repeated: true }), 4: f('resourceNames', 'string', { repeated: true }), 5: f('nonResourceURLs', 'string', { repeated: true }) },
+};
+const roleBinding = (name: string): Message => ({
+  name,
+  fields: {
+    1: metadata,
+    2: msg('subjects', () => ({ name: 'Subject', fields: { 1: f('kind', 'string'), 2: f('apiGroup', 'string'), 3: f('name', 'string'), 4: f('namespace', 'string') } }), true),
+    3: msg('roleRef', () => ({ name: 'RoleRef', fields: { 1: f('apiGroup', 'string'), 2: f('kind', 'string'), 3: f('name', 'string') } })),
+  },
+});
+
 const kindsByApiVersion: Record<string, Message> = {
+  'apps/v1/Deployment': {
+    name: 'Deployment',
+    fields: { 1: metadata, 2: msg('spec', () => ({ name: 'DeploymentSpec', fields: { 1: f('replicas', 'int', { pointer: true }), 2: msg('selector', () => labelSelector), 3: msg('template', () => podTemplateSpec) } })), 3: f('status', 'serverSet') },
+  },
+  'batch/v1/Job': { name: 'Job', fields: { 1: metadata, 2: msg('spec', () => jobSpec), 3: f('status', 'serverSet') } },
+  'batch/v1/CronJob': {
+    name: 'CronJob',
+    fields: {
+      1: metadata,
+      2: msg('spec', () => ({ name: 'CronJobSpec', fields: { 1: f('schedule', 'string'), 5: msg('jobTemplate', () => ({ name: 'JobTemplateSpec', fields: { 1: metadata, 2: msg('spec', () => jobSpec) } })) } })),
+      3: f('status', 'serverSet'),
+    },
+  },
+  'v1/Service': {
+    name: 'Service',
+    fields: {
+      1: metadata,
+      2: msg('spec', () => ({
+        name: 'ServiceSpec',
+        fields: {
+          1: msg('ports', () => ({ name: 'ServicePort', fields: { 1: f('name', 'string'), 2: f('protocol', 'string'), 3: f('port', 'int'), 4: f('targetPort', 'intOrString'), 5: f('nodePort', 'int') } }), true),
+          2: f('selector', 'stringMap'),
+          3: f('clusterIP', 'string'),
+          4: f('type', 'string'),
+          10: f('externalName', 'string'),
+        },
+      })),
+      3: f('status', 'serverSet'),
+    },
+  },
+  'rbac.authorization.k8s.io/v1/Role': { name: 'Role', fields: { 1: metadata, 2: msg('rules', () => policyRule, true) } },
+  'rbac.authorization.k8s.io/v1/ClusterRole': { name: 'ClusterRole', fields: { 1: metadata, 2: msg('rules', () => policyRule, true) } },
+  'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding('RoleBinding'),
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': roleBinding('ClusterRoleBinding'),
   // Eviction (kubectl drain) and Binding carry what the subresource acts on.
   'policy/v1/Eviction': { name: 'Eviction', fields: { 1: metadata, 2: msg('deleteOptions', () => deleteOptions) } },
   'v1/Binding': { name: 'Binding', fields: { 1: metadata, 2: msg('target', () => objectReference) } },
@@ -145,6 +211,29 @@ class Reader {
   }
 }
 
+/**
+ * Reads one field's value and tells whether it is a Go zero value: 0, an empty string, or a
+ * message all of whose fields are zero (a struct left at its zero value).
+ */
+function isZero(wireType: number, r: Reader): boolean {
+  if (wireType === 0) return r.varint() === 0;
+  if (wireType !== 2) {
+    r.skip(wireType);
+    return false;
+  }
+  const payload = r.bytes();
+  if (payload.length === 0) return true;
+  try {
+    let zero = true;
+    fields(payload, (_n, w, inner) => {
+      if (!isZero(w, inner)) zero = false;
+    });
+    return zero;
+  } catch {
+    return false;
+  }
+}
+
 function fields(buf: Buffer, each: (field: number, wireType: number, r: Reader) => void): void {
   const r = new Reader(buf);
   while (!r.done) {
@@ -160,7 +249,11 @@ function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
   const out: Record<string, any> = {};
   fields(buf, (number, wireType, r) => {
     const field = message.fields[number];
-    if (!field) throw statusErrors.unsupportedMediaType(`field ${number} of ${message.name} in protobuf is not understood by this server: send the object as JSON`);
+    if (!field) {
+      // Go writes every plain field, set or not: an unknown field holding a zero value says nothing.
+      if (isZero(wireType, r)) return;
+      throw statusErrors.unsupportedMediaType(`field ${number} of ${message.name} in protobuf is not understood by this server: send the object as JSON`);
+    }
     const expected = field.kind === 'bool' || field.kind === 'int' ? 0 : 2;
     if (wireType !== expected) throw new Error(`field ${number} of ${message.name} has wire type ${wireType}, expected ${expected}`);
     let value: unknown;
@@ -192,6 +285,21 @@ function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
       case 'message':
         value = decodeMessage(r.bytes(), field.message!());
         break;
+      case 'intOrString': {
+        // intstr.IntOrString: type = 1 (0 Int, 1 String), intVal = 2, strVal = 3; JSON is the bare value.
+        let type = 0;
+        let intVal = 0;
+        let strVal = '';
+        fields(r.bytes(), (n, w, ir) => {
+          if (n === 1 && w === 0) type = ir.varint();
+          else if (n === 2 && w === 0) intVal = ir.varint();
+          else if (n === 3 && w === 2) strVal = ir.bytes().toString('utf8');
+          else ir.skip(w);
+        });
+        // A zero IntOrString is the integer 0, which a plain field treats as unset.
+        value = type === 1 ? strVal : intVal;
+        break;
+      }
       case 'stringMap':
       case 'bytesMap': {
         let key = '';

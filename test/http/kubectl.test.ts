@@ -162,6 +162,21 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(await jsonpath('configmap/nginx', 'shop', '{.data.nginx\\.conf}'), 'worker_processes 1;\n');
   });
 
+  it('create deployment, job, cronjob, service, role and rolebinding: the generators\' protobuf objects arrive whole', async () => {
+    await run('create', 'deployment', 'hello', '-n', 'shop', '--image=nginx:1.27', '--replicas=3', '--port=8080', '--', 'nginx', '-g', 'daemon off;');
+    assert.equal(await jsonpath('deploy/hello', 'shop', '{.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort} {.spec.template.spec.containers[0].command}'), '3 hello nginx:1.27 8080 ["nginx","-g","daemon off;"]');
+    await run('create', 'job', 'once', '-n', 'shop', '--image=busybox', '--', 'echo', 'hi');
+    assert.equal(await jsonpath('job/once', 'shop', '{.spec.template.spec.restartPolicy} {.spec.template.spec.containers[0].command}'), 'Never ["echo","hi"]');
+    await run('create', 'cronjob', 'nightly', '-n', 'shop', '--image=busybox', '--schedule=0 3 * * *', '--', 'date');
+    assert.equal(await jsonpath('cronjob/nightly', 'shop', '{.spec.schedule} {.spec.jobTemplate.spec.template.spec.restartPolicy}'), '0 3 * * * OnFailure');
+    await run('create', 'service', 'nodeport', 'edge', '-n', 'shop', '--tcp=81:web');
+    assert.equal(await jsonpath('svc/edge', 'shop', '{.spec.type} {.spec.ports[0].port} {.spec.ports[0].targetPort}'), 'NodePort 81 web');
+    await run('create', 'role', 'reader', '-n', 'shop', '--verb=get,list', '--resource=pods,deployments.apps');
+    await run('create', 'rolebinding', 'jane-reads', '-n', 'shop', '--role=reader', '--user=jane');
+    assert.equal((await run('auth', 'can-i', 'list', 'deployments', '-n', 'shop', '--as=jane')).trim(), 'yes');
+    assert.equal((await kubectl(cluster, ['auth', 'can-i', 'delete', 'deployments', '-n', 'shop', '--as=jane'])).stdout.trim(), 'no');
+  });
+
   it('cordon and uncordon: mark a node unschedulable and back', async () => {
     await kubectlOk(cluster, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1', labels: { 'node-role.kubernetes.io/worker': '' } } }));
     assert.match(await run('cordon', 'worker-1'), /^node\/worker-1 cordoned$/m);

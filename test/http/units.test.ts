@@ -83,8 +83,14 @@ describe('REST layer parts', () => {
     });
 
     it('refuses, with 415, a kind or a field it cannot decode, rather than dropping it', () => {
-      assert.throws(() => decodeProtobuf(envelope('apps/v1', 'Deployment', Buffer.alloc(0))), (e: any) => e.code === 415 && /not Deployment: send it as JSON/.test(e.message));
+      assert.throws(() => decodeProtobuf(envelope('apps/v1', 'StatefulSet', Buffer.alloc(0))), (e: any) => e.code === 415 && /not StatefulSet: send it as JSON/.test(e.message));
       assert.throws(() => decodeProtobuf(envelope('v1', 'ConfigMap', bytesField(9, 'x'))), (e: any) => e.code === 415 && /field 9 of ConfigMap/.test(e.message));
+    });
+
+    it('passes over fields it does not know when they hold Go zero values (a struct left unset)', () => {
+      // ConfigMap has no field 9; here it is an empty string, then a message of zero fields.
+      const raw = message(bytesField(1, objectMeta('cm')), bytesField(9, ''), bytesField(9, message(bytesField(1, ''), varintField(2, 0))));
+      assert.deepEqual(decodeProtobuf(envelope('v1', 'ConfigMap', raw)), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', labels: { app: 'web' } } });
     });
 
     it('answers 400 for a truncated or unprefixed body', () => {
