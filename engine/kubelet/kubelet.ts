@@ -513,11 +513,13 @@ export class Kubelet {
     for (const spec of pod.spec?.containers ?? []) {
       const c = rec.containers.get(spec.name)!;
       const status = c.id ? this.runtime.containerStatus(c.id) : undefined;
+      // The image is the one mutable part of a container: a new one means a new container.
+      if (status?.state === 'running' && c.image !== undefined && c.image !== spec.image) this.killForRestart(rec, spec, c, 'definition');
       if (status?.state === 'running' || c.busy) {
         anyToRun = true;
         continue;
       }
-      const restart = !status || policy === 'Always' || (policy === 'OnFailure' && status.exitCode !== 0);
+      const restart = !status || c.restartForUpdate || policy === 'Always' || (policy === 'OnFailure' && status.exitCode !== 0);
       if (!restart) continue;
       anyToRun = true;
       this.startContainer(pod, rec, spec, c);
@@ -559,7 +561,7 @@ export class Kubelet {
     const now = this.clock.now();
     const backoffKey = `${rec.uid}/${spec.name}`;
     const last = c.id ? this.runtime.containerStatus(c.id) : undefined;
-    if (last?.finishedAt !== undefined) {
+    if (last?.finishedAt !== undefined && !c.restartForUpdate) {
       if (this.crashBackoff.isInBackOffSince(backoffKey, last.finishedAt, now)) {
         const delay = this.crashBackoff.get(backoffKey);
         c.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${spec.name} pod=${pod.metadata!.name}_${pod.metadata!.namespace}(${rec.uid})` };
@@ -601,6 +603,8 @@ export class Kubelet {
         persistentVolumes: new Map([...rec.persistentVolumes].filter(([name]) => (spec.volumeMounts ?? []).some((m) => m.name === name))),
       });
       c.waiting = undefined;
+      c.image = spec.image;
+      c.restartForUpdate = false;
       this.recorder.event(pod, 'Normal', 'Created', `Created container: ${spec.name}`);
       this.recorder.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
       this.startProbes(rec, spec, c);
@@ -747,20 +751,28 @@ export class Kubelet {
     this.queue?.add(rec.key);
   }
 
-  private killForRestart(rec: PodRecord, spec: Container, c: ContainerRecord, probe: Probe): void {
+  /** Stops a container so that it restarts (as the restart policy allows): a failed probe, or a changed image. */
+  private killForRestart(rec: PodRecord, spec: Container, c: ContainerRecord, why: Probe | 'definition'): void {
     if (!c.id || c.stopping) return;
     for (const p of c.probes) p.stop();
     c.probes = [];
     c.ready = false;
     c.stopping = true;
     const pod = this.informer?.store.get(rec.key);
-    if (pod) this.recorder.event(pod, 'Normal', 'Killing', `Container ${spec.name} failed ${probe === spec.startupProbe ? 'startup' : 'liveness'} probe, will be restarted`);
-    const grace = (probe.terminationGracePeriodSeconds ?? pod?.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+    const message = why === 'definition'
+      ? `Container ${spec.name} definition changed, will be restarted`
+      : `Container ${spec.name} failed ${why === spec.startupProbe ? 'startup' : 'liveness'} probe, will be restarted`;
+    if (pod) this.recorder.event(pod, 'Normal', 'Killing', message);
+    const probeGrace = why === 'definition' ? undefined : why.terminationGracePeriodSeconds;
+    const grace = (probeGrace ?? pod?.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
     void this.runtime.stopContainer(c.id, grace).then(() => {
       c.stopping = false;
+      // A container killed to apply a new definition restarts without back-off, whatever the policy.
+      if (why === 'definition') c.restartForUpdate = true;
       this.queue?.add(rec.key);
     });
   }
+
 
   /**
    * Graceful termination: app containers get SIGTERM and the pod's remaining grace period, then the

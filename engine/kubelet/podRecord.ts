@@ -14,6 +14,10 @@ export interface ContainerRecord {
   /** The instance before it (for `lastState` and `kubectl logs --previous`). */
   previousId?: string;
   restartCount: number;
+  /** The image the current instance was started from. */
+  image?: string;
+  /** Stopped to apply a new image: restarts at once, whatever the restart policy. */
+  restartForUpdate?: boolean;
   /** How the instance before this kubelet started ended, when the runtime no longer knows it (a node reboot). */
   lostInstance?: ContainerStateTerminated;
   /** Why it is not running now: ContainerCreating, CrashLoopBackOff, CreateContainerConfigError… */

@@ -78,6 +78,19 @@ describe('kubelet', () => {
     assert.equal(condition(p, 'PodScheduled').status, 'True');
   });
 
+  it('restarts a container whose image was changed on the pod, with the new image', async () => {
+    const { client, run, get, advance } = await nodeWithKubelet();
+    await run(pod('web'));
+    await advance(1500);
+    await client.patch(pods, 'shop', 'web', 'json', [{ op: 'replace', path: '/spec/containers/0/image', value: 'nginx:1.28' }]);
+    await advance(1500);
+    const cs = get('web')!.status.containerStatuses[0];
+    assert.equal(cs.image, 'docker.io/library/nginx:1.28');
+    assert.equal(cs.restartCount, 1);
+    assert.ok(cs.state.running);
+    assert.equal(cs.lastState.terminated.reason, 'Completed', 'nginx stopped on SIGTERM');
+  });
+
   it('keeps pod conditions it does not own when it writes the status', async () => {
     const { client, run, get, advance } = await nodeWithKubelet();
     await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'crash-after=5s' } } }));
