@@ -1,0 +1,43 @@
+// The language server through VS Code: the extension starts it, and manifests get its diagnostics.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { KubesideApi } from '../../extension/extension';
+
+async function diagnosticsOf(uri: vscode.Uri, until: (d: readonly vscode.Diagnostic[]) => boolean, timeoutMs = 15_000): Promise<readonly vscode.Diagnostic[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'kubeside');
+    if (until(diagnostics)) return diagnostics;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for diagnostics; have: ${JSON.stringify(diagnostics.map((d) => d.message))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('Kubeside language server in VS Code', () => {
+  it('marks a misspelt field and a wrong type in a manifest being edited, on the exact keys', async () => {
+    const document = await vscode.workspace.openTextDocument({
+      language: 'yaml',
+      content: ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  replicas: three', '  selector:', '    matchLabels: {app: web}', '  template:', '    metadata:', '      labels: {app: web}', '    spec:', '      contaners: []', ''].join('\n'),
+    });
+    await vscode.window.showTextDocument(document);
+    const diagnostics = await diagnosticsOf(document.uri, (d) => d.length >= 2);
+    const byLine = new Map(diagnostics.map((d) => [d.range.start.line, d.message]));
+    assert.match(byLine.get(5) ?? '', /spec\.replicas/, 'the replicas line');
+    assert.match(byLine.get(12) ?? '', /contaners/, 'the misspelt field');
+  });
+
+  it('finds nothing wrong in the example web tier once the server has checked it', async () => {
+    const api = (await vscode.extensions.getExtension<KubesideApi>('kubeside.kubeside')!.activate());
+    const stats = () => api.languageClient.sendRequest<{ publishes: number }>('kubeside/stats');
+    const [web] = await vscode.workspace.findFiles('shop/10-web.yaml', undefined, 1);
+    assert.ok(web, 'examples/shop/10-web.yaml is missing from the test workspace');
+    const before = (await stats()).publishes;
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(web));
+    const deadline = Date.now() + 15_000;
+    while ((await stats()).publishes === before) {
+      if (Date.now() > deadline) assert.fail('the server never published diagnostics for the opened file');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(vscode.languages.getDiagnostics(web).filter((d) => d.source === 'kubeside').map((d) => d.message), []);
+  });
+});
