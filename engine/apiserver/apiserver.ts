@@ -486,7 +486,6 @@ export class ApiServer {
   private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string): string[] {
     const result = validateObject(obj, { fieldValidation: options.fieldValidation ?? 'Strict', ...(old ? { oldObject: old } : {}), ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}) });
     const errors: FieldError[] = result.errors;
-    if (!name) errors.unshift(fieldError.required('metadata.name', 'name or generateName is required'));
     if (errors.length) throw statusErrors.invalid(storage.info.kind, storage.info.group, name, errors);
     if (result.pruned !== undefined && options.fieldValidation === 'Ignore') Object.assign(obj, result.pruned);
     return result.warnings.map(formatFieldError);
@@ -544,8 +543,10 @@ export class ApiServer {
       // A write that changes nothing is not a write: no new resourceVersion, no watch event.
       if (this.sameObject(next, current)) return { object: current, warnings };
       if (options.dryRun) return { object: next, warnings };
-      // Removing the last finalizer of an object marked for deletion completes the deletion.
-      if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
+      // Removing the last finalizer of an object marked for deletion completes the deletion
+      // (a namespace also waits for its spec.finalizers, which only /finalize removes).
+      const namespaceFinalizing = storage.info.kind === 'Namespace' && storage.info.group === '' && (next.spec?.finalizers ?? []).length > 0;
+      if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0 && !namespaceFinalizing) {
         const deleted = await this.store.deleteIfUnchanged(kv.key, kv.modRevision);
         if (deleted.succeeded) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(deleted.revision) } }, warnings };
         continue;
