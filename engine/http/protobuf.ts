@@ -8,7 +8,7 @@
 // See https://kubernetes.io/docs/reference/using-api/api-concepts/#protobuf-encoding
 import { statusErrors } from '../api/errors';
 
-type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'stringMap' | 'bytesMap' | 'intOrString' | 'serverSet';
+type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'stringMap' | 'bytesMap' | 'quantityMap' | 'intOrString' | 'serverSet';
 
 interface Field {
   name: string;
@@ -135,6 +135,18 @@ const kindsByApiVersion: Record<string, Message> = {
           10: f('externalName', 'string'),
         },
       })),
+      3: f('status', 'serverSet'),
+    },
+  },
+  'v1/ResourceQuota': {
+    name: 'ResourceQuota',
+    fields: { 1: metadata, 2: msg('spec', () => ({ name: 'ResourceQuotaSpec', fields: { 1: f('hard', 'quantityMap'), 2: f('scopes', 'string', { repeated: true }) } })), 3: f('status', 'serverSet') },
+  },
+  'policy/v1/PodDisruptionBudget': {
+    name: 'PodDisruptionBudget',
+    fields: {
+      1: metadata,
+      2: msg('spec', () => ({ name: 'PodDisruptionBudgetSpec', fields: { 1: f('minAvailable', 'intOrString', { pointer: true }), 2: msg('selector', () => labelSelector), 3: f('maxUnavailable', 'intOrString', { pointer: true }) } })),
       3: f('status', 'serverSet'),
     },
   },
@@ -301,12 +313,16 @@ function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
         break;
       }
       case 'stringMap':
-      case 'bytesMap': {
+      case 'bytesMap':
+      case 'quantityMap': {
         let key = '';
         let v = '';
         fields(r.bytes(), (n, w, er) => {
           if (n === 1) key = er.bytes().toString('utf8');
-          else if (n === 2) v = field.kind === 'stringMap' ? er.bytes().toString('utf8') : er.bytes().toString('base64');
+          else if (n === 2 && field.kind === 'quantityMap') {
+            // resource.Quantity travels as its string form: message { string = 1 }.
+            fields(er.bytes(), (qn, qw, qr) => (qn === 1 ? (v = qr.bytes().toString('utf8')) : qr.skip(qw)));
+          } else if (n === 2) v = field.kind === 'stringMap' ? er.bytes().toString('utf8') : er.bytes().toString('base64');
           else er.skip(w);
         });
         (out[field.name] ??= {})[key] = v;

@@ -162,7 +162,7 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(await jsonpath('configmap/nginx', 'shop', '{.data.nginx\\.conf}'), 'worker_processes 1;\n');
   });
 
-  it('create deployment, job, cronjob, service, role and rolebinding: the generators\' protobuf objects arrive whole', async () => {
+  it('create deployment, job, cronjob, service, quota, pdb, role and rolebinding: the generators\' protobuf objects arrive whole', async () => {
     await run('create', 'deployment', 'hello', '-n', 'shop', '--image=nginx:1.27', '--replicas=3', '--port=8080', '--', 'nginx', '-g', 'daemon off;');
     assert.equal(await jsonpath('deploy/hello', 'shop', '{.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort} {.spec.template.spec.containers[0].command}'), '3 hello nginx:1.27 8080 ["nginx","-g","daemon off;"]');
     await run('create', 'job', 'once', '-n', 'shop', '--image=busybox', '--', 'echo', 'hi');
@@ -171,6 +171,12 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(await jsonpath('cronjob/nightly', 'shop', '{.spec.schedule} {.spec.jobTemplate.spec.template.spec.restartPolicy}'), '0 3 * * * OnFailure');
     await run('create', 'service', 'nodeport', 'edge', '-n', 'shop', '--tcp=81:web');
     assert.equal(await jsonpath('svc/edge', 'shop', '{.spec.type} {.spec.ports[0].port} {.spec.ports[0].targetPort}'), 'NodePort 81 web');
+    // In a namespace of its own: a quota on requests.cpu would refuse later pods without requests.
+    await run('create', 'namespace', 'limited');
+    await run('create', 'quota', 'small', '-n', 'limited', '--hard=pods=10,requests.cpu=500m');
+    assert.equal(await jsonpath('quota/small', 'limited', '{.spec.hard.pods} {.spec.hard.requests\\.cpu}'), '10 500m');
+    await run('create', 'pdb', 'keep-one', '-n', 'shop', '--selector=app=hello', '--min-available=0');
+    assert.equal(await jsonpath('pdb/keep-one', 'shop', '{.spec.minAvailable}'), '0');
     await run('create', 'role', 'reader', '-n', 'shop', '--verb=get,list', '--resource=pods,deployments.apps');
     await run('create', 'rolebinding', 'jane-reads', '-n', 'shop', '--role=reader', '--user=jane');
     assert.equal((await run('auth', 'can-i', 'list', 'deployments', '-n', 'shop', '--as=jane')).trim(), 'yes');
