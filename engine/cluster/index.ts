@@ -1,10 +1,14 @@
 // The composition root of the embedded cluster: one store (etcd), an API server per control-plane
 // node over it, the scheduler and the controller manager leader-elected across the control-plane
 // nodes, and a kubelet per node — each component a client of the API server with its own identity.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import { ApiServer } from '../apiserver/apiserver';
 import { groups, TokenAuthenticator, type UserInfo, users } from '../apiserver/auth/user';
 import { ApiClient } from '../apiserver/client';
 import { ControllerManager } from '../controllers/index';
+import { ensureServingPKI } from '../http/pki';
+import { createCertificate } from '../http/x509';
 import type { LogOptions } from '../kubelet/containerLog';
 import { Kubelet } from '../kubelet/kubelet';
 import { defaultNodeCapacity, type NodeCapacity } from '../kubelet/nodeStatus';
@@ -30,8 +34,13 @@ export interface ClusterConfig {
   clock?: Clock;
   /** Seeds every random choice (uids, names, tokens, IPs), so a run replays exactly. */
   seed?: number;
-  /** Persist the store here; without it the cluster lives in memory. */
+  /** Persist the store (`store/`) and the PKI (`pki/`) here; without it the cluster lives in memory. */
   stateDir?: string;
+  /**
+   * The cluster CA bundle (PEM) the root CA publisher puts in every namespace's `kube-root-ca.crt`;
+   * by default the CA of `stateDir/pki`, or a CA made for this run when there is no state directory.
+   */
+  rootCA?: string;
 }
 
 export interface NodeOptions {
@@ -71,7 +80,9 @@ export class Cluster {
   private controlPlaneCount = 0;
   private stopped = false;
 
-  private constructor(config: ClusterConfig, store: Store) {
+  private readonly rootCA: string;
+
+  private constructor(config: ClusterConfig & { rootCA: string }, store: Store) {
     this.config = config;
     this.clock = config.clock ?? new RealClock();
     // A cluster restarted from its state directory must not hand out the uids and names it gave
@@ -79,6 +90,7 @@ export class Cluster {
     this.random = new Random(((config.seed ?? 1) ^ Math.imul(store.revision, 0x9e3779b1)) >>> 0);
     this.store = store;
     this.clusterIPs = new ClusterIPAllocator(this.random);
+    this.rootCA = config.rootCA;
     this.adminToken = this.token();
     this.authenticator.add(this.adminToken, adminUser);
   }
@@ -86,8 +98,9 @@ export class Cluster {
   /** Boots a cluster: store, API servers and bootstrap policy, then every node, waiting until each is registered. */
   static async start(config: ClusterConfig = {}): Promise<Cluster> {
     const clock = config.clock ?? new RealClock();
-    const store = config.stateDir ? await Store.open({ dir: config.stateDir, clock }) : Store.inMemory({ clock });
-    const cluster = new Cluster({ ...config, clock }, store);
+    const rootCA = config.rootCA ?? (config.stateDir ? (await ensureServingPKI(path.join(config.stateDir, 'pki'), clock.now())).caCert : ephemeralCA(clock.now()));
+    const store = config.stateDir ? await Store.open({ dir: path.join(config.stateDir, 'store'), clock }) : Store.inMemory({ clock });
+    const cluster = new Cluster({ ...config, clock, rootCA }, store);
     // The API servers come first: kubelets and control-plane components need the bootstrap policy.
     const controlPlane: string[] = [];
     for (let i = 0; i < Math.max(1, config.controlPlaneNodes ?? 1); i++) controlPlane.push(cluster.createNode(undefined, { controlPlane: true }));
@@ -224,7 +237,7 @@ export class Cluster {
       name: 'kube-controller-manager',
       identity: identity(),
       onStartedLeading: () => {
-        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()) });
+        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()), rootCA: this.rootCA });
         void member.controllerManager.start();
       },
       onStoppedLeading: () => {
@@ -288,14 +301,19 @@ export class Cluster {
     await this.adminClient('kubectl/v1.36.0').patch({ group: '', version: 'v1', resource: 'nodes' }, undefined, name, 'strategic', { spec: { unschedulable: unschedulable || null } });
   }
 
+  /** A bearer token: credentials come from the system's secure source, never the seeded randomness. */
   private token(): string {
-    let s = '';
-    while (s.length < 32) s += this.random.next().toString(16).padStart(8, '0');
-    return s;
+    return randomBytes(32).toString('hex');
   }
 
   private uuid(): string {
     const h = () => this.random.next().toString(16).padStart(8, '0');
     return `${h()}-${h().slice(0, 4)}-4${h().slice(0, 3)}-a${h().slice(0, 3)}-${h()}${h().slice(0, 4)}`;
   }
+}
+
+/** A self-signed cluster CA for a cluster that keeps no state: valid ten years from now. */
+function ephemeralCA(now: number): string {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return createCertificate({ publicKey: pair.publicKey, signingKey: pair.privateKey, commonName: 'kubeside-ca', notBefore: now - 3_600_000, notAfter: now + 10 * 365 * 86_400_000, isCA: true });
 }

@@ -102,8 +102,6 @@ describe('cluster', () => {
       .flatMap((f) => parseAllDocuments(readFileSync(`examples/shop/${f}`, 'utf8')).map((d) => d.toJS() as Obj))
       .filter((o) => o && ['Namespace', 'Deployment', 'ConfigMap', 'Secret'].includes(o.kind));
     for (const obj of docs) await c.admin.create(ApiClient.resourceOf(obj), obj.metadata.namespace, obj);
-    // What kube-controller-manager's root CA publisher puts in every namespace, for the token volume.
-    await c.admin.create(configmaps, 'shop', { metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': 'cert' } });
     await c.advance(20_000);
     await c.cluster.flushStatus();
     const list = (c.admin.list(pods, 'shop').items as Obj[]).filter((p) => !p.metadata.deletionTimestamp);
@@ -115,6 +113,8 @@ describe('cluster', () => {
     }
     const web = list.find((p) => p.metadata.labels['app.kubernetes.io/name'] === 'web')!;
     assert.match(c.cluster.logs('shop', web.metadata.name, 'web'), /"GET \/ HTTP\/1.1" 200/);
+    const ca = c.admin.get(configmaps, 'shop', 'kube-root-ca.crt').data['ca.crt'];
+    assert.match(ca, /^-----BEGIN CERTIFICATE-----\n/, 'the projected token volume found the cluster CA');
   });
 });
 
@@ -137,8 +137,8 @@ describe('cluster with a state directory', () => {
       const clock = new VirtualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
       const first = await Cluster.start({ clock, seed: 7, workers: 1, stateDir: dir });
       const admin = first.adminClient();
-      await admin.create(configmaps, 'default', { metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': 'cert' } });
-      await admin.create({ group: '', version: 'v1', resource: 'serviceaccounts' }, 'default', { metadata: { name: 'default' } }).catch(() => undefined);
+      // The controller manager's service account controller and root CA publisher fill the namespace.
+      await until(clock, () => !!admin.tryGet({ group: '', version: 'v1', resource: 'serviceaccounts' }, 'default', 'default'), 'the default service account exists');
       const created = (await admin.create(pods, 'default', { metadata: { name: 'web' }, spec: { nodeName: 'worker-1', containers: [{ name: 'web', image: 'nginx:1.27' }] } })).object;
       await until(clock, () => admin.get(pods, 'default', 'web').status.phase === 'Running', 'the pod runs');
       await first.flushStatus();
