@@ -3,6 +3,7 @@
 // binding is in flight. A scheduling cycle runs synchronously, so it reads this cache directly as
 // its snapshot: nothing can change it mid-cycle. After kube-scheduler's internal/cache.
 import type { Node, Pod } from 'kubernetes-types/core/v1';
+import type { Selector } from '../api/labels/selector';
 import { objectKey } from '../client/types';
 import { NodeInfo } from './nodeInfo';
 import { newPodInfo, type PodInfo } from './podInfo';
@@ -12,11 +13,14 @@ export class SchedulerCache {
   /** Nodes that exist, in a stable order for round-robin sampling. */
   readonly nodeList: NodeInfo[] = [];
   /** Pod key → the node it is on (bound or assumed). */
-  private readonly podNodes = new Map<string, string>();
+  private readonly podNodes = new Map<string, NodeInfo>();
+  /** Every pod on a node, by key, and by each of its labels (`key\0value`): affinity and spreading look up only the pods a selector can match. */
+  private readonly assignedPods = new Map<string, PodInfo>();
+  private readonly podsByLabel = new Map<string, Set<PodInfo>>();
   private readonly assumed = new Set<string>();
-  /** Nodes hosting pods with pod affinity terms / required anti-affinity terms: the only nodes InterPodAffinity must visit for existing pods. */
-  readonly nodesWithAffinityPods = new Set<NodeInfo>();
-  readonly nodesWithRequiredAntiAffinityPods = new Set<NodeInfo>();
+  /** Pods with pod affinity terms / required anti-affinity terms: the only running pods whose own terms InterPodAffinity must read. */
+  readonly podsWithAffinity = new Set<PodInfo>();
+  readonly podsWithRequiredAntiAffinity = new Set<PodInfo>();
 
   get numNodes(): number {
     return this.nodeList.length;
@@ -32,7 +36,7 @@ export class SchedulerCache {
   }
 
   nodeOf(key: string): string | undefined {
-    return this.podNodes.get(key);
+    return this.podNodes.get(key)?.name;
   }
 
   /** Records (or, with no node, clears) the node a pending pod was nominated to by preemption. */
@@ -129,29 +133,69 @@ export class SchedulerCache {
     this.removePodByKey(key);
   }
 
+  /**
+   * Calls `fn` for each pod on an existing node that `selector` may match, found through the
+   * selector's most selective `key=value` requirement when it has one; the caller still checks the
+   * selector (and namespaces). Pods a preemption dry run took off their node are left out.
+   */
+  /** Calls `fn` for each of `pods` still on an existing node, with that node. */
+  forEachOnNode(pods: Iterable<PodInfo>, fn: (p: PodInfo, node: NodeInfo) => void): void {
+    for (const p of pods) {
+      const info = this.podNodes.get(p.key);
+      if (info?.node && info.pods.get(p.key) === p) fn(p, info);
+    }
+  }
+
+  forEachCandidate(selector: Selector, fn: (p: PodInfo, node: NodeInfo) => void): void {
+    const reqs = selector.requirements();
+    if (!reqs) return;
+    let candidates: Iterable<PodInfo> = this.assignedPods.values();
+    let smallest = Infinity;
+    for (const r of reqs) {
+      if (!((r.operator === '=' || r.operator === '==' || r.operator === 'in') && r.values.length === 1)) continue;
+      const set = this.podsByLabel.get(`${r.key}\0${r.values[0]}`);
+      if (!set) return;
+      if (set.size < smallest) {
+        smallest = set.size;
+        candidates = set;
+      }
+    }
+    this.forEachOnNode(candidates, fn);
+  }
+
   private place(p: PodInfo, nodeName: string): void {
     const info = this.infoFor(nodeName);
     info.addPod(p);
-    this.podNodes.set(p.key, nodeName);
-    this.trackAffinity(info);
+    this.podNodes.set(p.key, info);
+    this.assignedPods.set(p.key, p);
+    for (const k of Object.keys(p.labels)) {
+      const label = `${k}\0${p.labels[k]}`;
+      let set = this.podsByLabel.get(label);
+      if (!set) this.podsByLabel.set(label, (set = new Set()));
+      set.add(p);
+    }
+    if (p.hasAffinity) this.podsWithAffinity.add(p);
+    if (p.requiredAntiAffinityTerms.length) this.podsWithRequiredAntiAffinity.add(p);
   }
 
   private removePodByKey(key: string): void {
-    const nodeName = this.podNodes.get(key);
-    if (nodeName === undefined) return;
+    const info = this.podNodes.get(key);
+    if (info === undefined) return;
     this.podNodes.delete(key);
-    const info = this.infos.get(nodeName);
-    if (!info) return;
+    const p = this.assignedPods.get(key);
+    this.assignedPods.delete(key);
+    if (p) {
+      this.podsWithAffinity.delete(p);
+      this.podsWithRequiredAntiAffinity.delete(p);
+      for (const k of Object.keys(p.labels)) {
+        const label = `${k}\0${p.labels[k]}`;
+        const set = this.podsByLabel.get(label);
+        set?.delete(p);
+        if (set?.size === 0) this.podsByLabel.delete(label);
+      }
+    }
     info.removePod(key);
-    this.trackAffinity(info);
-    if (!info.node && info.pods.size === 0 && !info.nominated) this.infos.delete(nodeName);
-  }
-
-  private trackAffinity(info: NodeInfo): void {
-    if (info.podsWithAffinity > 0) this.nodesWithAffinityPods.add(info);
-    else this.nodesWithAffinityPods.delete(info);
-    if (info.podsWithRequiredAntiAffinity > 0) this.nodesWithRequiredAntiAffinityPods.add(info);
-    else this.nodesWithRequiredAntiAffinityPods.delete(info);
+    if (!info.node && info.pods.size === 0 && !info.nominated) this.infos.delete(info.name);
   }
 
   private infoFor(name: string): NodeInfo {

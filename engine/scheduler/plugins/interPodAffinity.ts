@@ -5,7 +5,7 @@
 import type { SchedulerCache } from '../cache';
 import { clusterEvent, type FilterResult, maxNodeScore, type Plugin, skip } from '../framework';
 import type { NodeInfo } from '../nodeInfo';
-import { type AffinityTerm, type PodInfo, termMatches } from '../podInfo';
+import { type AffinityTerm, type PodInfo, termMatches, type WeightedAffinityTerm } from '../podInfo';
 
 export const interPodAffinityName = 'InterPodAffinity';
 const affinityNotMatch: FilterResult = ["node(s) didn't match pod affinity rules"];
@@ -31,17 +31,9 @@ interface FilterState {
   firstOfGroup: boolean;
 }
 
-/** Calls `fn` for every pod on a node that still exists. */
-function forEachAssignedPod(nodes: Iterable<NodeInfo>, fn: (p: PodInfo, node: NodeInfo) => void): void {
-  for (const node of nodes) {
-    if (!node.node) continue;
-    for (const p of node.pods.values()) fn(p, node);
-  }
-}
-
 function preFilter(pod: PodInfo, cache: SchedulerCache): FilterState | typeof skip {
   const existingAntiAffinity: TopologyCounts = new Map();
-  forEachAssignedPod(cache.nodesWithRequiredAntiAffinityPods, (existing, node) => {
+  cache.forEachOnNode(cache.podsWithRequiredAntiAffinity, (existing, node) => {
     for (const term of existing.requiredAntiAffinityTerms) {
       const value = node.labels[term.topologyKey];
       if (value !== undefined && termMatches(term, pod)) bump(existingAntiAffinity, term.topologyKey, value, 1);
@@ -52,19 +44,20 @@ function preFilter(pod: PodInfo, cache: SchedulerCache): FilterState | typeof sk
   if (existingAntiAffinity.size === 0 && affinity.length === 0 && anti.length === 0) return skip;
   const affinityCounts: TopologyCounts = new Map();
   const antiAffinityCounts: TopologyCounts = new Map();
-  if (affinity.length || anti.length) {
-    forEachAssignedPod(cache.nodeList, (existing, node) => {
-      // A pod counts toward affinity only when it matches every required affinity term.
-      if (affinity.length && affinity.every((t) => termMatches(t, existing))) {
-        for (const t of affinity) {
-          const value = node.labels[t.topologyKey];
-          if (value !== undefined) bump(affinityCounts, t.topologyKey, value, 1);
-        }
-      }
-      for (const t of anti) {
+  if (affinity.length) {
+    // A pod counts toward affinity only when it matches every required affinity term.
+    cache.forEachCandidate(affinity[0]!.selector, (existing, node) => {
+      if (!affinity.every((t) => termMatches(t, existing))) return;
+      for (const t of affinity) {
         const value = node.labels[t.topologyKey];
-        if (value !== undefined && termMatches(t, existing)) bump(antiAffinityCounts, t.topologyKey, value, 1);
+        if (value !== undefined) bump(affinityCounts, t.topologyKey, value, 1);
       }
+    });
+  }
+  for (const t of anti) {
+    cache.forEachCandidate(t.selector, (existing, node) => {
+      const value = node.labels[t.topologyKey];
+      if (value !== undefined && termMatches(t, existing)) bump(antiAffinityCounts, t.topologyKey, value, 1);
     });
   }
   const firstOfGroup = affinityCounts.size === 0 && affinity.every((t) => termMatches(t, pod));
@@ -92,19 +85,17 @@ interface ScoreState {
 
 function preScore(pod: PodInfo, _nodes: readonly NodeInfo[], cache: SchedulerCache): ScoreState | typeof skip {
   const hasPreferred = pod.preferredAffinityTerms.length > 0 || pod.preferredAntiAffinityTerms.length > 0;
-  if (!hasPreferred && cache.nodesWithAffinityPods.size === 0) return skip;
+  if (!hasPreferred && cache.podsWithAffinity.size === 0) return skip;
   const scores: TopologyCounts = new Map();
-  const score = (existing: PodInfo, node: NodeInfo) => {
-    for (const t of pod.preferredAffinityTerms) {
+  const incoming = (t: WeightedAffinityTerm, sign: 1 | -1) =>
+    cache.forEachCandidate(t.selector, (existing, node) => {
       const v = node.labels[t.topologyKey];
-      if (v !== undefined && termMatches(t, existing)) bump(scores, t.topologyKey, v, t.weight);
-    }
-    for (const t of pod.preferredAntiAffinityTerms) {
-      const v = node.labels[t.topologyKey];
-      if (v !== undefined && termMatches(t, existing)) bump(scores, t.topologyKey, v, -t.weight);
-    }
-    // The existing pod's own terms toward the incoming pod count too (symmetry).
-    if (!existing.hasAffinity) return;
+      if (v !== undefined && termMatches(t, existing)) bump(scores, t.topologyKey, v, sign * t.weight);
+    });
+  for (const t of pod.preferredAffinityTerms) incoming(t, 1);
+  for (const t of pod.preferredAntiAffinityTerms) incoming(t, -1);
+  // The terms of pods already running toward the incoming pod count too (symmetry).
+  cache.forEachOnNode(cache.podsWithAffinity, (existing, node) => {
     for (const t of existing.requiredAffinityTerms) {
       const v = node.labels[t.topologyKey];
       if (v !== undefined && termMatches(t, pod)) bump(scores, t.topologyKey, v, hardPodAffinityWeight);
@@ -117,8 +108,7 @@ function preScore(pod: PodInfo, _nodes: readonly NodeInfo[], cache: SchedulerCac
       const v = node.labels[t.topologyKey];
       if (v !== undefined && termMatches(t, pod)) bump(scores, t.topologyKey, v, -t.weight);
     }
-  };
-  forEachAssignedPod(hasPreferred ? cache.nodeList : cache.nodesWithAffinityPods, score);
+  });
   return scores.size ? { scores } : skip;
 }
 

@@ -50,13 +50,9 @@ function constraintsOf(pod: PodInfo, when: 'DoNotSchedule' | 'ScheduleAnyway'): 
   return (pod.pod.spec?.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === when).map((c) => compile(pod, c));
 }
 
-/** Matching pods on a node, in the incoming pod's namespace, not being deleted. */
-function countMatching(node: NodeInfo, pod: PodInfo, selector: Selector): number {
-  let n = 0;
-  for (const p of node.pods.values()) {
-    if (p.namespace === pod.namespace && !p.pod.metadata?.deletionTimestamp && selector.matches(p.labels)) n++;
-  }
-  return n;
+/** Whether a pod counts for a constraint: in the incoming pod's namespace, not being deleted, selected. */
+function countsFor(p: PodInfo, pod: PodInfo, selector: Selector): boolean {
+  return p.namespace === pod.namespace && !p.pod.metadata?.deletionTimestamp && selector.matches(p.labels);
 }
 
 /** Whether a node takes part in spreading: it has every key and passes the policies. */
@@ -80,14 +76,22 @@ function preFilter(pod: PodInfo, cache: SchedulerCache): FilterState | typeof sk
   const constraints = constraintsOf(pod, 'DoNotSchedule');
   if (constraints.length === 0) return skip;
   const affinity = requiredNodeAffinity(pod);
+  // Every eligible node's domain takes part, with zero matching pods to begin with.
   const counts = constraints.map(() => new Map<string, number>());
   for (const node of cache.nodeList) {
     if (!eligible(node, pod, constraints, affinity)) continue;
-    constraints.forEach((c, i) => {
-      const value = node.labels[c.topologyKey]!;
-      counts[i]!.set(value, (counts[i]!.get(value) ?? 0) + countMatching(node, pod, c.selector));
-    });
+    for (let i = 0; i < constraints.length; i++) {
+      const value = node.labels[constraints[i]!.topologyKey]!;
+      if (!counts[i]!.has(value)) counts[i]!.set(value, 0);
+    }
   }
+  constraints.forEach((c, i) => {
+    cache.forEachCandidate(c.selector, (p, node) => {
+      if (!countsFor(p, pod, c.selector) || !eligible(node, pod, constraints, affinity)) return;
+      const value = node.labels[c.topologyKey]!;
+      counts[i]!.set(value, counts[i]!.get(value)! + 1);
+    });
+  });
   const minMatch = constraints.map((c, i) => {
     const m = counts[i]!;
     // Fewer domains than minDomains: the global minimum is taken as 0.
@@ -116,15 +120,15 @@ function preScore(pod: PodInfo, nodes: readonly NodeInfo[], cache: SchedulerCach
     constraints.forEach((c, i) => domains[i]!.add(node.labels[c.topologyKey]!));
   }
   // Hostname domains are the candidate nodes themselves; other domains count pods cluster-wide.
-  const counted = constraints.every((c) => c.topologyKey === hostnameLabel) ? nodes : cache.nodeList;
-  for (const node of counted) {
-    if (!eligible(node, pod, constraints, affinity)) continue;
-    constraints.forEach((c, i) => {
-      const value = node.labels[c.topologyKey]!;
-      if (c.topologyKey === hostnameLabel && !domains[i]!.has(value)) return;
-      counts[i]!.set(value, (counts[i]!.get(value) ?? 0) + countMatching(node, pod, c.selector));
+  constraints.forEach((c, i) => {
+    cache.forEachCandidate(c.selector, (p, node) => {
+      if (!countsFor(p, pod, c.selector)) return;
+      const value = node.labels[c.topologyKey];
+      if (value === undefined) return;
+      if (c.topologyKey === hostnameLabel ? !domains[i]!.has(value) : !eligible(node, pod, constraints, affinity)) return;
+      counts[i]!.set(value, (counts[i]!.get(value) ?? 0) + 1);
     });
-  }
+  });
   const weights = domains.map((d) => Math.log(d.size + 2));
   return { constraints, counts, weights };
 }
