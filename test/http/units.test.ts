@@ -5,6 +5,9 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { mergeKubeconfig } from '../../engine/http/kubeconfig';
 import { ensureServingPKI } from '../../engine/http/pki';
 import { decodeProtobuf } from '../../engine/http/protobuf';
 import { deleteOptions, resourceRequestInfo } from '../../engine/http/requestInfo';
@@ -59,6 +62,32 @@ describe('REST layer parts', () => {
       assert.equal(late.caCert, first.caCert);
       assert.notEqual(late.cert, first.cert);
       assert.ok(new X509Certificate(late.cert).verify(new X509Certificate(first.caCert).publicKey));
+    });
+  });
+
+  describe('kubeconfig merge', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'kubeside-kubeconfig-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const entry = (server: string) => ({ name: 'kubeside', server, caCert: '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n', token: 't'.repeat(64), user: 'kubeside-admin' });
+
+    it('adds the kubeside cluster, user and context beside the others, keeping the current context', async () => {
+      const file = path.join(dir, 'config');
+      writeFileSync(file, 'apiVersion: v1\nkind: Config\nclusters:\n- name: prod\n  cluster: {server: "https://prod:6443"}\ncontexts:\n- name: prod\n  context: {cluster: prod, user: admin}\nusers:\n- name: admin\n  user: {token: x}\ncurrent-context: prod\n');
+      await mergeKubeconfig(file, entry('https://127.0.0.1:1111'));
+      await mergeKubeconfig(file, entry('https://127.0.0.1:2222'));
+      const config = parseYaml(readFileSync(file, 'utf8'));
+      assert.deepEqual(config.clusters.map((c: any) => `${c.name} ${c.cluster.server}`), ['prod https://prod:6443', 'kubeside https://127.0.0.1:2222']);
+      assert.deepEqual(config.contexts.map((c: any) => c.name), ['prod', 'kubeside']);
+      assert.deepEqual(config.users.map((u: any) => u.name), ['admin', 'kubeside-admin']);
+      assert.equal(config['current-context'], 'prod');
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+    });
+
+    it('makes a new kubeconfig whose current context is kubeside when there was none', async () => {
+      const file = path.join(dir, 'new', 'config');
+      await mergeKubeconfig(file, entry('https://127.0.0.1:1111'));
+      assert.equal(parseYaml(readFileSync(file, 'utf8'))['current-context'], 'kubeside');
     });
   });
 
