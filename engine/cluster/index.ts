@@ -3,9 +3,11 @@
 // nodes, and a kubelet per node — each component a client of the API server with its own identity.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { StatusError } from '../api/errors';
 import { ApiServer } from '../apiserver/apiserver';
 import { groups, TokenAuthenticator, type UserInfo, users } from '../apiserver/auth/user';
 import { ApiClient } from '../apiserver/client';
+import type { Obj } from '../apiserver/registry/strategy';
 import { ControllerManager } from '../controllers/index';
 import { ensureServingPKI } from '../http/pki';
 import { createCertificate } from '../http/x509';
@@ -49,6 +51,8 @@ export interface NodeOptions {
   labels?: Record<string, string>;
 }
 
+const podsResource = { group: '', version: 'v1', resource: 'pods' } as const;
+
 export const adminUser: UserInfo = { name: 'kubeside-admin', groups: [groups.masters] };
 
 /** One control-plane node's share of the control plane. */
@@ -76,6 +80,7 @@ export class Cluster {
   private readonly members: ControlPlaneMember[] = [];
   private readonly kubelets = new Map<string, Kubelet>();
   private readonly failed = new Set<string>();
+  private readonly nodeTokens = new Map<string, string>();
   private workerCount = 0;
   private controlPlaneCount = 0;
   private stopped = false;
@@ -144,7 +149,7 @@ export class Cluster {
 
   /** The log of a container of a pod, from the kubelet of the pod's node (the pods/log subresource). */
   logs(namespace: string, pod: string, container?: string, options: LogOptions = {}): string {
-    const obj = this.adminClient().get({ group: '', version: 'v1', resource: 'pods' }, namespace, pod);
+    const obj = this.adminClient().get(podsResource, namespace, pod);
     const kubelet = obj.spec?.nodeName ? this.kubelets.get(obj.spec.nodeName) : undefined;
     if (!kubelet) throw new Error(`pod ${pod} is not running on a node`);
     return kubelet.logs(namespace, pod, container, options);
@@ -178,6 +183,53 @@ export class Cluster {
     this.mustKubelet(name);
     this.failed.delete(name);
     await this.startNode(name);
+  }
+
+  /**
+   * `kubectl drain`: cordons the node, then evicts its pods through the eviction API (so
+   * PodDisruptionBudgets are honoured: a refused eviction is retried every 5 s of the clock) and
+   * waits until they are gone. DaemonSet pods and mirror pods stay, as `--ignore-daemonsets` leaves them.
+   */
+  async drain(name: string, options: { timeoutSeconds?: number } = {}): Promise<void> {
+    await this.cordon(name);
+    const admin = this.adminClient('kubectl/v1.36.0');
+    const deadline = this.clock.now() + (options.timeoutSeconds ?? 300) * 1000;
+    const podsOnNode = () =>
+      (admin.list(podsResource, undefined, { fieldSelector: `spec.nodeName=${name}` }).items as Obj[]).filter(
+        (p) => !(p.metadata.ownerReferences ?? []).some((o: Obj) => o.controller && o.kind === 'DaemonSet') && !p.metadata.annotations?.['kubernetes.io/config.mirror'],
+      );
+    for (;;) {
+      const remaining = podsOnNode();
+      if (remaining.length === 0) return;
+      for (const pod of remaining) {
+        if (pod.metadata.deletionTimestamp) continue;
+        try {
+          await admin.create(podsResource, pod.metadata.namespace, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace } }, {}, { name: pod.metadata.name, subresource: 'eviction' });
+        } catch (err) {
+          // 429: a disruption budget says not now; 404: already gone.
+          if (!(err instanceof StatusError && (err.code === 429 || err.code === 404))) throw err;
+        }
+      }
+      if (this.clock.now() >= deadline) throw new Error(`drain did not complete within ${options.timeoutSeconds ?? 300}s: ${remaining.length} pod(s) left on node ${name}`);
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 5000));
+    }
+  }
+
+  /** `kubectl delete node`: the kubelet stops and the Node goes; its pod CIDR and address return to the pool. */
+  async removeNode(name: string): Promise<void> {
+    const kubelet = this.mustKubelet(name);
+    if (this.members.some((m) => m.node === name)) throw new Error(`node ${name} is a control-plane node`);
+    kubelet.stop();
+    this.kubelets.delete(name);
+    this.failed.delete(name);
+    this.authenticator.remove(this.nodeTokens.get(name) ?? '');
+    this.nodeTokens.delete(name);
+    try {
+      await this.adminClient('kubectl/v1.36.0').delete({ group: '', version: 'v1', resource: 'nodes' }, undefined, name);
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+    }
+    this.network.detach(name);
   }
 
   /** `kubectl cordon`: no new pods are scheduled on the node. */
@@ -260,6 +312,7 @@ export class Cluster {
     }
     const token = this.token();
     this.authenticator.add(token, { name: users.node(nodeName), groups: [groups.nodes] });
+    this.nodeTokens.set(nodeName, token);
     const capacity = { ...defaultNodeCapacity, ...(this.config.nodeCapacity ?? {}), ...(options.capacity ?? {}) };
     const server = this.liveApiServer();
     this.kubelets.set(nodeName, new Kubelet({

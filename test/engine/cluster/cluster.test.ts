@@ -95,6 +95,35 @@ describe('cluster', () => {
     assert.equal(c.admin.get(nodes, undefined, 'worker-1').spec.unschedulable, undefined);
   });
 
+  it('drains a node: cordoned, its pods evicted and re-created by their ReplicaSet on the other workers', async () => {
+    const c = await boot();
+    cluster = c.cluster;
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } };
+    await c.admin.create({ group: 'apps', version: 'v1', resource: 'deployments' }, 'default', deployment);
+    await c.advance(10_000);
+    const running = () => (c.admin.list(pods, 'default').items as Obj[]).filter((p) => p.status.phase === 'Running' && !p.metadata.deletionTimestamp);
+    assert.equal(running().length, 3);
+    const node = running()[0]!.spec.nodeName;
+    const drained = c.cluster.drain(node);
+    await c.advance(30_000);
+    await drained;
+    assert.equal(c.admin.get(nodes, undefined, node).spec.unschedulable, true);
+    assert.equal((c.admin.list(pods, 'default', { fieldSelector: `spec.nodeName=${node}` }).items as Obj[]).length, 0);
+    assert.equal(running().length, 3);
+    assert.ok(running().every((p) => p.spec.nodeName !== node));
+  });
+
+  it('removes a worker: its Node is deleted and its pod CIDR returns to the pool', async () => {
+    const c = await boot({ workers: 2 });
+    cluster = c.cluster;
+    await c.cluster.removeNode('worker-2');
+    assert.equal(c.admin.tryGet(nodes, undefined, 'worker-2'), undefined);
+    assert.deepEqual(c.cluster.nodeNames(), ['control-plane', 'worker-1']);
+    const added = await c.cluster.addNode();
+    assert.equal(added.nodeName, 'worker-3');
+    assert.equal(c.admin.get(nodes, undefined, 'worker-3').spec.podCIDR, '10.244.2.0/24', 'the freed CIDR is reused');
+  });
+
   it('runs the shop example\'s web and api Deployments to Ready pods on the workers, with the api\'s ConfigMap and Secret', async () => {
     const c = await boot();
     cluster = c.cluster;
