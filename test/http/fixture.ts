@@ -12,9 +12,10 @@ export interface ServedCluster {
   close(): Promise<void>;
 }
 
-export async function serveCluster(): Promise<ServedCluster> {
+/** `internalErrors` collects what the server reports as its own failures (500s). */
+export async function serveCluster(internalErrors: unknown[] = []): Promise<ServedCluster> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'kubeside-http-'));
-  const started = await startServer({ stateDir, seed: 42, onInternalError: (err) => console.error('internal error:', err) });
+  const started = await startServer({ stateDir, seed: 42, onInternalError: (err) => internalErrors.push(err) });
   return {
     started,
     stateDir,

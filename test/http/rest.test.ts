@@ -67,10 +67,11 @@ function assertStatus(res: Response, code: number, reason: string): any {
 describe('REST API over HTTPS', function () {
   this.timeout(30_000);
   let cluster: ServedCluster;
+  const internalErrors: unknown[] = [];
   const configmap = (name: string, data: Record<string, string> = {}) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
 
   before(async () => {
-    cluster = await serveCluster();
+    cluster = await serveCluster(internalErrors);
   });
   after(async () => {
     await cluster?.close();
@@ -130,6 +131,22 @@ describe('REST API over HTTPS', function () {
       const status = assertStatus(await request(cluster, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body }), 422, 'Invalid');
       assert.equal(status.message, 'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
       assert.deepEqual(status.details.causes, [{ reason: 'FieldValueInvalid', message: 'Invalid value: -1: must be greater than or equal to 0', field: 'spec.replicas' }]);
+    });
+
+    it('answers 500 InternalError as a Status when handling throws, reports it, and keeps serving', async () => {
+      const server = cluster.started.apiServer;
+      const list = server.list;
+      server.list = () => {
+        throw new Error('disk on fire');
+      };
+      try {
+        const status = assertStatus(await request(cluster, 'GET', '/api/v1/namespaces'), 500, 'InternalError');
+        assert.equal(status.message, 'Internal error occurred: disk on fire');
+      } finally {
+        server.list = list;
+      }
+      assert.equal((internalErrors.pop() as Error).message, 'disk on fire');
+      assert.equal((await request(cluster, 'GET', '/api/v1/namespaces')).status, 200);
     });
 
     it('sends warnings as Warning: 299 headers (fieldValidation=Warn)', async () => {
@@ -329,6 +346,7 @@ describe('REST API over HTTPS', function () {
         }
       }
       assert.equal((await request(cluster, 'GET', '/readyz')).text, 'ok');
+      assert.deepEqual(internalErrors, [], 'no request of the fuzz was the server\'s own failure');
     });
   });
 });
