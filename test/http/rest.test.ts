@@ -274,6 +274,33 @@ describe('REST API over HTTPS', function () {
       for (let i = 0; i < 50 && cluster.started.openWatches() > before; i++) await new Promise((r) => setTimeout(r, 20));
       assert.equal(cluster.started.openWatches(), before);
     });
+
+    it('drops a watcher that stops reading once its backlog passes 16 MiB', async function () {
+      this.timeout(60_000);
+      const url = new URL(cluster.started.url);
+      const before = cluster.started.openWatches();
+      await request(cluster, 'POST', '/api/v1/namespaces', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flood' } }) });
+      let closed = false;
+      let response: import('node:http').IncomingMessage | undefined;
+      const req = https.get({ host: url.hostname, port: url.port, path: '/api/v1/namespaces/flood/configmaps?watch=true', ca: Buffer.from(cluster.started.caData, 'base64'), headers: { Authorization: `Bearer ${cluster.started.token}` } }, (res) => {
+        response = res;
+        res.pause(); // a client that never reads
+        res.on('close', () => (closed = true));
+        res.on('error', () => (closed = true));
+      });
+      req.on('error', () => (closed = true));
+      while (cluster.started.openWatches() === before) await new Promise((r) => setTimeout(r, 10));
+      const blob = 'x'.repeat(512 * 1024);
+      for (let i = 0; i < 80 && cluster.started.openWatches() > before; i++) {
+        await cluster.started.client.create({ group: '', version: 'v1', resource: 'configmaps' }, 'flood', { metadata: { name: `big-${i}` }, data: { blob } });
+      }
+      assert.equal(cluster.started.openWatches(), before, 'the slow watcher was dropped');
+      // Reading again, the client drains what reached it, then finds its connection closed.
+      response!.resume();
+      for (let i = 0; i < 500 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(closed, 'its connection was closed');
+      req.destroy();
+    });
   });
 
   describe('discovery and OpenAPI', () => {
