@@ -476,13 +476,16 @@ export class Kubelet {
     }
   }
 
-  /** Queues the pod for another sync after `ms`; false if one is already due by then. */
+  /**
+   * Queues the pod for another sync after `ms` (the queue keeps the earliest time asked for). True
+   * when this starts a new round of retries, so that a failure is reported once per round.
+   */
   private retryLater(rec: PodRecord, ms: number): boolean {
-    const at = this.clock.now() + ms;
-    if (rec.retryAt !== undefined && rec.retryAt > this.clock.now() && rec.retryAt <= at) return false;
-    rec.retryAt = at;
+    const now = this.clock.now();
     this.queue?.addAfter(rec.key, ms);
-    return true;
+    const fresh = rec.retryAt === undefined || rec.retryAt <= now;
+    if (fresh || now + ms < rec.retryAt!) rec.retryAt = now + ms;
+    return fresh;
   }
 
   /**
