@@ -774,18 +774,23 @@ export class ApiServer {
       if (!node || (binding.target?.kind && binding.target.kind !== 'Node')) {
         throw statusErrors.invalid('Binding', '', podName ?? '', [fieldError.notSupported('target.kind', binding.target?.kind, ['Node'])]);
       }
-      await this.guaranteedUpdate(ctx, storage, { ...ref, name: podName, subresource: undefined }, options, undefined, (pod) => {
+      // One compare-and-swap that sets spec.nodeName and the PodScheduled condition together, as
+      // kube-apiserver's BindingREST.assignPod does (no pod validation, no managed-fields change).
+      for (;;) {
+        const kv = storage.getKV(ref.namespace, podName);
+        if (!kv) throw statusErrors.notFound('pods', '', podName);
+        const pod = storage.decode(kv);
         if (pod.metadata.deletionTimestamp) throw statusErrors.conflict('pods', '', podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
         if (pod.spec?.nodeName) throw statusErrors.conflict('pods', '', podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
-        return { ...pod, spec: { ...pod.spec, nodeName: node } };
-      });
-      // The PodScheduled condition belongs to status: set it through the status path as kube-apiserver's binding does.
-      const now = this.timestamp();
-      const result = await this.guaranteedUpdate(ctx, storage, { ...ref, name: podName, subresource: 'status' }, options, undefined, (pod) => {
         const conditions = (pod.status?.conditions ?? []).filter((c: Obj) => c.type !== 'PodScheduled');
-        return { ...pod, status: { ...(pod.status ?? {}), conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }] } };
-      });
-      void result;
+        const bound = {
+          ...pod,
+          spec: { ...pod.spec, nodeName: node },
+          status: { ...(pod.status ?? {}), conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: this.timestamp() }] },
+        };
+        if (options.dryRun) break;
+        if ((await this.store.update(kv.key, storage.encode(bound), kv.modRevision)).succeeded) break;
+      }
       return { object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, warnings: [] };
     });
   }
