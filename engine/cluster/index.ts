@@ -3,7 +3,7 @@
 // nodes, and a kubelet per node — each component a client of the API server with its own identity.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { StatusError } from '../api/errors';
+import { StatusError, statusErrors } from '../api/errors';
 import { ApiServer } from '../apiserver/apiserver';
 import { groups, TokenAuthenticator, type UserInfo, users } from '../apiserver/auth/user';
 import { ApiClient } from '../apiserver/client';
@@ -149,10 +149,20 @@ export class Cluster {
 
   /** The log of a container of a pod, from the kubelet of the pod's node (the pods/log subresource). */
   logs(namespace: string, pod: string, container?: string, options: LogOptions = {}): string {
+    return this.kubeletOf(namespace, pod).logs(namespace, pod, container, options);
+  }
+
+  /** The kubelet of the node a pod is bound to; a pod not yet on a node has no log, as the API server answers. */
+  private kubeletOf(namespace: string, pod: string): Kubelet {
     const obj = this.adminClient().get(podsResource, namespace, pod);
     const kubelet = obj.spec?.nodeName ? this.kubelets.get(obj.spec.nodeName) : undefined;
-    if (!kubelet) throw new Error(`pod ${pod} is not running on a node`);
-    return kubelet.logs(namespace, pod, container, options);
+    if (!kubelet?.isRunning) throw statusErrors.badRequest(obj.spec?.nodeName ? `Get "https://${obj.spec.nodeName}:10250/containerLogs/${namespace}/${pod}": dial tcp: connect: connection refused` : `pod ${pod} does not have a host assigned`);
+    return kubelet;
+  }
+
+  /** `kubectl logs -f`: streams a container's log from the kubelet of the pod's node until it exits. */
+  followLogs(namespace: string, pod: string, container: string | undefined, options: LogOptions, onData: (text: string) => void, onEnd?: () => void): { dispose(): void } {
+    return this.kubeletOf(namespace, pod).followLogs(namespace, pod, container, options, onData, onEnd);
   }
 
   /**

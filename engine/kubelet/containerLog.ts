@@ -20,6 +20,7 @@ interface LogLine {
 export class ContainerLog {
   private readonly lines: LogLine[] = [];
   private head = 0;
+  private readonly followers = new Set<(line: LogLine) => void>();
 
   constructor(private readonly capacity = 1000) {}
 
@@ -28,7 +29,11 @@ export class ContainerLog {
   }
 
   append(at: number, text: string): void {
-    for (const line of text.split('\n')) this.lines.push({ at, text: line });
+    for (const line of text.split('\n')) {
+      const entry = { at, text: line };
+      this.lines.push(entry);
+      for (const f of this.followers) f(entry);
+    }
     // Drop the oldest lines in chunks, so appending stays O(1) amortised.
     if (this.length > this.capacity) {
       this.head = this.lines.length - this.capacity;
@@ -47,6 +52,19 @@ export class ContainerLog {
       selected = selected.filter((l) => l.at >= since);
     }
     if (options.tailLines !== undefined) selected = options.tailLines <= 0 ? [] : selected.slice(-options.tailLines);
-    return selected.map((l) => `${options.timestamps ? `${new Date(l.at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${l.text}\n`).join('');
+    return selected.map((l) => format(l, options)).join('');
   }
+
+  /** `kubectl logs -f`: what `read` gives now, then each new line as it is written, until disposed. */
+  follow(now: number, options: LogOptions, onData: (text: string) => void): { dispose(): void } {
+    const initial = this.read(now, options);
+    if (initial) onData(initial);
+    const follower = (line: LogLine) => onData(format(line, options));
+    this.followers.add(follower);
+    return { dispose: () => this.followers.delete(follower) };
+  }
+}
+
+function format(l: LogLine, options: LogOptions): string {
+  return `${options.timestamps ? `${new Date(l.at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${l.text}\n`;
 }

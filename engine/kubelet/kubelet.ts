@@ -200,6 +200,21 @@ export class Kubelet {
    * answers for the same request (400 for a container that has not started, 404 for unknown ones).
    */
   logs(namespace: string, podName: string, containerName: string | undefined, options: LogOptions = {}): string {
+    const id = this.logContainer(namespace, podName, containerName, options);
+    return this.runtime.readLog(id, options);
+  }
+
+  /**
+   * `kubectl logs -f`: the log so far (as `options` select it), then each line as it is written,
+   * until the container exits (`onEnd`) or the caller disposes of the stream.
+   */
+  followLogs(namespace: string, podName: string, containerName: string | undefined, options: LogOptions, onData: (text: string) => void, onEnd: () => void = () => {}): { dispose(): void } {
+    const id = this.logContainer(namespace, podName, containerName, options);
+    return this.runtime.followLog(id, options, onData, onEnd);
+  }
+
+  /** The runtime container whose log a request means, or the API server's error for it. */
+  private logContainer(namespace: string, podName: string, containerName: string | undefined, options: LogOptions): string {
     const key = `${namespace}/${podName}`;
     const rec = this.records.get(key);
     const pod = this.informer?.store.get(key);
@@ -216,10 +231,10 @@ export class Kubelet {
     const c = rec?.containers.get(name);
     if (options.previous) {
       if (!c?.previousId) throw statusErrors.badRequest(`previous terminated container "${name}" in pod "${podName}" not found`);
-      return this.runtime.readLog(c.previousId, options);
+      return c.previousId;
     }
     if (!c?.id) throw statusErrors.badRequest(`container "${name}" in pod "${podName}" is waiting to start: ${c?.waiting?.reason ?? 'ContainerCreating'}`);
-    return this.runtime.readLog(c.id, options);
+    return c.id;
   }
 
   /** The pod IP the kubelet gave a pod (undefined when it has none on this node). */

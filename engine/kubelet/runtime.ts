@@ -68,6 +68,8 @@ export interface ContainerRuntime {
   containerStatus(id: string): RuntimeContainerStatus | undefined;
   probe(id: string, type: ProbeType, probe: Probe): ProbeResult;
   readLog(id: string, options?: LogOptions): string;
+  /** Streams a container's log from `options` on; `onEnd` is called once the container has exited. */
+  followLog(id: string, options: LogOptions, onData: (text: string) => void, onEnd: () => void): { dispose(): void };
   /** Called whenever a container exits, by itself or stopped. */
   onContainerExit(listener: (status: RuntimeContainerStatus) => void): void;
 }
@@ -105,6 +107,8 @@ interface SimContainer {
   log: ContainerLog;
   timers: Timer[];
   stopping?: { resolve: () => void };
+  /** `kubectl logs -f` streams to end when the container exits. */
+  followers: Set<() => void>;
 }
 
 export interface SimulatedRuntimeOptions {
@@ -162,7 +166,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     const id = `containerd://${this.hex(64)}`;
     const image = normalizeImage(config.container.image ?? '');
     const now = this.clock.now();
-    const c: SimContainer = { id, config, image, imageRef: this.images.get(image) ?? image, state: 'running', startedAt: now, log: new ContainerLog(this.logLines), timers: [] };
+    const c: SimContainer = { id, config, image, imageRef: this.images.get(image) ?? image, state: 'running', startedAt: now, log: new ContainerLog(this.logLines), timers: [], followers: new Set() };
     this.containers.set(id, c);
     const b = config.behavior;
     for (const line of b.output) c.log.append(now, line);
@@ -260,6 +264,30 @@ export class SimulatedRuntime implements ContainerRuntime {
     return this.containers.get(id)?.log.read(this.clock.now(), options) ?? '';
   }
 
+  followLog(id: string, options: LogOptions, onData: (text: string) => void, onEnd: () => void): { dispose(): void } {
+    const c = this.containers.get(id);
+    if (!c) {
+      onEnd();
+      return { dispose() {} };
+    }
+    const following = c.log.follow(this.clock.now(), options, onData);
+    if (c.state === 'exited') {
+      following.dispose();
+      onEnd();
+      return { dispose() {} };
+    }
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      following.dispose();
+      c.followers.delete(end);
+      onEnd();
+    };
+    c.followers.add(end);
+    return { dispose: () => { ended = true; following.dispose(); c.followers.delete(end); } };
+  }
+
   onContainerExit(listener: (status: RuntimeContainerStatus) => void): void {
     this.exitListeners.push(listener);
   }
@@ -280,6 +308,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     const stopping = c.stopping;
     c.stopping = undefined;
     stopping?.resolve();
+    for (const end of [...c.followers]) end();
     const status = this.containerStatus(c.id)!;
     for (const l of this.exitListeners) l(status);
   }

@@ -287,6 +287,22 @@ describe('kubelet', () => {
     assert.equal(kubelet.logs('shop', 'web', 'web', { sinceSeconds: 0 }), '');
   });
 
+  it('follows a log as it is written, and ends the stream when the container exits', async () => {
+    const { run, advance, kubelet } = await nodeWithKubelet();
+    await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'crash-after=25s' } }, container: { readinessProbe: { httpGet: { path: '/ready', port: 80 }, periodSeconds: 10 } } }));
+    await advance(1500);
+    const chunks: string[] = [];
+    let ended = false;
+    const stream = kubelet.followLogs('shop', 'web', 'web', { tailLines: 0 }, (text) => chunks.push(text), () => { ended = true; });
+    assert.deepEqual(chunks, [], 'tail 0: nothing from before');
+    await advance(10_000);
+    assert.equal(chunks.length, 1);
+    assert.match(chunks[0]!, /"GET \/ready HTTP\/1.1" 200/);
+    await advance(15_000);
+    assert.equal(ended, true, 'the container crashed: the stream ends');
+    stream.dispose();
+  });
+
   it('restarts a container whose liveness probe fails three times', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'fail-liveness=20s' } }, container: { livenessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 10, failureThreshold: 3 } } }));
