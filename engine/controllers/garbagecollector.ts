@@ -12,6 +12,7 @@ import type { Obj } from '../apiserver/registry/strategy';
 import { kinds, parseAPIVersion } from '../api/kinds/index';
 import { deepEqual } from '../api/patch/jsonValue';
 import { Controller, type ControllerContext, isNotFound, statusCode } from './runtime/controller';
+import { discoverResources } from './runtime/discovery';
 
 export const finalizerOrphanDependents = 'orphan';
 export const finalizerDeleteDependents = 'foregroundDeletion';
@@ -55,13 +56,10 @@ export class GarbageCollector extends Controller {
 
   constructor(ctx: ControllerContext) {
     super(ctx);
-    for (const info of kinds().all()) {
-      if (!info.served || !info.plural || ignored.has(`${info.group}/${info.plural}`)) continue;
-      if (!['list', 'watch', 'delete'].every((v) => info.verbs.includes(v))) continue;
-      const key = `${info.group}/${info.plural}`;
-      if (this.byGroupResource.has(key)) continue;
-      const resource: Resource = { group: info.group, version: info.version, resource: info.plural, namespaced: info.namespaced };
-      this.byGroupResource.set(key, resource);
+    for (const found of discoverResources(ctx.client, ['list', 'watch', 'delete'])) {
+      if (ignored.has(`${found.group}/${found.resource}`)) continue;
+      const resource: Resource = { group: found.group, version: found.version, resource: found.resource, namespaced: found.namespaced };
+      this.byGroupResource.set(`${found.group}/${found.resource}`, resource);
       ctx.informers.informerFor(resource).addEventHandler({
         onAdd: (obj) => this.observe(resource, obj),
         onUpdate: (_old, obj) => this.observe(resource, obj),

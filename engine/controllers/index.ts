@@ -9,7 +9,9 @@ import { EventRecorder } from './runtime/eventRecorder';
 import { SharedInformerFactory } from './runtime/sharedInformerFactory';
 import { DeploymentController } from './deployment';
 import { GarbageCollector } from './garbagecollector';
+import { NamespaceController } from './namespace';
 import { ReplicaSetController } from './replicaset';
+import { RootCACertPublisher } from './rootcacertpublisher';
 import { ServiceAccountsController } from './serviceaccounts';
 
 export interface ControllerManagerOptions {
@@ -17,6 +19,11 @@ export interface ControllerManagerOptions {
   client: ApiClient;
   clock: Clock;
   random: Random;
+  /**
+   * The cluster CA certificate (PEM) to publish as `kube-root-ca.crt` in every namespace; without
+   * one the root CA publisher does not run.
+   */
+  rootCA?: string;
   /** Workers per controller (kube-controller-manager's --concurrent-*-syncs; default 5). */
   workers?: number;
 }
@@ -41,7 +48,14 @@ export class ControllerManager {
         return r;
       },
     };
-    this.controllers = [new ReplicaSetController(ctx), new DeploymentController(ctx), new ServiceAccountsController(ctx), new GarbageCollector(ctx)];
+    this.controllers = [
+      new ReplicaSetController(ctx),
+      new DeploymentController(ctx),
+      new GarbageCollector(ctx),
+      new NamespaceController(ctx),
+      new ServiceAccountsController(ctx),
+      ...(options.rootCA ? [new RootCACertPublisher(ctx, options.rootCA)] : []),
+    ];
   }
 
   /** The controller named `name` (e.g. `replicaset-controller`). */

@@ -12,10 +12,10 @@ export const replicasets = { ...apps, resource: 'replicasets' };
 export const deploymentsType = { ...apps, resource: 'deployments' };
 export const events = { group: '', version: 'v1', resource: 'events' };
 
-export async function newControllerCluster() {
+export async function newControllerCluster(options: { rootCA?: string } = {}) {
   const cluster = await newCluster();
   const { clock, client, as } = cluster;
-  const manager = new ControllerManager({ client: as({ name: users.controllerManager, groups: [groups.authenticated] }), clock, random: new Random(11) });
+  const manager = new ControllerManager({ client: as({ name: users.controllerManager, groups: [groups.authenticated] }), clock, random: new Random(11), ...options });
   await manager.start();
 
   /** Lets promise work run and the clock move in small steps until `cond` holds (or fails after `ms`). */
