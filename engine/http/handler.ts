@@ -96,15 +96,23 @@ class BodyTooLarge extends Error {}
 
 export class RestHandler {
   private readonly server: ApiServer;
-  private readonly discovery: Discovery;
-  private readonly openapi: OpenAPIDocuments;
+  /** Discovery and OpenAPI of the resources served now: rebuilt when CRDs add or remove some. */
+  private served?: { signature: string; discovery: Discovery; openapi: OpenAPIDocuments };
   /** Open watch streams, so closing the server can end them. */
   private readonly watches = new Set<ApiWatch>();
 
   constructor(private readonly options: RestHandlerOptions) {
     this.server = options.server;
-    this.discovery = new Discovery(this.server.resources());
-    this.openapi = new OpenAPIDocuments(this.discovery, gitVersion);
+  }
+
+  private documents(): { discovery: Discovery; openapi: OpenAPIDocuments } {
+    const resources = this.server.resources();
+    const signature = resources.map((r) => `${r.group}/${r.version}/${r.plural}/${r.kind}/${r.namespaced}/${r.verbs}/${r.subresources}/${r.shortNames}/${r.categories ?? ''}`).join(';');
+    if (this.served?.signature !== signature) {
+      const discovery = new Discovery(resources);
+      this.served = { signature, discovery, openapi: new OpenAPIDocuments(discovery, gitVersion) };
+    }
+    return this.served;
   }
 
   /** How many watch streams are open (each holds an ApiServer watch until its client goes). */
@@ -140,26 +148,30 @@ export class RestHandler {
     if (!user) throw statusErrors.unauthorized();
     if (path === '/api' || path === '/apis') {
       const legacy = path === '/api';
-      if (wantsAggregatedDiscovery(accept)) return this.sendJson(req, res, 200, this.discovery.aggregated(legacy), aggregatedDiscoveryType);
-      return this.sendJson(req, res, 200, legacy ? this.discovery.apiVersions(this.options.serverAddress()) : this.discovery.apiGroupList());
+      const { discovery } = this.documents();
+      if (wantsAggregatedDiscovery(accept)) return this.sendJson(req, res, 200, discovery.aggregated(legacy), aggregatedDiscoveryType);
+      return this.sendJson(req, res, 200, legacy ? discovery.apiVersions(this.options.serverAddress()) : discovery.apiGroupList());
     }
-    if (path === '/openapi/v2') return this.sendRaw(req, res, 200, this.openapi.documentV2(), 'application/json');
-    if (path === '/openapi/v3') return this.sendJson(req, res, 200, this.openapi.root());
+    if (path === '/openapi/v2') return this.sendRaw(req, res, 200, this.documents().openapi.documentV2(), 'application/json');
+    if (path === '/openapi/v3') return this.sendJson(req, res, 200, this.documents().openapi.root());
     const v3 = /^\/openapi\/v3\/(?:api\/([^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(path);
     if (v3) {
-      const doc = v3[1] ? this.openapi.documentV3('', v3[1]) : this.openapi.documentV3(v3[2]!, v3[3]!);
+      const { openapi } = this.documents();
+      const doc = v3[1] ? openapi.documentV3('', v3[1]) : openapi.documentV3(v3[2]!, v3[3]!);
       if (!doc) throw notFoundStatus();
       return this.sendRaw(req, res, 200, doc, 'application/json');
     }
     const parts = path.split('/').filter(Boolean);
     if (parts[0] === 'apis' && parts.length === 2) {
-      if (!this.discovery.hasGroup(parts[1]!)) throw notFoundStatus();
-      return this.sendJson(req, res, 200, this.discovery.apiGroup(parts[1]!));
+      const { discovery } = this.documents();
+      if (!discovery.hasGroup(parts[1]!)) throw notFoundStatus();
+      return this.sendJson(req, res, 200, discovery.apiGroup(parts[1]!));
     }
     if ((parts[0] === 'api' && parts.length === 2) || (parts[0] === 'apis' && parts.length === 3)) {
       const [group, version] = parts[0] === 'api' ? ['', parts[1]!] : [parts[1]!, parts[2]!];
-      if (!this.discovery.has(group, version)) throw notFoundStatus();
-      return this.sendJson(req, res, 200, this.discovery.apiResourceList(group, version));
+      const { discovery } = this.documents();
+      if (!discovery.has(group, version)) throw notFoundStatus();
+      return this.sendJson(req, res, 200, discovery.apiResourceList(group, version));
     }
 
     // ---- resources ----
@@ -167,7 +179,7 @@ export class RestHandler {
     if (!info) throw notFoundStatus();
     const ctx: RequestContext = { user, requestURI: `${url.pathname}${url.search}`, ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) };
     const { ref, verb } = info;
-    if (!this.discovery.has(ref.group, ref.version)) throw notFoundStatus();
+    // An unknown group, version or resource is the API server's 404, as for any other request.
     const virtual = virtualResources.find((v) => v.group === ref.group && v.version === ref.version && v.plural === ref.resource);
     if (virtual) {
       if (verb !== 'create' || ref.name !== undefined) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');

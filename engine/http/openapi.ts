@@ -89,21 +89,32 @@ const params = {
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
 const ok = (ref: string) => ({ '200': { description: 'OK', content: json(ref) }, '401': { description: 'Unauthorized' } });
 
-export class OpenAPIDocuments {
-  private v2?: string;
-  private readonly v3 = new Map<string, string>();
+/** Built documents, by content hash: the same for every server in the process, and across CRD changes. */
+const built = new Map<string, string>();
 
+export class OpenAPIDocuments {
   constructor(private readonly discovery: Discovery, private readonly gitVersion: string) {}
 
   /** GET /openapi/v2: the whole vendored spec (definitions only: clients of v2 read the schemas). */
   documentV2(): string {
-    if (!this.v2) {
+    const key = `v2|${openapi().version}|${this.gitVersion}`;
+    let doc = built.get(key);
+    if (!doc) {
       const spec = openapi();
       const definitions: Json = {};
       for (const name of spec.definitionNames()) definitions[name] = publish(spec.rawDefinition(name), '#/definitions/', false);
-      this.v2 = JSON.stringify({ swagger: '2.0', info: { title: 'Kubernetes', version: this.gitVersion }, paths: {}, definitions });
+      doc = JSON.stringify({ swagger: '2.0', info: { title: 'Kubernetes', version: this.gitVersion }, paths: {}, definitions });
+      built.set(key, doc);
     }
-    return this.v2;
+    return doc;
+  }
+
+  /**
+   * Whether a group version has a document: the built-in ones. Custom resources have no vendored
+   * schema, and kubectl, finding no document for a CRD's group, leaves validation to the server.
+   */
+  private published(group: string, version: string): boolean {
+    return this.discovery.resources(group, version).some((r) => openapi().definitionName(group, version, r.kind) !== undefined);
   }
 
   /** The path of a group version in the v3 root: `api/v1`, `apis/apps/v1`. */
@@ -115,6 +126,7 @@ export class OpenAPIDocuments {
   root(): Json {
     const paths: Json = {};
     for (const [group, version] of this.discovery.groupVersions()) {
+      if (!this.published(group, version)) continue;
       const key = OpenAPIDocuments.key(group, version);
       paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${this.hash(group, version)}` };
     }
@@ -133,12 +145,12 @@ export class OpenAPIDocuments {
 
   /** GET /openapi/v3/api/v1, /openapi/v3/apis/<group>/<version>; undefined for an unknown one. */
   documentV3(group: string, version: string): string | undefined {
-    if (!this.discovery.has(group, version)) return undefined;
-    const key = OpenAPIDocuments.key(group, version);
-    let doc = this.v3.get(key);
+    if (!this.discovery.has(group, version) || !this.published(group, version)) return undefined;
+    const key = `v3|${this.hash(group, version)}`;
+    let doc = built.get(key);
     if (!doc) {
       doc = JSON.stringify(this.buildV3(group, version));
-      this.v3.set(key, doc);
+      built.set(key, doc);
     }
     return doc;
   }

@@ -183,6 +183,30 @@ describe('kubectl against kubeside serve', function () {
     assert.equal((await kubectl(cluster, ['auth', 'can-i', 'delete', 'deployments', '-n', 'shop', '--as=jane'])).stdout.trim(), 'no');
   });
 
+  it('a CRD: its kind appears in discovery at once, is served and validated, and goes with the CRD', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'], categories: ['all'] },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+      },
+    };
+    await kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify(crd));
+    assert.match(await run('api-resources', '--api-group=example.com'), /^widgets\s+wd\s+example\.com\/v1\s+true\s+Widget$/m);
+    await kubectlOk(cluster, ['apply', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'small' }, spec: { size: 3 } }));
+    assert.match(await run('get', 'wd', '-n', 'shop'), /^small\s+\d+s$/m);
+    const invalid = await kubectl(cluster, ['apply', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'odd' }, spec: { size: 'big' } }));
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.stderr, /spec\.size: Invalid value: "string": spec\.size in body must be of type integer: "string"/);
+    await run('delete', 'crd', 'widgets.example.com');
+    const gone = await kubectl(cluster, ['get', 'widgets.example.com', '-n', 'shop']);
+    assert.equal(gone.code, 1);
+  });
+
   it('cordon and uncordon: mark a node unschedulable and back', async () => {
     await kubectlOk(cluster, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1', labels: { 'node-role.kubernetes.io/worker': '' } } }));
     assert.match(await run('cordon', 'worker-1'), /^node\/worker-1 cordoned$/m);
