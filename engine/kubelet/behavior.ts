@@ -30,6 +30,22 @@ export interface ContainerBehavior {
   keepsData: boolean;
   /** Lines the process prints when it starts (an `echo`). */
   output: string[];
+  /** Files the script creates and removes, by time since start: what `exec` probes such as `cat` see. */
+  files: FileEvent[];
+}
+
+export interface FileEvent {
+  /** Milliseconds after the container started. */
+  atMs: number;
+  path: string;
+  exists: boolean;
+}
+
+/** Whether `path` exists `elapsedMs` after the container started, by its script's file events. */
+export function fileExists(b: ContainerBehavior, path: string, elapsedMs: number): boolean {
+  let exists = false;
+  for (const e of b.files) if (e.path === path && e.atMs <= elapsedMs) exists = e.exists;
+  return exists;
 }
 
 const shellImages = /(^|\/)(busybox|alpine|ubuntu|debian|bash|centos|fedora|rockylinux|almalinux|amazonlinux|curlimages\/curl|perl|python|ruby|node|golang)(:|@|$)/;
@@ -51,7 +67,7 @@ export function parseDuration(text: string): number {
 
 /** The behaviour of one container of a pod, from its image, command and the pod's annotations. */
 export function behaviorOf(container: Container, annotations: Record<string, string> = {}): ContainerBehavior {
-  const b: ContainerBehavior = { runForMs: 0, startDelayMs: 0, failReadiness: false, ignoreSigterm: false, pullError: false, serves: true, keepsData: false, output: [] };
+  const b: ContainerBehavior = { runForMs: 0, startDelayMs: 0, failReadiness: false, ignoreSigterm: false, pullError: false, serves: true, keepsData: false, output: [], files: [] };
   const image = container.image ?? '';
   const argv = [...(container.command ?? []), ...(container.args ?? [])];
   if (databaseImages.test(image)) b.keepsData = true;
@@ -91,11 +107,21 @@ function fromScript(b: ContainerBehavior, script: string, single = false): void 
       exitCode = args[0] === undefined ? exitCode : Number(args[0]) & 255;
       break;
     }
+    const redirect = /^(.*?)\s*>>?\s*(\S+)$/.exec(step);
     if (word === 'sleep' && args[0] !== undefined) {
       runFor += /^\d+(\.\d+)?$/.test(args[0]) ? Number(args[0]) * 1000 : (safeDuration(args[0]) ?? 0);
       exitCode = 0;
+    } else if (word === 'echo' && redirect) {
+      b.files.push({ atMs: runFor, path: redirect[2]!, exists: true });
+      exitCode = 0;
     } else if (word === 'echo') {
       b.output.push(args.join(' ').replace(/^(["'])(.*)\1$/, '$2'));
+      exitCode = 0;
+    } else if (word === 'touch' || word === 'mkdir') {
+      for (const path of args.filter((a) => !a.startsWith('-'))) b.files.push({ atMs: runFor, path, exists: true });
+      exitCode = 0;
+    } else if (word === 'rm' || word === 'rmdir') {
+      for (const path of args.filter((a) => !a.startsWith('-'))) b.files.push({ atMs: runFor, path, exists: false });
       exitCode = 0;
     } else if (word === 'true' || word === 'false') {
       exitCode = word === 'true' ? 0 : 1;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Container, Probe } from 'kubernetes-types/core/v1';
 import type { Clock, Timer } from '../util/clock';
 import type { Random } from '../util/random';
-import type { ContainerBehavior } from './behavior';
+import { type ContainerBehavior, fileExists } from './behavior';
 import { ContainerLog, type LogOptions } from './containerLog';
 import type { Disk } from './volumeDisks';
 
@@ -250,6 +250,12 @@ export class SimulatedRuntime implements ContainerRuntime {
     }
     if (probe.exec) {
       const command = probe.exec.command ?? [];
+      // A probe that checks for a file the container's script creates and removes sees it as the script left it.
+      const argv = command[0] && ['sh', '/bin/sh', 'bash', '/bin/bash'].includes(command[0]) && command[1] === '-c' ? (command[2] ?? '').trim().split(/\s+/) : command;
+      const file = /^(cat|ls|stat|test|\[)$/.test(argv[0] ?? '') ? argv.filter((a, i) => i > 0 && !a.startsWith('-') && a !== ']').pop() : undefined;
+      if (file !== undefined && b.files.some((e) => e.path === file)) {
+        return fileExists(b, file, now - c.startedAt) ? { success: true } : { success: false, output: argv[0] === 'cat' ? `cat: can't open '${file}': No such file or directory` : `command ${JSON.stringify(command.join(' '))} exited with 1` };
+      }
       if (!up || failing) return { success: false, output: `command ${JSON.stringify(command.join(' '))} exited with 1` };
       return { success: true };
     }

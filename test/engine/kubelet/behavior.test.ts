@@ -1,6 +1,6 @@
 // What a simulated container does, read from its image, command and annotations.
 import assert from 'node:assert/strict';
-import { behaviorOf, parseDuration } from '../../../engine/kubelet/behavior';
+import { behaviorOf, fileExists, parseDuration } from '../../../engine/kubelet/behavior';
 
 describe('container behavior', () => {
   it('serves until stopped for a server image, and ends at once for a bare shell image', () => {
@@ -17,6 +17,13 @@ describe('container behavior', () => {
     assert.deepEqual([loop.exitCode, loop.serves, loop.ignoreSigterm], [undefined, false, true]);
     assert.equal(behaviorOf({ name: 'f', image: 'alpine', command: ['false'] }).exitCode, 1);
     assert.equal(behaviorOf({ name: 's', image: 'alpine', command: ['sleep'], args: ['30'] }).runForMs, 30_000);
+  });
+
+  it('follows the files a script creates and removes, for exec probes', () => {
+    const b = behaviorOf({ name: 'liveness', image: 'busybox', args: ['/bin/sh', '-c', 'touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; echo ok > /tmp/done; sleep 600'] });
+    assert.deepEqual([fileExists(b, '/tmp/healthy', 0), fileExists(b, '/tmp/healthy', 29_999), fileExists(b, '/tmp/healthy', 30_000)], [true, true, false]);
+    assert.equal(fileExists(b, '/tmp/done', 30_000), true);
+    assert.deepEqual([b.runForMs, b.exitCode], [630_000, 0]);
   });
 
   it('leaves a server\'s own command line to its image, and takes a program a shell starts for a server', () => {

@@ -315,6 +315,29 @@ describe('kubelet', () => {
     assert.ok(state(p).running);
   });
 
+  it('runs the liveness example of the Kubernetes docs: the probe fails once the script removes /tmp/healthy', async () => {
+    const { client, run, get, advance, kubelet } = await nodeWithKubelet();
+    await run(pod('liveness-exec', { container: {
+      name: 'web',
+      image: 'registry.k8s.io/busybox:1.27.2',
+      args: ['/bin/sh', '-c', 'touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600'],
+      livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, initialDelaySeconds: 5, periodSeconds: 5 },
+    } }));
+    await advance(30_000);
+    await kubelet.flushEvents();
+    const unhealthy = () => (client.list({ group: '', version: 'v1', resource: 'events' }, 'shop').items as Obj[]).find((e) => e.reason === 'Unhealthy');
+    assert.equal(unhealthy(), undefined, 'healthy while the file is there');
+    // Removed at 31 s: failures at 36, 41 and 46 s; the shell ignores SIGTERM, so it is killed 30 s later.
+    await advance(17_000);
+    await kubelet.flushEvents();
+    assert.equal(unhealthy()!.message, "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory");
+    assert.equal(unhealthy()!.count, 3);
+    await advance(30_500);
+    const p = get('liveness-exec')!;
+    assert.equal(p.status.containerStatuses[0].restartCount, 1);
+    assert.deepEqual([p.status.containerStatuses[0].lastState.terminated.exitCode, p.status.containerStatuses[0].lastState.terminated.reason], [137, 'Error']);
+  });
+
   it('keeps a container unready while its readiness probe fails', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'fail-readiness' } }, container: { readinessProbe: { httpGet: { path: '/', port: 80 } } } }));
