@@ -542,7 +542,8 @@ export class ApiServer {
       if (!managedByApply) next = this.recordManagedFields(storage, current, next, options, ctx, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no watch event.
       if (this.sameObject(next, current)) return { object: current, warnings };
-      if (options.dryRun) return { object: next, warnings };
+      // A dry run changes nothing, so the object keeps the version it has (kubectl diff compares against it).
+      if (options.dryRun) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } }, warnings };
       // Removing the last finalizer of an object marked for deletion completes the deletion
       // (a namespace also waits for its spec.finalizers, which only /finalize removes).
       const namespaceFinalizing = storage.info.kind === 'Namespace' && storage.info.group === '' && (next.spec?.finalizers ?? []).length > 0;
