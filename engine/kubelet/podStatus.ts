@@ -16,11 +16,16 @@ const kubeletConditions = new Set(['PodReadyToStartContainers', 'Initialized', '
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function terminated(s: RuntimeContainerStatus): ContainerState {
-  return { terminated: { exitCode: s.exitCode ?? 0, reason: s.reason ?? 'Error', startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt ?? s.startedAt), containerID: s.id } };
-}
-
 function containerStatus(spec: Container, c: ContainerRecord, runtime: ContainerRuntime, pendingReason: string): ContainerStatus {
+  const terminated = (s: RuntimeContainerStatus): ContainerState => {
+    // FallbackToLogsOnError: a container that failed without a termination message gets the end of
+    // its log instead, at most 80 lines or 2048 bytes.
+    let message: string | undefined;
+    if (spec.terminationMessagePolicy === 'FallbackToLogsOnError' && (s.exitCode ?? 0) !== 0) {
+      message = runtime.readLog(s.id, { tailLines: 80 }).slice(-2048) || undefined;
+    }
+    return { terminated: { exitCode: s.exitCode ?? 0, reason: s.reason ?? 'Error', ...(message ? { message } : {}), startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt ?? s.startedAt), containerID: s.id } };
+  };
   const current = c.id ? runtime.containerStatus(c.id) : undefined;
   const previous = c.previousId ? runtime.containerStatus(c.previousId) : undefined;
   let state: ContainerState;

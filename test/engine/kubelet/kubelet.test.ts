@@ -190,6 +190,14 @@ describe('kubelet', () => {
     assert.equal(condition(p, 'Ready').reason, 'PodCompleted');
   });
 
+  it('reports the end of the log as the termination message of a failed container under FallbackToLogsOnError', async () => {
+    const { run, get, advance } = await nodeWithKubelet();
+    await run(pod('job', { spec: { restartPolicy: 'Never' }, container: { image: 'busybox:1.36', command: ['sh', '-c', 'echo connecting to db; echo "fatal: db unreachable"; exit 2'], terminationMessagePolicy: 'FallbackToLogsOnError' } }));
+    await advance(2000);
+    const t = state(get('job')!).terminated;
+    assert.deepEqual([t.exitCode, t.message], [2, 'connecting to db\nfatal: db unreachable\n']);
+  });
+
   it('fails a pod whose container exits 1 under restartPolicy Never', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('job', { spec: { restartPolicy: 'Never' }, metadata: { annotations: { 'kubeside.dev/behavior': 'exit=1' } } }));
