@@ -150,6 +150,12 @@ function fromScript(b: ContainerBehavior, script: string, single = false): void 
   b.runForMs = runFor;
 }
 
+/** How long a command runs, as far as it can be read (`sleep 5`, `sh -c "sleep 5; echo bye"`): for lifecycle hooks. */
+export function commandDurationMs(argv: readonly string[]): number {
+  const b = behaviorOf({ name: 'hook', image: '', command: [...argv] });
+  return b.exitCode === undefined ? 0 : b.runForMs;
+}
+
 function safeDuration(text: string): number | undefined {
   try {
     return parseDuration(text);

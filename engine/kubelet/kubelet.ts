@@ -17,7 +17,7 @@ import type { NodeNetwork } from '../network/podNetwork';
 import type { Clock, Timer } from '../util/clock';
 import { Random } from '../util/random';
 import { Backoff } from './backoff';
-import { behaviorOf } from './behavior';
+import { behaviorOf, commandDurationMs } from './behavior';
 import type { LogOptions } from './containerLog';
 import { defaultNodeCapacity, initialNode, type NodeCapacity, type NodeIdentity, nodeStatus } from './nodeStatus';
 import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
@@ -818,10 +818,17 @@ export class Kubelet {
         if (c.stopping) continue;
         c.stopping = true;
         this.recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-        void this.runtime.stopContainer(c.id!, grace).then(() => {
-          c.stopping = false;
-          this.queue?.add(rec.key);
-        });
+        // The preStop hook runs first, within the grace period; SIGTERM follows when it is done.
+        const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((s: Container) => s.name === c.name);
+        const hookMs = Math.min(preStopMs(spec), grace);
+        const id = c.id!;
+        const stop = () =>
+          void this.runtime.stopContainer(id, grace - hookMs).then(() => {
+            c.stopping = false;
+            this.queue?.add(rec.key);
+          });
+        if (hookMs > 0) this.clock.setTimeout(stop, hookMs);
+        else stop();
       }
       return;
     }
@@ -946,6 +953,15 @@ function podRequests(pod: Pod): { cpu: number; memory: number } {
     total.memory = Math.max(total.memory, r.memory);
   }
   return total;
+}
+
+/** How long a container's preStop hook takes: a `sleep` action, or an exec command that can be read. */
+function preStopMs(spec: Container | undefined): number {
+  const hook = spec?.lifecycle?.preStop;
+  if (!hook) return 0;
+  if (hook.sleep) return hook.sleep.seconds * 1000;
+  if (hook.exec?.command) return commandDurationMs(hook.exec.command);
+  return 0;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -252,6 +252,17 @@ describe('kubelet', () => {
     assert.equal(get('sleeper'), undefined);
   });
 
+  it('runs a preStop hook before SIGTERM, within the grace period', async () => {
+    const { client, run, get, advance } = await nodeWithKubelet();
+    await run(pod('web', { container: { lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5'] } } } } }));
+    await advance(1500);
+    await client.delete(pods, 'shop', 'web');
+    await advance(4800);
+    assert.ok(state(get('web')!).running, 'the hook is still running');
+    await advance(400);
+    assert.equal(get('web'), undefined, 'nginx stopped on the SIGTERM after the hook, and the pod is gone');
+  });
+
   it('gives a re-created pod a new IP', async () => {
     const { client, run, get, advance } = await nodeWithKubelet();
     await run(pod('web'));
