@@ -15,7 +15,7 @@ import { Discovery, virtualResources } from './discovery';
 import { OpenAPIDocuments } from './openapi';
 import { decodeProtobuf } from './protobuf';
 import { deleteOptions, listOptions, resourceRequestInfo, watchOptions, writeOptions } from './requestInfo';
-import { type IncludeObject, toTable } from './table';
+import { customResourcePrinter, type IncludeObject, type Printer, toTable } from './table';
 
 /** kube-apiserver's limit on request bodies (--max-request-bytes for the REST layer: 3 MiB). */
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
@@ -88,6 +88,8 @@ function warningHeader(text: string): string {
   const safe = text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '?');
   return `299 - "${safe}"`;
 }
+
+const apiServerUser: UserInfo = { name: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
 
 const notFoundStatus = () =>
   new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
@@ -321,6 +323,20 @@ export class RestHandler {
     };
   }
 
+  /** For a custom resource, the printer its CRD declares (additionalPrinterColumns); undefined for built-in kinds. */
+  private customPrinter(ref: ResourceRef): { printer?: Printer } {
+    if (!ref.group.includes('.') || ref.group.endsWith('.k8s.io')) return {};
+    let crd: Obj;
+    try {
+      // The REST layer is part of the API server: it reads the CRD with the server's own identity.
+      crd = this.server.get({ user: apiServerUser }, { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', name: `${ref.resource}.${ref.group}` });
+    } catch {
+      return {};
+    }
+    const version = (crd.spec?.versions ?? []).find((v: Obj) => v.name === ref.version);
+    return version ? { printer: customResourcePrinter(version.additionalPrinterColumns ?? []) } : {};
+  }
+
   // ---- watch ----
 
   private watch(res: ServerResponse, ctx: RequestContext, ref: ResourceRef, query: URLSearchParams, render: Rendering): void {
@@ -349,7 +365,7 @@ export class RestHandler {
       startStream();
       let object: unknown = e.object;
       if (render.as === 'Table' && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')) {
-        object = toTable(ref.group, ref.resource, [e.object], { resourceVersion: e.object.metadata?.resourceVersion }, { include, noHeaders: !firstTable, now: this.options.clock.now(), apiVersion: `meta.k8s.io/${render.version}` });
+        object = toTable(ref.group, ref.resource, [e.object], { resourceVersion: e.object.metadata?.resourceVersion }, { include, noHeaders: !firstTable, now: this.options.clock.now(), apiVersion: `meta.k8s.io/${render.version}`, ...this.customPrinter(ref) });
         firstTable = false;
       } else if (render.as === 'PartialObjectMetadata' && e.type !== 'ERROR') {
         object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: e.object.metadata };
@@ -437,7 +453,7 @@ export class RestHandler {
     if (render.as === 'Table') {
       const include = (query.get('includeObject') as IncludeObject | null) ?? 'PartialObjectMetadata';
       const listMeta = isList ? obj.metadata : { resourceVersion: obj.metadata?.resourceVersion };
-      const table = toTable(ref.group, ref.resource, isList ? obj.items : [obj], listMeta, { include, now: this.options.clock.now(), apiVersion: `meta.k8s.io/${render.version}` });
+      const table = toTable(ref.group, ref.resource, isList ? obj.items : [obj], listMeta, { include, now: this.options.clock.now(), apiVersion: `meta.k8s.io/${render.version}`, ...this.customPrinter(ref) });
       return this.sendJson(req, res, code, table, `application/json;as=Table;v=${render.version};g=meta.k8s.io`);
     }
     if (render.as === 'PartialObjectMetadata') {

@@ -16,7 +16,7 @@ export interface TableColumnDefinition {
 
 export type IncludeObject = 'None' | 'Object' | 'PartialObjectMetadata';
 
-interface Printer {
+export interface Printer {
   columns: TableColumnDefinition[];
   /** The cells of one object's row, in the columns' order; `now` is the cluster clock's. */
   cells(obj: Obj, now: number): unknown[];
@@ -401,6 +401,81 @@ const defaultPrinter = (): Printer => ({
 const nameAgePrinter = (): Printer => ({ columns: [nameColumn(), ageColumn()], cells: (o, now) => [o.metadata?.name, age(o, now)] });
 const defaultConvertorResources = new Set(['rbac.authorization.k8s.io/clusterroles', 'rbac.authorization.k8s.io/roles', 'apiextensions.k8s.io/customresourcedefinitions']);
 
+// ---- custom resources: the CRD's additionalPrinterColumns ----
+
+/** A CRD version's additionalPrinterColumns entry. */
+export interface CustomResourceColumn {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
+}
+
+/**
+ * The values a CRD column's JSONPath selects: the subset CRDs use — `.field`, `[n]`, `[*]` and
+ * `[?(@.field=="value")]` filters (e.g. `.status.conditions[?(@.type=="Ready")].status`).
+ */
+export function selectJsonPath(obj: unknown, path: string): unknown[] {
+  const tokens = path.replace(/^\{|\}$/g, '').match(/\.[^.[\]]+|\[\?\(@\.[^=!]+(?:==|!=)(?:"[^"]*"|'[^']*'|[^)]*)\)\]|\[\*\]|\[\d+\]/g) ?? [];
+  let current: unknown[] = [obj];
+  for (const t of tokens) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if (v === null || typeof v !== 'object') continue;
+      if (t.startsWith('.')) {
+        const child = (v as Obj)[t.slice(1)];
+        if (child !== undefined) next.push(child);
+      } else if (t === '[*]') {
+        next.push(...(Array.isArray(v) ? v : Object.values(v)));
+      } else if (t.startsWith('[?')) {
+        const m = /^\[\?\(@\.([^=!]+)(==|!=)(?:"([^"]*)"|'([^']*)'|([^)]*))\)\]$/.exec(t)!;
+        const want = m[3] ?? m[4] ?? m[5]!;
+        for (const item of Array.isArray(v) ? v : []) {
+          const got = item && typeof item === 'object' ? String((item as Obj)[m[1]!]) : undefined;
+          if ((got === want) === (m[2] === '==')) next.push(item);
+        }
+      } else {
+        const item = Array.isArray(v) ? v[Number(t.slice(1, -1))] : undefined;
+        if (item !== undefined) next.push(item);
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * One cell of a CRD column, as apiextensions-apiserver's table convertor makes it: the first value
+ * the path selects, if it has the column's type (else empty); strings print any value; dates print
+ * as an age.
+ */
+function customCell(type: string, v: unknown, now: number): unknown {
+  if (v === undefined || v === null) return null;
+  switch (type) {
+    case 'integer':
+      return typeof v === 'number' ? Math.trunc(v) : null;
+    case 'number':
+      return typeof v === 'number' ? v : null;
+    case 'boolean':
+      return typeof v === 'boolean' ? v : null;
+    case 'date':
+      return typeof v === 'string' ? (Number.isNaN(Date.parse(v)) ? '<invalid>' : since(v, now)) : null;
+    default:
+      return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+}
+
+/** The printer a CRD version declares; with no columns of its own, a CRD shows Age (apiextensions' default). */
+export function customResourcePrinter(columns: readonly CustomResourceColumn[]): Printer {
+  const declared = columns.length ? columns : [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }];
+  return {
+    columns: [nameColumn(), ...declared.map((c) => column(c.name, (['integer', 'number', 'boolean', 'date'].includes(c.type) ? c.type : 'string') as TableColumnDefinition['type'], c.description ?? '', c.priority ?? 0, c.format ?? ''))],
+    cells: (o, now) => [o.metadata?.name, ...declared.map((c) => customCell(c.type, selectJsonPath(o, c.jsonPath)[0], now))],
+  };
+}
+
 const cache = new Map<string, Printer>();
 
 function printerFor(group: string, resource: string): Printer {
@@ -420,8 +495,8 @@ function rowObject(obj: Obj, include: IncludeObject): Obj | undefined {
 }
 
 /** A Table of objects (a list's items, or one object); `listMeta` carries resourceVersion and continue. */
-export function toTable(group: string, resource: string, objects: readonly Obj[], listMeta: Obj, options: { include: IncludeObject; noHeaders?: boolean; now: number; apiVersion?: string }): Obj {
-  const printer = printerFor(group, resource);
+export function toTable(group: string, resource: string, objects: readonly Obj[], listMeta: Obj, options: { include: IncludeObject; noHeaders?: boolean; now: number; apiVersion?: string; printer?: Printer }): Obj {
+  const printer = options.printer ?? printerFor(group, resource);
   return {
     kind: 'Table',
     apiVersion: options.apiVersion ?? 'meta.k8s.io/v1',

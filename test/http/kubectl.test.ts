@@ -194,13 +194,26 @@ describe('kubectl against kubeside serve', function () {
         group: 'example.com',
         scope: 'Namespaced',
         names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'], categories: ['all'] },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } },
+            additionalPrinterColumns: [
+              { name: 'Size', type: 'integer', jsonPath: '.spec.size' },
+              { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+            ],
+          },
+        ],
       },
     };
     await kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify(crd));
     assert.match(await run('api-resources', '--api-group=example.com'), /^widgets\s+wd\s+example\.com\/v1\s+true\s+Widget$/m);
     await kubectlOk(cluster, ['apply', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'small' }, spec: { size: 3 } }));
-    assert.match(await run('get', 'wd', '-n', 'shop'), /^small\s+\d+s$/m);
+    const table = await run('get', 'wd', '-n', 'shop');
+    assert.match(table, /^NAME\s+SIZE\s+AGE$/m, 'the columns the CRD declares');
+    assert.match(table, /^small\s+3\s+\d+s$/m);
     const invalid = await kubectl(cluster, ['apply', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'odd' }, spec: { size: 'big' } }));
     assert.equal(invalid.code, 1);
     assert.match(invalid.stderr, /spec\.size: Invalid value: "string": spec\.size in body must be of type integer: "string"/);

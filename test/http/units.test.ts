@@ -11,7 +11,7 @@ import { mergeKubeconfig } from '../../engine/http/kubeconfig';
 import { ensureServingPKI } from '../../engine/http/pki';
 import { decodeProtobuf } from '../../engine/http/protobuf';
 import { deleteOptions, resourceRequestInfo } from '../../engine/http/requestInfo';
-import { humanDuration, toTable } from '../../engine/http/table';
+import { customResourcePrinter, humanDuration, selectJsonPath, toTable } from '../../engine/http/table';
 
 // ---- a minimal protobuf writer, to build what client-go sends ----
 /** A varint of an int64, negatives in two's complement (ten bytes), as Go writes them. */
@@ -173,6 +173,26 @@ describe('REST layer parts', () => {
       assert.deepEqual(table.rows[0].cells, ['web-1', '1/2', 'CrashLoopBackOff', '3 (2m ago)', '10m', '10.244.1.5', 'worker-1', '<none>', '<none>']);
       const terminating = toTable('', 'pods', [{ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-11-23T12:00:00Z' } }], {}, { include: 'None', now });
       assert.equal(terminating.rows[0].cells[2], 'Terminating');
+    });
+
+    it('prints a custom resource with its CRD\'s columns, selected by JSONPath', () => {
+      const widget = { metadata: { name: 'w', creationTimestamp: '2026-11-23T11:00:00Z' }, spec: { size: 3, tags: ['a', 'b'] }, status: { conditions: [{ type: 'Synced', status: 'False' }, { type: 'Ready', status: 'True' }] } };
+      assert.deepEqual(selectJsonPath(widget, '.status.conditions[?(@.type=="Ready")].status'), ['True']);
+      assert.deepEqual(selectJsonPath(widget, '.spec.tags[1]'), ['b']);
+      assert.deepEqual(selectJsonPath(widget, '.spec.missing'), []);
+      const printer = customResourcePrinter([
+        { name: 'Size', type: 'integer', jsonPath: '.spec.size' },
+        { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+        { name: 'Tags', type: 'string', jsonPath: '.spec.tags[*]', priority: 1 },
+        { name: 'Count', type: 'integer', jsonPath: '.spec.tags' },
+        { name: 'Owner', type: 'string', jsonPath: '.spec.owner' },
+        { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      ]);
+      const table = toTable('example.com', 'widgets', [widget], {}, { include: 'None', now: Date.UTC(2026, 10, 23, 12), printer });
+      assert.deepEqual(table.columnDefinitions.map((c: any) => `${c.name}:${c.type}:${c.priority}`), ['Name:string:0', 'Size:integer:0', 'Ready:string:0', 'Tags:string:1', 'Count:integer:0', 'Owner:string:0', 'Age:date:0']);
+      // The first value selected, if it has the column's type; dates as an age.
+      assert.deepEqual(table.rows[0].cells, ['w', 3, 'True', 'a', null, null, '60m']);
+      assert.deepEqual(toTable('example.com', 'widgets', [widget], {}, { include: 'None', now: Date.UTC(2026, 10, 23, 12), printer: customResourcePrinter([]) }).rows[0].cells, ['w', '60m']);
     });
 
     it('uses the default table convertor (Name, Created At) for ClusterRoles, and Name, Age for resources without a printer', () => {
