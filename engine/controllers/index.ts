@@ -13,6 +13,7 @@ import { NamespaceController } from './namespace';
 import { ReplicaSetController } from './replicaset';
 import { RootCACertPublisher } from './rootcacertpublisher';
 import { ServiceAccountsController } from './serviceaccounts';
+import { StatefulSetController } from './statefulset';
 
 export interface ControllerManagerOptions {
   /** A client authenticated as system:kube-controller-manager. */
@@ -51,6 +52,7 @@ export class ControllerManager {
     this.controllers = [
       new ReplicaSetController(ctx),
       new DeploymentController(ctx),
+      new StatefulSetController(ctx),
       new GarbageCollector(ctx),
       new NamespaceController(ctx),
       new ServiceAccountsController(ctx),

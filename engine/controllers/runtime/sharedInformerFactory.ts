@@ -26,6 +26,9 @@ export const resources = {
   events: { group: '', version: 'v1', resource: 'events' },
   replicasets: { group: 'apps', version: 'v1', resource: 'replicasets' },
   deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
+  statefulsets: { group: 'apps', version: 'v1', resource: 'statefulsets' },
+  controllerrevisions: { group: 'apps', version: 'v1', resource: 'controllerrevisions' },
+  persistentvolumeclaims: { group: '', version: 'v1', resource: 'persistentvolumeclaims' },
 } as const satisfies Record<string, ResourceType>;
 
 export class SharedInformerFactory {
