@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { StatusError, statusErrors } from '../api/errors';
+import { kinds } from '../api/kinds/index';
 import type { ApiServer, ApiWatch, ApiWatchEvent } from '../apiserver/apiserver';
 import type { UserInfo } from '../apiserver/auth/user';
 import type { Obj } from '../apiserver/registry/strategy';
@@ -325,7 +326,8 @@ export class RestHandler {
 
   /** For a custom resource, the printer its CRD declares (additionalPrinterColumns); undefined for built-in kinds. */
   private customPrinter(ref: ResourceRef): { printer?: Printer } {
-    if (!ref.group.includes('.') || ref.group.endsWith('.k8s.io')) return {};
+    const info = kinds().byResource(ref.group, ref.version, ref.resource);
+    if (!ref.group.includes('.') || (info && !kinds().isCustom(info))) return {};
     let crd: Obj;
     try {
       // The REST layer is part of the API server: it reads the CRD with the server's own identity.
