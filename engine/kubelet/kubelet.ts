@@ -3,7 +3,7 @@
 // containers, restarts with back-off, probes, graceful termination — reporting each pod's status
 // through pods/status. It is a client of the API server as `system:node:<name>`, nothing more.
 // See https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
-import type { Container, ContainerStatus, EnvVar, Pod, PodStatus, Probe } from 'kubernetes-types/core/v1';
+import type { Container, ContainerStatus, EnvVar, Pod, Probe } from 'kubernetes-types/core/v1';
 import { StatusError, statusErrors } from '../api/errors';
 import { deepEqual } from '../api/patch/jsonValue';
 import { Quantity } from '../api/quantity';
@@ -23,6 +23,7 @@ import { defaultNodeCapacity, initialNode, type NodeCapacity, type NodeIdentity,
 import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
 import { podStatus } from './podStatus';
 import { ProbeWorker } from './prober';
+import { StatusManager } from './statusManager';
 import { type ContainerRuntime, SimulatedRuntime } from './runtime';
 import type { VolumeDisks } from './volumeDisks';
 
@@ -88,12 +89,9 @@ export class Kubelet {
   private lastNodeStatus: Obj | undefined;
   private lastNodeReport = 0;
   /** Status writes waiting for the next batch: pod key → status. */
-  private readonly pendingStatus = new Map<string, { uid: string; status: PodStatus }>();
-  private readonly sentStatus = new Map<string, PodStatus>();
-  private flushScheduled = false;
-  private flushing: Promise<void> | undefined;
+  private readonly statusManager: StatusManager;
   /** Counters for tests and benchmarks. */
-  readonly stats = { syncs: 0, statusWrites: 0, leaseRenewals: 0, nodeStatusWrites: 0 };
+  private readonly counters = { syncs: 0, leaseRenewals: 0, nodeStatusWrites: 0 };
 
   constructor(options: KubeletOptions) {
     this.options = options;
@@ -117,10 +115,16 @@ export class Kubelet {
       containerRuntimeVersion: this.runtime.version,
     };
     this.recorder = new EventRecorder(options.client, options.clock, 'kubelet');
+    this.statusManager = new StatusManager(options.client, options.clock);
     this.runtime.onContainerExit((status) => {
       const key = this.keyByUid.get(status.podUid);
       if (key) this.queue?.add(key);
     });
+  }
+
+  /** Counters for tests and benchmarks. */
+  get stats(): { syncs: number; statusWrites: number; leaseRenewals: number; nodeStatusWrites: number } {
+    return { ...this.counters, statusWrites: this.statusManager.writes };
   }
 
   get isRunning(): boolean {
@@ -131,6 +135,7 @@ export class Kubelet {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.statusManager.start();
     const b = () => this.random.next().toString(16).padStart(8, '0');
     // Every start of the kubelet is a boot of the node.
     this.identity.bootID = `${b()}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b()}${b().slice(0, 4)}`;
@@ -180,14 +185,13 @@ export class Kubelet {
       this.teardown(rec, true);
       this.forget(rec, false);
     }
-    this.pendingStatus.clear();
-    this.sentStatus.clear();
+    this.statusManager.stop();
     this.objectCache.clear();
   }
 
   /** Waits until queued status writes are in the API server. */
-  async flushStatus(): Promise<void> {
-    while (this.flushing || this.pendingStatus.size) await (this.flushing ?? this.flush());
+  flushStatus(): Promise<void> {
+    return this.statusManager.flush();
   }
 
   /** Waits until the events recorded so far are written. */
@@ -287,7 +291,7 @@ export class Kubelet {
     } else {
       await this.client.update(leasesResource, nodeLeaseNamespace, { ...existing, spec: { ...existing.spec, ...spec } });
     }
-    this.stats.leaseRenewals++;
+    this.counters.leaseRenewals++;
   }
 
   private async updateNodeStatus(force: boolean): Promise<void> {
@@ -304,14 +308,14 @@ export class Kubelet {
     await this.client.update(nodesResource, undefined, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, {}, 'status');
     this.lastNodeStatus = status;
     this.lastNodeReport = now;
-    this.stats.nodeStatusWrites++;
+    this.counters.nodeStatusWrites++;
   }
 
   // ---- pod sync ----
 
   private syncPod(key: string): void {
     if (!this.running) return;
-    this.stats.syncs++;
+    this.counters.syncs++;
     const pod = this.informer!.store.get(key);
     let rec = this.records.get(key);
     if (rec && (!pod || pod.metadata?.uid !== rec.uid)) {
@@ -325,7 +329,7 @@ export class Kubelet {
       // A pod that finished before this kubelet started has nothing left to run.
       if ((pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') && !pod.metadata?.deletionTimestamp) return;
       if (pod.metadata?.deletionTimestamp && !(pod.status?.containerStatuses ?? []).length) {
-        void this.finalDelete(pod);
+        void this.finalDelete(pod).catch(() => this.queue?.addRateLimited(key));
         return;
       }
       rec = this.admit(pod);
@@ -839,9 +843,16 @@ export class Kubelet {
     }
     // The last status first (containers terminated, terminal phase), then the delete that ends it.
     this.setStatus(pod, rec);
-    void this.flushStatus().then(() => this.finalDelete(pod)).then(() => {
-      if (rec.ip && rec.ip !== this.network.internalIP) this.network.podIPs.release(rec.ip);
-    });
+    void this.flushStatus()
+      .then(() => (this.running ? this.finalDelete(pod) : undefined))
+      .then(() => {
+        if (rec.ip && rec.ip !== this.network.internalIP) this.network.podIPs.release(rec.ip);
+      })
+      .catch(() => {
+        // The API server refused the delete for now: the next sync tries again.
+        rec.deleted = false;
+        this.queue?.addRateLimited(rec.key);
+      });
   }
 
   private async finalDelete(pod: Pod & Obj): Promise<void> {
@@ -875,63 +886,15 @@ export class Kubelet {
     for (const key of [...this.pullFailures.keys()]) if (key.startsWith(`${rec.uid}/`)) this.pullFailures.delete(key);
     this.records.delete(rec.key);
     this.keyByUid.delete(rec.uid);
-    this.pendingStatus.delete(rec.key);
-    this.sentStatus.delete(rec.key);
+    this.statusManager.forget(rec.key);
   }
 
-  // ---- status manager ----
+  // ---- status ----
 
-  /** Queues the pod's status for the next batch of writes if it changed since the last one sent. */
+  /** Queues the pod's status for the status manager's next batch of writes. */
   private setStatus(pod: Pod & Obj, rec: PodRecord): void {
-    const status = podStatus(pod, rec, this.runtime, {
-      now: timestamp(this.clock.now()),
-      hostIP: this.network.internalIP,
-      backoffOf: (name) => this.crashBackoff.get(`${rec.uid}/${name}`),
-    });
-    const sent = this.sentStatus.get(rec.key) ?? pod.status;
-    if (deepEqual(status, sent)) {
-      this.pendingStatus.delete(rec.key);
-      return;
-    }
-    this.pendingStatus.set(rec.key, { uid: rec.uid, status });
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    this.clock.setTimeout(() => void this.flush(), 0);
-  }
-
-  /** Writes queued statuses, yielding to the event loop between chunks so thousands of pods do not block it. */
-  private flush(): Promise<void> {
-    this.flushScheduled = false;
-    if (this.flushing) return this.flushing;
-    this.flushing = (async () => {
-      let written = 0;
-      while (this.pendingStatus.size && this.running) {
-        const [key, { uid, status }] = this.pendingStatus.entries().next().value!;
-        this.pendingStatus.delete(key);
-        const [namespace, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-        try {
-          // The uid test keeps a status from landing on a new pod that took the same name.
-          await this.client.patch(podsResource, namespace, name, 'json', [
-            { op: 'test', path: '/metadata/uid', value: uid },
-            { op: 'replace', path: '/status', value: status },
-          ], {}, 'status');
-          this.sentStatus.set(key, status);
-          this.stats.statusWrites++;
-        } catch (err) {
-          if (!(err instanceof StatusError) || (err.code !== 404 && err.code !== 422)) throw err;
-        }
-        if (++written % 25 === 0) await yieldToEventLoop();
-      }
-    })().finally(() => {
-      this.flushing = undefined;
-      // Statuses queued while the last write was in flight go in the next batch.
-      if (this.pendingStatus.size && this.running) this.scheduleFlush();
-    });
-    return this.flushing;
+    const status = podStatus(pod, rec, this.runtime, { now: timestamp(this.clock.now()), hostIP: this.network.internalIP });
+    this.statusManager.set(rec.key, rec.uid, status, pod.status);
   }
 }
 

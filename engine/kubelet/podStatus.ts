@@ -8,7 +8,6 @@ import type { ContainerRuntime, RuntimeContainerStatus } from './runtime';
 export interface StatusContext {
   now: string;
   hostIP: string;
-  backoffOf(container: string): number;
 }
 
 /** The pod conditions the kubelet owns; any other is someone else's to set. */
