@@ -147,7 +147,8 @@ export class RestHandler {
 
     // ---- non-resource paths ----
     if (path === '/version') return this.sendJson(req, res, 200, this.version());
-    if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path)) return this.sendText(req, res, 200, 'ok');
+    const health = /^\/(healthz|livez|readyz)(?:\/([^/]+))?$/.exec(path);
+    if (health) return this.health(req, res, health[1]!, health[2], url.searchParams.has('verbose'));
     if (!user) throw statusErrors.unauthorized();
     if (path === '/api' || path === '/apis') {
       const legacy = path === '/api';
@@ -235,6 +236,35 @@ export class RestHandler {
       default:
         throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     }
+  }
+
+  // ---- health ----
+
+  /** The checks behind /healthz, /livez and /readyz: the process answers, and the store serves reads. */
+  private readonly checks: Record<string, () => void> = {
+    ping: () => {},
+    etcd: () => {
+      this.server.list({ user: apiServerUser }, { group: '', version: 'v1', resource: 'namespaces' }, { limit: 1 });
+    },
+  };
+
+  /** kube-apiserver's health endpoints: `ok`, one check by path, or every check with `?verbose`. */
+  private health(req: IncomingMessage, res: ServerResponse, endpoint: string, only: string | undefined, verbose: boolean): void {
+    const names = only === undefined ? Object.keys(this.checks) : [only];
+    if (only !== undefined && !this.checks[only]) throw notFoundStatus();
+    const results = names.map((name) => {
+      try {
+        this.checks[name]!();
+        return { name, ok: true };
+      } catch {
+        return { name, ok: false };
+      }
+    });
+    const healthy = results.every((r) => r.ok);
+    if (only !== undefined) return this.sendText(req, res, healthy ? 200 : 500, healthy ? 'ok' : 'internal server error: reason withheld');
+    if (healthy && !verbose) return this.sendText(req, res, 200, 'ok');
+    const lines = results.map((r) => (r.ok ? `[+]${r.name} ok` : `[-]${r.name} failed: reason withheld`));
+    this.sendText(req, res, healthy ? 200 : 500, `${lines.join('\n')}\n${endpoint} check ${healthy ? 'passed' : 'failed'}\n`);
   }
 
   // ---- identity ----

@@ -62,6 +62,9 @@ export async function serveApi(options: ServeApiOptions): Promise<RestServer> {
     },
     handler.handle,
   );
+  // Clients keep idle connections for a while (client-go: 90 s) and reuse them; closing them sooner
+  // (Node's default is 5 s) races with a request the client is just sending on one.
+  listener.keepAliveTimeout = 120_000;
   // A TLS handshake or socket error belongs to one connection, never to the server.
   listener.on('tlsClientError', () => {});
   // A request Node cannot parse gets a bare 400 on its connection, which then closes.

@@ -95,6 +95,26 @@ describe('REST API over HTTPS', function () {
       }
     });
 
+    it('lists the health checks with ?verbose, answers one by its path, and 404 for an unknown one', async () => {
+      const verbose = await request(cluster, 'GET', '/readyz?verbose', { token: null });
+      assert.equal(verbose.status, 200);
+      assert.equal(verbose.text, '[+]ping ok\n[+]etcd ok\nreadyz check passed\n');
+      assert.equal((await request(cluster, 'GET', '/livez/etcd', { token: null })).text, 'ok');
+      assert.equal((await request(cluster, 'GET', '/healthz/nope', { token: null })).status, 404);
+      const server = cluster.started.apiServer;
+      const list = server.list;
+      server.list = () => {
+        throw new Error('store closed');
+      };
+      try {
+        const failing = await request(cluster, 'GET', '/readyz', { token: null });
+        assert.equal(failing.status, 500);
+        assert.equal(failing.text, '[+]ping ok\n[-]etcd failed: reason withheld\nreadyz check failed\n');
+      } finally {
+        server.list = list;
+      }
+    });
+
     it('refuses to impersonate for a user who may not', async () => {
       const res = await request(cluster, 'GET', '/api/v1/namespaces', { headers: { 'Impersonate-User': 'jane' } });
       assert.equal(res.status, 403);
