@@ -3,7 +3,7 @@
 // containers, restarts with back-off, probes, graceful termination — reporting each pod's status
 // through pods/status. It is a client of the API server as `system:node:<name>`, nothing more.
 // See https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
-import type { Container, ContainerStatus, EnvVar, Pod, Probe } from 'kubernetes-types/core/v1';
+import type { Container, ContainerStatus, Pod, Probe } from 'kubernetes-types/core/v1';
 import { StatusError, statusErrors } from '../api/errors';
 import { deepEqual } from '../api/patch/jsonValue';
 import { Quantity } from '../api/quantity';
@@ -18,6 +18,7 @@ import type { Clock, Timer } from '../util/clock';
 import { Random } from '../util/random';
 import { Backoff } from './backoff';
 import { behaviorOf, commandDurationMs } from './behavior';
+import { containerEnv, expand } from './containerEnv';
 import type { LogOptions } from './containerLog';
 import { defaultNodeCapacity, initialNode, type NodeCapacity, type NodeIdentity, nodeStatus } from './nodeStatus';
 import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
@@ -594,13 +595,20 @@ export class Kubelet {
       }
       this.crashBackoff.next(backoffKey, now);
     }
-    const config = this.resolveEnv(pod, spec);
+    const config = containerEnv(pod, spec, {
+      get: (resource, namespace, name) => this.getObject(resource, namespace, name),
+      podIP: rec.ip,
+      hostIP: this.network.internalIP,
+      allocatable: this.identity.capacity,
+    });
     if ('error' in config) {
       c.waiting = { reason: 'CreateContainerConfigError', message: config.error };
       if (this.retryLater(rec, syncRetryMs)) this.recorder.event(pod, 'Warning', 'Failed', `Error: ${config.error}`);
       return;
     }
-    const behavior = behaviorOf(spec, pod.metadata?.annotations ?? {});
+    // Command and args see the environment's `$(VAR)` references expanded, as the runtime receives them.
+    const withEnv = (argv: string[] | undefined) => argv?.map((a) => expand(a, config.env));
+    const behavior = behaviorOf({ ...spec, command: withEnv(spec.command), args: withEnv(spec.args) }, pod.metadata?.annotations ?? {});
     const image = spec.image ?? '';
     const pullPolicy = spec.imagePullPolicy ?? (image.endsWith(':latest') || !/:[^/]+$/.test(image) ? 'Always' : 'IfNotPresent');
     const imageKey = `${rec.uid}/${spec.name}/image`;
@@ -670,72 +678,6 @@ export class Kubelet {
       // The pod worker retries a failed sync soon; that sync finds the image in back-off.
       this.queue?.addAfter(rec.key, 1000);
     });
-  }
-
-  /** The container's environment, or the CreateContainerConfigError message when a source is missing. */
-  private resolveEnv(pod: Pod & Obj, spec: Container): { env: Record<string, string> } | { error: string } {
-    const ns = pod.metadata!.namespace!;
-    const env: Record<string, string> = {};
-    const decode = (data: Record<string, string> | undefined) => Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-    for (const from of spec.envFrom ?? []) {
-      const ref = from.configMapRef ?? from.secretRef;
-      if (!ref) continue;
-      const kind = from.configMapRef ? 'configmaps' : 'secrets';
-      const obj = this.getObject(kind, ns, ref.name ?? '');
-      if (!obj) {
-        if (ref.optional) continue;
-        return { error: `${kind === 'configmaps' ? 'configmap' : 'secret'} "${ref.name}" not found` };
-      }
-      const data = kind === 'configmaps' ? (obj.data ?? {}) : decode(obj.data);
-      for (const [k, v] of Object.entries(data)) env[`${from.prefix ?? ''}${k}`] = String(v);
-    }
-    for (const e of spec.env ?? []) {
-      const value = this.envValue(pod, spec, e);
-      if (typeof value === 'object') return value;
-      if (value !== undefined) env[e.name] = value;
-    }
-    return { env };
-  }
-
-  private envValue(pod: Pod & Obj, spec: Container, e: EnvVar): string | undefined | { error: string } {
-    if (!e.valueFrom) return e.value ?? '';
-    const ns = pod.metadata!.namespace!;
-    const cm = e.valueFrom.configMapKeyRef;
-    const sec = e.valueFrom.secretKeyRef;
-    if (cm || sec) {
-      const ref = (cm ?? sec)!;
-      const kind = cm ? 'configmaps' : 'secrets';
-      const obj = this.getObject(kind, ns, ref.name ?? '');
-      if (!obj) return ref.optional ? undefined : { error: `${cm ? 'configmap' : 'secret'} "${ref.name}" not found` };
-      const raw = obj.data?.[ref.key];
-      if (raw === undefined) return ref.optional ? undefined : { error: `couldn't find key ${ref.key} in ${cm ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name}` };
-      return cm ? String(raw) : Buffer.from(raw, 'base64').toString();
-    }
-    const field = e.valueFrom.fieldRef?.fieldPath;
-    if (field) {
-      const label = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(field);
-      if (label) return pod.metadata?.[label[1] as 'labels']?.[label[2]!] ?? '';
-      const values: Record<string, string | undefined> = {
-        'metadata.name': pod.metadata?.name,
-        'metadata.namespace': ns,
-        'metadata.uid': pod.metadata?.uid,
-        'spec.nodeName': pod.spec?.nodeName,
-        'spec.serviceAccountName': pod.spec?.serviceAccountName,
-        'status.hostIP': this.network.internalIP,
-        'status.hostIPs': this.network.internalIP,
-        'status.podIP': this.records.get(objectKey(pod))?.ip,
-        'status.podIPs': this.records.get(objectKey(pod))?.ip,
-      };
-      return values[field] ?? '';
-    }
-    const resource = e.valueFrom.resourceFieldRef?.resource;
-    if (resource) {
-      const [kind, name] = resource.split('.') as ['limits' | 'requests', string];
-      const q = Quantity.tryParse(spec.resources?.[kind]?.[name]);
-      if (!q) return name === 'cpu' ? this.identity.capacity.cpu : String(Quantity.parse(this.identity.capacity.memory).value());
-      return name === 'cpu' ? String(Math.ceil(q.value())) : String(q.value());
-    }
-    return '';
   }
 
   private startProbes(rec: PodRecord, spec: Container, c: ContainerRecord): void {
