@@ -8,7 +8,7 @@
 // See https://kubernetes.io/docs/reference/using-api/api-concepts/#protobuf-encoding
 import { statusErrors } from '../api/errors';
 
-type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'stringMap' | 'bytesMap' | 'quantityMap' | 'intOrString' | 'serverSet';
+type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'inline' | 'stringMap' | 'bytesMap' | 'quantityMap' | 'intOrString' | 'serverSet';
 
 interface Field {
   name: string;
@@ -107,6 +107,36 @@ const roleBinding = (name: string): Message => ({
   },
 });
 
+const ingressBackend: Message = {
+  name: 'IngressBackend',
+  fields: {
+    3: msg('resource', () => ({ name: 'TypedLocalObjectReference', fields: { 1: f('apiGroup', 'string', { pointer: true }), 2: f('kind', 'string'), 3: f('name', 'string') } })),
+    4: msg('service', () => ({ name: 'IngressServiceBackend', fields: { 1: f('name', 'string'), 2: msg('port', () => ({ name: 'ServiceBackendPort', fields: { 1: f('name', 'string'), 2: f('number', 'int') } })) } })),
+  },
+};
+const ingressSpec: Message = {
+  name: 'IngressSpec',
+  fields: {
+    1: msg('defaultBackend', () => ingressBackend),
+    2: msg('tls', () => ({ name: 'IngressTLS', fields: { 1: f('hosts', 'string', { repeated: true }), 2: f('secretName', 'string') } }), true),
+    3: msg('rules', () => ({
+      name: 'IngressRule',
+      fields: {
+        1: f('host', 'string'),
+        2: {
+          name: 'ingressRuleValue',
+          kind: 'inline',
+          message: () => ({
+            name: 'IngressRuleValue',
+            fields: { 1: msg('http', () => ({ name: 'HTTPIngressRuleValue', fields: { 1: msg('paths', () => ({ name: 'HTTPIngressPath', fields: { 1: f('path', 'string'), 2: msg('backend', () => ingressBackend), 3: f('pathType', 'string', { pointer: true }) } }), true) } })) },
+          }),
+        },
+      },
+    }), true),
+    4: f('ingressClassName', 'string', { pointer: true }),
+  },
+};
+
 const kindsByApiVersion: Record<string, Message> = {
   'apps/v1/Deployment': {
     name: 'Deployment',
@@ -150,6 +180,7 @@ const kindsByApiVersion: Record<string, Message> = {
       3: f('status', 'serverSet'),
     },
   },
+  'networking.k8s.io/v1/Ingress': { name: 'Ingress', fields: { 1: metadata, 2: msg('spec', () => ingressSpec), 3: f('status', 'serverSet') } },
   'rbac.authorization.k8s.io/v1/Role': { name: 'Role', fields: { 1: metadata, 2: msg('rules', () => policyRule, true) } },
   'rbac.authorization.k8s.io/v1/ClusterRole': { name: 'ClusterRole', fields: { 1: metadata, 2: msg('rules', () => policyRule, true) } },
   'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding('RoleBinding'),
@@ -297,6 +328,10 @@ function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
       case 'message':
         value = decodeMessage(r.bytes(), field.message!());
         break;
+      case 'inline':
+        // An embedded Go struct (json:",inline"): its fields are the parent's in JSON.
+        Object.assign(out, decodeMessage(r.bytes(), field.message!()));
+        return;
       case 'intOrString': {
         // intstr.IntOrString: type = 1 (0 Int, 1 String), intVal = 2, strVal = 3; JSON is the bare value.
         let type = 0;

@@ -164,7 +164,7 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(await jsonpath('configmap/nginx', 'shop', '{.data.nginx\\.conf}'), 'worker_processes 1;\n');
   });
 
-  it('create deployment, job, cronjob, service, quota, pdb, role and rolebinding: the generators\' protobuf objects arrive whole', async () => {
+  it('create deployment, job, cronjob, service, quota, pdb, ingress, role and rolebinding: the generators\' protobuf objects arrive whole', async () => {
     await run('create', 'deployment', 'hello', '-n', 'shop', '--image=nginx:1.27', '--replicas=3', '--port=8080', '--', 'nginx', '-g', 'daemon off;');
     assert.equal(await jsonpath('deploy/hello', 'shop', '{.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort} {.spec.template.spec.containers[0].command}'), '3 hello nginx:1.27 8080 ["nginx","-g","daemon off;"]');
     await run('create', 'job', 'once', '-n', 'shop', '--image=busybox', '--', 'echo', 'hi');
@@ -179,7 +179,9 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(await jsonpath('quota/small', 'limited', '{.spec.hard.pods} {.spec.hard.requests\\.cpu}'), '10 500m');
     await run('create', 'pdb', 'keep-one', '-n', 'shop', '--selector=app=hello', '--min-available=0');
     assert.equal(await jsonpath('pdb/keep-one', 'shop', '{.spec.minAvailable}'), '0');
-    await run('create', 'role', 'reader', '-n', 'shop', '--verb=get,list', '--resource=pods,deployments.apps');
+    await run('create', 'ingress', 'front', '-n', 'shop', '--class=nginx', '--rule=shop.example.com/api*=api:http,tls=shop-tls');
+    assert.equal(await jsonpath('ingress/front', 'shop', '{.spec.ingressClassName} {.spec.rules[0].host} {.spec.rules[0].http.paths[0].pathType} {.spec.rules[0].http.paths[0].backend.service.port.name} {.spec.tls[0].secretName}'), 'nginx shop.example.com Prefix http shop-tls');
+        await run('create', 'role', 'reader', '-n', 'shop', '--verb=get,list', '--resource=pods,deployments.apps');
     await run('create', 'rolebinding', 'jane-reads', '-n', 'shop', '--role=reader', '--user=jane');
     assert.equal((await run('auth', 'can-i', 'list', 'deployments', '-n', 'shop', '--as=jane')).trim(), 'yes');
     assert.equal((await kubectl(cluster, ['auth', 'can-i', 'delete', 'deployments', '-n', 'shop', '--as=jane'])).stdout.trim(), 'no');
