@@ -109,11 +109,16 @@ export function podStatus(pod: Pod, rec: PodRecord, runtime: ContainerRuntime, c
   const unready = [...initStatuses.filter((s) => rec.containers.get(s.name)!.kind === 'sidecar'), ...statuses].filter((s) => !s.ready).map((s) => s.name);
 
   const old = new Map((pod.status?.conditions ?? []).map((c) => [c.type, c]));
+  // PodObservedGenerationTracking: the status and each condition the kubelet sets say which
+  // generation of the pod they describe.
+  const generation = pod.metadata?.generation;
+  const observed = generation !== undefined ? { observedGeneration: generation } : {};
   const condition = (type: string, ok: boolean, reason?: string, message?: string): PodCondition => {
     const status = ok ? 'True' : 'False';
     const prior = old.get(type);
     return {
       type,
+      ...observed,
       status,
       lastProbeTime: null as unknown as string,
       lastTransitionTime: prior && prior.status === status ? prior.lastTransitionTime! : ctx.now,
@@ -145,6 +150,7 @@ export function podStatus(pod: Pod, rec: PodRecord, runtime: ContainerRuntime, c
   ];
   const ip = rec.ip;
   return {
+    ...observed,
     conditions,
     containerStatuses: statuses,
     hostIP: ctx.hostIP,

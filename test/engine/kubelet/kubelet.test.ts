@@ -76,6 +76,8 @@ describe('kubelet', () => {
     assert.equal(condition(p, 'ContainersReady').status, 'True');
     assert.equal(condition(p, 'Initialized').status, 'True');
     assert.equal(condition(p, 'PodScheduled').status, 'True');
+    assert.equal(p.status.observedGeneration, 1, 'the status says which generation of the pod it describes');
+    assert.equal(condition(p, 'Ready').observedGeneration, 1);
   });
 
   it('restarts a container whose image was changed on the pod, with the new image', async () => {
