@@ -9,6 +9,7 @@ import { EventRecorder } from './runtime/eventRecorder';
 import { SharedInformerFactory } from './runtime/sharedInformerFactory';
 import { DeploymentController } from './deployment';
 import { GarbageCollector } from './garbagecollector';
+import { JobController } from './job';
 import { NamespaceController } from './namespace';
 import { ReplicaSetController } from './replicaset';
 import { RootCACertPublisher } from './rootcacertpublisher';
@@ -53,6 +54,7 @@ export class ControllerManager {
       new ReplicaSetController(ctx),
       new DeploymentController(ctx),
       new StatefulSetController(ctx),
+      new JobController(ctx),
       new GarbageCollector(ctx),
       new NamespaceController(ctx),
       new ServiceAccountsController(ctx),
