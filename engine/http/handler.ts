@@ -58,7 +58,7 @@ function parseAccept(header: string | undefined): MediaType[] {
 }
 
 /** What the client asked an object or list to be rendered as. */
-type Rendering = { as: 'object' } | { as: 'Table'; version: string } | { as: 'PartialObjectMetadata'; list: boolean };
+type Rendering = { as: 'object' } | { as: 'Table'; version: string } | { as: 'PartialObjectMetadata' };
 
 function rendering(accept: MediaType[]): Rendering {
   for (const m of accept) {
@@ -67,7 +67,8 @@ function rendering(accept: MediaType[]): Rendering {
     if (!as) return { as: 'object' };
     if (m.params.g !== 'meta.k8s.io' || (m.params.v !== 'v1' && m.params.v !== 'v1beta1')) continue;
     if (as === 'Table') return { as: 'Table', version: m.params.v };
-    if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { as: 'PartialObjectMetadata', list: as === 'PartialObjectMetadataList' };
+    // The list form or the single one follows the request (a list or a get), whichever was named.
+    if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { as: 'PartialObjectMetadata' };
   }
   // Protobuf and anything else: JSON is what this server speaks, and clients decode by Content-Type.
   return { as: 'object' };
@@ -376,6 +377,7 @@ export class RestHandler {
     if (options.timeoutSeconds === undefined || options.timeoutSeconds <= 0) options.timeoutSeconds = minRequestTimeoutSeconds + this.options.random.int(minRequestTimeoutSeconds);
     const contentType = render.as === 'Table' ? `application/json;as=Table;v=${render.version};g=meta.k8s.io` : 'application/json';
     const include = (query.get('includeObject') as IncludeObject | null) ?? 'PartialObjectMetadata';
+    const printer = render.as === 'Table' ? this.customPrinter(ref) : {};
     let headersSent = false;
     let firstTable = true;
     let closed = false;
@@ -397,7 +399,7 @@ export class RestHandler {
       startStream();
       let object: unknown = e.object;
       if (render.as === 'Table' && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')) {
-        object = toTable(ref.group, ref.resource, [e.object], { resourceVersion: e.object.metadata?.resourceVersion }, { include, noHeaders: !firstTable, now: this.options.clock.now(), apiVersion: `meta.k8s.io/${render.version}`, ...this.customPrinter(ref) });
+        object = toTable(ref.group, ref.resource, [e.object], { resourceVersion: e.object.metadata?.resourceVersion }, { include, noHeaders: !firstTable, now: this.options.clock.now(), apiVersion: `meta.k8s.io/${render.version}`, ...printer });
         firstTable = false;
       } else if (render.as === 'PartialObjectMetadata' && e.type !== 'ERROR') {
         object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: e.object.metadata };
