@@ -84,7 +84,7 @@ export class Cluster {
   private workerCount = 0;
   private controlPlaneCount = 0;
   private stopped = false;
-
+  /** The cluster CA bundle the root CA publisher publishes. */
   private readonly rootCA: string;
 
   private constructor(config: ClusterConfig & { rootCA: string }, store: Store) {
