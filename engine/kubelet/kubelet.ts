@@ -89,6 +89,8 @@ export class Kubelet {
   private nodeUid = '';
   private lastNodeStatus: Obj | undefined;
   private lastNodeReport = 0;
+  /** Node conditions reported as events since this start. */
+  private readonly reportedConditions = new Map<string, string>();
   /** Status writes waiting for the next batch: pod key → status. */
   private readonly statusManager: StatusManager;
   /** Counters for tests and benchmarks. */
@@ -141,6 +143,9 @@ export class Kubelet {
     // Every start of the kubelet is a boot of the node.
     this.identity.bootID = `${b()}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b()}${b().slice(0, 4)}`;
     await this.registerNode();
+    this.reportedConditions.clear();
+    this.recorder.event(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
+    this.recorder.event(this.nodeRef(), 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     await this.renewLease();
     await this.updateNodeStatus(true);
     this.every(this.options.leaseRenewIntervalMs ?? 10_000, () => this.renewLease());
@@ -310,6 +315,28 @@ export class Kubelet {
     this.lastNodeStatus = status;
     this.lastNodeReport = now;
     this.counters.nodeStatusWrites++;
+    this.recordNodeConditions(status);
+  }
+
+  /** `Node worker-1 status is now: NodeReady` and the like, for each condition that changed since this start. */
+  private recordNodeConditions(status: Obj): void {
+    const eventReason: Record<string, Record<string, string>> = {
+      MemoryPressure: { False: 'NodeHasSufficientMemory', True: 'NodeHasInsufficientMemory' },
+      DiskPressure: { False: 'NodeHasNoDiskPressure', True: 'NodeHasDiskPressure' },
+      PIDPressure: { False: 'NodeHasSufficientPID', True: 'NodeHasInsufficientPID' },
+      Ready: { True: 'NodeReady', False: 'NodeNotReady' },
+    };
+    for (const c of status.conditions ?? []) {
+      const reason = eventReason[c.type]?.[c.status];
+      if (!reason || this.reportedConditions.get(c.type) === c.status) continue;
+      this.reportedConditions.set(c.type, c.status);
+      this.recorder.event(this.nodeRef(), 'Normal', reason, `Node ${this.nodeName} status is now: ${reason}`);
+    }
+  }
+
+  /** The Node as events refer to it (the kubelet uses the node name as its uid there). */
+  private nodeRef(): Obj {
+    return { apiVersion: 'v1', kind: 'Node', metadata: { name: this.nodeName, uid: this.nodeName } };
   }
 
   // ---- pod sync ----

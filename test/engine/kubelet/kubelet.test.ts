@@ -55,6 +55,20 @@ describe('kubelet', () => {
     assert.equal(Date.parse(renewed.spec.renewTime), clock.now());
   });
 
+  it('records its start and its Node\'s conditions as Events on the Node', async () => {
+    const { client, kubelet } = await nodeWithKubelet();
+    await kubelet.flushEvents();
+    const events = (client.list({ group: '', version: 'v1', resource: 'events' }, 'default').items as Obj[]).filter((e) => e.involvedObject.kind === 'Node');
+    assert.deepEqual(events.map((e) => [e.reason, e.message]), [
+      ['Starting', 'Starting kubelet.'],
+      ['NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods'],
+      ['NodeHasSufficientMemory', 'Node worker-1 status is now: NodeHasSufficientMemory'],
+      ['NodeHasNoDiskPressure', 'Node worker-1 status is now: NodeHasNoDiskPressure'],
+      ['NodeHasSufficientPID', 'Node worker-1 status is now: NodeHasSufficientPID'],
+      ['NodeReady', 'Node worker-1 status is now: NodeReady'],
+    ]);
+  });
+
   it('takes a bound pod from Pending through ContainerCreating to Running with an IP and Ready', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('web'));
