@@ -6,7 +6,7 @@ import { UsageError, type Command, type CommandIO } from '../command';
 import { applyManifests, mergeKubeconfig, startServer } from '../../engine/http/index';
 
 interface Options {
-  port: number;
+  port?: number;
   state: string;
   manifests: string[];
   kubeconfig?: string;
@@ -14,7 +14,7 @@ interface Options {
 }
 
 function parseArgs(args: string[], cwd: string): Options {
-  const o: Options = { port: 0, state: path.join(cwd, '.kubeside', 'cluster'), manifests: [], merge: false };
+  const o: Options = { state: path.join(cwd, '.kubeside', 'cluster'), manifests: [], merge: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -60,7 +60,7 @@ Runs the embedded cluster's API server over HTTPS on 127.0.0.1 and writes a kube
 The cluster's state (store, certificates, admin token) persists in the state directory.
 
 Options:
-  --port N              listen on this port (default: a free one)
+  --port N              listen on this port (default: the last run's if free, else a free one)
   --state DIR           state directory (default: .kubeside/cluster)
   -f, --filename PATH   apply these manifests (server-side, field manager "kubeside") once serving
   --kubeconfig FILE     where to write the kubeconfig (default: <state>/kubeconfig)
@@ -71,7 +71,7 @@ Stops on Ctrl-C (SIGINT) or SIGTERM, with the state saved.`,
     const o = parseArgs(args, io.cwd);
     const started = await startServer({
       stateDir: o.state,
-      port: o.port,
+      ...(o.port !== undefined ? { port: o.port } : {}),
       ...(o.kubeconfig ? { kubeconfigPath: o.kubeconfig } : {}),
       onInternalError: (err) => io.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
     });

@@ -100,6 +100,7 @@ export async function serveApi(options: ServeApiOptions): Promise<RestServer> {
 export interface StartServerOptions {
   /** Where the cluster lives: its store, PKI, admin token and kubeconfig. */
   stateDir: string;
+  /** Default: the last run's port if it is free, else any free one (0 asks for any free one). */
   port?: number;
   host?: string;
   /** Where to write the kubeconfig; default `<stateDir>/kubeconfig`. */
@@ -145,6 +146,15 @@ async function adminToken(stateDir: string): Promise<string> {
   return token;
 }
 
+async function lastPort(stateDir: string): Promise<number | undefined> {
+  try {
+    const port = Number((await fs.readFile(path.join(stateDir, 'port'), 'utf8')).trim());
+    return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startServer(options: StartServerOptions): Promise<StartedServer> {
   const stateDir = path.resolve(options.stateDir);
   await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
@@ -160,7 +170,20 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
   try {
     const apiServer = new ApiServer({ store, clock, random, authenticator });
     await apiServer.ensureBootstrap();
-    rest = await serveApi({ server: apiServer, clock, random, pki, ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}), ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}) });
+    const serve = (port: number | undefined) =>
+      serveApi({ server: apiServer, clock, random, pki, ...(port !== undefined ? { port } : {}), ...(options.host ? { host: options.host } : {}), ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}) });
+    if (options.port !== undefined) rest = await serve(options.port);
+    else {
+      // The port of the last run, while it is free, so kubeconfigs copied or merged before stay valid.
+      const last = await lastPort(stateDir);
+      try {
+        rest = await serve(last);
+      } catch (err) {
+        if (last === undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        rest = await serve(undefined);
+      }
+      await fs.writeFile(path.join(stateDir, 'port'), `${rest.port}\n`);
+    }
     const kubeconfigPath = path.resolve(options.kubeconfigPath ?? path.join(stateDir, 'kubeconfig'));
     await writePrivateFile(kubeconfigPath, kubeconfig({ name: 'kubeside', server: rest.url, caCert: pki.caCert, token, user: adminUser }));
     const served = rest;

@@ -5,6 +5,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import * as net from 'node:net';
+import { startServer } from '../../engine/http/index';
 import { kubectlPath } from './fixture';
 
 const root = path.resolve(__dirname, '../..');
@@ -68,12 +70,30 @@ describe('kubeside serve', function () {
     assert.equal(await running.exited, 0);
     assert.match(running.stdout(), /^SIGTERM: stopping$/m);
 
+    const url = /^Kubernetes API at (\S+)$/m.exec(running.stdout())![1];
     running = await startServe(['--state', state]);
+    assert.equal(/^Kubernetes API at (\S+)$/m.exec(running.stdout())![1], url, 'the same port, while it is free');
     assert.equal(readFileSync(path.join(state, 'admin.token'), 'utf8'), token, 'the same admin token');
     assert.equal(readFileSync(path.join(state, 'pki', 'ca.crt'), 'utf8'), ca, 'the same CA, so copied kubeconfigs stay valid');
     assert.equal(await kubectl('get', 'configmap', 'kept', '-n', 'shop', '-o', 'jsonpath={.data.a}'), 'b');
     running.child.kill('SIGINT');
     assert.equal(await running.exited, 0);
+  });
+
+  it('takes another free port when the last one is taken meanwhile', async () => {
+    const first = await startServer({ stateDir: state, seed: 1 });
+    const port = first.port;
+    await first.close();
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      const second = await startServer({ stateDir: state, seed: 1 });
+      assert.notEqual(second.port, port);
+      assert.match(readFileSync(second.kubeconfigPath, 'utf8'), new RegExp(`server: https://127\\.0\\.0\\.1:${second.port}\n`));
+      await second.close();
+    } finally {
+      squatter.close();
+    }
   });
 
   it('refuses a bad --port with usage (exit 2)', async () => {
