@@ -7,6 +7,7 @@ import type { Random } from '../util/random';
 import type { Controller, ControllerContext } from './runtime/controller';
 import { EventRecorder } from './runtime/eventRecorder';
 import { SharedInformerFactory } from './runtime/sharedInformerFactory';
+import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment';
 import { GarbageCollector } from './garbagecollector';
 import { JobController } from './job';
@@ -54,6 +55,7 @@ export class ControllerManager {
       new ReplicaSetController(ctx),
       new DeploymentController(ctx),
       new StatefulSetController(ctx),
+      new DaemonSetController(ctx),
       new JobController(ctx),
       new GarbageCollector(ctx),
       new NamespaceController(ctx),

@@ -28,6 +28,8 @@ export const resources = {
   deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
   statefulsets: { group: 'apps', version: 'v1', resource: 'statefulsets' },
   controllerrevisions: { group: 'apps', version: 'v1', resource: 'controllerrevisions' },
+  daemonsets: { group: 'apps', version: 'v1', resource: 'daemonsets' },
+  nodes: { group: '', version: 'v1', resource: 'nodes' },
   jobs: { group: 'batch', version: 'v1', resource: 'jobs' },
   persistentvolumeclaims: { group: '', version: 'v1', resource: 'persistentvolumeclaims' },
 } as const satisfies Record<string, ResourceType>;

@@ -51,17 +51,20 @@ export async function newControllerCluster(options: { rootCA?: string } = {}) {
    * Returns how many pods it started.
    */
   const kubeletSync = async (namespace = 'default', node = 'node-1', limit = Infinity) => {
-    const kubelet = cluster.kubelet(node);
     let started = 0;
     for (const pod of podsOf(namespace)) {
       const name = pod.metadata.name;
+      // A DaemonSet pod names its node in a metadata.name affinity term; anything else goes to `node`.
+      const pinned = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0];
+      const target: string = pod.spec.nodeName || pinned || node;
+      const kubelet = cluster.kubelet(target);
       if (pod.metadata.deletionTimestamp) {
-        if (pod.spec.nodeName === node) await kubelet.delete(pods, namespace, name, { gracePeriodSeconds: 0 });
+        if (pod.spec.nodeName) await kubelet.delete(pods, namespace, name, { gracePeriodSeconds: 0 });
         continue;
       }
       if (pod.status?.phase === 'Running' || started >= limit) continue;
       started++;
-      if (!pod.spec.nodeName) await client.create(pods, namespace, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node } }, {}, { name, subresource: 'binding' });
+      if (!pod.spec.nodeName) await client.create(pods, namespace, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: target } }, {}, { name, subresource: 'binding' });
       const fresh = client.get(pods, namespace, name);
       const now = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
       const condition = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now });
