@@ -95,6 +95,26 @@ describe('cluster', () => {
     assert.equal(c.admin.get(nodes, undefined, 'worker-1').spec.unschedulable, undefined);
   });
 
+  it('brings the whole shop example up, and db-0 finds its data again when its pod is re-created', async () => {
+    const c = await boot();
+    cluster = c.cluster;
+    const docs = ['00-namespace.yaml', '10-web.yaml', '20-api.yaml', '30-db.yaml']
+      .flatMap((f) => parseAllDocuments(readFileSync(`examples/shop/${f}`, 'utf8')).map((d) => d.toJS() as Obj))
+      .filter(Boolean);
+    for (const obj of docs) await c.admin.create(ApiClient.resourceOf(obj), obj.metadata.namespace, obj);
+    await c.advance(30_000);
+    const live = () => (c.admin.list(pods, 'shop').items as Obj[]).filter((p) => !p.metadata.deletionTimestamp);
+    assert.deepEqual(live().map((p) => p.status.phase), Array(7).fill('Running'), 'web ×2, api ×2, db ×3');
+    const firstUid = c.admin.get(pods, 'shop', 'db-0').metadata.uid;
+    assert.match(c.cluster.logs('shop', 'db-0', 'postgres'), /initializing database files on volume "data"/);
+    await c.admin.delete(pods, 'shop', 'db-0');
+    await c.advance(30_000);
+    const again = c.admin.get(pods, 'shop', 'db-0');
+    assert.notEqual(again.metadata.uid, firstUid, 'the StatefulSet made a new db-0');
+    assert.equal(again.status.phase, 'Running');
+    assert.match(c.cluster.logs('shop', 'db-0', 'postgres'), /database files on volume "data" found \(initialized by db-0\); start 2/);
+  });
+
   it('drains a node: cordoned, its pods evicted and re-created by their ReplicaSet on the other workers', async () => {
     const c = await boot();
     cluster = c.cluster;
