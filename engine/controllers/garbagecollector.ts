@@ -13,6 +13,7 @@ import { kinds, parseAPIVersion } from '../api/kinds/index';
 import { deepEqual } from '../api/patch/jsonValue';
 import { Controller, type ControllerContext, isNotFound, statusCode } from './runtime/controller';
 import { discoverResources } from './runtime/discovery';
+import type { Timer } from '../util/clock';
 
 export const finalizerOrphanDependents = 'orphan';
 export const finalizerDeleteDependents = 'foregroundDeletion';
@@ -44,6 +45,8 @@ interface GraphNode {
 /** Resources the collector never tracks (Kubernetes' ignoredResources): events are too many to matter. */
 const ignored = new Set(['/events', 'events.k8s.io/events']);
 
+const resyncMonitorsMs = 30_000;
+
 const hasFinalizer = (obj: Obj, f: string): boolean => (obj.metadata?.finalizers ?? []).includes(f);
 
 export class GarbageCollector extends Controller {
@@ -53,19 +56,47 @@ export class GarbageCollector extends Controller {
   private readonly dependents = new Map<string, Set<string>>();
   /** group/plural → the served resource: owner references may name any version of a kind. */
   private readonly byGroupResource = new Map<string, Resource>();
+  private resyncTimer: Timer | undefined;
+  private stopped = false;
 
   constructor(ctx: ControllerContext) {
     super(ctx);
-    for (const found of discoverResources(ctx.client, ['list', 'watch', 'delete'])) {
-      if (ignored.has(`${found.group}/${found.resource}`)) continue;
+    this.syncMonitors();
+  }
+
+  /**
+   * Watches every deletable resource the server serves now (GarbageCollector.resyncMonitors):
+   * resources that appeared since, such as a new CRD's, get a monitor too.
+   */
+  syncMonitors(): void {
+    for (const found of discoverResources(this.ctx.client, ['list', 'watch', 'delete'])) {
+      const key = `${found.group}/${found.resource}`;
+      if (ignored.has(key) || this.byGroupResource.has(key)) continue;
       const resource: Resource = { group: found.group, version: found.version, resource: found.resource, namespaced: found.namespaced };
-      this.byGroupResource.set(`${found.group}/${found.resource}`, resource);
-      ctx.informers.informerFor(resource).addEventHandler({
+      this.byGroupResource.set(key, resource);
+      this.ctx.informers.informerFor(resource).addEventHandler({
         onAdd: (obj) => this.observe(resource, obj),
         onUpdate: (_old, obj) => this.observe(resource, obj),
         onDelete: (obj) => this.removed(obj),
       });
     }
+  }
+
+  override run(workers: number): Promise<void> {
+    // kube-controller-manager re-runs discovery for the collector every 30 seconds.
+    const tick = () => {
+      if (this.stopped) return;
+      this.syncMonitors();
+      this.resyncTimer = this.ctx.clock.setTimeout(tick, resyncMonitorsMs);
+    };
+    this.resyncTimer = this.ctx.clock.setTimeout(tick, resyncMonitorsMs);
+    return super.run(workers);
+  }
+
+  override shutDown(): void {
+    this.stopped = true;
+    this.resyncTimer?.cancel();
+    super.shutDown();
   }
 
   /** How many objects the graph holds (for diagnostics and tests). */
@@ -191,7 +222,12 @@ export class GarbageCollector extends Controller {
   private lookupOwner(node: GraphNode, ref: OwnerRef): Obj | undefined {
     const { group } = parseAPIVersion(ref.apiVersion ?? '');
     const info = kinds().lookup(ref.apiVersion, ref.kind) ?? kinds().all().find((k) => k.group === group && k.kind === ref.kind);
-    const resource = info && this.byGroupResource.get(`${info.group}/${info.plural}`);
+    let resource = info && this.byGroupResource.get(`${info.group}/${info.plural}`);
+    if (info && !resource) {
+      // Perhaps served only since the last discovery (a new CRD): look again before giving up.
+      this.syncMonitors();
+      resource = this.byGroupResource.get(`${info.group}/${info.plural}`);
+    }
     // Kubernetes retries a reference it cannot resolve (the kind may not be served yet).
     if (!resource) throw new Error(`cannot resolve owner ${ref.kind} ${ref.apiVersion} of ${node.resource.resource} ${node.namespace}/${node.name}`);
     // A namespaced owner of a cluster-scoped object cannot exist.

@@ -70,4 +70,27 @@ describe('Garbage collector', () => {
     await c.client.delete(configmaps, 'default', 'owner');
     await c.until('the dependent of the deleted owner is collected', () => !c.client.tryGet(configmaps, 'default', 'kept'));
   });
+
+  it('custom resources defined after the controller manager started are collected too', async () => {
+    const c = await newControllerCluster();
+    const crds = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
+    const backups = { group: 'gc.example.com', version: 'v1', resource: 'backups' };
+    await c.client.create(crds, undefined, {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'backups.gc.example.com' },
+      spec: {
+        group: 'gc.example.com',
+        scope: 'Namespaced',
+        names: { kind: 'Backup', plural: 'backups', singular: 'backup' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    });
+    const { object: owner } = await c.client.create(configmaps, 'default', { metadata: { name: 'owner' } });
+    await c.client.create(backups, 'default', { apiVersion: 'gc.example.com/v1', kind: 'Backup', metadata: { name: 'nightly', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid }] } });
+    // The collector finds the new resource at its next discovery (every 30 s).
+    await c.run(31_000);
+    await c.client.delete(configmaps, 'default', 'owner');
+    await c.until('the custom object is collected', () => !c.client.tryGet(backups, 'default', 'nightly'));
+  });
 });
