@@ -66,13 +66,20 @@ export function parseDuration(text: string): number {
 }
 
 /** The behaviour of one container of a pod, from its image, command and the pod's annotations. */
-export function behaviorOf(container: Container, annotations: Record<string, string> = {}): ContainerBehavior {
+export function behaviorOf(container: Container, annotations: Record<string, string> = {}, restartPolicy = 'Always'): ContainerBehavior {
   const b: ContainerBehavior = { runForMs: 0, startDelayMs: 0, failReadiness: false, ignoreSigterm: false, pullError: false, serves: true, keepsData: false, output: [], files: [] };
   const image = container.image ?? '';
   const argv = [...(container.command ?? []), ...(container.args ?? [])];
   if (databaseImages.test(image)) b.keepsData = true;
-  if (argv.length > 0) fromCommand(b, argv);
-  else if (shellImages.test(image)) {
+  if (argv.length > 0) {
+    // A program this cannot read, in a pod that is not restarted when it ends (a Job's), is taken
+    // for a batch task: it works a little while and completes (`perl -Mbignum=bpi -wle 'print bpi(2000)'`).
+    if (!fromCommand(b, argv) && restartPolicy !== 'Always') {
+      b.exitCode = 0;
+      b.runForMs = batchTaskMs;
+      b.serves = false;
+    }
+  } else if (shellImages.test(image)) {
     // Such an image's default command is a shell or interpreter with no terminal: it ends at once.
     b.exitCode = 0;
     b.serves = false;
@@ -84,14 +91,21 @@ export function behaviorOf(container: Container, annotations: Record<string, str
   return b;
 }
 
-/** Reads the few command shapes whose outcome is plain: `sh -c "…; exit 1"`, `sleep 30`, `true`, `echo hi`. */
-function fromCommand(b: ContainerBehavior, argv: string[]): void {
+/** How long a batch task whose command cannot be read runs before it completes. */
+export const batchTaskMs = 5_000;
+
+/**
+ * Reads the few command shapes whose outcome is plain: `sh -c "…; exit 1"`, `sleep 30`, `true`,
+ * `echo hi`. False when the command runs a program this cannot read.
+ */
+function fromCommand(b: ContainerBehavior, argv: string[]): boolean {
   const [cmd, ...rest] = argv;
   if (cmd && shells.has(cmd) && rest[0] === '-c' && rest[1] !== undefined) return fromScript(b, rest[1]);
-  fromScript(b, argv.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '), true);
+  return fromScript(b, argv.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '), true);
 }
 
-function fromScript(b: ContainerBehavior, script: string, single = false): void {
+/** Applies what a script does to `b`; false when a step runs a program this cannot read. */
+function fromScript(b: ContainerBehavior, script: string, single = false): boolean {
   const steps = script.split(/\s*(?:;|&&|\n)\s*/).filter(Boolean);
   let runFor = 0;
   let exitCode = 0;
@@ -137,17 +151,18 @@ function fromScript(b: ContainerBehavior, script: string, single = false): void 
       b.serves = true;
       b.exitCode = undefined;
     }
-    return;
+    return false;
   }
   // A shell or `sleep` as PID 1 has no SIGTERM handler, and PID 1 ignores unhandled signals.
   b.ignoreSigterm = true;
   b.serves = false;
   if (forever) {
     b.exitCode = undefined;
-    return;
+    return true;
   }
   b.exitCode = exitCode;
   b.runForMs = runFor;
+  return true;
 }
 
 /** How long a command runs, as far as it can be read (`sleep 5`, `sh -c "sleep 5; echo bye"`): for lifecycle hooks. */

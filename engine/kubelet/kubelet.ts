@@ -635,7 +635,7 @@ export class Kubelet {
     }
     // Command and args see the environment's `$(VAR)` references expanded, as the runtime receives them.
     const withEnv = (argv: string[] | undefined) => argv?.map((a) => expand(a, config.env));
-    const behavior = behaviorOf({ ...spec, command: withEnv(spec.command), args: withEnv(spec.args) }, pod.metadata?.annotations ?? {});
+    const behavior = behaviorOf({ ...spec, command: withEnv(spec.command), args: withEnv(spec.args) }, pod.metadata?.annotations ?? {}, pod.spec?.restartPolicy);
     const image = spec.image ?? '';
     const pullPolicy = spec.imagePullPolicy ?? (image.endsWith(':latest') || !/:[^/]+$/.test(image) ? 'Always' : 'IfNotPresent');
     const imageKey = `${rec.uid}/${spec.name}/image`;

@@ -115,6 +115,18 @@ describe('cluster', () => {
     assert.match(c.cluster.logs('shop', 'db-0', 'postgres'), /database files on volume "data" found \(initialized by db-0\); start 2/);
   });
 
+  it('completes the Job example of the Kubernetes docs (computing π in perl)', async () => {
+    const c = await boot({ workers: 2 });
+    cluster = c.cluster;
+    const jobs = { group: 'batch', version: 'v1', resource: 'jobs' };
+    await c.advance(1000);
+    await c.admin.create(jobs, 'default', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'pi' }, spec: { backoffLimit: 4, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl:5.34.0', command: ['perl', '-Mbignum=bpi', '-wle', 'print bpi(2000)'] }] } } } });
+    await c.advance(20_000);
+    const job = c.admin.get(jobs, 'default', 'pi');
+    assert.equal(job.status.succeeded, 1);
+    assert.equal(job.status.conditions.find((x: Obj) => x.type === 'Complete')?.status, 'True');
+  });
+
   it('drains a node: cordoned, its pods evicted and re-created by their ReplicaSet on the other workers', async () => {
     const c = await boot();
     cluster = c.cluster;

@@ -32,6 +32,12 @@ describe('container behavior', () => {
     assert.deepEqual([app.serves, app.exitCode, app.output], [true, undefined, ['starting']]);
   });
 
+  it('takes a program it cannot read in a pod that is not restarted for a batch task that completes', () => {
+    const pi = { name: 'pi', image: 'perl:5.34.0', command: ['perl', '-Mbignum=bpi', '-wle', 'print bpi(2000)'] };
+    assert.deepEqual([behaviorOf(pi, {}, 'Never').exitCode, behaviorOf(pi, {}, 'Never').runForMs], [0, 5000]);
+    assert.equal(behaviorOf(pi, {}, 'Always').exitCode, undefined, 'under restartPolicy Always it is a long-running program');
+  });
+
   it('lets the pod annotation override, and a container\'s own annotation override that', () => {
     const annotations = { 'kubeside.dev/behavior': 'crash-after=30s, fail-readiness', 'kubeside.dev/behavior.sidecar': 'serve' };
     const web = behaviorOf({ name: 'web', image: 'nginx:1.27' }, annotations);
