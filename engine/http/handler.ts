@@ -13,7 +13,7 @@ import { patchContentTypes, type RequestContext, type ResourceRef, type Result }
 import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
 import { Discovery, virtualResources } from './discovery';
-import { OpenAPIDocuments } from './openapi';
+import { type CustomKindSchema, OpenAPIDocuments } from './openapi';
 import { decodeProtobuf } from './protobuf';
 import { deleteOptions, listOptions, resourceRequestInfo, watchOptions, writeOptions } from './requestInfo';
 import { customResourcePrinter, type IncludeObject, type Printer, toTable } from './table';
@@ -114,7 +114,7 @@ export class RestHandler {
     const signature = resources.map((r) => `${r.group}/${r.version}/${r.plural}/${r.kind}/${r.namespaced}/${r.verbs}/${r.subresources}/${r.shortNames}/${r.categories ?? ''}`).join(';');
     if (this.served?.signature !== signature) {
       const discovery = new Discovery(resources);
-      this.served = { signature, discovery, openapi: new OpenAPIDocuments(discovery, gitVersion) };
+      this.served = { signature, discovery, openapi: new OpenAPIDocuments(discovery, gitVersion, (group, version) => this.customKindSchemas(group, version)) };
     }
     return this.served;
   }
@@ -353,6 +353,18 @@ export class RestHandler {
       compiler: 'kubeside',
       platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
     };
+  }
+
+  /** The schemas the CRDs of a group give its kinds at one version, for OpenAPI. */
+  private customKindSchemas(group: string, version: string): CustomKindSchema[] {
+    const crds = this.server.list({ user: apiServerUser }, { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' });
+    const out: CustomKindSchema[] = [];
+    for (const crd of crds.items as Obj[]) {
+      if (crd.spec?.group !== group || crd.metadata?.deletionTimestamp) continue;
+      const v = (crd.spec.versions ?? []).find((x: Obj) => x.name === version && x.served);
+      if (v) out.push({ kind: crd.spec.names.kind, schema: v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } });
+    }
+    return out;
   }
 
   /** For a custom resource, the printer its CRD declares (additionalPrinterColumns); undefined for built-in kinds. */

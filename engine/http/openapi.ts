@@ -92,8 +92,27 @@ const ok = (ref: string) => ({ '200': { description: 'OK', content: json(ref) },
 /** Built documents, by content hash: the same for every server in the process, and across CRD changes. */
 const built = new Map<string, string>();
 
+/** A custom kind's schema, from its CRD version's openAPIV3Schema. */
+export interface CustomKindSchema {
+  kind: string;
+  schema: Json;
+}
+
+/** Upstream's definition name for a custom kind: the group reversed, `com.example.v1.Widget`. */
+function customDefinitionName(group: string, version: string, kind: string): string {
+  return `${group.split('.').reverse().join('.')}.${version}.${kind}`;
+}
+
 export class OpenAPIDocuments {
-  constructor(private readonly discovery: Discovery, private readonly gitVersion: string) {}
+  /**
+   * `customKinds` gives the CRD schemas of a group version, read when a document is asked for, so
+   * a CRD's new schema is published at once.
+   */
+  constructor(
+    private readonly discovery: Discovery,
+    private readonly gitVersion: string,
+    private readonly customKinds: (group: string, version: string) => CustomKindSchema[] = () => [],
+  ) {}
 
   /** GET /openapi/v2: the whole vendored spec (definitions only: clients of v2 read the schemas). */
   documentV2(): string {
@@ -109,12 +128,9 @@ export class OpenAPIDocuments {
     return doc;
   }
 
-  /**
-   * Whether a group version has a document: the built-in ones. Custom resources have no vendored
-   * schema, and kubectl, finding no document for a CRD's group, leaves validation to the server.
-   */
+  /** Whether a group version has a document: one with a schema for some resource of it. */
   private published(group: string, version: string): boolean {
-    return this.discovery.resources(group, version).some((r) => openapi().definitionName(group, version, r.kind) !== undefined);
+    return this.discovery.resources(group, version).some((r) => openapi().definitionName(group, version, r.kind) !== undefined) || this.customKinds(group, version).length > 0;
   }
 
   /** The path of a group version in the v3 root: `api/v1`, `apis/apps/v1`. */
@@ -140,7 +156,8 @@ export class OpenAPIDocuments {
    */
   private hash(group: string, version: string): string {
     const resources = this.discovery.resources(group, version).map((r) => `${r.resource}:${r.verbs.join(',')}:${r.subresources.join(',')}`);
-    return createHash('sha512').update(`${openapi().version}|${this.gitVersion}|${group}/${version}|${resources.join(';')}`).digest('hex').slice(0, 128).toUpperCase();
+    const custom = JSON.stringify(this.customKinds(group, version));
+    return createHash('sha512').update(`${openapi().version}|${this.gitVersion}|${group}/${version}|${resources.join(';')}|${custom}`).digest('hex').slice(0, 128).toUpperCase();
   }
 
   /** GET /openapi/v3/api/v1, /openapi/v3/apis/<group>/<version>; undefined for an unknown one. */
@@ -160,10 +177,30 @@ export class OpenAPIDocuments {
     const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
     const paths: Json = {};
     const roots = new Set<string>([`${meta}DeleteOptions`, `${meta}Status`, `${meta}Patch`, `${meta}WatchEvent`]);
+    // Custom kinds' schemas, shaped as apiextensions-apiserver publishes them.
+    const custom = new Map<string, Json>();
+    for (const c of this.customKinds(group, version)) {
+      const name = customDefinitionName(group, version, c.kind);
+      const properties = isObject(c.schema.properties) ? c.schema.properties : {};
+      custom.set(name, {
+        ...c.schema,
+        type: 'object',
+        properties: { ...properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: `#/components/schemas/${meta}ObjectMeta` } },
+        'x-kubernetes-group-version-kind': [{ group, kind: c.kind, version }],
+      });
+      custom.set(`${name}List`, {
+        type: 'object',
+        required: ['items'],
+        properties: { apiVersion: { type: 'string' }, items: { type: 'array', items: { $ref: `#/components/schemas/${name}` } }, kind: { type: 'string' }, metadata: { $ref: `#/components/schemas/${meta}ListMeta` } },
+        'x-kubernetes-group-version-kind': [{ group, kind: `${c.kind}List`, version }],
+      });
+      roots.add(`${meta}ObjectMeta`).add(`${meta}ListMeta`);
+    }
+    const definitionName = (g: string, v: string, kind: string) => spec.definitionName(g, v, kind) ?? (custom.has(customDefinitionName(g, v, kind)) ? customDefinitionName(g, v, kind) : undefined);
     for (const r of this.discovery.resources(group, version)) {
-      const definition = spec.definitionName(group, version, r.kind);
+      const definition = definitionName(group, version, r.kind);
       if (!definition) continue;
-      const listDefinition = spec.definitionName(group, version, `${r.kind}List`);
+      const listDefinition = definitionName(group, version, `${r.kind}List`);
       roots.add(definition);
       if (listDefinition) roots.add(listDefinition);
       const gvk = { group, kind: r.kind, version };
@@ -198,7 +235,7 @@ export class OpenAPIDocuments {
 
       for (const sub of r.subresources) {
         const subKind = sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : sub === 'binding' ? { group: '', version: 'v1', kind: 'Binding' } : sub === 'eviction' ? { group: 'policy', version: 'v1', kind: 'Eviction' } : gvk;
-        const subDefinition = spec.definitionName(subKind.group, subKind.version, subKind.kind);
+        const subDefinition = definitionName(subKind.group, subKind.version, subKind.kind);
         if (!subDefinition) continue;
         roots.add(subDefinition);
         const ops: Json = { parameters: [params.name(r.kind), ...scope] };
@@ -219,6 +256,10 @@ export class OpenAPIDocuments {
     const seen = new Set<string>(pending);
     while (pending.length) {
       const name = pending.pop()!;
+      if (custom.has(name)) {
+        schemas[name] = custom.get(name);
+        continue;
+      }
       const raw = spec.rawDefinition(name);
       if (!raw) continue;
       schemas[name] = publish(raw, '#/components/schemas/', true);

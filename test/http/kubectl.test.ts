@@ -187,7 +187,7 @@ describe('kubectl against kubeside serve', function () {
     assert.equal((await kubectl(cluster, ['auth', 'can-i', 'delete', 'deployments', '-n', 'shop', '--as=jane'])).stdout.trim(), 'no');
   });
 
-  it('a CRD: its kind appears in discovery at once, is served and validated, and goes with the CRD', async () => {
+  it('a CRD: its kind appears in discovery and OpenAPI at once, is served, validated and printed, and goes with the CRD', async () => {
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
@@ -212,6 +212,9 @@ describe('kubectl against kubeside serve', function () {
     };
     await kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify(crd));
     assert.match(await run('api-resources', '--api-group=example.com'), /^widgets\s+wd\s+example\.com\/v1\s+true\s+Widget$/m);
+    const explained = await run('explain', 'widgets.spec');
+    assert.match(explained, /^GROUP:\s+example\.com$/m);
+    assert.match(explained, /^ {2}size\t<integer>$/m, 'the CRD\'s schema is published in OpenAPI v3');
     await kubectlOk(cluster, ['apply', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'small' }, spec: { size: 3 } }));
     const table = await run('get', 'wd', '-n', 'shop');
     assert.match(table, /^NAME\s+SIZE\s+AGE$/m, 'the columns the CRD declares');
