@@ -146,6 +146,38 @@ async function adminToken(stateDir: string): Promise<string> {
   return token;
 }
 
+/** Whether a process of this id runs (signal 0 only checks). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Makes this process the only one serving a state directory: two writers of one store log would
+ * corrupt it. A lock left by a process that is gone is taken over. Resolves to its release.
+ */
+async function lockStateDir(stateDir: string): Promise<() => Promise<void>> {
+  const file = path.join(stateDir, 'serve.pid');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await fs.writeFile(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return () => fs.rm(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+      throw new Error(`the cluster in ${stateDir} is already being served${holder === process.pid ? ' by this process' : ` by process ${holder}`}`);
+    }
+    await fs.rm(file, { force: true });
+  }
+  throw new Error(`could not lock ${stateDir}: another process keeps taking its lock`);
+}
+
 async function lastPort(stateDir: string): Promise<number | undefined> {
   try {
     const port = Number((await fs.readFile(path.join(stateDir, 'port'), 'utf8')).trim());
@@ -165,7 +197,14 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
   const authenticator = new TokenAuthenticator();
   authenticator.add(token, { name: adminUser, groups: [groups.masters] });
 
-  const store = await Store.open({ dir: path.join(stateDir, 'store'), clock });
+  const unlock = await lockStateDir(stateDir);
+  let store: Store;
+  try {
+    store = await Store.open({ dir: path.join(stateDir, 'store'), clock });
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
   let rest: RestServer | undefined;
   try {
     const apiServer = new ApiServer({ store, clock, random, authenticator });
@@ -201,6 +240,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
         closing ??= (async () => {
           await served.close();
           await store.close();
+          await unlock();
         })();
         return closing;
       },
@@ -208,6 +248,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
   } catch (err) {
     await rest?.close();
     await store.close();
+    await unlock();
     throw err;
   }
 }

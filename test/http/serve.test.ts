@@ -2,7 +2,7 @@
 // stops cleanly on SIGTERM, and finds its cluster (objects, token, CA) again when started anew.
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as net from 'node:net';
@@ -94,6 +94,19 @@ describe('kubeside serve', function () {
     } finally {
       squatter.close();
     }
+  });
+
+  it('refuses to serve a state directory another server holds, and takes over a lock left by a dead one', async () => {
+    const first = await startServer({ stateDir: state, seed: 1 });
+    try {
+      await assert.rejects(startServer({ stateDir: state, seed: 2 }), /the cluster in .* is already being served by this process/);
+    } finally {
+      await first.close();
+    }
+    // A crash leaves the lock behind, naming a process that no longer runs.
+    writeFileSync(path.join(state, 'serve.pid'), '999999999\n');
+    const second = await startServer({ stateDir: state, seed: 1 });
+    await second.close();
   });
 
   it('refuses a bad --port with usage (exit 2)', async () => {
