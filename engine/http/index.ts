@@ -20,6 +20,7 @@ import { ensureServingPKI, type ServingPKI } from './pki';
 export { gitVersion, maxRequestBodyBytes, RestHandler } from './handler';
 export { kubeconfig, mergeKubeconfig, type KubeconfigEntry } from './kubeconfig';
 export { applyManifests, type AppliedManifest } from './manifests';
+export { ensureServingPKI, type ServingPKI } from './pki';
 
 export interface ServeApiOptions {
   server: ApiServer;
