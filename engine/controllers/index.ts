@@ -7,6 +7,7 @@ import type { Random } from '../util/random';
 import type { Controller, ControllerContext } from './runtime/controller';
 import { EventRecorder } from './runtime/eventRecorder';
 import { SharedInformerFactory } from './runtime/sharedInformerFactory';
+import { CronJobController } from './cronjob';
 import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment';
 import { GarbageCollector } from './garbagecollector';
@@ -57,6 +58,7 @@ export class ControllerManager {
       new StatefulSetController(ctx),
       new DaemonSetController(ctx),
       new JobController(ctx),
+      new CronJobController(ctx),
       new GarbageCollector(ctx),
       new NamespaceController(ctx),
       new ServiceAccountsController(ctx),

@@ -30,6 +30,7 @@ export const resources = {
   controllerrevisions: { group: 'apps', version: 'v1', resource: 'controllerrevisions' },
   daemonsets: { group: 'apps', version: 'v1', resource: 'daemonsets' },
   nodes: { group: '', version: 'v1', resource: 'nodes' },
+  cronjobs: { group: 'batch', version: 'v1', resource: 'cronjobs' },
   jobs: { group: 'batch', version: 'v1', resource: 'jobs' },
   persistentvolumeclaims: { group: '', version: 'v1', resource: 'persistentvolumeclaims' },
 } as const satisfies Record<string, ResourceType>;
