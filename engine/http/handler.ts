@@ -219,7 +219,10 @@ export class RestHandler {
         }
         const text = (await this.readBody(req)).toString('utf8');
         const patch = type === 'apply' ? this.decodeYaml(text) : this.decodeJson(text);
-        return this.sendResult(req, res, 200, await this.server.patch(ctx, ref, type, patch, writeOptions(query, 'PatchOptions')));
+        // Server-side apply of a missing object creates it, answered 201 Created as kube-apiserver does.
+        const creates = type === 'apply' && !ref.subresource && !this.exists(ref);
+        const result = await this.server.patch(ctx, ref, type, patch, writeOptions(query, 'PatchOptions'));
+        return this.sendResult(req, res, creates ? 201 : 200, result);
       }
       case 'delete': {
         const raw = await this.readBody(req);
@@ -353,6 +356,16 @@ export class RestHandler {
       compiler: 'kubeside',
       platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
     };
+  }
+
+  /** Whether the object exists, read with the server's own identity (the caller's request decides what it may see). */
+  private exists(ref: ResourceRef): boolean {
+    try {
+      this.server.get({ user: apiServerUser }, ref);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The schemas the CRDs of a group give its kinds at one version, for OpenAPI. */

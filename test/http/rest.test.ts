@@ -205,7 +205,7 @@ describe('REST API over HTTPS', function () {
       assert.equal(forced.json().data.a, '2');
       // Applying a missing object creates it.
       const created = await apply('applied', '3');
-      assert.equal(created.status, 200, created.text);
+      assert.equal(created.status, 201, created.text);
       assert.equal(created.json().metadata.managedFields[0].operation, 'Apply');
     });
 
