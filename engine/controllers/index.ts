@@ -17,6 +17,7 @@ import { ReplicaSetController } from './replicaset';
 import { RootCACertPublisher } from './rootcacertpublisher';
 import { ServiceAccountsController } from './serviceaccounts';
 import { StatefulSetController } from './statefulset';
+import { TTLAfterFinishedController } from './ttlafterfinished';
 
 export interface ControllerManagerOptions {
   /** A client authenticated as system:kube-controller-manager. */
@@ -59,6 +60,7 @@ export class ControllerManager {
       new DaemonSetController(ctx),
       new JobController(ctx),
       new CronJobController(ctx),
+      new TTLAfterFinishedController(ctx),
       new GarbageCollector(ctx),
       new NamespaceController(ctx),
       new ServiceAccountsController(ctx),

@@ -81,4 +81,16 @@ describe('Job controller', () => {
     assert.deepEqual(conditionsOf(c).map((x: string[]) => x[1]), ['DeadlineExceeded', 'DeadlineExceeded']);
     assert.equal(c.podsOf().length, 0);
   });
+
+  it('a finished Job with ttlSecondsAfterFinished is deleted, with its pods, that many seconds later', async () => {
+    const c = await newControllerCluster();
+    await c.client.create(jobs, 'default', job({ ttlSecondsAfterFinished: 60 }));
+    await c.until('a pod runs', () => live(c).length === 1);
+    await finish(c, 'Succeeded');
+    await c.until('the Job is complete', () => conditionsOf(c).some(([t]: string[]) => t === 'Complete'));
+    await c.run(55_000);
+    assert.ok(c.client.tryGet(jobs, 'default', 'migrate'), 'kept until the TTL passes');
+    await c.until('the Job is gone', () => !c.client.tryGet(jobs, 'default', 'migrate'), 10_000);
+    await c.until('its pod is gone', () => c.podsOf().length === 0, 5_000);
+  });
 });
