@@ -208,6 +208,23 @@ function eventSource(e: Obj): string {
   return host && component ? `${component}, ${host}` : component || host || '<unknown>';
 }
 
+/** An events.k8s.io/v1 Event in core/v1 field names (regarding → involvedObject, note → message, …). */
+function asCoreEvent(e: Obj): Obj {
+  return {
+    metadata: e.metadata,
+    type: e.type,
+    reason: e.reason,
+    involvedObject: e.regarding ?? {},
+    message: e.note,
+    source: { component: e.reportingController ?? e.deprecatedSource?.component, host: e.deprecatedSource?.host ?? e.reportingInstance },
+    firstTimestamp: e.deprecatedFirstTimestamp,
+    lastTimestamp: e.deprecatedLastTimestamp,
+    eventTime: e.eventTime,
+    series: e.series ? { count: e.series.count, lastObservedTime: e.series.lastObservedTime } : undefined,
+    count: e.deprecatedCount,
+  };
+}
+
 function ingressHosts(ing: Obj): string {
   const hosts: string[] = (ing.spec?.rules ?? []).map((r: Obj) => r.host).filter(Boolean);
   if (!hosts.length) return '*';
@@ -350,6 +367,11 @@ const printers: Record<string, () => Printer> = {
       return [since(last, now), e.type ?? '', e.reason ?? '', `${String(involved.kind ?? '').toLowerCase()}/${involved.name ?? ''}`, involved.fieldPath ?? '', eventSource(e), e.message ?? '', since(first, now), String(e.series?.count ?? e.count ?? 1), e.metadata.name];
     },
   }),
+  // events.k8s.io/v1 Events print as core Events do: kube-apiserver converts both to one internal type.
+  'events.k8s.io/events': () => {
+    const core = printers['/events']!();
+    return { columns: core.columns, cells: (e, now) => core.cells(asCoreEvent(e), now) };
+  },
   'networking.k8s.io/ingresses': () => ({
     columns: [
       nameColumn(),

@@ -195,6 +195,14 @@ describe('REST layer parts', () => {
       assert.deepEqual(toTable('example.com', 'widgets', [widget], {}, { include: 'None', now: Date.UTC(2026, 10, 23, 12), printer: customResourcePrinter([]) }).rows[0].cells, ['w', '60m']);
     });
 
+    it('prints events.k8s.io Events with the core Event columns', () => {
+      const now = Date.UTC(2026, 10, 23, 12);
+      const event = { metadata: { name: 'web.1' }, eventTime: '2026-11-23T11:59:00.000000Z', type: 'Warning', reason: 'BackOff', regarding: { kind: 'Pod', name: 'web', fieldPath: 'spec.containers{web}' }, note: 'Back-off restarting failed container', reportingController: 'kubelet', reportingInstance: 'worker-1', series: { count: 4, lastObservedTime: '2026-11-23T11:59:30.000000Z' } };
+      const table = toTable('events.k8s.io', 'events', [event], {}, { include: 'None', now });
+      assert.deepEqual(table.columnDefinitions.map((c: any) => c.name), ['Last Seen', 'Type', 'Reason', 'Object', 'Subobject', 'Source', 'Message', 'First Seen', 'Count', 'Name']);
+      assert.deepEqual(table.rows[0].cells, ['30s', 'Warning', 'BackOff', 'pod/web', 'spec.containers{web}', 'kubelet, worker-1', 'Back-off restarting failed container', '60s', '4', 'web.1']);
+    });
+
     it('uses the default table convertor (Name, Created At) for ClusterRoles, and Name, Age for resources without a printer', () => {
       const role = { metadata: { name: 'view', creationTimestamp: '2026-11-23T11:00:00Z' } };
       const roles = toTable('rbac.authorization.k8s.io', 'clusterroles', [role], {}, { include: 'None', now: 0 });
