@@ -301,6 +301,55 @@ const printers: Record<string, () => Printer> = {
       return [d.metadata.name, s.desiredNumberScheduled ?? 0, s.currentNumberScheduled ?? 0, s.numberReady ?? 0, s.updatedNumberScheduled ?? 0, s.numberAvailable ?? 0, formatLabels(d.spec?.template?.spec?.nodeSelector), age(d, now), ...templateCells(d), selectorText(d)];
     },
   }),
+  'batch/jobs': () => ({
+    columns: [
+      nameColumn(),
+      column('Status', 'string', 'Status of the job.'),
+      column('Completions', 'string', 'The completion status of the job.'),
+      column('Duration', 'string', 'Time required to complete the job.'),
+      ageColumn(),
+      ...templateColumns(),
+      column('Selector', 'string', 'A label query over pods that should match the pod count.', 1),
+    ],
+    cells: (j, now) => {
+      const spec = j.spec ?? {};
+      const status = j.status ?? {};
+      const has = (type: string) => (status.conditions ?? []).some((c: Obj) => c.type === type && c.status === 'True');
+      const state = has('Complete') ? 'Complete' : has('Failed') ? 'Failed' : j.metadata?.deletionTimestamp ? 'Terminating' : has('Suspended') ? 'Suspended' : has('FailureTarget') ? 'FailureTarget' : has('SuccessCriteriaMet') ? 'SuccessCriteriaMet' : 'Running';
+      const succeeded = status.succeeded ?? 0;
+      const completions = spec.completions != null ? `${succeeded}/${spec.completions}` : spec.parallelism > 1 ? `${succeeded}/1 of ${spec.parallelism}` : `${succeeded}/1`;
+      const start = status.startTime ? Date.parse(status.startTime) : undefined;
+      const duration = start === undefined ? '' : humanDuration((status.completionTime ? Date.parse(status.completionTime) : now) - start);
+      return [j.metadata.name, state, completions, duration, age(j, now), ...templateCells(j), selectorText(j)];
+    },
+  }),
+  'batch/cronjobs': () => ({
+    columns: [
+      nameColumn(),
+      column('Schedule', 'string', 'The schedule in Cron format.'),
+      column('Timezone', 'string', 'The time zone name for the given schedule.'),
+      column('Suspend', 'boolean', 'This flag tells the controller to suspend subsequent executions.'),
+      column('Active', 'integer', 'A list of pointers to currently running jobs.'),
+      column('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.'),
+      ageColumn(),
+      ...templateColumns(),
+      column('Selector', 'string', 'A label query over pods that should match the pod count.', 1),
+    ],
+    cells: (c, now) => {
+      const template = c.spec?.jobTemplate ?? {};
+      return [
+        c.metadata.name,
+        c.spec?.schedule ?? '',
+        c.spec?.timeZone ?? '<none>',
+        c.spec?.suspend === undefined ? '<unset>' : c.spec.suspend ? 'True' : 'False',
+        (c.status?.active ?? []).length,
+        c.status?.lastScheduleTime ? since(c.status.lastScheduleTime, now) : '<none>',
+        age(c, now),
+        ...templateCells(template),
+        selectorText(template),
+      ];
+    },
+  }),
   '/services': () => ({
     columns: [
       nameColumn(),

@@ -195,6 +195,16 @@ describe('REST layer parts', () => {
       assert.deepEqual(toTable('example.com', 'widgets', [widget], {}, { include: 'None', now: Date.UTC(2026, 10, 23, 12), printer: customResourcePrinter([]) }).rows[0].cells, ['w', '60m']);
     });
 
+    it('prints jobs with their status, completions and duration, and cron jobs with their schedule', () => {
+      const now = Date.UTC(2026, 10, 23, 12);
+      const job = { metadata: { name: 'once', creationTimestamp: '2026-11-23T11:50:00Z' }, spec: { completions: 3, parallelism: 1, template: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } }, status: { succeeded: 1, startTime: '2026-11-23T11:55:00Z' } };
+      assert.deepEqual(toTable('batch', 'jobs', [job], {}, { include: 'None', now }).rows[0].cells, ['once', 'Running', '1/3', '5m', '10m', 'c', 'busybox', '<none>']);
+      const done = { ...job, status: { succeeded: 3, startTime: '2026-11-23T11:55:00Z', completionTime: '2026-11-23T11:55:42Z', conditions: [{ type: 'Complete', status: 'True' }] } };
+      assert.deepEqual(toTable('batch', 'jobs', [done], {}, { include: 'None', now }).rows[0].cells.slice(1, 4), ['Complete', '3/3', '42s']);
+      const cron = { metadata: { name: 'nightly', creationTimestamp: '2026-11-23T11:00:00Z' }, spec: { schedule: '0 3 * * *', suspend: false, jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } } } };
+      assert.deepEqual(toTable('batch', 'cronjobs', [cron], {}, { include: 'None', now }).rows[0].cells, ['nightly', '0 3 * * *', '<none>', 'False', 0, '<none>', '60m', 'c', 'busybox', '<none>']);
+    });
+
     it('prints events.k8s.io Events with the core Event columns', () => {
       const now = Date.UTC(2026, 10, 23, 12);
       const event = { metadata: { name: 'web.1' }, eventTime: '2026-11-23T11:59:00.000000Z', type: 'Warning', reason: 'BackOff', regarding: { kind: 'Pod', name: 'web', fieldPath: 'spec.containers{web}' }, note: 'Back-off restarting failed container', reportingController: 'kubelet', reportingInstance: 'worker-1', series: { count: 4, lastObservedTime: '2026-11-23T11:59:30.000000Z' } };
