@@ -10,6 +10,7 @@ import { SharedInformerFactory } from './runtime/sharedInformerFactory';
 import { CronJobController } from './cronjob';
 import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment';
+import { DisruptionController } from './disruption';
 import { GarbageCollector } from './garbagecollector';
 import { JobController } from './job';
 import { NamespaceController } from './namespace';
@@ -61,6 +62,7 @@ export class ControllerManager {
       new JobController(ctx),
       new CronJobController(ctx),
       new TTLAfterFinishedController(ctx),
+      new DisruptionController(ctx),
       new GarbageCollector(ctx),
       new NamespaceController(ctx),
       new ServiceAccountsController(ctx),

@@ -31,6 +31,7 @@ export const resources = {
   daemonsets: { group: 'apps', version: 'v1', resource: 'daemonsets' },
   nodes: { group: '', version: 'v1', resource: 'nodes' },
   cronjobs: { group: 'batch', version: 'v1', resource: 'cronjobs' },
+  poddisruptionbudgets: { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' },
   jobs: { group: 'batch', version: 'v1', resource: 'jobs' },
   persistentvolumeclaims: { group: '', version: 'v1', resource: 'persistentvolumeclaims' },
 } as const satisfies Record<string, ResourceType>;
