@@ -1,7 +1,9 @@
 // Controllers tell users what they did through core/v1 Events, as client-go's record package does:
 // an event repeated for the same object (same reason, message and type, from the same component)
 // is not written again but has its `count` raised and `lastTimestamp` moved (EventCorrelator's
-// EventLogger), so `kubectl describe` shows "x3 over 2m" instead of three rows.
+// EventLogger), so `kubectl describe` shows "x3 over 2m" instead of three rows; and once an object
+// has had more than ten events of one reason with different messages within ten minutes, further
+// ones are folded into one "(combined from similar events): …" event (EventAggregator).
 import type { ApiClient } from '../../apiserver/client';
 import type { Obj } from '../../apiserver/registry/strategy';
 import type { Clock } from '../../util/clock';
@@ -18,20 +20,30 @@ interface Recorded {
 
 /** How many distinct events a recorder remembers for aggregation (client-go: maxLruCacheEntries). */
 const cacheSize = 4096;
+/** EventAggregator's defaults: similar events beyond ten within ten minutes are combined. */
+const aggregateMaxEvents = 10;
+const aggregateIntervalMs = 600_000;
 
 export class EventRecorder {
   private readonly seen = new Map<string, Recorded>();
+  /** Per object, type and reason: the distinct messages seen lately. */
+  private readonly similar = new Map<string, { messages: Set<string>; last: number }>();
   private sequence = 0;
   /** Writes in flight; tests and shutdown can wait for them. */
   private pending = new Set<Promise<void>>();
+  private last: Promise<void> = Promise.resolve();
 
   constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly component: string) {}
 
   /** Records an event about `obj`; never throws and never blocks the caller (the write is async). */
   event(obj: Obj, type: EventType, reason: string, message: string): void {
-    const p = this.write(obj, type, reason, message).catch(() => {
+    // Writes go one after another, as client-go's broadcaster delivers them, so a repeat always
+    // finds the event it repeats already written.
+    const at = this.clock.now();
+    const p = this.last.then(() => this.write(obj, type, reason, message, at)).catch(() => {
       // An event that cannot be written (say its namespace is terminating) is dropped, as client-go does.
     });
+    this.last = p;
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
   }
@@ -41,17 +53,31 @@ export class EventRecorder {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  private async write(obj: Obj, type: EventType, reason: string, message: string): Promise<void> {
+  private async write(obj: Obj, type: EventType, reason: string, message: string, at: number): Promise<void> {
     const meta = obj.metadata ?? {};
     const namespace: string = meta.namespace || 'default';
-    const key = [this.component, obj.kind, meta.namespace ?? '', meta.name, meta.uid, type, reason, message].join('\u0000');
-    const now = this.timestamp();
+    const aggregateKey = [this.component, obj.kind, meta.namespace ?? '', meta.name, meta.uid, obj.apiVersion, type, reason].join('\u0000');
+    let key = `${aggregateKey}\u0000${message}`;
+    const nowMs = at;
+    let recent = this.similar.get(aggregateKey);
+    if (!recent || nowMs - recent.last > aggregateIntervalMs) recent = { messages: new Set(), last: nowMs };
+    recent.last = nowMs;
+    recent.messages.add(message);
+    this.similar.set(aggregateKey, recent);
+    if (this.similar.size > cacheSize) this.similar.delete(this.similar.keys().next().value!);
+    if (recent.messages.size >= aggregateMaxEvents) {
+      // Too many variations: count them all under one combined event.
+      recent.messages.delete(message);
+      key = aggregateKey;
+      message = `(combined from similar events): ${message}`;
+    }
+    const now = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const previous = this.seen.get(key);
     if (previous) {
       previous.count++;
       this.touch(key, previous);
       try {
-        await this.client.patch(resources.events, previous.namespace, previous.name, 'merge', { count: previous.count, lastTimestamp: now });
+        await this.client.patch(resources.events, previous.namespace, previous.name, 'merge', { count: previous.count, lastTimestamp: now, message });
         return;
       } catch (err) {
         // The earlier event expired or was deleted: start a new series.
@@ -60,7 +86,7 @@ export class EventRecorder {
     }
     // client-go names events `<object>.<unix nanoseconds in hex>`; a sequence keeps two events of one
     // virtual millisecond apart.
-    const nanos = BigInt(this.clock.now()) * 1_000_000n + BigInt(this.sequence++ % 1_000_000);
+    const nanos = BigInt(at) * 1_000_000n + BigInt(this.sequence++ % 1_000_000);
     const name = `${meta.name}.${nanos.toString(16)}`;
     const event: Obj = {
       apiVersion: 'v1',
@@ -95,9 +121,5 @@ export class EventRecorder {
     this.seen.delete(key);
     this.seen.set(key, record);
     if (this.seen.size > cacheSize) this.seen.delete(this.seen.keys().next().value!);
-  }
-
-  private timestamp(): string {
-    return new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
 }
