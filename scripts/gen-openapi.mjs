@@ -8,6 +8,7 @@
 //   x-kubernetes-* extensions for patch strategies, list/map types, group/version/kind, CEL rules);
 // - IntOrString and Quantity, which the v2 spec can only describe as `type: string`, made explicit
 //   (both also accept JSON numbers), and objects without declared fields marked as accepting any field;
+// - defaults of associative-list keys (ports' protocol) recovered from their descriptions, as v3 has them;
 // - enums recovered from descriptions: the v2 spec carries almost no `enum`, and Kubernetes documents
 //   the allowed values in prose ("One of Always, Never, IfNotPresent.", or the generated
 //   "Possible enum values: - `"Always"` …"), which is also where `kubectl explain` shows them from;
@@ -136,6 +137,30 @@ for (const name of Object.keys(spec.definitions).sort()) {
   definitions[name] = d;
 }
 
+// Keys of associative lists that have a default ("protocol" of ports: TCP) must carry it, or an item
+// written without the key could not be matched with the stored, defaulted one (server-side apply
+// would see two different items). The v2 spec states these defaults only in prose, as
+// `Defaults to "TCP".` or `Default is TCP.`; upstream's v3 spec carries them as `default`, which is what this restores.
+let recoveredKeyDefaults = 0;
+const DEFAULT_TEXT = /(?:Defaults to|Default is) "?([A-Za-z0-9]+)"?\./;
+function visitLists(schema) {
+  if (!schema || typeof schema !== 'object') return;
+  for (const p of Object.values(schema.properties ?? {})) visitLists(p);
+  if (schema.items) visitLists(schema.items);
+  const keys = schema['x-kubernetes-list-map-keys'];
+  const item = schema.items?.$ref && definitions[schema.items.$ref];
+  if (!keys || !item) return;
+  for (const k of keys) {
+    const field = item.properties?.[k];
+    const m = field && field.default === undefined && DEFAULT_TEXT.exec(field.description ?? '');
+    if (m) {
+      field.default = m[1];
+      recoveredKeyDefaults++;
+    }
+  }
+}
+for (const d of Object.values(definitions)) visitLists(d);
+
 // ---- resources, from the path table ----
 
 const actionVerb = { get: 'get', list: 'list', watch: 'watch', watchlist: 'watch', post: 'create', put: 'update', patch: 'patch', delete: 'delete', deletecollection: 'deletecollection' };
@@ -216,4 +241,4 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'kubernetes.json'), lines.join('\n') + '\n');
 
 
-console.log(`${info.definitions} definitions, ${kinds.length} kinds, ${resourceList.length} resources, ${recoveredEnums} enums recovered from descriptions → ${path.relative(root, path.join(outDir, 'kubernetes.json'))}`);
+console.log(`${info.definitions} definitions, ${kinds.length} kinds, ${resourceList.length} resources, ${recoveredEnums} enums and ${recoveredKeyDefaults} list-key defaults recovered from descriptions → ${path.relative(root, path.join(outDir, 'kubernetes.json'))}`);

@@ -144,6 +144,17 @@ describe('API server: patch and server-side apply', () => {
     assert.deepEqual(owners, ['hpa-controller']);
   });
 
+  it('two managers applying the same container port without its defaulted protocol share it, no conflict', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const d: any = { ...deployment('web'), metadata: { name: 'web', namespace: 'shop' } };
+    d.spec.template.spec.containers[0].ports = [{ name: 'http', containerPort: 80 }];
+    await client.apply(d, 'first');
+    const shared = (await client.apply(d, 'second')).object;
+    assert.deepEqual(shared.spec.template.spec.containers[0].ports, [{ name: 'http', containerPort: 80, protocol: 'TCP' }]);
+    assert.deepEqual(shared.metadata.managedFields.map((m: any) => m.manager).sort(), ['first', 'second']);
+  });
+
   it('apply requires a field manager', async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
