@@ -5,6 +5,7 @@
 import { fieldError, type FieldError } from './errors';
 import { kinds, parseAPIVersion, type KindInfo } from './kinds/index';
 import { customResourceSchema } from './schema/index';
+import type { SchemaNode } from './schema/node';
 import { applyDefaults } from './defaults/index';
 import { validateStructure, type FieldValidationMode } from './validation/structural';
 import { validateSemantics } from './validation/semantic/index';
@@ -29,6 +30,11 @@ export interface ValidateOptions {
    * server fill it in from the request before validating. Defaults to `default`.
    */
   namespace?: string;
+  /**
+   * The kind and schema to judge the object by, instead of the kinds registry's: how an API server
+   * validates a custom resource against the CRD in its own store.
+   */
+  customKind?: { info: KindInfo; schema: SchemaNode };
 }
 
 export interface ValidateResult {
@@ -76,14 +82,14 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
   if (missing.length) return { errors: missing, warnings: [] };
 
   const reg = kinds();
-  const info = reg.lookup(apiVersion as string, kind as string);
+  const info = options.customKind?.info ?? reg.lookup(apiVersion as string, kind as string);
   if (!info) return noMatch(apiVersion as string, kind as string, undefined);
-  if (options.servedOnly && !info.served && !reg.isCustom(info)) return noMatch(apiVersion as string, kind as string, info);
+  const custom = options.customKind !== undefined || reg.isCustom(info);
+  if (options.servedOnly && !info.served && !custom) return noMatch(apiVersion as string, kind as string, info);
 
-  const schema = reg.schema(info);
+  const schema = options.customKind?.schema ?? reg.schema(info);
   const result: ValidateResult = { errors: [], warnings: [], kind: info };
   let subject: unknown = obj;
-  const custom = reg.isCustom(info);
   if (schema) {
     const structural = custom ? validateStructure(obj, customResourceSchema(schema), mode, { listTypes: true }) : validateStructure(obj, schema, mode);
     result.errors.push(...structural.errors);

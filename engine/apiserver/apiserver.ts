@@ -6,14 +6,14 @@
 import { fieldError, type FieldError, formatFieldError, StatusError, statusErrors } from '../api/errors';
 import { applyDefaults } from '../api/defaults/index';
 import { fieldSelectorPredicate } from '../api/fields/selectableFields';
-import { apiVersionOf, type KindInfo, kinds } from '../api/kinds/index';
+import { apiVersionOf, type KindInfo, kinds, parseAPIVersion } from '../api/kinds/index';
 import { parseSelector, type Selector } from '../api/labels/selector';
 import { formatLabelSelector, labelSelectorAsSelector } from '../api/labels/labelSelector';
 import { apply as serverSideApply, ApplyConflictError, update as recordUpdate } from '../api/apply/fieldManager';
 import { generateName } from '../api/meta/generateName';
 import { deepCopy, deepEqual } from '../api/patch/jsonValue';
 import { patchObject } from '../api/patch/patchObject';
-import { openapi } from '../api/schema/index';
+import { customResourceSchema, openapi } from '../api/schema/index';
 import type { SchemaNode } from '../api/schema/node';
 import { validateObject } from '../api/validate';
 import { isStoreError, type KeyValue, type Store, type Watch } from '../store/index';
@@ -142,6 +142,14 @@ export class ApiServer {
   /** Whether `user` may do this, without doing it (SelfSubjectAccessReview, `kubectl auth can-i`). */
   can(user: UserInfo, verb: string, ref: ResourceRef): boolean {
     return this.authorizer.authorize(this.attributes(user, verb, ref)).allowed;
+  }
+
+  /** The resource an apiVersion and kind are served as, built-in or custom; undefined if none. */
+  resourceFor(apiVersion: string, kind: string): { group: string; version: string; resource: string; namespaced: boolean } | undefined {
+    const { group, version } = parseAPIVersion(apiVersion);
+    const builtIn = kinds().lookup(apiVersion, kind);
+    const info = builtIn && !kinds().isCustom(builtIn) ? builtIn : this.customResources.byKind(group, version, kind);
+    return info ? { group, version, resource: info.plural, namespaced: info.namespaced } : undefined;
   }
 
   /** The resources this server serves (for discovery). */
@@ -361,7 +369,7 @@ export class ApiServer {
     if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     if (type === 'apply' && !options.fieldManager) throw statusErrors.badRequest('PATCH, application/apply-patch+yaml: fieldManager is required for apply requests');
     if (type !== 'apply' && options.force !== undefined) throw statusErrors.badRequest('force is only allowed for apply patches');
-    const schema = kinds().schema(storage.info);
+    const schema = this.schemaOf(storage);
     return this.audited(ctx, 'patch', ref, options, async () => {
       this.authorize(ctx, 'patch', ref);
       if (type === 'apply') {
@@ -417,7 +425,7 @@ export class ApiServer {
 
   private resolve(ref: ResourceRef): ResourceStorage {
     const builtIn = this.storage(ref.group, ref.resource);
-    const storage = builtIn && builtIn.info.version === ref.version ? builtIn : builtIn ? undefined : this.customResources.lookup(ref.group, ref.resource, ref.version);
+    const storage = builtIn && builtIn.info.version === ref.version ? builtIn : builtIn ? undefined : this.customResources.lookup(ref.group, ref.resource, ref.version)?.storage;
     if (!storage) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: ref.resource }, code: 404 });
     if (ref.subresource && !storage.info.subresources.includes(ref.subresource) && !(ref.subresource === 'finalize' && storage.info.kind === 'Namespace')) {
       throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: `${ref.resource}/${ref.subresource}` }, code: 404 });
@@ -484,7 +492,13 @@ export class ApiServer {
   }
 
   private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string): string[] {
-    const result = validateObject(obj, { fieldValidation: options.fieldValidation ?? 'Strict', ...(old ? { oldObject: old } : {}), ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}) });
+    const custom = storage.custom ? this.customResources.lookup(storage.info.group, storage.info.plural, storage.info.version) : undefined;
+    const result = validateObject(obj, {
+      fieldValidation: options.fieldValidation ?? 'Strict',
+      ...(old ? { oldObject: old } : {}),
+      ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
+      ...(custom ? { customKind: { info: storage.info, schema: custom.schema } } : {}),
+    });
     const errors: FieldError[] = result.errors;
     if (errors.length) throw statusErrors.invalid(storage.info.kind, storage.info.group, name, errors);
     if (result.pruned !== undefined && options.fieldValidation === 'Ignore') Object.assign(obj, result.pruned);
@@ -597,6 +611,13 @@ export class ApiServer {
     }
   }
 
+  /** The schema of a resource's objects: the CRD's for a custom resource, else the built-in one. */
+  private schemaOf(storage: ResourceStorage): SchemaNode | undefined {
+    if (!storage.custom) return kinds().schema(storage.info);
+    const served = this.customResources.lookup(storage.info.group, storage.info.plural, storage.info.version);
+    return served ? customResourceSchema(served.schema) : undefined;
+  }
+
   /** The fields an endpoint resets, so nobody can own them through it (status through the main resource, and the reverse). */
   private ignoredFields(storage: ResourceStorage, subresource: string | undefined): string[][] {
     if (!storage.strategy.hasStatus) return [];
@@ -607,7 +628,7 @@ export class ApiServer {
   private recordManagedFields(storage: ResourceStorage, current: Obj | undefined, next: Obj, options: WriteOptions, ctx: RequestContext, subresource?: string): Obj {
     const manager = options.fieldManager ?? this.defaultManager(ctx);
     try {
-      return recordUpdate(current, next, { schema: kinds().schema(storage.info), manager, apiVersion: storage.apiVersion, time: this.timestamp(), ...(subresource ? { subresource } : {}), ignoredFields: this.ignoredFields(storage, subresource) });
+      return recordUpdate(current, next, { schema: this.schemaOf(storage), manager, apiVersion: storage.apiVersion, time: this.timestamp(), ...(subresource ? { subresource } : {}), ignoredFields: this.ignoredFields(storage, subresource) });
     } catch {
       // Managed fields are bookkeeping: a shape the field manager cannot track must not fail the write.
       return next;

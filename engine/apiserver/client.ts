@@ -2,7 +2,7 @@
 // to one authenticated user and goes through exactly the same ApiServer verbs as the REST API, so
 // authorization, admission and auditing apply to every caller alike.
 import { statusErrors, type StatusError } from '../api/errors';
-import { kinds, parseAPIVersion } from '../api/kinds/index';
+import { type KindInfo, kinds, parseAPIVersion } from '../api/kinds/index';
 import type { KubeObject, ListerWatcher, ListResult } from '../client/types';
 import type { ApiServer, ApiWatchEvent } from './apiserver';
 import type { UserInfo } from './auth/user';
@@ -19,7 +19,7 @@ export class ApiClient {
     this.ctx = { user, userAgent };
   }
 
-  /** The resource type of an object from its apiVersion and kind. */
+  /** The resource type of a built-in object from its apiVersion and kind (custom kinds: ApiServer.resourceFor). */
   static resourceOf(obj: { apiVersion?: string; kind?: string }): ResourceType {
     const info = obj.apiVersion && obj.kind ? kinds().lookup(obj.apiVersion, obj.kind) : undefined;
     if (!info) throw statusErrors.badRequest(`no matches for kind ${JSON.stringify(obj.kind)} in version ${JSON.stringify(obj.apiVersion)}`);
@@ -69,9 +69,21 @@ export class ApiClient {
     return this.server.delete(this.ctx, { ...type, ...(namespace ? { namespace } : {}), name }, options);
   }
 
+  /** The kinds the server serves now, built-in and from CRDs: discovery, as controllers that act on every kind use it. */
+  discover(): KindInfo[] {
+    return this.server.resources();
+  }
+
+  /** The resource an apiVersion and kind are served as (built-in or custom), or undefined. */
+  resourceFor(apiVersion: string, kind: string): (ResourceType & { namespaced: boolean }) | undefined {
+    return this.server.resourceFor(apiVersion, kind);
+  }
+
   /** Server-side apply of a whole object, as `kubectl apply --server-side` does. */
   apply(obj: Obj, fieldManager: string, options: { force?: boolean; dryRun?: boolean } = {}): Promise<Result<Obj>> {
-    const type = ApiClient.resourceOf(obj);
+    const served = obj.apiVersion && obj.kind ? this.server.resourceFor(obj.apiVersion, obj.kind) : undefined;
+    if (!served) throw statusErrors.badRequest(`no matches for kind ${JSON.stringify(obj.kind)} in version ${JSON.stringify(obj.apiVersion)}`);
+    const type = { group: served.group, version: served.version, resource: served.resource };
     return this.patch(type, obj.metadata?.namespace, obj.metadata?.name, 'apply', obj, { fieldManager, ...options });
   }
 

@@ -9,7 +9,7 @@
 // See https://kubernetes.io/docs/concepts/architecture/garbage-collection/
 import type { ResourceType } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
-import { kinds, parseAPIVersion } from '../api/kinds/index';
+import { parseAPIVersion } from '../api/kinds/index';
 import { deepEqual } from '../api/patch/jsonValue';
 import { Controller, type ControllerContext, isNotFound, statusCode } from './runtime/controller';
 import { discoverResources } from './runtime/discovery';
@@ -221,12 +221,13 @@ export class GarbageCollector extends Controller {
   /** The owner a reference names, as the API server has it now (by uid), or undefined when it is gone. */
   private lookupOwner(node: GraphNode, ref: OwnerRef): Obj | undefined {
     const { group } = parseAPIVersion(ref.apiVersion ?? '');
-    const info = kinds().lookup(ref.apiVersion, ref.kind) ?? kinds().all().find((k) => k.group === group && k.kind === ref.kind);
-    let resource = info && this.byGroupResource.get(`${info.group}/${info.plural}`);
-    if (info && !resource) {
+    const info = this.ctx.client.resourceFor(ref.apiVersion, ref.kind) ?? this.ctx.client.discover().find((k) => k.group === group && k.kind === ref.kind);
+    const groupResource = info && `${info.group}/${'resource' in info ? info.resource : info.plural}`;
+    let resource = groupResource && this.byGroupResource.get(groupResource);
+    if (groupResource && !resource) {
       // Perhaps served only since the last discovery (a new CRD): look again before giving up.
       this.syncMonitors();
-      resource = this.byGroupResource.get(`${info.group}/${info.plural}`);
+      resource = this.byGroupResource.get(groupResource);
     }
     // Kubernetes retries a reference it cannot resolve (the kind may not be served yet).
     if (!resource) throw new Error(`cannot resolve owner ${ref.kind} ${ref.apiVersion} of ${node.resource.resource} ${node.namespace}/${node.name}`);

@@ -4,34 +4,34 @@
 // replica over the same store serves a CRD as soon as it is written, and stops when it is gone.
 // See https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/
 import type { KindInfo } from '../../api/kinds/index';
-import { kinds } from '../../api/kinds/index';
-import { customResourceSchema, schemaFromOpenAPIV3 } from '../../api/schema/index';
+import { schemaFromOpenAPIV3 } from '../../api/schema/index';
+import type { SchemaNode } from '../../api/schema/node';
 import type { Store } from '../../store/index';
 import { ResourceStorage } from './resource';
 import { type Obj, strategyFor } from './strategy';
 
 export const crdPrefix = '/registry/apiextensions.k8s.io/customresourcedefinitions/';
 
-interface Served {
+export interface ServedCustomResource {
   storage: ResourceStorage;
+  /** The CRD's openAPIV3Schema for this version: what objects are validated against. */
+  schema: SchemaNode;
   crdRevision: number;
-  unregister: () => void;
 }
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 export class CustomResources {
-  private readonly served = new Map<string, Served>();
+  private readonly served = new Map<string, ServedCustomResource>();
 
   constructor(private readonly store: Store) {}
 
-  /** The storage of `group/resource` at `version` while an established CRD serves it. */
-  lookup(group: string, resource: string, version: string): ResourceStorage | undefined {
+  /** `group/resource` at `version` while an established CRD serves it. */
+  lookup(group: string, resource: string, version: string): ServedCustomResource | undefined {
     const k = `${group}/${resource}/${version}`;
     const kv = this.store.get(`${crdPrefix}${resource}.${group}`);
     const cached = this.served.get(k);
-    if (cached && kv && cached.crdRevision === kv.modRevision) return cached.storage;
-    cached?.unregister();
+    if (cached && kv && cached.crdRevision === kv.modRevision) return cached;
     this.served.delete(k);
     if (!kv) return undefined;
     const crd = JSON.parse(String(kv.value)) as Obj;
@@ -40,10 +40,14 @@ export class CustomResources {
     if (!v) return undefined;
     const info = customKindInfo(crd, v);
     const raw = v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-    const unregister = kinds().register(info, customResourceSchema(schemaFromOpenAPIV3(raw)));
-    const storage = new ResourceStorage(info, strategyFor(info, true), this.store, true);
-    this.served.set(k, { storage, crdRevision: kv.modRevision, unregister });
-    return storage;
+    const served = { storage: new ResourceStorage(info, strategyFor(info, true), this.store, true), schema: schemaFromOpenAPIV3(raw), crdRevision: kv.modRevision };
+    this.served.set(k, served);
+    return served;
+  }
+
+  /** The custom kind an object's apiVersion and kind name, if a stored CRD serves it. */
+  byKind(group: string, version: string, kind: string): KindInfo | undefined {
+    return this.all().find((k) => k.group === group && k.version === version && k.kind === kind);
   }
 
   /** Every kind the stored CRDs serve (for discovery). */

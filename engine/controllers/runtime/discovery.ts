@@ -3,7 +3,6 @@
 // storage version, kept only if the caller can list it. A kind the registry knows but this server
 // does not serve is left out, as discovery would not list it.
 import type { ApiClient, ResourceType } from '../../apiserver/client';
-import { kinds } from '../../api/kinds/index';
 
 export interface DiscoveredResource extends ResourceType {
   kind: string;
@@ -14,8 +13,8 @@ export interface DiscoveredResource extends ResourceType {
 export function discoverResources(client: ApiClient, requiredVerbs: readonly string[]): DiscoveredResource[] {
   const seen = new Set<string>();
   const out: DiscoveredResource[] = [];
-  for (const info of kinds().all()) {
-    if (!info.served || !info.plural) continue;
+  for (const info of client.discover()) {
+    if (!info.plural) continue;
     const key = `${info.group}/${info.plural}`;
     if (seen.has(key)) continue;
     seen.add(key);
