@@ -11,6 +11,8 @@ import { CronJobController } from './cronjob';
 import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment';
 import { DisruptionController } from './disruption';
+import { EndpointsController } from './endpoints';
+import { EndpointSliceController } from './endpointslice';
 import { GarbageCollector } from './garbagecollector';
 import { JobController } from './job';
 import { NamespaceController } from './namespace';
@@ -63,6 +65,8 @@ export class ControllerManager {
       new CronJobController(ctx),
       new TTLAfterFinishedController(ctx),
       new DisruptionController(ctx),
+      new EndpointsController(ctx),
+      new EndpointSliceController(ctx),
       new GarbageCollector(ctx),
       new NamespaceController(ctx),
       new ServiceAccountsController(ctx),

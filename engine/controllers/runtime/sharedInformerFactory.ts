@@ -32,6 +32,9 @@ export const resources = {
   nodes: { group: '', version: 'v1', resource: 'nodes' },
   cronjobs: { group: 'batch', version: 'v1', resource: 'cronjobs' },
   poddisruptionbudgets: { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' },
+  services: { group: '', version: 'v1', resource: 'services' },
+  endpoints: { group: '', version: 'v1', resource: 'endpoints' },
+  endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
   jobs: { group: 'batch', version: 'v1', resource: 'jobs' },
   persistentvolumeclaims: { group: '', version: 'v1', resource: 'persistentvolumeclaims' },
 } as const satisfies Record<string, ResourceType>;
