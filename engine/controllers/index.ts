@@ -16,10 +16,12 @@ import { EndpointSliceController } from './endpointslice';
 import { GarbageCollector } from './garbagecollector';
 import { JobController } from './job';
 import { NamespaceController } from './namespace';
+import { NodeLifecycleController } from './nodelifecycle';
 import { ReplicaSetController } from './replicaset';
 import { RootCACertPublisher } from './rootcacertpublisher';
 import { ServiceAccountsController } from './serviceaccounts';
 import { StatefulSetController } from './statefulset';
+import { TaintEvictionController } from './taineviction';
 import { TTLAfterFinishedController } from './ttlafterfinished';
 
 export interface ControllerManagerOptions {
@@ -67,6 +69,8 @@ export class ControllerManager {
       new DisruptionController(ctx),
       new EndpointsController(ctx),
       new EndpointSliceController(ctx),
+      new NodeLifecycleController(ctx),
+      new TaintEvictionController(ctx),
       new GarbageCollector(ctx),
       new NamespaceController(ctx),
       new ServiceAccountsController(ctx),

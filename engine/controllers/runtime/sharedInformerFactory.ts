@@ -14,8 +14,11 @@ export const indexes = {
   controllerUid: 'controllerUid',
   /** Objects without a controller, by namespace: the candidates a controller may adopt. */
   orphanNamespace: 'orphanNamespace',
+  /** Pods by the node they are bound to. */
+  nodeName: 'nodeName',
 } as const;
 
+const byNodeName: IndexFunc<Obj> = (obj) => (obj.spec?.nodeName ? [obj.spec.nodeName] : []);
 const orphansByNamespace: IndexFunc<Obj> = (obj) => ((obj.metadata?.ownerReferences ?? []).some((r: Obj) => r.controller) ? [] : [obj.metadata?.namespace ?? '']);
 
 export const resources = {
@@ -30,6 +33,7 @@ export const resources = {
   controllerrevisions: { group: 'apps', version: 'v1', resource: 'controllerrevisions' },
   daemonsets: { group: 'apps', version: 'v1', resource: 'daemonsets' },
   nodes: { group: '', version: 'v1', resource: 'nodes' },
+  leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' },
   cronjobs: { group: 'batch', version: 'v1', resource: 'cronjobs' },
   poddisruptionbudgets: { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' },
   services: { group: '', version: 'v1', resource: 'services' },
@@ -52,7 +56,7 @@ export class SharedInformerFactory {
     if (!informer) {
       informer = new Informer<Obj>(this.client.listerWatcher<Obj>(type), {
         clock: this.clock,
-        indexers: { [indexes.namespace]: byNamespace, [indexes.ownerUid]: byOwnerUid, [indexes.controllerUid]: byControllerUid, [indexes.orphanNamespace]: orphansByNamespace },
+        indexers: { [indexes.namespace]: byNamespace, [indexes.ownerUid]: byOwnerUid, [indexes.controllerUid]: byControllerUid, [indexes.orphanNamespace]: orphansByNamespace, [indexes.nodeName]: byNodeName },
       });
       this.informers.set(key, informer);
       if (this.started) informer.start();
