@@ -7,7 +7,7 @@ import type { Obj } from '../registry/strategy';
 import { admissionForbidden } from './forbidden';
 import type { AdmissionContext, AdmissionPlugin, AdmissionRequest } from './types';
 
-type Usage = Map<string, Quantity>;
+export type Usage = Map<string, Quantity>;
 
 const objectCountResources: Record<string, string> = {
   Pod: 'pods',
@@ -24,13 +24,13 @@ function add(u: Usage, name: string, q: Quantity): void {
 }
 
 /** A terminal pod no longer counts against quota. */
-function podCounts(pod: Obj): boolean {
+export function podCounts(pod: Obj): boolean {
   const phase = pod.status?.phase;
   return phase !== 'Succeeded' && phase !== 'Failed';
 }
 
 /** What one object uses, in quota resource names (pods, requests.cpu, count/deployments.apps…). */
-function usageOf(kind: { group: string; kind: string; plural: string }, obj: Obj): Usage {
+export function usageOf(kind: { group: string; kind: string; plural: string }, obj: Obj): Usage {
   const u: Usage = new Map();
   const one = Quantity.fromValue(1);
   add(u, `count/${kind.group ? `${kind.plural}.${kind.group}` : kind.plural}`, one);
