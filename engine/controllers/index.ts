@@ -18,6 +18,7 @@ import { JobController } from './job';
 import { NamespaceController } from './namespace';
 import { NodeLifecycleController } from './nodelifecycle';
 import { ReplicaSetController } from './replicaset';
+import { ResourceQuotaController } from './resourcequota';
 import { RootCACertPublisher } from './rootcacertpublisher';
 import { ServiceAccountsController } from './serviceaccounts';
 import { StatefulSetController } from './statefulset';
@@ -71,6 +72,7 @@ export class ControllerManager {
       new EndpointSliceController(ctx),
       new NodeLifecycleController(ctx),
       new TaintEvictionController(ctx),
+      new ResourceQuotaController(ctx),
       new GarbageCollector(ctx),
       new NamespaceController(ctx),
       new ServiceAccountsController(ctx),

@@ -36,6 +36,7 @@ export const resources = {
   leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' },
   cronjobs: { group: 'batch', version: 'v1', resource: 'cronjobs' },
   poddisruptionbudgets: { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' },
+  resourcequotas: { group: '', version: 'v1', resource: 'resourcequotas' },
   services: { group: '', version: 'v1', resource: 'services' },
   endpoints: { group: '', version: 'v1', resource: 'endpoints' },
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },

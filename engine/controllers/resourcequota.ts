@@ -1,0 +1,100 @@
+// The resource quota controller (pkg/controller/resourcequota): keeps each ResourceQuota's status —
+// `hard` as the spec says and `used` as the namespace's objects add up (the same evaluation the
+// ResourceQuota admission plugin enforces with) — recomputed when the objects it counts change,
+// and every five minutes for everything else (--resource-quota-sync-period).
+import type { ResourceType } from '../apiserver/client';
+import type { Obj } from '../apiserver/registry/strategy';
+import { podCounts, usageOf } from '../apiserver/admission/resource-quota';
+import { Quantity } from '../api/quantity';
+import { deepEqual } from '../api/patch/jsonValue';
+import type { Timer } from '../util/clock';
+import { Controller, type ControllerContext, isNotFound } from './runtime/controller';
+import { discoverResources } from './runtime/discovery';
+import { indexes, resources } from './runtime/sharedInformerFactory';
+
+export const resourceQuotaSyncPeriodMs = 5 * 60 * 1000;
+
+/** The kinds whose changes are watched for quick recalculation (the rest wait for the resync). */
+const watched = [resources.pods, resources.services, resources.configmaps, resources.persistentvolumeclaims];
+const legacyCounts: Record<string, ResourceType> = {
+  pods: resources.pods,
+  services: resources.services,
+  configmaps: resources.configmaps,
+  secrets: { group: '', version: 'v1', resource: 'secrets' },
+  persistentvolumeclaims: resources.persistentvolumeclaims,
+  replicationcontrollers: { group: '', version: 'v1', resource: 'replicationcontrollers' },
+  resourcequotas: resources.resourcequotas,
+};
+
+export class ResourceQuotaController extends Controller {
+  readonly name = 'resourcequota-controller';
+  private readonly quotas;
+  private timer: Timer | undefined;
+  private stopped = false;
+
+  constructor(ctx: ControllerContext) {
+    super(ctx);
+    this.quotas = ctx.informers.informerFor(resources.resourcequotas);
+    this.quotas.addEventHandler({ onAdd: (q) => this.enqueue(q), onUpdate: (_o, q) => this.enqueue(q) });
+    const changed = (obj: Obj) => { for (const q of this.quotas.store.byIndex(indexes.namespace, obj.metadata.namespace)) this.enqueue(q); };
+    for (const type of watched) ctx.informers.informerFor(type).addEventHandler({ onAdd: changed, onUpdate: (_o, o) => changed(o), onDelete: changed });
+  }
+
+  override run(workers: number): Promise<void> {
+    const tick = () => {
+      if (this.stopped) return;
+      for (const q of this.quotas.store.list()) this.enqueue(q);
+      this.timer = this.ctx.clock.setTimeout(tick, resourceQuotaSyncPeriodMs);
+    };
+    this.timer = this.ctx.clock.setTimeout(tick, resourceQuotaSyncPeriodMs);
+    return super.run(workers);
+  }
+
+  override shutDown(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    super.shutDown();
+  }
+
+  async sync(key: string): Promise<void> {
+    const quota = this.quotas.store.get(key);
+    if (!quota) return;
+    const hard: Record<string, string> = quota.spec?.hard ?? {};
+    const namespace: string = quota.metadata.namespace;
+    const used = new Map<string, Quantity>(Object.keys(hard).map((n) => [n, Quantity.zero()]));
+    // Which resources to add up: each quota resource name says whose objects it counts.
+    const kinds = new Map<string, ResourceType & { kind: string }>();
+    const served = discoverResources(this.ctx.client, ['list']);
+    const addKind = (type: ResourceType) => {
+      const found = served.find((r) => r.group === type.group && r.resource === type.resource);
+      if (found) kinds.set(`${found.group}/${found.resource}`, found);
+    };
+    for (const name of Object.keys(hard)) {
+      if (/^(requests|limits)\./.test(name) && name !== 'requests.storage') addKind(resources.pods);
+      else if (name === 'cpu' || name === 'memory' || name === 'ephemeral-storage') addKind(resources.pods);
+      else if (name === 'requests.storage') addKind(resources.persistentvolumeclaims);
+      else if (name.startsWith('services.')) addKind(resources.services);
+      else if (legacyCounts[name]) addKind(legacyCounts[name]);
+      else if (name.startsWith('count/')) {
+        const [plural, ...group] = name.slice('count/'.length).split('.');
+        const found = served.find((r) => r.resource === plural && r.group === group.join('.'));
+        if (found) kinds.set(`${found.group}/${found.resource}`, found);
+      }
+    }
+    for (const kind of kinds.values()) {
+      for (const obj of this.ctx.client.list(kind, namespace).items as Obj[]) {
+        if (kind.group === '' && kind.resource === 'pods' && !podCounts(obj)) continue;
+        for (const [name, q] of usageOf({ group: kind.group, kind: kind.kind, plural: kind.resource }, obj)) {
+          if (used.has(name)) used.set(name, used.get(name)!.add(q));
+        }
+      }
+    }
+    const status = { hard: { ...hard }, used: Object.fromEntries([...used].map(([n, q]) => [n, q.toString()])) };
+    if (deepEqual(quota.status ?? {}, status)) return;
+    try {
+      await this.ctx.client.update(resources.resourcequotas, namespace, { ...quota, status }, {}, 'status');
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { configmaps, deployment, deployments } from '../apiserver/fixture';
+import { newControllerCluster } from './harness';
+
+const quotas = { group: '', version: 'v1', resource: 'resourcequotas' };
+
+describe('Resource quota controller', () => {
+  it('reports hard and used as the namespace fills up: pods, requests, and object counts', async () => {
+    const c = await newControllerCluster();
+    await c.client.create(quotas, 'default', { metadata: { name: 'compute' }, spec: { hard: { pods: '10', 'requests.cpu': '4', configmaps: '5', 'count/deployments.apps': '2' } } });
+    await c.until('status appears', () => !!c.client.get(quotas, 'default', 'compute').status?.used);
+    const initialConfigMaps = c.client.list(configmaps, 'default').items.length;
+    const d = deployment('web', 3);
+    d.spec.template.spec.containers[0].resources = { requests: { cpu: '250m', memory: '64Mi' } };
+    await c.client.create(deployments, 'default', d);
+    await c.client.create(configmaps, 'default', { metadata: { name: 'settings' } });
+    await c.until('3 pods counted', () => c.client.get(quotas, 'default', 'compute').status.used.pods === '3');
+    await c.run(1000);
+    const status = c.client.get(quotas, 'default', 'compute').status;
+    assert.deepEqual(status.hard, { pods: '10', 'requests.cpu': '4', configmaps: '5', 'count/deployments.apps': '2' });
+    assert.equal(status.used['requests.cpu'], '750m');
+    assert.equal(status.used.configmaps, String(initialConfigMaps + 1));
+    assert.equal(status.used['count/deployments.apps'], '1');
+    // Deployments are not watched for quota: one that starts no pod is counted at the periodic resync.
+    await c.client.create(deployments, 'default', deployment('idle', 0));
+    await c.run(1000);
+    assert.equal(c.client.get(quotas, 'default', 'compute').status.used['count/deployments.apps'], '1');
+    await c.run(5 * 60 * 1000);
+    assert.equal(c.client.get(quotas, 'default', 'compute').status.used['count/deployments.apps'], '2');
+  });
+});
