@@ -1,5 +1,5 @@
-// `kubeside serve`: runs the embedded cluster's API server on 127.0.0.1 over a state directory that
-// persists between runs, so kubectl (or any Kubernetes client) can use it through a kubeconfig.
+// `kubeside serve`: runs the embedded cluster and its API server on 127.0.0.1 over a state directory
+// that persists between runs, so kubectl (or any Kubernetes client) can use it through a kubeconfig.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError, type Command, type CommandIO } from '../command';
@@ -11,6 +11,7 @@ interface Options {
   manifests: string[];
   kubeconfig?: string;
   merge: boolean;
+  nodes?: number;
 }
 
 function parseArgs(args: string[], cwd: string): Options {
@@ -29,6 +30,12 @@ function parseArgs(args: string[], cwd: string): Options {
         const n = Number(v);
         if (!/^\d+$/.test(v) || n > 65535) throw new UsageError(`--port must be a port number (0-65535), got "${v}"`);
         o.port = n;
+        break;
+      }
+      case '--nodes': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--nodes must be a number of worker nodes, got "${v}"`);
+        o.nodes = Number(v);
         break;
       }
       case '--state':
@@ -54,12 +61,14 @@ function parseArgs(args: string[], cwd: string): Options {
 export const serve: Command = {
   name: 'serve',
   summary: 'Run the cluster and serve its Kubernetes API on 127.0.0.1 (for kubectl)',
-  usage: `Usage: kubeside serve [--port N] [--state DIR] [-f FILE|DIR]... [--kubeconfig FILE] [--merge-kubeconfig]
+  usage: `Usage: kubeside serve [--nodes N] [--port N] [--state DIR] [-f FILE|DIR]... [--kubeconfig FILE] [--merge-kubeconfig]
 
-Runs the embedded cluster's API server over HTTPS on 127.0.0.1 and writes a kubeconfig for it.
-The cluster's state (store, certificates, admin token) persists in the state directory.
+Runs the embedded cluster — API server, scheduler, controllers and a kubelet per node — and serves
+its Kubernetes API over HTTPS on 127.0.0.1, with a kubeconfig for it. The cluster's state (store,
+certificates, admin token) persists in the state directory.
 
 Options:
+  --nodes N             worker nodes (default 3), beside one control-plane node
   --port N              listen on this port (default: the last run's if free, else a free one)
   --state DIR           state directory (default: .kubeside/cluster)
   -f, --filename PATH   apply these manifests (server-side, field manager "kubeside") once serving
@@ -71,6 +80,7 @@ Stops on Ctrl-C (SIGINT) or SIGTERM, with the state saved.`,
     const o = parseArgs(args, io.cwd);
     const started = await startServer({
       stateDir: o.state,
+      ...(o.nodes !== undefined ? { workers: o.nodes } : {}),
       ...(o.port !== undefined ? { port: o.port } : {}),
       ...(o.kubeconfig ? { kubeconfigPath: o.kubeconfig } : {}),
       onInternalError: (err) => io.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),

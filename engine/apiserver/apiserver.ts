@@ -829,22 +829,22 @@ export class ApiServer {
       // A pod that is not running cannot count toward a budget: it goes without a check.
       if (phase !== 'Succeeded' && phase !== 'Failed' && phase !== 'Pending') {
         const pdbs = this.storage('policy', 'poddisruptionbudgets')!;
-        const matching = pdbs.listAll(ref.namespace).filter((pdb) => pdb.spec?.selector && labelSelectorAsSelector(pdb.spec.selector).matches(pod.metadata.labels ?? {}));
-        if (matching.length > 1) throw statusErrors.internal('This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
-        const pdb = matching[0];
-        if (pdb) {
-          const refuse = (why: string) =>
-            new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: "Cannot evict pod as it would violate the pod's disruption budget.", reason: 'TooManyRequests', details: { causes: [{ reason: 'DisruptionBudget', message: why }] }, code: 429 });
+        const refuse = (why: string) =>
+          new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: "Cannot evict pod as it would violate the pod's disruption budget.", reason: 'TooManyRequests', details: { causes: [{ reason: 'DisruptionBudget', message: why }] }, code: 429 });
+        // The disruption controller rewrites the budget's status all the time: retry on conflict, as kube-apiserver does.
+        for (let attempt = 0; ; attempt++) {
+          const matching = pdbs.listAll(ref.namespace).filter((pdb) => pdb.spec?.selector && labelSelectorAsSelector(pdb.spec.selector).matches(pod.metadata.labels ?? {}));
+          if (matching.length > 1) throw statusErrors.internal('This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
+          const pdb = matching[0];
+          if (!pdb) break;
           if ((pdb.status?.observedGeneration ?? 0) < (pdb.metadata.generation ?? 1)) throw refuse(`The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
           const allowed = pdb.status?.disruptionsAllowed ?? 0;
           if (allowed <= 0) throw refuse(`The disruption budget ${pdb.metadata.name} needs ${pdb.status?.desiredHealthy ?? 0} healthy pods and has ${pdb.status?.currentHealthy ?? 0} currently`);
-          if (!options.dryRun) {
-            // Spend one disruption, with compare-and-swap so two evictions cannot spend the same one.
-            const pdbKv = pdbs.getKV(ref.namespace, pdb.metadata.name)!;
-            const next = { ...pdb, status: { ...pdb.status, disruptionsAllowed: allowed - 1, disruptedPods: { ...(pdb.status?.disruptedPods ?? {}), [name]: this.timestamp() } } };
-            const r = await this.store.update(pdbKv.key, pdbs.encode(next), pdbKv.modRevision);
-            if (!r.succeeded) throw statusErrors.conflict('poddisruptionbudgets', 'policy', pdb.metadata.name, conflictMessage);
-          }
+          if (options.dryRun) break;
+          // Spend one disruption, with compare-and-swap so two evictions cannot spend the same one.
+          const next = { ...pdb, status: { ...pdb.status, disruptionsAllowed: allowed - 1, disruptedPods: { ...(pdb.status?.disruptedPods ?? {}), [name]: this.timestamp() } } };
+          if ((await this.store.update(pdbs.key(ref.namespace, pdb.metadata.name), pdbs.encode(next), Number(pdb.metadata.resourceVersion))).succeeded) break;
+          if (attempt >= 20) throw statusErrors.conflict('poddisruptionbudgets', 'policy', pdb.metadata.name, conflictMessage);
         }
       }
       await this.deleteObject(ctx, storage, ref.namespace, name, deleteOptions);

@@ -1,7 +1,7 @@
 // The embedded cluster's REST API on loopback, so kubectl, @kubernetes/client-node and anything
 // else that speaks Kubernetes work against it unchanged. `serveApi` puts an HTTPS listener in front
-// of an ApiServer; `startServer` is the whole `kubeside serve`: a persisted store, the API server,
-// its PKI and admin token, the listener and a kubeconfig.
+// of an ApiServer; `startServer` is the whole `kubeside serve`: a persisted cluster (store, API
+// servers, scheduler, controllers, kubelets), its PKI and admin token, the listener and a kubeconfig.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as https from 'node:https';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { ApiServer } from '../apiserver/apiserver';
 import { groups, TokenAuthenticator } from '../apiserver/auth/user';
 import { ApiClient } from '../apiserver/client';
-import { Store } from '../store/index';
+import { Cluster } from '../cluster/index';
 import { type Clock, RealClock } from '../util/clock';
 import { Random } from '../util/random';
 import { gitVersion, RestHandler } from './handler';
@@ -108,8 +108,12 @@ export interface StartServerOptions {
   kubeconfigPath?: string;
   /** Defaults to real time: a served cluster is used by people. */
   clock?: Clock;
-  /** Seed of the API server's randomness (uids, generated names); random by default. */
+  /** Seed of the cluster's randomness (uids, generated names, IPs); random by default. */
   seed?: number;
+  /** Worker nodes (default 3). */
+  workers?: number;
+  /** Control-plane nodes (default 1). */
+  controlPlaneNodes?: number;
   onInternalError?: (err: unknown) => void;
 }
 
@@ -122,6 +126,8 @@ export interface StartedServer {
   readonly token: string;
   readonly kubeconfigPath: string;
   readonly apiServer: ApiServer;
+  /** The running cluster behind the API: nodes can be added, failed and drained through it. */
+  readonly cluster: Cluster;
   /** An in-process client as the admin, for what the caller sets up itself. */
   readonly client: ApiClient;
   /** Watch streams currently open on the REST API. */
@@ -199,17 +205,24 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
   authenticator.add(token, { name: adminUser, groups: [groups.masters] });
 
   const unlock = await lockStateDir(stateDir);
-  let store: Store;
+  let cluster: Cluster;
   try {
-    store = await Store.open({ dir: path.join(stateDir, 'store'), clock });
+    // The whole cluster (API servers, scheduler, controllers, kubelets), persisted in the state directory.
+    cluster = await Cluster.start({
+      stateDir,
+      clock,
+      seed: options.seed ?? randomBytes(4).readUInt32LE(0),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      ...(options.controlPlaneNodes !== undefined ? { controlPlaneNodes: options.controlPlaneNodes } : {}),
+    });
   } catch (err) {
     await unlock();
     throw err;
   }
+  cluster.authenticator.add(token, { name: adminUser, groups: [groups.masters] });
   let rest: RestServer | undefined;
   try {
-    const apiServer = new ApiServer({ store, clock, random, authenticator });
-    await apiServer.ensureBootstrap();
+    const apiServer = cluster.apiServer;
     const serve = (port: number | undefined) =>
       serveApi({ server: apiServer, clock, random, pki, ...(port !== undefined ? { port } : {}), ...(options.host ? { host: options.host } : {}), ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}) });
     if (options.port !== undefined) rest = await serve(options.port);
@@ -237,10 +250,11 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
       apiServer,
       openWatches: () => served.openWatches(),
       client: new ApiClient(apiServer, { name: adminUser, groups: [groups.masters, groups.authenticated] }, `kubeside/${gitVersion}`),
+      cluster,
       close() {
         closing ??= (async () => {
           await served.close();
-          await store.close();
+          await cluster.stop();
           await unlock();
         })();
         return closing;
@@ -248,7 +262,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
     };
   } catch (err) {
     await rest?.close();
-    await store.close();
+    await cluster.stop();
     await unlock();
     throw err;
   }

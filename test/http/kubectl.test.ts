@@ -61,15 +61,19 @@ describe('kubectl against kubeside serve', function () {
     assert.ok(managers.split(' ').includes('kubectl'), managers);
   });
 
+  it('wait and rollout status: the applied shop runs — a pod gets Ready, the web Deployment rolls out', async () => {
+    await kubectlOk(cluster, ['apply', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' }, spec: { containers: [{ name: 'sh', image: 'busybox', command: ['sleep', '3600'] }] } }));
+    assert.match(await run('wait', '--for=condition=Ready', 'pod/debug', '-n', 'shop', '--timeout=60s'), /^pod\/debug condition met$/m);
+    assert.match(await run('rollout', 'status', 'deploy/web', '-n', 'shop', '--timeout=60s'), /deployment "web" successfully rolled out/);
+    assert.match(await run('wait', '--for=condition=Available', 'deploy/api', '-n', 'shop', '--timeout=60s'), /^deployment\.apps\/api condition met$/m);
+  });
+
   it('get pods,deploy,svc: prints the server-side tables kubectl shows', async () => {
-    // No controller makes the namespace's default service account here: the test makes it, for the pod.
-    await kubectlOk(cluster, ['create', 'serviceaccount', 'default', '-n', 'shop']);
-    await kubectlOk(cluster, ['apply', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' }, spec: { containers: [{ name: 'sh', image: 'busybox' }] } }));
     const out = await run('get', 'pods,deploy,svc', '-n', 'shop');
     assert.match(out, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
-    assert.match(out, /^pod\/debug\s+0\/1\s+Pending\s+0\s+\d+s$/m);
+    assert.match(out, /^pod\/debug\s+1\/1\s+Running\s+0\s+\d+s$/m);
     assert.match(out, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m);
-    assert.match(out, /^deployment\.apps\/web\s+0\/2\s+0\s+0\s+\d+s$/m);
+    assert.match(out, /^deployment\.apps\/web\s+2\/2\s+2\s+2\s+\d+s$/m);
     assert.match(out, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/m);
     assert.match(out, /^service\/db\s+ClusterIP\s+None\s+<none>\s+5432\/TCP\s+\d+s$/m);
   });
@@ -77,29 +81,30 @@ describe('kubectl against kubeside serve', function () {
   it('get -o wide: adds the priority columns (containers, images, selector; IP and node for pods)', async () => {
     const deploys = await run('get', 'deploy', '-n', 'shop', '-o', 'wide');
     assert.match(deploys, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/m);
-    assert.match(deploys, /^web\s+0\/2\s+0\s+0\s+\d+s\s+web\s+nginx:1\.27\.3\s+app\.kubernetes\.io\/name=web$/m);
+    assert.match(deploys, /^web\s+2\/2\s+2\s+2\s+\d+s\s+web\s+nginx:1\.27\.3\s+app\.kubernetes\.io\/name=web$/m);
     const pods = await run('get', 'pods', '-n', 'shop', '-o', 'wide');
     assert.match(pods, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/m);
-    assert.match(pods, /^debug\s+0\/1\s+Pending\s+0\s+\d+s\s+<none>\s+<none>\s+<none>\s+<none>$/m);
+    assert.match(pods, /^debug\s+1\/1\s+Running\s+0\s+\d+s\s+10\.244\.\d+\.\d+\s+worker-\d+\s+<none>\s+<none>$/m);
   });
 
   it('get all -A: lists every resource of the "all" category in every namespace', async () => {
     const out = await run('get', 'all', '-A');
     assert.match(out, /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
-    assert.match(out, /^shop\s+pod\/debug\s+0\/1\s+Pending/m);
+    assert.match(out, /^shop\s+pod\/debug\s+1\/1\s+Running/m);
     assert.match(out, /^shop\s+service\/api\s+ClusterIP/m);
-    assert.match(out, /^shop\s+deployment\.apps\/api\s+0\/2/m);
-    assert.match(out, /^shop\s+statefulset\.apps\/db\s+0\/3/m);
+    assert.match(out, /^shop\s+deployment\.apps\/api\s+2\/2/m);
+    assert.match(out, /^shop\s+statefulset\.apps\/db\s+\d\/3/m);
   });
 
   it('describe deploy: reads the deployment, its replica sets and its events', async () => {
     const out = await run('describe', 'deploy', 'web', '-n', 'shop');
     assert.match(out, /^Name:\s+web$/m);
     assert.match(out, /^Namespace:\s+shop$/m);
-    assert.match(out, /^Replicas:\s+2 desired \| 0 updated \| 0 total \| 0 available \| 0 unavailable$/m);
+    assert.match(out, /^Replicas:\s+2 desired \| 2 updated \| 2 total \| 2 available \| 0 unavailable$/m);
     assert.match(out, /^StrategyType:\s+RollingUpdate$/m);
     assert.match(out, /^\s+Image:\s+nginx:1\.27\.3$/m);
-    assert.match(out, /^Events:\s+<none>$/m);
+    assert.match(out, /^NewReplicaSet:\s+web-[a-z0-9]+ \(2\/2 replicas created\)$/m);
+    assert.match(out, /^\s+Normal\s+ScalingReplicaSet\s+.*deployment-controller\s+Scaled up replica set web-[a-z0-9]+ from 0 to 2$/m);
   });
 
   it('scale: sets replicas through the scale subresource', async () => {
@@ -140,9 +145,10 @@ describe('kubectl against kubeside serve', function () {
   it('get --watch: prints the list, then each change as it happens', async () => {
     const watch = await kubectlStream(cluster, ['get', 'deploy', '-n', 'shop', '--watch']);
     try {
-      await watch.waitFor(/^api\s+0\/2\s/m);
+      await watch.waitFor(/^api\s+2\/2\s/m);
       await run('scale', 'deploy', 'api', '-n', 'shop', '--replicas=4');
-      await watch.waitFor(/^api\s+0\/4\s/m);
+      await watch.waitFor(/^api\s+\d\/4\s/m);
+      await watch.waitFor(/^api\s+4\/4\s/m);
     } finally {
       watch.child.kill();
     }
@@ -228,9 +234,9 @@ describe('kubectl against kubeside serve', function () {
   });
 
   it('cordon and uncordon: mark a node unschedulable and back', async () => {
-    await kubectlOk(cluster, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1', labels: { 'node-role.kubernetes.io/worker': '' } } }));
+    assert.match(await run('get', 'nodes'), /^worker-1\s+Ready\s+<none>\s+\d+[sm]\s+v1\.36\.\d+/m);
     assert.match(await run('cordon', 'worker-1'), /^node\/worker-1 cordoned$/m);
-    assert.match(await run('get', 'nodes'), /^worker-1\s+Unknown,SchedulingDisabled\s+worker\s+\d+s\s*$/m);
+    assert.match(await run('get', 'nodes'), /^worker-1\s+Ready,SchedulingDisabled\s+<none>\s+\d+[sm]\s+v1\.36\.\d+/m);
     assert.match(await run('uncordon', 'worker-1'), /^node\/worker-1 uncordoned$/m);
     assert.equal(await run('get', 'node', 'worker-1', '-o', 'jsonpath={.spec.unschedulable}'), '');
   });
