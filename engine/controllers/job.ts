@@ -3,7 +3,9 @@
 // passes. Terminated pods are counted exactly once through the job-tracking finalizer and
 // status.uncountedTerminatedPods; a finished Job first gets SuccessCriteriaMet / FailureTarget,
 // then Complete / Failed once none of its pods is running. Replacements after failures back off
-// exponentially (10 s doubling, at most 6 minutes). NonIndexed completion mode.
+// exponentially (10 s doubling, at most 6 minutes). In Indexed mode each pod carries a completion
+// index (annotation, label, hostname `<job>-<index>`, JOB_COMPLETION_INDEX) and the Job completes
+// when every index has succeeded once (status.completedIndexes).
 import type { Obj } from '../apiserver/registry/strategy';
 import { labelSelectorAsSelector } from '../api/labels/labelSelector';
 import { adoptionPatch, claimDecision, getControllerOf } from '../api/meta/ownerReferences';
@@ -15,6 +17,34 @@ import { indexes, resources } from './runtime/sharedInformerFactory';
 import { deleteBefore, isPodReady, podFromTemplate } from './util/pod';
 
 export const jobTrackingFinalizer = 'batch.kubernetes.io/job-tracking';
+export const completionIndexKey = 'batch.kubernetes.io/job-completion-index';
+
+const indexOf = (pod: Obj): number | undefined => {
+  const v = pod.metadata.annotations?.[completionIndexKey];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+};
+
+/** "0-2,5": sorted indexes with runs compressed, as status.completedIndexes writes them. */
+export function formatIndexes(indexes: Iterable<number>): string {
+  const sorted = [...new Set(indexes)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(j > i ? `${sorted[i]}-${sorted[j]}` : String(sorted[i]));
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+export function parseIndexes(text: string | undefined): Set<number> {
+  const out = new Set<number>();
+  for (const part of (text ?? '').split(',').filter(Boolean)) {
+    const [a, b] = part.split('-').map(Number);
+    for (let i = a!; i <= (b ?? a!); i++) out.add(i);
+  }
+  return out;
+}
 const defaultBackoffMs = 10_000;
 const maxBackoffMs = 360_000;
 
@@ -101,6 +131,16 @@ export class JobController extends Controller {
     const succeeded: number = status.succeeded;
     const failed: number = status.failed;
 
+    const indexed = job.spec.completionMode === 'Indexed';
+    const completed = parseIndexes(status.completedIndexes);
+    if (indexed) {
+      for (const pod of pods) {
+        const i = indexOf(pod);
+        if (pod.status?.phase === 'Succeeded' && i !== undefined && i < (job.spec.completions ?? 0)) completed.add(i);
+      }
+      if (completed.size) status.completedIndexes = formatIndexes(completed);
+    }
+
     const active = pods.filter((p) => !finished(p) && !terminating(p));
     const terminatingCount = pods.filter((p) => terminating(p) && !finished(p)).length;
     status.startTime ??= now;
@@ -117,7 +157,7 @@ export class JobController extends Controller {
       } else if (deadline !== undefined && deadline !== null && startMs + deadline * 1000 <= nowMs) {
         this.setCondition(status, 'FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline', now);
         this.recorder.event(job, 'Warning', 'DeadlineExceeded', 'Job was active longer than specified deadline');
-      } else if (completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) {
+      } else if (indexed ? completed.size >= (completions ?? 0) : completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) {
         this.setCondition(status, 'SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods', now);
       } else if (deadline !== undefined && deadline !== null) {
         this.queue.addAfter(key, startMs + deadline * 1000 - nowMs);
@@ -131,9 +171,10 @@ export class JobController extends Controller {
     if (failing || succeeding || isFinished || job.spec.suspend) {
       for (const pod of active) await this.deletePod(job, pod);
     } else if (this.expectations.satisfied(key)) {
-      const want = completions !== undefined ? Math.min(parallelism, completions - succeeded) : succeeded > 0 ? 0 : parallelism;
+      const done = indexed ? completed.size : succeeded;
+      const want = completions !== undefined ? Math.min(parallelism, Math.max(completions - done, 0)) : succeeded > 0 ? 0 : parallelism;
       try {
-        await this.manage(job, key, active, want);
+        await this.manage(job, key, active, want, indexed ? completed : undefined);
       } catch (err) {
         manageError = err;
       }
@@ -178,7 +219,7 @@ export class JobController extends Controller {
   }
 
   /** manageJob: create or delete pods so `want` are active, replacements held back after failures. */
-  private async manage(job: Obj, key: string, active: Obj[], want: number): Promise<void> {
+  private async manage(job: Obj, key: string, active: Obj[], want: number, completed?: Set<number>): Promise<void> {
     const diff = active.length - want;
     if (diff > 0) {
       const now = this.ctx.clock.now();
@@ -196,12 +237,19 @@ export class JobController extends Controller {
         return;
       }
     }
-    const count = -diff;
+    // Indexed: the lowest indexes neither completed nor running.
+    const indexes: (number | undefined)[] = [];
+    if (completed) {
+      const running = new Set(active.map(indexOf));
+      for (let i = 0; i < (job.spec.completions ?? 0) && indexes.length < -diff; i++) if (!completed.has(i) && !running.has(i)) indexes.push(i);
+    } else for (let i = 0; i < -diff; i++) indexes.push(undefined);
+    const count = indexes.length;
     this.expectations.expectCreations(key, count);
     let created = 0;
     try {
-      for (let i = 0; i < count; i++) {
+      for (const index of indexes) {
         const pod = podFromTemplate(job.spec.template, job, 'batch/v1', 'Job');
+        if (index !== undefined) this.setCompletionIndex(job, pod, index);
         const uid = job.metadata.uid;
         // The labels kube-apiserver puts on a Job's template, for pods to be found by job and uid.
         pod.metadata.labels = { ...(pod.metadata.labels ?? {}), 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': job.metadata.name, 'controller-uid': uid, 'job-name': job.metadata.name };
@@ -218,6 +266,18 @@ export class JobController extends Controller {
       }
     } finally {
       if (created < count) this.expectations.lower(key, count - created);
+    }
+  }
+
+  /** addCompletionIndexEnvVariables and friends: a pod that knows its index and is named by it. */
+  private setCompletionIndex(job: Obj, pod: Obj, index: number): void {
+    pod.metadata.generateName = `${job.metadata.name}-${index}-`;
+    pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [completionIndexKey]: String(index) };
+    pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [completionIndexKey]: String(index) };
+    pod.spec.hostname ??= `${job.metadata.name}-${index}`;
+    const env = { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${completionIndexKey}']` } } };
+    for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
+      if (!(c.env ?? []).some((e: Obj) => e.name === env.name)) c.env = [...(c.env ?? []), env];
     }
   }
 

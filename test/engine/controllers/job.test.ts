@@ -93,4 +93,24 @@ describe('Job controller', () => {
     await c.until('the Job is gone', () => !c.client.tryGet(jobs, 'default', 'migrate'), 10_000);
     await c.until('its pod is gone', () => c.podsOf().length === 0, 5_000);
   });
+
+  it('Indexed: each pod carries its completion index, a finished index is not run again, and the Job completes when every index has succeeded', async () => {
+    const c = await newControllerCluster();
+    await c.client.create(jobs, 'default', job({ completions: 3, parallelism: 2, completionMode: 'Indexed' }));
+    await c.until('2 pods run', () => live(c).length === 2);
+    const index = (p: Obj) => p.metadata.annotations['batch.kubernetes.io/job-completion-index'];
+    assert.deepEqual(live(c).map(index).sort(), ['0', '1']);
+    const first = live(c).find((p) => index(p) === '1')!;
+    assert.match(first.metadata.name, /^migrate-1-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    assert.equal(first.metadata.labels['batch.kubernetes.io/job-completion-index'], '1');
+    assert.equal(first.spec.hostname, 'migrate-1');
+    assert.deepEqual(first.spec.containers[0].env, [{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
+    await finish(c, 'Succeeded', 1);
+    await c.until('index 2 runs next', () => live(c).map(index).sort().join() === (index(c.podsOf().find((p) => p.status?.phase === 'Succeeded')!) === '0' ? '1,2' : '0,2'));
+    assert.equal(c.client.get(jobs, 'default', 'migrate').status.completedIndexes.length, 1);
+    await finish(c, 'Succeeded');
+    await c.until('the Job is complete', () => conditionsOf(c).some(([t]: string[]) => t === 'Complete'));
+    assert.equal(c.client.get(jobs, 'default', 'migrate').status.completedIndexes, '0-2');
+    assert.equal(c.client.get(jobs, 'default', 'migrate').status.succeeded, 3);
+  });
 });
