@@ -176,16 +176,23 @@ export class StatefulSetController extends Controller {
   }
 
   /** createPersistentVolumeClaims: the pod's claims that do not exist yet (an existing one is reused). */
-  private async ensureClaims(set: Obj, podName: string, ordinal: number): Promise<void> {
+  private async ensureClaims(set: Obj, pod: Obj | string, ordinal: number, condemned = false): Promise<void> {
+    const podName = typeof pod === 'string' ? pod : pod.metadata.name;
     for (const template of set.spec.volumeClaimTemplates ?? []) {
       const name = this.claimName(set, template, ordinal);
-      if (this.ctx.client.tryGet(resources.persistentvolumeclaims, set.metadata.namespace, name)) continue;
+      const existing = this.ctx.client.tryGet(resources.persistentvolumeclaims, set.metadata.namespace, name);
+      if (existing) {
+        await this.syncClaimOwners(set, existing, typeof pod === 'string' ? undefined : pod, condemned);
+        continue;
+      }
       const claim: Obj = {
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
         metadata: { ...deepCopy(template.metadata ?? {}), name, namespace: set.metadata.namespace, labels: { ...(template.metadata?.labels ?? {}), ...(set.spec.selector?.matchLabels ?? {}) } },
         spec: deepCopy(template.spec ?? {}),
       };
+      const owners = this.claimOwners(set, claim, undefined, false);
+      if (owners.length) claim.metadata.ownerReferences = owners;
       try {
         await this.ctx.client.create(resources.persistentvolumeclaims, set.metadata.namespace, claim);
         this.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${name} Pod ${podName} in StatefulSet ${set.metadata.name} success`);
@@ -194,6 +201,32 @@ export class StatefulSetController extends Controller {
         this.recorder.event(set, 'Warning', 'FailedCreate', `create Claim ${name} for Pod ${podName} in StatefulSet ${set.metadata.name} failed error: ${(err as Error).message}`);
         throw err;
       }
+    }
+  }
+
+  /**
+   * persistentVolumeClaimRetentionPolicy as owner references (updateClaimOwnerRefForSetAndPod):
+   * whenDeleted: Delete makes the set an owner of every claim, whenScaled: Delete makes a condemned
+   * pod the owner of its claims, so the garbage collector removes them with it; Retain owns nothing.
+   */
+  private claimOwners(set: Obj, claim: Obj, pod: Obj | undefined, condemned: boolean): Obj[] {
+    const policy = set.spec.persistentVolumeClaimRetentionPolicy ?? {};
+    const refs: Obj[] = (claim.metadata.ownerReferences ?? []).filter((r: Obj) => r.uid !== set.metadata.uid && !(pod && r.kind === 'Pod' && r.name === pod.metadata.name));
+    // A condemned pod's claims belong to the pod alone, so they go with it even if the set stays.
+    if (pod && condemned && policy.whenScaled === 'Delete') refs.push({ apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid });
+    else if (policy.whenDeleted === 'Delete') refs.push({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: set.metadata.name, uid: set.metadata.uid });
+    return refs;
+  }
+
+  private async syncClaimOwners(set: Obj, claim: Obj, pod: Obj | undefined, condemned: boolean): Promise<void> {
+    const refs = this.claimOwners(set, claim, pod, condemned);
+    if (deepEqual(claim.metadata.ownerReferences ?? [], refs)) return;
+    const metadata = { ...claim.metadata, ownerReferences: refs };
+    if (!refs.length) delete metadata.ownerReferences;
+    try {
+      await this.ctx.client.update(resources.persistentvolumeclaims, claim.metadata.namespace, { ...claim, metadata });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
     }
   }
 
@@ -250,8 +283,8 @@ export class StatefulSetController extends Controller {
       }
       if (isTerminating(pod) && monotonic) return status;
       if (!isRunningAndReady(pod) && monotonic) return status;
-      // An existing pod keeps its claims: create any that went missing.
-      await this.ensureClaims(set, pod.metadata.name, ord);
+      // An existing pod keeps its claims: create any that went missing, owned as the policy says.
+      await this.ensureClaims(set, pod, ord);
     }
 
     const firstUnhealthy = [...replicas, ...condemned].find((p) => !p || !isRunningAndReady(p) || isTerminating(p));
@@ -262,6 +295,8 @@ export class StatefulSetController extends Controller {
       }
       // Scale down one at a time, and only when everything else is healthy.
       if (monotonic && firstUnhealthy && firstUnhealthy !== pod) return status;
+      // With whenScaled: Delete, the claims go with the pod: make it their owner first.
+      await this.ensureClaims(set, pod, ordinalOf(set.metadata.name, pod.metadata.name), true);
       await this.deletePod(set, pod);
       if (monotonic) return status;
     }

@@ -101,4 +101,29 @@ describe('StatefulSet controller', () => {
     assert.ok(c.activePods().every((p) => p.spec.containers[0].image === 'postgres:17.0'));
     assert.deepEqual(c.list(controllerrevisions).map((r) => r.revision).sort(), [1, 2]);
   });
+
+  it('with persistentVolumeClaimRetentionPolicy Delete, scaled-down pods take their claims with them, and deleting the set deletes the rest', async () => {
+    const c = await newControllerCluster();
+    await c.client.create(statefulsets, 'default', db(3, { podManagementPolicy: 'Parallel', persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' } }));
+    await c.until('3 pods', () => c.activePods().length === 3);
+    await c.kubeletSync();
+    const set = c.client.get(statefulsets, 'default', 'db');
+    assert.deepEqual(c.client.get(pvcs, 'default', 'data-db-0').metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: set.metadata.uid }]);
+    await c.client.patch(statefulsets, 'default', 'db', 'merge', { spec: { replicas: 1 } });
+    await c.until('db-1 and db-2 terminating', () => names(c).join() === 'db-0');
+    await c.kubeletSync();
+    await c.until('their claims are gone', () => c.list(pvcs).map((p) => p.metadata.name).join() === 'data-db-0');
+    await c.client.delete(statefulsets, 'default', 'db');
+    await c.until('every claim is gone', () => c.list(pvcs).length === 0);
+  });
+
+  it('with the default Retain policy, claims own nothing and outlive the set', async () => {
+    const c = await newControllerCluster();
+    await c.client.create(statefulsets, 'default', db(1));
+    await c.until('a claim', () => c.list(pvcs).length === 1);
+    assert.equal(c.list(pvcs)[0]!.metadata.ownerReferences, undefined);
+    await c.client.delete(statefulsets, 'default', 'db');
+    await c.run(3000);
+    assert.equal(c.list(pvcs).length, 1);
+  });
 });
