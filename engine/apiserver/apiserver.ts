@@ -16,6 +16,7 @@ import { patchObject } from '../api/patch/patchObject';
 import { customResourceSchema, openapi } from '../api/schema/index';
 import type { SchemaNode } from '../api/schema/node';
 import { validateObject } from '../api/validate';
+import { ClusterIPAllocator } from '../network/clusterIPAllocator';
 import { isStoreError, type KeyValue, type Store, type Watch } from '../store/index';
 import type { Clock, Timer } from '../util/clock';
 import type { Random } from '../util/random';
@@ -33,6 +34,7 @@ import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/boot
 import { AuditLog } from './audit';
 import { CustomResources } from './registry/custom-resources';
 import { ResourceStorage } from './registry/resource';
+import { ServiceAllocator } from './registry/service-allocations';
 import { type Obj, strategyFor } from './registry/strategy';
 import { type DeleteOptions, type GetOptions, type ListOptions, patchContentTypes, type PatchOptions, type PatchType, type RequestContext, type ResourceRef, type Result, type WatchOptions, type WriteOptions } from './request';
 
@@ -82,6 +84,7 @@ export class ApiServer {
   private readonly bookmarkIntervalMs: number;
   private readonly admissionContext: AdmissionContext;
   private readonly customResources: CustomResources;
+  private readonly serviceAllocator: ServiceAllocator;
 
   constructor(options: ApiServerOptions) {
     this.store = options.store;
@@ -91,6 +94,7 @@ export class ApiServer {
     this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 60_000;
     this.audit = new AuditLog(options.clock, options.auditCapacity);
     this.customResources = new CustomResources(this.store);
+    this.serviceAllocator = new ServiceAllocator(this.store, this.random);
     for (const info of kinds().all()) {
       // Custom kinds come and go with their CRDs in this server's store (see CustomResources).
       if (!info.served || !info.plural || kinds().isCustom(info)) continue;
@@ -126,6 +130,11 @@ export class ApiServer {
       }
     };
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) await ensure('', 'v1', 'namespaces', { metadata: { name } });
+    // The API server's own Service, at the first address of the service range.
+    await ensure('', 'v1', 'services', {
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { clusterIP: new ClusterIPAllocator(this.random).apiServerServiceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
+    });
     for (const role of bootstrapClusterRoles) await ensure('rbac.authorization.k8s.io', 'v1', 'clusterroles', deepCopy(role) as Obj);
     for (const binding of bootstrapClusterRoleBindings) await ensure('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', deepCopy(binding) as Obj);
   }
@@ -321,6 +330,22 @@ export class ApiServer {
     });
   }
 
+  /**
+   * A Service is created together with its cluster IP and node ports, in one transaction; when a
+   * concurrent create took one of them first, allocation starts over.
+   */
+  private async createService(storage: ResourceStorage, service: Obj, warnings: string[], options: WriteOptions): Promise<Result<Obj>> {
+    const key = storage.key(service.metadata.namespace, service.metadata.name);
+    for (let attempt = 0; ; attempt++) {
+      const next = deepCopy(service);
+      const allocations = this.serviceAllocator.allocate(next);
+      if (options.dryRun) return { object: next, warnings };
+      const result = await this.store.txn(this.serviceAllocator.createTxn(key, storage.encode(next), allocations));
+      if (result.succeeded) return { object: storage.decode(this.store.get(key)!), warnings };
+      if (this.store.get(key) || attempt >= 10) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, service.metadata.name);
+    }
+  }
+
   /** The create path; `applied` objects already carry the managedFields server-side apply computed. */
   private async createObject(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, body: unknown, options: WriteOptions, applied: boolean): Promise<Result<Obj>> {
     const obj = this.decodeBody(storage, ref, body);
@@ -337,6 +362,7 @@ export class ApiServer {
     created.metadata.uid = this.uuid();
     created.metadata.creationTimestamp = this.timestamp();
     if (!applied) created = this.recordManagedFields(storage, undefined, created, options, ctx);
+    if (isService(storage)) return this.createService(storage, created, warnings, options);
     if (options.dryRun) return { object: created, warnings };
     const result = await this.store.create(storage.key(ref.namespace, name), storage.encode(created));
     if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
@@ -702,9 +728,13 @@ export class ApiServer {
       const pending = finalizers.length > 0 || grace > 0 || namespaceFinalizing;
       if (!pending) {
         if (options.dryRun) return { object: this.deleted(storage, current), warnings: [] };
-        const result = await this.store.deleteIfUnchanged(kv.key, kv.modRevision);
+        // A Service frees its cluster IP and node ports in the transaction that deletes it.
+        const result = await this.store.txn({
+          compare: [{ key: kv.key, target: 'modRevision', result: '=', value: kv.modRevision }],
+          success: [{ type: 'delete', key: kv.key }, ...(isService(storage) ? this.serviceAllocator.release(current) : [])],
+        });
         if (!result.succeeded) continue;
-        const gone = storage.decode({ ...result.kv!, modRevision: result.revision } as KeyValue);
+        const gone = storage.decode({ ...kv, modRevision: result.revision });
         // A CRD takes its custom resources with it.
         if (isCRD(storage)) await this.store.deleteRange(`/registry/${gone.spec.group}/${gone.spec.names.plural}/`, `/registry/${gone.spec.group}/${gone.spec.names.plural}0`);
         return { object: this.deleted(storage, gone), warnings: [] };
@@ -983,6 +1013,10 @@ export class ApiServer {
         (pods()?.listAll(namespace) ?? []).some((pod) => pod.spec?.nodeName === node && podReferences(pod, resource, name)),
     };
   }
+}
+
+function isService(storage: ResourceStorage): boolean {
+  return storage.info.group === '' && storage.info.kind === 'Service';
 }
 
 function isCRD(storage: ResourceStorage): boolean {

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { ApiServer } from '../../../engine/apiserver/apiserver';
+import { TokenAuthenticator } from '../../../engine/apiserver/auth/user';
+import { ApiClient } from '../../../engine/apiserver/client';
+import { Random } from '../../../engine/util/random';
+import { admin, core, newCluster, rejects } from './fixture';
+
+const services = { ...core, resource: 'services' };
+const svc = (name: string, spec: object = {}) => ({ metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec } });
+const toNumber = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+
+describe('API server: Service allocations', () => {
+  it('the cluster starts with the kubernetes Service at the first address of the service range', async () => {
+    const { client } = await newCluster();
+    const k = client.get(services, 'default', 'kubernetes');
+    assert.deepEqual([k.spec.clusterIP, k.spec.ports[0].port, k.spec.ports[0].targetPort], ['10.96.0.1', 443, 6443]);
+  });
+
+  it('gives each Service its own cluster IP from the upper band of 10.96.0.0/12, and none to headless or ExternalName ones', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const ips = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const s = (await client.create(services, 'shop', svc(`s${i}`))).object;
+      assert.deepEqual(s.spec.clusterIPs, [s.spec.clusterIP]);
+      const n = toNumber(s.spec.clusterIP);
+      assert.ok(n >= toNumber('10.96.1.0') && n < toNumber('10.112.0.0'), s.spec.clusterIP);
+      ips.add(s.spec.clusterIP);
+    }
+    assert.equal(ips.size, 20);
+    assert.equal((await client.create(services, 'shop', svc('db', { clusterIP: 'None' }))).object.spec.clusterIP, 'None');
+    const ext = (await client.create(services, 'shop', { metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'example.com' } })).object;
+    assert.equal(ext.spec.clusterIP, undefined);
+  });
+
+  it('honours a requested IP once, and frees it when the Service is deleted', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(services, 'shop', svc('dns', { clusterIP: '10.96.0.10' }));
+    const err = await rejects(client.create(services, 'shop', svc('other', { clusterIP: '10.96.0.10' })), 422);
+    assert.match(err.message, /spec\.clusterIPs: Invalid value: \[\]string\{"10\.96\.0\.10"\}: failed to allocate IP 10\.96\.0\.10: provided IP is already allocated/);
+    await client.delete(services, 'shop', 'dns');
+    assert.equal((await client.create(services, 'shop', svc('other', { clusterIP: '10.96.0.10' }))).object.spec.clusterIP, '10.96.0.10');
+  });
+
+  it('allocates node ports in 30000-32767 for NodePort Services, and refuses a taken one', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const web = (await client.create(services, 'shop', svc('web', { type: 'NodePort', ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] }))).object;
+    const ports = web.spec.ports.map((p: any) => p.nodePort);
+    assert.ok(ports.every((p: number) => p >= 30000 && p <= 32767), String(ports));
+    assert.notEqual(ports[0], ports[1]);
+    await rejects(client.create(services, 'shop', svc('clash', { type: 'NodePort', ports: [{ port: 80, nodePort: ports[0] }] })), 422, /spec\.ports\[0\]\.nodePort: Invalid value: \d+: provided port is already allocated/);
+  });
+
+  it('two API server replicas creating Services at once never hand out the same IP', async () => {
+    const { client, namespace, store, clock } = await newCluster();
+    await namespace('shop');
+    // Same seed: both replicas would pick the same addresses first.
+    const a = new ApiClient(new ApiServer({ store, clock, random: new Random(5), authenticator: new TokenAuthenticator() }), admin);
+    const b = new ApiClient(new ApiServer({ store, clock, random: new Random(5), authenticator: new TokenAuthenticator() }), admin);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => [a.create(services, 'shop', svc(`a${i}`)), b.create(services, 'shop', svc(`b${i}`))]).flat());
+    const ips = (client.list(services, 'shop').items as any[]).map((s) => s.spec.clusterIP);
+    assert.equal(ips.length, 20);
+    assert.equal(new Set(ips).size, 20);
+  });
+});
