@@ -52,6 +52,20 @@ export interface ApiServerOptions {
 
 export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, resourceQuota];
 
+/** Container logs, as the kubelets keep them: the API server's pods/log reads from here (in Kubernetes it proxies to the kubelet). */
+export interface PodLogSource {
+  logs(namespace: string, pod: string, container: string | undefined, options: PodLogOptions): string;
+  followLogs(namespace: string, pod: string, container: string | undefined, options: PodLogOptions, onData: (text: string) => void, onEnd?: () => void): { dispose(): void };
+}
+
+/** corev1.PodLogOptions, as far as the embedded runtime keeps logs. */
+export interface PodLogOptions {
+  previous?: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+  timestamps?: boolean;
+}
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 export interface ApiWatchEvent {
   type: WatchEventType;
@@ -85,6 +99,7 @@ export class ApiServer {
   private readonly admissionContext: AdmissionContext;
   private readonly customResources: CustomResources;
   private readonly serviceAllocator: ServiceAllocator;
+  private logSource: PodLogSource | undefined;
 
   constructor(options: ApiServerOptions) {
     this.store = options.store;
@@ -315,6 +330,27 @@ export class ApiServer {
       }
     })();
     return { stop: () => close() };
+  }
+
+  /** Where pods/log reads container logs (the cluster's kubelets). */
+  setPodLogSource(source: PodLogSource): void {
+    this.logSource = source;
+  }
+
+  /**
+   * pods/log: a container's log, or with `follow` the log so far and then each new line until the
+   * container exits or the caller disposes of the stream. Authorized as `get pods/log`.
+   */
+  podLogs(ctx: RequestContext, ref: ResourceRef, options: PodLogOptions & { container?: string }, follow?: { onData: (text: string) => void; onEnd: () => void }): string | { dispose(): void } {
+    const storage = this.resolve({ ...ref, subresource: 'log' });
+    this.authorize(ctx, 'get', { ...ref, subresource: 'log' });
+    const name = this.requireName(ref);
+    const pod = this.mustGet(storage, ref.namespace, name);
+    if (!pod.spec?.nodeName) throw statusErrors.badRequest(`pod ${name} does not have a host assigned`);
+    if (!this.logSource) throw statusErrors.badRequest(`Get "https://${pod.spec.nodeName}:10250/containerLogs/${ref.namespace}/${name}": no kubelet serves this node`);
+    const { container, ...logOptions } = options;
+    if (follow) return this.logSource.followLogs(ref.namespace!, name, container, logOptions, follow.onData, follow.onEnd);
+    return this.logSource.logs(ref.namespace!, name, container, logOptions);
   }
 
   // ---- writes ----

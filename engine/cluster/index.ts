@@ -317,6 +317,8 @@ export class Cluster {
     if (this.kubelets.has(nodeName)) throw new Error(`node ${nodeName} already exists`);
     if (controlPlane) {
       const apiServer = new ApiServer({ store: this.store, clock: this.clock, random: new Random(this.random.next()), authenticator: this.authenticator });
+      // pods/log reads from the kubelet of the pod's node.
+      apiServer.setPodLogSource(this);
       this.servers.push(apiServer);
       this.members.push(this.controlPlaneMember(nodeName, apiServer));
     }

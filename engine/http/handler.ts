@@ -195,6 +195,7 @@ export class RestHandler {
     const render = rendering(accept);
     switch (verb) {
       case 'get': {
+        if (ref.resource === 'pods' && ref.group === '' && ref.subresource === 'log') return this.podLogs(req, res, ctx, ref, query);
         const rv = query.get('resourceVersion');
         const obj = this.server.get(ctx, ref, rv ? { resourceVersion: rv } : {});
         return this.sendObject(req, res, 200, ref, obj, render, query, false);
@@ -240,6 +241,32 @@ export class RestHandler {
       default:
         throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     }
+  }
+
+  // ---- pods/log ----
+
+  /** GET .../pods/<name>/log: text/plain, streamed while `follow=true` until the container ends or the client goes. */
+  private podLogs(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, ref: ResourceRef, query: URLSearchParams): void {
+    const number = (name: string) => {
+      const v = query.get(name);
+      return v === null ? undefined : Number(v);
+    };
+    const options = {
+      ...(query.get('container') ? { container: query.get('container')! } : {}),
+      ...(query.get('previous') === 'true' ? { previous: true } : {}),
+      ...(query.get('timestamps') === 'true' ? { timestamps: true } : {}),
+      ...(number('tailLines') !== undefined ? { tailLines: number('tailLines')! } : {}),
+      ...(number('sinceSeconds') !== undefined ? { sinceSeconds: number('sinceSeconds')! } : {}),
+    };
+    if (query.get('follow') !== 'true') {
+      const text = this.server.podLogs(ctx, ref, options) as string;
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+    const stream = this.server.podLogs(ctx, ref, options, { onData: (text) => res.write(text), onEnd: () => res.end() }) as { dispose(): void };
+    req.on('close', () => stream.dispose());
   }
 
   // ---- health ----

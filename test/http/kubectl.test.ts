@@ -68,6 +68,21 @@ describe('kubectl against kubeside serve', function () {
     assert.match(await run('wait', '--for=condition=Available', 'deploy/api', '-n', 'shop', '--timeout=60s'), /^deployment\.apps\/api condition met$/m);
   });
 
+  it('logs: reads a container log through pods/log, and -f streams it', async () => {
+    await kubectlOk(cluster, ['apply', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'talker' }, spec: { containers: [{ name: 'sh', image: 'busybox', command: ['sh', '-c', 'echo hello from kubeside; sleep 3600'] }] } }));
+    await run('wait', '--for=condition=Ready', 'pod/talker', '-n', 'shop', '--timeout=60s');
+    assert.match(await run('logs', 'talker', '-n', 'shop'), /^hello from kubeside$/m);
+    const follow = await kubectlStream(cluster, ['logs', '-f', 'deploy/web', '-n', 'shop']);
+    try {
+      await follow.waitFor(/listening on 10\.244\.\d+\.\d+/);
+    } finally {
+      follow.child.kill();
+    }
+    const unbound = await kubectl(cluster, ['logs', 'nowhere', '-n', 'shop']);
+    assert.equal(unbound.code, 1);
+    assert.match(unbound.stderr, /pods "nowhere" not found/);
+  });
+
   it('get pods,deploy,svc: prints the server-side tables kubectl shows', async () => {
     const out = await run('get', 'pods,deploy,svc', '-n', 'shop');
     assert.match(out, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m);
