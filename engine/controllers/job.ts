@@ -143,14 +143,27 @@ export class JobController extends Controller {
 
     const active = pods.filter((p) => !finished(p) && !terminating(p));
     const terminatingCount = pods.filter((p) => terminating(p) && !finished(p)).length;
-    status.startTime ??= now;
+    // Suspension: pods are removed below; the Suspended condition says so, and a resumed Job
+    // starts its clock (activeDeadlineSeconds) again.
+    const suspendedCondition = (status.conditions ?? []).find((c: Obj) => c.type === 'Suspended');
+    if (!isFinished && job.spec.suspend && suspendedCondition?.status !== 'True') {
+      this.setCondition(status, 'Suspended', 'JobSuspended', 'Job suspended', now);
+      delete status.startTime;
+      this.recorder.event(job, 'Normal', 'Suspended', 'Job suspended');
+    } else if (!isFinished && !job.spec.suspend && suspendedCondition?.status === 'True') {
+      this.setCondition(status, 'Suspended', 'JobResumed', 'Job resumed', now, 'False');
+      status.startTime = now;
+      this.recorder.event(job, 'Normal', 'Resumed', 'Job resumed');
+    }
+    if (!job.spec.suspend) status.startTime ??= now;
 
     // 2. Decide whether the Job has met its success criteria or failed.
     const completions: number | undefined = job.spec.completions ?? undefined;
     const parallelism: number = job.spec.parallelism ?? 1;
     if (!isFinished && !condition(job, 'SuccessCriteriaMet') && !condition(job, 'FailureTarget')) {
-      const deadline = job.spec.activeDeadlineSeconds;
-      const startMs = Date.parse(status.startTime);
+      // A suspended Job has no start time: its deadline does not run.
+      const deadline = status.startTime ? job.spec.activeDeadlineSeconds : undefined;
+      const startMs = status.startTime ? Date.parse(status.startTime) : nowMs;
       if (failed > (job.spec.backoffLimit ?? 6)) {
         this.setCondition(status, 'FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', now);
         this.recorder.event(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
@@ -299,9 +312,9 @@ export class JobController extends Controller {
     }
   }
 
-  private setCondition(status: Obj, type: string, reason: string, message: string, now: string): void {
+  private setCondition(status: Obj, type: string, reason: string, message: string, now: string, value: 'True' | 'False' = 'True'): void {
     const conditions: Obj[] = (status.conditions ?? []).filter((c: Obj) => c.type !== type);
-    conditions.push({ type, status: 'True', lastProbeTime: now, lastTransitionTime: now, reason, message });
+    conditions.push({ type, status: value, lastProbeTime: now, lastTransitionTime: now, reason, message });
     status.conditions = conditions;
   }
 

@@ -113,4 +113,19 @@ describe('Job controller', () => {
     assert.equal(c.client.get(jobs, 'default', 'migrate').status.completedIndexes, '0-2');
     assert.equal(c.client.get(jobs, 'default', 'migrate').status.succeeded, 3);
   });
+
+  it('a suspended Job runs no pods and says Suspended; resumed, it starts them and says JobResumed', async () => {
+    const c = await newControllerCluster();
+    await c.client.create(jobs, 'default', job({ suspend: true, completions: 2, parallelism: 2 }));
+    await c.run(3000);
+    assert.equal(live(c).length, 0);
+    assert.deepEqual(conditionsOf(c), [['Suspended', 'JobSuspended', 'Job suspended']]);
+    assert.equal(c.client.get(jobs, 'default', 'migrate').status.startTime, undefined);
+    await c.client.patch(jobs, 'default', 'migrate', 'merge', { spec: { suspend: false } });
+    await c.until('2 pods run', () => live(c).length === 2);
+    await c.run(1000);
+    const suspended = c.client.get(jobs, 'default', 'migrate').status.conditions.find((x: Obj) => x.type === 'Suspended');
+    assert.deepEqual([suspended.status, suspended.reason, suspended.message], ['False', 'JobResumed', 'Job resumed']);
+    assert.ok(c.client.get(jobs, 'default', 'migrate').status.startTime);
+  });
 });
