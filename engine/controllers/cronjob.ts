@@ -4,13 +4,13 @@
 // Replace deletes the running Job first). It tracks active Jobs, records the last schedule and
 // success times, and keeps only the configured history of finished Jobs. It wakes itself at the
 // next scheduled time.
+import { parseStandard, type Schedule } from '../api/cron';
 import type { Obj } from '../apiserver/registry/strategy';
 import { getControllerOf, newControllerRef } from '../api/meta/ownerReferences';
 import { deepCopy, deepEqual } from '../api/patch/jsonValue';
 import { Controller, type ControllerContext, isAlreadyExists, isNotFound } from './runtime/controller';
 import type { EventRecorder } from './runtime/eventRecorder';
 import { indexes, resources } from './runtime/sharedInformerFactory';
-import { CronSchedule } from './util/cron';
 
 export const scheduledTimestampAnnotation = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 /** A little past the scheduled time, so the clock has surely reached it (nextScheduleDelta). */
@@ -66,8 +66,8 @@ export class CronJobController extends Controller {
     status.active = active;
     await this.cleanupFinishedJobs(cj, jobs);
 
-    const schedule = new CronSchedule(cj.spec.schedule, cj.spec.timeZone ?? undefined);
-    if (!cj.spec.suspend) {
+    const schedule = cj.spec.suspend ? undefined : this.parseSchedule(cj);
+    if (schedule) {
       const scheduled = this.mostRecentScheduleTime(cj, schedule, now);
       const deadline = cj.spec.startingDeadlineSeconds;
       if (scheduled !== undefined && status.lastScheduleTime !== rfc3339(scheduled)) {
@@ -100,8 +100,25 @@ export class CronJobController extends Controller {
     await this.ctx.client.update(resources.cronjobs, cj.metadata.namespace, { ...cj, status }, {}, 'status');
   }
 
+  /**
+   * The schedule in the CronJob's time zone (formatSchedule then cron.ParseStandard). One that does
+   * not parse (validation let it through on an older server) is reported and not run.
+   */
+  private parseSchedule(cj: Obj): Schedule | undefined {
+    let spec: string = cj.spec.schedule;
+    if (spec.includes('TZ')) {
+      this.recorder.event(cj, 'Warning', 'UnsupportedSchedule', `CRON_TZ or TZ used in schedule ${JSON.stringify(spec)} is not officially supported, see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ for more details`);
+    } else if (cj.spec.timeZone) spec = `TZ=${cj.spec.timeZone} ${spec}`;
+    try {
+      return parseStandard(spec);
+    } catch (err) {
+      this.recorder.event(cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(cj.spec.schedule)} : ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
   /** mostRecentScheduleTime: the latest activation after the last one handled (or creation), up to now. */
-  private mostRecentScheduleTime(cj: Obj, schedule: CronSchedule, now: number): number | undefined {
+  private mostRecentScheduleTime(cj: Obj, schedule: Schedule, now: number): number | undefined {
     let earliest = Date.parse(cj.status?.lastScheduleTime ?? cj.metadata.creationTimestamp);
     const deadline = cj.spec.startingDeadlineSeconds;
     if (deadline !== undefined && deadline !== null) earliest = Math.max(earliest, now - deadline * 1000);

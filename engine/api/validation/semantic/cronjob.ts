@@ -1,10 +1,10 @@
 // CronJob rules (ValidateCronJobCreate/Update): a parseable schedule, a known time zone, a concurrency
 // policy, and a job template whose selector the controller generates.
 
+import { loadLocation, parseStandard } from '../../cron.js';
 import { fieldError, type FieldError, FieldPath } from '../../errors.js';
 import { nameIsDNSSubdomain } from '../names.js';
 import { at, jsonLabelSelector, has, isObj, obj, str, validateNonnegativeField } from './common.js';
-import { cronParseStandardError, isKnownTimeZone } from './cron.js';
 import { validateJobSpec } from './job.js';
 import { type Obj, registerKindRules } from './registry.js';
 
@@ -18,8 +18,11 @@ function validateCronJob(cj: Obj, old?: Obj): FieldError[] {
   const schedule = str(s.schedule);
   if (!schedule) errs.push(fieldError.required(spec.child('schedule')));
   else {
-    const err = cronParseStandardError(schedule);
-    if (err) errs.push(fieldError.invalid(spec.child('schedule'), schedule, err));
+    try {
+      parseStandard(schedule);
+    } catch (err) {
+      errs.push(fieldError.invalid(spec.child('schedule'), schedule, (err as Error).message));
+    }
     const allowTZ = old !== undefined && str(obj(old.spec).schedule).includes('TZ');
     if (allowTZ && schedule.includes('TZ') && has(s, 'timeZone'))
       errs.push(fieldError.invalid(spec.child('schedule'), schedule, 'cannot use both timeZone field and TZ or CRON_TZ in schedule'));
@@ -31,7 +34,13 @@ function validateCronJob(cj: Obj, old?: Obj): FieldError[] {
     const tz = s.timeZone;
     if (tz === '') errs.push(fieldError.invalid(spec.child('timeZone'), tz, 'timeZone must be nil or non-empty string'));
     else if (tz.toLowerCase() === 'local') errs.push(fieldError.invalid(spec.child('timeZone'), tz, 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones'));
-    else if (!isKnownTimeZone(tz)) errs.push(fieldError.invalid(spec.child('timeZone'), tz, `unknown time zone ${tz}`));
+    else {
+      try {
+        loadLocation(tz);
+      } catch (err) {
+        errs.push(fieldError.invalid(spec.child('timeZone'), tz, (err as Error).message));
+      }
+    }
   }
   if (has(s, 'concurrencyPolicy')) {
     const cp = str(s.concurrencyPolicy);
