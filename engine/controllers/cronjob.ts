@@ -8,8 +8,8 @@ import { parseStandard, type Schedule } from '../api/cron';
 import type { Obj } from '../apiserver/registry/strategy';
 import { getControllerOf, newControllerRef } from '../api/meta/ownerReferences';
 import { deepCopy, deepEqual } from '../api/patch/jsonValue';
+import type { EventRecorder } from '../client/eventRecorder';
 import { Controller, type ControllerContext, isAlreadyExists, isNotFound } from './runtime/controller';
-import type { EventRecorder } from './runtime/eventRecorder';
 import { indexes, resources } from './runtime/sharedInformerFactory';
 
 export const scheduledTimestampAnnotation = 'batch.kubernetes.io/cronjob-scheduled-timestamp';

@@ -8,8 +8,8 @@ import type { Obj } from '../apiserver/registry/strategy';
 import { labelSelectorAsSelector } from '../api/labels/labelSelector';
 import { adoptionPatch, claimDecision, getControllerOf, newControllerRef, releasePatch } from '../api/meta/ownerReferences';
 import { deepCopy, deepEqual } from '../api/patch/jsonValue';
+import type { EventRecorder } from '../client/eventRecorder';
 import { Controller, type ControllerContext, isAlreadyExists, isNotFound, timestamp } from './runtime/controller';
-import type { EventRecorder } from './runtime/eventRecorder';
 import { indexes, resources } from './runtime/sharedInformerFactory';
 import * as util from './util/deployment';
 

@@ -2,10 +2,10 @@
 // one set of shared informers, acting as `system:kube-controller-manager` with the least-privilege
 // role bootstrap RBAC gives that user.
 import type { ApiClient } from '../apiserver/client';
+import { EventRecorder } from '../client/eventRecorder';
 import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
 import type { Controller, ControllerContext } from './runtime/controller';
-import { EventRecorder } from './runtime/eventRecorder';
 import { SharedInformerFactory } from './runtime/sharedInformerFactory';
 import { CronJobController } from './cronjob';
 import { DaemonSetController } from './daemonset';

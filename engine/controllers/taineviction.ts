@@ -4,9 +4,9 @@
 import type { Taint, Toleration } from 'kubernetes-types/core/v1';
 import type { Obj } from '../apiserver/registry/strategy';
 import { deepEqual } from '../api/patch/jsonValue';
+import type { EventRecorder } from '../client/eventRecorder';
 import { toleratesTaint } from '../scheduler/taints';
 import { Controller, type ControllerContext, isNotFound, timestamp } from './runtime/controller';
-import type { EventRecorder } from './runtime/eventRecorder';
 import { indexes, resources } from './runtime/sharedInformerFactory';
 
 export class TaintEvictionController extends Controller {

@@ -12,7 +12,7 @@ import type { Obj } from '../apiserver/registry/strategy';
 import { Informer } from '../client/informer';
 import { objectKey } from '../client/types';
 import { runWorkers, WorkQueue } from '../client/workqueue';
-import { EventRecorder } from '../controllers/runtime/eventRecorder';
+import { EventRecorder } from '../client/eventRecorder';
 import type { NodeNetwork } from '../network/podNetwork';
 import type { Clock, Timer } from '../util/clock';
 import { Random } from '../util/random';

@@ -1,5 +1,4 @@
 // The embedded cluster's kube-scheduler: the Scheduler and what a caller may configure it with.
 export { Scheduler, defaultSchedulerName, type SchedulerOptions, type SchedulerStats } from './scheduler';
-export { ApiEventRecorder, type EventRecorder, type EventType } from './eventRecorder';
 export { FitError, numFeasibleNodesToFind, type Plugin, type WeightedPlugin } from './framework';
 export { defaultProfile } from './plugins/registry';

@@ -7,12 +7,12 @@
 import type { Node, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1';
 import type { StatusError } from '../api/errors';
 import type { ApiClient } from '../apiserver/client';
+import { EventRecorder } from '../client/eventRecorder';
 import { Informer } from '../client/informer';
 import { objectKey } from '../client/types';
 import type { Clock } from '../util/clock';
 import { Random } from '../util/random';
 import { SchedulerCache } from './cache';
-import { ApiEventRecorder, type EventRecorder } from './eventRecorder';
 import { clusterEvent, FitError, Framework, type WeightedPlugin } from './framework';
 import { newPodInfo, type PodInfo } from './podInfo';
 import { defaultProfile } from './plugins/registry';
@@ -32,7 +32,8 @@ export interface SchedulerOptions {
   random?: Random;
   /** 0 or unset: kube-scheduler's adaptive share of nodes to find feasible before scoring. */
   percentageOfNodesToScore?: number;
-  recorder?: EventRecorder;
+  /** Where Scheduled, FailedScheduling and Preempted events go; by default, Events written through the API. */
+  recorder?: Pick<EventRecorder, 'event'>;
   /** Pods whose spec.schedulerName is this are ours. */
   schedulerName?: string;
   profile?: WeightedPlugin[];
@@ -70,7 +71,7 @@ export class Scheduler {
   private readonly client: ApiClient;
   private readonly clock: Clock;
   private readonly framework: Framework;
-  private readonly recorder: EventRecorder;
+  private readonly recorder: Pick<EventRecorder, 'event'>;
   private readonly schedulerName: string;
   private readonly podInformer: Informer<Pod>;
   private readonly nodeInformer: Informer<Node>;
@@ -87,7 +88,7 @@ export class Scheduler {
     this.client = options.client;
     this.clock = options.clock;
     this.schedulerName = options.schedulerName ?? defaultSchedulerName;
-    this.recorder = options.recorder ?? new ApiEventRecorder(options.client, options.clock, this.schedulerName);
+    this.recorder = options.recorder ?? new EventRecorder(options.client, options.clock, this.schedulerName);
     this.claimInformer = new Informer<PersistentVolumeClaim>(this.client.listerWatcher<PersistentVolumeClaim>(claimsResource), { clock: this.clock });
     const claims = { get: (namespace: string, name: string) => this.claimInformer.store.get(`${namespace}/${name}`) };
     this.framework = new Framework(options.profile ?? defaultProfile(claims), options.random ?? new Random(1), options.percentageOfNodesToScore);

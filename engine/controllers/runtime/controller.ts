@@ -3,11 +3,11 @@
 // and acts through the API. A failed sync comes back with per-key back-off.
 import type { ApiClient } from '../../apiserver/client';
 import type { Obj } from '../../apiserver/registry/strategy';
+import { EventRecorder } from '../../client/eventRecorder';
 import { objectKey } from '../../client/types';
 import { runWorkers, WorkQueue } from '../../client/workqueue';
 import type { Clock } from '../../util/clock';
 import type { Random } from '../../util/random';
-import { EventRecorder } from './eventRecorder';
 import type { SharedInformerFactory } from './sharedInformerFactory';
 
 /** What the controller manager hands every controller. */

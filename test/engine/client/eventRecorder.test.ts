@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { configmaps, newCluster } from '../apiserver/fixture';
-import { EventRecorder } from '../../../engine/controllers/runtime/eventRecorder';
+import { EventRecorder } from '../../../engine/client/eventRecorder';
 
 const events = { group: '', version: 'v1', resource: 'events' };
 

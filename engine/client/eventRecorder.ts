@@ -1,13 +1,15 @@
-// Controllers tell users what they did through core/v1 Events, as client-go's record package does:
-// an event repeated for the same object (same reason, message and type, from the same component)
-// is not written again but has its `count` raised and `lastTimestamp` moved (EventCorrelator's
-// EventLogger), so `kubectl describe` shows "x3 over 2m" instead of three rows; and once an object
+// The scheduler, the controllers and the kubelets tell users what they did through core/v1 Events,
+// as client-go's record package does: an event repeated for the same object (same reason, message
+// and type, from the same component) is not written again but has its `count` raised and
+// `lastTimestamp` moved (EventCorrelator's EventLogger), so `kubectl describe` shows "x3 over 2m" instead of three rows; and once an object
 // has had more than ten events of one reason with different messages within ten minutes, further
 // ones are folded into one "(combined from similar events): …" event (EventAggregator).
-import type { ApiClient } from '../../apiserver/client';
-import type { Obj } from '../../apiserver/registry/strategy';
-import type { Clock } from '../../util/clock';
-import { resources } from './sharedInformerFactory';
+import type { ApiClient } from '../apiserver/client';
+import type { Obj } from '../apiserver/registry/strategy';
+import type { Clock } from '../util/clock';
+import type { KubeObject } from './types';
+
+const events = { group: '', version: 'v1', resource: 'events' } as const;
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -36,7 +38,7 @@ export class EventRecorder {
   constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly component: string) {}
 
   /** Records an event about `obj`; never throws and never blocks the caller (the write is async). */
-  event(obj: Obj, type: EventType, reason: string, message: string): void {
+  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
     // Writes go one after another, as client-go's broadcaster delivers them, so a repeat always
     // finds the event it repeats already written.
     const at = this.clock.now();
@@ -53,7 +55,7 @@ export class EventRecorder {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  private async write(obj: Obj, type: EventType, reason: string, message: string, at: number): Promise<void> {
+  private async write(obj: KubeObject, type: EventType, reason: string, message: string, at: number): Promise<void> {
     const meta = obj.metadata ?? {};
     const namespace: string = meta.namespace || 'default';
     const aggregateKey = [this.component, obj.kind, meta.namespace ?? '', meta.name, meta.uid, obj.apiVersion, type, reason].join('\u0000');
@@ -77,7 +79,7 @@ export class EventRecorder {
       previous.count++;
       this.touch(key, previous);
       try {
-        await this.client.patch(resources.events, previous.namespace, previous.name, 'merge', { count: previous.count, lastTimestamp: now, message });
+        await this.client.patch(events, previous.namespace, previous.name, 'merge', { count: previous.count, lastTimestamp: now, message });
         return;
       } catch (err) {
         // The earlier event expired or was deleted: start a new series.
@@ -114,7 +116,7 @@ export class EventRecorder {
     if (!meta.namespace) delete event.involvedObject.namespace;
     const record: Recorded = { namespace, name, count: event.count, firstTimestamp: event.firstTimestamp };
     this.touch(key, record);
-    await this.client.create(resources.events, namespace, event);
+    await this.client.create(events, namespace, event);
   }
 
   private touch(key: string, record: Recorded): void {
