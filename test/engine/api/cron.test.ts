@@ -29,6 +29,15 @@ describe('Cron schedules', () => {
     assert.equal(iso(parseStandard('TZ=America/New_York 0 9 * * *').next(at('2026-07-01T00:00:00Z'))), '2026-07-01T13:00:00.000Z');
   });
 
+  it('a wall-clock time that daylight saving skips does not run that day; one it repeats runs twice, as robfig does', () => {
+    const newYork = (spec: string) => parseStandard(`TZ=America/New_York ${spec}`);
+    // 2026-03-08 02:30 does not exist in New York: the next run is the 9th's, 02:30 EDT.
+    assert.equal(iso(newYork('30 2 * * *').next(at('2026-03-08T00:00:00Z'))), '2026-03-09T06:30:00.000Z');
+    // 2026-11-01 01:30 happens in EDT, then again in EST.
+    assert.equal(iso(newYork('30 1 * * *').next(at('2026-11-01T00:00:00Z'))), '2026-11-01T05:30:00.000Z');
+    assert.equal(iso(newYork('30 1 * * *').next(at('2026-11-01T05:30:00Z'))), '2026-11-01T06:30:00.000Z');
+  });
+
   it('a step above 1 on * restricts the day field, so day of month and day of week may match either way', () => {
     // */2 is not a star for robfig: the 13th (odd) or any Friday (2026-11-27); */1 still is one.
     assert.equal(iso(parseStandard('0 0 */2 * 5').next(at('2026-11-23T00:00:00Z'))), '2026-11-25T00:00:00.000Z');
