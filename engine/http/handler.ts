@@ -16,6 +16,7 @@ import { Discovery, virtualResources } from './discovery';
 import { type CustomKindSchema, OpenAPIDocuments } from './openapi';
 import { decodeProtobuf } from './protobuf';
 import { deleteOptions, listOptions, resourceRequestInfo, watchOptions, writeOptions } from './requestInfo';
+import { serveSnapshot, snapshotPath, type SnapshotSource } from './snapshot';
 import { customResourcePrinter, type IncludeObject, type Printer, toTable } from './table';
 
 /** kube-apiserver's limit on request bodies (--max-request-bytes for the REST layer: 3 MiB). */
@@ -35,6 +36,8 @@ export interface RestHandlerOptions {
   serverAddress: () => string;
   /** Called with errors that are not the client's fault (a 500), for logging. */
   onInternalError?: (err: unknown, req: IncomingMessage) => void;
+  /** The store behind the API server, for `GET /kubeside/v1/snapshot`; without it that path is 404. */
+  snapshots?: SnapshotSource;
 }
 
 type Json = Record<string, unknown>;
@@ -151,6 +154,10 @@ export class RestHandler {
     const health = /^\/(healthz|livez|readyz)(?:\/([^/]+))?$/.exec(path);
     if (health) return this.health(req, res, health[1]!, health[2], url.searchParams.has('verbose'));
     if (!user) throw statusErrors.unauthorized();
+    if (path === snapshotPath) {
+      if (!this.options.snapshots) throw notFoundStatus();
+      return serveSnapshot(this.options.snapshots, user, req, res);
+    }
     if (path === '/api' || path === '/apis') {
       const legacy = path === '/api';
       const { discovery } = this.documents();

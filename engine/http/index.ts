@@ -16,11 +16,13 @@ import { Random } from '../util/random';
 import { gitVersion, RestHandler } from './handler';
 import { kubeconfig, writePrivateFile } from './kubeconfig';
 import { ensureServingPKI, type ServingPKI } from './pki';
+import type { SnapshotSource } from './snapshot';
 
 export { gitVersion, maxRequestBodyBytes, RestHandler } from './handler';
 export { kubeconfig, mergeKubeconfig, type KubeconfigEntry } from './kubeconfig';
 export { applyManifests, type AppliedManifest } from './manifests';
 export { ensureServingPKI, type ServingPKI } from './pki';
+export { restoreStateDir, snapshotPath, snapshotRevisionHeader, type SnapshotSource } from './snapshot';
 
 export interface ServeApiOptions {
   server: ApiServer;
@@ -32,6 +34,8 @@ export interface ServeApiOptions {
   /** Loopback only by default: the cluster is the user's, not the network's. */
   host?: string;
   onInternalError?: (err: unknown) => void;
+  /** The cluster's store, served as snapshots to admins (`GET /kubeside/v1/snapshot`). */
+  snapshots?: SnapshotSource;
 }
 
 export interface RestServer {
@@ -51,6 +55,7 @@ export async function serveApi(options: ServeApiOptions): Promise<RestServer> {
     clock: options.clock,
     random: options.random,
     serverAddress: () => `${host}:${port}`,
+    ...(options.snapshots ? { snapshots: options.snapshots } : {}),
     ...(options.onInternalError ? { onInternalError: (err) => options.onInternalError!(err) } : {}),
   });
   const listener = https.createServer(
@@ -224,7 +229,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
   try {
     const apiServer = cluster.apiServer;
     const serve = (port: number | undefined) =>
-      serveApi({ server: apiServer, clock, random, pki, ...(port !== undefined ? { port } : {}), ...(options.host ? { host: options.host } : {}), ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}) });
+      serveApi({ server: apiServer, clock, random, pki, snapshots: cluster.store, ...(port !== undefined ? { port } : {}), ...(options.host ? { host: options.host } : {}), ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}) });
     if (options.port !== undefined) rest = await serve(options.port);
     else {
       // The port of the last run, while it is free, so kubeconfigs copied or merged before stay valid.
