@@ -1,0 +1,122 @@
+// `kubeside get TYPE[,TYPE…] [NAME…]`: lists objects as kubectl prints them, from the server's Table
+// rendering (the server's printers decide the columns), or as YAML, JSON or kind/name lines.
+import { stringify } from 'yaml';
+import { type Command, UsageError } from '../command';
+import type { RestClient } from '../rest/client';
+import { allCategory, type ApiResource, qualifiedKind, resourcePath } from '../rest/resources';
+import { bool, flag, formatRows, namespaceFlag, parseArgs, withCluster } from '../rest/verb';
+
+const tableAccept = 'application/json;as=Table;g=meta.k8s.io;v=v1,application/json';
+const outputs = ['wide', 'yaml', 'json', 'name'] as const;
+type Output = (typeof outputs)[number] | 'table';
+
+interface Request {
+  resource: ApiResource;
+  names: string[];
+}
+
+/** `-o yaml`/`-o json` of one object, or of several as a v1 List, with kind and apiVersion on each item as kubectl sets them. */
+export function render(objects: Record<string, any>[], single: boolean, output: 'yaml' | 'json'): string {
+  const doc = single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
+  return output === 'json' ? JSON.stringify(doc, null, 4) + '\n' : stringify(doc);
+}
+
+function withType(obj: Record<string, any>, r: ApiResource): Record<string, any> {
+  return { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, ...obj };
+}
+
+async function fetch(client: RestClient, req: Request, namespace: string | undefined, selector: string | undefined, accept: string): Promise<{ lists: Record<string, any>[] }> {
+  const lists: Record<string, any>[] = [];
+  if (req.names.length) {
+    for (const name of req.names) lists.push(await client.json('GET', resourcePath(req.resource, namespace, name), { accept }));
+  } else {
+    lists.push(await client.json('GET', resourcePath(req.resource, namespace), { accept, query: { labelSelector: selector } }));
+  }
+  return { lists };
+}
+
+export const get: Command = {
+  name: 'get',
+  summary: 'List objects of the running cluster, as kubectl get prints them',
+  usage: `Usage: kubeside get TYPE[,TYPE...] [NAME...] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name]
+
+TYPE is a resource as kubectl takes it: plural, singular, short name or kind ("deploy",
+"pods", "deployment.apps"), or "all" (pods, services, deployments, replicasets,
+statefulsets, daemonsets, jobs and cronjobs). TYPE/NAME is accepted too.
+
+Options:
+  -n, --namespace NS       the namespace (default: "default")
+  -A, --all-namespaces     every namespace
+  -l, --selector SELECTOR  only objects whose labels match
+  -o, --output FORMAT      wide, yaml, json or name
+  --state DIR              the cluster's state directory (default: .kubeside/cluster)
+  --kubeconfig FILE        use this kubeconfig instead of the state directory's`,
+  async run(args, io) {
+    const a = parseArgs(args, {
+      namespace: namespaceFlag,
+      all: { names: ['-A', '--all-namespaces'], kind: 'bool' },
+      selector: { names: ['-l', '--selector'], kind: 'value' },
+      output: { names: ['-o', '--output'], kind: 'value' },
+    });
+    const o = flag(a, 'output');
+    if (o !== undefined && !(outputs as readonly string[]).includes(o)) throw new UsageError(`unable to match a printer suitable for the output format "${o}", allowed formats are: ${outputs.join(',')}`);
+    const output: Output = (o as Output | undefined) ?? 'table';
+    if (!a.positional.length) throw new UsageError('You must specify the type of resource to get.');
+    const allNamespaces = bool(a, 'all');
+    const namespace = allNamespaces ? undefined : (flag(a, 'namespace') ?? 'default');
+    const selector = flag(a, 'selector');
+    return withCluster(a, io, async ({ client, resources }) => {
+      // TYPE NAME… or TYPE/NAME…, as kubectl's resource builder takes them.
+      const requests: Request[] = [];
+      if (a.positional[0]!.includes('/')) {
+        for (const p of a.positional) {
+          const [type, name] = p.split('/', 2) as [string, string];
+          if (!name) throw new UsageError(`arguments in resource/name form must have a single resource and name`);
+          requests.push({ resource: await resources.forType(type), names: [name] });
+        }
+      } else {
+        const types = a.positional[0]!.split(',').flatMap((t) => (t === 'all' ? allCategory : [t]));
+        for (const t of types) requests.push({ resource: await resources.forType(t), names: a.positional.slice(1) });
+      }
+      const several = requests.length > 1;
+      const single = !several && requests[0]!.names.length === 1;
+
+      if (output === 'yaml' || output === 'json' || output === 'name') {
+        const objects: Record<string, any>[] = [];
+        for (const req of requests) {
+          const { lists } = await fetch(client, req, namespace, selector, 'application/json');
+          for (const l of lists) objects.push(...(Array.isArray(l.items) ? l.items.map((i: Record<string, any>) => withType(i, req.resource)) : [l]));
+          if (output === 'name') for (const obj of objects.splice(0)) io.stdout.write(`${qualifiedKind(req.resource)}/${obj.metadata?.name}\n`);
+        }
+        if (output !== 'name') io.stdout.write(render(objects, single, output));
+        return 0;
+      }
+
+      let printed = 0;
+      for (const req of requests) {
+        const { lists } = await fetch(client, req, namespace, selector, tableAccept);
+        const columns = (lists[0]?.columnDefinitions ?? []) as { name: string; priority?: number }[];
+        const shown = columns.map((c, i) => [c, i] as const).filter(([c]) => output === 'wide' || !c.priority);
+        const rows: string[][] = [];
+        for (const table of lists) {
+          for (const row of table.rows ?? []) {
+            const cells = shown.map(([c, i]) => {
+              const cell = row.cells?.[i];
+              const text = cell === null || cell === undefined ? '<none>' : String(cell);
+              return several && c.name === 'Name' ? `${qualifiedKind(req.resource)}/${text}` : text;
+            });
+            if (allNamespaces && req.resource.namespaced) cells.unshift(row.object?.metadata?.namespace ?? '');
+            rows.push(cells);
+          }
+        }
+        if (!rows.length) continue;
+        const header = shown.map(([c]) => c.name.toUpperCase());
+        if (allNamespaces && req.resource.namespaced) header.unshift('NAMESPACE');
+        if (printed++) io.stdout.write('\n');
+        io.stdout.write(formatRows([header, ...rows]));
+      }
+      if (!printed) io.stderr.write(namespace && requests.some((r) => r.resource.namespaced) ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n');
+      return 0;
+    });
+  },
+};

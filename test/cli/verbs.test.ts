@@ -1,0 +1,244 @@
+// The cluster verbs of `kubeside` (apply, get, describe, logs, events, delete, snapshot) run through
+// main() against a served cluster, as a user runs them against `kubeside serve`, and print what
+// kubectl would print.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../cli/main';
+import { kubeconfig, startServer, type StartedServer } from '../../engine/http/index';
+
+const repo = path.resolve(__dirname, '..', '..');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `kubeside ARGS` in-process, with the state directory given and the repository as working directory. */
+async function kubeside(state: string, ...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const code = await main([...args, '--state', state], { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), cwd: repo });
+  return { code, stdout, stderr };
+}
+
+/** Polls until `check` holds (the served cluster runs on real time). */
+async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('kubeside cluster verbs', function () {
+  this.timeout(60_000);
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'kubeside-cli-'));
+    dirs.push(d);
+    return d;
+  };
+  let state: string;
+  let server: StartedServer | undefined;
+
+  before(async () => {
+    state = tempDir();
+    server = await startServer({ stateDir: state, seed: 7, workers: 2 });
+  });
+
+  after(async () => {
+    await server?.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('with no cluster serving the kubeconfig\'s address, a verb says so and exits 1', async () => {
+    const dead = tempDir();
+    // Port 1 is privileged and never served here: the connection is refused.
+    writeFileSync(path.join(dead, 'kubeconfig'), kubeconfig({ name: 'kubeside', server: 'https://127.0.0.1:1', caCert: Buffer.from(server!.caData, 'base64').toString(), token: 'x', user: 'admin' }));
+    const r = await kubeside(dead, 'get', 'pods');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'kubeside: no cluster is running at https://127.0.0.1:1; start one with "kubeside serve"\n');
+    const never = await kubeside(path.join(dead, 'never-served'), 'events');
+    assert.equal(never.code, 1);
+    assert.match(never.stderr, /^kubeside: no cluster is running at .*never-served \(no kubeconfig there\); start one with "kubeside serve"\n$/);
+  });
+
+  it('apply -f examples/shop: every object server-side applied, the namespace first', async () => {
+    const r = await kubeside(state, 'apply', '-f', 'examples/shop');
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.equal(lines[0], 'namespace/shop serverside-applied');
+    for (const name of ['deployment.apps/web', 'service/web', 'ingress.networking.k8s.io/shop', 'configmap/api-config', 'secret/api-credentials', 'deployment.apps/api', 'statefulset.apps/db']) {
+      assert.ok(lines.includes(`${name} serverside-applied`), `${name} in:\n${r.stdout}`);
+    }
+    // The field manager is kubeside's, as the server records it.
+    const web = server!.client.get({ group: 'apps', version: 'v1', resource: 'deployments' }, 'shop', 'web');
+    assert.ok((web.metadata?.managedFields ?? []).some((f: { manager?: string; operation?: string }) => f.manager === 'kubeside' && f.operation === 'Apply'));
+  });
+
+  it('apply of an invalid object: the server\'s error with the file name, exit 1', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_Valid\n  namespace: shop\n');
+    const r = await kubeside(state, 'apply', '-f', file);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error from server \(Invalid\): error when applying ".*bad\.yaml": ConfigMap "Not_Valid" is invalid: metadata\.name: Invalid value: "Not_Valid"/);
+  });
+
+  it('get deploy -n shop: the Deployment columns, once web is available', async () => {
+    await eventually('web has 2 available replicas', async () => /^web\s+2\/2\s+2\s+2\s/m.test((await kubeside(state, 'get', 'deploy', '-n', 'shop')).stdout));
+    const r = await kubeside(state, 'get', 'deploy', '-n', 'shop');
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0]!, /^NAME   READY   UP-TO-DATE   AVAILABLE   AGE$/);
+    assert.match(r.stdout, /^web    2\/2     2            2           \d+s$/m);
+    assert.match(r.stdout, /^api    \d\/2 /m);
+  });
+
+  it('get pods -o wide: the priority columns too (IP, node)', async () => {
+    const r = await kubeside(state, 'get', 'pods', '-n', 'shop', '-l', 'app.kubernetes.io/name=web', '-o', 'wide');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/m);
+    const rows = r.stdout.trimEnd().split('\n').slice(1);
+    assert.equal(rows.length, 2, r.stdout);
+    for (const row of rows) assert.match(row, /^web-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running\s+0\s+\d+s\s+10\.244\.\d+\.\d+\s+worker-\d+\s+<none>\s+<none>$/);
+  });
+
+  it('get all -n shop: one table per type, names as kind/name, blank lines between', async () => {
+    const r = await kubeside(state, 'get', 'all', '-n', 'shop');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^pod\/web-\S+\s+1\/1\s+Running/m);
+    assert.match(r.stdout, /^service\/web\s+ClusterIP\s+10\.\d+\.\d+\.\d+/m);
+    assert.match(r.stdout, /^deployment\.apps\/web\s+2\/2/m);
+    assert.match(r.stdout, /^replicaset\.apps\/web-[a-z0-9]+\s+2\s+2\s+2/m);
+    assert.match(r.stdout, /^statefulset\.apps\/db\s/m);
+    assert.match(r.stdout, /\n\nNAME\s+TYPE\s+CLUSTER-IP/);
+  });
+
+  it('get -o yaml, -o name, and a namespace with nothing in it', async () => {
+    const yaml = await kubeside(state, 'get', 'deploy', 'web', '-n', 'shop', '-o', 'yaml');
+    assert.match(yaml.stdout, /^apiVersion: apps\/v1\nkind: Deployment\n/);
+    const names = await kubeside(state, 'get', 'svc', '-n', 'shop', '-o', 'name');
+    assert.deepEqual(names.stdout.trimEnd().split('\n').sort(), ['service/api', 'service/db', 'service/web']);
+    const empty = await kubeside(state, 'get', 'pods', '-n', 'default');
+    assert.equal(empty.code, 0);
+    assert.equal(empty.stdout, '');
+    assert.equal(empty.stderr, 'No resources found in default namespace.\n');
+    const missing = await kubeside(state, 'get', 'deploy', 'nope', '-n', 'shop');
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, 'Error from server (NotFound): deployments.apps "nope" not found\n');
+  });
+
+  it('describe deploy web: the Replicas line, strategy, conditions and the deployment\'s events', async () => {
+    const r = await kubeside(state, 'describe', 'deploy', 'web', '-n', 'shop');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Name:\s+web$/m);
+    assert.match(r.stdout, /^Namespace:\s+shop$/m);
+    assert.match(r.stdout, /^Labels:\s+app\.kubernetes\.io\/name=web\n\s+app\.kubernetes\.io\/part-of=shop$/m);
+    assert.match(r.stdout, /^Replicas:\s+2 desired \| 2 updated \| 2 total \| 2 available \| 0 unavailable$/m);
+    assert.match(r.stdout, /^StrategyType:\s+RollingUpdate$/m);
+    assert.match(r.stdout, /^\s+Available\s+True\s+MinimumReplicasAvailable$/m);
+    assert.match(r.stdout, /^NewReplicaSet:\s+web-[a-z0-9]+ \(2\/2 replicas created\)$/m);
+    assert.match(r.stdout, /^Events:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n\s+----\s+------/m);
+    assert.match(r.stdout, /^\s+Normal\s+ScalingReplicaSet\s+\d+s\s+deployment-controller\s+Scaled up replica set web-[a-z0-9]+ from 0 to 2$/m);
+  });
+
+  it('describe pod: node, IP, each container\'s image, state and readiness, then its events', async () => {
+    const pods = (await kubeside(state, 'get', 'pods', '-n', 'shop', '-l', 'app.kubernetes.io/name=web', '-o', 'name')).stdout.trimEnd().split('\n');
+    const r = await kubeside(state, 'describe', pods[0]!, '-n', 'shop');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Node:\s+worker-\d+\/\S+$/m);
+    assert.match(r.stdout, /^IP:\s+10\.244\.\d+\.\d+$/m);
+    assert.match(r.stdout, /^Status:\s+Running$/m);
+    assert.match(r.stdout, /^\s+Image:\s+nginx:1\.27\.3$/m);
+    assert.match(r.stdout, /^\s+State:\s+Running$/m);
+    assert.match(r.stdout, /^\s+Ready:\s+True$/m);
+    assert.match(r.stdout, /^    Limits:\n      cpu:\s+250m\n      memory:\s+128Mi$/m);
+    assert.match(r.stdout, /^\s+Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned shop\/web-/m);
+  });
+
+  it('describe svc web: type, cluster IP, ports and the ready endpoints behind them', async () => {
+    const r = await kubeside(state, 'describe', 'svc', 'web', '-n', 'shop');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Type:\s+ClusterIP$/m);
+    assert.match(r.stdout, /^IP:\s+10\.\d+\.\d+\.\d+$/m);
+    assert.match(r.stdout, /^Port:\s+http  80\/TCP$/m);
+    assert.match(r.stdout, /^Endpoints:\s+10\.244\.\d+\.\d+:80,10\.244\.\d+\.\d+:80$/m);
+    assert.match(r.stdout, /^Events:  <none>$/m);
+  });
+
+  it('logs: a container\'s output, and --tail', async () => {
+    await server!.client.create({ group: '', version: 'v1', resource: 'pods' }, 'shop', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'talker', namespace: 'shop' }, spec: { containers: [{ name: 'sh', image: 'busybox', command: ['sh', '-c', 'echo one; echo two; sleep 3600'] }] } });
+    await eventually('talker runs', async () => /^talker\s+1\/1\s+Running/m.test((await kubeside(state, 'get', 'pod', 'talker', '-n', 'shop')).stdout));
+    const all = await kubeside(state, 'logs', 'talker', '-n', 'shop');
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(all.stdout, 'one\ntwo\n');
+    assert.equal((await kubeside(state, 'logs', 'talker', '-n', 'shop', '--tail', '1')).stdout, 'two\n');
+    const missing = await kubeside(state, 'logs', 'nowhere', '-n', 'shop');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Error from server \(NotFound\): pods "nowhere" not found$/m);
+  });
+
+  it('events -n shop: LAST SEEN TYPE REASON OBJECT MESSAGE, oldest first', async () => {
+    const r = await kubeside(state, 'events', '-n', 'shop');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
+    assert.match(r.stdout, /^\d+s\s+Normal\s+ScalingReplicaSet\s+Deployment\/web\s+Scaled up replica set web-/m);
+    assert.match(r.stdout, /^\d+s\s+Normal\s+Scheduled\s+Pod\/talker\s+Successfully assigned shop\/talker to worker-\d+$/m);
+    // The Deployment scaled its replica set before the talker pod was even created.
+    const index = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    assert.ok(index(/ScalingReplicaSet\s+Deployment\/web/) < index(/Scheduled\s+Pod\/talker/), r.stdout);
+  });
+
+  it('delete -f: removes what the manifest names and prints each', async () => {
+    const r = await kubeside(state, 'delete', '-f', 'examples/shop/10-web.yaml');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'deployment.apps "web" deleted\nservice "web" deleted\ningress.networking.k8s.io "shop" deleted\n');
+    const again = await kubeside(state, 'delete', 'deploy', 'web', '-n', 'shop');
+    assert.equal(again.code, 1);
+    assert.equal(again.stderr, 'Error from server (NotFound): deployments.apps "web" not found\n');
+  });
+
+  it('snapshot save, stop, restore into a new state directory, serve: the shop is there', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'shop.snap');
+    const saved = await kubeside(state, 'snapshot', 'save', file);
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.match(saved.stdout, /^Snapshot saved at .*shop\.snap \(revision \d+\)\n$/);
+    const revision = Number(/revision (\d+)/.exec(saved.stdout)![1]);
+
+    // While the cluster runs, its state directory is not restored over.
+    const refused = await kubeside(state, 'snapshot', 'restore', file);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /is running \(process \d+\); stop it before restoring a snapshot/);
+
+    await server!.close();
+    server = undefined;
+    const restoredState = path.join(dir, 'restored');
+    const restored = await kubeside(restoredState, 'snapshot', 'restore', file);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.equal(restored.stdout, `Snapshot restored into ${restoredState} (revision ${revision}); start it with "kubeside serve"\n`);
+    // Restoring again keeps the store it replaces.
+    assert.equal((await kubeside(restoredState, 'snapshot', 'restore', file)).code, 0);
+    assert.ok(readdirSync(restoredState).some((n) => /^store\.bak-\d{8}T\d{6}Z$/.test(n)), readdirSync(restoredState).join(' '));
+
+    server = await startServer({ stateDir: restoredState, seed: 8, workers: 2 });
+    const deploys = await kubeside(restoredState, 'get', 'deploy', '-n', 'shop');
+    assert.match(deploys.stdout, /^api\s/m);
+    assert.doesNotMatch(deploys.stdout, /^web\s/m);
+    assert.match((await kubeside(restoredState, 'get', 'configmap', 'api-config', '-n', 'shop', '-o', 'name')).stdout, /^configmap\/api-config$/m);
+    assert.ok(existsSync(path.join(restoredState, 'kubeconfig')));
+  });
+});
