@@ -190,6 +190,16 @@ describe('kubeside cluster verbs', function () {
     assert.match(missing.stderr, /^Error from server \(NotFound\): pods "nowhere" not found$/m);
   });
 
+  it('logs -f: streams the log as it grows and ends when the container does', async () => {
+    await server!.client.create({ group: '', version: 'v1', resource: 'pods' }, 'shop', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'counter', namespace: 'shop' }, spec: { restartPolicy: 'Never', containers: [{ name: 'sh', image: 'busybox', command: ['sh', '-c', 'echo first; sleep 2; echo last'] }] } });
+    await eventually('counter starts', async () => /^first$/m.test((await kubeside(state, 'logs', 'counter', '-n', 'shop')).stdout));
+    const followed = await kubeside(state, 'logs', 'counter', '-n', 'shop', '-f');
+    assert.equal(followed.code, 0, followed.stderr);
+    // The whole log, including the line written after following began: the stream lasted until the container ended.
+    assert.equal(followed.stdout, 'first\nlast\n');
+    assert.match((await kubeside(state, 'get', 'pod', 'counter', '-n', 'shop')).stdout, /^counter\s+0\/1\s+Completed/m);
+  });
+
   it('events -n shop: LAST SEEN TYPE REASON OBJECT MESSAGE, oldest first', async () => {
     const r = await kubeside(state, 'events', '-n', 'shop');
     assert.equal(r.code, 0, r.stderr);
@@ -200,6 +210,17 @@ describe('kubeside cluster verbs', function () {
     // The Deployment scaled its replica set before the talker pod was even created.
     const index = (re: RegExp) => lines.findIndex((l) => re.test(l));
     assert.ok(index(/ScalingReplicaSet\s+Deployment\/web/) < index(/Scheduled\s+Pod\/talker/), r.stdout);
+  });
+
+  it('snapshot save as a user who is no admin: Forbidden, and no file is left', async () => {
+    const dir = tempDir();
+    server!.cluster.authenticator.add('alice-token-0123456789', { name: 'alice', groups: ['system:authenticated'] });
+    writeFileSync(path.join(dir, 'kubeconfig'), kubeconfig({ name: 'kubeside', server: server!.url, caCert: Buffer.from(server!.caData, 'base64').toString(), token: 'alice-token-0123456789', user: 'alice' }));
+    const file = path.join(dir, 'stolen.snap');
+    const r = await kubeside(dir, 'snapshot', 'save', file);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Error from server (Forbidden): forbidden: User "alice" cannot get path "/kubeside/v1/snapshot"\n');
+    assert.deepEqual(readdirSync(dir), ['kubeconfig']);
   });
 
   it('delete -f: removes what the manifest names and prints each', async () => {
