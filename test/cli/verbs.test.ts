@@ -97,6 +97,50 @@ describe('kubeside cluster verbs', function () {
     assert.match(r.stderr, /^Error from server \(Invalid\): error when applying ".*bad\.yaml": ConfigMap "Not_Valid" is invalid: metadata\.name: Invalid value: "Not_Valid"/);
   });
 
+  it('apply without force: a field another manager owns is a Conflict, reported with the file', async () => {
+    await server!.client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owned', namespace: 'shop' }, data: { mode: 'fast' } }, 'someone-else');
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'owned.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owned\n  namespace: shop\ndata:\n  mode: safe\n');
+    const r = await kubeside(state, 'apply', '-f', path.join(dir, 'owned.yaml'));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error from server \(Conflict\): error when applying ".*owned\.yaml": Apply failed with 1 conflict: conflict with "someone-else"/);
+  });
+
+  it('apply of a CRD and its custom resource from one folder, then get by the CRD\'s short name with its columns', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'a-crd.yaml'),
+      `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: crontabs.stable.example.com
+spec:
+  group: stable.example.com
+  scope: Namespaced
+  names: { plural: crontabs, singular: crontab, kind: CronTab, shortNames: [ct] }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: { type: object, properties: { cronSpec: { type: string } } }
+      additionalPrinterColumns:
+        - { name: Spec, type: string, jsonPath: .spec.cronSpec }
+`,
+    );
+    // The custom resource comes first in the folder: apply still applies the CRD before it.
+    writeFileSync(path.join(dir, '0-tab.yaml'), 'apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata:\n  name: nightly\n  namespace: shop\nspec:\n  cronSpec: "0 3 * * *"\n');
+    const r = await kubeside(state, 'apply', '-f', dir);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, 'customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com serverside-applied\ncrontab.stable.example.com/nightly serverside-applied\n');
+    const tabs = await kubeside(state, 'get', 'ct', '-n', 'shop');
+    // Only the declared columns beside NAME: a CRD that wants AGE declares it, as in Kubernetes.
+    assert.equal(tabs.stdout, 'NAME      SPEC\nnightly   0 3 * * *\n');
+  });
+
   it('get deploy -n shop: the Deployment columns, once web is available', async () => {
     await eventually('web has 2 available replicas', async () => /^web\s+2\/2\s+2\s+2\s/m.test((await kubeside(state, 'get', 'deploy', '-n', 'shop')).stdout));
     const r = await kubeside(state, 'get', 'deploy', '-n', 'shop');
