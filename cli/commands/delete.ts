@@ -46,7 +46,8 @@ Options:
       for (const t of targets) {
         try {
           await client.json('DELETE', resourcePath(t.resource, t.namespace, t.name));
-          io.stdout.write(`${qualifiedKind(t.resource)} "${t.name}" deleted\n`);
+          // kubectl (since 1.34) names the namespace of what it deleted.
+          io.stdout.write(`${qualifiedKind(t.resource)} "${t.name}" deleted${t.namespace ? ` from ${t.namespace} namespace` : ''}\n`);
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
           failed++;

@@ -73,6 +73,9 @@ const indentLines = (text: string, indent: string) =>
     .map((l) => (l ? indent + l : l))
     .join('\n');
 
+/** `80/TCP (http)`: a container's ports, named ones with their name. */
+const containerPorts = (c: Obj): string => (c.ports ?? []).map((p: Obj) => `${p.containerPort}/${p.protocol ?? 'TCP'}${p.name ? ` (${p.name})` : ''}`).join(', ');
+
 function containerState(s: Obj | undefined): Line[] {
   if (s?.running) return [['State', 'Running'], ['  Started', rfc1123(s.running.startedAt)]];
   if (s?.waiting) return [['State', 'Waiting'], ['  Reason', s.waiting.reason ?? '']];
@@ -97,7 +100,7 @@ async function describePod(pod: Obj): Promise<Part[]> {
     out += block(
       [
         ['Image', c.image ?? ''],
-        ['Port', (c.ports ?? []).map((p: Obj) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') || '<none>'],
+        ['Port', containerPorts(c) || '<none>'],
         ...containerState(cs.state),
         ['Ready', cs.ready ? 'True' : 'False'],
         ['Restart Count', String(cs.restartCount ?? 0)],
@@ -144,7 +147,7 @@ async function describeDeployment(d: Obj, client: RestClient): Promise<Part[]> {
   out += block([['Labels', pairs(spec.template?.metadata?.labels)]], '  ');
   out += '  Containers:\n';
   for (const c of spec.template?.spec?.containers ?? []) {
-    out += `   ${c.name}:\n` + block([['Image', c.image ?? ''], ['Port', (c.ports ?? []).map((p: Obj) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') || '<none>']], '    ');
+    out += `   ${c.name}:\n` + block([['Image', c.image ?? ''], ['Port', containerPorts(c) || '<none>']], '    ');
   }
   out += conditions(st.conditions, true);
   // The replica sets this Deployment controls; the new one is at its revision (deployment.kubernetes.io/revision).
@@ -245,9 +248,9 @@ Options:
       let out = render([
         ['Name', meta.name ?? ''],
         ...(r.namespaced ? ([['Namespace', meta.namespace ?? '']] as Line[]) : []),
+        ['CreationTimestamp', rfc1123(meta.creationTimestamp)],
         ['Labels', pairs(meta.labels)],
         ['Annotations', pairs(meta.annotations, ': ')],
-        ['CreationTimestamp', rfc1123(meta.creationTimestamp)],
         ...(specific ? await specific(obj, client) : []),
       ]);
       // Events of cluster-scoped objects (nodes) are recorded in the default namespace.

@@ -187,8 +187,7 @@ spec:
   it('describe deploy web: the Replicas line, strategy, conditions and the deployment\'s events', async () => {
     const r = await kubeside(state, 'describe', 'deploy', 'web', '-n', 'shop');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Name:\s+web$/m);
-    assert.match(r.stdout, /^Namespace:\s+shop$/m);
+    assert.match(r.stdout, /^Name:\s+web\nNamespace:\s+shop\nCreationTimestamp:\s+\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000\n/);
     assert.match(r.stdout, /^Labels:\s+app\.kubernetes\.io\/name=web\n\s+app\.kubernetes\.io\/part-of=shop$/m);
     assert.match(r.stdout, /^Replicas:\s+2 desired \| 2 updated \| 2 total \| 2 available \| 0 unavailable$/m);
     assert.match(r.stdout, /^StrategyType:\s+RollingUpdate$/m);
@@ -241,7 +240,8 @@ spec:
     assert.equal(followed.code, 0, followed.stderr);
     // The whole log, including the line written after following began: the stream lasted until the container ended.
     assert.equal(followed.stdout, 'first\nlast\n');
-    assert.match((await kubeside(state, 'get', 'pod', 'counter', '-n', 'shop')).stdout, /^counter\s+0\/1\s+Completed/m);
+    // The kubelet reports the ended container in the pod's status soon after.
+    await eventually('counter completes', async () => /^counter\s+0\/1\s+Completed/m.test((await kubeside(state, 'get', 'pod', 'counter', '-n', 'shop')).stdout), 10_000);
   });
 
   it('events -n shop: LAST SEEN TYPE REASON OBJECT MESSAGE, oldest first', async () => {
@@ -270,10 +270,13 @@ spec:
   it('delete -f: removes what the manifest names and prints each', async () => {
     const r = await kubeside(state, 'delete', '-f', 'examples/shop/10-web.yaml');
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'deployment.apps "web" deleted\nservice "web" deleted\ningress.networking.k8s.io "shop" deleted\n');
+    assert.equal(r.stdout, 'deployment.apps "web" deleted from shop namespace\nservice "web" deleted from shop namespace\ningress.networking.k8s.io "shop" deleted from shop namespace\n');
     const again = await kubeside(state, 'delete', 'deploy', 'web', '-n', 'shop');
     assert.equal(again.code, 1);
     assert.equal(again.stderr, 'Error from server (NotFound): deployments.apps "web" not found\n');
+    // A cluster-scoped object has no namespace to name.
+    await server!.client.create({ group: '', version: 'v1', resource: 'namespaces' }, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'scratch' } });
+    assert.equal((await kubeside(state, 'delete', 'ns', 'scratch')).stdout, 'namespace "scratch" deleted\n');
   });
 
   it('snapshot save, stop, restore into a new state directory, serve: the shop is there', async () => {
