@@ -198,14 +198,23 @@ async function endpoints(s: Obj, port: Obj, client: RestClient): Promise<string>
 
 async function describeNode(n: Obj): Promise<Part[]> {
   const st = n.status ?? {};
+  const roles = Object.keys(n.metadata?.labels ?? {})
+    .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+    .map((k) => k.slice('node-role.kubernetes.io/'.length))
+    .sort();
+  const header = ['Type', 'Status', 'LastHeartbeatTime', 'LastTransitionTime', 'Reason', 'Message'];
+  const rows = ((st.conditions ?? []) as Obj[]).map((c) => [c.type ?? '', c.status ?? '', rfc1123(c.lastHeartbeatTime), rfc1123(c.lastTransitionTime), c.reason ?? '', c.message ?? '']);
+  const section = (title: string, lines: Line[]) => `${title}:\n` + (lines.length ? block(lines, '  ') : '');
   return [
+    ['Roles', roles.join(',') || '<none>'],
     ['Taints', (n.spec?.taints ?? []).map((t: Obj) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).concat((n.spec?.taints ?? []).length ? [] : ['<none>'])],
     ['Unschedulable', n.spec?.unschedulable ? 'true' : 'false'],
-    conditions(st.conditions, true),
-    ['Addresses', (st.addresses ?? []).map((a: Obj) => `${a.type}: ${a.address}`)],
-    'Capacity:\n' + block(Object.entries(st.capacity ?? {}).map(([k, v]) => [k, String(v)] as Line), '  '),
-    'Allocatable:\n' + block(Object.entries(st.allocatable ?? {}).map(([k, v]) => [k, String(v)] as Line), '  '),
+    rows.length ? 'Conditions:\n' + indentLines(formatRows([header, header.map((h) => '-'.repeat(h.length)), ...rows], 2), '  ') : '',
+    section('Addresses', ((st.addresses ?? []) as Obj[]).map((a) => [a.type, a.address] as Line)),
+    section('Capacity', Object.entries(st.capacity ?? {}).map(([k, v]) => [k, String(v)] as Line)),
+    section('Allocatable', Object.entries(st.allocatable ?? {}).map(([k, v]) => [k, String(v)] as Line)),
     ['PodCIDR', n.spec?.podCIDR ?? ''],
+    ['PodCIDRs', (n.spec?.podCIDRs ?? []).join(',')],
   ];
 }
 
@@ -253,9 +262,12 @@ Options:
         ['Annotations', pairs(meta.annotations, ': ')],
         ...(specific ? await specific(obj, client) : []),
       ]);
-      // Events of cluster-scoped objects (nodes) are recorded in the default namespace.
-      const eventsNamespace = namespace ?? 'default';
-      const events = await client.json('GET', `/api/v1/namespaces/${encodeURIComponent(eventsNamespace)}/events`, { query: { fieldSelector: `involvedObject.uid=${meta.uid}` } });
+      // A namespaced object's events are in its namespace; a cluster-scoped one's may be in any. The
+      // kubelet records a Node's events with the node's name as its uid, so kubectl looks them up so.
+      const uid = r.kind === 'Node' && !r.group ? meta.name : meta.uid;
+      const fieldSelector = `involvedObject.kind=${r.kind},involvedObject.name=${meta.name},involvedObject.uid=${uid}`;
+      const eventsPath = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/events` : '/api/v1/events';
+      const events = await client.json('GET', eventsPath, { query: { fieldSelector } });
       out += eventsSection(events.items ?? [], clock.now());
       io.stdout.write(out);
       return 0;

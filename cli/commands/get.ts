@@ -2,7 +2,7 @@
 // rendering (the server's printers decide the columns), or as YAML, JSON or kind/name lines.
 import { stringify } from 'yaml';
 import { type Command, UsageError } from '../command';
-import type { RestClient } from '../rest/client';
+import { ApiError, type RestClient } from '../rest/client';
 import { allCategory, type ApiResource, qualifiedKind, resourcePath } from '../rest/resources';
 import { bool, flag, formatRows, namespaceFlag, parseArgs, withCluster } from '../rest/verb';
 
@@ -25,14 +25,19 @@ function withType(obj: Record<string, any>, r: ApiResource): Record<string, any>
   return { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, ...obj };
 }
 
-async function fetch(client: RestClient, req: Request, namespace: string | undefined, selector: string | undefined, accept: string): Promise<{ lists: Record<string, any>[] }> {
+/** The objects (or tables) a request names; a name that is not found is an error printed after what was. */
+async function fetch(client: RestClient, req: Request, namespace: string | undefined, selector: string | undefined, accept: string, errors: ApiError[]): Promise<Record<string, any>[]> {
+  if (!req.names.length) return [await client.json('GET', resourcePath(req.resource, namespace), { accept, query: { labelSelector: selector } })];
   const lists: Record<string, any>[] = [];
-  if (req.names.length) {
-    for (const name of req.names) lists.push(await client.json('GET', resourcePath(req.resource, namespace, name), { accept }));
-  } else {
-    lists.push(await client.json('GET', resourcePath(req.resource, namespace), { accept, query: { labelSelector: selector } }));
+  for (const name of req.names) {
+    try {
+      lists.push(await client.json('GET', resourcePath(req.resource, namespace, name), { accept }));
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 404) throw err;
+      errors.push(err);
+    }
   }
-  return { lists };
+  return lists;
 }
 
 export const get: Command = {
@@ -79,22 +84,27 @@ Options:
         for (const t of types) requests.push({ resource: await resources.forType(t), names: a.positional.slice(1) });
       }
       const several = requests.length > 1;
+      const notFound: ApiError[] = [];
+      const finish = () => {
+        for (const e of notFound) io.stderr.write(`${e.display}\n`);
+        return notFound.length ? 1 : 0;
+      };
       const single = !several && requests[0]!.names.length === 1;
 
       if (output === 'yaml' || output === 'json' || output === 'name') {
         const objects: Record<string, any>[] = [];
         for (const req of requests) {
-          const { lists } = await fetch(client, req, namespace, selector, 'application/json');
+          const lists = await fetch(client, req, namespace, selector, 'application/json', notFound);
           for (const l of lists) objects.push(...(Array.isArray(l.items) ? l.items.map((i: Record<string, any>) => withType(i, req.resource)) : [l]));
           if (output === 'name') for (const obj of objects.splice(0)) io.stdout.write(`${qualifiedKind(req.resource)}/${obj.metadata?.name}\n`);
         }
-        if (output !== 'name') io.stdout.write(render(objects, single, output));
-        return 0;
+        if (output !== 'name' && (objects.length || !notFound.length)) io.stdout.write(render(objects, single, output));
+        return finish();
       }
 
       let printed = 0;
       for (const req of requests) {
-        const { lists } = await fetch(client, req, namespace, selector, tableAccept);
+        const lists = await fetch(client, req, namespace, selector, tableAccept, notFound);
         const columns = (lists[0]?.columnDefinitions ?? []) as { name: string; priority?: number }[];
         const shown = columns.map((c, i) => [c, i] as const).filter(([c]) => output === 'wide' || !c.priority);
         const rows: string[][] = [];
@@ -115,8 +125,8 @@ Options:
         if (printed++) io.stdout.write('\n');
         io.stdout.write(formatRows([header, ...rows]));
       }
-      if (!printed) io.stderr.write(namespace && requests.some((r) => r.resource.namespaced) ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n');
-      return 0;
+      if (!printed && !notFound.length) io.stderr.write(namespace && requests.some((r) => r.resource.namespaced) ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n');
+      return finish();
     });
   },
 };

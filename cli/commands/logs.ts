@@ -1,6 +1,7 @@
 // `kubeside logs POD`: a container's log, read by the API server from the kubelet of the pod's node;
 // with -f the response streams until the container ends or the user stops it.
 import { type Command, UsageError } from '../command';
+import { ApiError } from '../rest/client';
 import { bool, flag, namespaceFlag, parseArgs, withCluster } from '../rest/verb';
 
 export const logs: Command = {
@@ -43,8 +44,15 @@ Options:
         timestamps: bool(a, 'timestamps') || undefined,
       };
       const p = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;
-      if (query.follow) await client.text(p, query, (text) => io.stdout.write(text));
-      else io.stdout.write(await client.text(p, query));
+      try {
+        if (query.follow) await client.text(p, query, (text) => io.stdout.write(text));
+        else io.stdout.write(await client.text(p, query));
+      } catch (err) {
+        // kubectl names the namespace it looked in when the pod is not there.
+        if (!(err instanceof ApiError) || err.code !== 404) throw err;
+        io.stderr.write(`error: error from server (NotFound): ${err.message} in namespace "${namespace}"\n`);
+        return 1;
+      }
       return 0;
     });
   },

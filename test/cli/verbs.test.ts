@@ -181,7 +181,13 @@ spec:
     assert.equal(empty.stderr, 'No resources found in default namespace.\n');
     const missing = await kubeside(state, 'get', 'deploy', 'nope', '-n', 'shop');
     assert.equal(missing.code, 1);
+    assert.equal(missing.stdout, '');
     assert.equal(missing.stderr, 'Error from server (NotFound): deployments.apps "nope" not found\n');
+    // What is found is printed, what is not is reported after it.
+    const some = await kubeside(state, 'get', 'deploy', 'web', 'nope', '-n', 'shop');
+    assert.equal(some.code, 1);
+    assert.match(some.stdout, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+2\/2\s+2\s+2\s+\d+s\n$/);
+    assert.equal(some.stderr, 'Error from server (NotFound): deployments.apps "nope" not found\n');
   });
 
   it('describe deploy web: the Replicas line, strategy, conditions and the deployment\'s events', async () => {
@@ -221,6 +227,18 @@ spec:
     assert.match(r.stdout, /^Events:  <none>$/m);
   });
 
+  it('describe node: roles, conditions, addresses, capacity, and the events the kubelet recorded for it', async () => {
+    const r = await kubeside(state, 'describe', 'node', 'worker-1');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Name:\s+worker-1\nCreationTimestamp:/m);
+    assert.match(r.stdout, /^Roles:\s+<none>$/m);
+    assert.match(r.stdout, /^  Ready\s+True\s+\w{3}, .*\+0000\s+\w{3}, .*\+0000\s+KubeletReady\s+kubelet is posting ready status$/m);
+    assert.match(r.stdout, /^Addresses:\n  InternalIP:\s+\d+\.\d+\.\d+\.\d+\n  Hostname:\s+worker-1$/m);
+    assert.match(r.stdout, /^Capacity:\n(  \S+:\s+\S+\n)*  pods:\s+110$/m);
+    assert.match(r.stdout, /^  Normal\s+NodeReady\s+\S+\s+kubelet\s+Node worker-1 status is now: NodeReady$/m);
+    assert.match((await kubeside(state, 'describe', 'node', 'control-plane')).stdout, /^Roles:\s+control-plane$/m);
+  });
+
   it('logs: a container\'s output, and --tail', async () => {
     await server!.client.create({ group: '', version: 'v1', resource: 'pods' }, 'shop', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'talker', namespace: 'shop' }, spec: { containers: [{ name: 'sh', image: 'busybox', command: ['sh', '-c', 'echo one; echo two; sleep 3600'] }] } });
     await eventually('talker runs', async () => /^talker\s+1\/1\s+Running/m.test((await kubeside(state, 'get', 'pod', 'talker', '-n', 'shop')).stdout));
@@ -230,7 +248,7 @@ spec:
     assert.equal((await kubeside(state, 'logs', 'talker', '-n', 'shop', '--tail', '1')).stdout, 'two\n');
     const missing = await kubeside(state, 'logs', 'nowhere', '-n', 'shop');
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^Error from server \(NotFound\): pods "nowhere" not found$/m);
+    assert.equal(missing.stderr, 'error: error from server (NotFound): pods "nowhere" not found in namespace "shop"\n');
   });
 
   it('logs -f: streams the log as it grows and ends when the container does', async () => {
