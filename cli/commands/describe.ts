@@ -125,6 +125,46 @@ function controller(obj: Obj): string {
   return ref ? `${ref.kind}/${ref.name}` : '<none>';
 }
 
+/** The `Pod Template:` section of a workload: its labels and each container's image and ports. */
+function podTemplate(template: Obj | undefined): string {
+  let out = 'Pod Template:\n' + block([['Labels', pairs(template?.metadata?.labels)]], '  ') + '  Containers:\n';
+  for (const c of template?.spec?.containers ?? []) {
+    out += `   ${c.name}:\n` + block([['Image', c.image ?? ''], ['Port', containerPorts(c) || '<none>']], '    ');
+  }
+  return out;
+}
+
+/** `2 Running / 0 Waiting / 0 Succeeded / 0 Failed`: the phases of the pods a workload selects. */
+async function podsStatus(obj: Obj, client: RestClient): Promise<string> {
+  const selector = Object.entries(obj.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const pods: Obj = await client.json('GET', `/api/v1/namespaces/${encodeURIComponent(obj.metadata?.namespace ?? '')}/pods`, { query: { labelSelector: selector } });
+  const owned = ((pods.items ?? []) as Obj[]).filter((p) => (p.metadata?.ownerReferences ?? []).some((r: Obj) => r.controller && r.uid === obj.metadata?.uid));
+  const count = (phase: string) => owned.filter((p) => (p.status?.phase ?? 'Pending') === phase).length;
+  return `${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed`;
+}
+
+async function describeReplicaSet(rs: Obj, client: RestClient): Promise<Part[]> {
+  return [
+    ['Selector', Object.entries(rs.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
+    ['Controlled By', controller(rs)],
+    ['Replicas', `${rs.status?.replicas ?? 0} current / ${rs.spec?.replicas ?? 1} desired`],
+    ['Pods Status', await podsStatus(rs, client)],
+    podTemplate(rs.spec?.template),
+  ];
+}
+
+async function describeStatefulSet(sts: Obj, client: RestClient): Promise<Part[]> {
+  const spec = sts.spec ?? {};
+  return [
+    ['Selector', Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
+    ['Replicas', `${spec.replicas ?? 1} desired | ${sts.status?.replicas ?? 0} total`],
+    ['Update Strategy', spec.updateStrategy?.type ?? 'RollingUpdate'],
+    ['Pods Status', await podsStatus(sts, client)],
+    podTemplate(spec.template),
+    ['Volume Claims', ((spec.volumeClaimTemplates ?? []) as Obj[]).map((c) => `${c.metadata?.name} (${c.spec?.resources?.requests?.storage ?? ''} ${(c.spec?.accessModes ?? []).join(',')})`).concat((spec.volumeClaimTemplates ?? []).length ? [] : ['<none>'])],
+  ];
+}
+
 /** `web-5d8f (2/2 replicas created)`, as kubectl names a Deployment's replica sets. */
 const replicaSetLine = (rs: Obj) => `${rs.metadata?.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`;
 
@@ -143,12 +183,7 @@ async function describeDeployment(d: Obj, client: RestClient): Promise<Part[]> {
     ['MinReadySeconds', String(spec.minReadySeconds ?? 0)],
     ...(strategy.type === 'Recreate' ? [] : ([['RollingUpdateStrategy', `${ru.maxUnavailable ?? '25%'} max unavailable, ${ru.maxSurge ?? '25%'} max surge`]] as Line[])),
   ];
-  let out = 'Pod Template:\n';
-  out += block([['Labels', pairs(spec.template?.metadata?.labels)]], '  ');
-  out += '  Containers:\n';
-  for (const c of spec.template?.spec?.containers ?? []) {
-    out += `   ${c.name}:\n` + block([['Image', c.image ?? ''], ['Port', containerPorts(c) || '<none>']], '    ');
-  }
+  let out = podTemplate(spec.template);
   out += conditions(st.conditions, true);
   // The replica sets this Deployment controls; the new one is at its revision (deployment.kubernetes.io/revision).
   const revision = 'deployment.kubernetes.io/revision';
@@ -221,6 +256,8 @@ async function describeNode(n: Obj): Promise<Part[]> {
 const describers: Record<string, (o: Obj, client: RestClient) => Promise<Part[]>> = {
   '/Pod': describePod,
   'apps/Deployment': describeDeployment,
+  'apps/ReplicaSet': describeReplicaSet,
+  'apps/StatefulSet': describeStatefulSet,
   '/Service': describeService,
   '/Node': describeNode,
 };

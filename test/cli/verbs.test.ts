@@ -203,6 +203,20 @@ spec:
     assert.match(r.stdout, /^\s+Normal\s+ScalingReplicaSet\s+\d+s\s+deployment-controller\s+Scaled up replica set web-[a-z0-9]+ from 0 to 2$/m);
   });
 
+  it('describe statefulset and replicaset: replicas, the phases of their pods, the pod template', async () => {
+    const sts = await kubeside(state, 'describe', 'sts', 'db', '-n', 'shop');
+    assert.equal(sts.code, 0, sts.stderr);
+    assert.match(sts.stdout, /^Replicas:\s+3 desired \| [1-3] total$/m);
+    assert.match(sts.stdout, /^Pods Status:\s+\d Running \/ \d Waiting \/ 0 Succeeded \/ 0 Failed$/m);
+    assert.match(sts.stdout, /^Pod Template:\n  Labels:\s+app\.kubernetes\.io\/name=db$/m);
+    const rsName = (await kubeside(state, 'get', 'rs', '-n', 'shop', '-l', 'app.kubernetes.io/name=web', '-o', 'name')).stdout.trim();
+    const rs = await kubeside(state, 'describe', rsName, '-n', 'shop');
+    assert.match(rs.stdout, /^Controlled By:\s+Deployment\/web$/m);
+    assert.match(rs.stdout, /^Replicas:\s+2 current \/ 2 desired$/m);
+    assert.match(rs.stdout, /^Pods Status:\s+2 Running \/ 0 Waiting \/ 0 Succeeded \/ 0 Failed$/m);
+    assert.match(rs.stdout, /^  Normal\s+SuccessfulCreate\s+\S+\s+replicaset-controller\s+Created pod: web-/m);
+  });
+
   it('describe pod: node, IP, each container\'s image, state and readiness, then its events', async () => {
     const pods = (await kubeside(state, 'get', 'pods', '-n', 'shop', '-l', 'app.kubernetes.io/name=web', '-o', 'name')).stdout.trimEnd().split('\n');
     const r = await kubeside(state, 'describe', pods[0]!, '-n', 'shop');
