@@ -190,6 +190,12 @@ spec:
     assert.equal(some.stderr, 'Error from server (NotFound): deployments.apps "nope" not found\n');
   });
 
+  it('--kubeconfig: a verb talks to the cluster that kubeconfig names, whatever the state directory', async () => {
+    const r = await kubeside(path.join(tempDir(), 'elsewhere'), 'get', 'ns', 'shop', '-o', 'name', '--kubeconfig', server!.kubeconfigPath);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'namespace/shop\n');
+  });
+
   it('describe deploy web: the Replicas line, strategy, conditions and the deployment\'s events', async () => {
     const r = await kubeside(state, 'describe', 'deploy', 'web', '-n', 'shop');
     assert.equal(r.code, 0, r.stderr);
