@@ -253,6 +253,22 @@ async function describeNode(n: Obj): Promise<Part[]> {
   ];
 }
 
+/** A ConfigMap's data, each key then its value, as kubectl prints them (binary data by size). */
+async function describeConfigMap(cm: Obj): Promise<Part[]> {
+  let out = '\nData\n====\n';
+  for (const key of Object.keys(cm.data ?? {}).sort()) out += `${key}:\n----\n${cm.data[key]}\n\n`;
+  out += '\nBinaryData\n====\n';
+  for (const key of Object.keys(cm.binaryData ?? {}).sort()) out += `${key}: ${Buffer.from(String(cm.binaryData[key]), 'base64').length} bytes\n`;
+  return [out + '\n'];
+}
+
+/** A Secret's type and the size of each value, never the value: kubectl does not print secrets. */
+async function describeSecret(secret: Obj): Promise<Part[]> {
+  const keys = Object.keys(secret.data ?? {}).sort();
+  const sizes: Line[] = keys.map((k) => [k, `${Buffer.from(String(secret.data[k]), 'base64').length} bytes`]);
+  return ['\n', ['Type', secret.type ?? 'Opaque'], '\nData\n====\n' + (sizes.length ? block(sizes) : '')];
+}
+
 const describers: Record<string, (o: Obj, client: RestClient) => Promise<Part[]>> = {
   '/Pod': describePod,
   'apps/Deployment': describeDeployment,
@@ -260,6 +276,8 @@ const describers: Record<string, (o: Obj, client: RestClient) => Promise<Part[]>
   'apps/StatefulSet': describeStatefulSet,
   '/Service': describeService,
   '/Node': describeNode,
+  '/ConfigMap': describeConfigMap,
+  '/Secret': describeSecret,
 };
 
 /** The Events section: this object's events, oldest first, or `<none>`. */

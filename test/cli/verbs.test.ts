@@ -223,6 +223,15 @@ spec:
     assert.match(rs.stdout, /^  Normal\s+SuccessfulCreate\s+\S+\s+replicaset-controller\s+Created pod: web-/m);
   });
 
+  it('describe configmap shows its data; describe secret only the size of each value', async () => {
+    const cm = await kubeside(state, 'describe', 'cm', 'api-config', '-n', 'shop');
+    assert.match(cm.stdout, /^Data\n====\nDB_HOST:\n----\ndb-0\.db\.shop\.svc\.cluster\.local\n\nLOG_LEVEL:\n----\ninfo\n/m);
+    const secret = await kubeside(state, 'describe', 'secret', 'api-credentials', '-n', 'shop');
+    assert.match(secret.stdout, /^Type:\s+Opaque$/m);
+    assert.match(secret.stdout, /^Data\n====\nDB_PASSWORD:\s+11 bytes\nDB_USER:\s+4 bytes\n/m);
+    assert.doesNotMatch(secret.stdout, /s3cr3t|czNjcjN0/);
+  });
+
   it('describe pod: node, IP, each container\'s image, state and readiness, then its events', async () => {
     const pods = (await kubeside(state, 'get', 'pods', '-n', 'shop', '-l', 'app.kubernetes.io/name=web', '-o', 'name')).stdout.trimEnd().split('\n');
     const r = await kubeside(state, 'describe', pods[0]!, '-n', 'shop');
