@@ -81,7 +81,13 @@ export async function withCluster(a: ParsedArgs, io: CommandIO, run: (c: Connect
     io.stderr.write(`kubeside: no cluster is running at ${path.dirname(file)} (no kubeconfig there); start one with "kubeside serve"\n`);
     return 1;
   }
-  const client = new RestClient(await loadKubeconfig(file));
+  let client: RestClient;
+  try {
+    client = new RestClient(await loadKubeconfig(file));
+  } catch (err) {
+    io.stderr.write(`error: cannot read the kubeconfig ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
   try {
     return await run({ client, resources: new ResourceResolver(client) });
   } catch (err) {
