@@ -2,7 +2,7 @@
 // rendering (the server's printers decide the columns), or as YAML, JSON or kind/name lines.
 import { stringify } from 'yaml';
 import { type Command, UsageError } from '../command';
-import { ApiError, type RestClient } from '../rest/client';
+import { ApiError, errorOf, type RestClient } from '../rest/client';
 import { allCategory, type ApiResource, qualifiedKind, resourcePath } from '../rest/resources';
 import { bool, flag, formatRows, namespaceFlag, parseArgs, withCluster } from '../rest/verb';
 
@@ -43,7 +43,7 @@ async function fetch(client: RestClient, req: Request, namespace: string | undef
 export const get: Command = {
   name: 'get',
   summary: 'List objects of the running cluster, as kubectl get prints them',
-  usage: `Usage: kubeside get TYPE[,TYPE...] [NAME...] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name]
+  usage: `Usage: kubeside get TYPE[,TYPE...] [NAME...] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [-w]
 
 TYPE is a resource as kubectl takes it: plural, singular, short name or kind ("deploy",
 "pods", "deployment.apps"), or "all" (pods, services, deployments, replicasets,
@@ -54,6 +54,8 @@ Options:
   -A, --all-namespaces     every namespace
   -l, --selector SELECTOR  only objects whose labels match
   -o, --output FORMAT      wide, yaml, json or name
+  -w, --watch              after the list, print each change (one type; until Ctrl-C)
+  --request-timeout N[s]   end a watch after N seconds
   --state DIR              the cluster's state directory (default: .kubeside/cluster)
   --kubeconfig FILE        use this kubeconfig instead of the state directory's`,
   async run(args, io) {
@@ -62,7 +64,13 @@ Options:
       all: { names: ['-A', '--all-namespaces'], kind: 'bool' },
       selector: { names: ['-l', '--selector'], kind: 'value' },
       output: { names: ['-o', '--output'], kind: 'value' },
+      watch: { names: ['-w', '--watch'], kind: 'bool' },
+      requestTimeout: { names: ['--request-timeout'], kind: 'value' },
     });
+    const watch = bool(a, 'watch');
+    const timeout = flag(a, 'requestTimeout');
+    const timeoutSeconds = timeout === undefined ? undefined : /^(\d+)s?$/.exec(timeout)?.[1];
+    if (timeout !== undefined && timeoutSeconds === undefined) throw new UsageError(`invalid --request-timeout "${timeout}": a number of seconds, e.g. 30s`);
     const o = flag(a, 'output');
     if (o !== undefined && !(outputs as readonly string[]).includes(o)) throw new UsageError(`unable to match a printer suitable for the output format "${o}", allowed formats are: ${outputs.join(',')}`);
     const output: Output = (o as Output | undefined) ?? 'table';
@@ -90,6 +98,7 @@ Options:
         return notFound.length ? 1 : 0;
       };
       const single = !several && requests[0]!.names.length === 1;
+      if (watch && (several || output !== 'table' && output !== 'wide')) throw new UsageError('watch is only supported on a single resource type, printed as a table');
 
       if (output === 'yaml' || output === 'json' || output === 'name') {
         const objects: Record<string, any>[] = [];
@@ -119,9 +128,45 @@ Options:
             rows.push(cells);
           }
         }
-        if (!rows.length) continue;
         const header = shown.map(([c]) => c.name.toUpperCase());
         if (allNamespaces && req.resource.namespaced) header.unshift('NAMESPACE');
+        if (watch) {
+          // kubectl get -w: the list, then a row per change from a watch at the list's resourceVersion.
+          let headerShown = rows.length > 0;
+          if (rows.length) io.stdout.write(formatRows([header, ...rows]));
+          const widths = [header, ...rows];
+          const from = lists[0]?.metadata?.resourceVersion;
+          const query = {
+            watch: 'true',
+            labelSelector: selector,
+            ...(req.names.length === 1 ? { fieldSelector: `metadata.name=${req.names[0]}` } : {}),
+            resourceVersion: from,
+            timeoutSeconds: timeoutSeconds,
+          };
+          let buffered = '';
+          const res = await client.request('GET', resourcePath(req.resource, namespace), { accept: tableAccept, query }, (chunk) => {
+            buffered += chunk.toString('utf8');
+            let nl: number;
+            while ((nl = buffered.indexOf('\n')) >= 0) {
+              const line = buffered.slice(0, nl).trim();
+              buffered = buffered.slice(nl + 1);
+              if (!line) continue;
+              const event = JSON.parse(line) as { type: string; object: Record<string, any> };
+              if (event.type === 'ERROR' || event.type === 'BOOKMARK') continue;
+              for (const row of event.object.rows ?? []) {
+                const cells = shown.map(([, i]) => (row.cells?.[i] === null || row.cells?.[i] === undefined ? '<none>' : String(row.cells[i])));
+                if (allNamespaces && req.resource.namespaced) cells.unshift(row.object?.metadata?.namespace ?? '');
+                // Each change printed as it comes, padded like the rows above it; the header comes with the first row.
+                if (!headerShown) io.stdout.write(formatRows([...widths, cells]).split('\n')[0] + '\n');
+                headerShown = true;
+                io.stdout.write(formatRows([...widths, cells]).split('\n').slice(-2)[0] + '\n');
+              }
+            }
+          });
+          if (res.status >= 300) throw errorOf(res.status, res.body.toString('utf8'));
+          return finish();
+        }
+        if (!rows.length) continue;
         if (printed++) io.stdout.write('\n');
         io.stdout.write(formatRows([header, ...rows]));
       }

@@ -190,6 +190,19 @@ spec:
     assert.equal(some.stderr, 'Error from server (NotFound): deployments.apps "nope" not found\n');
   });
 
+  it('get -w: the list, then a row for each change, until the request times out', async () => {
+    const watching = kubeside(state, 'get', 'pods', '-n', 'shop', '-l', 'app=watched', '-w', '--request-timeout', '2s');
+    await new Promise((r) => setTimeout(r, 300));
+    await server!.client.create({ group: '', version: 'v1', resource: 'pods' }, 'shop', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'watched', namespace: 'shop', labels: { app: 'watched' } }, spec: { containers: [{ name: 'sh', image: 'busybox', command: ['sleep', '3600'] }] } });
+    const r = await watching;
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    // No pod matched when the watch began: the header comes with the first change, the pod's creation.
+    assert.match(lines[0]!, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    assert.match(lines[1]!, /^watched\s+0\/1\s+Pending\s+0\s+0s$/);
+    assert.match(r.stdout, /^watched\s+1\/1\s+Running\s+0\s+\d+s$/m);
+  });
+
   it('--kubeconfig: a verb talks to the cluster that kubeconfig names, whatever the state directory', async () => {
     const r = await kubeside(path.join(tempDir(), 'elsewhere'), 'get', 'ns', 'shop', '-o', 'name', '--kubeconfig', server!.kubeconfigPath);
     assert.equal(r.code, 0, r.stderr);
