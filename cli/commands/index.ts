@@ -1,6 +1,7 @@
 // Every verb of the `kubeside` command, in the order `kubeside help` lists them.
 import type { Command } from '../command';
 import { apply } from './apply';
+import { audit } from './audit';
 import { del } from './delete';
 import { describe } from './describe';
 import { events } from './events';
@@ -11,4 +12,4 @@ import { serve } from './serve';
 import { snapshot } from './snapshot';
 import { validate } from './validate';
 
-export const commands: Command[] = [validate, lsp, serve, apply, get, describe, del, logs, events, snapshot];
+export const commands: Command[] = [validate, lsp, serve, apply, get, describe, del, logs, events, audit, snapshot];

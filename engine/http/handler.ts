@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { StatusError, statusErrors } from '../api/errors';
 import { kinds } from '../api/kinds/index';
 import type { ApiServer, ApiWatch, ApiWatchEvent } from '../apiserver/apiserver';
-import type { UserInfo } from '../apiserver/auth/user';
+import { groups, type UserInfo } from '../apiserver/auth/user';
 import type { Obj } from '../apiserver/registry/strategy';
 import { patchContentTypes, type RequestContext, type ResourceRef, type Result } from '../apiserver/request';
 import type { Clock } from '../util/clock';
@@ -17,6 +17,9 @@ import { type CustomKindSchema, OpenAPIDocuments } from './openapi';
 import { decodeProtobuf } from './protobuf';
 import { deleteOptions, listOptions, resourceRequestInfo, watchOptions, writeOptions } from './requestInfo';
 import { serveSnapshot, snapshotPath, type SnapshotSource } from './snapshot';
+
+/** The API server's audit log (audit.k8s.io/v1 Events, oldest first), for admins: `kubeside audit`. */
+export const auditPath = '/kubeside/v1/audit';
 import { customResourcePrinter, type IncludeObject, type Printer, toTable } from './table';
 
 /** kube-apiserver's limit on request bodies (--max-request-bytes for the REST layer: 3 MiB). */
@@ -157,6 +160,13 @@ export class RestHandler {
     if (path === snapshotPath) {
       if (!this.options.snapshots) throw notFoundStatus();
       return serveSnapshot(this.options.snapshots, user, req, res);
+    }
+    if (path === auditPath) {
+      // The audit log records what everyone did, so only an admin reads it (as with snapshots, the
+      // ApiServer authorizes resources only: system:masters is what cluster-admin's nonResourceURLs binds).
+      if (req.method !== 'GET') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+      if (!user.groups.includes(groups.masters)) throw statusErrors.forbidden(`forbidden: User ${JSON.stringify(user.name)} cannot get path ${JSON.stringify(auditPath)}`);
+      return this.sendJson(req, res, 200, { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: this.server.audit.events() });
     }
     if (path === '/api' || path === '/apis') {
       const legacy = path === '/api';

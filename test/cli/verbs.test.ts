@@ -316,6 +316,26 @@ spec:
     assert.ok(index(/ScalingReplicaSet\s+Deployment\/web/) < index(/Scheduled\s+Pod\/talker/), r.stdout);
   });
 
+  it('audit: every write so far with who made it and its result, reads left out; only admins may look', async () => {
+    const r = await kubeside(state, 'audit');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^TIME\s+USER\s+VERB\s+RESOURCE\s+NAME\s+CODE$/);
+    // The shop applied by the user, the pods the controller manager made, the bindings the scheduler made.
+    assert.match(r.stdout, /^\S+Z\s+kubeside-admin\s+patch\s+deployments\.apps\s+shop\/web\s+(200|201)$/m);
+    assert.match(r.stdout, /^\S+Z\s+system:kube-controller-manager\s+create\s+pods\s+shop\/\s+201$/m);
+    assert.match(r.stdout, /^\S+Z\s+system:kube-scheduler\s+create\s+pods\/binding\s+shop\/\S+\s+201$/m);
+    assert.doesNotMatch(r.stdout, /\s(get|list|watch)\s/);
+    const last = await kubeside(state, 'audit', '--tail', '1', '-o', 'json');
+    assert.equal(JSON.parse(last.stdout).items.length, 1);
+    const dir = tempDir();
+    server!.cluster.authenticator.add('bob-token-0123456789ab', { name: 'bob', groups: ['system:authenticated'] });
+    writeFileSync(path.join(dir, 'kubeconfig'), kubeconfig({ name: 'kubeside', server: server!.url, caCert: Buffer.from(server!.caData, 'base64').toString(), token: 'bob-token-0123456789ab', user: 'bob' }));
+    const denied = await kubeside(dir, 'audit');
+    assert.equal(denied.code, 1);
+    assert.equal(denied.stderr, 'Error from server (Forbidden): forbidden: User "bob" cannot get path "/kubeside/v1/audit"\n');
+  });
+
   it('snapshot save as a user who is no admin: Forbidden, and no file is left', async () => {
     const dir = tempDir();
     server!.cluster.authenticator.add('alice-token-0123456789', { name: 'alice', groups: ['system:authenticated'] });
