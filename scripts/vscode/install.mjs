@@ -30,9 +30,14 @@ export function serverLayout(dir = serverDir()) {
     node: join(nodeHome, 'bin', 'node'),
     codeServer: join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
     marker: join(dir, '.installed.json'),
-    /** Node 24 first on PATH, so every child (extension host, npm scripts) runs on it. */
+    /**
+     * Node 24 first on PATH, so every child (extension host, npm scripts) runs on it. The npm_*
+     * variables of an npm that started us (`npm test`) are left out: the inner npm would take them
+     * as its own configuration, user agent included, and code-server's postinstall reads the Node
+     * version from that user agent.
+     */
     env: (base = process.env) => ({
-      ...base,
+      ...Object.fromEntries(Object.entries(base).filter(([k]) => !/^npm_/i.test(k))),
       PATH: `${join(nodeHome, 'bin')}${delimiter}${base.PATH ?? ''}`,
       npm_config_nodedir: nodeHome,
     }),
