@@ -156,8 +156,31 @@ function isRunning(pid) {
   }
 }
 
+/**
+ * VS Code's native modules build against the Kerberos headers (Debian's libkrb5-dev). As root on a
+ * Debian-like machine they are installed here, so `npm start` works on a fresh machine; otherwise
+ * the error says what to install.
+ */
+async function ensureBuildPrerequisites(log) {
+  if (existsSync('/usr/include/gssapi/gssapi.h') || process.platform !== 'linux') return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || !existsSync('/usr/bin/apt-get')) {
+    throw new Error('the VS Code server needs the Kerberos headers to build: install them with `sudo apt-get install libkrb5-dev`, then try again');
+  }
+  log('  libkrb5-dev (apt), for the native modules…');
+  const apt = (args) =>
+    new Promise((resolve, reject) => {
+      const child = spawn('apt-get', args, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`apt-get ${args.join(' ')} exited with ${code}`))));
+    });
+  await apt(['update', '-qq']);
+  await apt(['install', '-y', '-qq', '--no-install-recommends', 'libkrb5-dev']);
+}
+
 async function install(layout, log) {
   const started = performance.now();
+  await ensureBuildPrerequisites(log);
   log(`Installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${layout.dir} (about 800 MB, a few minutes)…`);
   await rm(layout.dir, { recursive: true, force: true });
   await mkdir(layout.dir, { recursive: true });
