@@ -3,24 +3,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseManifests } from '../../engine/api/manifest/index';
+import { manifestFiles } from '../../engine/http/manifests';
 
 export interface ManifestObject {
   /** The file as the user named it (relative to the working directory). */
   file: string;
   object: Record<string, any>;
-}
-
-async function manifestFiles(p: string): Promise<string[]> {
-  const stat = await fs.stat(p);
-  if (!stat.isDirectory()) return [p];
-  const out: string[] = [];
-  for (const entry of (await fs.readdir(p, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.')) continue;
-    const child = path.join(p, entry.name);
-    if (entry.isDirectory()) out.push(...(await manifestFiles(child)));
-    else if (/\.(ya?ml|json)$/i.test(entry.name)) out.push(child);
-  }
-  return out;
 }
 
 /** The objects of `paths`; a path that does not exist or a document that does not parse is an Error. */

@@ -17,7 +17,8 @@ export interface AppliedManifest {
   error?: string;
 }
 
-async function manifestFiles(p: string): Promise<string[]> {
+/** The manifest files of a path: the file itself, or a folder's .yaml/.yml/.json files walked in name order (dot entries skipped). */
+export async function manifestFiles(p: string): Promise<string[]> {
   const stat = await fs.stat(p);
   if (!stat.isDirectory()) return [p];
   const out: string[] = [];
