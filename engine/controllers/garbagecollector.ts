@@ -13,7 +13,6 @@ import { parseAPIVersion } from '../api/kinds/index';
 import { deepEqual } from '../api/patch/jsonValue';
 import { Controller, type ControllerContext, isNotFound, statusCode } from './runtime/controller';
 import { discoverResources } from './runtime/discovery';
-import type { Timer } from '../util/clock';
 
 export const finalizerOrphanDependents = 'orphan';
 export const finalizerDeleteDependents = 'foregroundDeletion';
@@ -56,12 +55,12 @@ export class GarbageCollector extends Controller {
   private readonly dependents = new Map<string, Set<string>>();
   /** group/plural → the served resource: owner references may name any version of a kind. */
   private readonly byGroupResource = new Map<string, Resource>();
-  private resyncTimer: Timer | undefined;
-  private stopped = false;
 
   constructor(ctx: ControllerContext) {
     super(ctx);
     this.syncMonitors();
+    // kube-controller-manager re-runs discovery for the collector every 30 seconds.
+    this.every(resyncMonitorsMs, () => this.syncMonitors());
   }
 
   /**
@@ -80,23 +79,6 @@ export class GarbageCollector extends Controller {
         onDelete: (obj) => this.removed(obj),
       });
     }
-  }
-
-  override run(workers: number): Promise<void> {
-    // kube-controller-manager re-runs discovery for the collector every 30 seconds.
-    const tick = () => {
-      if (this.stopped) return;
-      this.syncMonitors();
-      this.resyncTimer = this.ctx.clock.setTimeout(tick, resyncMonitorsMs);
-    };
-    this.resyncTimer = this.ctx.clock.setTimeout(tick, resyncMonitorsMs);
-    return super.run(workers);
-  }
-
-  override shutDown(): void {
-    this.stopped = true;
-    this.resyncTimer?.cancel();
-    super.shutDown();
   }
 
   /** How many objects the graph holds (for diagnostics and tests). */

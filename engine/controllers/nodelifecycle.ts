@@ -6,7 +6,6 @@
 // eviction controller acts on.
 import type { Obj } from '../apiserver/registry/strategy';
 import { deepEqual } from '../api/patch/jsonValue';
-import type { Timer } from '../util/clock';
 import { Controller, type ControllerContext, isNotFound, timestamp } from './runtime/controller';
 import { indexes, resources } from './runtime/sharedInformerFactory';
 
@@ -33,8 +32,6 @@ export class NodeLifecycleController extends Controller {
   private readonly leases;
   private readonly pods;
   private readonly health = new Map<string, NodeHealth>();
-  private timer: Timer | undefined;
-  private stopped = false;
 
   constructor(ctx: ControllerContext) {
     super(ctx);
@@ -42,23 +39,8 @@ export class NodeLifecycleController extends Controller {
     this.leases = ctx.informers.informerFor(resources.leases);
     this.pods = ctx.informers.informerFor(resources.pods);
     this.nodes.addEventHandler({ onAdd: (n) => this.enqueue(n), onUpdate: (_o, n) => this.enqueue(n), onDelete: (n) => this.health.delete(n.metadata.name) });
-  }
-
-  override run(workers: number): Promise<void> {
     // monitorNodeHealth runs every nodeMonitorPeriod, whatever the watch says.
-    const tick = () => {
-      if (this.stopped) return;
-      for (const node of this.nodes.store.list()) this.enqueue(node);
-      this.timer = this.ctx.clock.setTimeout(tick, nodeMonitorPeriodMs);
-    };
-    this.timer = this.ctx.clock.setTimeout(tick, nodeMonitorPeriodMs);
-    return super.run(workers);
-  }
-
-  override shutDown(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-    super.shutDown();
+    this.every(nodeMonitorPeriodMs, () => { for (const node of this.nodes.store.list()) this.enqueue(node); });
   }
 
   async sync(key: string): Promise<void> {

@@ -7,7 +7,6 @@ import type { Obj } from '../apiserver/registry/strategy';
 import { podCounts, usageOf } from '../apiserver/admission/resource-quota';
 import { Quantity } from '../api/quantity';
 import { deepEqual } from '../api/patch/jsonValue';
-import type { Timer } from '../util/clock';
 import { Controller, type ControllerContext, isNotFound } from './runtime/controller';
 import { discoverResources } from './runtime/discovery';
 import { indexes, resources } from './runtime/sharedInformerFactory';
@@ -29,8 +28,6 @@ const legacyCounts: Record<string, ResourceType> = {
 export class ResourceQuotaController extends Controller {
   readonly name = 'resourcequota-controller';
   private readonly quotas;
-  private timer: Timer | undefined;
-  private stopped = false;
 
   constructor(ctx: ControllerContext) {
     super(ctx);
@@ -38,22 +35,8 @@ export class ResourceQuotaController extends Controller {
     this.quotas.addEventHandler({ onAdd: (q) => this.enqueue(q), onUpdate: (_o, q) => this.enqueue(q) });
     const changed = (obj: Obj) => { for (const q of this.quotas.store.byIndex(indexes.namespace, obj.metadata.namespace)) this.enqueue(q); };
     for (const type of watched) ctx.informers.informerFor(type).addEventHandler({ onAdd: changed, onUpdate: (_o, o) => changed(o), onDelete: changed });
-  }
-
-  override run(workers: number): Promise<void> {
-    const tick = () => {
-      if (this.stopped) return;
-      for (const q of this.quotas.store.list()) this.enqueue(q);
-      this.timer = this.ctx.clock.setTimeout(tick, resourceQuotaSyncPeriodMs);
-    };
-    this.timer = this.ctx.clock.setTimeout(tick, resourceQuotaSyncPeriodMs);
-    return super.run(workers);
-  }
-
-  override shutDown(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-    super.shutDown();
+    // A full recount every sync period repairs what events missed (--resource-quota-sync-period).
+    this.every(resourceQuotaSyncPeriodMs, () => { for (const q of this.quotas.store.list()) this.enqueue(q); });
   }
 
   async sync(key: string): Promise<void> {

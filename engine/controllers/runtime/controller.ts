@@ -6,7 +6,7 @@ import type { Obj } from '../../apiserver/registry/strategy';
 import { EventRecorder } from '../../client/eventRecorder';
 import { objectKey } from '../../client/types';
 import { runWorkers, WorkQueue } from '../../client/workqueue';
-import type { Clock } from '../../util/clock';
+import type { Clock, Timer } from '../../util/clock';
 import type { Random } from '../../util/random';
 import type { SharedInformerFactory } from './sharedInformerFactory';
 
@@ -25,6 +25,9 @@ export abstract class Controller {
   readonly queue: WorkQueue<string>;
   /** The last error of each key that failed, for diagnostics. */
   readonly errors = new Map<string, unknown>();
+  /** Work that runs on a period while the controller runs, each with its pending timer. */
+  private readonly periodic = new Map<{ periodMs: number; fn: () => void }, Timer | undefined>();
+  private stopped = false;
 
   constructor(protected readonly ctx: ControllerContext, rateLimits: { baseDelayMs?: number; maxDelayMs?: number } = {}) {
     this.queue = new WorkQueue<string>(ctx.clock, rateLimits);
@@ -36,7 +39,13 @@ export abstract class Controller {
     this.queue.add(objectKey(obj));
   }
 
+  /** Runs `fn` every `periodMs` of the clock from `run` until `shutDown` (kube's wait.Until loops). */
+  protected every(periodMs: number, fn: () => void): void {
+    this.periodic.set({ periodMs, fn }, undefined);
+  }
+
   run(workers: number): Promise<void> {
+    for (const task of this.periodic.keys()) this.schedule(task);
     return runWorkers(this.queue, workers, async (key) => {
       await this.sync(key);
       this.errors.delete(key);
@@ -44,7 +53,17 @@ export abstract class Controller {
   }
 
   shutDown(): void {
+    this.stopped = true;
+    for (const timer of this.periodic.values()) timer?.cancel();
     this.queue.shutDown();
+  }
+
+  private schedule(task: { periodMs: number; fn: () => void }): void {
+    this.periodic.set(task, this.ctx.clock.setTimeout(() => {
+      if (this.stopped) return;
+      task.fn();
+      this.schedule(task);
+    }, task.periodMs));
   }
 }
 
