@@ -231,14 +231,14 @@ export class ApiServer {
         if (limit && items.length === limit) break;
       }
       after = lastKey;
-      const exhausted = !page.more && (page.kvs.length === 0 || lastKey === page.kvs[page.kvs.length - 1]!.key);
       if (limit && items.length === limit) {
         const rest = this.store.list(prefix, { limit: 1, ...(lastKey !== undefined ? { after: lastKey } : {}), revision });
         more = rest.kvs.length > 0;
         if (more && !options.labelSelector && !options.fieldSelector) remaining = rest.count;
         break;
       }
-      if (exhausted || !limit) break;
+      // A page that was not cut short was the rest of the range.
+      if (!page.more || !limit) break;
     }
     const metadata: Obj = { resourceVersion: String(revision) };
     if (more && lastKey !== undefined) {
