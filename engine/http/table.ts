@@ -87,7 +87,19 @@ const selectorText = (obj: Obj) => (obj.spec?.selector ? formatLabelSelector(obj
 
 // ---- pods ----
 
-function podCells(pod: Obj, now: number): unknown[] {
+/** What `kubectl get pods` shows of a pod's state: READY counts, STATUS, RESTARTS and when the last one ended. */
+export interface PodStatus {
+  readonly ready: number;
+  readonly total: number;
+  /** The STATUS column: the phase, or the reason that explains it (CrashLoopBackOff, Init:0/1, Terminating…). */
+  readonly status: string;
+  readonly restarts: number;
+  /** Epoch ms of the latest container termination, 0 when none is known. */
+  readonly lastRestart: number;
+}
+
+/** The STATUS computation of kubectl's pod printer (printPod in kubernetes/pkg/printers/internalversion). */
+export function podStatus(pod: Obj): PodStatus {
   const spec = pod.spec ?? {};
   const status = pod.status ?? {};
   const restartableInit = new Set<string>((spec.initContainers ?? []).filter((c: Obj) => c.restartPolicy === 'Always').map((c: Obj) => c.name));
@@ -142,6 +154,13 @@ function podCells(pod: Obj, now: number): unknown[] {
     }
   }
   if (pod.metadata?.deletionTimestamp) reason = status.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
+  return { ready, total, status: reason, restarts, lastRestart };
+}
+
+function podCells(pod: Obj, now: number): unknown[] {
+  const spec = pod.spec ?? {};
+  const status = pod.status ?? {};
+  const { ready, total, status: reason, restarts, lastRestart } = podStatus(pod);
   const restartsText = restarts > 0 && lastRestart > 0 ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts);
   const gates: Obj[] = spec.readinessGates ?? [];
   const gatesText = gates.length
