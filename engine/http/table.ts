@@ -190,7 +190,7 @@ function serviceExternalIP(svc: Obj): string {
   }
 }
 
-function servicePorts(svc: Obj): string {
+export function servicePorts(svc: Obj): string {
   const ports: Obj[] = svc.spec?.ports ?? [];
   if (!ports.length) return '<none>';
   return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
@@ -198,7 +198,7 @@ function servicePorts(svc: Obj): string {
 
 // ---- nodes ----
 
-function nodeStatus(node: Obj): string {
+export function nodeStatus(node: Obj): string {
   const conditions: Obj[] = node.status?.conditions ?? [];
   const ready = conditions.find((c) => c.type === 'Ready');
   const states = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
@@ -206,7 +206,7 @@ function nodeStatus(node: Obj): string {
   return states.join(',');
 }
 
-function nodeRoles(node: Obj): string {
+export function nodeRoles(node: Obj): string {
   const roles = new Set<string>();
   for (const [k, v] of Object.entries<string>(node.metadata?.labels ?? {})) {
     if (k.startsWith('node-role.kubernetes.io/')) roles.add(k.slice('node-role.kubernetes.io/'.length));
