@@ -6,7 +6,6 @@ import { stringify } from 'yaml';
 import { describe as describeCommand } from '../../cli/commands/describe';
 import { type ClusterBackend, ClusterError, type KubeObj, type ObjectRef } from '../backend/clusterBackend';
 
-const replicaSets = { group: 'apps', version: 'v1', resource: 'replicasets' } as const;
 const revisionAnnotation = 'deployment.kubernetes.io/revision';
 
 /** `kubectl scale --replicas=N`: through the scale subresource, as kubectl does. */
@@ -21,7 +20,7 @@ export async function restart(backend: ClusterBackend, ref: ObjectRef, now: Date
 }
 
 /** A Deployment's revisions, newest first: each ReplicaSet it owns with its revision number. */
-export async function rolloutHistory(backend: ClusterBackend, deployment: KubeObj, replicaSetsOf: (uid: string) => KubeObj[]): Promise<{ revision: number; replicaSet: KubeObj }[]> {
+export function rolloutHistory(deployment: KubeObj, replicaSetsOf: (uid: string) => KubeObj[]): { revision: number; replicaSet: KubeObj }[] {
   return replicaSetsOf(deployment.metadata.uid)
     .map((rs) => ({ revision: Number(rs.metadata?.annotations?.[revisionAnnotation] ?? 0), replicaSet: rs }))
     .filter((r) => r.revision > 0)
@@ -36,7 +35,7 @@ export async function rolloutHistory(backend: ClusterBackend, deployment: KubeOb
 export async function rollback(backend: ClusterBackend, ref: ObjectRef, replicaSetsOf: (uid: string) => KubeObj[], toRevision?: number): Promise<number> {
   const deployment = await backend.get(ref);
   if (!deployment) throw new ClusterError(`deployments.apps "${ref.name}" not found`, 404, 'NotFound');
-  const history = await rolloutHistory(backend, deployment, replicaSetsOf);
+  const history = rolloutHistory(deployment, replicaSetsOf);
   const target = toRevision === undefined ? history[1] : history.find((h) => h.revision === toRevision);
   if (!target) throw new Error(toRevision === undefined ? `no rollout history found for deployment "${ref.name}"` : `unable to find specified revision ${toRevision} in history`);
   const template = structuredClone(target.replicaSet.spec.template);

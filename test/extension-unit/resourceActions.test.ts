@@ -61,7 +61,7 @@ describe('resource actions', () => {
       await settle();
     }
     const ownedBy = (uid: string) => c.byIndex('replicasets', 'controller', uid);
-    const history = await rolloutHistory(b, (await b.get(deploymentRef))!, ownedBy);
+    const history = rolloutHistory((await b.get(deploymentRef))!, ownedBy);
     assert.deepEqual(history.map((h) => [h.revision, h.replicaSet.spec.template.spec.containers[0].image]), [[3, 'nginx:1.27'], [2, 'nginx:1.26'], [1, 'nginx:1.25']]);
     assert.equal(await rollback(b, deploymentRef, ownedBy), 2);
     assert.equal((await b.get(deploymentRef))!.spec.template.spec.containers[0].image, 'nginx:1.26');
