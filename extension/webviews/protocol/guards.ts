@@ -1,0 +1,34 @@
+// Small composable type guards for webview messages. Both ends of a panel validate what they receive
+// with the same guards, because a webview is an untrusted page: a message is data until it is
+// proven to have the shape its type claims. No dependency: each guard is a plain predicate.
+
+export type Guard<T> = (value: unknown) => value is T;
+
+export const isString: Guard<string> = (v): v is string => typeof v === 'string';
+export const isBoolean: Guard<boolean> = (v): v is boolean => typeof v === 'boolean';
+/** Finite numbers only: NaN and Infinity do not survive JSON and mean a bug upstream. */
+export const isNumber: Guard<number> = (v): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function isLiteral<const T extends readonly (string | number | boolean)[]>(...values: T): Guard<T[number]> {
+  return (v): v is T[number] => values.includes(v as T[number]);
+}
+
+export function isArrayOf<T>(item: Guard<T>): Guard<T[]> {
+  return (v): v is T[] => Array.isArray(v) && v.every(item);
+}
+
+export function isOptional<T>(guard: Guard<T>): Guard<T | undefined> {
+  return (v): v is T | undefined => v === undefined || guard(v);
+}
+
+type Shape<T> = { readonly [K in keyof T]-?: Guard<T[K]> };
+
+/** An object whose listed properties pass their guards; properties not listed are ignored. */
+export function isObject<T>(shape: Shape<T>): Guard<T> {
+  const entries = Object.entries(shape) as [string, Guard<unknown>][];
+  return (v): v is T => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const o = v as Record<string, unknown>;
+    return entries.every(([key, guard]) => guard(o[key]));
+  };
+}
