@@ -1,9 +1,11 @@
 // KubeconfigBackend against the embedded cluster served on loopback, reached only through the
 // kubeconfig it writes: contexts, a clear error when the server cannot be reached, a watch from a
 // compacted version ending in 410, refusals as ClusterErrors (409 apply conflicts, 422 field causes),
-// discovery of CRDs created later, and container logs read and followed.
+// discovery of CRDs created later, and container logs read and followed. A small stand-in server
+// covers what the served cluster does not do: a 410 response, paged lists, a proxy's error page.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -334,6 +336,68 @@ describe('KubeconfigBackend against the served embedded cluster', function () {
       // cut the connection; a real API server answers 404, which becomes a ClusterError like any refusal.
       const ended = await new Promise<Error | undefined>((resolve) => backend.followLogs('default', 'nowhere', undefined, {}, () => {}, resolve));
       assert.ok(ended instanceof Error, String(ended));
+    });
+  });
+});
+
+describe('KubeconfigBackend against a server that answers as proxies and other API servers may', () => {
+  let server: Server;
+  let backend: KubeconfigBackend;
+  const requests: string[] = [];
+
+  before(async () => {
+    server = createHttpServer((req, res) => {
+      const url = new URL(req.url!, 'http://localhost');
+      requests.push(`${req.method} ${url.pathname}${url.search}`);
+      const json = (code: number, body: unknown) => res.writeHead(code, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (url.pathname === '/version') return json(200, { major: '1', minor: '36' });
+      if (url.pathname === '/api/v1/configmaps' && url.searchParams.get('watch') === 'true') {
+        return json(410, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'too old resource version: 5 (90)', reason: 'Expired', code: 410 });
+      }
+      if (url.pathname === '/api/v1/pods') {
+        // Two pages joined by a continue token, both of one snapshot (one resourceVersion).
+        const page = url.searchParams.get('continue') === 'page-2' ? { items: [{ metadata: { name: 'b' } }], metadata: { resourceVersion: '7' } } : { items: [{ metadata: { name: 'a' } }], metadata: { resourceVersion: '7', continue: 'page-2' } };
+        return json(200, { kind: 'PodList', apiVersion: 'v1', ...page });
+      }
+      res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html>bad gateway</html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const kubeconfigYaml = stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'plain', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'someone', user: { token: 'abc' } }],
+      contexts: [{ name: 'plain', context: { cluster: 'plain', user: 'someone' } }],
+      'current-context': 'plain',
+    });
+    backend = await KubeconfigBackend.connect({ kubeconfigYaml });
+  });
+  after(async () => {
+    await backend?.dispose();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('a watch refused with a 410 response (not in a stream) closes with code 410', async () => {
+    const closedWith = await new Promise<Error | undefined>((resolve) => backend.listerWatcher(configmaps).watch({ resourceVersion: '5' }, () => {}, resolve));
+    assert.ok(closedWith instanceof ClusterError);
+    assert.deepEqual([closedWith.code, closedWith.reason, closedWith.message], [410, 'Expired', 'too old resource version: 5 (90)']);
+  });
+
+  it('lists page by page, following the continue token', async () => {
+    requests.length = 0;
+    const list = await backend.listerWatcher(pods).list({});
+    assert.deepEqual(list.items.map((p) => [p.kind, p.metadata.name]), [['Pod', 'a'], ['Pod', 'b']]);
+    assert.equal(list.resourceVersion, '7');
+    assert.deepEqual(requests, ['GET /api/v1/pods?limit=500', 'GET /api/v1/pods?limit=500&continue=page-2']);
+  });
+
+  it('a refusal that is no Status keeps the HTTP status and the body', async () => {
+    await assert.rejects(backend.get({ type: deployments, namespace: 'default', name: 'web' }), (err: unknown) => {
+      assert.ok(err instanceof ClusterError);
+      assert.deepEqual([err.code, err.reason, err.message], [502, 'BadGateway', '<html>bad gateway</html>']);
+      return true;
     });
   });
 });
