@@ -135,6 +135,8 @@ export class KubeconfigBackend implements ClusterBackend {
       kc.loadFromFile(kubeconfigPath);
     } else {
       kubeconfigPath = defaultKubeconfigPath();
+      // Without a file client-node would make up a cluster at http://localhost:8080 (outside a pod).
+      if (!kubeconfigPath && !process.env.KUBERNETES_SERVICE_HOST) throw new Error(`no kubeconfig: $KUBECONFIG is not set and ${path.join(homedir(), '.kube', 'config')} does not exist`);
       kc.loadFromDefault();
     }
     const where = kubeconfigPath ?? 'the kubeconfig';

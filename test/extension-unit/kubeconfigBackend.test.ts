@@ -110,6 +110,20 @@ describe('KubeconfigBackend against the served embedded cluster', function () {
       }
     });
 
+    it('no kubeconfig at all: says where it looked', async () => {
+      const saved = { KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME };
+      process.env.HOME = path.join(dir, 'empty-home');
+      delete process.env.KUBECONFIG;
+      try {
+        await assert.rejects(KubeconfigBackend.connect(), new RegExp(`^Error: no kubeconfig: \\$KUBECONFIG is not set and ${path.join(dir, 'empty-home', '.kube', 'config')} does not exist$`));
+      } finally {
+        for (const [key, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[key];
+          else process.env[key] = value;
+        }
+      }
+    });
+
     it('a context the kubeconfig lacks is refused with the ones it has', async () => {
       await assert.rejects(KubeconfigBackend.connect({ kubeconfigPath: served.kubeconfigPath, context: 'prod' }), /has no context "prod"; its contexts are: kubeside$/);
     });
