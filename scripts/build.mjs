@@ -20,8 +20,17 @@ const builds = [
   { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'language-server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  // The cluster backends, loaded by the extension on first start only, so activation stays cheap.
+  { ...node, entryPoints: { embeddedBackend: 'extension/backend/embeddedBackend.ts', kubeconfigBackend: 'extension/backend/kubeconfigBackend.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'test/extension/index': 'test/extension/index.ts' }, outdir: 'dist', external: ['vscode', 'mocha'] },
   ...(Object.keys(extensionTests).length ? [{ ...node, entryPoints: extensionTests, outdir: 'dist', external: ['vscode'] }] : []),
+  // Webview front ends: media/<panel>/main.ts and the CSS it imports become dist/media/<panel>/main.js and main.css.
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify, logLevel: 'warning', outdir: 'dist/media',
+    entryPoints: Object.fromEntries(readdirSync('media', { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(`media/${d.name}/main.ts`)).map((d) => [`${d.name}/main`, `media/${d.name}/main.ts`])),
+  },
+  // Codicons for the webviews: the stylesheet and the font it loads, into dist/media/codicons.
+  { bundle: true, minify, logLevel: 'warning', outdir: 'dist/media', entryPoints: { 'codicons/codicon': 'node_modules/@vscode/codicons/dist/codicon.css' }, loader: { '.ttf': 'file' }, assetNames: 'codicons/[name]' },
 ].filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));
 
 const start = performance.now();

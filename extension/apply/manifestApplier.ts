@@ -53,10 +53,10 @@ function at(manifest: ParsedManifest, field: string | undefined, message: string
 
 /** The problems of a refused call, each on the field the server named. */
 function problemsOf(manifest: ParsedManifest, err: unknown): ManifestProblem[] {
-  if (err instanceof ClusterError && err.causes.length) {
+  if (ClusterError.is(err) && err.causes.length) {
     return err.causes.map((c) => at(manifest, c.field, c.message ?? err.message));
   }
-  return [at(manifest, undefined, err instanceof ClusterError ? err.display : (err as Error).message)];
+  return [at(manifest, undefined, ClusterError.is(err) ? err.display : (err as Error).message)];
 }
 
 /**
@@ -118,7 +118,7 @@ export async function applyManifestText(backend: ClusterBackend, text: string, f
       const object = await backend.apply(r.obj, options);
       outcomes.push({ ...base, object, problems: [] });
     } catch (err) {
-      outcomes.push({ ...base, error: err instanceof ClusterError ? err.display : (err as Error).message, problems: problemsOf(r.manifest, err) });
+      outcomes.push({ ...base, error: ClusterError.is(err) ? err.display : (err as Error).message, problems: problemsOf(r.manifest, err) });
     }
   }
   return outcomes.sort((a, b) => a.documentIndex - b.documentIndex);
@@ -134,7 +134,7 @@ export async function deleteManifestText(backend: ClusterBackend, text: string, 
       await backend.delete(r.ref, { propagationPolicy: 'Background' });
       outcomes.push({ ...base, problems: [] });
     } catch (err) {
-      outcomes.push({ ...base, error: err instanceof ClusterError ? err.display : (err as Error).message, problems: problemsOf(r.manifest, err) });
+      outcomes.push({ ...base, error: ClusterError.is(err) ? err.display : (err as Error).message, problems: problemsOf(r.manifest, err) });
     }
   }
   return outcomes.sort((a, b) => a.documentIndex - b.documentIndex);
@@ -158,7 +158,7 @@ export async function diffManifestText(backend: ClusterBackend, text: string, fi
       merged.push(after);
       outcomes.push({ ...base, object, problems: [] });
     } catch (err) {
-      outcomes.push({ ...base, error: err instanceof ClusterError ? err.display : (err as Error).message, problems: problemsOf(r.manifest, err) });
+      outcomes.push({ ...base, error: ClusterError.is(err) ? err.display : (err as Error).message, problems: problemsOf(r.manifest, err) });
     }
   }
   return { outcomes: outcomes.sort((a, b) => a.documentIndex - b.documentIndex), live, merged };

@@ -38,7 +38,14 @@ export interface StatusCause {
  * A call the cluster refused, in Kubernetes' terms (code, reason, message and the per-field causes
  * of a 422), whichever backend made it — so errors can be shown on the exact field of a manifest.
  */
+const clusterErrorBrand = Symbol.for('kubeside.ClusterError');
+
 export class ClusterError extends Error {
+  /** Whether `err` is a ClusterError from any bundle (`instanceof` only knows this bundle's class). */
+  static is(err: unknown): err is ClusterError {
+    return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[clusterErrorBrand] === true;
+  }
+
   constructor(
     message: string,
     readonly code: number,
@@ -47,6 +54,8 @@ export class ClusterError extends Error {
   ) {
     super(message);
     this.name = 'ClusterError';
+    // Marks ClusterErrors across bundles: each backend is its own bundle with its own copy of this class.
+    Object.defineProperty(this, clusterErrorBrand, { value: true });
   }
 
   /** As kubectl prints it: `Error from server (NotFound): deployments.apps "web" not found`. */

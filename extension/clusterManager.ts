@@ -1,0 +1,139 @@
+// Owns the extension's one connection to a cluster: which backend (the embedded engine, or a real
+// cluster through a kubeconfig, per `kubeside.cluster.source`), its informer cache, and their life —
+// started lazily (off the activation path), stopped, reset, restarted on a restored snapshot. The
+// backends are separate bundles loaded on first start, so activating the extension stays cheap.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ClusterBackend } from './backend/clusterBackend';
+import type { EmbeddedBackend, EmbeddedOptions } from './backend/embeddedBackend';
+import { ClusterCache } from './cache/clusterCache';
+
+export interface Connection {
+  readonly backend: ClusterBackend;
+  readonly cache: ClusterCache;
+}
+
+export type ClusterState =
+  | { readonly status: 'stopped' }
+  | { readonly status: 'starting'; readonly source: string }
+  | { readonly status: 'running'; readonly connection: Connection }
+  | { readonly status: 'failed'; readonly error: string };
+
+/** Loads a backend bundle built beside extension.js (see scripts/build.mjs), on first use only. */
+function loadBundle<T>(name: string): T {
+  // A computed path keeps esbuild from inlining the module into extension.js.
+  const file = path.join(__dirname, `${name}.js`);
+  return require(file) as T;
+}
+
+export class ClusterManager implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ClusterState>();
+  /** Fires whenever the cluster starts, stops, fails or is replaced (views rebuild on their new cache). */
+  readonly onDidChangeState = this.changed.event;
+  private current: ClusterState = { status: 'stopped' };
+  private starting: Promise<Connection> | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  get state(): ClusterState {
+    return this.current;
+  }
+
+  get connection(): Connection | undefined {
+    return this.current.status === 'running' ? this.current.connection : undefined;
+  }
+
+  /** Where the embedded cluster of this workspace keeps its state (per workspace; global without one). */
+  get stateDir(): string {
+    return path.join((this.context.storageUri ?? this.context.globalStorageUri).fsPath, 'cluster');
+  }
+
+  /** The running connection, starting the configured cluster first if needed (callers share one start). */
+  ensureStarted(): Promise<Connection> {
+    const connection = this.connection;
+    if (connection) return Promise.resolve(connection);
+    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const connection = this.connection;
+    this.set({ status: 'stopped' });
+    if (connection) await this.close(connection);
+  }
+
+  /** The embedded backend, when that is what runs (node and snapshot commands need it). */
+  embedded(): EmbeddedBackend | undefined {
+    const backend = this.connection?.backend;
+    return backend?.name === 'embedded' ? (backend as EmbeddedBackend) : undefined;
+  }
+
+  /**
+   * Runs an operation that replaces the cluster under the backend (reset, snapshot restore): the views
+   * let go of the old cache first and get a new one after, whether the operation succeeded or not.
+   */
+  async replaceCluster<T>(operation: (backend: EmbeddedBackend) => Promise<T>): Promise<T> {
+    const backend = this.embedded();
+    const connection = this.connection;
+    if (!backend || !connection) throw new Error('the embedded cluster is not running');
+    this.set({ status: 'starting', source: 'embedded' });
+    connection.cache.dispose();
+    try {
+      return await operation(backend);
+    } finally {
+      const cache = new ClusterCache(backend);
+      await cache.start();
+      this.set({ status: 'running', connection: { backend, cache } });
+    }
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.changed.dispose();
+  }
+
+  private async start(): Promise<Connection> {
+    const config = vscode.workspace.getConfiguration('kubeside');
+    const source = config.get<string>('cluster.source', 'embedded');
+    this.set({ status: 'starting', source });
+    let backend: ClusterBackend | undefined;
+    try {
+      if (source === 'kubeconfig') {
+        const { KubeconfigBackend } = loadBundle<typeof import('./backend/kubeconfigBackend')>('kubeconfigBackend');
+        const kubeconfigPath = config.get<string>('kubeconfig.path') || undefined;
+        const context = config.get<string>('kubeconfig.context') || undefined;
+        backend = await KubeconfigBackend.connect({ ...(kubeconfigPath ? { kubeconfigPath } : {}), ...(context ? { context } : {}) });
+      } else {
+        const embedded = loadBundle<typeof import('./backend/embeddedBackend')>('embeddedBackend');
+        const options: EmbeddedOptions = {
+          stateDir: this.stateDir,
+          workers: config.get<number>('cluster.workers', 3),
+          controlPlaneNodes: config.get<number>('cluster.controlPlaneNodes', 1),
+        };
+        backend = await embedded.EmbeddedBackend.start(options);
+      }
+      const started: ClusterBackend = backend;
+      const cache = new ClusterCache(started);
+      await cache.start();
+      const connection = { backend: started, cache };
+      this.set({ status: 'running', connection });
+      return connection;
+    } catch (err) {
+      await backend?.dispose().catch(() => undefined);
+      const error = err instanceof Error ? err.message : String(err);
+      this.set({ status: 'failed', error });
+      throw err;
+    }
+  }
+
+  private async close(connection: Connection): Promise<void> {
+    connection.cache.dispose();
+    await connection.backend.dispose();
+  }
+
+  private set(state: ClusterState): void {
+    this.current = state;
+    this.changed.fire(state);
+  }
+}
