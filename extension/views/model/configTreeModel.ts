@@ -32,7 +32,7 @@ export class ConfigTreeModel extends PagedTreeModel {
   }
 
   roots(): TreeNode[] {
-    return namespaceRoots(this.cache);
+    return namespaceRoots(this.cache, (namespace) => this.groupsOf(namespace).length > 0);
   }
 
   protected expand(node: TreeNode): ChildList | TreeNode[] | undefined {
@@ -64,7 +64,7 @@ export class ConfigTreeModel extends PagedTreeModel {
     switch (prefix) {
       case 'ns': {
         const ns = this.cache.get('namespaces', undefined, ref.name);
-        return ns && namespaceNode(ns);
+        return ns && namespaceNode(ns, this.groupsOf(ns.metadata.name).length > 0);
       }
       case 'persistentvolume': {
         const pv = this.cache.get('persistentvolumes', undefined, ref.name);

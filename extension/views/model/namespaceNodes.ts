@@ -13,14 +13,15 @@ export function parseGroupId(id: string): { namespace: string; group: string } |
   return m ? { namespace: m[1]!, group: m[2]! } : undefined;
 }
 
-export function namespaceRoots(cache: ClusterCache): TreeNode[] {
+/** Every namespace, by name; one with nothing of the tree's kinds in it is drawn as a leaf. */
+export function namespaceRoots(cache: ClusterCache, hasChildren: (namespace: string) => boolean): TreeNode[] {
   return cache
     .list('namespaces')
     .sort((a, b) => compareNames(a.metadata.name, b.metadata.name))
-    .map(namespaceNode);
+    .map((ns) => namespaceNode(ns, hasChildren(ns.metadata.name)));
 }
 
-export function namespaceNode(ns: KubeObj): TreeNode {
+export function namespaceNode(ns: KubeObj, hasChildren: boolean): TreeNode {
   const phase: string = ns.status?.phase ?? 'Active';
   return {
     id: namespaceId(ns.metadata.name),
@@ -29,7 +30,7 @@ export function namespaceNode(ns: KubeObj): TreeNode {
     tooltip: `**Namespace** ${code(ns.metadata.name)} — ${phase}`,
     icon: { id: 'symbol-namespace', ...(phase === 'Terminating' ? { color: 'charts.yellow' } : {}) },
     contextValue: 'kubeside.namespace',
-    collapsible: 'collapsed',
+    collapsible: hasChildren ? 'collapsed' : 'none',
     ref: refOf('namespaces', ns),
   };
 }

@@ -45,7 +45,7 @@ export class NetworkTreeModel extends PagedTreeModel {
   }
 
   roots(): TreeNode[] {
-    return namespaceRoots(this.cache);
+    return namespaceRoots(this.cache, (namespace) => this.groupsOf(namespace).length > 0);
   }
 
   protected expand(node: TreeNode): ChildList<any> | TreeNode[] | undefined {
@@ -73,7 +73,7 @@ export class NetworkTreeModel extends PagedTreeModel {
     const ref = node.ref;
     if (node.id.startsWith('ns/') && ref) {
       const ns = this.cache.get('namespaces', undefined, ref.name);
-      return ns && namespaceNode(ns);
+      return ns && namespaceNode(ns, this.groupsOf(ns.metadata.name).length > 0);
     }
     if (node.id.startsWith('service/') && ref) {
       const svc = this.cache.get('services', ref.namespace, ref.name);

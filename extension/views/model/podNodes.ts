@@ -20,7 +20,7 @@ function podIcon(status: string, ready: number, total: number): TreeNode['icon']
 }
 
 export interface PodNodeOptions {
-  /** The Cluster tree shows pods of every namespace under a node, so it names the namespace. */
+  /** The Cluster tree shows pods of every namespace under a node, so it names the namespace instead of the node. */
   readonly showNamespace?: boolean;
   /** The cluster's time, for "last restart 2m ago". */
   readonly now: number;
@@ -30,7 +30,7 @@ export function podNode(pod: KubeObj, options: PodNodeOptions): TreeNode {
   const { namespace, name } = pod.metadata;
   const s = podStatus(pod);
   const ip: string | undefined = pod.status?.podIP;
-  const description = [options.showNamespace ? namespace : undefined, s.status, ip ?? (options.showNamespace ? undefined : pod.spec?.nodeName)].filter(Boolean).join(' · ');
+  const description = (options.showNamespace ? [namespace, s.status, ip] : [s.status, ip, pod.spec?.nodeName]).filter(Boolean).join(' · ');
   const owner = (pod.metadata.ownerReferences ?? []).find((r: KubeObj) => r.controller);
   const scheduled = (pod.status?.conditions ?? []).find((c: KubeObj) => c.type === 'PodScheduled');
   const lines = [

@@ -50,7 +50,7 @@ export class WorkloadsTreeModel extends PagedTreeModel {
   }
 
   roots(): TreeNode[] {
-    return namespaceRoots(this.cache);
+    return namespaceRoots(this.cache, (namespace) => this.groupsOf(namespace).length > 0);
   }
 
   protected expand(node: TreeNode): ChildList | TreeNode[] | undefined {
@@ -86,7 +86,7 @@ export class WorkloadsTreeModel extends PagedTreeModel {
     if (!ref) return undefined;
     if (ref.kind === 'Namespace') {
       const ns = this.cache.get('namespaces', undefined, ref.name);
-      return ns && namespaceNode(ns);
+      return ns && namespaceNode(ns, this.groupsOf(ns.metadata.name).length > 0);
     }
     const kind = watchedKindOf[ref.kind];
     const obj = kind && this.cache.get(kind, ref.namespace, ref.name);
