@@ -11,7 +11,7 @@ import { ResourceDocumentProvider, resourceScheme } from './documents/resourceDo
 import { startLanguageClient } from './languageClient';
 import { SourceIndex } from './sourceIndex';
 import { ClusterStatusBar } from './statusBar';
-import { registerTreeViews } from './views/treeViews';
+import { registerTreeViews, type TreeViews } from './views/treeViews';
 
 let client: LanguageClient | undefined;
 let manager: ClusterManager | undefined;
@@ -22,6 +22,7 @@ export interface KubesideApi {
   readonly clusters: ClusterManager;
   readonly applyCommands: ApplyCommands;
   readonly statusBar: ClusterStatusBar;
+  readonly trees: TreeViews;
   /** How long activate() took, in milliseconds. */
   readonly activationMs: number;
 }
@@ -51,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): KubesideApi {
   );
   void vscode.commands.executeCommand('setContext', 'kubeside.state', 'stopped');
   if (views.visible) autoStart(clusters, output);
-  return { languageClient: client, clusters, applyCommands, statusBar, activationMs: performance.now() - started };
+  return { languageClient: client, clusters, applyCommands, statusBar, trees: views, activationMs: performance.now() - started };
 }
 
 function registerResourceDocuments(clusters: ClusterManager): vscode.Disposable {

@@ -1,4 +1,4 @@
-// The extension in a real VS Code: it activates, contributes its command and its Kubeside view.
+// The extension in a real VS Code: it activates, contributes its commands and its Kubeside views.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
@@ -36,7 +36,13 @@ describe('Kubeside in VS Code', () => {
       contributes.viewsContainers.activitybar.map((c: { id: string; title: string }) => [c.id, c.title]),
       [['kubeside', 'Kubeside']],
     );
-    assert.deepEqual(contributes.views.kubeside.map((v: { id: string; name: string }) => [v.id, v.name]), [['kubeside.cluster', 'Cluster']]);
+    assert.deepEqual(contributes.views.kubeside.map((v: { id: string; name: string }) => [v.id, v.name]), [
+      ['kubeside.cluster', 'Cluster'],
+      ['kubeside.workloads', 'Workloads'],
+      ['kubeside.network', 'Network'],
+      ['kubeside.config', 'Config & Storage'],
+      ['kubeside.events', 'Events'],
+    ]);
     // VS Code derives these commands from the contributions; they exist only if it accepted them.
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('workbench.view.extension.kubeside'), 'no command to open the Kubeside container');

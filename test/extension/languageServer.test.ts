@@ -31,13 +31,16 @@ describe('Kubeside language server in VS Code', () => {
     const stats = () => api.languageClient.sendRequest<{ publishes: number }>('kubeside/stats');
     const [web] = await vscode.workspace.findFiles('shop/10-web.yaml', undefined, 1);
     assert.ok(web, 'examples/shop/10-web.yaml is missing from the test workspace');
+    // A fresh copy: other tests may have opened (and the server checked) the file itself already.
+    const text = (await vscode.workspace.openTextDocument(web)).getText();
     const before = (await stats()).publishes;
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(web));
+    const copy = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
+    await vscode.window.showTextDocument(copy);
     const deadline = Date.now() + 15_000;
     while ((await stats()).publishes === before) {
       if (Date.now() > deadline) assert.fail('the server never published diagnostics for the opened file');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    assert.deepEqual(vscode.languages.getDiagnostics(web).filter((d) => d.source === 'kubeside').map((d) => d.message), []);
+    assert.deepEqual(vscode.languages.getDiagnostics(copy.uri).filter((d) => d.source === 'kubeside').map((d) => d.message), []);
   });
 });

@@ -1,0 +1,162 @@
+// The embedded cluster in a real VS Code: a user's first minutes. The examples folder is applied,
+// the sidebar trees and the status bar show its nodes, pods and services, saving a changed replica
+// count scales the Deployment, a deleted pod comes back, errors land on the manifest's field, and the
+// cluster's state survives stopping and starting it again.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { KubeObj } from '../../extension/backend/clusterBackend';
+import type { KubesideApi } from '../../extension/extension';
+import type { TreeNode } from '../../extension/views/model/index';
+
+let api: KubesideApi;
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function cache() {
+  const connection = api.clusters.connection;
+  assert.ok(connection, 'the cluster is not running');
+  return connection.cache;
+}
+
+const live = (pods: KubeObj[]) => pods.filter((p) => !p.metadata.deletionTimestamp);
+const running = (pods: KubeObj[]) => live(pods).filter((p) => p.status?.phase === 'Running');
+const webPods = () => cache().byIndex('pods', 'namespace', 'shop').filter((p) => p.metadata.labels?.['app.kubernetes.io/name'] === 'web');
+
+/** Every node of a tree view down to `depth` levels, as the view would ask for them. */
+function walk(viewId: string, depth: number): TreeNode[] {
+  const provider = api.trees.views.get(viewId as never)?.provider;
+  assert.ok(provider, `no tree view ${viewId}`);
+  const out: TreeNode[] = [];
+  const visit = (nodes: TreeNode[], level: number) => {
+    for (const node of nodes) {
+      out.push(node);
+      if (level < depth && node.collapsible !== 'none') visit(provider.getChildren(node), level + 1);
+    }
+  };
+  visit(provider.getChildren(), 1);
+  return out;
+}
+
+describe('the embedded cluster in VS Code', function () {
+  this.timeout(180_000);
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<KubesideApi>('kubeside.kubeside')!.activate();
+    await vscode.commands.executeCommand('kubeside.start');
+  });
+
+  it('starts one control-plane node and three workers, all Ready, shown in the status bar', async () => {
+    const nodes = cache().list('nodes').map((n) => n.metadata.name).sort();
+    assert.deepEqual(nodes, ['control-plane', 'worker-1', 'worker-2', 'worker-3']);
+    await waitFor('the status bar to count 4 Ready nodes', () => /embedded 4\/4/.test(api.statusBar.text));
+    assert.ok(api.activationMs < 2000, `activation took ${api.activationMs} ms`);
+  });
+
+  it('applies the examples folder and the trees show its workloads, pods on nodes and services with endpoints', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const outcomes = await vscode.commands.executeCommand<{ name: string; error?: string }[]>('kubeside.applyFolder', folder);
+    assert.deepEqual(outcomes.filter((o) => o.error), [], 'every object of examples/ applies');
+    assert.ok(outcomes.some((o) => o.name === 'deployment.apps/web') && outcomes.some((o) => o.name === 'namespace/shop'));
+    await waitFor('2 web pods Running', () => running(webPods()).length === 2);
+
+    const cluster = walk('kubeside.cluster', 2);
+    const workerPods = cluster.filter((n) => n.ref?.kind === 'Pod' && n.ref.namespace === 'shop' && n.ref.name.startsWith('web-'));
+    assert.equal(workerPods.length, 2, 'each web pod under its node');
+    assert.ok(cluster.some((n) => n.ref?.kind === 'Node' && n.ref.name === 'control-plane'));
+
+    const workloads = walk('kubeside.workloads', 6);
+    const web = workloads.find((n) => n.ref?.kind === 'Deployment' && n.ref.name === 'web');
+    assert.ok(web, `no Deployment web in the Workloads tree: ${workloads.map((n) => n.id).join(', ')}`);
+    assert.ok(workloads.some((n) => n.ref?.kind === 'ReplicaSet' && n.ref.name.startsWith('web-')));
+
+    await waitFor('the web Service to list 2 endpoints', () => {
+      const network = walk('kubeside.network', 4);
+      return network.filter((n) => n.id.startsWith('endpoint/shop/web/')).length === 2;
+    });
+    const config = walk('kubeside.config', 4);
+    assert.ok(config.some((n) => n.ref?.kind === 'ConfigMap' && n.ref.name === 'api-config'));
+    assert.ok(config.some((n) => n.ref?.kind === 'Secret' && n.ref.name === 'api-credentials'));
+  });
+
+  it('scales the Deployment when a changed replica count is saved with apply on save', async () => {
+    const settings = vscode.workspace.getConfiguration('kubeside');
+    await settings.update('applyOnSave', true, vscode.ConfigurationTarget.Global);
+    const [file] = await vscode.workspace.findFiles('shop/10-web.yaml', undefined, 1);
+    const doc = await vscode.workspace.openTextDocument(file!);
+    const original = doc.getText();
+    const line = original.split('\n').findIndex((l) => l === '  replicas: 2');
+    assert.ok(line >= 0, 'examples/shop/10-web.yaml sets replicas: 2');
+    try {
+      await vscode.window.showTextDocument(doc);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(line, 0, line, '  replicas: 2'.length), '  replicas: 5');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await doc.save());
+      await waitFor('5 web pods Running', () => running(webPods()).length === 5);
+    } finally {
+      // The example stays as it is in the repository (and the cluster follows it back to 2).
+      const restore = new vscode.WorkspaceEdit();
+      restore.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
+      await vscode.workspace.applyEdit(restore);
+      await doc.save();
+      await settings.update('applyOnSave', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('web back to 2 pods', () => live(webPods()).length === 2);
+  });
+
+  it('brings back a pod deleted from the tree, under a new name', async () => {
+    const before = running(webPods()).map((p) => p.metadata.name as string);
+    assert.equal(before.length, 2);
+    const victim = before[0]!;
+    const node = walk('kubeside.workloads', 6).find((n) => n.ref?.kind === 'Pod' && n.ref.name === victim);
+    assert.ok(node, `pod ${victim} is not in the Workloads tree`);
+    await vscode.commands.executeCommand('kubeside.resource.delete', node);
+    await waitFor('a replacement web pod Running', () => {
+      const now = running(webPods()).map((p) => p.metadata.name as string);
+      return now.length === 2 && !now.includes(victim);
+    });
+  });
+
+  it('opens an object as live YAML and as kubectl describe, Secret values hidden', async () => {
+    const secret = walk('kubeside.config', 4).find((n) => n.ref?.kind === 'Secret' && n.ref.name === 'api-credentials');
+    assert.ok(secret);
+    await vscode.commands.executeCommand('kubeside.resource.showYaml', secret);
+    const yaml = vscode.window.activeTextEditor!.document;
+    assert.equal(yaml.uri.scheme, 'kubeside');
+    assert.match(yaml.getText(), /kind: Secret/);
+    assert.ok(!/password: (?!"\*\*\*")/.test(yaml.getText()), 'no Secret value in clear');
+    const web = walk('kubeside.workloads', 4).find((n) => n.ref?.kind === 'Deployment' && n.ref.name === 'web');
+    await vscode.commands.executeCommand('kubeside.resource.describe', web);
+    assert.match(vscode.window.activeTextEditor!.document.getText(), /^Name:\s+web$/m);
+  });
+
+  it('shows a refused object as a diagnostic on the field the API server named', async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'yaml',
+      content: ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: broken', 'spec:', '  selector:', '    matchLabels: {app: one}', '  template:', '    metadata:', '      labels: {app: two}', '    spec:', '      containers: [{name: c, image: nginx}]', ''].join('\n'),
+    });
+    await vscode.window.showTextDocument(doc);
+    const outcomes = await vscode.commands.executeCommand<{ error?: string }[]>('kubeside.apply');
+    assert.match(outcomes[0]?.error ?? '', /Invalid/);
+    const diagnostics = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'kubeside apply');
+    assert.ok(diagnostics.some((d) => d.range.start.line === 9 && d.code === 'spec.template.metadata.labels'), JSON.stringify(diagnostics.map((d) => [d.range.start.line, d.code, d.message])));
+  });
+
+  it('keeps the cluster when it is stopped and started again (its state is in the workspace storage)', async () => {
+    const uidBefore = cache().get('configmaps', 'shop', 'api-config')?.metadata.uid;
+    assert.ok(uidBefore);
+    await vscode.commands.executeCommand('kubeside.stop');
+    assert.equal(api.clusters.state.status, 'stopped');
+    await vscode.commands.executeCommand('kubeside.start');
+    assert.equal(cache().get('configmaps', 'shop', 'api-config')?.metadata.uid, uidBefore, 'the same object, not a new one');
+    await waitFor('the web pods Running again', () => running(webPods()).length === 2);
+  });
+});
