@@ -57,8 +57,8 @@ export class ClusterTreeModel extends PagedTreeModel {
   }
 
   protected expand(node: TreeNode): ChildList | TreeNode[] | undefined {
-    if (node.id === unscheduledId) return this.podList([...this.unscheduled.values()]);
-    if (node.ref?.kind === 'Node') return this.podList(this.cache.byIndex('pods', 'node', node.ref.name));
+    if (node.id === unscheduledId) return this.podList(node.id, [...this.unscheduled.values()]);
+    if (node.ref?.kind === 'Node') return this.podList(node.id, this.cache.byIndex('pods', 'node', node.ref.name));
     if (node.ref?.kind === 'Pod' && !node.container) {
       const pod = this.cache.get('pods', node.ref.namespace, node.ref.name);
       return pod ? containerNodes(pod) : [];
@@ -128,10 +128,10 @@ export class ClusterTreeModel extends PagedTreeModel {
     }
   }
 
-  private podList(pods: KubeObj[]): ChildList {
+  private podList(id: string, pods: KubeObj[]): ChildList {
     const now = this.clock.now();
-    pods.sort((a, b) => compareNames(a.metadata.namespace, b.metadata.namespace) || compareNames(a.metadata.name, b.metadata.name));
-    return { items: pods, noun: 'pods', build: (pod) => podNode(pod, { showNamespace: true, now }) };
+    const items = this.sortOnce(id, pods, (a, b) => compareNames(a.metadata.namespace, b.metadata.namespace) || compareNames(a.metadata.name, b.metadata.name));
+    return { items, noun: 'pods', build: (pod) => podNode(pod, { showNamespace: true, now }) };
   }
 
   private requestOf(pod: KubeObj): { milliCPU: number; memory: number } {

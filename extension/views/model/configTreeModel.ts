@@ -38,7 +38,7 @@ export class ConfigTreeModel extends PagedTreeModel {
   protected expand(node: TreeNode): ChildList | TreeNode[] | undefined {
     const group = parseGroupId(node.id);
     const g = group && groupOf.get(group.group);
-    if (group && g) return { items: byName(this.cache.byIndex(g.kind, 'namespace', group.namespace)), noun: g.group, build: (o) => this.objectNode(g.kind, o) };
+    if (group && g) return { items: this.sortOnce(node.id, this.cache.byIndex(g.kind, 'namespace', group.namespace), byName), noun: g.group, build: (o) => this.objectNode(g.kind, o) };
     const ref = node.ref;
     if (!ref) return undefined;
     if (ref.kind === 'Namespace') return this.groupsOf(ref.name);

@@ -36,6 +36,18 @@ function ingressPaths(ing: KubeObj): IngressPath[] {
   return out;
 }
 
+/** Every address of a Service's slices, once per port, in pod-name order. */
+function endpointsOf(slices: readonly KubeObj[]): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const slice of slices) {
+    const ports: (KubeObj | undefined)[] = slice.ports?.length ? slice.ports : [undefined];
+    for (const endpoint of slice.endpoints ?? []) {
+      for (const address of endpoint.addresses ?? []) for (const port of ports) out.push({ address, endpoint, ...(port ? { port } : {}) });
+    }
+  }
+  return out.sort((a, b) => compareNames(a.endpoint.targetRef?.name ?? a.address, b.endpoint.targetRef?.name ?? b.address) || (a.port?.port ?? 0) - (b.port?.port ?? 0));
+}
+
 const backendText = (backend: KubeObj) =>
   backend.service ? `${backend.service.name}:${backend.service.port?.name ?? backend.service.port?.number ?? ''}` : backend.resource ? `${backend.resource.kind}/${backend.resource.name}` : '<none>';
 
@@ -50,8 +62,8 @@ export class NetworkTreeModel extends PagedTreeModel {
 
   protected expand(node: TreeNode): ChildList<any> | TreeNode[] | undefined {
     const group = parseGroupId(node.id);
-    if (group?.group === 'services') return { items: byName(this.cache.byIndex('services', 'namespace', group.namespace)), noun: 'services', build: (s: KubeObj) => this.serviceNode(s) };
-    if (group?.group === 'ingresses') return { items: byName(this.cache.byIndex('ingresses', 'namespace', group.namespace)), noun: 'ingresses', build: (i: KubeObj) => this.ingressNode(i) };
+    if (group?.group === 'services') return { items: this.sortOnce(node.id, this.cache.byIndex('services', 'namespace', group.namespace), byName), noun: 'services', build: (s: KubeObj) => this.serviceNode(s) };
+    if (group?.group === 'ingresses') return { items: this.sortOnce(node.id, this.cache.byIndex('ingresses', 'namespace', group.namespace), byName), noun: 'ingresses', build: (i: KubeObj) => this.ingressNode(i) };
     const ref = node.ref;
     if (ref?.kind === 'Namespace') return this.groupsOf(ref.name);
     if (node.id.startsWith('service/') && ref) {
@@ -146,16 +158,9 @@ export class NetworkTreeModel extends PagedTreeModel {
     return out;
   }
 
-  /** Every address of the Service's slices, once per port, in pod-name order. */
   private endpointsOf(svc: KubeObj): Endpoint[] {
-    const out: Endpoint[] = [];
-    for (const slice of this.cache.byIndex('endpointslices', 'controller', svc.metadata.uid)) {
-      const ports: KubeObj[] = slice.ports?.length ? slice.ports : [undefined];
-      for (const endpoint of slice.endpoints ?? []) {
-        for (const address of endpoint.addresses ?? []) for (const port of ports) out.push({ address, endpoint, ...(port ? { port } : {}) });
-      }
-    }
-    return out.sort((a, b) => compareNames(a.endpoint.targetRef?.name ?? a.address, b.endpoint.targetRef?.name ?? b.address) || (a.port?.port ?? 0) - (b.port?.port ?? 0));
+    const slices = this.cache.byIndex('endpointslices', 'controller', svc.metadata.uid);
+    return this.listOnce(serviceId(svc.metadata.namespace, svc.metadata.name), slices, () => endpointsOf(slices));
   }
 
   private serviceNode(svc: KubeObj): TreeNode {

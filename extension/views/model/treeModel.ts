@@ -76,9 +76,9 @@ export function objectId(prefix: string, namespace: string | undefined, name: st
   return namespace ? `${prefix}/${namespace}/${name}` : `${prefix}/${name}`;
 }
 
-/** Objects sorted by name, the order `kubectl get` lists them in. */
-export function byName(objects: KubeObj[]): KubeObj[] {
-  return objects.sort((a, b) => compareNames(a.metadata?.name ?? '', b.metadata?.name ?? ''));
+/** Name order, the order `kubectl get` lists objects in. */
+export function byName(a: KubeObj, b: KubeObj): number {
+  return compareNames(a.metadata?.name ?? '', b.metadata?.name ?? '');
 }
 
 /** Name order that puts `db-2` before `db-10`, as people read StatefulSet ordinals. */
@@ -93,9 +93,9 @@ export function code(text: string): string {
   return `${fence}${text}${fence}`;
 }
 
-/** Escapes markdown in free text (messages, labels) shown in a tooltip. */
+/** Escapes what markdown would read as emphasis, code, links, html or tables in free text (messages) shown in a tooltip. */
 export function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+  return text.replace(/[\\`*_[\]|<>]/g, '\\$&');
 }
 
 /** A list of children: the objects in display order and how to draw one, so only a page is ever drawn. */
@@ -113,6 +113,8 @@ export interface ChildList<T = KubeObj> {
 export abstract class PagedTreeModel implements TreeModel {
   /** Page nodes → the node they split, so a page knows its items without parsing ids. */
   private readonly pages = new WeakMap<TreeNode, { parent: TreeNode; index: number }>();
+  /** The last order of each long child list, reused while the cache hands back the same objects. */
+  private readonly lists = new Map<string, { input: readonly unknown[]; output: unknown[] }>();
 
   constructor(protected readonly cache: ClusterCache) {}
 
@@ -154,6 +156,26 @@ export abstract class PagedTreeModel implements TreeModel {
       pages.push(page);
     }
     return pages;
+  }
+
+  /**
+   * The child list of the node `id`, computed from `input` (the cache's objects). Each page of a long
+   * list asks for the whole list again, and sorting 10,000 names per page would cost more than
+   * drawing it, so a long list is kept until one of its objects changes (the cache replaces an
+   * object on change, so identity tells).
+   */
+  protected listOnce<I, O>(id: string, input: readonly I[], compute: () => O[]): O[] {
+    const last = this.lists.get(id);
+    if (last && last.input.length === input.length && input.every((item, i) => item === last.input[i])) return last.output as O[];
+    const output = compute();
+    if (output.length > pageSize) this.lists.set(id, { input, output });
+    else this.lists.delete(id);
+    return output;
+  }
+
+  /** `items` in `compare` order, for the children of the node `id`. */
+  protected sortOnce<T>(id: string, items: T[], compare: (a: T, b: T) => number): T[] {
+    return this.listOnce(id, items, () => [...items].sort(compare));
   }
 
   /** The node a page splits, for getParent. */

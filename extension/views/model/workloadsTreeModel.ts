@@ -59,7 +59,7 @@ export class WorkloadsTreeModel extends PagedTreeModel {
     const group = parseGroupId(node.id);
     if (group) {
       const g = groupByName.get(group.group);
-      return g ? { items: byName(this.members(g, group.namespace)), noun: g.group, build: (o) => this.objectNode(g.kind, o) } : undefined;
+      return g ? { items: this.sortOnce(node.id, this.members(g, group.namespace), byName), noun: g.group, build: (o) => this.objectNode(g.kind, o) } : undefined;
     }
     if (!ref || node.container) return undefined;
     const obj = this.cache.get(watchedKindOf[ref.kind]!, ref.namespace, ref.name);
@@ -71,11 +71,11 @@ export class WorkloadsTreeModel extends PagedTreeModel {
         return sets.map((rs) => this.objectNode('replicasets', rs));
       }
       case 'CronJob':
-        return { items: byName(this.cache.byIndex('jobs', 'controller', obj.metadata.uid)), noun: 'jobs', build: (job) => this.objectNode('jobs', job) };
+        return { items: this.sortOnce(node.id, this.cache.byIndex('jobs', 'controller', obj.metadata.uid), byName), noun: 'jobs', build: (job) => this.objectNode('jobs', job) };
       case 'Pod':
         return containerNodes(obj);
       default:
-        return { items: byName(this.cache.byIndex('pods', 'controller', obj.metadata.uid)), noun: 'pods', build: (pod) => this.objectNode('pods', pod) };
+        return { items: this.sortOnce(node.id, this.cache.byIndex('pods', 'controller', obj.metadata.uid), byName), noun: 'pods', build: (pod) => this.objectNode('pods', pod) };
     }
   }
 
