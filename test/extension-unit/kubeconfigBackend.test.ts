@@ -214,13 +214,14 @@ describe('KubeconfigBackend against the served embedded cluster', function () {
     });
 
     it('dispose stops the watches it opened', async () => {
+      // The watches of the tests before have been stopped; the server may still be closing them.
+      await eventually('no watch to be open', async () => served.openWatches() === 0);
       const other = await KubeconfigBackend.connect({ kubeconfigPath: served.kubeconfigPath });
-      const before = served.openWatches();
       let closed = false;
       other.listerWatcher(pods).watch({ resourceVersion: (await other.listerWatcher(pods).list({})).resourceVersion }, () => {}, () => (closed = true));
-      await eventually('the watch to open', async () => served.openWatches() === before + 1);
+      await eventually('the watch to open', async () => served.openWatches() === 1);
       await other.dispose();
-      await eventually('the server to see the watch end', async () => served.openWatches() === before);
+      await eventually('the server to see the watch end', async () => served.openWatches() === 0);
       // Stopping is the caller's own doing: no close is reported for it.
       assert.equal(closed, false);
     });
