@@ -1,7 +1,5 @@
-// The backend for a real Kubernetes cluster reached through the user's kubeconfig. @kubernetes/client-node
-// reads the kubeconfig and applies its credentials (CA, client certificates, tokens, exec plugins,
-// proxies); requests are plain REST calls over that, so every refusal keeps its metav1.Status body.
-// Loaded lazily by the extension: nothing else imports client-node.
+// A real cluster through the user's kubeconfig: @kubernetes/client-node loads it and applies its credentials;
+// calls are plain REST over that, so every refusal keeps its Status. Only the extension's lazy load imports this.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { existsSync } from 'node:fs';
@@ -286,6 +284,7 @@ export class KubeconfigBackend implements ClusterBackend {
   /**
    * A watch stream of newline-delimited events. An ERROR event ends it with its Status as the error,
    * so a 410 Expired in the stream (or as the response) reaches the informer as code 410 and it relists.
+   * Not client-node's Watch: it keeps only the HTTP code of a refused watch, and opens a new agent for each.
    */
   private watch(collection: string, o: { resourceVersion: string; allowWatchBookmarks?: boolean }, onEvent: (e: WatchEvent<KubeObj>) => void, onClose: (err?: Error) => void): WatchHandle {
     const controller = new AbortController();
