@@ -3,10 +3,10 @@
 // tree level has more than 500 children, and a batch of changes names only the items it touched.
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import type { ListerWatcher, WatchEvent } from '../../engine/client/types';
 import { VirtualClock } from '../../engine/util/clock';
-import type { ClusterBackend, KubeObj, ResourceType } from '../../extension/backend/clusterBackend';
+import type { KubeObj } from '../../extension/backend/clusterBackend';
 import { ClusterCache } from '../../extension/cache/clusterCache';
+import { nextRevision, SyntheticBackend } from './treeSyntheticBackend';
 import { createTreeModels, type TreeViewId } from '../../extension/views/model/index';
 import { pageSize, type TreeModel, type TreeNode } from '../../extension/views/model/treeModel';
 
@@ -14,8 +14,7 @@ const podCount = 10_000;
 const unscheduledCount = 1_000;
 const ns = 'load';
 
-let revision = 1;
-const meta = (name: string, extra: KubeObj = {}) => ({ name, namespace: ns, uid: `uid-${name}`, resourceVersion: String(revision++), creationTimestamp: '2026-12-04T12:00:00Z', ...extra });
+const meta = (name: string, extra: KubeObj = {}) => ({ name, namespace: ns, uid: `uid-${name}`, resourceVersion: nextRevision(), creationTimestamp: '2026-12-04T12:00:00Z', ...extra });
 const controllerRef = (kind: string, name: string) => [{ apiVersion: 'apps/v1', kind, name, uid: `uid-${name}`, controller: true }];
 const pad = (i: number) => String(i).padStart(5, '0');
 
@@ -47,12 +46,12 @@ function unscheduledPod(i: number): KubeObj {
 function objects(): Record<string, KubeObj[]> {
   const pods = Array.from({ length: podCount }, (_, i) => runningPod(i));
   return {
-    namespaces: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, uid: 'uid-ns', resourceVersion: String(revision++) }, status: { phase: 'Active' } }],
+    namespaces: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, uid: 'uid-ns', resourceVersion: nextRevision() }, status: { phase: 'Active' } }],
     nodes: [
       {
         apiVersion: 'v1',
         kind: 'Node',
-        metadata: { name: 'worker-1', uid: 'uid-worker-1', resourceVersion: String(revision++), labels: {} },
+        metadata: { name: 'worker-1', uid: 'uid-worker-1', resourceVersion: nextRevision(), labels: {} },
         spec: { podCIDR: '10.244.0.0/16' },
         status: { allocatable: { cpu: '100', memory: '400Gi', pods: '20000' }, capacity: { cpu: '100', memory: '400Gi', pods: '20000' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
       },
@@ -69,26 +68,6 @@ function objects(): Record<string, KubeObj[]> {
       endpoints: pods.slice(s * 1000, (s + 1) * 1000).map((p) => ({ addresses: [p.status.podIP], conditions: { ready: true }, targetRef: { kind: 'Pod', name: p.metadata.name, namespace: ns } })),
     })),
   };
-}
-
-/** A cluster that is only a list and a watch per resource, so the test can push watch events. */
-class SyntheticBackend {
-  readonly watchers = new Map<string, (e: WatchEvent<KubeObj>) => void>();
-  constructor(private readonly data: Record<string, KubeObj[]>) {}
-
-  listerWatcher(type: ResourceType): ListerWatcher<KubeObj> {
-    return {
-      list: async () => ({ items: this.data[type.resource] ?? [], resourceVersion: String(revision) }),
-      watch: (_options, onEvent) => {
-        this.watchers.set(type.resource, onEvent);
-        return { stop: () => this.watchers.delete(type.resource) };
-      },
-    };
-  }
-
-  push(resource: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObj): void {
-    this.watchers.get(resource)!({ type, object: { ...object, metadata: { ...object.metadata, resourceVersion: String(revision++) } } });
-  }
 }
 
 function timed<T>(label: string, fn: () => T): T {
@@ -108,7 +87,7 @@ describe('Sidebar trees with 10,000 pods on one node and under one ReplicaSet', 
   before(async () => {
     clock = new VirtualClock(Date.UTC(2026, 11, 4, 12, 0, 0));
     source = new SyntheticBackend(objects());
-    cache = new ClusterCache(source as unknown as ClusterBackend, { clock, kinds: ['namespaces', 'nodes', 'pods', 'deployments', 'replicasets', 'services', 'endpointslices'] });
+    cache = new ClusterCache(source.asBackend(), { clock, kinds: ['namespaces', 'nodes', 'pods', 'deployments', 'replicasets', 'services', 'endpointslices'] });
     await cache.start();
     cache.flush();
     models = createTreeModels(cache, { clock });
