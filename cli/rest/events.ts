@@ -1,6 +1,6 @@
 // Reading core/v1 Events for `describe` and `events`: when one was last (and first) seen, and how
 // kubectl shows a repeated one ("3m (x4 over 10m)").
-import { humanDuration } from '../../engine/http/table';
+import { humanDuration } from '../../engine/http/printers';
 
 export type Event = Record<string, any>;
 

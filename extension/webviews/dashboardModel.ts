@@ -2,7 +2,7 @@
 // the informer cache, turned into the protocol's `init` snapshot and, per cache batch, a `changes`
 // message holding only what a viewer would see change. Pods by phase are sampled on the clock for
 // the time chart.
-import { podStatus } from '../../engine/http/table';
+import { podStatus } from '../../engine/http/printers';
 import { addResourceList, computePodRequests, emptyResource } from '../../engine/scheduler/resources';
 import type { Clock, Timer } from '../../engine/util/clock';
 import type { Disposable, KubeObj } from '../backend/clusterBackend';

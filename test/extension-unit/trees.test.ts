@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Quantity } from '../../engine/api/quantity';
-import { podStatus } from '../../engine/http/table';
+import { podStatus } from '../../engine/http/printers';
 import { VirtualClock } from '../../engine/util/clock';
 import { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
 import { type CacheChange, ClusterCache } from '../../extension/cache/clusterCache';

@@ -3,7 +3,7 @@
 // Pods are found by the cache's node index; the unscheduled ones, which no index holds, are kept here.
 import type { Pod } from 'kubernetes-types/core/v1';
 import { Quantity } from '../../../engine/api/quantity';
-import { nodeRoles, nodeStatus } from '../../../engine/http/table';
+import { nodeRoles, nodeStatus } from '../../../engine/http/printers';
 import { computePodRequests } from '../../../engine/scheduler/resources';
 import { type Clock, RealClock } from '../../../engine/util/clock';
 import type { Disposable, KubeObj } from '../../backend/clusterBackend';

@@ -1,7 +1,7 @@
 // The Network tree (`kubeside.network`): namespace → Services (type, cluster IP, ports) → their
 // endpoints from EndpointSlices (pod IP:port, ready or not); Ingresses → rules (host and path) → the
 // backend Service and port. A slice is found from its Service through the controller index.
-import { servicePorts } from '../../../engine/http/table';
+import { servicePorts } from '../../../engine/http/printers';
 import type { KubeObj } from '../../backend/clusterBackend';
 import { type CacheChange, type ClusterCache, watchedResources } from '../../cache/clusterCache';
 import { groupId, groupNode, namespaceId, namespaceNode, namespaceRoots, parseGroupId } from './namespaceNodes';

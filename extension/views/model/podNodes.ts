@@ -1,7 +1,7 @@
 // Pods and their containers as tree nodes, shared by the Cluster tree (pods on a node) and the
 // Workloads tree (pods of a controller). STATUS is kubectl's own computation, so the tree and
 // `kubectl get pods` never disagree.
-import { humanDuration, podStatus } from '../../../engine/http/table';
+import { humanDuration, podStatus } from '../../../engine/http/printers';
 import type { KubeObj } from '../../backend/clusterBackend';
 import { code, md, objectId, refOf, type TreeNode } from './treeModel';
 
