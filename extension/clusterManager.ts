@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClusterBackend } from './backend/clusterBackend';
 import type { EmbeddedBackend, EmbeddedOptions } from './backend/embeddedBackend';
+import { loadBundle } from './bundles';
 import { ClusterCache } from './cache/clusterCache';
 
 export interface Connection {
@@ -18,13 +19,6 @@ export type ClusterState =
   | { readonly status: 'starting'; readonly source: string }
   | { readonly status: 'running'; readonly connection: Connection }
   | { readonly status: 'failed'; readonly error: string };
-
-/** Loads a backend bundle built beside extension.js (see scripts/build.mjs), on first use only. */
-function loadBundle<T>(name: string): T {
-  // A computed path keeps esbuild from inlining the module into extension.js.
-  const file = path.join(__dirname, `${name}.js`);
-  return require(file) as T;
-}
 
 export class ClusterManager implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ClusterState>();
@@ -100,12 +94,12 @@ export class ClusterManager implements vscode.Disposable {
     let backend: ClusterBackend | undefined;
     try {
       if (source === 'kubeconfig') {
-        const { KubeconfigBackend } = loadBundle<typeof import('./backend/kubeconfigBackend')>('kubeconfigBackend');
+        const { KubeconfigBackend } = loadBundle('kubeconfigBackend');
         const kubeconfigPath = config.get<string>('kubeconfig.path') || undefined;
         const context = config.get<string>('kubeconfig.context') || undefined;
         backend = await KubeconfigBackend.connect({ ...(kubeconfigPath ? { kubeconfigPath } : {}), ...(context ? { context } : {}) });
       } else {
-        const embedded = loadBundle<typeof import('./backend/embeddedBackend')>('embeddedBackend');
+        const embedded = loadBundle('embeddedBackend');
         const options: EmbeddedOptions = {
           stateDir: this.stateDir,
           workers: config.get<number>('cluster.workers', 3),

@@ -1,9 +1,7 @@
 // What the views' context menus do to an object, in kubectl's terms: scale, rollout restart, rollout
-// undo, describe, and the YAML of an object (Secret values masked unless revealed). Plain functions
+// undo, and the YAML of an object (Secret values masked unless revealed). Plain functions
 // of a ClusterBackend, so they are tested without VS Code and behave the same on every backend.
-import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
-import { describe as describeCommand } from '../../cli/commands/describe';
 import { type ClusterBackend, ClusterError, type KubeObj, type ObjectRef } from '../backend/clusterBackend';
 
 const revisionAnnotation = 'deployment.kubernetes.io/revision';
@@ -64,18 +62,4 @@ export function objectYaml(obj: KubeObj, options: { reveal?: boolean } = {}): st
     return `# data values decoded from base64 for reading\n${stringify(shown, { lineWidth: 0 })}`;
   }
   return stringify(shown, { lineWidth: 0 });
-}
-
-/** `kubectl describe KIND NAME` against the cluster a kubeconfig names: the CLI's own describer. */
-export async function describeObject(kubeconfigPath: string, kind: string, namespace: string | undefined, name: string): Promise<string> {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) => new Writable({ write(chunk, _enc, done) { append(String(chunk)); done(); } });
-  const code = await describeCommand.run([kind.toLowerCase(), name, ...(namespace ? ['-n', namespace] : []), '--kubeconfig', kubeconfigPath], {
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-    cwd: process.cwd(),
-  });
-  if (code !== 0) throw new Error(err.trim() || `describe ${kind} ${name} failed`);
-  return out;
 }

@@ -4,8 +4,9 @@
 //   kubeside:/describe/<group|core>/<version>/<resource>/<namespace|_>/<name>.describe?kind=<Kind>
 // Secret values are masked in YAML unless the URI asks to reveal them (a user's explicit choice).
 import * as vscode from 'vscode';
-import { describeObject, objectYaml } from '../actions/resourceActions';
+import { objectYaml } from '../actions/resourceActions';
 import type { ObjectRef } from '../backend/clusterBackend';
+import { loadBundle } from '../bundles';
 import type { ClusterManager } from '../clusterManager';
 
 export const resourceScheme = 'kubeside';
@@ -47,7 +48,7 @@ export class ResourceDocumentProvider implements vscode.TextDocumentContentProvi
     const { backend } = await this.clusters.ensureStarted();
     if (view === 'describe') {
       if (!backend.kubeconfigPath) return `# describe needs a kubeconfig for the cluster; ${backend.name} has none`;
-      return describeObject(backend.kubeconfigPath, ref.kind, ref.namespace, ref.name);
+      return loadBundle('describe').describeObject(backend.kubeconfigPath, ref.kind, ref.namespace, ref.name);
     }
     const obj = await backend.get(ref);
     if (!obj) return `# ${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} does not exist (any more)\n`;
