@@ -12,6 +12,7 @@ import { pageSize, type TreeModel, type TreeNode } from '../../extension/views/m
 
 const podCount = 10_000;
 const unscheduledCount = 1_000;
+const eventCount = 5_000;
 const ns = 'load';
 
 const meta = (name: string, extra: KubeObj = {}) => ({ name, namespace: ns, uid: `uid-${name}`, resourceVersion: nextRevision(), creationTimestamp: '2026-12-04T12:00:00Z', ...extra });
@@ -59,6 +60,18 @@ function objects(): Record<string, KubeObj[]> {
     deployments: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('big'), spec: { replicas: podCount }, status: { readyReplicas: podCount, updatedReplicas: podCount, availableReplicas: podCount } }],
     replicasets: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: meta('big-7d9f', { ownerReferences: controllerRef('Deployment', 'big'), annotations: { 'deployment.kubernetes.io/revision': '1' } }), spec: { replicas: podCount }, status: { readyReplicas: podCount } }],
     pods: [...pods, ...Array.from({ length: unscheduledCount }, (_, i) => unscheduledPod(i))],
+    events: Array.from({ length: eventCount }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: meta(`big-7d9f-${pad(i)}.${i}`),
+      involvedObject: { kind: 'Pod', namespace: ns, name: `big-7d9f-${pad(i)}` },
+      reason: i % 10 === 0 ? 'BackOff' : 'Started',
+      message: i % 10 === 0 ? 'Back-off restarting failed container app' : 'Started container app',
+      type: i % 10 === 0 ? 'Warning' : 'Normal',
+      // One event a second, so the newest is the last one made.
+      lastTimestamp: new Date(Date.UTC(2026, 11, 4, 12) + i * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      count: 1,
+    })),
     services: [{ apiVersion: 'v1', kind: 'Service', metadata: meta('big'), spec: { type: 'ClusterIP', clusterIP: '10.96.0.10', ports: [{ port: 80, protocol: 'TCP' }] } }],
     endpointslices: Array.from({ length: podCount / 1000 }, (_, s) => ({
       apiVersion: 'discovery.k8s.io/v1',
@@ -87,7 +100,7 @@ describe('Sidebar trees with 10,000 pods on one node and under one ReplicaSet', 
   before(async () => {
     clock = new VirtualClock(Date.UTC(2026, 11, 4, 12, 0, 0));
     source = new SyntheticBackend(objects());
-    cache = new ClusterCache(source.asBackend(), { clock, kinds: ['namespaces', 'nodes', 'pods', 'deployments', 'replicasets', 'services', 'endpointslices'] });
+    cache = new ClusterCache(source.asBackend(), { clock, kinds: ['namespaces', 'nodes', 'pods', 'deployments', 'replicasets', 'services', 'endpointslices', 'events'] });
     await cache.start();
     cache.flush();
     models = createTreeModels(cache, { clock });
@@ -151,6 +164,20 @@ describe('Sidebar trees with 10,000 pods on one node and under one ReplicaSet', 
     const endpoints = timed('endpoints of the Service, through pages', () => podsThroughPages(model, svc));
     assert.equal(endpoints.length, podCount);
     assert.equal(endpoints[0]!.description, `big-7d9f-${pad(0)} · ready`);
+  });
+
+  it('Events: the newest 200 of 5,000, warnings marked, and a last item counting the rest', () => {
+    const model = models['kubeside.events'];
+    const roots = timed('events roots', () => model.roots());
+    assert.equal(roots.length, 201);
+    assert.equal(roots[0]!.label, 'Started');
+    assert.equal(roots[0]!.description, `Pod/big-7d9f-${pad(eventCount - 1)} · Started container app`);
+    const warning = roots.find((r) => r.label === 'BackOff')!;
+    assert.equal(warning.description, `Pod/big-7d9f-${pad(eventCount - 10)} · Back-off restarting failed container app`);
+    assert.deepEqual(warning.icon, { id: 'warning', color: 'list.warningForeground' });
+    assert.equal(warning.contextValue, 'kubeside.event.warning');
+    assert.equal(roots.at(-1)!.label, `${eventCount - 200} older events not shown`);
+    assert.equal(roots.at(-1)!.description, `newest 200 of ${eventCount}`);
   });
 
   it('a batch of changes names only the pod, its node and its ReplicaSet, never every item', () => {

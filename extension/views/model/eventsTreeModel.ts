@@ -16,13 +16,16 @@ function lastSeen(e: KubeObj): number {
 }
 
 /** Newest first; events of the same second in the order the API server stored them. */
-function newestFirst(a: KubeObj, b: KubeObj): number {
-  return lastSeen(b) - lastSeen(a) || Number(b.metadata?.resourceVersion ?? 0) - Number(a.metadata?.resourceVersion ?? 0) || compareNames(a.metadata?.name ?? '', b.metadata?.name ?? '');
+function newestFirst(events: KubeObj[]): KubeObj[] {
+  // Keys are computed once per event, not once per comparison: a busy cluster keeps tens of thousands.
+  const keyed = events.map((e) => ({ e, seen: lastSeen(e), revision: Number(e.metadata?.resourceVersion ?? 0) || 0 }));
+  keyed.sort((a, b) => b.seen - a.seen || b.revision - a.revision || compareNames(a.e.metadata?.name ?? '', b.e.metadata?.name ?? ''));
+  return keyed.map((k) => k.e);
 }
 
 export class EventsTreeModel extends PagedTreeModel {
   roots(): TreeNode[] {
-    const events = this.cache.list('events').sort(newestFirst);
+    const events = newestFirst(this.cache.list('events'));
     const roots = events.slice(0, eventsShown).map(eventNode);
     const hidden = events.length - eventsShown;
     if (hidden > 0) {

@@ -48,6 +48,9 @@ function endpointsOf(slices: readonly KubeObj[]): Endpoint[] {
   return out.sort((a, b) => compareNames(a.endpoint.targetRef?.name ?? a.address, b.endpoint.targetRef?.name ?? b.address) || (a.port?.port ?? 0) - (b.port?.port ?? 0));
 }
 
+const endpointAddress = (e: Endpoint) => (e.port?.port !== undefined ? `${e.address}:${e.port.port}` : e.address);
+const endpointId = (svc: KubeObj, e: Endpoint) => `endpoint/${svc.metadata.namespace}/${svc.metadata.name}/${endpointAddress(e)}${e.port?.name ? `/${e.port.name}` : ''}`;
+
 const backendText = (backend: KubeObj) =>
   backend.service ? `${backend.service.name}:${backend.service.port?.name ?? backend.service.port?.number ?? ''}` : backend.resource ? `${backend.resource.kind}/${backend.resource.name}` : '<none>';
 
@@ -98,7 +101,8 @@ export class NetworkTreeModel extends PagedTreeModel {
     if (node.id.startsWith('endpoint/')) {
       const [, namespace, service] = node.id.split('/');
       const svc = this.cache.get('services', namespace, service!);
-      return svc && this.endpointsOf(svc).map((e) => this.endpointNode(svc, e)).find((n) => n.id === node.id);
+      const endpoint = svc && this.endpointsOf(svc).find((e) => endpointId(svc, e) === node.id);
+      return endpoint && this.endpointNode(svc, endpoint);
     }
     const path = this.ingressPathOf(node.id);
     if (!path) return undefined;
@@ -192,10 +196,9 @@ export class NetworkTreeModel extends PagedTreeModel {
     const { namespace, name } = svc.metadata;
     const ready = e.endpoint.conditions?.ready !== false;
     const target = e.endpoint.targetRef;
-    const address = e.port?.port !== undefined ? `${e.address}:${e.port.port}` : e.address;
-    const portName = e.port?.name ? `/${e.port.name}` : '';
+    const address = endpointAddress(e);
     return {
-      id: `endpoint/${namespace}/${name}/${address}${portName}`,
+      id: endpointId(svc, e),
       label: address,
       description: [target?.name, ready ? 'ready' : 'not ready'].filter(Boolean).join(' · '),
       tooltip: [
