@@ -144,6 +144,28 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
     assert.deepEqual(model.children(at(model, 'shop', 'StatefulSets', 'db')).map((p) => p.label), ['db-0', 'db-1', 'db-2']);
   });
 
+  it('Workloads: a CronJob → its Jobs → their Completed pods, and a Job of its own in the Jobs group', async () => {
+    const model = models['kubeside.workloads'];
+    const template = { spec: { restartPolicy: 'Never', containers: [{ name: 'report', image: 'busybox:1.36', command: ['sh', '-c', 'echo done'] }] } };
+    await backend.apply({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'shop' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template } } } });
+    await backend.apply({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'shop' }, spec: { template } });
+    await advance(150_000);
+    assert.ok(refreshes['kubeside.workloads'].ids.has('group/shop/jobs') && refreshes['kubeside.workloads'].ids.has('cronjob/shop/nightly'), [...refreshes['kubeside.workloads'].ids].join(', '));
+
+    assert.deepEqual(model.children(at(model, 'shop')).map((g) => `${g.label} ${g.description}`), ['Deployments 2', 'StatefulSets 1', 'Jobs 1', 'CronJobs 1']);
+    const migrate = at(model, 'shop', 'Jobs', 'migrate');
+    assert.equal(migrate.description, '1/1 · Complete');
+    assert.equal(migrate.contextValue, 'kubeside.job');
+    const [pod] = model.children(migrate);
+    assert.match(pod!.description!, /^Completed · /);
+    const nightly = at(model, 'shop', 'CronJobs', 'nightly');
+    assert.match(nightly.description!, /^\* \* \* \* \* · \d active$/);
+    const jobs = model.children(nightly);
+    assert.ok(jobs.length >= 2, jobs.map((j) => j.label).join(', '));
+    assert.ok(jobs.every((j) => j.label.startsWith('nightly-') && j.contextValue === 'kubeside.job'));
+    assert.equal(model.parent?.(jobs[0]!)?.id, nightly.id);
+  });
+
   it('Network: the web Service with its 2 ready endpoints, and the Ingress rules → backends', () => {
     const model = models['kubeside.network'];
     const web = at(model, 'shop', 'Services', 'web');
@@ -243,6 +265,17 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
     assert.match(node.tooltip!, /- Ready: \*\*Unknown\*\* \(NodeStatusUnknown\)/);
     // A healthy node whose pods did not change is not redrawn for its heartbeats.
     assert.ok(!refreshes['kubeside.cluster'].ids.has('node/control-plane'), [...refreshes['kubeside.cluster'].ids].join(', '));
+  });
+
+  it('a cordoned node shows SchedulingDisabled in yellow, with the menu of a cordoned node', async () => {
+    const cluster = models['kubeside.cluster'];
+    await backend.nodes!.cordon('worker-2');
+    await advance(1_000);
+    assert.ok(refreshes['kubeside.cluster'].ids.has('node/worker-2'));
+    const node = cluster.resolve(at(cluster, 'worker-2'))!;
+    assert.match(node.description!, /^Ready,SchedulingDisabled · /);
+    assert.deepEqual(node.icon, { id: 'server', color: 'charts.yellow' });
+    assert.equal(node.contextValue, 'kubeside.node.cordoned');
   });
 
   it('a pod no node can fit shows under "Pending (unscheduled)" with the scheduler\'s reason', async () => {

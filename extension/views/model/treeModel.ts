@@ -1,10 +1,8 @@
 // What every sidebar tree is, without VS Code: nodes as plain data and a model that answers roots,
 // children and "which nodes does this batch of cache changes touch", so views refresh single items.
 // ModelTreeProvider adapts a TreeModel to a vscode.TreeDataProvider.
-import type { ObjectRef } from '../../backend/clusterBackend';
-import type { CacheChange, ClusterCache, WatchedKind } from '../../cache/clusterCache';
-import { watchedResources } from '../../cache/clusterCache';
-import type { KubeObj } from '../../backend/clusterBackend';
+import type { KubeObj, ObjectRef } from '../../backend/clusterBackend';
+import { type CacheChange, type ClusterCache, type WatchedKind, watchedResources } from '../../cache/clusterCache';
 
 export interface TreeNode {
   /** Stable and unique within its tree (`pod/default/web-abc`, `node/worker-1`). */
@@ -43,6 +41,8 @@ export interface TreeModel {
 
 /** No tree level has more children than this: longer lists are split into pages (`pods 1–500`). */
 export const pageSize = 500;
+/** How many long child lists a model keeps the order of (the ones a user has open, in practice). */
+const listsKept = 32;
 
 /** The Kubernetes kind of each watched resource, for node refs. */
 export const kindOf: Record<WatchedKind, string> = {
@@ -168,8 +168,12 @@ export abstract class PagedTreeModel implements TreeModel {
     const last = this.lists.get(id);
     if (last && last.input.length === input.length && input.every((item, i) => item === last.input[i])) return last.output as O[];
     const output = compute();
-    if (output.length > pageSize) this.lists.set(id, { input, output });
-    else this.lists.delete(id);
+    this.lists.delete(id);
+    if (output.length > pageSize) {
+      // Maps iterate in insertion order: the first key is the list least recently computed.
+      if (this.lists.size >= listsKept) this.lists.delete(this.lists.keys().next().value!);
+      this.lists.set(id, { input, output });
+    }
     return output;
   }
 

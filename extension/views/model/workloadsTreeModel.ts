@@ -99,7 +99,10 @@ export class WorkloadsTreeModel extends PagedTreeModel {
     const page = this.pageParent(node);
     if (page) return page;
     const group = parseGroupId(node.id);
-    if (group) return this.rebuild({ id: namespaceId(group.namespace), label: '', collapsible: 'collapsed', ref: { type: { group: '', version: 'v1', resource: 'namespaces' }, name: group.namespace, kind: 'Namespace' } });
+    if (group) {
+      const ns = this.cache.get('namespaces', undefined, group.namespace);
+      return ns && namespaceNode(ns, true);
+    }
     const ref = node.ref;
     if (!ref?.namespace) return undefined;
     const kind = watchedKindOf[ref.kind];
