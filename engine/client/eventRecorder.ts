@@ -26,11 +26,16 @@ const cacheSize = 4096;
 const aggregateMaxEvents = 10;
 const aggregateIntervalMs = 600_000;
 
+/**
+ * Shared by every recorder in the process: two components recording about one object in the same
+ * virtual millisecond (the binder and a provisioner, say) must not make the same event name.
+ */
+let sequence = 0;
+
 export class EventRecorder {
   private readonly seen = new Map<string, Recorded>();
   /** Per object, type and reason: the distinct messages seen lately. */
   private readonly similar = new Map<string, { messages: Set<string>; last: number }>();
-  private sequence = 0;
   /** Writes in flight; tests and shutdown can wait for them. */
   private pending = new Set<Promise<void>>();
   private last: Promise<void> = Promise.resolve();
@@ -88,7 +93,7 @@ export class EventRecorder {
     }
     // client-go names events `<object>.<unix nanoseconds in hex>`; a sequence keeps two events of one
     // virtual millisecond apart.
-    const nanos = BigInt(at) * 1_000_000n + BigInt(this.sequence++ % 1_000_000);
+    const nanos = BigInt(at) * 1_000_000n + BigInt(sequence++ % 1_000_000);
     const name = `${meta.name}.${nanos.toString(16)}`;
     const event: Obj = {
       apiVersion: 'v1',
