@@ -9,6 +9,7 @@ import { groups, TokenAuthenticator, type UserInfo, users } from '../apiserver/a
 import { ApiClient } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
 import { ControllerManager } from '../controllers/index';
+import { standardStorageClass } from '../controllers/localpathprovisioner';
 import { ensureServingPKI } from '../http/pki';
 import { createCertificate } from '../http/x509';
 import type { LogOptions } from '../kubelet/containerLog';
@@ -110,6 +111,7 @@ export class Cluster {
     const controlPlane: string[] = [];
     for (let i = 0; i < Math.max(1, config.controlPlaneNodes ?? 1); i++) controlPlane.push(cluster.createNode(undefined, { controlPlane: true }));
     await cluster.apiServer.ensureBootstrap();
+    await cluster.ensureDefaultStorageClass();
     for (const name of controlPlane) await cluster.startNode(name);
     for (let i = 0; i < (config.workers ?? 3); i++) await cluster.addNode();
     return cluster;
@@ -270,6 +272,21 @@ export class Cluster {
   }
 
   // ---- internals ----
+
+  /**
+   * The default StorageClass, as kind installs `standard` when it creates a cluster; made when
+   * absent, so a cluster kept from before has one too.
+   */
+  private async ensureDefaultStorageClass(): Promise<void> {
+    const admin = this.adminClient();
+    const type = ApiClient.resourceOf(standardStorageClass);
+    if (admin.tryGet(type, undefined, standardStorageClass.metadata.name)) return;
+    try {
+      await admin.create(type, undefined, structuredClone(standardStorageClass), { fieldManager: 'kubeside' });
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 409)) throw err;
+    }
+  }
 
   private controlPlaneMember(node: string, apiServer: ApiServer): ControlPlaneMember {
     const member: ControlPlaneMember = { node, apiServer } as ControlPlaneMember;

@@ -15,8 +15,10 @@ import { EndpointsController } from './endpoints';
 import { EndpointSliceController } from './endpointslice';
 import { GarbageCollector } from './garbagecollector';
 import { JobController } from './job';
+import { LocalPathProvisioner } from './localpathprovisioner';
 import { NamespaceController } from './namespace';
 import { NodeLifecycleController } from './nodelifecycle';
+import { PersistentVolumeBinderController } from './persistentvolumebinder';
 import { ReplicaSetController } from './replicaset';
 import { ResourceQuotaController } from './resourcequota';
 import { RootCACertPublisher } from './rootcacertpublisher';
@@ -76,6 +78,9 @@ export class ControllerManager {
       new GarbageCollector(ctx),
       new NamespaceController(ctx),
       new ServiceAccountsController(ctx),
+      new PersistentVolumeBinderController(ctx),
+      // kind runs its default class's provisioner as a Deployment; here it is one more controller.
+      new LocalPathProvisioner(ctx),
       ...(options.rootCA ? [new RootCACertPublisher(ctx, options.rootCA)] : []),
     ];
   }

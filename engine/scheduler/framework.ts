@@ -1,5 +1,5 @@
 // The scheduling framework: plugins at named extension points (PreFilter, Filter, PreScore, Score,
-// NormalizeScore) and the cycle that runs them for one pod — filter a sample of nodes, score the
+// NormalizeScore, PreBind) and the cycle that runs them for one pod — filter a sample of nodes, score the
 // feasible ones, pick the best — or explains, with every node's reasons, why no node fits.
 // After kube-scheduler's framework/runtime and schedule_one.go.
 // https://kubernetes.io/docs/concepts/scheduling-eviction/scheduling-framework/
@@ -24,7 +24,9 @@ export const clusterEvent = {
   assignedPodUpdate: 1 << 6,
   assignedPodDelete: 1 << 7,
   pvcChange: 1 << 8,
-  all: (1 << 9) - 1,
+  pvChange: 1 << 9,
+  storageClassChange: 1 << 10,
+  all: (1 << 11) - 1,
 } as const;
 
 /**
@@ -60,7 +62,12 @@ export interface Plugin<FilterState = unknown, ScoreState = unknown> {
   score?(state: ScoreState, pod: PodInfo, node: NodeInfo): number;
   /** Rescales `scores[0..n)` into [0, maxNodeScore]. */
   normalizeScore?(state: ScoreState, scores: Float64Array, n: number): void;
+  /** PreBind: what must happen in the API before the pod is bound to the node it was given (its volumes). */
+  preBind?(pod: PodInfo, node: NodeInfo): Promise<void>;
 }
+
+/** A PreBind plugin failed: the pod is not bound, and is tried again after back-off. */
+export class PreBindError extends Error {}
 
 /** How one node failed Filter. */
 export interface NodeStatus {
@@ -299,6 +306,18 @@ export class Framework {
       break;
     }
     return error;
+  }
+
+  /** PreBind: each plugin's, in profile order; the first failure stops the binding. */
+  async runPreBind(pod: PodInfo, node: NodeInfo): Promise<void> {
+    for (const { plugin } of this.profile) {
+      if (!plugin.preBind) continue;
+      try {
+        await plugin.preBind(pod, node);
+      } catch (err) {
+        throw new PreBindError(`running PreBind plugin ${JSON.stringify(plugin.name)}: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** Score: each plugin scores every feasible node, normalizes, and adds in with its weight. */

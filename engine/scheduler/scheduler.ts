@@ -4,7 +4,8 @@
 // once (it is "assumed") while its binding is still on the wire. A pod that fits nowhere gets
 // PodScheduled=False and a FailedScheduling event, and waits for a cluster change that could help.
 // After kube-scheduler's scheduler.go, schedule_one.go and eventhandlers.go.
-import type { Node, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1';
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1';
+import type { StorageClass } from 'kubernetes-types/storage/v1';
 import type { StatusError } from '../api/errors';
 import type { ApiClient } from '../apiserver/client';
 import { EventRecorder } from '../client/eventRecorder';
@@ -13,7 +14,8 @@ import { objectKey } from '../client/types';
 import type { Clock } from '../util/clock';
 import { Random } from '../util/random';
 import { SchedulerCache } from './cache';
-import { clusterEvent, FitError, Framework, type WeightedPlugin } from './framework';
+import { clusterEvent, FitError, Framework, PreBindError, type WeightedPlugin } from './framework';
+import type { NodeInfo } from './nodeInfo';
 import { newPodInfo, type PodInfo } from './podInfo';
 import { defaultProfile } from './plugins/registry';
 import type { QueuedPodInfo } from './queue';
@@ -24,6 +26,8 @@ export const defaultSchedulerName = 'default-scheduler';
 const podsResource = { group: '', version: 'v1', resource: 'pods' } as const;
 const nodesResource = { group: '', version: 'v1', resource: 'nodes' } as const;
 const claimsResource = { group: '', version: 'v1', resource: 'persistentvolumeclaims' } as const;
+const volumesResource = { group: '', version: 'v1', resource: 'persistentvolumes' } as const;
+const classesResource = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' } as const;
 
 export interface SchedulerOptions {
   /** A client authenticated as system:kube-scheduler. */
@@ -76,6 +80,8 @@ export class Scheduler {
   private readonly podInformer: Informer<Pod>;
   private readonly nodeInformer: Informer<Node>;
   private readonly claimInformer: Informer<PersistentVolumeClaim>;
+  private readonly volumeInformer: Informer<PersistentVolume>;
+  private readonly classInformer: Informer<StorageClass>;
   private readonly maxBindsInFlight: number;
   private readonly cyclesPerYield: number;
   private bindsInFlight = 0;
@@ -90,8 +96,16 @@ export class Scheduler {
     this.schedulerName = options.schedulerName ?? defaultSchedulerName;
     this.recorder = options.recorder ?? new EventRecorder(options.client, options.clock, this.schedulerName);
     this.claimInformer = new Informer<PersistentVolumeClaim>(this.client.listerWatcher<PersistentVolumeClaim>(claimsResource), { clock: this.clock });
-    const claims = { get: (namespace: string, name: string) => this.claimInformer.store.get(`${namespace}/${name}`) };
-    this.framework = new Framework(options.profile ?? defaultProfile(claims), options.random ?? new Random(1), options.percentageOfNodesToScore);
+    this.volumeInformer = new Informer<PersistentVolume>(this.client.listerWatcher<PersistentVolume>(volumesResource), { clock: this.clock });
+    this.classInformer = new Informer<StorageClass>(this.client.listerWatcher<StorageClass>(classesResource), { clock: this.clock });
+    const volumes = {
+      claims: { get: (namespace: string, name: string) => this.claimInformer.store.get(`${namespace}/${name}`) },
+      volumes: { get: (name: string) => this.volumeInformer.store.get(name), list: () => this.volumeInformer.store.list() },
+      classes: { get: (name: string) => this.classInformer.store.get(name) },
+      client: this.client,
+      clock: this.clock,
+    };
+    this.framework = new Framework(options.profile ?? defaultProfile(volumes), options.random ?? new Random(1), options.percentageOfNodesToScore);
     this.queue = new SchedulingQueue(options.clock);
     this.maxBindsInFlight = options.maxBindsInFlight ?? 1024;
     this.cyclesPerYield = options.cyclesPerYield ?? 32;
@@ -119,6 +133,14 @@ export class Scheduler {
       onAdd: () => this.queue.moveOnEvent(clusterEvent.pvcChange),
       onUpdate: () => this.queue.moveOnEvent(clusterEvent.pvcChange),
     });
+    this.volumeInformer.addEventHandler({
+      onAdd: () => this.queue.moveOnEvent(clusterEvent.pvChange),
+      onUpdate: () => this.queue.moveOnEvent(clusterEvent.pvChange),
+    });
+    this.classInformer.addEventHandler({
+      onAdd: () => this.queue.moveOnEvent(clusterEvent.storageClassChange),
+      onUpdate: () => this.queue.moveOnEvent(clusterEvent.storageClassChange),
+    });
   }
 
   /** Starts the informers, waits until all have listed, then starts scheduling. */
@@ -131,8 +153,10 @@ export class Scheduler {
     this.stopped = false;
     this.nodeInformer.start();
     this.claimInformer.start();
+    this.volumeInformer.start();
+    this.classInformer.start();
     this.podInformer.start();
-    await Promise.all([this.nodeInformer.waitForSync(), this.claimInformer.waitForSync(), this.podInformer.waitForSync()]);
+    await Promise.all([this.nodeInformer, this.claimInformer, this.volumeInformer, this.classInformer, this.podInformer].map((i) => i.waitForSync()));
     if (this.stopped) return;
     this.loop = this.run();
   }
@@ -143,6 +167,8 @@ export class Scheduler {
     this.podInformer.stop();
     this.nodeInformer.stop();
     this.claimInformer.stop();
+    this.volumeInformer.stop();
+    this.classInformer.stop();
     this.queue.close();
     this.bindSlotWaiter?.();
   }
@@ -227,13 +253,15 @@ export class Scheduler {
     // Assume: the next cycle already sees the pod on its node while the binding is in flight.
     this.cache.assumePod(q.info, result.node.name);
     this.bindsInFlight++;
-    void this.bind(q, result.node.name);
+    void this.bind(q, result.node);
   }
 
-  /** DefaultBinder: POST pods/<name>/binding. */
-  private async bind(q: QueuedPodInfo, nodeName: string): Promise<void> {
+  /** PreBind (the pod's volumes), then DefaultBinder: POST pods/<name>/binding. */
+  private async bind(q: QueuedPodInfo, node: NodeInfo): Promise<void> {
     const { pod, key, namespace, name } = q.info;
+    const nodeName = node.name;
     try {
+      await this.framework.runPreBind(q.info, node);
       await this.client.create(podsResource, namespace, { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } }, {}, { name, subresource: 'binding' });
       this.stats.scheduled++;
       this.queue.done(key);
@@ -246,7 +274,7 @@ export class Scheduler {
         // Deleted, being deleted, or bound by someone else: the informer tells the rest.
         this.queue.done(key);
       } else {
-        this.recorder.event(pod, 'Warning', 'FailedScheduling', `Binding rejected: ${(err as Error).message}`);
+        this.recorder.event(pod, 'Warning', 'FailedScheduling', err instanceof PreBindError ? err.message : `Binding rejected: ${(err as Error).message}`);
         this.queue.addBackoff(q);
       }
     } finally {

@@ -87,6 +87,11 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
     rule(['authentication.k8s.io'], ['tokenreviews'], ['create']),
     rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
   ]),
+  // What the scheduler's VolumeBinding plugin writes: a chosen volume's claimRef, a claim's selected node.
+  clusterRole('system:volume-scheduler', [
+    rule([''], ['persistentvolumes', 'persistentvolumeclaims'], [...read, 'patch', 'update']),
+    rule(['storage.k8s.io'], ['storageclasses'], read),
+  ]),
   clusterRole('system:kube-controller-manager', [
     rule(['', 'events.k8s.io'], ['events'], ['create', 'patch', 'update']),
     rule(['coordination.k8s.io'], ['leases'], ['create']),
@@ -119,5 +124,6 @@ export const bootstrapClusterRoleBindings: readonly ClusterRoleBinding[] = [
   binding('system:basic-user', 'system:basic-user', [group(groups.authenticated)]),
   binding('system:public-info-viewer', 'system:public-info-viewer', [group(groups.authenticated), group(groups.unauthenticated)]),
   binding('system:kube-scheduler', 'system:kube-scheduler', [user(users.scheduler)]),
+  binding('system:volume-scheduler', 'system:volume-scheduler', [user(users.scheduler)]),
   binding('system:kube-controller-manager', 'system:kube-controller-manager', [user(users.controllerManager)]),
 ];

@@ -42,6 +42,8 @@ export const resources = {
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
   jobs: { group: 'batch', version: 'v1', resource: 'jobs' },
   persistentvolumeclaims: { group: '', version: 'v1', resource: 'persistentvolumeclaims' },
+  persistentvolumes: { group: '', version: 'v1', resource: 'persistentvolumes' },
+  storageclasses: { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' },
 } as const satisfies Record<string, ResourceType>;
 
 export class SharedInformerFactory {

@@ -12,13 +12,13 @@ import { nodeResourcesFit } from './nodeResourcesFit';
 import { nodeUnschedulable } from './nodeUnschedulable';
 import { podTopologySpread } from './podTopologySpread';
 import { taintToleration } from './taintToleration';
-import { type ClaimLister, newVolumeBinding } from './volumeBinding';
+import { newVolumeBinding, type VolumeBindingOptions } from './volumeBinding';
 
 /**
  * Filters run in this order and a node's first failing filter is its reason, as in kube-scheduler.
- * VolumeBinding takes part when there is a claim cache to read.
+ * VolumeBinding takes part when there are claim, volume and class caches to read.
  */
-export function defaultProfile(claims?: ClaimLister): WeightedPlugin[] {
+export function defaultProfile(volumes?: VolumeBindingOptions): WeightedPlugin[] {
   return [
     { plugin: nodeUnschedulable, weight: 0 },
     { plugin: nodeName, weight: 0 },
@@ -26,7 +26,7 @@ export function defaultProfile(claims?: ClaimLister): WeightedPlugin[] {
     { plugin: nodeAffinity, weight: 2 },
     { plugin: nodePorts, weight: 0 },
     { plugin: nodeResourcesFit, weight: 1 },
-    ...(claims ? [{ plugin: newVolumeBinding(claims), weight: 0 }] : []),
+    ...(volumes ? [{ plugin: newVolumeBinding(volumes), weight: 0 }] : []),
     { plugin: podTopologySpread, weight: 2 },
     { plugin: interPodAffinity, weight: 2 },
     { plugin: nodeResourcesBalancedAllocation, weight: 1 },
