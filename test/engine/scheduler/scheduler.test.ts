@@ -329,9 +329,21 @@ describe('Scheduler', () => {
       await c.createPod(podWith('db', {}, { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] }));
       await c.until(() => c.eventsFor('db').length > 0, 'the FailedScheduling event');
       assert.equal(c.eventsFor('db')[0].message, '0/1 nodes are available: persistentvolumeclaim "data" not found. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
-      await c.client.create({ group: '', version: 'v1', resource: 'persistentvolumeclaims' }, 'shop', { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+      // Bound, as the PersistentVolume binder leaves a claim and its volume.
+      await c.client.create({ group: '', version: 'v1', resource: 'persistentvolumes' }, undefined, { metadata: { name: 'disk' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/mnt/disk' }, claimRef: { namespace: 'shop', name: 'data' } } });
+      await c.client.create({ group: '', version: 'v1', resource: 'persistentvolumeclaims' }, 'shop', { metadata: { name: 'data', annotations: { 'pv.kubernetes.io/bind-completed': 'yes' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeName: 'disk' } });
       await c.clock.advanceAsync(1_000);
       assert.equal(await c.scheduledTo('db'), 'worker-1');
+    });
+
+    it('wait for their claims to be bound unless the claims wait for their first consumer', async () => {
+      c = await schedulerCluster();
+      await c.addNode('worker-1');
+      await c.scheduler.start();
+      await c.client.create({ group: '', version: 'v1', resource: 'persistentvolumeclaims' }, 'shop', { metadata: { name: 'data' }, spec: { storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+      await c.createPod(podWith('db', {}, { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] }));
+      await c.until(() => c.eventsFor('db').length > 0, 'the FailedScheduling event');
+      assert.equal(c.eventsFor('db')[0].message, '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
     });
 
     it('says so when there are no nodes at all', async () => {
