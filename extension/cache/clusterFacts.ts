@@ -1,0 +1,54 @@
+// Sums up the informer cache into the facts the language server checks manifests against: each
+// node's allocatable resources, labels, taints and readiness, the most room left on any node, and
+// the names of the namespaces, ConfigMaps, Secrets and claims that exist. Resources are read the way
+// kube-scheduler reads them (its resource helpers), so "fits" means what the scheduler would say.
+import type { Node, Pod } from 'kubernetes-types/core/v1';
+import { addResourceList, computePodRequests, emptyResource } from '../../engine/scheduler/resources';
+import type { ClusterFacts, NodeFacts } from '../../language-server/clusterFacts';
+import type { KubeObj } from '../backend/clusterBackend';
+import type { ClusterCache, WatchedKind } from './clusterCache';
+
+/** The kinds whose changes can change the facts; anything else the cache hears about cannot. */
+export const factKinds: ReadonlySet<WatchedKind> = new Set(['nodes', 'pods', 'namespaces', 'configmaps', 'secrets', 'persistentvolumeclaims']);
+
+export function clusterFacts(cache: ClusterCache): ClusterFacts {
+  const nodes: Record<string, NodeFacts> = {};
+  const largestFree = { milliCPU: 0, memory: 0 };
+  for (const node of cache.list('nodes') as Node[]) {
+    const name = node.metadata?.name;
+    if (!name) continue;
+    const allocatable = emptyResource();
+    addResourceList(allocatable, node.status?.allocatable as Record<string, string> | undefined);
+    const facts: NodeFacts = {
+      allocatable: { milliCPU: allocatable.milliCPU, memory: allocatable.memory, pods: allocatable.allowedPodNumber },
+      labels: node.metadata?.labels ?? {},
+      taints: node.spec?.taints ?? [],
+      unschedulable: node.spec?.unschedulable === true,
+      ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    };
+    nodes[name] = facts;
+    if (facts.unschedulable || !facts.ready) continue;
+    const requested = emptyResource();
+    for (const pod of cache.byIndex('pods', 'node', name) as Pod[]) {
+      // A pod that has terminated holds nothing, as kube-scheduler's node accounting leaves it out.
+      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+      const { requests } = computePodRequests(pod);
+      requested.milliCPU += requests.milliCPU;
+      requested.memory += requests.memory;
+    }
+    largestFree.milliCPU = Math.max(largestFree.milliCPU, allocatable.milliCPU - requested.milliCPU);
+    largestFree.memory = Math.max(largestFree.memory, allocatable.memory - requested.memory);
+  }
+  return {
+    nodes,
+    largestFree,
+    namespaces: cache.list('namespaces').map((n) => n.metadata?.name as string).filter(Boolean).sort(),
+    configMaps: namespacedNames(cache.list('configmaps')),
+    secrets: namespacedNames(cache.list('secrets')),
+    persistentVolumeClaims: namespacedNames(cache.list('persistentvolumeclaims')),
+  };
+}
+
+function namespacedNames(objects: readonly KubeObj[]): string[] {
+  return objects.map((o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`).sort();
+}
