@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RealClock, type Clock, type Timer } from '../engine/util/clock';
+import { clusterFactsNotification, isClusterFacts } from './clusterFacts';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { completion } from './completion';
@@ -58,6 +59,12 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   function publish(uri: string): void {
     const result = workspace.diagnostics(uri);
     if (result) void connection.sendDiagnostics({ uri, ...result });
+    recheckStale();
+  }
+
+  /** Cluster checks look names up in the workspace index: documents whose answers it changed need checking again. */
+  function recheckStale(): void {
+    for (const uri of workspace.staleClusterChecks()) schedule(uri);
   }
 
   /** Checks `uri` after `delay` ms of quiet; an edit in the meantime replaces the stale run. */
@@ -115,9 +122,10 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
    * never replaces a file that is open in the editor.
    */
   function scan(folders: string[]): void {
-    void scanWorkspace(folders, (uri, text) => workspace.indexFileText(uri, text)).then((files) =>
-      connection.sendNotification(workspaceScannedNotification, { files }),
-    );
+    void scanWorkspace(folders, (uri, text) => workspace.indexFileText(uri, text)).then((files) => {
+      recheckStale();
+      return connection.sendNotification(workspaceScannedNotification, { files });
+    });
   }
 
   // A document just opened is checked at once; edits wait for a pause in typing. TextDocuments reports
@@ -135,14 +143,23 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     pending.get(uri)?.cancel();
     pending.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
-    void workspace.closed(uri);
+    void workspace.closed(uri).then(recheckStale);
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
       if (change.type === FileChangeType.Deleted) workspace.deleted(change.uri);
-      else void workspace.reindexFromDisk(change.uri);
+      else void workspace.reindexFromDisk(change.uri).then(recheckStale);
     }
+    recheckStale();
+  });
+
+  // The extension's facts about the running cluster: every open document is checked against them
+  // again, after the usual quiet time, so a burst of updates costs one check per document.
+  connection.onNotification(clusterFactsNotification, (params: unknown) => {
+    if (params !== null && !isClusterFacts(params)) return;
+    workspace.setClusterFacts(params);
+    for (const d of documents.all()) schedule(d.uri);
   });
 
   /** Answers about one open document. */

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { kinds } from '../engine/api/kinds/index';
+import { checkAgainstCluster, knownCluster, lookupsHold, type ClusterCheckResult, type KnownCluster } from './clusterChecks';
+import type { ClusterFacts } from './clusterFacts';
 import { WorkspaceCustomResources } from './customResources';
 import { ManifestParser, type ManifestFile } from './manifestFile';
 import { scalarString, type ParsedDocument } from './parsedDocument';
@@ -65,6 +67,10 @@ export class ManifestWorkspace {
   private readonly customResources = new WorkspaceCustomResources();
   /** Disk reads still running for file events already received. */
   private readonly reading = new Set<Promise<void>>();
+  /** The running cluster, from the extension's facts; undefined when none runs. */
+  private cluster: KnownCluster | undefined;
+  /** Cluster checks per document, valid for the facts they saw while the index answers their lookups alike. */
+  private readonly clusterChecked = new WeakMap<ParsedDocument, { readonly cluster: KnownCluster; readonly result: ClusterCheckResult }>();
 
   /**
    * `openDocument` gives the editor's current text of a document, if it is open. `kindsChanged` is
@@ -100,7 +106,7 @@ export class ManifestWorkspace {
     if (!file) return undefined;
     const diagnostics: Diagnostic[] = [];
     for (const doc of file.documents) {
-      for (const d of this.check(doc.parsed)) {
+      for (const d of [...this.check(doc.parsed), ...this.checkAgainstCluster(doc.parsed)]) {
         const fixes = d.fixes?.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: file.range(doc, e.span), newText: e.newText })) }));
         diagnostics.push({
           range: file.range(doc, d.span),
@@ -114,6 +120,25 @@ export class ManifestWorkspace {
     }
     this.counters.publishes++;
     return { version: file.version, diagnostics };
+  }
+
+  /** The running cluster's facts, or null when none runs; the caller checks open documents again. */
+  setClusterFacts(facts: ClusterFacts | null): void {
+    this.cluster = facts ? knownCluster(facts) : undefined;
+  }
+
+  /**
+   * Open documents whose cluster checks asked the index a question it now answers differently (a
+   * ConfigMap they name was declared or removed elsewhere): their diagnostics are out of date.
+   */
+  staleClusterChecks(): string[] {
+    const cluster = this.cluster;
+    if (!cluster) return [];
+    const stale = (parsed: ParsedDocument) => {
+      const checked = this.clusterChecked.get(parsed);
+      return checked !== undefined && checked.cluster === cluster && !lookupsHold(checked.result, this.index);
+    };
+    return [...this.openFiles].filter(([, file]) => file.documents.some((d) => stale(d.parsed))).map(([uri]) => uri);
   }
 
   /** The document was closed in the editor: what it defines is now what its file on disk defines. */
@@ -192,5 +217,21 @@ export class ManifestWorkspace {
     this.counters.checks++;
     this.checked.set(doc, { diagnostics, ...(dependsOnCustomKinds(doc) ? { generation: this.kindsGeneration } : {}) });
     return diagnostics;
+  }
+
+  /** A document's checks against the running cluster; none while no cluster runs. */
+  private checkAgainstCluster(doc: ParsedDocument): readonly ManifestDiagnostic[] {
+    const cluster = this.cluster;
+    if (!cluster) return [];
+    const cached = this.clusterChecked.get(doc);
+    if (cached && cached.cluster === cluster && lookupsHold(cached.result, this.index)) return cached.result.diagnostics;
+    let result: ClusterCheckResult;
+    try {
+      result = checkAgainstCluster(doc, cluster, this.index);
+    } catch (err) {
+      result = { diagnostics: [{ span: [0, 0], severity: 'warning', message: `kubeside could not check this document against the cluster: ${(err as Error).message}`, code: 'internal-error' }], lookups: [] };
+    }
+    this.clusterChecked.set(doc, { cluster, result });
+    return result.diagnostics;
   }
 }
