@@ -1,7 +1,7 @@
 // UI checks of Kubeside in the real workbench, driven through playwright-core in the runner's browser:
-// the activity-bar entry, the Kubeside view with its Cluster tree, and the version command from the
-// view's welcome content. Screenshots land in test-results/vscode/ for people to look at.
-import { mkdir, readFile } from 'node:fs/promises';
+// the activity-bar entry, the Kubeside views with the embedded cluster's nodes, and a manifest applied
+// from the command palette showing up in the Workloads tree. Screenshots land in test-results/vscode/ for people to look at.
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,10 +17,21 @@ export const screenshotDir = join(root, 'test-results', 'vscode');
  */
 export async function runUiChecks(page, url) {
   await mkdir(screenshotDir, { recursive: true });
-  const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   const activityBarItem = page.locator('.part.activitybar').getByRole('tab', { name: /^Kubeside/ });
   const sideBar = page.locator('.part.sidebar');
-  const clusterView = sideBar.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Cluster' }) });
+
+  const pane = (title) => sideBar.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: title }) });
+  const clusterView = pane('Cluster');
+  const workloadsView = pane('Workloads');
+  const statusItem = page.locator('.part.statusbar .statusbar-item', { hasText: /Kubeside|embedded/ });
+  const runCommand = async (title) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    // Click the exact command: Enter would run the first row, which may be a recently used look-alike.
+    await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(title, { exact: true }) }).first().click();
+  };
 
   const checks = [
     ['the workbench opens with the Explorer', async () => {
@@ -31,20 +42,41 @@ export async function runUiChecks(page, url) {
     ['the Kubeside icon is in the activity bar', async () => {
       await activityBarItem.waitFor({ timeout: 30_000 });
     }],
-    ['clicking it shows the Kubeside view with the Cluster tree and its welcome content', async () => {
+    ['clicking it shows the Kubeside views; the embedded cluster starts and the Cluster tree lists its four nodes', async () => {
       if (await clusterView.isVisible()) throw new Error('the Cluster view is showing before the click');
       await activityBarItem.click();
       await sideBar.locator('.composite.title', { hasText: /kubeside/i }).waitFor();
-      await clusterView.locator('.welcome-view-content', { hasText: 'No cluster is running yet' }).waitFor();
+      for (const node of ['control-plane', 'worker-1', 'worker-2', 'worker-3']) {
+        await clusterView.locator('.monaco-list-row', { hasText: node }).first().waitFor({ timeout: 60_000 });
+      }
+      await statusItem.filter({ hasText: 'embedded 4/4' }).first().waitFor({ timeout: 30_000 });
       await page.mouse.move(0, 0); // no hover highlight in the picture
-      await page.screenshot({ path: join(screenshotDir, 'kubeside-view.png') });
+      await page.screenshot({ path: join(screenshotDir, 'kubeside-cluster.png') });
     }],
-    [`the welcome button runs kubeside.showVersion, which shows "Kubeside ${version}"`, async () => {
-      await clusterView.getByRole('button', { name: 'Show Kubeside Version' }).click();
-      // The smoke-test driver suppresses toasts; the notification centre lists the message instead.
-      await page.locator('.part.statusbar [id="status.notifications"]').click();
-      await page.locator('.notifications-center .notification-list-item', { hasText: `Kubeside ${version}` }).waitFor();
-      await page.screenshot({ path: join(screenshotDir, 'kubeside-version.png') });
+    ['"Kubeside: Apply to Cluster" on the open web tier makes its Deployment appear in the Workloads tree', async () => {
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill('10-web.yaml');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: '10-web.yaml' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.editor-group-container .tab', { hasText: '10-web.yaml' }).waitFor();
+      await runCommand('Kubeside: Apply to Cluster');
+      // Room for the Workloads tree: fold the Cluster view.
+      await clusterView.locator('.pane-header').click();
+      await workloadsView.locator('.monaco-list-row', { hasText: 'shop' }).first().waitFor({ timeout: 30_000 });
+      const row = (text) => workloadsView.locator('.monaco-list-row').filter({ has: page.getByText(text, { exact: true }) }).first();
+      if ((await row('shop').getAttribute('aria-expanded')) !== 'true') await row('shop').click();
+      if ((await row('Deployments').getAttribute('aria-expanded')) !== 'true') await row('Deployments').click();
+      if ((await row('web').getAttribute('aria-expanded')) !== 'true') await row('web').click();
+      // Deployment → ReplicaSet → its pods.
+      // A row's text runs its label into its description, so match the label element itself.
+      const replicaSet = workloadsView.locator('.monaco-list-row').filter({ has: page.getByText(/^web-[a-z0-9]{8,10}$/) }).first();
+      await replicaSet.waitFor({ timeout: 30_000 });
+      if ((await replicaSet.getAttribute('aria-expanded')) !== 'true') await replicaSet.click();
+      await workloadsView.locator('.monaco-list-row').filter({ has: page.getByText(/^web-[a-z0-9]{8,10}-[a-z0-9]{5}$/) }).first().waitFor({ timeout: 30_000 });
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: join(screenshotDir, 'kubeside-workloads.png') });
     }],
   ];
 
