@@ -7,8 +7,15 @@ import { type DashboardState, type Dirty, noDirt, unscheduled } from './dashboar
 import { NodeCard } from './nodeCard';
 import { PhaseChart } from './phaseChart';
 
-/** Chips drawn per node; the rest are counted in a "+N" chip, so 10k pods stay a few thousand elements. */
+/** Chips drawn per node at most; the rest are counted in a "+N" chip. */
 export const chipsPerNode = 60;
+/** Chips drawn in all, so that many nodes share out fewer each: 10k pods stay a few thousand elements. */
+const chipBudget = 3_000;
+const minChipsPerNode = 12;
+
+export function chipCap(nodeCount: number): number {
+  return Math.max(minChipsPerNode, Math.min(chipsPerNode, Math.floor(chipBudget / Math.max(1, nodeCount))));
+}
 /** Beyond this many pod changes in a frame, chips change without transitions (a scale-up stays smooth). */
 const animatedChangesPerFrame = 150;
 
@@ -29,6 +36,7 @@ export class DashboardView {
   private readonly chart = new PhaseChart();
   private readonly eventList = h('ol', { class: 'events' });
   private menu: HTMLElement | undefined;
+  private cap = chipsPerNode;
 
   constructor(
     private readonly state: DashboardState,
@@ -67,6 +75,12 @@ export class DashboardView {
       card.element.remove();
       this.cards.delete(name);
     }
+    const cap = chipCap(state.nodes.size);
+    if (cap !== this.cap) {
+      this.cap = cap;
+      for (const name of this.cards.keys()) dirty.nodes.add(name);
+    }
+    this.grid.classList.toggle('animated', animate);
     this.renderChips(dirty, animate);
     for (const uid of dirty.pods) {
       const pod = state.pods.get(uid);
@@ -108,7 +122,7 @@ export class DashboardView {
       const hidden: PodChip[] = [];
       for (const pod of pods?.values() ?? []) {
         if (namespace !== undefined && pod.namespace !== namespace) continue;
-        (shown.length < chipsPerNode ? shown : hidden).push(pod);
+        (shown.length < this.cap ? shown : hidden).push(pod);
       }
       card.updateOverflow(hidden);
       wanted.set(name, shown);
@@ -231,13 +245,17 @@ export class DashboardView {
       node.failed ? item('recover', 'debug-restart', 'Recover') : item('fail', 'debug-disconnect', 'Fail'),
     );
     button.setAttribute('aria-expanded', 'true');
-    button.closest('.node-card')!.append(this.menu);
+    const card = button.closest('.node-card')!;
+    card.classList.add('menu-open');
+    card.append(this.menu);
     this.menu.querySelector('button')!.focus();
   }
 
   private closeMenu(): void {
     if (!this.menu) return;
-    this.cards.get(this.menu.dataset.node!)?.menuButton?.setAttribute('aria-expanded', 'false');
+    const card = this.cards.get(this.menu.dataset.node!);
+    card?.menuButton?.setAttribute('aria-expanded', 'false');
+    card?.element.classList.remove('menu-open');
     this.menu.remove();
     this.menu = undefined;
   }

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ChangesMessage, HostMessage, PodChip } from '../../extension/webviews/protocol/dashboard';
-import { chipsPerNode } from '../../media/dashboard/dashboardView';
+import { chipCap, chipsPerNode } from '../../media/dashboard/dashboardView';
 import type { RecordedStream } from './fixtures/recordDashboard';
 import { buildMedia, clearPosted, launchChromium, openPanel, posted, reload, savedState, send, setTheme } from './harness';
 import { syntheticCluster } from './synthetic';
@@ -273,6 +273,18 @@ describe('Cluster dashboard webview', function () {
     assert.equal(card(shown, 'worker-1').chips.length, chipsPerNode);
     assert.equal(card(shown, 'worker-1').more, `+${250 - chipsPerNode}`);
     assert.equal(shown.counts.Running, '1,000');
+  });
+
+  it('shares out fewer chips per node when there are many nodes, so the page stays a few thousand elements', async () => {
+    await send(page, [syntheticCluster(200, 10_000)]);
+    const shown = await read(page);
+    const cap = chipCap(200);
+    assert.ok(cap < chipsPerNode);
+    assert.equal(shown.cards.length, 200);
+    assert.ok(shown.cards.every((c) => c.chips.length === cap && c.more === `+${50 - cap}`));
+    assert.equal(shown.counts.Running, '10,000');
+    await send(page, [stream.init]);
+    assert.equal((await read(page)).cards.length, 4);
   });
 
   for (const theme of ['dark', 'high-contrast'] as const) {
