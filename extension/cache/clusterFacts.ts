@@ -32,7 +32,7 @@ export function clusterFacts(cache: ClusterCache): ClusterFacts {
     for (const pod of cache.byIndex('pods', 'node', name) as Pod[]) {
       // A pod that has terminated holds nothing, as kube-scheduler's node accounting leaves it out.
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
-      const { requests } = computePodRequests(pod);
+      const requests = requestsOf(pod);
       requested.milliCPU += requests.milliCPU;
       requested.memory += requests.memory;
     }
@@ -47,6 +47,20 @@ export function clusterFacts(cache: ClusterCache): ClusterFacts {
     secrets: namespacedNames(cache.list('secrets')),
     persistentVolumeClaims: namespacedNames(cache.list('persistentvolumeclaims')),
   };
+}
+
+/**
+ * A pod's cpu and memory requests, worked out once per version of the pod: the cache replaces an
+ * object on every change, so facts sent again and again re-parse only the pods that changed.
+ */
+const requestsByPod = new WeakMap<Pod, { readonly milliCPU: number; readonly memory: number }>();
+function requestsOf(pod: Pod): { readonly milliCPU: number; readonly memory: number } {
+  let requests = requestsByPod.get(pod);
+  if (!requests) {
+    const { milliCPU, memory } = computePodRequests(pod).requests;
+    requestsByPod.set(pod, (requests = { milliCPU, memory }));
+  }
+  return requests;
 }
 
 function namespacedNames(objects: readonly KubeObj[]): string[] {
