@@ -8,7 +8,7 @@ import { ClusterManager, type ClusterState } from './clusterManager';
 import { ApplyCommands } from './commands/applyCommands';
 import { ClusterCommands } from './commands/clusterCommands';
 import { ResourceDocumentProvider, resourceScheme } from './documents/resourceDocuments';
-import { startLanguageClient } from './languageClient';
+import { followClusterFacts, startLanguageClient } from './languageClient';
 import { SourceIndex } from './sourceIndex';
 import { ClusterStatusBar } from './statusBar';
 import { registerTreeViews, type TreeViews } from './views/treeViews';
@@ -44,6 +44,8 @@ export function activate(context: vscode.ExtensionContext): KubesideApi {
     views,
     new ClusterCommands(clusters, sources),
     registerResourceDocuments(clusters),
+    // The language server checks open manifests against what the running cluster can do.
+    followClusterFacts(client, clusters),
     vscode.commands.registerCommand('kubeside.showVersion', () => showVersion(context)),
     clusters.onDidChangeState((state) => onStateChange(context, state, output)),
     // A view shown is the moment to bring the cluster up — in a trusted workspace, and if the user wants it.
