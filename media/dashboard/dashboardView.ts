@@ -42,7 +42,7 @@ export class DashboardView {
     private readonly state: DashboardState,
     private readonly options: ViewOptions,
   ) {
-    const summary = h('header', { class: 'summary' }, h('div', { class: 'summary-text' }, h('h1', {}, 'Cluster'), this.nodeCount, this.counts, this.namespaceSelect), h('figure', { class: 'chart' }, this.chart.element, h('figcaption', { class: 'ks-muted' }, 'Pods by phase, all namespaces')));
+    const summary = h('header', { class: 'summary' }, h('div', { class: 'summary-text' }, h('h1', {}, 'Cluster'), this.nodeCount, this.counts, this.namespaceSelect), this.chart.element);
     const events = h('section', { class: 'recent-events', 'aria-label': 'Recent events' }, h('h2', {}, icon('bell'), ' Recent events'), this.eventList);
     document.body.append(summary, this.grid, events);
     this.namespaceSelect.addEventListener('change', () => {

@@ -3,18 +3,20 @@
 // from the theme's CSS variables at draw time).
 import type { PhaseSample } from '../../extension/webviews/protocol/dashboard';
 import { podPhases } from '../../extension/webviews/protocol/dashboard';
+import { formatCount, h, setText } from '../common/dom';
 
 const phaseVariables = podPhases.map((phase) => `--ks-phase-${phase.toLowerCase()}`);
 
 export class PhaseChart {
-  readonly element: HTMLCanvasElement;
+  /** The figure: the canvas and a caption giving its time span and scale. */
+  readonly element: HTMLElement;
+  private readonly canvas = h('canvas', { class: 'phase-chart', role: 'img' });
+  private readonly caption = h('figcaption', { class: 'ks-muted' });
   private history: readonly PhaseSample[] = [];
 
   constructor() {
-    this.element = document.createElement('canvas');
-    this.element.className = 'phase-chart';
-    this.element.setAttribute('role', 'img');
-    new ResizeObserver(() => this.draw()).observe(this.element);
+    this.element = h('figure', { class: 'chart' }, this.canvas, this.caption);
+    new ResizeObserver(() => this.draw()).observe(this.canvas);
     // VS Code swaps the body's theme class (vscode-light, vscode-dark, vscode-high-contrast…) on a theme change.
     new MutationObserver(() => this.draw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
@@ -23,12 +25,14 @@ export class PhaseChart {
     this.history = history;
     const last = history[history.length - 1];
     const minutes = history.length > 1 ? Math.round((last!.time - history[0]!.time) / 60_000) : 0;
-    this.element.setAttribute('aria-label', last ? `Pods by phase over the last ${minutes} minutes: ${podPhases.map((p, i) => `${p} ${last.counts[i]}`).join(', ')}` : 'No samples yet');
+    const peak = Math.max(0, ...history.map((s) => s.counts.reduce((a, b) => a + b, 0)));
+    setText(this.caption, `Pods by phase, all namespaces, last ${minutes} min (peak ${formatCount(peak)})`);
+    this.canvas.setAttribute('aria-label', last ? `Pods by phase over the last ${minutes} minutes: ${podPhases.map((p, i) => `${p} ${last.counts[i]}`).join(', ')}` : 'No samples yet');
     this.draw();
   }
 
   private draw(): void {
-    const canvas = this.element;
+    const canvas = this.canvas;
     const ratio = window.devicePixelRatio || 1;
     const width = canvas.clientWidth;
     const height = canvas.clientHeight;

@@ -167,6 +167,8 @@ describe('Cluster dashboard webview', function () {
     assert.ok(stranded.length > 0 && stranded.every((p) => p.status === 'Terminating'), JSON.stringify(stranded));
     const earlier = podsIn([stream.init, ...through('cordon worker-3')]);
     assert.ok([...pods.values()].some((p) => p.node === 'worker-2' && p.status === 'Running' && !earlier.has(p.uid)));
+    // The chart spans the samples so far (one every 5 s, at most 60) and scales to their peak.
+    assert.equal(await page.locator('.chart figcaption').textContent(), `Pods by phase, all namespaces, last 5 min (peak ${pods.size})`);
     await page.screenshot({ path: path.join(screenshots, 'dashboard-light.png'), fullPage: true });
   });
 
