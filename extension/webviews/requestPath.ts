@@ -27,9 +27,10 @@ export interface RoutingSource {
   endpointSlices(namespace: string, service: string): readonly KubeObj[];
 }
 
-/** A request target as typed: `/api`, `shop.example.com/api`, `http://shop.example.com/api`. */
+/** A request target as typed: `/api`, `shop.example.com/api`, `http://shop.example.com/api?q=1`. */
 export function parseTarget(target: string | undefined): { host?: string; path: string } {
-  const text = (target ?? '').trim().replace(/^[a-z]+:\/\//i, '');
+  // The query and fragment play no part in Ingress routing.
+  const text = (target ?? '').trim().replace(/^[a-z]+:\/\//i, '').replace(/[?#].*$/, '');
   if (text === '' || text.startsWith('/')) return { path: text || '/' };
   const slash = text.indexOf('/');
   const host = (slash < 0 ? text : text.slice(0, slash)).replace(/:\d+$/, '').toLowerCase();
