@@ -75,7 +75,9 @@ export class LogsModel implements Disposable {
     this.sync();
   }
 
+  /** The sources so far; they are not sent again until they change. */
   snapshot(): InitMessage {
+    this.dirty.clear();
     return { type: 'init', target: this.options.target, previous: this.options.previous, sources: [...this.sources.values()].map(sourceOf) };
   }
 
