@@ -53,7 +53,11 @@ export class DashboardView {
     });
     document.body.addEventListener('click', (event) => this.onClick(event));
     document.body.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') this.closeMenu();
+      if (event.key !== 'Escape' || !this.menu) return;
+      // Back to the button that opened the menu, as VS Code's own menus do.
+      const button = this.cards.get(this.menu.dataset.node!)?.menuButton;
+      this.closeMenu();
+      button?.focus();
     });
   }
 

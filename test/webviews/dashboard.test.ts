@@ -189,6 +189,7 @@ describe('Cluster dashboard webview', function () {
     await menuOf('worker-2');
     await page.keyboard.press('Escape');
     assert.equal(await page.locator('.ks-menu').count(), 0);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Actions for worker-2');
     assert.deepEqual(await posted(page), [
       { type: 'nodeAction', node: 'worker-2', action: 'drain' },
       { type: 'nodeAction', node: 'worker-3', action: 'uncordon' },
