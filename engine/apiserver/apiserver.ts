@@ -58,6 +58,43 @@ export interface PodLogSource {
   followLogs(namespace: string, pod: string, container: string | undefined, options: PodLogOptions, onData: (text: string) => void, onEnd?: () => void): { dispose(): void };
 }
 
+/**
+ * The standard streams of a process that exec starts (or of the container attach joins), as the
+ * kubelet's streaming server relays them: output goes out as it is written, stdin comes in chunks.
+ */
+export interface ContainerStreams {
+  stdout(data: string): void;
+  stderr(data: string): void;
+  /** Chunks of stdin until the client closes it; absent when the client sends none. */
+  stdin?: AsyncIterable<Buffer>;
+  tty: boolean;
+}
+
+/** A process running in a container for exec or attach: its exit code (attach: the container's), or a way to stop listening. */
+export interface ContainerProcess {
+  readonly exitCode: Promise<number>;
+  /** The client went away. */
+  close(): void;
+}
+
+/** One forwarded connection into a pod's network namespace. */
+export interface PodConnection {
+  write(data: Buffer): void;
+  /** The client closed its side. */
+  end(): void;
+}
+
+/**
+ * exec, attach and port-forward as the kubelets serve them: the API server's pods/exec, pods/attach
+ * and pods/portforward reach the kubelet of the pod's node here (in Kubernetes it proxies to the
+ * kubelet's streaming server). Errors are the kubelet's, thrown as plain Errors with its message.
+ */
+export interface PodExecSource {
+  exec(namespace: string, pod: string, container: string, command: string[], streams: ContainerStreams): ContainerProcess;
+  attach(namespace: string, pod: string, container: string, streams: ContainerStreams): ContainerProcess;
+  portForward(namespace: string, pod: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection;
+}
+
 /** corev1.PodLogOptions, as far as the embedded runtime keeps logs. */
 export interface PodLogOptions {
   previous?: boolean;
@@ -100,6 +137,7 @@ export class ApiServer {
   private readonly customResources: CustomResources;
   private readonly serviceAllocator: ServiceAllocator;
   private logSource: PodLogSource | undefined;
+  private execSource: PodExecSource | undefined;
 
   constructor(options: ApiServerOptions) {
     this.store = options.store;
@@ -351,6 +389,53 @@ export class ApiServer {
     const { container, ...logOptions } = options;
     if (follow) return this.logSource.followLogs(ref.namespace!, name, container, logOptions, follow.onData, follow.onEnd);
     return this.logSource.logs(ref.namespace!, name, container, logOptions);
+  }
+
+  /** Where pods/exec, pods/attach and pods/portforward reach containers (the cluster's kubelets). */
+  setPodExecSource(source: PodExecSource): void {
+    this.execSource = source;
+  }
+
+  /**
+   * pods/exec and pods/attach: checks what kube-apiserver checks before it connects to the kubelet
+   * (authorization as `create` on the subresource, which kube-apiserver also asks of the WebSocket
+   * GET; the pod, its node and the container name), then returns how to start the session. What
+   * fails after that is the kubelet's error, thrown as a plain Error.
+   */
+  podExec(ctx: RequestContext, ref: ResourceRef, options: { container?: string; command?: string[] }): (streams: ContainerStreams) => ContainerProcess {
+    const subresource = ref.subresource === 'attach' ? 'attach' : 'exec';
+    const { pod, source } = this.streamTarget(ctx, ref, subresource);
+    const containers: string[] = (pod.spec?.containers ?? []).map((c: Obj) => c.name);
+    const all = [...containers, ...(pod.spec?.initContainers ?? []).map((c: Obj) => c.name), ...(pod.spec?.ephemeralContainers ?? []).map((c: Obj) => c.name)];
+    let container = options.container;
+    if (!container) {
+      if (containers.length !== 1) throw statusErrors.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]`);
+      container = containers[0]!;
+    } else if (!all.includes(container)) {
+      throw statusErrors.badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
+    }
+    const name = container;
+    if (subresource === 'attach') return (streams) => source.attach(ref.namespace!, pod.metadata.name, name, streams);
+    const command = options.command ?? [];
+    if (!command.length) throw statusErrors.badRequest('you must specify at least 1 command');
+    return (streams) => source.exec(ref.namespace!, pod.metadata.name, name, command, streams);
+  }
+
+  /** pods/portforward: after the same checks, how to open a connection to a port of the pod. */
+  podPortForward(ctx: RequestContext, ref: ResourceRef): (port: number, onData: (data: Buffer) => void, onEnd: () => void) => PodConnection {
+    const { pod, source } = this.streamTarget(ctx, ref, 'portforward');
+    return (port, onData, onEnd) => source.portForward(ref.namespace!, pod.metadata.name, port, onData, onEnd);
+  }
+
+  private streamTarget(ctx: RequestContext, ref: ResourceRef, subresource: string): { pod: Obj; source: PodExecSource } {
+    const target = { ...ref, subresource };
+    const storage = this.resolve(target);
+    this.authorize(ctx, 'create', target);
+    const name = this.requireName(ref);
+    const pod = this.mustGet(storage, ref.namespace, name);
+    if (!pod.spec?.nodeName) throw statusErrors.badRequest(`pod ${name} does not have a host assigned`);
+    if (!this.execSource) throw statusErrors.badRequest(`error dialing backend: dial tcp ${pod.spec.nodeName}:10250: no kubelet serves this node`);
+    return { pod, source: this.execSource };
   }
 
   // ---- writes ----

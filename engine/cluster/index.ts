@@ -4,7 +4,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StatusError, statusErrors } from '../api/errors';
-import { ApiServer } from '../apiserver/apiserver';
+import { ApiServer, type ContainerProcess, type ContainerStreams, type PodConnection } from '../apiserver/apiserver';
 import { groups, TokenAuthenticator, type UserInfo, users } from '../apiserver/auth/user';
 import { ApiClient } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
@@ -166,6 +166,31 @@ export class Cluster {
   followLogs(namespace: string, pod: string, container: string | undefined, options: LogOptions, onData: (text: string) => void, onEnd?: () => void): { dispose(): void } {
     return this.kubeletOf(namespace, pod).followLogs(namespace, pod, container, options, onData, onEnd);
   }
+
+  /** `kubectl exec`: runs a command in a container, through the kubelet of the pod's node (pods/exec). */
+  exec(namespace: string, pod: string, container: string, command: string[], streams: ContainerStreams): ContainerProcess {
+    return this.streamingKubelet(namespace, pod).exec(namespace, pod, container, command, streams);
+  }
+
+  /** `kubectl attach`: a running container's output, through the kubelet of the pod's node (pods/attach). */
+  attach(namespace: string, pod: string, container: string, streams: ContainerStreams): ContainerProcess {
+    return this.streamingKubelet(namespace, pod).attach(namespace, pod, container, streams);
+  }
+
+  /** `kubectl port-forward`: a connection to a port of a pod, through the kubelet of its node (pods/portforward). */
+  portForward(namespace: string, pod: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection {
+    return this.streamingKubelet(namespace, pod).portForward(namespace, pod, port, onData, onEnd);
+  }
+
+  /** The kubelet of a pod's node, or the error of dialing a node whose kubelet is down. */
+  private streamingKubelet(namespace: string, pod: string): Kubelet {
+    const obj = this.adminClient().get(podsResource, namespace, pod);
+    const node = obj.spec?.nodeName ?? '';
+    const kubelet = this.kubelets.get(node);
+    if (!kubelet?.isRunning) throw new Error(`error dialing backend: dial tcp ${node}:10250: connect: connection refused`);
+    return kubelet;
+  }
+
 
   /**
    * Adds a node and starts its kubelet, which registers it. Workers are named `worker-1`, `worker-2`…
@@ -334,8 +359,9 @@ export class Cluster {
     if (this.kubelets.has(nodeName)) throw new Error(`node ${nodeName} already exists`);
     if (controlPlane) {
       const apiServer = new ApiServer({ store: this.store, clock: this.clock, random: new Random(this.random.next()), authenticator: this.authenticator });
-      // pods/log reads from the kubelet of the pod's node.
+      // pods/log, exec, attach and portforward reach the kubelet of the pod's node.
       apiServer.setPodLogSource(this);
+      apiServer.setPodExecSource(this);
       this.servers.push(apiServer);
       this.members.push(this.controlPlaneMember(nodeName, apiServer));
     }

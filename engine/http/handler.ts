@@ -14,6 +14,7 @@ import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
 import { Discovery, virtualResources } from './discovery';
 import { type CustomKindSchema, OpenAPIDocuments } from './openapi';
+import { PodStreams } from './podStreams';
 import { decodeProtobuf } from './protobuf';
 import { deleteOptions, listOptions, resourceRequestInfo, watchOptions, writeOptions } from './requestInfo';
 import { serveSnapshot, snapshotPath, type SnapshotSource } from './snapshot';
@@ -110,9 +111,26 @@ export class RestHandler {
   private served?: { signature: string; discovery: Discovery; openapi: OpenAPIDocuments };
   /** Open watch streams, so closing the server can end them. */
   private readonly watches = new Set<ApiWatch>();
+  /** exec, attach and port-forward connections. */
+  private readonly podStreams: PodStreams;
 
   constructor(private readonly options: RestHandlerOptions) {
     this.server = options.server;
+    this.podStreams = new PodStreams({
+      server: options.server,
+      identify: (req) => this.impersonate(req, this.authenticate(req)),
+      ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+    });
+  }
+
+  /** node:http's 'upgrade' listener: pods/exec, pods/attach and pods/portforward. */
+  get handleUpgrade(): PodStreams['handleUpgrade'] {
+    return this.podStreams.handleUpgrade;
+  }
+
+  /** Ends every exec, attach and port-forward connection (on shutdown). */
+  closePodStreams(): void {
+    this.podStreams.closeAll();
   }
 
   private documents(): { discovery: Discovery; openapi: OpenAPIDocuments } {
@@ -213,6 +231,7 @@ export class RestHandler {
     switch (verb) {
       case 'get': {
         if (ref.resource === 'pods' && ref.group === '' && ref.subresource === 'log') return this.podLogs(req, res, ctx, ref, query);
+        if (ref.resource === 'pods' && ref.group === '' && ['exec', 'attach', 'portforward'].includes(ref.subresource ?? '')) throw statusErrors.badRequest('Upgrade request required');
         const rv = query.get('resourceVersion');
         const obj = this.server.get(ctx, ref, rv ? { resourceVersion: rv } : {});
         return this.sendObject(req, res, 200, ref, obj, render, query, false);
@@ -281,8 +300,29 @@ export class RestHandler {
       res.end(text);
       return;
     }
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
-    const stream = this.server.podLogs(ctx, ref, options, { onData: (text) => res.write(text), onEnd: () => res.end() }) as { dispose(): void };
+    // The 200 goes out only once the pod and container are found, so that a failed lookup is still
+    // answered with its Status; the log so far arrives within the same call.
+    const startStream = () => {
+      if (res.headersSent) return;
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+    };
+    let buffered: string[] | undefined = [];
+    let ended = false;
+    const stream = this.server.podLogs(ctx, ref, options, {
+      onData: (text) => {
+        if (buffered) buffered.push(text);
+        else res.write(text);
+      },
+      onEnd: () => {
+        if (buffered) ended = true;
+        else res.end();
+      },
+    }) as { dispose(): void };
+    startStream();
+    for (const text of buffered) res.write(text);
+    buffered = undefined;
+    if (ended) res.end();
+    else res.flushHeaders();
     req.on('close', () => stream.dispose());
   }
 

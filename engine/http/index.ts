@@ -68,6 +68,8 @@ export async function serveApi(options: ServeApiOptions): Promise<RestServer> {
     },
     handler.handle,
   );
+  // exec, attach and port-forward upgrade their connection (WebSocket, or SPDY for port-forward).
+  listener.on('upgrade', handler.handleUpgrade);
   // Clients keep idle connections for a while (client-go: 90 s) and reuse them; closing them sooner
   // (Node's default is 5 s) races with a request the client is just sending on one.
   listener.keepAliveTimeout = 120_000;
@@ -95,6 +97,7 @@ export async function serveApi(options: ServeApiOptions): Promise<RestServer> {
     close() {
       closing ??= new Promise<void>((resolve) => {
         handler.stopWatches();
+        handler.closePodStreams();
         listener.close(() => resolve());
         listener.closeAllConnections();
       });

@@ -8,6 +8,7 @@ import { StatusError, statusErrors } from '../api/errors';
 import { deepEqual } from '../api/patch/jsonValue';
 import { Quantity } from '../api/quantity';
 import type { ApiClient } from '../apiserver/client';
+import type { ContainerProcess, ContainerStreams, PodConnection } from '../apiserver/apiserver';
 import type { Obj } from '../apiserver/registry/strategy';
 import { Informer } from '../client/informer';
 import { objectKey } from '../client/types';
@@ -19,6 +20,7 @@ import { Random } from '../util/random';
 import { Backoff } from './backoff';
 import { behaviorOf, commandDurationMs } from './behavior';
 import { containerEnv, expand } from './containerEnv';
+import { containerFiles } from './containerFiles';
 import type { LogOptions } from './containerLog';
 import { defaultNodeCapacity, initialNode, type NodeCapacity, type NodeIdentity, nodeStatus } from './nodeStatus';
 import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
@@ -245,6 +247,40 @@ export class Kubelet {
     }
     if (!c?.id) throw statusErrors.badRequest(`container "${name}" in pod "${podName}" is waiting to start: ${c?.waiting?.reason ?? 'ContainerCreating'}`);
     return c.id;
+  }
+
+  /**
+   * The kubelet's streaming server for exec: runs `command` in the running instance of a container,
+   * which sees its mounted ConfigMaps, Secrets and downward API files and the kubelet's /etc files.
+   * Throws the kubelet's error when the container does not run (`container not found ("web")`).
+   */
+  exec(namespace: string, podName: string, containerName: string, command: string[], streams: ContainerStreams): ContainerProcess {
+    const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
+    const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c: Container) => c.name === containerName)!;
+    const files = containerFiles(pod, spec, rec.ip ?? '', (resource, ns, name) => this.getObject(resource, ns, name));
+    return this.runtime.exec(id, command, files, streams);
+  }
+
+  /** `kubectl attach`: the running container's output from now until it exits. */
+  attach(namespace: string, podName: string, containerName: string, streams: ContainerStreams): ContainerProcess {
+    return this.runtime.attach(this.runningContainer(namespace, podName, containerName).id, streams);
+  }
+
+  /** `kubectl port-forward`: a connection to a port in the pod's network namespace, or the runtime's error. */
+  portForward(namespace: string, podName: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection {
+    const rec = this.records.get(`${namespace}/${podName}`);
+    if (!rec || !rec.ip) throw new Error(`pod ${podName}_${namespace} not found`);
+    return this.runtime.portForward(rec.uid, port, onData, onEnd);
+  }
+
+  /** The running instance of a container; as the kubelet's findContainer, only running containers are found. */
+  private runningContainer(namespace: string, podName: string, containerName: string): { pod: Pod & Obj; rec: PodRecord; id: string } {
+    const key = `${namespace}/${podName}`;
+    const pod = this.informer?.store.get(key);
+    const rec = this.records.get(key);
+    const c = rec?.containers.get(containerName);
+    if (!pod || !rec || !c?.id || this.runtime.containerStatus(c.id)?.state !== 'running') throw new Error(`container not found (${JSON.stringify(containerName)})`);
+    return { pod, rec, id: c.id };
   }
 
   /** The pod IP the kubelet gave a pod (undefined when it has none on this node). */

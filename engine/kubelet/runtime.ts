@@ -4,10 +4,13 @@
 // each container doing what its `ContainerBehavior` says.
 import { createHash } from 'node:crypto';
 import type { Container, Probe } from 'kubernetes-types/core/v1';
+import type { ContainerProcess, ContainerStreams, PodConnection } from '../apiserver/apiserver';
 import type { Clock, Timer } from '../util/clock';
 import type { Random } from '../util/random';
 import { type ContainerBehavior, fileExists } from './behavior';
 import { ContainerLog, type LogOptions } from './containerLog';
+import { type ExecContext, ExecutableNotFound, runCommand } from './execCommand';
+import { genericResponder, HttpConnection, type HttpResponder, nginxResponder } from './httpServer';
 import type { Disk } from './volumeDisks';
 
 export type RuntimeContainerState = 'running' | 'exited';
@@ -72,6 +75,15 @@ export interface ContainerRuntime {
   followLog(id: string, options: LogOptions, onData: (text: string) => void, onEnd: () => void): { dispose(): void };
   /** Called whenever a container exits, by itself or stopped. */
   onContainerExit(listener: (status: RuntimeContainerStatus) => void): void;
+  /**
+   * CRI Exec: runs `command` in a running container, which also sees `files` (its volumes and the
+   * kubelet's /etc files). A failure to start is the exit code promise's rejection, worded as the runtime words it.
+   */
+  exec(id: string, command: string[], files: ReadonlyMap<string, string>, streams: ContainerStreams): ContainerProcess;
+  /** CRI Attach: the running container's output from now on; the exit code is the container's. */
+  attach(id: string, streams: ContainerStreams): ContainerProcess;
+  /** CRI PortForward: a connection to `port` inside the pod's network namespace; throws when nothing listens there. */
+  portForward(podUid: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection;
 }
 
 /** `nginx:1.27` → `docker.io/library/nginx:1.27`, as containerd normalises references. */
@@ -303,6 +315,65 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.containers.get(id)?.log.append(this.clock.now(), line);
   }
 
+  exec(id: string, command: string[], files: ReadonlyMap<string, string>, streams: ContainerStreams): ContainerProcess {
+    const c = this.containers.get(id);
+    if (!c || c.state !== 'running') throw new Error(`container not found (${JSON.stringify(c?.config.container.name ?? id)})`);
+    const execId = this.hex(64);
+    const elapsed = this.clock.now() - c.startedAt;
+    const all = new Map(files);
+    // Files the container's own script made (touch, echo > file) are there while the script says so.
+    for (const e of c.config.behavior.files) if (!all.has(e.path) && fileExists(c.config.behavior, e.path, elapsed)) all.set(e.path, '');
+    const ctx: ExecContext = {
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: (files.get('/etc/hostname') ?? c.config.podName).trim(), ...c.config.env, HOME: '/root' },
+      files: all,
+      flavor: /(^|\/)(busybox|alpine)(:|@|$)/.test(c.config.container.image ?? '') ? 'busybox' : 'coreutils',
+    };
+    const io = { stdout: streams.stdout, stderr: streams.tty ? streams.stdout : streams.stderr, ...(streams.stdin ? { stdin: streams.stdin } : {}) };
+    const exitCode = runCommand(command, ctx, io).catch((err: unknown) => {
+      if (!(err instanceof ExecutableNotFound)) throw err;
+      // runc fails to start the process; containerd and then the kubelet wrap its error.
+      throw new Error(`error executing command in container: failed to exec in container: failed to start exec ${JSON.stringify(execId)}: OCI runtime exec failed: exec failed: unable to start container process: ${err.message}: unknown`);
+    });
+    return { exitCode, close() {} };
+  }
+
+  attach(id: string, streams: ContainerStreams): ContainerProcess {
+    const c = this.containers.get(id);
+    if (!c || c.state !== 'running') throw new Error(`container not found (${JSON.stringify(c?.config.container.name ?? id)})`);
+    let following: { dispose(): void } | undefined;
+    const exitCode = new Promise<number>((resolve) => {
+      following = this.followLog(id, { tailLines: 0 }, (text) => streams.stdout(text), () => resolve(this.containers.get(id)?.exitCode ?? 0));
+    });
+    return { exitCode, close: () => following?.dispose() };
+  }
+
+  portForward(podUid: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection {
+    const now = this.clock.now();
+    const c = [...this.containers.values()].find((x) => x.config.podUid === podUid && x.state === 'running' && x.config.behavior.serves && now - x.startedAt >= x.config.behavior.startDelayMs && listeningPorts(x.config.container).has(port));
+    if (!c) {
+      const sandbox = createHash('sha256').update(`sandbox/${podUid}`).digest('hex');
+      const u = createHash('sha256').update(`netns/${podUid}`).digest('hex');
+      const netns = `/var/run/netns/cni-${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20, 32)}`;
+      const refused = `IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused IPv6 dial tcp6 [::1]:${port}: connect: connection refused `;
+      throw new Error(`error forwarding port ${port} to pod ${sandbox}, uid : failed to execute portforward in network namespace ${JSON.stringify(netns)}: failed to connect to localhost:${port} inside namespace ${JSON.stringify(sandbox)}, ${refused}`);
+    }
+    const conn = new HttpConnection(this.responder(c), onData, onEnd, (r) => {
+      // Forwarded connections come from inside the pod's network namespace: the client is localhost.
+      c.log.append(this.clock.now(), `127.0.0.1 - - [${accessLogTime(this.clock.now())}] "${r.method} ${r.path} ${r.version}" ${r.status} ${r.bytes} "-" "${r.userAgent}"`);
+    });
+    return { write: (data) => conn.write(data), end: () => conn.end() };
+  }
+
+  /** How a serving container answers HTTP: nginx as nginx, anything else healthy on its probe paths. */
+  private responder(c: SimContainer): HttpResponder {
+    const now = () => this.clock.now();
+    const nginx = /(^|\/)nginx(-unprivileged)?:([^@]+)/.exec(c.image);
+    if (nginx || /(^|\/)nginx(:|@|$)/.test(c.image)) return nginxResponder(nginx && /^\d/.test(nginx[3]!) ? nginx[3]! : '1.29.3', now);
+    const spec = c.config.container;
+    const paths = new Set([spec.readinessProbe, spec.livenessProbe, spec.startupProbe].flatMap((p) => (p?.httpGet ? [p.httpGet.path ?? '/'] : [])));
+    return genericResponder(paths, now);
+  }
+
   private exit(c: SimContainer, exitCode: number, reason: string): void {
     if (c.state === 'exited') return;
     for (const t of c.timers) t.cancel();
@@ -349,6 +420,16 @@ export class SimulatedRuntime implements ContainerRuntime {
     while (s.length < n) s += this.random.next().toString(16).padStart(8, '0');
     return s.slice(0, n);
   }
+}
+
+/** Images that listen on a port of their own without declaring it (nginx's and httpd's 80). */
+const defaultPorts: [RegExp, number][] = [[/(^|\/)(nginx|httpd)(:|@|$)/, 80]];
+
+/** The TCP ports a serving container listens on: those it declares, and its image's own. */
+function listeningPorts(container: Container): Set<number> {
+  const ports = new Set((container.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort));
+  for (const [image, port] of defaultPorts) if (image.test(container.image ?? '')) ports.add(port);
+  return ports;
 }
 
 /** Probes come from the node, through the pod network's gateway (`.1` of the pod CIDR). */

@@ -1,0 +1,267 @@
+// The programs `kubectl exec` can run in a simulated container: env, printenv, hostname, cat, ls,
+// echo, pwd, true, false and a shell (`sh -c '…'` with `;`, `&&`, `||`, quotes, `$VAR` and `exit N`),
+// each answering as its coreutils (Debian-based images) or busybox (busybox, alpine) self does.
+
+/** What a process sees of its container. */
+export interface ExecContext {
+  /** The process environment (PATH, HOSTNAME, the container's env, HOME). */
+  env: Readonly<Record<string, string>>;
+  /** Regular files by absolute path; directories are the prefixes of their paths. */
+  files: ReadonlyMap<string, string>;
+  /** busybox (busybox, alpine) or GNU coreutils with dash as sh (Debian-based images): their error wording differs. */
+  flavor: 'busybox' | 'coreutils';
+}
+
+export interface ExecIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Chunks of stdin until the client closes it; absent without `-i`. */
+  stdin?: AsyncIterable<Buffer>;
+}
+
+/** The executable is not in the image: the runtime fails the exec before anything runs. */
+export class ExecutableNotFound extends Error {
+  constructor(readonly executable: string) {
+    super(`exec: ${JSON.stringify(executable)}: executable file not found in $PATH`);
+  }
+}
+
+/** Directories every image has, for `ls /` and friends. */
+const rootDirectories = ['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var'];
+const shells = new Set(['sh', 'bash', 'ash', 'dash']);
+
+type Program = (args: string[], ctx: ExecContext, io: ExecIO) => Promise<number> | number;
+
+const programs: Record<string, Program> = {
+  true: () => 0,
+  false: () => 1,
+  pwd: (_a, _c, io) => (io.stdout('/\n'), 0),
+  hostname: (_a, ctx, io) => (io.stdout(`${(ctx.files.get('/etc/hostname') ?? '').trim()}\n`), 0),
+  env: (_a, ctx, io) => (io.stdout(Object.entries(ctx.env).map(([k, v]) => `${k}=${v}\n`).join('')), 0),
+  printenv: (args, ctx, io) => {
+    if (!args.length) return programs.env!(args, ctx, io);
+    let code = 0;
+    for (const name of args) {
+      if (name in ctx.env) io.stdout(`${ctx.env[name]}\n`);
+      else code = 1;
+    }
+    return code;
+  },
+  echo: (args, _c, io) => {
+    const noNewline = args[0] === '-n';
+    io.stdout(`${(noNewline ? args.slice(1) : args).join(' ')}${noNewline ? '' : '\n'}`);
+    return 0;
+  },
+  cat: async (args, ctx, io) => {
+    const names = args.filter((a) => a === '-' || !a.startsWith('-'));
+    if (!names.length) names.push('-');
+    let code = 0;
+    for (const name of names) {
+      if (name === '-') {
+        for await (const chunk of io.stdin ?? []) io.stdout(chunk.toString());
+        continue;
+      }
+      const path = absolute(name);
+      const file = ctx.files.get(path);
+      if (file !== undefined) io.stdout(file);
+      else {
+        code = 1;
+        const why = isDirectory(ctx, path) ? 'Is a directory' : 'No such file or directory';
+        io.stderr(ctx.flavor === 'busybox' && why !== 'Is a directory' ? `cat: can't open '${name}': ${why}\n` : `cat: ${name}: ${why}\n`);
+      }
+    }
+    return code;
+  },
+  ls: (args, ctx, io) => {
+    const all = args.some((a) => /^-[a-zA-Z]*a/.test(a));
+    const names = args.filter((a) => !a.startsWith('-'));
+    if (!names.length) names.push('/');
+    let code = 0;
+    const listings: string[] = [];
+    for (const name of names) {
+      const path = absolute(name);
+      if (ctx.files.has(path)) {
+        listings.push(`${name}\n`);
+        continue;
+      }
+      if (!isDirectory(ctx, path)) {
+        code = ctx.flavor === 'busybox' ? 1 : 2;
+        io.stderr(ctx.flavor === 'busybox' ? `ls: ${name}: No such file or directory\n` : `ls: cannot access '${name}': No such file or directory\n`);
+        continue;
+      }
+      const entries = [...children(ctx, path)].filter((e) => all || !e.startsWith('.')).sort();
+      if (all) entries.unshift('.', '..');
+      listings.push(`${names.length > 1 ? `${name}:\n` : ''}${entries.map((e) => `${e}\n`).join('')}`);
+    }
+    io.stdout(listings.join('\n'));
+    return code;
+  },
+};
+
+/** Runs `argv` in the container; throws ExecutableNotFound when its program is not there. */
+export async function runCommand(argv: readonly string[], ctx: ExecContext, io: ExecIO): Promise<number> {
+  const [cmd = '', ...args] = argv;
+  const name = cmd.replace(/^(\/usr)?\/s?bin\//, '');
+  if (shells.has(name)) {
+    if (args[0] === '-c') return args[1] === undefined ? shellMissingArgument(ctx, io) : runScript(args[1], ctx, io);
+    if (args.length) return runScript(args.map(quote).join(' '), ctx, io);
+    // An interactive shell (`kubectl exec -i … -- sh`): each line of stdin is a command line.
+    let code = 0;
+    let pending = '';
+    for await (const chunk of io.stdin ?? []) {
+      pending += chunk.toString();
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        const r = await runLine(line, code, ctx, io);
+        code = r.code;
+        if (r.exit) return code;
+      }
+    }
+    return pending.trim() ? (await runLine(pending, code, ctx, io)).code : code;
+  }
+  const program = programs[name];
+  if (!program) throw new ExecutableNotFound(cmd);
+  return program(args, ctx, io);
+}
+
+function shellMissingArgument(ctx: ExecContext, io: ExecIO): number {
+  io.stderr(ctx.flavor === 'busybox' ? 'sh: -c requires an argument\n' : 'sh: 0: -c requires an argument\n');
+  return 2;
+}
+
+async function runScript(script: string, ctx: ExecContext, io: ExecIO): Promise<number> {
+  let code = 0;
+  for (const line of script.split('\n')) {
+    const r = await runLine(line, code, ctx, io);
+    code = r.code;
+    if (r.exit) break;
+  }
+  return code;
+}
+
+/** One line of a script: commands joined by `;`, `&&` and `||`, each run as the previous outcome allows. */
+async function runLine(line: string, status: number, ctx: ExecContext, io: ExecIO): Promise<{ code: number; exit: boolean }> {
+  let code = status;
+  let skip = false;
+  for (const { words, next } of parseLine(line, () => code, ctx.env)) {
+    if (!skip && words.length) {
+      const [cmd = '', ...args] = words;
+      if (cmd === 'exit') return { code: args[0] === undefined ? code : Number(args[0]) & 255, exit: true };
+      try {
+        code = await runCommand(words, ctx, io);
+      } catch (err) {
+        if (!(err instanceof ExecutableNotFound)) throw err;
+        io.stderr(ctx.flavor === 'busybox' ? `sh: ${cmd}: not found\n` : `sh: 1: ${cmd}: not found\n`);
+        code = 127;
+      }
+    }
+    skip = next === '&&' ? code !== 0 : next === '||' ? code === 0 : false;
+  }
+  return { code, exit: false };
+}
+
+/**
+ * Splits a command line into simple commands, with the shell's quoting (single quotes literal,
+ * double quotes expanding `$VAR`, `${VAR}` and `$?`, backslash escapes) and the operator after each.
+ */
+function parseLine(line: string, status: () => number, env: Readonly<Record<string, string>>): { words: string[]; next?: string }[] {
+  const commands: { words: string[]; next?: string }[] = [];
+  let words: string[] = [];
+  let word: string | undefined;
+  const push = () => {
+    if (word !== undefined) words.push(word);
+    word = undefined;
+  };
+  const expandAt = (i: number): [string, number] => {
+    const rest = line.slice(i + 1);
+    if (rest[0] === '?') return [String(status()), i + 2];
+    const m = /^\{([A-Za-z_][A-Za-z0-9_]*)\}|^([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+    if (!m) return ['$', i + 1];
+    return [env[m[1] ?? m[2]!] ?? '', i + 1 + m[0].length];
+  };
+  for (let i = 0; i < line.length; ) {
+    const c = line[i]!;
+    if (c === '#' && word === undefined) break;
+    if (c === ' ' || c === '\t') {
+      push();
+      i++;
+    } else if (c === ';' || line.startsWith('&&', i) || line.startsWith('||', i)) {
+      push();
+      const op = c === ';' ? ';' : line.slice(i, i + 2);
+      commands.push({ words, next: op });
+      words = [];
+      i += op.length;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      word = (word ?? '') + line.slice(i + 1, end < 0 ? line.length : end);
+      i = end < 0 ? line.length : end + 1;
+    } else if (c === '"') {
+      word ??= '';
+      i++;
+      while (i < line.length && line[i] !== '"') {
+        if (line[i] === '\\' && /["\\$`]/.test(line[i + 1] ?? '')) {
+          word += line[i + 1];
+          i += 2;
+        } else if (line[i] === '$') {
+          const [value, next] = expandAt(i);
+          word += value;
+          i = next;
+        } else word += line[i++];
+      }
+      i++;
+    } else if (c === '\\') {
+      word = (word ?? '') + (line[i + 1] ?? '');
+      i += 2;
+    } else if (c === '$') {
+      const [value, next] = expandAt(i);
+      // An unquoted expansion is split into words.
+      const parts = value.split(/\s+/);
+      word = (word ?? '') + parts[0];
+      for (const p of parts.slice(1)) {
+        push();
+        word = p;
+      }
+      if (word === '' && value === '') word = undefined;
+      i = next;
+    } else {
+      word = (word ?? '') + c;
+      i++;
+    }
+  }
+  push();
+  commands.push({ words });
+  return commands;
+}
+
+function quote(arg: string): string {
+  return /^[\w./=:-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function absolute(path: string): string {
+  const parts: string[] = [];
+  for (const p of path.split('/')) {
+    if (!p || p === '.') continue;
+    if (p === '..') parts.pop();
+    else parts.push(p);
+  }
+  return `/${parts.join('/')}`;
+}
+
+function isDirectory(ctx: ExecContext, path: string): boolean {
+  if (path === '/') return true;
+  const top = path.split('/')[1]!;
+  if (path === `/${top}` && rootDirectories.includes(top)) return true;
+  for (const f of ctx.files.keys()) if (f.startsWith(`${path}/`)) return true;
+  return false;
+}
+
+/** The entries of a directory: the names one level below it. */
+function children(ctx: ExecContext, dir: string): Set<string> {
+  const out = new Set<string>();
+  const prefix = dir === '/' ? '/' : `${dir}/`;
+  if (dir === '/') for (const d of rootDirectories) out.add(d);
+  for (const f of ctx.files.keys()) if (f.startsWith(prefix)) out.add(f.slice(prefix.length).split('/')[0]!);
+  return out;
+}
