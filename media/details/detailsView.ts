@@ -103,6 +103,14 @@ export class DetailsView {
     if (!this.target || document.body.classList.contains('gone')) return;
     this.now = now;
     this.render(details);
+    // Rows kept from earlier messages show their age as of this one.
+    for (const element of document.querySelectorAll<HTMLElement>('time[data-since]')) setText(element, humanDuration(now - Number(element.dataset.since)));
+  }
+
+  /** How long ago `since` was, on the extension's clock; updates move it on. */
+  private age(since: number): HTMLTimeElement {
+    const iso = new Date(since).toISOString();
+    return h('time', { datetime: iso, title: iso, 'data-since': String(since) }, humanDuration(this.now - since));
   }
 
   private render(details: Partial<Details>): void {
@@ -113,7 +121,7 @@ export class DetailsView {
       this.fields.replaceChildren(
         ...s.fields.flatMap((f) => [h('dt', {}, f.label), h('dd', {}, f.value)]),
         h('dt', {}, 'Age'),
-        h('dd', { title: new Date(s.created).toISOString() }, age(this.now, s.created)),
+        h('dd', {}, this.age(s.created)),
       );
       this.labels.replaceChildren(...s.labels.map((l) => h('span', { class: 'label-chip' }, `${l.label}=${l.value}`)));
     }
@@ -123,7 +131,7 @@ export class DetailsView {
     });
     if (details.containers) this.list('containers', details.containers, (c) => c.name, (c) => this.container(c));
     if (details.conditions) this.list('conditions', details.conditions, (c) => c.type, (c) =>
-      h('li', { class: `condition status-${c.status.toLowerCase()}` }, icon(c.status === 'True' ? 'pass' : c.status === 'False' ? 'circle-slash' : 'question'), h('span', { class: 'condition-type' }, c.type), h('span', { class: 'ks-muted' }, [c.reason, c.message].filter(Boolean).join(': ')), h('span', { class: 'age ks-muted', title: c.since ? new Date(c.since).toISOString() : '' }, c.since ? age(this.now, c.since) : '')),
+      h('li', { class: `condition status-${c.status.toLowerCase()}` }, icon(c.status === 'True' ? 'pass' : c.status === 'False' ? 'circle-slash' : 'question'), h('span', { class: 'condition-type' }, c.type), h('span', { class: 'ks-muted' }, [c.reason, c.message].filter(Boolean).join(': ')), h('span', { class: 'ks-muted condition-since' }, c.since ? this.age(c.since) : '')),
     );
     if (details.rollout !== undefined) this.list('rollout', details.rollout, (r) => String(r.revision), (r) => this.revision(r));
     if (details.dataKeys !== undefined) this.list('dataKeys', details.dataKeys, (k) => k, (k) => h('li', { class: 'data-key' }, icon('symbol-key'), h('code', {}, k), h('span', { class: 'ks-muted' }, this.target?.kind === 'Secret' ? 'value hidden' : '')));
@@ -174,13 +182,13 @@ export class DetailsView {
       h('dt', {}, 'Image'),
       h('dd', {}, h('code', {}, c.image)),
       h('dt', {}, 'State'),
-      h('dd', { class: `level-${level}` }, icon(levelIcons[level]), ` ${state}`, c.since ? h('span', { class: 'ks-muted' }, ` (${age(this.now, c.since)})`) : ''),
+      h('dd', { class: `level-${level}` }, icon(levelIcons[level]), ` ${state}`, c.since ? h('span', { class: 'ks-muted' }, ' (', this.age(c.since), ')') : ''),
       h('dt', {}, 'Restarts'),
       h('dd', { class: c.restarts ? 'restarts level-warning' : 'restarts' }, String(c.restarts)),
     );
     if (c.lastTermination) {
       const t = c.lastTermination;
-      facts.append(h('dt', {}, 'Last termination'), h('dd', { class: 'last-termination' }, `${t.reason || 'Terminated'}, exit code ${t.exitCode}`, t.finished ? h('span', { class: 'ks-muted' }, ` (${age(this.now, t.finished)} ago)`) : ''));
+      facts.append(h('dt', {}, 'Last termination'), h('dd', { class: 'last-termination' }, `${t.reason || 'Terminated'}, exit code ${t.exitCode}`, t.finished ? h('span', { class: 'ks-muted' }, ' (', this.age(t.finished), ' ago)') : ''));
     }
     const probes = c.probes.length ? h('ul', { class: 'probes' }, ...c.probes.map(probe)) : '';
     const role = c.role === 'app' ? '' : h('span', { class: 'role-badge' }, c.role);
@@ -216,7 +224,7 @@ export class DetailsView {
       icon(warning ? 'warning' : 'info'),
       h('span', { class: 'event-reason' }, e.reason),
       h('span', { class: 'event-message' }, e.message),
-      h('span', { class: 'ks-muted event-meta', title: new Date(e.last).toISOString() }, `${e.count > 1 ? `×${e.count} ` : ''}${age(this.now, e.last)} · ${e.source}`),
+      h('span', { class: 'ks-muted event-meta' }, e.count > 1 ? `×${e.count} ` : '', this.age(e.last), ` · ${e.source}`),
     );
   }
 
@@ -268,6 +276,3 @@ function probe(p: ProbeRow): HTMLElement {
   );
 }
 
-function age(now: number, then: number): string {
-  return humanDuration(now - then);
-}
