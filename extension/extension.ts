@@ -12,6 +12,7 @@ import { followClusterFacts, startLanguageClient } from './languageClient';
 import { SourceIndex } from './sourceIndex';
 import { ClusterStatusBar } from './statusBar';
 import { registerTreeViews, type TreeViews } from './views/treeViews';
+import { registerDashboard } from './webviews/dashboardPanel';
 
 let client: LanguageClient | undefined;
 let manager: ClusterManager | undefined;
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): KubesideApi {
     registerResourceDocuments(clusters),
     // The language server checks open manifests against what the running cluster can do.
     followClusterFacts(client, clusters),
+    registerDashboard(context, { connect: () => clusters.ensureStarted(), current: () => clusters.connection, onDidChangeCluster: clusters.onDidChangeState }),
     vscode.commands.registerCommand('kubeside.showVersion', () => showVersion(context)),
     clusters.onDidChangeState((state) => onStateChange(context, state, output)),
     // A view shown is the moment to bring the cluster up — in a trusted workspace, and if the user wants it.

@@ -1,6 +1,6 @@
 // UI checks of Kubeside in the real workbench, driven through playwright-core in the runner's browser:
 // the activity-bar entry, the Kubeside views with the embedded cluster's nodes, and a manifest applied
-// from the command palette showing up in the Workloads tree. Screenshots land in test-results/vscode/ for people to look at.
+// from the command palette showing up in the Workloads tree, and the cluster dashboard webview. Screenshots land in test-results/vscode/ for people to look at.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,17 @@ export async function runUiChecks(page, url) {
       await workloadsView.locator('.monaco-list-row').filter({ has: page.getByText(/^web-[a-z0-9]{8,10}-[a-z0-9]{5}$/) }).first().waitFor({ timeout: 30_000 });
       await page.mouse.move(0, 0);
       await page.screenshot({ path: join(screenshotDir, 'kubeside-workloads.png') });
+    }],
+    ['"Kubeside: Open Cluster Dashboard" shows every node as a card with its pods as chips', async () => {
+      await runCommand('Kubeside: Open Cluster Dashboard');
+      // A webview is an iframe holding the page's own iframe.
+      const dashboard = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      for (const node of ['control-plane', 'worker-1', 'worker-2', 'worker-3']) {
+        await dashboard.locator(`article.node-card[data-node="${node}"]`).waitFor({ timeout: 30_000 });
+      }
+      await dashboard.locator('article.node-card .chips > *').first().waitFor({ timeout: 30_000 });
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: join(screenshotDir, 'kubeside-dashboard.png') });
     }],
   ];
 
