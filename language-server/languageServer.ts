@@ -20,6 +20,7 @@ import { completion } from './completion';
 import { definition } from './definition';
 import { foldingRanges } from './folding';
 import { hover } from './hover';
+import { lintSettings } from './lint';
 import type { ManifestFile } from './manifestFile';
 import { ManifestWorkspace, type ServerStats } from './manifestWorkspace';
 import { references } from './references';
@@ -55,8 +56,13 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   let workspaceFolders: string[] = [];
   let canWatchFiles = false;
   let foldersChange = false;
+  let canPullConfiguration = false;
+  /** A `kubeside.lint` settings request in flight: publishing before its answer would show findings about to change. */
+  let configuring: Promise<void> | undefined;
 
   function publish(uri: string): void {
+    // The settings' arrival checks every open document again.
+    if (configuring) return;
     const result = workspace.diagnostics(uri);
     if (result) void connection.sendDiagnostics({ uri, ...result });
     recheckStale();
@@ -64,7 +70,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
   /** Cluster checks look names up in the workspace index: documents whose answers it changed need checking again. */
   function recheckStale(): void {
-    for (const uri of workspace.staleClusterChecks()) schedule(uri);
+    for (const uri of [...workspace.staleClusterChecks(), ...workspace.staleLint()]) schedule(uri);
   }
 
   /** Checks `uri` after `delay` ms of quiet; an edit in the meantime replaces the stale run. */
@@ -87,6 +93,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     foldersChange = params.capabilities.workspace?.workspaceFolders === true;
+    canPullConfiguration = params.capabilities.workspace?.configuration === true;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -108,6 +115,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onInitialized(() => {
     // Files changed outside the editor (git checkout, a generator) must reach the index too.
     if (canWatchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }] });
+    if (canPullConfiguration) pullLintSettings();
     scan(workspaceFolders);
     if (foldersChange) {
       connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
@@ -115,6 +123,35 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
         if (added.length) scan(added.map((f) => f.uri));
       });
     }
+  });
+
+  /** Lint settings changed: every open document is checked again under them. */
+  function applyLintSettings(raw: unknown): void {
+    workspace.setLintSettings(lintSettings(raw));
+    for (const d of documents.all()) schedule(d.uri);
+  }
+
+  /** Asks the client for the `kubeside.lint` section (`workspace/configuration`); a client that cannot answer leaves the defaults. */
+  function pullLintSettings(): void {
+    const request: Promise<void> = connection.workspace.getConfiguration('kubeside.lint').then(
+      (raw: unknown) => {
+        if (configuring === request) configuring = undefined;
+        applyLintSettings(raw);
+      },
+      () => {
+        // Keep the settings there were; the documents held back meanwhile are due.
+        if (configuring === request) configuring = undefined;
+        for (const d of documents.all()) schedule(d.uri);
+      },
+    );
+    configuring = request;
+  }
+
+  // A client that can be asked sends this as a signal (VS Code's, with `synchronize.configurationSection`);
+  // one that cannot sends the settings themselves.
+  connection.onDidChangeConfiguration(({ settings }) => {
+    if (canPullConfiguration) pullLintSettings();
+    else applyLintSettings((settings as { kubeside?: { lint?: unknown } } | null)?.kubeside?.lint);
   });
 
   /**

@@ -9,8 +9,10 @@ import { kinds } from '../engine/api/kinds/index';
 import { checkAgainstCluster, knownCluster, lookupsHold, type ClusterCheckResult, type KnownCluster } from './clusterChecks';
 import type { ClusterFacts } from './clusterFacts';
 import { WorkspaceCustomResources } from './customResources';
+import { defaultLintSettings, lintDocument, lintLookupsHold, type LintDiagnostic, type LintResult, type LintSettings } from './lint';
 import { ManifestParser, type ManifestFile } from './manifestFile';
 import { scalarString, type ParsedDocument } from './parsedDocument';
+import type { LintSeverity } from './rules/types';
 import { validateDocument, type ManifestDiagnostic, type Severity } from './validation';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -55,6 +57,8 @@ const severities: Record<Severity, DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information,
 };
 
+const lintSeverities: Record<LintSeverity, DiagnosticSeverity> = { ...severities, hint: DiagnosticSeverity.Hint };
+
 export class ManifestWorkspace {
   readonly index = new WorkspaceIndex();
   private readonly counters = { parses: 0, checks: 0, publishes: 0 };
@@ -71,6 +75,10 @@ export class ManifestWorkspace {
   private cluster: KnownCluster | undefined;
   /** Cluster checks per document, valid for the facts they saw while the index answers their lookups alike. */
   private readonly clusterChecked = new WeakMap<ParsedDocument, { readonly cluster: KnownCluster; readonly result: ClusterCheckResult }>();
+  /** The `kubeside.lint` settings; replaced as a whole when they change, so lint results remember which they saw. */
+  private lintSettings: LintSettings = defaultLintSettings;
+  /** Lint results per document, valid for the settings they saw while the index answers their lookups alike. */
+  private readonly linted = new WeakMap<ParsedDocument, { readonly settings: LintSettings; readonly result: LintResult }>();
 
   /**
    * `openDocument` gives the editor's current text of a document, if it is open. `kindsChanged` is
@@ -117,6 +125,18 @@ export class ManifestWorkspace {
           ...(fixes ? { data: { fixes } satisfies DiagnosticData } : {}),
         });
       }
+      for (const d of this.lint(doc.parsed)) {
+        const fixes = d.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: file.range(doc, e.span), newText: e.newText })) }));
+        diagnostics.push({
+          range: file.range(doc, d.span),
+          severity: lintSeverities[d.severity],
+          message: d.message,
+          source: 'kubeside-lint',
+          code: d.code,
+          codeDescription: { href: d.href },
+          ...(fixes.length ? { data: { fixes } satisfies DiagnosticData } : {}),
+        });
+      }
     }
     this.counters.publishes++;
     return { version: file.version, diagnostics };
@@ -125,6 +145,21 @@ export class ManifestWorkspace {
   /** The running cluster's facts, or null when none runs; the caller checks open documents again. */
   setClusterFacts(facts: ClusterFacts | null): void {
     this.cluster = facts ? knownCluster(facts) : undefined;
+  }
+
+  /** New `kubeside.lint` settings; the caller checks open documents again. */
+  setLintSettings(settings: LintSettings): void {
+    this.lintSettings = settings;
+  }
+
+  /** Open documents whose lint asked the index a question it now answers differently (a Service's pods were declared or removed). */
+  staleLint(): string[] {
+    const settings = this.lintSettings;
+    const stale = (parsed: ParsedDocument) => {
+      const linted = this.linted.get(parsed);
+      return linted !== undefined && linted.settings === settings && !lintLookupsHold(linted.result, this.index);
+    };
+    return [...this.openFiles].filter(([, file]) => file.documents.some((d) => stale(d.parsed))).map(([uri]) => uri);
   }
 
   /**
@@ -217,6 +252,16 @@ export class ManifestWorkspace {
     this.counters.checks++;
     this.checked.set(doc, { diagnostics, ...(dependsOnCustomKinds(doc) ? { generation: this.kindsGeneration } : {}) });
     return diagnostics;
+  }
+
+  /** A document's lint findings, from cache while its text, the settings and the index's answers to its lookups hold. */
+  private lint(doc: ParsedDocument): readonly LintDiagnostic[] {
+    const settings = this.lintSettings;
+    const cached = this.linted.get(doc);
+    if (cached && cached.settings === settings && lintLookupsHold(cached.result, this.index)) return cached.result.diagnostics;
+    const result = lintDocument(doc, settings, this.index);
+    this.linted.set(doc, { settings, result });
+    return result.diagnostics;
   }
 
   /** A document's checks against the running cluster; none while no cluster runs. */

@@ -1,0 +1,62 @@
+// The registry of lint rules: the one list the linter runs, the settings accept and the README's
+// rules table is generated from (`node --import tsx scripts/gen-rules-doc.mjs`).
+import { danglingService } from './dangling-service';
+import { defaultNamespace } from './default-namespace';
+import { deprecatedServiceAccountField } from './deprecated-service-account-field';
+import { dockerSock } from './docker-sock';
+import { envVarSecret } from './env-var-secret';
+import { hostIPC } from './host-ipc';
+import { hostNetwork } from './host-network';
+import { hostPID } from './host-pid';
+import { latestTag } from './latest-tag';
+import { minimumThreeReplicas } from './minimum-three-replicas';
+import { noAntiAffinity } from './no-anti-affinity';
+import { noLivenessProbe } from './no-liveness-probe';
+import { noReadOnlyRootFs } from './no-read-only-root-fs';
+import { noReadinessProbe } from './no-readiness-probe';
+import { privilegeEscalationContainer } from './privilege-escalation-container';
+import { privilegedContainer } from './privileged-container';
+import { runAsNonRoot } from './run-as-non-root';
+import { sensitiveHostMounts } from './sensitive-host-mounts';
+import { unsetCpuRequirements } from './unset-cpu-requirements';
+import { unsetMemoryRequirements } from './unset-memory-requirements';
+import type { LintRule } from './types';
+
+export type { LintRule, LintSeverity, RuleLevel } from './types';
+
+/** Every rule, in the order the README lists them. */
+export const lintRules: readonly LintRule[] = [
+  latestTag,
+  runAsNonRoot,
+  privilegedContainer,
+  privilegeEscalationContainer,
+  noReadOnlyRootFs,
+  hostNetwork,
+  hostPID,
+  hostIPC,
+  dockerSock,
+  sensitiveHostMounts,
+  envVarSecret,
+  unsetCpuRequirements,
+  unsetMemoryRequirements,
+  noLivenessProbe,
+  noReadinessProbe,
+  noAntiAffinity,
+  deprecatedServiceAccountField,
+  danglingService,
+  minimumThreeReplicas,
+  defaultNamespace,
+];
+
+export const lintRulesById: ReadonlyMap<string, LintRule> = new Map(lintRules.map((r) => [r.id, r]));
+
+/** The README's rules table, one row per rule, written from the rules themselves. */
+export function rulesMarkdown(): string {
+  const kinds = (rule: LintRule) => (rule.appliesTo === '*' ? 'every namespaced kind' : rule.appliesTo.join(', '));
+  const rows = lintRules.map((rule) => {
+    const severity = rule.enabledByDefault ? rule.severity : `off (${rule.severity} when on)`;
+    const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    return `| <a id="${rule.id}"></a>\`${rule.id}\` | ${severity} | ${cell(rule.summary)} ${cell(rule.description)} [Kubernetes docs](${rule.docs}) | ${kinds(rule)} |`;
+  });
+  return ['| rule | default | what and why | kinds |', '|---|---|---|---|', ...rows].join('\n');
+}
