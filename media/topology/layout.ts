@@ -4,7 +4,8 @@
 // dagre's cost grows much faster than linearly with the number of disconnected parts of a graph
 // (150 apps of 14 objects: ~30 s as one graph, ~2 s one app at a time), so each connected
 // component is laid out alone, its layout kept until its own nodes or edges change, and the
-// components are packed in rows.
+// components are packed in rows. Components are placed in a fixed order and rows only grow, so a
+// layout can be built over several frames (a time budget per frame), each showing more of the graph.
 import dagre from '@dagrejs/dagre';
 import type { TopologyEdge, TopologyNode } from '../../extension/webviews/protocol/topology';
 
@@ -28,6 +29,11 @@ export interface Layout {
   readonly height: number;
 }
 
+export interface PartialLayout extends Layout {
+  /** False when the time budget ran out: the nodes of the components not yet laid out have no place. */
+  readonly complete: boolean;
+}
+
 interface Component {
   readonly nodes: TopologyNode[];
   readonly edges: TopologyEdge[];
@@ -37,8 +43,11 @@ export class GraphLayout {
   /** Component layouts by the ids of their nodes and edges: reused while a component is unchanged. */
   private cache = new Map<string, Layout>();
 
-  layout(nodes: readonly TopologyNode[], edges: readonly TopologyEdge[]): Layout {
+  /** Lays out what `budgetMs` allows beyond the components laid out before (all of it without a budget). */
+  layout(nodes: readonly TopologyNode[], edges: readonly TopologyEdge[], budgetMs = Infinity): PartialLayout {
+    const deadline = performance.now() + budgetMs;
     const next = new Map<string, Layout>();
+    let complete = true;
     const placedNodes = new Map<string, Point>();
     const placedEdges = new Map<string, readonly Point[]>();
     let x = 0;
@@ -47,7 +56,14 @@ export class GraphLayout {
     let width = 0;
     for (const component of components(nodes, edges)) {
       const key = [...component.nodes.map((n) => n.id), '', ...component.edges.map((e) => `${e.id}:${e.relation}`)].join('\n');
-      const layout = this.cache.get(key) ?? layoutComponent(component);
+      const cached = this.cache.get(key);
+      if (!cached && performance.now() > deadline) {
+        // Keep what is already laid out beyond this point for the next frame.
+        for (const [k, v] of this.cache) if (!next.has(k)) next.set(k, v);
+        complete = false;
+        break;
+      }
+      const layout = cached ?? layoutComponent(component);
       next.set(key, layout);
       if (x > 0 && x + layout.width > rowWidth) {
         x = 0;
@@ -61,7 +77,7 @@ export class GraphLayout {
       rowHeight = Math.max(rowHeight, layout.height);
     }
     this.cache = next;
-    return { nodes: placedNodes, edges: placedEdges, width, height: y + rowHeight };
+    return { nodes: placedNodes, edges: placedEdges, width, height: y + rowHeight, complete };
   }
 }
 

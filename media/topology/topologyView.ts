@@ -24,6 +24,9 @@ const kindIcons: Record<TopologyKind, string> = {
 
 /** How long each hop of a request stays the newest one lit. */
 export const hopMs = 350;
+/** Layout time per frame for a graph of more than progressiveAbove nodes: it appears over several frames and the page keeps answering clicks; a smaller one appears whole. */
+export const layoutBudgetMs = 50;
+const progressiveAbove = 300;
 
 export interface TopologyViewOptions {
   readonly post: (message: WebviewMessage) => void;
@@ -44,6 +47,8 @@ export class TopologyView {
   private readonly nodeElements = new Map<string, HTMLButtonElement>();
   private readonly edgeElements = new Map<string, SVGPathElement>();
   private readonly layout = new GraphLayout();
+  /** A frame is booked to lay out the rest of a graph that did not fit in one frame's budget. */
+  private continuing = false;
   private menu: HTMLElement | undefined;
   private hopTimers: number[] = [];
 
@@ -89,7 +94,7 @@ export class TopologyView {
     this.selectorInput.classList.toggle('invalid', error !== undefined);
     this.selectorInput.title = error ?? '';
     if (change.structural) this.relayout(selector);
-    else for (const id of change.updated) this.update(id);
+    for (const id of change.updated) this.update(id);
   }
 
   /** Lights the request's hops one after another, then says how it ended. */
@@ -137,20 +142,29 @@ export class TopologyView {
   private relayout(selector: ReturnType<typeof selectorOf>['selector']): void {
     performance.mark('topology-layout-start');
     const visible = this.graph.visible(this.filter, selector);
-    const layout = this.layout.layout(visible.nodes, visible.edges);
-    performance.measure('topology-layout', 'topology-layout-start');
+    const layout = this.layout.layout(visible.nodes, visible.edges, visible.nodes.length > progressiveAbove ? layoutBudgetMs : Infinity);
+    performance.measure(layout.complete ? 'topology-layout' : 'topology-layout-partial', 'topology-layout-start');
+    if (!layout.complete && !this.continuing) {
+      this.continuing = true;
+      requestAnimationFrame(() => {
+        this.continuing = false;
+        this.relayout(selectorOf(this.filter.selector).selector);
+      });
+    }
     performance.mark('topology-render-start');
     const shownNodes = new Set<string>();
     for (const node of visible.nodes) {
+      const at = layout.nodes.get(node.id);
+      if (!at) continue;
       shownNodes.add(node.id);
       let element = this.nodeElements.get(node.id);
       if (!element) {
         element = this.createNode(node);
         this.nodeElements.set(node.id, element);
         this.nodeLayer.append(element);
-      } else this.fillNode(element, node);
-      const at = layout.nodes.get(node.id)!;
-      element.style.transform = `translate(${at.x}px, ${at.y}px)`;
+      }
+      const transform = `translate(${at.x}px, ${at.y}px)`;
+      if (element.style.transform !== transform) element.style.transform = transform;
     }
     for (const [id, element] of this.nodeElements) {
       if (shownNodes.has(id)) continue;
@@ -159,8 +173,11 @@ export class TopologyView {
     }
     const shownEdges = new Set<string>();
     for (const edge of visible.edges) {
+      const points = layout.edges.get(edge.id);
+      if (!points) continue;
       shownEdges.add(edge.id);
       let path = this.edgeElements.get(edge.id);
+      const created = !path;
       if (!path) {
         path = document.createElementNS(svgNs, 'path');
         path.dataset.id = edge.id;
@@ -168,8 +185,9 @@ export class TopologyView {
         this.edgeElements.set(edge.id, path);
         this.edgeLayer.append(path);
       }
-      setEdgeClass(path, edge);
-      path.setAttribute('d', pathData(layout.edges.get(edge.id) ?? []));
+      if (created) setEdgeClass(path, edge);
+      const d = pathData(points);
+      if (path.getAttribute('d') !== d) path.setAttribute('d', d);
     }
     for (const [id, path] of this.edgeElements) {
       if (shownEdges.has(id)) continue;
@@ -178,11 +196,13 @@ export class TopologyView {
     }
     this.edgeLayer.setAttribute('width', String(layout.width));
     this.edgeLayer.setAttribute('height', String(layout.height));
+    // Thousands of nodes gliding to new places at once would cost more frames than they are worth.
+    this.canvas.classList.toggle('large', visible.nodes.length > progressiveAbove);
     this.canvas.style.width = `${layout.width}px`;
     this.canvas.style.height = `${layout.height}px`;
     this.empty.hidden = visible.nodes.length > 0;
     setText(this.summary, visible.nodes.length === this.graph.nodes.size ? `${formatCount(visible.nodes.length)} objects` : `${formatCount(visible.nodes.length)} of ${formatCount(this.graph.nodes.size)} objects`);
-    performance.measure('topology-render', 'topology-render-start');
+    performance.measure(layout.complete ? 'topology-render' : 'topology-render-partial', 'topology-render-start');
   }
 
   /** Redraws a node or an edge that changed in place (a pod's status, an endpoint's readiness). */
