@@ -2,7 +2,7 @@
 // flows: Ingress, Service, pods; the controllers that own the pods and the configuration they use
 // to their right (owns edges are laid out from pod to owner, and drawn the other way).
 // dagre's cost grows much faster than linearly with the number of disconnected parts of a graph
-// (150 apps of 14 objects: ~30 s as one graph, ~2 s one app at a time), so each connected
+// (150 apps of 14 objects, in Node: about a minute as one graph, 2 s one app at a time), so each connected
 // component is laid out alone, its layout kept until its own nodes or edges change, and the
 // components are packed in rows. Components are placed in a fixed order and rows only grow, so a
 // layout can be built over several frames (a time budget per frame), each showing more of the graph.

@@ -66,7 +66,7 @@ describe('Topology webview', function () {
     page = undefined;
   });
 
-  const open = async (options: { state?: unknown; theme?: 'light' | 'dark' | 'high-contrast' } = {}) => (page = await openPanel(browser, { media: media.dir, panel: 'topology', ...options }));
+  const open = async (options: { state?: unknown; theme?: 'light' | 'dark' | 'high-contrast'; viewport?: { width: number; height: number } } = {}) => (page = await openPanel(browser, { media: media.dir, panel: 'topology', ...options }));
 
   it('asks for its data, then draws every node and edge of the shop the extension described', async () => {
     const p = await open();
@@ -290,7 +290,8 @@ describe('Topology webview', function () {
 
   for (const theme of ['light', 'dark', 'high-contrast'] as const) {
     it(`renders in the ${theme} theme`, async () => {
-      const p = await open({ theme });
+      // Wide enough for the whole shop graph in the screenshot.
+      const p = await open({ theme, viewport: { width: 1700, height: 760 } });
       await send(p, [...shopApplied(), ...changesOf('scale web to 25'), requestsOf('send requests to the Ingress')[0]!]);
       await p.waitForSelector('.request-result.ok');
       const colours = await p.evaluate(() => ({
