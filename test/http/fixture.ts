@@ -49,11 +49,11 @@ function kubectlEnv(cluster: ServedCluster): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cluster.stateDir, KUBECONFIG: cluster.started.kubeconfigPath };
 }
 
-/** Runs kubectl to completion; `input` is its stdin. Never rejects: the exit code is in the result. */
-export async function kubectl(cluster: ServedCluster, args: string[], input?: string): Promise<KubectlResult> {
+/** Runs kubectl to completion; `input` is its stdin, `env` adds variables (e.g. EDITOR). Never rejects: the exit code is in the result. */
+export async function kubectl(cluster: ServedCluster, args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<KubectlResult> {
   const bin = await kubectlPath();
   return new Promise((resolve) => {
-    const child = execFile(bin, ['--request-timeout=15s', ...args], { env: kubectlEnv(cluster), timeout: 20_000 }, (err, stdout, stderr) => {
+    const child = execFile(bin, ['--request-timeout=15s', ...args], { env: { ...kubectlEnv(cluster), ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -1,8 +1,7 @@
 // The real kubectl (v1.35) against `kubeside serve`'s REST API: what a user types, and what kubectl
-// prints back. Nothing runs pods in this cluster, so verbs that need a running container (logs,
-// exec, port-forward, rollout status, wait --for=condition=Available) are not exercised here.
+// prints back. exec, attach and port-forward have their own files (exec.test.ts, portForward.test.ts).
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { kubectl, kubectlOk, kubectlStream, serveCluster, type ServedCluster } from './fixture';
 
@@ -64,7 +63,7 @@ describe('kubectl against kubeside serve', function () {
   it('wait and rollout status: the applied shop runs — a pod gets Ready, the web Deployment rolls out', async () => {
     await kubectlOk(cluster, ['apply', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' }, spec: { containers: [{ name: 'sh', image: 'busybox', command: ['sleep', '3600'] }] } }));
     assert.match(await run('wait', '--for=condition=Ready', 'pod/debug', '-n', 'shop', '--timeout=60s'), /^pod\/debug condition met$/m);
-    assert.match(await run('rollout', 'status', 'deploy/web', '-n', 'shop', '--timeout=60s'), /deployment "web" successfully rolled out/);
+    assert.match(await run('rollout', 'status', 'deploy/web', '-n', 'shop', '--timeout=15s'), /deployment "web" successfully rolled out/);
     assert.match(await run('wait', '--for=condition=Available', 'deploy/api', '-n', 'shop', '--timeout=60s'), /^deployment\.apps\/api condition met$/m);
   });
 
@@ -263,6 +262,43 @@ describe('kubectl against kubeside serve', function () {
     assert.match(out, /^node\/worker-1 drained$/m);
     const gone = await kubectl(cluster, ['get', 'pod', 'on-worker', '-n', 'shop']);
     assert.equal(gone.code, 1);
+  });
+
+  it('set image, rollout history and rollout undo: a new revision rolls out, and undo brings the previous template back', async function () {
+    this.timeout(90_000);
+    // Earlier steps made each new pod wait 7 s before it counts as available: roll at full speed.
+    await run('patch', 'deploy', 'web', '-n', 'shop', '--type=merge', '-p', '{"spec":{"minReadySeconds":0}}');
+    await run('rollout', 'status', 'deploy/web', '-n', 'shop', '--timeout=15s');
+    const before = await jsonpath('deploy/web', 'shop', '{.spec.template.spec.containers[0].image}');
+    assert.match(await run('set', 'image', 'deploy/web', 'web=nginx:1.29.0', '-n', 'shop'), /^deployment\.apps\/web image updated$/m);
+    assert.match(await run('rollout', 'status', 'deploy/web', '-n', 'shop', '--timeout=15s'), /deployment "web" successfully rolled out/);
+    const history = await run('rollout', 'history', 'deploy/web', '-n', 'shop');
+    assert.match(history, /^REVISION\s+CHANGE-CAUSE$/m);
+    const revisions = [...history.matchAll(/^(\d+)\s+<none>$/gm)].map((m) => Number(m[1]));
+    assert.ok(revisions.length >= 2, history);
+    assert.match(await run('rollout', 'undo', 'deploy/web', '-n', 'shop'), /^deployment\.apps\/web rolled back$/m);
+    assert.equal(await jsonpath('deploy/web', 'shop', '{.spec.template.spec.containers[0].image}'), before);
+    assert.match(await run('rollout', 'status', 'deploy/web', '-n', 'shop', '--timeout=15s'), /successfully rolled out/);
+  });
+
+  it('edit: the change the editor makes is applied, and an edit that breaks the object is refused with the reason', async () => {
+    const editor = path.join(cluster.stateDir, 'edit.sh');
+    writeFileSync(editor, '#!/bin/sh\nsed -i "s/^  LOG_LEVEL: .*/  LOG_LEVEL: warn/" "$1"\n');
+    chmodSync(editor, 0o755);
+    const edited = await kubectl(cluster, ['edit', 'configmap', 'api-config', '-n', 'shop'], undefined, { EDITOR: editor });
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.match(edited.stdout, /^configmap\/api-config edited$/m);
+    assert.equal(await jsonpath('configmap/api-config', 'shop', '{.data.LOG_LEVEL}'), 'warn');
+
+    const breaker = path.join(cluster.stateDir, 'break.sh');
+    writeFileSync(breaker, '#!/bin/sh\nsed -i "s/^  replicas: .*/  replicas: -1/" "$1"\n');
+    chmodSync(breaker, 0o755);
+    const refused = await kubectl(cluster, ['edit', 'deploy', 'web', '-n', 'shop'], undefined, { EDITOR: breaker });
+    // kubectl puts the API server's reasons in the file it reopens; an unchanged reopened file cancels the edit.
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^error: deployments\.apps "web" is invalid$/m);
+    assert.match(refused.stderr, /^error: Edit cancelled, no valid changes were saved\.$/m);
+    assert.notEqual(await jsonpath('deploy/web', 'shop', '{.spec.replicas}'), '-1');
   });
 
   it('delete -f: removes what the manifest names, and get says so', async () => {
