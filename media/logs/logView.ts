@@ -49,6 +49,8 @@ export class LogView {
   private droppedRows = 0;
   private expectedScrollTop = 0;
   private frame = 0;
+  /** Counts inits: sequence numbers start again at 0 with each, so a row's stamp must say which. */
+  private generation = 0;
 
   private readonly followButton = toggle('follow', 'arrow-down', 'Follow', 'Scroll to new lines as they arrive');
   private readonly previousButton = toggle('previous', 'history', 'Previous', 'Logs of the previous (last terminated) container instead');
@@ -102,6 +104,7 @@ export class LogView {
     const { kind, name, container, namespace } = message.target;
     this.title.replaceChildren(icon('output'), h('span', {}, `${kind} ${namespace}/${name}${container ? ` (${container})` : ''}`));
     this.previous = message.previous;
+    this.generation++;
     this.buffer.clear();
     this.sources.clear();
     this.hiddenIds.clear();
@@ -178,7 +181,8 @@ export class LogView {
   render(): void {
     const count = this.rowCount;
     this.spacer.style.height = `${count * rowHeight}px`;
-    if (this.follow) this.scrollTo(this.viewport.scrollHeight);
+    // From the row count, not scrollHeight: rows still placed for a longer list would inflate it.
+    if (this.follow) this.scrollTo(this.bottom());
     else if (this.droppedRows) this.scrollTo(this.viewport.scrollTop - this.droppedRows * rowHeight);
     this.droppedRows = 0;
     const top = this.viewport.scrollTop;
@@ -190,7 +194,7 @@ export class LogView {
       const element = this.pool[i - first] ?? this.rows.appendChild(h('div', { class: 'line' }));
       this.pool[i - first] = element;
       const seq = this.seqAt(i);
-      const stamp = `${seq}|${this.needle}|${seq === this.current}|${multi}`;
+      const stamp = `${this.generation}|${seq}|${this.needle}|${seq === this.current}|${multi}`;
       if (element.dataset.stamp !== stamp) this.drawLine(element, seq, stamp, multi);
     }
     while (this.pool.length > Math.max(0, last - first)) this.pool.pop()!.remove();
@@ -220,8 +224,13 @@ export class LogView {
     element.replaceChildren(...parts);
   }
 
+  /** The scrollTop that shows the last row at the bottom. */
+  private bottom(): number {
+    return Math.max(0, this.rowCount * rowHeight - this.viewport.clientHeight);
+  }
+
   private scrollTo(top: number): void {
-    this.viewport.scrollTop = top;
+    this.viewport.scrollTop = Math.max(0, Math.min(top, this.bottom()));
     this.expectedScrollTop = this.viewport.scrollTop;
   }
 
@@ -230,7 +239,7 @@ export class LogView {
     const top = this.viewport.scrollTop;
     if (Math.abs(top - this.expectedScrollTop) > 1) {
       this.expectedScrollTop = top;
-      const atBottom = top + this.viewport.clientHeight >= this.viewport.scrollHeight - rowHeight / 2;
+      const atBottom = top >= this.bottom() - rowHeight / 2;
       if (atBottom !== this.follow) {
         this.follow = atBottom;
         this.syncToggles();
