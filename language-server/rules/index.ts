@@ -20,6 +20,7 @@ import { runAsNonRoot } from './run-as-non-root';
 import { sensitiveHostMounts } from './sensitive-host-mounts';
 import { unsetCpuRequirements } from './unset-cpu-requirements';
 import { unsetMemoryRequirements } from './unset-memory-requirements';
+import { podKinds } from './podSpecs';
 import type { LintRule } from './types';
 
 export type { LintRule, LintSeverity, RuleLevel } from './types';
@@ -52,7 +53,7 @@ export const lintRulesById: ReadonlyMap<string, LintRule> = new Map(lintRules.ma
 
 /** The README's rules table, one row per rule, written from the rules themselves. */
 export function rulesMarkdown(): string {
-  const kinds = (rule: LintRule) => (rule.appliesTo === '*' ? 'every namespaced kind' : rule.appliesTo.join(', '));
+  const kinds = (rule: LintRule) => (rule.appliesTo === '*' ? 'every namespaced kind' : rule.appliesTo === podKinds ? 'Pod and every kind with a pod template' : rule.appliesTo.join(', '));
   const rows = lintRules.map((rule) => {
     const severity = rule.enabledByDefault ? rule.severity : `off (${rule.severity} when on)`;
     const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

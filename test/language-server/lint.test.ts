@@ -64,7 +64,6 @@ spec:
 `;
 
 const podSecurity = '      securityContext:\n        runAsNonRoot: true\n';
-const containerSecurity = '          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n';
 const volume = (hostPath: string) => `      volumes:\n        - name: host\n          hostPath:\n            path: ${hostPath}\n      containers:\n`;
 
 /**
