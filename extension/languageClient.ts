@@ -25,6 +25,8 @@ export function startLanguageClient(context: vscode.ExtensionContext): LanguageC
       { scheme: 'untitled', language: 'yaml' },
       { scheme: 'file', language: 'json' },
     ],
+    // Tells the server when kubeside.* settings change; it then asks for its kubeside.lint section.
+    synchronize: { configurationSection: 'kubeside' },
     middleware: {
       // The server offers Apply/Delete lenses; show them only once this extension implements their commands.
       provideCodeLenses: async (document, token, next) => {
