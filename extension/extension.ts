@@ -13,6 +13,7 @@ import { SourceIndex } from './sourceIndex';
 import { ClusterStatusBar } from './statusBar';
 import { registerTreeViews, type TreeViews } from './views/treeViews';
 import { registerDashboard } from './webviews/dashboardPanel';
+import { registerTopology } from './webviews/topologyPanel';
 
 let client: LanguageClient | undefined;
 let manager: ClusterManager | undefined;
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): KubesideApi {
     // The language server checks open manifests against what the running cluster can do.
     followClusterFacts(client, clusters),
     registerDashboard(context, { connect: () => clusters.ensureStarted(), current: () => clusters.connection, onDidChangeCluster: clusters.onDidChangeState }),
+    registerTopology(context, clusters),
     vscode.commands.registerCommand('kubeside.showVersion', () => showVersion(context)),
     clusters.onDidChangeState((state) => onStateChange(context, state, output)),
     // A view shown is the moment to bring the cluster up — in a trusted workspace, and if the user wants it.

@@ -1,6 +1,6 @@
 // UI checks of Kubeside in the real workbench, driven through playwright-core in the runner's browser:
 // the activity-bar entry, the Kubeside views with the embedded cluster's nodes, and a manifest applied
-// from the command palette showing up in the Workloads tree, and the cluster dashboard webview. Screenshots land in test-results/vscode/ for people to look at.
+// from the command palette showing up in the Workloads tree, and the dashboard and topology webviews. Screenshots land in test-results/vscode/ for people to look at.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,15 @@ export async function runUiChecks(page, url) {
       await dashboard.locator('article.node-card .chips > *').first().waitFor({ timeout: 30_000 });
       await page.mouse.move(0, 0);
       await page.screenshot({ path: join(screenshotDir, 'kubeside-dashboard.png') });
+    }],
+    ['"Kubeside: Open Topology" draws the shop: Ingress, Services, Deployments and their pods', async () => {
+      await runCommand('Kubeside: Open Topology');
+      const topology = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
+      for (const kind of ['Ingress', 'Service', 'Deployment', 'Pod']) {
+        await topology.locator(`button.node[data-kind="${kind}"]`).first().waitFor({ timeout: 30_000 });
+      }
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: join(screenshotDir, 'kubeside-topology.png') });
     }],
   ];
 
