@@ -4,21 +4,23 @@
 // panel or reloads the window.
 import '../common/webview.css';
 import './details.css';
-import { type HostMessage, isHostMessage, type WebviewMessage } from '../../extension/webviews/protocol/details';
-import { isArrayOf, isNumber, isObject, isString } from '../../extension/webviews/protocol/guards';
+import { type HostMessage, isHostMessage, isObjectLink, type ObjectLink, type WebviewMessage } from '../../extension/webviews/protocol/details';
+import { isArrayOf, isNumber, isObject, isOptional, isString } from '../../extension/webviews/protocol/guards';
 import { onHostMessage, savedState, vscodeApi } from '../common/vscodeApi';
 import { DetailsView } from './detailsView';
 
 interface ViewState {
+  /** What the page shows: after a window reload the extension reopens it from here. */
+  readonly target: ObjectLink | undefined;
   readonly collapsed: readonly string[];
   readonly scrollY: number;
 }
 
-const isViewState = isObject<ViewState>({ collapsed: isArrayOf(isString), scrollY: isNumber });
+const isViewState = isObject<ViewState>({ target: isOptional(isObjectLink), collapsed: isArrayOf(isString), scrollY: isNumber });
 
 const vscode = vscodeApi<ViewState, WebviewMessage>();
 const saved = savedState(isViewState);
-let viewState: ViewState = saved ?? { collapsed: [], scrollY: 0 };
+let viewState: ViewState = saved ?? { target: undefined, collapsed: [], scrollY: 0 };
 const save = (change: Partial<ViewState>) => {
   viewState = { ...viewState, ...change };
   vscode.setState(viewState);
@@ -37,8 +39,10 @@ function flush(): void {
   const messages = queue;
   queue = [];
   for (const message of messages) {
-    if (message.type === 'init') view.init(message);
-    else view.update(message.details, message.now);
+    if (message.type === 'init') {
+      view.init(message);
+      if (JSON.stringify(viewState.target) !== JSON.stringify(message.target)) save({ target: message.target });
+    } else view.update(message.details, message.now);
   }
   if (restoreScroll && messages.some((m) => m.type === 'init')) {
     restoreScroll = false;

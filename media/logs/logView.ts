@@ -2,7 +2,7 @@
 // source that filters it in or out, and the lines as a virtual list: only the rows in view (and a
 // few around them) exist in the DOM, drawn from a bounded ring of lines, so 50,000 lines cost what
 // fifty do.
-import type { InitMessage, LogSource, SourceState, WebviewMessage } from '../../extension/webviews/protocol/logs';
+import type { InitMessage, LogSource, LogTarget, SourceState, WebviewMessage } from '../../extension/webviews/protocol/logs';
 import { formatCount, h, icon, setText } from '../common/dom';
 import { LogBuffer, SeqList } from './logBuffer';
 
@@ -14,6 +14,8 @@ const overscan = 10;
 const sourceColours = 6;
 
 export interface LogViewState {
+  /** What the page shows: after a window reload the extension reopens it from here. */
+  readonly target: LogTarget | undefined;
   readonly follow: boolean;
   readonly previous: boolean;
   readonly query: string;
@@ -45,6 +47,7 @@ export class LogView {
   private needle: string;
   private follow: boolean;
   private previous: boolean;
+  private target: LogTarget | undefined;
   /** Rows that fell off the front since the last frame: the view moves up by as many to stay put. */
   private droppedRows = 0;
   private expectedScrollTop = 0;
@@ -68,6 +71,7 @@ export class LogView {
     this.buffer = new LogBuffer(options.capacity);
     this.follow = options.state.follow;
     this.previous = options.state.previous;
+    this.target = options.state.target;
     this.query = options.state.query;
     this.needle = this.query.toLowerCase();
     this.hidden = new Set(options.state.hidden);
@@ -104,6 +108,7 @@ export class LogView {
     const { kind, name, container, namespace } = message.target;
     this.title.replaceChildren(icon('output'), h('span', {}, `${kind} ${namespace}/${name}${container ? ` (${container})` : ''}`));
     this.previous = message.previous;
+    this.target = message.target;
     this.generation++;
     this.buffer.clear();
     this.sources.clear();
@@ -341,7 +346,7 @@ export class LogView {
   }
 
   private save(): void {
-    this.options.onStateChange({ follow: this.follow, previous: this.previous, query: this.query, hidden: [...this.hidden] });
+    this.options.onStateChange({ target: this.target, follow: this.follow, previous: this.previous, query: this.query, hidden: [...this.hidden] });
   }
 }
 

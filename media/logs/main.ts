@@ -4,18 +4,18 @@
 // restores the panel or reloads the window; the extension streams the lines again on `ready`.
 import '../common/webview.css';
 import './logs.css';
-import { isArrayOf, isBoolean, isObject, isString } from '../../extension/webviews/protocol/guards';
-import { isHostMessage, type WebviewMessage } from '../../extension/webviews/protocol/logs';
+import { isArrayOf, isBoolean, isObject, isOptional, isString } from '../../extension/webviews/protocol/guards';
+import { isHostMessage, isLogTarget, type WebviewMessage } from '../../extension/webviews/protocol/logs';
 import { onHostMessage, savedState, vscodeApi } from '../common/vscodeApi';
 import { LogView, type LogViewState } from './logView';
 
 /** Lines kept: older ones fall off the front. */
 export const capacity = 50_000;
 
-const isViewState = isObject<LogViewState>({ follow: isBoolean, previous: isBoolean, query: isString, hidden: isArrayOf(isString) });
+const isViewState = isObject<LogViewState>({ target: isOptional(isLogTarget), follow: isBoolean, previous: isBoolean, query: isString, hidden: isArrayOf(isString) });
 
 const vscode = vscodeApi<LogViewState, WebviewMessage>();
-const state: LogViewState = savedState(isViewState) ?? { follow: true, previous: false, query: '', hidden: [] };
+const state: LogViewState = savedState(isViewState) ?? { target: undefined, follow: true, previous: false, query: '', hidden: [] };
 
 const view = new LogView({
   post: (message) => vscode.postMessage(message),

@@ -214,13 +214,13 @@ describe('Resource details webview', function () {
   it('keeps collapsed sections with setState and shows them collapsed after VS Code reloads the hidden panel', async () => {
     await send(page, [deployment.init]);
     await page.locator('section[data-section="events"] .section-toggle').click();
-    assert.deepEqual(await savedState(page), { collapsed: ['events'], scrollY: 0 });
+    assert.deepEqual(await savedState(page), { target: { kind: 'Deployment', namespace: 'shop', name: 'web' }, collapsed: ['events'], scrollY: 0 });
     await reload(page);
     await send(page, [deployment.init]);
     assert.equal(await page.locator('section[data-section="events"] .section-body').isHidden(), true);
     assert.equal(await page.locator('section[data-section="conditions"] .section-body').isVisible(), true);
     await page.locator('section[data-section="events"] .section-toggle').click();
-    assert.deepEqual(await savedState(page), { collapsed: [], scrollY: 0 });
+    assert.deepEqual(await savedState(page), { target: { kind: 'Deployment', namespace: 'shop', name: 'web' }, collapsed: [], scrollY: 0 });
   });
 
   for (const theme of ['dark', 'high-contrast'] as const) {

@@ -200,7 +200,7 @@ describe('Logs webview', function () {
     assert.equal(shown.lineCount, `${rest.length} lines of ${lines.length}`);
     assert.ok(shown.rows.every((r) => !r.text.startsWith(first.pod)));
     assert.equal(shown.chips[0]!.pressed, 'false');
-    assert.deepEqual((await savedState(page) as { hidden: string[] }).hidden, [`${first.pod}/web`]);
+    assert.deepEqual(await savedState(page), { target: workload.init.target, follow: true, previous: false, query: '', hidden: [`${first.pod}/web`] });
 
     await reload(page);
     await send(page, [workload.init, ...workload.messages]);
