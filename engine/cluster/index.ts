@@ -82,6 +82,8 @@ export class Cluster {
   private readonly kubelets = new Map<string, Kubelet>();
   private readonly failed = new Set<string>();
   private readonly nodeTokens = new Map<string, string>();
+  /** Each node's InternalIP, where a control-plane node's API server listens (:6443). */
+  private readonly nodeIPs = new Map<string, string>();
   private workerCount = 0;
   private controlPlaneCount = 0;
   private stopped = false;
@@ -113,6 +115,7 @@ export class Cluster {
     await cluster.apiServer.ensureBootstrap();
     await cluster.ensureDefaultStorageClass();
     for (const name of controlPlane) await cluster.startNode(name);
+    await cluster.reconcileApiServerEndpoints();
     for (let i = 0; i < (config.workers ?? 3); i++) await cluster.addNode();
     return cluster;
   }
@@ -212,6 +215,7 @@ export class Cluster {
       // No clean hand-over: the others take the leases once they expire.
       await member.schedulerElector.stop(false);
       await member.controllerManagerElector.stop(false);
+      await this.reconcileApiServerEndpoints();
     }
   }
 
@@ -220,6 +224,7 @@ export class Cluster {
     this.mustKubelet(name);
     this.failed.delete(name);
     await this.startNode(name);
+    if (this.members.some((m) => m.node === name)) await this.reconcileApiServerEndpoints();
   }
 
   /**
@@ -302,6 +307,38 @@ export class Cluster {
    * The default StorageClass, as kind installs `standard` when it creates a cluster; made when
    * absent, so a cluster kept from before has one too.
    */
+  private attachNetwork(nodeName: string): ReturnType<PodNetwork['attach']> {
+    const network = this.network.attach(nodeName);
+    this.nodeIPs.set(nodeName, network.internalIP);
+    return network;
+  }
+
+  /**
+   * The `kubernetes` Service's endpoints: the API server of every control-plane node that runs, at its
+   * InternalIP:6443 — what kube-apiserver's endpoint reconciler keeps in the Endpoints and the
+   * EndpointSlice named `kubernetes` (the Service has no selector, so no controller manages them).
+   */
+  private async reconcileApiServerEndpoints(): Promise<void> {
+    const ips = this.members.filter((m) => !this.failed.has(m.node)).map((m) => this.nodeIPs.get(m.node)!).sort();
+    const admin = this.adminClient('kube-apiserver/v1.36.0');
+    const port = { name: 'https', port: 6443, protocol: 'TCP' };
+    const meta = { name: 'kubernetes', namespace: 'default' };
+    await admin.apply({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { ...meta, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+      subsets: ips.length ? [{ addresses: ips.map((ip) => ({ ip })), ports: [port] }] : [],
+    }, 'kube-apiserver', { force: true });
+    await admin.apply({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { ...meta, labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+      addressType: 'IPv4',
+      endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+      ports: [port],
+    }, 'kube-apiserver', { force: true });
+  }
+
   private async ensureDefaultStorageClass(): Promise<void> {
     const admin = this.adminClient();
     const type = ApiClient.resourceOf(standardStorageClass);
@@ -376,7 +413,7 @@ export class Cluster {
       client: new ApiClient(server, server.authenticate(token), 'kubelet/v1.36.0'),
       clock: this.clock,
       random: new Random(this.random.next()),
-      network: this.network.attach(nodeName),
+      network: this.attachNetwork(nodeName),
       disks: this.disks,
       capacity,
       controlPlane,

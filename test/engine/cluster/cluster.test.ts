@@ -42,6 +42,23 @@ describe('cluster', () => {
     assert.equal(new Set(list.map((n) => n.spec.podCIDR)).size, 4, 'each node has its own pod CIDR');
   });
 
+  it('keeps the kubernetes Service\'s endpoints on the running API servers, as the endpoint reconciler does', async () => {
+    const c = await boot({ controlPlaneNodes: 2, workers: 0 });
+    cluster = c.cluster;
+    const slices = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' };
+    const internalIP = (name: string) => (c.admin.get(nodes, undefined, name).status.addresses as Obj[]).find((a) => a.type === 'InternalIP')!.address;
+    const addresses = () => (c.admin.get(slices, 'default', 'kubernetes').endpoints as Obj[]).map((e) => e.addresses[0]).sort();
+    const both = [internalIP('control-plane'), internalIP('control-plane-2')].sort();
+    assert.deepEqual(addresses(), both);
+    assert.deepEqual(c.admin.get(slices, 'default', 'kubernetes').ports, [{ name: 'https', port: 6443, protocol: 'TCP' }]);
+    const endpoints = c.admin.get({ group: '', version: 'v1', resource: 'endpoints' }, 'default', 'kubernetes');
+    assert.deepEqual(endpoints.subsets[0].addresses.map((a: Obj) => a.ip).sort(), both);
+    await c.cluster.failNode('control-plane-2');
+    assert.deepEqual(addresses(), [internalIP('control-plane')]);
+    await c.cluster.recoverNode('control-plane-2');
+    assert.deepEqual(addresses(), both);
+  });
+
   it('authenticates the admin by token as kubeside-admin in system:masters', async () => {
     const c = await boot({ workers: 0 });
     cluster = c.cluster;
