@@ -154,7 +154,8 @@ function ignoredByComment(text: string, offset: number, id: string): boolean {
 const indentStep = 2;
 
 const columnOf = (text: string, offset: number) => offset - (text.lastIndexOf('\n', offset - 1) + 1);
-const renderKey = (key: string) => (/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(key) ? key : JSON.stringify(key));
+/** Keys are written plain, or quoted where the manifest is JSON (or the key needs it). */
+const renderKey = (key: string, quoted = false) => (!quoted && /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(key) ? key : JSON.stringify(key));
 const renderValue = (value: FixValue) => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
 function trimEnd(text: string, start: number, end: number): number {
@@ -168,14 +169,17 @@ function blockLines(keys: readonly string[], indent: number, value: FixValue): s
   return keys.map((k, i) => `${' '.repeat(indent + i * indentStep)}${renderKey(k)}:${i === keys.length - 1 ? ` ${renderValue(value)}` : ''}`).join('\n');
 }
 
-/** The same as flow YAML: `a: {b: true}`. */
-function flowText(keys: readonly string[], value: FixValue): string {
-  return keys.reduceRight<string>((inner, k, i) => `${renderKey(k)}: ${i === keys.length - 1 ? inner : `{${inner}}`}`, renderValue(value));
+/** The same as flow YAML (`a: {b: true}`), or JSON (`"a": {"b": true}`). */
+function flowText(keys: readonly string[], value: FixValue, json: boolean): string {
+  return keys.reduceRight<string>((inner, k, i) => `${renderKey(k, json)}: ${i === keys.length - 1 ? inner : `{${inner}}`}`, renderValue(value));
 }
+
+/** A manifest written as JSON (a flow collection at the top): edits must keep it JSON. */
+const isJson = (text: string) => /^\s*[{[]/.test(text);
 
 /** The fix as text edits, or undefined when the YAML is shaped so that no clean edit exists. */
 function editsFor(fix: FieldFix, manifest: ParsedManifest, text: string): QuickFix | undefined {
-  const edits = 'set' in fix ? setEdits(fix.set, fix.value, manifest, text) : 'rename' in fix ? renameEdits(fix.rename, fix.to, manifest) : removeEdits(fix.remove, manifest, text);
+  const edits = 'set' in fix ? setEdits(fix.set, fix.value, manifest, text) : 'rename' in fix ? renameEdits(fix.rename, fix.to, manifest, text) : removeEdits(fix.remove, manifest, text);
   return edits && { title: fix.title, edits };
 }
 
@@ -199,10 +203,12 @@ function setEdits(path: readonly PathSegment[], value: FixValue, manifest: Parse
   const holder = valueAt(object, path.slice(0, depth));
   const key = location.key;
   const at = location.value;
+  const json = isJson(text);
   if (holder === null || holder === undefined) {
     // `securityContext:` with no value: the new block goes under its key.
     if (!key) return undefined;
-    return [{ span: [key.end.offset, at?.end.offset ?? key.end.offset], newText: `:\n${blockLines(keys, columnOf(text, key.start.offset) + indentStep, value)}` }];
+    const newText = json ? `: {${flowText(keys, value, true)}}` : `:\n${blockLines(keys, columnOf(text, key.start.offset) + indentStep, value)}`;
+    return [{ span: [key.end.offset, at?.end.offset ?? key.end.offset], newText }];
   }
   if (!isRecord(holder) || !at) return undefined;
   const start = at.start.offset;
@@ -210,11 +216,15 @@ function setEdits(path: readonly PathSegment[], value: FixValue, manifest: Parse
     const close = trimEnd(text, start, at.end.offset) - 1;
     if (text[close] !== '}') return undefined;
     if (text.slice(start + 1, close).trim() === '') {
+      if (json) return [{ span: [start + 1, close], newText: flowText(keys, value, true) }];
       // `securityContext: {}` becomes a block, as it would have been written by hand.
       if (!key) return undefined;
       return [{ span: [key.end.offset, at.end.offset], newText: `:\n${blockLines(keys, columnOf(text, key.start.offset) + indentStep, value)}` }];
     }
-    return [{ span: [trimEnd(text, start, close), trimEnd(text, start, close)], newText: `, ${flowText(keys, value)}` }];
+    const end = trimEnd(text, start, close);
+    // Quoted keys in the map: the new one is quoted too.
+    const quoted = json || /^\{\s*"/.test(text.slice(start, close));
+    return [{ span: [end, end], newText: `, ${flowText(keys, value, quoted)}` }];
   }
   // A block map: a new last entry at the indentation of its first key, after its last line (and any comment on it).
   const last = trimEnd(text, start, at.end.offset);
@@ -223,16 +233,18 @@ function setEdits(path: readonly PathSegment[], value: FixValue, manifest: Parse
   return [{ span: [lineEnd, lineEnd], newText: `\n${blockLines(keys, columnOf(text, start), value)}` }];
 }
 
-function renameEdits(path: readonly PathSegment[], to: string, manifest: ParsedManifest): Edits | undefined {
-  const key = manifest.locate(fieldPath(path));
-  if (!key?.exact || !key.key) return undefined;
-  return [{ span: [key.key.start.offset, key.key.end.offset], newText: renderKey(to) }];
+function renameEdits(path: readonly PathSegment[], to: string, manifest: ParsedManifest, text: string): Edits | undefined {
+  const location = manifest.locate(fieldPath(path));
+  if (!location?.exact || !location.key) return undefined;
+  const { start, end } = location.key;
+  return [{ span: [start.offset, end.offset], newText: renderKey(to, text[start.offset] === '"') }];
 }
 
 /** Removes the lines of a block map entry; an entry sharing its line with others has no clean removal. */
 function removeEdits(path: readonly PathSegment[], manifest: ParsedManifest, text: string): Edits | undefined {
   const location = manifest.locate(fieldPath(path));
-  if (!location?.exact || !location.key) return undefined;
+  // In JSON, removing a line would leave a comma behind.
+  if (!location?.exact || !location.key || isJson(text)) return undefined;
   const keyStart = location.key.start.offset;
   const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
   if (text.slice(lineStart, keyStart).trim() !== '') return undefined;

@@ -281,6 +281,20 @@ describe('language server: lint rules', () => {
     await republished(client, memoryUri('clean.yaml'), () => configure(client, allRulesOn));
   });
 
+  it('keeps a JSON manifest JSON: the new field quoted, in the container object', async () => {
+    const uri = memoryUri('pod.json');
+    const pod = (container: string) =>
+      `{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {"name": "p", "namespace": "shop"},\n  "spec": {\n    "securityContext": {"runAsNonRoot": true},\n    "containers": [${container}]\n  }\n}\n`;
+    const text = pod('{"name": "c", "image": "busybox:1.36"}');
+    const published = await client.open(uri, text);
+    const actions = await codeActions(client, uri, lint(published).filter((d) => d.code === 'no-read-only-root-fs'));
+    const fixed = applied(text, uri, actions.find((a) => a.title === 'Set readOnlyRootFilesystem: true')!);
+    assert.equal(fixed, pod('{"name": "c", "image": "busybox:1.36", "securityContext": {"readOnlyRootFilesystem": true}}'));
+    assert.doesNotThrow(() => JSON.parse(fixed));
+    const ignore = applied(text, uri, actions.find((a) => a.title === 'Ignore no-read-only-root-fs for this object')!);
+    assert.equal(JSON.parse(ignore).metadata.annotations['ignore-check.kube-linter.io/no-read-only-root-fs'], '');
+  });
+
   it('prints how long linting a 1,000-document file takes (parse and validation cached)', async () => {
     const uri = memoryUri('thousand.yaml');
     const text = Array.from({ length: 1000 }, (_, i) => clean.replace(/web/g, `web-${i}`).replace('nginx:1.27.3', i % 2 ? 'nginx' : 'nginx:1.27.3')).join('---\n');
