@@ -144,7 +144,7 @@ function ignoredByComment(text: string, offset: number, id: string): boolean {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   if (lineStart === 0) return false;
   const previous = text.slice(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1);
-  const match = ignoreComment.exec(previous);
+  const match = ignoreComment.exec(previous.replace(/\r$/, ''));
   if (!match) return false;
   const ids = match[1]!.split(/[\s,]+/).filter(Boolean);
   return ids.length === 0 || ids.includes(id);
