@@ -47,6 +47,7 @@ export class ClusterCommands implements vscode.Disposable {
       command('kubeside.reset', () => this.reset()),
       command('kubeside.snapshot.save', (file?: vscode.Uri) => this.saveSnapshot(file)),
       command('kubeside.snapshot.restore', (file?: vscode.Uri) => this.restoreSnapshot(file)),
+      command('kubeside.openTerminal', () => this.openTerminal()),
       command('kubeside.node.add', () => this.embedded().then((b) => b.nodes.add())),
       command('kubeside.node.fail', (item?: ItemArgument) => this.nodeAction('fail', item)),
       command('kubeside.node.recover', (item?: ItemArgument) => this.nodeAction('recover', item)),
@@ -79,6 +80,18 @@ export class ClusterCommands implements vscode.Disposable {
     const backend = this.clusters.embedded();
     if (!backend) throw new Error('Only the embedded cluster can change its nodes or restore snapshots; this one comes from a kubeconfig.');
     return backend;
+  }
+
+  /** A terminal whose kubectl talks to the running cluster (KUBECONFIG set to the cluster's kubeconfig). */
+  private async openTerminal(): Promise<vscode.Terminal | undefined> {
+    const { backend } = await this.clusters.ensureStarted();
+    if (!backend.kubeconfigPath) {
+      void vscode.window.showWarningMessage(`Kubeside: the ${backend.name} cluster has no kubeconfig file to give a terminal.`);
+      return undefined;
+    }
+    const terminal = vscode.window.createTerminal({ name: `kubectl · ${backend.name}`, env: { KUBECONFIG: backend.kubeconfigPath }, iconPath: new vscode.ThemeIcon('terminal') });
+    terminal.show();
+    return terminal;
   }
 
   private async reset(): Promise<void> {

@@ -159,6 +159,15 @@ describe('the embedded cluster in VS Code', function () {
     assert.ok(diagnostics.some((d) => d.range.start.line === 9 && d.code === 'spec.template.metadata.labels'), JSON.stringify(diagnostics.map((d) => [d.range.start.line, d.code, d.message])));
   });
 
+  it('opens a terminal whose KUBECONFIG is the running cluster\'s', async () => {
+    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('kubeside.openTerminal');
+    assert.ok(terminal);
+    const env = (terminal.creationOptions as vscode.TerminalOptions).env ?? {};
+    assert.equal(env.KUBECONFIG, api.clusters.connection!.backend.kubeconfigPath);
+    assert.match(env.KUBECONFIG ?? '', /kubeconfig$/);
+    terminal.dispose();
+  });
+
   it('keeps the cluster when it is stopped and started again (its state is in the workspace storage)', async () => {
     const uidBefore = cache().get('configmaps', 'shop', 'api-config')?.metadata.uid;
     assert.ok(uidBefore);
