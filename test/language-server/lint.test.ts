@@ -68,12 +68,12 @@ const volume = (hostPath: string) => `      volumes:\n        - name: host\n    
 
 /**
  * Each rule, broken alone (or with the rules that necessarily break with it, `also`): the edit to the
- * clean Deployment, the text the finding marks, and its message.
+ * clean Deployment, the text the finding marks, its message, and the title of its remedy if it has one.
  */
-const broken: readonly { rule: string; from: string; to: string; marks: string; message: string; also?: readonly string[] }[] = [
+const broken: readonly { rule: string; from: string; to: string; marks: string; message: string; also?: readonly string[]; fix?: string }[] = [
   { rule: 'latest-tag', from: 'nginx:1.27.3', to: 'nginx', marks: 'nginx', message: 'container "web" uses image "nginx" without a tag: it runs whatever `latest` is when the pod starts' },
   { rule: 'latest-tag', from: 'nginx:1.27.3', to: 'nginx:latest', marks: 'nginx:latest', message: 'container "web" uses the tag "latest": pin a version so every replica runs the same image' },
-  { rule: 'run-as-non-root', from: podSecurity, to: '', marks: 'securityContext', message: 'container "web" is not set to runAsNonRoot' },
+  { rule: 'run-as-non-root', from: podSecurity, to: '', marks: 'securityContext', message: 'container "web" is not set to runAsNonRoot', fix: 'Set runAsNonRoot: true' },
   // The API server refuses privileged with allowPrivilegeEscalation false: a privileged container can always escalate.
   {
     rule: 'privileged-container',
@@ -83,8 +83,22 @@ const broken: readonly { rule: string; from: string; to: string; marks: string; 
     message: 'container "web" is privileged',
     also: ['privilege-escalation-container'],
   },
-  { rule: 'privilege-escalation-container', from: 'allowPrivilegeEscalation: false', to: 'allowPrivilegeEscalation: true', marks: 'true', message: 'container "web" allows privilege escalation' },
-  { rule: 'no-read-only-root-fs', from: 'readOnlyRootFilesystem: true', to: 'readOnlyRootFilesystem: false', marks: 'false', message: 'container "web" does not have a read-only root file system' },
+  {
+    rule: 'privilege-escalation-container',
+    from: 'allowPrivilegeEscalation: false',
+    to: 'allowPrivilegeEscalation: true',
+    marks: 'true',
+    message: 'container "web" allows privilege escalation',
+    fix: 'Set allowPrivilegeEscalation: false',
+  },
+  {
+    rule: 'no-read-only-root-fs',
+    from: 'readOnlyRootFilesystem: true',
+    to: 'readOnlyRootFilesystem: false',
+    marks: 'false',
+    message: 'container "web" does not have a read-only root file system',
+    fix: 'Set readOnlyRootFilesystem: true',
+  },
   { rule: 'host-network', from: podSecurity, to: `      hostNetwork: true\n${podSecurity}`, marks: 'true', message: "the pod uses the node's network namespace (hostNetwork: true)" },
   { rule: 'host-pid', from: podSecurity, to: `      hostPID: true\n${podSecurity}`, marks: 'true', message: "the pod uses the node's PID namespace (hostPID: true)" },
   { rule: 'host-ipc', from: podSecurity, to: `      hostIPC: true\n${podSecurity}`, marks: 'true', message: "the pod uses the node's IPC namespace (hostIPC: true)" },
@@ -108,7 +122,22 @@ const broken: readonly { rule: string; from: string; to: string; marks: string; 
     marks: '3',
     message: '3 replicas with no pod anti-affinity or topology spread constraints: they may all land on one node',
   },
-  { rule: 'deprecated-service-account-field', from: podSecurity, to: `      serviceAccount: web\n${podSecurity}`, marks: 'serviceAccount', message: 'serviceAccount is deprecated: use serviceAccountName' },
+  {
+    rule: 'deprecated-service-account-field',
+    from: podSecurity,
+    to: `      serviceAccount: web\n${podSecurity}`,
+    marks: 'serviceAccount',
+    message: 'serviceAccount is deprecated: use serviceAccountName',
+    fix: 'Rename to serviceAccountName',
+  },
+  {
+    rule: 'deprecated-service-account-field',
+    from: podSecurity,
+    to: `      serviceAccountName: web\n      serviceAccount: web\n${podSecurity}`,
+    marks: 'serviceAccount',
+    message: 'serviceAccount is deprecated: use serviceAccountName',
+    fix: 'Remove serviceAccount',
+  },
   { rule: 'minimum-three-replicas', from: 'replicas: 3', to: 'replicas: 2', marks: '2', message: '2 replicas: fewer than three do not survive a node failure during a rollout' },
   { rule: 'default-namespace', from: '  namespace: shop\n', to: '', marks: 'metadata', message: 'no metadata.namespace: kubectl puts the object in the default namespace unless told otherwise' },
 ];
@@ -227,16 +256,27 @@ describe('language server: lint rules', () => {
     assert.deepEqual(lint(commented).map((d) => d.code), ['latest-tag']);
     const otherRule = await client.open(memoryUri('other-rule.yaml'), text.replace('          image: nginx\n', '          # kubeside-ignore no-liveness-probe\n          image: nginx\n'));
     assert.deepEqual(lint(otherRule).map((d) => d.code).sort(), ['latest-tag', 'run-as-non-root']);
+    const everyRule = await client.open(memoryUri('every-rule.yaml'), text.replace('          image: nginx\n', '          # kubeside-ignore\n          image: nginx\n'));
+    assert.deepEqual(lint(everyRule).map((d) => d.code), ['run-as-non-root']);
+    const ignoreAll = await client.open(memoryUri('ignore-all.yaml'), text.replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    kube-linter.io/ignore-all: "a vendor chart"\n'));
+    assert.deepEqual(ignoreAll.diagnostics, []);
   });
 
   // The clean Deployment has no diagnostics at all: after a fix, none must be left, syntax errors included.
-  for (const { rule, from, to } of broken.filter((b) => ['run-as-non-root', 'privilege-escalation-container', 'no-read-only-root-fs', 'deprecated-service-account-field'].includes(b.rule))) {
-    it(`the quick fix of ${rule} leaves valid YAML the rule no longer flags`, async () => {
-      const uri = memoryUri(`fix-${rule}.yaml`);
+  for (const [i, { rule, from, to, fix }] of broken.entries()) {
+    if (!fix) continue;
+    it(`${fix} (${rule}) leaves valid YAML the rule no longer flags`, async () => {
+      const uri = memoryUri(`fix-${i}.yaml`);
       const text = clean.replace(from, to);
       const published = await client.open(uri, text);
       const actions = await codeActions(client, uri, published.diagnostics);
-      assert.deepEqual(actions.map((a) => [a.title.split(' ')[0], a.isPreferred]), [['Set', true], ['Ignore', false]].map(([verb, preferred]) => [rule === 'deprecated-service-account-field' && verb === 'Set' ? 'Rename' : verb, preferred]));
+      assert.deepEqual(
+        actions.map((a) => [a.title, a.isPreferred]),
+        [
+          [fix, true],
+          [`Ignore ${rule} for this object`, false],
+        ],
+      );
       const fixed = applied(text, uri, actions[0]!);
       const after = await client.change(uri, [{ text: fixed }]);
       assert.deepEqual(after.diagnostics, [], fixed);
