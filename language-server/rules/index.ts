@@ -23,8 +23,6 @@ import { unsetMemoryRequirements } from './unset-memory-requirements';
 import { podKinds } from './podSpecs';
 import type { LintRule } from './types';
 
-export type { LintRule, LintSeverity, RuleLevel } from './types';
-
 /** Every rule, in the order the README lists them. */
 export const lintRules: readonly LintRule[] = [
   latestTag,
