@@ -147,6 +147,18 @@ describe('the embedded cluster in VS Code', function () {
     assert.match(vscode.window.activeTextEditor!.document.getText(), /^Name:\s+web$/m);
   });
 
+  it('refreshes an open YAML document when its object changes (scaled from the tree)', async () => {
+    const web = walk('kubeside.workloads', 4).find((n) => n.ref?.kind === 'Deployment' && n.ref.name === 'web');
+    assert.ok(web);
+    await vscode.commands.executeCommand('kubeside.resource.showYaml', web);
+    const doc = vscode.window.activeTextEditor!.document;
+    assert.match(doc.getText(), /^ {2}replicas: 2$/m);
+    await vscode.commands.executeCommand('kubeside.resource.scale', web, 3);
+    await waitFor('the YAML document to show 3 replicas', () => /^ {2}replicas: 3$/m.test(doc.getText()));
+    await vscode.commands.executeCommand('kubeside.resource.scale', web, 2);
+    await waitFor('web back to 2 pods', () => live(webPods()).length === 2);
+  });
+
   it('shows a refused object as a diagnostic on the field the API server named', async () => {
     const doc = await vscode.workspace.openTextDocument({
       language: 'yaml',
