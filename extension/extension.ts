@@ -13,6 +13,8 @@ import { SourceIndex } from './sourceIndex';
 import { ClusterStatusBar } from './statusBar';
 import { registerTreeViews, type TreeViews } from './views/treeViews';
 import { registerDashboard } from './webviews/dashboardPanel';
+import { registerDetails } from './webviews/detailsPanel';
+import { registerLogs } from './webviews/logsPanel';
 import { registerTopology } from './webviews/topologyPanel';
 
 let client: LanguageClient | undefined;
@@ -37,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): KubesideApi {
   const applyCommands = new ApplyCommands(clusters, sources, output);
   const statusBar = new ClusterStatusBar(clusters);
   client = startLanguageClient(context);
+  const panelDeps = { connection: () => clusters.connection, ensureStarted: () => clusters.ensureStarted(), onDidChangeState: clusters.onDidChangeState };
   const views = registerTreeViews(clusters);
   context.subscriptions.push(
     clusters,
@@ -50,6 +53,8 @@ export function activate(context: vscode.ExtensionContext): KubesideApi {
     followClusterFacts(client, clusters),
     registerDashboard(context, { connect: () => clusters.ensureStarted(), current: () => clusters.connection, onDidChangeCluster: clusters.onDidChangeState }),
     registerTopology(context, clusters),
+    registerDetails(context, panelDeps),
+    registerLogs(context, panelDeps),
     vscode.commands.registerCommand('kubeside.showVersion', () => showVersion(context)),
     clusters.onDidChangeState((state) => onStateChange(context, state, output)),
     // A view shown is the moment to bring the cluster up — in a trusted workspace, and if the user wants it.

@@ -43,4 +43,31 @@ describe('Kubeside language server in VS Code', () => {
     }
     assert.deepEqual(vscode.languages.getDiagnostics(copy.uri).filter((d) => d.source === 'kubeside').map((d) => d.message), []);
   });
+
+  it('lints with the rules the settings choose: latest-tag flagged, then silenced by kubeside.lint.rules', async () => {
+    const document = await vscode.workspace.openTextDocument({
+      language: 'yaml',
+      content: ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', '    - name: c', '      image: nginx:latest', ''].join('\n'),
+    });
+    await vscode.window.showTextDocument(document);
+    const lint = () => vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'kubeside-lint');
+    const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+    const deadline = Date.now() + 15_000;
+    while (!lint().some((d) => codeOf(d) === 'latest-tag')) {
+      if (Date.now() > deadline) assert.fail(`no latest-tag finding; have ${JSON.stringify(lint().map(codeOf))}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(lint().find((d) => codeOf(d) === 'latest-tag')!.range.start.line, 7);
+    const settings = vscode.workspace.getConfiguration('kubeside.lint');
+    await settings.update('rules', { 'latest-tag': 'off' }, vscode.ConfigurationTarget.Global);
+    try {
+      const until = Date.now() + 15_000;
+      while (lint().some((d) => codeOf(d) === 'latest-tag')) {
+        if (Date.now() > until) assert.fail('latest-tag still reported after it was turned off');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await settings.update('rules', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
