@@ -33,6 +33,11 @@ export interface ClusterConfig {
   workers?: number;
   /** What each node offers (default 4 CPUs, 8Gi, 110 pods). */
   nodeCapacity?: Partial<NodeCapacity>;
+  /**
+   * The pod network each node's /24 comes from, as kind's `networking.podSubnet` (default
+   * 10.244.0.0/16: 256 nodes); a cluster of 5,000 nodes needs a /11.
+   */
+  podSubnet?: string;
   /** Real time by default; a VirtualClock for tests and benchmarks. */
   clock?: Clock;
   /** Seeds every random choice (uids, names, tokens, IPs), so a run replays exactly. */
@@ -71,7 +76,7 @@ export class Cluster {
   readonly random: Random;
   readonly store: Store;
   readonly authenticator = new TokenAuthenticator();
-  readonly network = new PodNetwork();
+  readonly network: PodNetwork;
   readonly clusterIPs: ClusterIPAllocator;
   readonly disks = new VolumeDisks();
   /** The bearer token of `kubeside-admin` (group system:masters), for kubeconfig. */
@@ -97,6 +102,7 @@ export class Cluster {
     // before: the seed is mixed with the store's revision (the same state still replays the same).
     this.random = new Random(((config.seed ?? 1) ^ Math.imul(store.revision, 0x9e3779b1)) >>> 0);
     this.store = store;
+    this.network = new PodNetwork(config.podSubnet);
     this.clusterIPs = new ClusterIPAllocator(this.random);
     this.rootCA = config.rootCA;
     this.adminToken = this.token();
