@@ -18,13 +18,16 @@ import { defaultNodeCapacity, type NodeCapacity } from '../kubelet/nodeStatus';
 import { VolumeDisks } from '../kubelet/volumeDisks';
 import { ClusterIPAllocator } from '../network/clusterIPAllocator';
 import { PodNetwork } from '../network/podNetwork';
+import { type Caller, ServiceProxy } from '../network/serviceProxy';
 import { Scheduler } from '../scheduler/index';
 import { Store } from '../store/index';
 import { type Clock, RealClock } from '../util/clock';
 import { Random } from '../util/random';
 import { LeaderElector } from './leader-election';
+import { clientNetworkObjects, respond, type ServiceResponse } from './request';
 
 export { LeaderElector, type LeaderElectorOptions } from './leader-election';
+export type { ServiceResponse } from './request';
 
 export interface ClusterConfig {
   /** Control-plane nodes (default 1): each runs an API server and a candidate scheduler and controller manager. */
@@ -79,6 +82,8 @@ export class Cluster {
   readonly network: PodNetwork;
   readonly clusterIPs: ClusterIPAllocator;
   readonly disks = new VolumeDisks();
+  /** kube-proxy, CoreDNS and the ingress controller: where a simulated request goes (round-robin state). */
+  readonly serviceProxy = new ServiceProxy();
   /** The bearer token of `kubeside-admin` (group system:masters), for kubeconfig. */
   readonly adminToken: string;
   private readonly config: ClusterConfig;
@@ -189,6 +194,19 @@ export class Cluster {
   /** `kubectl port-forward`: a connection to a port of a pod, through the kubelet of its node (pods/portforward). */
   portForward(namespace: string, pod: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection {
     return this.streamingKubelet(namespace, pod).portForward(namespace, pod, port, onData, onEnd);
+  }
+
+  /**
+   * A simulated HTTP request sent inside the cluster (from a pod or a node) or from outside it: its
+   * way through Ingress, Service and node port, and the answer of the pod it reached (see ../network).
+   * Throws a 404 Status when `from` names a pod or node that does not exist.
+   */
+  request(method: string, url: string, options: { from?: Caller } = {}): ServiceResponse {
+    const route = this.serviceProxy.route(clientNetworkObjects(this.adminClient('kube-proxy/v1.36.0')), { method, url, ...(options.from ? { from: options.from } : {}) }, this.clock.now());
+    return respond(route, method, url, (pod, onData, onEnd) => {
+      const kubelet = pod.node ? this.kubelets.get(pod.node) : undefined;
+      return kubelet?.isRunning ? kubelet.portForward(pod.namespace, pod.name, pod.port, onData, onEnd) : undefined;
+    });
   }
 
   /** The kubelet of a pod's node, or the error of dialing a node whose kubelet is down. */

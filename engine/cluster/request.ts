@@ -1,0 +1,103 @@
+// A simulated request through the cluster network, for `Cluster.request`: the ServiceProxy routes it
+// over the objects the API holds now, then one HTTP/1.1 exchange with the answering pod's container
+// through its node's kubelet — the same simulated server a port-forward reaches, so the answers match.
+import type { Node, Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import type { Ingress } from 'kubernetes-types/networking/v1';
+import type { PodConnection } from '../apiserver/apiserver';
+import type { ApiClient } from '../apiserver/client';
+import { type Hop, type NetworkObjects, parseRequestURL, type Route, serviceNameLabel } from '../network/serviceProxy';
+
+/** What a client of the cluster network sees: an HTTP answer, or the error its connection ended with. */
+export interface ServiceResponse {
+  /** The HTTP status, absent when no HTTP answer came (`error` says why). */
+  readonly status?: number;
+  readonly reason?: string;
+  /** Response headers, in the order the server sent them. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** As a Go client reports it: `dial tcp 10.96.0.12:80: connect: connection refused`, `dial tcp: lookup x: no such host`. */
+  readonly error?: string;
+  readonly hops: readonly Hop[];
+  /** The pod that answered, at the address and port the connection reached. */
+  readonly pod?: { readonly namespace: string; readonly name: string; readonly ip: string; readonly port: number };
+  /** The node of that pod. */
+  readonly node?: string;
+}
+
+type RoutedPod = Extract<Route, { outcome: 'pod' }>['pod'];
+
+/** Opens a connection to a pod's port; undefined when its node does not answer; throws when nothing listens. */
+export type PodDialer = (pod: RoutedPod, onData: (data: Buffer) => void, onEnd: () => void) => PodConnection | undefined;
+
+const resources = {
+  services: { group: '', version: 'v1', resource: 'services' },
+  pods: { group: '', version: 'v1', resource: 'pods' },
+  nodes: { group: '', version: 'v1', resource: 'nodes' },
+  endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
+  ingresses: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' },
+} as const;
+
+/** The objects a route reads, fetched through `client` when first asked for and kept for this one request. */
+export function clientNetworkObjects(client: ApiClient): NetworkObjects {
+  const cache = new Map<string, unknown>();
+  const once = <T>(key: string, read: () => T): T => {
+    if (!cache.has(key)) cache.set(key, read());
+    return cache.get(key) as T;
+  };
+  const items = <T>(list: { items?: unknown[] }) => (list.items ?? []) as T[];
+  return {
+    service: (namespace, name) => once(`svc/${namespace}/${name}`, () => client.tryGet(resources.services, namespace, name) as Service | undefined),
+    services: () => once('services', () => items<Service>(client.list(resources.services))),
+    endpointSlices: (namespace, service) => once(`slices/${namespace}/${service}`, () => items<EndpointSlice>(client.list(resources.endpointslices, namespace, { labelSelector: `${serviceNameLabel}=${service}` }))),
+    ingresses: () => once('ingresses', () => items<Ingress>(client.list(resources.ingresses))),
+    pod: (namespace, name) => once(`pod/${namespace}/${name}`, () => client.tryGet(resources.pods, namespace, name) as Pod | undefined),
+    podByIP: (ip) => once(`podIP/${ip}`, () => items<Pod>(client.list(resources.pods, undefined, { fieldSelector: `status.podIP=${ip}` })).find((p) => !p.spec?.hostNetwork && !p.metadata?.deletionTimestamp)),
+    nodes: () => once('nodes', () => items<Node>(client.list(resources.nodes))),
+  };
+}
+
+/** The response to `method url` along `route`: the ingress controller's own answer, a network error, or the pod's. */
+export function respond(route: Route, method: string, url: string, dial: PodDialer): ServiceResponse {
+  const hops = route.hops;
+  if (route.outcome === 'error') return { headers: {}, body: '', error: route.error, hops };
+  if (route.outcome === 'answer') {
+    const { status, reason, headers, body } = route.answer;
+    return { status, reason, headers, body: method === 'HEAD' ? '' : body, hops };
+  }
+  const { pod } = route;
+  const target = `${pod.ip}:${pod.port}`;
+  const answered = { pod: { namespace: pod.namespace, name: pod.name, ip: pod.ip, port: pod.port }, ...(pod.node ? { node: pod.node } : {}) };
+  const chunks: Buffer[] = [];
+  let connection: PodConnection | undefined;
+  try {
+    connection = dial(pod, (data) => chunks.push(data), () => {});
+  } catch {
+    // The kubelet found no container listening on that port in the pod's network namespace.
+    return { headers: {}, body: '', error: `dial tcp ${target}: connect: connection refused`, hops };
+  }
+  // A node that is down drops what is sent to its pods.
+  if (!connection) return { headers: {}, body: '', error: `dial tcp ${target}: i/o timeout`, hops };
+  const { host, port, path } = parseRequestURL(url);
+  const hostHeader = port === 80 ? host : `${host}:${port}`;
+  connection.write(Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUser-Agent: kubeside\r\nAccept: */*\r\nConnection: close\r\n\r\n`, 'latin1'));
+  connection.end();
+  const parsed = parseResponse(Buffer.concat(chunks));
+  if (!parsed) return { headers: {}, body: '', error: `Get "${url}": EOF`, hops, ...answered };
+  return { ...parsed, hops, ...answered };
+}
+
+/** An HTTP/1.1 response as the simulated server writes it (status line, headers, a Content-Length body). */
+function parseResponse(raw: Buffer): { status: number; reason: string; headers: Record<string, string>; body: string } | undefined {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const [statusLine = '', ...lines] = raw.subarray(0, end).toString('latin1').split('\r\n');
+  const status = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(statusLine);
+  if (!status) return undefined;
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(status[1]), reason: status[2] ?? '', headers, body: raw.subarray(end + 4).toString('utf8') };
+}

@@ -1,0 +1,180 @@
+// The cluster network as a client sees it: given the shop example running on a virtual clock, when a
+// request is sent by name, address or Ingress host, from outside, a node or a pod, then it reaches the
+// pods kube-proxy, CoreDNS and the ingress controller would send it to, and they answer it.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { ApiClient } from '../../../engine/apiserver/client';
+import type { Obj } from '../../../engine/apiserver/registry/strategy';
+import { Cluster, type ServiceResponse } from '../../../engine/cluster/index';
+import { VirtualClock } from '../../../engine/util/clock';
+
+const pods = { group: '', version: 'v1', resource: 'pods' };
+const services = { group: '', version: 'v1', resource: 'services' };
+const nodes = { group: '', version: 'v1', resource: 'nodes' };
+const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
+
+async function shop() {
+  const clock = new VirtualClock(Date.UTC(2026, 11, 1, 9, 0, 0));
+  const cluster = await Cluster.start({ clock, seed: 11 });
+  const admin = cluster.adminClient('kubectl/v1.36.0');
+  const docs = ['00-namespace.yaml', '10-web.yaml', '20-api.yaml', '30-db.yaml']
+    .flatMap((f) => parseAllDocuments(readFileSync(`examples/shop/${f}`, 'utf8')).map((d) => d.toJS() as Obj))
+    .filter(Boolean);
+  for (const obj of docs) await admin.create(ApiClient.resourceOf(obj), obj.metadata.namespace, obj);
+  const advance = (ms: number) => clock.advanceAsync(ms, 250);
+  await advance(30_000);
+  await cluster.flushStatus();
+  return { cluster, admin, advance };
+}
+
+type Shop = Awaited<ReturnType<typeof shop>>;
+
+const live = (s: Shop, app: string) =>
+  (s.admin.list(pods, 'shop', { labelSelector: `app.kubernetes.io/name=${app}` }).items as Obj[]).filter((p) => !p.metadata.deletionTimestamp).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+const isReady = (p: Obj) => p.status?.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True');
+const hopsOf = (r: ServiceResponse) => r.hops.map((h) => `${h.kind}/${h.namespace ? `${h.namespace}/` : ''}${h.name}`);
+
+describe('service proxy: requests through the cluster network', function () {
+  this.timeout(60_000);
+  let s: Shop;
+  beforeEach(async () => {
+    s = await shop();
+  });
+  afterEach(async () => {
+    await s.cluster.stop();
+  });
+
+  it('balances a Service round-robin over its two ready web pods, each answering with nginx\'s welcome page', () => {
+    const web = live(s, 'web');
+    assert.equal(web.length, 2);
+    const answers = [1, 2, 3, 4].map(() => s.cluster.request('GET', 'http://web.shop/'));
+    assert.deepEqual(answers.map((a) => a.pod?.name), [web[0]!.metadata.name, web[1]!.metadata.name, web[0]!.metadata.name, web[1]!.metadata.name]);
+    const first = answers[0]!;
+    assert.equal(first.status, 200);
+    assert.equal(first.reason, 'OK');
+    assert.equal(first.headers.Server, 'nginx/1.27.3');
+    assert.match(first.body, /<h1>Welcome to nginx!<\/h1>/);
+    assert.deepEqual(hopsOf(first), ['Service/shop/web', `Pod/shop/${web[0]!.metadata.name}`]);
+    assert.equal(first.pod?.ip, web[0]!.status.podIP);
+    assert.equal(first.pod?.port, 80, 'targetPort "http" resolved to the container port');
+    assert.equal(first.node, web[0]!.spec.nodeName);
+    assert.equal(s.cluster.request('GET', 'http://web.shop/missing').status, 404);
+  });
+
+  it('keeps a Service answering while its pods are deleted and re-created with new IPs', async () => {
+    for (let round = 0; round < 3; round++) {
+      const [gone, kept] = live(s, 'web');
+      await s.admin.delete(pods, 'shop', gone!.metadata.name);
+      await s.advance(250);
+      // Until the replacement is ready, the pod that stays answers every request.
+      assert.ok(!live(s, 'web').some((p) => p.metadata.name !== kept!.metadata.name && isReady(p)), `round ${round}: no replacement ready yet`);
+      const meanwhile = [1, 2, 3].map(() => s.cluster.request('GET', 'http://web.shop/'));
+      assert.deepEqual(meanwhile.map((r) => [r.status, r.pod?.ip]), Array(3).fill([200, kept!.status.podIP]), `round ${round}, while the replacement starts`);
+      await s.advance(15_000);
+      await s.cluster.flushStatus();
+      const replacement = live(s, 'web').find((p) => p.metadata.name !== kept!.metadata.name)!;
+      assert.ok(isReady(replacement), `round ${round}: ${replacement.metadata.name} is ready`);
+      assert.notEqual(replacement.status.podIP, gone!.status.podIP, 'the replacement has a new IP');
+      const after = [1, 2].map(() => s.cluster.request('GET', 'http://web.shop/'));
+      assert.ok(after.every((r) => r.status === 200));
+      assert.deepEqual(after.map((r) => r.pod?.ip).sort(), [kept!.status.podIP, replacement.status.podIP].sort(), `round ${round}: both pods answer`);
+    }
+  });
+
+  it('prefers a web pod on the caller\'s node, and with internalTrafficPolicy Local never leaves the node', async () => {
+    const web = live(s, 'web');
+    const webNodes = new Set(web.map((p) => p.spec.nodeName));
+    assert.equal(webNodes.size, 2, 'the scheduler spread the web pods');
+    const caller = web[1]!;
+    const fromPod = [1, 2, 3].map(() => s.cluster.request('GET', 'http://web/', { from: { namespace: 'shop', name: caller.metadata.name } }));
+    assert.deepEqual(fromPod.map((r) => r.pod?.name), Array(3).fill(caller.metadata.name));
+    assert.match(fromPod[0]!.hops[0]!.detail, /on worker-\d, the caller's node/);
+    const elsewhere = (s.admin.list(nodes).items as Obj[]).map((n) => n.metadata.name).find((n) => n.startsWith('worker-') && !webNodes.has(n))!;
+    const fromOtherNode = [1, 2].map(() => s.cluster.request('GET', 'http://web.shop.svc.cluster.local/', { from: { node: elsewhere } }));
+    assert.deepEqual(fromOtherNode.map((r) => r.pod?.name).sort(), web.map((p) => p.metadata.name), 'no local endpoint: every node\'s endpoints in turn');
+    await s.admin.patch(services, 'shop', 'web', 'merge', { spec: { internalTrafficPolicy: 'Local' } });
+    const dropped = s.cluster.request('GET', 'http://web.shop.svc.cluster.local/', { from: { node: elsewhere } });
+    assert.equal(dropped.status, undefined);
+    assert.match(dropped.error!, /^dial tcp 10\.\d+\.\d+\.\d+:80: i\/o timeout$/);
+    assert.equal(s.cluster.request('GET', 'http://web.shop.svc.cluster.local/', { from: { node: caller.spec.nodeName } }).pod?.name, caller.metadata.name);
+  });
+
+  it('resolves a Service by every DNS form relative to the caller\'s namespace, by cluster IP, and a pod by its IP', () => {
+    const api = live(s, 'api')[0]!;
+    const from = { namespace: 'shop', name: api.metadata.name };
+    const clusterIP = s.admin.get(services, 'shop', 'web').spec.clusterIP;
+    for (const host of ['web', 'web.shop', 'web.shop.svc', 'web.shop.svc.cluster.local', 'web.shop.svc.cluster.local.', clusterIP]) {
+      const r = s.cluster.request('GET', `http://${host}/`, { from });
+      assert.equal(r.status, 200, `${host}: ${r.error}`);
+      assert.equal(r.hops[0]?.name, 'web', host);
+    }
+    assert.match(s.cluster.request('GET', 'http://web/', { from }).hops[0]!.detail, /^web\.shop\.svc\.cluster\.local → 10\.\d+\.\d+\.\d+:80 \(port 80 "http"\)/);
+    // From the default namespace, `web` alone is web.default.svc.cluster.local, which does not exist.
+    assert.equal(s.cluster.request('GET', 'http://web/').error, 'dial tcp: lookup web: no such host');
+    const web = live(s, 'web')[0]!;
+    const direct = s.cluster.request('GET', `http://${web.status.podIP}/`, { from });
+    assert.deepEqual(hopsOf(direct), [`Pod/shop/${web.metadata.name}`]);
+    assert.equal(direct.status, 200);
+    const dashed = s.cluster.request('GET', `http://${web.status.podIP.replace(/\./g, '-')}.shop.pod.cluster.local/`, { from });
+    assert.equal(dashed.pod?.name, web.metadata.name);
+  });
+
+  it('resolves a headless Service\'s pod record to that pod, and the Service name to its pods in turn', () => {
+    const r = s.cluster.request('GET', 'http://db-0.db.shop.svc.cluster.local:5432/');
+    assert.deepEqual(hopsOf(r), ['Service/shop/db', 'Pod/shop/db-0']);
+    assert.match(r.hops[0]!.detail, /^db-0\.db\.shop\.svc\.cluster\.local → 10\.244\.\d+\.\d+: the pod's own record/);
+    assert.equal(r.hops[1]!.detail.split(':')[0], s.admin.get(pods, 'shop', 'db-0').status.podIP);
+    const byName = [1, 2, 3].map(() => s.cluster.request('GET', 'http://db.shop:5432/').hops.at(-1)?.name);
+    assert.deepEqual(byName, ['db-0', 'db-1', 'db-2']);
+    assert.equal(s.cluster.request('GET', 'http://db-7.db.shop.svc.cluster.local:5432/').error, 'dial tcp: lookup db-7.db.shop.svc.cluster.local: no such host');
+  });
+
+  it('routes an Ingress by host and path to its Service\'s pods, and answers 404 itself for what no rule matches', () => {
+    const api = s.cluster.request('GET', 'http://shop.example.com/api/orders');
+    assert.deepEqual(hopsOf(api).slice(0, 2), ['Ingress/shop/shop', 'Service/shop/api']);
+    assert.match(api.hops[2]!.name, /^api-/);
+    assert.equal(api.hops[0]!.detail, 'shop.example.com/api/orders matches /api (Prefix) → Service api port http');
+    // The api server knows its health path only: the path reached it unchanged.
+    assert.deepEqual([api.status, api.body, api.pod?.port], [404, '404 page not found\n', 8080]);
+    const web = s.cluster.request('GET', 'http://shop.example.com/');
+    assert.deepEqual([web.status, hopsOf(web)[1]], [200, 'Service/shop/web']);
+    const unmatched = s.cluster.request('GET', 'http://localhost/');
+    assert.deepEqual([unmatched.status, unmatched.reason, unmatched.hops.length, unmatched.pod], [404, 'Not Found', 0, undefined]);
+    assert.match(unmatched.body, /<center><h1>404 Not Found<\/h1><\/center>\r\n<hr><center>nginx<\/center>/);
+  });
+
+  it('answers 503 at the Ingress, and refuses the connection to the Service, once it has no endpoints', async () => {
+    await s.admin.patch(deployments, 'shop', 'api', 'merge', { spec: { replicas: 0 } });
+    await s.advance(60_000);
+    const viaIngress = s.cluster.request('GET', 'http://shop.example.com/api/orders');
+    assert.deepEqual([viaIngress.status, viaIngress.reason, hopsOf(viaIngress)], [503, 'Service Temporarily Unavailable', ['Ingress/shop/shop', 'Service/shop/api']]);
+    const direct = s.cluster.request('GET', 'http://api.shop:8080/');
+    const clusterIP = s.admin.get(services, 'shop', 'api').spec.clusterIP;
+    assert.deepEqual([direct.status, direct.error, direct.pod], [undefined, `dial tcp ${clusterIP}:8080: connect: connection refused`, undefined]);
+    assert.match(direct.hops[0]!.detail, /no ready endpoints$/);
+    // A port the Service does not have is refused as well.
+    assert.equal(s.cluster.request('GET', 'http://web.shop:8080/').error, `dial tcp ${s.admin.get(services, 'shop', 'web').spec.clusterIP}:8080: connect: connection refused`);
+  });
+
+  it('finds no host for a name nothing in the cluster has', () => {
+    assert.deepEqual(s.cluster.request('GET', 'http://nope.shop/'), { headers: {}, body: '', error: 'dial tcp: lookup nope.shop: no such host', hops: [] });
+    assert.equal(s.cluster.request('GET', 'http://blog.example.com/').error, 'dial tcp: lookup blog.example.com: no such host');
+  });
+
+  it('reaches a NodePort Service from outside through any node\'s InternalIP', async () => {
+    await s.admin.create(services, 'shop', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-public', namespace: 'shop' }, spec: { type: 'NodePort', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] } });
+    await s.advance(2000);
+    const node = (s.admin.list(nodes).items as Obj[]).find((n) => n.metadata.name === 'worker-1')!;
+    const ip = node.status.addresses.find((a: Obj) => a.type === 'InternalIP').address;
+    const r = s.cluster.request('GET', `http://${ip}:30080/`);
+    assert.equal(r.status, 200, r.error);
+    assert.deepEqual(hopsOf(r).slice(0, 2), ['Node/worker-1', 'Service/shop/web-public']);
+    assert.equal(s.cluster.request('GET', `http://${ip}:30081/`).error, `dial tcp ${ip}:30081: connect: connection refused`);
+  });
+
+  it('says which pod or node to send from does not exist', () => {
+    assert.throws(() => s.cluster.request('GET', 'http://web.shop/', { from: { namespace: 'shop', name: 'ghost' } }), /pods "ghost" not found/);
+    assert.throws(() => s.cluster.request('GET', 'https://web.shop/'), /only http:\/\/ requests are simulated/);
+  });
+});
