@@ -1,6 +1,6 @@
 // UI checks of Kubeside in the real workbench, driven through playwright-core in the runner's browser:
 // the activity-bar entry, the Kubeside views with the embedded cluster's nodes, and a manifest applied
-// from the command palette showing up in the Workloads tree, and the dashboard and topology webviews. Screenshots land in test-results/vscode/ for people to look at.
+// from the command palette showing up in the Workloads tree, and the dashboard, topology, logs and details webviews. Screenshots land in test-results/vscode/ for people to look at.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +97,31 @@ export async function runUiChecks(page, url) {
       }
       await page.mouse.move(0, 0);
       await page.screenshot({ path: join(screenshotDir, 'kubeside-topology.png') });
+    }],
+    ['a pod\'s context menu opens the logs viewer, streaming its container\'s log', async () => {
+      const pod = workloadsView.locator('.monaco-list-row').filter({ has: page.getByText(/^web-[a-z0-9]{8,10}-[a-z0-9]{5}$/) }).first();
+      await pod.click({ button: 'right' });
+      const item = page.locator('.context-view .action-label', { hasText: 'Open Logs Viewer' });
+      await item.hover();
+      // The workbench's menu sometimes takes the first click as a hover only; Enter runs the highlighted item.
+      await item.click();
+      if (await item.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+      const logs = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
+      await logs.locator('h1', { hasText: /web-/ }).waitFor({ timeout: 30_000 });
+      await logs.locator('.rows .line').first().waitFor({ timeout: 30_000 });
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: join(screenshotDir, 'kubeside-logs.png') });
+    }],
+    ['a Deployment\'s inline Details action opens its details with the rollout history', async () => {
+      const web = workloadsView.locator('.monaco-list-row').filter({ has: page.getByText('web', { exact: true }) }).first();
+      await web.hover();
+      await web.getByRole('button', { name: 'Open Details' }).click();
+      const details = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
+      await details.locator('h1', { hasText: 'web' }).waitFor({ timeout: 30_000 });
+      await details.getByText('Rollout history').first().waitFor({ timeout: 30_000 });
+      await details.getByText(/^web-[a-z0-9]{8,10}$/).first().waitFor({ timeout: 30_000 });
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: join(screenshotDir, 'kubeside-details.png') });
     }],
   ];
 
