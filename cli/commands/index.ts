@@ -8,8 +8,9 @@ import { events } from './events';
 import { get } from './get';
 import { logs } from './logs';
 import { lsp } from './lsp';
+import { request } from './request';
 import { serve } from './serve';
 import { snapshot } from './snapshot';
 import { validate } from './validate';
 
-export const commands: Command[] = [validate, lsp, serve, apply, get, describe, del, logs, events, audit, snapshot];
+export const commands: Command[] = [validate, lsp, serve, apply, get, describe, del, logs, events, request, audit, snapshot];

@@ -17,6 +17,7 @@ import { type CustomKindSchema, OpenAPIDocuments } from './openapi';
 import { PodStreams } from './podStreams';
 import { decodeProtobuf } from './protobuf';
 import { deleteOptions, listOptions, resourceRequestInfo, watchOptions, writeOptions } from './requestInfo';
+import { serveServiceRequest, serviceRequestPath, type ServiceRequestSource } from './serviceRequest';
 import { serveSnapshot, snapshotPath, type SnapshotSource } from './snapshot';
 
 /** The API server's audit log (audit.k8s.io/v1 Events, oldest first), for admins: `kubeside audit`. */
@@ -42,6 +43,8 @@ export interface RestHandlerOptions {
   onInternalError?: (err: unknown, req: IncomingMessage) => void;
   /** The store behind the API server, for `GET /kubeside/v1/snapshot`; without it that path is 404. */
   snapshots?: SnapshotSource;
+  /** The cluster, for `POST /kubeside/v1/request` (simulated requests through its network); without it that path is 404. */
+  requests?: ServiceRequestSource;
 }
 
 type Json = Record<string, unknown>;
@@ -178,6 +181,11 @@ export class RestHandler {
     if (path === snapshotPath) {
       if (!this.options.snapshots) throw notFoundStatus();
       return serveSnapshot(this.options.snapshots, user, req, res);
+    }
+    if (path === serviceRequestPath) {
+      if (!this.options.requests) throw notFoundStatus();
+      const body = method === 'POST' ? await this.readObject(req) : {};
+      return this.sendJson(req, res, 200, serveServiceRequest(this.options.requests, user, method, body));
     }
     if (path === auditPath) {
       // The audit log records what everyone did, so only an admin reads it (as with snapshots, the

@@ -16,12 +16,14 @@ import { Random } from '../util/random';
 import { gitVersion, RestHandler } from './handler';
 import { kubeconfig, writePrivateFile } from './kubeconfig';
 import { ensureServingPKI, type ServingPKI } from './pki';
+import type { ServiceRequestSource } from './serviceRequest';
 import type { SnapshotSource } from './snapshot';
 
 export { gitVersion, maxRequestBodyBytes, RestHandler } from './handler';
 export { kubeconfig, mergeKubeconfig, type KubeconfigEntry } from './kubeconfig';
 export { applyManifests, type AppliedManifest } from './manifests';
 export { ensureServingPKI, type ServingPKI } from './pki';
+export { type ServiceRequestBody, serviceRequestPath, type ServiceRequestSource } from './serviceRequest';
 export { restoreStateDir, snapshotPath, snapshotRevisionHeader, type SnapshotSource } from './snapshot';
 
 export interface ServeApiOptions {
@@ -36,6 +38,8 @@ export interface ServeApiOptions {
   onInternalError?: (err: unknown) => void;
   /** The cluster's store, served as snapshots to admins (`GET /kubeside/v1/snapshot`). */
   snapshots?: SnapshotSource;
+  /** The cluster, answering simulated requests through its network to admins (`POST /kubeside/v1/request`). */
+  requests?: ServiceRequestSource;
 }
 
 export interface RestServer {
@@ -56,6 +60,7 @@ export async function serveApi(options: ServeApiOptions): Promise<RestServer> {
     random: options.random,
     serverAddress: () => `${host}:${port}`,
     ...(options.snapshots ? { snapshots: options.snapshots } : {}),
+    ...(options.requests ? { requests: options.requests } : {}),
     ...(options.onInternalError ? { onInternalError: (err) => options.onInternalError!(err) } : {}),
   });
   const listener = https.createServer(
@@ -232,7 +237,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
   try {
     const apiServer = cluster.apiServer;
     const serve = (port: number | undefined) =>
-      serveApi({ server: apiServer, clock, random, pki, snapshots: cluster.store, ...(port !== undefined ? { port } : {}), ...(options.host ? { host: options.host } : {}), ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}) });
+      serveApi({ server: apiServer, clock, random, pki, snapshots: cluster.store, requests: cluster, ...(port !== undefined ? { port } : {}), ...(options.host ? { host: options.host } : {}), ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}) });
     if (options.port !== undefined) rest = await serve(options.port);
     else {
       // The port of the last run, while it is free, so kubeconfigs copied or merged before stay valid.
