@@ -202,7 +202,7 @@ export class Cluster {
    * Throws a 404 Status when `from` names a pod or node that does not exist.
    */
   request(method: string, url: string, options: { from?: Caller } = {}): ServiceResponse {
-    const route = this.serviceProxy.route(clientNetworkObjects(this.adminClient('kube-proxy/v1.36.0')), { method, url, ...(options.from ? { from: options.from } : {}) }, this.clock.now());
+    const route = this.serviceProxy.route(clientNetworkObjects(this.adminClient('kube-proxy/v1.36.0')), { url, ...(options.from ? { from: options.from } : {}) }, this.clock.now());
     return respond(route, method, url, (pod, onData, onEnd) => {
       const kubelet = pod.node ? this.kubelets.get(pod.node) : undefined;
       return kubelet?.isRunning ? kubelet.portForward(pod.namespace, pod.name, pod.port, onData, onEnd) : undefined;

@@ -52,7 +52,7 @@ export function clientNetworkObjects(client: ApiClient): NetworkObjects {
     endpointSlices: (namespace, service) => once(`slices/${namespace}/${service}`, () => items<EndpointSlice>(client.list(resources.endpointslices, namespace, { labelSelector: `${serviceNameLabel}=${service}` }))),
     ingresses: () => once('ingresses', () => items<Ingress>(client.list(resources.ingresses))),
     pod: (namespace, name) => once(`pod/${namespace}/${name}`, () => client.tryGet(resources.pods, namespace, name) as Pod | undefined),
-    podByIP: (ip) => once(`podIP/${ip}`, () => items<Pod>(client.list(resources.pods, undefined, { fieldSelector: `status.podIP=${ip}` })).find((p) => !p.spec?.hostNetwork && !p.metadata?.deletionTimestamp)),
+    podByIP: (ip) => once(`podIP/${ip}`, () => items<Pod>(client.list(resources.pods, undefined, { fieldSelector: `status.podIP=${ip}` })).find((p) => !p.spec?.hostNetwork)),
     nodes: () => once('nodes', () => items<Node>(client.list(resources.nodes))),
   };
 }

@@ -66,8 +66,8 @@ export type Route =
 /** Where a request comes from: a pod (its namespace for names, its node for local endpoints), a node, or outside the cluster. */
 export type Caller = { readonly namespace: string; readonly name: string } | { readonly node: string };
 
+/** What routing reads of a request: its URL (the method plays no part in where it goes) and its caller. */
 export interface ProxyRequest {
-  readonly method: string;
   readonly url: string;
   readonly from?: Caller;
 }

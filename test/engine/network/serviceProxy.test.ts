@@ -1,12 +1,15 @@
 // The cluster network as a client sees it: given the shop example running on a virtual clock, when a
 // request is sent by name, address or Ingress host, from outside, a node or a pod, then it reaches the
-// pods kube-proxy, CoreDNS and the ingress controller would send it to, and they answer it.
+// pods kube-proxy, CoreDNS and the ingress controller would send it to, and they answer it; then the
+// rarer routing rules over plain objects.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import { parseAllDocuments } from 'yaml';
 import { ApiClient } from '../../../engine/apiserver/client';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
 import { Cluster, type ServiceResponse } from '../../../engine/cluster/index';
+import { networkObjects, ServiceProxy } from '../../../engine/network/index';
 import { VirtualClock } from '../../../engine/util/clock';
 
 const pods = { group: '', version: 'v1', resource: 'pods' };
@@ -176,5 +179,67 @@ describe('service proxy: requests through the cluster network', function () {
   it('says which pod or node to send from does not exist', () => {
     assert.throws(() => s.cluster.request('GET', 'http://web.shop/', { from: { namespace: 'shop', name: 'ghost' } }), /pods "ghost" not found/);
     assert.throws(() => s.cluster.request('GET', 'https://web.shop/'), /only http:\/\/ requests are simulated/);
+  });
+});
+
+describe('service proxy over plain objects', () => {
+  const pod = (name: string, ip: string, node: string, ports: Obj[] = [{ name: 'http', containerPort: 8080 }]): Obj => ({ metadata: { namespace: 'shop', name }, spec: { nodeName: node, containers: [{ name: 'c', image: 'app', ports }] }, status: { podIP: ip } });
+  const service = (name: string, spec: Obj = {}): Obj => ({ metadata: { namespace: 'shop', name }, spec: { clusterIP: '10.96.100.1', ports: [{ name: 'http', port: 80, targetPort: 'http' }], ...spec } });
+  const slice = (svc: string, endpoints: Obj[], ports: Obj[] | null = [{ name: 'http', port: 8080 }]): EndpointSlice => ({
+    metadata: { namespace: 'shop', name: `${svc}-x`, labels: { 'kubernetes.io/service-name': svc } },
+    addressType: 'IPv4',
+    endpoints: endpoints.map((e) => ({ addresses: [e.ip], nodeName: e.node, conditions: e.conditions ?? { ready: true }, targetRef: { kind: 'Pod', namespace: 'shop', name: e.pod } })),
+    ...(ports ? { ports } : {}),
+  });
+  const now = Date.UTC(2026, 11, 1);
+
+  it('falls back to endpoints still serving while they terminate when none is ready', () => {
+    const objects = networkObjects({
+      services: [service('web')],
+      pods: [pod('web-1', '10.244.1.2', 'worker-1'), pod('web-2', '10.244.2.2', 'worker-2')],
+      endpointSlices: [slice('web', [{ pod: 'web-1', ip: '10.244.1.2', node: 'worker-1', conditions: { ready: false, serving: true, terminating: true } }, { pod: 'web-2', ip: '10.244.2.2', node: 'worker-2', conditions: { ready: false, serving: false, terminating: true } }])],
+    });
+    const route = new ServiceProxy().route(objects, { url: 'http://web.shop/' }, now);
+    assert.equal(route.outcome === 'pod' && route.pod.name, 'web-1');
+  });
+
+  it('resolves a named targetPort on the pod when the slice lists no ports', () => {
+    const objects = networkObjects({ services: [service('web')], pods: [pod('web-1', '10.244.1.2', 'worker-1')], endpointSlices: [slice('web', [{ pod: 'web-1', ip: '10.244.1.2', node: 'worker-1' }], null)] });
+    const route = new ServiceProxy().route(objects, { url: 'http://web.shop/' }, now);
+    assert.deepEqual(route.outcome === 'pod' && [route.pod.ip, route.pod.port], ['10.244.1.2', 8080]);
+  });
+
+  it('keeps a NodePort with externalTrafficPolicy Local on the receiving node\'s endpoints', () => {
+    const node = (name: string, ip: string): Obj => ({ metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } });
+    const objects = networkObjects({
+      services: [service('web', { type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] })],
+      nodes: [node('worker-1', '172.18.0.3'), node('worker-2', '172.18.0.4')],
+      pods: [pod('web-1', '10.244.1.2', 'worker-1')],
+      endpointSlices: [slice('web', [{ pod: 'web-1', ip: '10.244.1.2', node: 'worker-1' }])],
+    });
+    const proxy = new ServiceProxy();
+    const local = proxy.route(objects, { url: 'http://172.18.0.3:30080/' }, now);
+    assert.deepEqual(local.hops.map((h) => h.kind), ['Node', 'Service', 'Pod']);
+    const elsewhere = proxy.route(objects, { url: 'http://172.18.0.4:30080/' }, now);
+    assert.equal(elsewhere.outcome === 'error' && elsewhere.error, 'dial tcp 172.18.0.4:30080: i/o timeout');
+  });
+
+  it('follows an ExternalName Service out of the cluster, where its name is not found', () => {
+    const objects = networkObjects({ services: [service('payments', { type: 'ExternalName', externalName: 'pay.example.net', clusterIP: undefined, ports: [] })] });
+    const route = new ServiceProxy().route(objects, { url: 'http://payments.shop/' }, now);
+    assert.equal(route.outcome === 'error' && route.error, 'dial tcp: lookup pay.example.net: no such host');
+    assert.equal(route.hops[0]?.detail, 'payments.shop.svc.cluster.local is a CNAME of pay.example.net: the request leaves the cluster');
+  });
+
+  it('sends a host two Ingresses claim for the same path to the older one', () => {
+    const ingress = (name: string, created: string, backend: string): Obj => ({ metadata: { namespace: 'shop', name, creationTimestamp: created }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: backend, port: { number: 80 } } } }] } }] } });
+    const objects = networkObjects({
+      ingresses: [ingress('newer', '2026-12-01T10:00:00Z', 'api'), ingress('older', '2026-12-01T09:00:00Z', 'web')],
+      services: [service('web'), service('api', { clusterIP: '10.96.100.2' })],
+      pods: [pod('web-1', '10.244.1.2', 'worker-1')],
+      endpointSlices: [slice('web', [{ pod: 'web-1', ip: '10.244.1.2', node: 'worker-1' }])],
+    });
+    const route = new ServiceProxy().route(objects, { url: 'http://shop.example.com/' }, now);
+    assert.deepEqual(route.hops.map((h) => `${h.kind}/${h.name}`), ['Ingress/older', 'Service/web', 'Pod/web-1']);
   });
 });
