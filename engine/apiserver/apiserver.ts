@@ -28,6 +28,7 @@ import { resourceQuota } from './admission/resource-quota';
 import { serviceAccountAdmission } from './admission/service-account';
 import { type Authorizer, forbidden, type ResourceAttributes, UnionAuthorizer } from './auth/attributes';
 import { NodeAuthorizer, type NodeGraph } from './auth/node';
+import { PodNodeGraph } from './auth/nodeGraph';
 import { RbacAuthorizer, type RbacSource } from './auth/rbac';
 import { anonymousUser, groups, type TokenAuthenticator, type UserInfo } from './auth/user';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap';
@@ -1127,12 +1128,7 @@ export class ApiServer {
   }
 
   private nodeGraph(): NodeGraph {
-    const pods = () => this.storage('', 'pods');
-    return {
-      podNode: (namespace, name) => pods()?.get(namespace, name)?.spec?.nodeName,
-      referencedByNode: (node, resource, namespace, name) =>
-        (pods()?.listAll(namespace) ?? []).some((pod) => pod.spec?.nodeName === node && podReferences(pod, resource, name)),
-    };
+    return new PodNodeGraph(this.store, () => this.storage('', 'pods'));
   }
 }
 
@@ -1142,29 +1138,4 @@ function isService(storage: ResourceStorage): boolean {
 
 function isCRD(storage: ResourceStorage): boolean {
   return storage.info.group === 'apiextensions.k8s.io' && storage.info.kind === 'CustomResourceDefinition';
-}
-
-/** Whether a pod uses a Secret, ConfigMap, PVC or service account of that name. */
-function podReferences(pod: Obj, resource: string, name: string): boolean {
-  const spec = pod.spec ?? {};
-  if (resource === 'serviceaccounts') return (spec.serviceAccountName ?? 'default') === name;
-  const containers: Obj[] = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
-  const volumes: Obj[] = spec.volumes ?? [];
-  switch (resource) {
-    case 'secrets':
-      return (
-        (spec.imagePullSecrets ?? []).some((s: Obj) => s.name === name) ||
-        volumes.some((v) => v.secret?.secretName === name || (v.projected?.sources ?? []).some((s: Obj) => s.secret?.name === name)) ||
-        containers.some((c) => (c.envFrom ?? []).some((e: Obj) => e.secretRef?.name === name) || (c.env ?? []).some((e: Obj) => e.valueFrom?.secretKeyRef?.name === name))
-      );
-    case 'configmaps':
-      return (
-        volumes.some((v) => v.configMap?.name === name || (v.projected?.sources ?? []).some((s: Obj) => s.configMap?.name === name)) ||
-        containers.some((c) => (c.envFrom ?? []).some((e: Obj) => e.configMapRef?.name === name) || (c.env ?? []).some((e: Obj) => e.valueFrom?.configMapKeyRef?.name === name))
-      );
-    case 'persistentvolumeclaims':
-      return volumes.some((v) => v.persistentVolumeClaim?.claimName === name);
-    default:
-      return false;
-  }
 }

@@ -137,6 +137,21 @@ export class Watch implements AsyncIterableIterator<WatchResponse, undefined> {
     });
   }
 
+  /**
+   * Takes every event the store has for this watch now, without waiting (refilled from history
+   * while unsynced): for an in-process consumer that must have seen each commit before it answers.
+   * Throws the reason the store ended the watch; an ended watch gives nothing.
+   */
+  drain(): WatchEvent[] {
+    const events: WatchEvent[] = [];
+    for (;;) {
+      const r = this.take();
+      if (r instanceof StoreError) throw r;
+      if (r === undefined || r.done || r.value.events.length === 0) return events;
+      for (const e of r.value.events) events.push(e);
+    }
+  }
+
   return(): Promise<IteratorResult<WatchResponse, undefined>> {
     this.cancel();
     return Promise.resolve({ done: true, value: undefined });

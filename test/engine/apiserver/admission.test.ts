@@ -92,6 +92,27 @@ describe('authorization through the API server', () => {
     await rejects(() => kubelet('worker-1').list(secrets, 'shop'), 403, /cannot list resource "secrets"/);
   });
 
+  it("a kubelet's access follows its pods: granted once a pod that uses the object is bound, kept while one still does, and gone with the last", async () => {
+    const { client, store, namespace, kubelet } = await newCluster();
+    await namespace('shop');
+    await client.create(configmaps, 'shop', { metadata: { name: 'settings' }, data: { a: '1' } });
+    const usesSettings = { spec: { automountServiceAccountToken: false, volumes: [{ name: 'cfg', projected: { sources: [{ configMap: { name: 'settings' } }] } }] } };
+    const denied = /no relationship found between node 'worker-1' and this object/;
+    await rejects(() => kubelet('worker-1').get(configmaps, 'shop', 'settings'), 403, denied);
+    await client.create(pods, 'shop', pod('web-1', usesSettings));
+    await client.create(pods, 'shop', pod('web-2', usesSettings));
+    await rejects(() => kubelet('worker-1').get(configmaps, 'shop', 'settings'), 403, denied);
+    for (const name of ['web-1', 'web-2']) {
+      await client.create(pods, 'shop', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'worker-1' } }, {}, { name, subresource: 'binding' });
+    }
+    assert.equal(kubelet('worker-1').get(configmaps, 'shop', 'settings').metadata.name, 'settings', 'bound: at once');
+    store.compact(store.revision);
+    await client.delete(pods, 'shop', 'web-1', { gracePeriodSeconds: 0 });
+    assert.equal(kubelet('worker-1').get(configmaps, 'shop', 'settings').metadata.name, 'settings', 'web-2 still uses it');
+    await client.delete(pods, 'shop', 'web-2', { gracePeriodSeconds: 0 });
+    await rejects(() => kubelet('worker-1').get(configmaps, 'shop', 'settings'), 403, denied);
+  });
+
   it('a user without bindings is refused with 403', async () => {
     const { as, namespace } = await newCluster();
     await namespace('shop');

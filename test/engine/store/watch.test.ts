@@ -150,6 +150,20 @@ describe('MvccStore: watch', () => {
     assert.deepEqual(store.watchCounts, { synced: 2, unsynced: 0 }, 'caught up, the slow watch is synced again');
   });
 
+  it('drains, without waiting, every event committed so far, from its buffer and then from history', () => {
+    const store = new MvccStore({ watchBufferLimit: 4 });
+    const w = store.watch({ key: prefix, end });
+    for (let i = 0; i < 10; i++) store.put(`${prefix}default/p-${i}`, String(i));
+    store.put('/registry/services/default/s', 'x');
+    assert.deepEqual(w.drain().map((e) => e.kv.modRevision), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'past its full buffer, the rest comes from history');
+    assert.deepEqual(w.drain(), []);
+    store.deleteRange(`${prefix}default/p-0`);
+    assert.deepEqual(w.drain().map((e) => `${e.kv.modRevision} ${e.type}`), ['12 DELETE']);
+    for (let i = 0; i < 10; i++) store.put(`${prefix}default/q-${i}`, 'y');
+    store.compact(store.revision);
+    assert.throws(() => w.drain(), (e) => isStoreError(e, 'compacted'));
+  });
+
   it('cancels a lagging watch with the compacted reason when the history it needs is compacted', async () => {
     const store = new MvccStore({ watchBufferLimit: 8 });
     const lagging = store.watch({ key: prefix, end });

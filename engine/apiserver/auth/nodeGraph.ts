@@ -1,0 +1,101 @@
+// The Node authorizer's graph: which node each pod is bound to and which Secrets, ConfigMaps,
+// PersistentVolumeClaims and service accounts its pods use, so a kubelet's get is answered by a
+// lookup instead of a scan of every pod (kube-apiserver's plugin/pkg/auth/authorizer/node/graph.go).
+// Unlike kube-apiserver's, which an informer fills a little late, this one reads every pod commit
+// from the store before it answers, so a kubelet is never refused an object its new pod just named.
+import { isStoreError, type Store, type Watch, type WatchEvent } from '../../store/index';
+import type { ResourceStorage } from '../registry/resource';
+import type { Obj } from '../registry/strategy';
+import type { NodeGraph } from './node';
+
+type ReferencedResource = Parameters<NodeGraph['referencedByNode']>[1];
+
+export class PodNodeGraph implements NodeGraph {
+  /** Each bound pod's edges, by store key: what `refs` counts for it. */
+  private readonly edges = new Map<string, string[]>();
+  /** How many bound pods give a node each edge (`node|namespace|resource|name`). */
+  private readonly refs = new Map<string, number>();
+  private watch: Watch | undefined;
+
+  constructor(private readonly store: Store, private readonly pods: () => ResourceStorage | undefined) {}
+
+  podNode(namespace: string, name: string): string | undefined {
+    return this.pods()?.get(namespace, name)?.spec?.nodeName;
+  }
+
+  referencedByNode(node: string, resource: ReferencedResource, namespace: string, name: string): boolean {
+    this.catchUp();
+    return this.refs.has(edgeKey(node, namespace, resource, name));
+  }
+
+  /** Applies every pod commit since the last question; rebuilds from a list when the store compacted them away. */
+  private catchUp(): void {
+    const storage = this.pods();
+    if (!storage) return;
+    if (this.watch) {
+      try {
+        for (const e of this.watch.drain()) this.apply(storage, e);
+        return;
+      } catch (err) {
+        if (!isStoreError(err, 'compacted') && !isStoreError(err, 'watchCancelled')) throw err;
+      }
+    }
+    this.edges.clear();
+    this.refs.clear();
+    const prefix = storage.collectionPrefix(undefined);
+    const end = storage.rangeEnd(prefix);
+    const list = this.store.range(prefix, { end });
+    for (const kv of list.kvs) this.set(kv.key, storage.decode(kv));
+    this.watch = this.store.watch({ key: prefix, end, sinceRevision: list.revision });
+  }
+
+  private apply(storage: ResourceStorage, e: WatchEvent): void {
+    if (e.type === 'DELETE') this.set(e.kv.key, undefined);
+    else this.set(e.kv.key, storage.decode(e.kv));
+  }
+
+  private set(key: string, pod: Obj | undefined): void {
+    for (const edge of this.edges.get(key) ?? []) {
+      const n = this.refs.get(edge)! - 1;
+      if (n === 0) this.refs.delete(edge);
+      else this.refs.set(edge, n);
+    }
+    this.edges.delete(key);
+    const node: string | undefined = pod?.spec?.nodeName;
+    if (!pod || !node) return;
+    const edges = [...new Set(podReferences(pod).map(([resource, name]) => edgeKey(node, pod.metadata.namespace, resource, name)))];
+    this.edges.set(key, edges);
+    for (const edge of edges) this.refs.set(edge, (this.refs.get(edge) ?? 0) + 1);
+  }
+}
+
+function edgeKey(node: string, namespace: string, resource: string, name: string): string {
+  return `${node}|${namespace}|${resource}|${name}`;
+}
+
+/** The Secrets, ConfigMaps, PVCs and service account a pod uses (volumes, env, envFrom, imagePullSecrets). */
+function podReferences(pod: Obj): [ReferencedResource, string][] {
+  const spec = pod.spec ?? {};
+  const out: [ReferencedResource, string][] = [['serviceaccounts', spec.serviceAccountName ?? 'default']];
+  for (const s of spec.imagePullSecrets ?? []) if (s.name) out.push(['secrets', s.name]);
+  for (const v of spec.volumes ?? []) {
+    if (v.secret?.secretName) out.push(['secrets', v.secret.secretName]);
+    if (v.configMap?.name) out.push(['configmaps', v.configMap.name]);
+    if (v.persistentVolumeClaim?.claimName) out.push(['persistentvolumeclaims', v.persistentVolumeClaim.claimName]);
+    for (const s of v.projected?.sources ?? []) {
+      if (s.secret?.name) out.push(['secrets', s.secret.name]);
+      if (s.configMap?.name) out.push(['configmaps', s.configMap.name]);
+    }
+  }
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])]) {
+    for (const e of c.envFrom ?? []) {
+      if (e.secretRef?.name) out.push(['secrets', e.secretRef.name]);
+      if (e.configMapRef?.name) out.push(['configmaps', e.configMapRef.name]);
+    }
+    for (const e of c.env ?? []) {
+      if (e.valueFrom?.secretKeyRef?.name) out.push(['secrets', e.valueFrom.secretKeyRef.name]);
+      if (e.valueFrom?.configMapKeyRef?.name) out.push(['configmaps', e.valueFrom.configMapKeyRef.name]);
+    }
+  }
+  return out;
+}
