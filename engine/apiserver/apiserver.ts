@@ -17,7 +17,7 @@ import { customResourceSchema, openapi } from '../api/schema/index';
 import type { SchemaNode } from '../api/schema/node';
 import { validateObject } from '../api/validate';
 import { ClusterIPAllocator } from '../network/clusterIPAllocator';
-import { isStoreError, type KeyValue, type Store, type Watch } from '../store/index';
+import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../store/index';
 import type { Clock, Timer } from '../util/clock';
 import type { Random } from '../util/random';
 import { AdmissionChain, type AdmissionContext, type AdmissionPlugin, type AdmissionRequest, type Operation } from './admission/types';
@@ -37,6 +37,7 @@ import { CustomResources } from './registry/custom-resources';
 import { ResourceStorage } from './registry/resource';
 import { ServiceAllocator } from './registry/service-allocations';
 import { type Obj, strategyFor } from './registry/strategy';
+import { type FanoutListener, type SharedDecode, WatchFanout } from './watchFanout';
 import { type DeleteOptions, type GetOptions, type ListOptions, patchContentTypes, type PatchOptions, type PatchType, type RequestContext, type ResourceRef, type Result, type WatchOptions, type WriteOptions } from './request';
 
 export interface ApiServerOptions {
@@ -133,6 +134,8 @@ export class ApiServer {
   private readonly authorizer: Authorizer;
   private readonly admission: AdmissionChain;
   private readonly storages = new Map<string, ResourceStorage>();
+  /** The store watch each resource's API watches share, while any is open. */
+  private readonly fanouts = new Map<ResourceStorage, WatchFanout>();
   private readonly bookmarkIntervalMs: number;
   private readonly admissionContext: AdmissionContext;
   private readonly customResources: CustomResources;
@@ -308,12 +311,14 @@ export class ApiServer {
     const end = ref.name ? undefined : storage.rangeEnd(prefix);
 
     let stopped = false;
-    let storeWatch: Watch | undefined;
+    let listener: FanoutListener | undefined;
+    let fanout: WatchFanout | undefined;
+    let bookmarkWanted = false;
     const timers: Timer[] = [];
     const close = (err?: StatusError) => {
       if (stopped) return;
       stopped = true;
-      storeWatch?.cancel();
+      if (listener) fanout?.remove(listener);
       for (const t of timers) t.cancel();
       onClose(err);
     };
@@ -321,6 +326,12 @@ export class ApiServer {
       const status = statusErrors.gone(`too old resource version: ${since} (${compactRevision})`).status;
       onEvent({ type: 'ERROR', object: status as unknown as Obj });
       close(new StatusError(status));
+    };
+    const handle = { stop: () => close() };
+    const emit = (e: WatchEvent, shared?: SharedDecode) => {
+      const event = this.toWatchEvent(storage, e.type, e.kv, e.prevKv, match, shared);
+      if (event) onEvent(event);
+      since = e.kv.modRevision;
     };
 
     if (initial) {
@@ -330,45 +341,62 @@ export class ApiServer {
       }
       if (options.sendInitialEvents) onEvent({ type: 'BOOKMARK', object: this.bookmark(storage, since, true) });
     }
-    try {
-      storeWatch = this.store.watch({ key: prefix, ...(end ? { end } : {}), sinceRevision: since, prevKv: true });
-    } catch (err) {
-      if (isStoreError(err, 'compacted')) {
-        expired(err.compactRevision ?? this.store.compactRevision);
-        return { stop: () => close() };
-      }
-      throw err;
+    if (since > 0 && since < this.store.compactRevision) {
+      expired(this.store.compactRevision);
+      return handle;
     }
+    fanout = this.watchFanout(storage);
+    // What the shared watch has offered already comes from history, up to where it stands.
+    const through = fanout.position;
+    if (since < through) {
+      const replay = this.store.watch({ key: prefix, ...(end ? { end } : {}), sinceRevision: since, prevKv: true });
+      try {
+        for (const e of replay.drain()) {
+          if (stopped) return handle;
+          if (e.kv.modRevision > through) break;
+          emit(e);
+        }
+      } catch (err) {
+        if (!isStoreError(err, 'compacted')) throw err;
+        expired(err.compactRevision ?? this.store.compactRevision);
+        return handle;
+      } finally {
+        replay.cancel();
+      }
+      if (stopped) return handle;
+    }
+    const trigger = storage === this.storage('', 'pods') ? nodeNameRequired(fieldSelector) : undefined;
+    listener = {
+      key: prefix,
+      end,
+      trigger,
+      deliveredThrough: Math.max(since, through),
+      onEvent: (e, shared) => {
+        if (!stopped) emit(e, shared);
+      },
+      onProgress: (revision) => {
+        if (stopped || !bookmarkWanted) return;
+        bookmarkWanted = false;
+        since = Math.max(since, revision);
+        onEvent({ type: 'BOOKMARK', object: this.bookmark(storage, since, false) });
+      },
+      onEnd: (err) => {
+        if (isStoreError(err, 'compacted')) expired(err.compactRevision ?? this.store.compactRevision);
+        else close();
+      },
+    };
+    fanout.add(listener);
     if (options.allowWatchBookmarks) {
       const tick = () => {
         if (stopped) return;
-        storeWatch?.requestProgress();
+        bookmarkWanted = true;
+        fanout?.requestProgress();
         timers.push(this.clock.setTimeout(tick, this.bookmarkIntervalMs));
       };
       timers.push(this.clock.setTimeout(tick, this.bookmarkIntervalMs));
     }
     if (options.timeoutSeconds && options.timeoutSeconds > 0) timers.push(this.clock.setTimeout(() => close(), options.timeoutSeconds * 1000));
-
-    const w = storeWatch;
-    void (async () => {
-      try {
-        for await (const resp of w) {
-          if (stopped) return;
-          for (const e of resp.events) {
-            const event = this.toWatchEvent(storage, e.type, e.kv, e.prevKv, match);
-            if (event) onEvent(event);
-            if (stopped) return;
-          }
-          since = resp.revision;
-          if (resp.progressNotify && options.allowWatchBookmarks) onEvent({ type: 'BOOKMARK', object: this.bookmark(storage, resp.revision, false) });
-        }
-        close();
-      } catch (err) {
-        if (isStoreError(err, 'compacted')) expired(err.compactRevision ?? this.store.compactRevision);
-        else close();
-      }
-    })();
-    return { stop: () => close() };
+    return handle;
   }
 
   /** Where pods/log reads container logs (the cluster's kubelets). */
@@ -1023,26 +1051,43 @@ export class ApiServer {
         throw statusErrors.badRequest(err instanceof Error ? err.message : String(err));
       }
     }
-    if (!labels && !fields) return () => true;
+    if (!labels && !fields) return matchEverything;
     return (obj) => (!labels || labels.matches(obj.metadata?.labels ?? {})) && (!fields || fields(obj));
   }
 
-  /** Turns a store event into a watch event, as seen through the watch's selectors. */
-  private toWatchEvent(storage: ResourceStorage, type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, match: (o: Obj) => boolean): ApiWatchEvent | undefined {
-    const prev = prevKv ? storage.decode(prevKv) : undefined;
+  /**
+   * Turns a store event into a watch event, as seen through the watch's selectors. The selectors
+   * read the event's shared decode when there is one; what is delivered is the watcher's own copy.
+   */
+  private toWatchEvent(storage: ResourceStorage, type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, match: (o: Obj) => boolean, shared?: SharedDecode): ApiWatchEvent | undefined {
+    const everything = match === matchEverything;
+    const before = prevKv !== undefined && (everything || match(shared?.prev() ?? storage.decode(prevKv)));
     if (type === 'DELETE') {
-      if (!prev || !match(prev)) return undefined;
+      if (!before) return undefined;
+      const prev = storage.decode(prevKv!);
       prev.metadata.resourceVersion = String(kv.modRevision);
       return { type: 'DELETED', object: prev };
     }
+    const now = everything || match(shared?.obj() ?? storage.decode(kv));
+    if (!now && !before) return undefined;
     const obj = storage.decode(kv);
-    const now = match(obj);
-    const before = prev !== undefined && match(prev);
     if (now && before) return { type: 'MODIFIED', object: obj };
     if (now) return { type: 'ADDED', object: obj };
     // It stopped matching: to this watcher it is gone.
-    if (before) return { type: 'DELETED', object: obj };
-    return undefined;
+    return { type: 'DELETED', object: obj };
+  }
+
+  /** The shared store watch of a resource's API watches, started by the first of them. */
+  private watchFanout(storage: ResourceStorage): WatchFanout {
+    const open = this.fanouts.get(storage);
+    if (open && !open.closed) return open;
+    const prefix = storage.collectionPrefix(undefined);
+    const triggerOf = storage === this.storage('', 'pods') ? (pod: Obj) => pod.spec?.nodeName as string | undefined : undefined;
+    const fanout: WatchFanout = new WatchFanout(this.store, prefix, storage.rangeEnd(prefix), (kv) => storage.decode(kv), triggerOf, () => {
+      if (this.fanouts.get(storage) === fanout) this.fanouts.delete(storage);
+    });
+    this.fanouts.set(storage, fanout);
+    return fanout;
   }
 
   private bookmark(storage: ResourceStorage, revision: number, initialEventsEnd: boolean): Obj {
@@ -1130,6 +1175,18 @@ export class ApiServer {
   private nodeGraph(): NodeGraph {
     return new PodNodeGraph(this.store, () => this.storage('', 'pods'));
   }
+}
+
+/** The predicate of a watch or list without selectors. */
+const matchEverything = (): boolean => true;
+
+/** The node a pods field selector pins (`spec.nodeName=worker-1`, as a kubelet's watch has), if any. */
+function nodeNameRequired(fieldSelector: string | undefined): string | undefined {
+  for (const term of (fieldSelector ?? '').split(',')) {
+    const m = /^\s*spec\.nodeName\s*==?\s*(.+?)\s*$/.exec(term);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 function isService(storage: ResourceStorage): boolean {

@@ -303,6 +303,52 @@ describe('API server: watch', () => {
     assert.deepEqual(seen, ['ADDED a', 'ADDED b', 'DELETED a']);
   });
 
+  it("a kubelet's watch (spec.nodeName=) sees only its node's pods, from binding to deletion; every watcher gets its own copy", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const seen = new Map<string, string[]>();
+    const objects: ApiWatchEvent[] = [];
+    const watches = ['worker-1', 'worker-2'].map((node) => {
+      seen.set(node, []);
+      return client.watch(pods, undefined, { fieldSelector: `spec.nodeName=${node}`, resourceVersion: client.list(pods).metadata.resourceVersion }, (e) => {
+        seen.get(node)!.push(`${e.type} ${e.object.metadata.name}`);
+        objects.push(e);
+      });
+    });
+    const everything: ApiWatchEvent[] = [];
+    const all = client.watch(pods, 'shop', { resourceVersion: client.list(pods).metadata.resourceVersion }, (e) => everything.push(e));
+    for (const name of ['a', 'b']) await client.create(pods, 'shop', pod(name, { spec: { automountServiceAccountToken: false } }));
+    await client.create(pods, 'shop', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'a' }, target: { kind: 'Node', name: 'worker-1' } }, {}, { name: 'a', subresource: 'binding' });
+    await client.create(pods, 'shop', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'b' }, target: { kind: 'Node', name: 'worker-2' } }, {}, { name: 'b', subresource: 'binding' });
+    await client.patch(pods, 'shop', 'a', 'merge', { metadata: { labels: { tier: 'front' } } });
+    await client.delete(pods, 'shop', 'a', { gracePeriodSeconds: 0 });
+    await new Promise((r) => setImmediate(r));
+    for (const w of [...watches, all]) w.stop();
+    assert.deepEqual(seen.get('worker-1'), ['ADDED a', 'MODIFIED a', 'DELETED a']);
+    assert.deepEqual(seen.get('worker-2'), ['ADDED b']);
+    assert.equal(everything.length, 6);
+    objects[0]!.object.metadata.labels.mutated = 'yes';
+    assert.equal(everything[2]!.object.metadata.labels.mutated, undefined, 'no object is shared between watchers');
+  });
+
+  it('a watch resumed at an older resourceVersion while others stream replays the history, then continues live, each change once', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const live: number[] = [];
+    const from = client.list(configmaps, 'shop').metadata.resourceVersion;
+    const first = client.watch(configmaps, 'shop', { resourceVersion: from }, (e) => live.push(Number(e.object.metadata.resourceVersion)));
+    for (let i = 0; i < 5; i++) await client.create(configmaps, 'shop', { metadata: { name: `cm-${i}` } });
+    await new Promise((r) => setImmediate(r));
+    const resumed: number[] = [];
+    const second = client.watch(configmaps, 'shop', { resourceVersion: from }, (e) => resumed.push(Number(e.object.metadata.resourceVersion)));
+    for (let i = 5; i < 10; i++) await client.create(configmaps, 'shop', { metadata: { name: `cm-${i}` } });
+    await new Promise((r) => setImmediate(r));
+    first.stop();
+    second.stop();
+    assert.equal(live.length, 10);
+    assert.deepEqual(resumed, live);
+  });
+
   it('a watch from a compacted resourceVersion gets an ERROR event with 410 Expired', async () => {
     const { client, namespace, store } = await newCluster();
     await namespace('shop');

@@ -1,0 +1,129 @@
+// One store watch per resource, shared by every API watch on it, as kube-apiserver's cacher hands
+// each etcd event to its cacheWatchers: an event is decoded once for every watch's selectors, and a
+// watch whose field selector pins a trigger field (a pod's spec.nodeName, kube-apiserver's pod
+// trigger function) is offered only the events of objects with that value — so 5,000 kubelets'
+// watches cost nothing when a pod on another node changes.
+import type { Store, Watch, WatchEvent } from '../store/index';
+import type { Obj } from './registry/strategy';
+
+/** An event's objects, decoded at most once and only when some watch asks; never to be mutated. */
+export interface SharedDecode {
+  obj(): Obj | undefined;
+  prev(): Obj | undefined;
+}
+
+export interface FanoutListener {
+  /** The watched key, or with `end` the range [key, end). */
+  readonly key: string;
+  readonly end: string | undefined;
+  /** The value its selector requires of the trigger field; undefined to be offered every event. */
+  readonly trigger: string | undefined;
+  /** Events up to this revision were delivered already, or precede the watch. */
+  deliveredThrough: number;
+  onEvent(e: WatchEvent, shared: SharedDecode): void;
+  /** Every event up to `revision` has been offered (a progress notification of the store watch). */
+  onProgress(revision: number): void;
+  /** The shared store watch ended (compacted away, cancelled, store closed). */
+  onEnd(err: unknown): void;
+}
+
+export class WatchFanout {
+  /** Every event up to this revision has been offered to the listeners. */
+  position: number;
+  private readonly everyEvent = new Set<FanoutListener>();
+  private readonly byTrigger = new Map<string, Set<FanoutListener>>();
+  private readonly watch: Watch;
+  private ended = false;
+
+  constructor(
+    store: Store,
+    key: string,
+    end: string,
+    private readonly decode: (kv: WatchEvent['kv']) => Obj,
+    /** The trigger field's value of an object, for resources that have one. */
+    private readonly triggerOf: ((obj: Obj) => string | undefined) | undefined,
+    /** Called once the last listener left or the store watch ended. */
+    private readonly onIdle: () => void,
+  ) {
+    this.position = store.revision;
+    this.watch = store.watch({ key, end, sinceRevision: this.position, prevKv: true });
+    void this.run();
+  }
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  add(l: FanoutListener): void {
+    if (l.trigger === undefined || !this.triggerOf) {
+      this.everyEvent.add(l);
+      return;
+    }
+    let set = this.byTrigger.get(l.trigger);
+    if (!set) this.byTrigger.set(l.trigger, (set = new Set()));
+    set.add(l);
+  }
+
+  remove(l: FanoutListener): void {
+    if (!this.everyEvent.delete(l) && l.trigger !== undefined) {
+      const set = this.byTrigger.get(l.trigger);
+      set?.delete(l);
+      if (set?.size === 0) this.byTrigger.delete(l.trigger);
+    }
+    if (this.everyEvent.size === 0 && this.byTrigger.size === 0) this.end(undefined);
+  }
+
+  /** Asks the store for a progress notification, which every listener then hears of. */
+  requestProgress(): void {
+    this.watch.requestProgress();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for await (const resp of this.watch) {
+        for (const e of resp.events) this.dispatch(e);
+        if (resp.revision > this.position) this.position = resp.revision;
+        if (resp.progressNotify) for (const l of this.listeners()) l.onProgress(resp.revision);
+      }
+      this.end(undefined);
+    } catch (err) {
+      this.end(err);
+    }
+  }
+
+  private dispatch(e: WatchEvent): void {
+    const rev = e.kv.modRevision;
+    // A watch that starts while this revision is being offered replays all of it from history.
+    this.position = rev;
+    let obj: Obj | undefined;
+    let prev: Obj | undefined;
+    const shared: SharedDecode = {
+      obj: () => (e.type === 'PUT' ? (obj ??= this.decode(e.kv)) : undefined),
+      prev: () => (e.prevKv ? (prev ??= this.decode(e.prevKv)) : undefined),
+    };
+    const offer = (l: FanoutListener) => {
+      if (rev > l.deliveredThrough && (l.end === undefined ? e.kv.key === l.key : e.kv.key >= l.key && e.kv.key < l.end)) l.onEvent(e, shared);
+    };
+    for (const l of this.everyEvent) offer(l);
+    if (this.byTrigger.size === 0 || !this.triggerOf) return;
+    const now = shared.obj() ? this.triggerOf(shared.obj()!) : undefined;
+    const before = shared.prev() ? this.triggerOf(shared.prev()!) : undefined;
+    if (now !== undefined) for (const l of this.byTrigger.get(now) ?? []) offer(l);
+    if (before !== undefined && before !== now) for (const l of this.byTrigger.get(before) ?? []) offer(l);
+  }
+
+  private listeners(): FanoutListener[] {
+    return [...this.everyEvent, ...[...this.byTrigger.values()].flatMap((s) => [...s])];
+  }
+
+  private end(err: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.watch.cancel();
+    const listeners = this.listeners();
+    this.everyEvent.clear();
+    this.byTrigger.clear();
+    this.onIdle();
+    for (const l of listeners) l.onEnd(err);
+  }
+}
