@@ -199,7 +199,7 @@ export class ServiceProxy {
     return { endpoint: endpoints[turn]!, index: turn, of: endpoints.length };
   }
 
-  /** Where `request` goes, hop by hop. Throws a 404 Status for a `from` pod that does not exist. */
+  /** Where `request` goes, hop by hop. Throws a 400 Status for a URL that is not http://, a 404 for a `from` pod or node that does not exist. */
   route(objects: NetworkObjects, request: ProxyRequest, now: number): Route {
     const { host, port, path } = parseRequestURL(request.url);
     const caller = this.caller(objects, request.from);
