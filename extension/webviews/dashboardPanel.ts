@@ -4,11 +4,9 @@
 // a window reload brings the panel back through the serializer.
 import * as vscode from 'vscode';
 import { RealClock } from '../../engine/util/clock';
-import { ClusterError, type ClusterBackend } from '../backend/clusterBackend';
-import type { ClusterCache } from '../cache/clusterCache';
+import { ClusterPanel, type Connection, type ClusterDeps, errorText, messageOf, OpenPanels } from './clusterPanel';
 import { DashboardModel } from './dashboardModel';
 import { type HostMessage, isWebviewMessage, type NodeAction, type WebviewMessage } from './protocol/dashboard';
-import { panelHtml, webviewOptions } from './webviewHtml';
 
 export const dashboardViewType = 'kubeside.dashboard';
 export const openDashboardCommand = 'kubeside.openDashboard';
@@ -16,9 +14,9 @@ export const openDashboardCommand = 'kubeside.openDashboard';
 /** The cluster the dashboard shows, as the extension's ClusterManager provides it. */
 export interface DashboardDeps {
   /** The running cluster, started first if it is not. */
-  connect(): Promise<{ readonly cache: ClusterCache; readonly backend: ClusterBackend }>;
+  connect(): Promise<Connection>;
   /** The running cluster, if there is one now. */
-  current(): { readonly cache: ClusterCache; readonly backend: ClusterBackend } | undefined;
+  current(): Connection | undefined;
   /** Fires when the cluster starts, stops or is replaced: the panel rebinds to the new cache. */
   readonly onDidChangeCluster: vscode.Event<unknown>;
 }
@@ -28,79 +26,38 @@ const kindTypes = {
   Node: { group: '', version: 'v1', resource: 'nodes' },
 } as const;
 
-export class DashboardPanel implements vscode.Disposable {
-  private static current: DashboardPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private model: DashboardModel | undefined;
-  private modelSubscription: { dispose(): void } | undefined;
-  private backend: ClusterBackend | undefined;
-  /** The page has said `ready` and not been discarded since. */
-  private live = false;
+/** There is one dashboard: its key among the open panels. */
+const key = '';
 
+export class DashboardPanel extends ClusterPanel<HostMessage, WebviewMessage, DashboardModel> {
   /** Reveals the dashboard, creating it first if it is not open. */
-  static show(context: vscode.ExtensionContext, deps: DashboardDeps): DashboardPanel {
-    if (DashboardPanel.current) {
-      DashboardPanel.current.panel.reveal();
-      return DashboardPanel.current;
-    }
-    const panel = vscode.window.createWebviewPanel(dashboardViewType, 'Cluster', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
-    return (DashboardPanel.current = new DashboardPanel(panel, context, deps));
+  static show(panels: OpenPanels<DashboardPanel>, context: vscode.ExtensionContext, deps: ClusterDeps): DashboardPanel {
+    return panels.show(key, 'Cluster', (panel) => new DashboardPanel(panel, panels, context, deps));
   }
 
   /** Takes over a panel VS Code restored after a reload (its page state comes back through getState). */
-  static restore(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, deps: DashboardDeps): DashboardPanel {
-    DashboardPanel.current?.dispose();
-    panel.webview.options = webviewOptions(context.extensionUri);
-    return (DashboardPanel.current = new DashboardPanel(panel, context, deps));
+  static restore(panels: OpenPanels<DashboardPanel>, panel: vscode.WebviewPanel, context: vscode.ExtensionContext, deps: ClusterDeps): DashboardPanel {
+    return panels.restore(key, panel, (restored) => new DashboardPanel(restored, panels, context, deps));
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
+    private readonly panels: OpenPanels<DashboardPanel>,
     context: vscode.ExtensionContext,
-    private readonly deps: DashboardDeps,
+    deps: ClusterDeps,
   ) {
-    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icons', 'kubeside.svg');
-    panel.webview.html = panelHtml(panel.webview, context.extensionUri, 'dashboard', 'Cluster');
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: unknown) => {
-        if (isWebviewMessage(message)) void this.receive(message);
-        else console.warn('kubeside: the dashboard sent a message of unexpected shape', message);
-      }),
-      panel.onDidChangeViewState(() => {
-        // A hidden panel's page is gone; it says `ready` again when shown.
-        if (!panel.visible) this.unbind();
-      }),
-      panel.onDidDispose(() => this.dispose()),
-      deps.onDidChangeCluster(() => {
-        if (this.live) this.bind(deps.current());
-      }),
-    );
+    super(panel, context.extensionUri, deps, { page: 'dashboard', title: 'Cluster', isWebviewMessage });
   }
 
-  /** Closes the open dashboard, if any (the extension deactivating). */
-  static close(): void {
-    DashboardPanel.current?.dispose();
+  override dispose(): void {
+    this.panels.delete(key, this);
+    super.dispose();
   }
 
-  dispose(): void {
-    if (DashboardPanel.current === this) DashboardPanel.current = undefined;
-    this.unbind();
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
-  }
-
-  private async receive(message: WebviewMessage): Promise<void> {
+  protected async receive(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.live = true;
-        try {
-          const connection = await this.deps.connect();
-          // Hidden or closed while the cluster was starting: the next `ready` binds.
-          if (this.live) this.bind(connection);
-        } catch (err) {
-          void vscode.window.showErrorMessage(`Kubeside: the cluster did not start: ${err instanceof Error ? err.message : String(err)}`);
-        }
-        return;
+        return this.start().catch((err: unknown) => void vscode.window.showErrorMessage(`Kubeside: the cluster did not start: ${messageOf(err)}`));
       case 'nodeAction':
         return this.runNodeAction(message.node, message.action);
       case 'reveal': {
@@ -111,35 +68,17 @@ export class DashboardPanel implements vscode.Disposable {
     }
   }
 
-  /** Starts showing this cluster: a snapshot first, then its changes. */
-  private bind(connection: { readonly cache: ClusterCache; readonly backend: ClusterBackend } | undefined): void {
-    this.unbind();
-    this.live = true;
-    if (!connection) {
-      this.post({ type: 'init', nodes: [], pods: [], events: [], history: [], nodeActions: false });
-      return;
-    }
-    const { cache, backend } = connection;
-    this.backend = backend;
+  protected createModel({ cache, backend }: Connection): DashboardModel {
     const nodes = backend.nodes;
-    this.model = new DashboardModel(cache, { clock: new RealClock(), nodeActions: !!nodes, failedNodes: () => nodes?.failed() ?? [] });
-    this.post(this.model.snapshot());
-    this.modelSubscription = this.model.onDidChange((changes) => this.post(changes));
+    return new DashboardModel(cache, { clock: new RealClock(), nodeActions: !!nodes, failedNodes: () => nodes?.failed() ?? [] });
   }
 
-  private unbind(): void {
-    this.live = false;
-    this.modelSubscription?.dispose();
-    this.model?.dispose();
-    this.model = this.modelSubscription = this.backend = undefined;
-  }
-
-  private post(message: HostMessage): void {
-    void this.panel.webview.postMessage(message);
+  protected emptyPage(): HostMessage {
+    return { type: 'init', nodes: [], pods: [], events: [], history: [], nodeActions: false };
   }
 
   private async runNodeAction(node: string, action: NodeAction): Promise<void> {
-    const nodes = this.backend?.nodes;
+    const nodes = this.connection?.backend.nodes;
     // The page offers node actions only when told it may; a message claiming otherwise changes nothing.
     if (!nodes) return;
     try {
@@ -147,24 +86,18 @@ export class DashboardPanel implements vscode.Disposable {
       else await nodes[action](node);
       this.model?.refreshNode(node);
     } catch (err) {
-      const message = err instanceof ClusterError ? err.display : err instanceof Error ? err.message : String(err);
-      void vscode.window.showErrorMessage(`Kubeside: could not ${action} ${node}: ${message}`);
+      void vscode.window.showErrorMessage(`Kubeside: could not ${action} ${node}: ${errorText(err)}`);
     }
   }
 }
 
-/** Brings the dashboard back after a window reload, if it was open. */
-export function registerDashboardSerializer(context: vscode.ExtensionContext, deps: DashboardDeps): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(dashboardViewType, {
-    deserializeWebviewPanel: async (panel) => void DashboardPanel.restore(panel, context, deps),
-  });
-}
-
 /** The dashboard's command and serializer; extension.ts calls this once. */
 export function registerDashboard(context: vscode.ExtensionContext, deps: DashboardDeps): vscode.Disposable {
+  const clusters: ClusterDeps = { connection: () => deps.current(), ensureStarted: () => deps.connect(), onDidChangeState: deps.onDidChangeCluster };
+  const panels = new OpenPanels<DashboardPanel>(dashboardViewType, context.extensionUri);
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(openDashboardCommand, () => void DashboardPanel.show(context, deps)),
-    registerDashboardSerializer(context, deps),
-    { dispose: () => DashboardPanel.close() },
+    vscode.commands.registerCommand(openDashboardCommand, () => void DashboardPanel.show(panels, context, clusters)),
+    panels.serializer((panel) => DashboardPanel.restore(panels, panel, context, clusters)),
+    panels,
   );
 }

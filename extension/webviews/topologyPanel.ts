@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { ClusterManager } from '../clusterManager';
 import { type HostMessage, isWebviewMessage, type RevealMessage, type TopologyKind } from './protocol/topology';
 import { TopologyModel } from './topologyModel';
-import { panelHtml, webviewOptions } from './webviewHtml';
+import { messageOf, showPage } from './clusterPanel';
+import { webviewOptions } from './webviewHtml';
 
 export const topologyViewType = 'kubeside.topology';
 const title = 'Kubeside Topology';
@@ -63,8 +64,7 @@ class TopologyPanel implements vscode.Disposable {
     private readonly clusters: TopologyClusters,
     private readonly onDispose: () => void,
   ) {
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icons', 'kubeside.svg');
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'topology', title);
+    showPage(panel, extensionUri, 'topology', title);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
@@ -96,10 +96,10 @@ class TopologyPanel implements vscode.Disposable {
       case 'ready':
         this.pageReady = true;
         this.connect();
-        this.clusters.ensureStarted().catch((err: unknown) => void vscode.window.showErrorMessage(`Kubeside: the cluster did not start: ${err instanceof Error ? err.message : String(err)}`));
+        this.clusters.ensureStarted().catch((err: unknown) => void vscode.window.showErrorMessage(`Kubeside: the cluster did not start: ${messageOf(err)}`));
         break;
       case 'reveal':
-        this.revealObject(message).catch((err: unknown) => void vscode.window.showErrorMessage(`Kubeside: ${err instanceof Error ? err.message : String(err)}`));
+        this.revealObject(message).catch((err: unknown) => void vscode.window.showErrorMessage(`Kubeside: ${messageOf(err)}`));
         break;
       case 'sendRequest': {
         const path = this.model?.sendRequest(message.id, message.path);
