@@ -4,9 +4,10 @@
 // restores the panel or reloads the window.
 import '../common/webview.css';
 import './dashboard.css';
-import { type HostMessage, isHostMessage, type WebviewMessage } from '../../extension/webviews/protocol/dashboard';
+import { isHostMessage, type WebviewMessage } from '../../extension/webviews/protocol/dashboard';
 import { isNumber, isObject, isOptional, isString } from '../../extension/webviews/protocol/guards';
-import { onHostMessage, savedState, vscodeApi } from '../common/vscodeApi';
+import { onHostMessagesPerFrame, onScrollY, viewState } from '../common/panelPage';
+import { vscodeApi } from '../common/vscodeApi';
 import { DashboardState, noDirt } from './dashboardState';
 import { DashboardView } from './dashboardView';
 
@@ -18,47 +19,27 @@ interface ViewState {
 const isViewState = isObject<ViewState>({ namespace: isOptional(isString), scrollY: isNumber });
 
 const vscode = vscodeApi<ViewState, WebviewMessage>();
-const saved = savedState(isViewState);
-let viewState: ViewState = saved ?? { namespace: undefined, scrollY: 0 };
-const save = (change: Partial<ViewState>) => {
-  viewState = { ...viewState, ...change };
-  vscode.setState(viewState);
-};
+const viewed = viewState(isViewState, { namespace: undefined, scrollY: 0 });
 
 const state = new DashboardState();
 const view = new DashboardView(state, {
   post: (message) => vscode.postMessage(message),
-  namespace: viewState.namespace,
-  onNamespaceChange: (namespace) => save({ namespace }),
+  namespace: viewed.current.namespace,
+  onNamespaceChange: (namespace) => viewed.save({ namespace }),
 });
 
-let queue: HostMessage[] = [];
-let restoreScroll = saved !== undefined;
+let restoreScroll = viewed.saved !== undefined;
 
-function flush(): void {
-  const messages = queue;
-  queue = [];
+onHostMessagesPerFrame(isHostMessage, (messages) => {
   const dirty = noDirt();
   for (const message of messages) state.apply(message, dirty);
   view.render(dirty);
   if (restoreScroll && dirty.reset) {
     restoreScroll = false;
-    window.scrollTo(0, viewState.scrollY);
+    window.scrollTo(0, viewed.current.scrollY);
   }
-}
-
-onHostMessage(isHostMessage, (message) => {
-  // A snapshot supersedes whatever was queued before it.
-  if (message.type === 'init') queue = [];
-  if (queue.push(message) === 1) requestAnimationFrame(flush);
 });
 
-let scrollFrame = 0;
-window.addEventListener('scroll', () => {
-  scrollFrame ||= requestAnimationFrame(() => {
-    scrollFrame = 0;
-    save({ scrollY: Math.round(window.scrollY) });
-  });
-});
+onScrollY((scrollY) => viewed.save({ scrollY }));
 
 vscode.postMessage({ type: 'ready' });

@@ -4,9 +4,10 @@
 // panel or reloads the window.
 import '../common/webview.css';
 import './details.css';
-import { type HostMessage, isHostMessage, isObjectLink, type ObjectLink, type WebviewMessage } from '../../extension/webviews/protocol/details';
+import { isHostMessage, isObjectLink, type ObjectLink, type WebviewMessage } from '../../extension/webviews/protocol/details';
 import { isArrayOf, isNumber, isObject, isOptional, isString } from '../../extension/webviews/protocol/guards';
-import { onHostMessage, savedState, vscodeApi } from '../common/vscodeApi';
+import { onHostMessagesPerFrame, onScrollY, viewState } from '../common/panelPage';
+import { vscodeApi } from '../common/vscodeApi';
 import { DetailsView } from './detailsView';
 
 interface ViewState {
@@ -19,48 +20,29 @@ interface ViewState {
 const isViewState = isObject<ViewState>({ target: isOptional(isObjectLink), collapsed: isArrayOf(isString), scrollY: isNumber });
 
 const vscode = vscodeApi<ViewState, WebviewMessage>();
-const saved = savedState(isViewState);
-let viewState: ViewState = saved ?? { target: undefined, collapsed: [], scrollY: 0 };
-const save = (change: Partial<ViewState>) => {
-  viewState = { ...viewState, ...change };
-  vscode.setState(viewState);
-};
+const viewed = viewState(isViewState, { target: undefined, collapsed: [], scrollY: 0 });
 
 const view = new DetailsView({
   post: (message) => vscode.postMessage(message),
-  collapsed: new Set(viewState.collapsed),
-  onToggle: (section, collapsed) => save({ collapsed: collapsed ? [...new Set([...viewState.collapsed, section])] : viewState.collapsed.filter((s) => s !== section) }),
+  collapsed: new Set(viewed.current.collapsed),
+  onToggle: (section, collapsed) => viewed.save({ collapsed: collapsed ? [...new Set([...viewed.current.collapsed, section])] : viewed.current.collapsed.filter((s) => s !== section) }),
 });
 
-let queue: HostMessage[] = [];
-let restoreScroll = saved !== undefined;
+let restoreScroll = viewed.saved !== undefined;
 
-function flush(): void {
-  const messages = queue;
-  queue = [];
+onHostMessagesPerFrame(isHostMessage, (messages) => {
   for (const message of messages) {
     if (message.type === 'init') {
       view.init(message);
-      if (JSON.stringify(viewState.target) !== JSON.stringify(message.target)) save({ target: message.target });
+      if (JSON.stringify(viewed.current.target) !== JSON.stringify(message.target)) viewed.save({ target: message.target });
     } else view.update(message.details, message.now);
   }
   if (restoreScroll && messages.some((m) => m.type === 'init')) {
     restoreScroll = false;
-    window.scrollTo(0, viewState.scrollY);
+    window.scrollTo(0, viewed.current.scrollY);
   }
-}
-
-onHostMessage(isHostMessage, (message) => {
-  if (message.type === 'init') queue = [];
-  if (queue.push(message) === 1) requestAnimationFrame(flush);
 });
 
-let scrollFrame = 0;
-window.addEventListener('scroll', () => {
-  scrollFrame ||= requestAnimationFrame(() => {
-    scrollFrame = 0;
-    save({ scrollY: Math.round(window.scrollY) });
-  });
-});
+onScrollY((scrollY) => viewed.save({ scrollY }));
 
 vscode.postMessage({ type: 'ready' });

@@ -5,8 +5,9 @@
 import '../common/webview.css';
 import './topology.css';
 import { isObject, isString } from '../../extension/webviews/protocol/guards';
-import { type ChangesMessage, type HostMessage, type InitMessage, isHostMessage, type RequestPathMessage, type WebviewMessage } from '../../extension/webviews/protocol/topology';
-import { onHostMessage, savedState, vscodeApi } from '../common/vscodeApi';
+import { isHostMessage, type RequestPathMessage, type WebviewMessage } from '../../extension/webviews/protocol/topology';
+import { onHostMessagesPerFrame } from '../common/panelPage';
+import { savedState, vscodeApi } from '../common/vscodeApi';
 import { type Filter, noChange, TopologyGraph } from './topologyGraph';
 import { TopologyView } from './topologyView';
 
@@ -20,28 +21,18 @@ const view = new TopologyView(graph, {
   onFilterChange: (filter) => vscode.setState(filter),
 });
 
-let queue: (InitMessage | ChangesMessage)[] = [];
-let request: RequestPathMessage | undefined;
-
-function flush(): void {
-  const change = noChange();
-  for (const message of queue) graph.apply(message, change);
-  queue = [];
-  view.render(change);
-  // After the graph it walks is drawn.
-  if (request) view.showRequest(request);
-  request = undefined;
-}
-
-onHostMessage(isHostMessage, (message: HostMessage) => {
-  const idle = !queue.length && !request;
-  if (message.type === 'requestPath') request = message;
-  else {
-    // A snapshot supersedes whatever was queued before it.
-    if (message.type === 'init') queue = [];
-    queue.push(message);
-  }
-  if (idle) requestAnimationFrame(flush);
-});
+onHostMessagesPerFrame(
+  isHostMessage,
+  (messages) => {
+    const change = noChange();
+    for (const message of messages) if (message.type !== 'requestPath') graph.apply(message, change);
+    view.render(change);
+    // After the graph it walks is drawn; a later answer replaces an earlier one.
+    const request = messages.findLast((m): m is RequestPathMessage => m.type === 'requestPath');
+    if (request) view.showRequest(request);
+  },
+  // A request's answer is shown over whichever graph is drawn.
+  (message) => message.type === 'requestPath',
+);
 
 vscode.postMessage({ type: 'ready' });
