@@ -41,6 +41,8 @@ export const tidyWorkbenchSettings = {
 export async function startCodeServer({ layout, store, settings = tidyWorkbenchSettings, args = [], port = 0, userDataDir, installedExtensions = {}, testDriver = false, log = () => {} }) {
   const profile = await mkdtemp(join(tmpdir(), 'kubeside-vscode-'));
   store.add(() => rm(profile, { recursive: true, force: true, maxRetries: 3 }));
+  // Said first, so a run stopped before code-server logs anything still names what it must clean up.
+  log(`throwaway profile ${profile}`);
   const dirs = {
     userData: userDataDir ?? join(profile, 'user-data'),
     extensions: join(profile, 'extensions'),

@@ -79,8 +79,10 @@ export async function runExtensionTests({
   try {
     const code = await Promise.race([running, timedOut]);
     if (code === TIMED_OUT) {
-      // The abandoned run fails once teardown pulls the server and browser from under it; that is expected.
+      // The abandoned run fails once teardown pulls the server and browser from under it; that is expected,
+      // including rejections inside the browser driver that nobody awaits any more.
       running.catch(() => {});
+      abandoned = true;
       console.error(`overall timeout of ${timeoutMs / 1000} s reached while ${run.phase}`);
     }
     return code;
@@ -88,6 +90,14 @@ export async function runExtensionTests({
     clearTimeout(timer);
   }
 }
+
+/** Set once a run is abandoned at its timeout: what fails after that is teardown, not the suite. */
+let abandoned = false;
+process.on('unhandledRejection', (err) => {
+  if (abandoned) return;
+  console.error('run-tests: unhandled rejection', err);
+  process.exitCode = HARNESS_ERROR;
+});
 
 async function runWithServer({ config, extensionTestsPath, uiChecks, verbose, store, layout, run }) {
   const started = performance.now();

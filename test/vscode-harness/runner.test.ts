@@ -31,7 +31,7 @@ function runFixture(args: string[], onOutput?: (output: string, child: ReturnTyp
     child.stderr.on('data', collect);
     child.on('error', reject);
     child.on('close', (code) => {
-      const profile = /Using user-data-dir (\S+)\/user-data/.exec(output)?.[1];
+      const profile = /throwaway profile (\S+)/.exec(output)?.[1] ?? /Using user-data-dir (\S+)\/user-data/.exec(output)?.[1];
       if (!profile) reject(new Error(`the runner never started code-server:\n${output}`));
       else resolvePromise({ code, output, profile });
     });
