@@ -93,11 +93,6 @@ export async function runExtensionTests({
 
 /** Set once a run is abandoned at its timeout: what fails after that is teardown, not the suite. */
 let abandoned = false;
-process.on('unhandledRejection', (err) => {
-  if (abandoned) return;
-  console.error('run-tests: unhandled rejection', err);
-  process.exitCode = HARNESS_ERROR;
-});
 
 async function runWithServer({ config, extensionTestsPath, uiChecks, verbose, store, layout, run }) {
   const started = performance.now();
@@ -167,6 +162,11 @@ async function runWithServer({ config, extensionTestsPath, uiChecks, verbose, st
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.on('unhandledRejection', (err) => {
+    if (abandoned) return;
+    console.error('run-tests: unhandled rejection', err);
+    process.exitCode = HARNESS_ERROR;
+  });
   const { values } = parseArgs({
     options: {
       config: { type: 'string', default: join(root, '.vscode-test.mjs') },
