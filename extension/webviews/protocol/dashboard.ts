@@ -1,7 +1,7 @@
 // The messages between the extension and the Cluster dashboard webview, and the guards both sides
 // check them with. The extension sends one `init` snapshot, then only `changes` (what its informer
 // cache saw change, per batch); the webview answers with user intents, never with cluster data.
-import { isArrayOf, isBoolean, isLiteral, isNumber, isObject, isOptional, isString, type Guard } from './guards';
+import { isArrayOf, isBoolean, isLiteral, isNumber, isObject, isOneOf, isOptional, isString, type Guard } from './guards';
 
 /** Milli-CPU, bytes and a pod count: the units the scheduler compares. */
 export interface NodeResources {
@@ -152,7 +152,7 @@ const isChanges: Guard<ChangesMessage> = isObject<ChangesMessage>({
   samples: isArrayOf(isPhaseSample),
 });
 
-export const isHostMessage: Guard<HostMessage> = (v): v is HostMessage => isInit(v) || isChanges(v);
+export const isHostMessage: Guard<HostMessage> = isOneOf(isInit, isChanges);
 
 const isReady = isObject<{ type: 'ready' }>({ type: isLiteral('ready') });
 const isNodeAction = isObject<{ type: 'nodeAction'; node: string; action: NodeAction }>({ type: isLiteral('nodeAction'), node: isString, action: isLiteral(...nodeActions) });
@@ -163,4 +163,4 @@ const isReveal = isObject<{ type: 'reveal'; kind: 'Node' | 'Pod'; namespace: str
   name: isString,
 });
 
-export const isWebviewMessage: Guard<WebviewMessage> = (v): v is WebviewMessage => isReady(v) || isNodeAction(v) || isReveal(v);
+export const isWebviewMessage: Guard<WebviewMessage> = isOneOf(isReady, isNodeAction, isReveal);

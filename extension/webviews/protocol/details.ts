@@ -2,7 +2,7 @@
 // check them with. The extension sends an `init` with every section, then `update`s holding only the
 // sections that changed; the webview answers with user intents (roll back, show YAML, logs, open an
 // owner). A Secret's values never travel: its section lists keys only.
-import { isArrayOf, isBoolean, isLiteral, isNumber, isObject, isOptional, isString, type Guard } from './guards';
+import { isArrayOf, isBoolean, isLiteral, isNullable, isNumber, isObject, isOneOf, isOptional, isPlainObject, isString, type Guard } from './guards';
 
 /** An object the page can point at (the details target, an owner): kind, namespace, name. */
 export interface ObjectLink {
@@ -192,33 +192,28 @@ const isRevision = isObject<RevisionRow>({
   created: isNumber,
   changeCause: isString,
 });
-const orNull =
-  <T>(guard: Guard<T>): Guard<T | null> =>
-  (v): v is T | null =>
-    v === null || guard(v);
-
 const sectionGuards: { readonly [K in SectionName]: Guard<Details[K]> } = {
   summary: isSummary,
   conditions: isArrayOf(isCondition),
   events: isArrayOf(isEvent),
   owners: isArrayOf(isOwner),
   containers: isArrayOf(isContainer),
-  rollout: orNull(isArrayOf(isRevision)),
-  dataKeys: orNull(isArrayOf(isString)),
+  rollout: isNullable(isArrayOf(isRevision)),
+  dataKeys: isNullable(isArrayOf(isString)),
 };
 
 export const isDetails: Guard<Details> = isObject<Details>(sectionGuards);
 
 /** Some sections, each valid; nothing else. */
 const isPartialDetails: Guard<Partial<Details>> = (v): v is Partial<Details> => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  if (!isPlainObject(v)) return false;
   return Object.entries(v).every(([key, value]) => (sectionNames as readonly string[]).includes(key) && sectionGuards[key as SectionName](value));
 };
 
-const isInit = isObject<InitMessage>({ type: isLiteral('init'), target: isObjectLink, details: orNull(isDetails), now: isNumber, logs: isBoolean });
+const isInit = isObject<InitMessage>({ type: isLiteral('init'), target: isObjectLink, details: isNullable(isDetails), now: isNumber, logs: isBoolean });
 const isUpdate = isObject<UpdateMessage>({ type: isLiteral('update'), details: isPartialDetails, now: isNumber });
 
-export const isHostMessage: Guard<HostMessage> = (v): v is HostMessage => isInit(v) || isUpdate(v);
+export const isHostMessage: Guard<HostMessage> = isOneOf(isInit, isUpdate);
 
 const isReady = isObject<{ type: 'ready' }>({ type: isLiteral('ready') });
 const isRollback = isObject<{ type: 'rollback'; revision: number }>({ type: isLiteral('rollback'), revision: (v): v is number => isNumber(v) && Number.isInteger(v) && v > 0 });
@@ -226,4 +221,4 @@ const isShowYaml = isObject<{ type: 'showYaml' }>({ type: isLiteral('showYaml') 
 const isLogs = isObject<{ type: 'logs'; container: string | undefined }>({ type: isLiteral('logs'), container: isOptional(isString) });
 const isOpen = isObject<{ type: 'open'; target: ObjectLink }>({ type: isLiteral('open'), target: isObjectLink });
 
-export const isWebviewMessage: Guard<WebviewMessage> = (v): v is WebviewMessage => isReady(v) || isRollback(v) || isShowYaml(v) || isLogs(v) || isOpen(v);
+export const isWebviewMessage: Guard<WebviewMessage> = isOneOf(isReady, isRollback, isShowYaml, isLogs, isOpen);

@@ -1,7 +1,7 @@
 // The messages between the extension and the Logs webview, and the guards both sides check them with.
 // The extension names each log source (one container of one pod) once, then sends lines in batches
 // as parallel arrays of source id and text, the cheapest shape to post, check and keep.
-import { isArrayOf, isBoolean, isLiteral, isNumber, isObject, isOptional, isString, type Guard } from './guards';
+import { isArrayOf, isBoolean, isLiteral, isNumber, isObject, isOneOf, isOptional, isString, type Guard } from './guards';
 
 /** What the logs are of: one pod (one container, or all of them), or every pod of a workload. */
 export interface LogTarget {
@@ -63,9 +63,9 @@ const isSources = isObject<SourcesMessage>({ type: isLiteral('sources'), sources
 const isLinesShape = isObject<LinesMessage>({ type: isLiteral('lines'), source: isArrayOf(isNumber), text: isArrayOf(isString) });
 const isLines: Guard<LinesMessage> = (v): v is LinesMessage => isLinesShape(v) && v.source.length === v.text.length;
 
-export const isHostMessage: Guard<HostMessage> = (v): v is HostMessage => isLines(v) || isSources(v) || isInit(v);
+export const isHostMessage: Guard<HostMessage> = isOneOf(isLines, isSources, isInit);
 
 const isReady = isObject<{ type: 'ready'; previous: boolean }>({ type: isLiteral('ready'), previous: isBoolean });
 const isSetPrevious = isObject<{ type: 'setPrevious'; previous: boolean }>({ type: isLiteral('setPrevious'), previous: isBoolean });
 
-export const isWebviewMessage: Guard<WebviewMessage> = (v): v is WebviewMessage => isReady(v) || isSetPrevious(v);
+export const isWebviewMessage: Guard<WebviewMessage> = isOneOf(isReady, isSetPrevious);

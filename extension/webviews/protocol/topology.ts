@@ -1,7 +1,7 @@
 // The messages between the extension and the Topology webview, and the guards both sides check them
 // with. The extension sends one `init` graph, then `changes` per informer-cache batch and, when asked
 // to send a request, the `requestPath` it took; the webview answers with user intents only.
-import { isArrayOf, isBoolean, isLiteral, isNumber, isObject, isOptional, isString, type Guard } from './guards';
+import { isArrayOf, isBoolean, isLiteral, isNumber, isObject, isOneOf, isOptional, isRecordOf, isString, type Guard } from './guards';
 
 export const topologyKinds = ['Ingress', 'Service', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Pod', 'PodGroup', 'ConfigMap', 'Secret', 'PersistentVolumeClaim'] as const;
 /** The kinds of the app graph; a `PodGroup` stands for the pods of one controller past the aggregation threshold. */
@@ -95,15 +95,12 @@ export interface SendRequestMessage {
 
 export type WebviewMessage = { readonly type: 'ready' } | RevealMessage | SendRequestMessage;
 
-const isLabels: Guard<Record<string, string>> = (v): v is Record<string, string> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
-
 export const isTopologyNode: Guard<TopologyNode> = isObject<TopologyNode>({
   id: isString,
   kind: isLiteral(...topologyKinds),
   namespace: isString,
   name: isString,
-  labels: isLabels,
+  labels: isRecordOf(isString),
   status: isLiteral(...topologyStatuses),
   detail: isString,
   count: isOptional(isNumber),
@@ -121,10 +118,10 @@ const isInit = isObject<InitMessage>({ type: isLiteral('init'), nodes: isArrayOf
 const isChanges = isObject<ChangesMessage>({ type: isLiteral('changes'), nodes: isArrayOf(isTopologyNode), edges: isArrayOf(isTopologyEdge), removed: isArrayOf(isString) });
 const isRequestPath = isObject<RequestPathMessage>({ type: isLiteral('requestPath'), request: isString, hops: isArrayOf(isString), ok: isBoolean, message: isString });
 
-export const isHostMessage: Guard<HostMessage> = (v): v is HostMessage => isInit(v) || isChanges(v) || isRequestPath(v);
+export const isHostMessage: Guard<HostMessage> = isOneOf(isInit, isChanges, isRequestPath);
 
 const isReady = isObject<{ type: 'ready' }>({ type: isLiteral('ready') });
 const isReveal = isObject<RevealMessage>({ type: isLiteral('reveal'), id: isString, target: isLiteral(...revealTargets) });
 const isSendRequest = isObject<SendRequestMessage>({ type: isLiteral('sendRequest'), id: isString, path: isOptional(isString) });
 
-export const isWebviewMessage: Guard<WebviewMessage> = (v): v is WebviewMessage => isReady(v) || isReveal(v) || isSendRequest(v);
+export const isWebviewMessage: Guard<WebviewMessage> = isOneOf(isReady, isReveal, isSendRequest);
