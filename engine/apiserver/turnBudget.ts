@@ -1,0 +1,39 @@
+// How many writes the API server admits per turn of the event loop. Every component of the
+// embedded cluster runs in one thread and talks to the API server through promises that settle at
+// once, so a cascade (a ReplicaSet creating pods, their watch events, the scheduler binding them,
+// kubelets writing statuses…) would otherwise run to its end before a timer or an I/O callback —
+// a user's request — got a turn. Past the budget, writers wait for the next turn, first come first
+// served. Counted in writes, not milliseconds, so a run on the VirtualClock replays exactly.
+
+export class TurnBudget {
+  private spent = 0;
+  private readonly waiting: (() => void)[] = [];
+  private resetScheduled = false;
+
+  constructor(private readonly writesPerTurn: number) {}
+
+  /** Undefined when the write may go ahead now; otherwise a promise that settles on its turn. */
+  take(): Promise<void> | undefined {
+    if (this.waiting.length === 0 && this.spent < this.writesPerTurn) {
+      this.spent++;
+      this.scheduleReset();
+      return undefined;
+    }
+    this.scheduleReset();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private scheduleReset(): void {
+    if (this.resetScheduled) return;
+    this.resetScheduled = true;
+    setImmediate(() => {
+      this.resetScheduled = false;
+      this.spent = 0;
+      for (const resolve of this.waiting.splice(0, this.writesPerTurn)) {
+        this.spent++;
+        resolve();
+      }
+      if (this.spent > 0) this.scheduleReset();
+    });
+  }
+}
