@@ -16,7 +16,7 @@ import { nodeUnschedulable } from '../engine/scheduler/plugins/nodeUnschedulable
 import { taintToleration } from '../engine/scheduler/plugins/taintToleration';
 import { addResourceList, emptyResource, resourceCPU, resourceMemory } from '../engine/scheduler/resources';
 import type { ClusterFacts } from './clusterFacts';
-import { scalarString, type ParsedDocument, type PathSegment, type Span } from './parsedDocument';
+import { isRecord, scalarString, valueAt, type ParsedDocument, type PathSegment, type Span } from './parsedDocument';
 import { findReferences, isClusterScoped, podTemplatePath } from './resourceReferences';
 import type { ManifestDiagnostic } from './validation';
 import type { WorkspaceIndex } from './workspaceIndex';
@@ -286,15 +286,3 @@ function fieldPath(path: readonly PathSegment[]): FieldPath {
   return p;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
-  let v = value;
-  for (const p of path) {
-    if (!v || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
-}

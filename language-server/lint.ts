@@ -4,9 +4,8 @@
 // that keep the user's YAML layout. A pure function of (document, settings, workspace answers).
 import { FieldPath } from '../engine/api/errors';
 import { parseFieldPath, type ParsedManifest } from '../engine/api/manifest/index';
-import { scalarString, type ParsedDocument, type PathSegment, type Span } from './parsedDocument';
+import { isRecord, scalarString, valueAt, type ParsedDocument, type PathSegment, type Span } from './parsedDocument';
 import { lintRules, lintRulesById } from './rules/index';
-import { isRecord, valueAt } from './rules/podSpecs';
 import type { FieldFix, FixValue, KubeObject, LintRule, LintSeverity, RuleLevel } from './rules/types';
 import type { QuickFix } from './validation';
 import type { WorkspaceIndex } from './workspaceIndex';

@@ -186,3 +186,18 @@ export function contentSpan(doc: ParsedDocument): Span {
   while (end > start && /\s/.test(text[end - 1]!)) end--;
   return [Math.min(start, end), end];
 }
+
+/** A plain (non-array) object of parsed JSON. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The value at a path of parsed JSON, or undefined where the path leaves it. */
+export function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  let v = value;
+  for (const p of path) {
+    if (!v || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}

@@ -3,7 +3,7 @@
 // subjects, an autoscaler's target. The table below is the one source for definition, references,
 // rename, hover and name completion.
 import { kinds } from '../engine/api/kinds/index';
-import type { PathSegment } from './parsedDocument';
+import { isRecord, type PathSegment, valueAt } from './parsedDocument';
 
 /** `*` matches any sequence index. */
 type Pattern = readonly (string | '*')[];
@@ -169,15 +169,3 @@ function collect(value: unknown, f: ReferenceField, at: number, path: PathSegmen
   collect(value[step], f, at + 1, [...path, step], value, out);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
-  let v = value;
-  for (const p of path) {
-    if (!v || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
-}

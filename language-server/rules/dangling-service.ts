@@ -1,5 +1,5 @@
 // dangling-service: a Service whose selector picks no pod template defined in the workspace.
-import { isRecord } from './podSpecs';
+import { isRecord } from '../parsedDocument';
 import type { LintRule } from './types';
 
 export const danglingService: LintRule = {

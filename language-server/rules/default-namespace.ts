@@ -1,6 +1,6 @@
 // default-namespace: an object that lands in the `default` namespace.
 import { isClusterScoped } from '../resourceReferences';
-import { isRecord } from './podSpecs';
+import { isRecord } from '../parsedDocument';
 import type { LintRule } from './types';
 
 export const defaultNamespace: LintRule = {

@@ -1,6 +1,6 @@
 // minimum-three-replicas: a replicated workload with fewer than three replicas.
 import type { LintRule } from './types';
-import { isRecord } from './podSpecs';
+import { isRecord } from '../parsedDocument';
 
 export const minimumThreeReplicas: LintRule = {
   id: 'minimum-three-replicas',

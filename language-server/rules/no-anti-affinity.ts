@@ -1,5 +1,6 @@
 // no-anti-affinity: replicas that the scheduler is free to put all on one node.
-import { isRecord, podSpecOf } from './podSpecs';
+import { isRecord } from '../parsedDocument';
+import { podSpecOf } from './podSpecs';
 import type { LintRule } from './types';
 
 export const noAntiAffinity: LintRule = {

@@ -1,7 +1,7 @@
 // Where rules find pods in an object: the pod spec of a Pod or of a workload's pod template, its
 // containers with their paths, and small readers of plain JSON. Shared by the rules about pods.
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
-import type { PathSegment } from '../parsedDocument';
+import { isRecord, type PathSegment, valueAt } from '../parsedDocument';
 import { podTemplatePath } from '../resourceReferences';
 import type { KubeObject } from './types';
 
@@ -50,15 +50,3 @@ export function containersOf(pod: PodSpecAt, regularOnly = false): ContainerAt[]
   return out;
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-export function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
-  let v = value;
-  for (const p of path) {
-    if (!v || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
-}
