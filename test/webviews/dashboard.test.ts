@@ -4,17 +4,17 @@
 // CSP holds, and the view state survives a reload. One page serves every test (a new `init`
 // replaces all it shows), as opening a browser page costs far more than the tests themselves.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ChangesMessage, HostMessage, PodChip } from '../../extension/webviews/protocol/dashboard';
 import { chipCap, chipsPerNode } from '../../media/dashboard/dashboardView';
 import type { RecordedStream } from './fixtures/recordDashboard';
-import { buildMedia, clearPosted, launchChromium, openPanel, posted, reload, savedState, send, setTheme } from './harness';
+import { assertCspBlocksInjectedScript, clearPosted, inTheme, openPanel, posted, reload, savedState, screenshot, send, suiteBrowser, warningsWhile } from './harness';
+import { computedColours } from './themes';
 import { syntheticCluster } from './synthetic';
 
 const stream: RecordedStream = JSON.parse(readFileSync(path.join(__dirname, 'fixtures/dashboard-stream.json'), 'utf8'));
-const screenshots = path.resolve(__dirname, '../../test-results/webviews');
 const steps = stream.steps.map((s) => s.step);
 
 /** The messages of the recorded steps up to and including `last`. */
@@ -76,18 +76,11 @@ const markedChips = (page: Page) => page.evaluate(() => [...document.querySelect
 
 describe('Cluster dashboard webview', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let media: { dir: string; dispose(): void };
+  const chromium = suiteBrowser();
   let page: Page;
 
   before(async () => {
-    [browser, media] = await Promise.all([launchChromium(), buildMedia()]);
-    page = await openPanel(browser, { media: media.dir, panel: 'dashboard' });
-    mkdirSync(screenshots, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    media?.dispose();
+    page = await openPanel(chromium.browser, { media: chromium.media, panel: 'dashboard' });
   });
   beforeEach(async () => {
     await page.keyboard.press('Escape');
@@ -169,7 +162,7 @@ describe('Cluster dashboard webview', function () {
     assert.ok([...pods.values()].some((p) => p.node === 'worker-2' && p.status === 'Running' && !earlier.has(p.uid)));
     // The chart spans the samples so far (one every 5 s, at most 60) and scales to their peak.
     assert.equal(await page.locator('.chart figcaption').textContent(), `Pods by phase, all namespaces, last 5 min (peak ${pods.size})`);
-    await page.screenshot({ path: path.join(screenshots, 'dashboard-light.png'), fullPage: true });
+    await screenshot(page, 'dashboard-light');
   });
 
   it('posts a nodeAction from the node menu, which offers what fits the node (uncordon, recover)', async () => {
@@ -218,35 +211,14 @@ describe('Cluster dashboard webview', function () {
 
   it('ignores a message that does not have the protocol shape', async () => {
     await send(page, [stream.init]);
-    const warnings: string[] = [];
-    const onConsole = (m: { type(): string; text(): string }) => void (m.type() === 'warning' && warnings.push(m.text()));
-    page.on('console', onConsole);
     const bogus = { type: 'changes', nodes: { updated: [], deleted: [] }, pods: { updated: [{ uid: 'x', name: '<img src=x onerror=alert(1)>', namespace: 'shop', node: 'worker-1', phase: 'Exploded', status: '', ready: true }], deleted: [] }, events: [], samples: [] };
-    await send(page, [bogus]);
-    page.off('console', onConsole);
+    const warnings = await warningsWhile(page, () => send(page, [bogus]));
     assert.equal((await read(page)).cards.reduce((n, c) => n + c.chips.length, 0), 0);
     assert.ok(warnings.some((w) => w.includes('unexpected shape')), warnings.join('\n'));
   });
 
   it('lets its Content-Security-Policy block an injected inline script and event handler', async () => {
-    const result = await page.evaluate(async () => {
-      const violations: string[] = [];
-      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
-      const script = document.createElement('script');
-      script.textContent = 'window.injected = true';
-      document.body.append(script);
-      const img = document.createElement('img');
-      img.setAttribute('src', 'data:,');
-      img.setAttribute('onerror', 'window.injected = true');
-      img.setAttribute('onload', 'window.injected = true');
-      document.body.append(img);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      img.remove();
-      return { injected: (window as unknown as { injected?: boolean }).injected ?? false, violations };
-    });
-    assert.equal(result.injected, false);
-    assert.ok(result.violations.includes('script-src-elem'), result.violations.join());
-    assert.ok(result.violations.includes('script-src-attr'), result.violations.join());
+    await assertCspBlocksInjectedScript(page);
   });
 
   it('keeps the chosen namespace with setState and shows it again after VS Code reloads the hidden panel', async () => {
@@ -293,14 +265,14 @@ describe('Cluster dashboard webview', function () {
   for (const theme of ['dark', 'high-contrast'] as const) {
     it(`follows VS Code to the ${theme} theme`, async () => {
       await send(page, [stream.init, ...through('fail worker-1')]);
-      await setTheme(page, theme);
-      const colours = await page.evaluate(() => ({
-        chip: getComputedStyle(document.querySelector('.chip.phase-running.ready')!).backgroundColor,
-        body: getComputedStyle(document.body).backgroundColor,
-      }));
-      assert.deepEqual(colours, { chip: 'rgb(137, 209, 133)', body: theme === 'dark' ? 'rgb(31, 31, 31)' : 'rgb(0, 0, 0)' });
-      await page.screenshot({ path: path.join(screenshots, `dashboard-${theme}.png`), fullPage: true });
-      await setTheme(page, 'light');
+      await inTheme(page, theme, async () => {
+        const colours = await page.evaluate(() => ({
+          chip: getComputedStyle(document.querySelector('.chip.phase-running.ready')!).backgroundColor,
+          body: getComputedStyle(document.body).backgroundColor,
+        }));
+        assert.deepEqual(colours, { chip: computedColours[theme].green, body: computedColours[theme].background });
+        await screenshot(page, `dashboard-${theme}`);
+      });
     });
   }
 });

@@ -3,17 +3,17 @@
 // what describe would, updates redraw only what changed, clicks post the right intents, a Secret
 // shows keys and never values, the CSP holds, and the collapsed sections survive a reload.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { humanDuration } from '../../engine/http/printers';
 import type { InitMessage, UpdateMessage } from '../../extension/webviews/protocol/details';
 import type { RecordedDetails, RecordedPage } from './fixtures/recordDetails';
-import { buildMedia, clearPosted, launchChromium, openPanel, posted, reload, savedState, send, setTheme } from './harness';
+import { assertCspBlocksInjectedScript, clearPosted, inTheme, openPanel, posted, reload, savedState, screenshot, send, suiteBrowser, warningsWhile } from './harness';
+import { computedColours } from './themes';
 
 const fixture = path.join(__dirname, 'fixtures/details-stream.json');
 const recorded: RecordedDetails = JSON.parse(readFileSync(fixture, 'utf8'));
-const screenshots = path.resolve(__dirname, '../../test-results/webviews');
 
 /** The messages of a recorded page's steps up to and including `last`. */
 function through(page: RecordedPage, last: string): (InitMessage | UpdateMessage)[] {
@@ -49,19 +49,12 @@ const marked = (page: Page, section: string) => page.evaluate((s) => [...documen
 
 describe('Resource details webview', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let media: { dir: string; dispose(): void };
+  const chromium = suiteBrowser();
   let page: Page;
   const { deployment, pod, secret, webPod } = recorded;
 
   before(async () => {
-    [browser, media] = await Promise.all([launchChromium(), buildMedia()]);
-    page = await openPanel(browser, { media: media.dir, panel: 'details' });
-    mkdirSync(screenshots, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    media?.dispose();
+    page = await openPanel(chromium.browser, { media: chromium.media, panel: 'details' });
   });
   beforeEach(() => clearPosted(page));
 
@@ -117,7 +110,7 @@ describe('Resource details webview', function () {
     await page.locator('button.action', { hasText: 'Show YAML' }).click();
     await page.locator('button.action', { hasText: 'Logs' }).click();
     assert.deepEqual(await posted(page), [{ type: 'rollback', revision: 1 }, { type: 'showYaml' }, { type: 'logs' }]);
-    await page.screenshot({ path: path.join(screenshots, 'details-light.png'), fullPage: true });
+    await screenshot(page, 'details-light');
   });
 
   it('shows the rollback done: revision 3 is the old template, current again', async () => {
@@ -181,34 +174,13 @@ describe('Resource details webview', function () {
 
   it('ignores a message that does not have the protocol shape', async () => {
     await send(page, [deployment.init]);
-    const warnings: string[] = [];
-    const onConsole = (m: { type(): string; text(): string }) => void (m.type() === 'warning' && warnings.push(m.text()));
-    page.on('console', onConsole);
-    await send(page, [{ type: 'update', details: { rollout: [{ revision: '<img src=x onerror=alert(1)>' }] }, now: 0 }, { type: 'update', details: { secretValues: { a: 'b' } }, now: 0 }]);
-    page.off('console', onConsole);
+    const warnings = await warningsWhile(page, () => send(page, [{ type: 'update', details: { rollout: [{ revision: '<img src=x onerror=alert(1)>' }] }, now: 0 }, { type: 'update', details: { secretValues: { a: 'b' } }, now: 0 }]));
     assert.equal((await read(page)).rows.rollout!.length, 1);
     assert.equal(warnings.filter((w) => w.includes('unexpected shape')).length, 2, warnings.join('\n'));
   });
 
   it('lets its Content-Security-Policy block an injected inline script and event handler', async () => {
-    const result = await page.evaluate(async () => {
-      const violations: string[] = [];
-      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
-      const script = document.createElement('script');
-      script.textContent = 'window.injected = true';
-      document.body.append(script);
-      const img = document.createElement('img');
-      img.setAttribute('src', 'data:,');
-      img.setAttribute('onload', 'window.injected = true');
-      img.setAttribute('onerror', 'window.injected = true');
-      document.body.append(img);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      img.remove();
-      return { injected: (window as unknown as { injected?: boolean }).injected ?? false, violations };
-    });
-    assert.equal(result.injected, false);
-    assert.ok(result.violations.includes('script-src-elem'), result.violations.join());
-    assert.ok(result.violations.includes('script-src-attr'), result.violations.join());
+    await assertCspBlocksInjectedScript(page);
   });
 
   it('keeps collapsed sections with setState and shows them collapsed after VS Code reloads the hidden panel', async () => {
@@ -226,13 +198,13 @@ describe('Resource details webview', function () {
   for (const theme of ['dark', 'high-contrast'] as const) {
     it(`follows VS Code to the ${theme} theme`, async () => {
       await send(page, [pod.init, ...through(pod, 'crash again')]);
-      await setTheme(page, theme);
-      const body = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-      assert.equal(body, theme === 'dark' ? 'rgb(31, 31, 31)' : 'rgb(0, 0, 0)');
-      await page.screenshot({ path: path.join(screenshots, `details-${theme}.png`), fullPage: true });
-      await send(page, [deployment.init, ...through(deployment, 'set image nginx:1.27.4')]);
-      await page.screenshot({ path: path.join(screenshots, `details-deployment-${theme}.png`), fullPage: true });
-      await setTheme(page, 'light');
+      await inTheme(page, theme, async () => {
+        const body = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        assert.equal(body, computedColours[theme].background);
+        await screenshot(page, `details-${theme}`);
+        await send(page, [deployment.init, ...through(deployment, 'set image nginx:1.27.4')]);
+        await screenshot(page, `details-deployment-${theme}`);
+      });
     });
   }
 });

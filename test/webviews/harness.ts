@@ -1,8 +1,9 @@
 // Runs a webview front end in headless Chromium the way VS Code does: the page the extension builds
 // (html.ts, with its real CSP and nonce) loaded from one origin, its bundles from another (the
 // cspSource), and a stub acquireVsCodeApi that records posted messages and keeps getState/setState.
+import assert from 'node:assert/strict';
 import * as esbuild from 'esbuild';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -29,6 +30,32 @@ export async function buildMedia(): Promise<{ dir: string; dispose(): void }> {
   await esbuild.build({ absWorkingDir: root, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', outdir: dir, entryPoints });
   await esbuild.build({ absWorkingDir: root, bundle: true, logLevel: 'warning', outdir: dir, entryPoints: { 'codicons/codicon': 'node_modules/@vscode/codicons/dist/codicon.css' }, loader: { '.ttf': 'file' }, assetNames: 'codicons/[name]' });
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A browser and the panels' bundles for a suite: made before its tests, closed after them (opening
+ * a browser costs far more than the tests themselves). Call it inside a `describe`.
+ */
+export function suiteBrowser(): { readonly browser: Browser; readonly media: string } {
+  let browser: Browser | undefined;
+  let media: { dir: string; dispose(): void } | undefined;
+  before(async () => {
+    [browser, media] = await Promise.all([launchChromium(), buildMedia()]);
+  });
+  after(async () => {
+    await browser?.close();
+    media?.dispose();
+  });
+  return {
+    get browser() {
+      assert.ok(browser, 'the browser starts before the tests');
+      return browser;
+    },
+    get media() {
+      assert.ok(media, 'the bundles are built before the tests');
+      return media.dir;
+    },
+  };
 }
 
 export interface PanelOptions {
@@ -143,4 +170,60 @@ export function clearPosted(page: Page): Promise<void> {
 
 export function savedState(page: Page): Promise<unknown> {
   return page.evaluate(() => (window as unknown as { savedState: unknown }).savedState);
+}
+
+/** Console warnings the page printed while `act` ran. */
+export async function warningsWhile(page: Page, act: () => Promise<unknown>): Promise<string[]> {
+  const warnings: string[] = [];
+  const onConsole = (m: { type(): string; text(): string }) => void (m.type() === 'warning' && warnings.push(m.text()));
+  page.on('console', onConsole);
+  try {
+    await act();
+  } finally {
+    page.off('console', onConsole);
+  }
+  return warnings;
+}
+
+/**
+ * Adds what injected markup would (an inline <script>, an <img> with inline event handlers) and
+ * asserts that none of it ran and that the page's CSP reported both kinds of inline script.
+ */
+export async function assertCspBlocksInjectedScript(page: Page): Promise<void> {
+  const result = await page.evaluate(async () => {
+    const violations: string[] = [];
+    document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+    const script = document.createElement('script');
+    script.textContent = 'window.injected = true';
+    document.body.append(script);
+    const img = document.createElement('img');
+    img.setAttribute('src', 'data:,');
+    img.setAttribute('onload', 'window.injected = true');
+    img.setAttribute('onerror', 'window.injected = true');
+    document.body.append(img);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    img.remove();
+    return { injected: (window as unknown as { injected?: boolean }).injected ?? false, violations };
+  });
+  assert.equal(result.injected, false);
+  assert.ok(result.violations.includes('script-src-elem'), result.violations.join());
+  assert.ok(result.violations.includes('script-src-attr'), result.violations.join());
+}
+
+/** Runs `act` with the page in `theme`, then switches it back to light for the tests after it. */
+export async function inTheme(page: Page, theme: ThemeKind, act: () => Promise<void>): Promise<void> {
+  if (theme !== 'light') await setTheme(page, theme);
+  try {
+    await act();
+  } finally {
+    if (theme !== 'light') await setTheme(page, 'light');
+  }
+}
+
+const screenshotDir = path.resolve(root, 'test-results/webviews');
+
+/** Saves what the page shows as test-results/webviews/<name>.png, for people to look at. */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage });
 }

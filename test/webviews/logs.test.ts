@@ -4,15 +4,15 @@
 // lines, follow, search, source chips and previous behave, the CSP holds, and the view state
 // survives a reload.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { HostMessage, LinesMessage } from '../../extension/webviews/protocol/logs';
 import type { RecordedLogStreams } from './fixtures/recordLogs';
-import { buildMedia, clearPosted, launchChromium, openPanel, posted, reload, savedState, send, setTheme } from './harness';
+import { assertCspBlocksInjectedScript, clearPosted, inTheme, openPanel, posted, reload, savedState, screenshot, send, suiteBrowser, warningsWhile } from './harness';
+import { computedColours } from './themes';
 
 const recorded: RecordedLogStreams = JSON.parse(readFileSync(path.join(__dirname, 'fixtures/logs-stream.json'), 'utf8'));
-const screenshots = path.resolve(__dirname, '../../test-results/webviews');
 const { workload, crashing, previous } = recorded;
 
 const linesIn = (messages: readonly HostMessage[]) => messages.flatMap((m) => (m.type === 'lines' ? m.text.map((text, i) => ({ source: m.source[i]!, text })) : []));
@@ -58,18 +58,11 @@ const frame = (page: Page) => page.evaluate(() => new Promise((resolve) => reque
 
 describe('Logs webview', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let media: { dir: string; dispose(): void };
+  const chromium = suiteBrowser();
   let page: Page;
 
   before(async () => {
-    [browser, media] = await Promise.all([launchChromium(), buildMedia()]);
-    page = await openPanel(browser, { media: media.dir, panel: 'logs', viewport: { width: 1100, height: 600 } });
-    mkdirSync(screenshots, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    media?.dispose();
+    page = await openPanel(chromium.browser, { media: chromium.media, panel: 'logs', viewport: { width: 1100, height: 600 } });
   });
   beforeEach(() => clearPosted(page));
 
@@ -213,48 +206,26 @@ describe('Logs webview', function () {
 
   it('ignores a message that does not have the protocol shape', async () => {
     await send(page, [workload.init]);
-    const warnings: string[] = [];
-    const onConsole = (m: { type(): string; text(): string }) => void (m.type() === 'warning' && warnings.push(m.text()));
-    page.on('console', onConsole);
-    await send(page, [{ type: 'lines', source: [0, 0], text: ['only one'] }, { type: 'lines', source: [0], text: [{ toString: 1 }] }]);
-    page.off('console', onConsole);
+    const warnings = await warningsWhile(page, () => send(page, [{ type: 'lines', source: [0, 0], text: ['only one'] }, { type: 'lines', source: [0], text: [{ toString: 1 }] }]));
     assert.equal((await read(page)).lineCount, '0 lines');
     assert.equal(warnings.filter((w) => w.includes('unexpected shape')).length, 2, warnings.join('\n'));
   });
 
   it('lets its Content-Security-Policy block an injected inline script and event handler', async () => {
-    const result = await page.evaluate(async () => {
-      const violations: string[] = [];
-      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
-      const script = document.createElement('script');
-      script.textContent = 'window.injected = true';
-      document.body.append(script);
-      const img = document.createElement('img');
-      img.setAttribute('src', 'data:,');
-      img.setAttribute('onload', 'window.injected = true');
-      img.setAttribute('onerror', 'window.injected = true');
-      document.body.append(img);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      img.remove();
-      return { injected: (window as unknown as { injected?: boolean }).injected ?? false, violations };
-    });
-    assert.equal(result.injected, false);
-    assert.ok(result.violations.includes('script-src-elem'), result.violations.join());
-    assert.ok(result.violations.includes('script-src-attr'), result.violations.join());
+    await assertCspBlocksInjectedScript(page);
   });
 
   for (const theme of ['light', 'dark', 'high-contrast'] as const) {
     it(`draws in VS Code's ${theme} theme`, async () => {
-      if (theme !== 'light') await setTheme(page, theme);
-      await send(page, [workload.init, ...workload.messages]);
-      await page.locator('input.search').fill('listening');
-      await page.locator('input.search').press('Enter');
-      const colours = await page.evaluate(() => ({ body: getComputedStyle(document.body).backgroundColor, prefix: getComputedStyle(document.querySelector('.prefix.source-1')!).color }));
-      const expected = { light: ['rgb(255, 255, 255)', 'rgb(56, 138, 52)'], dark: ['rgb(31, 31, 31)', 'rgb(137, 209, 133)'], 'high-contrast': ['rgb(0, 0, 0)', 'rgb(137, 209, 133)'] }[theme];
-      assert.deepEqual(colours, { body: expected[0], prefix: expected[1] });
-      await page.screenshot({ path: path.join(screenshots, `logs-${theme}.png`) });
-      await page.locator('input.search').fill('');
-      if (theme !== 'light') await setTheme(page, 'light');
+      await inTheme(page, theme, async () => {
+        await send(page, [workload.init, ...workload.messages]);
+        await page.locator('input.search').fill('listening');
+        await page.locator('input.search').press('Enter');
+        const colours = await page.evaluate(() => ({ body: getComputedStyle(document.body).backgroundColor, prefix: getComputedStyle(document.querySelector('.prefix.source-1')!).color }));
+        assert.deepEqual(colours, { body: computedColours[theme].background, prefix: computedColours[theme].green });
+        await screenshot(page, `logs-${theme}`, false);
+        await page.locator('input.search').fill('');
+      });
     });
   }
 });

@@ -10,6 +10,13 @@ export const bodyClass: Record<ThemeKind, string> = {
   'high-contrast': 'vscode-high-contrast',
 };
 
+/** What the page computes from each theme's colours: the body's background (editor-background) and charts-green. */
+export const computedColours: Record<ThemeKind, { readonly background: string; readonly green: string }> = {
+  light: { background: 'rgb(255, 255, 255)', green: 'rgb(56, 138, 52)' },
+  dark: { background: 'rgb(31, 31, 31)', green: 'rgb(137, 209, 133)' },
+  'high-contrast': { background: 'rgb(0, 0, 0)', green: 'rgb(137, 209, 133)' },
+};
+
 const colours: Record<ThemeKind, Record<string, string>> = {
   light: {
     foreground: '#3b3b3b',

@@ -4,17 +4,16 @@
 // clicks post the right intents, a request's path lights up hop by hop, the CSP holds, and the
 // filters survive a reload.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { HostMessage, InitMessage, RequestPathMessage, TopologyEdge, TopologyNode } from '../../extension/webviews/protocol/topology';
 import type { RecordedStream } from './fixtures/recordTopology';
-import { buildMedia, launchChromium, openPanel, posted, savedState, send } from './harness';
+import { assertCspBlocksInjectedScript, openPanel, posted, savedState, screenshot, send, suiteBrowser, warningsWhile } from './harness';
+import { computedColours } from './themes';
 import { syntheticTopology } from './topologySynthetic';
 
 const stream: RecordedStream = JSON.parse(readFileSync(path.join(__dirname, 'fixtures/topology-stream.json'), 'utf8'));
-const screenshots = path.resolve(__dirname, '../../test-results/webviews');
 
 function messagesOf(step: string): readonly HostMessage[] {
   const found = stream.steps.find((s) => s.step === step);
@@ -48,25 +47,15 @@ const node = (page: Page, id: string) => page.locator(`.node[data-id="${id}"]`);
 
 describe('Topology webview', function () {
   this.timeout(30_000);
-  let browser: Browser;
-  let media: { dir: string; dispose(): void };
+  const chromium = suiteBrowser();
   let page: Page | undefined;
 
-  before(async () => {
-    [browser, media] = await Promise.all([launchChromium(), buildMedia()]);
-    // The shared harness bundles the dashboard and codicons; this panel's bundle goes beside them, built as scripts/build.mjs builds it.
-    await esbuild.build({ absWorkingDir: path.resolve(__dirname, '../..'), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', outdir: media.dir, entryPoints: { 'topology/main': 'media/topology/main.ts' } });
-  });
-  after(async () => {
-    await browser?.close();
-    media?.dispose();
-  });
   afterEach(async () => {
     await page?.close();
     page = undefined;
   });
 
-  const open = async (options: { state?: unknown; theme?: 'light' | 'dark' | 'high-contrast'; viewport?: { width: number; height: number } } = {}) => (page = await openPanel(browser, { media: media.dir, panel: 'topology', ...options }));
+  const open = async (options: { state?: unknown; theme?: 'light' | 'dark' | 'high-contrast'; viewport?: { width: number; height: number } } = {}) => (page = await openPanel(chromium.browser, { media: chromium.media, panel: 'topology', ...options }));
 
   it('asks for its data, then draws every node and edge of the shop the extension described', async () => {
     const p = await open();
@@ -239,32 +228,15 @@ describe('Topology webview', function () {
   it('ignores a message that does not have the protocol shape', async () => {
     const p = await open();
     await send(p, [stream.init]);
-    const warnings: string[] = [];
-    p.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
     const bogus = { type: 'changes', nodes: [{ id: 'Pod/x/<img src=x onerror=alert(1)>', kind: 'Daemon', namespace: 'x', name: 'y', labels: {}, status: 'ready', detail: '' }], edges: [], removed: [] };
-    await send(p, [bogus]);
+    const warnings = await warningsWhile(p, () => send(p, [bogus]));
     assert.equal(await p.locator('.node').count(), stream.init.nodes.length);
     assert.ok(warnings.some((w) => w.includes('unexpected shape')), warnings.join('\n'));
   });
 
   it('lets its Content-Security-Policy block an injected inline script and event handler', async () => {
     const p = await open();
-    const result = await p.evaluate(async () => {
-      const violations: string[] = [];
-      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
-      const script = document.createElement('script');
-      script.textContent = 'window.injected = true';
-      document.body.append(script);
-      const img = document.createElement('img');
-      img.setAttribute('src', 'data:,');
-      img.setAttribute('onload', 'window.injected = true');
-      document.body.append(img);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      return { injected: (window as unknown as { injected?: boolean }).injected ?? false, violations };
-    });
-    assert.equal(result.injected, false);
-    assert.ok(result.violations.includes('script-src-elem'), result.violations.join());
-    assert.ok(result.violations.includes('script-src-attr'), result.violations.join());
+    await assertCspBlocksInjectedScript(p);
   });
 
   it('draws a graph of 2,000 objects over several frames, then lays out again only the app that changed', async () => {
@@ -298,10 +270,8 @@ describe('Topology webview', function () {
         ready: getComputedStyle(document.querySelector('.node.status-ready')!).borderLeftColor,
         body: getComputedStyle(document.body).backgroundColor,
       }));
-      const expected = { light: { ready: 'rgb(56, 138, 52)', body: 'rgb(255, 255, 255)' }, dark: { ready: 'rgb(137, 209, 133)', body: 'rgb(31, 31, 31)' }, 'high-contrast': { ready: 'rgb(137, 209, 133)', body: 'rgb(0, 0, 0)' } };
-      assert.deepEqual(colours, expected[theme]);
-      mkdirSync(screenshots, { recursive: true });
-      await p.screenshot({ path: path.join(screenshots, `topology-${theme}.png`), fullPage: true });
+      assert.deepEqual(colours, { ready: computedColours[theme].green, body: computedColours[theme].background });
+      await screenshot(p, `topology-${theme}`);
     });
   }
 });
