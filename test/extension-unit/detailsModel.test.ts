@@ -2,15 +2,13 @@
 // page's sections say what `kubectl describe` would; when the object, its events, its owners or its
 // ReplicaSets change, only the sections that changed are sent; a Secret gives keys, never values.
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
-import { VirtualClock } from '../../engine/util/clock';
-import { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
-import { ClusterCache } from '../../extension/cache/clusterCache';
+import type { VirtualClock } from '../../engine/util/clock';
+import type { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
+import type { ClusterCache } from '../../extension/cache/clusterCache';
 import { DetailsModel } from '../../extension/webviews/detailsModel';
 import type { Details, InitMessage, ObjectLink, UpdateMessage } from '../../extension/webviews/protocol/details';
-import { applyFolder, crashingPod } from '../webviews/fixtures/recordDetails';
+import { applyShop, crashingPod, startCluster } from './shopCluster';
 
-const shopDir = path.join(__dirname, '../../examples/shop');
 const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
 
 describe('Resource details model over the embedded cluster running the shop', function () {
@@ -39,11 +37,8 @@ describe('Resource details model over the embedded cluster running the shop', fu
   };
 
   beforeEach(async () => {
-    clock = new VirtualClock(Date.UTC(2026, 11, 4, 12, 0, 0));
-    backend = await EmbeddedBackend.start({ clock, seed: 5, workers: 3 });
-    cache = new ClusterCache(backend, { clock, batchMs: 100 });
-    await cache.start();
-    await applyFolder(backend, shopDir);
+    ({ clock, backend, cache } = await startCluster({ seed: 5, workers: 3 }));
+    await applyShop(backend);
     await advance(30_000);
   });
 

@@ -3,16 +3,13 @@
 // followed again in its new instance, previous reads the last terminated one, and the lines waiting
 // for a send are bounded.
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
-import { VirtualClock } from '../../engine/util/clock';
+import type { VirtualClock } from '../../engine/util/clock';
 import type { ClusterBackend, Disposable } from '../../extension/backend/clusterBackend';
-import { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
-import { ClusterCache } from '../../extension/cache/clusterCache';
+import type { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
+import type { ClusterCache } from '../../extension/cache/clusterCache';
 import { LogsModel, type LogsModelOptions } from '../../extension/webviews/logsModel';
 import type { LinesMessage, LogSource, LogTarget, SourcesMessage } from '../../extension/webviews/protocol/logs';
-import { applyFolder, crashingPod } from '../webviews/fixtures/recordDetails';
-
-const shopDir = path.join(__dirname, '../../examples/shop');
+import { applyShop, crashingPod, startCluster } from './shopCluster';
 
 describe('Logs model over the embedded cluster running the shop', function () {
   this.timeout(60_000);
@@ -41,11 +38,8 @@ describe('Logs model over the embedded cluster running the shop', function () {
   };
 
   beforeEach(async () => {
-    clock = new VirtualClock(Date.UTC(2026, 11, 4, 12, 0, 0));
-    backend = await EmbeddedBackend.start({ clock, seed: 5, workers: 3 });
-    cache = new ClusterCache(backend, { clock, batchMs: 100, kinds: ['pods', 'replicasets', 'deployments'] });
-    await cache.start();
-    await applyFolder(backend, shopDir);
+    ({ clock, backend, cache } = await startCluster({ seed: 5, workers: 3, kinds: ['pods', 'replicasets', 'deployments'] }));
+    await applyShop(backend);
     await backend.apply(crashingPod);
     await advance(10_000);
   });

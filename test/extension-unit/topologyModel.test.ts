@@ -3,13 +3,13 @@
 // Secret's data); when the cluster changes, a change message holds exactly what differs; a
 // simulated request walks the graph's own node ids.
 import assert from 'node:assert/strict';
-import { VirtualClock } from '../../engine/util/clock';
-import { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
-import { ClusterCache } from '../../extension/cache/clusterCache';
+import type { VirtualClock } from '../../engine/util/clock';
+import type { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
+import type { ClusterCache } from '../../extension/cache/clusterCache';
 import type { ChangesMessage, InitMessage } from '../../extension/webviews/protocol/topology';
 import { isHostMessage } from '../../extension/webviews/protocol/topology';
 import { TopologyModel } from '../../extension/webviews/topologyModel';
-import { shopManifests } from '../webviews/fixtures/recordTopology';
+import { applyShop, startCluster } from './shopCluster';
 
 const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
 
@@ -40,11 +40,8 @@ describe('Topology model over the embedded cluster running the shop', function (
   const scale = (name: string, replicas: number) => backend.patch({ type: deployments, namespace: 'shop', name }, 'merge', { spec: { replicas } });
 
   beforeEach(async () => {
-    clock = new VirtualClock(Date.UTC(2026, 11, 4, 12, 0, 0));
-    backend = await EmbeddedBackend.start({ clock, seed: 11, workers: 3 });
-    cache = new ClusterCache(backend, { clock, batchMs: 100 });
-    await cache.start();
-    for (const obj of shopManifests()) await backend.apply(obj);
+    ({ clock, backend, cache } = await startCluster({ seed: 11, workers: 3 }));
+    await applyShop(backend);
     await advance(60_000);
     model = new TopologyModel(cache);
     messages = [];

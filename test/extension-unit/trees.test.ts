@@ -2,28 +2,14 @@
 // tree shows what a user expects; when the web Deployment scales or a node fails, the models name
 // the exact items to refresh and the items show the new state.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { Quantity } from '../../engine/api/quantity';
 import { podStatus } from '../../engine/http/printers';
-import { VirtualClock } from '../../engine/util/clock';
-import { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
-import { type CacheChange, ClusterCache } from '../../extension/cache/clusterCache';
+import type { VirtualClock } from '../../engine/util/clock';
+import type { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
+import type { CacheChange, ClusterCache } from '../../extension/cache/clusterCache';
 import { createTreeModels, type TreeViewId } from '../../extension/views/model/index';
 import type { TreeModel, TreeNode } from '../../extension/views/model/treeModel';
-
-const shopDir = path.join(__dirname, '../../examples/shop');
-
-/** The shop's objects as `kubectl apply -f examples/shop` takes them: namespaces first. */
-function shopManifests(): Record<string, any>[] {
-  const objects = readdirSync(shopDir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .flatMap((f) => parseAllDocuments(readFileSync(path.join(shopDir, f), 'utf8')).map((d) => d.toJS()))
-    .filter((o) => o && typeof o === 'object');
-  return [...objects.filter((o) => o.kind === 'Namespace'), ...objects.filter((o) => o.kind !== 'Namespace')];
-}
+import { applyShop, startCluster } from './shopCluster';
 
 /** The child of `node` labelled `label`, failing with what was there instead. */
 function child(model: TreeModel, node: TreeNode | undefined, label: string): TreeNode {
@@ -59,10 +45,7 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
   };
 
   beforeEach(async () => {
-    clock = new VirtualClock(Date.UTC(2026, 11, 4, 12, 0, 0));
-    backend = await EmbeddedBackend.start({ clock, seed: 11, workers: 3 });
-    cache = new ClusterCache(backend, { clock, batchMs: 100 });
-    await cache.start();
+    ({ clock, backend, cache } = await startCluster({ seed: 11, workers: 3 }));
     models = createTreeModels(cache, { clock });
     resetRefreshes();
     cache.onDidChange((changes: readonly CacheChange[]) => {
@@ -72,7 +55,7 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
         for (const x of ids) refreshes[id].ids.add(x);
       }
     });
-    for (const obj of shopManifests()) await backend.apply(obj);
+    await applyShop(backend);
     await advance(60_000);
     resetRefreshes();
   });

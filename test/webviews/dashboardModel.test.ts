@@ -3,11 +3,12 @@
 // those nodes; changes a viewer cannot see send nothing; pods by phase are sampled on the clock.
 // And the protocol's guards, which both ends apply to what they receive.
 import assert from 'node:assert/strict';
-import { VirtualClock } from '../../engine/util/clock';
-import { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
-import { ClusterCache } from '../../extension/cache/clusterCache';
+import type { VirtualClock } from '../../engine/util/clock';
+import type { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
+import type { ClusterCache } from '../../extension/cache/clusterCache';
 import { DashboardModel } from '../../extension/webviews/dashboardModel';
 import { type ChangesMessage, isHostMessage, isWebviewMessage, type PodChip } from '../../extension/webviews/protocol/dashboard';
+import { startCluster } from '../extension-unit/shopCluster';
 
 const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
 
@@ -30,10 +31,7 @@ describe('DashboardModel', () => {
   let messages: ChangesMessage[];
 
   beforeEach(async () => {
-    clock = new VirtualClock(Date.UTC(2026, 11, 4, 12, 0, 0));
-    backend = await EmbeddedBackend.start({ clock, seed: 3, workers: 2 });
-    cache = new ClusterCache(backend, { clock, batchMs: 100, kinds: ['nodes', 'pods', 'events'] });
-    await cache.start();
+    ({ clock, backend, cache } = await startCluster({ seed: 3, workers: 2, kinds: ['nodes', 'pods', 'events'] }));
     model = new DashboardModel(cache, { clock, nodeActions: true, failedNodes: () => backend.nodes.failed(), sampleMs: 5_000 });
     messages = [];
     model.onDidChange((m) => messages.push(m));
