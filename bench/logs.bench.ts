@@ -3,16 +3,14 @@
 // last) following, and with a search highlighting matches; the page's JS heap and DOM size holding
 // 50,000 lines (after 200,000 went through the ring); the longest frame while 2,000 lines a second
 // stream in. And on the extension side, how fast the LogsModel turns streamed text into batches.
-import type { Page } from 'playwright-core';
 import { VirtualClock } from '../engine/util/clock';
 import type { ClusterBackend, KubeObj } from '../extension/backend/clusterBackend';
 import type { ClusterCache } from '../extension/cache/clusterCache';
 import { LogsModel } from '../extension/webviews/logsModel';
 import type { InitMessage, LinesMessage } from '../extension/webviews/protocol/logs';
-import { buildMedia, launchChromium, openPanel } from '../test/webviews/harness';
+import { deliver, fmt, heap, printRows, type Rows, runBenchmark, stream, withPanels } from './support/webview';
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const rows: [string, string][] = [];
+const rows: Rows = [];
 
 const sources = Array.from({ length: 8 }, (_, i) => ({ id: i, pod: `web-5574cc56f7-${String(i).padStart(5, 'x')}`, container: 'web', state: 'streaming' as const, message: '' }));
 const init: InitMessage = { type: 'init', target: { kind: 'Deployment', namespace: 'shop', name: 'web' }, previous: false, sources };
@@ -31,68 +29,17 @@ function batches(total: number, perBatch: number, from = 0): LinesMessage[] {
   return out;
 }
 
-// Page-side helpers as source text: the bench runner's transpiler would rewrite a function passed
-// to the page in a way the page cannot run.
-const pageHelpers = `
-window.bench = {
-  /** Posts every message at once; ms until the frame after the one that drew the last. */
-  append(messages) {
-    return new Promise((resolve) => {
-      const start = performance.now();
-      let left = messages.length;
-      const listener = () => {
-        if (--left > 0) return;
-        window.removeEventListener('message', listener);
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
-      };
-      window.addEventListener('message', listener);
-      for (const m of messages) window.postMessage(m, '*');
-    });
-  },
-  /** Posts one message every intervalMs while counting frames; the longest frame. */
-  stream(messages, intervalMs) {
-    return new Promise((resolve) => {
-      let longest = 0;
-      let last = performance.now();
-      let running = true;
-      const tick = (now) => {
-        longest = Math.max(longest, now - last);
-        last = now;
-        if (running) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-      let i = 0;
-      const timer = setInterval(() => {
-        window.postMessage(messages[i++], '*');
-        if (i < messages.length) return;
-        clearInterval(timer);
-        requestAnimationFrame(() => requestAnimationFrame(() => { running = false; resolve(longest); }));
-      }, intervalMs);
-    });
-  },
-};`;
-
-async function heap(page: Page): Promise<{ used: number; elements: number }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  await cdp.detach();
-  return { used: usedSize, elements: await page.evaluate('document.getElementsByTagName("*").length') };
-}
-
 async function viewer(): Promise<void> {
-  const [browser, media] = await Promise.all([launchChromium(), buildMedia()]);
-  try {
+  await withPanels(async (bench) => {
     for (const search of ['', 'items/1']) {
-      const page = await openPanel(browser, { media: media.dir, panel: 'logs', viewport: { width: 1400, height: 900 } });
-      await page.evaluate(pageHelpers);
+      const page = await bench.open('logs');
       await page.evaluate(`window.postMessage(${JSON.stringify(init)}, '*')`);
       if (search) await page.locator('input.search').fill(search);
       const empty = await heap(page);
       // Warm-up, then the measured run: 200,000 lines in batches of 1,000 (one 100 ms batch of a busy workload).
-      await page.evaluate(`bench.append(${JSON.stringify(batches(10_000, 1_000))})`);
+      await deliver(page, batches(10_000, 1_000));
       const total = 200_000;
-      const ms = (await page.evaluate(`bench.append(${JSON.stringify(batches(total, 1_000, 10_000))})`)) as number;
+      const ms = await deliver(page, batches(total, 1_000, 10_000));
       const label = search ? `, searching "${search}"` : '';
       rows.push([`append ${fmt(total)} lines in batches of 1,000${label}: lines / s`, fmt((total / ms) * 1000)]);
       const full = await heap(page);
@@ -100,17 +47,14 @@ async function viewer(): Promise<void> {
       if (!search) {
         rows.push([`  JS heap holding ${kept} (empty page ${fmt(empty.used / 2 ** 20, 1)} MiB)`, `${fmt(full.used / 2 ** 20, 1)} MiB`]);
         rows.push(['  DOM elements at 50,000 lines', fmt(full.elements)]);
-        const longest = (await page.evaluate(`bench.stream(${JSON.stringify(batches(2_000, 200, 300_000))}, 100)`)) as number;
+        const { longest } = await stream(page, batches(2_000, 200, 300_000), 100);
         rows.push(['2,000 lines / s as 10 batches a second: longest frame', `${fmt(longest, 1)} ms`]);
       } else {
         rows.push([`  matches kept`, String(await page.evaluate(`document.querySelector('.match-count').textContent`))]);
       }
       await page.close();
     }
-  } finally {
-    await browser.close();
-    media.dispose();
-  }
+  });
 }
 
 /** The extension side: text from followLogs split into lines and batched, with no cluster behind it. */
@@ -146,11 +90,7 @@ function model(): void {
 async function main(): Promise<void> {
   model();
   await viewer();
-  const width = Math.max(...rows.map((r) => r[0].length));
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v.padStart(12)}`);
+  printRows(rows);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -8,17 +8,16 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { ChangesMessage, InitMessage } from '../extension/webviews/protocol/topology';
-import { buildMedia, launchChromium, openPanel } from '../test/webviews/harness';
 import { syntheticTopology } from '../test/webviews/topologySynthetic';
+import { fmt, printRows, type Rows, runBenchmark, withPanels } from './support/webview';
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const rows: [string, string][] = [];
+const rows: Rows = [];
 const runs = 3;
 
 // Page-side helper as source text: the bench runner's transpiler would rewrite a function passed
-// to the page in a way the page cannot run.
+// to the page in a way the page cannot run. Added beside the shared ones.
 const pageHelpers = `
-window.bench = {
+Object.assign(window.bench, {
   /**
    * Posts a message; resolves when the panel has laid out and drawn all of it (a big graph takes
    * several frames, one layout budget each), with the time to the first frame that showed part of
@@ -49,7 +48,7 @@ window.bench = {
       window.postMessage(message, '*');
     });
   },
-};`;
+});`;
 
 interface Timing {
   readonly first: number;
@@ -72,18 +71,18 @@ async function render(page: Page, message: unknown): Promise<Timing> {
 }
 
 async function main(): Promise<void> {
-  const [browser, media] = await Promise.all([launchChromium(), buildMedia()]);
-  await esbuild.build({ absWorkingDir: path.resolve(__dirname, '..'), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'warning', outdir: media.dir, entryPoints: { 'topology/main': 'media/topology/main.ts' } });
   const init: InitMessage = syntheticTopology(160, 10, (app) => (app % 5 === 0 ? 200 : 8));
   const pods = init.nodes.reduce((n, node) => n + (node.kind === 'Pod' ? 1 : node.kind === 'PodGroup' ? node.count! : 0), 0);
   rows.push(['graph', `${fmt(init.nodes.length)} nodes, ${fmt(init.edges.length)} edges, ${fmt(pods)} pods`]);
   const cold: Timing[] = [];
   const oneApp: Timing[] = [];
   const statuses: Timing[] = [];
-  try {
+  await withPanels(async (bench) => {
+    // Minified, as a packaged extension ships it (scripts/build.mjs --minify).
+    await esbuild.build({ absWorkingDir: path.resolve(__dirname, '..'), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'warning', outdir: bench.media, entryPoints: { 'topology/main': 'media/topology/main.ts' } });
     for (let run = 0; run < runs; run++) {
       // A new page each time: the first layout of a freshly opened panel, with nothing cached.
-      const page = await openPanel(browser, { media: media.dir, panel: 'topology', viewport: { width: 1400, height: 900 } });
+      const page = await bench.open('topology');
       await page.evaluate(pageHelpers);
       cold.push(await render(page, init));
       const app = `app-${1 + run}`;
@@ -95,18 +94,11 @@ async function main(): Promise<void> {
       statuses.push(await render(page, flipped));
       await page.close();
     }
-  } finally {
-    await browser.close();
-    media.dispose();
-  }
+  });
   report('init → graph shown, freshly opened panel', cold);
   report('one pod added to one app → shown', oneApp);
   report('500 nodes change status → shown', statuses);
-  const width = Math.max(...rows.map((r) => r[0].length));
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v.padStart(12)}`);
+  printRows(rows);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBenchmark(main);
