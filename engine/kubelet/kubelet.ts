@@ -29,6 +29,7 @@ import { ProbeWorker } from './prober';
 import { StatusManager } from './statusManager';
 import { type ContainerRuntime, SimulatedRuntime } from './runtime';
 import type { VolumeDisks } from './volumeDisks';
+import { yieldToEventLoop } from '../util/eventLoop';
 
 const core = { group: '', version: 'v1' } as const;
 const podsResource = { ...core, resource: 'pods' };
@@ -800,7 +801,6 @@ export class Kubelet {
     });
   }
 
-
   /**
    * Graceful termination: app containers get SIGTERM and the pod's remaining grace period, then the
    * sidecars; once all have stopped the kubelet reports the final status and deletes the pod for good.
@@ -931,8 +931,6 @@ function preStopMs(spec: Container | undefined): number {
   if (hook.exec?.command) return commandDurationMs(hook.exec.command);
   return 0;
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Whether an update changes what the kubelet acts on: anything but the status (pkg/kubelet/config). */
 function podsDifferSemantically(a: Pod, b: Pod): boolean {

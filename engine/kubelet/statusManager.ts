@@ -6,14 +6,13 @@ import { StatusError } from '../api/errors';
 import { deepEqual } from '../api/patch/jsonValue';
 import type { ApiClient } from '../apiserver/client';
 import type { Clock } from '../util/clock';
+import { yieldToEventLoop } from '../util/eventLoop';
 
 const podsResource = { group: '', version: 'v1', resource: 'pods' } as const;
 /** Writes between yields to the event loop, so a thousand statuses never hold it for long. */
 const writesPerYield = 25;
 /** A write the API server refused for a passing reason is tried again this much later. */
 const retryMs = 1000;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class StatusManager {
   private readonly pending = new Map<string, { uid: string; status: PodStatus }>();

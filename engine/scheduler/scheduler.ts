@@ -20,6 +20,7 @@ import { newPodInfo, type PodInfo } from './podInfo';
 import { defaultProfile } from './plugins/registry';
 import type { QueuedPodInfo } from './queue';
 import { SchedulingQueue } from './queue';
+import { yieldToEventLoop } from '../util/eventLoop';
 
 export const defaultSchedulerName = 'default-scheduler';
 
@@ -57,8 +58,6 @@ export interface SchedulerStats {
   /** Nodes run through Filter, over all cycles. */
   evaluatedNodes: number;
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function assigned(pod: Pod): boolean {
   return !!pod.spec?.nodeName;
