@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { TurnBudget } from '../../../engine/apiserver/turnBudget';
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('API server: writes per turn of the event loop', () => {
+  it('admits the budget at once, then the rest a budget per turn, first come first served', async () => {
+    const budget = new TurnBudget(3);
+    const started: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const wait = budget.take();
+      if (wait) void wait.then(() => started.push(i));
+      else started.push(i);
+    }
+    assert.deepEqual(started, [0, 1, 2], 'within the budget a write starts synchronously');
+    await turn();
+    assert.deepEqual(started, [0, 1, 2, 3, 4, 5]);
+    await turn();
+    assert.deepEqual(started, [0, 1, 2, 3, 4, 5, 6, 7]);
+    await turn();
+    assert.equal(budget.take(), undefined, 'a quiet turn later, the budget is whole again');
+  });
+});
