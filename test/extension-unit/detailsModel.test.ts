@@ -7,13 +7,14 @@ import type { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
 import type { ClusterCache } from '../../extension/cache/clusterCache';
 import { DetailsModel } from '../../extension/webviews/detailsModel';
 import type { Details, InitMessage, ObjectLink, UpdateMessage } from '../../extension/webviews/protocol/details';
-import { applyShop, crashingPod, startCluster } from './shopCluster';
+import { applyShop, crashingPod, startCluster, type TestCluster } from './shopCluster';
 
 const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
 
 describe('Resource details model over the embedded cluster running the shop', function () {
   this.timeout(60_000);
   let clock: VirtualClock;
+  let cluster: TestCluster;
   let backend: EmbeddedBackend;
   let cache: ClusterCache;
   const models: DetailsModel[] = [];
@@ -37,15 +38,15 @@ describe('Resource details model over the embedded cluster running the shop', fu
   };
 
   beforeEach(async () => {
-    ({ clock, backend, cache } = await startCluster({ seed: 5, workers: 3 }));
+    cluster = await startCluster({ seed: 5, workers: 3 });
+    ({ clock, backend, cache } = cluster);
     await applyShop(backend);
     await advance(30_000);
   });
 
   afterEach(async () => {
     for (const model of models.splice(0)) model.dispose();
-    cache.dispose();
-    await backend.dispose();
+    await cluster.dispose();
   });
 
   it('describes a running Deployment: Available 2/2, its conditions, its scaling event and revision 1', () => {

@@ -9,11 +9,12 @@ import type { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
 import type { ClusterCache } from '../../extension/cache/clusterCache';
 import { LogsModel, type LogsModelOptions } from '../../extension/webviews/logsModel';
 import type { LinesMessage, LogSource, LogTarget, SourcesMessage } from '../../extension/webviews/protocol/logs';
-import { applyShop, crashingPod, startCluster } from './shopCluster';
+import { applyShop, crashingPod, startCluster, type TestCluster } from './shopCluster';
 
 describe('Logs model over the embedded cluster running the shop', function () {
   this.timeout(60_000);
   let clock: VirtualClock;
+  let cluster: TestCluster;
   let backend: EmbeddedBackend;
   let cache: ClusterCache;
   const models: LogsModel[] = [];
@@ -38,7 +39,8 @@ describe('Logs model over the embedded cluster running the shop', function () {
   };
 
   beforeEach(async () => {
-    ({ clock, backend, cache } = await startCluster({ seed: 5, workers: 3, kinds: ['pods', 'replicasets', 'deployments'] }));
+    cluster = await startCluster({ seed: 5, workers: 3, kinds: ['pods', 'replicasets', 'deployments'] });
+    ({ clock, backend, cache } = cluster);
     await applyShop(backend);
     await backend.apply(crashingPod);
     await advance(10_000);
@@ -46,8 +48,7 @@ describe('Logs model over the embedded cluster running the shop', function () {
 
   afterEach(async () => {
     for (const model of models.splice(0)) model.dispose();
-    cache.dispose();
-    await backend.dispose();
+    await cluster.dispose();
   });
 
   it('streams a pod log in batches every 100 ms, starting from what kubectl logs --tail would print', async () => {

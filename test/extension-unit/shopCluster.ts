@@ -51,6 +51,8 @@ export interface TestCluster {
   readonly cache: ClusterCache;
   /** Lets the cluster run for `ms` of virtual time in steps of `stepMs`, then hands the cache's pending batch to its listeners. */
   settle(ms: number, stepMs: number): Promise<void>;
+  /** Stops the cache, then the cluster. */
+  dispose(): Promise<void>;
 }
 
 export interface TestClusterOptions {
@@ -73,6 +75,10 @@ export async function startCluster(options: TestClusterOptions): Promise<TestClu
     async settle(ms, stepMs) {
       await clock.advanceAsync(ms, stepMs);
       cache.flush();
+    },
+    async dispose() {
+      cache.dispose();
+      await backend.dispose();
     },
   };
 }

@@ -9,7 +9,7 @@ import type { ClusterCache } from '../../extension/cache/clusterCache';
 import type { ChangesMessage, InitMessage } from '../../extension/webviews/protocol/topology';
 import { isHostMessage } from '../../extension/webviews/protocol/topology';
 import { TopologyModel } from '../../extension/webviews/topologyModel';
-import { applyShop, startCluster } from './shopCluster';
+import { applyShop, startCluster, type TestCluster } from './shopCluster';
 
 const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
 
@@ -28,6 +28,7 @@ function replay(init: InitMessage, changes: readonly ChangesMessage[]): { nodes:
 describe('Topology model over the embedded cluster running the shop', function () {
   this.timeout(60_000);
   let clock: VirtualClock;
+  let cluster: TestCluster;
   let backend: EmbeddedBackend;
   let cache: ClusterCache;
   let model: TopologyModel;
@@ -40,7 +41,8 @@ describe('Topology model over the embedded cluster running the shop', function (
   const scale = (name: string, replicas: number) => backend.patch({ type: deployments, namespace: 'shop', name }, 'merge', { spec: { replicas } });
 
   beforeEach(async () => {
-    ({ clock, backend, cache } = await startCluster({ seed: 11, workers: 3 }));
+    cluster = await startCluster({ seed: 11, workers: 3 });
+    ({ clock, backend, cache } = cluster);
     await applyShop(backend);
     await advance(60_000);
     model = new TopologyModel(cache);
@@ -50,8 +52,7 @@ describe('Topology model over the embedded cluster running the shop', function (
 
   afterEach(async () => {
     model.dispose();
-    cache.dispose();
-    await backend.dispose();
+    await cluster.dispose();
   });
 
   it('links Ingress → Service → pods ← ReplicaSet ← Deployment, pods ← StatefulSet, and pods → what they mount or read', () => {

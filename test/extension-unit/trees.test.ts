@@ -9,7 +9,7 @@ import type { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
 import type { CacheChange, ClusterCache } from '../../extension/cache/clusterCache';
 import { createTreeModels, type TreeViewId } from '../../extension/views/model/index';
 import type { TreeModel, TreeNode } from '../../extension/views/model/treeModel';
-import { applyShop, startCluster } from './shopCluster';
+import { applyShop, startCluster, type TestCluster } from './shopCluster';
 
 /** The child of `node` labelled `label`, failing with what was there instead. */
 function child(model: TreeModel, node: TreeNode | undefined, label: string): TreeNode {
@@ -29,6 +29,7 @@ function at(model: TreeModel, ...labels: string[]): TreeNode {
 describe('Sidebar trees over the embedded cluster running the shop', function () {
   this.timeout(60_000);
   let clock: VirtualClock;
+  let cluster: TestCluster;
   let backend: EmbeddedBackend;
   let cache: ClusterCache;
   let models: Record<TreeViewId, TreeModel>;
@@ -45,7 +46,8 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
   };
 
   beforeEach(async () => {
-    ({ clock, backend, cache } = await startCluster({ seed: 11, workers: 3 }));
+    cluster = await startCluster({ seed: 11, workers: 3 });
+    ({ clock, backend, cache } = cluster);
     models = createTreeModels(cache, { clock });
     resetRefreshes();
     cache.onDidChange((changes: readonly CacheChange[]) => {
@@ -62,8 +64,7 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
 
   afterEach(async () => {
     for (const model of Object.values(models)) model.dispose?.();
-    cache.dispose();
-    await backend.dispose();
+    await cluster.dispose();
   });
 
   it('Cluster: the control plane first, then each worker with its pods, their requests and kubectl STATUS', () => {

@@ -8,7 +8,7 @@ import type { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
 import type { ClusterCache } from '../../extension/cache/clusterCache';
 import { DashboardModel } from '../../extension/webviews/dashboardModel';
 import { type ChangesMessage, isHostMessage, isWebviewMessage, type PodChip } from '../../extension/webviews/protocol/dashboard';
-import { startCluster } from '../extension-unit/shopCluster';
+import { startCluster, type TestCluster } from '../extension-unit/shopCluster';
 
 const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
 
@@ -24,6 +24,7 @@ const deployment = (replicas: number) => ({
 });
 
 describe('DashboardModel', () => {
+  let cluster: TestCluster;
   let backend: EmbeddedBackend;
   let cache: ClusterCache;
   let model: DashboardModel;
@@ -31,15 +32,15 @@ describe('DashboardModel', () => {
   let messages: ChangesMessage[];
 
   beforeEach(async () => {
-    ({ clock, backend, cache } = await startCluster({ seed: 3, workers: 2, kinds: ['nodes', 'pods', 'events'] }));
+    cluster = await startCluster({ seed: 3, workers: 2, kinds: ['nodes', 'pods', 'events'] });
+    ({ clock, backend, cache } = cluster);
     model = new DashboardModel(cache, { clock, nodeActions: true, failedNodes: () => backend.nodes.failed(), sampleMs: 5_000 });
     messages = [];
     model.onDidChange((m) => messages.push(m));
   });
   afterEach(async () => {
     model.dispose();
-    cache.dispose();
-    await backend.dispose();
+    await cluster.dispose();
   });
 
   const settle = async (ms = 30_000) => {
