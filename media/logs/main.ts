@@ -3,6 +3,7 @@
 // the search and the filtered-out sources are kept with setState, for when VS Code hides and
 // restores the panel or reloads the window; the extension streams the lines again on `ready`.
 import '../common/webview.css';
+import '../common/fillPanel.css';
 import './logs.css';
 import { isArrayOf, isBoolean, isObject, isOptional, isString } from '../../extension/webviews/protocol/guards';
 import { isHostMessage, isLogTarget, type WebviewMessage } from '../../extension/webviews/protocol/logs';

@@ -3,6 +3,7 @@
 // layout); the filters are kept with setState for when VS Code hides and restores the panel or
 // reloads the window.
 import '../common/webview.css';
+import '../common/fillPanel.css';
 import './topology.css';
 import { isObject, isString } from '../../extension/webviews/protocol/guards';
 import { isHostMessage, type RequestPathMessage, type WebviewMessage } from '../../extension/webviews/protocol/topology';
