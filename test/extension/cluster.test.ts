@@ -66,6 +66,7 @@ describe('the embedded cluster in VS Code', function () {
     const nodes = cache().list('nodes').map((n) => n.metadata.name).sort();
     assert.deepEqual(nodes, ['control-plane', 'worker-1', 'worker-2', 'worker-3']);
     await waitFor('the status bar to count 4 Ready nodes', () => /embedded 4\/4/.test(api.statusBar.text));
+    console.log(`kubeside activation took ${api.activationMs.toFixed(1)} ms`);
     assert.ok(api.activationMs < 2000, `activation took ${api.activationMs} ms`);
   });
 
