@@ -543,7 +543,12 @@ export class ApiServer {
     const name = this.requireName(ref);
     if (ref.subresource === 'scale') {
       const scale = this.scaleOf(this.mustGet(storage, ref.namespace, name));
-      return this.updateScale(ctx, storage, ref, this.applyPatch(type, scale, patch, openapi().forKind('autoscaling', 'v1', 'Scale')), options);
+      const patched = this.applyPatch(type, scale, patch, openapi().forKind('autoscaling', 'v1', 'Scale'));
+      // The Scale's resourceVersion is the one this read found, not the caller's: only a version the patch
+      // itself names is a precondition. Otherwise a controller's write in between is no conflict, as
+      // kube-apiserver applies a patch to the object it finds again when its update conflicts.
+      if (this.patchPrecondition(type, patch) === undefined && isObj(patched) && isObj(patched.metadata)) delete patched.metadata.resourceVersion;
+      return this.updateScale(ctx, storage, ref, patched, options);
     }
     if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     if (type === 'apply' && !options.fieldManager) throw statusErrors.badRequest('PATCH, application/apply-patch+yaml: fieldManager is required for apply requests');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { StatusError } from '../../../engine/api/errors';
 import { ApiServer, type ApiWatchEvent } from '../../../engine/apiserver/apiserver';
 import { TokenAuthenticator } from '../../../engine/apiserver/auth/user';
 import { ApiClient } from '../../../engine/apiserver/client';
@@ -108,6 +109,21 @@ describe('API server: generation and status', () => {
     await client.patch(deployments, 'shop', 'web', 'merge', { spec: { replicas: 1 } }, {}, 'scale');
     const d = client.get(deployments, 'shop', 'web');
     assert.deepEqual([d.spec.replicas, d.metadata.generation], [1, 3]);
+  });
+
+  it('patches scale without a version as a patch of the object found at write time; a version the patch names is a precondition', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(deployments, 'shop', deployment('web', 2));
+    // More writes at once than the API server admits in one turn: the scale patch waits behind label
+    // patches of the same Deployment, which change it after the patch read its Scale.
+    const labels = Array.from({ length: 80 }, (_, i) => client.patch(deployments, 'shop', 'web', 'merge', { metadata: { labels: { [`n${i}`]: 'x' } } }));
+    const scaled = client.patch(deployments, 'shop', 'web', 'merge', { spec: { replicas: 4 } }, {}, 'scale');
+    await Promise.all([...labels, scaled]);
+    assert.equal(client.get(deployments, 'shop', 'web').spec.replicas, 4);
+    const stale = client.get(deployments, 'shop', 'web', 'scale').metadata.resourceVersion;
+    await client.patch(deployments, 'shop', 'web', 'merge', { metadata: { labels: { later: 'x' } } });
+    await assert.rejects(client.patch(deployments, 'shop', 'web', 'merge', { metadata: { resourceVersion: stale }, spec: { replicas: 6 } }, {}, 'scale'), (err: StatusError) => err.code === 409);
   });
 });
 
