@@ -1,6 +1,8 @@
 // @kubernetes/client-node (1.x) against the REST API, configured only from the kubeconfig that
-// `startServer` writes: CRUD through the typed APIs, an informer's list+watch, a JSON merge patch
-// and server-side apply — what the extension's kubeconfig backend does against a real cluster.
+// `startServer` writes: CRUD through the typed APIs, an informer's list+watch, JSON merge, strategic
+// merge and JSON patches, server-side apply and a followed log — what the extension's kubeconfig
+// backend does against a real cluster.
+import { Writable } from 'node:stream';
 import * as assert from 'node:assert/strict';
 import { serveCluster, type ServedCluster } from './fixture';
 
@@ -104,5 +106,46 @@ describe('@kubernetes/client-node against the REST API', function () {
     const apps = kc.makeApiClient(k8s.AppsV1Api);
     const scale = await apps.readNamespacedDeploymentScale({ namespace: 'default', name: 'web' });
     assert.equal(scale.spec?.replicas, 4);
+  });
+
+  it('strategic merge and JSON patches: containers merged by name, then an op on a path', async () => {
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    const template = { metadata: { labels: { app: 'patched' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }, { name: 'sidecar', image: 'busybox:1.36' }] } };
+    await apps.createNamespacedDeployment({ namespace: 'default', body: { metadata: { name: 'patched' }, spec: { replicas: 1, selector: { matchLabels: { app: 'patched' } }, template } } });
+    const strategic = await apps.patchNamespacedDeployment(
+      { namespace: 'default', name: 'patched', body: { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.28' }] } } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+    );
+    assert.deepEqual(strategic.spec?.template.spec?.containers.map((c) => `${c.name}=${c.image}`), ['web=nginx:1.28', 'sidecar=busybox:1.36'], 'the sidecar stays: containers merge by name');
+    const json = await apps.patchNamespacedDeployment(
+      { namespace: 'default', name: 'patched', body: [{ op: 'replace', path: '/spec/replicas', value: 3 }] },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
+    );
+    assert.equal(json.spec?.replicas, 3);
+  });
+
+  it('streams a running container\'s log with follow, until aborted', async function () {
+    this.timeout(60_000);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'talker' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1 } }] } } });
+    const deadline = Date.now() + 30_000;
+    while ((await core.readNamespacedPod({ namespace: 'default', name: 'talker' })).status?.phase !== 'Running') {
+      if (Date.now() > deadline) assert.fail('the pod never ran');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    let text = '';
+    const received = new Promise<void>((resolve) => {
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          text += String(chunk);
+          // The startup line, then the probes' access-log lines as they happen.
+          if ((text.match(/kube-probe/g) ?? []).length >= 2) resolve();
+          done();
+        },
+      });
+      void new k8s.Log(kc).log('default', 'talker', 'web', sink, { follow: true }).then((request) => received.finally(() => request.abort()));
+    });
+    await Promise.race([received, new Promise((_, reject) => setTimeout(() => reject(new Error(`log lines never arrived; got: ${text}`)), 30_000))]);
+    assert.match(text, /"GET \/ HTTP\/1\.1" 200 \d+ "-" "kube-probe\/1\.36"/);
   });
 });
