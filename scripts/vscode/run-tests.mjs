@@ -162,11 +162,6 @@ async function runWithServer({ config, extensionTestsPath, uiChecks, verbose, st
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.on('unhandledRejection', (err) => {
-    if (abandoned) return;
-    console.error('run-tests: unhandled rejection', err);
-    process.exitCode = HARNESS_ERROR;
-  });
   const { values } = parseArgs({
     options: {
       config: { type: 'string', default: join(root, '.vscode-test.mjs') },
@@ -178,6 +173,16 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   const store = new DisposableStore();
   disposeOnSignals(store);
+  // Once a run is abandoned at its timeout, teardown closes the browser under the driver, which may
+  // then throw from its own callbacks (e.g. "Cannot find parent object page@…"): that is teardown
+  // noise, not a result. Anything else escaping is the harness failing: clean up and say so.
+  const onStray = (kind) => (err) => {
+    if (abandoned) return;
+    console.error(`run-tests: ${kind}`, err);
+    void store.dispose().finally(() => process.exit(HARNESS_ERROR));
+  };
+  process.on('unhandledRejection', onStray('unhandled rejection'));
+  process.on('uncaughtException', onStray('uncaught exception'));
   let code;
   try {
     const config = await loadTestConfig(values.config, values.label);
