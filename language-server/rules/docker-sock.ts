@@ -1,6 +1,6 @@
 // docker-sock: a pod that mounts the container runtime's socket from its node.
-import { podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { hostPathVolumesOf, podKinds, podSpecOf } from './podSpecs';
+import type { LintRule } from './types';
 
 export const dockerSock: LintRule = {
   id: 'docker-sock',
@@ -13,13 +13,8 @@ export const dockerSock: LintRule = {
   appliesTo: podKinds,
   check(object, { kind }) {
     const pod = podSpecOf(kind, object);
-    const findings: Finding[] = [];
-    (Array.isArray(pod?.spec.volumes) ? pod.spec.volumes : []).forEach((volume, i) => {
-      const path = volume?.hostPath?.path;
-      if (typeof path === 'string' && /^\/(var\/)?run\/docker\.sock\/?$/.test(path)) {
-        findings.push({ path: [...pod!.path, 'volumes', i, 'hostPath', 'path'], message: `volume "${volume.name}" mounts the Docker socket ${path} from the node` });
-      }
-    });
-    return findings;
+    return (pod ? hostPathVolumesOf(pod) : [])
+      .filter(({ hostPath }) => /^\/(var\/)?run\/docker\.sock\/?$/.test(hostPath))
+      .map(({ path, volume, hostPath }) => ({ path, message: `volume "${volume}" mounts the Docker socket ${hostPath} from the node` }));
   },
 };

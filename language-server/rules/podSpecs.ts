@@ -50,3 +50,20 @@ export function containersOf(pod: PodSpecAt, regularOnly = false): ContainerAt[]
   return out;
 }
 
+
+export interface HostPathAt {
+  /** The path of the volume's `hostPath.path` field. */
+  readonly path: readonly PathSegment[];
+  readonly volume: string;
+  readonly hostPath: string;
+}
+
+/** The `hostPath` volumes of a pod spec, with where each one's node path is written. */
+export function hostPathVolumesOf(pod: PodSpecAt): HostPathAt[] {
+  const volumes = pod.spec.volumes;
+  if (!Array.isArray(volumes)) return [];
+  return volumes.flatMap((volume, i) => {
+    const hostPath = volume?.hostPath?.path;
+    return typeof hostPath === 'string' ? [{ path: [...pod.path, 'volumes', i, 'hostPath', 'path'], volume: String(volume.name), hostPath }] : [];
+  });
+}

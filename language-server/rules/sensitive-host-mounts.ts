@@ -1,6 +1,6 @@
 // sensitive-host-mounts: a pod that mounts a system directory of its node.
-import { podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { hostPathVolumesOf, podKinds, podSpecOf } from './podSpecs';
+import type { LintRule } from './types';
 
 /** kube-linter's list, with the kubelet's and the runtimes' state directories. */
 const sensitive = new Set(['/', '/boot', '/dev', '/etc', '/lib', '/proc', '/sys', '/usr', '/root', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/etc/kubernetes']);
@@ -16,13 +16,9 @@ export const sensitiveHostMounts: LintRule = {
   appliesTo: podKinds,
   check(object, { kind }) {
     const pod = podSpecOf(kind, object);
-    const findings: Finding[] = [];
-    (Array.isArray(pod?.spec.volumes) ? pod.spec.volumes : []).forEach((volume, i) => {
-      const path = volume?.hostPath?.path;
-      if (typeof path !== 'string') return;
-      const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;
-      if (sensitive.has(normalized)) findings.push({ path: [...pod!.path, 'volumes', i, 'hostPath', 'path'], message: `volume "${volume.name}" mounts the node's sensitive directory ${normalized}` });
+    return (pod ? hostPathVolumesOf(pod) : []).flatMap(({ path, volume, hostPath }) => {
+      const normalized = hostPath.length > 1 ? hostPath.replace(/\/+$/, '') : hostPath;
+      return sensitive.has(normalized) ? [{ path, message: `volume "${volume}" mounts the node's sensitive directory ${normalized}` }] : [];
     });
-    return findings;
   },
 };
