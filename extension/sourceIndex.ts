@@ -44,7 +44,10 @@ export class SourceIndex {
   private async locate(uri: vscode.Uri, ref: ObjectRef & { kind: string }, documentIndex?: number): Promise<{ uri: vscode.Uri; range: vscode.Range } | undefined> {
     let text: string;
     try {
-      text = (await vscode.workspace.openTextDocument(uri)).getText();
+      // An open editor's text (it may be unsaved); else the file as stored, read without opening a
+      // document, which would make the language server check every file the search passes.
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
       return undefined;
     }

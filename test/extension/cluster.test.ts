@@ -160,6 +160,20 @@ describe('the embedded cluster in VS Code', function () {
     await waitFor('web back to 2 pods', () => live(webPods()).length === 2);
   });
 
+  it('reveals the manifest an object came from', async () => {
+    const service = walk('kubeside.network', 3).find((n) => n.ref?.kind === 'Service' && n.ref.name === 'api');
+    assert.ok(service);
+    assert.equal(await vscode.commands.executeCommand('kubeside.resource.revealInFile', service), true);
+    const editor = vscode.window.activeTextEditor!;
+    assert.match(editor.document.fileName, /shop[\\/]20-api\.yaml$/);
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, /^apiVersion: v1$/);
+    assert.match(editor.document.lineAt(editor.selection.active.line + 1).text, /^kind: Service$/);
+    // The API server's own Service is in no manifest: every workspace file is searched, and none declares it.
+    const kubernetes = walk('kubeside.network', 3).find((n) => n.ref?.kind === 'Service' && n.ref.name === 'kubernetes');
+    assert.ok(kubernetes);
+    assert.equal(await vscode.commands.executeCommand('kubeside.resource.revealInFile', kubernetes), false);
+  });
+
   it('shows a refused object as a diagnostic on the field the API server named', async () => {
     const doc = await vscode.workspace.openTextDocument({
       language: 'yaml',
