@@ -526,7 +526,10 @@ export class ApiServer {
   async update(ctx: RequestContext, ref: ResourceRef, body: unknown, options: WriteOptions = {}): Promise<Result<Obj>> {
     const storage = this.resolve(ref);
     const name = this.requireName(ref);
-    if (ref.subresource === 'scale') return this.updateScale(ctx, storage, ref, body, options);
+    if (ref.subresource === 'scale') {
+      const rv = isObj(body) && isObj(body.metadata) ? body.metadata.resourceVersion : undefined;
+      return this.updateScale(ctx, storage, ref, options, typeof rv === 'string' && rv ? this.parseResourceVersion(rv) : undefined, () => body);
+    }
     if (ref.subresource === 'finalize' && storage.info.kind === 'Namespace') return this.finalizeNamespace(ctx, storage, ref, body, options);
     if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     return this.audited(ctx, 'update', ref, options, async () => {
@@ -542,13 +545,11 @@ export class ApiServer {
     const storage = this.resolve(ref);
     const name = this.requireName(ref);
     if (ref.subresource === 'scale') {
-      const scale = this.scaleOf(this.mustGet(storage, ref.namespace, name));
-      const patched = this.applyPatch(type, scale, patch, openapi().forKind('autoscaling', 'v1', 'Scale'));
-      // The Scale's resourceVersion is the one this read found, not the caller's: only a version the patch
-      // itself names is a precondition. Otherwise a controller's write in between is no conflict, as
-      // kube-apiserver applies a patch to the object it finds again when its update conflicts.
-      if (this.patchPrecondition(type, patch) === undefined && isObj(patched) && isObj(patched.metadata)) delete patched.metadata.resourceVersion;
-      return this.updateScale(ctx, storage, ref, patched, options);
+      this.mustGet(storage, ref.namespace, name);
+      // Applied to the Scale of the object as each update attempt finds it, as kube-apiserver re-applies a
+      // patch on conflict: only a resourceVersion the patch itself names is a precondition.
+      const scaleSchema = openapi().forKind('autoscaling', 'v1', 'Scale');
+      return this.updateScale(ctx, storage, ref, options, this.patchPrecondition(type, patch), (current) => this.applyPatch(type, this.scaleOf(current), patch, scaleSchema));
     }
     if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     if (type === 'apply' && !options.fieldManager) throw statusErrors.badRequest('PATCH, application/apply-patch+yaml: fieldManager is required for apply requests');
@@ -960,16 +961,20 @@ export class ApiServer {
     };
   }
 
-  private async updateScale(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, body: unknown, options: WriteOptions): Promise<Result<Obj>> {
+  /**
+   * Writes a Scale: `scaleFrom` gives the new Scale for the object each update attempt finds (a body
+   * sent whole, or a patch applied to the current Scale); `precondition` is the caller's version, if any.
+   */
+  private async updateScale(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, options: WriteOptions, precondition: number | undefined, scaleFrom: (current: Obj) => unknown): Promise<Result<Obj>> {
     return this.audited(ctx, 'update', ref, options, async () => {
       this.authorize(ctx, 'update', ref);
-      const scale = this.asObject(body);
-      const replicas = scale.spec?.replicas;
-      if (!Number.isInteger(replicas) || replicas < 0) {
-        throw statusErrors.invalid('Scale', 'autoscaling', ref.name!, [fieldError.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
-      }
-      const rv = scale.metadata?.resourceVersion;
-      const result = await this.guaranteedUpdate(ctx, storage, { ...ref, subresource: undefined }, { ...options, fieldManager: options.fieldManager ?? this.defaultManager(ctx) }, rv ? this.parseResourceVersion(rv) : undefined, (current) => ({ ...current, spec: { ...current.spec, replicas } }));
+      const result = await this.guaranteedUpdate(ctx, storage, { ...ref, subresource: undefined }, { ...options, fieldManager: options.fieldManager ?? this.defaultManager(ctx) }, precondition, (current) => {
+        const replicas = this.asObject(scaleFrom(current)).spec?.replicas;
+        if (!Number.isInteger(replicas) || replicas < 0) {
+          throw statusErrors.invalid('Scale', 'autoscaling', ref.name!, [fieldError.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
+        }
+        return { ...current, spec: { ...current.spec, replicas } };
+      });
       return { object: this.scaleOf(result.object), warnings: result.warnings };
     });
   }
