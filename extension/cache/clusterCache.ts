@@ -7,7 +7,7 @@ import type { IndexFunc } from '../../engine/client/indexer';
 import { Informer } from '../../engine/client/informer';
 import type { ListerWatcher, WatchEvent } from '../../engine/client/types';
 import { type Clock, RealClock, type Timer } from '../../engine/util/clock';
-import type { ClusterBackend, Disposable, KubeObj, ResourceType } from '../backend/clusterBackend';
+import type { ClusterBackend, Disposable, KubeObj, ObjectRef, ResourceType } from '../backend/clusterBackend';
 
 /** Every resource type the extension's views show, by a short name used throughout the extension. */
 export const watchedResources = {
@@ -33,6 +33,33 @@ export const watchedResources = {
 export type WatchedKind = keyof typeof watchedResources;
 
 export const watchedKinds = Object.keys(watchedResources) as WatchedKind[];
+
+/** The Kubernetes kind of each watched resource. */
+export const kindOf: Record<WatchedKind, string> = {
+  namespaces: 'Namespace',
+  nodes: 'Node',
+  pods: 'Pod',
+  services: 'Service',
+  endpointslices: 'EndpointSlice',
+  ingresses: 'Ingress',
+  configmaps: 'ConfigMap',
+  secrets: 'Secret',
+  persistentvolumeclaims: 'PersistentVolumeClaim',
+  persistentvolumes: 'PersistentVolume',
+  deployments: 'Deployment',
+  replicasets: 'ReplicaSet',
+  statefulsets: 'StatefulSet',
+  daemonsets: 'DaemonSet',
+  jobs: 'Job',
+  cronjobs: 'CronJob',
+  events: 'Event',
+};
+
+/** The ref of a cached object of a watched kind: what views hand to commands. */
+export function refOf(kind: WatchedKind, obj: KubeObj): ObjectRef & { kind: string } {
+  const namespace: string | undefined = obj.metadata?.namespace;
+  return { type: watchedResources[kind], ...(namespace ? { namespace } : {}), name: obj.metadata?.name ?? '', kind: kindOf[kind] };
+}
 
 /** The secondary indexes every cache keeps: by namespace, by the node a pod runs on, by controller uid. */
 export type IndexName = 'namespace' | 'node' | 'controller';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { restart, rollback, rolloutHistory, scale } from '../actions/resourceActions';
 import type { KubeObj, ObjectRef } from '../backend/clusterBackend';
-import { type WatchedKind, watchedResources } from '../cache/clusterCache';
+import { kindOf, refOf, type WatchedKind } from '../cache/clusterCache';
 import type { ClusterManager } from '../clusterManager';
 import { resourceUri } from '../documents/resourceDocuments';
 import type { SourceIndex } from '../sourceIndex';
@@ -19,21 +19,8 @@ interface ItemArgument {
   container?: string;
 }
 
-const kindOfWatched: Partial<Record<WatchedKind, string>> = {
-  nodes: 'Node',
-  pods: 'Pod',
-  deployments: 'Deployment',
-  statefulsets: 'StatefulSet',
-  daemonsets: 'DaemonSet',
-  replicasets: 'ReplicaSet',
-  jobs: 'Job',
-  cronjobs: 'CronJob',
-  services: 'Service',
-  ingresses: 'Ingress',
-  configmaps: 'ConfigMap',
-  secrets: 'Secret',
-  persistentvolumeclaims: 'PersistentVolumeClaim',
-};
+/** The kinds a command asks for with a quick pick when it is run from the palette. */
+const pickableKinds: readonly WatchedKind[] = ['nodes', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs', 'services', 'ingresses', 'configmaps', 'secrets', 'persistentvolumeclaims'];
 
 export class ClusterCommands implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -235,14 +222,11 @@ export class ClusterCommands implements vscode.Disposable {
     const { cache } = await this.clusters.ensureStarted();
     const items = cache.list(kind).map((o) => ({ label: o.metadata.name as string, description: o.metadata.namespace as string | undefined, obj: o }));
     const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true });
-    if (!picked) return undefined;
-    const ns = picked.obj.metadata.namespace as string | undefined;
-    return { type: watchedResources[kind], ...(ns ? { namespace: ns } : {}), name: picked.label, kind: kindOfWatched[kind] ?? picked.obj.kind };
+    return picked && refOf(kind, picked.obj);
   }
 
   private async pickAny(title: string): Promise<Ref | undefined> {
-    const kinds = Object.keys(kindOfWatched) as WatchedKind[];
-    const kind = await vscode.window.showQuickPick(kinds, { title: `${title}: kind` });
-    return kind ? this.pick(kind as WatchedKind, title) : undefined;
+    const kind = await vscode.window.showQuickPick(pickableKinds.map((k) => ({ label: kindOf[k], resource: k })), { title: `${title}: kind` });
+    return kind ? this.pick(kind.resource, title) : undefined;
   }
 }

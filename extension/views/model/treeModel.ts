@@ -2,7 +2,7 @@
 // children and "which nodes does this batch of cache changes touch", so views refresh single items.
 // ModelTreeProvider adapts a TreeModel to a vscode.TreeDataProvider.
 import type { KubeObj, ObjectRef } from '../../backend/clusterBackend';
-import { type CacheChange, type ClusterCache, type WatchedKind, watchedResources } from '../../cache/clusterCache';
+import type { CacheChange, ClusterCache } from '../../cache/clusterCache';
 
 export interface TreeNode {
   /** Stable and unique within its tree (`pod/default/web-abc`, `node/worker-1`). */
@@ -44,32 +44,7 @@ export const pageSize = 500;
 /** How many long child lists a model keeps the order of (the ones a user has open, in practice). */
 const listsKept = 32;
 
-/** The Kubernetes kind of each watched resource, for node refs. */
-export const kindOf: Record<WatchedKind, string> = {
-  namespaces: 'Namespace',
-  nodes: 'Node',
-  pods: 'Pod',
-  services: 'Service',
-  endpointslices: 'EndpointSlice',
-  ingresses: 'Ingress',
-  configmaps: 'ConfigMap',
-  secrets: 'Secret',
-  persistentvolumeclaims: 'PersistentVolumeClaim',
-  persistentvolumes: 'PersistentVolume',
-  deployments: 'Deployment',
-  replicasets: 'ReplicaSet',
-  statefulsets: 'StatefulSet',
-  daemonsets: 'DaemonSet',
-  jobs: 'Job',
-  cronjobs: 'CronJob',
-  events: 'Event',
-};
-
-/** The ref of a cached object of a watched kind. */
-export function refOf(kind: WatchedKind, obj: KubeObj): ObjectRef & { kind: string } {
-  const namespace: string | undefined = obj.metadata?.namespace;
-  return { type: watchedResources[kind], ...(namespace ? { namespace } : {}), name: obj.metadata?.name ?? '', kind: kindOf[kind] };
-}
+export { kindOf, refOf } from '../../cache/clusterCache';
 
 /** `kind/namespace/name` (or `kind/name`): the id of an object's node in any tree. */
 export function objectId(prefix: string, namespace: string | undefined, name: string): string {
