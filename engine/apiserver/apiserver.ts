@@ -33,6 +33,7 @@ import { RbacAuthorizer, type RbacSource } from './auth/rbac';
 import { anonymousUser, groups, type TokenAuthenticator, type UserInfo } from './auth/user';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap';
 import { AuditLog } from './audit';
+import { type MetricsSource, ResourceMetricsApi } from '../metrics/api';
 import { CustomResources } from './registry/custom-resources';
 import { ResourceStorage } from './registry/resource';
 import { ServiceAllocator } from './registry/service-allocations';
@@ -145,6 +146,8 @@ export class ApiServer {
   private readonly serviceAllocator: ServiceAllocator;
   private logSource: PodLogSource | undefined;
   private execSource: PodExecSource | undefined;
+  /** metrics.k8s.io, served once the cluster's kubelets are its source (as metrics-server behind the aggregator). */
+  private metrics: ResourceMetricsApi | undefined;
 
   constructor(options: ApiServerOptions) {
     this.store = options.store;
@@ -223,12 +226,17 @@ export class ApiServer {
 
   /** The resources this server serves (for discovery). */
   resources(): KindInfo[] {
-    return [...[...this.storages.values()].map((s) => s.info), ...this.customResources.all()];
+    return [...[...this.storages.values()].map((s) => s.info), ...this.customResources.all(), ...(this.metrics?.kinds() ?? [])];
   }
 
   // ---- reads ----
 
   get(ctx: RequestContext, ref: ResourceRef, _options: GetOptions = {}): Obj {
+    if (this.metrics && ResourceMetricsApi.handles(ref)) {
+      this.metrics.check(ref, 'get');
+      this.authorize(ctx, 'get', ref);
+      return this.metrics.get(ref);
+    }
     const storage = this.resolve(ref);
     this.authorize(ctx, 'get', ref);
     const name = this.requireName(ref);
@@ -238,6 +246,11 @@ export class ApiServer {
   }
 
   list(ctx: RequestContext, ref: ResourceRef, options: ListOptions = {}): Obj {
+    if (this.metrics && ResourceMetricsApi.handles(ref)) {
+      this.metrics.check(ref, 'list');
+      this.authorize(ctx, 'list', ref);
+      return this.metrics.list(ref, options);
+    }
     const storage = this.resolve(ref);
     this.authorize(ctx, 'list', ref);
     const match = this.predicate(storage, options);
@@ -428,6 +441,14 @@ export class ApiServer {
     this.execSource = source;
   }
 
+  /** Serves the resource metrics API (metrics.k8s.io/v1beta1) from the kubelets' usage summaries. */
+  setMetricsSource(source: MetricsSource): void {
+    this.metrics = new ResourceMetricsApi(source, {
+      pod: (namespace, name) => this.storage('', 'pods')?.get(namespace, name),
+      node: (name) => this.storage('', 'nodes')?.get(undefined, name),
+    }, () => this.clock.now());
+  }
+
   /**
    * pods/exec and pods/attach: checks what kube-apiserver checks before it connects to the kubelet
    * (authorization as `create` on the subresource, which kube-apiserver also asks of the WebSocket
@@ -609,6 +630,8 @@ export class ApiServer {
   }
 
   private resolve(ref: ResourceRef): ResourceStorage {
+    // The metrics API stores nothing: any verb but get and list is refused (or its unknown resource is a 404).
+    if (this.metrics && ResourceMetricsApi.handles(ref)) this.metrics.refuse(ref);
     const builtIn = this.storage(ref.group, ref.resource);
     const storage = builtIn && builtIn.info.version === ref.version ? builtIn : builtIn ? undefined : this.customResources.lookup(ref.group, ref.resource, ref.version)?.storage;
     if (!storage) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: ref.resource }, code: 404 });

@@ -16,6 +16,7 @@ import type { LogOptions } from '../kubelet/containerLog';
 import { Kubelet } from '../kubelet/kubelet';
 import { defaultNodeCapacity, type NodeCapacity } from '../kubelet/nodeStatus';
 import { VolumeDisks } from '../kubelet/volumeDisks';
+import type { NodeUsage } from '../kubelet/usage';
 import { ClusterIPAllocator } from '../network/clusterIPAllocator';
 import { PodNetwork } from '../network/podNetwork';
 import { type Caller, ServiceProxy } from '../network/serviceProxy';
@@ -161,6 +162,11 @@ export class Cluster {
     const scheduler = this.members.find((m) => m.schedulerElector.isLeader)?.node;
     const controllerManager = this.members.find((m) => m.controllerManagerElector.isLeader)?.node;
     return { ...(scheduler ? { scheduler } : {}), ...(controllerManager ? { controllerManager } : {}) };
+  }
+
+  /** What metrics-server scrapes: the usage summary of every kubelet that runs (metrics.k8s.io reads it). */
+  nodeUsage(): NodeUsage[] {
+    return [...this.kubelets.values()].flatMap((k) => k.usageSummary() ?? []);
   }
 
   /** The log of a container of a pod, from the kubelet of the pod's node (the pods/log subresource). */
@@ -423,6 +429,7 @@ export class Cluster {
       // pods/log, exec, attach and portforward reach the kubelet of the pod's node.
       apiServer.setPodLogSource(this);
       apiServer.setPodExecSource(this);
+      apiServer.setMetricsSource(this);
       this.servers.push(apiServer);
       this.members.push(this.controlPlaneMember(nodeName, apiServer));
     }

@@ -20,6 +20,10 @@ export interface ContainerBehavior {
   failLivenessAfterMs?: number;
   /** Memory the process uses once up, in bytes: over the container's limit it is OOMKilled. */
   memoryBytes?: number;
+  /** Steady CPU the process uses on top of its idle baseline, in millicores (see usage.ts). */
+  cpuMillicores?: number;
+  /** CPU time each HTTP request it serves costs, in millicore-seconds (see usage.ts). */
+  cpuPerRequestMillicoreSeconds?: number;
   /** PID 1 does not handle SIGTERM (a shell's `sleep`): it runs until SIGKILL at the grace period's end. */
   ignoreSigterm: boolean;
   /** The image cannot be pulled (ErrImagePull, then ImagePullBackOff). */
@@ -212,6 +216,16 @@ export function applyDirectives(b: ContainerBehavior, text: string): void {
       case 'memory': {
         const q = Quantity.tryParse(value);
         if (q) b.memoryBytes = Number(q.value());
+        break;
+      }
+      case 'cpu': {
+        const q = Quantity.tryParse(value);
+        if (q) b.cpuMillicores = q.milliValue();
+        break;
+      }
+      case 'cpu-per-request': {
+        const q = Quantity.tryParse(value);
+        if (q) b.cpuPerRequestMillicoreSeconds = q.milliValue();
         break;
       }
       case 'ignore-sigterm':

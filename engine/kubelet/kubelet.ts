@@ -28,6 +28,7 @@ import { podStatus } from './podStatus';
 import { ProbeWorker } from './prober';
 import { StatusManager } from './statusManager';
 import { type ContainerRuntime, SimulatedRuntime } from './runtime';
+import { type NodeUsage, usageSummary } from './usage';
 import type { VolumeDisks } from './volumeDisks';
 import { yieldToEventLoop } from '../util/eventLoop';
 
@@ -48,9 +49,9 @@ export interface KubeletOptions {
   capacity?: NodeCapacity;
   controlPlane?: boolean;
   labels?: Record<string, string>;
-  /** Lease renewal period (kubelet: a quarter of the 40 s lease, 10 s). */
+  /** Lease renewal period (kubelet: a quarter of the 40 s lease, 10 s), plus up to 4% jitter each round. */
   leaseRenewIntervalMs?: number;
-  /** How often the node status is computed (--node-status-update-frequency, 10 s). */
+  /** How often the node status is computed (--node-status-update-frequency, 10 s), plus up to 4% jitter each round. */
   nodeStatusUpdateFrequencyMs?: number;
   /** How often an unchanged node status is still posted (--node-status-report-frequency, 5 min). */
   nodeStatusReportFrequencyMs?: number;
@@ -60,6 +61,12 @@ export interface KubeletOptions {
 
 export const nodeLeaseNamespace = 'kube-node-lease';
 const leaseDurationSeconds = 40;
+/**
+ * The kubelet's heartbeat loops (the lease controller's renewals, syncNodeStatus) run under
+ * wait.JitterUntil with this factor: each wait is the period plus up to 4% of it, drawn anew, so
+ * thousands of nodes that started together drift apart instead of writing on the same tick.
+ */
+const heartbeatJitterFactor = 0.04;
 /** The pod worker's retry after a failed sync (pkg/kubelet: backOffPeriod). */
 const syncRetryMs = 10_000;
 /** How long a Secret or ConfigMap read stays fresh enough to reuse. */
@@ -89,7 +96,13 @@ export class Kubelet {
   private queue: WorkQueue<string> | undefined;
   private timers: Timer[] = [];
   private running = false;
+  /** When this start of the kubelet began: its usage summary covers whole windows since then. */
+  private startedAt = 0;
   private nodeUid = '';
+  /** The Lease as last written: renewals start from it, as the lease controller's latestLease. */
+  private latestLease: Obj | undefined;
+  /** Draws the heartbeat jitter; apart from `random` so that jitter does not shift the runtime's ids. */
+  private readonly jitter: Random;
   private lastNodeStatus: Obj | undefined;
   private lastNodeReport = 0;
   /** Node conditions reported as events since this start. */
@@ -120,6 +133,8 @@ export class Kubelet {
       bootID: '',
       containerRuntimeVersion: this.runtime.version,
     };
+    // Seeded from the (seeded) machine id and the node's name: a run replays, and each node draws its own sequence.
+    this.jitter = new Random(Number.parseInt(this.identity.machineID.slice(0, 8), 16) ^ fnv1a(options.nodeName));
     this.recorder = new EventRecorder(options.client, options.clock, 'kubelet');
     this.statusManager = new StatusManager(options.client, options.clock);
     this.runtime.onContainerExit((status) => {
@@ -141,16 +156,18 @@ export class Kubelet {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.startedAt = this.clock.now();
     this.statusManager.start();
     const b = () => this.random.next().toString(16).padStart(8, '0');
     // Every start of the kubelet is a boot of the node.
     this.identity.bootID = `${b()}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b()}${b().slice(0, 4)}`;
-    await this.registerNode();
+    const registered = await this.registerNode();
     this.reportedConditions.clear();
     this.recorder.event(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
     this.recorder.event(this.nodeRef(), 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+    this.latestLease = undefined;
     await this.renewLease();
-    await this.updateNodeStatus(true);
+    await this.updateNodeStatus(true, registered);
     this.every(this.options.leaseRenewIntervalMs ?? 10_000, () => this.renewLease());
     this.every(this.options.nodeStatusUpdateFrequencyMs ?? 10_000, () => this.updateNodeStatus(false));
 
@@ -284,6 +301,17 @@ export class Kubelet {
     return { pod, rec, id: c.id };
   }
 
+  /** The summary API (`/stats/summary`) metrics-server scrapes: the node's and its running pods' CPU and memory; undefined while it is down or before a whole window. */
+  usageSummary(): NodeUsage | undefined {
+    if (!this.running) return undefined;
+    const pods = [...this.records.values()].map((rec) => {
+      const [namespace = '', name = ''] = rec.key.split('/');
+      const containers = [...rec.containers.values()].flatMap((c) => (c.id && this.runtime.containerStatus(c.id)?.state === 'running' ? [{ name: c.name, id: c.id }] : []));
+      return { namespace, name, containers };
+    });
+    return usageSummary(this.nodeName, this.startedAt, this.clock.now(), pods, (id) => this.runtime.containerUsage(id));
+  }
+
   /** The pod IP the kubelet gave a pod (undefined when it has none on this node). */
   podIP(namespace: string, name: string): string | undefined {
     return this.records.get(`${namespace}/${name}`)?.ip;
@@ -291,22 +319,28 @@ export class Kubelet {
 
   // ---- node registration and heartbeats ----
 
-  /** Runs `fn` every `ms` while the kubelet runs; a failed round (API server busy) just waits for the next. */
+  /**
+   * Runs `fn` every `ms` plus jitter (wait.JitterUntil with factor 0.04) while the kubelet runs;
+   * a failed round (API server busy) just waits for the next.
+   */
   private every(ms: number, fn: () => Promise<void> | void): void {
     const slot = this.timers.length;
+    const period = () => ms * (1 + heartbeatJitterFactor * this.jitter.float());
     const tick = () => {
       if (!this.running) return;
       void Promise.resolve(fn()).catch(() => {});
-      this.timers[slot] = this.clock.setTimeout(tick, ms);
+      this.timers[slot] = this.clock.setTimeout(tick, period());
     };
-    this.timers[slot] = this.clock.setTimeout(tick, ms);
+    this.timers[slot] = this.clock.setTimeout(tick, period());
   }
 
-  private async registerNode(): Promise<void> {
+  /** Creates the Node (or finds it from an earlier start); returns the Node as stored. */
+  private async registerNode(): Promise<Obj> {
     const node = initialNode(this.identity) as Obj;
     try {
       const created = await this.client.create(nodesResource, undefined, node);
       this.nodeUid = created.object.metadata.uid;
+      return created.object;
     } catch (err) {
       if (!(err instanceof StatusError && err.code === 409)) throw err;
       // Already registered (a restart): keep the object, refresh what the kubelet owns on it.
@@ -314,30 +348,51 @@ export class Kubelet {
       this.nodeUid = existing.metadata.uid;
       const labels = { ...existing.metadata.labels, ...node.metadata.labels };
       if (!deepEqual(labels, existing.metadata.labels)) {
-        await this.client.patch(nodesResource, undefined, this.nodeName, 'merge', { metadata: { labels } });
+        return (await this.client.patch(nodesResource, undefined, this.nodeName, 'merge', { metadata: { labels } })).object;
       }
+      return existing;
     }
   }
 
+  /**
+   * The lease controller's sync: an update of the Lease it last wrote, with a fresh renewTime; only
+   * when that fails (first start, a conflict, the Lease deleted) does it read the Lease again, or
+   * create it (nodelease's retryUpdateLease and backoffEnsureLease).
+   */
   private async renewLease(): Promise<void> {
     if (!this.running) return;
     const renewTime = microTime(this.clock.now());
-    const existing = this.client.tryGet(leasesResource, nodeLeaseNamespace, this.nodeName);
     const spec = { holderIdentity: this.nodeName, leaseDurationSeconds, renewTime };
-    if (!existing) {
-      await this.client.create(leasesResource, nodeLeaseNamespace, {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { name: this.nodeName, namespace: nodeLeaseNamespace, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: this.nodeUid }] },
-        spec,
-      });
-    } else {
-      await this.client.update(leasesResource, nodeLeaseNamespace, { ...existing, spec: { ...existing.spec, ...spec } });
+    const renew = async (base: Obj) => (await this.client.update(leasesResource, nodeLeaseNamespace, { ...base, spec: { ...base.spec, ...spec } })).object;
+    let lease: Obj | undefined;
+    if (this.latestLease) {
+      try {
+        lease = await renew(this.latestLease);
+      } catch {
+        this.latestLease = undefined;
+      }
     }
+    if (!lease) {
+      const existing = this.client.tryGet(leasesResource, nodeLeaseNamespace, this.nodeName);
+      lease = existing
+        ? await renew(existing)
+        : (await this.client.create(leasesResource, nodeLeaseNamespace, {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: this.nodeName, namespace: nodeLeaseNamespace, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: this.nodeUid }] },
+          spec,
+        })).object;
+    }
+    this.latestLease = lease;
     this.counters.leaseRenewals++;
   }
 
-  private async updateNodeStatus(force: boolean): Promise<void> {
+  /**
+   * syncNodeStatus: computes the status and writes it when it changed (heartbeat times aside) or
+   * nodeStatusReportFrequency has passed. `current` is the Node as just registered, so the first
+   * report after registration needs no read.
+   */
+  private async updateNodeStatus(force: boolean, current?: Obj): Promise<void> {
     if (!this.running) return;
     const now = this.clock.now();
     const images = this.runtime instanceof SimulatedRuntime ? this.runtime.listImages() : [];
@@ -347,7 +402,7 @@ export class Kubelet {
     const strip = (s: Obj | undefined) => s && { ...s, conditions: (s.conditions ?? []).map((c: Obj) => ({ ...c, lastHeartbeatTime: undefined })) };
     const due = now - this.lastNodeReport >= (this.options.nodeStatusReportFrequencyMs ?? 300_000);
     if (!force && !due && deepEqual(strip(status), strip(this.lastNodeStatus))) return;
-    const node = this.client.get(nodesResource, undefined, this.nodeName);
+    const node = current ?? this.client.get(nodesResource, undefined, this.nodeName);
     await this.client.update(nodesResource, undefined, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, {}, 'status');
     this.lastNodeStatus = status;
     this.lastNodeReport = now;
@@ -945,6 +1000,13 @@ function readinessGateChanged(a: Pod, b: Pod): boolean {
   if (!gates.length) return false;
   const of = (p: Pod, type: string) => p.status?.conditions?.find((c) => c.type === type)?.status;
   return gates.some((g) => of(a, g.conditionType) !== of(b, g.conditionType));
+}
+
+/** 32-bit FNV-1a of a string. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** RFC 3339 to the second, as metav1.Time serialises. */

@@ -11,6 +11,7 @@ import { type ContainerBehavior, fileExists } from './behavior';
 import { ContainerLog, type LogOptions } from './containerLog';
 import { type ExecContext, ExecutableNotFound, runCommand } from './execCommand';
 import { genericResponder, HttpConnection, type HttpResponder, nginxResponder } from './httpServer';
+import { ContainerUsage, type UsageSample } from './usage';
 import type { Disk } from './volumeDisks';
 
 export type RuntimeContainerState = 'running' | 'exited';
@@ -84,6 +85,8 @@ export interface ContainerRuntime {
   attach(id: string, streams: ContainerStreams): ContainerProcess;
   /** CRI PortForward: a connection to `port` inside the pod's network namespace; throws when nothing listens there. */
   portForward(podUid: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection;
+  /** What a running container used over the last metrics window (the summary API's stats); undefined before a whole window or once exited. */
+  containerUsage(id: string): UsageSample | undefined;
 }
 
 /** `nginx:1.27` → `docker.io/library/nginx:1.27`, as containerd normalises references. */
@@ -121,6 +124,8 @@ interface SimContainer {
   stopping?: { resolve: () => void };
   /** `kubectl logs -f` streams to end when the container exits. */
   followers: Set<() => void>;
+  /** Its CPU and memory, for the metrics the kubelet reports. */
+  usage: ContainerUsage;
 }
 
 export interface SimulatedRuntimeOptions {
@@ -178,7 +183,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     const id = `containerd://${this.hex(64)}`;
     const image = normalizeImage(config.container.image ?? '');
     const now = this.clock.now();
-    const c: SimContainer = { id, config, image, imageRef: this.images.get(image) ?? image, state: 'running', startedAt: now, log: new ContainerLog(this.logLines), timers: [], followers: new Set() };
+    const c: SimContainer = { id, config, image, imageRef: this.images.get(image) ?? image, state: 'running', startedAt: now, log: new ContainerLog(this.logLines), timers: [], followers: new Set(), usage: new ContainerUsage(now, config.behavior, config.container) };
     this.containers.set(id, c);
     const b = config.behavior;
     for (const line of b.output) c.log.append(now, line);
@@ -359,9 +364,16 @@ export class SimulatedRuntime implements ContainerRuntime {
     }
     const conn = new HttpConnection(this.responder(c), onData, onEnd, (r) => {
       // Forwarded connections come from inside the pod's network namespace: the client is localhost.
+      // Each request served is CPU work, which shows in the container's metrics.
+      c.usage.served(this.clock.now());
       c.log.append(this.clock.now(), `127.0.0.1 - - [${accessLogTime(this.clock.now())}] "${r.method} ${r.path} ${r.version}" ${r.status} ${r.bytes} "-" "${r.userAgent}"`);
     });
     return { write: (data) => conn.write(data), end: () => conn.end() };
+  }
+
+  containerUsage(id: string): UsageSample | undefined {
+    const c = this.containers.get(id);
+    return c?.state === 'running' ? c.usage.sample(this.clock.now()) : undefined;
   }
 
   /** How a serving container answers HTTP: nginx as nginx, anything else healthy on its probe paths. */

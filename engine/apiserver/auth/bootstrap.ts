@@ -21,6 +21,13 @@ const workloads: PolicyRule[] = [
 ];
 const withVerbs = (rules: PolicyRule[], verbs: string[]) => rules.map((r) => ({ ...r, verbs }));
 
+/**
+ * Reading the resource metrics API (`kubectl top`): metrics-server's `system:aggregated-metrics-reader`,
+ * which aggregates into admin, edit and view; with no aggregation controller here its rule is part
+ * of those roles directly.
+ */
+const metricsReadRules: PolicyRule[] = [rule(['metrics.k8s.io'], ['pods', 'nodes'], read)];
+
 /** `view` reads everything in a namespace but Secrets; `edit` also writes, and reads Secrets; `admin` also manages RBAC in it. */
 const viewRules: PolicyRule[] = [
   ...withVerbs(workloads, read),
@@ -28,6 +35,7 @@ const viewRules: PolicyRule[] = [
   rule(['events.k8s.io'], ['events'], read),
   rule(['apps'], ['controllerrevisions'], read),
   rule(['coordination.k8s.io'], ['leases'], read),
+  ...metricsReadRules,
 ];
 const editRules: PolicyRule[] = [
   ...viewRules,
@@ -65,6 +73,10 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
   clusterRole('admin', adminRules),
   clusterRole('edit', editRules),
   clusterRole('view', viewRules),
+  {
+    ...clusterRole('system:aggregated-metrics-reader', metricsReadRules),
+    metadata: { name: 'system:aggregated-metrics-reader', labels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true', 'rbac.authorization.k8s.io/aggregate-to-edit': 'true', 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } },
+  },
   clusterRole('system:discovery', [
     { nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], verbs: ['get'] },
   ]),
@@ -106,6 +118,9 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
     rule(['batch'], ['jobs/status', 'cronjobs/status', 'jobs/finalizers'], ['update', 'patch']),
     rule(['autoscaling'], ['horizontalpodautoscalers'], read),
     rule(['autoscaling'], ['horizontalpodautoscalers/status'], ['update', 'patch']),
+    // The horizontal pod autoscaler: its targets' scale, and the pods' resource metrics.
+    rule(['*'], ['*/scale'], ['get', 'update']),
+    rule(['metrics.k8s.io'], ['pods'], ['list']),
     rule(['discovery.k8s.io'], ['endpointslices'], [...read, ...write]),
     rule(['networking.k8s.io'], ['ingresses', 'ingressclasses', 'networkpolicies'], read),
     rule(['networking.k8s.io'], ['ingresses/status'], ['update', 'patch']),
