@@ -6,7 +6,7 @@ import { FieldPath } from '../engine/api/errors';
 import { parseFieldPath, type ParsedManifest } from '../engine/api/manifest/index';
 import { isRecord, scalarString, valueAt, type ParsedDocument, type PathSegment, type Span } from './parsedDocument';
 import { lintRules, lintRulesById } from './rules/index';
-import type { FieldFix, FixValue, KubeObject, LintRule, LintSeverity, RuleLevel } from './rules/types';
+import type { FieldFix, FixValue, KubeObject, LintRule, LintSeverity, RuleLevel, WorkspaceQueries } from './rules/types';
 import type { QuickFix } from './validation';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -48,23 +48,59 @@ export interface LintDiagnostic {
   readonly fixes: readonly QuickFix[];
 }
 
-/** A question a rule asked the workspace index, and its answer; when an answer changes, the lint is stale. */
-export interface SelectorLookup {
-  readonly selector: Readonly<Record<string, string>>;
-  readonly namespace: string;
-  readonly found: boolean;
+/**
+ * A question a rule asked the workspace index, and its answer as JSON; when the index answers it
+ * differently, the lint is stale. Answers are small, sorted data, so comparing them is cheap and an
+ * edit that only moves things around does not count as a change.
+ */
+export interface WorkspaceLookup {
+  readonly ask: (index: WorkspaceIndex) => unknown;
+  readonly answer: string;
 }
 
 export interface LintResult {
   readonly diagnostics: readonly LintDiagnostic[];
-  readonly lookups: readonly SelectorLookup[];
+  readonly lookups: readonly WorkspaceLookup[];
 }
-
-const selects = (index: WorkspaceIndex, selector: Readonly<Record<string, string>>, namespace: string) => index.selectedBy(selector, namespace).length > 0;
 
 /** Whether the index still answers every question `result` asked as it did. */
 export function lintLookupsHold(result: LintResult, index: WorkspaceIndex): boolean {
-  return result.lookups.every((l) => selects(index, l.selector, l.namespace) === l.found);
+  return result.lookups.every((l) => JSON.stringify(l.ask(index)) === l.answer);
+}
+
+const byJson = <T>(items: T[]): T[] => items.map((item) => [JSON.stringify(item), item] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
+
+/** The questions rules may ask, answered from the index as plain data (rules/types.ts documents them). */
+const questions = {
+  selectsPods: (selector: Readonly<Record<string, string>>, namespace: string) => (index: WorkspaceIndex) => index.selectedBy(selector, namespace).length > 0,
+  podPorts: (selector: Readonly<Record<string, string>>, namespace: string) => (index: WorkspaceIndex) =>
+    byJson(index.selectedBy(selector, namespace).map((r) => r.podPorts ?? [])),
+  services: (name: string, namespace: string) => (index: WorkspaceIndex) =>
+    byJson(index.find('Service', namespace, name).map((r) => ({ headless: r.headless === true, selector: r.selector ?? {}, ports: r.servicePorts ?? [] }))),
+  disruptionBudgetsFor: (labels: Readonly<Record<string, string>>, namespace: string) => (index: WorkspaceIndex) =>
+    byJson(
+      index.disruptionBudgetsSelecting(labels, namespace).map((r) => {
+        const { minAvailable, maxUnavailable } = r.disruptionBudget!;
+        return { name: r.name, ...(minAvailable !== undefined ? { minAvailable } : {}), ...(maxUnavailable !== undefined ? { maxUnavailable } : {}) };
+      }),
+    ),
+  exists: (kind: string, namespace: string, name: string) => (index: WorkspaceIndex) => index.find(kind, namespace, name).length > 0,
+} satisfies { [Q in keyof WorkspaceQueries]: (...args: Parameters<WorkspaceQueries[Q]>) => (index: WorkspaceIndex) => ReturnType<WorkspaceQueries[Q]> };
+
+/** Queries that answer from `index` and remember each question in `lookups`. */
+function recordingQueries(index: WorkspaceIndex, lookups: WorkspaceLookup[]): WorkspaceQueries {
+  const ask = <T>(question: (index: WorkspaceIndex) => T): T => {
+    const answer = question(index);
+    lookups.push({ ask: question, answer: JSON.stringify(answer) });
+    return answer;
+  };
+  return {
+    selectsPods: (selector, namespace) => ask(questions.selectsPods(selector, namespace)),
+    podPorts: (selector, namespace) => ask(questions.podPorts(selector, namespace)),
+    services: (name, namespace) => ask(questions.services(name, namespace)),
+    disruptionBudgetsFor: (labels, namespace) => ask(questions.disruptionBudgetsFor(labels, namespace)),
+    exists: (kind, namespace, name) => ask(questions.exists(kind, namespace, name)),
+  };
 }
 
 /** kube-linter's annotations, so manifests already tuned for it need nothing more. */
@@ -73,18 +109,12 @@ const ignoreAllAnnotation = 'kube-linter.io/ignore-all';
 
 export function lintDocument(doc: ParsedDocument, settings: LintSettings, index: WorkspaceIndex): LintResult {
   const diagnostics: LintDiagnostic[] = [];
-  const lookups: SelectorLookup[] = [];
+  const lookups: WorkspaceLookup[] = [];
   // As validation does: an object whose YAML did not parse is not judged.
   if (!settings.enabled || doc.syntaxErrors.some((e) => !e.warning)) return { diagnostics, lookups };
   const enabled = lintRules.map((rule) => [rule, levelOf(rule, settings)] as const).filter((r): r is readonly [LintRule, LintSeverity] => r[1] !== 'off');
   if (enabled.length === 0) return { diagnostics, lookups };
-  const workspace = {
-    selectsPods(selector: Readonly<Record<string, string>>, namespace: string): boolean {
-      const found = selects(index, selector, namespace);
-      lookups.push({ selector, namespace, found });
-      return found;
-    },
-  };
+  const workspace = recordingQueries(index, lookups);
   for (const manifest of doc.manifests) {
     const object = manifest.object;
     const kind = scalarString(object, 'kind');

@@ -7,6 +7,8 @@ import { FieldPath } from '../engine/api/errors';
 import type { ParsedManifest } from '../engine/api/manifest/index';
 import { scalarString, type ParsedDocument, type PathSegment, type Span } from './parsedDocument';
 import { findReferences, isClusterScoped, podTemplatePath } from './resourceReferences';
+import { labelSelectorAsSelector } from '../engine/api/labels/labelSelector';
+import type { Selector } from '../engine/api/labels/selector';
 
 /** An object defined by one YAML document of a workspace file. */
 export interface IndexedResource {
@@ -28,6 +30,33 @@ export interface IndexedResource {
   readonly selectorRange?: Range;
   /** The object itself, kept only for CustomResourceDefinitions: the kinds they add are needed to check custom resources. */
   readonly definition?: unknown;
+  /** The ports the containers of its pods declare (workloads and pods). */
+  readonly podPorts?: readonly ContainerPortFacts[];
+  /** A Service's ports, and whether it is headless (`clusterIP: None`). */
+  readonly servicePorts?: readonly ServicePortFacts[];
+  readonly headless?: boolean;
+  /** A PodDisruptionBudget's selector and budget. */
+  readonly disruptionBudget?: DisruptionBudgetFacts;
+}
+
+/** A port a container declares. */
+export interface ContainerPortFacts {
+  readonly containerPort: number;
+  readonly name?: string;
+}
+
+/** A port a Service exposes. */
+export interface ServicePortFacts {
+  readonly port: number;
+  readonly name?: string;
+  readonly targetPort?: number | string;
+}
+
+export interface DisruptionBudgetFacts {
+  /** Compiled once per parse; a selector the API server would refuse selects nothing. */
+  readonly selector: Selector;
+  readonly minAvailable?: number | string;
+  readonly maxUnavailable?: number | string;
 }
 
 /** One object naming another: `envFrom[0].configMapRef.name: web-config`. */
@@ -170,6 +199,12 @@ export class WorkspaceIndex {
     return [...sets[0]!].filter((r) => sets.every((set) => set.has(r)) && namespaces.includes(r.namespace));
   }
 
+  /** PodDisruptionBudgets in `namespace` whose selector picks pods labelled `labels`: a scan of the (few) budgets, not of the workspace. */
+  disruptionBudgetsSelecting(labels: Readonly<Record<string, string>>, namespace: string): IndexedResource[] {
+    const namespaces = namespacesMatching('PodDisruptionBudget', namespace);
+    return this.ofKind('PodDisruptionBudget').filter((r) => namespaces.includes(r.namespace) && r.disruptionBudget?.selector.matches(labels));
+  }
+
   /** The Service whose `spec.selector` contains `position` in `uri`. */
   selectorAt(uri: string, position: Position): IndexedResource | undefined {
     return this.slotAt(uri, position)?.resources.find((r) => r.selectorRange && contains(r.selectorRange, position));
@@ -247,6 +282,9 @@ function createSlot(file: ManifestFile, doc: PlacedDocument): DocumentSlot {
       ...(facts.podLabels ? { podLabels: facts.podLabels } : {}),
       ...(selector ? { selector: selector.labels } : {}),
       ...(facts.definition ? { definition: facts.definition } : {}),
+      ...(facts.podPorts ? { podPorts: facts.podPorts } : {}),
+      ...(facts.servicePorts ? { servicePorts: facts.servicePorts, headless: facts.headless === true } : {}),
+      ...(facts.disruptionBudget ? { disruptionBudget: facts.disruptionBudget } : {}),
       // A getter, never spread: the range must follow the document as the file changes.
       get selectorRange() {
         return selector && range(selector.span);
@@ -285,6 +323,10 @@ interface DocumentFacts {
   readonly selector?: { readonly labels: Record<string, string>; readonly span: Span };
   /** The same object for as long as the document's text is unchanged (it comes from the cached parse). */
   readonly definition?: unknown;
+  readonly podPorts?: readonly ContainerPortFacts[];
+  readonly servicePorts?: readonly ServicePortFacts[];
+  readonly headless?: boolean;
+  readonly disruptionBudget?: DisruptionBudgetFacts;
   readonly references: readonly { readonly kind: string; readonly name: string; readonly namespace?: string; readonly span: Span }[];
 }
 
@@ -331,7 +373,65 @@ function computeFacts(parsed: ParsedDocument): DocumentFacts | undefined {
     ...(podLabels ? { podLabels } : {}),
     ...(selectorLabels && selectorSpan ? { selector: { labels: selectorLabels, span: selectorSpan } } : {}),
     ...(kind === 'CustomResourceDefinition' ? { definition: value } : {}),
+    ...(kind === 'Pod' || templatePath ? { podPorts: containerPortsAt(value, kind === 'Pod' ? ['spec'] : [...templatePath!, 'spec']) } : {}),
+    ...(kind === 'Service' ? { servicePorts: servicePortsOf(value), headless: scalarString(value, 'spec', 'clusterIP') === 'None' } : {}),
+    ...(kind === 'PodDisruptionBudget' ? { disruptionBudget: disruptionBudgetOf(value) } : {}),
     references,
+  };
+}
+
+const isIntOrString = (v: unknown): v is number | string => typeof v === 'number' || typeof v === 'string';
+
+function recordAt(value: unknown, path: readonly string[]): Record<string, unknown> | undefined {
+  let v = value;
+  for (const p of path) v = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[p] : undefined;
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+const listAt = (value: unknown, path: readonly string[], field: string): unknown[] => {
+  const list = recordAt(value, path)?.[field];
+  return Array.isArray(list) ? list : [];
+};
+
+/**
+ * The ports of a pod spec's containers, sidecars (init containers that keep running) included: the
+ * ones a Service's named targetPort or a probe may name.
+ */
+function containerPortsAt(value: unknown, specPath: readonly string[]): ContainerPortFacts[] {
+  const containers = [...listAt(value, specPath, 'containers'), ...listAt(value, specPath, 'initContainers').filter((c) => recordAt(c, [])?.['restartPolicy'] === 'Always')];
+  const ports: ContainerPortFacts[] = [];
+  for (const container of containers) {
+    for (const port of listAt(container, [], 'ports')) {
+      const p = recordAt(port, []);
+      if (typeof p?.['containerPort'] !== 'number') continue;
+      ports.push({ containerPort: p['containerPort'], ...(typeof p['name'] === 'string' ? { name: p['name'] } : {}) });
+    }
+  }
+  return ports;
+}
+
+function servicePortsOf(value: unknown): ServicePortFacts[] {
+  const ports: ServicePortFacts[] = [];
+  for (const port of listAt(value, ['spec'], 'ports')) {
+    const p = recordAt(port, []);
+    if (typeof p?.['port'] !== 'number') continue;
+    ports.push({ port: p['port'], ...(typeof p['name'] === 'string' ? { name: p['name'] } : {}), ...(isIntOrString(p['targetPort']) ? { targetPort: p['targetPort'] } : {}) });
+  }
+  return ports;
+}
+
+function disruptionBudgetOf(value: unknown): DisruptionBudgetFacts {
+  const spec = recordAt(value, ['spec']);
+  let selector: Selector;
+  try {
+    selector = labelSelectorAsSelector(recordAt(spec, ['selector']) as Parameters<typeof labelSelectorAsSelector>[0]);
+  } catch {
+    selector = labelSelectorAsSelector(undefined);
+  }
+  return {
+    selector,
+    ...(isIntOrString(spec?.['minAvailable']) ? { minAvailable: spec['minAvailable'] } : {}),
+    ...(isIntOrString(spec?.['maxUnavailable']) ? { maxUnavailable: spec['maxUnavailable'] } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // The registry of lint rules: the one list the linter runs, the settings accept and the README's
 // rules table is generated from (`node --import tsx scripts/gen-rules-doc.mjs`).
+import { danglingIngress } from './dangling-ingress';
 import { danglingService } from './dangling-service';
 import { defaultNamespace } from './default-namespace';
 import { deprecatedServiceAccountField } from './deprecated-service-account-field';
@@ -14,10 +15,13 @@ import { noAntiAffinity } from './no-anti-affinity';
 import { noLivenessProbe } from './no-liveness-probe';
 import { noReadOnlyRootFs } from './no-read-only-root-fs';
 import { noReadinessProbe } from './no-readiness-probe';
+import { pdbBlocksEviction } from './pdb-blocks-eviction';
 import { privilegeEscalationContainer } from './privilege-escalation-container';
 import { privilegedContainer } from './privileged-container';
 import { runAsNonRoot } from './run-as-non-root';
 import { sensitiveHostMounts } from './sensitive-host-mounts';
+import { serviceTargetPort } from './service-target-port';
+import { statefulSetServiceName } from './statefulset-service-name';
 import { unsetCpuRequirements } from './unset-cpu-requirements';
 import { unsetMemoryRequirements } from './unset-memory-requirements';
 import { podKinds } from './podSpecs';
@@ -43,6 +47,10 @@ export const lintRules: readonly LintRule[] = [
   noAntiAffinity,
   deprecatedServiceAccountField,
   danglingService,
+  danglingIngress,
+  serviceTargetPort,
+  pdbBlocksEviction,
+  statefulSetServiceName,
   minimumThreeReplicas,
   defaultNamespace,
 ];

@@ -30,10 +30,44 @@ export interface Finding {
   readonly fix?: FieldFix;
 }
 
-/** Questions a rule may ask about the rest of the workspace; the linter remembers the answers to know when they change. */
+/** A port a container declares. */
+export interface ContainerPortInfo {
+  readonly containerPort: number;
+  readonly name?: string;
+}
+
+/** A Service as the workspace declares it. */
+export interface ServiceInfo {
+  /** `clusterIP: None`. */
+  readonly headless: boolean;
+  /** Its `spec.selector` ({} when it has none). */
+  readonly selector: Readonly<Record<string, string>>;
+  readonly ports: readonly { readonly port: number; readonly name?: string; readonly targetPort?: number | string }[];
+}
+
+/** A PodDisruptionBudget's budget, as written (an int or a percentage string). */
+export interface DisruptionBudgetInfo {
+  readonly name: string;
+  readonly minAvailable?: number | string;
+  readonly maxUnavailable?: number | string;
+}
+
+/**
+ * Questions a rule may ask about the rest of the workspace; the linter remembers the answers to know
+ * when they change. A namespace is the asking object's `metadata.namespace` ('' when not given), matched
+ * as references are: '' also means `default`.
+ */
 export interface WorkspaceQueries {
-  /** Whether some workload or pod in the workspace has pods that `selector` selects in `namespace` ('' when not given). */
+  /** Whether some workload or pod in the workspace has pods that `selector` selects in `namespace`. */
   selectsPods(selector: Readonly<Record<string, string>>, namespace: string): boolean;
+  /** The ports the containers declare, one list per workload or pod whose pods `selector` selects; [] when it selects none. */
+  podPorts(selector: Readonly<Record<string, string>>, namespace: string): readonly (readonly ContainerPortInfo[])[];
+  /** The Services named `name` that a reference from `namespace` may mean; [] when there is none. */
+  services(name: string, namespace: string): readonly ServiceInfo[];
+  /** The PodDisruptionBudgets whose selector picks pods labelled `labels` in `namespace`. */
+  disruptionBudgetsFor(labels: Readonly<Record<string, string>>, namespace: string): readonly DisruptionBudgetInfo[];
+  /** Whether the workspace declares the object `kind` `name` that a reference from `namespace` may mean. */
+  exists(kind: string, namespace: string, name: string): boolean;
 }
 
 export interface RuleContext {
