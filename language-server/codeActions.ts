@@ -1,14 +1,15 @@
-// Quick fixes: the fixes validation and the lint rules attached to each diagnostic (a misspelt kind,
+// Quick fixes: the fixes validation and the lint rules found for each diagnostic (a misspelt kind,
 // a misspelt field name, a missing securityContext setting, an ignore annotation), turned into edits.
-// Stateless: the client sends the diagnostics back with their data.
-import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
-import type { DiagnosticData } from './manifestWorkspace';
+// The fixes stay in the server: `fixesOf` finds them again for a diagnostic the client sends back.
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 
-export function codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
+export type FixesOf = (diagnostic: Diagnostic) => readonly { readonly title: string; readonly edits: readonly TextEdit[] }[];
+
+export function codeActions(uri: string, diagnostics: readonly Diagnostic[], fixesOf: FixesOf): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== 'kubeside' && diagnostic.source !== 'kubeside-lint') continue;
-    const fixes = (diagnostic.data as DiagnosticData | undefined)?.fixes ?? [];
+    const fixes = fixesOf(diagnostic);
     for (const fix of fixes) {
       actions.push({
         title: fix.title,

@@ -225,7 +225,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onReferences(({ textDocument, position, context }) =>
     acrossFiles(() => references(workspace.index, textDocument.uri, position, context.includeDeclaration)),
   );
-  connection.onCodeAction(({ textDocument, context }) => codeActions(textDocument.uri, context.diagnostics));
+  connection.onCodeAction(({ textDocument, context }) => codeActions(textDocument.uri, context.diagnostics, (d) => workspace.fixes(textDocument.uri, d)));
   connection.onPrepareRename(({ textDocument, position }) => acrossFiles(() => prepareRename(workspace.index, textDocument.uri, position) ?? null));
   connection.onRenameRequest(({ textDocument, position, newName }) => acrossFiles(() => rename(workspace.index, textDocument.uri, position, newName) ?? null));
   connection.onCompletion(({ textDocument, position, context }) =>

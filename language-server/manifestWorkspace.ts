@@ -3,15 +3,15 @@
 // workspace index fed by open documents and by files on disk that are not open.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { kinds } from '../engine/api/kinds/index';
 import { checkAgainstCluster, knownCluster, lookupsHold, type ClusterCheckResult, type KnownCluster } from './clusterChecks';
 import type { ClusterFacts } from './clusterFacts';
 import { WorkspaceCustomResources } from './customResources';
 import { defaultLintSettings, lintDocument, lintLookupsHold, type LintDiagnostic, type LintResult, type LintSettings } from './lint';
-import { ManifestParser, type ManifestFile } from './manifestFile';
-import { scalarString, type ParsedDocument } from './parsedDocument';
+import { ManifestParser, type ManifestFile, type PlacedDocument } from './manifestFile';
+import { scalarString, type ParsedDocument, type Span } from './parsedDocument';
 import type { LintSeverity } from './rules/types';
 import { validateDocument, type ManifestDiagnostic, type Severity } from './validation';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -28,9 +28,16 @@ export interface ServerStats {
   indexedFiles: number;
 }
 
-/** What a published diagnostic carries for code actions: its fixes, placed in the file. */
-export interface DiagnosticData {
-  readonly fixes: readonly { readonly title: string; readonly edits: readonly TextEdit[] }[];
+/** A document's diagnostics as last published, and the findings they were made from. */
+interface PublishedDocument {
+  readonly checked: readonly ManifestDiagnostic[];
+  readonly cluster: readonly ManifestDiagnostic[];
+  readonly linted: readonly LintDiagnostic[];
+  /** Placed as if the document started on the file's first line. */
+  readonly relative: readonly Diagnostic[];
+  /** The line the document started on when `placed` was made. */
+  startLine: number;
+  placed: readonly Diagnostic[];
 }
 
 interface CheckedDocument {
@@ -59,6 +66,9 @@ const severities: Record<Severity, DiagnosticSeverity> = {
 
 const lintSeverities: Record<LintSeverity, DiagnosticSeverity> = { ...severities, hint: DiagnosticSeverity.Hint };
 
+/** One empty list for every "nothing to say", so cached results built from it are recognised as unchanged. */
+const noDiagnostics: readonly ManifestDiagnostic[] = Object.freeze([]);
+
 export class ManifestWorkspace {
   readonly index = new WorkspaceIndex();
   private readonly counters = { parses: 0, checks: 0, publishes: 0 };
@@ -79,6 +89,8 @@ export class ManifestWorkspace {
   private lintSettings: LintSettings = defaultLintSettings;
   /** Lint results per document, valid for the settings they saw while the index answers their lookups alike. */
   private readonly linted = new WeakMap<ParsedDocument, { readonly settings: LintSettings; readonly result: LintResult }>();
+  /** Each document's diagnostics in LSP form, reused while its findings and its place in the file stay. */
+  private readonly published = new WeakMap<ParsedDocument, PublishedDocument>();
 
   /**
    * `openDocument` gives the editor's current text of a document, if it is open. `kindsChanged` is
@@ -114,32 +126,66 @@ export class ManifestWorkspace {
     if (!file) return undefined;
     const diagnostics: Diagnostic[] = [];
     for (const doc of file.documents) {
-      for (const d of [...this.check(doc.parsed), ...this.checkAgainstCluster(doc.parsed)]) {
-        const fixes = d.fixes?.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: file.range(doc, e.span), newText: e.newText })) }));
-        diagnostics.push({
-          range: file.range(doc, d.span),
-          severity: severities[d.severity],
-          message: d.message,
-          source: 'kubeside',
-          code: d.code,
-          ...(fixes ? { data: { fixes } satisfies DiagnosticData } : {}),
-        });
-      }
-      for (const d of this.lint(doc.parsed)) {
-        const fixes = d.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: file.range(doc, e.span), newText: e.newText })) }));
-        diagnostics.push({
-          range: file.range(doc, d.span),
-          severity: lintSeverities[d.severity],
-          message: d.message,
-          source: 'kubeside-lint',
-          code: d.code,
-          codeDescription: { href: d.href },
-          ...(fixes.length ? { data: { fixes } satisfies DiagnosticData } : {}),
-        });
-      }
+      for (const d of this.placedDiagnostics(doc)) diagnostics.push(d);
     }
     this.counters.publishes++;
     return { version: file.version, diagnostics };
+  }
+
+  /**
+   * One document's diagnostics in LSP form at its place in the file. A keystroke changes one
+   * document: the others keep their findings (the same arrays, from cache) and usually their
+   * first line, so their published objects are reused as they are; a document an edit above it
+   * moved is only shifted, not placed again offset by offset.
+   */
+  private placedDiagnostics(doc: PlacedDocument): readonly Diagnostic[] {
+    const checked = this.check(doc.parsed);
+    const cluster = this.checkAgainstCluster(doc.parsed);
+    const linted = this.lint(doc.parsed);
+    let cached = this.published.get(doc.parsed);
+    if (!cached || cached.checked !== checked || cached.cluster !== cluster || cached.linted !== linted) {
+      const relative: Diagnostic[] = [];
+      const range = (span: Span): Range => ({ start: doc.parsed.position(span[0]), end: doc.parsed.position(span[1]) });
+      for (const list of [checked, cluster]) {
+        for (const d of list) relative.push({ range: range(d.span), severity: severities[d.severity], message: d.message, source: 'kubeside', code: d.code });
+      }
+      for (const d of linted) {
+        relative.push({ range: range(d.span), severity: lintSeverities[d.severity], message: d.message, source: 'kubeside-lint', code: d.code, codeDescription: { href: d.href } });
+      }
+      cached = { checked, cluster, linted, relative, startLine: 0, placed: relative };
+      this.published.set(doc.parsed, cached);
+    }
+    if (cached.startLine !== doc.startLine) {
+      const shift = doc.startLine;
+      cached.placed = cached.relative.map((d) => ({ ...d, range: { start: { line: d.range.start.line + shift, character: d.range.start.character }, end: { line: d.range.end.line + shift, character: d.range.end.character } } }));
+      cached.startLine = shift;
+    }
+    return cached.placed;
+  }
+
+  /**
+   * The quick fixes of a diagnostic the client shows, placed in the file. Fixes do not travel with
+   * the published diagnostics (on a file of 1,000 documents they were most of every publication):
+   * they are found again here in the findings of the document at the diagnostic's place, which
+   * are cached. A diagnostic from an older version of the text matches nothing and gets no fixes.
+   */
+  fixes(uri: string, diagnostic: Diagnostic): readonly { readonly title: string; readonly edits: readonly TextEdit[] }[] {
+    const file = this.file(uri);
+    const at = file?.locate(diagnostic.range.start);
+    if (!file || !at) return [];
+    const same = (a: Range, b: Range) => a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+    const findIn = (doc: PlacedDocument) => {
+      const findings: readonly (ManifestDiagnostic | LintDiagnostic)[] =
+        diagnostic.source === 'kubeside-lint' ? this.lint(doc.parsed) : [...this.check(doc.parsed), ...this.checkAgainstCluster(doc.parsed)];
+      const finding = findings.find((d) => d.code === diagnostic.code && d.message === diagnostic.message && same(file.range(doc, d.span), diagnostic.range));
+      return finding && { doc, finding };
+    };
+    // A document's last line is the next one's first: a finding at its very end locates in the next.
+    const previous = file.documents[at.doc.index - 1];
+    const found = findIn(at.doc) ?? (previous && findIn(previous));
+    if (!found) return [];
+    const { doc, finding } = found;
+    return (finding.fixes ?? []).map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: file.range(doc, e.span), newText: e.newText })) }));
   }
 
   /** The running cluster's facts, or null when none runs; the caller checks open documents again. */
@@ -267,7 +313,7 @@ export class ManifestWorkspace {
   /** A document's checks against the running cluster; none while no cluster runs. */
   private checkAgainstCluster(doc: ParsedDocument): readonly ManifestDiagnostic[] {
     const cluster = this.cluster;
-    if (!cluster) return [];
+    if (!cluster) return noDiagnostics;
     const cached = this.clusterChecked.get(doc);
     if (cached && cached.cluster === cluster && lookupsHold(cached.result, this.index)) return cached.result.diagnostics;
     let result: ClusterCheckResult;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic, DocumentSymbol, FoldingRange, Position } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, DocumentSymbol, FoldingRange, Position } from 'vscode-languageserver-protocol';
 import { Random } from '../../engine/util/random';
 import { LspClient, memoryUri } from './lspClient';
 
@@ -29,7 +29,7 @@ describe('language server: incremental parsing equals a full parse', () => {
     await client.stop();
   });
 
-  it('gives the same diagnostics, outline and folding after 100 random edits as a fresh open of the result', async () => {
+  it('gives the same diagnostics, quick fixes, outline and folding after 100 random edits as a fresh open of the result', async () => {
     const random = new Random(7);
     const uri = memoryUri('edited.yaml');
     let text = shop;
@@ -49,6 +49,15 @@ describe('language server: incremental parsing equals a full parse', () => {
         const [a, b] = await Promise.all([uri, fresh].map((u) => client.request<DocumentSymbol[] | FoldingRange[]>(method, { textDocument: { uri: u } })));
         assert.deepEqual(a, b, `${method} after step ${step}`);
       }
+      // Fixes stay in the server and are found again from the diagnostic the client sends back:
+      // documents that edits moved must offer the same ones as the fresh parse.
+      const fixes = async (u: string, ds: Diagnostic[]) =>
+        (await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: u }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: ds } }))
+          .map((a) => JSON.stringify([a.title, a.diagnostics?.[0]?.range, Object.values(a.edit?.changes ?? {})]))
+          .sort();
+      const [editedFixes, freshFixes] = await Promise.all([fixes(uri, edited.diagnostics), fixes(fresh, reference.diagnostics)]);
+      assert.deepEqual(editedFixes, freshFixes, `quick fixes after step ${step}`);
+      if (step === 100) assert.ok(freshFixes.length > 0, 'the edited shop example still has findings with fixes');
       await client.close(fresh);
     }
   });
