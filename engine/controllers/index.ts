@@ -14,6 +14,7 @@ import { DisruptionController } from './disruption';
 import { EndpointsController } from './endpoints';
 import { EndpointSliceController } from './endpointslice';
 import { GarbageCollector } from './garbagecollector';
+import { HorizontalPodAutoscalerController } from './horizontalpodautoscaler';
 import { JobController } from './job';
 import { LocalPathProvisioner } from './localpathprovisioner';
 import { NamespaceController } from './namespace';
@@ -70,6 +71,7 @@ export class ControllerManager {
       new CronJobController(ctx),
       new TTLAfterFinishedController(ctx),
       new DisruptionController(ctx),
+      new HorizontalPodAutoscalerController(ctx),
       new EndpointsController(ctx),
       new EndpointSliceController(ctx),
       new NodeLifecycleController(ctx),
