@@ -36,7 +36,7 @@ const state = (p: Obj, container = 'web') => p.status.containerStatuses.find((s:
 const condition = (p: Obj, type: string) => p.status.conditions.find((c: Obj) => c.type === type);
 
 describe('kubelet', () => {
-  it('registers its Node Ready with capacity, addresses and labels, and renews its Lease every 10 s', async () => {
+  it('registers its Node Ready with capacity, addresses and labels, and renews its Lease every 10 s plus up to 4% jitter', async () => {
     const { client, clock, advance } = await nodeWithKubelet();
     const node = client.get(nodes, undefined, 'worker-1');
     assert.equal(node.metadata.labels['kubernetes.io/hostname'], 'worker-1');
@@ -49,10 +49,27 @@ describe('kubelet', () => {
     const first = client.get(leases, 'kube-node-lease', 'worker-1');
     assert.equal(first.spec.holderIdentity, 'worker-1');
     assert.equal(first.metadata.ownerReferences[0].kind, 'Node');
-    await advance(10_000);
+    // The lease controller renews under wait.JitterUntil(renewInterval, 0.04): 10 s to 10.4 s later.
+    await advance(9_900);
+    assert.equal(client.get(leases, 'kube-node-lease', 'worker-1').spec.renewTime, first.spec.renewTime);
+    await advance(500);
     const renewed = client.get(leases, 'kube-node-lease', 'worker-1');
-    assert.equal(Date.parse(renewed.spec.renewTime) - Date.parse(first.spec.renewTime), 10_000);
-    assert.equal(Date.parse(renewed.spec.renewTime), clock.now());
+    const interval = Date.parse(renewed.spec.renewTime) - Date.parse(first.spec.renewTime);
+    assert.ok(interval >= 10_000 && interval <= 10_400, `renewed after ${interval} ms`);
+    assert.ok(Date.parse(renewed.spec.renewTime) <= clock.now());
+  });
+
+  it('spreads the heartbeats of nodes started together, with the same spread on every run', async () => {
+    const renewals = async () => {
+      const { client, advance, startKubelet } = await nodeWithKubelet('node-0');
+      for (let i = 1; i < 20; i++) await startKubelet(`node-${i}`);
+      await advance(60_000);
+      return Array.from({ length: 20 }, (_, i) => client.get(leases, 'kube-node-lease', `node-${i}`).spec.renewTime as string);
+    };
+    const first = await renewals();
+    // Twenty nodes, six rounds of up to 400 ms of jitter each: they no longer renew on one tick.
+    assert.ok(new Set(first).size >= 10, `renewal times: ${first.join(', ')}`);
+    assert.deepEqual(await renewals(), first, 'seeded: a second run renews at the same times');
   });
 
   it('records its start and its Node\'s conditions as Events on the Node', async () => {
