@@ -8,7 +8,7 @@
 // See https://kubernetes.io/docs/reference/using-api/api-concepts/#protobuf-encoding
 import { statusErrors } from '../api/errors';
 
-type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'inline' | 'stringMap' | 'bytesMap' | 'quantityMap' | 'intOrString' | 'serverSet';
+type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'inline' | 'stringMap' | 'bytesMap' | 'quantityMap' | 'quantity' | 'intOrString' | 'serverSet';
 
 interface Field {
   name: string;
@@ -137,6 +137,28 @@ const ingressSpec: Message = {
   },
 };
 
+// What `kubectl autoscale` sets: the target, the bounds, and resource metrics.
+const metricTarget: Message = {
+  name: 'MetricTarget',
+  fields: { 1: f('type', 'string'), 2: f('value', 'quantity', { pointer: true }), 3: f('averageValue', 'quantity', { pointer: true }), 4: f('averageUtilization', 'int', { pointer: true }) },
+};
+const horizontalPodAutoscalerSpec: Message = {
+  name: 'HorizontalPodAutoscalerSpec',
+  fields: {
+    1: msg('scaleTargetRef', () => ({ name: 'CrossVersionObjectReference', fields: { 1: f('kind', 'string'), 2: f('name', 'string'), 3: f('apiVersion', 'string') } })),
+    2: f('minReplicas', 'int', { pointer: true }),
+    3: f('maxReplicas', 'int'),
+    4: msg('metrics', () => ({
+      name: 'MetricSpec',
+      fields: {
+        1: f('type', 'string'),
+        4: msg('resource', () => ({ name: 'ResourceMetricSource', fields: { 1: f('name', 'string'), 2: msg('target', () => metricTarget) } })),
+        7: msg('containerResource', () => ({ name: 'ContainerResourceMetricSource', fields: { 1: f('name', 'string'), 2: msg('target', () => metricTarget), 3: f('container', 'string') } })),
+      },
+    }), true),
+  },
+};
+
 const kindsByApiVersion: Record<string, Message> = {
   'apps/v1/Deployment': {
     name: 'Deployment',
@@ -180,6 +202,7 @@ const kindsByApiVersion: Record<string, Message> = {
       3: f('status', 'serverSet'),
     },
   },
+  'autoscaling/v2/HorizontalPodAutoscaler': { name: 'HorizontalPodAutoscaler', fields: { 1: metadata, 2: msg('spec', () => horizontalPodAutoscalerSpec), 3: f('status', 'serverSet') } },
   'networking.k8s.io/v1/Ingress': { name: 'Ingress', fields: { 1: metadata, 2: msg('spec', () => ingressSpec), 3: f('status', 'serverSet') } },
   'rbac.authorization.k8s.io/v1/Role': { name: 'Role', fields: { 1: metadata, 2: msg('rules', () => policyRule, true) } },
   'rbac.authorization.k8s.io/v1/ClusterRole': { name: 'ClusterRole', fields: { 1: metadata, 2: msg('rules', () => policyRule, true) } },
@@ -328,6 +351,13 @@ function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
       case 'message':
         value = decodeMessage(r.bytes(), field.message!());
         break;
+      case 'quantity': {
+        // resource.Quantity travels as its string form: message { string = 1 }.
+        let text = '';
+        fields(r.bytes(), (n, w, qr) => (n === 1 ? (text = qr.bytes().toString('utf8')) : qr.skip(w)));
+        value = text;
+        break;
+      }
       case 'inline':
         // An embedded Go struct (json:",inline"): its fields are the parent's in JSON.
         Object.assign(out, decodeMessage(r.bytes(), field.message!()));

@@ -137,6 +137,48 @@ function loadBalancerAddress(obj: Obj): string {
 
 const accessModeShort: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
 
+// ---- horizontal pod autoscalers ----
+
+const hpaDoc = (type: 'Spec' | 'Status', field: string) => openapi().definition(`io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler${type}`)?.property(field)?.description ?? '';
+
+/** formatHPAMetrics: `cpu: 40%/50%` per metric (`<unknown>` before the first reading), at most two then "+ N more...". */
+function hpaTargets(hpa: Obj): string {
+  const specs: Obj[] = hpa.spec?.metrics ?? [];
+  if (!specs.length) return '<none>';
+  const statuses: Obj[] = hpa.status?.currentMetrics ?? [];
+  const list = specs.map((spec, i) => {
+    const status = statuses[i] ?? {};
+    const value = (q: unknown) => (q === undefined || q === null ? '<unknown>' : String(q));
+    switch (spec.type) {
+      case 'Resource':
+      case 'ContainerResource': {
+        const key = spec.type === 'Resource' ? 'resource' : 'containerResource';
+        const source = spec[key] ?? {};
+        const current = status[key]?.current;
+        if (source.target?.averageValue !== undefined) return `${source.name}: ${value(current?.averageValue)}/${source.target.averageValue}`;
+        const used = current?.averageUtilization !== undefined ? `${current.averageUtilization}%` : '<unknown>';
+        const target = source.target?.averageUtilization !== undefined ? `${source.target.averageUtilization}%` : '<auto>';
+        return `${source.name}: ${used}/${target}`;
+      }
+      case 'Pods':
+        return `${value(status.pods?.current?.averageValue)}/${spec.pods?.target?.averageValue}`;
+      case 'Object': {
+        const t = spec.object?.target ?? {};
+        const c = status.object?.current ?? {};
+        return t.averageValue !== undefined ? `${value(c.averageValue)}/${t.averageValue} (avg)` : `${value(c.value)}/${t.value}`;
+      }
+      case 'External': {
+        const t = spec.external?.target ?? {};
+        const c = status.external?.current ?? {};
+        return t.averageValue !== undefined ? `${value(c.averageValue)}/${t.averageValue} (avg)` : `${value(c.value)}/${t.value}`;
+      }
+      default:
+        return '<unknown type>';
+    }
+  });
+  return list.length > 2 ? `${list.slice(0, 2).join(', ')} + ${list.length - 2} more...` : list.join(', ');
+}
+
 // ---- the printers, by group/resource ----
 
 const printers: Record<string, () => Printer> = {
@@ -181,6 +223,18 @@ const printers: Record<string, () => Printer> = {
   'apps/statefulsets': () => ({
     columns: [nameColumn(), column('Ready', 'string', 'Number of the pod with ready state'), ageColumn(), ...templateColumns()],
     cells: (s, now) => [s.metadata.name, `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`, age(s, now), ...templateCells(s)],
+  }),
+  'autoscaling/horizontalpodautoscalers': () => ({
+    columns: [
+      nameColumn(),
+      column('Reference', 'string', hpaDoc('Spec', 'scaleTargetRef')),
+      column('Targets', 'string', hpaDoc('Spec', 'metrics')),
+      column('MinPods', 'string', hpaDoc('Spec', 'minReplicas')),
+      column('MaxPods', 'string', hpaDoc('Spec', 'maxReplicas')),
+      column('Replicas', 'string', hpaDoc('Status', 'currentReplicas')),
+      ageColumn(),
+    ],
+    cells: (h, now) => [h.metadata.name, `${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`, hpaTargets(h), h.spec?.minReplicas !== undefined ? String(h.spec.minReplicas) : '<unset>', h.spec?.maxReplicas ?? 0, h.status?.currentReplicas ?? 0, age(h, now)],
   }),
   'apps/daemonsets': () => ({
     columns: [
