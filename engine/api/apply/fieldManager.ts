@@ -76,12 +76,13 @@ interface ManagerState {
  * identity leaves out the apiVersion too, so it stays one manager across versions.
  */
 export function managerIdentifier(entry: { manager?: string; operation?: string; apiVersion?: string; subresource?: string }): string {
-  const id: Record<string, string> = {};
-  if (entry.manager) id.manager = entry.manager;
-  if (entry.operation) id.operation = entry.operation;
-  if (entry.apiVersion && entry.operation !== 'Apply') id.apiVersion = entry.apiVersion;
-  if (entry.subresource) id.subresource = entry.subresource;
-  return JSON.stringify(id);
+  // JSON.stringify of an object with these keys in this order, spelt out: it runs several times per write.
+  let id = '';
+  if (entry.manager) id += `,"manager":${JSON.stringify(entry.manager)}`;
+  if (entry.operation) id += `,"operation":${JSON.stringify(entry.operation)}`;
+  if (entry.apiVersion && entry.operation !== 'Apply') id += `,"apiVersion":${JSON.stringify(entry.apiVersion)}`;
+  if (entry.subresource) id += `,"subresource":${JSON.stringify(entry.subresource)}`;
+  return `{${id.slice(1)}}`;
 }
 
 /** How conflicts name a manager: `"kubectl"`, `"kube-controller-manager" using apps/v1`, `… with subresource "scale"`. */
@@ -115,6 +116,28 @@ export function conflictMessage(conflicts: readonly Conflict[]): string {
 
 type Managers = Map<string, ManagerState>;
 
+/**
+ * Field sets by the JSON text of the fieldsV1 they were decoded from (or encoded to). Every write
+ * decodes the stored managedFields of the object it changes, and the same few sets recur across
+ * objects and versions (the fields a kubelet writes into every pod status, a controller's template),
+ * so the text is looked up rather than decoded again. Sets are never changed once made.
+ */
+const decodedSets = new Map<string, FieldSet>();
+const decodedSetsLimit = 4096;
+
+function rememberSet(text: string, set: FieldSet): void {
+  if (decodedSets.size >= decodedSetsLimit) decodedSets.delete(decodedSets.keys().next().value!);
+  decodedSets.set(text, set);
+}
+
+function decodeFieldsV1(fieldsV1: unknown): FieldSet {
+  if (!isObject(fieldsV1)) return FieldSet.fromFieldsV1(fieldsV1);
+  const text = JSON.stringify(fieldsV1);
+  let set = decodedSets.get(text);
+  if (!set) rememberSet(text, (set = FieldSet.fromFieldsV1(fieldsV1)));
+  return set;
+}
+
 function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined): Managers {
   const managers: Managers = new Map();
   for (const e of entries ?? []) {
@@ -125,7 +148,7 @@ function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined)
       apiVersion: e.apiVersion ?? '',
       ...(e.subresource ? { subresource: e.subresource } : {}),
       ...(e.time ? { time: e.time } : {}),
-      set: FieldSet.fromFieldsV1(e.fieldsV1),
+      set: decodeFieldsV1(e.fieldsV1),
     };
     state.decoded = { set: state.set, fieldsV1: e.fieldsV1 };
     managers.set(managerIdentifier(state), state);
@@ -149,7 +172,10 @@ function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
     } else {
       const set = m.set.difference(stripSet);
       if (set.empty()) continue;
-      fieldsV1 = set.toFieldsV1();
+      const encoded = set.toFieldsV1();
+      // The next write of this object decodes exactly this text: have its set ready.
+      rememberSet(JSON.stringify(encoded), set);
+      fieldsV1 = encoded;
     }
     entries.push({
       manager: m.manager,
@@ -186,6 +212,18 @@ function withoutManagedFields(obj: unknown): Obj {
   const copy = (isObject(obj) ? deepCopy(obj) : {}) as Obj;
   if (isObject(copy.metadata)) delete copy.metadata.managedFields;
   return copy;
+}
+
+/**
+ * The object as the comparison sees it, without managedFields: a shallow view that shares every
+ * other subtree with `obj` (nothing here changes them), instead of a deep copy per write.
+ */
+function viewWithoutManagedFields(obj: unknown): Obj {
+  if (!isObject(obj)) return {};
+  const meta = obj.metadata;
+  if (!isObject(meta) || !('managedFields' in meta)) return { ...obj };
+  const { managedFields: _managedFields, ...rest } = meta;
+  return { ...obj, metadata: rest };
 }
 
 /** DefaultMaxUpdateManagers: past this many Update entries the oldest are folded into buckets. */
@@ -244,6 +282,8 @@ function filtered(c: Comparison, ignored: readonly Path[]): Comparison {
  * forced) and the fields that disappeared.
  */
 function updateOthers(managers: Managers, cmp: Comparison, workflow: string, force: boolean): void {
+  // Nothing changed and nothing went away: no manager loses a field.
+  if (cmp.modified.empty() && cmp.added.empty() && cmp.removed.empty()) return;
   const changed = cmp.modified.union(cmp.added);
   const conflicts: Conflict[] = [];
   const taken = new Map<string, FieldSet>();
@@ -316,6 +356,7 @@ export function apply<T extends object>(live: T | undefined, applied: object, op
  * new replaces the tracked state, as the API server allows.
  */
 export function update<T extends object>(live: T | undefined, updated: T, opts: FieldManagerOptions): T {
+  // The result shares the subtrees the update did not touch with `updated`; neither input changes.
   try {
     return trackUpdate(live, updated, opts);
   } catch (e) {
@@ -331,8 +372,8 @@ function trackUpdate<T extends object>(live: T | undefined, updated: T, opts: Fi
   const liveEntries = (live as Obj | undefined)?.metadata?.managedFields;
   const sent = (updated as Obj).metadata?.managedFields;
   const managers = decodeManagedFields(Array.isArray(sent) && sent.length > 0 && !deepEqual(sent, liveEntries) ? sent : liveEntries);
-  const before = withoutManagedFields(live);
-  const after = withoutManagedFields(updated);
+  const before = viewWithoutManagedFields(live);
+  const after = viewWithoutManagedFields(updated);
 
   const cmp = filtered(compare(live === undefined ? {} : before, after, opts.schema), ignored);
   const id = managerIdentifier({ manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, subresource: opts.subresource });
@@ -341,14 +382,15 @@ function trackUpdate<T extends object>(live: T | undefined, updated: T, opts: Fi
   const set = (previous?.set ?? new FieldSet()).difference(cmp.removed).union(cmp.modified).union(cmp.added);
   if (set.empty()) managers.delete(id);
   else {
-    const changed = !previous || previous.set.size !== set.size || !previous.set.difference(set).empty();
+    const changed = !previous || !previous.set.equals(set);
     managers.set(id, {
       manager: opts.manager,
       operation: 'Update',
       apiVersion: opts.apiVersion,
       ...(opts.subresource ? { subresource: opts.subresource } : {}),
       ...(changed || !previous?.time ? { time: opts.time } : { time: previous.time }),
-      set,
+      // A manager whose fields did not change keeps its stored fieldsV1 rather than re-encoding it.
+      ...(!changed && previous?.decoded?.set === previous?.set ? { set: previous!.set, decoded: previous!.decoded } : { set }),
     });
   }
   return withManagedFields<T>(after, managers);

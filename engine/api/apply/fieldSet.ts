@@ -40,6 +40,11 @@ export class FieldSet {
     return this.members.has(key);
   }
 
+  /** @internal every member in its joined form, unsorted. */
+  keys(): IterableIterator<string> {
+    return this.members.values();
+  }
+
   get size(): number {
     return this.members.size;
   }
@@ -60,7 +65,17 @@ export class FieldSet {
   }
 
   difference(other: FieldSet): FieldSet {
-    return new FieldSet([...this.members].filter((k) => !other.members.has(k)));
+    if (other.members.size === 0) return new FieldSet(this.members);
+    const out = new FieldSet();
+    for (const k of this.members) if (!other.members.has(k)) out.members.add(k);
+    return out;
+  }
+
+  /** Whether both sets hold the same members. */
+  equals(other: FieldSet): boolean {
+    if (this.members.size !== other.members.size) return false;
+    for (const k of this.members) if (!other.members.has(k)) return false;
+    return true;
   }
 
   /** Every member path, sorted as structured-merge-diff iterates them. */
@@ -89,11 +104,20 @@ export class FieldSet {
   toFieldsV1(): JSONObject {
     const root: JSONObject = {};
     const memberNodes = new Set<JSONObject>();
-    for (const path of this.paths()) {
+    // The order members are inserted in does not matter: sortKeys puts every level in order.
+    for (const key of this.members) {
       let node = root;
-      for (const pe of path) {
-        if (!isObject(node[pe])) node[pe] = {};
-        node = node[pe] as JSONObject;
+      if (key !== '') {
+        let start = 0;
+        for (;;) {
+          const end = key.indexOf(sep, start);
+          const pe = end < 0 ? key.slice(start) : key.slice(start, end);
+          let next = node[pe];
+          if (!isObject(next)) node[pe] = next = {};
+          node = next as JSONObject;
+          if (end < 0) break;
+          start = end + 1;
+        }
       }
       memberNodes.add(node);
     }
@@ -104,15 +128,20 @@ export class FieldSet {
 
   static fromFieldsV1(fieldsV1: unknown): FieldSet {
     const out = new FieldSet();
-    const visit = (node: unknown, path: PathElement[]) => {
-      if (!isObject(node)) return;
-      const keys = Object.keys(node);
-      if (path.length > 0 && (keys.length === 0 || '.' in node)) out.insert(path);
-      for (const k of keys) if (k !== '.') visit(node[k], [...path, k]);
-    };
-    visit(fieldsV1, []);
+    if (isObject(fieldsV1)) for (const k in fieldsV1) if (k !== '.') addFieldsV1(out.members, fieldsV1[k], k);
     return out;
   }
+}
+
+/** Adds the members of one fieldsV1 node at `key` (its joined path) and below. */
+function addFieldsV1(members: Set<string>, node: unknown, key: string): void {
+  if (!isObject(node)) return;
+  let empty = true;
+  for (const k in node) {
+    empty = false;
+    if (k !== '.') addFieldsV1(members, node[k], key + sep + k);
+  }
+  if (empty || '.' in node) members.add(key);
 }
 
 function sortKeys(node: JSONObject): JSONObject {
@@ -288,9 +317,16 @@ export function fieldSetOf(value: unknown, schema: SchemaNode | undefined, ignor
 
 /** Removes each ignored path and everything below it (the field manager's reset fields). */
 export function dropIgnored(set: FieldSet, ignored: readonly Path[]): FieldSet {
-  if (ignored.length === 0) return set;
+  if (ignored.length === 0 || set.empty()) return set;
   const prefixes = ignored.map((p) => p.join(sep));
-  return new FieldSet(set.paths().map((p) => p.join(sep)).filter((k) => !prefixes.some((pre) => k === pre || k.startsWith(pre + sep))));
+  const below = prefixes.map((pre) => pre + sep);
+  const out: string[] = [];
+  for (const k of set.keys()) {
+    let drop = false;
+    for (let i = 0; i < prefixes.length && !drop; i++) drop = k === prefixes[i] || k.startsWith(below[i]!);
+    if (!drop) out.push(k);
+  }
+  return new FieldSet(out);
 }
 
 export const pathSeparator = sep;

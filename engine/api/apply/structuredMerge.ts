@@ -3,7 +3,7 @@
 // added/modified/removed field sets, and remove a set of fields from an object.
 import type { SchemaNode } from '../schema/node';
 import { deepCopy, deepEqual, isObject, type JSONObject } from '../patch/jsonValue';
-import { childSchema, FieldSet, isAtomicMap, itemMarker, itemPathElement, listRelationship, pathSeparator, walkMembers } from './fieldSet';
+import { childSchema, FieldSet, FieldSetError, isAtomicMap, itemMarker, itemPathElement, type ListRelationship, listRelationship, pathSeparator, pathString, walkMembers } from './fieldSet';
 
 /**
  * Merges `applied` into `live` (TypedValue.Merge): granular maps merge key by key, set and map
@@ -99,6 +99,20 @@ export interface Comparison {
 }
 
 export function compare(before: unknown, after: unknown, node: SchemaNode | undefined): Comparison {
+  const diff = new Diff();
+  try {
+    diff.position(before ?? absent, after ?? absent, node, false, undefined);
+  } catch (e) {
+    // A list the field sets cannot describe: the member-by-member comparison below fails on it
+    // too, with the error (and message) of the first bad list on either side.
+    if (!(e instanceof FieldSetError)) throw e;
+    return compareByMembers(before, after, node);
+  }
+  return { added: new FieldSet(diff.added), modified: new FieldSet(diff.modified), removed: new FieldSet(diff.removed) };
+}
+
+/** The same comparison from each side's full member list: what `Diff` must always agree with. */
+export function compareByMembers(before: unknown, after: unknown, node: SchemaNode | undefined): Comparison {
   const old = leaves(before, node);
   const now = leaves(after, node);
   const added: string[] = [];
@@ -110,6 +124,165 @@ export function compare(before: unknown, after: unknown, node: SchemaNode | unde
   }
   for (const k of old.keys()) if (!now.has(k)) removed.push(k);
   return { added: new FieldSet(added), modified: new FieldSet(modified), removed: new FieldSet(removed) };
+}
+
+/** A side of a comparison where the position does not exist. */
+const absent = Symbol('absent');
+
+/**
+ * Compare as one walk over both objects at once: positions are matched field by field and list
+ * item by list item, and only the member paths that differ are ever spelt out, so an update that
+ * changes one label costs a walk of the object, not two member lists of it. It reports exactly
+ * what comparing the two member lists of walkMembers (with containers) reports: a position's own
+ * entry is its last visit there (a list item's marker, overridden by the item's own leaf or map
+ * marker), and its children are its fields or list items. Every list of either side has its item
+ * path elements computed and checked, so a FieldSetError is thrown exactly when walkMembers
+ * would throw on either side.
+ */
+class Diff {
+  readonly added: string[] = [];
+  readonly modified: string[] = [];
+  readonly removed: string[] = [];
+  /** The path elements down to the current position. */
+  private readonly path: string[] = [];
+
+  private key(): string {
+    return this.path.join(pathSeparator);
+  }
+
+  /**
+   * One position on both sides (either may be `absent`): `item` is true for list items, whose own
+   * entry is a marker unless the item itself is a leaf or a map; `rel` is the list's relationship.
+   */
+  position(a: unknown, b: unknown, node: SchemaNode | undefined, item: boolean, rel: ListRelationship | undefined): void {
+    const root = this.path.length === 0;
+    const aSelf = a === absent ? absent : selfEntry(a, node, item, rel, root);
+    const bSelf = b === absent ? absent : selfEntry(b, node, item, rel, root);
+    if (bSelf !== absent) {
+      if (aSelf === absent) this.added.push(this.key());
+      else if (bSelf !== itemMarker && !deepEqual(aSelf, bSelf)) this.modified.push(this.key());
+    } else if (aSelf !== absent) {
+      this.removed.push(this.key());
+    }
+    // A set's items are leaves of their own: nothing below them.
+    if (item && rel?.type === 'set') return;
+    if (a === b && a !== absent) {
+      this.check(a, node);
+      return;
+    }
+    const aKind = childKind(a, node);
+    const bKind = childKind(b, node);
+    if (aKind === 'fields' && bKind === 'fields') return this.fields(a as JSONObject, b as JSONObject, node);
+    if (aKind === 'items' && bKind === 'items') return this.items(a as unknown[], b as unknown[], node);
+    // Different shapes (or one side absent): every child of one side is there only.
+    if (aKind === 'fields') this.fields(a as JSONObject, undefined, node);
+    else if (aKind === 'items') this.items(a as unknown[], undefined, node);
+    if (bKind === 'fields') this.fields(undefined, b as JSONObject, node);
+    else if (bKind === 'items') this.items(undefined, b as unknown[], node);
+  }
+
+  private fields(a: JSONObject | undefined, b: JSONObject | undefined, node: SchemaNode | undefined): void {
+    const path = this.path;
+    if (a) {
+      for (const k of Object.keys(a)) {
+        const av = a[k];
+        if (av === undefined) continue;
+        const bv = b && b[k] !== undefined ? b[k] : absent;
+        path.push(`f:${k}`);
+        this.position(av, bv, childSchema(node, k), false, undefined);
+        path.pop();
+      }
+    }
+    if (b) {
+      for (const k of Object.keys(b)) {
+        const bv = b[k];
+        if (bv === undefined || (a && a[k] !== undefined)) continue;
+        path.push(`f:${k}`);
+        this.position(absent, bv, childSchema(node, k), false, undefined);
+        path.pop();
+      }
+    }
+  }
+
+  private items(a: unknown[] | undefined, b: unknown[] | undefined, node: SchemaNode | undefined): void {
+    const rel = listRelationship(node);
+    const itemNode = node?.items();
+    const aItems = a ? this.itemsByElement(a, rel, itemNode) : undefined;
+    const bItems = b ? this.itemsByElement(b, rel, itemNode) : undefined;
+    const path = this.path;
+    if (aItems) {
+      for (const [pe, av] of aItems) {
+        path.push(pe);
+        this.position(av, bItems?.has(pe) ? bItems.get(pe) : absent, itemNode, true, rel);
+        path.pop();
+      }
+    }
+    if (bItems) {
+      for (const [pe, bv] of bItems) {
+        if (aItems?.has(pe)) continue;
+        path.push(pe);
+        this.position(absent, bv, itemNode, true, rel);
+        path.pop();
+      }
+    }
+  }
+
+  /** A list's items by path element, with walkMembers' errors for a bad item or a duplicate. */
+  private itemsByElement(list: unknown[], rel: ListRelationship, itemNode: SchemaNode | undefined): Map<string, unknown> {
+    const out = new Map<string, unknown>();
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      let pe: string;
+      try {
+        pe = itemPathElement(rel, itemNode, item, i);
+      } catch (e) {
+        if (e instanceof FieldSetError) throw new FieldSetError(`${pathString(this.path)}: ${e.message}`);
+        throw e;
+      }
+      if (out.has(pe)) throw new FieldSetError(`${pathString(this.path)}: duplicate entries for key ${pathString([pe])}`);
+      out.set(pe, item);
+    }
+    return out;
+  }
+
+  /** A subtree both sides share: nothing differs, but its lists are checked as walkMembers would. */
+  private check(v: unknown, node: SchemaNode | undefined): void {
+    const kind = childKind(v, node);
+    if (kind === 'fields') {
+      const o = v as JSONObject;
+      for (const k of Object.keys(o)) if (o[k] !== undefined) this.check(o[k], childSchema(node, k));
+    } else if (kind === 'items') {
+      const rel = listRelationship(node);
+      const itemNode = node?.items();
+      for (const item of this.itemsByElement(v as unknown[], rel, itemNode).values()) if (rel.type === 'map') this.check(item, itemNode);
+    }
+  }
+}
+
+/**
+ * A position's own entry in walkMembers' member list (absent, the item marker, or the leaf value):
+ * atomic lists and maps and scalars are leaves, granular lists and maps report a marker (not at
+ * the root), structs report nothing; a list item reports a marker unless its own walk reports more.
+ */
+function selfEntry(v: unknown, node: SchemaNode | undefined, item: boolean, rel: ListRelationship | undefined, root: boolean): unknown {
+  if (item && rel?.type !== 'map') return itemMarker;
+  let own: unknown;
+  if (Array.isArray(v)) own = listRelationship(node).type === 'atomic' ? v : root ? absent : itemMarker;
+  else if (isObject(v)) own = isAtomicMap(node) ? v : !root && isGranularMap(node) ? itemMarker : absent;
+  else own = root ? absent : v;
+  return own === absent && item ? itemMarker : own;
+}
+
+/** Whether walkMembers reports an object under this schema as a map of its own (not a struct). */
+function isGranularMap(node: SchemaNode | undefined): boolean {
+  return !node || (node.additionalProperties() !== undefined && node.propertyNames().length === 0);
+}
+
+/** What walkMembers descends into at a position: an object's fields, a list's items, or nothing. */
+function childKind(v: unknown, node: SchemaNode | undefined): 'fields' | 'items' | undefined {
+  if (Array.isArray(v)) return listRelationship(node).type === 'atomic' ? undefined : 'items';
+  if (isObject(v)) return isAtomicMap(node) ? undefined : 'fields';
+  return undefined;
 }
 
 function leaves(value: unknown, node: SchemaNode | undefined): Map<string, unknown> {
