@@ -8,6 +8,7 @@ import {
   IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
+  ConfigurationRequest,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -77,14 +78,29 @@ export class LspClient {
 
   /**
    * Starts a server process and completes the initialize handshake. `debounceMs`: the server's quiet
-   * time before checking (default 10 ms, to keep tests fast).
+   * time before checking (default 10 ms, to keep tests fast). `command`: any other language server,
+   * spawned as `[executable, ...args]` and spoken to over stdio (benchmarks compare servers this way).
+   * `configuration`: answers the server's `workspace/configuration` requests from the start, before
+   * `initialized` (a server may ask at once); give it with `capabilities.workspace.configuration`.
    */
   static async start(
-    options: { workspaceFolders?: string[]; serverArgs?: string[]; ipcModule?: string; debounceMs?: number; capabilities?: ClientCapabilities } = {},
+    options: {
+      workspaceFolders?: string[];
+      serverArgs?: string[];
+      ipcModule?: string;
+      command?: readonly [string, ...string[]];
+      debounceMs?: number;
+      capabilities?: ClientCapabilities;
+      configuration?: (section: string | undefined, scopeUri: string | undefined) => unknown;
+    } = {},
   ): Promise<LspClient> {
     let child: ChildProcess;
     let connection: ProtocolConnection;
-    if (options.ipcModule) {
+    if (options.command) {
+      const [executable, ...args] = options.command;
+      child = spawn(executable, args, { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+      connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    } else if (options.ipcModule) {
       // How the extension launches dist/server.js: a forked Node process speaking over its IPC channel.
       child = fork(options.ipcModule, ['--node-ipc'], { cwd: root, execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
       connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
@@ -94,6 +110,8 @@ export class LspClient {
       connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     }
     const client = new LspClient(child, connection);
+    const configuration = options.configuration;
+    if (configuration) connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => configuration(item.section, item.scopeUri)));
     connection.listen();
     const folders = options.workspaceFolders ?? [];
     await client.guard(connection.sendRequest(InitializeRequest.type, {
@@ -105,6 +123,11 @@ export class LspClient {
     }));
     await connection.sendNotification(InitializedNotification.type, {});
     return client;
+  }
+
+  /** The server's process id (to read its memory use from /proc, say); undefined if it failed to start. */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** Resolves with the number of files once the server has scanned the workspace folders. */
@@ -130,19 +153,25 @@ export class LspClient {
     return this.guard(new Promise((resolve) => this.notifications.get(method)!.push(resolve as (params: unknown) => void)));
   }
 
-  /** Opens a document and resolves with the diagnostics published for it. */
-  async open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+  /**
+   * Opens a document and resolves with the diagnostics published for it. `awaiting: 'next'` takes the
+   * next publication for the uri whatever its version, for servers that publish none.
+   */
+  async open(uri: string, text: string, awaiting: 'version' | 'next' = 'version'): Promise<PublishDiagnosticsParams> {
     this.versions.set(uri, 1);
-    const diagnostics = this.diagnostics(uri, 1);
+    const diagnostics = awaiting === 'version' ? this.diagnostics(uri, 1) : this.nextPublication(uri);
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
     return diagnostics;
   }
 
-  /** Sends an edit (incremental changes or a full text) and resolves with the diagnostics for the new version. */
-  async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<PublishDiagnosticsParams> {
+  /**
+   * Sends an edit (incremental changes or a full text) and resolves with the diagnostics for the new
+   * version (with `awaiting: 'next'`, the next publication for the uri whatever its version).
+   */
+  async change(uri: string, changes: TextDocumentContentChangeEvent[], awaiting: 'version' | 'next' = 'version'): Promise<PublishDiagnosticsParams> {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
-    const diagnostics = this.diagnostics(uri, version);
+    const diagnostics = awaiting === 'version' ? this.diagnostics(uri, version) : this.nextPublication(uri);
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
     return diagnostics;
   }
