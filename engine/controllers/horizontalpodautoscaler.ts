@@ -138,7 +138,6 @@ export class HorizontalPodAutoscalerController extends Controller {
       metricStatuses = computed.statuses;
       if (computed.replicas === -1) {
         hpa.status = { ...hpa.status, currentReplicas, currentMetrics: metricStatuses };
-        this.pruneStatus(hpa);
         await this.updateStatusIfNeeded(original, hpa);
         this.recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', computed.error!);
         throw new HpaError(`failed to compute desired number of replicas based on listed metrics for ${reference}: ${computed.error}`);
@@ -168,7 +167,6 @@ export class HorizontalPodAutoscalerController extends Controller {
         this.recorder.event(hpa, 'Warning', 'FailedRescale', `New size: ${desiredReplicas}; reason: ${rescaleReason}; error: ${message}`);
         this.setCondition(hpa, 'AbleToScale', 'False', 'FailedUpdateScale', `the HPA controller was unable to update the target scale: ${message}`);
         hpa.status = { ...hpa.status, currentReplicas, currentMetrics: metricStatuses };
-        this.pruneStatus(hpa);
         await this.updateStatusIfNeeded(original, hpa);
         throw new HpaError(`failed to rescale ${reference}: ${message}`);
       }
@@ -187,12 +185,11 @@ export class HorizontalPodAutoscalerController extends Controller {
       currentMetrics: metricStatuses,
       conditions: hpa.status.conditions,
     };
-    this.pruneStatus(hpa);
     await this.updateStatusIfNeeded(original, hpa);
     if (metricError) throw new HpaError(metricError);
   }
 
-  /** The API omits empty lists and zero counts. */
+  /** As the API serializes a status: empty lists and a zero currentReplicas omitted, desiredReplicas always there. */
   private pruneStatus(hpa: Obj): void {
     const s = hpa.status;
     if (!s.currentMetrics?.length) delete s.currentMetrics;
@@ -525,6 +522,7 @@ export class HorizontalPodAutoscalerController extends Controller {
   }
 
   private async updateStatusIfNeeded(original: Obj, hpa: Obj): Promise<void> {
+    this.pruneStatus(hpa);
     if (deepEqual(original, hpa.status)) return;
     try {
       await this.ctx.client.update(horizontalpodautoscalers, hpa.metadata.namespace, hpa, {}, 'status');
