@@ -202,7 +202,9 @@ export class WorkspaceIndex {
   /** PodDisruptionBudgets in `namespace` whose selector picks pods labelled `labels`: a scan of the (few) budgets, not of the workspace. */
   disruptionBudgetsSelecting(labels: Readonly<Record<string, string>>, namespace: string): IndexedResource[] {
     const namespaces = namespacesMatching('PodDisruptionBudget', namespace);
-    return this.ofKind('PodDisruptionBudget').filter((r) => namespaces.includes(r.namespace) && r.disruptionBudget?.selector.matches(labels));
+    const found: IndexedResource[] = [];
+    for (const r of this.resourcesByKind.get('PodDisruptionBudget') ?? []) if (namespaces.includes(r.namespace) && r.disruptionBudget?.selector.matches(labels)) found.push(r);
+    return found;
   }
 
   /** The Service whose `spec.selector` contains `position` in `uri`. */

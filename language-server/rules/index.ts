@@ -1,29 +1,49 @@
 // The registry of lint rules: the one list the linter runs, the settings accept and the README's
 // rules table is generated from (`node --import tsx scripts/gen-rules-doc.mjs`).
+import { containerEphemeralStorageRequestAndLimit } from './container-ephemeral-storage-request-and-limit';
 import { danglingIngress } from './dangling-ingress';
 import { danglingService } from './dangling-service';
 import { defaultNamespace } from './default-namespace';
 import { deprecatedServiceAccountField } from './deprecated-service-account-field';
 import { dockerSock } from './docker-sock';
+import { dropNetRawCapability } from './drop-net-raw-capability';
 import { envVarSecret } from './env-var-secret';
+import { exposedServices } from './exposed-services';
 import { hostIPC } from './host-ipc';
 import { hostNetwork } from './host-network';
 import { hostPID } from './host-pid';
+import { hpaMinimumThreeReplicas } from './hpa-minimum-three-replicas';
+import { jobTtlSecondsAfterFinished } from './job-ttl-seconds-after-finished';
 import { latestTag } from './latest-tag';
+import { livenessPort } from './liveness-port';
 import { minimumThreeReplicas } from './minimum-three-replicas';
+import { networkPolicyTargetsPod } from './networkpolicy-targets-pod';
 import { noAntiAffinity } from './no-anti-affinity';
 import { noLivenessProbe } from './no-liveness-probe';
 import { noReadOnlyRootFs } from './no-read-only-root-fs';
 import { noReadinessProbe } from './no-readiness-probe';
+import { noRollingUpdateStrategy } from './no-rolling-update-strategy';
+import { nonExistentServiceAccount } from './non-existent-service-account';
 import { pdbBlocksEviction } from './pdb-blocks-eviction';
+import { pdbMaxUnavailable } from './pdb-max-unavailable';
+import { pdbMinAvailable } from './pdb-min-available';
+import { pdbUnhealthyPodEvictionPolicy } from './pdb-unhealthy-pod-eviction-policy';
+import { podProbesIdentical } from './pod-probes-identical';
 import { privilegeEscalationContainer } from './privilege-escalation-container';
 import { privilegedContainer } from './privileged-container';
+import { privilegedPorts } from './privileged-ports';
+import { readinessPort } from './readiness-port';
 import { runAsNonRoot } from './run-as-non-root';
 import { sensitiveHostMounts } from './sensitive-host-mounts';
 import { serviceTargetPort } from './service-target-port';
+import { sshPort } from './ssh-port';
+import { startupPort } from './startup-port';
 import { statefulSetServiceName } from './statefulset-service-name';
+import { unsafeProcMount } from './unsafe-proc-mount';
+import { unsafeSysctls } from './unsafe-sysctls';
 import { unsetCpuRequirements } from './unset-cpu-requirements';
 import { unsetMemoryRequirements } from './unset-memory-requirements';
+import { writableHostMount } from './writable-host-mount';
 import { podKinds } from './podSpecs';
 import type { LintRule } from './types';
 
@@ -34,24 +54,44 @@ export const lintRules: readonly LintRule[] = [
   privilegedContainer,
   privilegeEscalationContainer,
   noReadOnlyRootFs,
+  dropNetRawCapability,
+  unsafeProcMount,
   hostNetwork,
   hostPID,
   hostIPC,
+  unsafeSysctls,
   dockerSock,
   sensitiveHostMounts,
+  writableHostMount,
+  sshPort,
+  privilegedPorts,
   envVarSecret,
   unsetCpuRequirements,
   unsetMemoryRequirements,
+  containerEphemeralStorageRequestAndLimit,
   noLivenessProbe,
   noReadinessProbe,
+  livenessPort,
+  readinessPort,
+  startupPort,
+  podProbesIdentical,
   noAntiAffinity,
   deprecatedServiceAccountField,
+  nonExistentServiceAccount,
   danglingService,
-  danglingIngress,
   serviceTargetPort,
-  pdbBlocksEviction,
+  danglingIngress,
+  exposedServices,
+  networkPolicyTargetsPod,
   statefulSetServiceName,
+  pdbBlocksEviction,
+  pdbMaxUnavailable,
+  pdbMinAvailable,
+  pdbUnhealthyPodEvictionPolicy,
   minimumThreeReplicas,
+  hpaMinimumThreeReplicas,
+  noRollingUpdateStrategy,
+  jobTtlSecondsAfterFinished,
   defaultNamespace,
 ];
 

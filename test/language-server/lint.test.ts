@@ -47,12 +47,16 @@ spec:
           securityContext:
             allowPrivilegeEscalation: false
             readOnlyRootFilesystem: true
+            capabilities:
+              drop: [ALL]
           resources:
             requests:
               cpu: 100m
               memory: 64Mi
+              ephemeral-storage: 1Gi
             limits:
               memory: 128Mi
+              ephemeral-storage: 2Gi
           readinessProbe:
             httpGet:
               path: /
@@ -61,16 +65,72 @@ spec:
             httpGet:
               path: /
               port: 80
+            failureThreshold: 5
 `;
 
 const podSecurity = '      securityContext:\n        runAsNonRoot: true\n';
 const volume = (hostPath: string) => `      volumes:\n        - name: host\n          hostPath:\n            path: ${hostPath}\n      containers:\n`;
+const image = '          image: nginx:1.27.3\n';
+/** From the pod's securityContext to the container's image: edits that need a volume and its mount replace it whole. */
+const podToImage = /      securityContext:\n        runAsNonRoot: true\n[\s\S]*?          image: nginx:1.27.3\n/.exec(clean)![0];
+const readiness = '          readinessProbe:\n            httpGet:\n              path: /\n              port: 80\n';
+const liveness = '          livenessProbe:\n            httpGet:\n              path: /\n              port: 80\n';
+const ports = (list: string) => `          ports:\n${list}          resources:\n`;
+
+/** Objects of other kinds that pass validation and every rule (the PodDisruptionBudget selects no pod of the tests). */
+const cleanBudget = `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: budget
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  unhealthyPodEvictionPolicy: AlwaysAllow
+  selector:
+    matchLabels:
+      app: budgeted
+`;
+const cleanAutoscaler = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+  namespace: shop
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  minReplicas: 3
+  maxReplicas: 10
+`;
+const cleanJob = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  namespace: shop
+spec:
+  ttlSecondsAfterFinished: 600
+  template:
+    spec:
+      restartPolicy: Never
+${clean.slice(clean.indexOf(podSecurity))}`;
+const cleanService = `apiVersion: v1
+kind: Service
+metadata:
+  name: web-clean
+  namespace: shop
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+`;
 
 /**
  * Each rule, broken alone (or with the rules that necessarily break with it, `also`): the edit to the
  * clean Deployment, the text the finding marks, its message, and the title of its remedy if it has one.
  */
-const broken: readonly { rule: string; from: string; to: string; marks: string; message: string; also?: readonly string[]; fix?: string }[] = [
+const broken: readonly { rule: string; base?: string; from: string; to: string; marks: string; message: string; also?: readonly string[]; fix?: string }[] = [
   { rule: 'latest-tag', from: 'nginx:1.27.3', to: 'nginx', marks: 'nginx', message: 'container "web" uses image "nginx" without a tag: it runs whatever `latest` is when the pod starts' },
   { rule: 'latest-tag', from: 'nginx:1.27.3', to: 'nginx:latest', marks: 'nginx:latest', message: 'container "web" uses the tag "latest": pin a version so every replica runs the same image' },
   { rule: 'run-as-non-root', from: podSecurity, to: '', marks: 'securityContext', message: 'container "web" is not set to runAsNonRoot', fix: 'Set runAsNonRoot: true' },
@@ -112,7 +172,7 @@ const broken: readonly { rule: string; from: string; to: string; marks: string; 
     message: 'container "web" sets the environment variable DB_PASSWORD to a literal value: use valueFrom.secretKeyRef',
   },
   { rule: 'unset-cpu-requirements', from: '              cpu: 100m\n', to: '', marks: 'requests', message: 'container "web" has no CPU request' },
-  { rule: 'unset-memory-requirements', from: '            limits:\n              memory: 128Mi\n', to: '', marks: 'resources', message: 'container "web" has no memory limit' },
+  { rule: 'unset-memory-requirements', from: '              memory: 128Mi\n', to: '', marks: 'limits', message: 'container "web" has no memory limit' },
   { rule: 'no-liveness-probe', from: /          livenessProbe:\n(.*\n)*/.exec(clean)![0], to: '', marks: 'name: web', message: 'container "web" does not specify a liveness probe' },
   { rule: 'no-readiness-probe', from: '          readinessProbe:\n            httpGet:\n              path: /\n              port: 80\n', to: '', marks: 'name: web', message: 'container "web" does not specify a readiness probe' },
   {
@@ -139,6 +199,109 @@ const broken: readonly { rule: string; from: string; to: string; marks: string; 
     fix: 'Remove serviceAccount',
   },
   { rule: 'minimum-three-replicas', from: 'replicas: 3', to: 'replicas: 2', marks: '2', message: '2 replicas: fewer than three do not survive a node failure during a rollout' },
+  { rule: 'drop-net-raw-capability', from: '            capabilities:\n              drop: [ALL]\n', to: '', marks: 'securityContext', message: 'container "web" keeps the NET_RAW capability: drop it (or ALL)' },
+  { rule: 'drop-net-raw-capability', from: 'drop: [ALL]\n', to: 'drop: [ALL]\n              add: [NET_RAW]\n', marks: '[NET_RAW]', message: 'container "web" adds the NET_RAW capability' },
+  {
+    rule: 'unsafe-proc-mount',
+    from: 'readOnlyRootFilesystem: true\n',
+    to: 'readOnlyRootFilesystem: true\n            procMount: Unmasked\n',
+    marks: 'Unmasked',
+    message: 'container "web" has an unmasked /proc',
+    fix: 'Remove procMount',
+  },
+  {
+    rule: 'unsafe-sysctls',
+    from: podSecurity,
+    to: `${podSecurity}        sysctls:\n          - name: net.ipv4.tcp_syncookies\n            value: "1"\n          - name: kernel.msgmax\n            value: "65536"\n`,
+    marks: 'kernel.msgmax',
+    message: 'the sysctl kernel.msgmax is unsafe: the kubelet will not start the pod unless the node allows it',
+  },
+  {
+    rule: 'writable-host-mount',
+    from: podToImage,
+    to: podToImage.replace(podSecurity, `${podSecurity}      volumes:\n        - name: data\n          hostPath:\n            path: /srv/data\n`).replace(image, `${image}          volumeMounts:\n            - name: data\n              mountPath: /data\n`),
+    marks: 'name: data',
+    message: `container "web" can write to the node's /srv/data (volume "data")`,
+    fix: 'Set readOnly: true',
+  },
+  { rule: 'ssh-port', from: '          resources:\n', to: ports('            - containerPort: 80\n            - containerPort: 22\n'), marks: '22', message: 'container "web" declares port 22, the port of SSH', also: ['privileged-ports', 'privileged-ports'] },
+  { rule: 'privileged-ports', from: '          resources:\n', to: ports('            - containerPort: 80\n'), marks: '80', message: 'container "web" declares the privileged port 80' },
+  {
+    rule: 'container-ephemeral-storage-request-and-limit',
+    from: '              ephemeral-storage: 2Gi\n',
+    to: '',
+    marks: 'limits',
+    message: 'container "web" has no ephemeral-storage limit',
+  },
+  {
+    rule: 'liveness-port',
+    from: liveness,
+    to: liveness.replace('port: 80', 'port: http'),
+    marks: 'http',
+    message: 'container "web" has no port named "http" for its liveness probe: it always fails and the kubelet restarts the container over and over',
+  },
+  {
+    rule: 'liveness-port',
+    from: '          resources:\n',
+    to: ports('            - containerPort: 8080\n'),
+    marks: '80',
+    message: 'container "web" probes port 80 but declares only 8080',
+    also: ['readiness-port'],
+  },
+  {
+    rule: 'readiness-port',
+    from: readiness,
+    to: readiness.replace('port: 80', 'port: http'),
+    marks: 'http',
+    message: 'container "web" has no port named "http" for its readiness probe: it always fails and the pod never receives Service traffic',
+  },
+  {
+    rule: 'startup-port',
+    from: readiness,
+    to: `          startupProbe:\n            tcpSocket:\n              port: admin\n${readiness}`,
+    marks: 'admin',
+    message: 'container "web" has no port named "admin" for its startup probe: it always fails and the kubelet kills the container before it ever starts',
+  },
+  { rule: 'pod-probes-identical', from: '            failureThreshold: 5\n', to: '', marks: 'livenessProbe', message: 'container "web" has the same liveness and readiness probe: an overloaded container gets restarted' },
+  {
+    rule: 'no-rolling-update-strategy',
+    from: '  replicas: 3\n',
+    to: '  replicas: 3\n  strategy:\n    type: Recreate\n',
+    marks: 'Recreate',
+    message: 'the Recreate strategy stops every pod before starting the new ones',
+    fix: 'Set type: RollingUpdate',
+  },
+  { rule: 'non-existent-service-account', from: podSecurity, to: `      serviceAccountName: ghost\n${podSecurity}`, marks: 'ghost', message: 'no ServiceAccount "ghost" in the workspace: the pods could not be created' },
+  {
+    rule: 'pdb-max-unavailable',
+    base: cleanBudget,
+    from: 'maxUnavailable: 1',
+    to: 'maxUnavailable: 0',
+    marks: '0',
+    message: 'maxUnavailable 0 allows no eviction: node drains would wait forever',
+    fix: 'Set maxUnavailable: 1',
+  },
+  { rule: 'pdb-min-available', base: cleanBudget, from: 'maxUnavailable: 1', to: 'minAvailable: 100%', marks: '100%', message: 'minAvailable 100% allows no eviction: node drains would wait forever' },
+  {
+    rule: 'pdb-unhealthy-pod-eviction-policy',
+    base: cleanBudget,
+    from: '  unhealthyPodEvictionPolicy: AlwaysAllow\n',
+    to: '',
+    marks: 'spec',
+    message: 'no unhealthyPodEvictionPolicy: pods that are not ready may block node drains',
+    fix: 'Set unhealthyPodEvictionPolicy: AlwaysAllow',
+  },
+  {
+    rule: 'hpa-minimum-three-replicas',
+    base: cleanAutoscaler,
+    from: 'minReplicas: 3',
+    to: 'minReplicas: 2',
+    marks: '2',
+    message: 'minReplicas 2: the autoscaler may leave fewer than three replicas',
+    fix: 'Set minReplicas: 3',
+  },
+  { rule: 'job-ttl-seconds-after-finished', base: cleanJob, from: '  ttlSecondsAfterFinished: 600\n', to: '', marks: 'spec', message: 'no ttlSecondsAfterFinished: the finished Job and its pods stay until deleted by hand' },
+  { rule: 'exposed-services', base: cleanService, from: '  ports:\n', to: '  type: NodePort\n  ports:\n', marks: 'NodePort', message: 'a NodePort Service is reachable from outside the cluster' },
   { rule: 'default-namespace', from: '  namespace: shop\n', to: '', marks: 'metadata', message: 'no metadata.namespace: kubectl puts the object in the default namespace unless told otherwise' },
 ];
 
@@ -189,6 +352,8 @@ describe('language server: lint rules', () => {
     client = await LspClient.start();
     // Settings pushed with the notification: this client cannot be asked for them.
     await configure(client, allRulesOn);
+    // The account the manifests below name, so non-existent-service-account finds it.
+    await client.open(memoryUri('service-account.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: shop\n');
   });
   after(async () => {
     await client.stop();
@@ -199,10 +364,14 @@ describe('language server: lint rules', () => {
     assert.deepEqual(published.diagnostics, []);
   });
 
-  for (const [i, { rule, from, to, marks, message, also = [] }] of broken.entries()) {
+  it('finds nothing in the other kinds the rules judge', async () => {
+    for (const [i, text] of [cleanBudget, cleanAutoscaler, cleanJob, cleanService].entries()) assert.deepEqual((await client.open(memoryUri(`clean-${i}.yaml`), text)).diagnostics, [], text);
+  });
+
+  for (const [i, { rule, base = clean, from, to, marks, message, also = [] }] of broken.entries()) {
     it(`${rule} flags ${JSON.stringify(to.trim().split('\n')[0] || `no ${from.trim().split('\n')[0]}`)}`, async () => {
-      assert.ok(clean.includes(from), `the clean Deployment has ${JSON.stringify(from)}`);
-      const text = clean.replace(from, to);
+      assert.ok(base.includes(from), `the clean manifest has ${JSON.stringify(from)}`);
+      const text = base.replace(from, to);
       const uri = memoryUri(`${rule}-${i}.yaml`);
       const published = await client.open(uri, text);
       const rule_ = lintRules.find((r) => r.id === rule)!;
@@ -263,11 +432,11 @@ describe('language server: lint rules', () => {
   });
 
   // The clean Deployment has no diagnostics at all: after a fix, none must be left, syntax errors included.
-  for (const [i, { rule, from, to, fix }] of broken.entries()) {
+  for (const [i, { rule, base = clean, from, to, fix }] of broken.entries()) {
     if (!fix) continue;
     it(`${fix} (${rule}) leaves valid YAML the rule no longer flags`, async () => {
       const uri = memoryUri(`fix-${i}.yaml`);
-      const text = clean.replace(from, to);
+      const text = base.replace(from, to);
       const published = await client.open(uri, text);
       const actions = await codeActions(client, uri, published.diagnostics);
       assert.deepEqual(
@@ -284,9 +453,9 @@ describe('language server: lint rules', () => {
   }
 
   it('each rule offers "Ignore <id> for this object", which adds the annotation and leaves valid YAML', async () => {
-    for (const [i, { rule, from, to, also = [] }] of broken.entries()) {
+    for (const [i, { rule, base = clean, from, to, also = [] }] of broken.entries()) {
       const uri = memoryUri(`ignore-${i}.yaml`);
-      const text = clean.replace(from, to);
+      const text = base.replace(from, to);
       const published = await client.open(uri, text);
       const ignore = (await codeActions(client, uri, published.diagnostics)).find((a) => a.title === `Ignore ${rule} for this object`);
       assert.ok(ignore, rule);
@@ -385,8 +554,8 @@ describe('language server: lint findings on the shop example', () => {
     await client.stop();
   });
 
-  // The true ones, with default settings: the containers run as root with a writable root file system
-  // and may escalate privileges, and the replicas of each workload may share a node.
+  // The true ones, with default settings: the containers run as root with a writable root file system,
+  // may escalate privileges and keep NET_RAW, and the replicas of each workload may share a node.
   it('reports only what the manifests really lack', async () => {
     const found: string[] = [];
     for (const file of ['00-namespace.yaml', '10-web.yaml', '20-api.yaml', '30-db.yaml']) {
@@ -398,14 +567,17 @@ describe('language server: lint findings on the shop example', () => {
       '10-web.yaml:22 run-as-non-root name: web',
       '10-web.yaml:22 privilege-escalation-container name: web',
       '10-web.yaml:22 no-read-only-root-fs name: web',
+      '10-web.yaml:22 drop-net-raw-capability name: web',
       '10-web.yaml:11 no-anti-affinity 2',
       '20-api.yaml:44 run-as-non-root name: api',
       '20-api.yaml:44 privilege-escalation-container name: api',
       '20-api.yaml:44 no-read-only-root-fs name: api',
+      '20-api.yaml:44 drop-net-raw-capability name: api',
       '20-api.yaml:33 no-anti-affinity 2',
       '30-db.yaml:40 run-as-non-root name: postgres',
       '30-db.yaml:40 privilege-escalation-container name: postgres',
       '30-db.yaml:40 no-read-only-root-fs name: postgres',
+      '30-db.yaml:40 drop-net-raw-capability name: postgres',
       '30-db.yaml:29 no-anti-affinity 3',
     ]);
   });

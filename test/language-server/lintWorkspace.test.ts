@@ -240,6 +240,52 @@ spec:
     await client.close(uri);
   });
 
+  it('non-existent-service-account: flags a serviceAccountName no file declares, until one does', async () => {
+    const uri = memoryUri('sa-deployment.yaml');
+    const text = deployment('sa', 'web').replace('    spec:\n', '    spec:\n      serviceAccountName: runner\n');
+    const missing = await client.open(uri, text);
+    assert.deepEqual(findings(text, missing, 'non-existent-service-account'), [[15, 'runner', 'no ServiceAccount "runner" in the workspace: the pods could not be created']]);
+    const accountUri = memoryUri('sa.yaml');
+    const account = (namespace: string) => `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: runner\n  namespace: ${namespace}\n`;
+    const declared = await republished(uri, () => client.open(accountUri, account('sa')));
+    assert.deepEqual(findings(text, declared, 'non-existent-service-account'), []);
+    const moved = await republished(uri, () => client.change(accountUri, [{ text: account('elsewhere') }]));
+    assert.equal(findings(text, moved, 'non-existent-service-account').length, 1);
+    // The default account always exists.
+    const byDefault = await client.change(uri, [{ text: text.replace('runner', 'default') }]);
+    assert.deepEqual(findings(text, byDefault, 'non-existent-service-account'), []);
+    await client.close(accountUri);
+    await client.close(uri);
+  });
+
+  it('networkpolicy-targets-pod: flags a podSelector that picks no pod template, until one is declared', async () => {
+    const uri = memoryUri('netpol.yaml');
+    const policy = (selector: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: api
+  namespace: netpol
+spec:
+  podSelector:
+${selector}  policyTypes: [Ingress]
+`;
+    const text = policy('    matchLabels:\n      app: api\n');
+    const none = await client.open(uri, text);
+    assert.deepEqual(findings(text, none, 'networkpolicy-targets-pod'), [[7, 'podSelector', 'no pod template in the workspace has the labels app=api: the policy applies to no pod']]);
+    const workload = memoryUri('netpol-deployment.yaml');
+    const targeted = await republished(uri, () => client.open(workload, deployment('netpol', 'api')));
+    assert.deepEqual(targeted.diagnostics, []);
+    const renamed = await republished(uri, () => client.change(workload, [{ text: deployment('netpol', 'apii') }]));
+    assert.equal(findings(text, renamed, 'networkpolicy-targets-pod').length, 1);
+    // Every pod of the namespace, or a selector by expressions: not judged.
+    const everyPod = policy('    {}\n').replace('  podSelector:\n    {}', '  podSelector: {}');
+    assert.deepEqual((await client.change(uri, [{ text: everyPod }])).diagnostics, []);
+    const expressions = policy('    matchExpressions:\n      - {key: app, operator: Exists}\n');
+    assert.deepEqual((await client.change(uri, [{ text: expressions }])).diagnostics, []);
+    await client.close(workload);
+    await client.close(uri);
+  });
+
   it('leaves Secret data that is not base64 to validation, which already reports it as an error', async () => {
     const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: shop\ndata:\n  password: hunter2!\n';
     const published = await client.open(memoryUri('secret.yaml'), text);

@@ -1,0 +1,4 @@
+// liveness-port: a liveness probe aimed at a port its container does not declare (the check lives in probePorts.ts).
+import { probePortRule } from './probePorts';
+
+export const livenessPort = probePortRule('liveness-port', 'livenessProbe');

@@ -1,0 +1,25 @@
+// ssh-port: a container that declares port 22, the port of SSH.
+import { containersOf, podKinds, podSpecOf } from './podSpecs';
+import type { Finding, LintRule } from './types';
+
+export const sshPort: LintRule = {
+  id: 'ssh-port',
+  severity: 'warning',
+  enabledByDefault: true,
+  summary: 'A container that declares the TCP port 22, the port of SSH.',
+  description:
+    'An SSH server in a container is a way in that bypasses the API server\'s authentication, audit and RBAC, and keys baked into images leak. Use `kubectl exec` (or `kubectl debug`) to get a shell; if the port serves something else, move it. No quick fix.',
+  docs: 'https://kubernetes.io/docs/tasks/debug/debug-application/get-shell-running-container/',
+  appliesTo: podKinds,
+  check(object, { kind }) {
+    const pod = podSpecOf(kind, object);
+    if (!pod) return [];
+    const findings: Finding[] = [];
+    for (const { path, container, label } of containersOf(pod)) {
+      (Array.isArray(container.ports) ? container.ports : []).forEach((port, i) => {
+        if (port?.containerPort === 22 && (port.protocol ?? 'TCP') === 'TCP') findings.push({ path: [...path, 'ports', i, 'containerPort'], message: `${label} declares port 22, the port of SSH` });
+      });
+    }
+    return findings;
+  },
+};
