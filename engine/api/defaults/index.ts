@@ -1,6 +1,7 @@
 // applyDefaults: what the API server fills in before validating and storing an object, per kind, after
 // pkg/apis/<group>/v1/defaults.go (and the canonical form of quantities, which decoding produces).
 
+import { deepCopy } from '../patch/jsonValue.js';
 import { defaulterFor, isObj } from './registry.js';
 // One file per kind; importing each registers its defaulter.
 import './pod.js';
@@ -38,11 +39,20 @@ function groupOf(apiVersion: unknown): string {
 
 /** A defaulted deep copy of `obj`; the input is never changed. Kinds without defaults come back as copies. */
 export function applyDefaults<T extends object>(obj: T): T {
-  const copy = structuredClone(obj) as Record<string, any>;
-  if (!isObj(copy)) return copy as T;
-  const defaulter = defaulterFor(groupOf(copy.apiVersion), String(copy.kind ?? ''));
-  defaulter?.(copy);
-  return copy as T;
+  // Objects here are decoded JSON: deepCopy copies them as structuredClone would, several times faster.
+  return defaultInPlace(deepCopy(obj));
+}
+
+/**
+ * Defaults `obj` itself and returns it: for a caller that already holds its own copy (the API
+ * server defaults the body it decoded), so the object is not copied once more.
+ */
+export function defaultInPlace<T extends object>(obj: T): T {
+  const o: unknown = obj;
+  if (!isObj(o)) return obj;
+  const defaulter = defaulterFor(groupOf(o.apiVersion), String(o.kind ?? ''));
+  defaulter?.(o);
+  return obj;
 }
 
 export { imageTag } from './pod.js';
