@@ -2,6 +2,7 @@
 // to the document's own text, so the result stays valid when edits elsewhere in the file move it.
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { parseManifests, type ParsedManifest } from '../engine/api/manifest/index';
+import { kubernetesYaml } from '../engine/api/manifest/yamlSchema';
 
 /** [start, end) offsets into the document's text. */
 export type Span = readonly [start: number, end: number];
@@ -86,7 +87,7 @@ class YamlDocument implements ParsedDocument {
   }
 
   get yaml(): Document.Parsed {
-    this.tree ??= parseDocument(this.text, { prettyErrors: false, uniqueKeys: false, version: '1.1' });
+    this.tree ??= parseDocument(this.text, { ...kubernetesYaml, prettyErrors: false, uniqueKeys: false });
     return this.tree;
   }
 

@@ -3,6 +3,7 @@
 // can be shown at its line and column. The language server and the CLI both read manifests here.
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import { FieldPath, fieldError, type FieldError } from '../errors';
+import { kubernetesYaml } from './yamlSchema';
 
 /** 1-based line and column, and the 0-based offset in the text. */
 export interface SourcePosition {
@@ -179,7 +180,7 @@ function isList(obj: unknown): obj is { items: unknown[] } {
 export function parseManifests(text: string, fileName: string): ParsedManifest[] {
   const lines = new LineCounter();
   // YAML 1.1, as Kubernetes' go-yaml reads manifests: `yes`/`on` are booleans there, too.
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, version: '1.1', keepSourceTokens: false });
+  const docs = parseAllDocuments(text, { ...kubernetesYaml, lineCounter: lines, uniqueKeys: false, keepSourceTokens: false });
   const pos = new Positions(lines, text.length);
   const out: ParsedManifest[] = [];
   const list = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];

@@ -61,6 +61,22 @@ describe('parseManifests', () => {
     assert.equal((manifests[1]!.object as any).spec.template.spec.containers[1].tty, true);
   });
 
+  // go-yaml hands timestamps to untyped values as their text, reads no base-60 numbers, and parses
+  // integers with Go's prefixes: what kubectl sends for these is strings and octal 420.
+  it('reads timestamps, times of day and 0o octals as go-yaml does', () => {
+    const yaml = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: c',
+      '  annotations: {released: 2026-11-30, reviewed: 2026-11-30T09:15:00Z}',
+      'data: {window: 02:30, mode: 0o644, legacy: 0644, hex: 0x1F}',
+    ].join('\n');
+    const object = parseManifests(yaml, 'c.yaml')[0]!.object as any;
+    assert.deepEqual(object.metadata.annotations, { released: '2026-11-30', reviewed: '2026-11-30T09:15:00Z' });
+    assert.deepEqual(object.data, { window: '02:30', mode: 420, legacy: 420, hex: 31 });
+  });
+
   it('reports a key given twice, keeping the last value', () => {
     assert.deepEqual(manifests[0]!.duplicateFields, [{ field: 'data.mode', type: 'DuplicateField' }]);
     assert.equal((manifests[0]!.object as any).data.mode, 'b');
