@@ -7,6 +7,7 @@ import { kinds, parseAPIVersion, type KindInfo } from './kinds/index';
 import { customResourceSchema } from './schema/index';
 import type { SchemaNode } from './schema/node';
 import { applyDefaults } from './defaults/index';
+import { defaultCustomResource } from './defaults/customresource';
 import { validateStructure, type FieldValidationMode } from './validation/structural';
 import { validateSemantics } from './validation/semantic/index';
 
@@ -91,7 +92,8 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
   const result: ValidateResult = { errors: [], warnings: [], kind: info };
   let subject: unknown = obj;
   if (schema) {
-    const structural = custom ? validateStructure(obj, customResourceSchema(schema), mode, { listTypes: true }) : validateStructure(obj, schema, mode);
+    // A custom resource is judged with its schema's defaults filled in, as decoding fills them.
+    const structural = custom ? validateStructure(defaultCustomResource(obj, schema), customResourceSchema(schema), mode, { listTypes: true }) : validateStructure(obj, schema, mode);
     result.errors.push(...structural.errors);
     result.warnings.push(...structural.warnings);
     if (structural.pruned !== undefined) subject = result.pruned = structural.pruned;

@@ -238,6 +238,41 @@ describe('validateObject', () => {
       assert.deepEqual(messages(validateObject(obj)), ['metadata.labels[a]: Invalid value: "boolean": metadata.labels[a] in body must be of type string: "boolean"', 'spec.cronSpec: Required value']);
     });
   });
+
+  // apiextensions-apiserver fills in schema defaults while decoding, before validation (KEP-575).
+  describe("given a CRD's openAPIV3Schema with defaults", () => {
+    const schema = schemaFromOpenAPIV3({
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          required: ['schedule', 'targets'],
+          properties: {
+            schedule: { type: 'object', default: {}, required: ['cron'], properties: { cron: { type: 'string', default: '0 3 * * *' }, timeZone: { type: 'string', default: 'UTC', enum: ['UTC'] } } },
+            mode: { type: 'string', default: 'Incremental', enum: ['Full', 'Incremental'] },
+            targets: { type: 'array', items: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', default: 'PersistentVolumeClaim' } } } },
+          },
+        },
+      },
+    });
+    const info = { group: 'backup.example.io', version: 'v1', kind: 'BackupPolicy', plural: 'backuppolicies', singular: 'backuppolicy', shortNames: [], namespaced: false, verbs: ['get', 'list', 'create'], subresources: [], served: true };
+    let unregister: () => void = () => {};
+    before(() => (unregister = kinds().register(info, schema)));
+    after(() => unregister());
+    const policy = (spec: object) => ({ apiVersion: 'backup.example.io/v1', kind: 'BackupPolicy', metadata: { name: 'p' }, spec });
+
+    it('takes a required field with a default as given, its own defaults and those of list items included', () => {
+      assert.deepEqual(messages(validateObject(policy({ targets: [{}] }))), []);
+      assert.deepEqual(messages(validateObject(policy({ schedule: null, mode: null, targets: [] }))), []);
+    });
+
+    it('still requires a field without a default, and judges what the user set over the default', () => {
+      assert.deepEqual(messages(validateObject(policy({ schedule: { timeZone: 'CET' } }))), [
+        'spec.targets: Required value',
+        'spec.schedule.timeZone: Unsupported value: "CET": supported values: "UTC"',
+      ]);
+    });
+  });
 });
 
 describe('validateStructure', () => {
