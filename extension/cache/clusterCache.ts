@@ -27,6 +27,7 @@ export const watchedResources = {
   daemonsets: { group: 'apps', version: 'v1', resource: 'daemonsets' },
   jobs: { group: 'batch', version: 'v1', resource: 'jobs' },
   cronjobs: { group: 'batch', version: 'v1', resource: 'cronjobs' },
+  horizontalpodautoscalers: { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' },
   events: { group: '', version: 'v1', resource: 'events' },
 } as const satisfies Record<string, ResourceType>;
 
@@ -52,6 +53,7 @@ export const kindOf: Record<WatchedKind, string> = {
   daemonsets: 'DaemonSet',
   jobs: 'Job',
   cronjobs: 'CronJob',
+  horizontalpodautoscalers: 'HorizontalPodAutoscaler',
   events: 'Event',
 };
 

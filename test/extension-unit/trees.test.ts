@@ -8,6 +8,7 @@ import type { VirtualClock } from '../../engine/util/clock';
 import type { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
 import type { CacheChange, ClusterCache } from '../../extension/cache/clusterCache';
 import { createTreeModels, type TreeViewId } from '../../extension/views/model/index';
+import { autoscalerTargets } from '../../extension/views/model/workloadsTreeModel';
 import type { TreeModel, TreeNode } from '../../extension/views/model/treeModel';
 import { applyShop, startCluster, type TestCluster } from './shopCluster';
 
@@ -150,6 +151,33 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
     assert.equal(model.parent?.(jobs[0]!)?.id, nightly.id);
   });
 
+  it('Workloads: a HorizontalPodAutoscaler shows its targets as kubectl get hpa does, and refreshes as its status changes', async () => {
+    const model = models['kubeside.workloads'];
+    await backend.apply({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        minReplicas: 2,
+        maxReplicas: 4,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+      },
+    });
+    await advance(1_000);
+    assert.ok(refreshes['kubeside.workloads'].ids.has('group/shop/horizontalpodautoscalers'), [...refreshes['kubeside.workloads'].ids].join(', '));
+    assert.deepEqual(model.children(at(model, 'shop')).map((g) => `${g.label} ${g.description}`), ['Deployments 2', 'StatefulSets 1', 'HorizontalPodAutoscalers 1']);
+    resetRefreshes();
+    // Metrics cover a 15 s window and the autoscaler syncs every 15 s: within a minute it has measured the web pods.
+    await advance(60_000);
+    assert.ok(refreshes['kubeside.workloads'].ids.has('horizontalpodautoscaler/shop/web'), [...refreshes['kubeside.workloads'].ids].join(', '));
+    const hpa = at(model, 'shop', 'HorizontalPodAutoscalers', 'web');
+    assert.match(hpa.description!, /^cpu: \d+%\/50% · 2 replicas \(2–4\) · Deployment\/web$/);
+    assert.equal(hpa.contextValue, 'kubeside.horizontalpodautoscaler');
+    assert.equal(hpa.collapsible, 'none');
+    assert.match(String(hpa.tooltip), /AbleToScale: \*\*True\*\*/);
+  });
+
   it('Network: the web Service with its 2 ready endpoints, and the Ingress rules → backends', () => {
     const model = models['kubeside.network'];
     const web = at(model, 'shop', 'Services', 'web');
@@ -288,3 +316,25 @@ function model0(nodes: TreeNode[]): TreeNode {
   assert.equal(nodes.length, 1, nodes.map((n) => n.id).join(', '));
   return nodes[0]!;
 }
+
+describe('autoscalerTargets', () => {
+  it('prints each metric as the TARGETS column of kubectl get hpa does', () => {
+    const hpa = {
+      spec: {
+        metrics: [
+          { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '100Mi' } } },
+          { type: 'ContainerResource', containerResource: { name: 'cpu', container: 'app', target: { type: 'Utilization', averageUtilization: 70 } } },
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+        ],
+      },
+      status: {
+        currentMetrics: [
+          { type: 'Resource', resource: { name: 'memory', current: { averageValue: '90Mi' } } },
+          { type: 'ContainerResource', containerResource: { name: 'cpu', container: 'app', current: { averageUtilization: 82, averageValue: '82m' } } },
+        ],
+      },
+    };
+    assert.equal(autoscalerTargets(hpa), 'memory: 90Mi/100Mi, cpu (app): 82%/70%, cpu: <unknown>/50%');
+    assert.equal(autoscalerTargets({ spec: {} }), '<none>');
+  });
+});

@@ -1,6 +1,7 @@
 // The Workloads tree (`kubeside.workloads`): namespace → Deployments, StatefulSets, DaemonSets, Jobs,
 // CronJobs and standalone Pods → each controller's ReplicaSets or pods → containers, following the
-// controller ownerReferences through the cache's controller index (never a scan of all pods).
+// controller ownerReferences through the cache's controller index (never a scan of all pods); and the
+// namespace's HorizontalPodAutoscalers, each with its metrics as `kubectl get hpa` prints them.
 import type { KubeObj } from '../../backend/clusterBackend';
 import type { CacheChange, ClusterCache, WatchedKind } from '../../cache/clusterCache';
 import { type Clock, RealClock } from '../../../engine/util/clock';
@@ -31,10 +32,20 @@ const groups: readonly WorkloadGroup[] = [
   { group: 'jobs', label: 'Jobs', kind: 'jobs', icon: 'run-all', standalone: (job) => controllerOf(job)?.kind !== 'CronJob' },
   { group: 'cronjobs', label: 'CronJobs', kind: 'cronjobs', icon: 'watch' },
   { group: 'pods', label: 'Pods', kind: 'pods', icon: 'symbol-constant', standalone: (pod) => !podControllers.has(controllerOf(pod)?.kind) },
+  { group: 'horizontalpodautoscalers', label: 'HorizontalPodAutoscalers', kind: 'horizontalpodautoscalers', icon: 'graph-line' },
 ];
 const groupByName = new Map(groups.map((g) => [g.group, g]));
 const groupOfKind = new Map(groups.map((g) => [g.kind, g]));
-const watchedKindOf: Record<string, WatchedKind> = { Deployment: 'deployments', ReplicaSet: 'replicasets', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs', Pod: 'pods' };
+const watchedKindOf: Record<string, WatchedKind> = {
+  Deployment: 'deployments',
+  ReplicaSet: 'replicasets',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  Job: 'jobs',
+  CronJob: 'cronjobs',
+  Pod: 'pods',
+  HorizontalPodAutoscaler: 'horizontalpodautoscalers',
+};
 
 const revisionOf = (rs: KubeObj) => Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
 const healthy = { color: 'testing.iconPassed' };
@@ -74,6 +85,8 @@ export class WorkloadsTreeModel extends PagedTreeModel {
         return { items: this.sortOnce(node.id, this.cache.byIndex('jobs', 'controller', obj.metadata.uid), byName), noun: 'jobs', build: (job) => this.objectNode('jobs', job) };
       case 'Pod':
         return containerNodes(obj);
+      case 'HorizontalPodAutoscaler':
+        return [];
       default:
         return { items: this.sortOnce(node.id, this.cache.byIndex('pods', 'controller', obj.metadata.uid), byName), noun: 'pods', build: (pod) => this.objectNode('pods', pod) };
     }
@@ -225,6 +238,17 @@ export class WorkloadsTreeModel extends PagedTreeModel {
         if (status.lastScheduleTime) lines.push(`Last schedule: ${status.lastScheduleTime}`);
         break;
       }
+      case 'horizontalpodautoscalers': {
+        const target = spec.scaleTargetRef ?? {};
+        const conditions: KubeObj[] = status.conditions ?? [];
+        const is = (type: string, value: string) => conditions.some((c) => c.type === type && c.status === value);
+        description = `${autoscalerTargets(obj)} · ${status.currentReplicas ?? 0} replicas (${spec.minReplicas ?? 1}–${spec.maxReplicas}) · ${target.kind}/${target.name}`;
+        color = is('AbleToScale', 'False') || is('ScalingActive', 'False') ? failing : is('ScalingLimited', 'True') ? progressing : healthy;
+        lines.push(`Scales: ${code(`${target.kind}/${target.name}`)} between ${spec.minReplicas ?? 1} and ${spec.maxReplicas} replicas`);
+        lines.push(`Replicas: ${status.currentReplicas ?? 0} current, ${status.desiredReplicas ?? 0} desired`);
+        if (status.lastScaleTime) lines.push(`Last scale: ${status.lastScaleTime}`);
+        break;
+      }
       default:
         throw new Error(`the Workloads tree draws no ${kind}`);
     }
@@ -240,8 +264,32 @@ export class WorkloadsTreeModel extends PagedTreeModel {
       tooltip: lines.join('  \n'),
       icon: { id: groupOfKind.get(kind)!.icon, ...color },
       contextValue: `kubeside.${kindPrefix(ref.kind)}`,
-      collapsible: 'collapsed',
+      collapsible: kind === 'horizontalpodautoscalers' ? 'none' : 'collapsed',
       ref,
     };
   }
+}
+
+/**
+ * An autoscaler's metrics as the TARGETS column of `kubectl get hpa` shows them (`cpu: 60%/50%`,
+ * `memory: 90Mi/100Mi`, `<unknown>` before the first measurement), the current values read from
+ * `status.currentMetrics` in the order of `spec.metrics`.
+ */
+export function autoscalerTargets(hpa: KubeObj): string {
+  const metrics: KubeObj[] = hpa.spec?.metrics ?? [];
+  if (metrics.length === 0) return '<none>';
+  const current: KubeObj[] = hpa.status?.currentMetrics ?? [];
+  return metrics
+    .map((metric, i) => {
+      const source = metric.type === 'ContainerResource' ? 'containerResource' : String(metric.type ?? '').replace(/^./, (c: string) => c.toLowerCase());
+      const spec = metric[source] ?? {};
+      const now = current.find((c, j) => c.type === metric.type && (j === i || c[source]?.name === spec.name))?.[source]?.current ?? {};
+      const target = spec.target ?? {};
+      const name = spec.name ?? spec.metric?.name ?? source;
+      const prefix = metric.type === 'ContainerResource' ? `${name} (${spec.container})` : name;
+      if (target.type === 'Utilization') return `${prefix}: ${now.averageUtilization === undefined ? '<unknown>' : `${now.averageUtilization}%`}/${target.averageUtilization}%`;
+      if (target.type === 'AverageValue') return `${prefix}: ${now.averageValue ?? '<unknown>'}/${target.averageValue}`;
+      return `${prefix}: ${now.value ?? '<unknown>'}/${target.value}`;
+    })
+    .join(', ');
 }
