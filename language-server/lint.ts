@@ -85,6 +85,8 @@ const questions = {
       }),
     ),
   exists: (kind: string, namespace: string, name: string) => (index: WorkspaceIndex) => index.find(kind, namespace, name).length > 0,
+  referencedBy: (kind: string, namespace: string, name: string, fromKind: string) => (index: WorkspaceIndex) =>
+    index.referencesTo(kind, namespace, name).some((ref) => ref.from.kind === fromKind),
 } satisfies { [Q in keyof WorkspaceQueries]: (...args: Parameters<WorkspaceQueries[Q]>) => (index: WorkspaceIndex) => ReturnType<WorkspaceQueries[Q]> };
 
 /** Queries that answer from `index` and remember each question in `lookups`. */
@@ -100,6 +102,7 @@ function recordingQueries(index: WorkspaceIndex, lookups: WorkspaceLookup[]): Wo
     services: (name, namespace) => ask(questions.services(name, namespace)),
     disruptionBudgetsFor: (labels, namespace) => ask(questions.disruptionBudgetsFor(labels, namespace)),
     exists: (kind, namespace, name) => ask(questions.exists(kind, namespace, name)),
+    referencedBy: (kind, namespace, name, fromKind) => ask(questions.referencedBy(kind, namespace, name, fromKind)),
   };
 }
 

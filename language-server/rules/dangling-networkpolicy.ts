@@ -1,13 +1,13 @@
-// networkpolicy-targets-pod: a NetworkPolicy whose podSelector picks no pod template in the workspace.
+// dangling-networkpolicy: a NetworkPolicy whose podSelector picks no pod template in the workspace.
 import { isRecord, valueAt } from '../parsedDocument';
 import { labelsAt, labelsText, namespaceOf } from './objects';
 import type { LintRule } from './types';
 
-export const networkPolicyTargetsPod: LintRule = {
-  id: 'networkpolicy-targets-pod',
+export const danglingNetworkPolicy: LintRule = {
+  id: 'dangling-networkpolicy',
   severity: 'warning',
   enabledByDefault: true,
-  summary: "A NetworkPolicy whose `spec.podSelector.matchLabels` matches the pod labels of no workload or pod in the workspace (kube-score's check of that name).",
+  summary: "A NetworkPolicy whose `spec.podSelector.matchLabels` matches the pod labels of no workload or pod in the workspace.",
   description:
     'A policy applies to the pods its selector picks: picking none, it isolates nothing, and the pods it was written for stay open to all traffic. Usually a label typo. An empty selector (every pod of the namespace) and selectors with `matchExpressions` are left alone. No quick fix.',
   docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource',

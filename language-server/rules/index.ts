@@ -1,12 +1,15 @@
 // The registry of lint rules: the one list the linter runs, the settings accept and the README's
 // rules table is generated from (`node --import tsx scripts/gen-rules-doc.mjs`).
 import { containerEphemeralStorageRequestAndLimit } from './container-ephemeral-storage-request-and-limit';
+import { danglingHorizontalPodAutoscaler } from './dangling-horizontalpodautoscaler';
 import { danglingIngress } from './dangling-ingress';
+import { danglingNetworkPolicy } from './dangling-networkpolicy';
 import { danglingService } from './dangling-service';
 import { defaultNamespace } from './default-namespace';
 import { deprecatedServiceAccountField } from './deprecated-service-account-field';
 import { dockerSock } from './docker-sock';
 import { dropNetRawCapability } from './drop-net-raw-capability';
+import { duplicateEnvVar } from './duplicate-env-var';
 import { envVarSecret } from './env-var-secret';
 import { exposedServices } from './exposed-services';
 import { hostIPC } from './host-ipc';
@@ -17,7 +20,6 @@ import { jobTtlSecondsAfterFinished } from './job-ttl-seconds-after-finished';
 import { latestTag } from './latest-tag';
 import { livenessPort } from './liveness-port';
 import { minimumThreeReplicas } from './minimum-three-replicas';
-import { networkPolicyTargetsPod } from './networkpolicy-targets-pod';
 import { noAntiAffinity } from './no-anti-affinity';
 import { noLivenessProbe } from './no-liveness-probe';
 import { noReadOnlyRootFs } from './no-read-only-root-fs';
@@ -33,6 +35,7 @@ import { privilegeEscalationContainer } from './privilege-escalation-container';
 import { privilegedContainer } from './privileged-container';
 import { privilegedPorts } from './privileged-ports';
 import { readinessPort } from './readiness-port';
+import { replicasWithAutoscaler } from './replicas-with-autoscaler';
 import { runAsNonRoot } from './run-as-non-root';
 import { sensitiveHostMounts } from './sensitive-host-mounts';
 import { serviceTargetPort } from './service-target-port';
@@ -66,6 +69,7 @@ export const lintRules: readonly LintRule[] = [
   sshPort,
   privilegedPorts,
   envVarSecret,
+  duplicateEnvVar,
   unsetCpuRequirements,
   unsetMemoryRequirements,
   containerEphemeralStorageRequestAndLimit,
@@ -82,7 +86,7 @@ export const lintRules: readonly LintRule[] = [
   serviceTargetPort,
   danglingIngress,
   exposedServices,
-  networkPolicyTargetsPod,
+  danglingNetworkPolicy,
   statefulSetServiceName,
   pdbBlocksEviction,
   pdbMaxUnavailable,
@@ -90,6 +94,8 @@ export const lintRules: readonly LintRule[] = [
   pdbUnhealthyPodEvictionPolicy,
   minimumThreeReplicas,
   hpaMinimumThreeReplicas,
+  danglingHorizontalPodAutoscaler,
+  replicasWithAutoscaler,
   noRollingUpdateStrategy,
   jobTtlSecondsAfterFinished,
   defaultNamespace,

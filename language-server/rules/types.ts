@@ -68,6 +68,8 @@ export interface WorkspaceQueries {
   disruptionBudgetsFor(labels: Readonly<Record<string, string>>, namespace: string): readonly DisruptionBudgetInfo[];
   /** Whether the workspace declares the object `kind` `name` that a reference from `namespace` may mean. */
   exists(kind: string, namespace: string, name: string): boolean;
+  /** Whether an object of `fromKind` in the workspace names the object `kind` `namespace`/`name` (an autoscaler its target, say). */
+  referencedBy(kind: string, namespace: string, name: string, fromKind: string): boolean;
 }
 
 export interface RuleContext {

@@ -90,19 +90,21 @@ spec:
     matchLabels:
       app: budgeted
 `;
+/** An autoscaler and the Deployment it scales, which leaves its replica count to it. */
 const cleanAutoscaler = `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
-  name: web
+  name: scaled
   namespace: shop
 spec:
   scaleTargetRef:
     apiVersion: apps/v1
     kind: Deployment
-    name: web
+    name: scaled
   minReplicas: 3
   maxReplicas: 10
-`;
+---
+${clean.replace(/web/g, 'scaled').replace('  replicas: 3\n', '')}`;
 const cleanJob = `apiVersion: batch/v1
 kind: Job
 metadata:
@@ -301,6 +303,23 @@ const broken: readonly { rule: string; base?: string; from: string; to: string; 
     fix: 'Set minReplicas: 3',
   },
   { rule: 'job-ttl-seconds-after-finished', base: cleanJob, from: '  ttlSecondsAfterFinished: 600\n', to: '', marks: 'spec', message: 'no ttlSecondsAfterFinished: the finished Job and its pods stay until deleted by hand' },
+  { rule: 'dangling-horizontalpodautoscaler', base: cleanAutoscaler, from: '    name: scaled\n', to: '    name: scald\n', marks: 'scald', message: 'no Deployment "scald" in the workspace: the autoscaler has nothing to scale' },
+  {
+    rule: 'replicas-with-autoscaler',
+    base: cleanAutoscaler,
+    from: 'kind: Deployment\nmetadata:\n  name: scaled\n  namespace: shop\nspec:\n',
+    to: 'kind: Deployment\nmetadata:\n  name: scaled\n  namespace: shop\nspec:\n  replicas: 3\n',
+    marks: 'replicas',
+    message: 'a HorizontalPodAutoscaler scales this Deployment: each apply resets its replica count',
+    fix: 'Remove replicas',
+  },
+  {
+    rule: 'duplicate-env-var',
+    from: '          resources:\n',
+    to: '          env:\n            - name: MODE\n              value: a\n            - name: MODE\n              value: b\n          resources:\n',
+    marks: 'MODE',
+    message: 'container "web" defines the environment variable MODE again: only the last definition counts',
+  },
   { rule: 'exposed-services', base: cleanService, from: '  ports:\n', to: '  type: NodePort\n  ports:\n', marks: 'NodePort', message: 'a NodePort Service is reachable from outside the cluster' },
   { rule: 'default-namespace', from: '  namespace: shop\n', to: '', marks: 'metadata', message: 'no metadata.namespace: kubectl puts the object in the default namespace unless told otherwise' },
 ];

@@ -258,7 +258,7 @@ spec:
     await client.close(uri);
   });
 
-  it('networkpolicy-targets-pod: flags a podSelector that picks no pod template, until one is declared', async () => {
+  it('dangling-networkpolicy: flags a podSelector that picks no pod template, until one is declared', async () => {
     const uri = memoryUri('netpol.yaml');
     const policy = (selector: string) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -271,18 +271,39 @@ ${selector}  policyTypes: [Ingress]
 `;
     const text = policy('    matchLabels:\n      app: api\n');
     const none = await client.open(uri, text);
-    assert.deepEqual(findings(text, none, 'networkpolicy-targets-pod'), [[7, 'podSelector', 'no pod template in the workspace has the labels app=api: the policy applies to no pod']]);
+    assert.deepEqual(findings(text, none, 'dangling-networkpolicy'), [[7, 'podSelector', 'no pod template in the workspace has the labels app=api: the policy applies to no pod']]);
     const workload = memoryUri('netpol-deployment.yaml');
     const targeted = await republished(uri, () => client.open(workload, deployment('netpol', 'api')));
     assert.deepEqual(targeted.diagnostics, []);
     const renamed = await republished(uri, () => client.change(workload, [{ text: deployment('netpol', 'apii') }]));
-    assert.equal(findings(text, renamed, 'networkpolicy-targets-pod').length, 1);
+    assert.equal(findings(text, renamed, 'dangling-networkpolicy').length, 1);
     // Every pod of the namespace, or a selector by expressions: not judged.
     const everyPod = policy('    {}\n').replace('  podSelector:\n    {}', '  podSelector: {}');
     assert.deepEqual((await client.change(uri, [{ text: everyPod }])).diagnostics, []);
     const expressions = policy('    matchExpressions:\n      - {key: app, operator: Exists}\n');
     assert.deepEqual((await client.change(uri, [{ text: expressions }])).diagnostics, []);
     await client.close(workload);
+    await client.close(uri);
+  });
+
+  it('replicas-with-autoscaler and dangling-horizontalpodautoscaler: follow the autoscaler and its target across files', async () => {
+    const uri = memoryUri('hpa-deployment.yaml');
+    const text = deployment('hpa', 'web').replace('spec:\n  selector:', 'spec:\n  replicas: 2\n  selector:');
+    const alone = await client.open(uri, text);
+    assert.deepEqual(findings(text, alone, 'replicas-with-autoscaler'), []);
+    const hpaUri = memoryUri('hpa.yaml');
+    const hpa = (target: string) =>
+      `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\n  namespace: hpa\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: ${target}\n  maxReplicas: 5\n`;
+    const scaled = await republished(uri, () => client.open(hpaUri, hpa('web')));
+    assert.deepEqual(findings(text, scaled, 'replicas-with-autoscaler'), [[7, 'replicas', 'a HorizontalPodAutoscaler scales this Deployment: each apply resets its replica count']]);
+    assert.deepEqual(findings(hpa('web'), await client.diagnostics(hpaUri, 1), 'dangling-horizontalpodautoscaler'), []);
+    const retargeted = await republished(uri, () => client.change(hpaUri, [{ text: hpa('api') }]));
+    assert.deepEqual(findings(text, retargeted, 'replicas-with-autoscaler'), []);
+    assert.deepEqual(findings(hpa('api'), await client.diagnostics(hpaUri, 2), 'dangling-horizontalpodautoscaler'), [[10, 'api', 'no Deployment "api" in the workspace: the autoscaler has nothing to scale']]);
+    // Renaming the Deployment to the target's name makes the autoscaler's finding stale.
+    const found = await republished(hpaUri, () => client.change(uri, [{ text: text.replace(/web/g, 'api') }]));
+    assert.deepEqual(findings(hpa('api'), found, 'dangling-horizontalpodautoscaler'), []);
+    await client.close(hpaUri);
     await client.close(uri);
   });
 
