@@ -4,7 +4,7 @@
 // then stored; errors are always metav1.Status. Several ApiServer instances over one Store behave as
 // one server (the seeds' several control-plane nodes): all state lives in the store.
 import { fieldError, type FieldError, formatFieldError, StatusError, statusErrors } from '../api/errors';
-import { applyDefaults } from '../api/defaults/index';
+import { defaultInPlace } from '../api/defaults/index';
 import { fieldSelectorPredicate } from '../api/fields/selectableFields';
 import { apiVersionOf, type KindInfo, kinds, parseAPIVersion } from '../api/kinds/index';
 import { parseSelector, type Selector } from '../api/labels/selector';
@@ -526,7 +526,8 @@ export class ApiServer {
     const meta = obj.metadata;
     if (meta.resourceVersion) throw statusErrors.internal('resourceVersion should not be set on objects to be created');
     for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
-    let created = applyDefaults(obj) as Obj;
+    // decodeBody made `obj` this request's own copy: it is defaulted where it is.
+    let created = defaultInPlace(obj);
     storage.strategy.prepareForCreate(created);
     this.admit('CREATE', ctx, storage, created.metadata.name ?? '', ref.namespace, created, undefined, options);
     if (!created.metadata.name && created.metadata.generateName) created.metadata.name = generateName(created.metadata.generateName, this.random);
@@ -541,7 +542,7 @@ export class ApiServer {
     const result = await this.store.create(storage.key(ref.namespace, name), storage.encode(created));
     if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
     if (isCRD(storage)) return { object: await this.establish(storage, name), warnings };
-    return { object: storage.decode(result.kv!), warnings };
+    return { object: storage.decodeWritten(created, result.kv!), warnings };
   }
 
   async update(ctx: RequestContext, ref: ResourceRef, body: unknown, options: WriteOptions = {}): Promise<Result<Obj>> {
@@ -558,7 +559,8 @@ export class ApiServer {
       const sent = this.decodeBody(storage, ref, body);
       if (sent.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${sent.metadata.name}) does not match the name on the URL (${name})`);
       const precondition = sent.metadata.resourceVersion ? this.parseResourceVersion(sent.metadata.resourceVersion) : undefined;
-      return this.guaranteedUpdate(ctx, storage, ref, options, precondition, () => deepCopy(sent));
+      // Each attempt starts from a fresh copy of the body, which nothing else holds.
+      return this.guaranteedUpdate(ctx, storage, ref, options, precondition, () => deepCopy(sent), false, true);
     });
   }
 
@@ -677,9 +679,12 @@ export class ApiServer {
     return body;
   }
 
-  /** Checks a request body's type and namespace against the URL, as the REST handlers do. */
-  private decodeBody(storage: ResourceStorage, ref: ResourceRef, body: unknown): Obj {
-    const obj = deepCopy(this.asObject(body));
+  /**
+   * Checks a request body's type and namespace against the URL, as the REST handlers do; returns a
+   * copy of it to work on, or with `copy` false the body itself (one the caller made for this).
+   */
+  private decodeBody(storage: ResourceStorage, ref: ResourceRef, body: unknown, copy = true): Obj {
+    const obj = copy ? deepCopy(this.asObject(body)) : this.asObject(body);
     const info = storage.info;
     if (obj.apiVersion !== undefined && obj.apiVersion !== storage.apiVersion) {
       throw statusErrors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${storage.apiVersion})`);
@@ -742,7 +747,11 @@ export class ApiServer {
    * one, and compare-and-swap it in; if another writer got there first, start over — unless the
    * caller named a resourceVersion, which then is a 409 Conflict.
    */
-  private async guaranteedUpdate(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, options: WriteOptions, precondition: number | undefined, tryUpdate: (current: Obj) => Obj, managedByApply = false): Promise<Result<Obj>> {
+  /**
+   * `fresh`: tryUpdate ignores the current object and returns a new object of its own, so neither
+   * needs a defensive copy (a PUT's body); patches get a copy of the current object to patch.
+   */
+  private async guaranteedUpdate(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, options: WriteOptions, precondition: number | undefined, tryUpdate: (current: Obj) => Obj, managedByApply = false, fresh = false): Promise<Result<Obj>> {
     const name = ref.name!;
     const subresource = ref.subresource;
     for (let attempt = 0; ; attempt++) {
@@ -750,11 +759,12 @@ export class ApiServer {
       if (!kv) throw statusErrors.notFound(storage.info.plural, storage.info.group, name);
       if (precondition !== undefined && kv.modRevision !== precondition) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
       const current = storage.decode(kv);
-      let next = tryUpdate(deepCopy(current));
+      let next = tryUpdate(fresh ? current : deepCopy(current));
       if (!isObj(next)) throw statusErrors.badRequest('the patched object is not a JSON object');
-      next = this.decodeBody(storage, ref, next);
+      next = this.decodeBody(storage, ref, next, !fresh);
       if (next.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
-      next = applyDefaults(next) as Obj;
+      // decodeBody's copy (or the fresh object) belongs to this attempt: it is defaulted where it is.
+      next = defaultInPlace(next);
       this.keepSystemMetadata(next, current);
       if (subresource === 'status') next = { ...current, status: next.status, metadata: { ...current.metadata, ...(managedByApply ? { managedFields: next.metadata.managedFields } : {}) } };
       else storage.strategy.prepareForUpdate(next, current);
@@ -775,7 +785,7 @@ export class ApiServer {
         continue;
       }
       const result = await this.store.update(kv.key, storage.encode(next), kv.modRevision);
-      if (result.succeeded) return { object: storage.decode(result.kv!), warnings };
+      if (result.succeeded) return { object: storage.decodeWritten(next, result.kv!), warnings };
       if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
     }
   }

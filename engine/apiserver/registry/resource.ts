@@ -49,6 +49,20 @@ export class ResourceStorage {
     return obj;
   }
 
+  /**
+   * What `decode(kv)` returns for the key-value a write just stored from `obj` (`kv.value` is
+   * `encode(obj)`), built from `obj` instead of parsing the stored text again: a fresh copy with
+   * JSON's treatment of every value and decode's stamps, so the two cannot be told apart.
+   */
+  decodeWritten(obj: Obj, kv: KeyValue): Obj {
+    const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
+    const out = jsonCopy({ ...obj, apiVersion: this.apiVersion, kind: this.info.kind, metadata }) as Obj;
+    out.apiVersion = this.apiVersion;
+    out.kind = this.info.kind;
+    (out.metadata ??= {}).resourceVersion = String(kv.modRevision);
+    return out;
+  }
+
   /** Encodes for storage: the resourceVersion lives in the store's revision, never in the value. */
   encode(obj: Obj): string {
     const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
@@ -69,4 +83,34 @@ export class ResourceStorage {
     const prefix = this.collectionPrefix(namespace);
     return this.store.range(prefix, { end: this.rangeEnd(prefix) }).kvs.map((kv) => this.decode(kv));
   }
+}
+
+/**
+ * A copy of `v` as JSON.parse(JSON.stringify(v)) makes it, without the text in between: object
+ * members that are undefined, functions or symbols are left out (in arrays they become null),
+ * numbers that are not finite become null and -0 becomes 0, and toJSON is honoured (dates).
+ */
+export function jsonCopy(v: unknown): unknown {
+  if (typeof v === 'object' && v !== null) {
+    if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return jsonCopy((v as { toJSON(key: string): unknown }).toJSON(''));
+    if (Array.isArray(v)) {
+      const out: unknown[] = new Array(v.length);
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i];
+        out[i] = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : jsonCopy(item);
+      }
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      const item = (v as Record<string, unknown>)[k];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      // JSON.parse makes "__proto__" an own member; plain assignment would set the prototype.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: jsonCopy(item), enumerable: true, writable: true, configurable: true });
+      else out[k] = jsonCopy(item);
+    }
+    return out;
+  }
+  if (typeof v === 'number') return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
+  return v;
 }

@@ -1,0 +1,60 @@
+// ResourceStorage.decodeWritten: what a write returns is built from the object it stored instead of
+// parsing the stored text again, and must be exactly what decoding that text gives, key order and all.
+import assert from 'node:assert/strict';
+import { kinds } from '../../../engine/api/kinds/index';
+import { jsonCopy, ResourceStorage } from '../../../engine/apiserver/registry/resource';
+import { strategyFor } from '../../../engine/apiserver/registry/strategy';
+import { Store, type KeyValue } from '../../../engine/store/index';
+
+type Obj = Record<string, any>;
+
+/** The object's JSON text with every object's keys in order, so key order counts in comparisons. */
+const text = (v: unknown) => JSON.stringify(v);
+
+describe('ResourceStorage.decodeWritten', () => {
+  const info = kinds().lookup('v1', 'ConfigMap')!;
+  const storage = new ResourceStorage(info, strategyFor(info, false), Store.inMemory());
+  const kvOf = (obj: Obj): KeyValue => ({ key: storage.key('shop', 'cfg'), value: storage.encode(obj), createRevision: 3, modRevision: 7, version: 2, lease: 0 });
+
+  const cases: [string, () => Obj][] = [
+    ['a plain object', () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'shop', resourceVersion: '5', labels: { a: '1' } }, data: { x: 'y' } })],
+    ['kind and apiVersion missing, resourceVersion first', () => ({ metadata: { resourceVersion: '5', name: 'cfg' }, data: { b: '2', a: '1' } })],
+    ['undefined members and array items', () => ({ metadata: { name: 'cfg', finalizers: undefined, annotations: { gone: undefined, kept: 'v' } }, data: { list: [1, undefined, 3] } })],
+    ['numbers JSON cannot hold', () => ({ metadata: { name: 'cfg' }, spec: { nan: Number.NaN, inf: -Infinity, negZero: -0, big: 1e21, small: 5e-324 } })],
+    ['integer-like keys, which objects order first', () => ({ metadata: { name: 'cfg' }, data: { b: '1', '10': 'x', '2': 'y', a: 'z' } })],
+    ['a date, functions and symbols', () => ({ metadata: { name: 'cfg', creationTimestamp: new Date(Date.UTC(2026, 0, 1)) }, spec: { f: () => 1, s: Symbol('s'), arr: [() => 1, Symbol('t')] } })],
+    ['a __proto__ member', () => JSON.parse('{"metadata":{"name":"cfg"},"data":{"__proto__":{"polluted":"yes"}}}')],
+    ['shared subtrees', () => {
+      const shared = { k: 'v' };
+      return { metadata: { name: 'cfg', labels: shared }, spec: { a: shared, b: [shared, shared] } };
+    }],
+    ['no metadata at all', () => ({ data: { a: '1' } })],
+  ];
+  for (const [name, make] of cases) {
+    it(`equals decoding the stored text: ${name}`, () => {
+      const obj = make();
+      const kv = kvOf(obj);
+      const written = storage.decodeWritten(obj, kv);
+      const decoded = storage.decode(kv);
+      assert.deepStrictEqual(written, decoded);
+      assert.equal(text(written), text(decoded));
+      assert.equal(Object.getPrototypeOf(written.data ?? {}), Object.prototype);
+    });
+  }
+
+  it('returns a copy: changing it leaves the stored object alone, and shared subtrees come apart', () => {
+    const shared = { k: 'v' };
+    const obj: Obj = { metadata: { name: 'cfg', labels: shared }, spec: { a: shared } };
+    const written = storage.decodeWritten(obj, kvOf(obj));
+    written.metadata.labels.k = 'changed';
+    assert.equal(shared.k, 'v');
+    assert.equal(written.spec.a.k, 'v');
+    assert.equal(obj.metadata.resourceVersion, undefined);
+  });
+
+  it('jsonCopy of a scalar or an array matches JSON too', () => {
+    for (const v of [1, -0, Number.NaN, 'x', null, true, [undefined, Number.POSITIVE_INFINITY, { a: undefined }]]) {
+      assert.deepStrictEqual(jsonCopy(v), JSON.parse(JSON.stringify(v)));
+    }
+  });
+});
