@@ -41,7 +41,7 @@ export function validateDocument(doc: ParsedDocument): ManifestDiagnostic[] {
     // A document with neither apiVersion nor kind is some other YAML (a CI workflow, a Helm values
     // file) that happens to be open: judging it as a Kubernetes object would only be noise.
     if (!looksLikeObject(manifest.object)) continue;
-    const result = validateObject(manifest.object, { fieldValidation: 'Strict' });
+    const result = validateObject(asCreated(manifest.object), { fieldValidation: 'Strict' });
     const place = (e: FieldError, severity: Severity) => {
       const fix = fixFor(manifest, e, result);
       diagnostics.push({ span: spanOf(manifest, e, doc.text), severity, message: formatFieldError(e), code: e.type, ...(fix ? { fixes: [fix] } : {}) });
@@ -56,6 +56,26 @@ export function validateDocument(doc: ParsedDocument): ManifestDiagnostic[] {
 function looksLikeObject(value: unknown): boolean {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   return 'apiVersion' in value || 'kind' in value;
+}
+
+/**
+ * The object as the API server validates it on create (rest.BeforeCreate): the namespace of a
+ * cluster-scoped kind dropped (charts often render one on ClusterRoles), and a name generated from
+ * generateName when none is given. Field paths are unchanged, so errors still point into the text.
+ */
+function asCreated(object: unknown): unknown {
+  const o = object as Record<string, unknown>;
+  const meta = o['metadata'];
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return object;
+  const { namespace, ...rest } = meta as Record<string, unknown>;
+  const info = typeof o['apiVersion'] === 'string' && typeof o['kind'] === 'string' ? kinds().lookup(o['apiVersion'], o['kind']) : undefined;
+  const dropNamespace = info?.namespaced === false && typeof namespace === 'string' && namespace !== '';
+  const generateName = rest['generateName'];
+  const generate = !rest['name'] && typeof generateName === 'string' && generateName !== '';
+  if (!dropNamespace && !generate) return object;
+  // SimpleNameGenerator: the base cut to 58 characters and 5 random ones (from its alphabet) appended.
+  const name = generate ? { name: `${generateName.slice(0, 58)}b2d4f` } : {};
+  return { ...o, metadata: { ...(dropNamespace ? rest : (meta as Record<string, unknown>)), ...name } };
 }
 
 /** The fix for a misspelt kind (the suggestion validateObject makes), field name or enum value. */

@@ -95,6 +95,21 @@ describe('language server: diagnostics', () => {
     assert.deepEqual(half.diagnostics.map(brief), [{ code: 'Required', range: '0:0-0:14', message: 'kind: Required value: kind not set' }]);
   });
 
+  // rest.BeforeCreate drops a cluster-scoped object's namespace and generates a missing name before
+  // validation; a generated name is still judged (here, from a generateName with capitals).
+  it('judges an object as the API server creates it: generateName for a name, a namespace on a cluster-scoped kind ignored', async () => {
+    const text = [
+      'apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: busybox}]\n',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n  namespace: kube-system\nrules: []\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: Cfg-\n',
+    ].join('---\n');
+    const published = await client.open(memoryUri('created.yaml'), text);
+    assert.deepEqual(validation(published.diagnostics).map((d) => messageText(d.message)), [
+      'metadata.generateName: Invalid value: "Cfg-": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')',
+      'metadata.name: Invalid value: "Cfg-b2d4f": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')',
+    ]);
+  });
+
   it('does not judge an object whose YAML does not parse', async () => {
     const published = await client.open(memoryUri('broken.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: [1\n');
     assert.ok(published.diagnostics.length > 0);
