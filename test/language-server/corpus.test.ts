@@ -91,7 +91,9 @@ describe('manifest corpus', function () {
       try {
         const served = client.resourceFor(String(object.apiVersion), String(object.kind));
         if (served?.namespaced && !object.metadata?.namespace) object.metadata = { ...object.metadata, namespace: 'default' };
-        await client.apply(structuredClone(object), 'kubectl', { dryRun: true });
+        // An object with only a generateName is created (`kubectl create -f`); apply needs a name.
+        if (!object.metadata?.name && served) await client.create(served, object.metadata?.namespace, structuredClone(object), { dryRun: true });
+        else await client.apply(structuredClone(object), 'kubectl', { dryRun: true });
         accepted++;
         if (!prerequisites.has(object.kind)) continue;
         if (object.kind === 'Namespace') await namespace(object.metadata.name);
