@@ -52,6 +52,8 @@ export class HorizontalPodAutoscalerController extends Controller {
   private readonly recommendations = new Map<string, Recommendation[]>();
   private readonly scaleUpEvents = new Map<string, ScaleEvent[]>();
   private readonly scaleDownEvents = new Map<string, ScaleEvent[]>();
+  /** The pod selector each HPA's target had at its last sync: two HPAs must not control the same pods. */
+  private readonly selectors = new Map<string, Selector>();
 
   constructor(ctx: ControllerContext) {
     super(ctx);
@@ -75,6 +77,7 @@ export class HorizontalPodAutoscalerController extends Controller {
     this.recommendations.delete(key);
     this.scaleUpEvents.delete(key);
     this.scaleDownEvents.delete(key);
+    this.selectors.delete(key);
   }
 
   async sync(key: string): Promise<void> {
@@ -205,6 +208,14 @@ export class HorizontalPodAutoscalerController extends Controller {
     const specReplicas: number = scale.spec?.replicas ?? 0;
     const specs: Obj[] = hpa.spec?.metrics ?? [];
     const pods = this.pods.store.byIndex(indexes.namespace, hpa.metadata.namespace).filter((p) => selector.matches(p.metadata.labels ?? {}));
+    this.selectors.set(this.keyOf(hpa), selector);
+    const controlling = this.hpasControlling(pods);
+    if (controlling.length > 1) {
+      const message = `pods by selector ${scale.status.selector} are controlled by multiple HPAs: [${controlling.join(' ')}]`;
+      this.recorder.event(hpa, 'Warning', 'AmbiguousSelector', message);
+      this.setCondition(hpa, 'ScalingActive', 'False', 'AmbiguousSelector', message);
+      return { replicas: -1, metric: '', statuses: [], error: message };
+    }
     const statuses: Obj[] = [];
     let replicas = 0;
     let metric = '';
@@ -237,6 +248,17 @@ export class HorizontalPodAutoscalerController extends Controller {
     }
     this.setCondition(hpa, 'ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${metric}`);
     return { replicas, metric, statuses, ...(error ? { error } : {}) };
+  }
+
+  /** hpasControllingPodsUnderSelector: the HPAs (still there) whose last selector matches any of these pods. */
+  private hpasControlling(pods: Obj[]): string[] {
+    const keys: string[] = [];
+    for (const [key, selector] of this.selectors) {
+      if (!this.hpas.store.get(key)) continue;
+      const namespace = key.slice(0, key.indexOf('/'));
+      if (pods.some((p) => p.metadata.namespace === namespace && selector.matches(p.metadata.labels ?? {}))) keys.push(key);
+    }
+    return keys.sort();
   }
 
   /** The scale's selector, or the error (with its event and condition) when it has none that parses. */

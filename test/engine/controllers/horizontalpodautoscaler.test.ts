@@ -116,7 +116,7 @@ describe('horizontal pod autoscaler', function () {
     assert.equal(c.hpa('web').status.desiredReplicas, 3);
   });
 
-  it('reports what keeps it from scaling: a missing target, pods without metrics, a container without a request', async () => {
+  it('reports what keeps it from scaling: a missing target, pods without metrics, a container without a request, a second HPA', async () => {
     c = await boot();
     await c.autoscale('nowhere', { maxReplicas: 3 });
     // Its image cannot be pulled: the pod never runs, so it never has metrics.
@@ -124,6 +124,14 @@ describe('horizontal pod autoscaler', function () {
     await c.autoscale('unpulled', { maxReplicas: 3 });
     await c.web('unrequested', { requests: { memory: '64Mi' } });
     await c.autoscale('unrequested', { maxReplicas: 3 });
+    await c.web('shared');
+    await c.autoscale('shared', { maxReplicas: 3 });
+    await c.admin.create({ group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' }, 'default', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'shared-too' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shared' }, maxReplicas: 5 },
+    });
     await c.advance(45_000);
     const ableToScale = c.condition('nowhere', 'AbleToScale');
     assert.deepEqual([ableToScale?.status, ableToScale?.reason, ableToScale?.message], ['False', 'FailedGetScale', 'the HPA controller was unable to get the target\'s current scale: deployments.apps "nowhere" not found']);
@@ -139,6 +147,10 @@ describe('horizontal pod autoscaler', function () {
     assert.match(active?.message, /^the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container web of Pod unrequested-[a-z0-9]+-[a-z0-9]+$/);
     assert.deepEqual(c.hpa('unrequested').status.currentMetrics, [{ type: '' }]);
     const failed = c.hpaEvents('unrequested').filter((e) => e.reason === 'FailedComputeMetricsReplicas').map((e) => e.message);
+    for (const name of ['shared', 'shared-too']) {
+      const ambiguous = c.condition(name, 'ScalingActive');
+      assert.deepEqual([ambiguous?.status, ambiguous?.reason, ambiguous?.message], ['False', 'AmbiguousSelector', 'pods by selector app=shared are controlled by multiple HPAs: [default/shared default/shared-too]']);
+    }
     assert.ok(failed.some((m) => /^invalid metrics \(1 invalid out of 1\), first error is: failed to get cpu resource metric value: failed to get cpu utilization: missing request for cpu in container web/.test(m)), failed.join('\n'));
     assert.equal(c.replicas('unrequested'), 1);
   });
