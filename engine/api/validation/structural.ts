@@ -6,6 +6,7 @@
 import { FieldPath, fieldError, type FieldError } from '../errors';
 import { Quantity, QuantityParseError } from '../quantity';
 import type { SchemaConstraints, SchemaNode } from '../schema/node';
+import { re2RegExp } from './re2';
 
 /** metav1's fieldValidation: reject (Strict), report (Warn) or silently drop (Ignore) unknown fields. */
 export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
@@ -256,17 +257,9 @@ const BASE64 = /[A-Za-z0-9+/]/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 const patterns = new Map<string, RegExp | undefined>();
-/** CRD patterns are ECMA-262-compatible by spec; one that is not is treated as matching nothing. */
+/** CRD patterns in Go's RE2 syntax, as apiextensions-apiserver compiles them; one that does not translate matches nothing. */
 function safeRegExp(pattern: string): RegExp | undefined {
-  if (!patterns.has(pattern)) {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(pattern, 'u');
-    } catch {
-      re = undefined;
-    }
-    patterns.set(pattern, re);
-  }
+  if (!patterns.has(pattern)) patterns.set(pattern, re2RegExp(pattern));
   return patterns.get(pattern);
 }
 
