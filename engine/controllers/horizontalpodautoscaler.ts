@@ -41,8 +41,6 @@ type MetricOutcome =
   | { ok: true; proposal: Proposal; name: string; status: Obj }
   | { ok: false; error: string; condition: { reason: string; message: string } };
 
-class HpaError extends Error {}
-
 export class HorizontalPodAutoscalerController extends Controller {
   readonly name = 'horizontal-pod-autoscaler';
   private readonly recorder: EventRecorder;
@@ -85,9 +83,10 @@ export class HorizontalPodAutoscalerController extends Controller {
     if (!hpa) return this.forget(key);
     try {
       await this.reconcile(key, deepCopy(hpa));
+      this.errors.delete(key);
     } catch (err) {
       // kube logs the error and looks again next period; it does not back off.
-      if (!(err instanceof HpaError)) this.errors.set(key, err);
+      this.errors.set(key, err);
     }
     this.queue.addAfter(key, hpaSyncPeriodMs);
   }
@@ -101,7 +100,7 @@ export class HorizontalPodAutoscalerController extends Controller {
       this.recorder.event(hpa, 'Warning', 'FailedGetScale', message);
       this.setCondition(hpa, 'AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${message}`);
       await this.updateStatusIfNeeded(original, hpa);
-      throw new HpaError(`failed to query scale subresource for ${reference}: ${message}`);
+      throw new Error(`failed to query scale subresource for ${reference}: ${message}`);
     };
 
     const { group } = parseAPIVersion(ref.apiVersion ?? '');
@@ -143,7 +142,7 @@ export class HorizontalPodAutoscalerController extends Controller {
         hpa.status = { ...hpa.status, currentReplicas, currentMetrics: metricStatuses };
         await this.updateStatusIfNeeded(original, hpa);
         this.recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', computed.error!);
-        throw new HpaError(`failed to compute desired number of replicas based on listed metrics for ${reference}: ${computed.error}`);
+        throw new Error(`failed to compute desired number of replicas based on listed metrics for ${reference}: ${computed.error}`);
       }
       metricError = computed.error;
       let rescaleMetric = '';
@@ -171,7 +170,7 @@ export class HorizontalPodAutoscalerController extends Controller {
         this.setCondition(hpa, 'AbleToScale', 'False', 'FailedUpdateScale', `the HPA controller was unable to update the target scale: ${message}`);
         hpa.status = { ...hpa.status, currentReplicas, currentMetrics: metricStatuses };
         await this.updateStatusIfNeeded(original, hpa);
-        throw new HpaError(`failed to rescale ${reference}: ${message}`);
+        throw new Error(`failed to rescale ${reference}: ${message}`);
       }
       this.setCondition(hpa, 'AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desiredReplicas}`);
       this.recorder.event(hpa, 'Normal', 'SuccessfulRescale', `New size: ${desiredReplicas}; reason: ${rescaleReason}`);
@@ -180,16 +179,16 @@ export class HorizontalPodAutoscalerController extends Controller {
       desiredReplicas = currentReplicas;
     }
 
+    const lastScaleTime = rescale ? timestamp(this.ctx.clock) : hpa.status.lastScaleTime;
     hpa.status = {
-      ...(hpa.status.lastScaleTime && !rescale ? { lastScaleTime: hpa.status.lastScaleTime } : {}),
-      ...(rescale ? { lastScaleTime: timestamp(this.ctx.clock) } : {}),
+      ...(lastScaleTime ? { lastScaleTime } : {}),
       currentReplicas,
       desiredReplicas,
       currentMetrics: metricStatuses,
       conditions: hpa.status.conditions,
     };
     await this.updateStatusIfNeeded(original, hpa);
-    if (metricError) throw new HpaError(metricError);
+    if (metricError) throw new Error(metricError);
   }
 
   /** As the API serializes a status: empty lists and a zero currentReplicas omitted, desiredReplicas always there. */
