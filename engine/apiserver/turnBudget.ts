@@ -5,6 +5,18 @@
 // a user's request — got a turn. Past the budget, writers wait for the next turn, first come first
 // served. Counted in writes, not milliseconds, so a run on the VirtualClock replays exactly.
 
+/** Writes waiting for their turn, over every budget in the process. */
+let waitingWrites = 0;
+
+/**
+ * How many writes wait for a later turn, over all API servers: 0 once the backlog has drained. A
+ * driver of the VirtualClock moves time on only then, so timers do not add work faster than the
+ * API server takes it.
+ */
+export function writesWaiting(): number {
+  return waitingWrites;
+}
+
 export class TurnBudget {
   private spent = 0;
   private readonly waiting: (() => void)[] = [];
@@ -20,6 +32,7 @@ export class TurnBudget {
       return undefined;
     }
     this.scheduleReset();
+    waitingWrites++;
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
@@ -31,6 +44,7 @@ export class TurnBudget {
       this.spent = 0;
       for (const resolve of this.waiting.splice(0, this.writesPerTurn)) {
         this.spent++;
+        waitingWrites--;
         resolve();
       }
       if (this.spent > 0) this.scheduleReset();

@@ -18,6 +18,11 @@ export function yieldToEventLoop(): Promise<void> {
   });
 }
 
+/** How many yielded chunks wait to be resumed: 0 once every component has caught up. */
+export function chunksWaiting(): number {
+  return waiting.length;
+}
+
 function schedule(): void {
   if (scheduled) return;
   scheduled = true;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TurnBudget } from '../../../engine/apiserver/turnBudget';
+import { TurnBudget, writesWaiting } from '../../../engine/apiserver/turnBudget';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -19,5 +19,19 @@ describe('API server: writes per turn of the event loop', () => {
     assert.deepEqual(started, [0, 1, 2, 3, 4, 5, 6, 7]);
     await turn();
     assert.equal(budget.take(), undefined, 'a quiet turn later, the budget is whole again');
+  });
+
+  it('counts the writes waiting for a turn, over every budget, until the backlog drains', async () => {
+    const a = new TurnBudget(2);
+    const b = new TurnBudget(1);
+    const before = writesWaiting();
+    for (let i = 0; i < 5; i++) void a.take();
+    for (let i = 0; i < 3; i++) void b.take();
+    assert.equal(writesWaiting() - before, 3 + 2);
+    await turn();
+    assert.equal(writesWaiting() - before, 1 + 1);
+    await turn();
+    await turn();
+    assert.equal(writesWaiting(), before);
   });
 });

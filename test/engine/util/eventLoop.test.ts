@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { yieldToEventLoop } from '../../../engine/util/eventLoop';
+import { chunksWaiting, yieldToEventLoop } from '../../../engine/util/eventLoop';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -10,11 +10,14 @@ describe('yieldToEventLoop', () => {
     const resumed: number[] = [];
     for (let i = 0; i < 10; i++) void yieldToEventLoop().then(() => resumed.push(i));
     assert.deepEqual(resumed, []);
+    assert.equal(chunksWaiting(), 10);
     await turn();
     assert.deepEqual(resumed, [0, 1, 2, 3]);
+    assert.equal(chunksWaiting(), 6);
     await turn();
     assert.deepEqual(resumed, [0, 1, 2, 3, 4, 5, 6, 7]);
     await turn();
     assert.deepEqual(resumed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(chunksWaiting(), 0);
   });
 });
