@@ -1,7 +1,7 @@
 // One YAML document of a manifest file, parsed once and shared by every feature. Offsets are relative
 // to the document's own text, so the result stays valid when edits elsewhere in the file move it.
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
-import { parseManifests, type ParsedManifest } from '../engine/api/manifest/index';
+import { parseManifestDocuments, type ParsedManifest } from '../engine/api/manifest/index';
 import { kubernetesYaml } from '../engine/api/manifest/yamlSchema';
 
 /** [start, end) offsets into the document's text. */
@@ -70,8 +70,16 @@ class YamlDocument implements ParsedDocument {
   }
 
   get manifests(): readonly ParsedManifest[] {
-    this.objects ??= parseManifests(this.text, this.fileName);
-    return this.objects;
+    if (!this.objects) this.parse();
+    return this.objects!;
+  }
+
+  /** One parse for the objects and the syntax tree: an open document needs both. */
+  private parse(): void {
+    const { manifests, documents } = parseManifestDocuments(this.text, this.fileName);
+    this.objects = manifests;
+    // A split document holds one YAML document; anything else (an empty text) is parsed as before.
+    if (documents.length === 1) this.tree ??= documents[0];
   }
 
   get manifest(): ParsedManifest | undefined {
@@ -87,6 +95,7 @@ class YamlDocument implements ParsedDocument {
   }
 
   get yaml(): Document.Parsed {
+    if (!this.tree && !this.objects) this.parse();
     this.tree ??= parseDocument(this.text, { ...kubernetesYaml, prettyErrors: false, uniqueKeys: false });
     return this.tree;
   }

@@ -178,13 +178,25 @@ function isList(obj: unknown): obj is { items: unknown[] } {
 
 /** Parses a manifest file: every document (and every item of a List) as one ParsedManifest. */
 export function parseManifests(text: string, fileName: string): ParsedManifest[] {
+  return parseManifestDocuments(text, fileName).manifests;
+}
+
+/**
+ * The manifests of a text and the YAML documents they were read from, for a caller that also needs
+ * the syntax trees (the language server): one parse serves both.
+ */
+export function parseManifestDocuments(text: string, fileName: string): { manifests: ParsedManifest[]; documents: Document.Parsed[] } {
   const lines = new LineCounter();
   // YAML 1.1, as Kubernetes' go-yaml reads manifests: `yes`/`on` are booleans there, too.
-  const docs = parseAllDocuments(text, { ...kubernetesYaml, lineCounter: lines, uniqueKeys: false, keepSourceTokens: false });
+  const parsed = parseAllDocuments(text, { ...kubernetesYaml, lineCounter: lines, uniqueKeys: false, keepSourceTokens: false });
+  const docs = Array.isArray(parsed) ? parsed : [parsed as unknown as Document.Parsed];
+  return { manifests: readManifests(docs, lines, text, fileName), documents: docs };
+}
+
+function readManifests(docs: Document.Parsed[], lines: LineCounter, text: string, fileName: string): ParsedManifest[] {
   const pos = new Positions(lines, text.length);
   const out: ParsedManifest[] = [];
-  const list = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
-  list.forEach((doc, documentIndex) => {
+  docs.forEach((doc, documentIndex) => {
     // The parser appends "at line N, column M:" and a code excerpt; the range already says where.
     const syntaxErrors = doc.errors.map((e) => ({ message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), range: pos.range(e.pos[0], e.pos[1]) }));
     const contents = doc.contents as Node | null;
