@@ -8,7 +8,7 @@ import { isRecord, scalarString, valueAt, type ParsedDocument, type PathSegment,
 import { lintRules, lintRulesById } from './rules/index';
 import type { FieldFix, FixValue, KubeObject, LintRule, LintSeverity, RuleLevel, WorkspaceQueries } from './rules/types';
 import type { QuickFix } from './validation';
-import type { WorkspaceIndex } from './workspaceIndex';
+import { WorkspaceIndex } from './workspaceIndex';
 
 /** The `kubeside.lint` settings section. */
 export interface LintSettings {
@@ -51,9 +51,13 @@ export interface LintDiagnostic {
 /**
  * A question a rule asked the workspace index, and its answer as JSON; when the index answers it
  * differently, the lint is stale. Answers are small, sorted data, so comparing them is cheap and an
- * edit that only moves things around does not count as a change.
+ * edit that only moves things around does not count as a change. `topics` are what the answer depends
+ * on: while their versions are those in `versions`, the question need not be asked again.
  */
 export interface WorkspaceLookup {
+  readonly topics: readonly string[];
+  /** Moved forward when the question is asked again and answered alike. */
+  readonly versions: number[];
   readonly ask: (index: WorkspaceIndex) => unknown;
   readonly answer: string;
 }
@@ -63,37 +67,61 @@ export interface LintResult {
   readonly lookups: readonly WorkspaceLookup[];
 }
 
+function holds(lookup: WorkspaceLookup, index: WorkspaceIndex): boolean {
+  const { topics, versions } = lookup;
+  if (topics.every((topic, i) => index.version(topic) === versions[i])) return true;
+  if (JSON.stringify(lookup.ask(index)) !== lookup.answer) return false;
+  topics.forEach((topic, i) => (versions[i] = index.version(topic)));
+  return true;
+}
+
 /** Whether the index still answers every question `result` asked as it did. */
 export function lintLookupsHold(result: LintResult, index: WorkspaceIndex): boolean {
-  return result.lookups.every((l) => JSON.stringify(l.ask(index)) === l.answer);
+  return result.lookups.every((l) => holds(l, index));
 }
 
 const byJson = <T>(items: T[]): T[] => items.map((item) => [JSON.stringify(item), item] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
 
+interface Question<T> {
+  readonly topics: readonly string[];
+  readonly ask: (index: WorkspaceIndex) => T;
+}
+
+const pods = [WorkspaceIndex.pods];
+
 /** The questions rules may ask, answered from the index as plain data (rules/types.ts documents them). */
 const questions = {
-  selectsPods: (selector: Readonly<Record<string, string>>, namespace: string) => (index: WorkspaceIndex) => index.selectedBy(selector, namespace).length > 0,
-  podPorts: (selector: Readonly<Record<string, string>>, namespace: string) => (index: WorkspaceIndex) =>
-    byJson(index.selectedBy(selector, namespace).map((r) => r.podPorts ?? [])),
-  services: (name: string, namespace: string) => (index: WorkspaceIndex) =>
-    byJson(index.find('Service', namespace, name).map((r) => ({ headless: r.headless === true, selector: r.selector ?? {}, ports: r.servicePorts ?? [] }))),
-  disruptionBudgetsFor: (labels: Readonly<Record<string, string>>, namespace: string) => (index: WorkspaceIndex) =>
-    byJson(
-      index.disruptionBudgetsSelecting(labels, namespace).map((r) => {
-        const { minAvailable, maxUnavailable } = r.disruptionBudget!;
-        return { name: r.name, ...(minAvailable !== undefined ? { minAvailable } : {}), ...(maxUnavailable !== undefined ? { maxUnavailable } : {}) };
-      }),
-    ),
-  exists: (kind: string, namespace: string, name: string) => (index: WorkspaceIndex) => index.find(kind, namespace, name).length > 0,
-  referencedBy: (kind: string, namespace: string, name: string, fromKind: string) => (index: WorkspaceIndex) =>
-    index.referencesTo(kind, namespace, name).some((ref) => ref.from.kind === fromKind),
-} satisfies { [Q in keyof WorkspaceQueries]: (...args: Parameters<WorkspaceQueries[Q]>) => (index: WorkspaceIndex) => ReturnType<WorkspaceQueries[Q]> };
+  selectsPods: (selector: Readonly<Record<string, string>>, namespace: string) => ({ topics: pods, ask: (index: WorkspaceIndex) => index.selectedBy(selector, namespace).length > 0 }),
+  podPorts: (selector: Readonly<Record<string, string>>, namespace: string) => ({
+    topics: pods,
+    ask: (index: WorkspaceIndex) => byJson(index.selectedBy(selector, namespace).map((r) => r.podPorts ?? [])),
+  }),
+  services: (name: string, namespace: string) => ({
+    topics: ['Service'],
+    ask: (index: WorkspaceIndex) => byJson(index.find('Service', namespace, name).map((r) => ({ headless: r.headless === true, selector: r.selector ?? {}, ports: r.servicePorts ?? [] }))),
+  }),
+  disruptionBudgetsFor: (labels: Readonly<Record<string, string>>, namespace: string) => ({
+    topics: ['PodDisruptionBudget'],
+    ask: (index: WorkspaceIndex) =>
+      byJson(
+        index.disruptionBudgetsSelecting(labels, namespace).map((r) => {
+          const { minAvailable, maxUnavailable } = r.disruptionBudget!;
+          return { name: r.name, ...(minAvailable !== undefined ? { minAvailable } : {}), ...(maxUnavailable !== undefined ? { maxUnavailable } : {}) };
+        }),
+      ),
+  }),
+  exists: (kind: string, namespace: string, name: string) => ({ topics: [kind], ask: (index: WorkspaceIndex) => index.find(kind, namespace, name).length > 0 }),
+  referencedBy: (kind: string, namespace: string, name: string, fromKind: string) => ({
+    topics: [fromKind],
+    ask: (index: WorkspaceIndex) => index.referencesTo(kind, namespace, name).some((ref) => ref.from.kind === fromKind),
+  }),
+} satisfies { [Q in keyof WorkspaceQueries]: (...args: Parameters<WorkspaceQueries[Q]>) => Question<ReturnType<WorkspaceQueries[Q]>> };
 
 /** Queries that answer from `index` and remember each question in `lookups`. */
 function recordingQueries(index: WorkspaceIndex, lookups: WorkspaceLookup[]): WorkspaceQueries {
-  const ask = <T>(question: (index: WorkspaceIndex) => T): T => {
-    const answer = question(index);
-    lookups.push({ ask: question, answer: JSON.stringify(answer) });
+  const ask = <T>({ topics, ask }: Question<T>): T => {
+    const answer = ask(index);
+    lookups.push({ topics, versions: topics.map((t) => index.version(t)), ask, answer: JSON.stringify(answer) });
     return answer;
   };
   return {

@@ -105,6 +105,11 @@ export class WorkspaceIndex {
   private readonly namespaces = new Map<string, number>();
   /** Pod labels `key=value` → the workloads and pods whose pods carry that label. */
   private readonly podsByLabel = new Map<string, Set<IndexedResource>>();
+  /** The topic of `version` that changes with any workload's or pod's pods (labels, ports). */
+  static readonly pods = '#pods';
+  /** Topic → the clock when its entries last changed; one clock for all, so a version never comes back. */
+  private readonly versions = new Map<string, number>();
+  private clock = 0;
 
   /**
    * Brings `file.uri` up to date with the file's new version. Documents parsed before (the same
@@ -142,6 +147,7 @@ export class WorkspaceIndex {
   }
 
   private add(slot: DocumentSlot): void {
+    this.touch(slot);
     for (const r of slot.resources) {
       addTo(this.resourcesByKey, key(r.kind, r.namespace, r.name), r);
       addTo(this.resourcesByKind, r.kind, r);
@@ -152,6 +158,7 @@ export class WorkspaceIndex {
   }
 
   private delete(slot: DocumentSlot): void {
+    this.touch(slot);
     for (const r of slot.resources) {
       removeFrom(this.resourcesByKey, key(r.kind, r.namespace, r.name), r);
       removeFrom(this.resourcesByKind, r.kind, r);
@@ -163,6 +170,24 @@ export class WorkspaceIndex {
       }
     }
     for (const ref of slot.references) removeFrom(this.referencesByTarget, key(ref.kind, ref.namespace, ref.name), ref);
+  }
+
+  /** Moves the versions of the topics a document's entries belong to: its kind, the pods, the kind its references come from. */
+  private touch(slot: DocumentSlot): void {
+    const clock = ++this.clock;
+    for (const r of slot.resources) {
+      this.versions.set(r.kind, clock);
+      if (r.podLabels || r.podPorts) this.versions.set(WorkspaceIndex.pods, clock);
+    }
+    for (const ref of slot.references) this.versions.set(ref.from.kind, clock);
+  }
+
+  /**
+   * A number that changes whenever the entries of `topic` (a kind: its objects and the references they
+   * make; or WorkspaceIndex.pods) change, so a question about it need not be asked again while it holds.
+   */
+  version(topic: string): number {
+    return this.versions.get(topic) ?? 0;
   }
 
   /** The files the index holds entries for. */
