@@ -4,8 +4,10 @@ import { containerEphemeralStorageRequestAndLimit } from './container-ephemeral-
 import { danglingHorizontalPodAutoscaler } from './dangling-horizontalpodautoscaler';
 import { danglingIngress } from './dangling-ingress';
 import { danglingNetworkPolicy } from './dangling-networkpolicy';
+import { danglingNetworkPolicyPeerPodSelector } from './dangling-networkpolicypeer-podselector';
 import { danglingService } from './dangling-service';
 import { defaultNamespace } from './default-namespace';
+import { defaultServiceAccount } from './default-service-account';
 import { deprecatedServiceAccountField } from './deprecated-service-account-field';
 import { dockerSock } from './docker-sock';
 import { dropNetRawCapability } from './drop-net-raw-capability';
@@ -34,8 +36,10 @@ import { podProbesIdentical } from './pod-probes-identical';
 import { privilegeEscalationContainer } from './privilege-escalation-container';
 import { privilegedContainer } from './privileged-container';
 import { privilegedPorts } from './privileged-ports';
+import { readSecretFromEnvVar } from './read-secret-from-env-var';
 import { readinessPort } from './readiness-port';
 import { replicasWithAutoscaler } from './replicas-with-autoscaler';
+import { requiredLabelOwner } from './required-label-owner';
 import { runAsNonRoot } from './run-as-non-root';
 import { sensitiveHostMounts } from './sensitive-host-mounts';
 import { serviceTargetPort } from './service-target-port';
@@ -46,6 +50,7 @@ import { unsafeProcMount } from './unsafe-proc-mount';
 import { unsafeSysctls } from './unsafe-sysctls';
 import { unsetCpuRequirements } from './unset-cpu-requirements';
 import { unsetMemoryRequirements } from './unset-memory-requirements';
+import { wildcardInRules } from './wildcard-in-rules';
 import { writableHostMount } from './writable-host-mount';
 import { podKinds } from './podSpecs';
 import type { LintRule } from './types';
@@ -69,6 +74,7 @@ export const lintRules: readonly LintRule[] = [
   sshPort,
   privilegedPorts,
   envVarSecret,
+  readSecretFromEnvVar,
   duplicateEnvVar,
   unsetCpuRequirements,
   unsetMemoryRequirements,
@@ -82,11 +88,13 @@ export const lintRules: readonly LintRule[] = [
   noAntiAffinity,
   deprecatedServiceAccountField,
   nonExistentServiceAccount,
+  defaultServiceAccount,
   danglingService,
   serviceTargetPort,
   danglingIngress,
   exposedServices,
   danglingNetworkPolicy,
+  danglingNetworkPolicyPeerPodSelector,
   statefulSetServiceName,
   pdbBlocksEviction,
   pdbMaxUnavailable,
@@ -99,6 +107,8 @@ export const lintRules: readonly LintRule[] = [
   noRollingUpdateStrategy,
   jobTtlSecondsAfterFinished,
   defaultNamespace,
+  requiredLabelOwner,
+  wildcardInRules,
 ];
 
 export const lintRulesById: ReadonlyMap<string, LintRule> = new Map(lintRules.map((r) => [r.id, r]));

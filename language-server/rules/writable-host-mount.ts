@@ -5,10 +5,10 @@ import type { Finding, LintRule } from './types';
 export const writableHostMount: LintRule = {
   id: 'writable-host-mount',
   severity: 'warning',
-  enabledByDefault: true,
+  enabledByDefault: false,
   summary: 'A container that mounts a `hostPath` volume without `readOnly: true`.',
   description:
-    "Whatever the container writes lands on the node's file system, outside any quota, and outlives the pod: a compromised container can plant files for the node or for the next pod to read. Mount it read-only unless writing is its purpose (a node agent's state, say). Quick fix: set `readOnly: true` on the mount.",
+    "Whatever the container writes lands on the node's file system, outside any quota, and outlives the pod: a compromised container can plant files for the node or for the next pod to read. Mount it read-only unless writing is its purpose. Off by default, as in kube-linter: node agents (log collectors, storage drivers) write to the node by design. Quick fix: set `readOnly: true` on the mount.",
   docs: 'https://kubernetes.io/docs/concepts/storage/volumes/#hostpath',
   appliesTo: podKinds,
   check(object, { kind }) {

@@ -22,6 +22,8 @@ kind: Deployment
 metadata:
   name: web
   namespace: shop
+  labels:
+    owner: shop-team
 spec:
   replicas: 3
   selector:
@@ -34,6 +36,7 @@ spec:
     spec:
       securityContext:
         runAsNonRoot: true
+      serviceAccountName: runner
       topologySpreadConstraints:
         - maxSkew: 1
           topologyKey: kubernetes.io/hostname
@@ -69,6 +72,8 @@ spec:
 `;
 
 const podSecurity = '      securityContext:\n        runAsNonRoot: true\n';
+const account = '      serviceAccountName: runner\n';
+const owner = '  labels:\n    owner: shop-team\n';
 const volume = (hostPath: string) => `      volumes:\n        - name: host\n          hostPath:\n            path: ${hostPath}\n      containers:\n`;
 const image = '          image: nginx:1.27.3\n';
 /** From the pod's securityContext to the container's image: edits that need a volume and its mount replace it whole. */
@@ -83,7 +88,7 @@ kind: PodDisruptionBudget
 metadata:
   name: budget
   namespace: shop
-spec:
+${owner}spec:
   maxUnavailable: 1
   unhealthyPodEvictionPolicy: AlwaysAllow
   selector:
@@ -96,7 +101,7 @@ kind: HorizontalPodAutoscaler
 metadata:
   name: scaled
   namespace: shop
-spec:
+${owner}spec:
   scaleTargetRef:
     apiVersion: apps/v1
     kind: Deployment
@@ -110,18 +115,28 @@ kind: Job
 metadata:
   name: migrate
   namespace: shop
-spec:
+${owner}spec:
   ttlSecondsAfterFinished: 600
   template:
     spec:
       restartPolicy: Never
 ${clean.slice(clean.indexOf(podSecurity))}`;
+const cleanRole = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  namespace: shop
+${owner}rules:
+  - apiGroups: [""]
+    resources: [pods]
+    verbs: [get, list]
+`;
 const cleanService = `apiVersion: v1
 kind: Service
 metadata:
   name: web-clean
   namespace: shop
-spec:
+${owner}spec:
   selector:
     app: web
   ports:
@@ -186,16 +201,16 @@ const broken: readonly { rule: string; base?: string; from: string; to: string; 
   },
   {
     rule: 'deprecated-service-account-field',
-    from: podSecurity,
-    to: `      serviceAccount: web\n${podSecurity}`,
+    from: account,
+    to: '      serviceAccount: runner\n',
     marks: 'serviceAccount',
     message: 'serviceAccount is deprecated: use serviceAccountName',
     fix: 'Rename to serviceAccountName',
   },
   {
     rule: 'deprecated-service-account-field',
-    from: podSecurity,
-    to: `      serviceAccountName: web\n      serviceAccount: web\n${podSecurity}`,
+    from: account,
+    to: `${account}      serviceAccount: runner\n`,
     marks: 'serviceAccount',
     message: 'serviceAccount is deprecated: use serviceAccountName',
     fix: 'Remove serviceAccount',
@@ -273,7 +288,7 @@ const broken: readonly { rule: string; base?: string; from: string; to: string; 
     message: 'the Recreate strategy stops every pod before starting the new ones',
     fix: 'Set type: RollingUpdate',
   },
-  { rule: 'non-existent-service-account', from: podSecurity, to: `      serviceAccountName: ghost\n${podSecurity}`, marks: 'ghost', message: 'no ServiceAccount "ghost" in the workspace: the pods could not be created' },
+  { rule: 'non-existent-service-account', from: account, to: '      serviceAccountName: ghost\n', marks: 'ghost', message: 'no ServiceAccount "ghost" in the workspace: the pods could not be created' },
   {
     rule: 'pdb-max-unavailable',
     base: cleanBudget,
@@ -307,8 +322,8 @@ const broken: readonly { rule: string; base?: string; from: string; to: string; 
   {
     rule: 'replicas-with-autoscaler',
     base: cleanAutoscaler,
-    from: 'kind: Deployment\nmetadata:\n  name: scaled\n  namespace: shop\nspec:\n',
-    to: 'kind: Deployment\nmetadata:\n  name: scaled\n  namespace: shop\nspec:\n  replicas: 3\n',
+    from: `${owner}spec:\n  selector:\n`,
+    to: `${owner}spec:\n  replicas: 3\n  selector:\n`,
     marks: 'replicas',
     message: 'a HorizontalPodAutoscaler scales this Deployment: each apply resets its replica count',
     fix: 'Remove replicas',
@@ -320,8 +335,27 @@ const broken: readonly { rule: string; base?: string; from: string; to: string; 
     marks: 'MODE',
     message: 'container "web" defines the environment variable MODE again: only the last definition counts',
   },
+  { rule: 'default-service-account', from: account, to: '', marks: 'spec', message: "the pods run as the namespace's default ServiceAccount" },
+  { rule: 'default-service-account', from: account, to: '      serviceAccountName: default\n', marks: 'default', message: "the pods run as the namespace's default ServiceAccount" },
+  {
+    rule: 'read-secret-from-env-var',
+    from: '          resources:\n',
+    to: '          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: db\n                  key: password\n          resources:\n',
+    marks: 'secretKeyRef',
+    message: 'container "web" reads the Secret "db" into the environment variable DB_PASSWORD',
+  },
+  { rule: 'required-label-owner', from: owner, to: '', marks: 'metadata', message: 'no owner label' },
+  { rule: 'wildcard-in-rules', base: cleanRole, from: 'verbs: [get, list]', to: 'verbs: [get, "*"]', marks: '"*"', message: 'rule 1 grants every verb ("*")' },
   { rule: 'exposed-services', base: cleanService, from: '  ports:\n', to: '  type: NodePort\n  ports:\n', marks: 'NodePort', message: 'a NodePort Service is reachable from outside the cluster' },
-  { rule: 'default-namespace', from: '  namespace: shop\n', to: '', marks: 'metadata', message: 'no metadata.namespace: kubectl puts the object in the default namespace unless told otherwise' },
+  {
+    rule: 'default-namespace',
+    from: '  namespace: shop\n',
+    to: '',
+    marks: 'metadata',
+    message: 'no metadata.namespace: kubectl puts the object in the default namespace unless told otherwise',
+    // The ServiceAccount the pods name is in shop.
+    also: ['non-existent-service-account'],
+  },
 ];
 
 const service = (selector: string) => `apiVersion: v1
@@ -329,12 +363,15 @@ kind: Service
 metadata:
   name: web
   namespace: shop
-spec:
+${owner}spec:
   selector:
     app: ${selector}
   ports:
     - port: 80
 `;
+
+/** The account the manifests name, so non-existent-service-account finds it. */
+const serviceAccount = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: runner\n  namespace: shop\n';
 
 /** Every rule on, at its own default severity. */
 const allRulesOn = { enabled: true, rules: Object.fromEntries(lintRules.map((r) => [r.id, r.severity])) };
@@ -371,8 +408,7 @@ describe('language server: lint rules', () => {
     client = await LspClient.start();
     // Settings pushed with the notification: this client cannot be asked for them.
     await configure(client, allRulesOn);
-    // The account the manifests below name, so non-existent-service-account finds it.
-    await client.open(memoryUri('service-account.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: shop\n');
+    await client.open(memoryUri('service-account.yaml'), serviceAccount);
   });
   after(async () => {
     await client.stop();
@@ -384,7 +420,7 @@ describe('language server: lint rules', () => {
   });
 
   it('finds nothing in the other kinds the rules judge', async () => {
-    for (const [i, text] of [cleanBudget, cleanAutoscaler, cleanJob, cleanService].entries()) assert.deepEqual((await client.open(memoryUri(`clean-${i}.yaml`), text)).diagnostics, [], text);
+    for (const [i, text] of [cleanBudget, cleanAutoscaler, cleanJob, cleanRole, cleanService].entries()) assert.deepEqual((await client.open(memoryUri(`clean-${i}.yaml`), text)).diagnostics, [], text);
   });
 
   for (const [i, { rule, base = clean, from, to, marks, message, also = [] }] of broken.entries()) {
@@ -544,6 +580,7 @@ describe('language server: lint settings pulled with workspace/configuration', (
   before(async () => {
     client = await LspClient.start({ capabilities: { workspace: { configuration: true } } });
     client.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'kubeside.lint' ? settings : null)));
+    await client.open(memoryUri('service-account.yaml'), serviceAccount);
     // The server asked once it was initialized, maybe before the handler was there: ask again.
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   });

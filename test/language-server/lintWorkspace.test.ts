@@ -286,6 +286,47 @@ ${selector}  policyTypes: [Ingress]
     await client.close(uri);
   });
 
+  it('dangling-networkpolicypeer-podselector: flags a from/to peer of the same namespace that picks no pod template', async () => {
+    const uri = memoryUri('netpol-peers.yaml');
+    const text = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: db
+  namespace: peers
+spec:
+  podSelector: {}
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              app: api
+        - namespaceSelector:
+            matchLabels:
+              team: ops
+          podSelector:
+            matchLabels:
+              app: backup
+  egress:
+    - to:
+        - podSelector:
+            matchLabels:
+              app: dns
+`;
+    const none = await client.open(uri, text);
+    // The peer with a namespaceSelector picks pods of other namespaces: not judged.
+    assert.deepEqual(findings(text, none, 'dangling-networkpolicypeer-podselector'), [
+      [10, 'podSelector', 'no pod template in the namespace has the labels app=api: this peer matches no pod'],
+      [21, 'podSelector', 'no pod template in the namespace has the labels app=dns: this peer matches no pod'],
+    ]);
+    const workload = memoryUri('peers-deployment.yaml');
+    const api = await republished(uri, () => client.open(workload, deployment('peers', 'api')));
+    assert.deepEqual(findings(text, api, 'dangling-networkpolicypeer-podselector').map(([line]) => line), [21]);
+    const elsewhere = await republished(uri, () => client.change(workload, [{ text: deployment('other', 'api') }]));
+    assert.deepEqual(findings(text, elsewhere, 'dangling-networkpolicypeer-podselector').map(([line]) => line), [10, 21]);
+    await client.close(workload);
+    await client.close(uri);
+  });
+
   it('replicas-with-autoscaler and dangling-horizontalpodautoscaler: follow the autoscaler and its target across files', async () => {
     const uri = memoryUri('hpa-deployment.yaml');
     const text = deployment('hpa', 'web').replace('spec:\n  selector:', 'spec:\n  replicas: 2\n  selector:');
