@@ -356,8 +356,8 @@ export class Kubelet {
 
   /**
    * The lease controller's sync: an update of the Lease it last wrote, with a fresh renewTime; only
-   * when that fails (first start, a conflict, the Lease deleted) does it read the Lease again, or
-   * create it (nodelease's retryUpdateLease and backoffEnsureLease).
+   * when there is none (first start) or that fails (a conflict, the Lease deleted) does it create the
+   * Lease, or read and renew the one there (nodelease's retryUpdateLease and backoffEnsureLease).
    */
   private async renewLease(): Promise<void> {
     if (!this.running) return;
@@ -373,15 +373,19 @@ export class Kubelet {
       }
     }
     if (!lease) {
-      const existing = this.client.tryGet(leasesResource, nodeLeaseNamespace, this.nodeName);
-      lease = existing
-        ? await renew(existing)
-        : (await this.client.create(leasesResource, nodeLeaseNamespace, {
+      // A node's first start finds no Lease: create it, and only when it exists already (a restart,
+      // a failed renewal) read it and renew that one.
+      try {
+        lease = (await this.client.create(leasesResource, nodeLeaseNamespace, {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
           metadata: { name: this.nodeName, namespace: nodeLeaseNamespace, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: this.nodeUid }] },
           spec,
         })).object;
+      } catch (err) {
+        if (!(err instanceof StatusError && err.code === 409)) throw err;
+        lease = await renew(this.client.get(leasesResource, nodeLeaseNamespace, this.nodeName));
+      }
     }
     this.latestLease = lease;
     this.counters.leaseRenewals++;
