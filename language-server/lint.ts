@@ -151,9 +151,10 @@ export function lintDocument(doc: ParsedDocument, settings: LintSettings, index:
     const kind = scalarString(object, 'kind');
     if (!isRecord(object) || !kind || !scalarString(object, 'apiVersion')) continue;
     const annotations = valueAt(object, ['metadata', 'annotations']);
-    const ignored = (id: string) => isRecord(annotations) && (ignoreAnnotation(id) in annotations || ignoreAllAnnotation in annotations);
+    const ignored = (rule: LintRule) =>
+      isRecord(annotations) && (ignoreAnnotation(rule.id) in annotations || (rule.kubeLinterId !== undefined && ignoreAnnotation(rule.kubeLinterId) in annotations) || ignoreAllAnnotation in annotations);
     for (const [rule, severity] of enabled) {
-      if ((rule.appliesTo !== '*' && !rule.appliesTo.includes(kind)) || ignored(rule.id)) continue;
+      if ((rule.appliesTo !== '*' && !rule.appliesTo.includes(kind)) || ignored(rule)) continue;
       let findings;
       try {
         findings = rule.check(object as KubeObject, { kind, workspace });

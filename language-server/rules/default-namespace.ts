@@ -5,6 +5,7 @@ import type { LintRule } from './types';
 
 export const defaultNamespace: LintRule = {
   id: 'default-namespace',
+  kubeLinterId: 'use-namespace',
   severity: 'information',
   enabledByDefault: false,
   summary: 'A namespaced object in the `default` namespace, or without `metadata.namespace`.',

@@ -115,11 +115,12 @@ export const lintRulesById: ReadonlyMap<string, LintRule> = new Map(lintRules.ma
 
 /** The README's rules table, one row per rule, written from the rules themselves. */
 export function rulesMarkdown(): string {
-  const kinds = (rule: LintRule) => (rule.appliesTo === '*' ? 'every namespaced kind' : rule.appliesTo === podKinds ? 'Pod and every kind with a pod template' : rule.appliesTo.join(', '));
+  const kinds = (rule: LintRule) => (rule.appliesTo === '*' ? 'every kind' : rule.appliesTo === podKinds ? 'Pod and every kind with a pod template' : rule.appliesTo.join(', '));
   const rows = lintRules.map((rule) => {
     const severity = rule.enabledByDefault ? rule.severity : `off (${rule.severity} when on)`;
     const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    return `| <a id="${rule.id}"></a>\`${rule.id}\` | ${severity} | ${cell(rule.summary)} ${cell(rule.description)} [Kubernetes docs](${rule.docs}) | ${kinds(rule)} |`;
+    const alias = rule.kubeLinterId ? ` (kube-linter: \`${rule.kubeLinterId}\`)` : '';
+    return `| <a id="${rule.id}"></a>\`${rule.id}\`${alias} | ${severity} | ${cell(rule.summary)} ${cell(rule.description)} [Kubernetes docs](${rule.docs}) | ${kinds(rule)} |`;
   });
   return ['| rule | default | what and why | kinds |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -32,7 +32,8 @@ export function probePortRule(id: string, field: ProbeField): LintRule {
         for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
           const port: unknown = (probe[handler] as { port?: unknown } | undefined)?.port;
           const at = [...path, field, handler, 'port'];
-          if (typeof port === 'string' && !ports.some((p) => p?.name === port)) {
+          // A string of digits is not a port name: validation reports it.
+          if (typeof port === 'string' && !/^\d+$/.test(port) && !ports.some((p) => p?.name === port)) {
             findings.push({ path: at, message: `${label} has no port named "${port}" for its ${word} probe: ${consequence[field]}` });
           } else if (typeof port === 'number' && ports.length > 0 && !ports.some((p) => p?.containerPort === port)) {
             findings.push({ path: at, message: `${label} probes port ${port} but declares only ${ports.map((p) => p?.containerPort).join(', ')}` });

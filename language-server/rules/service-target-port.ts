@@ -27,7 +27,8 @@ export const serviceTargetPort: LintRule = {
       const target = given ?? port['port'];
       const path = given === undefined ? ['spec', 'ports', i, 'port'] : ['spec', 'ports', i, 'targetPort'];
       const unset = given === undefined ? ` (targetPort unset: it is the port)` : '';
-      if (typeof target === 'string') {
+      // A string of digits is not a port name: validation reports it.
+      if (typeof target === 'string' && !/^\d+$/.test(target)) {
         if (!pods.some((list) => list.some((p) => p.name === target))) findings.push({ path, message: `no container of the selected pods has a port named "${target}": this Service port would have no endpoints` });
       } else if (typeof target === 'number') {
         // Ports need not be declared to be reached: judge only pods that all list theirs.

@@ -80,6 +80,8 @@ export interface RuleContext {
 export interface LintRule {
   /** kube-linter's check name where it has one, so its ignore annotation works here too. */
   readonly id: string;
+  /** kube-linter's name for the same check where the id differs (an older id kept for settings), so its ignore annotation works too. */
+  readonly kubeLinterId?: string;
   /** The severity when the user's settings do not name the rule. */
   readonly severity: LintSeverity;
   /** Rules that are matters of taste or of the environment are off unless the settings turn them on. */

@@ -482,6 +482,13 @@ describe('language server: lint rules', () => {
     assert.deepEqual(lint(otherRule).map((d) => d.code).sort(), ['latest-tag', 'run-as-non-root']);
     const everyRule = await client.open(memoryUri('every-rule.yaml'), text.replace('          image: nginx\n', '          # kubeside-ignore\n          image: nginx\n'));
     assert.deepEqual(lint(everyRule).map((d) => d.code), ['run-as-non-root']);
+    // default-namespace is kube-linter's use-namespace: its annotation counts too.
+    const useNamespace = await client.open(
+      memoryUri('use-namespace.yaml'),
+      clean.replace('  namespace: shop\n', '  annotations:\n    ignore-check.kube-linter.io/use-namespace: ""\n'),
+    );
+    // (The ServiceAccount the pods name is in shop.)
+    assert.deepEqual(lint(useNamespace).map((d) => d.code), ['non-existent-service-account']);
     const ignoreAll = await client.open(memoryUri('ignore-all.yaml'), text.replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    kube-linter.io/ignore-all: "a vendor chart"\n'));
     assert.deepEqual(ignoreAll.diagnostics, []);
   });
