@@ -19,6 +19,7 @@ import { validateObject } from '../api/validate';
 import { ClusterIPAllocator } from '../network/clusterIPAllocator';
 import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../store/index';
 import type { Clock, Timer } from '../util/clock';
+import { yieldToEventLoop } from '../util/eventLoop';
 import type { Random } from '../util/random';
 import { AdmissionChain, type AdmissionContext, type AdmissionPlugin, type AdmissionRequest, type Operation } from './admission/types';
 import { defaultStorageClass } from './admission/default-storage-class';
@@ -52,6 +53,11 @@ export interface ApiServerOptions {
   /** How often a watch that allows bookmarks gets one (kube-apiserver: about a minute). */
   bookmarkIntervalMs?: number;
   auditCapacity?: number;
+  /**
+   * How often the store's history is compacted (kube-apiserver's --etcd-compaction-interval,
+   * 5 minutes by default); 0 turns compaction off. See `startCompaction`.
+   */
+  compactionIntervalMs?: number;
 }
 
 export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, resourceQuota];
@@ -174,6 +180,54 @@ export class ApiServer {
       list: (group, resource, namespace) => this.storage(group, resource)?.listAll(namespace) ?? [],
       randomSuffix: () => this.random.suffix(),
     };
+    const compactionInterval = options.compactionIntervalMs ?? 5 * 60 * 1000;
+    if (compactionInterval > 0) this.startCompaction(compactionInterval);
+  }
+
+  /**
+   * kube-apiserver's storage compactor: every interval, the store's history is compacted up to the
+   * revision it had one interval earlier, so the store keeps each live object plus about an
+   * interval of changes, whatever the cluster's write rate. A list or watch from a
+   * resourceVersion older than that is answered 410 Gone (as after any compaction) and the client
+   * relists. History a watch has not read yet is kept, for one more interval at most: a watch that
+   * far behind is cancelled by the compaction and its watchers get 410 too. Several servers over one
+   * store compact it between them; a target another one already passed is left alone.
+   */
+  private startCompaction(intervalMs: number): void {
+    // The store's revision at the last two ticks, newest last.
+    let previous = 0;
+    let last = this.store.revision;
+    let compacting = false;
+    const tick = () => {
+      if (this.store.isClosed) return;
+      const target = Math.max(previous, Math.min(last, this.store.watchedRevision));
+      if (!compacting && target > this.store.compactRevision) {
+        compacting = true;
+        void this.compactTo(target).finally(() => (compacting = false));
+      }
+      previous = last;
+      last = this.store.revision;
+      this.clock.setTimeout(tick, intervalMs);
+    };
+    this.clock.setTimeout(tick, intervalMs);
+  }
+
+  /**
+   * Compacts the store up to `target` in steps of about `compactionStepEvents` events of history,
+   * yielding between them, so a large backlog never holds up requests for long. The first step
+   * runs at once.
+   */
+  private async compactTo(target: number): Promise<void> {
+    while (!this.store.isClosed && this.store.compactRevision < target) {
+      try {
+        await this.store.compact(this.store.compactionStep(target, compactionStepEvents));
+      } catch (err) {
+        // Another server compacted past this step meanwhile: go on from where it left the store.
+        // Any other failure (a closed store, a log that cannot be written) is its writers' to see.
+        if (!isStoreError(err, 'compacted')) return;
+      }
+      await yieldToEventLoop();
+    }
   }
 
   /**
@@ -1225,6 +1279,9 @@ export class ApiServer {
     return new PodNodeGraph(this.store, () => this.storage('', 'pods'));
   }
 }
+
+/** Events of history one compaction step discards: a few milliseconds of work. */
+const compactionStepEvents = 5_000;
 
 /** About 30–60 ms of writes with what they set off in watchers: an API get still answers within 50 ms. */
 const writesPerTurn = 64;

@@ -138,6 +138,28 @@ export class MvccStore implements WatchHost {
     return this.history.length;
   }
 
+  /**
+   * The newest revision that can be compacted without cancelling a watch: every watch has read
+   * everything up to it (a watch that fell behind still needs the history after its position).
+   */
+  get watchedRevision(): number {
+    let oldest = this.visibleRev;
+    for (const w of this.unsynced) oldest = Math.min(oldest, w.nextRevision - 1);
+    return oldest;
+  }
+
+  /**
+   * Where to compact to next on the way to `target` so that one step discards about `maxEvents`
+   * events of history (never splitting a revision): compaction is synchronous and takes time in
+   * proportion to what it discards, so a large backlog is compacted in steps between other work.
+   */
+  compactionStep(target: number, maxEvents: number): number {
+    const h = this.history;
+    const end = firstEventAfter(h, target);
+    if (end <= maxEvents) return target;
+    return Math.min(target, h[Math.max(0, maxEvents - 1)]!.kv.modRevision);
+  }
+
   /** Number of watches in the synced and unsynced groups. */
   get watchCounts(): { synced: number; unsynced: number } {
     let synced = this.syncedRanges.size;
@@ -379,7 +401,7 @@ export class MvccStore implements WatchHost {
     const cut = firstEventAfter(h, revision);
     const touched = new Set<string>();
     for (let i = 0; i < cut; i++) touched.add(h[i]!.kv.key);
-    this.history = cut === 0 ? h : h.slice(cut);
+    if (cut > 0) h.splice(0, cut);
     for (const key of touched) {
       const entry = this.index.get(key);
       if (!entry) continue;

@@ -133,6 +133,21 @@ export class Store {
     return this.mvcc.compactRevision;
   }
 
+  /** See MvccStore.watchedRevision: compacting beyond it cancels a watch that fell behind. */
+  get watchedRevision(): number {
+    return this.mvcc.watchedRevision;
+  }
+
+  /** See MvccStore.compactionStep. */
+  compactionStep(target: number, maxEvents: number): number {
+    return this.mvcc.compactionStep(target, maxEvents);
+  }
+
+  /** Whether `close` was called: writes and new watches are refused from then on. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** fdatasync calls made by the log so far (0 in memory). */
   get syncCount(): number {
     return this.wal?.syncCount ?? 0;

@@ -53,6 +53,41 @@ describe('MvccStore: revisions', () => {
   });
 });
 
+describe('MvccStore: compaction in steps', () => {
+  it('steps toward a target a bounded number of events at a time, never splitting a revision, reading the same after', () => {
+    const s = new MvccStore();
+    for (let i = 0; i < 100; i++) s.put(`/k${i % 10}`, `v${i}`);
+    // One transaction of three puts: one revision of three events.
+    s.txn({ success: [0, 1, 2].map((i) => ({ type: 'put' as const, key: `/t${i}`, value: 'x' })) });
+    for (let i = 0; i < 20; i++) s.put('/k0', `w${i}`);
+    const target = s.revision - 5;
+    assert.equal(s.compactionStep(target, 1000), target, 'a small backlog goes in one step');
+    assert.equal(s.compactionStep(target, 30), 30, 'thirty events: up to revision 30');
+    assert.equal(s.compactionStep(target, 102), 101, 'a step ending inside a revision takes the whole revision');
+    const before = new Map([...Array(10).keys()].map((i) => [`/k${i}`, s.get(`/k${i}`)!.value]));
+    const steps: number[] = [];
+    while (s.compactRevision < target) {
+      const step = s.compactionStep(target, 25);
+      assert.ok(step > s.compactRevision && step <= target);
+      s.compact(step);
+      steps.push(step);
+    }
+    assert.deepEqual(steps, [25, 50, 75, 100, target]);
+    for (const [k, v] of before) assert.equal(s.get(k)!.value, v);
+    assert.equal(s.historyLength, s.revision - target);
+  });
+
+  it('names the newest revision every watch has read as the most it can compact without cancelling one', () => {
+    const s = new MvccStore();
+    for (let i = 0; i < 10; i++) s.put('/k', `v${i}`);
+    assert.equal(s.watchedRevision, 10);
+    const behind = s.watch({ key: '/k', sinceRevision: 4 });
+    assert.equal(s.watchedRevision, 4, 'a watch that has not read past revision 4');
+    behind.cancel();
+    assert.equal(s.watchedRevision, 10);
+  });
+});
+
 describe('MvccStore: range', () => {
   function seeded(): MvccStore {
     const s = new MvccStore();
