@@ -32,6 +32,7 @@ import { pdbBlocksEviction } from './pdb-blocks-eviction';
 import { pdbMaxUnavailable } from './pdb-max-unavailable';
 import { pdbMinAvailable } from './pdb-min-available';
 import { pdbUnhealthyPodEvictionPolicy } from './pdb-unhealthy-pod-eviction-policy';
+import { podDisruptionBudgetHasPolicy } from './poddisruptionbudget-has-policy';
 import { podProbesIdentical } from './pod-probes-identical';
 import { privilegeEscalationContainer } from './privilege-escalation-container';
 import { privilegedContainer } from './privileged-container';
@@ -100,6 +101,7 @@ export const lintRules: readonly LintRule[] = [
   pdbMaxUnavailable,
   pdbMinAvailable,
   pdbUnhealthyPodEvictionPolicy,
+  podDisruptionBudgetHasPolicy,
   minimumThreeReplicas,
   hpaMinimumThreeReplicas,
   danglingHorizontalPodAutoscaler,

@@ -18,12 +18,11 @@ function disruptionsAllowed(budget: DisruptionBudgetInfo, replicas: number): num
     const min = scaled(budget.minAvailable, replicas);
     return min === undefined ? undefined : replicas - min;
   }
-  // Neither: every pod must stay.
-  return 0;
+  // Neither: the budget keeps nothing (poddisruptionbudget-has-policy's concern).
+  return replicas;
 }
 
-const budgetText = (b: DisruptionBudgetInfo) =>
-  b.maxUnavailable !== undefined ? `maxUnavailable: ${b.maxUnavailable}` : b.minAvailable !== undefined ? `minAvailable: ${b.minAvailable}` : 'no minAvailable or maxUnavailable';
+const budgetText = (b: DisruptionBudgetInfo) => (b.maxUnavailable !== undefined ? `maxUnavailable: ${b.maxUnavailable}` : `minAvailable: ${b.minAvailable}`);
 
 export const pdbBlocksEviction: LintRule = {
   id: 'pdb-blocks-eviction',

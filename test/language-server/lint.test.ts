@@ -298,6 +298,15 @@ const broken: readonly { rule: string; base?: string; from: string; to: string; 
     message: 'maxUnavailable 0 allows no eviction: node drains would wait forever',
     fix: 'Set maxUnavailable: 1',
   },
+  {
+    rule: 'poddisruptionbudget-has-policy',
+    base: cleanBudget,
+    from: '  maxUnavailable: 1\n',
+    to: '',
+    marks: 'spec',
+    message: 'neither minAvailable nor maxUnavailable: the budget allows every eviction',
+    fix: 'Set maxUnavailable: 1',
+  },
   { rule: 'pdb-min-available', base: cleanBudget, from: 'maxUnavailable: 1', to: 'minAvailable: 100%', marks: '100%', message: 'minAvailable 100% allows no eviction: node drains would wait forever' },
   {
     rule: 'pdb-unhealthy-pod-eviction-policy',

@@ -200,6 +200,9 @@ ${spec}  selector:
     // A budget in another namespace, or selecting other pods, is not this workload's.
     const elsewhere = await republished(uri, () => client.change(budgetUri, [{ text: budget('  maxUnavailable: 0\n').replace('namespace: pdb', 'namespace: other') }]));
     assert.deepEqual(findings(scaled, elsewhere, 'pdb-blocks-eviction'), []);
+    // Neither minAvailable nor maxUnavailable: the disruption controller allows every eviction.
+    const unset = await republished(uri, () => client.change(budgetUri, [{ text: budget('') }]));
+    assert.deepEqual(findings(scaled, unset, 'pdb-blocks-eviction'), []);
     await client.close(budgetUri);
     await client.close(uri);
   });
