@@ -126,3 +126,16 @@ export function rulesMarkdown(): string {
   });
   return ['| rule | default | what and why | kinds |', '|---|---|---|---|', ...rows].join('\n');
 }
+
+/**
+ * The `kubeside.lint.rules` settings schema's properties (package.json): one per rule, in registry
+ * order, so VS Code completes and checks every rule id.
+ */
+export function rulesSettingsSchema(): Record<string, { type: 'string'; enum: string[]; markdownDescription: string }> {
+  return Object.fromEntries(
+    lintRules.map((rule) => [
+      rule.id,
+      { type: 'string', enum: ['off', 'hint', 'information', 'warning', 'error'], markdownDescription: `${rule.summary} Default: ${rule.enabledByDefault ? rule.severity : 'off'}.` },
+    ]),
+  );
+}
