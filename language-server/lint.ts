@@ -104,11 +104,15 @@ const questions = {
     topics: ['PodDisruptionBudget'],
     ask: (index: WorkspaceIndex) =>
       byJson(
-        index.disruptionBudgetsSelecting(labels, namespace).map((r) => {
+        index.selecting('PodDisruptionBudget', labels, namespace).map((r) => {
           const { minAvailable, maxUnavailable } = r.disruptionBudget!;
           return { name: r.name, ...(minAvailable !== undefined ? { minAvailable } : {}), ...(maxUnavailable !== undefined ? { maxUnavailable } : {}) };
         }),
       ),
+  }),
+  isolated: (labels: Readonly<Record<string, string>>, namespace: string) => ({
+    topics: ['NetworkPolicy'],
+    ask: (index: WorkspaceIndex) => index.selecting('NetworkPolicy', labels, namespace).length > 0,
   }),
   exists: (kind: string, namespace: string, name: string) => ({ topics: [kind], ask: (index: WorkspaceIndex) => index.find(kind, namespace, name).length > 0 }),
   referencedBy: (kind: string, namespace: string, name: string, fromKind: string) => ({
@@ -129,6 +133,7 @@ function recordingQueries(index: WorkspaceIndex, lookups: WorkspaceLookup[]): Wo
     podPorts: (selector, namespace) => ask(questions.podPorts(selector, namespace)),
     services: (name, namespace) => ask(questions.services(name, namespace)),
     disruptionBudgetsFor: (labels, namespace) => ask(questions.disruptionBudgetsFor(labels, namespace)),
+    isolated: (labels, namespace) => ask(questions.isolated(labels, namespace)),
     exists: (kind, namespace, name) => ask(questions.exists(kind, namespace, name)),
     referencedBy: (kind, namespace, name, fromKind) => ask(questions.referencedBy(kind, namespace, name, fromKind)),
   };

@@ -35,7 +35,9 @@ export interface IndexedResource {
   /** A Service's ports, and whether it is headless (`clusterIP: None`). */
   readonly servicePorts?: readonly ServicePortFacts[];
   readonly headless?: boolean;
-  /** A PodDisruptionBudget's selector and budget. */
+  /** The pods it applies to: a PodDisruptionBudget's `spec.selector`, a NetworkPolicy's `spec.podSelector`. */
+  readonly podSelector?: Selector;
+  /** A PodDisruptionBudget's budget. */
   readonly disruptionBudget?: DisruptionBudgetFacts;
 }
 
@@ -53,8 +55,6 @@ export interface ServicePortFacts {
 }
 
 export interface DisruptionBudgetFacts {
-  /** Compiled once per parse; a selector the API server would refuse selects nothing. */
-  readonly selector: Selector;
   readonly minAvailable?: number | string;
   readonly maxUnavailable?: number | string;
 }
@@ -224,11 +224,14 @@ export class WorkspaceIndex {
     return [...sets[0]!].filter((r) => sets.every((set) => set.has(r)) && namespaces.includes(r.namespace));
   }
 
-  /** PodDisruptionBudgets in `namespace` whose selector picks pods labelled `labels`: a scan of the (few) budgets, not of the workspace. */
-  disruptionBudgetsSelecting(labels: Readonly<Record<string, string>>, namespace: string): IndexedResource[] {
-    const namespaces = namespacesMatching('PodDisruptionBudget', namespace);
+  /**
+   * Objects of `kind` (PodDisruptionBudget, NetworkPolicy) in `namespace` whose pod selector picks pods
+   * labelled `labels`: a scan of the (few) objects of that kind, not of the workspace.
+   */
+  selecting(kind: string, labels: Readonly<Record<string, string>>, namespace: string): IndexedResource[] {
+    const namespaces = namespacesMatching(kind, namespace);
     const found: IndexedResource[] = [];
-    for (const r of this.resourcesByKind.get('PodDisruptionBudget') ?? []) if (namespaces.includes(r.namespace) && r.disruptionBudget?.selector.matches(labels)) found.push(r);
+    for (const r of this.resourcesByKind.get(kind) ?? []) if (namespaces.includes(r.namespace) && r.podSelector?.matches(labels)) found.push(r);
     return found;
   }
 
@@ -311,6 +314,7 @@ function createSlot(file: ManifestFile, doc: PlacedDocument): DocumentSlot {
       ...(facts.definition ? { definition: facts.definition } : {}),
       ...(facts.podPorts ? { podPorts: facts.podPorts } : {}),
       ...(facts.servicePorts ? { servicePorts: facts.servicePorts, headless: facts.headless === true } : {}),
+      ...(facts.podSelector ? { podSelector: facts.podSelector } : {}),
       ...(facts.disruptionBudget ? { disruptionBudget: facts.disruptionBudget } : {}),
       // A getter, never spread: the range must follow the document as the file changes.
       get selectorRange() {
@@ -353,6 +357,7 @@ interface DocumentFacts {
   readonly podPorts?: readonly ContainerPortFacts[];
   readonly servicePorts?: readonly ServicePortFacts[];
   readonly headless?: boolean;
+  readonly podSelector?: Selector;
   readonly disruptionBudget?: DisruptionBudgetFacts;
   readonly references: readonly { readonly kind: string; readonly name: string; readonly namespace?: string; readonly span: Span }[];
 }
@@ -402,7 +407,8 @@ function computeFacts(parsed: ParsedDocument): DocumentFacts | undefined {
     ...(kind === 'CustomResourceDefinition' ? { definition: value } : {}),
     ...(kind === 'Pod' || templatePath ? { podPorts: containerPortsAt(value, kind === 'Pod' ? ['spec'] : [...templatePath!, 'spec']) } : {}),
     ...(kind === 'Service' ? { servicePorts: servicePortsOf(value), headless: scalarString(value, 'spec', 'clusterIP') === 'None' } : {}),
-    ...(kind === 'PodDisruptionBudget' ? { disruptionBudget: disruptionBudgetOf(value) } : {}),
+    ...(kind === 'PodDisruptionBudget' ? { podSelector: selectorAt(value, ['spec', 'selector']), disruptionBudget: disruptionBudgetOf(value) } : {}),
+    ...(kind === 'NetworkPolicy' ? { podSelector: selectorAt(value, ['spec', 'podSelector']) } : {}),
     references,
   };
 }
@@ -447,16 +453,18 @@ function servicePortsOf(value: unknown): ServicePortFacts[] {
   return ports;
 }
 
+/** The LabelSelector at `path`, compiled once per parse; one the API server would refuse selects nothing. */
+function selectorAt(value: unknown, path: readonly string[]): Selector {
+  try {
+    return labelSelectorAsSelector(recordAt(value, path) as Parameters<typeof labelSelectorAsSelector>[0]);
+  } catch {
+    return labelSelectorAsSelector(undefined);
+  }
+}
+
 function disruptionBudgetOf(value: unknown): DisruptionBudgetFacts {
   const spec = recordAt(value, ['spec']);
-  let selector: Selector;
-  try {
-    selector = labelSelectorAsSelector(recordAt(spec, ['selector']) as Parameters<typeof labelSelectorAsSelector>[0]);
-  } catch {
-    selector = labelSelectorAsSelector(undefined);
-  }
   return {
-    selector,
     ...(isIntOrString(spec?.['minAvailable']) ? { minAvailable: spec['minAvailable'] } : {}),
     ...(isIntOrString(spec?.['maxUnavailable']) ? { maxUnavailable: spec['maxUnavailable'] } : {}),
   };

@@ -28,6 +28,7 @@ import { noReadOnlyRootFs } from './no-read-only-root-fs';
 import { noReadinessProbe } from './no-readiness-probe';
 import { noRollingUpdateStrategy } from './no-rolling-update-strategy';
 import { nonExistentServiceAccount } from './non-existent-service-account';
+import { nonIsolatedPod } from './non-isolated-pod';
 import { pdbBlocksEviction } from './pdb-blocks-eviction';
 import { pdbMaxUnavailable } from './pdb-max-unavailable';
 import { pdbMinAvailable } from './pdb-min-available';
@@ -96,6 +97,7 @@ export const lintRules: readonly LintRule[] = [
   exposedServices,
   danglingNetworkPolicy,
   danglingNetworkPolicyPeerPodSelector,
+  nonIsolatedPod,
   statefulSetServiceName,
   pdbBlocksEviction,
   pdbMaxUnavailable,

@@ -66,6 +66,8 @@ export interface WorkspaceQueries {
   services(name: string, namespace: string): readonly ServiceInfo[];
   /** The PodDisruptionBudgets whose selector picks pods labelled `labels` in `namespace`. */
   disruptionBudgetsFor(labels: Readonly<Record<string, string>>, namespace: string): readonly DisruptionBudgetInfo[];
+  /** Whether some NetworkPolicy of `namespace` in the workspace applies to pods labelled `labels` (its podSelector picks them). */
+  isolated(labels: Readonly<Record<string, string>>, namespace: string): boolean;
   /** Whether the workspace declares the object `kind` `name` that a reference from `namespace` may mean. */
   exists(kind: string, namespace: string, name: string): boolean;
   /** Whether an object of `fromKind` in the workspace names the object `kind` `namespace`/`name` (an autoscaler its target, say). */

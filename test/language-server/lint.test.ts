@@ -355,6 +355,14 @@ const broken: readonly { rule: string; base?: string; from: string; to: string; 
   },
   { rule: 'required-label-owner', from: owner, to: '', marks: 'metadata', message: 'no owner label' },
   { rule: 'wildcard-in-rules', base: cleanRole, from: 'verbs: [get, list]', to: 'verbs: [get, "*"]', marks: '"*"', message: 'rule 1 grants every verb ("*")' },
+  {
+    rule: 'non-isolated-pod',
+    from: '  namespace: shop\n',
+    to: '  namespace: open\n',
+    marks: 'labels',
+    message: 'no NetworkPolicy selects these pods: they accept traffic from every pod of the cluster',
+    also: ['non-existent-service-account'],
+  },
   { rule: 'exposed-services', base: cleanService, from: '  ports:\n', to: '  type: NodePort\n  ports:\n', marks: 'NodePort', message: 'a NodePort Service is reachable from outside the cluster' },
   {
     rule: 'default-namespace',
@@ -362,8 +370,8 @@ const broken: readonly { rule: string; base?: string; from: string; to: string; 
     to: '',
     marks: 'metadata',
     message: 'no metadata.namespace: kubectl puts the object in the default namespace unless told otherwise',
-    // The ServiceAccount the pods name is in shop.
-    also: ['non-existent-service-account'],
+    // The ServiceAccount the pods name, and the policy that isolates them, are in shop.
+    also: ['non-existent-service-account', 'non-isolated-pod'],
   },
 ];
 
@@ -381,6 +389,8 @@ ${owner}spec:
 
 /** The account the manifests name, so non-existent-service-account finds it. */
 const serviceAccount = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: runner\n  namespace: shop\n';
+/** A default-deny NetworkPolicy for every pod of shop, so non-isolated-pod finds them isolated. */
+const denyAll = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-all\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n';
 
 /** Every rule on, at its own default severity. */
 const allRulesOn = { enabled: true, rules: Object.fromEntries(lintRules.map((r) => [r.id, r.severity])) };
@@ -418,6 +428,7 @@ describe('language server: lint rules', () => {
     // Settings pushed with the notification: this client cannot be asked for them.
     await configure(client, allRulesOn);
     await client.open(memoryUri('service-account.yaml'), serviceAccount);
+    await client.open(memoryUri('deny-all.yaml'), denyAll);
   });
   after(async () => {
     await client.stop();
@@ -496,8 +507,8 @@ describe('language server: lint rules', () => {
       memoryUri('use-namespace.yaml'),
       clean.replace('  namespace: shop\n', '  annotations:\n    ignore-check.kube-linter.io/use-namespace: ""\n'),
     );
-    // (The ServiceAccount the pods name is in shop.)
-    assert.deepEqual(lint(useNamespace).map((d) => d.code), ['non-existent-service-account']);
+    // (The ServiceAccount the pods name, and the policy that isolates them, are in shop.)
+    assert.deepEqual(lint(useNamespace).map((d) => d.code).sort(), ['non-existent-service-account', 'non-isolated-pod']);
     const ignoreAll = await client.open(memoryUri('ignore-all.yaml'), text.replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    kube-linter.io/ignore-all: "a vendor chart"\n'));
     assert.deepEqual(ignoreAll.diagnostics, []);
   });

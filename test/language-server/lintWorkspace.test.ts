@@ -3,7 +3,7 @@
 // back when that file changes again (the linter's lookups make the open document stale).
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { type CodeAction, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { DidChangeConfigurationNotification, type CodeAction, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { LspClient, memoryUri, messageText } from './lspClient';
 
 /** The findings of `rule` in a publication: the line (1-based), the text marked and the message. */
@@ -348,6 +348,25 @@ spec:
     const found = await republished(hpaUri, () => client.change(uri, [{ text: text.replace(/web/g, 'api') }]));
     assert.deepEqual(findings(hpa('api'), found, 'dangling-horizontalpodautoscaler'), []);
     await client.close(hpaUri);
+    await client.close(uri);
+  });
+
+  it('non-isolated-pod (when turned on): follows the NetworkPolicies of the namespace across files', async () => {
+    const configure = (rules: Record<string, string>) => client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { kubeside: { lint: { rules } } } });
+    const uri = memoryUri('isolated-deployment.yaml');
+    const text = deployment('isolated', 'web');
+    await client.open(uri, text);
+    const open = await republished(uri, () => configure({ 'non-isolated-pod': 'information' }));
+    assert.deepEqual(findings(text, open, 'non-isolated-pod'), [[12, 'labels', 'no NetworkPolicy selects these pods: they accept traffic from every pod of the cluster']]);
+    const policyUri = memoryUri('isolating-policy.yaml');
+    const policy = (selector: string) =>
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: isolated\nspec:\n  podSelector:\n${selector}  policyTypes: [Ingress]\n`;
+    const isolated = await republished(uri, () => client.open(policyUri, policy('    matchExpressions:\n      - {key: app, operator: In, values: [web]}\n')));
+    assert.deepEqual(findings(text, isolated, 'non-isolated-pod'), []);
+    const other = await republished(uri, () => client.change(policyUri, [{ text: policy('    matchLabels:\n      app: api\n') }]));
+    assert.equal(findings(text, other, 'non-isolated-pod').length, 1);
+    await client.close(policyUri);
+    await republished(uri, () => configure({}));
     await client.close(uri);
   });
 
