@@ -5,6 +5,7 @@
 import { formatFieldError, type FieldError } from '../engine/api/errors';
 import { kinds } from '../engine/api/kinds/index';
 import { parseFieldPath, type ParsedManifest, type SourceRange } from '../engine/api/manifest/index';
+import { asCreated } from '../engine/api/meta/asCreated';
 import { validateObject, type ValidateResult } from '../engine/api/validate';
 import { nearestName } from './nearestName';
 import type { ParsedDocument, PathSegment, Span } from './parsedDocument';
@@ -58,25 +59,6 @@ function looksLikeObject(value: unknown): boolean {
   return 'apiVersion' in value || 'kind' in value;
 }
 
-/**
- * The object as the API server validates it on create (rest.BeforeCreate): the namespace of a
- * cluster-scoped kind dropped (charts often render one on ClusterRoles), and a name generated from
- * generateName when none is given. Field paths are unchanged, so errors still point into the text.
- */
-function asCreated(object: unknown): unknown {
-  const o = object as Record<string, unknown>;
-  const meta = o['metadata'];
-  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return object;
-  const { namespace, ...rest } = meta as Record<string, unknown>;
-  const info = typeof o['apiVersion'] === 'string' && typeof o['kind'] === 'string' ? kinds().lookup(o['apiVersion'], o['kind']) : undefined;
-  const dropNamespace = info?.namespaced === false && typeof namespace === 'string' && namespace !== '';
-  const generateName = rest['generateName'];
-  const generate = !rest['name'] && typeof generateName === 'string' && generateName !== '';
-  if (!dropNamespace && !generate) return object;
-  // SimpleNameGenerator: the base cut to 58 characters and 5 random ones (from its alphabet) appended.
-  const name = generate ? { name: `${generateName.slice(0, 58)}b2d4f` } : {};
-  return { ...o, metadata: { ...(dropNamespace ? rest : (meta as Record<string, unknown>)), ...name } };
-}
 
 /** The fix for a misspelt kind (the suggestion validateObject makes), field name or enum value. */
 function fixFor(manifest: ParsedManifest, e: FieldError, result: ValidateResult): QuickFix | undefined {

@@ -5,13 +5,17 @@ import path from 'node:path';
 import { type Command, type CommandIO, UsageError } from '../command';
 import { formatFieldError, type FieldError } from '../../engine/api/errors';
 import { parseManifests, type ParsedManifest, type SourcePosition } from '../../engine/api/manifest/index';
+import { asCreated } from '../../engine/api/meta/asCreated';
 import { validateObject, type FieldValidationMode } from '../../engine/api/validate';
+import { isCustomResourceDefinition, registerCustomResourceDefinition } from '../../engine/apiserver/registry/crdKinds';
+import type { Obj } from '../../engine/apiserver/registry/strategy';
 
 const usage = `Usage: kubeside validate [options] FILE|DIR...
 
 Validates Kubernetes manifests (YAML, multi-document YAML, JSON, List kinds) against the
 Kubernetes 1.36 schemas and validation rules. Directories are searched recursively for
-*.yaml, *.yml and *.json files.
+*.yaml, *.yml and *.json files. Custom resources are checked against the schemas of the
+CustomResourceDefinitions among the files given.
 
 Each problem is printed as
   file:line:column: Kind/name: field.path: message
@@ -124,7 +128,7 @@ function problemsOf(m: ParsedManifest, file: string, opts: Options): ValidationP
     out.push({ ...at(range.start, range.end), severity, ...(object ? { object } : {}), ...(e.field ? { field: e.field } : {}), reason: e.type, message: formatFieldError(e) });
   };
 
-  const result = validateObject(m.object, { fieldValidation: opts.fieldValidation, servedOnly: opts.servedOnly });
+  const result = validateObject(asCreated(m.object), { fieldValidation: opts.fieldValidation, servedOnly: opts.servedOnly });
   // Duplicate keys are strict-decoding problems like unknown fields, so the same mode applies.
   if (opts.fieldValidation === 'Strict') m.duplicateFields.forEach((e) => field(e, 'error'));
   else if (opts.fieldValidation === 'Warn') m.duplicateFields.forEach((e) => field(e, 'warning'));
@@ -157,6 +161,9 @@ export const validate: Command = {
     let files = 0;
     let objects = 0;
     let missing = false;
+    // Every file is read first: the CRDs among them define kinds that objects in any file (before or
+    // after) may use, as they would once applied to a cluster.
+    const read: { shown: string; manifests: ParsedManifest[] }[] = [];
     for (const given of opts.paths) {
       const abs = path.resolve(io.cwd, given);
       let list: string[];
@@ -169,11 +176,18 @@ export const validate: Command = {
       }
       for (const file of list) {
         const shown = path.relative(io.cwd, file) || file;
-        const manifests = parseManifests(readFileSync(file, 'utf8'), shown);
+        read.push({ shown, manifests: parseManifests(readFileSync(file, 'utf8'), shown) });
+      }
+    }
+    const unregister = read.flatMap(({ manifests }) => manifests.filter((m) => !m.syntaxErrors.length && isCustomResourceDefinition(m.object)).map((m) => registerCustomResourceDefinition(m.object as Obj)));
+    try {
+      for (const { shown, manifests } of read) {
         files++;
         objects += manifests.filter((m) => m.object !== undefined && !m.syntaxErrors.length).length;
         for (const m of manifests) problems.push(...problemsOf(m, shown, opts));
       }
+    } finally {
+      for (const u of unregister) u();
     }
     const errors = problems.filter((p) => p.severity === 'error').length;
     const warnings = problems.length - errors;

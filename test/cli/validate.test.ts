@@ -105,6 +105,56 @@ describe('kubeside validate', () => {
     assert.match(strict.stdout, /^dup\.yaml:5:3: Service\/web: duplicate field "metadata\.name"$/m);
   });
 
+  it('checks custom resources against the CRDs among the files given, in any order, and judges objects as the API server creates them', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'crontabs.stable.example.com' },
+      spec: {
+        group: 'stable.example.com',
+        scope: 'Namespaced',
+        names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', required: ['cronSpec'], properties: { cronSpec: { type: 'string' }, replicas: { type: 'integer' } } } } } },
+          },
+        ],
+      },
+    };
+    // The custom resources come first in file order: the CRD in z-crd.json still defines their kind.
+    writeFileSync(
+      path.join(dir, 'a-crontabs.yaml'),
+      'apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata:\n  name: ok\nspec:\n  cronSpec: "* * * * */5"\n---\napiVersion: stable.example.com/v1\nkind: CronTab\nmetadata:\n  name: bad\nspec:\n  replicas: two\n',
+    );
+    writeFileSync(path.join(dir, 'z-crd.json'), JSON.stringify(crd));
+    // A namespace on a cluster-scoped kind is dropped by the API server, and generateName stands for a name.
+    writeFileSync(
+      path.join(dir, 'b-created.yaml'),
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n  namespace: shop\nrules: []\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: m\n          image: busybox:1.36\n',
+    );
+    const r = await run(dir, 'a-crontabs.yaml', 'b-created.yaml', 'z-crd.json');
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+      'a-crontabs.yaml:12:1: CronTab/bad: spec.cronSpec: Required value',
+      'a-crontabs.yaml:13:13: CronTab/bad: spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+      '3 files, 5 objects: 2 errors, 0 warnings',
+    ]);
+    assert.equal(r.code, 1);
+    // Without the CRD (and nothing left registered by the run before) the kind is unknown, as on a cluster without it.
+    const alone = await run(dir, 'a-crontabs.yaml');
+    assert.match(alone.stdout, /CronTab\/ok: kind: Invalid value: "CronTab": no matches for kind "CronTab" in version "stable.example.com\/v1"/);
+  });
+
+  it('finds no error in the manifest corpus and the examples (CRDs and their custom resources included)', async () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const r = await run(root, 'test/corpus', 'examples');
+    assert.deepEqual(r.stdout.split('\n').filter((line) => /^\S+:\d+:\d+: /.test(line) && !line.includes('Warning: ')), []);
+    assert.match(r.stdout, /: 0 errors, \d+ warnings\n$/);
+    assert.equal(r.code, 0);
+  });
+
   it('reports YAML syntax errors at their position', async () => {
     writeFileSync(path.join(dir, 'syntax.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [a\n');
     const r = await run(dir, 'syntax.yaml');
