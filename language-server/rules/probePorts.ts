@@ -1,4 +1,4 @@
-// The probe port rules (liveness-port, readiness-port, startup-port): a probe aimed at a port its
+// The probe port rules (liveness-port, readiness-port, startup-port): a probe aimed at a port name its
 // container does not declare. One check, three kube-linter ids, so each can be ignored on its own.
 import { containersOf, podKinds, podSpecOf } from './podSpecs';
 import type { Finding, LintRule } from './types';
@@ -17,8 +17,8 @@ export function probePortRule(id: string, field: ProbeField): LintRule {
     id,
     severity: 'warning',
     enabledByDefault: true,
-    summary: `A ${word} probe aimed at a port its container does not declare: a port name it has no port of, or a number not among the ports it lists.`,
-    description: `The kubelet resolves a named probe port among the container's own \`ports\`: with no port of that name, ${consequence[field]}. A number is probed as is, but when the container lists its ports and the number is not one of them, the probe likely targets the wrong port. No quick fix.`,
+    summary: `A ${word} probe aimed at a port name its container does not declare.`,
+    description: `The kubelet resolves a named probe port among the container's own \`ports\`: with no port of that name, ${consequence[field]}. A port number is probed as is, declared or not (health ports such as 10254 or 8081 often are not), so numbers are left alone. No quick fix.`,
     docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#use-a-named-port',
     appliesTo: podKinds,
     check(object, { kind }) {
@@ -35,8 +35,6 @@ export function probePortRule(id: string, field: ProbeField): LintRule {
           // A string of digits is not a port name: validation reports it.
           if (typeof port === 'string' && !/^\d+$/.test(port) && !ports.some((p) => p?.name === port)) {
             findings.push({ path: at, message: `${label} has no port named "${port}" for its ${word} probe: ${consequence[field]}` });
-          } else if (typeof port === 'number' && ports.length > 0 && !ports.some((p) => p?.containerPort === port)) {
-            findings.push({ path: at, message: `${label} probes port ${port} but declares only ${ports.map((p) => p?.containerPort).join(', ')}` });
           }
         }
       }
