@@ -3,7 +3,7 @@
 // A pure function of the parsed document, so its result is cached with the document and only the
 // documents an edit touched are checked again.
 import { formatFieldError, type FieldError } from '../engine/api/errors';
-import { kinds } from '../engine/api/kinds/index';
+import { kinds, parseAPIVersion } from '../engine/api/kinds/index';
 import { parseFieldPath, type ParsedManifest, type SourceRange } from '../engine/api/manifest/index';
 import { asCreated } from '../engine/api/meta/asCreated';
 import { validateObject, type ValidateResult } from '../engine/api/validate';
@@ -48,10 +48,32 @@ export function validateDocument(doc: ParsedDocument): ManifestDiagnostic[] {
       diagnostics.push({ span: spanOf(manifest, e, doc.text), severity, message: formatFieldError(e), code: e.type, ...(fix ? { fixes: [fix] } : {}) });
     };
     for (const e of manifest.duplicateFields) place(e, 'error');
-    for (const e of result.errors) place(e, e.warning ? 'warning' : 'error');
+    for (const e of result.errors) place(e, e.warning || undefinedCustomKind(manifest.object, result, e) ? 'warning' : 'error');
     for (const e of result.warnings) place(e, 'warning');
   }
   return diagnostics;
+}
+
+/** The API groups Kubernetes itself defines, as opposed to groups CRDs add. */
+let builtInGroups: ReadonlySet<string> | undefined;
+
+/**
+ * Whether `e` says an object's kind is unknown in a group Kubernetes does not define: a custom
+ * resource (a ServiceMonitor, an HTTPRoute) whose CRD is installed in the cluster rather than kept in
+ * the workspace. The API server would refuse it without the CRD, but in an editor that is usually
+ * not the manifest's fault: a warning, not an error. An unknown kind in a built-in group is a typo.
+ */
+function undefinedCustomKind(object: unknown, result: ValidateResult, e: FieldError): boolean {
+  if (e.field !== 'kind' || result.kind || result.suggestion) return false;
+  const apiVersion = (object as Record<string, unknown>)['apiVersion'];
+  if (typeof apiVersion !== 'string' || !apiVersion.includes('/')) return false;
+  builtInGroups ??= new Set(
+    kinds()
+      .all()
+      .filter((k) => !kinds().isCustom(k))
+      .map((k) => k.group),
+  );
+  return !builtInGroups.has(parseAPIVersion(apiVersion).group);
 }
 
 function looksLikeObject(value: unknown): boolean {
