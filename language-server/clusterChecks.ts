@@ -1,7 +1,8 @@
 // Checks of a manifest against the running cluster, from the facts the extension sends: pod templates
 // no node can ever take (judged by kube-scheduler's own filter plugins over each node's allocatable),
-// node selectors no node's labels satisfy, and ConfigMaps, Secrets, claims and namespaces that exist
-// neither in the cluster nor in the workspace. Pure functions of (document, facts, workspace index).
+// node selectors no node's labels satisfy, ConfigMaps, Secrets, claims and namespaces that exist
+// neither in the cluster nor in the workspace, and edits of a workload's pod template that applying
+// would roll out to its running pods. Pure functions of (document, facts, workspace index).
 import type { Pod, PodSpec } from 'kubernetes-types/core/v1';
 import { applyDefaults } from '../engine/api/defaults/index';
 import { FieldPath } from '../engine/api/errors';
@@ -15,7 +16,7 @@ import { nodeResourcesFit } from '../engine/scheduler/plugins/nodeResourcesFit';
 import { nodeUnschedulable } from '../engine/scheduler/plugins/nodeUnschedulable';
 import { taintToleration } from '../engine/scheduler/plugins/taintToleration';
 import { addResourceList, emptyResource, resourceCPU, resourceMemory } from '../engine/scheduler/resources';
-import type { ClusterFacts } from './clusterFacts';
+import { podTemplateDigest, type ClusterFacts } from './clusterFacts';
 import { isRecord, scalarString, valueAt, type ParsedDocument, type PathSegment, type Span } from './parsedDocument';
 import { findReferences, isClusterScoped, podTemplatePath } from './resourceReferences';
 import type { ManifestDiagnostic } from './validation';
@@ -88,6 +89,7 @@ export function checkAgainstCluster(doc: ParsedDocument, cluster: KnownCluster, 
     check.namespace();
     check.references();
     check.scheduling();
+    check.rollout();
   }
   return { diagnostics, lookups };
 }
@@ -263,6 +265,36 @@ class ManifestCheck {
     if (!best) return undefined;
     const { path } = best;
     return this.valueSpan(fieldPath([...path, 'requests', resource])) ?? this.valueSpan(fieldPath([...path, 'limits', resource]));
+  }
+
+  /**
+   * A Deployment, StatefulSet or DaemonSet that runs in the cluster, whose pod template in the
+   * manifest (defaulted as the API server will) differs from the one stored: applying it starts a
+   * rollout that replaces its pods, in the way its update strategy says.
+   */
+  rollout(): void {
+    if (this.kind !== 'Deployment' && this.kind !== 'StatefulSet' && this.kind !== 'DaemonSet') return;
+    if (scalarString(this.object, 'apiVersion') !== 'apps/v1') return;
+    const name = scalarString(this.object, 'metadata', 'name');
+    const live = name && this.cluster.facts.workloads?.[`${this.kind}/${this.effectiveNamespace}/${name}`];
+    if (!live || live.pods === 0) return;
+    const spec = this.object['spec'];
+    if (!isRecord(spec) || !isRecord(spec['template'])) return;
+    const defaulted = applyDefaults(this.object) as { spec?: { template?: unknown } };
+    if (podTemplateDigest(defaulted.spec?.template) === live.template) return;
+    const span = this.keySpan(fieldPath(['spec', 'template']));
+    if (!span) return;
+    const pods = `${live.pods} pod${live.pods === 1 ? '' : 's'}`;
+    const what = `applying this changes the pod template of ${this.kind} ${name}:`;
+    const how =
+      live.strategy === 'OnDelete'
+        ? `its ${pods} keep the old template until each is deleted (updateStrategy OnDelete)`
+        : live.strategy === 'Recreate'
+          ? `its ${pods} will all be stopped before new ones start (strategy Recreate)`
+          : this.kind === 'StatefulSet'
+            ? `its ${pods} will be replaced one at a time, from the highest ordinal`
+            : `its ${pods} will be replaced by a rolling update`;
+    this.add(span, 'information', 'cluster/rollout', `${what} ${how}`);
   }
 
   private valueSpan(path: FieldPath): Span | undefined {

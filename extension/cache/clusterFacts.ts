@@ -1,15 +1,16 @@
 // Sums up the informer cache into the facts the language server checks manifests against: each
 // node's allocatable resources, labels, taints and readiness, the most room left on any node, and
-// the names of the namespaces, ConfigMaps, Secrets and claims that exist. Resources are read the way
-// kube-scheduler reads them (its resource helpers), so "fits" means what the scheduler would say.
+// the names of the namespaces, ConfigMaps, Secrets and claims that exist, and each workload's pod
+// template digest and pod count (so an edit that would replace its pods can say so). Resources are
+// read the way kube-scheduler reads them (its resource helpers), so "fits" means what the scheduler would say.
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { addResourceList, computePodRequests, emptyResource } from '../../engine/scheduler/resources';
-import type { ClusterFacts, NodeFacts } from '../../language-server/clusterFacts';
+import { podTemplateDigest, type ClusterFacts, type NodeFacts, type WorkloadFacts } from '../../language-server/clusterFacts';
 import type { KubeObj } from '../backend/clusterBackend';
 import type { ClusterCache, WatchedKind } from './clusterCache';
 
 /** The kinds whose changes can change the facts; anything else the cache hears about cannot. */
-export const factKinds: ReadonlySet<WatchedKind> = new Set(['nodes', 'pods', 'namespaces', 'configmaps', 'secrets', 'persistentvolumeclaims']);
+export const factKinds: ReadonlySet<WatchedKind> = new Set(['nodes', 'pods', 'namespaces', 'configmaps', 'secrets', 'persistentvolumeclaims', 'deployments', 'statefulsets', 'daemonsets']);
 
 export function clusterFacts(cache: ClusterCache): ClusterFacts {
   const nodes: Record<string, NodeFacts> = {};
@@ -46,7 +47,39 @@ export function clusterFacts(cache: ClusterCache): ClusterFacts {
     configMaps: namespacedNames(cache.list('configmaps')),
     secrets: namespacedNames(cache.list('secrets')),
     persistentVolumeClaims: namespacedNames(cache.list('persistentvolumeclaims')),
+    workloads: workloadsOf(cache),
   };
+}
+
+const workloadKinds = [
+  ['deployments', 'Deployment'],
+  ['statefulsets', 'StatefulSet'],
+  ['daemonsets', 'DaemonSet'],
+] as const;
+
+function workloadsOf(cache: ClusterCache): Record<string, WorkloadFacts> {
+  const out: Record<string, WorkloadFacts> = {};
+  for (const [resource, kind] of workloadKinds) {
+    for (const obj of cache.list(resource)) out[`${kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`] = workloadFacts(kind, obj);
+  }
+  return out;
+}
+
+/** Per version of a workload, as requestsOf is per pod: facts sent again re-hash only what changed. */
+const factsByWorkload = new WeakMap<KubeObj, WorkloadFacts>();
+function workloadFacts(kind: (typeof workloadKinds)[number][1], obj: KubeObj): WorkloadFacts {
+  let facts = factsByWorkload.get(obj);
+  if (!facts) {
+    const status = obj.status ?? {};
+    facts = {
+      template: podTemplateDigest(obj.spec?.template),
+      pods: kind === 'DaemonSet' ? (status.currentNumberScheduled ?? 0) : (status.replicas ?? 0),
+      // All three default to RollingUpdate.
+      strategy: (kind === 'Deployment' ? obj.spec?.strategy?.type : obj.spec?.updateStrategy?.type) ?? 'RollingUpdate',
+    };
+    factsByWorkload.set(obj, facts);
+  }
+  return facts;
 }
 
 /**

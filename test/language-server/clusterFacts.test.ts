@@ -1,6 +1,7 @@
 // Cluster-aware diagnostics: the facts of a running embedded cluster (computed from the extension's
 // informer cache) are sent to the real server over stdio, and manifests are checked against them.
 import assert from 'node:assert/strict';
+import { parse } from 'yaml';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { EmbeddedBackend } from '../../extension/backend/embeddedBackend';
 import { ClusterCache } from '../../extension/cache/clusterCache';
@@ -165,6 +166,27 @@ describe('language server: checks against the running cluster', () => {
         message: 'no Ready, schedulable node has 6Gi of memory free now (the most is 5Gi): new pods would stay Pending until room frees up',
       },
     ]);
+  });
+
+  it('says how the pods of a running workload are replaced when the edited template is applied, and nothing for the template as it runs', async () => {
+    const roll = (image: string) =>
+      deployment('roll', container().replace('nginx:1.27', image)).replace('spec:\n  selector', 'spec:\n  replicas: 3\n  selector');
+    const applied = parse(roll('nginx:1.27')) as { metadata: Record<string, unknown> };
+    await backend.apply({ ...applied, metadata: { ...applied.metadata, namespace: 'default' } });
+    await sendFacts();
+    const unchanged = await client.open(memoryUri('roll.yaml'), roll('nginx:1.27'));
+    assert.deepEqual(fromCluster(unchanged), []);
+    const edited = await client.change(memoryUri('roll.yaml'), [{ range: { start: { line: 16, character: 17 }, end: { line: 16, character: 27 } }, text: 'nginx:1.28' }]);
+    assert.deepEqual(fromCluster(edited), [
+      { code: 'cluster/rollout', severity: 3, range: '9:2-9:10', message: 'applying this changes the pod template of Deployment roll: its 3 pods will be replaced by a rolling update' },
+    ]);
+    // A change outside the template (the replica count) replaces no pod.
+    const scaled = await client.change(memoryUri('roll.yaml'), [
+      { range: { start: { line: 16, character: 17 }, end: { line: 16, character: 27 } }, text: 'nginx:1.27' },
+      { range: { start: { line: 5, character: 12 }, end: { line: 5, character: 13 } }, text: '5' },
+    ]);
+    assert.deepEqual(fromCluster(scaled), []);
+    await client.close(memoryUri('roll.yaml'));
   });
 
   it('drops every cluster diagnostic once no cluster runs', async () => {
