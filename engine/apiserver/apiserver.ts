@@ -175,9 +175,15 @@ export class ApiServer {
     const masters: Authorizer = { authorize: (a) => (a.user.groups.includes(groups.masters) ? { allowed: true } : { allowed: false }) };
     this.authorizer = new UnionAuthorizer([masters, new NodeAuthorizer(this.nodeGraph()), new RbacAuthorizer(this.rbacSource())]);
     this.admission = new AdmissionChain(options.admission ?? defaultAdmissionPlugins);
+    // Admission plugins only read what they look up: they share the frozen decodes, except a quota's
+    // count of a namespace's pods, which would keep a decoded copy of every pod alive.
     this.admissionContext = {
-      get: (group, resource, namespace, name) => this.storage(group, resource)?.get(namespace, name),
-      list: (group, resource, namespace) => this.storage(group, resource)?.listAll(namespace) ?? [],
+      get: (group, resource, namespace, name) => this.storage(group, resource)?.getShared(namespace, name),
+      list: (group, resource, namespace) => {
+        const storage = this.storage(group, resource);
+        if (!storage) return [];
+        return group === '' && resource === 'pods' ? storage.listAll(namespace) : storage.listShared(namespace);
+      },
       randomSuffix: () => this.random.suffix(),
     };
     const compactionInterval = options.compactionIntervalMs ?? 5 * 60 * 1000;
@@ -1267,11 +1273,12 @@ export class ApiServer {
 
   private rbacSource(): RbacSource {
     const rbac = (resource: string) => this.storage('rbac.authorization.k8s.io', resource);
+    // Every request of a user outside system:masters reads these: the shared, frozen decodes.
     return {
-      clusterRoleBindings: () => (rbac('clusterrolebindings')?.listAll(undefined) ?? []) as never,
-      roleBindings: (namespace) => (rbac('rolebindings')?.listAll(namespace) ?? []) as never,
-      clusterRole: (name) => rbac('clusterroles')?.get(undefined, name) as never,
-      role: (namespace, name) => rbac('roles')?.get(namespace, name) as never,
+      clusterRoleBindings: () => (rbac('clusterrolebindings')?.listShared(undefined) ?? []) as never,
+      roleBindings: (namespace) => (rbac('rolebindings')?.listShared(namespace) ?? []) as never,
+      clusterRole: (name) => rbac('clusterroles')?.getShared(undefined, name) as never,
+      role: (namespace, name) => rbac('roles')?.getShared(namespace, name) as never,
     };
   }
 

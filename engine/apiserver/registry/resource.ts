@@ -20,6 +20,12 @@ const groupedStorage = new Set(['apiextensions.k8s.io']);
 export class ResourceStorage {
   readonly prefix: string;
   readonly apiVersion: string;
+  /**
+   * Decoded objects for the server's own read-only lookups (authorization's bindings and roles,
+   * admission's namespaces and service accounts), per stored version: these are read on nearly
+   * every request and change rarely. Deep-frozen, since they are shared; they go with their key-value.
+   */
+  private readonly shared = new WeakMap<KeyValue, Obj>();
 
   constructor(readonly info: KindInfo, readonly strategy: Strategy, private readonly store: Store, readonly custom = false) {
     const resource = storagePrefixes[`${info.group}/${info.plural}`] ?? info.plural;
@@ -83,6 +89,25 @@ export class ResourceStorage {
     const prefix = this.collectionPrefix(namespace);
     return this.store.range(prefix, { end: this.rangeEnd(prefix) }).kvs.map((kv) => this.decode(kv));
   }
+
+  /** The stored version decoded once and frozen, for readers that never change what they read. */
+  sharedDecode(kv: KeyValue): Readonly<Obj> {
+    let obj = this.shared.get(kv);
+    if (!obj) this.shared.set(kv, (obj = deepFreeze(this.decode(kv))));
+    return obj;
+  }
+
+  /** `get` for read-only lookups: the shared, frozen decode. */
+  getShared(namespace: string | undefined, name: string): Readonly<Obj> | undefined {
+    const kv = this.getKV(namespace, name);
+    return kv ? this.sharedDecode(kv) : undefined;
+  }
+
+  /** `listAll` for read-only lookups: the shared, frozen decodes (in a new array). */
+  listShared(namespace: string | undefined): Readonly<Obj>[] {
+    const prefix = this.collectionPrefix(namespace);
+    return this.store.range(prefix, { end: this.rangeEnd(prefix) }).kvs.map((kv) => this.sharedDecode(kv));
+  }
 }
 
 /**
@@ -112,5 +137,13 @@ export function jsonCopy(v: unknown): unknown {
     return out;
   }
   if (typeof v === 'number') return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
+  return v;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  }
   return v;
 }

@@ -1,5 +1,6 @@
 // ResourceStorage.decodeWritten: what a write returns is built from the object it stored instead of
 // parsing the stored text again, and must be exactly what decoding that text gives, key order and all.
+// And the shared decodes the server's own lookups read: one frozen object per stored version.
 import assert from 'node:assert/strict';
 import { kinds } from '../../../engine/api/kinds/index';
 import { jsonCopy, ResourceStorage } from '../../../engine/apiserver/registry/resource';
@@ -56,5 +57,28 @@ describe('ResourceStorage.decodeWritten', () => {
     for (const v of [1, -0, Number.NaN, 'x', null, true, [undefined, Number.POSITIVE_INFINITY, { a: undefined }]]) {
       assert.deepStrictEqual(jsonCopy(v), JSON.parse(JSON.stringify(v)));
     }
+  });
+});
+
+describe('ResourceStorage shared decodes', () => {
+  it('decodes each stored version once, frozen all the way down, and a new version anew', async () => {
+    const store = Store.inMemory();
+    const info = kinds().lookup('v1', 'ConfigMap')!;
+    const storage = new ResourceStorage(info, strategyFor(info, false), store);
+    await store.put(storage.key('shop', 'cfg'), storage.encode({ metadata: { name: 'cfg', namespace: 'shop', labels: { a: '1' } }, data: { list: 'x' } }));
+    const first = storage.getShared('shop', 'cfg')!;
+    assert.equal(storage.getShared('shop', 'cfg'), first, 'the same object while the version is the same');
+    assert.equal(storage.listShared('shop')[0], first);
+    assert.deepStrictEqual(first, storage.get('shop', 'cfg'));
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.metadata) && Object.isFrozen(first.metadata.labels));
+    assert.throws(() => {
+      (first.metadata.labels as Obj).a = '2';
+    }, TypeError);
+    assert.notEqual(storage.get('shop', 'cfg'), storage.get('shop', 'cfg'), 'get still hands out a copy each time');
+    await store.put(storage.key('shop', 'cfg'), storage.encode({ metadata: { name: 'cfg', namespace: 'shop', labels: { a: '2' } } }));
+    const second = storage.getShared('shop', 'cfg')!;
+    assert.notEqual(second, first);
+    assert.equal(second.metadata.labels.a, '2');
+    assert.equal(storage.getShared('shop', 'missing'), undefined);
   });
 });
