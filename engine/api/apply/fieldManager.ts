@@ -337,7 +337,8 @@ export function apply<T extends object>(live: T | undefined, applied: object, op
   managers.set(id, { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, ...(opts.subresource ? { subresource: opts.subresource } : {}), time: opts.time, set: appliedSet });
 
   // Prune: what this manager applied last time, applies no more, and nobody else owns goes away.
-  if (lastSet && !lastSet.empty()) {
+  // When it applies everything it applied before (the usual re-apply) there is nothing to prune.
+  if (lastSet && !lastSet.empty() && !lastSet.isSubsetOf(appliedSet)) {
     let owned = new FieldSet();
     for (const m of managers.values()) owned = owned.union(m.set);
     const toRemove = lastSet.withNamedFieldsAsMembers().difference(owned.withNamedFieldsAsMembers());

@@ -71,6 +71,13 @@ export class FieldSet {
     return out;
   }
 
+  /** Whether every member of this set is a member of `other`. */
+  isSubsetOf(other: FieldSet): boolean {
+    if (this.members.size > other.members.size) return false;
+    for (const k of this.members) if (!other.members.has(k)) return false;
+    return true;
+  }
+
   /** Whether both sets hold the same members. */
   equals(other: FieldSet): boolean {
     if (this.members.size !== other.members.size) return false;
