@@ -1,7 +1,7 @@
 // `npm run bench apiserver`: throughput and latency of the in-process API server — creates,
-// updates, gets, a list of 10k objects, and watch fan-out to 1,000 watchers — each the full path a
-// request takes (authentication already done, authorization, admission, validation, defaulting,
-// managed fields, the store). Prints one table.
+// updates, patches, status writes, gets, a list of 10k objects, and watch fan-out to 1,000
+// watchers — each the full path a request takes (authentication already done, authorization,
+// admission, validation, defaulting, managed fields, the store). Prints one table.
 import { performance } from 'node:perf_hooks';
 import { ApiServer, type ApiWatchEvent } from '../engine/apiserver/apiserver';
 import { groups, TokenAuthenticator } from '../engine/apiserver/auth/user';
@@ -75,6 +75,13 @@ async function main(): Promise<void> {
   await timed('list 10k pods, label selector', 20, () => client.list(pods, 'bench', { labelSelector: 'app=web,rev!=x' }));
   await timed('list 500 of 10k (limit)', 200, () => client.list(pods, 'bench', { limit: 500 }));
   await timed('patch pod (strategic)', 5_000, (i) => client.patch(pods, 'bench', `web-${i % creates}`, 'strategic', { metadata: { annotations: { touched: String(i) } } }));
+  // What a kubelet writes: the pod's status through the status subresource, under its own manager.
+  await timed('update pod status', 5_000, async (i) => {
+    const p = client.get(pods, 'bench', `web-${i % creates}`);
+    p.status = { ...p.status, phase: 'Running', podIP: `10.0.${(i >> 8) & 255}.${i & 255}`, conditions: [{ type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:00Z' }] };
+    return client.update(pods, 'bench', p, { fieldManager: 'kubelet' }, 'status');
+  });
+  await timed('patch pod status (merge)', 5_000, (i) => client.patch(pods, 'bench', `web-${i % creates}`, 'merge', { status: { conditions: [{ type: 'Ready', status: i % 2 ? 'False' : 'True', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:01Z' }] } }, { fieldManager: 'kubelet' }, 'status'));
 
   // Watch fan-out: 1,000 watchers of one namespace, each write delivered to all of them.
   await client.create({ ...core, resource: 'namespaces' }, undefined, { metadata: { name: 'watched' } });
