@@ -1,5 +1,8 @@
 // The registry of lint rules: the one list the linter runs, the settings accept and the README's
 // rules table is generated from (`node --import tsx scripts/gen-rules-doc.mjs`).
+import { accessToCreatePods } from './access-to-create-pods';
+import { accessToSecrets } from './access-to-secrets';
+import { clusterAdminRoleBinding } from './cluster-admin-role-binding';
 import { containerEphemeralStorageRequestAndLimit } from './container-ephemeral-storage-request-and-limit';
 import { danglingHorizontalPodAutoscaler } from './dangling-horizontalpodautoscaler';
 import { danglingIngress } from './dangling-ingress';
@@ -113,6 +116,9 @@ export const lintRules: readonly LintRule[] = [
   defaultNamespace,
   requiredLabelOwner,
   wildcardInRules,
+  accessToSecrets,
+  accessToCreatePods,
+  clusterAdminRoleBinding,
 ];
 
 export const lintRulesById: ReadonlyMap<string, LintRule> = new Map(lintRules.map((r) => [r.id, r]));

@@ -131,6 +131,20 @@ ${owner}rules:
     resources: [pods]
     verbs: [get, list]
 `;
+const cleanBinding = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: reader
+  namespace: shop
+${owner}subjects:
+  - kind: ServiceAccount
+    name: runner
+    namespace: shop
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: reader
+`;
 const cleanService = `apiVersion: v1
 kind: Service
 metadata:
@@ -346,7 +360,9 @@ const broken: readonly { rule: string; base?: string; from: string; to: string; 
     message: 'container "web" reads the Secret "db" into the environment variable DB_PASSWORD',
   },
   { rule: 'required-label-owner', from: owner, to: '', marks: 'metadata', message: 'no owner label' },
-  { rule: 'wildcard-in-rules', base: cleanRole, from: 'verbs: [get, list]', to: 'verbs: [get, "*"]', marks: '"*"', message: 'rule 1 grants every verb ("*")' },
+  { rule: 'wildcard-in-rules', base: cleanRole, from: 'apiGroups: [""]', to: 'apiGroups: ["", "*"]', marks: '"*"', message: 'rule 1 grants every API group ("*")' },
+  // A wildcard verb on pods grants creating them too.
+  { rule: 'wildcard-in-rules', base: cleanRole, from: 'verbs: [get, list]', to: 'verbs: [get, "*"]', marks: '"*"', message: 'rule 1 grants every verb ("*")', also: ['access-to-create-pods'] },
   {
     rule: 'non-isolated-pod',
     from: '  namespace: shop\n',
@@ -354,6 +370,23 @@ const broken: readonly { rule: string; base?: string; from: string; to: string; 
     marks: 'labels',
     message: 'no NetworkPolicy selects these pods: they accept traffic from every pod of the cluster',
     also: ['non-existent-service-account'],
+  },
+  { rule: 'access-to-secrets', base: cleanRole, from: 'resources: [pods]', to: 'resources: [pods, secrets]', marks: '[pods, secrets]', message: 'rule 1 grants get, list on Secrets' },
+  {
+    rule: 'access-to-create-pods',
+    base: cleanRole,
+    from: 'verbs: [get, list]',
+    to: 'verbs: [get, list, create]',
+    marks: '[pods]',
+    message: 'rule 1 grants creating pods, and so running pods as any ServiceAccount of the namespace',
+  },
+  {
+    rule: 'cluster-admin-role-binding',
+    base: cleanBinding,
+    from: '  kind: Role\n  name: reader\n',
+    to: '  kind: ClusterRole\n  name: cluster-admin\n',
+    marks: 'cluster-admin',
+    message: 'the binding grants cluster-admin: its subjects may do anything',
   },
   { rule: 'exposed-services', base: cleanService, from: '  ports:\n', to: '  type: NodePort\n  ports:\n', marks: 'NodePort', message: 'a NodePort Service is reachable from outside the cluster' },
   {
@@ -433,7 +466,7 @@ describe('language server: lint rules', () => {
 
   it('finds nothing in the other kinds the rules judge, nor in probes of port numbers the container does not list', async () => {
     const undeclaredProbePort = clean.replace('          resources:\n', ports('            - containerPort: 8080\n'));
-    for (const [i, text] of [cleanBudget, cleanAutoscaler, cleanJob, cleanRole, cleanService, undeclaredProbePort].entries()) {
+    for (const [i, text] of [cleanBudget, cleanAutoscaler, cleanJob, cleanRole, cleanBinding, cleanService, undeclaredProbePort].entries()) {
       assert.deepEqual((await client.open(memoryUri(`clean-${i}.yaml`), text)).diagnostics, [], text);
     }
   });
