@@ -105,7 +105,9 @@ export class DisruptionController extends Controller {
       const expected = this.expectedScale(pods);
       return { expected, desired: scaledValue(minAvailable, expected, true) };
     }
-    return { expected: pods.length, desired: pods.length };
+    // Neither set (policy/v1 defaults neither): getExpectedPodCount leaves both counts at zero, so
+    // every healthy pod may be disrupted.
+    return { expected: 0, desired: 0 };
   }
 
   /** getExpectedScale: the replicas every controller of these pods asks for, each counted once. */

@@ -25,6 +25,15 @@ describe('Disruption controller', () => {
     assert.deepEqual(s.conditions.map((x: any) => [x.type, x.status, x.reason]), [['DisruptionAllowed', 'True', 'SufficientPods']]);
   });
 
+  it('a budget with neither minAvailable nor maxUnavailable expects nothing and allows every disruption', async () => {
+    const c = await givenWebWithBudget({});
+    const s = c.client.get(pdbs, 'default', 'web').status;
+    assert.deepEqual([s.expectedPods, s.desiredHealthy, s.currentHealthy, s.disruptionsAllowed], [0, 0, 3, 3]);
+    const [first, second] = c.activePods().map((p) => p.metadata.name);
+    await evict(c, first!);
+    await evict(c, second!);
+  });
+
   it('an eviction spends the allowance; the next is refused until the replacement is ready', async () => {
     const c = await givenWebWithBudget({ maxUnavailable: '34%' });
     assert.equal(c.client.get(pdbs, 'default', 'web').status.desiredHealthy, 1, '34% of 3 rounds up to 2 unavailable');
