@@ -101,6 +101,11 @@ export class Kubelet {
   private nodeUid = '';
   /** The Lease as last written: renewals start from it, as the lease controller's latestLease. */
   private latestLease: Obj | undefined;
+  /**
+   * The Node as last written by this kubelet: a status update carries only the status (the API
+   * server keeps the stored metadata and spec), so the next report is built on it without a read.
+   */
+  private latestNode: Obj | undefined;
   /** Draws the heartbeat jitter; apart from `random` so that jitter does not shift the runtime's ids. */
   private readonly jitter: Random;
   private lastNodeStatus: Obj | undefined;
@@ -161,13 +166,13 @@ export class Kubelet {
     const b = () => this.random.next().toString(16).padStart(8, '0');
     // Every start of the kubelet is a boot of the node.
     this.identity.bootID = `${b()}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b()}${b().slice(0, 4)}`;
-    const registered = await this.registerNode();
+    this.latestNode = await this.registerNode();
     this.reportedConditions.clear();
     this.recorder.event(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
     this.recorder.event(this.nodeRef(), 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     this.latestLease = undefined;
     await this.renewLease();
-    await this.updateNodeStatus(true, registered);
+    await this.updateNodeStatus(true);
     this.every(this.options.leaseRenewIntervalMs ?? 10_000, () => this.renewLease());
     this.every(this.options.nodeStatusUpdateFrequencyMs ?? 10_000, () => this.updateNodeStatus(false));
 
@@ -393,10 +398,10 @@ export class Kubelet {
 
   /**
    * syncNodeStatus: computes the status and writes it when it changed (heartbeat times aside) or
-   * nodeStatusReportFrequency has passed. `current` is the Node as just registered, so the first
-   * report after registration needs no read.
+   * nodeStatusReportFrequency has passed. It runs in a timer of the clock, thousands of nodes in
+   * one turn, so it reads nothing from the API server: the write goes on the Node last written.
    */
-  private async updateNodeStatus(force: boolean, current?: Obj): Promise<void> {
+  private async updateNodeStatus(force: boolean): Promise<void> {
     if (!this.running) return;
     const now = this.clock.now();
     const images = this.runtime instanceof SimulatedRuntime ? this.runtime.listImages() : [];
@@ -406,8 +411,14 @@ export class Kubelet {
     const strip = (s: Obj | undefined) => s && { ...s, conditions: (s.conditions ?? []).map((c: Obj) => ({ ...c, lastHeartbeatTime: undefined })) };
     const due = now - this.lastNodeReport >= (this.options.nodeStatusReportFrequencyMs ?? 300_000);
     if (!force && !due && deepEqual(strip(status), strip(this.lastNodeStatus))) return;
-    const node = current ?? this.client.get(nodesResource, undefined, this.nodeName);
-    await this.client.update(nodesResource, undefined, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, {}, 'status');
+    const node = this.latestNode ?? this.client.get(nodesResource, undefined, this.nodeName);
+    try {
+      this.latestNode = (await this.client.update(nodesResource, undefined, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, {}, 'status')).object;
+    } catch (err) {
+      // The Node went away or the write failed: the next round reads it again.
+      this.latestNode = undefined;
+      throw err;
+    }
     this.lastNodeStatus = status;
     this.lastNodeReport = now;
     this.counters.nodeStatusWrites++;
