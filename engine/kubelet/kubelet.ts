@@ -166,13 +166,16 @@ export class Kubelet {
     const b = () => this.random.next().toString(16).padStart(8, '0');
     // Every start of the kubelet is a boot of the node.
     this.identity.bootID = `${b()}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b()}${b().slice(0, 4)}`;
-    this.latestNode = await this.registerNode();
     this.reportedConditions.clear();
+    const registered = await this.registerNode();
+    this.latestNode = registered.node;
     this.recorder.event(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
     this.recorder.event(this.nodeRef(), 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+    if (registered.withStatus) this.reportedStatus(registered.withStatus, this.clock.now());
     this.latestLease = undefined;
     await this.renewLease();
-    await this.updateNodeStatus(true);
+    // A Node found from an earlier start still has that start's status: report this one's now.
+    if (!registered.withStatus) await this.updateNodeStatus(true);
     this.every(this.options.leaseRenewIntervalMs ?? 10_000, () => this.renewLease());
     this.every(this.options.nodeStatusUpdateFrequencyMs ?? 10_000, () => this.updateNodeStatus(false));
 
@@ -339,13 +342,18 @@ export class Kubelet {
     this.timers[slot] = this.clock.setTimeout(tick, period());
   }
 
-  /** Creates the Node (or finds it from an earlier start); returns the Node as stored. */
-  private async registerNode(): Promise<Obj> {
-    const node = initialNode(this.identity) as Obj;
+  /**
+   * Creates the Node with its status, as the kubelet's initialNode does (the Node strategy keeps a
+   * status given on create), or finds it from an earlier start; returns the Node as stored and, when
+   * it was created, the status written with it.
+   */
+  private async registerNode(): Promise<{ node: Obj; withStatus?: Obj }> {
+    const status = this.currentStatus();
+    const node: Obj = { ...initialNode(this.identity), status };
     try {
       const created = await this.client.create(nodesResource, undefined, node);
       this.nodeUid = created.object.metadata.uid;
-      return created.object;
+      return { node: created.object, withStatus: status };
     } catch (err) {
       if (!(err instanceof StatusError && err.code === 409)) throw err;
       // Already registered (a restart): keep the object, refresh what the kubelet owns on it.
@@ -353,9 +361,9 @@ export class Kubelet {
       this.nodeUid = existing.metadata.uid;
       const labels = { ...existing.metadata.labels, ...node.metadata.labels };
       if (!deepEqual(labels, existing.metadata.labels)) {
-        return (await this.client.patch(nodesResource, undefined, this.nodeName, 'merge', { metadata: { labels } })).object;
+        return { node: (await this.client.patch(nodesResource, undefined, this.nodeName, 'merge', { metadata: { labels } })).object };
       }
-      return existing;
+      return { node: existing };
     }
   }
 
@@ -404,8 +412,7 @@ export class Kubelet {
   private async updateNodeStatus(force: boolean): Promise<void> {
     if (!this.running) return;
     const now = this.clock.now();
-    const images = this.runtime instanceof SimulatedRuntime ? this.runtime.listImages() : [];
-    const status = nodeStatus(this.identity, this.lastNodeStatus, timestamp(now), images) as Obj;
+    const status = this.currentStatus();
     // Heartbeat times aside, has anything changed? With the Lease as heartbeat, an unchanged status
     // is only reported every nodeStatusReportFrequency.
     const strip = (s: Obj | undefined) => s && { ...s, conditions: (s.conditions ?? []).map((c: Obj) => ({ ...c, lastHeartbeatTime: undefined })) };
@@ -419,6 +426,17 @@ export class Kubelet {
       this.latestNode = undefined;
       throw err;
     }
+    this.reportedStatus(status, now);
+  }
+
+  /** The node's status as of now (setNodeStatus), carried over from the one last reported. */
+  private currentStatus(): Obj {
+    const images = this.runtime instanceof SimulatedRuntime ? this.runtime.listImages() : [];
+    return nodeStatus(this.identity, this.lastNodeStatus, timestamp(this.clock.now()), images) as Obj;
+  }
+
+  /** Remembers a status as written (at registration or by a status update) and records its conditions' changes. */
+  private reportedStatus(status: Obj, now: number): void {
     this.lastNodeStatus = status;
     this.lastNodeReport = now;
     this.counters.nodeStatusWrites++;

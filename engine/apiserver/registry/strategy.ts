@@ -105,6 +105,15 @@ class NamespaceStrategy extends GenericStrategy {
   }
 }
 
+/** Nodes allow every field, status included, to be set on create: a kubelet registers its Node with its status in one write. */
+class NodeStrategy extends GenericStrategy {
+  override prepareForCreate(obj: Obj): void {
+    const status = obj.status;
+    super.prepareForCreate(obj);
+    if (status !== undefined) obj.status = status;
+  }
+}
+
 /** The QoS class Kubernetes gives a pod from its containers' requests and limits (pkg/apis/core/helper/qos). */
 export function qosClass(pod: Obj): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   const containers: Obj[] = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
@@ -128,5 +137,6 @@ export function qosClass(pod: Obj): 'Guaranteed' | 'Burstable' | 'BestEffort' {
 export function strategyFor(info: KindInfo, custom: boolean): Strategy {
   if (info.group === '' && info.kind === 'Pod') return new PodStrategy(info, custom);
   if (info.group === '' && info.kind === 'Namespace') return new NamespaceStrategy(info, custom);
+  if (info.group === '' && info.kind === 'Node') return new NodeStrategy(info, custom);
   return new GenericStrategy(info, custom);
 }

@@ -98,6 +98,16 @@ describe('API server: generation and status', () => {
     assert.equal(d.status.replicas, 5, 'status changes through the main resource are ignored');
   });
 
+  it('keeps the status a Node is created with (a kubelet registers with it), and only then', async () => {
+    const { client } = await newCluster();
+    const nodes = { group: '', version: 'v1', resource: 'nodes' };
+    const status = { capacity: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] };
+    let node = (await client.create(nodes, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status })).object;
+    assert.deepEqual(node.status.conditions.map((c: { type: string; status: string }) => [c.type, c.status]), [['Ready', 'True']]);
+    node = (await client.update(nodes, undefined, { ...node, status: { conditions: [] } })).object;
+    assert.equal(node.status.conditions.length, 1, 'status changes through the main resource are ignored');
+  });
+
   it('serves scale: reading replicas and selector, and writing replicas', async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
