@@ -21,6 +21,8 @@ export class PodNetwork {
   private readonly nodeSubnets: number;
   private readonly nodes = new Map<string, NodeNetwork & { index: number }>();
   private readonly usedSubnets = new Set<number>();
+  /** Where the search for a free pod CIDR starts: after the one handed out last. */
+  private nextSubnet = 0;
   private readonly nodeIPs: IPAllocator;
 
   constructor(clusterCIDR = defaultClusterCIDR, nodeCIDR = defaultNodeCIDR, private readonly nodeCIDRMaskSize = 24) {
@@ -30,13 +32,25 @@ export class PodNetwork {
     this.nodeIPs = new IPAllocator(nodeCIDR, 1);
   }
 
-  /** The node's network, assigning one the first time: the lowest free pod CIDR, the next InternalIP. */
+  /**
+   * The node's network, assigning one the first time: the next free pod CIDR after the one handed out
+   * last (the range allocator's cidrset moves on from its last candidate, wrapping around, so a
+   * freed CIDR is reused only once the others are taken, and 5,000 nodes joining cost no rescans),
+   * and the next InternalIP.
+   */
   attach(nodeName: string): NodeNetwork {
     const existing = this.nodes.get(nodeName);
     if (existing) return existing;
-    let index = 0;
-    while (this.usedSubnets.has(index)) index++;
-    if (index >= this.nodeSubnets) throw new Error(`failed to allocate cidr from cluster cidr at idx:0: CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range`);
+    let index = -1;
+    for (let i = 0; i < this.nodeSubnets; i++) {
+      const candidate = (this.nextSubnet + i) % this.nodeSubnets;
+      if (!this.usedSubnets.has(candidate)) {
+        index = candidate;
+        break;
+      }
+    }
+    if (index < 0) throw new Error(`failed to allocate cidr from cluster cidr at idx:0: CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range`);
+    this.nextSubnet = (index + 1) % this.nodeSubnets;
     this.usedSubnets.add(index);
     const size = 2 ** (32 - this.nodeCIDRMaskSize);
     const podCIDR = formatCidr({ base: this.clusterCidr.base + index * size, prefix: this.nodeCIDRMaskSize, size });

@@ -6,13 +6,19 @@ import { PodNetwork } from '../../../engine/network/podNetwork';
 import { Random } from '../../../engine/util/random';
 
 describe('network', () => {
-  it('gives each node its own /24 of 10.244.0.0/16 and an InternalIP, and reuses a departed node\'s', () => {
+  it('gives each node its own /24 of 10.244.0.0/16 and an InternalIP, and reuses a departed node\'s once the others are taken', () => {
     const net = new PodNetwork();
     assert.deepEqual([net.attach('control-plane').podCIDR, net.attach('worker-1').podCIDR, net.attach('worker-2').podCIDR], ['10.244.0.0/24', '10.244.1.0/24', '10.244.2.0/24']);
     assert.deepEqual([net.get('control-plane')!.internalIP, net.get('worker-1')!.internalIP], ['172.18.0.2', '172.18.0.3']);
     assert.equal(net.attach('worker-1'), net.get('worker-1'), 'attaching twice is the same network');
     net.detach('worker-1');
-    assert.equal(net.attach('worker-3').podCIDR, '10.244.1.0/24');
+    // As the range allocator's cidrset: the search goes on from the last CIDR handed out, wrapping around.
+    assert.equal(net.attach('worker-3').podCIDR, '10.244.3.0/24');
+    const small = new PodNetwork('10.244.0.0/22');
+    assert.deepEqual(['a', 'b', 'c', 'd'].map((n) => small.attach(n).podCIDR), ['10.244.0.0/24', '10.244.1.0/24', '10.244.2.0/24', '10.244.3.0/24']);
+    small.detach('b');
+    assert.equal(small.attach('e').podCIDR, '10.244.1.0/24', 'the freed CIDR, found after wrapping around');
+    assert.throws(() => small.attach('f'), /there are no remaining CIDRs left to allocate/);
   });
 
   it('hands out pod IPs from .2 on, never the one just released, and fails when the range is full', () => {
