@@ -1,6 +1,6 @@
 // container-ephemeral-storage-request-and-limit: a container without an ephemeral-storage request or limit.
-import { containersOf, podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { findingsPerContainer, podKinds } from './podSpecs';
+import type { LintRule } from './types';
 
 export const containerEphemeralStorageRequestAndLimit: LintRule = {
   id: 'container-ephemeral-storage-request-and-limit',
@@ -12,15 +12,11 @@ export const containerEphemeralStorageRequestAndLimit: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage',
   appliesTo: podKinds,
   check(object, { kind }) {
-    const pod = podSpecOf(kind, object);
-    if (!pod) return [];
-    const findings: Finding[] = [];
-    for (const { path, container, label } of containersOf(pod)) {
+    return findingsPerContainer(kind, object, ({ path, container, label }, findings) => {
       const missing = (['requests', 'limits'] as const).filter((k) => container.resources?.[k]?.['ephemeral-storage'] === undefined);
-      if (missing.length === 0) continue;
+      if (missing.length === 0) return;
       const where = container.resources?.[missing[0]!] ? [...path, 'resources', missing[0]!] : [...path, 'resources'];
       findings.push({ path: where, onKey: true, message: `${label} has no ephemeral-storage ${missing.map((m) => m.slice(0, -1)).join(' or ')}` });
-    }
-    return findings;
+    });
   },
 };

@@ -1,6 +1,6 @@
 // duplicate-env-var: a container that defines the same environment variable twice.
-import { containersOf, podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { findingsPerContainer, podKinds } from './podSpecs';
+import type { LintRule } from './types';
 
 export const duplicateEnvVar: LintRule = {
   id: 'duplicate-env-var',
@@ -12,10 +12,7 @@ export const duplicateEnvVar: LintRule = {
   docs: 'https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/',
   appliesTo: podKinds,
   check(object, { kind }) {
-    const pod = podSpecOf(kind, object);
-    if (!pod) return [];
-    const findings: Finding[] = [];
-    for (const { path, container, label } of containersOf(pod)) {
+    return findingsPerContainer(kind, object, ({ path, container, label }, findings) => {
       const seen = new Set<string>();
       (Array.isArray(container.env) ? container.env : []).forEach((env, i) => {
         const name = env?.name;
@@ -23,7 +20,6 @@ export const duplicateEnvVar: LintRule = {
         if (seen.has(name)) findings.push({ path: [...path, 'env', i, 'name'], message: `${label} defines the environment variable ${name} again: only the last definition counts` });
         seen.add(name);
       });
-    }
-    return findings;
+    });
   },
 };

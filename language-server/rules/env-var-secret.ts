@@ -1,6 +1,6 @@
 // env-var-secret: a credential written into the manifest as a literal environment variable.
-import { containersOf, podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { findingsPerContainer, podKinds } from './podSpecs';
+import type { LintRule } from './types';
 
 /**
  * Names that hold credentials: a word such as PASSWORD or TOKEN anywhere in the name, or KEY as its
@@ -18,16 +18,12 @@ export const envVarSecret: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables',
   appliesTo: podKinds,
   check(object, { kind }) {
-    const pod = podSpecOf(kind, object);
-    if (!pod) return [];
-    const findings: Finding[] = [];
-    for (const { path, container, label } of containersOf(pod)) {
+    return findingsPerContainer(kind, object, ({ path, container, label }, findings) => {
       (Array.isArray(container.env) ? container.env : []).forEach((env, i) => {
         if (typeof env?.name !== 'string' || !secretName.test(env.name)) return;
         if (typeof env.value !== 'string' || env.value === '') return;
         findings.push({ path: [...path, 'env', i, 'value'], message: `${label} sets the environment variable ${env.name} to a literal value: use valueFrom.secretKeyRef` });
       });
-    }
-    return findings;
+    });
   },
 };

@@ -1,6 +1,6 @@
 // latest-tag: an image without a tag or tagged `latest` runs whatever was pushed last.
-import { containersOf, podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { findingsPerContainer, podKinds } from './podSpecs';
+import type { LintRule } from './types';
 
 /** The tag of an image reference (`registry:5000/app:1.2@sha256:…` → `1.2`), or undefined when it has none. */
 function tagOf(image: string): string | undefined {
@@ -20,16 +20,12 @@ export const latestTag: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/containers/images/#image-names',
   appliesTo: podKinds,
   check(object, { kind }) {
-    const pod = podSpecOf(kind, object);
-    if (!pod) return [];
-    const findings: Finding[] = [];
-    for (const { path, container, label } of containersOf(pod)) {
+    return findingsPerContainer(kind, object, ({ path, container, label }, findings) => {
       const image = container.image;
-      if (typeof image !== 'string' || image === '' || image.includes('@')) continue;
+      if (typeof image !== 'string' || image === '' || image.includes('@')) return;
       const tag = tagOf(image);
       if (tag === undefined) findings.push({ path: [...path, 'image'], message: `${label} uses image "${image}" without a tag: it runs whatever \`latest\` is when the pod starts` });
       else if (tag === 'latest') findings.push({ path: [...path, 'image'], message: `${label} uses the tag "latest": pin a version so every replica runs the same image` });
-    }
-    return findings;
+    });
   },
 };

@@ -3,7 +3,7 @@
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import { isRecord, type PathSegment, valueAt } from '../parsedDocument';
 import { podTemplatePath } from '../resourceReferences';
-import type { KubeObject } from './types';
+import type { Finding, KubeObject } from './types';
 
 /** Every kind that holds a pod spec (its own or a template's). */
 export const podKinds = ['Pod', 'PodTemplate', 'ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
@@ -66,4 +66,16 @@ export function hostPathVolumesOf(pod: PodSpecAt): HostPathAt[] {
     const hostPath = volume?.hostPath?.path;
     return typeof hostPath === 'string' ? [{ path: [...pod.path, 'volumes', i, 'hostPath', 'path'], volume: String(volume.name), hostPath }] : [];
   });
+}
+
+/**
+ * The shape of most container rules: `visit` each container of the object's pod spec (none when it
+ * has none), adding its findings to the list returned.
+ */
+export function findingsPerContainer(kind: string, object: KubeObject, visit: (at: ContainerAt, findings: Finding[]) => void): Finding[] {
+  const pod = podSpecOf(kind, object);
+  if (!pod) return [];
+  const findings: Finding[] = [];
+  for (const at of containersOf(pod)) visit(at, findings);
+  return findings;
 }

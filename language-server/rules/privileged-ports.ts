@@ -1,6 +1,6 @@
 // privileged-ports: a container that declares a port below 1024.
-import { containersOf, podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { findingsPerContainer, podKinds } from './podSpecs';
+import type { LintRule } from './types';
 
 export const privilegedPorts: LintRule = {
   id: 'privileged-ports',
@@ -12,15 +12,11 @@ export const privilegedPorts: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
   appliesTo: podKinds,
   check(object, { kind }) {
-    const pod = podSpecOf(kind, object);
-    if (!pod) return [];
-    const findings: Finding[] = [];
-    for (const { path, container, label } of containersOf(pod)) {
+    return findingsPerContainer(kind, object, ({ path, container, label }, findings) => {
       (Array.isArray(container.ports) ? container.ports : []).forEach((port, i) => {
         const number = port?.containerPort;
         if (typeof number === 'number' && number > 0 && number < 1024) findings.push({ path: [...path, 'ports', i, 'containerPort'], message: `${label} declares the privileged port ${number}` });
       });
-    }
-    return findings;
+    });
   },
 };

@@ -1,6 +1,6 @@
 // read-secret-from-env-var: a container that reads a Secret through environment variables.
-import { containersOf, podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { findingsPerContainer, podKinds } from './podSpecs';
+import type { LintRule } from './types';
 
 export const readSecretFromEnvVar: LintRule = {
   id: 'read-secret-from-env-var',
@@ -12,10 +12,7 @@ export const readSecretFromEnvVar: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod',
   appliesTo: podKinds,
   check(object, { kind }) {
-    const pod = podSpecOf(kind, object);
-    if (!pod) return [];
-    const findings: Finding[] = [];
-    for (const { path, container, label } of containersOf(pod)) {
+    return findingsPerContainer(kind, object, ({ path, container, label }, findings) => {
       (Array.isArray(container.env) ? container.env : []).forEach((env, i) => {
         const ref = env?.valueFrom?.secretKeyRef;
         if (ref) findings.push({ path: [...path, 'env', i, 'valueFrom', 'secretKeyRef'], onKey: true, message: `${label} reads the Secret "${ref.name}" into the environment variable ${env.name}` });
@@ -24,7 +21,6 @@ export const readSecretFromEnvVar: LintRule = {
         const ref = source?.secretRef;
         if (ref) findings.push({ path: [...path, 'envFrom', i, 'secretRef'], onKey: true, message: `${label} reads every key of the Secret "${ref.name}" into environment variables` });
       });
-    }
-    return findings;
+    });
   },
 };

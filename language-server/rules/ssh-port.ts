@@ -1,6 +1,6 @@
 // ssh-port: a container that declares port 22, the port of SSH.
-import { containersOf, podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { findingsPerContainer, podKinds } from './podSpecs';
+import type { LintRule } from './types';
 
 export const sshPort: LintRule = {
   id: 'ssh-port',
@@ -12,14 +12,10 @@ export const sshPort: LintRule = {
   docs: 'https://kubernetes.io/docs/tasks/debug/debug-application/get-shell-running-container/',
   appliesTo: podKinds,
   check(object, { kind }) {
-    const pod = podSpecOf(kind, object);
-    if (!pod) return [];
-    const findings: Finding[] = [];
-    for (const { path, container, label } of containersOf(pod)) {
+    return findingsPerContainer(kind, object, ({ path, container, label }, findings) => {
       (Array.isArray(container.ports) ? container.ports : []).forEach((port, i) => {
         if (port?.containerPort === 22 && (port.protocol ?? 'TCP') === 'TCP') findings.push({ path: [...path, 'ports', i, 'containerPort'], message: `${label} declares port 22, the port of SSH` });
       });
-    }
-    return findings;
+    });
   },
 };

@@ -1,6 +1,6 @@
 // unsafe-proc-mount: a container with procMount: Unmasked.
-import { containersOf, podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { findingsPerContainer, podKinds } from './podSpecs';
+import type { LintRule } from './types';
 
 export const unsafeProcMount: LintRule = {
   id: 'unsafe-proc-mount',
@@ -12,14 +12,10 @@ export const unsafeProcMount: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   appliesTo: podKinds,
   check(object, { kind }) {
-    const pod = podSpecOf(kind, object);
-    if (!pod) return [];
-    const findings: Finding[] = [];
-    for (const { path, container, label } of containersOf(pod)) {
-      if (container.securityContext?.procMount !== 'Unmasked') continue;
+    return findingsPerContainer(kind, object, ({ path, container, label }, findings) => {
+      if (container.securityContext?.procMount !== 'Unmasked') return;
       const field = [...path, 'securityContext', 'procMount'];
       findings.push({ path: field, message: `${label} has an unmasked /proc`, fix: { title: 'Remove procMount', remove: field } });
-    }
-    return findings;
+    });
   },
 };

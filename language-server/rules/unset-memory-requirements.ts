@@ -1,6 +1,6 @@
 // unset-memory-requirements: a container without a memory request or limit.
-import { containersOf, podKinds, podSpecOf } from './podSpecs';
-import type { Finding, LintRule } from './types';
+import { findingsPerContainer, podKinds } from './podSpecs';
+import type { LintRule } from './types';
 
 export const unsetMemoryRequirements: LintRule = {
   id: 'unset-memory-requirements',
@@ -12,15 +12,11 @@ export const unsetMemoryRequirements: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/',
   appliesTo: podKinds,
   check(object, { kind }) {
-    const pod = podSpecOf(kind, object);
-    if (!pod) return [];
-    const findings: Finding[] = [];
-    for (const { path, container, label } of containersOf(pod)) {
+    return findingsPerContainer(kind, object, ({ path, container, label }, findings) => {
       const limit = container.resources?.limits?.memory;
       const request = container.resources?.requests?.memory;
       if (limit === undefined && request === undefined) findings.push({ path: [...path, 'resources'], message: `${label} has no memory request or limit` });
       else if (limit === undefined) findings.push({ path: [...path, 'resources', 'limits', 'memory'], message: `${label} has no memory limit` });
-    }
-    return findings;
+    });
   },
 };
