@@ -57,6 +57,9 @@ export const kindOf: Record<WatchedKind, string> = {
   events: 'Event',
 };
 
+/** The watched resource of each Kubernetes kind the views show: kindOf the other way round. */
+export const watchedKindOf: Readonly<Record<string, WatchedKind | undefined>> = Object.fromEntries(watchedKinds.map((k) => [kindOf[k], k]));
+
 /** The ref of a cached object of a watched kind: what views hand to commands. */
 export function refOf(kind: WatchedKind, obj: KubeObj): ObjectRef & { kind: string } {
   const namespace: string | undefined = obj.metadata?.namespace;

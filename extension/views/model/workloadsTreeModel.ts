@@ -3,7 +3,7 @@
 // controller ownerReferences through the cache's controller index (never a scan of all pods); and the
 // namespace's HorizontalPodAutoscalers, each with its metrics as `kubectl get hpa` prints them.
 import type { KubeObj } from '../../backend/clusterBackend';
-import type { CacheChange, ClusterCache, WatchedKind } from '../../cache/clusterCache';
+import { type CacheChange, type ClusterCache, type WatchedKind, watchedKindOf } from '../../cache/clusterCache';
 import { type Clock, RealClock } from '../../../engine/util/clock';
 import type { TreeModelOptions } from './clusterTreeModel';
 import { groupId, groupNode, kindPrefix, namespaceId, namespaceNode, namespaceRoots, parseGroupId } from './namespaceNodes';
@@ -36,16 +36,6 @@ const groups: readonly WorkloadGroup[] = [
 ];
 const groupByName = new Map(groups.map((g) => [g.group, g]));
 const groupOfKind = new Map(groups.map((g) => [g.kind, g]));
-const watchedKindOf: Record<string, WatchedKind> = {
-  Deployment: 'deployments',
-  ReplicaSet: 'replicasets',
-  StatefulSet: 'statefulsets',
-  DaemonSet: 'daemonsets',
-  Job: 'jobs',
-  CronJob: 'cronjobs',
-  Pod: 'pods',
-  HorizontalPodAutoscaler: 'horizontalpodautoscalers',
-};
 
 const revisionOf = (rs: KubeObj) => Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
 const healthy = { color: 'testing.iconPassed' };
