@@ -1176,7 +1176,9 @@ export class ApiServer {
     }
     const now = everything || match(shared?.obj() ?? storage.decode(kv));
     if (!now && !before) return undefined;
-    const obj = storage.decode(kv);
+    // One frozen decode for every watch the event reaches, as kube-apiserver's watch cache hands
+    // every watcher the same object: consumers never change what a watch delivers.
+    const obj = shared?.obj() ?? storage.decode(kv);
     if (now && before) return { type: 'MODIFIED', object: obj };
     if (now) return { type: 'ADDED', object: obj };
     // It stopped matching: to this watcher it is gone.

@@ -3,6 +3,7 @@
 // watch whose field selector pins a trigger field (a pod's spec.nodeName, kube-apiserver's pod
 // trigger function) is offered only the events of objects with that value — so 5,000 kubelets'
 // watches cost nothing when a pod on another node changes.
+import { deepFreeze } from './registry/resource';
 import type { Store, Watch, WatchEvent } from '../store/index';
 import type { Obj } from './registry/strategy';
 
@@ -98,7 +99,7 @@ export class WatchFanout {
     let obj: Obj | undefined;
     let prev: Obj | undefined;
     const shared: SharedDecode = {
-      obj: () => (e.type === 'PUT' ? (obj ??= this.decode(e.kv)) : undefined),
+      obj: () => (e.type === 'PUT' ? (obj ??= deepFreeze(this.decode(e.kv))) : undefined),
       prev: () => (e.prevKv ? (prev ??= this.decode(e.prevKv)) : undefined),
     };
     const offer = (l: FanoutListener) => {
