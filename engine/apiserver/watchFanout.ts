@@ -1,5 +1,6 @@
 // One store watch per resource, shared by every API watch on it, as kube-apiserver's cacher hands
-// each etcd event to its cacheWatchers: an event is decoded once for every watch's selectors, and a
+// each etcd event to its cacheWatchers: an event is decoded once, frozen, for every watch's selectors
+// and as the object every watch it reaches delivers (consumers never change what a watch gives), and a
 // watch whose field selector pins a trigger field (a pod's spec.nodeName, kube-apiserver's pod
 // trigger function) is offered only the events of objects with that value — so 5,000 kubelets'
 // watches cost nothing when a pod on another node changes.
