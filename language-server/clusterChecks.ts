@@ -280,8 +280,7 @@ class ManifestCheck {
     if (!live || live.pods === 0) return;
     const spec = this.object['spec'];
     if (!isRecord(spec) || !isRecord(spec['template'])) return;
-    const defaulted = applyDefaults(this.object) as { spec?: { template?: unknown } };
-    if (podTemplateDigest(defaulted.spec?.template) === live.template) return;
+    if (manifestTemplateDigest(this.object) === live.template) return;
     const span = this.keySpan(fieldPath(['spec', 'template']));
     if (!span) return;
     const pods = `${live.pods} pod${live.pods === 1 ? '' : 's'}`;
@@ -310,6 +309,20 @@ class ManifestCheck {
   private add(span: Span, severity: ManifestDiagnostic['severity'], code: string, message: string): void {
     this.diagnostics.push({ span, severity, code, message });
   }
+}
+
+/**
+ * The digest of a manifest's pod template, defaulted as the API server will: the manifest's object
+ * does not change while its text does not, and new facts arrive often, so it is computed once.
+ */
+const templateDigests = new WeakMap<object, string>();
+function manifestTemplateDigest(object: Record<string, unknown>): string {
+  let digest = templateDigests.get(object);
+  if (digest === undefined) {
+    const defaulted = applyDefaults(object) as { spec?: { template?: unknown } };
+    templateDigests.set(object, (digest = podTemplateDigest(defaulted.spec?.template)));
+  }
+  return digest;
 }
 
 function fieldPath(path: readonly PathSegment[]): FieldPath {
