@@ -271,7 +271,8 @@ export function autoscalerTargets(hpa: KubeObj): string {
   const current: KubeObj[] = hpa.status?.currentMetrics ?? [];
   return metrics
     .map((metric, i) => {
-      const source = metric.type === 'ContainerResource' ? 'containerResource' : String(metric.type ?? '').replace(/^./, (c: string) => c.toLowerCase());
+      // The source's field is its type with a lower-case initial: Resource → resource, ContainerResource → containerResource.
+      const source = String(metric.type ?? '').replace(/^./, (c: string) => c.toLowerCase());
       const spec = metric[source] ?? {};
       const now = current.find((c, j) => c.type === metric.type && (j === i || c[source]?.name === spec.name))?.[source]?.current ?? {};
       const target = spec.target ?? {};
