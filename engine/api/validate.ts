@@ -36,6 +36,11 @@ export interface ValidateOptions {
    * validates a custom resource against the CRD in its own store.
    */
   customKind?: { info: KindInfo; schema: SchemaNode };
+  /**
+   * The object has been defaulted already (the API server defaults what it decoded before it
+   * validates): the rules judge it as it is, without defaulting a copy of it once more.
+   */
+  defaulted?: boolean;
 }
 
 export interface ValidateResult {
@@ -110,7 +115,7 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
   }
   // The API server defaults what it decoded before validating it (an EndpointSlice port's protocol,
   // a Deployment's strategy), so the rules judge the object as it would be stored.
-  if (!custom && isObject(subject)) subject = applyDefaults(subject);
+  if (!custom && !options.defaulted && isObject(subject)) subject = applyDefaults(subject);
   const { group } = parseAPIVersion(apiVersion as string);
   let semantic: FieldError[];
   try {
