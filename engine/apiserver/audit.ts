@@ -36,50 +36,69 @@ export interface AuditInput {
 
 const mutating = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
+/** What the ring keeps of a request: its input and when it completed; the event is built when read. */
+interface Recorded {
+  input: AuditInput;
+  seq: number;
+  completedAt: number;
+}
+
 export class AuditLog {
-  private readonly ring: AuditEvent[] = [];
+  private readonly ring: Recorded[] = [];
   private next = 0;
   private seq = 0;
   private readonly listeners = new Set<(e: AuditEvent) => void>();
 
   constructor(private readonly clock: Clock, private readonly capacity = 10_000) {}
 
-  /** Records a request if it changes (or tried to change) the cluster; reads are not audited. */
+  /**
+   * Records a request if it changes (or tried to change) the cluster; reads are not audited. Every
+   * write passes here, so it only keeps what it was given: the event (timestamps formatted, groups
+   * copied) is built when someone reads it, and most are overwritten unread.
+   */
   record(input: AuditInput): void {
     if (!mutating.has(input.verb)) return;
-    const event: AuditEvent = {
-      kind: 'Event',
-      apiVersion: 'audit.k8s.io/v1',
-      level: 'Metadata',
-      auditID: `audit-${++this.seq}`,
-      stage: 'ResponseComplete',
-      requestURI: input.requestURI,
-      verb: input.verb,
-      user: { username: input.user.name, groups: [...input.user.groups] },
-      ...(input.userAgent ? { userAgent: input.userAgent } : {}),
-      objectRef: input.objectRef,
-      responseStatus: {
-        metadata: {},
-        code: input.code,
-        ...(input.code >= 400 ? { status: 'Failure', reason: input.reason ?? '', message: input.message ?? '' } : {}),
-      },
-      requestReceivedTimestamp: new Date(input.receivedAt).toISOString(),
-      stageTimestamp: new Date(this.clock.now()).toISOString(),
-      ...(input.dryRun ? { annotations: { 'kubeside.dev/dry-run': 'true' } } : {}),
-    };
-    if (this.ring.length < this.capacity) this.ring.push(event);
-    else this.ring[this.next] = event;
+    const recorded: Recorded = { input, seq: ++this.seq, completedAt: this.clock.now() };
+    if (this.ring.length < this.capacity) this.ring.push(recorded);
+    else this.ring[this.next] = recorded;
     this.next = (this.next + 1) % this.capacity;
-    for (const l of this.listeners) l(event);
+    if (this.listeners.size) {
+      const event = toEvent(recorded);
+      for (const l of this.listeners) l(event);
+    }
   }
 
   /** Events oldest first. */
   events(): AuditEvent[] {
-    return this.ring.length < this.capacity ? [...this.ring] : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+    const ordered = this.ring.length < this.capacity ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+    return ordered.map(toEvent);
   }
 
   onEvent(listener: (e: AuditEvent) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }
+}
+
+function toEvent({ input, seq, completedAt }: Recorded): AuditEvent {
+  return {
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: `audit-${seq}`,
+    stage: 'ResponseComplete',
+    requestURI: input.requestURI,
+    verb: input.verb,
+    user: { username: input.user.name, groups: [...input.user.groups] },
+    ...(input.userAgent ? { userAgent: input.userAgent } : {}),
+    objectRef: input.objectRef,
+    responseStatus: {
+      metadata: {},
+      code: input.code,
+      ...(input.code >= 400 ? { status: 'Failure', reason: input.reason ?? '', message: input.message ?? '' } : {}),
+    },
+    requestReceivedTimestamp: new Date(input.receivedAt).toISOString(),
+    stageTimestamp: new Date(completedAt).toISOString(),
+    ...(input.dryRun ? { annotations: { 'kubeside.dev/dry-run': 'true' } } : {}),
+  };
 }
