@@ -1,10 +1,11 @@
 // One store watch per resource, shared by every API watch on it, as kube-apiserver's cacher hands
-// each etcd event to its cacheWatchers: an event is decoded once, frozen, for every watch's selectors
-// and as the object every watch it reaches delivers (consumers never change what a watch gives), and a
+// each etcd event to its cacheWatchers: an event is decoded once for every watch's selectors and as
+// the object every watch it reaches delivers (consumers never change what a watch gives: frozen
+// under the mutation detector, see util/mutationDetector.ts), and a
 // watch whose field selector pins a trigger field (a pod's spec.nodeName, kube-apiserver's pod
 // trigger function) is offered only the events of objects with that value — so 5,000 kubelets'
 // watches cost nothing when a pod on another node changes.
-import { deepFreeze } from './registry/resource';
+import { shareReadOnly } from '../util/mutationDetector';
 import type { Store, Watch, WatchEvent } from '../store/index';
 import type { Obj } from './registry/strategy';
 
@@ -100,7 +101,7 @@ export class WatchFanout {
     let obj: Obj | undefined;
     let prev: Obj | undefined;
     const shared: SharedDecode = {
-      obj: () => (e.type === 'PUT' ? (obj ??= deepFreeze(this.decode(e.kv))) : undefined),
+      obj: () => (e.type === 'PUT' ? (obj ??= shareReadOnly(this.decode(e.kv))) : undefined),
       prev: () => (e.prevKv ? (prev ??= this.decode(e.prevKv)) : undefined),
     };
     const offer = (l: FanoutListener) => {

@@ -5,6 +5,7 @@
 import type { KindInfo } from '../../api/kinds/index';
 import { apiVersionOf } from '../../api/kinds/index';
 import { prefixEnd, registryKey, type KeyValue, type Store } from '../../store/index';
+import { deepFreeze } from '../../util/mutationDetector';
 import type { Obj, Strategy } from './strategy';
 
 /** Resources whose etcd prefix is not their plural name (kube-apiserver's storage quirks, kept for fidelity). */
@@ -140,10 +141,3 @@ export function jsonCopy(v: unknown): unknown {
   return v;
 }
 
-export function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
-  }
-  return v;
-}
