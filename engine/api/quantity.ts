@@ -155,6 +155,8 @@ export class Quantity {
 
   /** fromJSON, or undefined when the value is not a quantity. */
   static tryParse(input: unknown): Quantity | undefined {
+    // Most callers pass an optional field: no error (and its stack) is built for one left out.
+    if (typeof input !== 'number' && typeof input !== 'string') return undefined;
     try {
       return Quantity.fromJSON(input);
     } catch {
