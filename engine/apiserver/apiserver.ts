@@ -768,6 +768,7 @@ export class ApiServer {
     const custom = storage.custom ? this.customResources.lookup(storage.info.group, storage.info.plural, storage.info.version) : undefined;
     const result = validateObject(obj, {
       fieldValidation: options.fieldValidation ?? 'Strict',
+      defaulted: true,
       ...(old ? { oldObject: old } : {}),
       ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
       ...(custom ? { customKind: { info: storage.info, schema: custom.schema } } : {}),
