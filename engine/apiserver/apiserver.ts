@@ -1233,8 +1233,13 @@ export class ApiServer {
     return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(8)}${hex(4)}`;
   }
 
+  /** The last timestamp formatted, by the second it names: writes come many to a second. */
+  private lastTimestamp = { second: NaN, text: '' };
+
   private timestamp(): string {
-    return new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const second = Math.floor(this.clock.now() / 1000);
+    if (second !== this.lastTimestamp.second) this.lastTimestamp = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+    return this.lastTimestamp.text;
   }
 
   private async audited<T extends Result<Obj>>(ctx: RequestContext, verb: string, ref: ResourceRef, options: { dryRun?: boolean | undefined }, run: () => Promise<T>): Promise<T> {
