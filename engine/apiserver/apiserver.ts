@@ -144,6 +144,8 @@ export class ApiServer {
   private readonly storages = new Map<string, ResourceStorage>();
   /** Writes admitted per turn of the event loop, so the cluster's own cascades never starve a request. */
   private readonly writeBudget = new TurnBudget(writesPerTurn);
+  /** The Node authorizer's graph of pods, told of each pod write. */
+  private podGraph: PodNodeGraph | undefined;
   /** The store watch each resource's API watches share, while any is open. */
   private readonly fanouts = new Map<ResourceStorage, WatchFanout>();
   private readonly bookmarkIntervalMs: number;
@@ -1258,6 +1260,7 @@ export class ApiServer {
     if (turn) await turn;
     try {
       const result = await run();
+      if (ref.resource === 'pods' && !ref.group) this.podGraph?.catchUpSoon();
       this.audit.record({ user: ctx.user, verb, requestURI, ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}), objectRef, code: verb === 'create' ? 201 : 200, dryRun: !!options.dryRun, receivedAt });
       return result;
     } catch (err) {
@@ -1291,7 +1294,7 @@ export class ApiServer {
   }
 
   private nodeGraph(): NodeGraph {
-    return new PodNodeGraph(this.store, () => this.storage('', 'pods'));
+    return (this.podGraph = new PodNodeGraph(this.store, () => this.storage('', 'pods')));
   }
 }
 

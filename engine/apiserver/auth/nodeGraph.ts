@@ -15,12 +15,18 @@ export class PodNodeGraph implements NodeGraph {
   private readonly edges = new Map<string, string[]>();
   /** How many bound pods give a node each edge (`node|namespace|resource|name`). */
   private readonly refs = new Map<string, number>();
+  /** The node each bound pod is on, by store key. */
+  private readonly nodes = new Map<string, string>();
   private watch: Watch | undefined;
+  private scheduled = false;
 
   constructor(private readonly store: Store, private readonly pods: () => ResourceStorage | undefined) {}
 
   podNode(namespace: string, name: string): string | undefined {
-    return this.pods()?.get(namespace, name)?.spec?.nodeName;
+    const storage = this.pods();
+    if (!storage) return undefined;
+    this.catchUp();
+    return this.nodes.get(storage.key(namespace, name));
   }
 
   referencedByNode(node: string, resource: ReferencedResource, namespace: string, name: string): boolean {
@@ -28,13 +34,19 @@ export class PodNodeGraph implements NodeGraph {
     return this.refs.has(edgeKey(node, namespace, resource, name));
   }
 
-  /** Applies every pod commit since the last question; rebuilds from a list when the store compacted them away. */
+  /**
+   * Applies every pod commit since the last question; rebuilds from a list when the store compacted
+   * them away. While commits keep coming it also catches up once a turn by itself, so a question
+   * after a burst of thousands of pod writes does not find them all still to apply at once.
+   */
   private catchUp(): void {
     const storage = this.pods();
     if (!storage) return;
     if (this.watch) {
       try {
-        for (const e of this.watch.drain()) this.apply(storage, e);
+        const events = this.watch.drain();
+        for (const e of events) this.apply(storage, e);
+        if (events.length) this.catchUpNextTurn();
         return;
       } catch (err) {
         if (!isStoreError(err, 'compacted') && !isStoreError(err, 'watchCancelled')) throw err;
@@ -42,11 +54,33 @@ export class PodNodeGraph implements NodeGraph {
     }
     this.edges.clear();
     this.refs.clear();
+    this.nodes.clear();
     const prefix = storage.collectionPrefix(undefined);
     const end = storage.rangeEnd(prefix);
     const list = this.store.range(prefix, { end });
     for (const kv of list.kvs) this.set(kv.key, storage.decode(kv));
     this.watch = this.store.watch({ key: prefix, end, sinceRevision: list.revision });
+  }
+
+  /**
+   * After a pod write: catch up on a later turn, while nothing waits on it, so the commits of a
+   * burst are applied a turn's worth at a time rather than all at the next question.
+   */
+  catchUpSoon(): void {
+    if (this.watch) this.catchUpNextTurn();
+  }
+
+  private catchUpNextTurn(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      try {
+        this.catchUp();
+      } catch {
+        // A store that closed meanwhile: the next question meets the same error and reports it.
+      }
+    });
   }
 
   private apply(storage: ResourceStorage, e: WatchEvent): void {
@@ -61,8 +95,10 @@ export class PodNodeGraph implements NodeGraph {
       else this.refs.set(edge, n);
     }
     this.edges.delete(key);
+    this.nodes.delete(key);
     const node: string | undefined = pod?.spec?.nodeName;
     if (!pod || !node) return;
+    this.nodes.set(key, node);
     const edges = [...new Set(podReferences(pod).map(([resource, name]) => edgeKey(node, pod.metadata.namespace, resource, name)))];
     this.edges.set(key, edges);
     for (const edge of edges) this.refs.set(edge, (this.refs.get(edge) ?? 0) + 1);
