@@ -30,7 +30,7 @@ import { StatusManager } from './statusManager';
 import { type ContainerRuntime, SimulatedRuntime } from './runtime';
 import { type NodeUsage, usageSummary } from './usage';
 import type { VolumeDisks } from './volumeDisks';
-import { yieldToEventLoop } from '../util/eventLoop';
+import { pace } from '../util/eventLoop';
 
 const core = { group: '', version: 'v1' } as const;
 const podsResource = { ...core, resource: 'pods' };
@@ -194,12 +194,12 @@ export class Kubelet {
     });
     informer.start();
     await informer.waitForSync();
-    // Syncs are synchronous and the queue hands keys over through promises: without a yield now and
-    // then, thousands of pods would be synced in one turn of the event loop.
-    let syncs = 0;
+    // Syncs are synchronous and the queue hands keys over through promises: unpaced, thousands of
+    // pods over every node would be synced in one turn of the event loop.
     void runWorkers(queue, this.options.workers ?? 4, async (key) => {
+      const turn = pace();
+      if (turn) await turn;
       this.syncPod(key);
-      if (++syncs % 50 === 0) await yieldToEventLoop();
     });
   }
 
@@ -812,11 +812,17 @@ export class Kubelet {
     c.busy = true;
     c.waiting ??= { reason: 'ContainerCreating' };
     this.recorder.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
-    this.runtime.pullImage(image, behavior).then(() => {
+    const pulled = () => {
       this.pullFailures.delete(imageKey);
       const took = goDuration(this.clock.now() - now);
       this.recorder.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: 50000000 bytes.`);
       run();
+    };
+    this.runtime.pullImage(image, behavior).then(() => {
+      // Pulls of one image on every node finish together: each start takes its turn.
+      const turn = pace();
+      if (turn) return turn.then(pulled);
+      pulled();
     }, (err: Error) => {
       c.busy = false;
       const at = this.clock.now();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chunksWaiting, yieldToEventLoop } from '../../../engine/util/eventLoop';
+import { chunksWaiting, pace, yieldToEventLoop } from '../../../engine/util/eventLoop';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -18,6 +18,27 @@ describe('yieldToEventLoop', () => {
     assert.deepEqual(resumed, [0, 1, 2, 3, 4, 5, 6, 7]);
     await turn();
     assert.deepEqual(resumed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(chunksWaiting(), 0);
+  });
+});
+
+describe('pace', () => {
+  it('lets 64 units of work through per turn over every caller, and resumes the rest in order on later turns', async () => {
+    for (let i = 0; i < 20; i++) await turn();
+    const done: number[] = [];
+    const work = async (i: number) => {
+      const wait = pace();
+      if (wait) await wait;
+      done.push(i);
+    };
+    for (let i = 0; i < 150; i++) void work(i);
+    await Promise.resolve();
+    assert.equal(done.length, 64, 'the first 64 go ahead at once');
+    assert.equal(chunksWaiting(), 86);
+    await turn();
+    assert.equal(done.length, 128);
+    await turn();
+    assert.deepEqual(done, Array.from({ length: 150 }, (_, i) => i));
     assert.equal(chunksWaiting(), 0);
   });
 });
