@@ -6,7 +6,9 @@ import { fieldError, type FieldError } from './errors';
 import { kinds, parseAPIVersion, type KindInfo } from './kinds/index';
 import { customResourceSchema } from './schema/index';
 import type { SchemaNode } from './schema/node';
-import { applyDefaults } from './defaults/index';
+import { conversionFor } from './conversion/index';
+import { applyDefaults, defaultInPlace } from './defaults/index';
+import { deepCopy } from './patch/jsonValue';
 import { defaultCustomResource } from './defaults/customresource';
 import { validateStructure, type FieldValidationMode } from './validation/structural';
 import { validateSemantics } from './validation/semantic/index';
@@ -115,11 +117,24 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
   }
   // The API server defaults what it decoded before validating it (an EndpointSlice port's protocol,
   // a Deployment's strategy), so the rules judge the object as it would be stored.
-  if (!custom && !options.defaulted && isObject(subject)) subject = applyDefaults(subject);
+  // A version served over another version's storage is judged as the object it converts to, as
+  // kube-apiserver validates the internal object whatever version the request was in.
+  const conversion = custom ? undefined : conversionFor(info.group, info.version, info.kind);
+  let version = info.version;
+  let oldObject = options.oldObject;
+  if (conversion && isObject(subject)) {
+    // A copy: the defaulter registry is keyed by group and kind, so the storage version's defaults
+    // must not touch the served version's object.
+    const served = deepCopy(subject);
+    if (!options.defaulted) conversion.defaultServed(served);
+    subject = defaultInPlace(conversion.toStorage(served));
+    if (isObject(oldObject)) oldObject = conversion.toStorage(oldObject);
+    version = conversion.storage;
+  } else if (!custom && !options.defaulted && isObject(subject)) subject = applyDefaults(subject);
   const { group } = parseAPIVersion(apiVersion as string);
   let semantic: FieldError[];
   try {
-    semantic = validateSemantics(subject, { group, version: info.version, kind: info.kind, namespaced: info.namespaced }, options.oldObject);
+    semantic = validateSemantics(subject, { group, version, kind: info.kind, namespaced: info.namespaced }, oldObject);
   } catch (err) {
     // A rule that trips over a shape the schema already rejected must not hide the schema's errors.
     if (result.errors.length) semantic = [];

@@ -4,7 +4,6 @@
 // then stored; errors are always metav1.Status. Several ApiServer instances over one Store behave as
 // one server (the seeds' several control-plane nodes): all state lives in the store.
 import { fieldError, type FieldError, formatFieldError, StatusError, statusErrors } from '../api/errors';
-import { defaultInPlace } from '../api/defaults/index';
 import { fieldSelectorPredicate } from '../api/fields/selectableFields';
 import { apiVersionOf, type KindInfo, kinds, parseAPIVersion } from '../api/kinds/index';
 import { parseSelector, type Selector } from '../api/labels/selector';
@@ -35,6 +34,8 @@ import { anonymousUser, groups, type TokenAuthenticator, type UserInfo } from '.
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap';
 import { AuditLog } from './audit';
 import { type MetricsSource, ResourceMetricsApi } from '../metrics/api';
+import { versionConversions } from '../api/conversion/index';
+import { ConvertedStorage } from './registry/conversion';
 import { CustomResources } from './registry/custom-resources';
 import { ResourceStorage } from './registry/resource';
 import { ServiceAllocator } from './registry/service-allocations';
@@ -142,6 +143,8 @@ export class ApiServer {
   private readonly authorizer: Authorizer;
   private readonly admission: AdmissionChain;
   private readonly storages = new Map<string, ResourceStorage>();
+  /** Versions served over another version's storage, by `group/resource/version`. */
+  private readonly converted = new Map<string, ConvertedStorage>();
   /** Writes admitted per turn of the event loop, so the cluster's own cascades never starve a request. */
   private readonly writeBudget = new TurnBudget(writesPerTurn);
   /** The Node authorizer's graph of pods, told of each pod write. */
@@ -169,9 +172,17 @@ export class ApiServer {
     for (const info of kinds().all()) {
       // Custom kinds come and go with their CRDs in this server's store (see CustomResources).
       if (!info.served || !info.plural || kinds().isCustom(info)) continue;
+      if (versionConversions().some((c) => c.group === info.group && c.kind === info.kind && c.served === info.version)) continue;
       const key = `${info.group}/${info.plural}`;
       // One storage per resource: the first served version is the storage version.
       if (!this.storages.has(key)) this.storages.set(key, new ResourceStorage(info, strategyFor(info, false), this.store));
+    }
+    // Other versions of a resource are served over its storage, converting every object.
+    for (const conversion of versionConversions()) {
+      const info = kinds().lookup(apiVersionOf(conversion.group, conversion.served), conversion.kind);
+      const storage = info?.served ? this.storage(conversion.group, info.plural) : undefined;
+      if (!info || !storage || storage.info.version !== conversion.storage) continue;
+      this.converted.set(`${info.group}/${info.plural}/${info.version}`, new ConvertedStorage(info, strategyFor(info, false), this.store, conversion, storage));
     }
     // system:masters is allowed everything before any other authorizer is asked, as in kube-apiserver.
     const masters: Authorizer = { authorize: (a) => (a.user.groups.includes(groups.masters) ? { allowed: true } : { allowed: false }) };
@@ -288,7 +299,7 @@ export class ApiServer {
 
   /** The resources this server serves (for discovery). */
   resources(): KindInfo[] {
-    return [...[...this.storages.values()].map((s) => s.info), ...this.customResources.all(), ...(this.metrics?.kinds() ?? [])];
+    return [...[...this.storages.values(), ...this.converted.values()].map((s) => s.info), ...this.customResources.all(), ...(this.metrics?.kinds() ?? [])];
   }
 
   // ---- reads ----
@@ -589,7 +600,7 @@ export class ApiServer {
     if (meta.resourceVersion) throw statusErrors.internal('resourceVersion should not be set on objects to be created');
     for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
     // decodeBody made `obj` this request's own copy: it is defaulted where it is.
-    let created = defaultInPlace(obj);
+    let created = storage.defaultInPlace(obj);
     storage.strategy.prepareForCreate(created);
     this.admit('CREATE', ctx, storage, created.metadata.name ?? '', ref.namespace, created, undefined, options);
     if (!created.metadata.name && created.metadata.generateName) created.metadata.name = generateName(created.metadata.generateName, this.random);
@@ -697,7 +708,7 @@ export class ApiServer {
     // The metrics API stores nothing: any verb but get and list is refused (or its unknown resource is a 404).
     if (this.metrics && ResourceMetricsApi.handles(ref)) this.metrics.refuse(ref);
     const builtIn = this.storage(ref.group, ref.resource);
-    const storage = builtIn && builtIn.info.version === ref.version ? builtIn : builtIn ? undefined : this.customResources.lookup(ref.group, ref.resource, ref.version)?.storage;
+    const storage = builtIn && builtIn.info.version === ref.version ? builtIn : builtIn ? this.converted.get(`${ref.group}/${ref.resource}/${ref.version}`) : this.customResources.lookup(ref.group, ref.resource, ref.version)?.storage;
     if (!storage) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: ref.resource }, code: 404 });
     if (ref.subresource && !storage.info.subresources.includes(ref.subresource) && !(ref.subresource === 'finalize' && storage.info.kind === 'Namespace')) {
       throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: `${ref.resource}/${ref.subresource}` }, code: 404 });
@@ -827,7 +838,7 @@ export class ApiServer {
       next = this.decodeBody(storage, ref, next, !fresh);
       if (next.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
       // decodeBody's copy (or the fresh object) belongs to this attempt: it is defaulted where it is.
-      next = defaultInPlace(next);
+      next = storage.defaultInPlace(next);
       this.keepSystemMetadata(next, current);
       if (subresource === 'status') next = { ...current, status: next.status, metadata: { ...current.metadata, ...(managedByApply ? { managedFields: next.metadata.managedFields } : {}) } };
       else storage.strategy.prepareForUpdate(next, current);

@@ -1,6 +1,8 @@
 // The kinds the embedded cluster serves. Every other kind of the spec is known (its schema
 // validates, the language server completes it) but the embedded API server answers for it as a
 // real cluster answers for a resource it does not serve, so users see "known, not served here".
+// A kind served in several versions is stored in one of them; the others are served through a
+// conversion (engine/api/conversion), as kube-apiserver serves them.
 
 const served: readonly [group: string, version: string, kinds: readonly string[]][] = [
   ['', 'v1', ['Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Namespace', 'Node', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ServiceAccount', 'ResourceQuota', 'LimitRange']],
@@ -11,6 +13,7 @@ const served: readonly [group: string, version: string, kinds: readonly string[]
   ['coordination.k8s.io', 'v1', ['Lease']],
   ['storage.k8s.io', 'v1', ['StorageClass']],
   ['autoscaling', 'v2', ['HorizontalPodAutoscaler']],
+  ['autoscaling', 'v1', ['HorizontalPodAutoscaler']],
   ['policy', 'v1', ['PodDisruptionBudget']],
   ['rbac.authorization.k8s.io', 'v1', ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']],
   ['events.k8s.io', 'v1', ['Event']],

@@ -2,6 +2,7 @@
 // layout (`/registry/services/specs/<ns>/<name>`, `/registry/minions/<name>`…), objects as JSON with
 // their resourceVersion taken from the store's modRevision, and the compare-and-swap loop every
 // write goes through (GuaranteedUpdate).
+import { defaultInPlace } from '../../api/defaults/index';
 import type { KindInfo } from '../../api/kinds/index';
 import { apiVersionOf } from '../../api/kinds/index';
 import { prefixEnd, registryKey, type KeyValue, type Store } from '../../store/index';
@@ -74,6 +75,11 @@ export class ResourceStorage {
   encode(obj: Obj): string {
     const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
     return JSON.stringify({ ...obj, apiVersion: this.apiVersion, kind: this.info.kind, metadata });
+  }
+
+  /** Applies this version's defaults to a decoded request body (the request's own copy), and returns it. */
+  defaultInPlace(obj: Obj): Obj {
+    return defaultInPlace(obj);
   }
 
   getKV(namespace: string | undefined, name: string): KeyValue | undefined {

@@ -1,0 +1,25 @@
+// A version of a kind that is served over another version's storage, as kube-apiserver serves
+// several versions of one resource from objects stored once (in the storage version), converting
+// each request and response between the two.
+
+type Obj = Record<string, any>;
+
+export interface VersionConversion {
+  group: string;
+  kind: string;
+  /** The version clients read and write through this conversion, e.g. autoscaling/v1's `v1`. */
+  served: string;
+  /** The version objects are stored (and validated, and acted on by controllers) in. */
+  storage: string;
+  /** A served-version object as the storage version; a new object, the input is not changed. */
+  toStorage(obj: Obj): Obj;
+  /** A storage-version object as the served version; a new object, the input is not changed. */
+  fromStorage(obj: Obj): Obj;
+  /** The served version's SetDefaults, applied in place to a decoded body before it is converted. */
+  defaultServed(obj: Obj): void;
+  /**
+   * Annotations through which the served version carries status fields it has no place for: they
+   * belong to the status, so a write through the main resource keeps the stored ones.
+   */
+  statusAnnotations: readonly string[];
+}

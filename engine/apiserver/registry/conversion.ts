@@ -1,0 +1,87 @@
+// A version of a resource served over another version's storage (autoscaling/v1 HorizontalPodAutoscaler
+// over autoscaling/v2's): the same keys in the store, objects kept in the storage version, and every
+// object converted on its way in and out, as kube-apiserver's storage codec converts between the
+// request's version and the storage version. Requests through it work in the served version
+// throughout (decoding, defaulting, patches, server-side apply, managed fields, watch events); what
+// is stored is the storage version, defaulted as that version defaults it.
+import { defaultInPlace } from '../../api/defaults/index';
+import type { VersionConversion } from '../../api/conversion/index';
+import type { KindInfo } from '../../api/kinds/index';
+import type { KeyValue, Store } from '../../store/index';
+import { ResourceStorage } from './resource';
+import { type Obj, specChanged, type Strategy } from './strategy';
+
+export class ConvertedStorage extends ResourceStorage {
+  constructor(info: KindInfo, strategy: Strategy, store: Store, readonly conversion: VersionConversion, private readonly storageVersion: ResourceStorage) {
+    super(info, new ConvertedStrategy(strategy, conversion), store);
+  }
+
+  override decode(kv: KeyValue): Obj {
+    return this.conversion.fromStorage(this.storageVersion.decode(kv));
+  }
+
+  /** What was written is read back through the conversion, as a client of this version sees it. */
+  override decodeWritten(_obj: Obj, kv: KeyValue): Obj {
+    return this.decode(kv);
+  }
+
+  override encode(obj: Obj): string {
+    return this.storageVersion.encode(defaultInPlace(this.conversion.toStorage(obj)));
+  }
+
+  /** The served version's defaults: the storage version's come with `encode`, after conversion. */
+  override defaultInPlace(obj: Obj): Obj {
+    this.conversion.defaultServed(obj);
+    return obj;
+  }
+}
+
+/**
+ * The resource's strategy, judged on what is stored: a change of the served version's annotations
+ * that carry storage-version fields (autoscaling/v1's metrics annotation) is a change of the spec,
+ * and the annotations that carry status fields are status, kept from the stored object.
+ */
+class ConvertedStrategy implements Strategy {
+  readonly hasStatus: boolean;
+  readonly tracksGeneration: boolean;
+  readonly returnDeletedObject: boolean;
+
+  constructor(private readonly inner: Strategy, private readonly conversion: VersionConversion) {
+    this.hasStatus = inner.hasStatus;
+    this.tracksGeneration = inner.tracksGeneration;
+    this.returnDeletedObject = inner.returnDeletedObject;
+  }
+
+  prepareForCreate(obj: Obj): void {
+    this.inner.prepareForCreate(obj);
+    if (this.hasStatus) this.keepStatusAnnotations(obj, undefined);
+  }
+
+  prepareForUpdate(obj: Obj, old: Obj): void {
+    this.inner.prepareForUpdate(obj, old);
+    if (this.hasStatus) this.keepStatusAnnotations(obj, old);
+    if (this.tracksGeneration) {
+      const prior = old.metadata?.generation ?? 1;
+      obj.metadata.generation = specChanged(this.conversion.toStorage(obj), this.conversion.toStorage(old)) ? prior + 1 : prior;
+    }
+  }
+
+  gracePeriodSeconds(obj: Obj, requested: number | undefined): number {
+    return this.inner.gracePeriodSeconds(obj, requested);
+  }
+
+  /** The status-carrying annotations of `old` (none on create) replace those of `obj`. */
+  private keepStatusAnnotations(obj: Obj, old: Obj | undefined): void {
+    const metadata = obj.metadata;
+    const keys = this.conversion.statusAnnotations;
+    if (!keys.some((k) => metadata.annotations?.[k] !== undefined || old?.metadata?.annotations?.[k] !== undefined)) return;
+    const annotations: Record<string, string> = { ...(metadata.annotations ?? {}) };
+    for (const key of keys) {
+      const kept = old?.metadata?.annotations?.[key];
+      if (kept === undefined) delete annotations[key];
+      else annotations[key] = kept;
+    }
+    if (Object.keys(annotations).length) metadata.annotations = annotations;
+    else delete metadata.annotations;
+  }
+}
