@@ -93,6 +93,42 @@ describe('kubeside request', function () {
     assert.deepEqual([ghost.code, ghost.stderr], [1, 'Error from server (NotFound): pods "ghost" not found\n']);
   });
 
+  it('--count tallies who answered: the Service spreads the requests evenly over its two ready pods', async () => {
+    const r = await kubeside(state, 'request', 'http://web.shop/', '--count', '10');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^10 requests GET http:\/\/web\.shop\/ in \d+\.\d s \(\d+\.\d\/s\): 10 answered \(200 OK ×10\), 0 without an answer$/);
+    const names = new Set(ready('web').map((p) => p.metadata.name as string));
+    const rows = lines.slice(1).map((l) => /^ {2}shop\/(web-\S+) on worker-\d +(\d+) +(\d+)%$/.exec(l));
+    assert.equal(rows.length, 2, r.stdout);
+    for (const row of rows) {
+      assert.ok(row && names.has(row[1]!), r.stdout);
+      assert.deepEqual([row[2], row[3]], ['5', '50']);
+    }
+  });
+
+  it('--rate with --duration paces the requests on the real clock; requests with no answer are counted and exit 1', async () => {
+    const paced = await kubeside(state, 'request', 'http://web.shop/', '--rate', '20', '--duration', '1s');
+    assert.equal(paced.code, 0, paced.stderr);
+    const head = /^20 requests GET http:\/\/web\.shop\/ in (\d+\.\d) s /.exec(paced.stdout);
+    assert.ok(head, paced.stdout);
+    // The last of 20 at 20/s is sent 0.95 s after the first.
+    assert.ok(Number(head[1]) >= 0.9, paced.stdout);
+    const refused = await kubeside(state, 'request', 'http://api.shop:9999/', '--count', '3');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /: 0 answered, 3 without an answer\n {2}error ×3: dial tcp 10\.\d+\.\d+\.\d+:9999: connect: connection refused\n$/);
+    for (const [args, message] of [
+      [['--duration', '1s'], /--duration needs --rate/],
+      [['--count', '0'], /--count must be a positive whole number, got "0"/],
+      [['--rate', '5'], /--rate needs --count or --duration/],
+      [['--rate', '5', '--duration', 'soon'], /invalid --duration: time: invalid duration "soon"/],
+    ] as const) {
+      const usage = await kubeside(state, 'request', 'http://web.shop/', ...args);
+      assert.equal(usage.code, 2, args.join(' '));
+      assert.match(usage.stderr, message);
+    }
+  });
+
   it('only admins may send requests, and a bad --from is a usage error', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kubeside-request-user-'));
     try {
