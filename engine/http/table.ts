@@ -1,6 +1,8 @@
 // Server-side printing: objects as a meta.k8s.io/v1 Table, the columns `kubectl get` shows, as
 // kube-apiserver's printers compute them (kubernetes/pkg/printers/internalversion). A resource
 // without a printer gets the default table convertor's columns.
+import { conversionFor } from '../api/conversion/index';
+import { parseAPIVersion } from '../api/kinds/index';
 import { formatLabelSelector } from '../api/labels/labelSelector';
 import { openapi } from '../api/schema/index';
 import { humanDuration, nodeRoles, nodeStatus, podStatus, servicePorts } from './printers';
@@ -518,6 +520,17 @@ function rowObject(obj: Obj, include: IncludeObject): Obj | undefined {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
 
+/**
+ * What a printer reads: the storage version of an object served through a conversion, as
+ * kube-apiserver prints the internal object whatever version was asked for (autoscaling/v1 HPAs
+ * show the v2 Targets column).
+ */
+function printable(obj: Obj): Obj {
+  const { group, version } = parseAPIVersion(typeof obj.apiVersion === 'string' ? obj.apiVersion : '');
+  const conversion = typeof obj.kind === 'string' ? conversionFor(group, version, obj.kind) : undefined;
+  return conversion ? conversion.toStorage(obj) : obj;
+}
+
 /** A Table of objects (a list's items, or one object); `listMeta` carries resourceVersion and continue. */
 export function toTable(group: string, resource: string, objects: readonly Obj[], listMeta: Obj, options: { include: IncludeObject; noHeaders?: boolean; now: number; apiVersion?: string; printer?: Printer }): Obj {
   const printer = options.printer ?? printerFor(group, resource);
@@ -528,7 +541,7 @@ export function toTable(group: string, resource: string, objects: readonly Obj[]
     ...(options.noHeaders ? {} : { columnDefinitions: printer.columns }),
     rows: objects.map((o) => {
       const object = rowObject(o, options.include);
-      return { cells: printer.cells(o, options.now), ...(object ? { object } : {}) };
+      return { cells: printer.cells(printable(o), options.now), ...(object ? { object } : {}) };
     }),
   };
 }
