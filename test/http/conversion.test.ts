@@ -69,6 +69,9 @@ describe('kubectl with autoscaling/v1 HorizontalPodAutoscalers', function () {
     // The table is printed from the stored object, whichever version is asked for.
     const table = await run('get', V1, 'web');
     assert.match(table, /^web\s+Deployment\/web\s+cpu: <unknown>\/50%\s+2\s+6\s+0\s+\S+$/m);
+    // Category `all` names the resource once, at its preferred version.
+    const all = await run('get', 'all', '-o', 'name');
+    assert.deepEqual(all.split('\n').filter((l) => l.startsWith('horizontalpodautoscaler')), ['horizontalpodautoscaler.autoscaling/web']);
   });
 
   it('apply -f again: unchanged, then a new target is configured through v1 and seen in v2', async () => {
