@@ -34,11 +34,9 @@ export function eventAge(e: Event, now: number): string {
   return `${age} (x${count} over ${humanDuration(now - first)})`;
 }
 
-/** Who reported it: the component (and host), as kubectl's describe prints `From`. */
+/** Who reported it, as kubectl's describe prints `From`: the component only (`kubelet`, not its node). */
 export function eventSource(e: Event): string {
-  const component = e.source?.component || e.reportingComponent || e.reportingController || '';
-  const host = e.source?.host || e.reportingInstance || '';
-  return host && component ? `${component}, ${host}` : component || host;
+  return e.source?.component || e.reportingController || e.reportingComponent || '';
 }
 
 export function byLastSeen(a: Event, b: Event): number {

@@ -3,7 +3,10 @@
 // and type, from the same component) is not written again but has its `count` raised and
 // `lastTimestamp` moved (EventCorrelator's EventLogger), so `kubectl describe` shows "x3 over 2m" instead of three rows; and once an object
 // has had more than ten events of one reason with different messages within ten minutes, further
-// ones are folded into one "(combined from similar events): …" event (EventAggregator).
+// ones are folded into one "(combined from similar events): …" event (EventAggregator). And a
+// component may write about one object in a burst of 25 events, then one every five minutes
+// (EventSourceObjectSpamFilter's token bucket): a pod crash-looping for hours does not flood the
+// store, while its repeated event's count still grows, carried by the next write that goes through.
 import type { ApiClient } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
 import type { Clock } from '../util/clock';
@@ -25,6 +28,9 @@ const cacheSize = 4096;
 /** EventAggregator's defaults: similar events beyond ten within ten minutes are combined. */
 const aggregateMaxEvents = 10;
 const aggregateIntervalMs = 600_000;
+/** EventSourceObjectSpamFilter's defaults: a burst of 25 writes per source and object, refilled at one per 300 s. */
+const spamBurst = 25;
+const spamRefillMs = 300_000;
 
 /**
  * Shared by every recorder in the process: two components recording about one object in the same
@@ -36,11 +42,22 @@ export class EventRecorder {
   private readonly seen = new Map<string, Recorded>();
   /** Per object, type and reason: the distinct messages seen lately. */
   private readonly similar = new Map<string, { messages: Set<string>; last: number }>();
+  /** Per object: the spam filter's token bucket (tokens left when last checked, and when). */
+  private readonly spam = new Map<string, { tokens: number; at: number }>();
   /** Writes in flight; tests and shutdown can wait for them. */
   private pending = new Set<Promise<void>>();
   private last: Promise<void> = Promise.resolve();
 
-  constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly component: string) {}
+  /**
+   * `host` is the node a node agent reports from (the kubelet's `source.host` and
+   * `reportingInstance`); control-plane components leave it out.
+   */
+  constructor(
+    private readonly client: ApiClient,
+    private readonly clock: Clock,
+    private readonly component: string,
+    private readonly host?: string,
+  ) {}
 
   /** Records an event about `obj`; never throws and never blocks the caller (the write is async). */
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
@@ -80,8 +97,11 @@ export class EventRecorder {
     }
     const now = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const previous = this.seen.get(key);
+    if (previous) previous.count++;
+    // The spam filter judges the event once it has been counted: one it drops is not written, but
+    // the next one that goes through carries its count.
+    if (!this.allow([this.component, this.host ?? '', obj.kind, meta.namespace ?? '', meta.name, meta.uid, obj.apiVersion].join('\u0000'), nowMs)) return;
     if (previous) {
-      previous.count++;
       this.touch(key, previous);
       try {
         await this.client.patch(events, previous.namespace, previous.name, 'merge', { count: previous.count, lastTimestamp: now, message });
@@ -109,19 +129,33 @@ export class EventRecorder {
       },
       reason,
       message,
-      source: { component: this.component },
+      source: { component: this.component, ...(this.host ? { host: this.host } : {}) },
       firstTimestamp: previous?.firstTimestamp ?? now,
       lastTimestamp: now,
       count: previous?.count ?? 1,
       type,
       eventTime: null,
       reportingComponent: this.component,
-      reportingInstance: '',
+      reportingInstance: this.host ?? '',
     };
     if (!meta.namespace) delete event.involvedObject.namespace;
     const record: Recorded = { namespace, name, count: event.count, firstTimestamp: event.firstTimestamp };
     this.touch(key, record);
     await this.client.create(events, namespace, event);
+  }
+
+  /** The spam filter's token bucket for one source and object (a passive bucket: refilled when asked). */
+  private allow(spamKey: string, nowMs: number): boolean {
+    let bucket = this.spam.get(spamKey);
+    if (!bucket) bucket = { tokens: spamBurst, at: nowMs };
+    else bucket.tokens = Math.min(spamBurst, bucket.tokens + (nowMs - bucket.at) / spamRefillMs);
+    bucket.at = nowMs;
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    this.spam.delete(spamKey);
+    this.spam.set(spamKey, bucket);
+    if (this.spam.size > cacheSize) this.spam.delete(this.spam.keys().next().value!);
+    return allowed;
   }
 
   private touch(key: string, record: Recorded): void {

@@ -140,7 +140,7 @@ export class Kubelet {
     };
     // Seeded from the (seeded) machine id and the node's name: a run replays, and each node draws its own sequence.
     this.jitter = new Random(Number.parseInt(this.identity.machineID.slice(0, 8), 16) ^ fnv1a(options.nodeName));
-    this.recorder = new EventRecorder(options.client, options.clock, 'kubelet');
+    this.recorder = new EventRecorder(options.client, options.clock, 'kubelet', options.nodeName);
     this.statusManager = new StatusManager(options.client, options.clock);
     this.runtime.onContainerExit((status) => {
       const key = this.keyByUid.get(status.podUid);

@@ -35,3 +35,36 @@ describe('Event recorder', () => {
     assert.deepEqual([combined.count, combined.message], [3, '(combined from similar events): attempt 12']);
   });
 });
+
+describe('Event recorder spam filter', () => {
+  it('writes a burst of 25 events about one object, then one per five minutes, and a later write carries the skipped count', async () => {
+    const { client, clock } = await newCluster();
+    const { object: cm } = await client.create(configmaps, 'default', { metadata: { name: 'settings' } });
+    const { object: other } = await client.create(configmaps, 'default', { metadata: { name: 'other' } });
+    const recorder = new EventRecorder(client, clock, 'kubelet', 'worker-1');
+    const revision = () => Number(client.list(events, 'default').metadata.resourceVersion);
+    // 5 reasons × 8 = 40 events about one object within a minute: 25 writes go through.
+    const before = revision();
+    for (let i = 0; i < 40; i++) {
+      recorder.event(cm, 'Warning', `Reason${i % 5}`, 'the same message');
+      clock.advance(1000);
+    }
+    await recorder.flush();
+    assert.equal(revision() - before, 25);
+    const counted = (reason: string) => (client.list(events, 'default').items as { reason: string; count: number }[]).find((e) => e.reason === reason)!.count;
+    assert.deepEqual([counted('Reason0'), counted('Reason4')], [5, 5]);
+    // Another object has its own bucket.
+    recorder.event(other, 'Normal', 'Fine', 'ok');
+    await recorder.flush();
+    assert.equal(revision() - before, 26);
+    // Five minutes later one token is back: the next Reason0 is written with every occurrence counted.
+    clock.advance(300_000);
+    recorder.event(cm, 'Warning', 'Reason0', 'the same message');
+    recorder.event(cm, 'Warning', 'Reason1', 'the same message');
+    await recorder.flush();
+    assert.equal(revision() - before, 27);
+    assert.deepEqual([counted('Reason0'), counted('Reason1')], [9, 5]);
+    const e = (client.list(events, 'default').items as { reason: string; source: unknown; reportingInstance: string }[]).find((x) => x.reason === 'Fine')!;
+    assert.deepEqual([e.source, e.reportingInstance], [{ component: 'kubelet', host: 'worker-1' }, 'worker-1']);
+  });
+});
