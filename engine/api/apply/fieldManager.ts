@@ -163,6 +163,33 @@ function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined)
 const strippedPaths = [['f:apiVersion'], ['f:kind'], ['f:metadata'], ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => ['f:metadata', `f:${f}`])];
 const stripSet = FieldSet.fromPaths(strippedPaths);
 
+/**
+ * Encodings of the field sets written lately, by their members (less the stripped ones) in the
+ * order the set holds them. The same sets recur on every write of a kind by one manager (each
+ * kubelet event, each pod a ReplicaSet creates, each status a kubelet reports), and building the
+ * sorted fieldsV1 tree is most of a field manager's work; an equal set held in another order is
+ * only a miss, encoded afresh.
+ */
+const encodedSets = new Map<string, { set: FieldSet; fieldsV1: JSONObject; text: string }>();
+const encodedSetsLimit = 1024;
+
+/** The stored form of `set` (stripped of the fields every object has), or undefined when nothing is left. */
+function encodeSet(set: FieldSet): { set: FieldSet; fieldsV1: JSONObject; text: string } | undefined {
+  let key = '';
+  // Each member length-prefixed, so no two different lists of members spell the same key.
+  for (const k of set.keys()) if (!stripSet.hasKey(k)) key += `${k.length}:${k}`;
+  if (key === '') return undefined;
+  let encoded = encodedSets.get(key);
+  if (!encoded) {
+    const stripped = set.difference(stripSet);
+    const fieldsV1 = stripped.toFieldsV1();
+    encoded = { set: stripped, fieldsV1, text: JSON.stringify(fieldsV1) };
+    if (encodedSets.size >= encodedSetsLimit) encodedSets.delete(encodedSets.keys().next().value!);
+    encodedSets.set(key, encoded);
+  }
+  return encoded;
+}
+
 function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
   const entries: ManagedFieldsEntry[] = [];
   for (const m of managers.values()) {
@@ -170,12 +197,11 @@ function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
     if (m.decoded && m.decoded.set === m.set) {
       fieldsV1 = deepCopy(m.decoded.fieldsV1);
     } else {
-      const set = m.set.difference(stripSet);
-      if (set.empty()) continue;
-      const encoded = set.toFieldsV1();
+      const encoded = encodeSet(m.set);
+      if (!encoded) continue;
       // The next write of this object decodes exactly this text: have its set ready.
-      rememberSet(JSON.stringify(encoded), set);
-      fieldsV1 = encoded;
+      rememberSet(encoded.text, encoded.set);
+      fieldsV1 = deepCopy(encoded.fieldsV1);
     }
     entries.push({
       manager: m.manager,

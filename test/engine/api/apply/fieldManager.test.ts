@@ -255,3 +255,23 @@ describe('server-side apply: capping update managers', () => {
     assert.equal(obj.metadata.managedFields[0].manager, 'kubectl', 'appliers are never folded');
   });
 });
+
+describe('field manager: encodings of recurring field sets', () => {
+  const cm = (data: Obj): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data });
+  const opts = { schema: configMapSchema, manager: 'controller', apiVersion: 'v1', time: t0 };
+
+  it('gives every write its own fieldsV1: changing one result changes no other', () => {
+    const first = update(undefined, cm({ a: '1', b: '2' }), opts) as Obj;
+    first.metadata.managedFields[0].fieldsV1['f:data']['f:zzz'] = {};
+    const second = update(undefined, cm({ a: '3', b: '4' }), opts) as Obj;
+    assert.deepEqual(second.metadata.managedFields[0].fieldsV1, { 'f:data': { '.': {}, 'f:a': {}, 'f:b': {} } });
+  });
+
+  it('encodes sets that differ only in order of their members, or in one member, each as itself', () => {
+    const ab = update(undefined, cm({ a: '1', b: '2' }), opts) as Obj;
+    const ba = update(undefined, cm({ b: '2', a: '1' }), opts) as Obj;
+    const ac = update(undefined, cm({ a: '1', c: '2' }), opts) as Obj;
+    assert.deepEqual(ba.metadata.managedFields[0].fieldsV1, ab.metadata.managedFields[0].fieldsV1);
+    assert.deepEqual(ac.metadata.managedFields[0].fieldsV1, { 'f:data': { '.': {}, 'f:a': {}, 'f:c': {} } });
+  });
+});
