@@ -15,8 +15,8 @@ export class PodNodeGraph implements NodeGraph {
   private readonly edges = new Map<string, string[]>();
   /** How many bound pods give a node each edge (`node|namespace|resource|name`). */
   private readonly refs = new Map<string, number>();
-  /** The node each bound pod is on, by store key. */
-  private readonly nodes = new Map<string, string>();
+  /** The node each bound pod is on, by store key, and the revision that pod was created at. */
+  private readonly nodes = new Map<string, { node: string; created: number }>();
   private watch: Watch | undefined;
   private scheduled = false;
 
@@ -26,7 +26,7 @@ export class PodNodeGraph implements NodeGraph {
     const storage = this.pods();
     if (!storage) return undefined;
     this.catchUp();
-    return this.nodes.get(storage.key(namespace, name));
+    return this.nodes.get(storage.key(namespace, name))?.node;
   }
 
   referencedByNode(node: string, resource: ReferencedResource, namespace: string, name: string): boolean {
@@ -58,7 +58,7 @@ export class PodNodeGraph implements NodeGraph {
     const prefix = storage.collectionPrefix(undefined);
     const end = storage.rangeEnd(prefix);
     const list = this.store.range(prefix, { end });
-    for (const kv of list.kvs) this.set(kv.key, storage.decode(kv));
+    for (const kv of list.kvs) this.set(kv.key, storage.decode(kv), kv.createRevision);
     this.watch = this.store.watch({ key: prefix, end, sinceRevision: list.revision });
   }
 
@@ -84,11 +84,15 @@ export class PodNodeGraph implements NodeGraph {
   }
 
   private apply(storage: ResourceStorage, e: WatchEvent): void {
-    if (e.type === 'DELETE') this.set(e.kv.key, undefined);
-    else this.set(e.kv.key, storage.decode(e.kv));
+    if (e.type === 'DELETE') return this.set(e.kv.key, undefined, 0);
+    // A bound pod's node and everything it references are immutable (pod update validation allows
+    // only images, tolerations and the deadline to change): its later writes, nearly all of them
+    // kubelet status reports, cannot change the graph and are not decoded.
+    if (this.nodes.get(e.kv.key)?.created === e.kv.createRevision) return;
+    this.set(e.kv.key, storage.decode(e.kv), e.kv.createRevision);
   }
 
-  private set(key: string, pod: Obj | undefined): void {
+  private set(key: string, pod: Obj | undefined, created: number): void {
     for (const edge of this.edges.get(key) ?? []) {
       const n = this.refs.get(edge)! - 1;
       if (n === 0) this.refs.delete(edge);
@@ -98,7 +102,7 @@ export class PodNodeGraph implements NodeGraph {
     this.nodes.delete(key);
     const node: string | undefined = pod?.spec?.nodeName;
     if (!pod || !node) return;
-    this.nodes.set(key, node);
+    this.nodes.set(key, { node, created });
     const edges = [...new Set(podReferences(pod).map(([resource, name]) => edgeKey(node, pod.metadata.namespace, resource, name)))];
     this.edges.set(key, edges);
     for (const edge of edges) this.refs.set(edge, (this.refs.get(edge) ?? 0) + 1);
