@@ -180,7 +180,7 @@ export class ApiServer {
     // Other versions of a resource are served over its storage, converting every object.
     for (const conversion of versionConversions()) {
       const info = kinds().lookup(apiVersionOf(conversion.group, conversion.served), conversion.kind);
-      const storage = info?.served ? this.storage(conversion.group, info.plural) : undefined;
+      const storage = info?.served ? this.storage(conversion.storageGroup ?? conversion.group, info.plural) : undefined;
       if (!info || !storage || storage.info.version !== conversion.storage) continue;
       this.converted.set(`${info.group}/${info.plural}/${info.version}`, new ConvertedStorage(info, strategyFor(info, false), this.store, conversion, storage));
     }
@@ -708,7 +708,9 @@ export class ApiServer {
     // The metrics API stores nothing: any verb but get and list is refused (or its unknown resource is a 404).
     if (this.metrics && ResourceMetricsApi.handles(ref)) this.metrics.refuse(ref);
     const builtIn = this.storage(ref.group, ref.resource);
-    const storage = builtIn && builtIn.info.version === ref.version ? builtIn : builtIn ? this.converted.get(`${ref.group}/${ref.resource}/${ref.version}`) : this.customResources.lookup(ref.group, ref.resource, ref.version)?.storage;
+    // A version served over another version's storage, perhaps another group's (events.k8s.io/v1 over core/v1).
+    const converted = this.converted.get(`${ref.group}/${ref.resource}/${ref.version}`);
+    const storage = builtIn && builtIn.info.version === ref.version ? builtIn : (converted ?? (builtIn ? undefined : this.customResources.lookup(ref.group, ref.resource, ref.version)?.storage));
     if (!storage) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: ref.resource }, code: 404 });
     if (ref.subresource && !storage.info.subresources.includes(ref.subresource) && !(ref.subresource === 'finalize' && storage.info.kind === 'Namespace')) {
       throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: { group: ref.group, kind: `${ref.resource}/${ref.subresource}` }, code: 404 });

@@ -2,6 +2,7 @@
 // kube-apiserver's printers compute them (kubernetes/pkg/printers/internalversion). A resource
 // without a printer gets the default table convertor's columns.
 import { conversionFor } from '../api/conversion/index';
+import { eventsV1Event } from '../api/conversion/events';
 import { parseAPIVersion } from '../api/kinds/index';
 import { formatLabelSelector } from '../api/labels/labelSelector';
 import { openapi } from '../api/schema/index';
@@ -107,23 +108,6 @@ function eventSource(e: Obj): string {
   const component = e.source?.component || e.reportingComponent || '';
   const host = e.source?.host || e.reportingInstance || '';
   return host && component ? `${component}, ${host}` : component || host || '<unknown>';
-}
-
-/** An events.k8s.io/v1 Event in core/v1 field names (regarding → involvedObject, note → message, …). */
-function asCoreEvent(e: Obj): Obj {
-  return {
-    metadata: e.metadata,
-    type: e.type,
-    reason: e.reason,
-    involvedObject: e.regarding ?? {},
-    message: e.note,
-    source: { component: e.reportingController ?? e.deprecatedSource?.component, host: e.deprecatedSource?.host ?? e.reportingInstance },
-    firstTimestamp: e.deprecatedFirstTimestamp,
-    lastTimestamp: e.deprecatedLastTimestamp,
-    eventTime: e.eventTime,
-    series: e.series ? { count: e.series.count, lastObservedTime: e.series.lastObservedTime } : undefined,
-    count: e.deprecatedCount,
-  };
 }
 
 function ingressHosts(ing: Obj): string {
@@ -371,10 +355,12 @@ const printers: Record<string, () => Printer> = {
       return [since(last, now), e.type ?? '', e.reason ?? '', `${String(involved.kind ?? '').toLowerCase()}/${involved.name ?? ''}`, involved.fieldPath ?? '', eventSource(e), e.message ?? '', since(first, now), String(e.series?.count ?? e.count ?? 1), e.metadata.name];
     },
   }),
-  // events.k8s.io/v1 Events print as core Events do: kube-apiserver converts both to one internal type.
+  // events.k8s.io/v1 Events print as core Events do: kube-apiserver converts both to one internal
+  // type. One served through the API arrives here converted (printable); a bare events.k8s.io body
+  // (no apiVersion) is converted here.
   'events.k8s.io/events': () => {
     const core = printers['/events']!();
-    return { columns: core.columns, cells: (e, now) => core.cells(asCoreEvent(e), now) };
+    return { columns: core.columns, cells: (e, now) => core.cells(e.apiVersion === 'v1' ? e : eventsV1Event.toStorage(e), now) };
   },
   'networking.k8s.io/ingresses': () => ({
     columns: [

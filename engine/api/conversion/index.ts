@@ -1,11 +1,12 @@
 // The conversions between served versions and storage versions of built-in kinds: which versions
 // the API server serves over another version's storage, and how an object moves between them.
 import { horizontalPodAutoscalerV1 } from './autoscaling';
+import { eventsV1Event } from './events';
 import type { VersionConversion } from './types';
 
 export type { VersionConversion } from './types';
 
-const all: readonly VersionConversion[] = [horizontalPodAutoscalerV1];
+const all: readonly VersionConversion[] = [horizontalPodAutoscalerV1, eventsV1Event];
 
 const byServed = new Map(all.map((c) => [`${c.group}/${c.served}/${c.kind}`, c]));
 

@@ -11,6 +11,11 @@ export interface VersionConversion {
   served: string;
   /** The version objects are stored (and validated, and acted on by controllers) in. */
   storage: string;
+  /**
+   * The storage version's group, when it is another group's (events.k8s.io/v1 Event is stored as
+   * core/v1 Event); the served group when absent.
+   */
+  storageGroup?: string;
   /** A served-version object as the storage version; a new object, the input is not changed. */
   toStorage(obj: Obj): Obj;
   /** A storage-version object as the served version; a new object, the input is not changed. */

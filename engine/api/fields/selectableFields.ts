@@ -50,6 +50,28 @@ const byKind: Record<string, KindFields> = {
       type: str(o.type),
     }),
   },
+  // events.k8s.io/v1's field label conversion (AddFieldLabelConversionsForEvent) maps its labels to
+  // the core fields above; read off the events.k8s.io object, they are these.
+  'events.k8s.io/Event': {
+    names: [
+      'regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'regarding.apiVersion',
+      'regarding.resourceVersion', 'regarding.fieldPath', 'reason', 'reportingController', 'source', 'type',
+    ],
+    extract: (o) => ({
+      'regarding.kind': str(o.regarding?.kind),
+      'regarding.namespace': str(o.regarding?.namespace),
+      'regarding.name': str(o.regarding?.name),
+      'regarding.uid': str(o.regarding?.uid),
+      'regarding.apiVersion': str(o.regarding?.apiVersion),
+      'regarding.resourceVersion': str(o.regarding?.resourceVersion),
+      'regarding.fieldPath': str(o.regarding?.fieldPath),
+      reason: str(o.reason),
+      reportingController: str(o.reportingController),
+      // There is no source in events.k8s.io/v1: kube still selects on the core field behind deprecatedSource.
+      source: str(o.deprecatedSource?.component),
+      type: str(o.type),
+    }),
+  },
   '/Secret': { names: ['type'], extract: (o) => ({ type: str(o.type) }) },
   '/Node': { names: ['spec.unschedulable'], extract: (o) => ({ 'spec.unschedulable': bool(o.spec?.unschedulable) }) },
   '/Namespace': { names: ['status.phase'], extract: (o) => ({ 'status.phase': str(o.status?.phase) }) },
