@@ -101,7 +101,7 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
   if (schema) {
     // A custom resource is judged with its schema's defaults filled in, as decoding fills them.
     const structural = custom ? validateStructure(defaultCustomResource(obj, schema), customResourceSchema(schema), mode, { listTypes: true }) : validateStructure(obj, schema, mode);
-    result.errors.push(...structural.errors);
+    result.errors.push(...(custom ? structural.errors : structural.errors.filter((e) => !requiredOfConvertedAbsentBefore(e, info, options.oldObject))));
     result.warnings.push(...structural.warnings);
     if (structural.pruned !== undefined) subject = result.pruned = structural.pruned;
     // A built-in kind's body that does not decode is a 400 before any validation runs; a custom
@@ -147,4 +147,16 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
     if (!seen.has(k)) result.errors.push(e), seen.add(k);
   }
   return result;
+}
+
+/**
+ * Whether `e` is the schema's Required error for a top-level field that the stored object, read
+ * through a conversion, lacks as well. An object stored through another version may lack what this
+ * version's schema requires (an old-style core/v1 Event has no eventTime, which events.k8s.io/v1
+ * lists as required); kube-apiserver never enforces a built-in schema's required list, so writing
+ * such an object back through this version, unchanged there, must not fail on it.
+ */
+function requiredOfConvertedAbsentBefore(e: FieldError, info: KindInfo, oldObject: unknown): boolean {
+  if (e.type !== 'Required' || e.detail || !isObject(oldObject) || !conversionFor(info.group, info.version, info.kind)) return false;
+  return /^[A-Za-z]+$/.test(e.field) && (oldObject[e.field] === undefined || oldObject[e.field] === null);
 }

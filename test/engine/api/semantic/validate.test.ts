@@ -635,16 +635,17 @@ const cases: Case[] = [
   },
   {
     kind: 'EventsV1Event',
+    // events.k8s.io/v1 requests are judged in core/v1's shape (the internal type), converted first.
     valid: {
       metadata: meta('web.17'),
       eventTime: '2026-01-01T00:00:00.000000Z',
       type: 'Normal',
       reason: 'Scheduled',
       action: 'Binding',
-      note: 'assigned',
-      reportingController: 'kubeside.dev/scheduler',
+      message: 'assigned',
+      reportingComponent: 'kubeside.dev/scheduler',
       reportingInstance: 'scheduler-1',
-      regarding: { kind: 'Pod', name: 'web', namespace: 'default' },
+      involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' },
     },
     invalid: [
       ['no eventTime', { eventTime: undefined }, ['eventTime: Required value']],
