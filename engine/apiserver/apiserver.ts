@@ -24,6 +24,7 @@ import { AdmissionChain, type AdmissionContext, type AdmissionPlugin, type Admis
 import { defaultStorageClass } from './admission/default-storage-class';
 import { limitRanger } from './admission/limit-ranger';
 import { namespaceLifecycle } from './admission/namespace-lifecycle';
+import { nodeRestriction } from './admission/node-restriction';
 import { resourceQuota } from './admission/resource-quota';
 import { serviceAccountAdmission } from './admission/service-account';
 import { type Authorizer, forbidden, type ResourceAttributes, UnionAuthorizer } from './auth/attributes';
@@ -61,7 +62,7 @@ export interface ApiServerOptions {
   compactionIntervalMs?: number;
 }
 
-export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, defaultStorageClass, resourceQuota];
+export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, defaultStorageClass, resourceQuota];
 
 /** Container logs, as the kubelets keep them: the API server's pods/log reads from here (in Kubernetes it proxies to the kubelet). */
 export interface PodLogSource {

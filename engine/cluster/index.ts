@@ -4,6 +4,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StatusError, statusErrors } from '../api/errors';
+import { isMirrorPod } from '../api/meta/mirrorPods';
 import { ApiServer, type ContainerProcess, type ContainerStreams, type PodConnection } from '../apiserver/apiserver';
 import { groups, TokenAuthenticator, type UserInfo, users } from '../apiserver/auth/user';
 import { ApiClient } from '../apiserver/client';
@@ -268,7 +269,7 @@ export class Cluster {
     const deadline = this.clock.now() + (options.timeoutSeconds ?? 300) * 1000;
     const podsOnNode = () =>
       (admin.list(podsResource, undefined, { fieldSelector: `spec.nodeName=${name}` }).items as Obj[]).filter(
-        (p) => !(p.metadata.ownerReferences ?? []).some((o: Obj) => o.controller && o.kind === 'DaemonSet') && !p.metadata.annotations?.['kubernetes.io/config.mirror'],
+        (p) => !(p.metadata.ownerReferences ?? []).some((o: Obj) => o.controller && o.kind === 'DaemonSet') && !isMirrorPod(p),
       );
     for (;;) {
       const remaining = podsOnNode();

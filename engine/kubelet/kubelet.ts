@@ -31,6 +31,8 @@ import { type ContainerRuntime, SimulatedRuntime } from './runtime';
 import { type NodeUsage, usageSummary } from './usage';
 import type { VolumeDisks } from './volumeDisks';
 import { pace } from '../util/eventLoop';
+import { isMirrorPod } from '../api/meta/mirrorPods';
+import { staticPods } from './staticPods';
 
 const core = { group: '', version: 'v1' } as const;
 const podsResource = { ...core, resource: 'pods' };
@@ -73,6 +75,8 @@ const syncRetryMs = 10_000;
 const objectCacheTTLMs = 1_000;
 /** The volume manager retries a failed mount about this often. */
 const mountRetryMs = 2_000;
+/** How soon a mirror pod the API refused or lost is made again. */
+const mirrorPodRetryMs = 1_000;
 
 export class Kubelet {
   readonly nodeName: string;
@@ -190,10 +194,15 @@ export class Kubelet {
       onUpdate: (old, pod) => {
         if (podsDifferSemantically(old, pod) || readinessGateChanged(old, pod)) queue.add(objectKey(pod));
       },
-      onDelete: (pod) => queue.add(objectKey(pod)),
+      onDelete: (pod) => {
+        queue.add(objectKey(pod));
+        // A static pod runs whatever happens to its mirror: the kubelet makes the mirror again.
+        if (this.options.controlPlane && isMirrorPod(pod)) this.clock.setTimeout(() => void this.ensureMirrorPods(), mirrorPodRetryMs);
+      },
     });
     informer.start();
     await informer.waitForSync();
+    if (this.options.controlPlane) void this.ensureMirrorPods();
     // Syncs are synchronous and the queue hands keys over through promises: unpaced, thousands of
     // pods over every node would be synced in one turn of the event loop.
     void runWorkers(queue, this.options.workers ?? 4, async (key) => {
@@ -201,6 +210,27 @@ export class Kubelet {
       if (turn) await turn;
       this.syncPod(key);
     });
+  }
+
+  /**
+   * Creates the mirror pods of this control-plane node's static pods that the API does not have,
+   * as the kubelet's mirror client does for each static pod it runs; tries again shortly when the
+   * API refuses.
+   */
+  private async ensureMirrorPods(): Promise<void> {
+    if (!this.running) return;
+    const node = this.latestNode ?? this.client.get(nodesResource, undefined, this.nodeName);
+    const seen = new Date(this.clock.now()).toISOString().replace(/Z$/, '000000Z');
+    for (const pod of staticPods({ name: this.nodeName, uid: node.metadata.uid, ip: this.network.internalIP }, seen)) {
+      if (this.informer?.store.get(`kube-system/${pod.metadata.name}`)) continue;
+      try {
+        await this.client.create(podsResource, 'kube-system', pod);
+      } catch (err) {
+        if (err instanceof StatusError && err.code === 409) continue;
+        if (this.running) this.clock.setTimeout(() => void this.ensureMirrorPods(), mirrorPodRetryMs);
+        return;
+      }
+    }
   }
 
   /**

@@ -72,7 +72,9 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
     const model = models['kubeside.cluster'];
     const roots = model.roots();
     assert.deepEqual(roots.map((r) => r.label), ['control-plane', 'worker-1', 'worker-2', 'worker-3']);
-    assert.match(roots[0]!.description!, /^Ready · control-plane · 0 pods · cpu 0% · mem 0%$/);
+    // Its static pods: etcd, kube-apiserver, kube-controller-manager and kube-scheduler ask 650m of 4 CPUs and 100Mi.
+    assert.match(roots[0]!.description!, /^Ready · control-plane · 4 pods · cpu 16% · mem 1%$/);
+    assert.deepEqual(model.children(roots[0]!).map((p) => p.label).sort(), ['etcd-control-plane', 'kube-apiserver-control-plane', 'kube-controller-manager-control-plane', 'kube-scheduler-control-plane']);
     const shopPods = cache.byIndex('pods', 'namespace', 'shop');
     let podsShown = 0;
     for (const worker of roots.slice(1)) {
@@ -261,7 +263,8 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
     assert.equal(workloads.resolve(rs)!.description, 'revision 1 · 5/5 ready');
     const cluster = models['kubeside.cluster'];
     const podsOnNodes = cluster.roots().reduce((n, node) => n + Number(/(\d+) pods?/.exec(node.description!)![1]), 0);
-    assert.equal(podsOnNodes, 10);
+    // The shop's 10 pods on the workers, and the 4 static pods on the control plane.
+    assert.equal(podsOnNodes, 14);
   });
 
   it('a failed node turns NotReady (red) in the Cluster tree after the grace period', async () => {

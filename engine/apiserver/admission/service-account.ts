@@ -1,6 +1,7 @@
 // ServiceAccount: a pod runs as a service account (`default` unless it names one), which must
 // exist, and unless either opts out it gets the projected token volume mounted into every container.
 // See plugin/pkg/admission/serviceaccount/admission.go.
+import { isMirrorPod } from '../../api/meta/mirrorPods';
 import { admissionForbidden } from './forbidden';
 import type { AdmissionPlugin } from './types';
 
@@ -13,7 +14,7 @@ export const serviceAccountAdmission: AdmissionPlugin = {
     const pod = req.object;
     const spec = (pod.spec ??= {});
     // Mirror pods (created by a kubelet from a static manifest) keep no service account.
-    if (pod.metadata?.annotations?.['kubernetes.io/config.mirror']) return;
+    if (isMirrorPod(pod)) return;
     spec.serviceAccountName ||= 'default';
     const sa = ctx.get('', 'serviceaccounts', req.namespace, spec.serviceAccountName);
     if (!sa) {

@@ -1,6 +1,7 @@
 // The Node authorizer: a kubelet (`system:node:<name>` in `system:nodes`) may read only the Secrets,
 // ConfigMaps, PersistentVolumeClaims and PersistentVolumes that pods bound to its own node use, and
-// may write only its own Node, Lease and the status of its own pods.
+// may write only its own Node, Lease and the status of its own pods, and create only the mirror pods
+// of its static pods (which the NodeRestriction admission plugin checks).
 // See https://kubernetes.io/docs/reference/access-authn-authz/node/
 import { type Attributes, type Authorizer, type Decision, isResourceRequest } from './attributes';
 import { nodeNameOf } from './user';
@@ -46,6 +47,8 @@ export class NodeAuthorizer implements Authorizer {
           return this.graph.podNode(namespace, name) === node ? { allowed: true } : { allowed: false, reason: `node '${node}' can only update pods bound to it` };
         }
         if (subresource === 'eviction' && verb === 'create') return { allowed: true };
+        // Mirror pods of its static pods; the NodeRestriction admission plugin decides which pods.
+        if (verb === 'create' && !subresource) return { allowed: true };
         // The kubelet's final delete of a pod it has stopped (NodeRestriction: only pods bound to it).
         if (verb === 'delete' && name && !subresource) {
           return this.graph.podNode(namespace, name) === node ? { allowed: true } : { allowed: false, reason: `node '${node}' can only delete pods bound to it` };

@@ -59,6 +59,55 @@ describe('cluster', () => {
     assert.deepEqual(addresses(), both);
   });
 
+  it("shows each control-plane node's etcd, API server, controller manager and scheduler as mirror pods that stay through the node's failure", async () => {
+    const c = await boot({ controlPlaneNodes: 2, workers: 1 });
+    cluster = c.cluster;
+    await c.advance(10_000);
+    const system = () => (c.admin.list(pods, 'kube-system').items as Obj[]).filter((p) => p.metadata.annotations?.['kubernetes.io/config.mirror']);
+    const names = system().map((p) => p.metadata.name).sort();
+    assert.deepEqual(names, ['control-plane', 'control-plane-2'].flatMap((n) => ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => `${c}-${n}`)).sort());
+    const node = c.admin.get(nodes, undefined, 'control-plane-2');
+    const ip = node.status.addresses.find((a: Obj) => a.type === 'InternalIP').address;
+    const apiserver = c.admin.get(pods, 'kube-system', 'kube-apiserver-control-plane-2');
+    assert.deepEqual(apiserver.metadata.labels, { component: 'kube-apiserver', tier: 'control-plane' });
+    assert.deepEqual(apiserver.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: 'control-plane-2', uid: node.metadata.uid, controller: true }]);
+    assert.equal(apiserver.metadata.annotations['kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint'], `${ip}:6443`);
+    assert.deepEqual([apiserver.spec.nodeName, apiserver.spec.hostNetwork, apiserver.spec.priority, apiserver.spec.serviceAccountName], ['control-plane-2', true, 2000001000, undefined]);
+    assert.deepEqual([apiserver.status.phase, apiserver.status.podIP], ['Running', ip]);
+    assert.ok(system().every((p) => p.status?.conditions?.some((x: Obj) => x.type === 'Ready' && x.status === 'True')));
+    // Deleted, the mirror comes back: the static pod is the kubelet's, not the API's.
+    await c.admin.delete(pods, 'kube-system', 'etcd-control-plane-2', { gracePeriodSeconds: 0 });
+    await c.advance(5_000);
+    assert.equal(c.admin.get(pods, 'kube-system', 'etcd-control-plane-2').metadata.annotations['kubernetes.io/config.source'], 'file');
+    // The node fails: its mirror pods turn NotReady but tolerate the NoExecute taints, so nothing evicts them.
+    await c.cluster.failNode('control-plane-2');
+    await c.advance(10 * 60_000);
+    const left = system().filter((p) => p.spec.nodeName === 'control-plane-2');
+    assert.equal(left.length, 4);
+    assert.ok(left.every((p) => !p.metadata.deletionTimestamp && p.status.conditions.some((x: Obj) => x.type === 'Ready' && x.status === 'False')));
+  });
+
+  it('lets a kubelet create only mirror pods of its own node, as NodeRestriction does', async () => {
+    const c = await boot({ workers: 1 });
+    cluster = c.cluster;
+    const kubelet = new ApiClient(c.cluster.apiServer, { name: 'system:node:worker-1', groups: ['system:nodes', 'system:authenticated'] });
+    const node = c.admin.get(nodes, undefined, 'worker-1');
+    const mirror = (extra: Obj = {}): Obj => ({
+      metadata: { name: 'static-web-worker-1', annotations: { 'kubernetes.io/config.mirror': 'abc' }, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'worker-1', uid: node.metadata.uid, controller: true }], ...(extra.metadata ?? {}) },
+      spec: { nodeName: 'worker-1', containers: [{ name: 'web', image: 'nginx:1.27' }], ...(extra.spec ?? {}) },
+    });
+    const refused = async (pod: Obj, message: string) => {
+      await assert.rejects(kubelet.create(pods, 'default', pod), (err: Obj) => err.code === 403 && err.message === `pods "static-web-worker-1" is forbidden: ${message}`);
+    };
+    await refused({ ...mirror(), metadata: { ...mirror().metadata, annotations: {} } }, 'pod does not have "kubernetes.io/config.mirror" annotation, node "worker-1" can only create mirror pods');
+    await refused(mirror({ spec: { nodeName: 'worker-2' } }), 'node "worker-1" can only create pods with spec.nodeName set to itself');
+    await refused(mirror({ metadata: { ownerReferences: [] } }), 'node "worker-1" can only create pods with an owner reference set to itself');
+    await refused(mirror({ metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'worker-1', uid: 'another', controller: true }] } }), `node worker-1 UID mismatch: expected ${node.metadata.uid} got another`);
+    await refused(mirror({ spec: { volumes: [{ name: 's', secret: { secretName: 'token' } }] } }), 'node "worker-1" can not create pods that reference secrets');
+    const { object } = await kubelet.create(pods, 'default', mirror());
+    assert.equal(object.spec.serviceAccountName, undefined);
+  });
+
   it('authenticates the admin by token as kubeside-admin in system:masters', async () => {
     const c = await boot({ workers: 0 });
     cluster = c.cluster;

@@ -96,7 +96,8 @@ describe('resource metrics API', function () {
     await c.advance(20_000);
     const nodes = c.admin.list(nodeMetrics);
     assert.deepEqual(nodes.items.map((n: Obj) => n.metadata.name), ['control-plane', 'worker-1']);
-    assert.deepEqual(nodes.items[0].usage, { cpu: '40m', memory: '300Mi' });
+    // The control-plane node: its own daemons (40m, 300Mi) and its four static pods (1m, 8Mi each).
+    assert.deepEqual(nodes.items[0].usage, { cpu: '44m', memory: '332Mi' });
     assert.deepEqual(nodes.items[1].usage, { cpu: '291m', memory: '364Mi' });
     assert.equal(c.admin.get(nodeMetrics, undefined, 'worker-1').metadata.labels['kubernetes.io/hostname'], 'worker-1');
     assert.deepEqual(c.admin.list(nodeMetrics, undefined, { labelSelector: 'node-role.kubernetes.io/control-plane' }).items.map((n: Obj) => n.metadata.name), ['control-plane']);
@@ -109,7 +110,8 @@ describe('resource metrics API', function () {
     await c.advance(20_000);
     assert.deepEqual(c.admin.list(podMetrics, 'default', { labelSelector: 'app=b' }).items.map((m: Obj) => m.metadata.name), ['b']);
     assert.deepEqual(c.admin.list(podMetrics, 'default', { fieldSelector: 'metadata.name=a' }).items.map((m: Obj) => m.metadata.name), ['a']);
-    assert.deepEqual(c.admin.list(podMetrics, 'kube-system').items, []);
+    assert.deepEqual(c.admin.list(podMetrics, 'kube-public').items, []);
+    assert.deepEqual(c.admin.list(podMetrics, 'kube-system').items.map((m: Obj) => m.metadata.name), ['etcd-control-plane', 'kube-apiserver-control-plane', 'kube-controller-manager-control-plane', 'kube-scheduler-control-plane']);
     assert.deepEqual(failure(() => c!.admin.get(podMetrics, 'default', 'nope')), { code: 404, message: 'podmetrics.metrics.k8s.io "default/nope" not found' });
     assert.deepEqual(failure(() => c!.admin.get(nodeMetrics, undefined, 'nope')), { code: 404, message: 'nodemetrics.metrics.k8s.io "nope" not found' });
     assert.equal(failure(() => c!.admin.watch(podMetrics, 'default', {}, () => {})).code, 405);

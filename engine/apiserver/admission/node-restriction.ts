@@ -1,0 +1,61 @@
+// NodeRestriction, for pods: a kubelet may create only the mirror pods of its own static pods —
+// marked with the `kubernetes.io/config.mirror` annotation, bound to its own node, owned by its
+// own Node object as controller, and referencing no other API object (a node's credentials must
+// not reach Secrets or ConfigMaps through a pod it makes up). The Node authorizer lets nodes
+// create pods at all; this plugin decides which. Its rules for Node objects and their labels are
+// not applied here. See plugin/pkg/admission/noderestriction/admission.go.
+import { isMirrorPod, mirrorPodAnnotation } from '../../api/meta/mirrorPods';
+import { nodeNameOf } from '../auth/user';
+import type { Obj } from '../registry/strategy';
+import { admissionForbidden } from './forbidden';
+import type { AdmissionPlugin } from './types';
+
+export const nodeRestriction: AdmissionPlugin = {
+  name: 'NodeRestriction',
+  admit(req, ctx) {
+    if (req.operation !== 'CREATE' || req.kind.group !== '' || req.kind.kind !== 'Pod' || req.subresource || !req.object) return;
+    const node = nodeNameOf(req.user);
+    if (node === undefined) return;
+    const pod = req.object;
+    const refuse = (why: string) => admissionForbidden(req, why);
+    if (!isMirrorPod(pod)) {
+      throw refuse(`pod does not have ${JSON.stringify(mirrorPodAnnotation)} annotation, node ${JSON.stringify(node)} can only create mirror pods`);
+    }
+    if (pod.spec?.nodeName !== node) throw refuse(`node ${JSON.stringify(node)} can only create pods with spec.nodeName set to itself`);
+    const owners: Obj[] = pod.metadata?.ownerReferences ?? [];
+    if (owners.length > 1) throw refuse(`node ${JSON.stringify(node)} can only create pods with a single owner reference set to itself`);
+    const owner = owners[0];
+    if (!owner || owner.apiVersion !== 'v1' || owner.kind !== 'Node' || owner.name !== node) {
+      throw refuse(`node ${JSON.stringify(node)} can only create pods with an owner reference set to itself`);
+    }
+    if (owner.controller !== true) throw refuse(`node ${JSON.stringify(node)} can only create pods with a controller owner reference set to itself`);
+    if (owner.blockOwnerDeletion === true) throw refuse(`node ${JSON.stringify(node)} must not set blockOwnerDeletion on an owner reference`);
+    const registered = ctx.get('', 'nodes', '', node);
+    if (!registered) throw refuse(`error looking up node ${node} to verify uid: nodes ${JSON.stringify(node)} not found`);
+    if (owner.uid !== registered.metadata?.uid) throw refuse(`node ${node} UID mismatch: expected ${registered.metadata?.uid} got ${owner.uid}`);
+    const referenced = referencedResource(pod);
+    if (referenced) throw refuse(`node ${JSON.stringify(node)} can not create pods that reference ${referenced}`);
+  },
+};
+
+/** The first kind of API object a pod refers to, in the order the plugin checks them. */
+function referencedResource(pod: Obj): string | undefined {
+  const spec = pod.spec ?? {};
+  if (spec.serviceAccountName) return 'a service account';
+  const containers: Obj[] = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
+  const volumes: Obj[] = spec.volumes ?? [];
+  const projected = volumes.flatMap((v) => v.projected?.sources ?? []);
+  const usesSecret =
+    (spec.imagePullSecrets ?? []).length > 0 ||
+    volumes.some((v) => v.secret) ||
+    projected.some((s: Obj) => s.secret) ||
+    containers.some((c) => (c.envFrom ?? []).some((e: Obj) => e.secretRef) || (c.env ?? []).some((e: Obj) => e.valueFrom?.secretKeyRef));
+  if (usesSecret) return 'secrets';
+  const usesConfigMap =
+    volumes.some((v) => v.configMap) ||
+    projected.some((s: Obj) => s.configMap) ||
+    containers.some((c) => (c.envFrom ?? []).some((e: Obj) => e.configMapRef) || (c.env ?? []).some((e: Obj) => e.valueFrom?.configMapKeyRef));
+  if (usesConfigMap) return 'configmaps';
+  if (volumes.some((v) => v.persistentVolumeClaim || v.ephemeral)) return 'persistentvolumeclaims';
+  return undefined;
+}

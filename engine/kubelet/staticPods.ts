@@ -1,0 +1,90 @@
+// The static pods of a control-plane node, as kubeadm writes them to /etc/kubernetes/manifests: etcd,
+// kube-apiserver, kube-controller-manager and kube-scheduler. The embedded cluster runs these
+// components in process; the kubelet of a control-plane node shows them as real clusters do, through
+// mirror pods in kube-system (`etcd-control-plane`, `kube-apiserver-control-plane`…), on the host
+// network, owned by the Node, that tolerate every NoExecute taint and so stay when the node fails.
+import { createHash } from 'node:crypto';
+import type { Obj } from '../apiserver/registry/strategy';
+
+export const kubernetesVersion = 'v1.36.0';
+const etcdImage = 'registry.k8s.io/etcd:3.6.4-0';
+
+interface Component {
+  name: string;
+  image: string;
+  command: (ip: string) => string[];
+  requests: Record<string, string>;
+  priorityClassName: string;
+  annotations?: (ip: string) => Record<string, string>;
+}
+
+const components: readonly Component[] = [
+  {
+    name: 'etcd',
+    image: etcdImage,
+    command: (ip) => ['etcd', `--advertise-client-urls=https://${ip}:2379`, '--data-dir=/var/lib/etcd', `--listen-client-urls=https://127.0.0.1:2379,https://${ip}:2379`, `--listen-peer-urls=https://${ip}:2380`, '--snapshot-count=10000'],
+    requests: { cpu: '100m', memory: '100Mi' },
+    priorityClassName: 'system-node-critical',
+    annotations: (ip) => ({ 'kubeadm.kubernetes.io/etcd.advertise-client-urls': `https://${ip}:2379` }),
+  },
+  {
+    name: 'kube-apiserver',
+    image: `registry.k8s.io/kube-apiserver:${kubernetesVersion}`,
+    command: (ip) => ['kube-apiserver', `--advertise-address=${ip}`, '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--etcd-servers=https://127.0.0.1:2379', '--secure-port=6443', '--service-cluster-ip-range=10.96.0.0/12'],
+    requests: { cpu: '250m' },
+    priorityClassName: 'system-node-critical',
+    annotations: (ip) => ({ 'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint': `${ip}:6443` }),
+  },
+  {
+    name: 'kube-controller-manager',
+    image: `registry.k8s.io/kube-controller-manager:${kubernetesVersion}`,
+    command: () => ['kube-controller-manager', '--allocate-node-cidrs=true', '--leader-elect=true', '--use-service-account-credentials=true'],
+    requests: { cpu: '200m' },
+    priorityClassName: 'system-node-critical',
+  },
+  {
+    name: 'kube-scheduler',
+    image: `registry.k8s.io/kube-scheduler:${kubernetesVersion}`,
+    command: () => ['kube-scheduler', '--bind-address=127.0.0.1', '--leader-elect=true'],
+    requests: { cpu: '100m' },
+    priorityClassName: 'system-node-critical',
+  },
+];
+
+/** The priority system-node-critical resolves to (the Priority admission plugin's built-in class). */
+const systemNodeCritical = 2_000_001_000;
+
+/** The mirror pods of a control-plane node's static pods, owned by its Node. */
+export function staticPods(node: { name: string; uid: string; ip: string }, seenAt: string): Obj[] {
+  return components.map((c) => {
+    const spec = {
+      containers: [{ name: c.name, image: c.image, imagePullPolicy: 'IfNotPresent', command: c.command(node.ip), resources: { requests: c.requests } }],
+      hostNetwork: true,
+      nodeName: node.name,
+      priorityClassName: c.priorityClassName,
+      priority: systemNodeCritical,
+      securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+      tolerations: [{ operator: 'Exists', effect: 'NoExecute' }],
+    };
+    // The kubelet names a static pod's config by a hash of its manifest; the mirror pod carries it.
+    const hash = createHash('md5').update(JSON.stringify({ name: c.name, spec })).digest('hex');
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `${c.name}-${node.name}`,
+        namespace: 'kube-system',
+        labels: { component: c.name, tier: 'control-plane' },
+        annotations: {
+          ...(c.annotations?.(node.ip) ?? {}),
+          'kubernetes.io/config.hash': hash,
+          'kubernetes.io/config.mirror': hash,
+          'kubernetes.io/config.seen': seenAt,
+          'kubernetes.io/config.source': 'file',
+        },
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.name, uid: node.uid, controller: true }],
+      },
+      spec,
+    };
+  });
+}
