@@ -69,14 +69,16 @@ const isCPUUtilization = (m: Obj): boolean => m.type === 'Resource' && isObj(m.r
 
 const cpuUtilizationMetric = (averageUtilization: unknown): Obj => ({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization } } });
 
+/** The members of a metric spec or status for each source type, those that are objects. */
+function sourcesOf(m: Obj): { object?: Obj; pods?: Obj; resource?: Obj; container?: Obj; external?: Obj } {
+  const member = (v: unknown) => (isObj(v) ? v : undefined);
+  return { object: member(m.object), pods: member(m.pods), resource: member(m.resource), container: member(m.containerResource), external: member(m.external) };
+}
+
 // ---- metric specs: v2 MetricSpec <-> v1 MetricSpec ----
 
 function metricSpecToV1(m: Obj): Obj {
-  const object = isObj(m.object) ? m.object : undefined;
-  const pods = isObj(m.pods) ? m.pods : undefined;
-  const resource = isObj(m.resource) ? m.resource : undefined;
-  const container = isObj(m.containerResource) ? m.containerResource : undefined;
-  const external = isObj(m.external) ? m.external : undefined;
+  const { object, pods, resource, container, external } = sourcesOf(m);
   return fields(
     ['type', m.type ?? ''],
     ['object', object && fields(['target', crossVersionRef(object.describedObject)], ['metricName', object.metric?.name ?? ''], ['targetValue', quantity(object.target?.value)], ['selector', opt(object.metric?.selector)], ['averageValue', opt(object.target?.averageValue)])],
@@ -90,11 +92,7 @@ function metricSpecToV1(m: Obj): Obj {
 const metricIdentifier = (name: unknown, selector: unknown): Obj => fields(['name', name ?? ''], ['selector', opt(selector)]);
 
 function metricSpecToV2(m: Obj): Obj {
-  const object = isObj(m.object) ? m.object : undefined;
-  const pods = isObj(m.pods) ? m.pods : undefined;
-  const resource = isObj(m.resource) ? m.resource : undefined;
-  const container = isObj(m.containerResource) ? m.containerResource : undefined;
-  const external = isObj(m.external) ? m.external : undefined;
+  const { object, pods, resource, container, external } = sourcesOf(m);
   const resourceTarget = (r: Obj) => fields(['type', given(r.targetAverageUtilization) ? 'Utilization' : 'AverageValue'], ['averageValue', opt(r.targetAverageValue)], ['averageUtilization', opt(r.targetAverageUtilization)]);
   return fields(
     ['type', m.type ?? ''],
@@ -116,11 +114,7 @@ function metricSpecToV2(m: Obj): Obj {
 // ---- metric statuses: v2 MetricStatus <-> v1 MetricStatus ----
 
 function metricStatusToV1(m: Obj): Obj {
-  const object = isObj(m.object) ? m.object : undefined;
-  const pods = isObj(m.pods) ? m.pods : undefined;
-  const resource = isObj(m.resource) ? m.resource : undefined;
-  const container = isObj(m.containerResource) ? m.containerResource : undefined;
-  const external = isObj(m.external) ? m.external : undefined;
+  const { object, pods, resource, container, external } = sourcesOf(m);
   return fields(
     ['type', m.type ?? ''],
     ['object', object && fields(['target', crossVersionRef(object.describedObject)], ['metricName', object.metric?.name ?? ''], ['currentValue', quantity(object.current?.value)], ['selector', opt(object.metric?.selector)], ['averageValue', opt(object.current?.averageValue)])],
@@ -132,11 +126,7 @@ function metricStatusToV1(m: Obj): Obj {
 }
 
 function metricStatusToV2(m: Obj): Obj {
-  const object = isObj(m.object) ? m.object : undefined;
-  const pods = isObj(m.pods) ? m.pods : undefined;
-  const resource = isObj(m.resource) ? m.resource : undefined;
-  const container = isObj(m.containerResource) ? m.containerResource : undefined;
-  const external = isObj(m.external) ? m.external : undefined;
+  const { object, pods, resource, container, external } = sourcesOf(m);
   const resourceCurrent = (r: Obj) => fields(['averageValue', quantity(r.currentAverageValue)], ['averageUtilization', opt(r.currentAverageUtilization)]);
   return fields(
     ['type', m.type ?? ''],
