@@ -96,7 +96,9 @@ describe('DashboardModel', () => {
     await settle(60_000);
     const deleted = messages.flatMap((m) => m.pods.deleted);
     assert.deepEqual(uids.filter((u) => deleted.includes(u)).sort(), [...uids].sort());
-    assert.ok(model.snapshot().nodes.every((n) => n.requested.cpu === 0 && n.requested.pods === 0));
+    // The workers are empty again; the control plane keeps its four static pods (650m).
+    const requested = Object.fromEntries(model.snapshot().nodes.map((n) => [n.name, [n.requested.cpu, n.requested.pods]]));
+    assert.deepEqual(requested, { 'control-plane': [650, 4], 'worker-1': [0, 0], 'worker-2': [0, 0] });
   });
 
   it('shows a node cordoned through the backend, and failed once it is refreshed', async () => {
@@ -117,7 +119,8 @@ describe('DashboardModel', () => {
     const history = model.snapshot().history;
     assert.equal(history.length, 60);
     assert.equal(history[1]!.time - history[0]!.time, 5_000);
-    assert.deepEqual(history[history.length - 1]!.counts, [0, 2, 0, 0, 0]);
+    // Running: the Deployment's 2 pods and the control plane's 4 static pods.
+    assert.deepEqual(history[history.length - 1]!.counts, [0, 6, 0, 0, 0]);
     assert.ok(messages.filter((m) => m.samples.length).length >= 70);
   });
 });
