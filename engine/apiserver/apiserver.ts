@@ -11,6 +11,7 @@ import { formatLabelSelector, labelSelectorAsSelector } from '../api/labels/labe
 import { apply as serverSideApply, ApplyConflictError, update as recordUpdate } from '../api/apply/fieldManager';
 import { generateName } from '../api/meta/generateName';
 import { deepCopy, deepEqual } from '../api/patch/jsonValue';
+import type { Quantity } from '../api/quantity';
 import { patchObject } from '../api/patch/patchObject';
 import { customResourceSchema, openapi } from '../api/schema/index';
 import type { SchemaNode } from '../api/schema/node';
@@ -25,7 +26,7 @@ import { defaultStorageClass } from './admission/default-storage-class';
 import { limitRanger } from './admission/limit-ranger';
 import { namespaceLifecycle } from './admission/namespace-lifecycle';
 import { nodeRestriction } from './admission/node-restriction';
-import { resourceQuota } from './admission/resource-quota';
+import { chargeQuota, resourceQuota } from './admission/resource-quota';
 import { serviceAccountAdmission } from './admission/service-account';
 import { type Authorizer, forbidden, type ResourceAttributes, UnionAuthorizer } from './auth/attributes';
 import { NodeAuthorizer, type NodeGraph } from './auth/node';
@@ -154,6 +155,8 @@ export class ApiServer {
   private readonly fanouts = new Map<ResourceStorage, WatchFanout>();
   private readonly bookmarkIntervalMs: number;
   private readonly admissionContext: AdmissionContext;
+  /** Where the ResourceQuota plugin's charges go while a write's validating admission runs. */
+  private charges: QuotaCharge[] | undefined;
   private readonly customResources: CustomResources;
   private readonly serviceAllocator: ServiceAllocator;
   private logSource: PodLogSource | undefined;
@@ -199,6 +202,7 @@ export class ApiServer {
         return group === '' && resource === 'pods' ? storage.listAll(namespace) : storage.listShared(namespace);
       },
       randomSuffix: () => this.random.suffix(),
+      chargeQuota: (quota, delta, forbid) => this.charges?.push({ quota, delta, forbid }),
     };
     const compactionInterval = options.compactionIntervalMs ?? 5 * 60 * 1000;
     if (compactionInterval > 0) this.startCompaction(compactionInterval);
@@ -607,10 +611,11 @@ export class ApiServer {
     if (!created.metadata.name && created.metadata.generateName) created.metadata.name = generateName(created.metadata.generateName, this.random);
     const name: string = created.metadata.name ?? '';
     const warnings = this.validate(storage, created, undefined, options, name);
-    this.admitValidate('CREATE', ctx, storage, name, ref.namespace, created, undefined, options);
+    const charges = this.admitValidate('CREATE', ctx, storage, name, ref.namespace, created, undefined, options);
     created.metadata.uid = this.uuid();
     created.metadata.creationTimestamp = this.timestamp();
     if (!applied) created = this.recordManagedFields(storage, undefined, created, options, ctx);
+    if (!options.dryRun) await this.chargeQuotas(charges);
     if (isService(storage)) return this.createService(storage, created, warnings, options);
     if (options.dryRun) return { object: created, warnings };
     const result = await this.store.create(storage.key(ref.namespace, name), storage.encode(created));
@@ -813,8 +818,35 @@ export class ApiServer {
     this.admission.admit(this.admissionRequest(op, ctx, storage, name, namespace, obj, old, options, subresource), this.admissionContext);
   }
 
-  private admitValidate(op: Operation, ctx: RequestContext, storage: ResourceStorage, name: string, namespace: string | undefined, obj: Obj | undefined, old: Obj | undefined, options: { dryRun?: boolean }, subresource?: string): void {
-    this.admission.validate(this.admissionRequest(op, ctx, storage, name, namespace, obj, old, options, subresource), this.admissionContext);
+  /** Runs the validating plugins; returns the quota charges the write makes if it goes ahead. */
+  private admitValidate(op: Operation, ctx: RequestContext, storage: ResourceStorage, name: string, namespace: string | undefined, obj: Obj | undefined, old: Obj | undefined, options: { dryRun?: boolean }, subresource?: string): QuotaCharge[] {
+    const charges: QuotaCharge[] = [];
+    this.charges = charges;
+    try {
+      this.admission.validate(this.admissionRequest(op, ctx, storage, name, namespace, obj, old, options, subresource), this.admissionContext);
+    } finally {
+      this.charges = undefined;
+    }
+    return charges;
+  }
+
+  /**
+   * Writes the quota charges of an admitted write before the write itself, each on the quota's
+   * status as it stands then (another write may have charged it since the check): past its hard
+   * limit the write is refused after all. A quota deleted meanwhile charges nothing.
+   */
+  private async chargeQuotas(charges: readonly QuotaCharge[]): Promise<void> {
+    if (charges.length === 0) return;
+    const storage = this.storage('', 'resourcequotas')!;
+    const system: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters, groups.authenticated] } };
+    for (const { quota, delta, forbid } of charges) {
+      const ref = { group: '', version: 'v1', resource: 'resourcequotas', namespace: quota.metadata.namespace, name: quota.metadata.name, subresource: 'status' };
+      try {
+        await this.guaranteedUpdate(system, storage, ref, { fieldManager: 'kube-apiserver' }, undefined, (current) => ({ ...current, status: { ...current.status, used: chargeQuota(current, delta, forbid) } }));
+      } catch (err) {
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      }
+    }
   }
 
   // ---- helpers: updates ----
@@ -847,7 +879,7 @@ export class ApiServer {
       else storage.strategy.prepareForUpdate(next, current);
       this.admit('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
       const warnings = this.validate(storage, next, current, options, name);
-      this.admitValidate('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
+      const charges = this.admitValidate('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
       if (!managedByApply) next = this.recordManagedFields(storage, current, next, options, ctx, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no watch event.
       if (this.sameObject(next, current)) return { object: current, warnings };
@@ -861,6 +893,7 @@ export class ApiServer {
         if (deleted.succeeded) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: String(deleted.revision) } }, warnings };
         continue;
       }
+      await this.chargeQuotas(charges);
       const result = await this.store.update(kv.key, storage.encode(next), kv.modRevision);
       if (result.succeeded) return { object: storage.decodeWritten(next, result.kv!), warnings };
       if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
@@ -1310,6 +1343,13 @@ export class ApiServer {
   private nodeGraph(): NodeGraph {
     return (this.podGraph = new PodNodeGraph(this.store, () => this.storage('', 'pods')));
   }
+}
+
+/** Usage an admitted write adds to a ResourceQuota, written to its status before the write. */
+interface QuotaCharge {
+  quota: Obj;
+  delta: ReadonlyMap<string, Quantity>;
+  forbid: (why: string) => Error;
 }
 
 /** Events of history one compaction step discards: a few milliseconds of work. */

@@ -1,7 +1,8 @@
 // The resource quota controller (pkg/controller/resourcequota): keeps each ResourceQuota's status —
 // `hard` as the spec says and `used` as the namespace's objects add up (the same evaluation the
-// ResourceQuota admission plugin enforces with) — recomputed when the objects it counts change,
-// and every five minutes for everything else (--resource-quota-sync-period).
+// ResourceQuota admission plugin charges writes with) — counted when a quota appears or its limits
+// change, again when objects give usage back (deleted, or a pod that completed), and every five
+// minutes for everything else (--resource-quota-sync-period).
 import type { ResourceType } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
 import { podCounts, usageOf } from '../apiserver/admission/resource-quota';
@@ -25,6 +26,11 @@ const legacyCounts: Record<string, ResourceType> = {
   resourcequotas: resources.resourcequotas,
 };
 
+/** A Service that changed type or ports, or a claim that changed its request, may use less now. */
+function releasedOnUpdate(old: Obj, cur: Obj): boolean {
+  return !deepEqual(old.spec?.type, cur.spec?.type) || !deepEqual(old.spec?.ports?.length, cur.spec?.ports?.length) || !deepEqual(old.spec?.resources?.requests, cur.spec?.resources?.requests);
+}
+
 export class ResourceQuotaController extends Controller {
   readonly name = 'resourcequota-controller';
   private readonly quotas;
@@ -32,9 +38,16 @@ export class ResourceQuotaController extends Controller {
   constructor(ctx: ControllerContext) {
     super(ctx);
     this.quotas = ctx.informers.informerFor(resources.resourcequotas);
-    this.quotas.addEventHandler({ onAdd: (q) => this.enqueue(q), onUpdate: (_o, q) => this.enqueue(q) });
+    // A quota's own status changes (this controller's writes, admission's charges) are no reason
+    // to count again: only a new quota or a change of what it limits is.
+    this.quotas.addEventHandler({ onAdd: (q) => this.enqueue(q), onUpdate: (o, q) => { if (!deepEqual(o.spec?.hard, q.spec?.hard)) this.enqueue(q); } });
+    // Replenishment: admission charged what objects took when they were written; what they give
+    // back — deleted, or a pod that completed — is counted again here.
     const changed = (obj: Obj) => { for (const q of this.quotas.store.byIndex(indexes.namespace, obj.metadata.namespace)) this.enqueue(q); };
-    for (const type of watched) ctx.informers.informerFor(type).addEventHandler({ onAdd: changed, onUpdate: (_o, o) => changed(o), onDelete: changed });
+    for (const type of watched) {
+      const released = type === resources.pods ? (old: Obj, cur: Obj) => podCounts(old) && !podCounts(cur) : releasedOnUpdate;
+      ctx.informers.informerFor(type).addEventHandler({ onUpdate: (o, cur) => { if (released(o, cur)) changed(cur); }, onDelete: changed });
+    }
     // A full recount every sync period repairs what events missed (--resource-quota-sync-period).
     this.every(resourceQuotaSyncPeriodMs, () => { for (const q of this.quotas.store.list()) this.enqueue(q); });
   }

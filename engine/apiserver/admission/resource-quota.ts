@@ -1,11 +1,12 @@
 // ResourceQuota: a write that would take a namespace over one of its quotas is refused with
 // Kubernetes' message ("exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2").
-// Usage is computed from the namespace's live objects at admission time, so it is always current.
+// Usage is what each quota's status records (the quota controller's count plus what admissions
+// charged since), and each admitted write charges it.
 // See plugin/pkg/admission/resourcequota and pkg/quota/v1/evaluator/core.
 import { Quantity } from '../../api/quantity';
 import type { Obj } from '../registry/strategy';
 import { admissionForbidden } from './forbidden';
-import type { AdmissionContext, AdmissionPlugin, AdmissionRequest } from './types';
+import type { AdmissionPlugin } from './types';
 
 export type Usage = Map<string, Quantity>;
 
@@ -62,39 +63,69 @@ export function usageOf(kind: { group: string; kind: string; plural: string }, o
   return u;
 }
 
-function usedIn(ctx: AdmissionContext, req: AdmissionRequest, resourceNames: Set<string>): Usage {
-  const used: Usage = new Map();
-  for (const obj of ctx.list(req.kind.group, req.kind.plural, req.namespace)) {
-    if (req.kind.kind === 'Pod' && req.kind.group === '' && !podCounts(obj)) continue;
-    if (req.operation === 'UPDATE' && obj.metadata?.name === req.name) continue;
-    for (const [name, q] of usageOf(req.kind, obj)) if (resourceNames.has(name)) add(used, name, q);
+/** `a - b`, never below zero, for each resource of `a` (quota.SubtractWithNonNegativeResult). */
+function subtractNonNegative(a: Usage, b: Usage): Usage {
+  const out: Usage = new Map();
+  for (const [name, q] of a) {
+    const d = q.sub(b.get(name) ?? Quantity.zero());
+    out.set(name, d.sign() < 0 ? Quantity.zero() : d);
   }
-  return used;
+  return out;
 }
 
+function usageFromStatus(list: Record<string, string> | undefined): Usage {
+  return new Map(Object.entries(list ?? {}).map(([n, v]) => [n, Quantity.parse(v)]));
+}
+
+const pretty = (u: Usage, names: readonly string[]) => names.map((n) => `${n}=${u.get(n) ?? Quantity.zero()}`).join(',');
+
+/**
+ * Charges `delta` to a quota as its status stands: the new `status.used`, or the refusal when it
+ * would go over `status.hard` (checkRequest). `forbid` builds the request's 403.
+ */
+export function chargeQuota(quota: Obj, delta: ReadonlyMap<string, Quantity>, forbid: (why: string) => Error): Record<string, string> {
+  const hard = usageFromStatus(quota.status?.hard);
+  const used = usageFromStatus(quota.status?.used);
+  const requested = new Map([...delta].filter(([n]) => hard.has(n)));
+  const newUsed = new Map(used);
+  for (const [n, q] of requested) newUsed.set(n, (used.get(n) ?? Quantity.zero()).add(q));
+  const exceeded = [...requested.keys()].filter((n) => newUsed.get(n)!.cmp(hard.get(n)!) > 0).sort();
+  if (exceeded.length) {
+    throw forbid(`exceeded quota: ${quota.metadata.name}, requested: ${pretty(requested, exceeded)}, used: ${pretty(used, exceeded)}, limited: ${pretty(hard, exceeded)}`);
+  }
+  return Object.fromEntries([...newUsed].map(([n, q]) => [n, q.toString()]));
+}
+
+/**
+ * ResourceQuota admission as kube-apiserver's evaluator does it: the object's usage (for an update,
+ * what it adds) is checked against each quota's `status` — the usage the quota controller recorded
+ * and earlier admissions charged — not recounted from the namespace's objects, and an admitted write
+ * charges it (`ctx.chargeQuota`), so the check costs the same in a namespace of ten pods or ten
+ * thousand. A quota whose status the controller has not filled in yet constrains nothing.
+ */
 export const resourceQuota: AdmissionPlugin = {
   name: 'ResourceQuota',
   validate(req, ctx) {
     if (!req.object || !req.kind.namespaced || req.subresource || (req.operation !== 'CREATE' && req.operation !== 'UPDATE')) return;
+    if (req.operation === 'UPDATE' && !(req.kind.kind === 'Pod' || req.kind.kind === 'PersistentVolumeClaim' || req.kind.kind === 'Service')) return;
     const quotas = ctx.list('', 'resourcequotas', req.namespace);
     if (quotas.length === 0) return;
     const requested = usageOf(req.kind, req.object);
-    if (req.operation === 'UPDATE' && !(req.kind.kind === 'Pod' || req.kind.kind === 'PersistentVolumeClaim' || req.kind.kind === 'Service')) return;
+    let delta = req.operation === 'UPDATE' && req.oldObject ? subtractNonNegative(requested, usageOf(req.kind, req.oldObject)) : requested;
+    delta = new Map([...delta].filter(([, q]) => q.sign() !== 0));
     for (const quota of quotas) {
-      const hard: Record<string, string> = quota.spec?.hard ?? {};
+      const hard: Record<string, string> = quota.status?.hard ?? {};
       // Compute quotas require the pod to say what it needs, or they could not be enforced.
-      const missing = [...Object.keys(hard)].filter((n) => /^(requests|limits)\.(cpu|memory)$|^(cpu|memory)$/.test(n) && req.kind.kind === 'Pod' && req.kind.group === '' && !requested.has(n));
-      if (missing.length) throw admissionForbidden(req, `failed quota: ${quota.metadata.name}: must specify ${missing.sort().join(',')}`);
-      const names = new Set(Object.keys(hard).filter((n) => requested.has(n)));
-      if (names.size === 0) continue;
-      const used = usedIn(ctx, req, names);
-      const over = [...names].sort().filter((n) => (used.get(n) ?? Quantity.zero()).add(requested.get(n)!).cmp(Quantity.parse(hard[n]!)) > 0);
-      if (over.length === 0) continue;
-      const list = (u: (n: string) => Quantity | string) => over.map((n) => `${n}=${u(n)}`).join(',');
-      throw admissionForbidden(
-        req,
-        `exceeded quota: ${quota.metadata.name}, requested: ${list((n) => requested.get(n)!)}, used: ${list((n) => used.get(n) ?? Quantity.zero())}, limited: ${list((n) => hard[n]!)}`,
-      );
+      const missing = Object.keys(hard).filter((n) => /^(requests|limits)\.(cpu|memory)$|^(cpu|memory)$/.test(n) && req.kind.kind === 'Pod' && req.kind.group === '' && !requested.has(n));
+      if (req.operation === 'CREATE' && missing.length) throw admissionForbidden(req, `failed quota: ${quota.metadata.name}: must specify ${missing.sort().join(',')}`);
+      const names = [...delta.keys()].filter((n) => n in hard);
+      if (names.length === 0) continue;
+      const unknown = names.filter((n) => quota.status?.used?.[n] === undefined).sort();
+      if (unknown.length) throw admissionForbidden(req, `status unknown for quota: ${quota.metadata.name}, resources: ${unknown.join(',')}`);
+      const charge = new Map(names.map((n) => [n, delta.get(n)!]));
+      // Checked now against the status as it stands, and again when the charge is written.
+      chargeQuota(quota, charge, (why) => admissionForbidden(req, why));
+      ctx.chargeQuota?.(quota, charge, (why) => admissionForbidden(req, why));
     }
   },
 };

@@ -3,6 +3,7 @@
 // the object, then validating plugins (they may only refuse). One interface for all of them.
 // See https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/
 import type { KindInfo } from '../../api/kinds/index';
+import type { Quantity } from '../../api/quantity';
 import type { UserInfo } from '../auth/user';
 import type { Obj } from '../registry/strategy';
 
@@ -29,6 +30,12 @@ export interface AdmissionContext {
   list(group: string, resource: string, namespace?: string): Obj[];
   /** A 5-character suffix from the cluster's seeded random source. */
   randomSuffix(): string;
+  /**
+   * Charges an admitted write's usage to a ResourceQuota: the API server adds `delta` to the quota's
+   * `status.used` before it stores the object, checking the quota again as it then stands (another
+   * write may have charged it meanwhile) and refusing with `forbid`'s error if it would go over.
+   */
+  chargeQuota?(quota: Obj, delta: ReadonlyMap<string, Quantity>, forbid: (why: string) => Error): void;
 }
 
 export interface AdmissionPlugin {

@@ -44,12 +44,19 @@ describe('admission: LimitRanger', () => {
   });
 });
 
+/** A quota as the quota controller leaves it once it has counted: status.hard from the spec, used so far. */
+async function countedQuota(client: Awaited<ReturnType<typeof newCluster>>['client'], name: string, hard: Record<string, string>, used: Record<string, string>) {
+  const { object } = await client.create(resourcequotas, 'shop', { metadata: { name }, spec: { hard } });
+  await client.update(resourcequotas, 'shop', { ...object, status: { hard, used } }, {}, 'status');
+}
+
 describe('admission: ResourceQuota', () => {
-  it('rejects a create that would exceed the namespace\'s quota, with Kubernetes\' message', async () => {
+  it('rejects a create that would exceed the namespace\'s quota, with Kubernetes\' message, and charges each admitted one to the quota\'s status', async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
-    await client.create(resourcequotas, 'shop', { metadata: { name: 'small' }, spec: { hard: { pods: '2', configmaps: '1' } } });
+    await countedQuota(client, 'small', { pods: '2', configmaps: '1' }, { pods: '0', configmaps: '0' });
     await client.create(pods, 'shop', pod('a'));
+    assert.deepEqual(client.get(resourcequotas, 'shop', 'small').status.used, { pods: '1', configmaps: '0' });
     await client.create(pods, 'shop', pod('b'));
     await rejects(client.create(pods, 'shop', pod('c')), 403, 'pods "c" is forbidden: exceeded quota: small, requested: pods=1, used: pods=2, limited: pods=2');
     await client.create(configmaps, 'shop', { metadata: { name: 'one' } });
@@ -59,7 +66,7 @@ describe('admission: ResourceQuota', () => {
   it('counts compute resources, and requires pods to state them when the quota limits them', async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
-    await client.create(resourcequotas, 'shop', { metadata: { name: 'compute' }, spec: { hard: { 'requests.memory': '1Gi' } } });
+    await countedQuota(client, 'compute', { 'requests.memory': '1Gi' }, { 'requests.memory': '0' });
     await rejects(client.create(pods, 'shop', pod('none')), 403, 'pods "none" is forbidden: failed quota: compute: must specify requests.memory');
     await client.create(pods, 'shop', pod('a', { container: { resources: { requests: { memory: '768Mi' } } } }));
     await rejects(
@@ -67,6 +74,25 @@ describe('admission: ResourceQuota', () => {
       403,
       'pods "b" is forbidden: exceeded quota: compute, requested: requests.memory=512Mi, used: requests.memory=768Mi, limited: requests.memory=1Gi',
     );
+  });
+
+  it('constrains nothing until the controller has counted, then refuses what its status does not count yet; a dry run charges nothing', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const { object } = await client.create(resourcequotas, 'shop', { metadata: { name: 'fresh' }, spec: { hard: { pods: '1' } } });
+    // No status yet (no controller runs here): as in Kubernetes, the quota does not constrain.
+    await client.create(pods, 'shop', pod('a'));
+    await client.create(pods, 'shop', pod('b'));
+    await client.update(resourcequotas, 'shop', { ...object, metadata: { ...object.metadata, resourceVersion: undefined }, status: { hard: { pods: '1', services: '1' }, used: { pods: '2' } } }, {}, 'status');
+    await rejects(client.create(pods, 'shop', pod('c')), 403, 'pods "c" is forbidden: exceeded quota: fresh, requested: pods=1, used: pods=2, limited: pods=1');
+    await rejects(
+      client.create({ group: '', version: 'v1', resource: 'services' }, 'shop', { metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } }),
+      403,
+      'services "web" is forbidden: status unknown for quota: fresh, resources: services',
+    );
+    await client.update(resourcequotas, 'shop', { ...client.get(resourcequotas, 'shop', 'fresh'), status: { hard: { pods: '3' }, used: { pods: '2' } } }, {}, 'status');
+    await client.create(pods, 'shop', pod('dry'), { dryRun: true });
+    assert.equal(client.get(resourcequotas, 'shop', 'fresh').status.used.pods, '2');
   });
 });
 
