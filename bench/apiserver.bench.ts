@@ -65,6 +65,14 @@ async function main(): Promise<void> {
   await client.create({ ...core, resource: 'serviceaccounts' }, 'bench', { metadata: { name: 'default' } });
 
   await timed('create pod', creates, (i) => client.create(pods, 'bench', pod(i)));
+  // The same creates in a namespace with a ResourceQuota (counted, as its controller leaves it):
+  // admission checks and charges the quota's status, whatever the namespace already holds.
+  await client.create({ ...core, resource: 'namespaces' }, undefined, { metadata: { name: 'quota' } });
+  await client.create({ ...core, resource: 'serviceaccounts' }, 'quota', { metadata: { name: 'default' } });
+  const hard = { pods: '100000', 'requests.cpu': '10000', 'requests.memory': '10000Gi' };
+  const { object: quota } = await client.create({ ...core, resource: 'resourcequotas' }, 'quota', { metadata: { name: 'compute' }, spec: { hard } });
+  await client.update({ ...core, resource: 'resourcequotas' }, 'quota', { ...quota, status: { hard, used: { pods: '0', 'requests.cpu': '0', 'requests.memory': '0' } } }, {}, 'status');
+  await timed('create pod under a quota', creates, (i) => client.create(pods, 'quota', pod(i)));
   await timed('update pod (labels)', updates, async (i) => {
     const p = client.get(pods, 'bench', `web-${i % creates}`);
     p.metadata.labels.rev = String(i);
