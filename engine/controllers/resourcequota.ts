@@ -5,7 +5,7 @@
 // minutes for everything else (--resource-quota-sync-period).
 import type { ResourceType } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
-import { podCounts, usageOf } from '../apiserver/admission/resource-quota';
+import { matchesScopes, podCounts, usageOf } from '../apiserver/admission/resource-quota';
 import { Quantity } from '../api/quantity';
 import { deepEqual } from '../api/patch/jsonValue';
 import { Controller, type ControllerContext, isNotFound } from './runtime/controller';
@@ -80,6 +80,7 @@ export class ResourceQuotaController extends Controller {
     for (const kind of kinds.values()) {
       for (const obj of this.ctx.client.list(kind, namespace).items as Obj[]) {
         if (kind.group === '' && kind.resource === 'pods' && !podCounts(obj)) continue;
+        if (!matchesScopes(quota, kind, obj)) continue;
         for (const [name, q] of usageOf({ group: kind.group, kind: kind.kind, plural: kind.resource }, obj)) {
           if (used.has(name)) used.set(name, used.get(name)!.add(q));
         }

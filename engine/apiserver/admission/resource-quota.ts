@@ -4,7 +4,7 @@
 // charged since), and each admitted write charges it.
 // See plugin/pkg/admission/resourcequota and pkg/quota/v1/evaluator/core.
 import { Quantity } from '../../api/quantity';
-import type { Obj } from '../registry/strategy';
+import { type Obj, qosClass } from '../registry/strategy';
 import { admissionForbidden } from './forbidden';
 import type { AdmissionPlugin } from './types';
 
@@ -22,6 +22,44 @@ const objectCountResources: Record<string, string> = {
 
 function add(u: Usage, name: string, q: Quantity): void {
   u.set(name, (u.get(name) ?? Quantity.zero()).add(q));
+}
+
+/**
+ * Whether a quota's scopes select an object (the pod evaluator's podMatchesScopeFunc): every scope
+ * of `spec.scopes` and every expression of `spec.scopeSelector` must hold. Scopes speak of pods only,
+ * so a scoped quota counts no other kind. Cross-namespace affinity and volume attributes class
+ * scopes are not evaluated (they select nothing).
+ */
+export function matchesScopes(quota: Obj, kind: { group: string; kind: string }, obj: Obj): boolean {
+  const scopes: string[] = quota.spec?.scopes ?? [];
+  const expressions: Obj[] = quota.spec?.scopeSelector?.matchExpressions ?? [];
+  if (scopes.length === 0 && expressions.length === 0) return true;
+  if (kind.group !== '' || kind.kind !== 'Pod') return false;
+  const terminating = typeof obj.spec?.activeDeadlineSeconds === 'number' && obj.spec.activeDeadlineSeconds >= 0;
+  const bestEffort = qosClass(obj) === 'BestEffort';
+  const holds = (scope: string, operator = 'Exists', values: string[] = []): boolean => {
+    switch (scope) {
+      case 'Terminating':
+        return terminating;
+      case 'NotTerminating':
+        return !terminating;
+      case 'BestEffort':
+        return bestEffort;
+      case 'NotBestEffort':
+        return !bestEffort;
+      case 'PriorityClass': {
+        const name: string | undefined = obj.spec?.priorityClassName || undefined;
+        if (operator === 'Exists') return name !== undefined;
+        if (operator === 'DoesNotExist') return name === undefined;
+        if (operator === 'In') return name !== undefined && values.includes(name);
+        if (operator === 'NotIn') return name === undefined || !values.includes(name);
+        return false;
+      }
+      default:
+        return false;
+    }
+  };
+  return scopes.every((s) => holds(s)) && expressions.every((e) => holds(e.scopeName, e.operator, e.values ?? []));
 }
 
 /** A terminal pod no longer counts against quota. */
@@ -114,6 +152,7 @@ export const resourceQuota: AdmissionPlugin = {
     let delta = req.operation === 'UPDATE' && req.oldObject ? subtractNonNegative(requested, usageOf(req.kind, req.oldObject)) : requested;
     delta = new Map([...delta].filter(([, q]) => q.sign() !== 0));
     for (const quota of quotas) {
+      if (!matchesScopes(quota, req.kind, req.object)) continue;
       const hard: Record<string, string> = quota.status?.hard ?? {};
       // Compute quotas require the pod to say what it needs, or they could not be enforced.
       const missing = Object.keys(hard).filter((n) => /^(requests|limits)\.(cpu|memory)$|^(cpu|memory)$/.test(n) && req.kind.kind === 'Pod' && req.kind.group === '' && !requested.has(n));

@@ -76,6 +76,26 @@ describe('admission: ResourceQuota', () => {
     );
   });
 
+  it('applies a quota only to the pods its scopes select: BestEffort, NotTerminating, a PriorityClass selector', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const { object: q } = await client.create(resourcequotas, 'shop', { metadata: { name: 'best-effort' }, spec: { hard: { pods: '1' }, scopes: ['BestEffort', 'NotTerminating'] } });
+    await client.update(resourcequotas, 'shop', { ...q, status: { hard: { pods: '1' }, used: { pods: '0' } } }, {}, 'status');
+    const { object: p } = await client.create(resourcequotas, 'shop', { metadata: { name: 'high' }, spec: { hard: { pods: '1' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } } });
+    await client.update(resourcequotas, 'shop', { ...p, status: { hard: { pods: '1' }, used: { pods: '0' } } }, {}, 'status');
+    const burstable = { container: { resources: { requests: { cpu: '100m' } } } };
+    await client.create(pods, 'shop', pod('free-1'));
+    await rejects(client.create(pods, 'shop', pod('free-2')), 403, 'pods "free-2" is forbidden: exceeded quota: best-effort, requested: pods=1, used: pods=1, limited: pods=1');
+    // Requests make it Burstable; a deadline makes it Terminating: neither counts against best-effort.
+    await client.create(pods, 'shop', pod('sized', burstable));
+    await client.create(pods, 'shop', pod('job-like', { spec: { activeDeadlineSeconds: 60 } }));
+    await client.create(pods, 'shop', pod('high-1', { ...burstable, spec: { priorityClassName: 'high' } }));
+    await rejects(client.create(pods, 'shop', pod('high-2', { ...burstable, spec: { priorityClassName: 'high' } })), 403, 'pods "high-2" is forbidden: exceeded quota: high, requested: pods=1, used: pods=1, limited: pods=1');
+    // A scoped quota counts pods only.
+    await client.create(configmaps, 'shop', { metadata: { name: 'settings' } });
+    assert.deepEqual([client.get(resourcequotas, 'shop', 'best-effort').status.used.pods, client.get(resourcequotas, 'shop', 'high').status.used.pods], ['1', '1']);
+  });
+
   it('constrains nothing until the controller has counted, then refuses what its status does not count yet; a dry run charges nothing', async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');

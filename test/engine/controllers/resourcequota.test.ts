@@ -31,4 +31,22 @@ describe('Resource quota controller', () => {
     await c.run(5 * 60 * 1000);
     assert.equal(c.client.get(quotas, 'default', 'compute').status.used['count/deployments.apps'], '1');
   });
+
+  it('counts for a scoped quota only the pods its scopes select', async () => {
+    const c = await newControllerCluster();
+    await c.client.create(quotas, 'default', { metadata: { name: 'best-effort' }, spec: { hard: { pods: '10' }, scopes: ['BestEffort'] } });
+    await c.client.create(quotas, 'default', { metadata: { name: 'sized' }, spec: { hard: { pods: '10', 'requests.cpu': '4' }, scopes: ['NotBestEffort'] } });
+    await c.client.create(quotas, 'default', { metadata: { name: 'terminating' }, spec: { hard: { pods: '10' }, scopes: ['Terminating'] } });
+    const sized = deployment('sized', 2);
+    sized.spec.template.spec.containers[0].resources = { requests: { cpu: '250m' } };
+    await c.client.create(deployments, 'default', sized);
+    await c.client.create(deployments, 'default', deployment('plain', 3));
+    await c.until('the pods are counted', () => c.client.get(quotas, 'default', 'sized').status?.used?.pods === '2' && c.client.get(quotas, 'default', 'best-effort').status?.used?.pods === '3');
+    // Counted again from the objects at the resync, the same numbers.
+    await c.run(5 * 60 * 1000);
+    const used = (name: string) => c.client.get(quotas, 'default', name).status.used;
+    assert.deepEqual(used('best-effort'), { pods: '3' });
+    assert.deepEqual(used('sized'), { pods: '2', 'requests.cpu': '500m' });
+    assert.deepEqual(used('terminating'), { pods: '0' });
+  });
 });
