@@ -219,17 +219,20 @@ export class Kubelet {
    */
   private async ensureMirrorPods(): Promise<void> {
     if (!this.running) return;
-    const node = this.latestNode ?? this.client.get(nodesResource, undefined, this.nodeName);
-    const seen = new Date(this.clock.now()).toISOString().replace(/Z$/, '000000Z');
-    for (const pod of staticPods({ name: this.nodeName, uid: node.metadata.uid, ip: this.network.internalIP }, seen)) {
-      if (this.informer?.store.get(`kube-system/${pod.metadata.name}`)) continue;
-      try {
-        await this.client.create(podsResource, 'kube-system', pod);
-      } catch (err) {
-        if (err instanceof StatusError && err.code === 409) continue;
-        if (this.running) this.clock.setTimeout(() => void this.ensureMirrorPods(), mirrorPodRetryMs);
-        return;
+    try {
+      const node = this.latestNode ?? this.client.get(nodesResource, undefined, this.nodeName);
+      const seen = new Date(this.clock.now()).toISOString().replace(/Z$/, '000000Z');
+      for (const pod of staticPods({ name: this.nodeName, uid: node.metadata.uid, ip: this.network.internalIP }, seen)) {
+        if (this.informer?.store.get(`kube-system/${pod.metadata.name}`)) continue;
+        try {
+          await this.client.create(podsResource, 'kube-system', pod);
+        } catch (err) {
+          if (!(err instanceof StatusError && err.code === 409)) throw err;
+        }
       }
+    } catch {
+      // The Node is not there yet or the API refused: the mirror client tries again shortly.
+      if (this.running) this.clock.setTimeout(() => void this.ensureMirrorPods(), mirrorPodRetryMs);
     }
   }
 
