@@ -1,8 +1,8 @@
 // The resource quota controller (pkg/controller/resourcequota): keeps each ResourceQuota's status —
 // `hard` as the spec says and `used` as the namespace's objects add up (the same evaluation the
 // ResourceQuota admission plugin charges writes with) — counted when a quota appears or its limits
-// change, again when objects give usage back (deleted, or a pod that completed), and every five
-// minutes for everything else (--resource-quota-sync-period).
+// change, again when objects give usage back (deleted, of any kind a quota counts, or a pod that
+// completed), and every five minutes for everything else (--resource-quota-sync-period).
 import type { ResourceType } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
 import { matchesScopes, podCounts, usageOf } from '../apiserver/admission/resource-quota';
@@ -34,6 +34,8 @@ function releasedOnUpdate(old: Obj, cur: Obj): boolean {
 export class ResourceQuotaController extends Controller {
   readonly name = 'resourcequota-controller';
   private readonly quotas;
+  /** The kinds whose deletions make quotas count again (kube's quota monitor): the watched ones, and each kind a quota counts. */
+  private readonly monitored = new Set<string>();
 
   constructor(ctx: ControllerContext) {
     super(ctx);
@@ -43,13 +45,26 @@ export class ResourceQuotaController extends Controller {
     this.quotas.addEventHandler({ onAdd: (q) => this.enqueue(q), onUpdate: (o, q) => { if (!deepEqual(o.spec?.hard, q.spec?.hard)) this.enqueue(q); } });
     // Replenishment: admission charged what objects took when they were written; what they give
     // back — deleted, or a pod that completed — is counted again here.
-    const changed = (obj: Obj) => { for (const q of this.quotas.store.byIndex(indexes.namespace, obj.metadata.namespace)) this.enqueue(q); };
     for (const type of watched) {
       const released = type === resources.pods ? (old: Obj, cur: Obj) => podCounts(old) && !podCounts(cur) : releasedOnUpdate;
-      ctx.informers.informerFor(type).addEventHandler({ onUpdate: (o, cur) => { if (released(o, cur)) changed(cur); }, onDelete: changed });
+      ctx.informers.informerFor(type).addEventHandler({ onUpdate: (o, cur) => { if (released(o, cur)) this.recount(cur); }, onDelete: (o) => this.recount(o) });
+      this.monitored.add(`${type.group}/${type.resource}`);
     }
     // A full recount every sync period repairs what events missed (--resource-quota-sync-period).
     this.every(resourceQuotaSyncPeriodMs, () => { for (const q of this.quotas.store.list()) this.enqueue(q); });
+  }
+
+  /** An object gave usage back: the quotas of its namespace count again. */
+  private recount(obj: Obj): void {
+    for (const q of this.quotas.store.byIndex(indexes.namespace, obj.metadata.namespace)) this.enqueue(q);
+  }
+
+  /** From now on a deleted object of this kind makes the quotas of its namespace count again. */
+  private monitor(type: ResourceType): void {
+    const key = `${type.group}/${type.resource}`;
+    if (this.monitored.has(key)) return;
+    this.monitored.add(key);
+    this.ctx.informers.informerFor(type).addEventHandler({ onDelete: (o) => this.recount(o) });
   }
 
   async sync(key: string): Promise<void> {
@@ -78,6 +93,7 @@ export class ResourceQuotaController extends Controller {
       }
     }
     for (const kind of kinds.values()) {
+      this.monitor(kind);
       for (const obj of this.ctx.client.list(kind, namespace).items as Obj[]) {
         if (kind.group === '' && kind.resource === 'pods' && !podCounts(obj)) continue;
         if (!matchesScopes(quota, kind, obj)) continue;
