@@ -13,6 +13,11 @@ interface KindFields {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The selectable fields of an object reference (an Event's involvedObject or regarding). */
+const referenceMembers = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'] as const;
+const referenceNames = (prefix: string) => referenceMembers.map((m) => `${prefix}.${m}`);
+const referenceFields = (prefix: string, ref: Obj | undefined): Record<string, string> => Object.fromEntries(referenceMembers.map((m) => [`${prefix}.${m}`, str(ref?.[m])]));
 const bool = (v: unknown): string => (v === true ? 'true' : 'false');
 const int = (v: unknown): string => String(typeof v === 'number' ? Math.trunc(v) : 0);
 
@@ -32,18 +37,9 @@ const byKind: Record<string, KindFields> = {
     }),
   },
   '/Event': {
-    names: [
-      'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion',
-      'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type',
-    ],
+    names: [...referenceNames('involvedObject'), 'reason', 'reportingComponent', 'source', 'type'],
     extract: (o) => ({
-      'involvedObject.kind': str(o.involvedObject?.kind),
-      'involvedObject.namespace': str(o.involvedObject?.namespace),
-      'involvedObject.name': str(o.involvedObject?.name),
-      'involvedObject.uid': str(o.involvedObject?.uid),
-      'involvedObject.apiVersion': str(o.involvedObject?.apiVersion),
-      'involvedObject.resourceVersion': str(o.involvedObject?.resourceVersion),
-      'involvedObject.fieldPath': str(o.involvedObject?.fieldPath),
+      ...referenceFields('involvedObject', o.involvedObject),
       reason: str(o.reason),
       reportingComponent: str(o.reportingComponent),
       source: str(o.source?.component),
@@ -53,18 +49,9 @@ const byKind: Record<string, KindFields> = {
   // events.k8s.io/v1's field label conversion (AddFieldLabelConversionsForEvent) maps its labels to
   // the core fields above; read off the events.k8s.io object, they are these.
   'events.k8s.io/Event': {
-    names: [
-      'regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'regarding.apiVersion',
-      'regarding.resourceVersion', 'regarding.fieldPath', 'reason', 'reportingController', 'source', 'type',
-    ],
+    names: [...referenceNames('regarding'), 'reason', 'reportingController', 'source', 'type'],
     extract: (o) => ({
-      'regarding.kind': str(o.regarding?.kind),
-      'regarding.namespace': str(o.regarding?.namespace),
-      'regarding.name': str(o.regarding?.name),
-      'regarding.uid': str(o.regarding?.uid),
-      'regarding.apiVersion': str(o.regarding?.apiVersion),
-      'regarding.resourceVersion': str(o.regarding?.resourceVersion),
-      'regarding.fieldPath': str(o.regarding?.fieldPath),
+      ...referenceFields('regarding', o.regarding),
       reason: str(o.reason),
       reportingController: str(o.reportingController),
       // There is no source in events.k8s.io/v1: kube still selects on the core field behind deprecatedSource.
