@@ -6,8 +6,7 @@ import { behaviorSpecsAnnotation, conditionsAnnotation, horizontalPodAutoscalerT
 import { validateObject } from '../../../engine/api/validate';
 import type { ApiWatchEvent } from '../../../engine/apiserver/apiserver';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
-import { Cluster } from '../../../engine/cluster/index';
-import { VirtualClock } from '../../../engine/util/clock';
+import { bootCluster } from '../cluster/boot';
 import { newCluster, rejects } from './fixture';
 
 const v1 = { group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers' };
@@ -247,10 +246,8 @@ describe('HPA controller: an autoscaler created as autoscaling/v1', function () 
   this.timeout(120_000);
 
   it('scales a Deployment on its targetCPUUtilizationPercentage, and its status reads in v1', async () => {
-    const clock = new VirtualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
-    const cluster = await Cluster.start({ clock, seed: 42, workers: 2 });
+    const { clock, cluster, admin } = await bootCluster({ seed: 42, workers: 2 });
     try {
-      const admin = cluster.adminClient('kubectl/v1.36.0');
       const labels = { app: 'web' };
       await admin.create({ group: 'apps', version: 'v1', resource: 'deployments' }, 'default', {
         apiVersion: 'apps/v1',

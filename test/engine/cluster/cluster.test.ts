@@ -7,19 +7,14 @@ import { ApiClient } from '../../../engine/apiserver/client';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
 import { Cluster } from '../../../engine/cluster/index';
 import { VirtualClock } from '../../../engine/util/clock';
+import { bootCluster } from './boot';
 
 const nodes = { group: '', version: 'v1', resource: 'nodes' };
 const pods = { group: '', version: 'v1', resource: 'pods' };
 const leases = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
 const configmaps = { group: '', version: 'v1', resource: 'configmaps' };
 
-async function boot(config: { controlPlaneNodes?: number; workers?: number } = {}) {
-  const clock = new VirtualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
-  const cluster = await Cluster.start({ clock, seed: 42, ...config });
-  const admin = cluster.adminClient('kubectl/v1.36.0');
-  const advance = (ms: number) => clock.advanceAsync(ms, 250);
-  return { cluster, clock, admin, advance };
-}
+const boot = (config: { controlPlaneNodes?: number; workers?: number } = {}) => bootCluster({ seed: 42, ...config });
 
 const ready = (node: Obj) => node.status?.conditions?.find((c: Obj) => c.type === 'Ready')?.status;
 

@@ -4,8 +4,7 @@
 // after the five-minute stabilization window, within min/max and the behavior's policies.
 import assert from 'node:assert/strict';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
-import { Cluster } from '../../../engine/cluster/index';
-import { VirtualClock } from '../../../engine/util/clock';
+import { bootCluster } from '../cluster/boot';
 
 const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
 const statefulsets = { group: 'apps', version: 'v1', resource: 'statefulsets' };
@@ -14,10 +13,7 @@ const events = { group: '', version: 'v1', resource: 'events' };
 const hpas = { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' };
 
 async function boot() {
-  const clock = new VirtualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
-  const cluster = await Cluster.start({ clock, seed: 42, workers: 2 });
-  const admin = cluster.adminClient('kubectl/v1.36.0');
-  const advance = (ms: number) => clock.advanceAsync(ms, 250);
+  const { clock, cluster, admin, advance } = await bootCluster({ seed: 42, workers: 2 });
 
   /** A Deployment of nginx with a Service in front, each pod requesting `cpu`. */
   const web = async (name: string, options: { replicas?: number; requests?: Obj; annotations?: Record<string, string> } = {}) => {

@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import { ApiClient } from '../../../engine/apiserver/client';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
-import { Cluster } from '../../../engine/cluster/index';
 import { formatCpu, formatMemory } from '../../../engine/metrics/api';
-import { VirtualClock } from '../../../engine/util/clock';
+import { bootCluster } from '../cluster/boot';
 
 const pods = { group: '', version: 'v1', resource: 'pods' };
 const services = { group: '', version: 'v1', resource: 'services' };
@@ -15,10 +14,7 @@ const podMetrics = { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pod
 const nodeMetrics = { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'nodes' };
 
 async function boot() {
-  const clock = new VirtualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
-  const cluster = await Cluster.start({ clock, seed: 7, workers: 1 });
-  const admin = cluster.adminClient('kubectl/v1.36.0');
-  const advance = (ms: number) => clock.advanceAsync(ms, 250);
+  const { clock, cluster, admin, advance } = await bootCluster({ seed: 7, workers: 1 });
   const pod = (name: string, annotations: Record<string, string>, resources: Obj = {}) =>
     admin.create(pods, 'default', {
       apiVersion: 'v1',
