@@ -42,7 +42,7 @@ import { CustomResources } from './registry/custom-resources';
 import { ResourceStorage } from './registry/resource';
 import { ServiceAllocator } from './registry/service-allocations';
 import { type Obj, strategyFor } from './registry/strategy';
-import { TurnBudget } from './turnBudget';
+import { WriteBudget } from './turnBudget';
 import { type FanoutListener, type SharedDecode, WatchFanout } from './watchFanout';
 import { type DeleteOptions, type GetOptions, type ListOptions, patchContentTypes, type PatchOptions, type PatchType, type RequestContext, type ResourceRef, type Result, type WatchOptions, type WriteOptions } from './request';
 
@@ -148,7 +148,7 @@ export class ApiServer {
   /** Versions served over another version's storage, by `group/resource/version`. */
   private readonly converted = new Map<string, ConvertedStorage>();
   /** Writes admitted per turn of the event loop, so the cluster's own cascades never starve a request. */
-  private readonly writeBudget = new TurnBudget(writesPerTurn);
+  private readonly writeBudget = new WriteBudget(writesPerTurn);
   /** The Node authorizer's graph of pods, told of each pod write. */
   private podGraph: PodNodeGraph | undefined;
   /** The store watch each resource's API watches share, while any is open. */

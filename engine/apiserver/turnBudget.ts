@@ -5,6 +5,8 @@
 // a user's request — got a turn. Past the budget, writers wait for the next turn, first come first
 // served. Counted in writes, not milliseconds, so a run on the VirtualClock replays exactly.
 
+import { TurnBudget } from '../util/eventLoop';
+
 /** Writes waiting for their turn, over every budget in the process. */
 let waitingWrites = 0;
 
@@ -17,37 +19,9 @@ export function writesWaiting(): number {
   return waitingWrites;
 }
 
-export class TurnBudget {
-  private spent = 0;
-  private readonly waiting: (() => void)[] = [];
-  private resetScheduled = false;
-
-  constructor(private readonly writesPerTurn: number) {}
-
-  /** Undefined when the write may go ahead now; otherwise a promise that settles on its turn. */
-  take(): Promise<void> | undefined {
-    if (this.waiting.length === 0 && this.spent < this.writesPerTurn) {
-      this.spent++;
-      this.scheduleReset();
-      return undefined;
-    }
-    this.scheduleReset();
-    waitingWrites++;
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private scheduleReset(): void {
-    if (this.resetScheduled) return;
-    this.resetScheduled = true;
-    setImmediate(() => {
-      this.resetScheduled = false;
-      this.spent = 0;
-      for (const resolve of this.waiting.splice(0, this.writesPerTurn)) {
-        this.spent++;
-        waitingWrites--;
-        resolve();
-      }
-      if (this.spent > 0) this.scheduleReset();
-    });
+/** The API server's budget of writes per turn; the writes it holds back count in `writesWaiting`. */
+export class WriteBudget extends TurnBudget {
+  protected override waited(delta: number): void {
+    waitingWrites += delta;
   }
 }

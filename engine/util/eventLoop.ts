@@ -22,7 +22,7 @@ export function yieldToEventLoop(): Promise<void> {
 
 /** How many yielded chunks and paced units wait to be resumed: 0 once every component has caught up. */
 export function chunksWaiting(): number {
-  return waiting.length + paced.length;
+  return waiting.length + paced.waiting;
 }
 
 function schedule(): void {
@@ -36,15 +36,58 @@ function schedule(): void {
 }
 
 /**
+ * A budget of `perTurn` units of work per turn of the event loop: `take()` is undefined while this
+ * turn's budget lasts (go ahead now), otherwise a promise that settles on a later turn, first come
+ * first served. Counted in units, not milliseconds, so a run on the VirtualClock replays exactly.
+ */
+export class TurnBudget {
+  private spent = 0;
+  private readonly waiters: (() => void)[] = [];
+  private resetScheduled = false;
+
+  constructor(private readonly perTurn: number) {}
+
+  /** Units waiting for a later turn. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  take(): Promise<void> | undefined {
+    this.scheduleReset();
+    if (this.waiters.length === 0 && this.spent < this.perTurn) {
+      this.spent++;
+      return undefined;
+    }
+    this.waited(1);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Told +1 as a unit starts waiting and -1 as it resumes: for a count over several budgets. */
+  protected waited(_delta: number): void {}
+
+  private scheduleReset(): void {
+    if (this.resetScheduled) return;
+    this.resetScheduled = true;
+    setImmediate(() => {
+      this.resetScheduled = false;
+      this.spent = 0;
+      for (const resolve of this.waiters.splice(0, this.perTurn)) {
+        this.spent++;
+        this.waited(-1);
+        resolve();
+      }
+      if (this.spent > 0) this.scheduleReset();
+    });
+  }
+}
+
+/**
  * Units of work (one pod sync, one container started after its image arrived) done per turn of the
  * event loop, over every component that paces itself. A kubelet's own work is small, but thousands
  * of kubelets whose timers fire on the same virtual millisecond (every image pull finishing at
  * once) would otherwise do all of it in one turn: half a second for 4,000 pods.
  */
-const unitsPerTurn = 64;
-let units = 0;
-const paced: (() => void)[] = [];
-let paceScheduled = false;
+const paced = new TurnBudget(64);
 
 /**
  * Counts one unit of work against this turn's budget, shared by every caller in the process:
@@ -52,24 +95,5 @@ let paceScheduled = false;
  * turn, first come first served.
  */
 export function pace(): Promise<void> | undefined {
-  schedulePace();
-  if (paced.length === 0 && units < unitsPerTurn) {
-    units++;
-    return undefined;
-  }
-  return new Promise((resolve) => paced.push(resolve));
-}
-
-function schedulePace(): void {
-  if (paceScheduled) return;
-  paceScheduled = true;
-  setImmediate(() => {
-    paceScheduled = false;
-    units = 0;
-    for (const resolve of paced.splice(0, unitsPerTurn)) {
-      units++;
-      resolve();
-    }
-    if (units > 0) schedulePace();
-  });
+  return paced.take();
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { TurnBudget, writesWaiting } from '../../../engine/apiserver/turnBudget';
+import { WriteBudget, writesWaiting } from '../../../engine/apiserver/turnBudget';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('API server: writes per turn of the event loop', () => {
   it('admits the budget at once, then the rest a budget per turn, first come first served', async () => {
-    const budget = new TurnBudget(3);
+    const budget = new WriteBudget(3);
     const started: number[] = [];
     for (let i = 0; i < 8; i++) {
       const wait = budget.take();
@@ -22,8 +22,8 @@ describe('API server: writes per turn of the event loop', () => {
   });
 
   it('counts the writes waiting for a turn, over every budget, until the backlog drains', async () => {
-    const a = new TurnBudget(2);
-    const b = new TurnBudget(1);
+    const a = new WriteBudget(2);
+    const b = new WriteBudget(1);
     const before = writesWaiting();
     for (let i = 0; i < 5; i++) void a.take();
     for (let i = 0; i < 3; i++) void b.take();
