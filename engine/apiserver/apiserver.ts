@@ -63,6 +63,9 @@ export interface ApiServerOptions {
   compactionIntervalMs?: number;
 }
 
+/** The API server's own writes (bootstrap objects, quota charges, CRD status): as its loopback client, in system:masters. */
+const apiServerItself: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters, groups.authenticated] } };
+
 export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, defaultStorageClass, resourceQuota];
 
 /** Container logs, as the kubelets keep them: the API server's pods/log reads from here (in Kubernetes it proxies to the kubelet). */
@@ -259,12 +262,11 @@ export class ApiServer {
    * policy (kube-apiserver's bootstrap-controller and rbac/bootstrap-roles post-start hooks).
    */
   async ensureBootstrap(): Promise<void> {
-    const system: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters, groups.authenticated] } };
     const ensure = async (group: string, version: string, resource: string, obj: Obj) => {
       const storage = this.storage(group, resource)!;
       if (storage.getKV(obj.metadata.namespace, obj.metadata.name)) return;
       try {
-        await this.createObject(system, storage, { group, version, resource, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) }, obj, { fieldManager: 'kube-apiserver' }, false);
+        await this.createObject(apiServerItself, storage, { group, version, resource, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) }, obj, { fieldManager: 'kube-apiserver' }, false);
       } catch (err) {
         // Another API server replica over the same store bootstrapped it first.
         if (!(err instanceof StatusError && err.code === 409)) throw err;
@@ -838,11 +840,10 @@ export class ApiServer {
   private async chargeQuotas(charges: readonly QuotaCharge[]): Promise<void> {
     if (charges.length === 0) return;
     const storage = this.storage('', 'resourcequotas')!;
-    const system: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters, groups.authenticated] } };
     for (const { quota, delta, forbid } of charges) {
       const ref = { group: '', version: 'v1', resource: 'resourcequotas', namespace: quota.metadata.namespace, name: quota.metadata.name, subresource: 'status' };
       try {
-        await this.guaranteedUpdate(system, storage, ref, { fieldManager: 'kube-apiserver' }, undefined, (current) => ({ ...current, status: { ...current.status, used: chargeQuota(current, delta, forbid) } }));
+        await this.guaranteedUpdate(apiServerItself, storage, ref, { fieldManager: 'kube-apiserver' }, undefined, (current) => ({ ...current, status: { ...current.status, used: chargeQuota(current, delta, forbid) } }));
       } catch (err) {
         if (!(err instanceof StatusError && err.code === 404)) throw err;
       }
@@ -979,9 +980,8 @@ export class ApiServer {
    */
   private async establish(storage: ResourceStorage, name: string): Promise<Obj> {
     const now = this.timestamp();
-    const system: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters] } };
     const ref: ResourceRef = { group: storage.info.group, version: storage.info.version, resource: storage.info.plural, name, subresource: 'status' };
-    const result = await this.guaranteedUpdate(system, storage, ref, { fieldManager: 'kube-apiserver' }, undefined, (crd) => ({
+    const result = await this.guaranteedUpdate(apiServerItself, storage, ref, { fieldManager: 'kube-apiserver' }, undefined, (crd) => ({
       ...crd,
       status: {
         acceptedNames: crd.spec.names,
