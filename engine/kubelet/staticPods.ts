@@ -5,8 +5,8 @@
 // network, owned by the Node, that tolerate every NoExecute taint and so stay when the node fails.
 import { createHash } from 'node:crypto';
 import type { Obj } from '../apiserver/registry/strategy';
+import { kubeletVersion } from './nodeStatus';
 
-export const kubernetesVersion = 'v1.36.0';
 const etcdImage = 'registry.k8s.io/etcd:3.6.4-0';
 
 interface Component {
@@ -14,40 +14,36 @@ interface Component {
   image: string;
   command: (ip: string) => string[];
   requests: Record<string, string>;
-  priorityClassName: string;
   annotations?: (ip: string) => Record<string, string>;
 }
 
+// kubeadm runs the control plane at the kubelet's version.
 const components: readonly Component[] = [
   {
     name: 'etcd',
     image: etcdImage,
     command: (ip) => ['etcd', `--advertise-client-urls=https://${ip}:2379`, '--data-dir=/var/lib/etcd', `--listen-client-urls=https://127.0.0.1:2379,https://${ip}:2379`, `--listen-peer-urls=https://${ip}:2380`, '--snapshot-count=10000'],
     requests: { cpu: '100m', memory: '100Mi' },
-    priorityClassName: 'system-node-critical',
     annotations: (ip) => ({ 'kubeadm.kubernetes.io/etcd.advertise-client-urls': `https://${ip}:2379` }),
   },
   {
     name: 'kube-apiserver',
-    image: `registry.k8s.io/kube-apiserver:${kubernetesVersion}`,
+    image: `registry.k8s.io/kube-apiserver:${kubeletVersion}`,
     command: (ip) => ['kube-apiserver', `--advertise-address=${ip}`, '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--etcd-servers=https://127.0.0.1:2379', '--secure-port=6443', '--service-cluster-ip-range=10.96.0.0/12'],
     requests: { cpu: '250m' },
-    priorityClassName: 'system-node-critical',
     annotations: (ip) => ({ 'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint': `${ip}:6443` }),
   },
   {
     name: 'kube-controller-manager',
-    image: `registry.k8s.io/kube-controller-manager:${kubernetesVersion}`,
+    image: `registry.k8s.io/kube-controller-manager:${kubeletVersion}`,
     command: () => ['kube-controller-manager', '--allocate-node-cidrs=true', '--leader-elect=true', '--use-service-account-credentials=true'],
     requests: { cpu: '200m' },
-    priorityClassName: 'system-node-critical',
   },
   {
     name: 'kube-scheduler',
-    image: `registry.k8s.io/kube-scheduler:${kubernetesVersion}`,
+    image: `registry.k8s.io/kube-scheduler:${kubeletVersion}`,
     command: () => ['kube-scheduler', '--bind-address=127.0.0.1', '--leader-elect=true'],
     requests: { cpu: '100m' },
-    priorityClassName: 'system-node-critical',
   },
 ];
 
@@ -61,7 +57,7 @@ export function staticPods(node: { name: string; uid: string; ip: string }, seen
       containers: [{ name: c.name, image: c.image, imagePullPolicy: 'IfNotPresent', command: c.command(node.ip), resources: { requests: c.requests } }],
       hostNetwork: true,
       nodeName: node.name,
-      priorityClassName: c.priorityClassName,
+      priorityClassName: 'system-node-critical',
       priority: systemNodeCritical,
       securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
       tolerations: [{ operator: 'Exists', effect: 'NoExecute' }],
