@@ -5,17 +5,7 @@
 // objects are frozen only when KUBESIDE_CACHE_MUTATION_DETECTOR=true: the test suite runs with it
 // (.mocharc), so a consumer that changes a shared object fails there with a TypeError.
 
-let detecting = process.env.KUBESIDE_CACHE_MUTATION_DETECTOR === 'true';
-
-/** Whether shared objects are frozen. */
-export function detectingMutations(): boolean {
-  return detecting;
-}
-
-/** Switches detection on or off (tests that prove it either way). */
-export function setMutationDetection(on: boolean): void {
-  detecting = on;
-}
+const detecting = process.env.KUBESIDE_CACHE_MUTATION_DETECTOR === 'true';
 
 /** `obj`, deep-frozen when mutations are being detected: for objects shared among consumers. */
 export function shareReadOnly<T>(obj: T): T {
