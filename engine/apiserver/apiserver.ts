@@ -353,6 +353,10 @@ export class ApiServer {
         revision = rv;
       }
     }
+    // A kubelet lists the pods of its node: only those with the node's name in their stored text
+    // are decoded and matched (kube-apiserver reaches them through its watch cache's nodeName index).
+    const bound = storage === this.storage('', 'pods') ? nodeNameRequired(options.fieldSelector) : undefined;
+    const needle = bound !== undefined && /^[a-z0-9.-]+$/.test(bound) ? `"nodeName":"${bound}"` : undefined;
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
     const items: Obj[] = [];
     let more = false;
@@ -364,6 +368,7 @@ export class ApiServer {
       const page = this.store.list(prefix, { ...(batch ? { limit: batch } : {}), ...(after !== undefined ? { after } : {}), revision });
       for (const kv of page.kvs) {
         lastKey = kv.key;
+        if (needle !== undefined && typeof kv.value === 'string' && !kv.value.includes(needle)) continue;
         const obj = storage.decode(kv);
         if (match(obj)) items.push(obj);
         if (limit && items.length === limit) break;

@@ -360,6 +360,26 @@ describe('API server: watch', () => {
     }, TypeError);
   });
 
+  it("a kubelet's list (spec.nodeName=) returns exactly its node's pods, whatever else names the node, page by page", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const bind = (name: string, node: string) => client.create(pods, 'shop', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node } }, {}, { name, subresource: 'binding' });
+    // Pods on worker-1, on worker-10 (whose name starts with worker-1), and unbound pods that name worker-1 elsewhere.
+    for (const [name, node] of [['a', 'worker-1'], ['b', 'worker-10'], ['c', 'worker-1'], ['d', undefined], ['e', undefined], ['f', 'worker-1']] as const) {
+      const spec = { automountServiceAccountToken: false, ...(name === 'e' ? { nodeSelector: { 'kubernetes.io/hostname': 'worker-1' } } : {}) };
+      await client.create(pods, 'shop', pod(name, { metadata: { annotations: { nodeName: 'worker-1' } }, spec }));
+      if (node) await bind(name, node);
+    }
+    const names = (list: { items: { metadata: { name: string } }[] }) => list.items.map((p) => p.metadata.name);
+    assert.deepEqual(names(client.list(pods, undefined, { fieldSelector: 'spec.nodeName=worker-1' })), ['a', 'c', 'f']);
+    assert.deepEqual(names(client.list(pods, 'shop', { fieldSelector: 'spec.nodeName==worker-10' })), ['b']);
+    assert.deepEqual(names(client.list(pods, 'shop', { fieldSelector: 'spec.nodeName=' })), ['d', 'e']);
+    assert.deepEqual(names(client.list(pods, 'shop', { fieldSelector: 'spec.nodeName!=worker-1' })), ['b', 'd', 'e']);
+    const first = client.list(pods, 'shop', { fieldSelector: 'spec.nodeName=worker-1', limit: 2 });
+    assert.deepEqual(names(first), ['a', 'c']);
+    assert.deepEqual(names(client.list(pods, 'shop', { fieldSelector: 'spec.nodeName=worker-1', limit: 2, continue: first.metadata.continue })), ['f']);
+  });
+
   it('a watch resumed at an older resourceVersion while others stream replays the history, then continues live, each change once', async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
