@@ -34,6 +34,7 @@ interface OwnerRef {
 interface GraphNode {
   uid: string;
   resource: Resource;
+  kind: string;
   namespace: string;
   name: string;
   owners: OwnerRef[];
@@ -97,6 +98,7 @@ export class GarbageCollector extends Controller {
     const node: GraphNode = {
       uid,
       resource,
+      kind: obj.kind ?? '',
       namespace: meta.namespace ?? '',
       name: meta.name,
       owners,
@@ -117,13 +119,25 @@ export class GarbageCollector extends Controller {
       if (!set) this.dependents.set(ownerUid, (set = new Set()));
       set.add(uid);
     }
-    // New references (or a new object) may point at owners that are already gone.
-    if (owners.length && (!previous || !deepEqual(previous.owners, owners))) this.queue.add(`delete/${uid}`);
+    // New references (or a new object) may point at owners that are already gone: unless the graph
+    // holds every owner they name, alive, the object is checked against the API server (Kubernetes
+    // checks an owner it has not observed, a "virtual" node, and dependents whose reference
+    // disagrees with the owner it has).
+    if (owners.length && (!previous || !deepEqual(previous.owners, owners)) && !owners.every((ref) => this.observedOwner(node, ref))) this.queue.add(`delete/${uid}`);
     if (node.beingDeleted && hasFinalizer(obj, finalizerOrphanDependents)) this.queue.add(`orphan/${uid}`);
     if (node.deletingDependents) {
       this.queue.add(`delete/${uid}`);
       if (!previous?.deletingDependents) for (const dep of this.dependents.get(uid) ?? []) this.queue.add(`delete/${dep}`);
     }
+  }
+
+  /** Whether the graph holds the owner `ref` names, alive, matching the reference in kind, name and scope. */
+  private observedOwner(dependent: GraphNode, ref: OwnerRef): boolean {
+    const owner = this.nodes.get(ref.uid);
+    if (!owner || owner.beingDeleted || owner.kind !== ref.kind || owner.name !== ref.name) return false;
+    if (owner.resource.group !== parseAPIVersion(ref.apiVersion ?? '').group) return false;
+    // A namespaced owner is one of the dependent's own namespace.
+    return !owner.resource.namespaced || owner.namespace === dependent.namespace;
   }
 
   private removed(obj: Obj): void {

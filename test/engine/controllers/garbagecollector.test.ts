@@ -71,6 +71,22 @@ describe('Garbage collector', () => {
     await c.until('the dependent of the deleted owner is collected', () => !c.client.tryGet(configmaps, 'default', 'kept'));
   });
 
+  it("a reference whose uid is a live object's but whose name, kind or namespace is not is dangling; one matching its owner in every way is kept", async () => {
+    const c = await newControllerCluster();
+    await c.client.create({ group: '', version: 'v1', resource: 'namespaces' }, undefined, { metadata: { name: 'shop' } });
+    const { object: owner } = await c.client.create(configmaps, 'default', { metadata: { name: 'owner' } });
+    const uid = owner.metadata.uid;
+    // The owner is in the collector's graph before the dependents name it.
+    await c.run(1_000);
+    await c.client.create(configmaps, 'default', { metadata: { name: 'right', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid }] } });
+    await c.client.create(configmaps, 'default', { metadata: { name: 'wrong-name', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'other', uid }] } });
+    await c.client.create(configmaps, 'default', { metadata: { name: 'wrong-kind', ownerReferences: [{ apiVersion: 'v1', kind: 'Secret', name: 'owner', uid }] } });
+    await c.client.create(configmaps, 'shop', { metadata: { name: 'wrong-namespace', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid }] } });
+    await c.until('the dependents of no real owner are collected', () => ['wrong-name', 'wrong-kind'].every((n) => !c.client.tryGet(configmaps, 'default', n)) && !c.client.tryGet(configmaps, 'shop', 'wrong-namespace'));
+    await c.run(5_000);
+    assert.ok(c.client.tryGet(configmaps, 'default', 'right'), 'the dependent of its real owner stays');
+  });
+
   it('custom resources defined after the controller manager started are collected too', async () => {
     const c = await newControllerCluster();
     const crds = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
