@@ -370,7 +370,7 @@ describe('API server: watch', () => {
       await client.create(pods, 'shop', pod(name, { metadata: { annotations: { nodeName: 'worker-1' } }, spec }));
       if (node) await bind(name, node);
     }
-    const names = (list: { items: { metadata: { name: string } }[] }) => list.items.map((p) => p.metadata.name);
+    const names = (list: { items?: { metadata: { name: string } }[] }) => (list.items ?? []).map((p) => p.metadata.name);
     assert.deepEqual(names(client.list(pods, undefined, { fieldSelector: 'spec.nodeName=worker-1' })), ['a', 'c', 'f']);
     assert.deepEqual(names(client.list(pods, 'shop', { fieldSelector: 'spec.nodeName==worker-10' })), ['b']);
     assert.deepEqual(names(client.list(pods, 'shop', { fieldSelector: 'spec.nodeName=' })), ['d', 'e']);
