@@ -7,6 +7,7 @@ import type { ManagedFieldsEntry } from 'kubernetes-types/meta/v1';
 import { StatusError, statusErrors } from '../errors';
 import { deepCopy, deepEqual, isObject, type JSONObject } from '../patch/jsonValue';
 import type { SchemaNode } from '../schema/node';
+import { deepFreeze } from '../../util/mutationDetector';
 import { dropIgnored, FieldSet, fieldSetOf, FieldSetError, type Path, pathString } from './fieldSet';
 import { compare, type Comparison, mergeApplied, removeItems } from './structuredMerge';
 
@@ -182,7 +183,8 @@ function encodeSet(set: FieldSet): { set: FieldSet; fieldsV1: JSONObject; text: 
   let encoded = encodedSets.get(key);
   if (!encoded) {
     const stripped = set.difference(stripSet);
-    const fieldsV1 = stripped.toFieldsV1();
+    // Frozen: every entry written with this set shares the one tree.
+    const fieldsV1 = deepFreeze(stripped.toFieldsV1());
     encoded = { set: stripped, fieldsV1, text: JSON.stringify(fieldsV1) };
     if (encodedSets.size >= encodedSetsLimit) encodedSets.delete(encodedSets.keys().next().value!);
     encodedSets.set(key, encoded);
@@ -194,14 +196,17 @@ function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
   const entries: ManagedFieldsEntry[] = [];
   for (const m of managers.values()) {
     let fieldsV1: unknown;
+    // The written object shares the fieldsV1 trees it is given: the stored entry's (decoded for
+    // this request) or the frozen encoding's. Nothing changes them before the object is stored and
+    // copied for the caller.
     if (m.decoded && m.decoded.set === m.set) {
-      fieldsV1 = deepCopy(m.decoded.fieldsV1);
+      fieldsV1 = m.decoded.fieldsV1;
     } else {
       const encoded = encodeSet(m.set);
       if (!encoded) continue;
       // The next write of this object decodes exactly this text: have its set ready.
       rememberSet(encoded.text, encoded.set);
-      fieldsV1 = deepCopy(encoded.fieldsV1);
+      fieldsV1 = encoded.fieldsV1;
     }
     entries.push({
       manager: m.manager,

@@ -260,10 +260,13 @@ describe('field manager: encodings of recurring field sets', () => {
   const cm = (data: Obj): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data });
   const opts = { schema: configMapSchema, manager: 'controller', apiVersion: 'v1', time: t0 };
 
-  it('gives every write its own fieldsV1: changing one result changes no other', () => {
+  it('shares one frozen fieldsV1 among writes of the same set: changing one result cannot change another', () => {
     const first = update(undefined, cm({ a: '1', b: '2' }), opts) as Obj;
-    first.metadata.managedFields[0].fieldsV1['f:data']['f:zzz'] = {};
+    assert.throws(() => {
+      first.metadata.managedFields[0].fieldsV1['f:data']['f:zzz'] = {};
+    }, TypeError);
     const second = update(undefined, cm({ a: '3', b: '4' }), opts) as Obj;
+    assert.equal(second.metadata.managedFields[0].fieldsV1, first.metadata.managedFields[0].fieldsV1);
     assert.deepEqual(second.metadata.managedFields[0].fieldsV1, { 'f:data': { '.': {}, 'f:a': {}, 'f:b': {} } });
   });
 
