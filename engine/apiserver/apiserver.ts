@@ -44,7 +44,7 @@ import { ServiceAllocator } from './registry/service-allocations';
 import { type Obj, strategyFor } from './registry/strategy';
 import { WriteBudget } from './turnBudget';
 import { type FanoutListener, type SharedDecode, WatchFanout } from './watchFanout';
-import { type DeleteOptions, type GetOptions, type ListOptions, patchContentTypes, type PatchOptions, type PatchType, type RequestContext, type ResourceRef, type Result, type WatchOptions, type WriteOptions } from './request';
+import { type DeleteOptions, type GetOptions, type ListOptions, patchContentTypes, type PatchOptions, type PatchType, type RequestContext, type ResourceRef, type Result, type WatchOptions, type WriteOptions, writtenResult } from './request';
 
 export interface ApiServerOptions {
   store: Store;
@@ -628,7 +628,7 @@ export class ApiServer {
     const result = await this.store.create(storage.key(ref.namespace, name), storage.encode(created));
     if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
     if (isCRD(storage)) return { object: await this.establish(storage, name), warnings };
-    return { object: storage.decodeWritten(created, result.kv!), warnings };
+    return writtenResult(() => storage.decodeWritten(created, result.kv!), warnings);
   }
 
   async update(ctx: RequestContext, ref: ResourceRef, body: unknown, options: WriteOptions = {}): Promise<Result<Obj>> {
@@ -901,7 +901,7 @@ export class ApiServer {
       }
       await this.chargeQuotas(charges);
       const result = await this.store.update(kv.key, storage.encode(next), kv.modRevision);
-      if (result.succeeded) return { object: storage.decodeWritten(next, result.kv!), warnings };
+      if (result.succeeded) return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
       if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
     }
   }

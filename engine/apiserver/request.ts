@@ -78,3 +78,17 @@ export interface Result<T> {
   object: T;
   warnings: string[];
 }
+
+/**
+ * The result of a write whose object is built when first read: a caller that never reads it (an
+ * event recorder, most controllers' status writes) costs no copy of what was written.
+ */
+export function writtenResult<T>(build: () => T, warnings: string[]): Result<T> {
+  let object: T | undefined;
+  return {
+    get object(): T {
+      return (object ??= build());
+    },
+    warnings,
+  };
+}
