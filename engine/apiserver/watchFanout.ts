@@ -37,6 +37,12 @@ export class WatchFanout {
   private readonly byTrigger = new Map<string, Set<FanoutListener>>();
   private readonly watch: Watch;
   private ended = false;
+  /**
+   * Per key, the last version some watch had decoded, shared: the next event's previous version is
+   * that one, so selectors and triggers reading it (a kubelet's watch, on every write of a pod on its
+   * node) need not decode it again. Watchers' caches hold the same objects.
+   */
+  private readonly lastDecoded = new Map<string, { revision: number; obj: Obj }>();
 
   constructor(
     store: Store,
@@ -100,10 +106,22 @@ export class WatchFanout {
     this.position = rev;
     let obj: Obj | undefined;
     let prev: Obj | undefined;
+    const key = e.kv.key;
+    const last = this.lastDecoded.get(key);
     const shared: SharedDecode = {
       obj: () => (e.type === 'PUT' ? (obj ??= shareReadOnly(this.decode(e.kv))) : undefined),
-      prev: () => (e.prevKv ? (prev ??= this.decode(e.prevKv)) : undefined),
+      prev: () => (e.prevKv ? (prev ??= last?.revision === e.prevKv.modRevision ? last.obj : this.decode(e.prevKv)) : undefined),
     };
+    try {
+      this.offer(e, shared);
+    } finally {
+      if (obj) this.lastDecoded.set(key, { revision: rev, obj });
+      else if (last) this.lastDecoded.delete(key);
+    }
+  }
+
+  private offer(e: WatchEvent, shared: SharedDecode): void {
+    const rev = e.kv.modRevision;
     const offer = (l: FanoutListener) => {
       if (rev > l.deliveredThrough && (l.end === undefined ? e.kv.key === l.key : e.kv.key >= l.key && e.kv.key < l.end)) l.onEvent(e, shared);
     };
@@ -126,6 +144,7 @@ export class WatchFanout {
     const listeners = this.listeners();
     this.everyEvent.clear();
     this.byTrigger.clear();
+    this.lastDecoded.clear();
     this.onIdle();
     for (const l of listeners) l.onEnd(err);
   }
