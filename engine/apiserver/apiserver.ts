@@ -43,7 +43,7 @@ import { ResourceStorage } from './registry/resource';
 import { ServiceAllocator } from './registry/service-allocations';
 import { type Obj, strategyFor } from './registry/strategy';
 import { WriteBudget } from './turnBudget';
-import { type FanoutListener, type SharedDecode, WatchFanout } from './watchFanout';
+import { type FanoutListener, type SharedDecode, WatchFanout, withoutManagedFields } from './watchFanout';
 import { type DeleteOptions, type GetOptions, type ListOptions, patchContentTypes, type PatchOptions, type PatchType, type RequestContext, type ResourceRef, type Result, type WatchOptions, type WriteOptions, writtenResult } from './request';
 
 export interface ApiServerOptions {
@@ -370,7 +370,9 @@ export class ApiServer {
         lastKey = kv.key;
         if (needle !== undefined && typeof kv.value === 'string' && !kv.value.includes(needle)) continue;
         const obj = storage.decode(kv);
-        if (match(obj)) items.push(obj);
+        if (!match(obj)) continue;
+        if (options.trimManagedFields) delete obj.metadata.managedFields;
+        items.push(obj);
         if (limit && items.length === limit) break;
       }
       after = lastKey;
@@ -429,8 +431,9 @@ export class ApiServer {
       close(new StatusError(status));
     };
     const handle = { stop: () => close() };
+    const trim = !!options.trimManagedFields;
     const emit = (e: WatchEvent, shared?: SharedDecode) => {
-      const event = this.toWatchEvent(storage, e.type, e.kv, e.prevKv, match, shared);
+      const event = this.toWatchEvent(storage, e.type, e.kv, e.prevKv, match, trim, shared);
       if (event) onEvent(event);
       since = e.kv.modRevision;
     };
@@ -438,7 +441,9 @@ export class ApiServer {
     if (initial) {
       for (const kv of this.store.range(prefix, end ? { end } : {}).kvs) {
         const obj = storage.decode(kv);
-        if (match(obj)) onEvent({ type: 'ADDED', object: obj });
+        if (!match(obj)) continue;
+        if (trim) delete obj.metadata.managedFields;
+        onEvent({ type: 'ADDED', object: obj });
       }
       if (options.sendInitialEvents) onEvent({ type: 'BOOKMARK', object: this.bookmark(storage, since, true) });
     }
@@ -1220,20 +1225,23 @@ export class ApiServer {
    * Turns a store event into a watch event, as seen through the watch's selectors. The selectors
    * read the event's shared decode when there is one; what is delivered is the watcher's own copy.
    */
-  private toWatchEvent(storage: ResourceStorage, type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, match: (o: Obj) => boolean, shared?: SharedDecode): ApiWatchEvent | undefined {
+  private toWatchEvent(storage: ResourceStorage, type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, match: (o: Obj) => boolean, trim: boolean, shared?: SharedDecode): ApiWatchEvent | undefined {
     const everything = match === matchEverything;
     const before = prevKv !== undefined && (everything || match(shared?.prev() ?? storage.decode(prevKv)));
     if (type === 'DELETE') {
       if (!before) return undefined;
       const prev = storage.decode(prevKv!);
       prev.metadata.resourceVersion = String(kv.modRevision);
+      if (trim) delete prev.metadata.managedFields;
       return { type: 'DELETED', object: prev };
     }
     const now = everything || match(shared?.obj() ?? storage.decode(kv));
     if (!now && !before) return undefined;
     // One frozen decode for every watch the event reaches, as kube-apiserver's watch cache hands
     // every watcher the same object: consumers never change what a watch delivers.
-    const obj = shared?.obj() ?? storage.decode(kv);
+    let obj: Obj;
+    if (shared) obj = trim ? shared.trimmed()! : shared.obj()!;
+    else obj = trim ? withoutManagedFields(storage.decode(kv)) : storage.decode(kv);
     if (now && before) return { type: 'MODIFIED', object: obj };
     if (now) return { type: 'ADDED', object: obj };
     // It stopped matching: to this watcher it is gone.

@@ -87,16 +87,19 @@ export class ApiClient {
     return this.patch(type, obj.metadata?.namespace, obj.metadata?.name, 'apply', obj, { fieldManager, ...options });
   }
 
-  /** A list+watch source for an informer over one resource (optionally one namespace). */
-  listerWatcher<T extends KubeObject = Obj>(type: ResourceType, namespace?: string, selectors: Pick<ListOptions, 'labelSelector' | 'fieldSelector'> = {}): ListerWatcher<T> {
+  /**
+   * A list+watch source for an informer over one resource (optionally one namespace). The cluster's
+   * own components ask for objects without managedFields (`trimManagedFields`), as Kubernetes' do.
+   */
+  listerWatcher<T extends KubeObject = Obj>(type: ResourceType, namespace?: string, options: Pick<ListOptions, 'labelSelector' | 'fieldSelector' | 'trimManagedFields'> = {}): ListerWatcher<T> {
     return {
       list: async (o) => {
-        const list = this.list(type, namespace, { ...selectors, ...(o.resourceVersion ? { resourceVersion: o.resourceVersion } : {}) });
+        const list = this.list(type, namespace, { ...options, ...(o.resourceVersion ? { resourceVersion: o.resourceVersion } : {}) });
         return { items: list.items as T[], resourceVersion: list.metadata.resourceVersion } satisfies ListResult<T>;
       },
       watch: (o, onEvent, onClose) => {
         try {
-          return this.watch(type, namespace, { ...selectors, resourceVersion: o.resourceVersion, allowWatchBookmarks: o.allowWatchBookmarks ?? false }, (e) => onEvent(e as never), onClose);
+          return this.watch(type, namespace, { ...options, resourceVersion: o.resourceVersion, allowWatchBookmarks: o.allowWatchBookmarks ?? false }, (e) => onEvent(e as never), onClose);
         } catch (err) {
           queueMicrotask(() => onClose(err as Error));
           return { stop() {} };

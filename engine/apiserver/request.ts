@@ -34,6 +34,12 @@ export interface ListOptions {
   continue?: string;
   resourceVersion?: string;
   resourceVersionMatch?: 'NotOlderThan' | 'Exact';
+  /**
+   * In-process callers only (no query parameter sets it): objects come without
+   * metadata.managedFields, as kube-controller-manager's, kube-scheduler's and kube-apiserver's own
+   * informers trim them (they never read them, and they are most of an object's memory).
+   */
+  trimManagedFields?: boolean;
 }
 
 export interface WatchOptions extends ListOptions {

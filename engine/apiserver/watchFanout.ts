@@ -12,7 +12,17 @@ import type { Obj } from './registry/strategy';
 /** An event's objects, decoded at most once and only when some watch asks; never to be mutated. */
 export interface SharedDecode {
   obj(): Obj | undefined;
+  /** `obj()` without metadata.managedFields, for watches that trim them; shares all else with it. */
+  trimmed(): Obj | undefined;
   prev(): Obj | undefined;
+}
+
+/** `obj` without metadata.managedFields: a shallow copy of it and of its metadata, sharing the rest. */
+export function withoutManagedFields(obj: Obj): Obj {
+  const meta = obj.metadata;
+  if (!meta || !('managedFields' in meta)) return obj;
+  const { managedFields: _managedFields, ...metadata } = meta;
+  return { ...obj, metadata };
 }
 
 export interface FanoutListener {
@@ -38,9 +48,9 @@ export class WatchFanout {
   private readonly watch: Watch;
   private ended = false;
   /**
-   * Per key, the last version some watch had decoded, shared: the next event's previous version is
-   * that one, so selectors and triggers reading it (a kubelet's watch, on every write of a pod on its
-   * node) need not decode it again. Watchers' caches hold the same objects.
+   * Per key, the last version some watch had decoded, shared and trimmed: the next event's previous
+   * version is that one, so selectors and triggers reading it (a kubelet's watch, on every write of
+   * a pod on its node) need not decode it again. Trimming watchers' caches hold the same objects.
    */
   private readonly lastDecoded = new Map<string, { revision: number; obj: Obj }>();
 
@@ -105,17 +115,19 @@ export class WatchFanout {
     // A watch that starts while this revision is being offered replays all of it from history.
     this.position = rev;
     let obj: Obj | undefined;
+    let trimmed: Obj | undefined;
     let prev: Obj | undefined;
     const key = e.kv.key;
     const last = this.lastDecoded.get(key);
     const shared: SharedDecode = {
       obj: () => (e.type === 'PUT' ? (obj ??= shareReadOnly(this.decode(e.kv))) : undefined),
+      trimmed: () => (e.type === 'PUT' ? (trimmed ??= shareReadOnly(withoutManagedFields(shared.obj()!))) : undefined),
       prev: () => (e.prevKv ? (prev ??= last?.revision === e.prevKv.modRevision ? last.obj : this.decode(e.prevKv)) : undefined),
     };
     try {
       this.offer(e, shared);
     } finally {
-      if (obj) this.lastDecoded.set(key, { revision: rev, obj });
+      if (obj) this.lastDecoded.set(key, { revision: rev, obj: shared.trimmed()! });
       else if (last) this.lastDecoded.delete(key);
     }
   }

@@ -185,7 +185,7 @@ export class Kubelet {
 
     const queue = new WorkQueue<string>(this.clock, { baseDelayMs: 1000, maxDelayMs: 60_000 });
     this.queue = queue;
-    const informer = new Informer<Pod & Obj>(this.client.listerWatcher(podsResource, undefined, { fieldSelector: `spec.nodeName=${this.nodeName}` }), { clock: this.clock });
+    const informer = new Informer<Pod & Obj>(this.client.listerWatcher(podsResource, undefined, { fieldSelector: `spec.nodeName=${this.nodeName}`, trimManagedFields: true }), { clock: this.clock });
     this.informer = informer;
     informer.addEventHandler({
       onAdd: (pod) => queue.add(objectKey(pod)),

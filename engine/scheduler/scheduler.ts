@@ -94,9 +94,9 @@ export class Scheduler {
     this.clock = options.clock;
     this.schedulerName = options.schedulerName ?? defaultSchedulerName;
     this.recorder = options.recorder ?? new EventRecorder(options.client, options.clock, this.schedulerName);
-    this.claimInformer = new Informer<PersistentVolumeClaim>(this.client.listerWatcher<PersistentVolumeClaim>(claimsResource), { clock: this.clock });
-    this.volumeInformer = new Informer<PersistentVolume>(this.client.listerWatcher<PersistentVolume>(volumesResource), { clock: this.clock });
-    this.classInformer = new Informer<StorageClass>(this.client.listerWatcher<StorageClass>(classesResource), { clock: this.clock });
+    this.claimInformer = new Informer<PersistentVolumeClaim>(this.client.listerWatcher<PersistentVolumeClaim>(claimsResource, undefined, { trimManagedFields: true }), { clock: this.clock });
+    this.volumeInformer = new Informer<PersistentVolume>(this.client.listerWatcher<PersistentVolume>(volumesResource, undefined, { trimManagedFields: true }), { clock: this.clock });
+    this.classInformer = new Informer<StorageClass>(this.client.listerWatcher<StorageClass>(classesResource, undefined, { trimManagedFields: true }), { clock: this.clock });
     const volumes = {
       claims: { get: (namespace: string, name: string) => this.claimInformer.store.get(`${namespace}/${name}`) },
       volumes: { get: (name: string) => this.volumeInformer.store.get(name), list: () => this.volumeInformer.store.list() },
@@ -109,8 +109,8 @@ export class Scheduler {
     this.maxBindsInFlight = options.maxBindsInFlight ?? 1024;
     this.cyclesPerYield = options.cyclesPerYield ?? 32;
     // Terminal pods hold no resources: the informer does not see them, as kube-scheduler's does not.
-    this.podInformer = new Informer<Pod>(this.client.listerWatcher<Pod>(podsResource, undefined, { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' }), { clock: this.clock });
-    this.nodeInformer = new Informer<Node>(this.client.listerWatcher<Node>(nodesResource), { clock: this.clock });
+    this.podInformer = new Informer<Pod>(this.client.listerWatcher<Pod>(podsResource, undefined, { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed', trimManagedFields: true }), { clock: this.clock });
+    this.nodeInformer = new Informer<Node>(this.client.listerWatcher<Node>(nodesResource, undefined, { trimManagedFields: true }), { clock: this.clock });
     this.podInformer.addEventHandler({
       onAdd: (pod) => this.onPodAdd(pod),
       onUpdate: (old, pod) => this.onPodUpdate(old, pod),

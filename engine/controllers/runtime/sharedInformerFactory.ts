@@ -57,7 +57,7 @@ export class SharedInformerFactory {
     const key = `${type.group}/${type.version}/${type.resource}`;
     let informer = this.informers.get(key);
     if (!informer) {
-      informer = new Informer<Obj>(this.client.listerWatcher<Obj>(type), {
+      informer = new Informer<Obj>(this.client.listerWatcher<Obj>(type, undefined, { trimManagedFields: true }), {
         clock: this.clock,
         indexers: { [indexes.namespace]: byNamespace, [indexes.ownerUid]: byOwnerUid, [indexes.controllerUid]: byControllerUid, [indexes.orphanNamespace]: orphansByNamespace, [indexes.nodeName]: byNodeName },
       });
