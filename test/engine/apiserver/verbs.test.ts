@@ -20,6 +20,20 @@ describe('API server: create, get, list, update, delete', () => {
     await rejects(() => client.get(configmaps, 'shop', 'nope'), 404, 'configmaps "nope" not found');
   });
 
+  it("a write's result is the version it wrote, even when read after later writes, and each read of it is the same copy", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const created = await client.create(configmaps, 'shop', { metadata: { name: 'cfg' }, data: { a: '1' } });
+    const updated = await client.update(configmaps, 'shop', { ...client.get(configmaps, 'shop', 'cfg'), data: { a: '2' } });
+    await client.patch(configmaps, 'shop', 'cfg', 'merge', { data: { a: '3' } });
+    assert.deepEqual(created.object.data, { a: '1' });
+    assert.deepEqual(updated.object.data, { a: '2' });
+    assert.ok(Number(created.object.metadata.resourceVersion) < Number(updated.object.metadata.resourceVersion));
+    assert.equal(created.object, created.object);
+    created.object.data.a = 'changed by its caller';
+    assert.deepEqual(client.get(configmaps, 'shop', 'cfg').data, { a: '3' });
+  });
+
   it('refuses a body whose namespace or kind disagrees with the request', async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
@@ -378,6 +392,45 @@ describe('API server: watch', () => {
     const first = client.list(pods, 'shop', { fieldSelector: 'spec.nodeName=worker-1', limit: 2 });
     assert.deepEqual(names(first), ['a', 'c']);
     assert.deepEqual(names(client.list(pods, 'shop', { fieldSelector: 'spec.nodeName=worker-1', limit: 2, continue: first.metadata.continue })), ['f']);
+  });
+
+  it("trimManagedFields (the cluster's own informers): lists and watches leave managedFields out, other watches of the same events keep them, and an update from a trimmed object keeps the server's", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(configmaps, 'shop', { metadata: { name: 'before', labels: { app: 'web' } } });
+    const listed = client.list(configmaps, 'shop', { trimManagedFields: true }).items;
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].metadata.managedFields, undefined);
+    assert.ok(client.list(configmaps, 'shop').items[0].metadata.managedFields?.length, 'a plain list has them');
+    const trimmed: ApiWatchEvent[] = [];
+    const full: ApiWatchEvent[] = [];
+    const initial: ApiWatchEvent[] = [];
+    const rv = client.list(configmaps, 'shop').metadata.resourceVersion;
+    const watches = [
+      client.watch(configmaps, 'shop', { resourceVersion: rv, trimManagedFields: true, labelSelector: 'app=web' }, (e) => trimmed.push(e)),
+      client.watch(configmaps, 'shop', { resourceVersion: rv }, (e) => full.push(e)),
+      client.watch(configmaps, 'shop', { trimManagedFields: true }, (e) => initial.push(e)),
+    ];
+    const { object: created } = await client.create(configmaps, 'shop', { metadata: { name: 'cfg', labels: { app: 'web' } }, data: { a: '1' } });
+    await client.patch(configmaps, 'shop', 'cfg', 'merge', { metadata: { labels: { app: 'db' } } });
+    await client.delete(configmaps, 'shop', 'before');
+    await new Promise((r) => setImmediate(r));
+    for (const w of watches) w.stop();
+    assert.deepEqual(trimmed.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED cfg', 'DELETED cfg', 'DELETED before']);
+    assert.deepEqual(initial.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED before', 'ADDED cfg', 'MODIFIED cfg', 'DELETED before']);
+    for (const e of [...trimmed, ...initial]) assert.equal(e.object.metadata.managedFields, undefined, `${e.type} ${e.object.metadata.name}`);
+    assert.equal(full.length, 3);
+    for (const e of full) assert.ok(e.object.metadata.managedFields?.length, `${e.type} ${e.object.metadata.name} keeps managedFields`);
+    const { managedFields: _managedFields, ...rest } = full[0]!.object.metadata;
+    assert.deepEqual({ ...trimmed[0]!.object, metadata: trimmed[0]!.object.metadata }, { ...full[0]!.object, metadata: rest }, 'the same object otherwise');
+    // A component writes back what its cache holds: the server keeps the managers it has.
+    const managers = client.get(configmaps, 'shop', 'cfg').metadata.managedFields.map((m: { manager: string }) => m.manager);
+    const cached = initial[2]!.object;
+    await client.update(configmaps, 'shop', { ...cached, data: { a: '2' } }, { fieldManager: 'component' });
+    const after = client.get(configmaps, 'shop', 'cfg');
+    assert.deepEqual(after.data, { a: '2' });
+    assert.deepEqual(after.metadata.managedFields.map((m: { manager: string }) => m.manager).sort(), [...managers, 'component'].sort());
+    assert.ok(created.metadata.managedFields?.length);
   });
 
   it('a watch resumed at an older resourceVersion while others stream replays the history, then continues live, each change once', async () => {
