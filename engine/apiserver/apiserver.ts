@@ -5,6 +5,7 @@
 // one server (the seeds' several control-plane nodes): all state lives in the store.
 import { fieldError, type FieldError, formatFieldError, StatusError, statusErrors } from '../api/errors';
 import { fieldSelectorPredicate } from '../api/fields/selectableFields';
+import { withoutManagedFields } from '../api/meta/managedFields';
 import { apiVersionOf, type KindInfo, kinds, parseAPIVersion } from '../api/kinds/index';
 import { parseSelector, type Selector } from '../api/labels/selector';
 import { formatLabelSelector, labelSelectorAsSelector } from '../api/labels/labelSelector';
@@ -43,7 +44,7 @@ import { ResourceStorage } from './registry/resource';
 import { ServiceAllocator } from './registry/service-allocations';
 import { type Obj, strategyFor } from './registry/strategy';
 import { WriteBudget } from './turnBudget';
-import { type FanoutListener, type SharedDecode, WatchFanout, withoutManagedFields } from './watchFanout';
+import { type FanoutListener, type SharedDecode, WatchFanout } from './watchFanout';
 import { type DeleteOptions, type GetOptions, type ListOptions, patchContentTypes, type PatchOptions, type PatchType, type RequestContext, type ResourceRef, type Result, type WatchOptions, type WriteOptions, writtenResult } from './request';
 
 export interface ApiServerOptions {

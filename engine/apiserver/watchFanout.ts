@@ -5,6 +5,7 @@
 // watch whose field selector pins a trigger field (a pod's spec.nodeName, kube-apiserver's pod
 // trigger function) is offered only the events of objects with that value — so 5,000 kubelets'
 // watches cost nothing when a pod on another node changes.
+import { withoutManagedFields } from '../api/meta/managedFields';
 import { shareReadOnly } from '../util/mutationDetector';
 import type { Store, Watch, WatchEvent } from '../store/index';
 import type { Obj } from './registry/strategy';
@@ -15,14 +16,6 @@ export interface SharedDecode {
   /** `obj()` without metadata.managedFields, for watches that trim them; shares all else with it. */
   trimmed(): Obj | undefined;
   prev(): Obj | undefined;
-}
-
-/** `obj` without metadata.managedFields: a shallow copy of it and of its metadata, sharing the rest. */
-export function withoutManagedFields(obj: Obj): Obj {
-  const meta = obj.metadata;
-  if (!meta || !('managedFields' in meta)) return obj;
-  const { managedFields: _managedFields, ...metadata } = meta;
-  return { ...obj, metadata };
 }
 
 export interface FanoutListener {

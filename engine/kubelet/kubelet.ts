@@ -5,6 +5,7 @@
 // See https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
 import type { Container, ContainerStatus, Pod, Probe } from 'kubernetes-types/core/v1';
 import { StatusError, statusErrors } from '../api/errors';
+import { withoutManagedFields } from '../api/meta/managedFields';
 import { deepEqual } from '../api/patch/jsonValue';
 import { Quantity } from '../api/quantity';
 import type { ApiClient } from '../apiserver/client';
@@ -103,7 +104,10 @@ export class Kubelet {
   /** When this start of the kubelet began: its usage summary covers whole windows since then. */
   private startedAt = 0;
   private nodeUid = '';
-  /** The Lease as last written: renewals start from it, as the lease controller's latestLease. */
+  /**
+   * The Lease as last written: renewals start from it, as the lease controller's latestLease. This
+   * and latestNode are kept without managedFields, which the updates leave to the server.
+   */
   private latestLease: Obj | undefined;
   /**
    * The Node as last written by this kubelet: a status update carries only the status (the API
@@ -172,7 +176,7 @@ export class Kubelet {
     this.identity.bootID = `${b()}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b()}${b().slice(0, 4)}`;
     this.reportedConditions.clear();
     const registered = await this.registerNode();
-    this.latestNode = registered.node;
+    this.latestNode = withoutManagedFields(registered.node);
     this.recorder.event(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
     this.recorder.event(this.nodeRef(), 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     if (registered.withStatus) this.reportedStatus(registered.withStatus, this.clock.now());
@@ -433,7 +437,7 @@ export class Kubelet {
         lease = await renew(this.client.get(leasesResource, nodeLeaseNamespace, this.nodeName));
       }
     }
-    this.latestLease = lease;
+    this.latestLease = withoutManagedFields(lease);
     this.counters.leaseRenewals++;
   }
 
@@ -453,7 +457,7 @@ export class Kubelet {
     if (!force && !due && deepEqual(strip(status), strip(this.lastNodeStatus))) return;
     const node = this.latestNode ?? this.client.get(nodesResource, undefined, this.nodeName);
     try {
-      this.latestNode = (await this.client.update(nodesResource, undefined, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, {}, 'status')).object;
+      this.latestNode = withoutManagedFields((await this.client.update(nodesResource, undefined, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, {}, 'status')).object);
     } catch (err) {
       // The Node went away or the write failed: the next round reads it again.
       this.latestNode = undefined;
