@@ -183,6 +183,16 @@ describe('MvccStore: transactions', () => {
     assert.equal(s.get('/c')!.modRevision, 6, 'no half-applied write lingers into the next revision');
   });
 
+  it('counts the request limit in UTF-8 bytes, not characters', () => {
+    const s = new MvccStore();
+    // 2 bytes each: 1.2 MB of UTF-8 in 600,000 characters fits; 1.6 MB in 800,000 does not.
+    s.put('/registry/configmaps/default/accents', 'é'.repeat(600_000));
+    assert.throws(() => s.put('/registry/configmaps/default/more', 'é'.repeat(800_000)), (e) => isStoreError(e, 'requestTooLarge') && /\(1600\d{3} bytes, limit 1572864\)/.test(e.message));
+    assert.throws(() => s.txn({ success: [{ type: 'put', key: '/a', value: 'é'.repeat(400_000) }, { type: 'put', key: '/b', value: 'é'.repeat(400_000) }] }), (e) => isStoreError(e, 'requestTooLarge'));
+    s.txn({ success: [{ type: 'put', key: '/a', value: 'é'.repeat(300_000) }, { type: 'put', key: '/b', value: 'é'.repeat(300_000) }] });
+    assert.equal(s.revision, 2, 'the two writes that fit, and nothing of those that did not');
+  });
+
   it('refuses a write larger than the request limit, as etcd refuses oversized objects', () => {
     const s = new MvccStore();
     const mib = 'x'.repeat(1024 * 1024);
