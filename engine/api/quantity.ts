@@ -102,6 +102,10 @@ function divAwayFromZero(n: bigint, d: bigint): bigint {
   return q * d === n ? q : n < 0n ? q - 1n : q + 1n;
 }
 
+/** Quantities parsed lately, by their text; emptied when full. */
+const parsedQuantities = new Map<string, Quantity>();
+const parsedQuantitiesLimit = 1024;
+
 export class Quantity {
   private constructor(
     /** The exact value in units of 10^-9. */
@@ -116,6 +120,16 @@ export class Quantity {
   /** ParseQuantity. Throws QuantityParseError with Kubernetes' message. */
   static parse(input: string | number): Quantity {
     const str = typeof input === 'number' ? String(input) : input;
+    // Quantities are immutable, and the same few texts ("100m", "128Mi") recur in every pod and node.
+    const seen = parsedQuantities.get(str);
+    if (seen) return seen;
+    const q = Quantity.parseText(str);
+    if (parsedQuantities.size >= parsedQuantitiesLimit) parsedQuantities.clear();
+    parsedQuantities.set(str, q);
+    return q;
+  }
+
+  private static parseText(str: string): Quantity {
     if (str.length === 0) throw new QuantityParseError(quantityErrors.formatWrong);
     if (str === '0') return new Quantity(0n, 'DecimalSI', '0');
     const s = scan(str);

@@ -157,6 +157,15 @@ describe('Quantity', () => {
     }
   });
 
+  it('gives the same text the same quantity every time, among many others, and never remembers a failure', () => {
+    const texts = Array.from({ length: 3000 }, (_, i) => [`${i}m`, `${i}Mi`, `${i}e3`][i % 3]!);
+    const first = texts.map((t) => Quantity.parse(t).toString());
+    assert.deepEqual(texts.map((t) => Quantity.parse(t).toString()), first);
+    assert.equal(Quantity.parse('1.5Gi').toString(), '1536Mi');
+    assert.equal(Quantity.parse(2).toString(), '2');
+    for (let i = 0; i < 2; i++) assert.throws(() => Quantity.parse('12x'), /quantities must match the regular expression/);
+  });
+
   it('keeps the format family of the input', () => {
     assert.equal(Quantity.parse('1Mi').format, 'BinarySI');
     assert.equal(Quantity.parse('1M').format, 'DecimalSI');
