@@ -80,7 +80,8 @@ export class EventRecorder {
   private async write(obj: KubeObject, type: EventType, reason: string, message: string, at: number): Promise<void> {
     const meta = obj.metadata ?? {};
     const namespace: string = meta.namespace || 'default';
-    const aggregateKey = [this.component, obj.kind, meta.namespace ?? '', meta.name, meta.uid, obj.apiVersion, type, reason].join('\u0000');
+    const objectKey = `${obj.kind}\u0000${meta.namespace ?? ''}\u0000${meta.name}\u0000${meta.uid}\u0000${obj.apiVersion}`;
+    const aggregateKey = `${this.component}\u0000${objectKey}\u0000${type}\u0000${reason}`;
     let key = `${aggregateKey}\u0000${message}`;
     const nowMs = at;
     let recent = this.similar.get(aggregateKey);
@@ -95,12 +96,12 @@ export class EventRecorder {
       key = aggregateKey;
       message = `(combined from similar events): ${message}`;
     }
-    const now = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = this.timestamp(at);
     const previous = this.seen.get(key);
     if (previous) previous.count++;
     // The spam filter judges the event once it has been counted: one it drops is not written, but
     // the next one that goes through carries its count.
-    if (!this.allow([this.component, this.host ?? '', obj.kind, meta.namespace ?? '', meta.name, meta.uid, obj.apiVersion].join('\u0000'), nowMs)) return;
+    if (!this.allow(`${this.component}\u0000${this.host ?? ''}\u0000${objectKey}`, nowMs)) return;
     if (previous) {
       this.touch(key, previous);
       try {
@@ -143,6 +144,15 @@ export class EventRecorder {
     this.touch(key, record);
     await this.client.create(events, namespace, event);
   }
+
+  /** RFC 3339 to the second, as events carry it; formatted once per second of the clock. */
+  private timestamp(ms: number): string {
+    const second = Math.floor(ms / 1000);
+    if (second !== this.lastSecond.second) this.lastSecond = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+    return this.lastSecond.text;
+  }
+
+  private lastSecond = { second: NaN, text: '' };
 
   /** The spam filter's token bucket for one source and object (a passive bucket: refilled when asked). */
   private allow(spamKey: string, nowMs: number): boolean {
