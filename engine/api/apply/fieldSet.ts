@@ -109,6 +109,37 @@ export class FieldSet {
 
   /** The fieldsV1 object: nested `{ "f:spec": { "f:replicas": {} } }`, with `.` marking members that also have children. */
   toFieldsV1(): JSONObject {
+    // Members sorted as strings are sorted as paths while every element is a field, key or value
+    // (`f:` < `k:` < `v:`, and the separator sorts below any character): inserted in that order,
+    // every level's keys come out in order, with a member's `.` ahead of its children.
+    const root: JSONObject = {};
+    const memberNodes = new Set<JSONObject>();
+    for (const key of [...this.members].sort()) {
+      let node = root;
+      if (key !== '') {
+        let start = 0;
+        for (;;) {
+          const c = key.charCodeAt(start);
+          if ((c !== 102 && c !== 107 && c !== 118) || key.charCodeAt(start + 1) !== 58) return this.toFieldsV1BySorting();
+          const end = key.indexOf(sep, start);
+          const pe = end < 0 ? key.slice(start) : key.slice(start, end);
+          let next = node[pe] as JSONObject | undefined;
+          if (next === undefined) {
+            if (memberNodes.has(node) && !('.' in node)) node['.'] = {};
+            node[pe] = next = {};
+          }
+          node = next;
+          if (end < 0) break;
+          start = end + 1;
+        }
+      }
+      memberNodes.add(node);
+    }
+    return root;
+  }
+
+  /** toFieldsV1 for any members (index elements `i:n`, or whatever a stored entry held): built, then sorted. */
+  private toFieldsV1BySorting(): JSONObject {
     const root: JSONObject = {};
     const memberNodes = new Set<JSONObject>();
     // The order members are inserted in does not matter: sortKeys puts every level in order.

@@ -136,3 +136,30 @@ describe('compare: the one-walk diff agrees with comparing member lists', () => 
     }
   });
 });
+
+describe('fieldsV1 encoding', () => {
+  const bySorting = (s: FieldSet) => (s as unknown as { toFieldsV1BySorting(): unknown }).toFieldsV1BySorting();
+  const same = (s: FieldSet, what: string) => assert.equal(JSON.stringify(s.toFieldsV1()), JSON.stringify(bySorting(s)), what);
+
+  it('is the same tree, key order included, whether built from members in string order or built and then sorted', () => {
+    const podSchema = openapi().forKind('', 'v1', 'Pod')!;
+    const members = [...compare({}, pod(), podSchema).added.keys()];
+    same(new FieldSet(members), 'a whole pod');
+    const random = new Random(7);
+    for (let i = 0; i < 200; i++) {
+      const subset = members.filter(() => random.next() % 3 !== 0);
+      same(new FieldSet(subset.reverse()), `subset ${i}`);
+    }
+    // `.` first in a member that has children; keys, values and fields in rank order.
+    assert.equal(
+      JSON.stringify(new FieldSet(['f:spec\u0000f:ports\u0000k:{"port":80}\u0000f:name', 'f:spec\u0000f:ports', 'f:spec\u0000f:ports\u0000k:{"port":80}', 'f:metadata\u0000f:finalizers\u0000v:"x"', 'f:metadata']).toFieldsV1()),
+      '{"f:metadata":{".":{},"f:finalizers":{"v:\\"x\\"":{}}},"f:spec":{"f:ports":{".":{},"k:{\\"port\\":80}":{".":{},"f:name":{}}}}}',
+    );
+  });
+
+  it('sorts index elements by number, and elements of no known kind last, as structured-merge-diff orders them', () => {
+    const set = FieldSet.fromFieldsV1({ 'f:list': { 'i:10': {}, 'i:9': {}, 'f:a': {}, 'x:odd': {}, 'k:{"a":1}': {} } });
+    assert.deepEqual(Object.keys((set.toFieldsV1() as Obj)['f:list']), ['f:a', 'k:{"a":1}', 'i:9', 'i:10', 'x:odd']);
+    same(set, 'with index elements');
+  });
+});
