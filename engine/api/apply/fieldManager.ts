@@ -184,8 +184,9 @@ function encodeSet(set: FieldSet): { set: FieldSet; fieldsV1: JSONObject; text: 
   if (!encoded) {
     const stripped = set.difference(stripSet);
     // Frozen: every entry written with this set shares the one tree.
-    const fieldsV1 = deepFreeze(stripped.toFieldsV1());
-    encoded = { set: stripped, fieldsV1, text: JSON.stringify(fieldsV1) };
+    const text = stripped.fieldsV1Text();
+    const fieldsV1 = deepFreeze(text === undefined ? stripped.toFieldsV1() : (JSON.parse(text) as JSONObject));
+    encoded = { set: stripped, fieldsV1, text: text ?? JSON.stringify(fieldsV1) };
     if (encodedSets.size >= encodedSetsLimit) encodedSets.delete(encodedSets.keys().next().value!);
     encodedSets.set(key, encoded);
   }

@@ -109,33 +109,55 @@ export class FieldSet {
 
   /** The fieldsV1 object: nested `{ "f:spec": { "f:replicas": {} } }`, with `.` marking members that also have children. */
   toFieldsV1(): JSONObject {
-    // Members sorted as strings are sorted as paths while every element is a field, key or value
-    // (`f:` < `k:` < `v:`, and the separator sorts below any character): inserted in that order,
-    // every level's keys come out in order, with a member's `.` ahead of its children.
-    const root: JSONObject = {};
-    const memberNodes = new Set<JSONObject>();
+    const text = this.fieldsV1Text();
+    return text === undefined ? this.toFieldsV1BySorting() : (JSON.parse(text) as JSONObject);
+  }
+
+  /**
+   * JSON.stringify(toFieldsV1()), written straight from the members: sorted as strings they are
+   * sorted as paths while every element is a field, key or value (`f:` < `k:` < `v:`, and the
+   * separator sorts below any character), so each level's keys come in order, a member's `.` ahead
+   * of its children. Undefined for sets holding other elements (indexes `i:n`, or whatever a stored
+   * entry held), which only the sorting encoder orders right.
+   */
+  fieldsV1Text(): string | undefined {
+    let out = '{';
+    // The open path: its elements, and per level whether it is a member and has had a child yet.
+    const open: string[] = [];
+    const member: boolean[] = [false];
+    const started: boolean[] = [false];
     for (const key of [...this.members].sort()) {
-      let node = root;
-      if (key !== '') {
-        let start = 0;
-        for (;;) {
-          const c = key.charCodeAt(start);
-          if ((c !== 102 && c !== 107 && c !== 118) || key.charCodeAt(start + 1) !== 58) return this.toFieldsV1BySorting();
-          const end = key.indexOf(sep, start);
-          const pe = end < 0 ? key.slice(start) : key.slice(start, end);
-          let next = node[pe] as JSONObject | undefined;
-          if (next === undefined) {
-            if (memberNodes.has(node) && !('.' in node)) node['.'] = {};
-            node[pe] = next = {};
-          }
-          node = next;
-          if (end < 0) break;
-          start = end + 1;
-        }
+      if (key === '') {
+        member[0] = true;
+        continue;
       }
-      memberNodes.add(node);
+      const elements = key.split(sep);
+      for (const pe of elements) {
+        const c = pe.charCodeAt(0);
+        if ((c !== 102 && c !== 107 && c !== 118) || pe.charCodeAt(1) !== 58) return undefined;
+      }
+      let common = 0;
+      while (common < open.length && common < elements.length && open[common] === elements[common]) common++;
+      while (open.length > common) {
+        open.pop();
+        member.pop();
+        started.pop();
+        out += '}';
+      }
+      for (let i = common; i < elements.length; i++) {
+        const level = open.length;
+        if (started[level]) out += ',';
+        else if (member[level]) out += '".":{},';
+        started[level] = true;
+        out += `${JSON.stringify(elements[i])}:{`;
+        open.push(elements[i]!);
+        member.push(i === elements.length - 1);
+        started.push(false);
+      }
     }
-    return root;
+    // A member without children is `{}`; one with them got its `.` as they began.
+    for (let i = open.length; i > 0; i--) out += '}';
+    return `${out}}`;
   }
 
   /** toFieldsV1 for any members (index elements `i:n`, or whatever a stored entry held): built, then sorted. */
