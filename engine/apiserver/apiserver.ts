@@ -1290,10 +1290,17 @@ export class ApiServer {
 
   // ---- helpers: identity, time, audit ----
 
+  /** A version 4 UUID from the seeded random source: the variant's draw, then each group the leading hex digits of one draw. */
   private uuid(): string {
-    const hex = (n: number) => this.random.next().toString(16).padStart(8, '0').slice(0, n);
-    const variant = ((this.random.next() & 0x3) | 0x8).toString(16);
-    return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(8)}${hex(4)}`;
+    const r = this.random;
+    const variant = ((r.next() & 0x3) | 0x8).toString(16);
+    const a = r.next();
+    const b = r.next();
+    const c = r.next();
+    const d = r.next();
+    const e = r.next();
+    const f = r.next();
+    return `${hex8(a)}-${hexByte[b >>> 24]}${hexByte[(b >>> 16) & 0xff]}-4${hexByte[c >>> 24]}${hexByte[(c >>> 16) & 0xff]![0]}-${variant}${hexByte[d >>> 24]}${hexByte[(d >>> 16) & 0xff]![0]}-${hex8(e)}${hexByte[f >>> 24]}${hexByte[(f >>> 16) & 0xff]}`;
   }
 
   /** The last timestamp formatted, by the second it names: writes come many to a second. */
@@ -1376,6 +1383,14 @@ const compactionStepEvents = 5_000;
  * 64, the 10k-pod cluster benchmark's get p99 was about twice as long.
  */
 const writesPerTurn = 32;
+
+/** Two lowercase hex digits for each byte value. */
+const hexByte = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A uint32 as eight hex digits. */
+function hex8(n: number): string {
+  return hexByte[n >>> 24]! + hexByte[(n >>> 16) & 0xff]! + hexByte[(n >>> 8) & 0xff]! + hexByte[n & 0xff]!;
+}
 
 /** The predicate of a watch or list without selectors. */
 const matchEverything = (): boolean => true;
