@@ -80,9 +80,11 @@ export class EventRecorder {
   private async write(obj: KubeObject, type: EventType, reason: string, message: string, at: number): Promise<void> {
     const meta = obj.metadata ?? {};
     const namespace: string = meta.namespace || 'default';
-    const objectKey = `${obj.kind}\u0000${meta.namespace ?? ''}\u0000${meta.name}\u0000${meta.uid}\u0000${obj.apiVersion}`;
-    const aggregateKey = `${this.component}\u0000${objectKey}\u0000${type}\u0000${reason}`;
-    let key = `${aggregateKey}\u0000${message}`;
+    // Joined, not concatenated: the keys live in the caches, and a join is one flat string where a
+    // template would be a rope of its parts.
+    const objectKey = [obj.kind, meta.namespace ?? '', meta.name, meta.uid, obj.apiVersion].join('\u0000');
+    const aggregateKey = [this.component, objectKey, type, reason].join('\u0000');
+    let key = [aggregateKey, message].join('\u0000');
     const nowMs = at;
     let recent = this.similar.get(aggregateKey);
     if (!recent || nowMs - recent.last > aggregateIntervalMs) recent = { messages: new Set(), last: nowMs };
@@ -101,7 +103,7 @@ export class EventRecorder {
     if (previous) previous.count++;
     // The spam filter judges the event once it has been counted: one it drops is not written, but
     // the next one that goes through carries its count.
-    if (!this.allow(`${this.component}\u0000${this.host ?? ''}\u0000${objectKey}`, nowMs)) return;
+    if (!this.allow([this.component, this.host ?? '', objectKey].join('\u0000'), nowMs)) return;
     if (previous) {
       this.touch(key, previous);
       try {
