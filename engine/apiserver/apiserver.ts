@@ -1223,8 +1223,10 @@ export class ApiServer {
   }
 
   /**
-   * Turns a store event into a watch event, as seen through the watch's selectors. The selectors
-   * read the event's shared decode when there is one; what is delivered is the watcher's own copy.
+   * Turns a store event into a watch event, as seen through the watch's selectors. With the
+   * event's shared decode (a live event), selectors read it and it is what is delivered: the whole
+   * object, or for a trimming watch the one copy without managedFields; replayed history is decoded
+   * for the watcher.
    */
   private toWatchEvent(storage: ResourceStorage, type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, match: (o: Obj) => boolean, trim: boolean, shared?: SharedDecode): ApiWatchEvent | undefined {
     const everything = match === matchEverything;
@@ -1300,7 +1302,7 @@ export class ApiServer {
     const d = r.next();
     const e = r.next();
     const f = r.next();
-    return `${hex8(a)}-${hexByte[b >>> 24]}${hexByte[(b >>> 16) & 0xff]}-4${hexByte[c >>> 24]}${hexByte[(c >>> 16) & 0xff]![0]}-${variant}${hexByte[d >>> 24]}${hexByte[(d >>> 16) & 0xff]![0]}-${hex8(e)}${hexByte[f >>> 24]}${hexByte[(f >>> 16) & 0xff]}`;
+    return `${hex8(a)}-${hex8(b).slice(0, 4)}-4${hex8(c).slice(0, 3)}-${variant}${hex8(d).slice(0, 3)}-${hex8(e)}${hex8(f).slice(0, 4)}`;
   }
 
   /** The last timestamp formatted, by the second it names: writes come many to a second. */
