@@ -101,9 +101,12 @@ export class EmbeddedBackend implements ClusterBackend {
 
   listerWatcher(type: ResourceType, namespace?: string): ListerWatcher<KubeObj> {
     // Resolved per call, so informers keep working across a restore (which replaces the cluster).
+    // The views never show managedFields: their caches share the trimmed objects the cluster's own
+    // components hold, rather than keeping a second, whole copy of each.
+    const options = { trimManagedFields: true };
     return {
-      list: (o) => this.client.listerWatcher(type, namespace).list(o),
-      watch: (o, onEvent, onClose) => this.client.listerWatcher(type, namespace).watch(o, onEvent, onClose),
+      list: (o) => this.client.listerWatcher(type, namespace, options).list(o),
+      watch: (o, onEvent, onClose) => this.client.listerWatcher(type, namespace, options).watch(o, onEvent, onClose),
     };
   }
 

@@ -52,6 +52,9 @@ describe('EmbeddedBackend and ClusterCache', () => {
     const rs = cache.list('replicasets').filter((r) => r.metadata.namespace === 'default');
     assert.equal(rs.length, 1);
     assert.equal(cache.byIndex('pods', 'controller', rs[0]!.metadata.uid).length, 3);
+    // The cache holds the objects without managedFields (the views never show them); a read has them.
+    assert.ok(pods.every((p) => p.metadata.managedFields === undefined) && cache.list('nodes').every((n) => n.metadata.managedFields === undefined));
+    assert.ok((await backend.get({ type: { group: '', version: 'v1', resource: 'pods' }, namespace: 'default', name: pods[0]!.metadata.name }))?.metadata.managedFields?.length);
     const nodeOfFirst = pods[0]!.spec.nodeName;
     assert.ok(cache.byIndex('pods', 'node', nodeOfFirst).some((p) => p.metadata.name === pods[0]!.metadata.name));
     // Many watch events, few deliveries: changes are batched.
