@@ -508,7 +508,21 @@ export class Kubelet {
     this.counters.syncs++;
     const pod = this.informer!.store.get(key);
     let rec = this.records.get(key);
-    if (rec && (!pod || pod.metadata?.uid !== rec.uid)) {
+    if (rec?.mirrorUid !== undefined && !rec.terminalPhase && (!pod || isMirrorPod(pod))) {
+      // A static pod runs whatever happens to its mirror (kubelet's handleMirrorPod): while there
+      // is none nothing changes, and a new one shows the same containers.
+      if (!pod) return;
+      if (pod.metadata?.deletionTimestamp) {
+        // A mirror being deleted goes at once, and the mirror client makes a new one.
+        void this.finalDelete(pod).catch(() => this.queue?.addRateLimited(key));
+        return;
+      }
+      if (rec.mirrorUid !== pod.metadata!.uid) {
+        // A new mirror holds none of what was written to the last one.
+        this.statusManager.forget(key);
+        rec.mirrorUid = pod.metadata!.uid!;
+      }
+    } else if (rec && (!pod || pod.metadata?.uid !== rec.uid)) {
       // Gone from the API (or replaced by a new pod of the same name): nothing of it may keep running.
       this.teardown(rec, true);
       this.forget(rec);
@@ -572,6 +586,7 @@ export class Kubelet {
       terminating: false,
       deleted: false,
     };
+    if (this.options.controlPlane && isMirrorPod(pod)) rec.mirrorUid = uid;
     this.records.set(key, rec);
     this.keyByUid.set(uid, key);
     const rejection = this.admissionFailure(pod, rec);
@@ -1030,7 +1045,7 @@ export class Kubelet {
   /** Queues the pod's status for the status manager's next batch of writes. */
   private setStatus(pod: Pod & Obj, rec: PodRecord): void {
     const status = podStatus(pod, rec, this.runtime, { now: timestamp(this.clock.now()), hostIP: this.network.internalIP });
-    this.statusManager.set(rec.key, rec.uid, status, pod.status);
+    this.statusManager.set(rec.key, rec.mirrorUid ?? rec.uid, status, pod.status);
   }
 }
 

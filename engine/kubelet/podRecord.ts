@@ -34,8 +34,14 @@ export interface ContainerRecord {
 }
 
 export interface PodRecord {
+  /** The kubelet's own id of the pod: the API object's uid, or for a static pod its first mirror's. */
   readonly uid: string;
   readonly key: string;
+  /**
+   * For a static pod (one the kubelet runs from its own manifests), the uid of the mirror pod that
+   * shows it in the API now: mirrors come and go while the static pod keeps running.
+   */
+  mirrorUid?: string;
   ip?: string;
   startTime: string;
   /** Volumes set up (the sandbox is ready to start containers). */

@@ -70,10 +70,20 @@ describe('cluster', () => {
     assert.deepEqual([apiserver.spec.nodeName, apiserver.spec.hostNetwork, apiserver.spec.priority, apiserver.spec.serviceAccountName], ['control-plane-2', true, 2000001000, undefined]);
     assert.deepEqual([apiserver.status.phase, apiserver.status.podIP], ['Running', ip]);
     assert.ok(system().every((p) => p.status?.conditions?.some((x: Obj) => x.type === 'Ready' && x.status === 'True')));
-    // Deleted, the mirror comes back: the static pod is the kubelet's, not the API's.
-    await c.admin.delete(pods, 'kube-system', 'etcd-control-plane-2', { gracePeriodSeconds: 0 });
-    await c.advance(5_000);
-    assert.equal(c.admin.get(pods, 'kube-system', 'etcd-control-plane-2').metadata.annotations['kubernetes.io/config.source'], 'file');
+    // Deleted, the mirror comes back: the static pod is the kubelet's, not the API's, and its
+    // containers run on through it (kubectl delete's grace period or none).
+    const running = (p: Obj) => p.status.containerStatuses.map((s: Obj) => [s.containerID, s.state.running?.startedAt, s.restartCount]);
+    for (const [name, options] of [['etcd-control-plane-2', { gracePeriodSeconds: 0 }], ['kube-apiserver-control-plane-2', {}]] as const) {
+      const before = c.admin.get(pods, 'kube-system', name);
+      assert.ok(running(before).every(([id, startedAt]: unknown[]) => id && startedAt), JSON.stringify(before.status));
+      await c.admin.delete(pods, 'kube-system', name, options);
+      await c.advance(5_000);
+      const after = c.admin.get(pods, 'kube-system', name);
+      assert.notEqual(after.metadata.uid, before.metadata.uid, `${name} is a new mirror`);
+      assert.equal(after.metadata.annotations['kubernetes.io/config.source'], 'file');
+      assert.deepEqual(running(after), running(before), `${name}: the same containers, never restarted`);
+      assert.deepEqual([after.status.phase, after.status.podIP], ['Running', ip]);
+    }
     // The node fails: its mirror pods turn NotReady but tolerate the NoExecute taints, so nothing evicts them.
     await c.cluster.failNode('control-plane-2');
     await c.advance(10 * 60_000);
