@@ -57,8 +57,12 @@ describe('cluster', () => {
   it("shows each control-plane node's etcd, API server, controller manager and scheduler as mirror pods that stay through the node's failure", async () => {
     const c = await boot({ controlPlaneNodes: 2, workers: 1 });
     cluster = c.cluster;
-    await c.advance(10_000);
+    await c.advance(5_000);
     const system = () => (c.admin.list(pods, 'kube-system').items as Obj[]).filter((p) => p.metadata.annotations?.['kubernetes.io/config.mirror']);
+    const ready = (p: Obj) => p.status?.conditions?.some((x: Obj) => x.type === 'Ready' && x.status === 'True');
+    // kubeadm's probes decide readiness: nothing is Ready before the startup probes' first check at 10 s.
+    assert.ok(system().length === 8 && system().every((p) => p.status?.phase === 'Running' && !ready(p)), JSON.stringify(system().map((p) => [p.metadata.name, p.status?.phase])));
+    await c.advance(15_000);
     const names = system().map((p) => p.metadata.name).sort();
     assert.deepEqual(names, ['control-plane', 'control-plane-2'].flatMap((n) => ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => `${c}-${n}`)).sort());
     const node = c.admin.get(nodes, undefined, 'control-plane-2');
@@ -69,7 +73,10 @@ describe('cluster', () => {
     assert.equal(apiserver.metadata.annotations['kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint'], `${ip}:6443`);
     assert.deepEqual([apiserver.spec.nodeName, apiserver.spec.hostNetwork, apiserver.spec.priority, apiserver.spec.serviceAccountName], ['control-plane-2', true, 2000001000, undefined]);
     assert.deepEqual([apiserver.status.phase, apiserver.status.podIP], ['Running', ip]);
-    assert.ok(system().every((p) => p.status?.conditions?.some((x: Obj) => x.type === 'Ready' && x.status === 'True')));
+    assert.ok(system().every(ready));
+    assert.deepEqual(apiserver.spec.containers[0].livenessProbe, { httpGet: { host: ip, path: '/livez', port: 6443, scheme: 'HTTPS' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8, successThreshold: 1 });
+    assert.deepEqual(apiserver.spec.containers[0].readinessProbe.httpGet, { host: ip, path: '/readyz', port: 6443, scheme: 'HTTPS' });
+    assert.deepEqual(c.admin.get(pods, 'kube-system', 'etcd-control-plane-2').spec.containers[0].startupProbe.httpGet, { host: '127.0.0.1', path: '/readyz', port: 2381, scheme: 'HTTP' });
     // Deleted, the mirror comes back: the static pod is the kubelet's, not the API's, and its
     // containers run on through it (kubectl delete's grace period or none).
     const running = (p: Obj) => p.status.containerStatuses.map((s: Obj) => [s.containerID, s.state.running?.startedAt, s.restartCount]);
