@@ -25,19 +25,27 @@ function add(u: Usage, name: string, q: Quantity): void {
 }
 
 /**
- * Whether a quota's scopes select an object (the pod evaluator's podMatchesScopeFunc): every scope
- * of `spec.scopes` and every expression of `spec.scopeSelector` must hold. Scopes speak of pods only,
- * so a scoped quota counts no other kind. Cross-namespace affinity and volume attributes class
- * scopes are not evaluated (they select nothing).
+ * Whether a quota's scopes select an object (the pod and claim evaluators' MatchesScopeFunc): every
+ * scope of `spec.scopes` and every expression of `spec.scopeSelector` must hold. Scopes speak of
+ * pods, except VolumeAttributesClass, which speaks of claims; a scoped quota counts no other kind.
  */
 export function matchesScopes(quota: Obj, kind: { group: string; kind: string }, obj: Obj): boolean {
   const scopes: string[] = quota.spec?.scopes ?? [];
   const expressions: Obj[] = quota.spec?.scopeSelector?.matchExpressions ?? [];
   if (scopes.length === 0 && expressions.length === 0) return true;
-  if (kind.group !== '' || kind.kind !== 'Pod') return false;
-  const terminating = typeof obj.spec?.activeDeadlineSeconds === 'number' && obj.spec.activeDeadlineSeconds >= 0;
-  const bestEffort = qosClass(obj) === 'BestEffort';
-  const holds = (scope: string, operator = 'Exists', values: string[] = []): boolean => {
+  if (kind.group !== '') return false;
+  const holds = kind.kind === 'Pod' ? podScopeHolds(obj) : kind.kind === 'PersistentVolumeClaim' ? claimScopeHolds(obj) : undefined;
+  if (!holds) return false;
+  return scopes.every((s) => holds(s, 'Exists', [])) && expressions.every((e) => holds(e.scopeName, e.operator, e.values ?? []));
+}
+
+type ScopeTest = (scope: string, operator: string, values: string[]) => boolean;
+
+/** podMatchesScopeFunc: Terminating and BestEffort and their opposites hold whatever the operator. */
+function podScopeHolds(pod: Obj): ScopeTest {
+  const terminating = typeof pod.spec?.activeDeadlineSeconds === 'number' && pod.spec.activeDeadlineSeconds >= 0;
+  const bestEffort = qosClass(pod) === 'BestEffort';
+  return (scope, operator, values) => {
     switch (scope) {
       case 'Terminating':
         return terminating;
@@ -48,18 +56,48 @@ export function matchesScopes(quota: Obj, kind: { group: string; kind: string },
       case 'NotBestEffort':
         return !bestEffort;
       case 'PriorityClass': {
-        const name: string | undefined = obj.spec?.priorityClassName || undefined;
+        const name: string | undefined = pod.spec?.priorityClassName || undefined;
         if (operator === 'Exists') return name !== undefined;
         if (operator === 'DoesNotExist') return name === undefined;
         if (operator === 'In') return name !== undefined && values.includes(name);
         if (operator === 'NotIn') return name === undefined || !values.includes(name);
         return false;
       }
+      case 'CrossNamespacePodAffinity':
+        return usesCrossNamespacePodAffinity(pod);
       default:
         return false;
     }
   };
-  return scopes.every((s) => holds(s)) && expressions.every((e) => holds(e.scopeName, e.operator, e.values ?? []));
+}
+
+/**
+ * The claim evaluator's scope: VolumeAttributesClass holds for a claim naming a class (in its spec,
+ * as its current class, or as the target of a modification under way) that the operator accepts.
+ */
+function claimScopeHolds(pvc: Obj): ScopeTest {
+  const names: string[] = [pvc.spec?.volumeAttributesClassName, pvc.status?.currentVolumeAttributesClassName, pvc.status?.modifyVolumeStatus?.targetVolumeAttributesClassName].filter(
+    (n): n is string => typeof n === 'string' && n !== '',
+  );
+  return (scope, operator, values) => {
+    if (scope !== 'VolumeAttributesClass') return false;
+    if (operator === 'Exists') return names.length > 0;
+    if (operator === 'In') return names.some((n) => values.includes(n));
+    if (operator === 'NotIn') return names.some((n) => !values.includes(n));
+    return false;
+  };
+}
+
+/** Whether any pod (anti-)affinity term of the pod reaches other namespaces (namespaces or namespaceSelector set). */
+function usesCrossNamespacePodAffinity(pod: Obj): boolean {
+  const affinity = pod.spec?.affinity;
+  const crosses = (term: Obj | undefined) => !!term && (((term.namespaces as unknown[] | undefined) ?? []).length > 0 || (term.namespaceSelector !== undefined && term.namespaceSelector !== null));
+  for (const kind of [affinity?.podAffinity, affinity?.podAntiAffinity]) {
+    if (!kind) continue;
+    if ((kind.requiredDuringSchedulingIgnoredDuringExecution ?? []).some((t: Obj) => crosses(t))) return true;
+    if ((kind.preferredDuringSchedulingIgnoredDuringExecution ?? []).some((w: Obj) => crosses(w.podAffinityTerm))) return true;
+  }
+  return false;
 }
 
 /** A terminal pod no longer counts against quota. */

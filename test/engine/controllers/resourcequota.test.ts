@@ -46,4 +46,32 @@ describe('Resource quota controller', () => {
     assert.deepEqual(used('sized'), { pods: '2', 'requests.cpu': '500m' });
     assert.deepEqual(used('terminating'), { pods: '0' });
   });
+
+  it('counts pods whose affinity reaches other namespaces, and claims by volume attributes class, for quotas so scoped', async () => {
+    const c = await newControllerCluster();
+    const pods = { group: '', version: 'v1', resource: 'pods' };
+    const claims = { group: '', version: 'v1', resource: 'persistentvolumeclaims' };
+    await c.client.create(quotas, 'default', { metadata: { name: 'cross-namespace' }, spec: { hard: { pods: '10' }, scopes: ['CrossNamespacePodAffinity'] } });
+    await c.client.create(quotas, 'default', { metadata: { name: 'gold' }, spec: { hard: { persistentvolumeclaims: '5', 'requests.storage': '10Gi' }, scopeSelector: { matchExpressions: [{ scopeName: 'VolumeAttributesClass', operator: 'In', values: ['gold'] }] } } });
+    await c.client.create(quotas, 'default', { metadata: { name: 'any-class' }, spec: { hard: { persistentvolumeclaims: '5' }, scopeSelector: { matchExpressions: [{ scopeName: 'VolumeAttributesClass', operator: 'Exists' }] } } });
+    await c.until('the quotas have a status', () => ['cross-namespace', 'gold', 'any-class'].every((n) => !!c.client.get(quotas, 'default', n).status?.used));
+    const term = (extra: Record<string, unknown>) => ({ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname', ...extra });
+    const pod = (name: string, affinity?: Record<string, unknown>) => ({ metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }], ...(affinity ? { affinity } : {}) } });
+    await c.client.create(pods, 'default', pod('plain'));
+    await c.client.create(pods, 'default', pod('same-namespace', { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({})] } }));
+    await c.client.create(pods, 'default', pod('named', { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ namespaces: ['shop'] })] } }));
+    await c.client.create(pods, 'default', pod('selected', { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: term({ namespaceSelector: {} }) }] } }));
+    const claim = (name: string, vac?: string) => ({ metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...(vac ? { volumeAttributesClassName: vac } : {}) } });
+    await c.client.create(claims, 'default', claim('none'));
+    await c.client.create(claims, 'default', claim('fast', 'gold'));
+    await c.client.create(claims, 'default', claim('slow', 'silver'));
+    await c.run(5 * 60 * 1000);
+    const used = (name: string) => c.client.get(quotas, 'default', name).status.used;
+    assert.deepEqual(used('cross-namespace'), { pods: '2' });
+    assert.deepEqual(used('gold'), { persistentvolumeclaims: '1', 'requests.storage': '1Gi' });
+    assert.deepEqual(used('any-class'), { persistentvolumeclaims: '2' });
+    // Admission holds the scoped quota too: a fourth gold claim of 9Gi more would pass 10Gi.
+    await assert.rejects(c.client.create(claims, 'default', { ...claim('huge', 'gold'), spec: { ...claim('huge', 'gold').spec, resources: { requests: { storage: '10Gi' } } } }), /exceeded quota: gold, requested: requests.storage=10Gi, used: requests.storage=1Gi, limited: requests.storage=10Gi/);
+    await c.client.create(claims, 'default', { ...claim('huge-silver', 'silver'), spec: { ...claim('huge-silver', 'silver').spec, resources: { requests: { storage: '10Gi' } } } });
+  });
 });
