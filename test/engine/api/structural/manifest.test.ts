@@ -77,6 +77,13 @@ describe('parseManifests', () => {
     assert.deepEqual(object.data, { window: '02:30', mode: 420, legacy: 420, hex: 31 });
   });
 
+  it('reads floats as go-yaml does: digits before or after the point, or the scalar stays text', () => {
+    const yaml = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: e1', 'data: {a: e1, b: E5, c: -e3, d: ., e: 1., f: .5, g: 1e3, h: -2.5E-3, i: 1_000.5, j: 1.5e}'].join('\n');
+    const object = parseManifests(yaml, 'c.yaml')[0]!.object as any;
+    assert.equal(object.metadata.name, 'e1');
+    assert.deepEqual(object.data, { a: 'e1', b: 'E5', c: '-e3', d: '.', e: 1, f: 0.5, g: 1000, h: -0.0025, i: 1000.5, j: '1.5e' });
+  });
+
   it('reports a key given twice, keeping the last value', () => {
     assert.deepEqual(manifests[0]!.duplicateFields, [{ field: 'data.mode', type: 'DuplicateField' }]);
     assert.equal((manifests[0]!.object as any).data.mode, 'b');
