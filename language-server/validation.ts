@@ -3,6 +3,7 @@
 // A pure function of the parsed document, so its result is cached with the document and only the
 // documents an edit touched are checked again.
 import { formatFieldError, type FieldError } from '../engine/api/errors';
+import { conversionFor } from '../engine/api/conversion/index';
 import { kinds, parseAPIVersion } from '../engine/api/kinds/index';
 import { parseFieldPath, type ParsedManifest, type SourceRange } from '../engine/api/manifest/index';
 import { asCreated } from '../engine/api/meta/asCreated';
@@ -123,10 +124,21 @@ function fixFor(manifest: ParsedManifest, e: FieldError, result: ValidateResult)
 const onKey = new Set<FieldError['type']>(['UnknownField', 'DuplicateField', 'Forbidden']);
 
 function spanOf(manifest: ParsedManifest, e: FieldError, text: string): Span {
-  const location = manifest.locate(e.field);
+  // Validation speaks of a converted kind (events.k8s.io/v1 Event) in its storage version's fields,
+  // as kube-apiserver's messages do; the manifest has them under the served version's names.
+  const location = manifest.locate(servedPath(manifest.object, e.field) ?? e.field);
   // A missing field is reported on the key of the deepest ancestor that exists (`spec:` for `spec.selector`).
   const range = location && (onKey.has(e.type) || !location.exact ? (location.key ?? location.value) : (location.value ?? location.key));
   return firstLine(range ?? manifest.range, text);
+}
+
+/** Where a storage-version field path sits in an object of a version served through a conversion. */
+function servedPath(object: unknown, field: string): string | undefined {
+  if (!object || typeof object !== 'object') return undefined;
+  const { apiVersion, kind } = object as Record<string, unknown>;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
+  const { group, version } = parseAPIVersion(apiVersion);
+  return conversionFor(group, version, kind)?.servedPath?.(field);
 }
 
 /** A range over a whole block is too loud: keep its first line, without trailing blanks. */

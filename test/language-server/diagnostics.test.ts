@@ -61,6 +61,36 @@ describe('language server: diagnostics', () => {
     ]);
   });
 
+  it("places a converted kind's errors on the served version's fields, in the API server's words for the stored one", async () => {
+    const event = [
+      'apiVersion: events.k8s.io/v1',
+      'kind: Event',
+      'metadata:',
+      '  name: ev-1',
+      '  namespace: default',
+      'eventTime: "2026-01-01T00:00:00.000000Z"',
+      'reportingController: kubeside.dev/x',
+      'reportingInstance: me',
+      'action: Do',
+      'reason: Because',
+      'type: Normal',
+      'regarding: {kind: Pod, name: web}',
+      'deprecatedCount: 3',
+      'deprecatedSource: {component: kubelet}',
+      '',
+    ].join('\n');
+    const events = await client.open(memoryUri('event.yaml'), event);
+    assert.deepEqual(validation(events.diagnostics).map(brief), [
+      { code: 'Invalid', range: '12:17-12:18', message: 'count: Invalid value: "": needs to be unset' },
+      { code: 'Invalid', range: '13:18-13:38', message: 'source: Invalid value: "": needs to be unset' },
+    ]);
+    const hpa = 'apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 3\n  targetCPUUtilizationPercentage: 0\n';
+    const hpas = await client.open(memoryUri('hpa.yaml'), hpa);
+    assert.deepEqual(validation(hpas.diagnostics).map(brief), [
+      { code: 'Invalid', range: '7:34-7:35', message: 'spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0' },
+    ]);
+  });
+
   it('reports an unknown kind on the kind, suggesting the nearest real one', async () => {
     const published = await client.open(memoryUri('typo.yaml'), 'apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: web\n');
     assert.deepEqual(published.diagnostics.map(brief), [

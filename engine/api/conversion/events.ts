@@ -86,6 +86,25 @@ export function eventFromCore(e: Obj): Obj {
   );
 }
 
+/** core/v1 top-level fields under another name in events.k8s.io/v1. */
+const servedNames: Record<string, string> = {
+  involvedObject: 'regarding',
+  message: 'note',
+  reportingComponent: 'reportingController',
+  source: 'deprecatedSource',
+  firstTimestamp: 'deprecatedFirstTimestamp',
+  lastTimestamp: 'deprecatedLastTimestamp',
+  count: 'deprecatedCount',
+};
+
+/** A core/v1 Event field path in events.k8s.io/v1's names (`involvedObject.namespace` → `regarding.namespace`). */
+function eventServedPath(path: string): string | undefined {
+  const end = path.search(/[.[]/);
+  const head = end < 0 ? path : path.slice(0, end);
+  const renamed = servedNames[head];
+  return renamed === undefined ? undefined : renamed + (end < 0 ? '' : path.slice(end));
+}
+
 export const eventsV1Event: VersionConversion = {
   group: 'events.k8s.io',
   kind: 'Event',
@@ -97,4 +116,5 @@ export const eventsV1Event: VersionConversion = {
   // events.k8s.io/v1 has no defaulting functions (its zz_generated.defaults.go registers none).
   defaultServed: () => {},
   statusAnnotations: [],
+  servedPath: eventServedPath,
 };

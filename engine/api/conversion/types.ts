@@ -27,4 +27,10 @@ export interface VersionConversion {
    * belong to the status, so a write through the main resource keeps the stored ones.
    */
   statusAnnotations: readonly string[];
+  /**
+   * Where a field path of the storage version (as validation reports it, e.g. events' `count`)
+   * lives in the served version (`deprecatedCount`), for pointing at it in a served-version
+   * manifest; undefined when it is at the same path or has no single place there.
+   */
+  servedPath?(storagePath: string): string | undefined;
 }
