@@ -21,6 +21,11 @@ const full = process.env.KUBESIDE_BENCH_FULL === '1';
 /** Virtual time allowed for all pods to run before the run is reported as unfinished. */
 const virtualLimitMs = 30 * 60_000;
 /**
+ * Wall time allowed the same way (BENCH_WALL_LIMIT_S, 15 minutes by default): far from its target,
+ * the 150,000-pod run would otherwise go on for hours before saying how far it got.
+ */
+const wallLimitMs = Number(process.env.BENCH_WALL_LIMIT_S ?? 900) * 1000;
+/**
  * Virtual time the clock moves per turn of the event loop, on turns that find the cluster caught up
  * (no API write waiting for its turn, no component waiting to resume): timers never add work faster
  * than the cluster does it, as on a real clock a cluster that keeps up does not fall behind.
@@ -196,7 +201,7 @@ async function deploymentsRunning(nodes: number, pods: number): Promise<void> {
     if (d % 10 === 9) await nextTurn();
   }
   let lastReport = performance.now();
-  while (running < pods && clock.now() - virtual0 < virtualLimitMs) {
+  while (running < pods && clock.now() - virtual0 < virtualLimitMs && performance.now() - t0 < wallLimitMs) {
     if (writesWaiting() === 0 && chunksWaiting() === 0) clock.advance(stepMs);
     await nextTurn();
     heap.sample();
@@ -216,7 +221,7 @@ async function deploymentsRunning(nodes: number, pods: number): Promise<void> {
   await cluster.stop();
 
   const misses: string[] = [];
-  if (running < pods) misses.push(`only ${fmt(running)} Running`);
+  if (running < pods) misses.push(`only ${fmt(running)} Running (${fmt(bound)} bound) when stopped`);
   if (pods >= 150_000 && wallS > targets.podsRunningS) misses.push(`wall > ${targets.podsRunningS} s`);
   if (pods >= 150_000 && peak > targets.heapGiB * 2 ** 30) misses.push(`heap > ${targets.heapGiB} GiB`);
   if (get.max > targets.getMs) misses.push(`get max > ${targets.getMs} ms`);
