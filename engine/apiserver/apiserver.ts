@@ -5,7 +5,6 @@
 // one server (the seeds' several control-plane nodes): all state lives in the store.
 import { fieldError, type FieldError, formatFieldError, StatusError, statusErrors } from '../api/errors';
 import { fieldSelectorPredicate } from '../api/fields/selectableFields';
-import { withoutManagedFields } from '../api/meta/managedFields';
 import { apiVersionOf, type KindInfo, kinds, parseAPIVersion } from '../api/kinds/index';
 import { parseSelector, type Selector } from '../api/labels/selector';
 import { formatLabelSelector, labelSelectorAsSelector } from '../api/labels/labelSelector';
@@ -356,7 +355,7 @@ export class ApiServer {
     }
     // A kubelet lists the pods of its node: only those with the node's name in their stored text
     // are decoded and matched (kube-apiserver reaches them through its watch cache's nodeName index).
-    const bound = storage === this.storage('', 'pods') ? nodeNameRequired(options.fieldSelector) : undefined;
+    const bound = this.pinnedNode(storage, options.fieldSelector);
     const needle = bound !== undefined && /^[a-z0-9.-]+$/.test(bound) ? `"nodeName":"${bound}"` : undefined;
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
     const items: Obj[] = [];
@@ -370,9 +369,8 @@ export class ApiServer {
       for (const kv of page.kvs) {
         lastKey = kv.key;
         if (needle !== undefined && typeof kv.value === 'string' && !kv.value.includes(needle)) continue;
-        const obj = storage.decode(kv);
+        const obj = decodeFor(storage, kv, !!options.trimManagedFields);
         if (!match(obj)) continue;
-        if (options.trimManagedFields) delete obj.metadata.managedFields;
         items.push(obj);
         if (limit && items.length === limit) break;
       }
@@ -441,10 +439,8 @@ export class ApiServer {
 
     if (initial) {
       for (const kv of this.store.range(prefix, end ? { end } : {}).kvs) {
-        const obj = storage.decode(kv);
-        if (!match(obj)) continue;
-        if (trim) delete obj.metadata.managedFields;
-        onEvent({ type: 'ADDED', object: obj });
+        const obj = decodeFor(storage, kv, trim);
+        if (match(obj)) onEvent({ type: 'ADDED', object: obj });
       }
       if (options.sendInitialEvents) onEvent({ type: 'BOOKMARK', object: this.bookmark(storage, since, true) });
     }
@@ -472,7 +468,7 @@ export class ApiServer {
       }
       if (stopped) return handle;
     }
-    const trigger = storage === this.storage('', 'pods') ? nodeNameRequired(fieldSelector) : undefined;
+    const trigger = this.pinnedNode(storage, fieldSelector);
     listener = {
       key: prefix,
       end,
@@ -1233,18 +1229,15 @@ export class ApiServer {
     const before = prevKv !== undefined && (everything || match(shared?.prev() ?? storage.decode(prevKv)));
     if (type === 'DELETE') {
       if (!before) return undefined;
-      const prev = storage.decode(prevKv!);
+      const prev = decodeFor(storage, prevKv!, trim);
       prev.metadata.resourceVersion = String(kv.modRevision);
-      if (trim) delete prev.metadata.managedFields;
       return { type: 'DELETED', object: prev };
     }
     const now = everything || match(shared?.obj() ?? storage.decode(kv));
     if (!now && !before) return undefined;
     // One frozen decode for every watch the event reaches, as kube-apiserver's watch cache hands
     // every watcher the same object: consumers never change what a watch delivers.
-    let obj: Obj;
-    if (shared) obj = trim ? shared.trimmed()! : shared.obj()!;
-    else obj = trim ? withoutManagedFields(storage.decode(kv)) : storage.decode(kv);
+    const obj = shared ? (trim ? shared.trimmed()! : shared.obj()!) : decodeFor(storage, kv, trim);
     if (now && before) return { type: 'MODIFIED', object: obj };
     if (now) return { type: 'ADDED', object: obj };
     // It stopped matching: to this watcher it is gone.
@@ -1363,6 +1356,11 @@ export class ApiServer {
     };
   }
 
+  /** The node a list's or watch's field selector pins, for pods (kube-apiserver's pod trigger field, spec.nodeName). */
+  private pinnedNode(storage: ResourceStorage, fieldSelector: string | undefined): string | undefined {
+    return storage === this.storage('', 'pods') ? nodeNameRequired(fieldSelector) : undefined;
+  }
+
   private nodeGraph(): NodeGraph {
     return (this.podGraph = new PodNodeGraph(this.store, () => this.storage('', 'pods')));
   }
@@ -1397,6 +1395,13 @@ function hex8(n: number): string {
 
 /** The predicate of a watch or list without selectors. */
 const matchEverything = (): boolean => true;
+
+/** A fresh decode of `kv`, without metadata.managedFields for a reader that trims them (the decode is its own). */
+function decodeFor(storage: ResourceStorage, kv: KeyValue, trim: boolean): Obj {
+  const obj = storage.decode(kv);
+  if (trim) delete obj.metadata.managedFields;
+  return obj;
+}
 
 /** The node a pods field selector pins (`spec.nodeName=worker-1`, as a kubelet's watch has), if any. */
 function nodeNameRequired(fieldSelector: string | undefined): string | undefined {
