@@ -18,7 +18,7 @@ import type { SchemaNode } from '../api/schema/node';
 import { validateObject } from '../api/validate';
 import { ClusterIPAllocator } from '../network/clusterIPAllocator';
 import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../store/index';
-import type { Clock, Timer } from '../util/clock';
+import { type Clock, SecondTimestamps, type Timer } from '../util/clock';
 import { yieldToEventLoop } from '../util/eventLoop';
 import type { Random } from '../util/random';
 import { AdmissionChain, type AdmissionContext, type AdmissionPlugin, type AdmissionRequest, type Operation } from './admission/types';
@@ -1298,13 +1298,10 @@ export class ApiServer {
     return `${hex8(a)}-${hex8(b).slice(0, 4)}-4${hex8(c).slice(0, 3)}-${variant}${hex8(d).slice(0, 3)}-${hex8(e)}${hex8(f).slice(0, 4)}`;
   }
 
-  /** The last timestamp formatted, by the second it names: writes come many to a second. */
-  private lastTimestamp = { second: NaN, text: '' };
+  private readonly timestamps = new SecondTimestamps();
 
   private timestamp(): string {
-    const second = Math.floor(this.clock.now() / 1000);
-    if (second !== this.lastTimestamp.second) this.lastTimestamp = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
-    return this.lastTimestamp.text;
+    return this.timestamps.format(this.clock.now());
   }
 
   private async audited<T extends Result<Obj>>(ctx: RequestContext, verb: string, ref: ResourceRef, options: { dryRun?: boolean | undefined }, run: () => Promise<T>): Promise<T> {

@@ -9,7 +9,7 @@
 // store, while its repeated event's count still grows, carried by the next write that goes through.
 import type { ApiClient } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
-import type { Clock } from '../util/clock';
+import { type Clock, SecondTimestamps } from '../util/clock';
 import type { KubeObject } from './types';
 
 const events = { group: '', version: 'v1', resource: 'events' } as const;
@@ -47,6 +47,7 @@ export class EventRecorder {
   /** Writes in flight; tests and shutdown can wait for them. */
   private pending = new Set<Promise<void>>();
   private last: Promise<void> = Promise.resolve();
+  private readonly timestamps = new SecondTimestamps();
 
   /**
    * `host` is the node a node agent reports from (the kubelet's `source.host` and
@@ -98,7 +99,7 @@ export class EventRecorder {
       key = aggregateKey;
       message = `(combined from similar events): ${message}`;
     }
-    const now = this.timestamp(at);
+    const now = this.timestamps.format(at);
     const previous = this.seen.get(key);
     if (previous) previous.count++;
     // The spam filter judges the event once it has been counted: one it drops is not written, but
@@ -146,15 +147,6 @@ export class EventRecorder {
     this.touch(key, record);
     await this.client.create(events, namespace, event);
   }
-
-  /** RFC 3339 to the second, as events carry it; formatted once per second of the clock. */
-  private timestamp(ms: number): string {
-    const second = Math.floor(ms / 1000);
-    if (second !== this.lastSecond.second) this.lastSecond = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
-    return this.lastSecond.text;
-  }
-
-  private lastSecond = { second: NaN, text: '' };
 
   /** The spam filter's token bucket for one source and object (a passive bucket: refilled when asked). */
   private allow(spamKey: string, nowMs: number): boolean {

@@ -118,3 +118,21 @@ export class VirtualClock implements Clock {
     }
   }
 }
+
+/**
+ * RFC 3339 to the second (`2026-11-23T12:00:00Z`), the form of the API's timestamps, formatted once
+ * per second asked for: a busy writer stamps many objects within one.
+ */
+export class SecondTimestamps {
+  private second = NaN;
+  private text = '';
+
+  format(ms: number): string {
+    const second = Math.floor(ms / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.text = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    }
+    return this.text;
+  }
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { VirtualClock } from '../../../engine/util/clock';
+import { SecondTimestamps, VirtualClock } from '../../../engine/util/clock';
 import { Random } from '../../../engine/util/random';
 
 describe('VirtualClock', () => {
@@ -29,5 +29,16 @@ describe('Random', () => {
     assert.deepEqual(sa, Array.from({ length: 5 }, () => b.next()));
     assert.notDeepEqual(sa, Array.from({ length: 5 }, () => c.next()));
     assert.match(new Random(1).suffix(), /^[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+});
+
+describe('SecondTimestamps', () => {
+  it('formats RFC 3339 to the second, whichever second is asked for next', () => {
+    const t = new SecondTimestamps();
+    const at = Date.UTC(2026, 10, 23, 12, 0, 0);
+    assert.equal(t.format(at + 999), '2026-11-23T12:00:00Z');
+    assert.equal(t.format(at + 1000), '2026-11-23T12:00:01Z');
+    assert.equal(t.format(at + 500), '2026-11-23T12:00:00Z', 'an earlier second again');
+    assert.equal(t.format(Date.UTC(2027, 0, 1)), '2027-01-01T00:00:00Z');
   });
 });
