@@ -106,7 +106,7 @@ export class EventRecorder {
     // the next one that goes through carries its count.
     if (!this.allow([this.component, this.host ?? '', objectKey].join('\u0000'), nowMs)) return;
     if (previous) {
-      this.touch(key, previous);
+      remember(this.seen, key, previous);
       try {
         await this.client.patch(events, previous.namespace, previous.name, 'merge', { count: previous.count, lastTimestamp: now, message });
         return;
@@ -144,7 +144,7 @@ export class EventRecorder {
     };
     if (!meta.namespace) delete event.involvedObject.namespace;
     const record: Recorded = { namespace, name, count: event.count, firstTimestamp: event.firstTimestamp };
-    this.touch(key, record);
+    remember(this.seen, key, record);
     await this.client.create(events, namespace, event);
   }
 
@@ -156,15 +156,14 @@ export class EventRecorder {
     bucket.at = nowMs;
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;
-    this.spam.delete(spamKey);
-    this.spam.set(spamKey, bucket);
-    if (this.spam.size > cacheSize) this.spam.delete(this.spam.keys().next().value!);
+    remember(this.spam, spamKey, bucket);
     return allowed;
   }
+}
 
-  private touch(key: string, record: Recorded): void {
-    this.seen.delete(key);
-    this.seen.set(key, record);
-    if (this.seen.size > cacheSize) this.seen.delete(this.seen.keys().next().value!);
-  }
+/** Puts `key` in an LRU cache of `cacheSize` entries as its most recent entry (client-go's lru.Cache.Add). */
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
 }
