@@ -50,6 +50,12 @@ export interface Plugin<FilterState = unknown, ScoreState = unknown> {
   /** Which cluster events can make a pod this plugin rejected schedulable. */
   readonly events?: number;
   preFilter?(pod: PodInfo, cache: SchedulerCache): FilterState | Skip | Rejection;
+  /**
+   * PreFilterResult: the only nodes this pod can go to, named by PreFilter's state (a DaemonSet
+   * pod's `metadata.name` node affinity), so Filter runs on those alone instead of every node;
+   * undefined for all nodes. Nodes left out fail unresolvably.
+   */
+  preFilterNodes?(state: FilterState): ReadonlySet<string> | undefined;
   filter?(state: FilterState, pod: PodInfo, node: NodeInfo): FilterResult;
   /**
    * Whether a rejection could go away by removing pods from the node (Unschedulable), as opposed
@@ -184,7 +190,11 @@ export class Framework {
     return mask || clusterEvent.all;
   }
 
-  /** PreFilter: per-pod state, computed once; a plugin with nothing to check is left out of Filter. */
+  /**
+   * PreFilter: per-pod state, computed once; a plugin with nothing to check is left out of Filter.
+   * The plugins that name the only nodes the pod can go to narrow `preFilterNodes` to the nodes
+   * they all name (PreFilterResult.Merge); none that name any is a rejection.
+   */
   private runPreFilters(pod: PodInfo, cache: SchedulerCache): { plugin: Plugin; rejection: Rejection } | undefined {
     const filters = this.activeFilters;
     const fns = this.activeFilterFns;
@@ -192,16 +202,32 @@ export class Framework {
     filters.length = 0;
     fns.length = 0;
     states.length = 0;
+    let narrowed: ReadonlySet<string> | undefined;
+    this.preFilterNodes = undefined;
+    this.preFilterNodePlugins.length = 0;
     for (const plugin of this.filterPlugins) {
       const state = plugin.preFilter ? plugin.preFilter(pod, cache) : undefined;
       if (state === skip) continue;
       if (state instanceof Rejection) return { plugin, rejection: state };
+      const names = plugin.preFilterNodes?.(state);
+      if (names) {
+        this.preFilterNodePlugins.push(plugin.name);
+        narrowed = this.preFilterNodes = narrowed ? new Set([...narrowed].filter((n) => names.has(n))) : names;
+        if (narrowed.size === 0) {
+          const named = [...this.preFilterNodePlugins].sort();
+          return { plugin, rejection: new Rejection(named.length === 1 ? `node(s) didn't satisfy plugin ${named[0]}` : `node(s) didn't satisfy plugin(s) [${named.join(' ')}] simultaneously`) };
+        }
+      }
       filters.push(plugin);
       fns.push(plugin.filter!);
       states.push(state);
     }
     return undefined;
   }
+
+  /** The nodes the last PreFilter narrowed the pod to, and the plugins that did; undefined for every node. */
+  private preFilterNodes: ReadonlySet<string> | undefined;
+  private readonly preFilterNodePlugins: string[] = [];
 
   /** Runs the active filters on one node; the index of the failing filter and its reasons, or -1. */
   private runFilters(pod: PodInfo, node: NodeInfo): number {
@@ -248,8 +274,22 @@ export class Framework {
       if (node && this.runFilters(pod, node) < 0) return { node, evaluatedNodes: 1, feasibleNodes: 1 };
     }
 
+    // Filter only the nodes PreFilter named, when it named some (those that exist); the rest fail
+    // unresolvably, as nodes absent from kube-scheduler's NodeToStatus do.
+    const named = this.preFilterNodes;
+    let candidates = nodes;
+    if (named) {
+      candidates = [];
+      for (const name of named) {
+        const node = cache.node(name);
+        if (node) candidates.push(node);
+      }
+    }
+    const numCandidates = candidates.length;
+    const absent = numAll - numCandidates;
+
     // Filter: walk nodes round-robin from where the last cycle stopped, until enough fit.
-    const want = numFeasibleNodesToFind(this.percentageOfNodesToScore, numAll);
+    const want = numFeasibleNodesToFind(this.percentageOfNodesToScore, numCandidates);
     const feasible = this.feasible;
     feasible.length = 0;
     const failedNodes = this.failedNodes;
@@ -258,12 +298,12 @@ export class Framework {
     failedNodes.length = 0;
     failedBy.length = 0;
     failedReasons.length = 0;
-    const start = this.nextStartNodeIndex % numAll;
+    const start = named ? 0 : this.nextStartNodeIndex % numAll;
     let processed = 0;
-    for (let i = 0; i < numAll; i++) {
+    for (let i = 0; i < numCandidates; i++) {
       let idx = start + i;
-      if (idx >= numAll) idx -= numAll;
-      const node = nodes[idx]!;
+      if (idx >= numCandidates) idx -= numCandidates;
+      const node = candidates[idx]!;
       processed++;
       const f = this.runFilters(pod, node);
       if (f < 0) {
@@ -275,8 +315,8 @@ export class Framework {
         failedReasons.push(this.lastFailure);
       }
     }
-    this.nextStartNodeIndex = (start + processed) % numAll;
-    if (feasible.length === 0) return this.fitError(pod, numAll, cache);
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % numAll;
+    if (feasible.length === 0) return this.fitError(pod, numAll, cache, absent);
     if (feasible.length === 1) return { node: feasible[0]!, evaluatedNodes: processed, feasibleNodes: 1 };
     return { node: this.prioritize(pod, cache), evaluatedNodes: processed, feasibleNodes: feasible.length };
   }
@@ -285,8 +325,9 @@ export class Framework {
   private readonly failedBy: number[] = [];
   private readonly failedReasons: (readonly string[])[] = [];
 
-  private fitError(pod: PodInfo, numAll: number, cache: SchedulerCache): FitError {
+  private fitError(pod: PodInfo, numAll: number, cache: SchedulerCache, absent: number): FitError {
     const reasons = new Map<string, number>();
+    if (absent > 0) reasons.set(`node(s) didn't satisfy plugin(s) [${[...this.preFilterNodePlugins].sort().join(' ')}]`, absent);
     const rejectors = new Set<string>();
     const statuses: NodeStatus[] = [];
     for (let i = 0; i < this.failedNodes.length; i++) {

@@ -94,6 +94,8 @@ export const defaultPreemption: Plugin = {
     const bump = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
     const candidates: Candidate[] = [];
     const want = numCandidates(fit.numAllNodes);
+    // Nodes a PreFilter left out (absent from the statuses) failed unresolvably.
+    if (fit.statuses.length < fit.numAllNodes) reasons.set(notHelpful, fit.numAllNodes - fit.statuses.length);
     for (const status of fit.statuses) {
       if (!status.plugin.resolvable?.(status.reasons, pod, status.node)) {
         bump(notHelpful);

@@ -2,15 +2,19 @@
 // labels; each preferred term that matches adds its weight to the node's score.
 // https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-affinity
 import { compileNodeSelector, compileNodeSelectorTerm, type NodeMatcher } from '../nodeSelector';
-import { clusterEvent, defaultNormalizeScore, type FilterResult, type Plugin, skip } from '../framework';
+import { clusterEvent, defaultNormalizeScore, type FilterResult, type Plugin, Rejection, skip } from '../framework';
 import type { PodInfo } from '../podInfo';
+import type { NodeSelector } from 'kubernetes-types/core/v1';
 
 export const nodeAffinityName = 'NodeAffinity';
 const didNotMatch: FilterResult = ["node(s) didn't match Pod's node affinity/selector"];
+const conflict = new Rejection('pod affinity terms conflict');
 
 interface RequiredNodeAffinity {
   nodeSelector: [string, string][];
   required: NodeMatcher | undefined;
+  /** The only nodes the required terms allow by name, when every term names some (`metadata.name In`). */
+  nodeNames?: ReadonlySet<string>;
 }
 
 interface PreferredTerm {
@@ -22,7 +26,31 @@ export function requiredNodeAffinity(pod: PodInfo): RequiredNodeAffinity | undef
   const nodeSelector = Object.entries(pod.pod.spec?.nodeSelector ?? {});
   const selector = pod.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (nodeSelector.length === 0 && !selector) return undefined;
-  return { nodeSelector, required: selector ? compileNodeSelector(selector) : undefined };
+  const nodeNames = selector ? namedNodes(selector) : undefined;
+  return { nodeSelector, required: selector ? compileNodeSelector(selector) : undefined, ...(nodeNames ? { nodeNames } : {}) };
+}
+
+/**
+ * The nodes required terms allow by name (NodeAffinity's PreFilterResult): each term's
+ * `metadata.name In` fields intersected, the terms' sets united; undefined when some term names
+ * none, since terms are ORed and that one may match any node. How a DaemonSet pod, pinned to its
+ * node this way, is checked against one node rather than all of them.
+ */
+function namedNodes(selector: NodeSelector): Set<string> | undefined {
+  const terms = selector.nodeSelectorTerms ?? [];
+  if (terms.length === 0) return undefined;
+  const names = new Set<string>();
+  for (const term of terms) {
+    let termNames: Set<string> | undefined;
+    for (const r of term.matchFields ?? []) {
+      if (r.key !== 'metadata.name' || r.operator !== 'In') continue;
+      const values = new Set(r.values ?? []);
+      termNames = termNames ? new Set([...termNames].filter((n) => values.has(n))) : values;
+    }
+    if (!termNames) return undefined;
+    for (const n of termNames) names.add(n);
+  }
+  return names;
 }
 
 export function matchesRequiredNodeAffinity(a: RequiredNodeAffinity, labels: Readonly<Record<string, string>>, nodeName: string): boolean {
@@ -33,7 +61,13 @@ export function matchesRequiredNodeAffinity(a: RequiredNodeAffinity, labels: Rea
 export const nodeAffinity: Plugin<RequiredNodeAffinity, PreferredTerm[]> = {
   name: nodeAffinityName,
   events: clusterEvent.nodeAdd | clusterEvent.nodeLabelChange,
-  preFilter: (pod) => requiredNodeAffinity(pod) ?? skip,
+  preFilter: (pod) => {
+    const a = requiredNodeAffinity(pod);
+    if (!a) return skip;
+    // Every term names nodes, and no node satisfies all of a term's names.
+    return a.nodeNames?.size === 0 ? conflict : a;
+  },
+  preFilterNodes: (a) => a.nodeNames,
   filter: (a, _pod, node) => (matchesRequiredNodeAffinity(a, node.labels, node.name) ? null : didNotMatch),
   preScore: (pod) => {
     const terms = pod.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];

@@ -73,6 +73,57 @@ describe('scheduler framework', () => {
     assert.deepEqual([...result.rejectors], ['NodeResourcesFit']);
   });
 
+  describe('a pod whose required node affinity names its nodes (PreFilterResult)', () => {
+    const pinned = (name: string, ...terms: string[][]) =>
+      pod(name, { cpu: '2' }, { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms.map((values) => ({ matchFields: [{ key: 'metadata.name', operator: 'In', values }] })) } } } });
+    const cluster = () => {
+      const cache = new SchedulerCache();
+      for (let i = 0; i < 1_000; i++) cache.setNode(node(`n-${i}`));
+      cache.setNode(node('small', '1'));
+      return cache;
+    };
+
+    it('is checked against the nodes it names alone, as a DaemonSet pod is against its own node', () => {
+      const framework = new Framework(defaultProfile(), new Random(1));
+      const result = framework.schedulePod(newPodInfo(pinned('ds-a', ['n-700'])), cluster());
+      assert.ok(!(result instanceof Error));
+      assert.equal(result.node.name, 'n-700');
+      assert.equal(result.evaluatedNodes, 1);
+      // Terms are ORed: the nodes either names, of which the ones that exist.
+      const either = framework.schedulePod(newPodInfo(pinned('ds-b', ['n-3', 'gone'], ['n-4'])), cluster());
+      assert.ok(!(either instanceof Error));
+      assert.equal(either.evaluatedNodes, 2);
+      assert.ok(['n-3', 'n-4'].includes(either.node.name));
+    });
+
+    it('counts every other node as failing the plugin that narrowed the search, and the named ones by their own reasons', () => {
+      const framework = new Framework(defaultProfile(), new Random(1));
+      const result = framework.schedulePod(newPodInfo(pinned('ds-c', ['small'])), cluster());
+      assert.ok(result instanceof FitError);
+      // The named node could not hold the pod even empty, and the others were never candidates: no preemption.
+      assert.equal(result.message, "0/1001 nodes are available: 1 Insufficient cpu, 1000 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/1001 nodes are available: 1001 Preemption is not helpful for scheduling.");
+      const missing = framework.schedulePod(newPodInfo(pinned('ds-d', ['gone'])), cluster());
+      assert.ok(missing instanceof FitError);
+      assert.match(missing.message, /^0\/1001 nodes are available: 1001 node\(s\) didn't satisfy plugin\(s\) \[NodeAffinity\]\./);
+    });
+
+    it('is refused outright when a term names no node that all its fields allow', () => {
+      const framework = new Framework(defaultProfile(), new Random(1));
+      const p = pod('ds-e', {}, { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n-1'] }, { key: 'metadata.name', operator: 'In', values: ['n-2'] }] }] } } } });
+      const result = framework.schedulePod(newPodInfo(p), cluster());
+      assert.ok(result instanceof FitError);
+      assert.match(result.message, /^0\/1001 nodes are available: pod affinity terms conflict\./);
+    });
+
+    it('still walks every node when some term does not name nodes', () => {
+      const framework = new Framework(defaultProfile(), new Random(1));
+      const p = pod('ds-f', {}, { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n-1'] }] }, { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n-900'] }] }] } } } });
+      const result = framework.schedulePod(newPodInfo(p), cluster());
+      assert.ok(!(result instanceof Error));
+      assert.ok(result.evaluatedNodes > 2, `${result.evaluatedNodes} nodes evaluated`);
+    });
+  });
+
   it('prefers the least allocated node, counting containers without requests at 100m and 200Mi', () => {
     const cache = new SchedulerCache();
     cache.setNode(node('busy'));
