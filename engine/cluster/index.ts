@@ -15,19 +15,21 @@ import { ensureServingPKI } from '../http/pki';
 import { createCertificate } from '../http/x509';
 import type { LogOptions } from '../kubelet/containerLog';
 import { Kubelet } from '../kubelet/kubelet';
-import { defaultNodeCapacity, type NodeCapacity } from '../kubelet/nodeStatus';
+import { defaultNodeCapacity, kubeletVersion, type NodeCapacity } from '../kubelet/nodeStatus';
 import { VolumeDisks } from '../kubelet/volumeDisks';
 import type { NodeUsage } from '../kubelet/usage';
 import { ClusterIPAllocator } from '../network/clusterIPAllocator';
-import { PodNetwork } from '../network/podNetwork';
+import { defaultClusterCIDR, PodNetwork } from '../network/podNetwork';
 import { type Caller, ServiceProxy } from '../network/serviceProxy';
 import { Scheduler } from '../scheduler/index';
 import { Store } from '../store/index';
 import { type Clock, RealClock } from '../util/clock';
 import { Random } from '../util/random';
+import { type Addons, coreDNSObjects, kubeProxyObjects } from './addons';
 import { LeaderElector } from './leader-election';
 import { clientNetworkObjects, respond, type ServiceResponse } from './request';
 
+export type { Addons } from './addons';
 export { LeaderElector, type LeaderElectorOptions } from './leader-election';
 export type { ServiceResponse } from './request';
 
@@ -54,6 +56,11 @@ export interface ClusterConfig {
    * by default the CA of `stateDir/pki`, or a CA made for this run when there is no state directory.
    */
   rootCA?: string;
+  /**
+   * kubeadm's addons, installed once the control plane is up: CoreDNS (the cluster DNS) and
+   * kube-proxy on every node. Both by default, as kubeadm and kind install them.
+   */
+  addons?: Addons;
 }
 
 export interface NodeOptions {
@@ -121,6 +128,8 @@ export class Cluster {
     const clock = config.clock ?? new RealClock();
     const rootCA = config.rootCA ?? (config.stateDir ? (await ensureServingPKI(path.join(config.stateDir, 'pki'), clock.now())).caCert : ephemeralCA(clock.now()));
     const store = config.stateDir ? await Store.open({ dir: path.join(config.stateDir, 'store'), clock }) : Store.inMemory({ clock });
+    // `kubeadm init` runs once: a cluster restarted from its state directory keeps its addons as they were left.
+    const fresh = store.revision === 0;
     const cluster = new Cluster({ ...config, clock, rootCA }, store);
     // The API servers come first: kubelets and control-plane components need the bootstrap policy.
     const controlPlane: string[] = [];
@@ -129,6 +138,7 @@ export class Cluster {
     await cluster.ensureDefaultStorageClass();
     for (const name of controlPlane) await cluster.startNode(name);
     await cluster.reconcileApiServerEndpoints();
+    if (fresh) await cluster.installAddons(config.addons ?? {});
     for (let i = 0; i < (config.workers ?? 3); i++) await cluster.addNode();
     return cluster;
   }
@@ -368,6 +378,25 @@ export class Cluster {
       endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
       ports: [port],
     }, 'kube-apiserver', { force: true });
+  }
+
+  /**
+   * kubeadm's addon phases of `init`: creates the addons' objects, as kubeadm (user agent `kubeadm`)
+   * does, through the API like any client.
+   */
+  private async installAddons(addons: Addons): Promise<void> {
+    const objects = [
+      ...(addons.coreDNS !== false ? coreDNSObjects() : []),
+      ...(addons.kubeProxy !== false ? kubeProxyObjects({ apiServer: `https://${this.nodeIPs.get(this.members[0]!.node)}:6443`, clusterCIDR: this.config.podSubnet ?? defaultClusterCIDR }) : []),
+    ];
+    const kubeadm = this.adminClient(`kubeadm/${kubeletVersion}`);
+    for (const obj of objects) {
+      try {
+        await kubeadm.create(ApiClient.resourceOf(obj), obj.metadata.namespace, obj);
+      } catch (err) {
+        if (!(err instanceof StatusError && err.code === 409)) throw err;
+      }
+    }
   }
 
   private async ensureDefaultStorageClass(): Promise<void> {

@@ -4,13 +4,10 @@
 // After pkg/volume/{configmap,secret,downwardapi,projected} and pkg/kubelet/kubelet_pods.go.
 import type { Container, DownwardAPIVolumeFile, KeyToPath, Pod } from 'kubernetes-types/core/v1';
 import type { Obj } from '../apiserver/registry/strategy';
+import { clusterDNS, clusterDomain } from '../network/serviceProxy';
 
 /** Where the kubelet reads what volumes hold: a ConfigMap or Secret of the pod's namespace, or undefined. */
 export type VolumeObjectSource = (resource: 'configmaps' | 'secrets', namespace: string, name: string) => Obj | undefined;
-
-/** The cluster DNS Service's IP (kube-dns in kube-system), as --cluster-dns gives the kubelet. */
-export const clusterDNS = '10.96.0.10';
-export const clusterDomain = 'cluster.local';
 
 /** Path → contents of every file the kubelet provides to `container`, with directories implied by the paths. */
 export function containerFiles(pod: Pod, container: Container, podIP: string, get: VolumeObjectSource): Map<string, string> {

@@ -11,6 +11,8 @@ import { formatIPv4, parseIPv4 } from './ipv4';
 
 /** The cluster's DNS domain (the kubelet's --cluster-domain). */
 export const clusterDomain = 'cluster.local';
+/** The cluster DNS Service's IP (kube-dns in kube-system), as --cluster-dns gives the kubelet. */
+export const clusterDNS = '10.96.0.10';
 /** The label that ties an EndpointSlice to its Service. */
 export const serviceNameLabel = 'kubernetes.io/service-name';
 
@@ -161,7 +163,8 @@ type Destination =
   | { kind: 'node'; node: Node; ip: string }
   | { kind: 'loadBalancer'; service: Service; ip: string }
   | { kind: 'ingress'; host: string }
-  | { kind: 'unreachable'; ip: string };
+  | { kind: 'unreachable'; ip: string }
+  | { kind: 'noDNS'; host: string; service: Service | undefined };
 
 /**
  * kube-proxy (Service virtual IPs, NodePorts), CoreDNS (cluster names) and the ingress controller in
@@ -207,6 +210,13 @@ export class ServiceProxy {
     const hops: Hop[] = [];
     if (!destination) return { outcome: 'error', hops, error: `dial tcp: lookup ${host}: no such host` };
     switch (destination.kind) {
+      case 'noDNS': {
+        // kube-proxy rejects a Service without endpoints: the resolver's query is refused. Without
+        // the Service at all, the query goes unanswered until the resolver gives up.
+        const svc = destination.service;
+        if (svc) hops.push(serviceHop(svc, `${clusterDNS}:53 (the cluster DNS): no ready endpoints, so CoreDNS answers no query`));
+        return { outcome: 'error', hops, error: `dial tcp: lookup ${destination.host} on ${clusterDNS}:53: ${svc ? 'read: connection refused' : 'i/o timeout'}` };
+      }
       case 'unreachable':
         return { outcome: 'error', hops, error: `dial tcp ${destination.ip}:${port}: connect: no route to host` };
       case 'externalName': {
@@ -256,13 +266,34 @@ export class ServiceProxy {
     if (host === 'localhost' && caller.outside) return { kind: 'ingress', host };
     const absolute = host.endsWith('.');
     const name = host.replace(/\.$/, '');
-    const search = [`${caller.namespace}.svc.${clusterDomain}`, `svc.${clusterDomain}`, clusterDomain].map((d) => `${name}.${d}`);
-    const candidates = absolute ? [name] : name.split('.').length - 1 >= 5 ? [name, ...search] : [...search, name];
-    for (const fqdn of candidates) {
-      const found = this.record(objects, fqdn);
-      if (found) return found;
+    // Cluster names are CoreDNS's to answer, through the kube-dns Service. From outside, a host an
+    // Ingress serves still reaches the ingress controller without it.
+    const dns = this.clusterDNS(objects);
+    if (dns.ready) {
+      const search = [`${caller.namespace}.svc.${clusterDomain}`, `svc.${clusterDomain}`, clusterDomain].map((d) => `${name}.${d}`);
+      const candidates = absolute ? [name] : name.split('.').length - 1 >= 5 ? [name, ...search] : [...search, name];
+      for (const fqdn of candidates) {
+        const found = this.record(objects, fqdn);
+        if (found) return found;
+      }
+    } else if (!caller.outside) {
+      return { kind: 'noDNS', host, service: dns.service };
     }
-    return ingressServesHost(objects.ingresses(), name) ? { kind: 'ingress', host: name } : undefined;
+    if (ingressServesHost(objects.ingresses(), name)) return { kind: 'ingress', host: name };
+    return dns.ready ? undefined : { kind: 'noDNS', host, service: dns.service };
+  }
+
+  /**
+   * The cluster DNS: the kube-dns Service in kube-system (at the kubelet's --cluster-dns address)
+   * and whether its DNS port has a ready endpoint, a CoreDNS pod to answer. Scaled to zero, crashed
+   * or deleted, CoreDNS answers nothing and no cluster name resolves.
+   */
+  private clusterDNS(objects: NetworkObjects): { ready: boolean; service: Service | undefined } {
+    const service = objects.service('kube-system', 'kube-dns');
+    if (!service || !(service.spec?.clusterIPs ?? [service.spec?.clusterIP]).includes(clusterDNS)) return { ready: false, service: undefined };
+    const port = (service.spec?.ports ?? []).find((p) => p.port === 53 && p.protocol === 'UDP') ?? (service.spec?.ports ?? []).find((p) => p.port === 53);
+    if (!port) return { ready: false, service };
+    return { ready: serviceEndpoints(objects.endpointSlices('kube-system', 'kube-dns'), port.name ?? '').length > 0, service };
   }
 
   /** One name in the cluster zone, as CoreDNS's kubernetes plugin answers it. */

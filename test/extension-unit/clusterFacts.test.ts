@@ -63,8 +63,9 @@ describe('clusterFacts', () => {
     await settle();
     const pods = cache.byIndex('pods', 'namespace', 'default');
     assert.deepEqual(pods.map((p) => p.spec.nodeName).sort(), ['worker-1', 'worker-2'], 'one web pod on each worker');
-    // The control plane still has the most room (less its static pods' 650m and 100Mi), until it is cordoned.
-    assert.deepEqual(clusterFacts(cache).largestFree, { milliCPU: 3350, memory: 8 * Gi - 100 * 2 ** 20 });
+    // The control plane still has the most room (less its static pods' 650m and 100Mi and the two
+    // CoreDNS pods' 100m and 70Mi each), until it is cordoned.
+    assert.deepEqual(clusterFacts(cache).largestFree, { milliCPU: 4000 - 650 - 2 * 100, memory: 8 * Gi - (100 + 2 * 70) * 2 ** 20 });
     await backend.patch({ type: watchedResources.nodes, name: 'control-plane' }, 'merge', { spec: { unschedulable: true } });
     await settle();
     const facts = clusterFacts(cache);

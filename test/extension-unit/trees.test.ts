@@ -72,9 +72,11 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
     const model = models['kubeside.cluster'];
     const roots = model.roots();
     assert.deepEqual(roots.map((r) => r.label), ['control-plane', 'worker-1', 'worker-2', 'worker-3']);
-    // Its static pods: etcd, kube-apiserver, kube-controller-manager and kube-scheduler ask 650m of 4 CPUs and 100Mi.
-    assert.match(roots[0]!.description!, /^Ready · control-plane · 4 pods · cpu 16% · mem 1%$/);
-    assert.deepEqual(model.children(roots[0]!).map((p) => p.label).sort(), ['etcd-control-plane', 'kube-apiserver-control-plane', 'kube-controller-manager-control-plane', 'kube-scheduler-control-plane']);
+    // Its static pods (etcd, kube-apiserver, kube-controller-manager and kube-scheduler: 650m and
+    // 100Mi), the two CoreDNS pods (100m and 70Mi each) and kube-proxy (nothing): 850m of 4 CPUs, 240Mi of 8Gi.
+    assert.match(roots[0]!.description!, /^Ready · control-plane · 7 pods · cpu 21% · mem 2%$/);
+    const system = model.children(roots[0]!).map((p) => p.label.replace(/^(coredns|kube-proxy)-[a-z0-9-]+$/, '$1-*')).sort();
+    assert.deepEqual(system, ['coredns-*', 'coredns-*', 'etcd-control-plane', 'kube-apiserver-control-plane', 'kube-controller-manager-control-plane', 'kube-proxy-*', 'kube-scheduler-control-plane']);
     const shopPods = cache.byIndex('pods', 'namespace', 'shop');
     let podsShown = 0;
     for (const worker of roots.slice(1)) {
@@ -84,22 +86,25 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
       podsShown += pods.length;
       const onNode = cache.byIndex('pods', 'node', worker.label);
       assert.equal(pods.length, onNode.length);
-      // cpu % is the shop's requests (web 100m, api 200m, postgres 250m) over the node's allocatable cpu.
+      // cpu % is the shop's requests (web 100m, api 200m, postgres 250m) over the node's allocatable
+      // cpu; each worker's kube-proxy asks for nothing.
       const node = cache.get('nodes', undefined, worker.label)!;
-      const milli = onNode.reduce((sum, p) => sum + ({ web: 100, api: 200, postgres: 250 } as Record<string, number>)[p.spec.containers[0].name]!, 0);
+      const milli = onNode.reduce((sum, p) => sum + ({ web: 100, api: 200, postgres: 250, 'kube-proxy': 0 } as Record<string, number>)[p.spec.containers[0].name]!, 0);
       const allocatable = Quantity.parse(node.status.allocatable.cpu).milliValue();
       assert.match(worker.description!, new RegExp(`^Ready · ${pods.length} pods? · cpu ${Math.floor((milli / allocatable) * 100)}% · mem \\d+%$`));
       assert.match(worker.tooltip!, /PodCIDR: `10\.244\.\d+\.0\/24`/);
       assert.match(worker.tooltip!, /- Ready: \*\*True\*\*/);
+      assert.equal(pods.filter((p) => p.label.startsWith('kube-proxy-')).length, 1, `kube-proxy on ${worker.label}`);
       for (const pod of pods) {
-        const obj = cache.get('pods', 'shop', pod.label)!;
-        assert.equal(pod.description, `shop · ${podStatus(obj).status} · ${obj.status.podIP}`);
+        const namespace = pod.label.startsWith('kube-proxy-') ? 'kube-system' : 'shop';
+        const obj = cache.get('pods', namespace, pod.label)!;
+        assert.equal(pod.description, `${namespace} · ${podStatus(obj).status} · ${obj.status.podIP}`);
         assert.equal(pod.description!.split(' · ')[1], 'Running');
         assert.equal(pod.contextValue, 'kubeside.pod');
-        assert.deepEqual(pod.ref, { type: { group: '', version: 'v1', resource: 'pods' }, namespace: 'shop', name: pod.label, kind: 'Pod' });
+        assert.deepEqual(pod.ref, { type: { group: '', version: 'v1', resource: 'pods' }, namespace, name: pod.label, kind: 'Pod' });
       }
     }
-    assert.equal(podsShown, shopPods.length);
+    assert.equal(podsShown, shopPods.length + 3);
     assert.equal(shopPods.length, 7);
   });
 
@@ -263,8 +268,9 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
     assert.equal(workloads.resolve(rs)!.description, 'revision 1 · 5/5 ready');
     const cluster = models['kubeside.cluster'];
     const podsOnNodes = cluster.roots().reduce((n, node) => n + Number(/(\d+) pods?/.exec(node.description!)![1]), 0);
-    // The shop's 10 pods on the workers, and the 4 static pods on the control plane.
-    assert.equal(podsOnNodes, 14);
+    // The shop's 10 pods and a kube-proxy on each of the 3 workers; the control plane's 4 static
+    // pods, 2 CoreDNS pods and its kube-proxy.
+    assert.equal(podsOnNodes, 10 + 3 + 7);
   });
 
   it('a failed node turns NotReady (red) in the Cluster tree after the grace period', async () => {

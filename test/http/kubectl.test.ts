@@ -255,13 +255,20 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(await run('get', 'node', 'worker-1', '-o', 'jsonpath={.spec.unschedulable}'), '');
   });
 
-  it('drain: cordons the node and evicts its pods through the eviction subresource', async () => {
+  it('drain: cordons the node and evicts its pods through the eviction subresource, leaving the kube-proxy DaemonSet pod', async () => {
     await kubectlOk(cluster, ['create', '-n', 'shop', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'on-worker' }, spec: { nodeName: 'worker-1', containers: [{ name: 'c', image: 'busybox' }] } }));
-    const out = await run('drain', 'worker-1', '--force', '--grace-period=0', '--timeout=15s');
+    const proxy = await run('get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-proxy', '--field-selector', 'spec.nodeName=worker-1', '-o', 'name');
+    assert.match(proxy, /^pod\/kube-proxy-[a-z0-9]{5}$/m);
+    // kubectl refuses to drain a node running DaemonSet pods unless told to leave them.
+    const refused = await kubectl(cluster, ['drain', 'worker-1', '--force', '--grace-period=0', '--timeout=15s']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /cannot delete DaemonSet-managed Pods \(use --ignore-daemonsets to ignore\): kube-system\/kube-proxy-/);
+    const out = await run('drain', 'worker-1', '--ignore-daemonsets', '--force', '--grace-period=0', '--timeout=15s');
     assert.match(out, /^pod\/on-worker evicted$/m);
     assert.match(out, /^node\/worker-1 drained$/m);
     const gone = await kubectl(cluster, ['get', 'pod', 'on-worker', '-n', 'shop']);
     assert.equal(gone.code, 1);
+    assert.equal(await run('get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-proxy', '--field-selector', 'spec.nodeName=worker-1', '-o', 'name'), proxy);
   });
 
   it('set image, rollout history and rollout undo: a new revision rolls out, and undo brings the previous template back', async function () {

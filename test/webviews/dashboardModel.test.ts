@@ -70,8 +70,9 @@ describe('DashboardModel', () => {
     assert.ok(messages.some((m) => m.pods.updated.some((p) => p.phase === 'Pending')));
     const nodes = new Map(model.snapshot().nodes.map((n) => [n.name, n]));
     for (const worker of ['worker-1', 'worker-2']) {
+      // Beside the web pods, each worker runs kube-proxy, which requests nothing.
       const count = pods.filter((p) => p.node === worker).length;
-      assert.deepEqual(nodes.get(worker)!.requested, { cpu: 100 * count, memory: 64 * 2 ** 20 * count, pods: count });
+      assert.deepEqual(nodes.get(worker)!.requested, { cpu: 100 * count, memory: 64 * 2 ** 20 * count, pods: count + 1 });
     }
     assert.ok(model.snapshot().events.some((e) => e.reason === 'Scheduled' && e.kind === 'Pod'));
   });
@@ -96,9 +97,10 @@ describe('DashboardModel', () => {
     await settle(60_000);
     const deleted = messages.flatMap((m) => m.pods.deleted);
     assert.deepEqual(uids.filter((u) => deleted.includes(u)).sort(), [...uids].sort());
-    // The workers are empty again; the control plane keeps its four static pods (650m).
+    // The workers are back to their kube-proxy; the control plane keeps its four static pods (650m),
+    // two CoreDNS pods (100m each) and kube-proxy.
     const requested = Object.fromEntries(model.snapshot().nodes.map((n) => [n.name, [n.requested.cpu, n.requested.pods]]));
-    assert.deepEqual(requested, { 'control-plane': [650, 4], 'worker-1': [0, 0], 'worker-2': [0, 0] });
+    assert.deepEqual(requested, { 'control-plane': [850, 7], 'worker-1': [0, 1], 'worker-2': [0, 1] });
   });
 
   it('shows a node cordoned through the backend, and failed once it is refreshed', async () => {
@@ -119,8 +121,8 @@ describe('DashboardModel', () => {
     const history = model.snapshot().history;
     assert.equal(history.length, 60);
     assert.equal(history[1]!.time - history[0]!.time, 5_000);
-    // Running: the Deployment's 2 pods and the control plane's 4 static pods.
-    assert.deepEqual(history[history.length - 1]!.counts, [0, 6, 0, 0, 0]);
+    // Running: the Deployment's 2 pods, the control plane's 4 static pods, 2 CoreDNS pods and a kube-proxy on each of the 3 nodes.
+    assert.deepEqual(history[history.length - 1]!.counts, [0, 2 + 4 + 2 + 3, 0, 0, 0]);
     assert.ok(messages.filter((m) => m.samples.length).length >= 70);
   });
 });

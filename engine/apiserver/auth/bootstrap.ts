@@ -99,6 +99,13 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
     rule(['authentication.k8s.io'], ['tokenreviews'], ['create']),
     rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
   ]),
+  // kube-proxy's: the Services and endpoints it programs, its node, its events.
+  clusterRole('system:node-proxier', [
+    rule([''], ['services', 'endpoints'], ['list', 'watch']),
+    rule([''], ['nodes'], read),
+    rule(['', 'events.k8s.io'], ['events'], ['create', 'patch', 'update']),
+    rule(['discovery.k8s.io'], ['endpointslices'], ['list', 'watch']),
+  ]),
   // What the scheduler's VolumeBinding plugin writes: a chosen volume's claimRef, a claim's selected node.
   clusterRole('system:volume-scheduler', [
     rule([''], ['persistentvolumes', 'persistentvolumeclaims'], [...read, 'patch', 'update']),

@@ -37,6 +37,37 @@ describe('cluster', () => {
     assert.equal(new Set(list.map((n) => n.spec.podCIDR)).size, 4, 'each node has its own pod CIDR');
   });
 
+  it("runs kubeadm's addons: CoreDNS behind the kube-dns Service at the cluster DNS address, and kube-proxy on every node, a joining one too", async () => {
+    const c = await boot({ workers: 2 });
+    cluster = c.cluster;
+    await c.advance(30_000);
+    const system = (selector: string) => (c.admin.list(pods, 'kube-system', { labelSelector: selector }).items as Obj[]).filter((p) => p.status?.conditions?.some((x: Obj) => x.type === 'Ready' && x.status === 'True'));
+    const dns = c.admin.get({ group: '', version: 'v1', resource: 'services' }, 'kube-system', 'kube-dns');
+    assert.equal(dns.spec.clusterIP, '10.96.0.10');
+    assert.deepEqual(dns.spec.ports.map((p: Obj) => `${p.name} ${p.port}/${p.protocol}`), ['dns 53/UDP', 'dns-tcp 53/TCP', 'metrics 9153/TCP']);
+    const coredns = system('k8s-app=kube-dns');
+    assert.equal(coredns.length, 2);
+    const slices = c.admin.list({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' }, 'kube-system', { labelSelector: 'kubernetes.io/service-name=kube-dns' }).items as Obj[];
+    assert.deepEqual(slices.flatMap((s) => s.endpoints.map((e: Obj) => e.addresses[0])).sort(), coredns.map((p) => p.status.podIP).sort());
+    const proxies = () => system('k8s-app=kube-proxy').map((p) => [p.spec.nodeName, p.spec.hostNetwork, p.status.podIP === (c.admin.get(nodes, undefined, p.spec.nodeName).status.addresses as Obj[]).find((a) => a.type === 'InternalIP')!.address]);
+    assert.deepEqual(proxies().sort(), [['control-plane', true, true], ['worker-1', true, true], ['worker-2', true, true]]);
+    assert.match(c.admin.get(configmaps, 'kube-system', 'kube-proxy').data['config.conf'], /^mode: ipvs$/m);
+    const joined = (await c.cluster.addNode()).nodeName;
+    await c.advance(30_000);
+    assert.ok(proxies().some(([node]) => node === joined), `kube-proxy on ${joined}`);
+    // Written by kubeadm, as `kubectl get -o yaml` shows in managedFields.
+    assert.equal(c.admin.get({ group: 'apps', version: 'v1', resource: 'daemonsets' }, 'kube-system', 'kube-proxy').metadata.managedFields[0].manager, 'kubeadm');
+  });
+
+  it('leaves out the addons a cluster is configured without', async () => {
+    const c = await bootCluster({ seed: 42, workers: 1, addons: { coreDNS: false, kubeProxy: false } });
+    cluster = c.cluster;
+    await c.advance(10_000);
+    assert.deepEqual((c.admin.list(pods, 'kube-system').items as Obj[]).map((p) => p.metadata.name).filter((n) => !n.endsWith('-control-plane')), []);
+    assert.equal(c.admin.tryGet({ group: '', version: 'v1', resource: 'services' }, 'kube-system', 'kube-dns'), undefined);
+    assert.equal(c.cluster.request('GET', 'http://kubernetes.default/').error, 'dial tcp: lookup kubernetes.default on 10.96.0.10:53: i/o timeout');
+  });
+
   it('keeps the kubernetes Service\'s endpoints on the running API servers, as the endpoint reconciler does', async () => {
     const c = await boot({ controlPlaneNodes: 2, workers: 0 });
     cluster = c.cluster;
@@ -282,6 +313,8 @@ describe('cluster with a state directory', () => {
       const created = (await admin.create(pods, 'default', { metadata: { name: 'web' }, spec: { nodeName: 'worker-1', containers: [{ name: 'web', image: 'nginx:1.27' }] } })).object;
       await until(clock, () => admin.get(pods, 'default', 'web').status.phase === 'Running', 'the pod runs');
       await first.flushStatus();
+      // kubeadm installs its addons once: one deleted stays deleted across restarts.
+      await admin.delete({ group: 'apps', version: 'v1', resource: 'daemonsets' }, 'kube-system', 'kube-proxy');
       await first.stop();
 
       const second = await Cluster.start({ clock, seed: 7, workers: 1, stateDir: dir });
@@ -293,6 +326,8 @@ describe('cluster with a state directory', () => {
       assert.equal(web.status.phase, 'Running');
       const lost = web.status.containerStatuses[0].lastState.terminated;
       assert.deepEqual([lost.exitCode, lost.reason], [255, 'Unknown'], 'the instance that died with the node');
+      assert.equal(again.tryGet({ group: 'apps', version: 'v1', resource: 'daemonsets' }, 'kube-system', 'kube-proxy'), undefined);
+      assert.ok(again.tryGet({ group: 'apps', version: 'v1', resource: 'deployments' }, 'kube-system', 'coredns'));
       const other = (await again.create(configmaps, 'default', { metadata: { name: 'other' } })).object;
       assert.notEqual(other.metadata.uid, created.metadata.uid);
       await second.stop();

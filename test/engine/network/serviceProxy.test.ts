@@ -176,6 +176,29 @@ describe('service proxy: requests through the cluster network', function () {
     assert.equal(s.cluster.request('GET', `http://${ip}:30081/`).error, `dial tcp ${ip}:30081: connect: connection refused`);
   });
 
+  it('resolves no cluster name while CoreDNS has no ready pod, and again once it has; addresses and Ingress hosts from outside need no cluster DNS', async () => {
+    const web = live(s, 'web');
+    const from = { namespace: 'shop', name: web[0]!.metadata.name };
+    const webIP = s.admin.get(services, 'shop', 'web').spec.clusterIP;
+    await s.admin.patch(deployments, 'kube-system', 'coredns', 'merge', { spec: { replicas: 0 } });
+    await s.advance(60_000);
+    assert.equal((s.admin.list(pods, 'kube-system', { labelSelector: 'k8s-app=kube-dns' }).items as Obj[]).length, 0);
+    for (const caller of [undefined, from]) {
+      const byName = s.cluster.request('GET', 'http://web.shop/', caller ? { from: caller } : {});
+      assert.equal(byName.error, 'dial tcp: lookup web.shop on 10.96.0.10:53: read: connection refused');
+      assert.deepEqual(byName.hops.map((h) => [h.kind, h.namespace, h.name]), [['Service', 'kube-system', 'kube-dns']]);
+      assert.equal(s.cluster.request('GET', `http://${webIP}/`, caller ? { from: caller } : {}).status, 200, 'the cluster IP needs no name');
+    }
+    assert.equal(s.cluster.request('GET', 'http://shop.example.com/').status, 200, 'an Ingress host from outside');
+    // Inside the cluster, every name goes to the cluster DNS first, Ingress hosts too.
+    assert.equal(s.cluster.request('GET', 'http://shop.example.com/', { from }).error, 'dial tcp: lookup shop.example.com on 10.96.0.10:53: read: connection refused');
+
+    await s.admin.patch(deployments, 'kube-system', 'coredns', 'merge', { spec: { replicas: 2 } });
+    await s.advance(30_000);
+    await s.cluster.flushStatus();
+    assert.equal(s.cluster.request('GET', 'http://web.shop/', { from }).status, 200);
+  });
+
   it('says which pod or node to send from does not exist', () => {
     assert.throws(() => s.cluster.request('GET', 'http://web.shop/', { from: { namespace: 'shop', name: 'ghost' } }), /pods "ghost" not found/);
     assert.throws(() => s.cluster.request('GET', 'https://web.shop/'), /only http:\/\/ requests are simulated/);
@@ -192,9 +215,19 @@ describe('service proxy over plain objects', () => {
     ...(ports ? { ports } : {}),
   });
   const now = Date.UTC(2026, 11, 1);
+  /** The lists with the cluster DNS in them: the kube-dns Service and one ready CoreDNS endpoint. */
+  const withDNS = (lists: Parameters<typeof networkObjects>[0]) =>
+    networkObjects({
+      ...lists,
+      services: [...(lists.services ?? []), { metadata: { namespace: 'kube-system', name: 'kube-dns' }, spec: { clusterIP: '10.96.0.10', ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }] } }],
+      endpointSlices: [
+        ...(lists.endpointSlices ?? []),
+        { metadata: { namespace: 'kube-system', name: 'kube-dns-x', labels: { 'kubernetes.io/service-name': 'kube-dns' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.244.0.2'], conditions: { ready: true }, targetRef: { kind: 'Pod', namespace: 'kube-system', name: 'coredns-1' } }], ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] },
+      ],
+    });
 
   it('falls back to endpoints still serving while they terminate when none is ready', () => {
-    const objects = networkObjects({
+    const objects = withDNS({
       services: [service('web')],
       pods: [pod('web-1', '10.244.1.2', 'worker-1'), pod('web-2', '10.244.2.2', 'worker-2')],
       endpointSlices: [slice('web', [{ pod: 'web-1', ip: '10.244.1.2', node: 'worker-1', conditions: { ready: false, serving: true, terminating: true } }, { pod: 'web-2', ip: '10.244.2.2', node: 'worker-2', conditions: { ready: false, serving: false, terminating: true } }])],
@@ -204,14 +237,14 @@ describe('service proxy over plain objects', () => {
   });
 
   it('resolves a named targetPort on the pod when the slice lists no ports', () => {
-    const objects = networkObjects({ services: [service('web')], pods: [pod('web-1', '10.244.1.2', 'worker-1')], endpointSlices: [slice('web', [{ pod: 'web-1', ip: '10.244.1.2', node: 'worker-1' }], null)] });
+    const objects = withDNS({ services: [service('web')], pods: [pod('web-1', '10.244.1.2', 'worker-1')], endpointSlices: [slice('web', [{ pod: 'web-1', ip: '10.244.1.2', node: 'worker-1' }], null)] });
     const route = new ServiceProxy().route(objects, { url: 'http://web.shop/' }, now);
     assert.deepEqual(route.outcome === 'pod' && [route.pod.ip, route.pod.port], ['10.244.1.2', 8080]);
   });
 
   it('keeps a NodePort with externalTrafficPolicy Local on the receiving node\'s endpoints', () => {
     const node = (name: string, ip: string): Obj => ({ metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } });
-    const objects = networkObjects({
+    const objects = withDNS({
       services: [service('web', { type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] })],
       nodes: [node('worker-1', '172.18.0.3'), node('worker-2', '172.18.0.4')],
       pods: [pod('web-1', '10.244.1.2', 'worker-1')],
@@ -225,15 +258,22 @@ describe('service proxy over plain objects', () => {
   });
 
   it('follows an ExternalName Service out of the cluster, where its name is not found', () => {
-    const objects = networkObjects({ services: [service('payments', { type: 'ExternalName', externalName: 'pay.example.net', clusterIP: undefined, ports: [] })] });
+    const objects = withDNS({ services: [service('payments', { type: 'ExternalName', externalName: 'pay.example.net', clusterIP: undefined, ports: [] })] });
     const route = new ServiceProxy().route(objects, { url: 'http://payments.shop/' }, now);
     assert.equal(route.outcome === 'error' && route.error, 'dial tcp: lookup pay.example.net: no such host');
     assert.equal(route.hops[0]?.detail, 'payments.shop.svc.cluster.local is a CNAME of pay.example.net: the request leaves the cluster');
   });
 
+  it('resolves no cluster name without the kube-dns Service: the query to the cluster DNS address goes unanswered', () => {
+    const objects = networkObjects({ services: [service('web')], pods: [pod('web-1', '10.244.1.2', 'worker-1')], endpointSlices: [slice('web', [{ pod: 'web-1', ip: '10.244.1.2', node: 'worker-1' }])] });
+    const route = new ServiceProxy().route(objects, { url: 'http://web.shop/' }, now);
+    assert.deepEqual([route.outcome === 'error' && route.error, route.hops], ['dial tcp: lookup web.shop on 10.96.0.10:53: i/o timeout', []]);
+    assert.equal(new ServiceProxy().route(objects, { url: 'http://10.96.100.1/' }, now).outcome, 'pod');
+  });
+
   it('sends a host two Ingresses claim for the same path to the older one', () => {
     const ingress = (name: string, created: string, backend: string): Obj => ({ metadata: { namespace: 'shop', name, creationTimestamp: created }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: backend, port: { number: 80 } } } }] } }] } });
-    const objects = networkObjects({
+    const objects = withDNS({
       ingresses: [ingress('newer', '2026-12-01T10:00:00Z', 'api'), ingress('older', '2026-12-01T09:00:00Z', 'web')],
       services: [service('web'), service('api', { clusterIP: '10.96.100.2' })],
       pods: [pod('web-1', '10.244.1.2', 'worker-1')],
