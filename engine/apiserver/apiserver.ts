@@ -26,6 +26,8 @@ import { defaultStorageClass } from './admission/default-storage-class';
 import { limitRanger } from './admission/limit-ranger';
 import { namespaceLifecycle } from './admission/namespace-lifecycle';
 import { nodeRestriction } from './admission/node-restriction';
+import { priorityAdmission } from './admission/priority';
+import { systemPriorityClasses } from '../api/validation/semantic/priorityclass';
 import { chargeQuota, resourceQuota } from './admission/resource-quota';
 import { serviceAccountAdmission } from './admission/service-account';
 import { type Authorizer, forbidden, type ResourceAttributes, UnionAuthorizer } from './auth/attributes';
@@ -66,7 +68,7 @@ export interface ApiServerOptions {
 /** The API server's own writes (bootstrap objects, quota charges, CRD status): as its loopback client, in system:masters. */
 const apiServerItself: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters, groups.authenticated] } };
 
-export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, defaultStorageClass, resourceQuota];
+export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, priorityAdmission, defaultStorageClass, resourceQuota];
 
 /** Container logs, as the kubelets keep them: the API server's pods/log reads from here (in Kubernetes it proxies to the kubelet). */
 export interface PodLogSource {
@@ -278,6 +280,8 @@ export class ApiServer {
       metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
       spec: { clusterIP: new ClusterIPAllocator(this.random).apiServerServiceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
     });
+    // The scheduling/bootstrap-system-priority-classes hook: the two classes system pods run at.
+    for (const pc of systemPriorityClasses) await ensure('scheduling.k8s.io', 'v1', 'priorityclasses', { metadata: { name: pc.name }, value: pc.value, description: pc.description });
     for (const role of bootstrapClusterRoles) await ensure('rbac.authorization.k8s.io', 'v1', 'clusterroles', deepCopy(role) as Obj);
     for (const binding of bootstrapClusterRoleBindings) await ensure('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', deepCopy(binding) as Obj);
   }

@@ -26,6 +26,7 @@ import './networkpolicy.js';
 import './ingressclass.js';
 import './endpointslice.js';
 import './storageclass.js';
+import './priorityclass.js';
 import './horizontalpodautoscaler.js';
 import './rbac.js';
 import './customresourcedefinition.js';

@@ -12,6 +12,7 @@ const served: readonly [group: string, version: string, kinds: readonly string[]
   ['discovery.k8s.io', 'v1', ['EndpointSlice']],
   ['coordination.k8s.io', 'v1', ['Lease']],
   ['storage.k8s.io', 'v1', ['StorageClass']],
+  ['scheduling.k8s.io', 'v1', ['PriorityClass']],
   ['autoscaling', 'v2', ['HorizontalPodAutoscaler']],
   ['autoscaling', 'v1', ['HorizontalPodAutoscaler']],
   ['policy', 'v1', ['PodDisruptionBudget']],

@@ -84,6 +84,7 @@ describe('admission: ResourceQuota', () => {
     const { object: p } = await client.create(resourcequotas, 'shop', { metadata: { name: 'high' }, spec: { hard: { pods: '1' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } } });
     await client.update(resourcequotas, 'shop', { ...p, status: { hard: { pods: '1' }, used: { pods: '0' } } }, {}, 'status');
     const burstable = { container: { resources: { requests: { cpu: '100m' } } } };
+    await client.create({ group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' }, undefined, { metadata: { name: 'high' }, value: 1000 });
     await client.create(pods, 'shop', pod('free-1'));
     await rejects(client.create(pods, 'shop', pod('free-2')), 403, 'pods "free-2" is forbidden: exceeded quota: best-effort, requested: pods=1, used: pods=1, limited: pods=1');
     // Requests make it Burstable; a deadline makes it Terminating: neither counts against best-effort.
@@ -113,6 +114,42 @@ describe('admission: ResourceQuota', () => {
     await client.update(resourcequotas, 'shop', { ...client.get(resourcequotas, 'shop', 'fresh'), status: { hard: { pods: '3' }, used: { pods: '2' } } }, {}, 'status');
     await client.create(pods, 'shop', pod('dry'), { dryRun: true });
     assert.equal(client.get(resourcequotas, 'shop', 'fresh').status.used.pods, '2');
+  });
+});
+
+describe('admission: Priority', () => {
+  const priorityclasses = { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' };
+
+  it('resolves a pod\'s PriorityClass to its priority and preemption policy, and gives a pod without one priority 0', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    // Every cluster has the two system classes.
+    const system = client.list(priorityclasses).items.map((pc: any) => [pc.metadata.name, pc.value, pc.preemptionPolicy]);
+    assert.deepEqual(system, [['system-cluster-critical', 2000000000, 'PreemptLowerPriority'], ['system-node-critical', 2000001000, 'PreemptLowerPriority']]);
+    await client.create(priorityclasses, undefined, { metadata: { name: 'batch' }, value: 100, preemptionPolicy: 'Never' });
+    const plain = (await client.create(pods, 'shop', pod('plain'))).object;
+    assert.deepEqual([plain.spec.priorityClassName, plain.spec.priority, plain.spec.preemptionPolicy], [undefined, 0, 'PreemptLowerPriority']);
+    const batch = (await client.create(pods, 'shop', pod('batch', { spec: { priorityClassName: 'batch' } }))).object;
+    assert.deepEqual([batch.spec.priority, batch.spec.preemptionPolicy], [100, 'Never']);
+    const critical = (await client.create(pods, 'shop', pod('dns', { spec: { priorityClassName: 'system-cluster-critical' } }))).object;
+    assert.equal(critical.spec.priority, 2000000000);
+    await rejects(client.create(pods, 'shop', pod('typo', { spec: { priorityClassName: 'bacth' } })), 403, 'pods "typo" is forbidden: no PriorityClass with name bacth was found');
+    await rejects(client.create(pods, 'shop', pod('sneaky', { spec: { priorityClassName: 'batch', priority: 1000 } })), 403, 'pods "sneaky" is forbidden: the integer value of priority (1000) must not be provided in pod spec; priority admission controller computed 100 from the given PriorityClass name');
+    await rejects(client.create(pods, 'shop', pod('eager', { spec: { priorityClassName: 'batch', preemptionPolicy: 'PreemptLowerPriority' } })), 403, 'pods "eager" is forbidden: the string value of PreemptionPolicy (PreemptLowerPriority) must not be provided in pod spec; priority admission controller computed Never from the given PriorityClass name');
+  });
+
+  it('gives pods the one global default class, keeps user classes below the system ones, and the system ones from deletion', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(priorityclasses, undefined, { metadata: { name: 'standard' }, value: 1000, globalDefault: true });
+    await rejects(client.create(priorityclasses, undefined, { metadata: { name: 'other' }, value: 5, globalDefault: true }), 403, 'priorityclasses.scheduling.k8s.io "other" is forbidden: PriorityClass standard is already marked as default. Only one default can exist');
+    const p = (await client.create(pods, 'shop', pod('web'))).object;
+    assert.deepEqual([p.spec.priorityClassName, p.spec.priority], ['standard', 1000]);
+    await rejects(client.create(priorityclasses, undefined, { metadata: { name: 'huge' }, value: 1000000001 }), 422, 'PriorityClass.scheduling.k8s.io "huge" is invalid: value: Forbidden: maximum allowed value of a user defined priority is 1000000000');
+    await rejects(client.create(priorityclasses, undefined, { metadata: { name: 'system-mine' }, value: 10 }), 422, "PriorityClass.scheduling.k8s.io \"system-mine\" is invalid: metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: system-mine is not a known system priority class");
+    await rejects(client.patch(priorityclasses, undefined, 'standard', 'merge', { value: 7 }), 422, 'PriorityClass.scheduling.k8s.io "standard" is invalid: value: Forbidden: may not be changed in an update.');
+    await rejects(client.delete(priorityclasses, undefined, 'system-node-critical'), 403, 'priorityclasses.scheduling.k8s.io "system-node-critical" is forbidden: this is a system priority class and cannot be deleted');
+    await client.delete(priorityclasses, undefined, 'standard');
   });
 });
 

@@ -47,6 +47,8 @@ describe('cluster', () => {
     assert.deepEqual(dns.spec.ports.map((p: Obj) => `${p.name} ${p.port}/${p.protocol}`), ['dns 53/UDP', 'dns-tcp 53/TCP', 'metrics 9153/TCP']);
     const coredns = system('k8s-app=kube-dns');
     assert.equal(coredns.length, 2);
+    // The Priority admission plugin resolved their class, one of the two every cluster has.
+    assert.ok(coredns.every((p) => p.spec.priorityClassName === 'system-cluster-critical' && p.spec.priority === 2_000_000_000 && p.spec.preemptionPolicy === 'PreemptLowerPriority'));
     const slices = c.admin.list({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' }, 'kube-system', { labelSelector: 'kubernetes.io/service-name=kube-dns' }).items as Obj[];
     assert.deepEqual(slices.flatMap((s) => s.endpoints.map((e: Obj) => e.addresses[0])).sort(), coredns.map((p) => p.status.podIP).sort());
     const proxies = () => system('k8s-app=kube-proxy').map((p) => [p.spec.nodeName, p.spec.hostNetwork, p.status.podIP === (c.admin.get(nodes, undefined, p.spec.nodeName).status.addresses as Obj[]).find((a) => a.type === 'InternalIP')!.address]);

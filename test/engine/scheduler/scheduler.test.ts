@@ -358,17 +358,26 @@ describe('Scheduler', () => {
     });
   });
 
+  /** PriorityClasses, as pods get their priority only through one (the Priority admission plugin). */
+  const priorityClasses = async (classes: Record<string, number | [number, string]>) => {
+    for (const [name, spec] of Object.entries(classes)) {
+      const [value, preemptionPolicy] = typeof spec === 'number' ? [spec, undefined] : spec;
+      await c.client.create({ group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' }, undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, ...(preemptionPolicy ? { preemptionPolicy } : {}) });
+    }
+  };
+
   describe('preemption', () => {
     it('deletes lower-priority pods to make room, nominates the node, and binds there once they are gone', async () => {
       c = await schedulerCluster();
       await c.addNode('worker-1', { cpu: '2' });
       await c.addNode('worker-2', { cpu: '2' });
       await c.scheduler.start();
+      await priorityClasses({ batch: 10, critical: 1000, polite: [1000, 'Never'] });
       for (const name of ['batch-1', 'batch-2']) {
-        await c.createPod(podWith(name, { cpu: '1500m' }, { priority: 10 }));
+        await c.createPod(podWith(name, { cpu: '1500m' }, { priorityClassName: 'batch' }));
         await c.scheduledTo(name);
       }
-      await c.createPod(podWith('critical', { cpu: '1500m' }, { priority: 1000 }));
+      await c.createPod(podWith('critical', { cpu: '1500m' }, { priorityClassName: 'critical' }));
       await c.until(() => !!c.getPod('critical').status?.nominatedNodeName, 'a nominated node');
       const nominated = c.getPod('critical').status!.nominatedNodeName!;
       const victim = ['batch-1', 'batch-2'].find((n) => c.getPod(n).spec?.nodeName === nominated)!;
@@ -386,12 +395,13 @@ describe('Scheduler', () => {
       c = await schedulerCluster();
       await c.addNode('worker-1', { cpu: '2' });
       await c.scheduler.start();
-      await c.createPod(podWith('batch', { cpu: '1500m' }, { priority: 10 }));
+      await priorityClasses({ batch: 10, critical: 1000, polite: [1000, 'Never'] });
+      await c.createPod(podWith('batch', { cpu: '1500m' }, { priorityClassName: 'batch' }));
       await c.scheduledTo('batch');
-      await c.createPod(podWith('critical', { cpu: '1500m' }, { priority: 1000 }));
+      await c.createPod(podWith('critical', { cpu: '1500m' }, { priorityClassName: 'critical' }));
       await c.until(() => c.getPod('critical').status?.nominatedNodeName === 'worker-1', 'the nomination');
       await c.client.delete({ group: '', version: 'v1', resource: 'pods' }, 'shop', 'batch', { gracePeriodSeconds: 0 });
-      await c.createPod(podWith('newcomer', { cpu: '1500m' }, { priority: 10 }));
+      await c.createPod(podWith('newcomer', { cpu: '1500m' }, { priorityClassName: 'batch' }));
       await c.clock.advanceAsync(2_000);
       assert.equal(await c.scheduledTo('critical'), 'worker-1');
       assert.equal(c.getPod('newcomer').spec?.nodeName, undefined);
@@ -401,9 +411,10 @@ describe('Scheduler', () => {
       c = await schedulerCluster();
       await c.addNode('worker-1', { cpu: '2' });
       await c.scheduler.start();
-      await c.createPod(podWith('batch', { cpu: '1500m' }, { priority: 10 }));
+      await priorityClasses({ batch: 10, critical: 1000, polite: [1000, 'Never'] });
+      await c.createPod(podWith('batch', { cpu: '1500m' }, { priorityClassName: 'batch' }));
       await c.scheduledTo('batch');
-      await c.createPod(podWith('polite', { cpu: '1500m' }, { priority: 1000, preemptionPolicy: 'Never' }));
+      await c.createPod(podWith('polite', { cpu: '1500m' }, { priorityClassName: 'polite' }));
       await c.until(() => c.eventsFor('polite').length > 0, 'the FailedScheduling event');
       assert.equal(c.eventsFor('polite')[0].message, '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
       assert.equal(c.getPod('batch').metadata?.deletionTimestamp, undefined);
@@ -414,8 +425,10 @@ describe('Scheduler', () => {
     it('schedules higher priority first when only one pod fits', async () => {
       c = await schedulerCluster();
       await c.addNode('worker-1', { cpu: '1' });
-      await c.createPod(podWith('low', { cpu: '800m' }, { priority: 0 }));
-      await c.createPod(podWith('high', { cpu: '800m' }, { priority: 1000 }));
+      await priorityClasses({ low: 0, critical: 1000 });
+      await c.createPod(podWith('low', { cpu: '800m' }, { priorityClassName: 'low' }));
+      await c.createPod(podWith('high', { cpu: '800m' }, { priorityClassName: 'critical' }));
+      assert.deepEqual([c.getPod('low').spec?.priority, c.getPod('high').spec?.priority], [0, 1000]);
       await c.scheduler.start();
       assert.equal(await c.scheduledTo('high'), 'worker-1');
       await c.settle();

@@ -29,6 +29,7 @@ import './networkpolicy.js';
 import './endpointslice.js';
 import './lease.js';
 import './storageclass.js';
+import './priorityclass.js';
 import './horizontalpodautoscaler.js';
 import './poddisruptionbudget.js';
 import './rbac.js';
