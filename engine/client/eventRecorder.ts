@@ -91,8 +91,8 @@ export class EventRecorder {
     if (!recent || nowMs - recent.last > aggregateIntervalMs) recent = { messages: new Set(), last: nowMs };
     recent.last = nowMs;
     recent.messages.add(message);
-    this.similar.set(aggregateKey, recent);
-    if (this.similar.size > cacheSize) this.similar.delete(this.similar.keys().next().value!);
+    // Looked up and stored again, it is the most recently used: others are forgotten before it.
+    remember(this.similar, aggregateKey, recent);
     if (recent.messages.size >= aggregateMaxEvents) {
       // Too many variations: count them all under one combined event.
       recent.messages.delete(message);

@@ -23,6 +23,25 @@ describe('Event recorder', () => {
     assert.deepEqual(e.involvedObject, { kind: 'ConfigMap', namespace: 'default', name: 'settings', uid: cm.metadata.uid, apiVersion: 'v1', resourceVersion: cm.metadata.resourceVersion });
   });
 
+  it('forgets the least recently aggregated events first, as its LRU cache does, not the oldest', async () => {
+    const { client, clock } = await newCluster();
+    const { object: cm } = await client.create(configmaps, 'default', { metadata: { name: 'settings' } });
+    const recorder = new EventRecorder(client, clock, 'test-controller');
+    const other = (i: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'default', name: `other-${i}`, uid: `uid-${i}` } });
+    recorder.event(cm, 'Normal', 'Probe', 'attempt 1');
+    // The cache (4,096 entries) fills up behind the first event's entry…
+    for (let i = 1; i < 4096; i++) recorder.event(other(i), 'Normal', 'Probe', 'ok');
+    // …which more messages of the same reason make the most recently used again.
+    for (let n = 2; n <= 9; n++) recorder.event(cm, 'Normal', 'Probe', `attempt ${n}`);
+    // One more entry evicts the least recently used (other-1): the tenth message is still combined.
+    recorder.event(other(4096), 'Normal', 'Probe', 'ok');
+    recorder.event(cm, 'Normal', 'Probe', 'attempt 10');
+    await recorder.flush();
+    const messages = (client.list(events, 'default').items as { message: string; involvedObject: { name: string } }[]).filter((e) => e.involvedObject.name === 'settings').map((e) => e.message);
+    assert.equal(messages.length, 10);
+    assert.equal(messages.at(-1), '(combined from similar events): attempt 10');
+  });
+
   it('from the tenth different message of one reason on, similar events are combined into one', async () => {
     const { client, clock } = await newCluster();
     const { object: cm } = await client.create(configmaps, 'default', { metadata: { name: 'settings' } });
