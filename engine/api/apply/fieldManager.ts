@@ -8,6 +8,7 @@ import { StatusError, statusErrors } from '../errors';
 import { deepCopy, deepEqual, isObject, type JSONObject } from '../patch/jsonValue';
 import type { SchemaNode } from '../schema/node';
 import { deepFreeze } from '../../util/mutationDetector';
+import { withoutManagedFields as withoutManagedFieldsView } from '../meta/managedFields';
 import { dropIgnored, FieldSet, fieldSetOf, FieldSetError, type Path, pathString } from './fieldSet';
 import { compare, type Comparison, mergeApplied, removeItems } from './structuredMerge';
 
@@ -246,18 +247,6 @@ function withoutManagedFields(obj: unknown): Obj {
   return copy;
 }
 
-/**
- * The object as the comparison sees it, without managedFields: a shallow view that shares every
- * other subtree with `obj` (nothing here changes them), instead of a deep copy per write.
- */
-function viewWithoutManagedFields(obj: unknown): Obj {
-  if (!isObject(obj)) return {};
-  const meta = obj.metadata;
-  if (!isObject(meta) || !('managedFields' in meta)) return { ...obj };
-  const { managedFields: _managedFields, ...rest } = meta;
-  return { ...obj, metadata: rest };
-}
-
 /** DefaultMaxUpdateManagers: past this many Update entries the oldest are folded into buckets. */
 export const maxUpdateManagers = 10;
 const oldUpdatesManagerName = 'ancient-changes';
@@ -405,10 +394,12 @@ function trackUpdate<T extends object>(live: T | undefined, updated: T, opts: Fi
   const liveEntries = (live as Obj | undefined)?.metadata?.managedFields;
   const sent = (updated as Obj).metadata?.managedFields;
   const managers = decodeManagedFields(Array.isArray(sent) && sent.length > 0 && !deepEqual(sent, liveEntries) ? sent : liveEntries);
-  const before = viewWithoutManagedFields(live);
-  const after = viewWithoutManagedFields(updated);
+  // The objects as the comparison sees them: shallow views that share every other subtree (nothing
+  // here changes them), instead of a deep copy per write.
+  const before = live === undefined ? {} : (withoutManagedFieldsView(live as Obj) as Obj);
+  const after = withoutManagedFieldsView(updated as Obj) as Obj;
 
-  const cmp = filtered(compare(live === undefined ? {} : before, after, opts.schema), ignored);
+  const cmp = filtered(compare(before, after, opts.schema), ignored);
   const id = managerIdentifier({ manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, subresource: opts.subresource });
   updateOthers(managers, cmp, id, true);
   const previous = managers.get(id);

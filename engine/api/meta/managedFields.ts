@@ -5,7 +5,7 @@
  */
 export function withoutManagedFields<T extends { metadata?: { managedFields?: unknown } }>(obj: T): T {
   const meta = obj.metadata;
-  if (!meta || !('managedFields' in meta)) return obj;
+  if (!meta || typeof meta !== 'object' || !('managedFields' in meta)) return obj;
   const { managedFields: _managedFields, ...metadata } = meta;
   return { ...obj, metadata };
 }
