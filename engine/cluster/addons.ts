@@ -4,6 +4,7 @@
 // kube-system: scheduled, run by the kubelets, restarted, scaled and deleted like any other. The
 // cluster's DNS answers while CoreDNS has a ready endpoint (see ../network/serviceProxy.ts).
 // After cmd/kubeadm/app/phases/addons/{dns,proxy}/manifests.go.
+import { systemClusterCritical, systemNodeCritical } from '../api/validation/semantic/priorityclass';
 import type { Obj } from '../apiserver/registry/strategy';
 import { clusterDNS, clusterDomain } from '../network/serviceProxy';
 import { kubeletVersion } from '../kubelet/nodeStatus';
@@ -88,7 +89,7 @@ export function coreDNSObjects(): Obj[] {
         template: {
           metadata: { labels },
           spec: {
-            priorityClassName: 'system-cluster-critical',
+            priorityClassName: systemClusterCritical.name,
             serviceAccountName: 'coredns',
             affinity: {
               podAntiAffinity: {
@@ -222,7 +223,7 @@ export function kubeProxyObjects(options: { apiServer: string; clusterCIDR: stri
         template: {
           metadata: { labels },
           spec: {
-            priorityClassName: 'system-node-critical',
+            priorityClassName: systemNodeCritical.name,
             containers: [
               {
                 name: 'kube-proxy',

@@ -5,6 +5,7 @@
 // network, owned by the Node, that tolerate every NoExecute taint and so stay when the node fails.
 import { createHash } from 'node:crypto';
 import type { Obj } from '../apiserver/registry/strategy';
+import { systemNodeCritical } from '../api/validation/semantic/priorityclass';
 import { kubeletVersion } from './nodeStatus';
 
 const etcdImage = 'registry.k8s.io/etcd:3.6.4-0';
@@ -63,8 +64,6 @@ const components: readonly Component[] = [
   },
 ];
 
-/** The priority system-node-critical resolves to (the Priority admission plugin's built-in class). */
-const systemNodeCritical = 2_000_001_000;
 
 /** The mirror pods of a control-plane node's static pods, owned by its Node. */
 export function staticPods(node: { name: string; uid: string; ip: string }, seenAt: string): Obj[] {
@@ -73,8 +72,9 @@ export function staticPods(node: { name: string; uid: string; ip: string }, seen
       containers: [{ name: c.name, image: c.image, imagePullPolicy: 'IfNotPresent', command: c.command(node.ip), resources: { requests: c.requests }, ...probes(c.health, node.ip) }],
       hostNetwork: true,
       nodeName: node.name,
-      priorityClassName: 'system-node-critical',
-      priority: systemNodeCritical,
+      // The kubelet sets the priority of a mirror pod itself, as the Priority admission plugin resolves the class.
+      priorityClassName: systemNodeCritical.name,
+      priority: systemNodeCritical.value,
       securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
       tolerations: [{ operator: 'Exists', effect: 'NoExecute' }],
     };

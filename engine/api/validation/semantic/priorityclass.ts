@@ -11,11 +11,13 @@ const root = FieldPath.root;
 /** HighestUserDefinablePriority: classes above it are the system's. */
 export const highestUserDefinablePriority = 1_000_000_000;
 
+/** The class of pods that must stay on their node (static pods, kube-proxy). */
+export const systemNodeCritical = { name: 'system-node-critical', value: 2_000_001_000, description: 'Used for system critical pods that must not be moved from their current node.' } as const;
+/** The class of pods the cluster needs somewhere (CoreDNS). */
+export const systemClusterCritical = { name: 'system-cluster-critical', value: 2_000_000_000, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' } as const;
+
 /** The classes every cluster has (kube-apiserver creates them at start and refuses to delete them). */
-export const systemPriorityClasses = [
-  { name: 'system-node-critical', value: 2_000_001_000, description: 'Used for system critical pods that must not be moved from their current node.' },
-  { name: 'system-cluster-critical', value: 2_000_000_000, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' },
-] as const;
+export const systemPriorityClasses = [systemNodeCritical, systemClusterCritical] as const;
 
 /** IsKnownSystemPriorityClass: why a `system-` class is not one of the built-in ones, or undefined. */
 function notSystemClass(name: string, value: unknown, globalDefault: boolean): string | undefined {
