@@ -713,12 +713,12 @@ function compareValues(a: Value, b: Value): number {
   return Buffer.compare(toBytes(a), toBytes(b));
 }
 
-/** A value's size in UTF-8 bytes (a fast native count, not an encoding). */
 /** An upper bound of byteSize without encoding: a UTF-16 code unit is at most 3 bytes of UTF-8. */
 function byteSizeAtMost(v: Value): number {
   return typeof v === 'string' ? v.length * 3 : v.length;
 }
 
+/** A value's size in UTF-8 bytes (a fast native count, not an encoding). */
 function byteSize(v: Value): number {
   return typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length;
 }
