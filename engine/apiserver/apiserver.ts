@@ -357,10 +357,13 @@ export class ApiServer {
         revision = rv;
       }
     }
-    // A kubelet lists the pods of its node: only those with the node's name in their stored text
-    // are decoded and matched (kube-apiserver reaches them through its watch cache's nodeName index).
+    // A kubelet lists the pods of its node: they are read through the nodeName index of the pods
+    // watch, as kube-apiserver's watch cache serves them, or failing that only those with the
+    // node's name in their stored text are decoded and matched.
     const bound = this.pinnedNode(storage, options.fieldSelector);
+    const onNode = bound !== undefined ? this.podsOnNode(storage, prefix, bound, revision) : undefined;
     const needle = bound !== undefined && /^[a-z0-9.-]+$/.test(bound) ? `"nodeName":"${bound}"` : undefined;
+    const read = (limit: number, after: string | undefined) => (onNode ? pageOf(onNode, limit, after) : this.store.list(prefix, { ...(limit ? { limit } : {}), ...(after !== undefined ? { after } : {}), revision }));
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
     const items: Obj[] = [];
     let more = false;
@@ -369,7 +372,7 @@ export class ApiServer {
     // Keep reading pages until the limit is filled with matching objects, as kube-apiserver does.
     for (;;) {
       const batch = limit ? Math.max(limit - items.length, 1) : 0;
-      const page = this.store.list(prefix, { ...(batch ? { limit: batch } : {}), ...(after !== undefined ? { after } : {}), revision });
+      const page = read(batch, after);
       for (const kv of page.kvs) {
         lastKey = kv.key;
         if (needle !== undefined && typeof kv.value === 'string' && !kv.value.includes(needle)) continue;
@@ -380,7 +383,7 @@ export class ApiServer {
       }
       after = lastKey;
       if (limit && items.length === limit) {
-        const rest = this.store.list(prefix, { limit: 1, ...(lastKey !== undefined ? { after: lastKey } : {}), revision });
+        const rest = read(1, lastKey);
         more = rest.kvs.length > 0;
         if (more && !options.labelSelector && !options.fieldSelector) remaining = rest.count;
         break;
@@ -442,7 +445,9 @@ export class ApiServer {
     };
 
     if (initial) {
-      for (const kv of this.store.range(prefix, end ? { end } : {}).kvs) {
+      const bound = ref.name ? undefined : this.pinnedNode(storage, fieldSelector);
+      const onNode = bound !== undefined ? this.podsOnNode(storage, prefix, bound, since) : undefined;
+      for (const kv of onNode ?? this.store.range(prefix, end ? { end } : {}).kvs) {
         const obj = decodeFor(storage, kv, trim);
         if (match(obj)) onEvent({ type: 'ADDED', object: obj });
       }
@@ -1357,6 +1362,31 @@ export class ApiServer {
     };
   }
 
+  /**
+   * The pods under `prefix` whose spec.nodeName is `node` at `revision`, in key order, read through
+   * the nodeName index of the shared pods watch (kube-apiserver's watch cache index) and, for what
+   * changed since the index's revision, the store's history: O(pods on the node), not O(pods).
+   * Undefined when that cannot serve the revision (no pods watch open, or the revision is older
+   * than the index), and the caller reads the whole range instead.
+   */
+  private podsOnNode(storage: ResourceStorage, prefix: string, node: string, revision: number): KeyValue[] | undefined {
+    const fanout = this.fanouts.get(storage);
+    if (!fanout || fanout.closed || revision < fanout.position) return undefined;
+    const indexed = fanout.keysWithTrigger(node);
+    const end = storage.rangeEnd(prefix);
+    const changed = indexed && this.store.keysChanged(prefix, end, fanout.position, revision);
+    if (!indexed || !changed) return undefined;
+    const keys = new Set<string>();
+    for (const key of indexed) if (key >= prefix && key < end) keys.add(key);
+    for (const key of changed) keys.add(key);
+    const kvs: KeyValue[] = [];
+    for (const key of [...keys].sort()) {
+      const kv = this.store.get(key, revision);
+      if (kv) kvs.push(kv);
+    }
+    return kvs;
+  }
+
   /** The node a list's or watch's field selector pins, for pods (kube-apiserver's pod trigger field, spec.nodeName). */
   private pinnedNode(storage: ResourceStorage, fieldSelector: string | undefined): string | undefined {
     return storage === this.storage('', 'pods') ? nodeNameRequired(fieldSelector) : undefined;
@@ -1402,6 +1432,19 @@ function decodeFor(storage: ResourceStorage, kv: KeyValue, trim: boolean): Obj {
   const obj = storage.decode(kv);
   if (trim) delete obj.metadata.managedFields;
   return obj;
+}
+
+/** One page of `kvs` (sorted by key) after the key `after`, as the store lists a range. */
+function pageOf(kvs: readonly KeyValue[], limit: number, after: string | undefined): { kvs: KeyValue[]; more: boolean; count: number } {
+  let lo = 0;
+  let hi = kvs.length;
+  while (after !== undefined && lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (kvs[mid]!.key <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  const page = limit ? kvs.slice(lo, lo + limit) : kvs.slice(lo);
+  return { kvs: page, more: lo + page.length < kvs.length, count: kvs.length - lo };
 }
 
 /** The node a pods field selector pins (`spec.nodeName=worker-1`, as a kubelet's watch has), if any. */

@@ -46,11 +46,16 @@ export class WatchFanout {
    * a pod on its node) need not decode it again. Trimming watchers' caches hold the same objects.
    */
   private readonly lastDecoded = new Map<string, { revision: number; obj: Obj }>();
+  /**
+   * The keys of objects by their trigger value as of `position` (kube-apiserver's watch cache keeps
+   * such an index on a pod's spec.nodeName), built on first use and then kept by every event.
+   */
+  private triggerIndex: { keys: Map<string, Set<string>>; valueOf: Map<string, string> } | undefined;
 
   constructor(
-    store: Store,
-    key: string,
-    end: string,
+    private readonly store: Store,
+    private readonly key: string,
+    private readonly rangeEnd: string,
     private readonly decode: (kv: WatchEvent['kv']) => Obj,
     /** The trigger field's value of an object, for resources that have one. */
     private readonly triggerOf: ((obj: Obj) => string | undefined) | undefined,
@@ -58,7 +63,7 @@ export class WatchFanout {
     private readonly onIdle: () => void,
   ) {
     this.position = store.revision;
-    this.watch = store.watch({ key, end, sinceRevision: this.position, prevKv: true });
+    this.watch = store.watch({ key, end: rangeEnd, sinceRevision: this.position, prevKv: true });
     void this.run();
   }
 
@@ -83,6 +88,23 @@ export class WatchFanout {
       if (set?.size === 0) this.byTrigger.delete(l.trigger);
     }
     if (this.everyEvent.size === 0 && this.byTrigger.size === 0) this.end(undefined);
+  }
+
+  /**
+   * The keys whose object's trigger value is `value` as of `position`. The first call reads every
+   * object at that revision once; from then on events keep the answer current. Undefined for a
+   * resource without a trigger field, a closed fanout, or a position already compacted.
+   */
+  keysWithTrigger(value: string): ReadonlySet<string> | undefined {
+    if (!this.triggerOf || this.ended) return undefined;
+    if (!this.triggerIndex) {
+      if (this.position < this.store.compactRevision) return undefined;
+      this.triggerIndex = { keys: new Map(), valueOf: new Map() };
+      for (const kv of this.store.range(this.key, { end: this.rangeEnd, revision: this.position }).kvs) {
+        this.index(kv.key, this.triggerOf(this.decode(kv)));
+      }
+    }
+    return this.triggerIndex.keys.get(value) ?? noKeys;
   }
 
   /** Asks the store for a progress notification, which every listener then hears of. */
@@ -118,6 +140,7 @@ export class WatchFanout {
       prev: () => (e.prevKv ? (prev ??= last?.revision === e.prevKv.modRevision ? last.obj : this.decode(e.prevKv)) : undefined),
     };
     try {
+      if (this.triggerIndex) this.index(key, e.type === 'PUT' ? this.triggerOf!(shared.obj()!) : undefined);
       this.offer(e, shared);
     } finally {
       if (obj) this.lastDecoded.set(key, { revision: rev, obj: shared.trimmed()! });
@@ -138,6 +161,24 @@ export class WatchFanout {
     if (before !== undefined && before !== now) for (const l of this.byTrigger.get(before) ?? []) offer(l);
   }
 
+  /** Files `key` under its object's trigger value now (undefined: none, or deleted). */
+  private index(key: string, value: string | undefined): void {
+    const index = this.triggerIndex!;
+    const before = index.valueOf.get(key);
+    if (before === value) return;
+    if (before !== undefined) {
+      const keys = index.keys.get(before)!;
+      keys.delete(key);
+      if (keys.size === 0) index.keys.delete(before);
+      index.valueOf.delete(key);
+    }
+    if (value === undefined) return;
+    let keys = index.keys.get(value);
+    if (!keys) index.keys.set(value, (keys = new Set()));
+    keys.add(key);
+    index.valueOf.set(key, value);
+  }
+
   private listeners(): FanoutListener[] {
     return [...this.everyEvent, ...[...this.byTrigger.values()].flatMap((s) => [...s])];
   }
@@ -150,7 +191,10 @@ export class WatchFanout {
     this.everyEvent.clear();
     this.byTrigger.clear();
     this.lastDecoded.clear();
+    this.triggerIndex = undefined;
     this.onIdle();
     for (const l of listeners) l.onEnd(err);
   }
 }
+
+const noKeys: ReadonlySet<string> = new Set();

@@ -182,6 +182,23 @@ export class MvccStore implements WatchHost {
   }
 
   /**
+   * The keys in [key, end) written or deleted after revision `after` and up to `through`, read
+   * from the event history; undefined when that history was compacted away. A reader that knows
+   * the range as of `after` (an index kept from a watch) learns from it what to read again.
+   */
+  keysChanged(key: string, end: string, after: number, through: number): Set<string> | undefined {
+    if (after < this.compactRev) return undefined;
+    const keys = new Set<string>();
+    const h = this.history;
+    for (let i = firstEventAfter(h, after); i < h.length; i++) {
+      const kv = h[i]!.kv;
+      if (kv.modRevision > through) break;
+      if (kv.key >= key && kv.key < end) keys.add(kv.key);
+    }
+    return keys;
+  }
+
+  /**
    * The key's latest key-value including commits not yet durable: what a guarded write compares
    * against and reports. Reads should use `get`.
    */

@@ -163,6 +163,11 @@ export class Store {
     return this.mvcc.range(key, options);
   }
 
+  /** Keys in [key, end) changed in revisions (after, through]; undefined if compacted. See MvccStore.keysChanged. */
+  keysChanged(key: string, end: string, after: number, through: number): Set<string> | undefined {
+    return this.mvcc.keysChanged(key, end, after, through);
+  }
+
   /**
    * One page of the keys under `prefix`, as the API server lists: pass the previous page's last key
    * as `after`, and its `revision` to read every page at the same revision.

@@ -394,6 +394,78 @@ describe('API server: watch', () => {
     assert.deepEqual(names(client.list(pods, 'shop', { fieldSelector: 'spec.nodeName=worker-1', limit: 2, continue: first.metadata.continue })), ['f']);
   });
 
+  it("with the pods watch open, a node's pods are listed through its nodeName index, exactly as a full scan would find them, while writes run ahead of the watch", async () => {
+    const { client, namespace, store } = await newCluster();
+    for (const ns of ['shop', 'bank']) await namespace(ns);
+    const random = new Random(11);
+    const pick = <T>(of: readonly T[]) => of[random.int(of.length)]!;
+    const nodes = ['worker-1', 'worker-10', 'worker-2'];
+    const watched: string[] = [];
+    const watch = client.watch(pods, undefined, { resourceVersion: client.list(pods).metadata.resourceVersion }, (e) => watched.push(e.object.metadata.name));
+    // Count what pinned lists read from the store range by range: served from the index, nothing.
+    let scans = 0;
+    const list = store.list.bind(store);
+    store.list = (...args: Parameters<typeof store.list>) => (scans++, list(...args));
+    const names = (items: { metadata: { namespace: string; name: string } }[]) => items.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    const check = (when: string) => {
+      const all = client.list(pods).items;
+      for (const ns of [undefined, 'shop', 'bank']) {
+        for (const node of nodes) {
+          const want = names(all.filter((p: { metadata: { namespace: string }; spec: { nodeName?: string } }) => p.spec.nodeName === node && (!ns || p.metadata.namespace === ns)));
+          scans = 0;
+          const got = client.list(pods, ns, { fieldSelector: `spec.nodeName=${node}` });
+          assert.deepEqual(names(got.items), want, `${when}: ${ns ?? 'all namespaces'} on ${node}`);
+          assert.equal(scans, 0, `${when}: ${ns ?? 'all namespaces'} on ${node} read through the index`);
+          // Page by page, two at a time, the same pods.
+          const paged: string[] = [];
+          let token: string | undefined;
+          do {
+            const page = client.list(pods, ns, { fieldSelector: `spec.nodeName=${node}`, limit: 2, ...(token ? { continue: token } : {}) });
+            paged.push(...names(page.items));
+            token = page.metadata.continue;
+          } while (token);
+          assert.deepEqual(paged, want, `${when}: pages of ${ns ?? 'all namespaces'} on ${node}`);
+        }
+      }
+    };
+    const live = new Map<string, boolean>();
+    for (let step = 0; step < 60; step++) {
+      const ns = pick(['shop', 'bank']);
+      const name = `p${random.int(12)}`;
+      const key = `${ns}/${name}`;
+      let write: Promise<unknown>;
+      if (!live.has(key)) {
+        write = client.create(pods, ns, pod(name, { metadata: { annotations: { nodeName: pick(nodes) } }, spec: { automountServiceAccountToken: false } }));
+        live.set(key, false);
+      } else if (!live.get(key)) {
+        write = client.create(pods, ns, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: pick(nodes) } }, {}, { name, subresource: 'binding' });
+        live.set(key, true);
+      } else if (random.int(3) === 0) {
+        write = client.patch(pods, ns, name, 'merge', { metadata: { labels: { step: String(step) } } });
+      } else {
+        write = client.delete(pods, ns, name, { gracePeriodSeconds: 0 });
+        live.delete(key);
+      }
+      // Before the write settles (the watch has not seen it), then after.
+      check(`step ${step}, written`);
+      await write;
+      if (random.int(2) === 0) await new Promise((r) => setImmediate(r));
+      check(`step ${step}, settled`);
+    }
+    // A continue token older than the index reads the pods of its own revision, scanning.
+    const first = client.list(pods, undefined, { fieldSelector: 'spec.nodeName=worker-1', limit: 1 });
+    const rest = client.list(pods, undefined, { limit: 500 });
+    await client.create(pods, 'shop', pod('late', { spec: { nodeName: 'worker-1', automountServiceAccountToken: false } }));
+    await new Promise((r) => setImmediate(r));
+    assert.ok(first.metadata.continue, 'worker-1 has more than one pod');
+    const after = client.list(pods, undefined, { fieldSelector: 'spec.nodeName=worker-1', continue: first.metadata.continue });
+    const want = rest.items.filter((p: { spec: { nodeName?: string } }) => p.spec.nodeName === 'worker-1').slice(1);
+    assert.ok(want.length > 0);
+    assert.deepEqual(names(after.items), names(want), 'the continued list is of the first page\'s revision: no "late"');
+    assert.ok(watched.length > 60);
+    watch.stop();
+  });
+
   it("trimManagedFields (the cluster's own informers): lists and watches leave managedFields out, other watches of the same events keep them, and an update from a trimmed object keeps the server's", async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
