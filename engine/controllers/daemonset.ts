@@ -14,10 +14,15 @@ import { tolerationsTolerateTaint } from '../scheduler/taints';
 import { Controller, type ControllerContext, isAlreadyExists, isNamespaceTerminating, isNotFound } from './runtime/controller';
 import { ControllerExpectations } from './runtime/expectations';
 import { indexes, resources } from './runtime/sharedInformerFactory';
+import { controllerRevisionHashLabel, SetTally, type Totals, type Work } from './daemonsetTally';
+import { slowStartBatch } from './replicaset';
 import { computeHash, scaledValue } from './util/deployment';
-import { isPodAvailable, isPodReady, podFromTemplate } from './util/pod';
+import { isPodAvailable, podFromTemplate } from './util/pod';
 
-export const controllerRevisionHashLabel = 'controller-revision-hash';
+/** How many daemon pods one sync creates at most (the DaemonSet controller's BurstReplicas). */
+export const daemonBurstReplicas = 250;
+
+export { controllerRevisionHashLabel };
 export const podTemplateGenerationLabel = 'pod-template-generation';
 
 /** AddOrUpdateDaemonPodTolerations: what every daemon pod tolerates, so node trouble does not evict it. */
@@ -45,6 +50,28 @@ function targetNode(pod: Obj): string | undefined {
   return undefined;
 }
 
+/** Where one template's pods should run, and whether a node is such a place. */
+interface Placement {
+  generation: number | undefined;
+  nodeShouldRun: (node: Obj) => boolean;
+  /** Every node the informer has, by name, in the order they came. */
+  shouldRun: Map<string, boolean>;
+}
+
+/** nodeShouldRunDaemonPod for one pod template: its node selection compiled once, its tolerations added once. */
+function compileNodeShouldRun(spec: Obj): (node: Obj) => boolean {
+  const nodeSelector = Object.entries<string>(spec.nodeSelector ?? {});
+  const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const affinity = required ? compileNodeSelector(required) : undefined;
+  const tolerations = daemonPodTolerations(spec);
+  return (node) => {
+    const labels = node.metadata.labels ?? {};
+    for (const [k, v] of nodeSelector) if (labels[k] !== v) return false;
+    if (affinity && !affinity(labels, node.metadata.name)) return false;
+    return (node.spec?.taints ?? []).every((t: Taint) => (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') || tolerationsTolerateTaint(tolerations, t));
+  };
+}
+
 export class DaemonSetController extends Controller {
   readonly name = 'daemonset-controller';
   readonly expectations: ControllerExpectations;
@@ -53,6 +80,14 @@ export class DaemonSetController extends Controller {
   private readonly pods;
   private readonly nodes;
   private readonly revisions;
+  /** By DaemonSet uid: where its template's generation should run, node by node; see placement. */
+  private readonly placements = new Map<string, Placement>();
+  /** By DaemonSet uid: its nodes' tallies for the current template; see daemonsetTally.ts. */
+  private readonly tallies = new Map<string, SetTally>();
+  /** By DaemonSet uid, then node: the pods it controls that name that node, by pod uid. */
+  private readonly daemonPods = new Map<string, Map<string, Map<string, Obj>>>();
+  /** By DaemonSet uid: its template's hash, for the generation and collision count it was worked out for. */
+  private readonly hashes = new Map<string, { generation: number | undefined; collisionCount: number | undefined; hash: string }>();
 
   constructor(ctx: ControllerContext) {
     super(ctx);
@@ -62,10 +97,19 @@ export class DaemonSetController extends Controller {
     this.pods = ctx.informers.informerFor(resources.pods);
     this.nodes = ctx.informers.informerFor(resources.nodes);
     this.revisions = ctx.informers.informerFor(resources.controllerrevisions);
-    this.sets.addEventHandler({ onAdd: (s) => this.enqueue(s), onUpdate: (_o, s) => this.enqueue(s), onDelete: (s) => this.expectations.delete(this.key(s)) });
-    const podEvent = (pod: Obj, event: 'add' | 'update' | 'delete') => {
+    this.sets.addEventHandler({ onAdd: (s) => this.enqueue(s), onUpdate: (_o, s) => this.enqueue(s), onDelete: (s) => {
+      this.expectations.delete(this.key(s));
+      this.placements.delete(s.metadata.uid);
+      this.hashes.delete(s.metadata.uid);
+      this.tallies.delete(s.metadata.uid);
+      this.daemonPods.delete(s.metadata.uid);
+    } });
+    const podEvent = (pod: Obj, event: 'add' | 'update' | 'delete', old?: Obj) => {
+      const before = old && getControllerOf(old);
+      if (before?.kind === 'DaemonSet') this.indexPod(before.uid, old!, false);
       const ref = getControllerOf(pod);
       if (ref?.kind !== 'DaemonSet') return;
+      this.indexPod(ref.uid, pod, event !== 'delete');
       const set = this.sets.store.get(`${pod.metadata.namespace}/${ref.name}`);
       if (!set || set.metadata.uid !== ref.uid) return;
       const key = this.key(set);
@@ -73,13 +117,39 @@ export class DaemonSetController extends Controller {
       if (event === 'delete' || (event === 'update' && pod.metadata.deletionTimestamp)) this.expectations.deletionObserved(key, pod.metadata.uid);
       this.queue.add(key);
     };
-    this.pods.addEventHandler({ onAdd: (p) => podEvent(p, 'add'), onUpdate: (_o, p) => podEvent(p, 'update'), onDelete: (p) => podEvent(p, 'delete') });
-    // A node that comes, goes or changes labels or taints may change where every DaemonSet runs.
-    const nodeChanged = () => { for (const set of this.sets.store.list()) this.enqueue(set); };
+    this.pods.addEventHandler({ onAdd: (p) => podEvent(p, 'add'), onUpdate: (o, p) => podEvent(p, 'update', o), onDelete: (p) => podEvent(p, 'delete') });
+    // A node that comes concerns the DaemonSets that should run there (addNode); one whose labels or
+    // taints change, those for which that changes the answer (updateNode).
+    const nodeCame = (node: Obj) => {
+      for (const set of this.sets.store.list()) {
+        const placement = this.placement(set);
+        const should = placement.nodeShouldRun(node);
+        placement.shouldRun.set(node.metadata.name, should);
+        this.tallies.get(set.metadata.uid)?.touch(node.metadata.name);
+        if (should) this.enqueue(set);
+      }
+    };
     this.nodes.addEventHandler({
-      onAdd: nodeChanged,
-      onUpdate: (o, n) => { if (!deepEqual(o.metadata.labels, n.metadata.labels) || !deepEqual(o.spec?.taints, n.spec?.taints)) nodeChanged(); },
-      onDelete: nodeChanged,
+      onAdd: nodeCame,
+      onUpdate: (o, n) => {
+        if (deepEqual(o.metadata.labels, n.metadata.labels) && deepEqual(o.spec?.taints, n.spec?.taints)) return;
+        for (const set of this.sets.store.list()) {
+          const placement = this.placement(set);
+          const should = placement.nodeShouldRun(n);
+          if (placement.shouldRun.get(n.metadata.name) === should) continue;
+          placement.shouldRun.set(n.metadata.name, should);
+          this.tallies.get(set.metadata.uid)?.touch(n.metadata.name);
+          this.enqueue(set);
+        }
+      },
+      // Its pods go with it, wanted there or not.
+      onDelete: (node) => {
+        for (const set of this.sets.store.list()) {
+          this.placement(set).shouldRun.delete(node.metadata.name);
+          this.tallies.get(set.metadata.uid)?.touch(node.metadata.name);
+          this.enqueue(set);
+        }
+      },
     });
   }
 
@@ -87,15 +157,21 @@ export class DaemonSetController extends Controller {
     return `${set.metadata.namespace}/${set.metadata.name}`;
   }
 
-  /** nodeShouldRunDaemonPod: the node matches the pod's node selection and it tolerates the node's taints. */
-  private shouldRun(set: Obj, node: Obj): boolean {
-    const spec = set.spec.template.spec ?? {};
-    const labels = node.metadata.labels ?? {};
-    for (const [k, v] of Object.entries<string>(spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
-    const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-    if (required && !compileNodeSelector(required)(labels, node.metadata.name)) return false;
-    const tolerations = daemonPodTolerations(spec);
-    return (node.spec?.taints ?? []).every((t: Taint) => (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') || tolerationsTolerateTaint(tolerations, t));
+  /**
+   * Whether each node should run the set's pod (nodeShouldRunDaemonPod), for its template's
+   * generation. Every sync walks every node, so the answers are worked out once: for all nodes
+   * when the template changes, then for a node when it joins, leaves, or changes labels or taints.
+   */
+  private placement(set: Obj): Placement {
+    let placement = this.placements.get(set.metadata.uid);
+    if (!placement || placement.generation !== set.metadata.generation) {
+      const nodeShouldRun = compileNodeShouldRun(set.spec.template.spec ?? {});
+      const shouldRun = new Map<string, boolean>();
+      for (const node of this.nodes.store.list()) shouldRun.set(node.metadata.name, nodeShouldRun(node));
+      placement = { generation: set.metadata.generation, nodeShouldRun, shouldRun };
+      this.placements.set(set.metadata.uid, placement);
+    }
+    return placement;
   }
 
   async sync(key: string): Promise<void> {
@@ -109,22 +185,65 @@ export class DaemonSetController extends Controller {
       return;
     }
     const hash = await this.ensureRevision(set);
-    const pods = this.pods.store.byIndex(indexes.controllerUid, set.metadata.uid).filter((p) => selector.matches(p.metadata.labels ?? {}));
-    const byNode = new Map<string, Obj[]>();
-    for (const pod of pods) {
-      const node = targetNode(pod);
-      if (!node) continue;
-      byNode.set(node, [...(byNode.get(node) ?? []), pod]);
+    const uid: string = set.metadata.uid;
+    const placement = this.placement(set);
+    const minReady = set.spec.minReadySeconds ?? 0;
+    let tally = this.tallies.get(uid);
+    // Availability after minReadySeconds depends on the time: then every node is looked at again.
+    if (!tally || tally.hash !== hash || tally.generation !== set.metadata.generation || minReady > 0) {
+      this.tallies.set(uid, (tally = new SetTally(hash, set.metadata.generation, placement.shouldRun)));
     }
-    const nodes = [...this.nodes.store.list()];
-    if (!set.metadata.deletionTimestamp && this.expectations.satisfied(key)) await this.manage(set, key, nodes, byNode, hash);
-    await this.updateStatus(set, nodes, byNode, hash);
+    const now = this.ctx.clock.now();
+    const owned = this.daemonPods.get(uid);
+    tally.refresh(
+      (node) => {
+        const pods = owned?.get(node);
+        return pods ? [...pods.values()].filter((p) => selector.matches(p.metadata.labels ?? {})) : [];
+      },
+      (pod) => isPodAvailable(pod, minReady, now),
+    );
+    if (!set.metadata.deletionTimestamp && this.expectations.satisfied(key)) {
+      const rolling = (set.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
+      const maxUnavailable = scaledValue(set.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, tally.totals.desired, true);
+      await this.manage(set, key, tally.work(rolling, maxUnavailable), hash);
+    }
+    await this.updateStatus(set, tally.totals);
+    // Pods ready but not yet available for minReadySeconds: look again when they will be.
+    if (minReady > 0 && tally.totals.ready !== tally.totals.available) this.queue.addAfter(key, minReady * 1000);
+  }
+
+  /** Files a pod its DaemonSet controls under the node it is for (`present`), or takes it out. */
+  private indexPod(setUid: string, pod: Obj, present: boolean): void {
+    const node = targetNode(pod);
+    if (!node) return;
+    let bySet = this.daemonPods.get(setUid);
+    if (present) {
+      if (!bySet) this.daemonPods.set(setUid, (bySet = new Map()));
+      let onNode = bySet.get(node);
+      if (!onNode) bySet.set(node, (onNode = new Map()));
+      onNode.set(pod.metadata.uid, pod);
+    } else {
+      const onNode = bySet?.get(node);
+      onNode?.delete(pod.metadata.uid);
+      if (onNode?.size === 0) bySet!.delete(node);
+    }
+    this.tallies.get(setUid)?.touch(node);
+  }
+
+  /** The template's hash, worked out once per generation and collision count. */
+  private templateHash(set: Obj, data: () => Obj): string {
+    const known = this.hashes.get(set.metadata.uid);
+    const collisionCount = set.status?.collisionCount;
+    if (known && known.generation === set.metadata.generation && known.collisionCount === collisionCount) return known.hash;
+    const hash = computeHash(data(), collisionCount);
+    this.hashes.set(set.metadata.uid, { generation: set.metadata.generation, collisionCount, hash });
+    return hash;
   }
 
   /** The ControllerRevision of the current template, created when missing; returns its hash. */
   private async ensureRevision(set: Obj): Promise<string> {
-    const data = { spec: { template: { ...deepCopy(set.spec.template), $patch: 'replace' } } };
-    const hash = computeHash(data, set.status?.collisionCount);
+    const data = () => ({ spec: { template: { ...deepCopy(set.spec.template), $patch: 'replace' } } });
+    const hash = this.templateHash(set, data);
     const owned = this.revisions.store.byIndex(indexes.controllerUid, set.metadata.uid);
     if (owned.some((r) => r.metadata.name === `${set.metadata.name}-${hash}`)) return hash;
     const revision = owned.reduce((m, r) => Math.max(m, r.revision ?? 0), 0) + 1;
@@ -133,7 +252,7 @@ export class DaemonSetController extends Controller {
         apiVersion: 'apps/v1',
         kind: 'ControllerRevision',
         metadata: { name: `${set.metadata.name}-${hash}`, namespace: set.metadata.namespace, labels: { ...(set.spec.selector?.matchLabels ?? {}), [controllerRevisionHashLabel]: hash }, ownerReferences: [newControllerRef(set, 'apps/v1', 'DaemonSet')] },
-        data,
+        data: data(),
         revision,
       });
     } catch (err) {
@@ -142,58 +261,17 @@ export class DaemonSetController extends Controller {
     return hash;
   }
 
-  /** manage + rollingUpdate: create where missing, delete where not wanted, replace old pods within maxUnavailable. */
-  private async manage(set: Obj, key: string, nodes: Obj[], byNode: Map<string, Obj[]>, hash: string): Promise<void> {
-    const create: string[] = [];
-    const remove: Obj[] = [];
-    for (const node of nodes) {
-      const name = node.metadata.name;
-      const existing = (byNode.get(name) ?? []).filter((p) => !p.metadata.deletionTimestamp);
-      if (!this.shouldRun(set, node)) {
-        remove.push(...existing);
-        continue;
-      }
-      const failed = existing.filter((p) => p.status?.phase === 'Failed');
-      remove.push(...failed);
-      const alive = existing.filter((p) => p.status?.phase !== 'Failed').sort((a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp));
-      // A terminating pod on the node is waited for, so two daemon pods never overlap.
-      if (alive.length === 0 && !(byNode.get(name) ?? []).some((p) => p.metadata.deletionTimestamp)) create.push(name);
-      // More than one: keep the oldest.
-      remove.push(...alive.slice(1));
-    }
-    // RollingUpdate: old pods go while no more than maxUnavailable nodes lack an available pod.
-    if ((set.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
-      const now = this.ctx.clock.now();
-      const minReady = set.spec.minReadySeconds ?? 0;
-      const desired = nodes.filter((n) => this.shouldRun(set, n));
-      const maxUnavailable = scaledValue(set.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, desired.length, true);
-      let unavailable = 0;
-      const oldAvailable: Obj[] = [];
-      for (const node of desired) {
-        const pod = (byNode.get(node.metadata.name) ?? []).find((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed');
-        if (!pod || !isPodAvailable(pod, minReady, now)) {
-          unavailable++;
-          if (pod && pod.metadata.labels?.[controllerRevisionHashLabel] !== hash && !remove.includes(pod)) remove.push(pod);
-          continue;
-        }
-        if (pod.metadata.labels?.[controllerRevisionHashLabel] !== hash) oldAvailable.push(pod);
-      }
-      for (const pod of oldAvailable) {
-        if (unavailable >= maxUnavailable) break;
-        remove.push(pod);
-        unavailable++;
-      }
-    }
-    this.expectations.expectCreations(key, create.length);
-    let created = 0;
-    try {
-      for (const node of create) {
-        await this.createPod(set, node, hash);
-        created++;
-      }
-    } finally {
-      if (created < create.length) this.expectations.lower(key, create.length - created);
-    }
+  /** manage + rollingUpdate: creates and deletes what the tally found. */
+  private async manage(set: Obj, key: string, { create, remove }: Work, hash: string): Promise<void> {
+    // syncNodes: at most burstReplicas pods a sync, in slow-start batches; the rest come once
+    // these are observed.
+    const creating = create.slice(0, daemonBurstReplicas);
+    this.expectations.expectCreations(key, creating.length);
+    let next = 0;
+    const { successes, error } = await slowStartBatch(creating.length, 1, () => this.createPod(set, creating[next++]!, hash));
+    // Creations that failed or were never tried will not be observed: stop waiting for them.
+    if (successes < creating.length) this.expectations.lower(key, creating.length - successes);
+    if (error !== undefined) throw error;
     for (const pod of remove) {
       try {
         await this.ctx.client.delete(resources.pods, pod.metadata.namespace, pod.metadata.name);
@@ -223,27 +301,7 @@ export class DaemonSetController extends Controller {
     }
   }
 
-  private async updateStatus(set: Obj, nodes: Obj[], byNode: Map<string, Obj[]>, hash: string): Promise<void> {
-    const now = this.ctx.clock.now();
-    const minReady = set.spec.minReadySeconds ?? 0;
-    let desired = 0, current = 0, misscheduled = 0, ready = 0, available = 0, updated = 0;
-    for (const node of nodes) {
-      const pods = (byNode.get(node.metadata.name) ?? []).filter((p) => !p.metadata.deletionTimestamp);
-      const should = this.shouldRun(set, node);
-      if (should) desired++;
-      if (!pods.length) continue;
-      if (!should) {
-        misscheduled++;
-        continue;
-      }
-      current++;
-      const pod = pods[0]!;
-      if (isPodReady(pod)) {
-        ready++;
-        if (isPodAvailable(pod, minReady, now)) available++;
-      }
-      if (pod.metadata.labels?.[controllerRevisionHashLabel] === hash) updated++;
-    }
+  private async updateStatus(set: Obj, { desired, current, misscheduled, ready, available, updated }: Totals): Promise<void> {
     const status: Obj = {
       currentNumberScheduled: current,
       numberMisscheduled: misscheduled,

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
+import { DaemonSetController } from '../../../engine/controllers/daemonset';
 import { apps, newControllerCluster } from './harness';
 
 const daemonsets = { ...apps, resource: 'daemonsets' };
 const nodes = { group: '', version: 'v1', resource: 'nodes' };
+const quotas = { group: '', version: 'v1', resource: 'resourcequotas' };
 type Cluster = Awaited<ReturnType<typeof newControllerCluster>>;
 
 function agent(spec: Obj = {}): Obj {
@@ -48,6 +50,56 @@ describe('DaemonSet controller', () => {
     await c.until('2 pods', () => placement(c).join() === 'node-a,node-b');
     await c.client.patch(nodes, undefined, 'node-a', 'merge', { metadata: { labels: { tier: null } } });
     await c.until('node-a lost its pod', () => placement(c).join() === 'node-b');
+  });
+
+  it('creates at most 250 pods a sync (burstReplicas), in slow-start batches that stop at the first refusal', async () => {
+    const c = await newControllerCluster();
+    const controller = c.manager.controllers.find((x) => x instanceof DaemonSetController) as DaemonSetController;
+    const expected: number[] = [];
+    const expectCreations = controller.expectations.expectCreations.bind(controller.expectations);
+    controller.expectations.expectCreations = (key, adds) => (key === 'default/agent' && adds > 0 && expected.push(adds), expectCreations(key, adds));
+    await givenNodes(c, ...Array.from({ length: 260 }, (_, i) => [`node-${i}`] as [string]));
+    // A quota of 3 pods in one namespace: batches of 1 and 2 are created, the batch of 4 refused, and it stops there.
+    await c.client.create({ group: '', version: 'v1', resource: 'namespaces' }, undefined, { metadata: { name: 'tight' } });
+    await c.until('its service account', () => !!c.client.tryGet({ group: '', version: 'v1', resource: 'serviceaccounts' }, 'tight', 'default'));
+    await c.client.create(quotas, 'tight', { metadata: { name: 'pods' }, spec: { hard: { pods: '3' } } });
+    await c.until('the quota is counted', () => !!c.client.get(quotas, 'tight', 'pods').status?.used);
+    const refused: string[] = [];
+    c.server.audit.onEvent((e) => {
+      if (e.verb === 'create' && e.objectRef.resource === 'pods' && e.objectRef.namespace === 'tight' && e.responseStatus.code === 403) refused.push(e.requestReceivedTimestamp);
+    });
+    await c.client.create(daemonsets, 'tight', agent());
+    await c.until('3 pods', () => c.activePods('tight').length === 3);
+    await c.run(50);
+    assert.ok(refused.length >= 4 && refused.length < 10, `${refused.length} refused creations: the first sync's batch of 4, then one a retry, not 257 a sync`);
+    assert.equal(c.activePods('tight').length, 3);
+    await c.client.create(daemonsets, 'default', agent());
+    await c.until('260 pods', () => c.activePods().length === 260, 60_000);
+    assert.deepEqual(expected, [250, 10], 'one sync expects 250 creations, the next the other 10');
+  });
+
+  it('a node that joins or changes concerns only the DaemonSets it changes', async () => {
+    const c = await newControllerCluster();
+    await givenNodes(c, ['node-a', { labels: { tier: 'edge' } }]);
+    await c.client.create(daemonsets, 'default', agent({ nodeSelector: { tier: 'edge' } }));
+    await c.client.create(daemonsets, 'default', { ...agent({ nodeSelector: { tier: 'core' } }), metadata: { name: 'core-agent' } });
+    await c.until('1 pod', () => placement(c).join() === 'node-a');
+    await c.run(1000);
+    const controller = c.manager.controllers.find((x) => x instanceof DaemonSetController) as DaemonSetController;
+    const synced: string[] = [];
+    const sync = controller.sync.bind(controller);
+    controller.sync = (key) => (synced.push(key), sync(key));
+    await givenNodes(c, ['node-b', { labels: { tier: 'edge' } }]);
+    await c.until('2 pods', () => placement(c).join() === 'node-a,node-b');
+    await c.run(1000);
+    assert.ok(synced.length > 0 && synced.every((k) => k === 'default/agent'), `synced ${[...new Set(synced)]}`);
+    synced.length = 0;
+    await c.client.patch(nodes, undefined, 'node-b', 'merge', { metadata: { labels: { zone: 'a' } } });
+    await c.run(1000);
+    assert.equal(synced.join(), '', 'a label no DaemonSet selects on changes nothing');
+    await c.client.patch(nodes, undefined, 'node-b', 'merge', { metadata: { labels: { tier: 'core' } } });
+    await c.until('node-b moves to core-agent', () => c.activePods().map((p) => `${p.metadata.name.replace(/-[a-z0-9]+$/, '')}@${pinnedNode(p)}`).sort().join() === 'agent@node-a,core-agent@node-b');
+    assert.ok(synced.includes('default/agent') && (synced as string[]).includes('default/core-agent'));
   });
 
   it('a template change replaces the pods node by node, never more than maxUnavailable at once', async () => {
