@@ -1371,7 +1371,7 @@ export class ApiServer {
    */
   private podsOnNode(storage: ResourceStorage, prefix: string, node: string, revision: number): KeyValue[] | undefined {
     const fanout = this.fanouts.get(storage);
-    if (!fanout || fanout.closed || revision < fanout.position) return undefined;
+    if (!fanout || fanout.closed || revision < fanout.catchUp()) return undefined;
     const indexed = fanout.keysWithTrigger(node);
     const end = storage.rangeEnd(prefix);
     const changed = indexed && this.store.keysChanged(prefix, end, fanout.position, revision);

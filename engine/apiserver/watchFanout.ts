@@ -91,6 +91,16 @@ export class WatchFanout {
   }
 
   /**
+   * Moves `position` up to the store's revision when the store watch is idle (its events all
+   * offered, none waiting): writes elsewhere in the store do not leave it behind.
+   */
+  catchUp(): number {
+    const idle = this.ended ? undefined : this.watch.idleThrough;
+    if (idle !== undefined && idle > this.position) this.position = idle;
+    return this.position;
+  }
+
+  /**
    * The keys whose object's trigger value is `value` as of `position`. The first call reads every
    * object at that revision once; from then on events keep the answer current. Undefined for a
    * resource without a trigger field, a closed fanout, or a position already compacted.

@@ -83,6 +83,14 @@ export class Watch implements AsyncIterableIterator<WatchResponse, undefined> {
     return this.ended || this.failure !== undefined;
   }
 
+  /**
+   * While the consumer waits on a synced watch with nothing buffered, it has been handed, and has
+   * done with, every commit up to the store's revision: that revision. Otherwise undefined.
+   */
+  get idleThrough(): number | undefined {
+    return this.waiter && this.synced && this.buffer.length === 0 && !this.closed ? this.host.revision : undefined;
+  }
+
   /** Why the store cancelled this watch, if it did. */
   get cancelReason(): StoreError | undefined {
     return this.failure;

@@ -466,6 +466,22 @@ describe('API server: watch', () => {
     watch.stop();
   });
 
+  it("writes to other resources leave the nodeName index current: a kubelet's list reads no history", async () => {
+    const { client, namespace, store } = await newCluster();
+    await namespace('shop');
+    const watch = client.watch(pods, undefined, { resourceVersion: client.list(pods).metadata.resourceVersion }, () => {});
+    await client.create(pods, 'shop', pod('a', { spec: { nodeName: 'worker-1', automountServiceAccountToken: false } }));
+    for (let i = 0; i < 50; i++) await client.create(configmaps, 'shop', { metadata: { name: `cfg-${i}` } });
+    await new Promise((r) => setImmediate(r));
+    const asked: [number, number][] = [];
+    const keysChanged = store.keysChanged.bind(store);
+    store.keysChanged = (key, end, after, through) => (asked.push([after, through]), keysChanged(key, end, after, through));
+    const listed = client.list(pods, undefined, { fieldSelector: 'spec.nodeName=worker-1' });
+    assert.deepEqual(listed.items.map((p: { metadata: { name: string } }) => p.metadata.name), ['a']);
+    assert.deepEqual(asked, [[store.revision, store.revision]], 'the pods watch, idle, stands at the store revision');
+    watch.stop();
+  });
+
   it("trimManagedFields (the cluster's own informers): lists and watches leave managedFields out, other watches of the same events keep them, and an update from a trimmed object keeps the server's", async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
