@@ -89,6 +89,8 @@ export class PodNodeGraph implements NodeGraph {
     // only images, tolerations and the deadline to change): its later writes, nearly all of them
     // kubelet status reports, cannot change the graph and are not decoded.
     if (this.nodes.get(e.kv.key)?.created === e.kv.createRevision) return;
+    // Nor is a pod whose stored text has no nodeName: it is not bound, and has no edges yet.
+    if (typeof e.kv.value === 'string' && !e.kv.value.includes('"nodeName"')) return this.set(e.kv.key, undefined, 0);
     this.set(e.kv.key, storage.decode(e.kv), e.kv.createRevision);
   }
 
