@@ -63,6 +63,13 @@ export interface ApiServerOptions {
    * 5 minutes by default); 0 turns compaction off. See `startCompaction`.
    */
   compactionIntervalMs?: number;
+  /**
+   * Between compactions, the history is also kept to about this many revisions (as etcd's
+   * revision-mode auto-compaction keeps the last N): superseded versions live in memory here, and a
+   * burst of writes within one interval would otherwise keep every one of them. History a watch
+   * has not read yet is never compacted this way. 20,000 by default; 0 keeps it all.
+   */
+  historyRevisions?: number;
 }
 
 /** The API server's own writes (bootstrap objects, quota charges, CRD status): as its loopback client, in system:masters. */
@@ -154,6 +161,9 @@ export class ApiServer {
   private readonly converted = new Map<string, ConvertedStorage>();
   /** Writes admitted per turn of the event loop, so the cluster's own cascades never starve a request. */
   private readonly writeBudget = new WriteBudget(writesPerTurn);
+  /** See ApiServerOptions.historyRevisions; `boundingHistory` while such a compaction runs. */
+  private readonly historyRevisions: number;
+  private boundingHistory = false;
   /** The Node authorizer's graph of pods, told of each pod write. */
   private podGraph: PodNodeGraph | undefined;
   /** The store watch each resource's API watches share, while any is open. */
@@ -211,6 +221,20 @@ export class ApiServer {
     };
     const compactionInterval = options.compactionIntervalMs ?? 5 * 60 * 1000;
     if (compactionInterval > 0) this.startCompaction(compactionInterval);
+    this.historyRevisions = options.historyRevisions ?? 20_000;
+  }
+
+  /**
+   * After a write: once the history holds twice `historyRevisions`, compacts it down to that many,
+   * or to the oldest revision a watch has yet to read if that is older.
+   */
+  private boundHistory(): void {
+    const retain = this.historyRevisions;
+    if (!retain || this.boundingHistory || this.store.revision - this.store.compactRevision <= 2 * retain) return;
+    const target = Math.min(this.store.revision - retain, this.store.watchedRevision);
+    if (target <= this.store.compactRevision) return;
+    this.boundingHistory = true;
+    void this.compactTo(target).finally(() => (this.boundingHistory = false));
   }
 
   /**
@@ -1330,6 +1354,7 @@ export class ApiServer {
     try {
       const result = await run();
       if (ref.resource === 'pods' && !ref.group) this.podGraph?.catchUpSoon();
+      this.boundHistory();
       this.audit.record({ user: ctx.user, verb, requestURI, ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}), objectRef, code: verb === 'create' ? 201 : 200, dryRun: !!options.dryRun, receivedAt });
       return result;
     } catch (err) {

@@ -75,6 +75,39 @@ describe('API server: periodic compaction', () => {
     await assert.rejects(lagging.next(), /compacted/);
   });
 
+  it('between ticks, keeps the history to about historyRevisions revisions, never past what a watch has yet to read', async () => {
+    const { client, namespace, store } = await newCluster({ historyRevisions: 20 });
+    await namespace('shop');
+    const v1 = (await client.create(configmaps, 'shop', { metadata: { name: 'cfg' }, data: { v: '0' } })).object;
+    for (let i = 1; i <= 60; i++) await client.patch(configmaps, 'shop', 'cfg', 'merge', { data: { v: String(i) } });
+    await settle();
+    const kept = store.revision - store.compactRevision;
+    assert.ok(kept >= 20 && kept <= 41, `${kept} revisions of history kept`);
+    await rejects(() => client.list(configmaps, 'shop', { resourceVersion: v1.metadata.resourceVersion, resourceVersionMatch: 'Exact' }), 410, 'The resourceVersion for the provided list is too old.');
+    const recent = client.list(configmaps, 'shop', { resourceVersion: String(store.revision - 20), resourceVersionMatch: 'Exact' });
+    assert.equal(recent.items[0].data.v, '40', 'the last 20 revisions stay readable');
+
+    const behind = store.revision - 1;
+    const lagging = store.watch({ key: '/registry/configmaps/', end: '/registry/configmaps0', sinceRevision: behind });
+    for (let i = 61; i <= 120; i++) await client.patch(configmaps, 'shop', 'cfg', 'merge', { data: { v: String(i) } });
+    await settle();
+    assert.ok(store.compactRevision <= behind, 'held back at what the watch still needs');
+    assert.equal(lagging.drain().length, 61, 'the watch reads all it missed');
+    await client.patch(configmaps, 'shop', 'cfg', 'merge', { data: { v: 'last' } });
+    await settle();
+    assert.ok(store.revision - store.compactRevision <= 41, 'once it has read them, they go');
+    lagging.cancel();
+  });
+
+  it('keeps every revision between ticks when historyRevisions is 0', async () => {
+    const { client, namespace, store } = await newCluster({ historyRevisions: 0 });
+    await namespace('shop');
+    await client.create(configmaps, 'shop', { metadata: { name: 'cfg' }, data: { v: '0' } });
+    for (let i = 1; i <= 60; i++) await client.patch(configmaps, 'shop', 'cfg', 'merge', { data: { v: String(i) } });
+    await settle();
+    assert.equal(store.compactRevision, 0);
+  });
+
   it('compacts nothing when the interval is 0', async () => {
     const { client, namespace, store, clock } = await newCluster({ compactionIntervalMs: 0 });
     await namespace('shop');
