@@ -12,7 +12,8 @@ export const byControllerUid: IndexFunc<KubeObject> = (obj) => (obj.metadata?.ow
 export class Indexer<T extends KubeObject> {
   private readonly items = new Map<string, T>();
   private readonly indexers = new Map<string, IndexFunc<T>>();
-  private readonly indices = new Map<string, Map<string, Set<string>>>();
+  /** By index name, then indexed value: the objects filed there, by key (in the order they were filed). */
+  private readonly indices = new Map<string, Map<string, Map<string, T>>>();
 
   constructor(indexers: Record<string, IndexFunc<T>> = {}) {
     for (const [name, fn] of Object.entries(indexers)) this.addIndex(name, fn);
@@ -21,9 +22,9 @@ export class Indexer<T extends KubeObject> {
   addIndex(name: string, fn: IndexFunc<T>): void {
     if (this.indexers.has(name)) throw new Error(`index ${name} already exists`);
     this.indexers.set(name, fn);
-    const index = new Map<string, Set<string>>();
+    const index = new Map<string, Map<string, T>>();
     this.indices.set(name, index);
-    for (const [key, obj] of this.items) for (const v of fn(obj)) addTo(index, v, key);
+    for (const [key, obj] of this.items) for (const v of fn(obj)) addTo(index, v, key, obj);
   }
 
   get size(): number {
@@ -44,11 +45,8 @@ export class Indexer<T extends KubeObject> {
 
   /** Objects whose index `name` yields `value`. */
   byIndex(name: string, value: string): T[] {
-    const keys = this.index(name).get(value);
-    if (!keys) return [];
-    const out: T[] = [];
-    for (const k of keys) out.push(this.items.get(k)!);
-    return out;
+    const filed = this.index(name).get(value);
+    return filed ? [...filed.values()] : [];
   }
 
   /** How many objects index `name` files under `value`, without materialising them. */
@@ -62,7 +60,7 @@ export class Indexer<T extends KubeObject> {
     const old = this.items.get(key);
     if (old) this.unindex(key, old);
     this.items.set(key, obj);
-    for (const [name, fn] of this.indexers) for (const v of fn(obj)) addTo(this.indices.get(name)!, v, key);
+    for (const [name, fn] of this.indexers) for (const v of fn(obj)) addTo(this.indices.get(name)!, v, key, obj);
     return old;
   }
 
@@ -79,7 +77,7 @@ export class Indexer<T extends KubeObject> {
     for (const index of this.indices.values()) index.clear();
   }
 
-  private index(name: string): Map<string, Set<string>> {
+  private index(name: string): Map<string, Map<string, T>> {
     const index = this.indices.get(name);
     if (!index) throw new Error(`no index named ${name}`);
     return index;
@@ -89,17 +87,17 @@ export class Indexer<T extends KubeObject> {
     for (const [name, fn] of this.indexers) {
       const index = this.indices.get(name)!;
       for (const v of fn(obj)) {
-        const set = index.get(v);
-        if (!set) continue;
-        set.delete(key);
-        if (set.size === 0) index.delete(v);
+        const filed = index.get(v);
+        if (!filed) continue;
+        filed.delete(key);
+        if (filed.size === 0) index.delete(v);
       }
     }
   }
 }
 
-function addTo(index: Map<string, Set<string>>, value: string, key: string): void {
-  let set = index.get(value);
-  if (!set) index.set(value, (set = new Set()));
-  set.add(key);
+function addTo<T>(index: Map<string, Map<string, T>>, value: string, key: string, obj: T): void {
+  let filed = index.get(value);
+  if (!filed) index.set(value, (filed = new Map()));
+  filed.set(key, obj);
 }

@@ -159,8 +159,8 @@ export class DaemonSetController extends Controller {
 
   /**
    * Whether each node should run the set's pod (nodeShouldRunDaemonPod), for its template's
-   * generation. Every sync walks every node, so the answers are worked out once: for all nodes
-   * when the template changes, then for a node when it joins, leaves, or changes labels or taints.
+   * generation: worked out for all nodes when the template changes, then for a node when it joins,
+   * leaves, or changes labels or taints.
    */
   private placement(set: Obj): Placement {
     let placement = this.placements.get(set.metadata.uid);
