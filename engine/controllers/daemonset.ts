@@ -99,15 +99,17 @@ export class DaemonSetController extends Controller {
     this.revisions = ctx.informers.informerFor(resources.controllerrevisions);
     this.sets.addEventHandler({ onAdd: (s) => this.enqueue(s), onUpdate: (_o, s) => this.enqueue(s), onDelete: (s) => {
       this.expectations.delete(this.key(s));
-      this.placements.delete(s.metadata.uid);
-      this.hashes.delete(s.metadata.uid);
-      this.tallies.delete(s.metadata.uid);
-      this.daemonPods.delete(s.metadata.uid);
+      this.forget(s.metadata.uid);
     } });
     const podEvent = (pod: Obj, event: 'add' | 'update' | 'delete', old?: Obj) => {
       const before = old && getControllerOf(old);
       if (before?.kind === 'DaemonSet') this.indexPod(before.uid, old!, false);
       const ref = getControllerOf(pod);
+      // A pod released by its DaemonSet (or handed to another controller) concerns the set it left.
+      if (before?.kind === 'DaemonSet' && before.uid !== (ref?.kind === 'DaemonSet' ? ref.uid : undefined)) {
+        const left = this.sets.store.get(`${pod.metadata.namespace}/${before.name}`);
+        if (left?.metadata.uid === before.uid) this.enqueue(left);
+      }
       if (ref?.kind !== 'DaemonSet') return;
       this.indexPod(ref.uid, pod, event !== 'delete');
       const set = this.sets.store.get(`${pod.metadata.namespace}/${ref.name}`);
@@ -190,7 +192,7 @@ export class DaemonSetController extends Controller {
     const minReady = set.spec.minReadySeconds ?? 0;
     let tally = this.tallies.get(uid);
     // Availability after minReadySeconds depends on the time: then every node is looked at again.
-    if (!tally || tally.hash !== hash || tally.generation !== set.metadata.generation || minReady > 0) {
+    if (!tally || tally.hash !== hash || tally.generation !== set.metadata.generation || tally.shouldRun !== placement.shouldRun || minReady > 0) {
       this.tallies.set(uid, (tally = new SetTally(hash, set.metadata.generation, placement.shouldRun)));
     }
     const now = this.ctx.clock.now();
@@ -210,6 +212,16 @@ export class DaemonSetController extends Controller {
     await this.updateStatus(set, tally.totals);
     // Pods ready but not yet available for minReadySeconds: look again when they will be.
     if (minReady > 0 && tally.totals.ready !== tally.totals.available) this.queue.addAfter(key, minReady * 1000);
+    // Deleted while this sync waited on the API: what it kept for the set goes.
+    if (this.sets.store.get(key)?.metadata.uid !== uid) this.forget(uid);
+  }
+
+  /** Drops what the controller keeps for a DaemonSet that is gone. */
+  private forget(uid: string): void {
+    this.placements.delete(uid);
+    this.hashes.delete(uid);
+    this.tallies.delete(uid);
+    this.daemonPods.delete(uid);
   }
 
   /** Files a pod its DaemonSet controls under the node it is for (`present`), or takes it out. */
@@ -226,6 +238,7 @@ export class DaemonSetController extends Controller {
       const onNode = bySet?.get(node);
       onNode?.delete(pod.metadata.uid);
       if (onNode?.size === 0) bySet!.delete(node);
+      if (bySet?.size === 0) this.daemonPods.delete(setUid);
     }
     this.tallies.get(setUid)?.touch(node);
   }

@@ -109,8 +109,8 @@ export class SetTally {
     /** The template hash and generation the tallies are for. */
     readonly hash: string,
     readonly generation: number | undefined,
-    /** Every node by name, and whether the set's pod should run there. */
-    private readonly shouldRun: ReadonlyMap<string, boolean>,
+    /** Every node by name, and whether the set's pod should run there (the placement's own map). */
+    readonly shouldRun: ReadonlyMap<string, boolean>,
   ) {
     for (const name of shouldRun.keys()) this.dirty.add(name);
   }

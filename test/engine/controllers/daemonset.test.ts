@@ -102,6 +102,30 @@ describe('DaemonSet controller', () => {
     assert.ok(synced.includes('default/agent') && (synced as string[]).includes('default/core-agent'));
   });
 
+  it('a pod it releases brings the set a sync at once; a deleted set leaves nothing behind in the controller', async () => {
+    const c = await newControllerCluster();
+    await givenNodes(c, ['node-a']);
+    await c.client.create(daemonsets, 'default', agent());
+    await c.until('1 pod', () => c.activePods().length === 1);
+    await c.run(1000);
+    const controller = c.manager.controllers.find((x) => x instanceof DaemonSetController) as DaemonSetController;
+    const synced: string[] = [];
+    const sync = controller.sync.bind(controller);
+    controller.sync = (key) => (synced.push(key), sync(key));
+    const released = c.activePods()[0]!;
+    await c.client.patch({ group: '', version: 'v1', resource: 'pods' }, 'default', released.metadata.name, 'merge', { metadata: { ownerReferences: null } });
+    await c.until('the set synced', () => synced.includes('default/agent'), 100);
+    await c.until('a pod of its own on node-a again', () => c.activePods().filter((p) => p.metadata.ownerReferences?.length).length === 1);
+    await c.kubeletSync();
+    await c.client.delete(daemonsets, 'default', 'agent');
+    await c.until('its pod is terminating', () => c.podsOf().some((p) => p.metadata.ownerReferences?.length && p.metadata.deletionTimestamp), 60_000);
+    await c.kubeletSync();
+    await c.until('its pod is gone', () => c.podsOf().every((p) => !p.metadata.ownerReferences?.length), 60_000);
+    await c.run(1000);
+    const kept = controller as unknown as Record<'placements' | 'hashes' | 'tallies' | 'daemonPods', Map<string, unknown>>;
+    assert.deepEqual([kept.placements.size, kept.hashes.size, kept.tallies.size, kept.daemonPods.size], [0, 0, 0, 0]);
+  });
+
   it('a template change replaces the pods node by node, never more than maxUnavailable at once', async () => {
     const c = await newControllerCluster();
     await givenNodes(c, ['node-a'], ['node-b'], ['node-c']);
