@@ -1399,7 +1399,8 @@ export class ApiServer {
     if (!fanout || fanout.closed || revision < fanout.catchUp()) return undefined;
     const indexed = fanout.keysWithTrigger(node);
     const end = storage.rangeEnd(prefix);
-    const changed = indexed && this.store.keysChanged(prefix, end, fanout.position, revision);
+    // From `settled`: a revision whose events are being offered right now is read again whole.
+    const changed = indexed && this.store.keysChanged(prefix, end, fanout.settled, revision);
     if (!indexed || !changed) return undefined;
     const keys = new Set<string>();
     for (const key of indexed) if (key >= prefix && key < end) keys.add(key);

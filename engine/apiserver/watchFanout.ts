@@ -36,6 +36,11 @@ export interface FanoutListener {
 export class WatchFanout {
   /** Every event up to this revision has been offered to the listeners. */
   position: number;
+  /**
+   * Every event up to this revision has been offered and indexed. It trails `position` only while
+   * the events of one revision are being offered, should a listener look at the index meanwhile.
+   */
+  settled: number;
   private readonly everyEvent = new Set<FanoutListener>();
   private readonly byTrigger = new Map<string, Set<FanoutListener>>();
   private readonly watch: Watch;
@@ -62,7 +67,7 @@ export class WatchFanout {
     /** Called once the last listener left or the store watch ended. */
     private readonly onIdle: () => void,
   ) {
-    this.position = store.revision;
+    this.position = this.settled = store.revision;
     this.watch = store.watch({ key, end: rangeEnd, sinceRevision: this.position, prevKv: true });
     void this.run();
   }
@@ -96,13 +101,14 @@ export class WatchFanout {
    */
   catchUp(): number {
     const idle = this.ended ? undefined : this.watch.idleThrough;
-    if (idle !== undefined && idle > this.position) this.position = idle;
+    if (idle !== undefined && idle > this.position) this.position = this.settled = idle;
     return this.position;
   }
 
   /**
-   * The keys whose object's trigger value is `value` as of `position`. The first call reads every
-   * object at that revision once; from then on events keep the answer current. Undefined for a
+   * The keys whose object's trigger value is `value` as of `settled`, and perhaps some events of
+   * the revision after it. The first call reads every object at `position` once; from then on
+   * events keep the answer current. Undefined for a
    * resource without a trigger field, a closed fanout, or a position already compacted.
    */
   keysWithTrigger(value: string): ReadonlySet<string> | undefined {
@@ -127,6 +133,7 @@ export class WatchFanout {
       for await (const resp of this.watch) {
         for (const e of resp.events) this.dispatch(e);
         if (resp.revision > this.position) this.position = resp.revision;
+        this.settled = this.position;
         if (resp.progressNotify) for (const l of this.listeners()) l.onProgress(resp.revision);
       }
       this.end(undefined);
