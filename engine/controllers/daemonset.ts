@@ -6,7 +6,8 @@
 import type { Taint, Toleration } from 'kubernetes-types/core/v1';
 import type { Obj } from '../apiserver/registry/strategy';
 import { labelSelectorAsSelector } from '../api/labels/labelSelector';
-import { getControllerOf, newControllerRef } from '../api/meta/ownerReferences';
+import type { Selector } from '../api/labels/selector';
+import { adoptionPatch, claimDecision, getControllerOf, newControllerRef, releasePatch } from '../api/meta/ownerReferences';
 import { deepCopy, deepEqual } from '../api/patch/jsonValue';
 import type { EventRecorder } from '../client/eventRecorder';
 import { compileNodeSelector } from '../scheduler/nodeSelector';
@@ -195,15 +196,25 @@ export class DaemonSetController extends Controller {
     if (!tally || tally.hash !== hash || tally.generation !== set.metadata.generation || tally.shouldRun !== placement.shouldRun || minReady > 0) {
       this.tallies.set(uid, (tally = new SetTally(hash, set.metadata.generation, placement.shouldRun)));
     }
+    // ClaimPods, as getDaemonPods runs it: orphans the selector matches are adopted, and pods the
+    // set controls that it no longer selects are released. An adopted pod comes back through its
+    // watch event, under the set; a pod's labels are looked at when its node is tallied again,
+    // which its every change brings about.
+    await this.adoptOrphans(set, selector);
     const now = this.ctx.clock.now();
     const owned = this.daemonPods.get(uid);
+    const unselected: Obj[] = [];
     tally.refresh(
       (node) => {
         const pods = owned?.get(node);
-        return pods ? [...pods.values()].filter((p) => selector.matches(p.metadata.labels ?? {})) : [];
+        if (!pods) return [];
+        const selected: Obj[] = [];
+        for (const p of pods.values()) (selector.matches(p.metadata.labels ?? {}) ? selected : unselected).push(p);
+        return selected;
       },
       (pod) => isPodAvailable(pod, minReady, now),
     );
+    for (const pod of unselected) await this.release(set, pod);
     if (!set.metadata.deletionTimestamp && this.expectations.satisfied(key)) {
       const rolling = (set.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
       const maxUnavailable = scaledValue(set.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, tally.totals.desired, true);
@@ -214,6 +225,37 @@ export class DaemonSetController extends Controller {
     if (minReady > 0 && tally.totals.ready !== tally.totals.available) this.queue.addAfter(key, minReady * 1000);
     // Deleted while this sync waited on the API: what it kept for the set goes.
     if (this.sets.store.get(key)?.metadata.uid !== uid) this.forget(uid);
+  }
+
+  private async adoptOrphans(set: Obj, selector: Selector): Promise<void> {
+    let adoptable: boolean | undefined;
+    for (const pod of this.pods.store.byIndex(indexes.orphanNamespace, set.metadata.namespace)) {
+      if (claimDecision(set, pod, selector.matches(pod.metadata.labels ?? {})) !== 'adopt') continue;
+      // Only a set that is really still there, and not being deleted, adopts (RecheckDeletionTimestamp).
+      adoptable ??= this.canAdopt(set);
+      if (!adoptable) return;
+      try {
+        const { object } = await this.ctx.client.patch(resources.pods, pod.metadata.namespace, pod.metadata.name, 'strategic', adoptionPatch(set, pod, 'apps/v1', 'DaemonSet'));
+        // Counted at once, as ClaimPods returns it: its node needs no pod of its own.
+        this.indexPod(set.metadata.uid, object, true);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+  }
+
+  private async release(set: Obj, pod: Obj): Promise<void> {
+    if (claimDecision(set, pod, false) !== 'release') return;
+    try {
+      await this.ctx.client.patch(resources.pods, pod.metadata.namespace, pod.metadata.name, 'strategic', releasePatch(set.metadata.uid, pod));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  private canAdopt(set: Obj): boolean {
+    const fresh = this.ctx.client.tryGet(resources.daemonsets, set.metadata.namespace, set.metadata.name);
+    return !!fresh && fresh.metadata.uid === set.metadata.uid && !fresh.metadata.deletionTimestamp;
   }
 
   /** Drops what the controller keeps for a DaemonSet that is gone. */

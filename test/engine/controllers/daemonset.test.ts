@@ -126,6 +126,36 @@ describe('DaemonSet controller', () => {
     assert.deepEqual([kept.placements.size, kept.hashes.size, kept.tallies.size, kept.daemonPods.size], [0, 0, 0, 0]);
   });
 
+  it('adopts an orphan it selects rather than start a second pod on its node, replaces it as a pod of an old revision, and releases a pod relabelled out of its selector', async () => {
+    const c = await newControllerCluster();
+    const pods = { group: '', version: 'v1', resource: 'pods' };
+    const nodeOf = (p: Obj) => p.spec.nodeName ?? pinnedNode(p);
+    const where = () => c.activePods().map(nodeOf).sort();
+    await givenNodes(c, ['node-a'], ['node-b']);
+    await c.client.create(pods, 'default', { metadata: { name: 'stray-agent', labels: { app: 'agent' } }, spec: { nodeName: 'node-a', containers: [{ name: 'agent', image: 'fluent-bit:3.1' }] } });
+    await c.kubeletSync('default', 'node-a');
+    await c.client.create(daemonsets, 'default', agent());
+    await c.until('node-b has its agent', () => where().filter((n) => n === 'node-b').length === 1);
+    await c.run(1000);
+    const stray = c.client.get(pods, 'default', 'stray-agent');
+    assert.deepEqual(stray.metadata.ownerReferences?.map((r: Obj) => `${r.kind}/${r.name}`), ['DaemonSet/agent'], 'the orphan on node-a is adopted');
+    assert.equal(stray.metadata.deletionTimestamp, undefined);
+    assert.equal(c.activePods().length, 2, 'node-a gets no second pod');
+    // It has no controller-revision-hash: an old pod, replaced once node-b's is available (maxUnavailable 1).
+    await c.kubeletSync();
+    await c.until('the adopted pod is deleted', () => !!c.client.get(pods, 'default', 'stray-agent').metadata.deletionTimestamp);
+    await c.kubeletSync();
+    await c.until('replaced by a pod of the current revision', () => where().join() === 'node-a,node-b' && c.activePods().every((p) => p.metadata.labels['controller-revision-hash']));
+
+    const onB = c.activePods().find((p) => nodeOf(p) === 'node-b')!;
+    await c.client.patch(pods, 'default', onB.metadata.name, 'merge', { metadata: { labels: { app: 'debugging' } } });
+    await c.until('released, and node-b has a new agent', () => {
+      const released = c.client.get(pods, 'default', onB.metadata.name);
+      const agents = c.activePods().filter((p) => p.metadata.labels?.app === 'agent');
+      return !released.metadata.ownerReferences?.length && agents.length === 2 && agents.some((p) => nodeOf(p) === 'node-b');
+    });
+  });
+
   it('a template change replaces the pods node by node, never more than maxUnavailable at once', async () => {
     const c = await newControllerCluster();
     await givenNodes(c, ['node-a'], ['node-b'], ['node-c']);
