@@ -1389,18 +1389,22 @@ export class ApiServer {
 
   /**
    * The pods under `prefix` whose spec.nodeName is `node` at `revision`, in key order, read through
-   * the nodeName index of the shared pods watch (kube-apiserver's watch cache index) and, for what
-   * changed since the index's revision, the store's history: O(pods on the node), not O(pods).
-   * Undefined when that cannot serve the revision (no pods watch open, or the revision is older
-   * than the index), and the caller reads the whole range instead.
+   * the nodeName index of the shared pods watch (kube-apiserver's watch cache index) and, for the
+   * keys written between the index's revision and `revision` (before or after it: a continue token
+   * reads an older one), the store's history: O(pods on the node), not O(pods). Undefined when that
+   * cannot serve the revision (no pods watch open, or that history compacted), and the caller reads
+   * the whole range instead.
    */
   private podsOnNode(storage: ResourceStorage, prefix: string, node: string, revision: number): KeyValue[] | undefined {
     const fanout = this.fanouts.get(storage);
-    if (!fanout || fanout.closed || revision < fanout.catchUp()) return undefined;
+    if (!fanout || fanout.closed) return undefined;
+    const position = fanout.catchUp();
     const indexed = fanout.keysWithTrigger(node);
     const end = storage.rangeEnd(prefix);
-    // From `settled`: a revision whose events are being offered right now is read again whole.
-    const changed = indexed && this.store.keysChanged(prefix, end, fanout.settled, revision);
+    // The index stands at `settled`, with perhaps part of the revision after it (`position`) whose
+    // events are being offered right now: every key written between there and `revision` is read
+    // again at `revision`.
+    const changed = indexed && this.store.keysChanged(prefix, end, Math.min(fanout.settled, revision), Math.max(position, revision));
     if (!indexed || !changed) return undefined;
     const keys = new Set<string>();
     for (const key of indexed) if (key >= prefix && key < end) keys.add(key);
