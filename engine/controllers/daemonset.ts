@@ -87,6 +87,10 @@ export class DaemonSetController extends Controller {
   private readonly tallies = new Map<string, SetTally>();
   /** By DaemonSet uid, then node: the pods it controls that name that node, by pod uid. */
   private readonly daemonPods = new Map<string, Map<string, Map<string, Obj>>>();
+  /** By DaemonSet uid: pods it controls whose labels its selector no longer matches, to release. */
+  private readonly unselected = new Map<string, Map<string, Obj>>();
+  /** By DaemonSet uid: its selector (immutable in apps/v1), compiled; null if it does not compile. */
+  private readonly selectors = new Map<string, Selector | null>();
   /** By DaemonSet uid: its template's hash, for the generation and collision count it was worked out for. */
   private readonly hashes = new Map<string, { generation: number | undefined; collisionCount: number | undefined; hash: string }>();
 
@@ -115,6 +119,9 @@ export class DaemonSetController extends Controller {
       this.indexPod(ref.uid, pod, event !== 'delete');
       const set = this.sets.store.get(`${pod.metadata.namespace}/${ref.name}`);
       if (!set || set.metadata.uid !== ref.uid) return;
+      // A pod whose labels left the selector is released by the next sync, wherever it runs.
+      if (event !== 'delete' && !this.selects(set, pod)) this.unselectedOf(ref.uid).set(pod.metadata.uid, pod);
+      else this.unselected.get(ref.uid)?.delete(pod.metadata.uid);
       const key = this.key(set);
       if (event === 'add' && !pod.metadata.deletionTimestamp) this.expectations.creationObserved(key);
       if (event === 'delete' || (event === 'update' && pod.metadata.deletionTimestamp)) this.expectations.deletionObserved(key, pod.metadata.uid);
@@ -214,7 +221,10 @@ export class DaemonSetController extends Controller {
       },
       (pod) => isPodAvailable(pod, minReady, now),
     );
-    for (const pod of unselected) await this.release(set, pod);
+    const released = new Map(unselected.map((p) => [p.metadata.uid as string, p]));
+    for (const [podUid, pod] of this.unselected.get(uid) ?? []) released.set(podUid, pod);
+    this.unselected.delete(uid);
+    for (const pod of released.values()) await this.release(set, pod);
     if (!set.metadata.deletionTimestamp && this.expectations.satisfied(key)) {
       const rolling = (set.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
       const maxUnavailable = scaledValue(set.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, tally.totals.desired, true);
@@ -244,8 +254,10 @@ export class DaemonSetController extends Controller {
     }
   }
 
-  private async release(set: Obj, pod: Obj): Promise<void> {
-    if (claimDecision(set, pod, false) !== 'release') return;
+  private async release(set: Obj, seen: Obj): Promise<void> {
+    // Decided on the pod as it is now: its labels may have come back.
+    const pod = this.pods.store.get(`${seen.metadata.namespace}/${seen.metadata.name}`);
+    if (!pod || pod.metadata.uid !== seen.metadata.uid || claimDecision(set, pod, this.selects(set, pod)) !== 'release') return;
     try {
       await this.ctx.client.patch(resources.pods, pod.metadata.namespace, pod.metadata.name, 'strategic', releasePatch(set.metadata.uid, pod));
     } catch (err) {
@@ -258,8 +270,29 @@ export class DaemonSetController extends Controller {
     return !!fresh && fresh.metadata.uid === set.metadata.uid && !fresh.metadata.deletionTimestamp;
   }
 
+  private selects(set: Obj, pod: Obj): boolean {
+    let selector = this.selectors.get(set.metadata.uid);
+    if (selector === undefined) {
+      try {
+        selector = labelSelectorAsSelector(set.spec?.selector);
+      } catch {
+        selector = null;
+      }
+      this.selectors.set(set.metadata.uid, selector);
+    }
+    return !selector || selector.matches(pod.metadata.labels ?? {});
+  }
+
+  private unselectedOf(uid: string): Map<string, Obj> {
+    let pods = this.unselected.get(uid);
+    if (!pods) this.unselected.set(uid, (pods = new Map()));
+    return pods;
+  }
+
   /** Drops what the controller keeps for a DaemonSet that is gone. */
   private forget(uid: string): void {
+    this.unselected.delete(uid);
+    this.selectors.delete(uid);
     this.placements.delete(uid);
     this.hashes.delete(uid);
     this.tallies.delete(uid);
