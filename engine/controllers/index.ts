@@ -25,6 +25,7 @@ import { ResourceQuotaController } from './resourcequota';
 import { RootCACertPublisher } from './rootcacertpublisher';
 import { ServiceAccountsController } from './serviceaccounts';
 import { StatefulSetController } from './statefulset';
+import { PodGCController } from './podgc';
 import { TaintEvictionController } from './taineviction';
 import { TTLAfterFinishedController } from './ttlafterfinished';
 
@@ -40,6 +41,14 @@ export interface ControllerManagerOptions {
   rootCA?: string;
   /** Workers per controller (kube-controller-manager's --concurrent-*-syncs; default 5). */
   workers?: number;
+  /**
+   * Controllers to leave out, by name (kube-controller-manager's `--controllers=*,-name`): a test
+   * whose stand-in kubelet binds pods to nodes it never registers leaves out the pod garbage
+   * collector, which would collect them.
+   */
+  disabled?: readonly string[];
+  /** --terminated-pod-gc-threshold (12,500; 0 keeps every terminated pod). */
+  terminatedPodGCThreshold?: number;
 }
 
 export class ControllerManager {
@@ -62,7 +71,7 @@ export class ControllerManager {
         return r;
       },
     };
-    this.controllers = [
+    const all = [
       new ReplicaSetController(ctx),
       new DeploymentController(ctx),
       new StatefulSetController(ctx),
@@ -83,8 +92,12 @@ export class ControllerManager {
       new PersistentVolumeBinderController(ctx),
       // kind runs its default class's provisioner as a Deployment; here it is one more controller.
       new LocalPathProvisioner(ctx),
+      new PodGCController(ctx, options.terminatedPodGCThreshold),
       ...(options.rootCA ? [new RootCACertPublisher(ctx, options.rootCA)] : []),
     ];
+    // A controller left out never runs; its queue is shut so its informer handlers add nothing.
+    for (const c of all) if (options.disabled?.includes(c.name)) c.shutDown();
+    this.controllers = all.filter((c) => !options.disabled?.includes(c.name));
   }
 
   /** The controller named `name` (e.g. `replicaset-controller`). */
