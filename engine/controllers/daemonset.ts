@@ -351,23 +351,28 @@ export class DaemonSetController extends Controller {
 
   /** manage + rollingUpdate: creates and deletes what the tally found. */
   private async manage(set: Obj, key: string, { create, remove }: Work, hash: string): Promise<void> {
-    // syncNodes: at most burstReplicas pods a sync, in slow-start batches; the rest come once
-    // these are observed.
+    // syncNodes: at most burstReplicas creations and as many deletions a sync, all awaited in the
+    // expectations; creations in slow-start batches. The rest come once these are observed.
     const creating = create.slice(0, daemonBurstReplicas);
-    this.expectations.expectCreations(key, creating.length);
+    const deleting = [...remove].slice(0, daemonBurstReplicas);
+    this.expectations.expect(key, creating.length, deleting.map((p) => p.metadata.uid));
     let next = 0;
     const { successes, error } = await slowStartBatch(creating.length, 1, () => this.createPod(set, creating[next++]!, hash));
     // Creations that failed or were never tried will not be observed: stop waiting for them.
     if (successes < creating.length) this.expectations.lower(key, creating.length - successes);
-    if (error !== undefined) throw error;
-    for (const pod of remove) {
+    let deleteError: unknown;
+    for (const pod of deleting) {
       try {
         await this.ctx.client.delete(resources.pods, pod.metadata.namespace, pod.metadata.name);
         this.recorder.event(set, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
       } catch (err) {
-        if (!isNotFound(err)) throw err;
+        // A deletion that failed (or found the pod gone) will not be observed either.
+        this.expectations.lower(key, 0, [pod.metadata.uid]);
+        if (!isNotFound(err)) deleteError ??= err;
       }
     }
+    if (error !== undefined) throw error;
+    if (deleteError !== undefined) throw deleteError;
   }
 
   private async createPod(set: Obj, node: string, hash: string): Promise<void> {

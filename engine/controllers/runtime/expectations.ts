@@ -29,6 +29,11 @@ export class ControllerExpectations {
     return this.clock.now() - e.timestamp > expectationsTimeoutMs;
   }
 
+  /** SetExpectations: `adds` creations and the deletion of the pods `uids`, both awaited. */
+  expect(key: string, adds: number, uids: readonly string[]): void {
+    this.byKey.set(key, { add: adds, del: uids.length, deleting: new Set(uids), timestamp: this.clock.now() });
+  }
+
   expectCreations(key: string, adds: number): void {
     this.byKey.set(key, { add: adds, del: 0, deleting: new Set(), timestamp: this.clock.now() });
   }

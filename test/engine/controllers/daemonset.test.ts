@@ -52,12 +52,15 @@ describe('DaemonSet controller', () => {
     await c.until('node-a lost its pod', () => placement(c).join() === 'node-b');
   });
 
-  it('creates at most 250 pods a sync (burstReplicas), in slow-start batches that stop at the first refusal', async () => {
+  it('creates and deletes at most 250 pods a sync (burstReplicas), creating in slow-start batches that stop at the first refusal', async () => {
     const c = await newControllerCluster();
     const controller = c.manager.controllers.find((x) => x instanceof DaemonSetController) as DaemonSetController;
-    const expected: number[] = [];
-    const expectCreations = controller.expectations.expectCreations.bind(controller.expectations);
-    controller.expectations.expectCreations = (key, adds) => (key === 'default/agent' && adds > 0 && expected.push(adds), expectCreations(key, adds));
+    const expected: string[] = [];
+    const expect = controller.expectations.expect.bind(controller.expectations);
+    controller.expectations.expect = (key, adds, uids) => {
+      if (key === 'default/agent' && (adds > 0 || uids.length > 0)) expected.push(`+${adds} -${uids.length}`);
+      expect(key, adds, uids);
+    };
     await givenNodes(c, ...Array.from({ length: 260 }, (_, i) => [`node-${i}`] as [string]));
     // A quota of 3 pods in one namespace: batches of 1 and 2 are created, the batch of 4 refused, and it stops there.
     await c.client.create({ group: '', version: 'v1', resource: 'namespaces' }, undefined, { metadata: { name: 'tight' } });
@@ -75,7 +78,11 @@ describe('DaemonSet controller', () => {
     assert.equal(c.activePods('tight').length, 3);
     await c.client.create(daemonsets, 'default', agent());
     await c.until('260 pods', () => c.activePods().length === 260, 60_000);
-    assert.deepEqual(expected, [250, 10], 'one sync expects 250 creations, the next the other 10');
+    assert.deepEqual(expected, ['+250 -0', '+10 -0'], 'one sync expects 250 creations, the next the other 10');
+    expected.length = 0;
+    await c.client.patch(daemonsets, 'default', 'agent', 'merge', { spec: { template: { spec: { nodeSelector: { tier: 'none' } } } } });
+    await c.until('no pods', () => c.activePods().length === 0, 60_000);
+    assert.deepEqual(expected, ['+0 -250', '+0 -10'], 'and deletions the same way, each awaited');
   });
 
   it('a node that joins or changes concerns only the DaemonSets it changes', async () => {
