@@ -188,12 +188,8 @@ export class DaemonSetController extends Controller {
     const cached = this.sets.store.get(key);
     if (!cached) return;
     const set = deepCopy(cached);
-    let selector;
-    try {
-      selector = labelSelectorAsSelector(set.spec?.selector);
-    } catch {
-      return;
-    }
+    const selector = this.selector(set);
+    if (!selector) return;
     const hash = await this.ensureRevision(set);
     const uid: string = set.metadata.uid;
     const placement = this.placement(set);
@@ -205,8 +201,8 @@ export class DaemonSetController extends Controller {
     }
     // ClaimPods, as getDaemonPods runs it: orphans the selector matches are adopted, and pods the
     // set controls that it no longer selects are released. An adopted pod comes back through its
-    // watch event, under the set; a pod's labels are looked at when its node is tallied again,
-    // which its every change brings about.
+    // watch event, under the set. Pod events note the pods relabelled out of the selector; a node
+    // tallied again also yields those whose events came before the set was in the cache.
     await this.adoptOrphans(set, selector);
     const now = this.ctx.clock.now();
     const owned = this.daemonPods.get(uid);
@@ -270,7 +266,8 @@ export class DaemonSetController extends Controller {
     return !!fresh && fresh.metadata.uid === set.metadata.uid && !fresh.metadata.deletionTimestamp;
   }
 
-  private selects(set: Obj, pod: Obj): boolean {
+  /** The set's selector, compiled once (it is immutable in apps/v1); undefined if it does not compile. */
+  private selector(set: Obj): Selector | undefined {
     let selector = this.selectors.get(set.metadata.uid);
     if (selector === undefined) {
       try {
@@ -280,6 +277,12 @@ export class DaemonSetController extends Controller {
       }
       this.selectors.set(set.metadata.uid, selector);
     }
+    return selector ?? undefined;
+  }
+
+  /** Whether the set's selector matches the pod; a selector that does not compile releases nothing. */
+  private selects(set: Obj, pod: Obj): boolean {
+    const selector = this.selector(set);
     return !selector || selector.matches(pod.metadata.labels ?? {});
   }
 

@@ -5,6 +5,7 @@
 // works out again only the nodes something happened to since the last (a pod event, a node that
 // joined, left or changed), and every node when the template or its hash changes.
 import type { Obj } from '../apiserver/registry/strategy';
+import { isPodReady } from './util/pod';
 
 export const controllerRevisionHashLabel = 'controller-revision-hash';
 
@@ -60,7 +61,7 @@ export function tallyNode(should: boolean, pods: readonly Obj[], hash: string, a
   let firstAvailable = false;
   if (first) {
     t.current = 1;
-    if (isReady(first)) {
+    if (isPodReady(first)) {
       t.ready = 1;
       firstAvailable = available(first);
       if (firstAvailable) t.available = 1;
@@ -83,11 +84,6 @@ export function tallyNode(should: boolean, pods: readonly Obj[], hash: string, a
     if (old) t.replaceNow = live;
   } else if (old) t.oldAvailable = live;
   return t;
-}
-
-function isReady(pod: Obj): boolean {
-  for (const c of pod.status?.conditions ?? []) if (c.type === 'Ready') return c.status === 'True';
-  return false;
 }
 
 /** The work a sync found: pods to create (by node) and to delete. */
