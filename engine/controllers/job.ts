@@ -14,7 +14,7 @@ import type { EventRecorder } from '../client/eventRecorder';
 import { Controller, type ControllerContext, isNamespaceTerminating, isNotFound, timestamp } from './runtime/controller';
 import { ControllerExpectations } from './runtime/expectations';
 import { indexes, resources } from './runtime/sharedInformerFactory';
-import { deleteBefore, isPodReady, podFromTemplate } from './util/pod';
+import { deleteBefore, isPodReady, isPodTerminal, podFromTemplate } from './util/pod';
 
 export const jobTrackingFinalizer = 'batch.kubernetes.io/job-tracking';
 export const completionIndexKey = 'batch.kubernetes.io/job-completion-index';
@@ -48,7 +48,6 @@ export function parseIndexes(text: string | undefined): Set<number> {
 const defaultBackoffMs = 10_000;
 const maxBackoffMs = 360_000;
 
-const finished = (pod: Obj) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 const terminating = (pod: Obj) => !!pod.metadata.deletionTimestamp;
 const condition = (job: Obj, type: string) => (job.status?.conditions ?? []).find((c: Obj) => c.type === type && c.status === 'True');
 
@@ -105,7 +104,7 @@ export class JobController extends Controller {
     const tracked = pods.filter((p) => (p.metadata.finalizers ?? []).includes(jobTrackingFinalizer));
     const toUntrack: Obj[] = [];
     for (const pod of tracked) {
-      const done = finished(pod) || (terminating(pod) && !isFinished);
+      const done = isPodTerminal(pod) || (terminating(pod) && !isFinished);
       if (!done && !isFinished) continue;
       toUntrack.push(pod);
       const uid = pod.metadata.uid;
@@ -141,8 +140,8 @@ export class JobController extends Controller {
       if (completed.size) status.completedIndexes = formatIndexes(completed);
     }
 
-    const active = pods.filter((p) => !finished(p) && !terminating(p));
-    const terminatingCount = pods.filter((p) => terminating(p) && !finished(p)).length;
+    const active = pods.filter((p) => !isPodTerminal(p) && !terminating(p));
+    const terminatingCount = pods.filter((p) => terminating(p) && !isPodTerminal(p)).length;
     // Suspension: pods are removed below; the Suspended condition says so, and a resumed Job
     // starts its clock (activeDeadlineSeconds) again.
     const suspendedCondition = (status.conditions ?? []).find((c: Obj) => c.type === 'Suspended');
@@ -195,7 +194,7 @@ export class JobController extends Controller {
 
     // 4. Finish once no pod of the Job is running any more.
     // (as seen before this pass: pods deleted just now are looked at again when their deletion is observed)
-    const running = pods.some((p) => !finished(p));
+    const running = pods.some((p) => !isPodTerminal(p));
     if (!isFinished && !running) {
       if (failing) {
         this.setCondition(status, 'Failed', failing.reason, failing.message, now);

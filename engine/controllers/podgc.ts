@@ -9,6 +9,7 @@
 import type { Obj } from '../apiserver/registry/strategy';
 import { Controller, type ControllerContext, isNotFound, timestamp } from './runtime/controller';
 import { resources } from './runtime/sharedInformerFactory';
+import { isPodTerminal } from './util/pod';
 
 /** How often the collector runs (gcCheckPeriod). */
 export const gcCheckPeriodMs = 20_000;
@@ -43,7 +44,7 @@ export class PodGCController extends Controller {
   }
 
   private async gcTerminated(pods: Obj[]): Promise<void> {
-    const terminated = pods.filter((p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed');
+    const terminated = pods.filter(isPodTerminal);
     const excess = terminated.length - this.terminatedPodThreshold;
     if (excess <= 0) return;
     // Evicted pods first, then the oldest.
@@ -102,7 +103,7 @@ export class PodGCController extends Controller {
   private async markFailedAndDelete(pod: Obj, disruption?: { reason: string; message: string }): Promise<void> {
     const { namespace, name } = pod.metadata;
     try {
-      if (pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
+      if (!isPodTerminal(pod)) {
         const conditions = (pod.status?.conditions ?? []).filter((c: Obj) => !disruption || c.type !== 'DisruptionTarget');
         if (disruption) conditions.push({ type: 'DisruptionTarget', status: 'True', lastTransitionTime: timestamp(this.ctx.clock), ...disruption });
         // A patch, not an update: the kubelet may have written the status since the cache saw it.

@@ -12,7 +12,7 @@ import type { EventRecorder } from '../client/eventRecorder';
 import { Controller, type ControllerContext, isAlreadyExists, isNotFound } from './runtime/controller';
 import { indexes, resources } from './runtime/sharedInformerFactory';
 import { computeHash } from './util/deployment';
-import { isPodAvailable, isPodReady, podFromTemplate } from './util/pod';
+import { isPodAvailable, isPodReady, isPodTerminal, podFromTemplate } from './util/pod';
 
 export const controllerRevisionHashLabel = 'controller-revision-hash';
 export const statefulSetPodNameLabel = 'statefulset.kubernetes.io/pod-name';
@@ -26,7 +26,6 @@ export function ordinalOf(setName: string, podName: string): number {
 
 const isRunningAndReady = (pod: Obj) => pod.status?.phase === 'Running' && isPodReady(pod);
 const isTerminating = (pod: Obj) => !!pod.metadata.deletionTimestamp;
-const isFinished = (pod: Obj) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 const revisionOf = (pod: Obj): string | undefined => pod.metadata.labels?.[controllerRevisionHashLabel];
 
 export class StatefulSetController extends Controller {
@@ -270,7 +269,7 @@ export class StatefulSetController extends Controller {
 
     for (let ord = 0; ord < replicaCount; ord++) {
       const pod = replicas[ord];
-      if (pod && isFinished(pod)) {
+      if (pod && isPodTerminal(pod)) {
         // A failed or finished member is replaced under the same name.
         await this.deletePod(set, pod);
         if (monotonic) return status;

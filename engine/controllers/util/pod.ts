@@ -5,10 +5,15 @@ import type { Obj } from '../../apiserver/registry/strategy';
 import { deepCopy } from '../../api/patch/jsonValue';
 import { newControllerRef } from '../../api/meta/ownerReferences';
 
+/** A pod that ran to its end: Succeeded or Failed (IsPodTerminal). */
+export function isPodTerminal(pod: Obj): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
 /** FilterActivePods: not finished and not being deleted. */
 export function isPodActive(pod: Obj): boolean {
-  const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata?.deletionTimestamp;
+  return !isPodTerminal(pod) && !pod.metadata?.deletionTimestamp;
 }
 
 function readyCondition(pod: Obj): Obj | undefined {
