@@ -108,8 +108,8 @@ export class WatchFanout {
   /**
    * The keys whose object's trigger value is `value` as of `settled`, and perhaps some events of
    * the revision after it. The first call reads every object at `position` once; from then on
-   * events keep the answer current. Undefined for a
-   * resource without a trigger field, a closed fanout, or a position already compacted.
+   * events keep the answer current. Undefined for a resource without a trigger field, a closed
+   * fanout, or a position already compacted.
    */
   keysWithTrigger(value: string): ReadonlySet<string> | undefined {
     if (!this.triggerOf || this.ended) return undefined;
