@@ -7,7 +7,6 @@ import type { ManagedFieldsEntry } from 'kubernetes-types/meta/v1';
 import { StatusError, statusErrors } from '../errors';
 import { deepCopy, deepEqual, isObject, type JSONObject } from '../patch/jsonValue';
 import type { SchemaNode } from '../schema/node';
-import { deepFreeze } from '../../util/mutationDetector';
 import { withoutManagedFields as withoutManagedFieldsView } from '../meta/managedFields';
 import { dropIgnored, FieldSet, fieldSetOf, FieldSetError, type Path, pathString } from './fieldSet';
 import { compare, type Comparison, mergeApplied, removeItems } from './structuredMerge';
@@ -69,8 +68,6 @@ interface ManagerState {
   subresource?: string;
   time?: string;
   set: FieldSet;
-  /** The stored fieldsV1 this state was decoded from, reused while `set` is that same decoded set. */
-  decoded?: { set: FieldSet; fieldsV1: unknown };
 }
 
 /**
@@ -119,28 +116,10 @@ export function conflictMessage(conflicts: readonly Conflict[]): string {
 type Managers = Map<string, ManagerState>;
 
 /**
- * Field sets by the JSON text of the fieldsV1 they were decoded from (or encoded to). Every write
- * decodes the stored managedFields of the object it changes, and the same few sets recur across
- * objects and versions (the fields a kubelet writes into every pod status, a controller's template),
- * so the text is looked up rather than decoded again. Sets are never changed once made.
+ * The managers of stored entries (`stored`: written by this server, so in canonical form) or of
+ * entries a request sent, which are decoded at once so that what is written back is canonical.
  */
-const decodedSets = new Map<string, FieldSet>();
-const decodedSetsLimit = 4096;
-
-function rememberSet(text: string, set: FieldSet): void {
-  if (decodedSets.size >= decodedSetsLimit) decodedSets.delete(decodedSets.keys().next().value!);
-  decodedSets.set(text, set);
-}
-
-function decodeFieldsV1(fieldsV1: unknown): FieldSet {
-  if (!isObject(fieldsV1)) return FieldSet.fromFieldsV1(fieldsV1);
-  const text = JSON.stringify(fieldsV1);
-  let set = decodedSets.get(text);
-  if (!set) rememberSet(text, (set = FieldSet.fromFieldsV1(fieldsV1)));
-  return set;
-}
-
-function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined): Managers {
+function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined, stored = true): Managers {
   const managers: Managers = new Map();
   for (const e of entries ?? []) {
     if (!e || !e.operation) continue;
@@ -150,9 +129,8 @@ function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined)
       apiVersion: e.apiVersion ?? '',
       ...(e.subresource ? { subresource: e.subresource } : {}),
       ...(e.time ? { time: e.time } : {}),
-      set: decodeFieldsV1(e.fieldsV1),
+      set: stored ? FieldSet.fromStoredFieldsV1(e.fieldsV1) : FieldSet.fromFieldsV1(e.fieldsV1),
     };
-    state.decoded = { set: state.set, fieldsV1: e.fieldsV1 };
     managers.set(managerIdentifier(state), state);
   }
   return managers;
@@ -166,50 +144,24 @@ const strippedPaths = [['f:apiVersion'], ['f:kind'], ['f:metadata'], ...['name',
 const stripSet = FieldSet.fromPaths(strippedPaths);
 
 /**
- * Encodings of the field sets written lately, by their members (less the stripped ones) in the
- * order the set holds them. The same sets recur on every write of a kind by one manager (each
- * kubelet event, each pod a ReplicaSet creates, each status a kubelet reports), and building the
- * sorted fieldsV1 tree is most of a field manager's work; an equal set held in another order is
- * only a miss, encoded afresh.
+ * The stored form of `set` (stripped of the fields every object has), or undefined when nothing is
+ * left. Encodings are kept per trie node (see fieldSet.ts), so a set that shares subtrees with the
+ * one a manager had (decoded from the stored entry) re-encodes only the paths that changed, and a
+ * set that did not change at all is written back as the very object it was decoded from.
  */
-const encodedSets = new Map<string, { set: FieldSet; fieldsV1: JSONObject; text: string }>();
-const encodedSetsLimit = 1024;
-
-/** The stored form of `set` (stripped of the fields every object has), or undefined when nothing is left. */
-function encodeSet(set: FieldSet): { set: FieldSet; fieldsV1: JSONObject; text: string } | undefined {
-  let key = '';
-  // Each member length-prefixed, so no two different lists of members spell the same key.
-  for (const k of set.keys()) if (!stripSet.hasKey(k)) key += `${k.length}:${k}`;
-  if (key === '') return undefined;
-  let encoded = encodedSets.get(key);
-  if (!encoded) {
-    const stripped = set.difference(stripSet);
-    // Frozen: every entry written with this set shares the one tree.
-    const text = stripped.fieldsV1Text();
-    const fieldsV1 = deepFreeze(text === undefined ? stripped.toFieldsV1() : (JSON.parse(text) as JSONObject));
-    encoded = { set: stripped, fieldsV1, text: text ?? JSON.stringify(fieldsV1) };
-    if (encodedSets.size >= encodedSetsLimit) encodedSets.delete(encodedSets.keys().next().value!);
-    encodedSets.set(key, encoded);
-  }
-  return encoded;
+function encodeSet(set: FieldSet): JSONObject | undefined {
+  const stripped = set.difference(stripSet);
+  return stripped.empty() ? undefined : stripped.toFieldsV1();
 }
 
 function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
   const entries: ManagedFieldsEntry[] = [];
   for (const m of managers.values()) {
-    let fieldsV1: unknown;
-    // The written object shares the fieldsV1 trees it is given: the stored entry's (decoded for
-    // this request) or the frozen encoding's. Nothing changes them before the object is stored and
-    // copied for the caller.
-    if (m.decoded && m.decoded.set === m.set) {
-      fieldsV1 = m.decoded.fieldsV1;
-    } else {
-      const encoded = encodeSet(m.set);
-      if (!encoded) continue;
-      // The next write of this object decodes exactly this text: have its set ready.
-      rememberSet(encoded.text, encoded.set);
-      fieldsV1 = encoded.fieldsV1;
-    }
+    // The written object shares the fieldsV1 trees it is given: frozen encodings, or parts of the
+    // stored entries decoded for this request. Nothing changes them before the object is stored
+    // and copied for the caller.
+    const fieldsV1 = encodeSet(m.set);
+    if (!fieldsV1) continue;
     entries.push({
       manager: m.manager,
       operation: m.operation,
@@ -279,7 +231,7 @@ function capUpdateManagers(managers: Managers): void {
     }
     const b = managers.get(bucket)!;
     // The bucket takes the time of the newest update merged into it.
-    managers.set(bucket, { ...b, set: b.set.union(m.set), ...(m.time ? { time: m.time } : {}), decoded: undefined });
+    managers.set(bucket, { ...b, set: b.set.union(m.set), ...(m.time ? { time: m.time } : {}) });
     managers.delete(id);
     length--;
   }
@@ -324,7 +276,7 @@ function updateOthers(managers: Managers, cmp: Comparison, workflow: string, for
     if (lost) set = set.difference(lost);
     if (!cmp.removed.empty()) set = set.difference(cmp.removed);
     if (set.empty()) managers.delete(id);
-    else if (set.size !== m.set.size) managers.set(id, { ...m, set });
+    else if (set !== m.set) managers.set(id, { ...m, set });
   }
 }
 
@@ -393,7 +345,8 @@ function trackUpdate<T extends object>(live: T | undefined, updated: T, opts: Fi
   const ignored = opts.ignoredFields ?? [];
   const liveEntries = (live as Obj | undefined)?.metadata?.managedFields;
   const sent = (updated as Obj).metadata?.managedFields;
-  const managers = decodeManagedFields(Array.isArray(sent) && sent.length > 0 && !deepEqual(sent, liveEntries) ? sent : liveEntries);
+  const replaced = Array.isArray(sent) && sent.length > 0 && !deepEqual(sent, liveEntries);
+  const managers = decodeManagedFields(replaced ? sent : liveEntries, !replaced);
   // The objects as the comparison sees them: shallow views that share every other subtree (nothing
   // here changes them), instead of a deep copy per write.
   const before = live === undefined ? {} : (withoutManagedFieldsView(live as Obj) as Obj);
@@ -413,8 +366,8 @@ function trackUpdate<T extends object>(live: T | undefined, updated: T, opts: Fi
       apiVersion: opts.apiVersion,
       ...(opts.subresource ? { subresource: opts.subresource } : {}),
       ...(changed || !previous?.time ? { time: opts.time } : { time: previous.time }),
-      // A manager whose fields did not change keeps its stored fieldsV1 rather than re-encoding it.
-      ...(!changed && previous?.decoded?.set === previous?.set ? { set: previous!.set, decoded: previous!.decoded } : { set }),
+      // A manager whose fields did not change keeps its set as decoded, and so its stored fieldsV1.
+      set: changed ? set : previous!.set,
     });
   }
   return withManagedFields<T>(after, managers);

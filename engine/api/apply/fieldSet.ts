@@ -13,81 +13,445 @@ export type Path = readonly PathElement[];
 
 const sep = '\u0000';
 
-/** A set of member paths. Only members are stored; a path's parents are implied, not owned. */
-export class FieldSet {
-  private readonly members: Set<string>;
+/**
+ * A node of a set's trie: whether the path that leads to it is a member, and its children by path
+ * element. Nodes are never changed once a set holds them, so sets share every subtree an operation
+ * leaves alone: a union that adds one field copies the nodes on its path and nothing else, and
+ * whatever is cached per node (its fieldsV1 encoding) stays good for every set that holds it.
+ */
+class TrieNode {
+  constructor(
+    readonly member: boolean,
+    /** Undefined when there are none; never an empty map. */
+    readonly children: ReadonlyMap<PathElement, TrieNode> | undefined,
+    /** Members in this subtree, this node included. */
+    readonly size: number,
+  ) {}
+}
 
-  constructor(keys: Iterable<string> = []) {
-    this.members = new Set(keys);
+const emptyNode = new TrieNode(false, undefined, 0);
+/** Every member without children is this one node. */
+const leafNode = new TrieNode(true, undefined, 1);
+
+function makeNode(member: boolean, children: Map<PathElement, TrieNode> | undefined): TrieNode {
+  if (!children || children.size === 0) return member ? leafNode : emptyNode;
+  let size = member ? 1 : 0;
+  for (const c of children.values()) size += c.size;
+  return new TrieNode(member, children, size);
+}
+
+/** A node under construction: sets are built member by member, then sealed into TrieNodes. */
+interface Draft {
+  member: boolean;
+  children: Map<PathElement, Draft> | undefined;
+}
+
+/** @internal Builds a set member by member (the walkers' and decoders' way); `build` seals it. */
+export class FieldSetBuilder {
+  private readonly root: Draft = { member: false, children: undefined };
+
+  add(path: Path): void {
+    let d = this.root;
+    for (const pe of path) {
+      let next = d.children?.get(pe);
+      if (!next) (d.children ??= new Map()).set(pe, (next = { member: false, children: undefined }));
+      d = next;
+    }
+    d.member = true;
   }
 
-  static fromPaths(paths: Iterable<Path>): FieldSet {
+  build(): FieldSet {
+    return FieldSet.ofNode(seal(this.root));
+  }
+}
+
+function seal(d: Draft): TrieNode {
+  if (!d.children) return d.member ? leafNode : emptyNode;
+  const children = new Map<PathElement, TrieNode>();
+  for (const [pe, c] of d.children) {
+    const n = seal(c);
+    if (n.size > 0) children.set(pe, n);
+  }
+  return makeNode(d.member, children);
+}
+
+function union(a: TrieNode, b: TrieNode): TrieNode {
+  if (a === b || b.size === 0) return a;
+  if (a.size === 0) return b;
+  const member = a.member || b.member;
+  let children: Map<PathElement, TrieNode> | undefined;
+  if (b.children) {
+    for (const [pe, bc] of b.children) {
+      const ac = a.children?.get(pe);
+      const u = ac ? union(ac, bc) : bc;
+      if (u === ac) continue;
+      (children ??= new Map(a.children)).set(pe, u);
+    }
+  }
+  if (!children && member === a.member) return a;
+  return makeNode(member, children ?? new Map(a.children));
+}
+
+function difference(a: TrieNode, b: TrieNode): TrieNode {
+  if (a.size === 0 || b.size === 0) return a;
+  if (a === b) return emptyNode;
+  const member = a.member && !b.member;
+  let children: Map<PathElement, TrieNode> | undefined;
+  if (a.children && b.children) {
+    // Only the elements both have can change; walk the fewer of them.
+    const [few, other] = b.children.size < a.children.size ? [b.children, a.children] : [a.children, b.children];
+    for (const pe of few.keys()) {
+      if (!other.has(pe)) continue;
+      const ac = a.children.get(pe)!;
+      const d = difference(ac, b.children.get(pe)!);
+      if (d === ac) continue;
+      children ??= new Map(a.children);
+      if (d.size === 0) children.delete(pe);
+      else children.set(pe, d);
+    }
+  }
+  if (!children && member === a.member) return a;
+  return makeNode(member, children ?? new Map(a.children));
+}
+
+function intersection(a: TrieNode, b: TrieNode): TrieNode {
+  if (a === b || a.size === 0) return a;
+  if (b.size === 0) return b;
+  const member = a.member && b.member;
+  const children = new Map<PathElement, TrieNode>();
+  if (a.children && b.children) {
+    const [few, other] = b.children.size < a.children.size ? [b.children, a.children] : [a.children, b.children];
+    for (const [pe, fc] of few) {
+      const oc = other.get(pe);
+      if (!oc) continue;
+      const i = intersection(fc, oc);
+      if (i.size > 0) children.set(pe, i);
+    }
+  }
+  return makeNode(member, children);
+}
+
+function isSubset(a: TrieNode, b: TrieNode): boolean {
+  if (a === b || a.size === 0) return true;
+  if (a.size > b.size || (a.member && !b.member)) return false;
+  if (!a.children) return true;
+  if (!b.children) return false;
+  for (const [pe, ac] of a.children) {
+    const bc = b.children.get(pe);
+    if (!bc || !isSubset(ac, bc)) return false;
+  }
+  return true;
+}
+
+function equalNodes(a: TrieNode, b: TrieNode): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size || a.member !== b.member || (a.children?.size ?? 0) !== (b.children?.size ?? 0)) return false;
+  if (!a.children) return true;
+  for (const [pe, ac] of a.children) {
+    const bc = b.children!.get(pe);
+    if (!bc || !equalNodes(ac, bc)) return false;
+  }
+  return true;
+}
+
+/** The node at `path` and everything under it taken out, pruning parents left with nothing. */
+function without(n: TrieNode, path: Path, at: number): TrieNode {
+  if (at === path.length) return emptyNode;
+  const child = n.children?.get(path[at]!);
+  if (!child) return n;
+  const rest = without(child, path, at + 1);
+  if (rest === child) return n;
+  const children = new Map(n.children);
+  if (rest.size === 0) children.delete(path[at]!);
+  else children.set(path[at]!, rest);
+  return makeNode(n.member, children);
+}
+
+function namedFieldsAsMembers(n: TrieNode, viaField: boolean): TrieNode {
+  if (!n.children) return n;
+  let children: Map<PathElement, TrieNode> | undefined;
+  for (const [pe, c] of n.children) {
+    const next = namedFieldsAsMembers(c, pe.startsWith('f:'));
+    if (next !== c) (children ??= new Map(n.children)).set(pe, next);
+  }
+  const member = n.member || viaField;
+  if (!children && member === n.member) return n;
+  return makeNode(member, children ?? new Map(n.children));
+}
+
+/**
+ * Each node's fieldsV1 object: built once (frozen, since every set holding the node shares it), or
+ * the stored object the node was decoded from when that is already in canonical form, so a manager
+ * whose fields barely changed re-encodes only the changed paths.
+ */
+const encodings = new WeakMap<TrieNode, JSONObject>();
+const emptyFields: JSONObject = Object.freeze({}) as JSONObject;
+/** A level's path elements in order; they often come in order already (an object's keys, a decoded tree's). */
+function sortedElements(children: ReadonlyMap<PathElement, TrieNode>): PathElement[] {
+  const keys = [...children.keys()];
+  for (let i = 1; i < keys.length; i++) if (comparePathElements(keys[i - 1]!, keys[i]!) > 0) return keys.sort(comparePathElements);
+  return keys;
+}
+
+function encode(n: TrieNode): JSONObject {
+  if (!n.children) return emptyFields;
+  let out = encodings.get(n);
+  if (out) return out;
+  out = {};
+  // A member with children says so with `.`; a childless member is just `{}`.
+  if (n.member) out['.'] = emptyFields;
+  for (const pe of sortedElements(n.children)) out[pe] = encode(n.children.get(pe)!);
+  Object.freeze(out);
+  encodings.set(n, out);
+  return out;
+}
+
+/**
+ * Decodes one fieldsV1 node. A node whose object is already in the form `encode` writes (its
+ * subtree included) keeps that object as its encoding; `canonical.ok` reports whether it was.
+ */
+function decode(json: JSONObject, root: boolean, canonical: { ok: boolean }): TrieNode {
+  let member = false;
+  let children: Map<PathElement, TrieNode> | undefined;
+  let ok = true;
+  let previous: PathElement | undefined;
+  let count = 0;
+  for (const k in json) {
+    count++;
+    const v = json[k];
+    if (k === '.') {
+      // `.` belongs first, empty, and only in a member that has children (never at the root).
+      if (root) {
+        ok = false;
+        continue;
+      }
+      member = true;
+      if (count !== 1 || !isObject(v) || Object.keys(v).length > 0) ok = false;
+      continue;
+    }
+    if (!isObject(v)) {
+      ok = false;
+      continue;
+    }
+    if (previous !== undefined && comparePathElements(previous, k) >= 0) ok = false;
+    previous = k;
+    const below = { ok: true };
+    (children ??= new Map()).set(k, decode(v, false, below));
+    if (!below.ok) ok = false;
+  }
+  if (!root && count === 0) member = true;
+  const n = makeNode(member, children);
+  // `{".": {}}` alone is a member without children, written `{}`.
+  if (!n.children && count > 0 && !root) ok = false;
+  if (ok && n.children) encodings.set(n, json);
+  canonical.ok = ok;
+  return n;
+}
+
+/** Whether a stored fieldsV1 node marks a member: `{}`, or `.` among its keys (never at the root). */
+function storedMember(json: JSONObject, root: boolean): boolean {
+  if (root) return false;
+  for (const k in json) return k === '.' || '.' in json;
+  return true;
+}
+
+/** Whether every member of `n` is a member of the stored tree `json`. */
+function subsetOfStored(n: TrieNode, json: JSONObject, root: boolean): boolean {
+  if (n.member && !storedMember(json, root)) return false;
+  if (n.children) {
+    for (const [pe, c] of n.children) {
+      const j = json[pe];
+      if (!isObject(j) || !subsetOfStored(c, j, false)) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether `n` and the stored tree `json` have a member in common. */
+function meetsStored(n: TrieNode, json: JSONObject, root: boolean): boolean {
+  if (n.member && storedMember(json, root)) return true;
+  if (n.children) {
+    for (const [pe, c] of n.children) {
+      const j = json[pe];
+      if (isObject(j) && meetsStored(c, j, false)) return true;
+    }
+  }
+  return false;
+}
+
+/** The members of `n` that are members of the stored tree `json`. */
+function intersectStored(n: TrieNode, json: JSONObject, root: boolean): TrieNode {
+  let children: Map<PathElement, TrieNode> | undefined;
+  if (n.children) {
+    for (const [pe, c] of n.children) {
+      const j = json[pe];
+      if (!isObject(j)) continue;
+      const i = intersectStored(c, j, false);
+      if (i.size > 0) (children ??= new Map()).set(pe, i);
+    }
+  }
+  return makeNode(n.member && storedMember(json, root), children);
+}
+
+function hasStoredMember(json: JSONObject): boolean {
+  for (const k in json) if (k !== '.' && isObject(json[k])) return true;
+  return false;
+}
+
+/**
+ * A set of member paths. Only members are stored; a path's parents are implied, not owned.
+ *
+ * A set read from a stored managedFields entry (`fromStoredFieldsV1`) stays that JSON tree until
+ * an operation needs its trie: most writes change a field or two that most managers do not own,
+ * and asking whether a small set meets, lies within or intersects a stored tree is a walk of the
+ * small set alone. Until then its encoding is the stored tree itself.
+ */
+export class FieldSet {
+  private node: TrieNode | undefined;
+  private stored: JSONObject | undefined;
+
+  /** A set of members given in their joined form (path elements joined by `pathSeparator`). */
+  constructor(keys?: Iterable<string>) {
+    if (!keys) {
+      this.node = emptyNode;
+      return;
+    }
+    const b = new FieldSetBuilder();
+    for (const k of keys) b.add(k === '' ? [] : k.split(sep));
+    this.node = b.build().root;
+  }
+
+  /** @internal */
+  static ofNode(node: TrieNode): FieldSet {
     const s = new FieldSet();
-    for (const p of paths) s.insert(p);
+    s.node = node;
     return s;
   }
 
-  insert(path: Path): void {
-    this.members.add(path.join(sep));
+  static fromPaths(paths: Iterable<Path>): FieldSet {
+    const b = new FieldSetBuilder();
+    for (const p of paths) b.add(p);
+    return b.build();
+  }
+
+  /** The set a fieldsV1 tree describes, decoded now; its encoding is canonical whatever the tree's order. */
+  static fromFieldsV1(fieldsV1: unknown): FieldSet {
+    return FieldSet.ofNode(isObject(fieldsV1) ? decode(fieldsV1, true, { ok: true }) : emptyNode);
+  }
+
+  /**
+   * The set of a managedFields entry as stored, which this server wrote in canonical form: decoded
+   * only when an operation needs it, and until then encoded as the very tree it was read from.
+   */
+  static fromStoredFieldsV1(fieldsV1: unknown): FieldSet {
+    if (!isObject(fieldsV1)) return new FieldSet();
+    const s = new FieldSet();
+    s.node = undefined;
+    s.stored = fieldsV1;
+    return s;
+  }
+
+  private get root(): TrieNode {
+    return (this.node ??= decode(this.stored!, true, { ok: true }));
+  }
+
+  /** Whether this set is still only its stored tree, and `other` has its trie. */
+  private storedBeside(other: FieldSet): boolean {
+    return this.node === undefined && other.node !== undefined;
   }
 
   has(path: Path): boolean {
-    return this.members.has(path.join(sep));
+    let n: TrieNode | undefined = this.root;
+    for (const pe of path) if (!(n = n.children?.get(pe))) return false;
+    return n.member;
   }
 
   /** @internal the joined form, for the walkers in this directory. */
   hasKey(key: string): boolean {
-    return this.members.has(key);
+    return this.has(key === '' ? [] : key.split(sep));
   }
 
-  /** @internal every member in its joined form, unsorted. */
-  keys(): IterableIterator<string> {
-    return this.members.values();
+  /** @internal the set below one path element, for walkers that follow it down an object. */
+  child(pe: PathElement): FieldSet | undefined {
+    const c = this.root.children?.get(pe);
+    return c ? FieldSet.ofNode(c) : undefined;
+  }
+
+  /** @internal whether the root itself (the empty path) is a member. */
+  get isMember(): boolean {
+    return this.root.member;
+  }
+
+  /** @internal every member in its joined form. */
+  *keys(): IterableIterator<string> {
+    const walk = function* (n: TrieNode, prefix: string | undefined): Generator<string> {
+      if (n.member) yield prefix ?? '';
+      if (n.children) for (const [pe, c] of n.children) yield* walk(c, prefix === undefined ? pe : prefix + sep + pe);
+    };
+    yield* walk(this.root, undefined);
   }
 
   get size(): number {
-    return this.members.size;
+    return this.root.size;
   }
 
   empty(): boolean {
-    return this.members.size === 0;
+    return this.node === undefined ? !hasStoredMember(this.stored!) : this.node.size === 0;
   }
 
   union(other: FieldSet): FieldSet {
-    const out = new FieldSet(this.members);
-    for (const k of other.members) out.members.add(k);
-    return out;
+    if (this === other || other.empty()) return this;
+    if (this.storedBeside(other) && subsetOfStored(other.node!, this.stored!, true)) return this;
+    const n = union(this.root, other.root);
+    return n === this.root ? this : FieldSet.ofNode(n);
   }
 
   intersection(other: FieldSet): FieldSet {
-    const [small, large] = this.members.size <= other.members.size ? [this, other] : [other, this];
-    return new FieldSet([...small.members].filter((k) => large.members.has(k)));
+    if (this.storedBeside(other)) return FieldSet.ofNode(intersectStored(other.node!, this.stored!, true));
+    if (other.storedBeside(this)) return FieldSet.ofNode(intersectStored(this.node!, other.stored!, true));
+    return FieldSet.ofNode(intersection(this.root, other.root));
   }
 
   difference(other: FieldSet): FieldSet {
-    if (other.members.size === 0) return new FieldSet(this.members);
-    const out = new FieldSet();
-    for (const k of this.members) if (!other.members.has(k)) out.members.add(k);
-    return out;
+    if (other.empty()) return this;
+    if (this.storedBeside(other) && !meetsStored(other.node!, this.stored!, true)) return this;
+    const n = difference(this.root, other.root);
+    return n === this.root ? this : FieldSet.ofNode(n);
   }
 
   /** Whether every member of this set is a member of `other`. */
   isSubsetOf(other: FieldSet): boolean {
-    if (this.members.size > other.members.size) return false;
-    for (const k of this.members) if (!other.members.has(k)) return false;
-    return true;
+    if (this === other) return true;
+    if (other.storedBeside(this)) return subsetOfStored(this.node!, other.stored!, true);
+    return isSubset(this.root, other.root);
   }
 
   /** Whether both sets hold the same members. */
   equals(other: FieldSet): boolean {
-    if (this.members.size !== other.members.size) return false;
-    for (const k of this.members) if (!other.members.has(k)) return false;
-    return true;
+    return this === other || equalNodes(this.root, other.root);
+  }
+
+  /** This set less each of `paths` and everything under it. */
+  withoutSubtrees(paths: readonly Path[]): FieldSet {
+    let n = this.root;
+    for (const p of paths) n = without(n, p, 0);
+    return n === this.root ? this : FieldSet.ofNode(n);
   }
 
   /** Every member path, sorted as structured-merge-diff iterates them. */
   paths(): Path[] {
-    return [...this.members].map((k) => (k === '' ? [] : k.split(sep))).sort(comparePaths);
+    const out: Path[] = [];
+    const walk = (n: TrieNode, path: PathElement[]) => {
+      if (n.member) out.push([...path]);
+      if (!n.children) return;
+      for (const pe of sortedElements(n.children)) {
+        path.push(pe);
+        walk(n.children.get(pe)!, path);
+        path.pop();
+      }
+    };
+    walk(this.root, []);
+    return out;
   }
 
   /**
@@ -95,119 +459,24 @@ export class FieldSet {
    * pruning can remove a whole field (e.g. `labels`) once nothing under it is owned any more.
    */
   withNamedFieldsAsMembers(): FieldSet {
-    const out = new FieldSet(this.members);
-    for (const k of this.members) {
-      // Each proper prefix whose last element is a field: scan separators instead of splitting.
-      let start = 0;
-      for (let end = k.indexOf(sep); end >= 0; end = k.indexOf(sep, start)) {
-        if (k.startsWith('f:', start)) out.members.add(k.slice(0, end));
-        start = end + 1;
-      }
-    }
-    return out;
-  }
-
-  /** The fieldsV1 object: nested `{ "f:spec": { "f:replicas": {} } }`, with `.` marking members that also have children. */
-  toFieldsV1(): JSONObject {
-    const text = this.fieldsV1Text();
-    return text === undefined ? this.toFieldsV1BySorting() : (JSON.parse(text) as JSONObject);
+    const n = namedFieldsAsMembers(this.root, false);
+    return n === this.root ? this : FieldSet.ofNode(n);
   }
 
   /**
-   * JSON.stringify(toFieldsV1()), written straight from the members: sorted as strings they are
-   * sorted as paths while every element is a field, key or value (`f:` < `k:` < `v:`, and the
-   * separator sorts below any character), so each level's keys come in order, a member's `.` ahead
-   * of its children. Undefined for sets holding other elements (indexes `i:n`, or whatever a stored
-   * entry held), which only the sorting encoder orders right.
+   * The fieldsV1 object: nested `{ "f:spec": { "f:replicas": {} } }`, with `.` first in members
+   * that also have children and each level's elements in structured-merge-diff's order (fields,
+   * keys, values, then indexes by number). Shared: every set holding the same subtree gets the same
+   * object (frozen when this module built it), and a stored set not yet decoded gets its stored tree.
    */
-  fieldsV1Text(): string | undefined {
-    let out = '{';
-    // The open path: its elements, and per level whether it is a member and has had a child yet.
-    const open: string[] = [];
-    const member: boolean[] = [false];
-    const started: boolean[] = [false];
-    for (const key of [...this.members].sort()) {
-      if (key === '') {
-        member[0] = true;
-        continue;
-      }
-      const elements = key.split(sep);
-      for (const pe of elements) {
-        const c = pe.charCodeAt(0);
-        if ((c !== 102 && c !== 107 && c !== 118) || pe.charCodeAt(1) !== 58) return undefined;
-      }
-      let common = 0;
-      while (common < open.length && common < elements.length && open[common] === elements[common]) common++;
-      while (open.length > common) {
-        open.pop();
-        member.pop();
-        started.pop();
-        out += '}';
-      }
-      for (let i = common; i < elements.length; i++) {
-        const level = open.length;
-        if (started[level]) out += ',';
-        else if (member[level]) out += '".":{},';
-        started[level] = true;
-        out += `${JSON.stringify(elements[i])}:{`;
-        open.push(elements[i]!);
-        member.push(i === elements.length - 1);
-        started.push(false);
-      }
-    }
-    // A member without children is `{}`; one with them got its `.` as they began.
-    for (let i = open.length; i > 0; i--) out += '}';
-    return `${out}}`;
+  toFieldsV1(): JSONObject {
+    return this.node === undefined ? this.stored! : encode(this.node);
   }
 
-  /** toFieldsV1 for any members (index elements `i:n`, or whatever a stored entry held): built, then sorted. */
-  private toFieldsV1BySorting(): JSONObject {
-    const root: JSONObject = {};
-    const memberNodes = new Set<JSONObject>();
-    // The order members are inserted in does not matter: sortKeys puts every level in order.
-    for (const key of this.members) {
-      let node = root;
-      if (key !== '') {
-        let start = 0;
-        for (;;) {
-          const end = key.indexOf(sep, start);
-          const pe = end < 0 ? key.slice(start) : key.slice(start, end);
-          let next = node[pe];
-          if (!isObject(next)) node[pe] = next = {};
-          node = next as JSONObject;
-          if (end < 0) break;
-          start = end + 1;
-        }
-      }
-      memberNodes.add(node);
-    }
-    // A member with children says so with `.`; a childless member is just `{}`.
-    for (const node of memberNodes) if (Object.keys(node).length > 0) node['.'] = {};
-    return sortKeys(root);
+  /** JSON.stringify(toFieldsV1()). */
+  fieldsV1Text(): string {
+    return JSON.stringify(this.toFieldsV1());
   }
-
-  static fromFieldsV1(fieldsV1: unknown): FieldSet {
-    const out = new FieldSet();
-    if (isObject(fieldsV1)) for (const k in fieldsV1) if (k !== '.') addFieldsV1(out.members, fieldsV1[k], k);
-    return out;
-  }
-}
-
-/** Adds the members of one fieldsV1 node at `key` (its joined path) and below. */
-function addFieldsV1(members: Set<string>, node: unknown, key: string): void {
-  if (!isObject(node)) return;
-  let empty = true;
-  for (const k in node) {
-    empty = false;
-    if (k !== '.') addFieldsV1(members, node[k], key + sep + k);
-  }
-  if (empty || '.' in node) members.add(key);
-}
-
-function sortKeys(node: JSONObject): JSONObject {
-  const out: JSONObject = {};
-  for (const k of Object.keys(node).sort(comparePathElements)) out[k] = sortKeys(node[k] as JSONObject);
-  return out;
 }
 
 const rank: Record<string, number> = { '.': 0, f: 1, k: 2, v: 3, i: 4 };
@@ -218,14 +487,6 @@ function comparePathElements(a: string, b: string): number {
   if (ra !== rb) return ra - rb;
   if (a[0] === 'i' && b[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function comparePaths(a: Path, b: Path): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const c = comparePathElements(a[i]!, b[i]!);
-    if (c !== 0) return c;
-  }
-  return a.length - b.length;
 }
 
 /** fieldpath.Path.String(): `.spec.template.spec.containers[name="web"].image`, `.metadata.finalizers[="x"]`. */
@@ -377,16 +638,7 @@ export function fieldSetOf(value: unknown, schema: SchemaNode | undefined, ignor
 
 /** Removes each ignored path and everything below it (the field manager's reset fields). */
 export function dropIgnored(set: FieldSet, ignored: readonly Path[]): FieldSet {
-  if (ignored.length === 0 || set.empty()) return set;
-  const prefixes = ignored.map((p) => p.join(sep));
-  const below = prefixes.map((pre) => pre + sep);
-  const out: string[] = [];
-  for (const k of set.keys()) {
-    let drop = false;
-    for (let i = 0; i < prefixes.length && !drop; i++) drop = k === prefixes[i] || k.startsWith(below[i]!);
-    if (!drop) out.push(k);
-  }
-  return new FieldSet(out);
+  return ignored.length === 0 ? set : set.withoutSubtrees(ignored);
 }
 
 export const pathSeparator = sep;

@@ -3,7 +3,7 @@
 // added/modified/removed field sets, and remove a set of fields from an object.
 import type { SchemaNode } from '../schema/node';
 import { deepCopy, deepEqual, isObject, type JSONObject } from '../patch/jsonValue';
-import { childSchema, FieldSet, FieldSetError, isAtomicMap, itemMarker, itemPathElement, type ListRelationship, listRelationship, pathSeparator, pathString, walkMembers } from './fieldSet';
+import { childSchema, FieldSet, FieldSetBuilder, FieldSetError, isAtomicMap, itemMarker, itemPathElement, type ListRelationship, listRelationship, pathString, walkMembers } from './fieldSet';
 
 /**
  * Merges `applied` into `live` (TypedValue.Merge): granular maps merge key by key, set and map
@@ -108,7 +108,7 @@ export function compare(before: unknown, after: unknown, node: SchemaNode | unde
     if (!(e instanceof FieldSetError)) throw e;
     return compareByMembers(before, after, node);
   }
-  return { added: new FieldSet(diff.added), modified: new FieldSet(diff.modified), removed: new FieldSet(diff.removed) };
+  return { added: diff.added.build(), modified: diff.modified.build(), removed: diff.removed.build() };
 }
 
 /** The same comparison from each side's full member list: what `Diff` must always agree with. */
@@ -140,15 +140,11 @@ const absent = Symbol('absent');
  * would throw on either side.
  */
 class Diff {
-  readonly added: string[] = [];
-  readonly modified: string[] = [];
-  readonly removed: string[] = [];
+  readonly added = new FieldSetBuilder();
+  readonly modified = new FieldSetBuilder();
+  readonly removed = new FieldSetBuilder();
   /** The path elements down to the current position. */
   private readonly path: string[] = [];
-
-  private key(): string {
-    return this.path.join(pathSeparator);
-  }
 
   /**
    * One position on both sides (either may be `absent`): `item` is true for list items, whose own
@@ -159,10 +155,10 @@ class Diff {
     const aSelf = a === absent ? absent : selfEntry(a, node, item, rel, root);
     const bSelf = b === absent ? absent : selfEntry(b, node, item, rel, root);
     if (bSelf !== absent) {
-      if (aSelf === absent) this.added.push(this.key());
-      else if (bSelf !== itemMarker && !deepEqual(aSelf, bSelf)) this.modified.push(this.key());
+      if (aSelf === absent) this.added.add(this.path);
+      else if (bSelf !== itemMarker && !deepEqual(aSelf, bSelf)) this.modified.add(this.path);
     } else if (aSelf !== absent) {
-      this.removed.push(this.key());
+      this.removed.add(this.path);
     }
     // A set's items are leaves of their own: nothing below them.
     if (item && rel?.type === 'set') return;
@@ -297,33 +293,30 @@ function leaves(value: unknown, node: SchemaNode | undefined): Map<string, unkno
  */
 export function removeItems(value: unknown, toRemove: FieldSet, node: SchemaNode | undefined): unknown {
   if (toRemove.empty()) return deepCopy(value);
-  // Every proper prefix of a path to remove, so the walk only descends where something goes.
-  const prefixes = new Set<string>();
-  for (const p of toRemove.paths()) for (let i = 1; i < p.length; i++) prefixes.add(p.slice(0, i).join(pathSeparator));
-  const walk = (v: unknown, n: SchemaNode | undefined, prefix: string): unknown => {
-    const join = (pe: string) => (prefix === '' ? pe : prefix + pathSeparator + pe);
+  // The walk follows the set down the object: only where some member lies below does it descend.
+  const walk = (v: unknown, n: SchemaNode | undefined, below: FieldSet): unknown => {
     if (Array.isArray(v)) {
       const rel = listRelationship(n);
       if (rel.type === 'atomic') return deepCopy(v);
       const itemNode = n?.items();
       const out: unknown[] = [];
       v.forEach((item, i) => {
-        const key = join(itemPathElement(rel, itemNode, item, i));
-        if (toRemove.hasKey(key)) return;
-        out.push(prefixes.has(key) ? walk(item, itemNode, key) : deepCopy(item));
+        const sub = below.child(itemPathElement(rel, itemNode, item, i));
+        if (sub?.isMember) return;
+        out.push(sub ? walk(item, itemNode, sub) : deepCopy(item));
       });
       return out;
     }
     if (isObject(v) && !isAtomicMap(n)) {
       const out: JSONObject = {};
       for (const k of Object.keys(v)) {
-        const key = join(`f:${k}`);
-        if (toRemove.hasKey(key)) continue;
-        out[k] = prefixes.has(key) ? walk(v[k], childSchema(n, k), key) : deepCopy(v[k]);
+        const sub = below.child(`f:${k}`);
+        if (sub?.isMember) continue;
+        out[k] = sub ? walk(v[k], childSchema(n, k), sub) : deepCopy(v[k]);
       }
       return out;
     }
     return deepCopy(v);
   };
-  return walk(value, node, '');
+  return walk(value, node, toRemove);
 }

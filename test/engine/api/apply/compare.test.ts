@@ -138,7 +138,22 @@ describe('compare: the one-walk diff agrees with comparing member lists', () => 
 });
 
 describe('fieldsV1 encoding', () => {
-  const bySorting = (s: FieldSet) => (s as unknown as { toFieldsV1BySorting(): unknown }).toFieldsV1BySorting();
+  // The reference encoder: a tree built from the joined members, then each level sorted as
+  // structured-merge-diff orders path elements (`.`, fields, keys, values, indexes by number, the rest).
+  const rank = (pe: string) => (pe === '.' ? 0 : ({ f: 1, k: 2, v: 3, i: 4 } as Record<string, number>)[pe[0]!] ?? 5);
+  const order = (a: string, b: string) => rank(a) - rank(b) || (a[0] === 'i' && b[0] === 'i' ? Number(a.slice(2)) - Number(b.slice(2)) : a < b ? -1 : a > b ? 1 : 0);
+  const bySorting = (s: FieldSet): unknown => {
+    const root: Obj = {};
+    const members = new Set<Obj>();
+    for (const key of s.keys()) {
+      let node = root;
+      if (key !== '') for (const pe of key.split('\u0000')) node = node[pe] ??= {};
+      members.add(node);
+    }
+    for (const node of members) if (Object.keys(node).length > 0) node['.'] = {};
+    const sortKeys = (node: Obj): Obj => Object.fromEntries(Object.keys(node).sort(order).map((k) => [k, sortKeys(node[k])]));
+    return sortKeys(root);
+  };
   const same = (s: FieldSet, what: string) => assert.equal(JSON.stringify(s.toFieldsV1()), JSON.stringify(bySorting(s)), what);
 
   it('is the same tree, key order included, whether built from members in string order or built and then sorted', () => {
@@ -161,5 +176,22 @@ describe('fieldsV1 encoding', () => {
     const set = FieldSet.fromFieldsV1({ 'f:list': { 'i:10': {}, 'i:9': {}, 'f:a': {}, 'x:odd': {}, 'k:{"a":1}': {} } });
     assert.deepEqual(Object.keys((set.toFieldsV1() as Obj)['f:list']), ['f:a', 'k:{"a":1}', 'i:9', 'i:10', 'x:odd']);
     same(set, 'with index elements');
+  });
+
+  it('decodes and encodes back to the same tree, reusing a stored tree only where it is already in order', () => {
+    const podSchema = openapi().forKind('', 'v1', 'Pod')!;
+    const stored = JSON.parse(JSON.stringify(compare({}, pod(), podSchema).added.toFieldsV1())) as Obj;
+    const decoded = FieldSet.fromFieldsV1(stored);
+    assert.equal(decoded.toFieldsV1(), stored, 'a tree in canonical form is written back as itself');
+    // Out of order below one field: that field and its parents are re-encoded, its siblings are not.
+    const shuffled = JSON.parse(JSON.stringify(stored)) as Obj;
+    const meta = shuffled['f:metadata'];
+    shuffled['f:metadata'] = Object.fromEntries(Object.entries(meta).reverse());
+    const again = FieldSet.fromFieldsV1(shuffled);
+    const out = again.toFieldsV1() as Obj;
+    assert.equal(JSON.stringify(out), JSON.stringify(stored));
+    assert.notEqual(out, shuffled);
+    assert.equal(out['f:spec'], shuffled['f:spec']);
+    assert.ok(again.equals(decoded));
   });
 });
