@@ -24,6 +24,12 @@ export interface ValidateOptions {
   /** The stored object, for an update: immutable fields are compared against it. */
   oldObject?: unknown;
   /**
+   * `status` for an update through the status subresource, which keeps the stored spec: as each
+   * kind's status strategy does, the rules check the metadata update (and the status), not the
+   * spec again.
+   */
+  subresource?: string;
+  /**
    * Answer as the embedded cluster does: a kind it does not serve is `no matches for kind` even though
    * Kubernetes knows it. Off by default, since manifests are usually meant for any cluster.
    */
@@ -134,7 +140,7 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
   const { group } = parseAPIVersion(apiVersion as string);
   let semantic: FieldError[];
   try {
-    semantic = validateSemantics(subject, { group, version, kind: info.kind, namespaced: info.namespaced }, oldObject);
+    semantic = validateSemantics(subject, { group, version, kind: info.kind, namespaced: info.namespaced }, oldObject, options.subresource);
   } catch (err) {
     // A rule that trips over a shape the schema already rejected must not hide the schema's errors.
     if (result.errors.length) semantic = [];

@@ -827,12 +827,13 @@ export class ApiServer {
     return obj;
   }
 
-  private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string): string[] {
+  private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string, subresource?: string): string[] {
     const custom = storage.custom ? this.customResources.lookup(storage.info.group, storage.info.plural, storage.info.version) : undefined;
     const result = validateObject(obj, {
       fieldValidation: options.fieldValidation ?? 'Strict',
       defaulted: true,
       ...(old ? { oldObject: old } : {}),
+      ...(subresource ? { subresource } : {}),
       ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
       ...(custom ? { customKind: { info: storage.info, schema: custom.schema } } : {}),
     });
@@ -919,7 +920,7 @@ export class ApiServer {
       if (subresource === 'status') next = { ...current, status: next.status, metadata: { ...current.metadata, ...(managedByApply ? { managedFields: next.metadata.managedFields } : {}) } };
       else storage.strategy.prepareForUpdate(next, current);
       this.admit('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
-      const warnings = this.validate(storage, next, current, options, name);
+      const warnings = this.validate(storage, next, current, options, name, subresource);
       const charges = this.admitValidate('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
       if (!managedByApply) next = this.recordManagedFields(storage, current, next, options, ctx, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no watch event.

@@ -112,6 +112,23 @@ describe('API server: generation and status', () => {
     assert.equal(d.status.replicas, 5, 'status changes through the main resource are ignored');
   });
 
+  it('checks a status update as the status strategy does: the metadata and status, not the stored spec again', async () => {
+    const { client, store, namespace } = await newCluster();
+    await namespace('shop');
+    const created = (await client.create(pods, 'shop', pod('web'))).object;
+    // A spec a rule of this version rejects, as if stored by a release before the rule: written to
+    // the store behind the API server's back.
+    const key = '/registry/pods/shop/web';
+    const stored = JSON.parse(String(store.get(key)!.value));
+    stored.spec.containers[0].ports = [{ containerPort: 70000 }];
+    await store.put(key, JSON.stringify(stored));
+    const status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
+    const updated = (await client.patch(pods, 'shop', 'web', 'merge', { status }, {}, 'status')).object;
+    assert.equal(updated.status.phase, 'Running');
+    assert.equal(updated.metadata.uid, created.metadata.uid);
+    await rejects(client.patch(pods, 'shop', 'web', 'merge', { metadata: { labels: { tier: 'front' } } }), 422, /containerPort/);
+  });
+
   it('keeps the status a Node is created with (a kubelet registers with it), and only then', async () => {
     const { client } = await newCluster();
     const nodes = { group: '', version: 'v1', resource: 'nodes' };
