@@ -663,6 +663,7 @@ export class ApiServer {
     const result = await this.store.create(storage.key(ref.namespace, name), storage.encode(created));
     if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
     if (isCRD(storage)) return { object: await this.establish(storage, name), warnings };
+    storage.noteWritten(result.kv!, created);
     return writtenResult(() => storage.decodeWritten(created, result.kv!), warnings);
   }
 
@@ -937,7 +938,10 @@ export class ApiServer {
       }
       await this.chargeQuotas(charges);
       const result = await this.store.update(kv.key, storage.encode(next), kv.modRevision);
-      if (result.succeeded) return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
+      if (result.succeeded) {
+        storage.noteWritten(result.kv!, next);
+        return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
+      }
       if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
     }
   }

@@ -19,6 +19,9 @@ const storagePrefixes: Record<string, string> = {
 /** Groups whose resources are stored under `/registry/<group>/<resource>` (CRDs and custom resources). */
 const groupedStorage = new Set(['apiextensions.k8s.io']);
 
+/** How many of the latest writes per resource `decode` can copy instead of parsing. */
+const writtenLimit = 256;
+
 export class ResourceStorage {
   readonly prefix: string;
   readonly apiVersion: string;
@@ -28,6 +31,13 @@ export class ResourceStorage {
    * every request and change rarely. Deep-frozen, since they are shared; they go with their key-value.
    */
   private readonly shared = new WeakMap<KeyValue, Obj>();
+  /**
+   * The objects the latest writes stored, by the key-value each was stored as: the watch fan-out,
+   * the Node authorizer's graph and a quick next write decode that key-value soon after, and
+   * copying the object (decodeWritten) costs half of parsing its text. A write hands its object
+   * over here and never changes it again.
+   */
+  private readonly written = new Map<KeyValue, Obj>();
 
   constructor(readonly info: KindInfo, readonly strategy: Strategy, private readonly store: Store, readonly custom = false) {
     const resource = storagePrefixes[`${info.group}/${info.plural}`] ?? info.plural;
@@ -50,6 +60,8 @@ export class ResourceStorage {
 
   /** Decodes a stored object, stamping its resourceVersion and type (each call returns a fresh copy). */
   decode(kv: KeyValue): Obj {
+    const written = this.written.get(kv);
+    if (written) return this.decodeWritten(written, kv);
     const obj = JSON.parse(typeof kv.value === 'string' ? kv.value : new TextDecoder().decode(kv.value)) as Obj;
     obj.apiVersion = this.apiVersion;
     obj.kind = this.info.kind;
@@ -69,6 +81,12 @@ export class ResourceStorage {
     out.kind = this.info.kind;
     (out.metadata ??= {}).resourceVersion = String(kv.modRevision);
     return out;
+  }
+
+  /** Remembers that `kv` stores `obj` (whose encoding it holds); `obj` must not change from now on. */
+  noteWritten(kv: KeyValue, obj: Obj): void {
+    if (this.written.size >= writtenLimit) this.written.delete(this.written.keys().next().value!);
+    this.written.set(kv, obj);
   }
 
   /** Encodes for storage: the resourceVersion lives in the store's revision, never in the value. */

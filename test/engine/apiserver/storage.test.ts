@@ -53,6 +53,28 @@ describe('ResourceStorage.decodeWritten', () => {
     assert.equal(obj.metadata.resourceVersion, undefined);
   });
 
+  it('decodes the key-value a write just stored from the object written, as a fresh copy equal to the parsed text', () => {
+    const own = new ResourceStorage(info, strategyFor(info, false), Store.inMemory());
+    for (const [name, make] of cases) {
+      const obj = make();
+      const kv = kvOf(obj);
+      const parsed = own.decode(kv);
+      own.noteWritten(kv, obj);
+      const first = own.decode(kv);
+      const second = own.decode(kv);
+      assert.equal(text(first), text(parsed), name);
+      assert.deepStrictEqual(first, parsed, name);
+      assert.notEqual(first, second, `${name}: each decode is its own copy`);
+      first.metadata.changed = true;
+      assert.equal(own.decode(kv).metadata.changed, undefined, name);
+    }
+    // Only the latest writes are kept: an old key-value is parsed again, with the same result.
+    const old = kvOf({ metadata: { name: 'cfg' }, data: { v: 'old' } });
+    own.noteWritten(old, { metadata: { name: 'cfg' }, data: { v: 'old' } });
+    for (let i = 0; i < 300; i++) own.noteWritten(kvOf({ metadata: { name: 'cfg' } }), { metadata: { name: 'cfg' } });
+    assert.equal(own.decode(old).data.v, 'old');
+  });
+
   it('jsonCopy of a scalar or an array matches JSON too', () => {
     for (const v of [1, -0, Number.NaN, 'x', null, true, [undefined, Number.POSITIVE_INFINITY, { a: undefined }]]) {
       assert.deepStrictEqual(jsonCopy(v), JSON.parse(JSON.stringify(v)));
