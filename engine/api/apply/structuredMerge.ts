@@ -179,8 +179,9 @@ class Diff {
 
   private fields(a: JSONObject | undefined, b: JSONObject | undefined, node: SchemaNode | undefined): void {
     const path = this.path;
+    // for…in rather than Object.keys: the walk visits every object of both sides on every write.
     if (a) {
-      for (const k of Object.keys(a)) {
+      for (const k in a) {
         const av = a[k];
         if (av === undefined) continue;
         const bv = b && b[k] !== undefined ? b[k] : absent;
@@ -190,7 +191,7 @@ class Diff {
       }
     }
     if (b) {
-      for (const k of Object.keys(b)) {
+      for (const k in b) {
         const bv = b[k];
         if (bv === undefined || (a && a[k] !== undefined)) continue;
         path.push(`f:${k}`);
@@ -246,7 +247,7 @@ class Diff {
     const kind = childKind(v, node);
     if (kind === 'fields') {
       const o = v as JSONObject;
-      for (const k of Object.keys(o)) if (o[k] !== undefined) this.check(o[k], childSchema(node, k));
+      for (const k in o) if (o[k] !== undefined) this.check(o[k], childSchema(node, k));
     } else if (kind === 'items') {
       const rel = listRelationship(node);
       const itemNode = node?.items();

@@ -205,15 +205,18 @@ class Walker {
     for (const name of node.required ?? []) {
       if (value[name] === undefined || value[name] === null) this.errors.push(fieldError.required(path.child(name), ''));
     }
-    const keys = Object.keys(value);
-    if (node.maxProperties !== undefined && keys.length > node.maxProperties) this.errors.push(fieldError.tooMany(path, keys.length, node.maxProperties));
-    if (node.minProperties !== undefined && keys.length < node.minProperties) this.errors.push(fieldError.invalid(path, keys.length, `${this.body(path)} should have at least ${node.minProperties} properties`));
+    if (node.maxProperties !== undefined || node.minProperties !== undefined) {
+      const count = Object.keys(value).length;
+      if (node.maxProperties !== undefined && count > node.maxProperties) this.errors.push(fieldError.tooMany(path, count, node.maxProperties));
+      if (node.minProperties !== undefined && count < node.minProperties) this.errors.push(fieldError.invalid(path, count, `${this.body(path)} should have at least ${node.minProperties} properties`));
+    }
 
     const values = node.additionalProperties() as Node | undefined;
     // Objects that declare fields and no map values reject the rest, unless told to keep unknown fields.
     const closed = !values && !node.preserveUnknownFields;
     let out: JSONObject | undefined;
-    for (const key of keys) {
+    // for…in allocates no array of keys; a decoded JSON object has no inherited members to visit.
+    for (const key in value) {
       const child = value[key];
       const prop = node.property(key) as Node | undefined;
       let v: unknown;

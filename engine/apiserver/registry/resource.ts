@@ -152,16 +152,22 @@ export function jsonCopy(v: unknown): unknown {
       return out;
     }
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) {
-      const item = (v as Record<string, unknown>)[k];
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-      // JSON.parse makes "__proto__" an own member; plain assignment would set the prototype.
-      if (k === '__proto__') Object.defineProperty(out, k, { value: jsonCopy(item), enumerable: true, writable: true, configurable: true });
-      else out[k] = jsonCopy(item);
-    }
+    const proto = Object.getPrototypeOf(v);
+    // JSON takes own enumerable members. For the plain objects API objects are made of, for…in
+    // gives exactly those without allocating an array of keys; anything else goes by Object.keys.
+    if (proto === Object.prototype || proto === null) for (const k in v) copyMember(out, v as Record<string, unknown>, k);
+    else for (const k of Object.keys(v)) copyMember(out, v as Record<string, unknown>, k);
     return out;
   }
   if (typeof v === 'number') return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
   return v;
+}
+
+function copyMember(out: Record<string, unknown>, from: Record<string, unknown>, k: string): void {
+  const item = from[k];
+  if (item === undefined || typeof item === 'function' || typeof item === 'symbol') return;
+  // JSON.parse makes "__proto__" an own member; plain assignment would set the prototype.
+  if (k === '__proto__') Object.defineProperty(out, k, { value: jsonCopy(item), enumerable: true, writable: true, configurable: true });
+  else out[k] = jsonCopy(item);
 }
 

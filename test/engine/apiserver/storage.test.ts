@@ -30,6 +30,11 @@ describe('ResourceStorage.decodeWritten', () => {
       return { metadata: { name: 'cfg', labels: shared }, spec: { a: shared, b: [shared, shared] } };
     }],
     ['no metadata at all', () => ({ data: { a: '1' } })],
+    ['an object whose prototype has enumerable members, which JSON leaves out', () => {
+      const data = Object.create({ inherited: 'no' }) as Obj;
+      data.own = 'yes';
+      return { metadata: { name: 'cfg' }, data, spec: { bare: Object.assign(Object.create(null), { a: 1 }) } };
+    }],
   ];
   for (const [name, make] of cases) {
     it(`equals decoding the stored text: ${name}`, () => {
