@@ -136,31 +136,14 @@ function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined,
   return managers;
 }
 
-/**
- * The stored form: metadata fields every object has (name, uid, resourceVersion, …) are never
- * owned, and entries are sorted Apply before Update, then by time, manager, version, subresource.
- */
-const strippedPaths = [['f:apiVersion'], ['f:kind'], ['f:metadata'], ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => ['f:metadata', `f:${f}`])];
-const stripSet = FieldSet.fromPaths(strippedPaths);
-
-/**
- * The stored form of `set` (stripped of the fields every object has), or undefined when nothing is
- * left. Encodings are kept per trie node (see fieldSet.ts), so a set that shares subtrees with the
- * one a manager had (decoded from the stored entry) re-encodes only the paths that changed, and a
- * set that did not change at all is written back as the very object it was decoded from.
- */
-function encodeSet(set: FieldSet): JSONObject | undefined {
-  const stripped = set.difference(stripSet);
-  return stripped.empty() ? undefined : stripped.toFieldsV1();
-}
-
 function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
   const entries: ManagedFieldsEntry[] = [];
   for (const m of managers.values()) {
     // The written object shares the fieldsV1 trees it is given: frozen encodings, or parts of the
     // stored entries decoded for this request. Nothing changes them before the object is stored
     // and copied for the caller.
-    const fieldsV1 = encodeSet(m.set);
+    // The stored form: without the fields every object has (FieldSet.toStrippedFieldsV1).
+    const fieldsV1 = m.set.toStrippedFieldsV1();
     if (!fieldsV1) continue;
     entries.push({
       manager: m.manager,

@@ -33,6 +33,13 @@ const emptyNode = new TrieNode(false, undefined, 0);
 /** Every member without children is this one node. */
 const leafNode = new TrieNode(true, undefined, 1);
 
+/** A node's children, copied to be changed: by forEach, which makes no [key, value] pair per entry. */
+function copyChildren(children: ReadonlyMap<PathElement, TrieNode> | undefined): Map<PathElement, TrieNode> {
+  const out = new Map<PathElement, TrieNode>();
+  children?.forEach((c, pe) => out.set(pe, c));
+  return out;
+}
+
 function makeNode(member: boolean, children: Map<PathElement, TrieNode> | undefined): TrieNode {
   if (!children || children.size === 0) return member ? leafNode : emptyNode;
   let size = member ? 1 : 0;
@@ -85,11 +92,11 @@ function union(a: TrieNode, b: TrieNode): TrieNode {
       const ac = a.children?.get(pe);
       const u = ac ? union(ac, bc) : bc;
       if (u === ac) continue;
-      (children ??= new Map(a.children)).set(pe, u);
+      (children ??= copyChildren(a.children)).set(pe, u);
     }
   }
   if (!children && member === a.member) return a;
-  return makeNode(member, children ?? new Map(a.children));
+  return makeNode(member, children ?? copyChildren(a.children));
 }
 
 function difference(a: TrieNode, b: TrieNode): TrieNode {
@@ -105,13 +112,13 @@ function difference(a: TrieNode, b: TrieNode): TrieNode {
       const ac = a.children.get(pe)!;
       const d = difference(ac, b.children.get(pe)!);
       if (d === ac) continue;
-      children ??= new Map(a.children);
+      children ??= copyChildren(a.children);
       if (d.size === 0) children.delete(pe);
       else children.set(pe, d);
     }
   }
   if (!children && member === a.member) return a;
-  return makeNode(member, children ?? new Map(a.children));
+  return makeNode(member, children ?? copyChildren(a.children));
 }
 
 function intersection(a: TrieNode, b: TrieNode): TrieNode {
@@ -161,7 +168,7 @@ function without(n: TrieNode, path: Path, at: number): TrieNode {
   if (!child) return n;
   const rest = without(child, path, at + 1);
   if (rest === child) return n;
-  const children = new Map(n.children);
+  const children = copyChildren(n.children);
   if (rest.size === 0) children.delete(path[at]!);
   else children.set(path[at]!, rest);
   return makeNode(n.member, children);
@@ -172,11 +179,11 @@ function namedFieldsAsMembers(n: TrieNode, viaField: boolean): TrieNode {
   let children: Map<PathElement, TrieNode> | undefined;
   for (const [pe, c] of n.children) {
     const next = namedFieldsAsMembers(c, pe.startsWith('f:'));
-    if (next !== c) (children ??= new Map(n.children)).set(pe, next);
+    if (next !== c) (children ??= copyChildren(n.children)).set(pe, next);
   }
   const member = n.member || viaField;
   if (!children && member === n.member) return n;
-  return makeNode(member, children ?? new Map(n.children));
+  return makeNode(member, children ?? copyChildren(n.children));
 }
 
 /**
@@ -187,10 +194,13 @@ function namedFieldsAsMembers(n: TrieNode, viaField: boolean): TrieNode {
 const encodings = new WeakMap<TrieNode, JSONObject>();
 const emptyFields: JSONObject = Object.freeze({}) as JSONObject;
 /** A level's path elements in order; they often come in order already (an object's keys, a decoded tree's). */
-function sortedElements(children: ReadonlyMap<PathElement, TrieNode>): PathElement[] {
-  const keys = [...children.keys()];
-  for (let i = 1; i < keys.length; i++) if (comparePathElements(keys[i - 1]!, keys[i]!) > 0) return keys.sort(comparePathElements);
-  return keys;
+function sortedElements(children: ReadonlyMap<PathElement, TrieNode>): Iterable<PathElement> {
+  let previous: PathElement | undefined;
+  for (const pe of children.keys()) {
+    if (previous !== undefined && comparePathElements(previous, pe) > 0) return [...children.keys()].sort(comparePathElements);
+    previous = pe;
+  }
+  return children.keys();
 }
 
 function encode(n: TrieNode): JSONObject {
@@ -204,6 +214,42 @@ function encode(n: TrieNode): JSONObject {
   Object.freeze(out);
   encodings.set(n, out);
   return out;
+}
+
+/**
+ * Fields every object has, which no manager is recorded to own: `apiVersion`, `kind`, `metadata`
+ * itself and these members of it (the field manager's stripMeta).
+ */
+const strippedMetadata = new Set(['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => `f:${f}`));
+
+/** The encoding of a root without the stripped fields, or undefined when nothing else is left. */
+function encodeStripped(root: TrieNode): JSONObject | undefined {
+  if (!root.children) return undefined;
+  const out: JSONObject = {};
+  if (root.member) out['.'] = emptyFields;
+  let any = false;
+  for (const pe of sortedElements(root.children)) {
+    if (pe === 'f:apiVersion' || pe === 'f:kind') continue;
+    const child = root.children.get(pe)!;
+    let encoded: JSONObject | undefined;
+    if (pe !== 'f:metadata') encoded = encode(child);
+    else if (child.children) {
+      let kept: Map<PathElement, TrieNode> | undefined;
+      let changed = child.member;
+      child.children.forEach((c, f) => {
+        // A stripped field loses its own membership, as a set difference would, not what is below it.
+        const k = strippedMetadata.has(f) ? makeNode(false, c.children ? copyChildren(c.children) : undefined) : c;
+        if (k !== c) changed = true;
+        if (k.size > 0) (kept ??= new Map()).set(f, k);
+      });
+      // `metadata` itself is stripped: what is left under it is written without its `.`.
+      if (kept) encoded = changed ? encode(makeNode(false, kept)) : encode(child);
+    }
+    if (encoded === undefined) continue;
+    out[pe] = encoded;
+    any = true;
+  }
+  return any ? Object.freeze(out) : undefined;
 }
 
 /**
@@ -471,6 +517,16 @@ export class FieldSet {
    */
   toFieldsV1(): JSONObject {
     return this.node === undefined ? this.stored! : encode(this.node);
+  }
+
+  /**
+   * toFieldsV1 without the fields every object has (apiVersion, kind, metadata itself, and its
+   * name, namespace, uid, resourceVersion…), which the field manager never records; undefined when
+   * nothing else is left. A stored set was written so already: it is its stored tree.
+   */
+  toStrippedFieldsV1(): JSONObject | undefined {
+    if (this.node === undefined) return hasStoredMember(this.stored!) ? this.stored! : undefined;
+    return encodeStripped(this.node);
   }
 
   /** JSON.stringify(toFieldsV1()). */

@@ -87,6 +87,21 @@ describe('FieldSet: trie operations agree with plain sets of member keys', () =>
     }
   });
 
+  it('writes the stored form without the fields every object has, as a difference with them would', () => {
+    const random = new Random(31);
+    const stripped = new FieldSet(['f:apiVersion', 'f:kind', 'f:metadata', ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => `f:metadata${pathSeparator}f:${f}`)]);
+    const meta = ['f:metadata', 'f:apiVersion', 'f:kind', 'f:metadata\u0000f:name', 'f:metadata\u0000f:labels\u0000f:app', 'f:metadata\u0000f:uid', 'f:metadata\u0000f:labels', 'f:spec\u0000f:a'];
+    for (let round = 0; round < 300; round++) {
+      const keys = [...randomKeys(random, random.int(8)), ...meta.filter(() => random.int(2) === 0)].filter((k) => k !== '');
+      const set = new FieldSet(keys);
+      const expected = set.difference(stripped);
+      const actual = set.toStrippedFieldsV1();
+      assert.equal(JSON.stringify(actual ?? null), JSON.stringify(expected.empty() ? null : expected.toFieldsV1()), JSON.stringify(keys));
+      const stored = FieldSet.fromStoredFieldsV1(JSON.parse(JSON.stringify(expected.toFieldsV1())));
+      if (!expected.empty()) assert.equal(JSON.stringify(stored.toStrippedFieldsV1()), JSON.stringify(actual), 'a stored set is written as read');
+    }
+  });
+
   it('returns its input when an operation changes nothing, so unchanged subtrees keep their encodings', () => {
     const random = new Random(5);
     for (let round = 0; round < 100; round++) {
