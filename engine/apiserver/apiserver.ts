@@ -660,10 +660,12 @@ export class ApiServer {
     if (!options.dryRun) await this.chargeQuotas(charges);
     if (isService(storage)) return this.createService(storage, created, warnings, options);
     if (options.dryRun) return { object: created, warnings };
-    const result = await this.store.create(storage.key(ref.namespace, name), storage.encode(created));
+    const key = storage.key(ref.namespace, name);
+    const text = storage.encode(created);
+    storage.noteWritten(key, text, created);
+    const result = await this.store.create(key, text);
     if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
     if (isCRD(storage)) return { object: await this.establish(storage, name), warnings };
-    storage.noteWritten(result.kv!, created);
     return writtenResult(() => storage.decodeWritten(created, result.kv!), warnings);
   }
 
@@ -937,11 +939,10 @@ export class ApiServer {
         continue;
       }
       await this.chargeQuotas(charges);
-      const result = await this.store.update(kv.key, storage.encode(next), kv.modRevision);
-      if (result.succeeded) {
-        storage.noteWritten(result.kv!, next);
-        return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
-      }
+      const text = storage.encode(next);
+      storage.noteWritten(kv.key, text, next);
+      const result = await this.store.update(kv.key, text, kv.modRevision);
+      if (result.succeeded) return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
       if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
     }
   }
@@ -1192,7 +1193,9 @@ export class ApiServer {
           status: { ...(pod.status ?? {}), conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: this.timestamp() }] },
         };
         if (options.dryRun) break;
-        if ((await this.store.update(kv.key, storage.encode(bound), kv.modRevision)).succeeded) break;
+        const text = storage.encode(bound);
+        storage.noteWritten(kv.key, text, bound);
+        if ((await this.store.update(kv.key, text, kv.modRevision)).succeeded) break;
       }
       return { object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, warnings: [] };
     });

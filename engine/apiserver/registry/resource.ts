@@ -5,7 +5,7 @@
 import { defaultInPlace } from '../../api/defaults/index';
 import type { KindInfo } from '../../api/kinds/index';
 import { apiVersionOf } from '../../api/kinds/index';
-import { prefixEnd, registryKey, type KeyValue, type Store } from '../../store/index';
+import { prefixEnd, registryKey, type KeyValue, type Store, type Value } from '../../store/index';
 import { deepFreeze } from '../../util/mutationDetector';
 import type { Obj, Strategy } from './strategy';
 
@@ -32,12 +32,14 @@ export class ResourceStorage {
    */
   private readonly shared = new WeakMap<KeyValue, Obj>();
   /**
-   * The objects the latest writes stored, by the key-value each was stored as: the watch fan-out,
-   * the Node authorizer's graph and a quick next write decode that key-value soon after, and
-   * copying the object (decodeWritten) costs half of parsing its text. A write hands its object
-   * over here and never changes it again.
+   * The objects the latest writes are storing, by key, with the text they are stored as: the watch
+   * fan-out, the Node authorizer's graph and a quick next write decode that key-value soon after,
+   * and copying the object (decodeWritten) costs half of parsing its text. Noted before the write
+   * commits, since the fan-out may read the commit before the writer resumes; a key-value whose
+   * value is not that text (another write won) is parsed as ever. A writer hands its object over
+   * here and never changes it again.
    */
-  private readonly written = new Map<KeyValue, Obj>();
+  private readonly written = new Map<string, { text: Value; obj: Obj }>();
 
   constructor(readonly info: KindInfo, readonly strategy: Strategy, private readonly store: Store, readonly custom = false) {
     const resource = storagePrefixes[`${info.group}/${info.plural}`] ?? info.plural;
@@ -60,8 +62,8 @@ export class ResourceStorage {
 
   /** Decodes a stored object, stamping its resourceVersion and type (each call returns a fresh copy). */
   decode(kv: KeyValue): Obj {
-    const written = this.written.get(kv);
-    if (written) return this.decodeWritten(written, kv);
+    const written = this.written.get(kv.key);
+    if (written !== undefined && written.text === kv.value) return this.decodeWritten(written.obj, kv);
     const obj = JSON.parse(typeof kv.value === 'string' ? kv.value : new TextDecoder().decode(kv.value)) as Obj;
     obj.apiVersion = this.apiVersion;
     obj.kind = this.info.kind;
@@ -83,10 +85,10 @@ export class ResourceStorage {
     return out;
   }
 
-  /** Remembers that `kv` stores `obj` (whose encoding it holds); `obj` must not change from now on. */
-  noteWritten(kv: KeyValue, obj: Obj): void {
-    if (this.written.size >= writtenLimit) this.written.delete(this.written.keys().next().value!);
-    this.written.set(kv, obj);
+  /** Remembers that `obj`, encoded as `text`, is being written at `key`; `obj` must not change from now on. */
+  noteWritten(key: string, text: Value, obj: Obj): void {
+    if (!this.written.delete(key) && this.written.size >= writtenLimit) this.written.delete(this.written.keys().next().value!);
+    this.written.set(key, { text, obj });
   }
 
   /** Encodes for storage: the resourceVersion lives in the store's revision, never in the value. */
