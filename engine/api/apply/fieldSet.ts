@@ -53,7 +53,7 @@ interface Draft {
   children: Map<PathElement, Draft> | undefined;
 }
 
-/** @internal Builds a set member by member (the walkers' and decoders' way); `build` seals it. */
+/** @internal Builds a set member by member, as the diff and the walkers find them; `build` seals it. */
 export class FieldSetBuilder {
   private readonly root: Draft = { member: false, children: undefined };
 
@@ -193,6 +193,7 @@ function namedFieldsAsMembers(n: TrieNode, viaField: boolean): TrieNode {
  */
 const encodings = new WeakMap<TrieNode, JSONObject>();
 const emptyFields: JSONObject = Object.freeze({}) as JSONObject;
+
 /** A level's path elements in order; they often come in order already (an object's keys, a decoded tree's). */
 function sortedElements(children: ReadonlyMap<PathElement, TrieNode>): Iterable<PathElement> {
   let previous: PathElement | undefined;
