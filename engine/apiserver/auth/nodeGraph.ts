@@ -91,10 +91,11 @@ export class PodNodeGraph implements NodeGraph {
     if (this.nodes.get(e.kv.key)?.created === e.kv.createRevision) return;
     // Nor is a pod whose stored text has no nodeName: it is not bound, and has no edges yet.
     if (typeof e.kv.value === 'string' && !e.kv.value.includes('"nodeName"')) return this.set(e.kv.key, undefined, 0);
-    this.set(e.kv.key, storage.decode(e.kv), e.kv.createRevision);
+    // The graph reads the pod's references and keeps none of it: the written object serves as is.
+    this.set(e.kv.key, storage.peek(e.kv), e.kv.createRevision);
   }
 
-  private set(key: string, pod: Obj | undefined, created: number): void {
+  private set(key: string, pod: Readonly<Obj> | undefined, created: number): void {
     for (const edge of this.edges.get(key) ?? []) {
       const n = this.refs.get(edge)! - 1;
       if (n === 0) this.refs.delete(edge);

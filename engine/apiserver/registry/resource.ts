@@ -85,6 +85,16 @@ export class ResourceStorage {
     return out;
   }
 
+  /**
+   * The object `kv` stores, for a reader that neither changes nor keeps it (nor its resourceVersion,
+   * apiVersion and kind, which may be missing): the object a write is storing when it is at hand,
+   * else a decode.
+   */
+  peek(kv: KeyValue): Readonly<Obj> {
+    const written = this.written.get(kv.key);
+    return written !== undefined && written.text === kv.value ? written.obj : this.decode(kv);
+  }
+
   /** Remembers that `obj`, encoded as `text`, is being written at `key`; `obj` must not change from now on. */
   noteWritten(key: string, text: Value, obj: Obj): void {
     if (!this.written.delete(key) && this.written.size >= writtenLimit) this.written.delete(this.written.keys().next().value!);

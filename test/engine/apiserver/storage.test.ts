@@ -73,10 +73,16 @@ describe('ResourceStorage.decodeWritten', () => {
       first.metadata.changed = true;
       assert.equal(own.decode(kv).metadata.changed, undefined, name);
     }
+    // A reader that only looks gets the object being written itself.
+    const looked = { metadata: { name: 'cfg' }, data: { v: 'looked' } };
+    const lookedKv = kvOf(looked);
+    own.noteWritten(lookedKv.key, lookedKv.value, looked);
+    assert.equal(own.peek(lookedKv), looked);
     // A key-value with other text at that key (another writer won the race) is decoded from its text.
     const noted = { metadata: { name: 'cfg' }, data: { v: 'noted' } };
     own.noteWritten(storage.key('shop', 'cfg'), storage.encode(noted), noted);
     assert.equal(own.decode(kvOf({ metadata: { name: 'cfg' }, data: { v: 'stored' } })).data.v, 'stored');
+    assert.equal(own.peek(kvOf({ metadata: { name: 'cfg' }, data: { v: 'stored' } })).data.v, 'stored');
   });
 
   it('jsonCopy of a scalar or an array matches JSON too', () => {
