@@ -9,7 +9,7 @@ import { deepCopy, deepEqual, isObject, type JSONObject } from '../patch/jsonVal
 import type { SchemaNode } from '../schema/node';
 import { withoutManagedFields as withoutManagedFieldsView } from '../meta/managedFields';
 import { dropIgnored, FieldSet, fieldSetOf, FieldSetError, type Path, pathString } from './fieldSet';
-import { compare, type Comparison, mergeApplied, removeItems } from './structuredMerge';
+import { compare, type Comparison, createdFieldsV1, mergeApplied, removeItems } from './structuredMerge';
 
 export interface FieldManagerOptions {
   /** The kind's root schema: list types, map keys and atomic maps decide the field sets. */
@@ -328,6 +328,7 @@ function trackUpdate<T extends object>(live: T | undefined, updated: T, opts: Fi
   const ignored = opts.ignoredFields ?? [];
   const liveEntries = (live as Obj | undefined)?.metadata?.managedFields;
   const sent = (updated as Obj).metadata?.managedFields;
+  if (live === undefined && !(Array.isArray(sent) && sent.length > 0)) return trackCreate(updated, opts);
   const replaced = Array.isArray(sent) && sent.length > 0 && !deepEqual(sent, liveEntries);
   const managers = decodeManagedFields(replaced ? sent : liveEntries, !replaced);
   // The objects as the comparison sees them: shallow views that share every other subtree (nothing
@@ -351,6 +352,29 @@ function trackUpdate<T extends object>(live: T | undefined, updated: T, opts: Fi
       ...(changed || !previous?.time ? { time: opts.time } : { time: previous.time }),
       // A manager whose fields did not change keeps its set as decoded, and so its stored fieldsV1.
       set: changed ? set : previous!.set,
+    });
+  }
+  return withManagedFields<T>(after, managers);
+}
+
+/**
+ * trackUpdate of a create that sends no managedFields: its manager owns every field the object has
+ * (less the ignored ones), encoded in one walk of the object instead of a diff against nothing
+ * and a set to encode.
+ */
+function trackCreate<T extends object>(created: T, opts: FieldManagerOptions): T {
+  const after = withoutManagedFieldsView(created as Obj) as Obj;
+  const fieldsV1 = createdFieldsV1(after, opts.schema, opts.ignoredFields ?? []);
+  const managers: Managers = new Map();
+  if (fieldsV1) {
+    const id = managerIdentifier({ manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, subresource: opts.subresource });
+    managers.set(id, {
+      manager: opts.manager,
+      operation: 'Update',
+      apiVersion: opts.apiVersion,
+      ...(opts.subresource ? { subresource: opts.subresource } : {}),
+      time: opts.time,
+      set: FieldSet.fromStoredFieldsV1(fieldsV1),
     });
   }
   return withManagedFields<T>(after, managers);

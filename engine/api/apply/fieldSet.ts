@@ -223,6 +223,15 @@ function encode(n: TrieNode): JSONObject {
  */
 const strippedMetadata = new Set(['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => `f:${f}`));
 
+/** @internal Whether the field manager strips the membership of `path` (one of the fields every object has). */
+export function strippedMember(path: Path): boolean {
+  if (path.length === 1) return path[0] === 'f:apiVersion' || path[0] === 'f:kind' || path[0] === 'f:metadata';
+  return path.length === 2 && path[0] === 'f:metadata' && strippedMetadata.has(path[1]!);
+}
+
+/** @internal A frozen `{}`: the encoding of a member without children. */
+export const emptyFieldsV1: JSONObject = emptyFields;
+
 /** The encoding of a root without the stripped fields, or undefined when nothing else is left. */
 function encodeStripped(root: TrieNode): JSONObject | undefined {
   if (!root.children) return undefined;
@@ -230,10 +239,12 @@ function encodeStripped(root: TrieNode): JSONObject | undefined {
   if (root.member) out['.'] = emptyFields;
   let any = false;
   for (const pe of sortedElements(root.children)) {
-    if (pe === 'f:apiVersion' || pe === 'f:kind') continue;
     const child = root.children.get(pe)!;
     let encoded: JSONObject | undefined;
-    if (pe !== 'f:metadata') encoded = encode(child);
+    // apiVersion and kind lose their own membership (what a difference with them would leave is
+    // whatever lies below, nothing for a valid object).
+    if (pe === 'f:apiVersion' || pe === 'f:kind') encoded = child.children ? encode(child.member ? makeNode(false, copyChildren(child.children)) : child) : undefined;
+    else if (pe !== 'f:metadata') encoded = encode(child);
     else if (child.children) {
       let kept: Map<PathElement, TrieNode> | undefined;
       let changed = child.member;
@@ -538,7 +549,8 @@ export class FieldSet {
 
 const rank: Record<string, number> = { '.': 0, f: 1, k: 2, v: 3, i: 4 };
 
-function comparePathElements(a: string, b: string): number {
+/** @internal structured-merge-diff's order of path elements: `.`, fields, keys, values, indexes by number, the rest. */
+export function comparePathElements(a: string, b: string): number {
   const ra = rank[a === '.' ? '.' : a[0]!] ?? 5;
   const rb = rank[b === '.' ? '.' : b[0]!] ?? 5;
   if (ra !== rb) return ra - rb;

@@ -3,7 +3,7 @@
 // added/modified/removed field sets, and remove a set of fields from an object.
 import type { SchemaNode } from '../schema/node';
 import { deepCopy, deepEqual, isObject, type JSONObject } from '../patch/jsonValue';
-import { childSchema, FieldSet, FieldSetBuilder, FieldSetError, isAtomicMap, itemMarker, itemPathElement, type ListRelationship, listRelationship, pathString, walkMembers } from './fieldSet';
+import { childSchema, comparePathElements, emptyFieldsV1, FieldSet, FieldSetBuilder, FieldSetError, isAtomicMap, itemMarker, itemPathElement, type ListRelationship, listRelationship, type Path, pathString, strippedMember, walkMembers } from './fieldSet';
 
 /**
  * Merges `applied` into `live` (TypedValue.Merge): granular maps merge key by key, set and map
@@ -109,6 +109,93 @@ export function compare(before: unknown, after: unknown, node: SchemaNode | unde
     return compareByMembers(before, after, node);
   }
   return { added: diff.added.build(), modified: diff.modified.build(), removed: diff.removed.build() };
+}
+
+/**
+ * What a create records for its manager, in one walk: the stored form (fieldsV1, stripped of the
+ * fields every object has) of `compare({}, value).added` less the `ignored` subtrees, or undefined
+ * when nothing is left. No set is built: each level's members are encoded as the walk leaves it.
+ * Throws FieldSetError where compare would (a list item without its keys, a duplicate).
+ */
+export function createdFieldsV1(value: unknown, node: SchemaNode | undefined, ignored: readonly Path[]): JSONObject | undefined {
+  if (value === undefined || value === null) return undefined;
+  const encoded = new CreatedEncoder(ignored).position(value, node, false, undefined);
+  return encoded === undefined || encoded === emptyFieldsV1 ? undefined : encoded;
+}
+
+class CreatedEncoder {
+  private readonly path: string[] = [];
+  private readonly deepestIgnored: number;
+
+  constructor(private readonly ignored: readonly Path[]) {
+    this.deepestIgnored = ignored.reduce((n, p) => Math.max(n, p.length), 0);
+  }
+
+  /**
+   * The encoding of one position (and what is below it), or undefined when it holds no member.
+   * Below an ignored path nothing is recorded (`record` false), but lists are still checked: the
+   * diff this stands for fails on a bad list anywhere in the object.
+   */
+  position(v: unknown, node: SchemaNode | undefined, item: boolean, rel: ListRelationship | undefined, record = true): JSONObject | undefined {
+    const path = this.path;
+    const member = record && selfEntry(v, node, item, rel, path.length === 0) !== absent && !(path.length <= 2 && strippedMember(path));
+    let entries: [string, JSONObject][] | undefined;
+    // A set's items are leaves of their own: nothing below them.
+    if (!(item && rel?.type === 'set')) {
+      const kind = childKind(v, node);
+      if (kind === 'fields') {
+        const o = v as JSONObject;
+        for (const k in o) {
+          const child = o[k];
+          if (child === undefined) continue;
+          const fieldPe = `f:${k}`;
+          path.push(fieldPe);
+          const encoded = this.position(child, childSchema(node, k), false, undefined, record && !this.isIgnored());
+          path.pop();
+          if (encoded) (entries ??= []).push([fieldPe, encoded]);
+        }
+      } else if (kind === 'items') {
+        const list = v as unknown[];
+        const listRel = listRelationship(node);
+        const itemNode = node?.items();
+        const seen = new Set<string>();
+        for (let i = 0; i < list.length; i++) {
+          const it = list[i];
+          let itemPe: string;
+          try {
+            itemPe = itemPathElement(listRel, itemNode, it, i);
+          } catch (e) {
+            if (e instanceof FieldSetError) throw new FieldSetError(`${pathString(path)}: ${e.message}`);
+            throw e;
+          }
+          if (seen.has(itemPe)) throw new FieldSetError(`${pathString(path)}: duplicate entries for key ${pathString([itemPe])}`);
+          seen.add(itemPe);
+          path.push(itemPe);
+          const encoded = this.position(it, itemNode, true, listRel, record && !this.isIgnored());
+          path.pop();
+          if (encoded) (entries ??= []).push([itemPe, encoded]);
+        }
+      }
+    }
+    if (!entries) return member ? emptyFieldsV1 : undefined;
+    for (let i = 1; i < entries.length; i++) {
+      if (comparePathElements(entries[i - 1]![0], entries[i]![0]) > 0) {
+        entries.sort((x, y) => comparePathElements(x[0], y[0]));
+        break;
+      }
+    }
+    const out: JSONObject = {};
+    // A member with children says so with `.`; a childless member is just `{}`.
+    if (member) out['.'] = emptyFieldsV1;
+    for (const [k, encoded] of entries) out[k] = encoded;
+    return Object.freeze(out);
+  }
+
+  /** Whether an ignored path ends at the current position: nothing at or below it is recorded. */
+  private isIgnored(): boolean {
+    if (this.path.length > this.deepestIgnored) return false;
+    return this.ignored.some((p) => p.length === this.path.length && p.every((pe, i) => this.path[i] === pe));
+  }
 }
 
 /** The same comparison from each side's full member list: what `Diff` must always agree with. */

@@ -3,7 +3,7 @@
 // paths for every pair, and the same error when a list cannot be described by field sets.
 import assert from 'node:assert/strict';
 import { FieldSet, FieldSetError } from '../../../../engine/api/apply/fieldSet';
-import { compare, compareByMembers, type Comparison } from '../../../../engine/api/apply/structuredMerge';
+import { compare, compareByMembers, type Comparison, createdFieldsV1 } from '../../../../engine/api/apply/structuredMerge';
 import { deepCopy } from '../../../../engine/api/patch/jsonValue';
 import { openapi, type SchemaNode } from '../../../../engine/api/schema/index';
 import { Random } from '../../../../engine/util/random';
@@ -134,6 +134,63 @@ describe('compare: the one-walk diff agrees with comparing member lists', () => 
       assertSame(a, b, podSchema, `edit ${i}: ${JSON.stringify(b)}`);
       assertSame(b, a, podSchema, `edit ${i} backward`);
     }
+  });
+});
+
+describe('createdFieldsV1: what a create records, in one walk', () => {
+  let podSchema: SchemaNode;
+  before(() => {
+    podSchema = openapi().forKind('', 'v1', 'Pod')!;
+  });
+  // The same through a diff against nothing, its ignored subtrees taken out, then the stored form.
+  const viaCompare = (v: unknown, schema: SchemaNode | undefined, ignored: string[][]) => {
+    const added = compare({}, v, schema).added.withoutSubtrees(ignored);
+    return added.toStrippedFieldsV1();
+  };
+  const outcomeOf = (f: () => unknown) => {
+    try {
+      return { ok: JSON.stringify(f() ?? null) };
+    } catch (e) {
+      assert.ok(e instanceof FieldSetError, String(e));
+      return { error: true };
+    }
+  };
+  const same = (v: unknown, schema: SchemaNode | undefined, ignored: string[][], what: string) =>
+    assert.deepEqual(outcomeOf(() => createdFieldsV1(v, schema, ignored)), outcomeOf(() => viaCompare(v, schema, ignored)), what);
+
+  it('agrees with the diff against nothing on a pod and on random edits of it, with and without a schema', () => {
+    const random = new Random(13);
+    const values = () => [random.int(3), `s${random.int(3)}`, null, { x: random.int(2) }, [random.int(2)], true, undefined][random.int(7)];
+    const ignoredChoices: string[][][] = [[], [['f:status']], [['f:spec'], ['f:metadata']], [['f:metadata', 'f:labels']]];
+    for (let i = 0; i < 400; i++) {
+      const o = pod();
+      for (let n = random.int(4); n > 0; n--) {
+        let node: any = o;
+        for (let depth = 0; depth < 6; depth++) {
+          const keys = Array.isArray(node) ? node.map((_: unknown, j: number) => j) : Object.keys(node);
+          if (!keys.length) break;
+          const k = keys[random.int(keys.length)];
+          if (typeof node[k] !== 'object' || node[k] === null || random.int(4) === 0) {
+            node[k] = values();
+            break;
+          }
+          node = node[k];
+        }
+      }
+      const ignored = ignoredChoices[random.int(ignoredChoices.length)]!;
+      same(o, podSchema, ignored, `edit ${i}: ${JSON.stringify(o)}`);
+      same(o, undefined, ignored, `edit ${i}, no schema`);
+    }
+  });
+
+  it('fails as the diff does on a duplicate or keyless list item, and records nothing for an empty object', () => {
+    const dup = pod();
+    dup.spec.containers[0].env.push({ name: 'A', value: '2' });
+    assert.throws(() => createdFieldsV1(dup, podSchema, []), FieldSetError);
+    const keyless = pod();
+    keyless.spec.containers.push({ image: 'no-name' });
+    assert.throws(() => createdFieldsV1(keyless, podSchema, []), FieldSetError);
+    assert.equal(createdFieldsV1({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } }, podSchema, []), undefined);
   });
 });
 

@@ -90,7 +90,7 @@ describe('FieldSet: trie operations agree with plain sets of member keys', () =>
   it('writes the stored form without the fields every object has, as a difference with them would', () => {
     const random = new Random(31);
     const stripped = new FieldSet(['f:apiVersion', 'f:kind', 'f:metadata', ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => `f:metadata${pathSeparator}f:${f}`)]);
-    const meta = ['f:metadata', 'f:apiVersion', 'f:kind', 'f:metadata\u0000f:name', 'f:metadata\u0000f:labels\u0000f:app', 'f:metadata\u0000f:uid', 'f:metadata\u0000f:labels', 'f:spec\u0000f:a'];
+    const meta = ['f:metadata', 'f:apiVersion', 'f:kind', 'f:metadata\u0000f:name', 'f:metadata\u0000f:labels\u0000f:app', 'f:metadata\u0000f:uid', 'f:metadata\u0000f:labels', 'f:spec\u0000f:a', 'f:apiVersion\u0000f:x', 'f:metadata\u0000f:name\u0000f:y'];
     for (let round = 0; round < 300; round++) {
       const keys = [...randomKeys(random, random.int(8)), ...meta.filter(() => random.int(2) === 0)].filter((k) => k !== '');
       const set = new FieldSet(keys);
