@@ -42,6 +42,7 @@ export class ReplicaSetController extends Controller {
   private readonly recorder: EventRecorder;
   private readonly replicaSets;
   private readonly pods;
+  private readonly compiled = new WeakMap<Obj, { selector: Selector; templateLabels: Selector } | null>();
 
   constructor(ctx: ControllerContext) {
     super(ctx);
@@ -138,13 +139,9 @@ export class ReplicaSetController extends Controller {
       return;
     }
     const needsSync = this.expectations.satisfied(key);
-    let selector: Selector;
-    try {
-      selector = labelSelectorAsSelector(rs.spec?.selector);
-    } catch {
-      // Validation keeps bad selectors out; nothing a retry could fix.
-      return;
-    }
+    const selector = this.selectors(rs)?.selector;
+    // Validation keeps bad selectors out; nothing a retry could fix.
+    if (!selector) return;
     const pods = await this.claimPods(rs, selector);
     let manageError: unknown;
     if (needsSync && !rs.metadata.deletionTimestamp) {
@@ -169,13 +166,12 @@ export class ReplicaSetController extends Controller {
    * orphans it selects and releasing the pods it controls but no longer selects.
    */
   private async claimPods(rs: Obj, selector: Selector): Promise<Obj[]> {
-    const candidates = [
-      ...this.pods.store.byIndex(indexes.controllerUid, rs.metadata.uid),
-      ...this.pods.store.byIndex(indexes.orphanNamespace, rs.metadata.namespace),
-    ].filter(isPodActive);
     const claimed: Obj[] = [];
     let adoptable: boolean | undefined;
-    for (const pod of candidates) {
+    // The pods it controls, then the namespace's orphans: the active ones of each, as listed now.
+    const lists = [this.pods.store.byIndex(indexes.controllerUid, rs.metadata.uid), this.pods.store.byIndex(indexes.orphanNamespace, rs.metadata.namespace)];
+    for (const list of lists) for (const pod of list) {
+      if (!isPodActive(pod)) continue;
       const decision = claimDecision(rs, pod, selector.matches(pod.metadata.labels ?? {}));
       if (decision === 'owned') claimed.push(pod);
       else if (decision === 'adopt') {
@@ -197,6 +193,24 @@ export class ReplicaSetController extends Controller {
       }
     }
     return claimed;
+  }
+
+  /**
+   * The ReplicaSet's compiled selector and the selector of its template's labels, compiled once
+   * per version of the object in the cache (every pod event syncs its ReplicaSet); undefined for a
+   * selector that does not compile.
+   */
+  private selectors(rs: Obj): { selector: Selector; templateLabels: Selector } | undefined {
+    let compiled = this.compiled.get(rs);
+    if (compiled === undefined) {
+      try {
+        compiled = { selector: labelSelectorAsSelector(rs.spec?.selector), templateLabels: selectorFromSet(rs.spec?.template?.metadata?.labels ?? {}) };
+      } catch {
+        compiled = null;
+      }
+      this.compiled.set(rs, compiled);
+    }
+    return compiled ?? undefined;
   }
 
   private canAdopt(rs: Obj): boolean {
@@ -268,7 +282,7 @@ export class ReplicaSetController extends Controller {
 
   /** calculateStatus: counts of the claimed pods, and the ReplicaFailure condition. */
   private calculateStatus(rs: Obj, pods: Obj[], manageError: unknown): Obj {
-    const templateLabels = selectorFromSet(rs.spec?.template?.metadata?.labels ?? {});
+    const templateLabels = this.selectors(rs)!.templateLabels;
     const minReady = rs.spec?.minReadySeconds ?? 0;
     const now = this.ctx.clock.now();
     let fullyLabeled = 0;
@@ -278,7 +292,8 @@ export class ReplicaSetController extends Controller {
       if (templateLabels.matches(pod.metadata.labels ?? {})) fullyLabeled++;
       if (isPodReady(pod)) {
         ready++;
-        if (isPodAvailable(pod, minReady, now)) available++;
+        // A ready pod is available at once without minReadySeconds.
+        if (!minReady || isPodAvailable(pod, minReady, now)) available++;
       }
     }
     let conditions: Obj[] = [...(rs.status?.conditions ?? [])];
