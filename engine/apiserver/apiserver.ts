@@ -10,6 +10,7 @@ import { parseSelector, type Selector } from '../api/labels/selector';
 import { formatLabelSelector, labelSelectorAsSelector } from '../api/labels/labelSelector';
 import { apply as serverSideApply, ApplyConflictError, update as recordUpdate } from '../api/apply/fieldManager';
 import { generateName } from '../api/meta/generateName';
+import { shareReadOnly } from '../util/mutationDetector';
 import { deepCopy, deepEqual } from '../api/patch/jsonValue';
 import type { Quantity } from '../api/quantity';
 import { patchObject } from '../api/patch/patchObject';
@@ -900,10 +901,11 @@ export class ApiServer {
    * kube-apiserver's GuaranteedUpdate: read the current object, let `tryUpdate` compute the new
    * one, and compare-and-swap it in; if another writer got there first, start over — unless the
    * caller named a resourceVersion, which then is a 409 Conflict.
-   */
-  /**
-   * `fresh`: tryUpdate ignores the current object and returns a new object of its own, so neither
-   * needs a defensive copy (a PUT's body); patches get a copy of the current object to patch.
+   *
+   * `tryUpdate` must leave the current object as it is (the patch functions, server-side apply and
+   * the spreads of the status writers all build new objects): what it returns may share parts of
+   * the current object, so it is copied before anything changes it. With `fresh` it returns an
+   * object of its own that shares nothing (a PUT's body), which needs no copy.
    */
   private async guaranteedUpdate(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, options: WriteOptions, precondition: number | undefined, tryUpdate: (current: Obj) => Obj, managedByApply = false, fresh = false): Promise<Result<Obj>> {
     const name = ref.name!;
@@ -913,7 +915,8 @@ export class ApiServer {
       if (!kv) throw statusErrors.notFound(storage.info.plural, storage.info.group, name);
       if (precondition !== undefined && kv.modRevision !== precondition) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
       const current = storage.decode(kv);
-      let next = tryUpdate(fresh ? current : deepCopy(current));
+      // Frozen under the mutation detector, so a tryUpdate that changed it would fail the tests.
+      let next = tryUpdate(shareReadOnly(current));
       if (!isObj(next)) throw statusErrors.badRequest('the patched object is not a JSON object');
       next = this.decodeBody(storage, ref, next, !fresh);
       if (next.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
