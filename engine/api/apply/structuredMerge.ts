@@ -158,20 +158,11 @@ class CreatedEncoder {
         const list = v as unknown[];
         const listRel = listRelationship(node);
         const itemNode = node?.items();
-        const seen = new Set<string>();
+        const elements = itemElements(list, listRel, itemNode, path);
         for (let i = 0; i < list.length; i++) {
-          const it = list[i];
-          let itemPe: string;
-          try {
-            itemPe = itemPathElement(listRel, itemNode, it, i);
-          } catch (e) {
-            if (e instanceof FieldSetError) throw new FieldSetError(`${pathString(path)}: ${e.message}`);
-            throw e;
-          }
-          if (seen.has(itemPe)) throw new FieldSetError(`${pathString(path)}: duplicate entries for key ${pathString([itemPe])}`);
-          seen.add(itemPe);
+          const itemPe = elements[i]!;
           path.push(itemPe);
-          const encoded = this.position(it, itemNode, true, listRel, record && !this.isIgnored());
+          const encoded = this.position(list[i], itemNode, true, listRel, record && !this.isIgnored());
           path.pop();
           if (encoded) (entries ??= []).push([itemPe, encoded]);
         }
@@ -196,6 +187,28 @@ class CreatedEncoder {
     if (this.path.length > this.deepestIgnored) return false;
     return this.ignored.some((p) => p.length === this.path.length && p.every((pe, i) => this.path[i] === pe));
   }
+}
+
+/**
+ * The path element of each item of a list at `path`, with walkMembers' errors: an item the list's
+ * keys cannot name, or two items with the same element.
+ */
+function itemElements(list: unknown[], rel: ListRelationship, itemNode: SchemaNode | undefined, path: Path): string[] {
+  const elements: string[] = new Array(list.length);
+  const seen = new Set<string>();
+  for (let i = 0; i < list.length; i++) {
+    let pe: string;
+    try {
+      pe = itemPathElement(rel, itemNode, list[i], i);
+    } catch (e) {
+      if (e instanceof FieldSetError) throw new FieldSetError(`${pathString(path)}: ${e.message}`);
+      throw e;
+    }
+    if (seen.has(pe)) throw new FieldSetError(`${pathString(path)}: duplicate entries for key ${pathString([pe])}`);
+    seen.add(pe);
+    elements[i] = pe;
+  }
+  return elements;
 }
 
 /** The same comparison from each side's full member list: what `Diff` must always agree with. */
@@ -314,18 +327,8 @@ class Diff {
   /** A list's items by path element, with walkMembers' errors for a bad item or a duplicate. */
   private itemsByElement(list: unknown[], rel: ListRelationship, itemNode: SchemaNode | undefined): Map<string, unknown> {
     const out = new Map<string, unknown>();
-    for (let i = 0; i < list.length; i++) {
-      const item = list[i];
-      let pe: string;
-      try {
-        pe = itemPathElement(rel, itemNode, item, i);
-      } catch (e) {
-        if (e instanceof FieldSetError) throw new FieldSetError(`${pathString(this.path)}: ${e.message}`);
-        throw e;
-      }
-      if (out.has(pe)) throw new FieldSetError(`${pathString(this.path)}: duplicate entries for key ${pathString([pe])}`);
-      out.set(pe, item);
-    }
+    const elements = itemElements(list, rel, itemNode, this.path);
+    for (let i = 0; i < list.length; i++) out.set(elements[i]!, list[i]);
     return out;
   }
 
