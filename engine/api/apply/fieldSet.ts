@@ -386,12 +386,6 @@ export class FieldSet {
     return s;
   }
 
-  static fromPaths(paths: Iterable<Path>): FieldSet {
-    const b = new FieldSetBuilder();
-    for (const p of paths) b.add(p);
-    return b.build();
-  }
-
   /** The set a fieldsV1 tree describes, decoded now; its encoding is canonical whatever the tree's order. */
   static fromFieldsV1(fieldsV1: unknown): FieldSet {
     return FieldSet.ofNode(isObject(fieldsV1) ? decode(fieldsV1, true, { ok: true }) : emptyNode);
@@ -539,11 +533,6 @@ export class FieldSet {
   toStrippedFieldsV1(): JSONObject | undefined {
     if (this.node === undefined) return hasStoredMember(this.stored!) ? this.stored! : undefined;
     return encodeStripped(this.node);
-  }
-
-  /** JSON.stringify(toFieldsV1()). */
-  fieldsV1Text(): string {
-    return JSON.stringify(this.toFieldsV1());
   }
 }
 
