@@ -294,7 +294,10 @@ function decode(json: JSONObject, root: boolean, canonical: { ok: boolean }): Tr
     if (previous !== undefined && comparePathElements(previous, k) >= 0) ok = false;
     previous = k;
     const below = { ok: true };
-    (children ??= new Map()).set(k, decode(v, false, below));
+    const child = decode(v, false, below);
+    // A subtree with no member in it (only values that are not objects) is no part of the set.
+    if (child.size > 0) (children ??= new Map()).set(k, child);
+    else ok = false;
     if (!below.ok) ok = false;
   }
   if (!root && count === 0) member = true;

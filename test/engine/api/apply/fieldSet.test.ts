@@ -117,6 +117,16 @@ describe('FieldSet: trie operations agree with plain sets of member keys', () =>
     }
   });
 
+  it('reads a malformed stored tree as the members it does hold', () => {
+    const malformed = { 'f:a': { x: 5 }, 'f:b': {}, 'f:c': { 'f:d': 'no' } };
+    for (const set of [FieldSet.fromFieldsV1(malformed), FieldSet.fromStoredFieldsV1(malformed)]) {
+      assert.equal(set.size, 1);
+      assert.ok(set.equals(new FieldSet(['f:b'])));
+      assert.deepEqual(sorted(set.union(new FieldSet(['f:e']))), ['f:b', 'f:e']);
+    }
+    assert.deepEqual(FieldSet.fromFieldsV1(malformed).toFieldsV1(), { 'f:b': {} });
+  });
+
   it('lists paths sorted as structured-merge-diff iterates them', () => {
     const set = new FieldSet(['f:b', 'f:a\u0000i:10', 'f:a\u0000i:2', 'f:a', 'f:a\u0000k:{"name":"x"}', 'f:a\u0000v:"y"']);
     assert.deepEqual(set.paths(), [['f:a'], ['f:a', 'k:{"name":"x"}'], ['f:a', 'v:"y"'], ['f:a', 'i:2'], ['f:a', 'i:10'], ['f:b']]);
