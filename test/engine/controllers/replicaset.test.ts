@@ -49,6 +49,23 @@ describe('ReplicaSet controller', () => {
     await c.until('available after 30 s', () => c.client.get(replicasets, 'default', 'web').status?.availableReplicas === 1, 2_000);
   });
 
+  it('counts fullyLabeledReplicas from each version of a pod, and a template change recounts them all', async () => {
+    const template = { metadata: { labels: { app: 'web', tier: 'front' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } };
+    const c = await given(2, { template });
+    await c.until('2 pods exist', () => c.activePods().length === 2);
+    const status = () => c.client.get(replicasets, 'default', 'web').status;
+    await c.until('both fully labelled', () => status()?.fullyLabeledReplicas === 2);
+    // A pod that keeps the selector's label but loses the template's other one still counts as a replica.
+    const first = c.activePods()[0]!;
+    await c.client.patch(pods, 'default', first.metadata.name, 'merge', { metadata: { labels: { tier: null } } });
+    await c.until('one fully labelled', () => status()?.fullyLabeledReplicas === 1);
+    assert.equal(status().replicas, 2);
+    // A new template with yet another label: the same pods, asked again, are fully labelled no more.
+    const rs = c.client.get(replicasets, 'default', 'web');
+    await c.client.update(replicasets, 'default', { ...rs, spec: { ...rs.spec, template: { ...template, metadata: { labels: { app: 'web', tier: 'front', zone: 'a' } } } } });
+    await c.until('none fully labelled', () => status()?.fullyLabeledReplicas === undefined && status()?.replicas === 2);
+  });
+
   it('when a pod is deleted, replaces it (self-healing)', async () => {
     const c = await given(3);
     await c.until('3 pods exist', () => c.activePods().length === 3);
