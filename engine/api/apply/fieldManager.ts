@@ -139,10 +139,9 @@ function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined,
 function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
   const entries: ManagedFieldsEntry[] = [];
   for (const m of managers.values()) {
-    // The written object shares the fieldsV1 trees it is given: frozen encodings, or parts of the
-    // stored entries decoded for this request. Nothing changes them before the object is stored
-    // and copied for the caller.
-    // The stored form: without the fields every object has (FieldSet.toStrippedFieldsV1).
+    // The stored form, without the fields every object has. The written object shares the trees
+    // it is given: frozen encodings, or parts of the stored entries decoded for this request.
+    // Nothing changes them before the object is stored and copied for the caller.
     const fieldsV1 = m.set.toStrippedFieldsV1();
     if (!fieldsV1) continue;
     entries.push({
