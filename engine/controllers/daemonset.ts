@@ -238,7 +238,7 @@ export class DaemonSetController extends Controller {
     for (const pod of this.pods.store.byIndex(indexes.orphanNamespace, set.metadata.namespace)) {
       if (claimDecision(set, pod, selector.matches(pod.metadata.labels ?? {})) !== 'adopt') continue;
       // Only a set that is really still there, and not being deleted, adopts (RecheckDeletionTimestamp).
-      adoptable ??= this.canAdopt(set);
+      adoptable ??= this.canAdopt(resources.daemonsets, set);
       if (!adoptable) return;
       try {
         const { object } = await this.ctx.client.patch(resources.pods, pod.metadata.namespace, pod.metadata.name, 'strategic', adoptionPatch(set, pod, 'apps/v1', 'DaemonSet'));
@@ -259,11 +259,6 @@ export class DaemonSetController extends Controller {
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-  }
-
-  private canAdopt(set: Obj): boolean {
-    const fresh = this.ctx.client.tryGet(resources.daemonsets, set.metadata.namespace, set.metadata.name);
-    return !!fresh && fresh.metadata.uid === set.metadata.uid && !fresh.metadata.deletionTimestamp;
   }
 
   /** The set's selector, compiled once (it is immutable in apps/v1); undefined if it does not compile. */

@@ -105,10 +105,7 @@ export class DeploymentController extends Controller {
       const decision = claimDecision(d, rs, selector.matches(rs.metadata.labels ?? {}));
       if (decision === 'owned') claimed.push(deepCopy(rs));
       else if (decision === 'adopt') {
-        adoptable ??= (() => {
-          const fresh = this.ctx.client.tryGet(resources.deployments, d.metadata.namespace, d.metadata.name);
-          return !!fresh && fresh.metadata.uid === d.metadata.uid && !fresh.metadata.deletionTimestamp;
-        })();
+        adoptable ??= this.canAdopt(resources.deployments, d);
         if (!adoptable) continue;
         try {
           claimed.push((await this.ctx.client.patch(resources.replicasets, rs.metadata.namespace, rs.metadata.name, 'strategic', adoptionPatch(d, rs, 'apps/v1', 'Deployment'))).object);

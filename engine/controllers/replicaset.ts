@@ -176,7 +176,7 @@ export class ReplicaSetController extends Controller {
       if (decision === 'owned') claimed.push(pod);
       else if (decision === 'adopt') {
         // Adopt only if the ReplicaSet is really still there and not being deleted (RecheckDeletionTimestamp).
-        adoptable ??= this.canAdopt(rs);
+        adoptable ??= this.canAdopt(resources.replicasets, rs);
         if (!adoptable) continue;
         try {
           const { object } = await this.ctx.client.patch(resources.pods, pod.metadata.namespace, pod.metadata.name, 'strategic', adoptionPatch(rs, pod, 'apps/v1', 'ReplicaSet'));
@@ -211,11 +211,6 @@ export class ReplicaSetController extends Controller {
       this.compiled.set(rs, compiled);
     }
     return compiled ?? undefined;
-  }
-
-  private canAdopt(rs: Obj): boolean {
-    const fresh = this.ctx.client.tryGet(resources.replicasets, rs.metadata.namespace, rs.metadata.name);
-    return !!fresh && fresh.metadata.uid === rs.metadata.uid && !fresh.metadata.deletionTimestamp;
   }
 
   private async manageReplicas(key: string, pods: Obj[], rs: Obj): Promise<void> {

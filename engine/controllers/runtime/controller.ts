@@ -1,7 +1,7 @@
 // The one shape of every controller (STYLE §1): informer handlers only enqueue `namespace/name`
 // keys; workers take a key and call `sync(key)`, which reads the caches, compares desired with actual
 // and acts through the API. A failed sync comes back with per-key back-off.
-import type { ApiClient } from '../../apiserver/client';
+import type { ApiClient, ResourceType } from '../../apiserver/client';
 import type { Obj } from '../../apiserver/registry/strategy';
 import { EventRecorder } from '../../client/eventRecorder';
 import { objectKey } from '../../client/types';
@@ -37,6 +37,15 @@ export abstract class Controller {
 
   enqueue(obj: Obj): void {
     this.queue.add(objectKey(obj));
+  }
+
+  /**
+   * RecheckDeletionTimestamp, before a controller adopts an orphan: `owner` read afresh from the
+   * API (`resource` is its kind's) is still the same object and is not being deleted.
+   */
+  protected canAdopt(resource: ResourceType, owner: Obj): boolean {
+    const fresh = this.ctx.client.tryGet(resource, owner.metadata.namespace, owner.metadata.name);
+    return !!fresh && fresh.metadata.uid === owner.metadata.uid && !fresh.metadata.deletionTimestamp;
   }
 
   /** Runs `fn` every `periodMs` of the clock from `run` until `shutDown` (kube's wait.Until loops). */

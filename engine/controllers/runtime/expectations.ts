@@ -35,11 +35,11 @@ export class ControllerExpectations {
   }
 
   expectCreations(key: string, adds: number): void {
-    this.byKey.set(key, { add: adds, del: 0, deleting: new Set(), timestamp: this.clock.now() });
+    this.expect(key, adds, []);
   }
 
   expectDeletions(key: string, uids: readonly string[]): void {
-    this.byKey.set(key, { add: 0, del: uids.length, deleting: new Set(uids), timestamp: this.clock.now() });
+    this.expect(key, 0, uids);
   }
 
   creationObserved(key: string): void {
