@@ -662,9 +662,7 @@ export class ApiServer {
     if (isService(storage)) return this.createService(storage, created, warnings, options);
     if (options.dryRun) return { object: created, warnings };
     const key = storage.key(ref.namespace, name);
-    const text = storage.encode(created);
-    storage.noteWritten(key, text, created);
-    const result = await this.store.create(key, text);
+    const result = await this.store.create(key, storage.encodeForWrite(key, created));
     if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
     if (isCRD(storage)) return { object: await this.establish(storage, name), warnings };
     return writtenResult(() => storage.decodeWritten(created, result.kv!), warnings);
@@ -942,9 +940,7 @@ export class ApiServer {
         continue;
       }
       await this.chargeQuotas(charges);
-      const text = storage.encode(next);
-      storage.noteWritten(kv.key, text, next);
-      const result = await this.store.update(kv.key, text, kv.modRevision);
+      const result = await this.store.update(kv.key, storage.encodeForWrite(kv.key, next), kv.modRevision);
       if (result.succeeded) return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
       if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
     }
@@ -1196,9 +1192,7 @@ export class ApiServer {
           status: { ...(pod.status ?? {}), conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: this.timestamp() }] },
         };
         if (options.dryRun) break;
-        const text = storage.encode(bound);
-        storage.noteWritten(kv.key, text, bound);
-        if ((await this.store.update(kv.key, text, kv.modRevision)).succeeded) break;
+        if ((await this.store.update(kv.key, storage.encodeForWrite(kv.key, bound), kv.modRevision)).succeeded) break;
       }
       return { object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, warnings: [] };
     });

@@ -101,6 +101,16 @@ export class ResourceStorage {
     this.written.set(key, { text, obj });
   }
 
+  /**
+   * encode, for a write of `obj` at `key` about to be sent to the store: the object is noted with
+   * its text (noteWritten), so readers of the commit copy it instead of parsing the text.
+   */
+  encodeForWrite(key: string, obj: Obj): string {
+    const text = this.encode(obj);
+    this.noteWritten(key, text, obj);
+    return text;
+  }
+
   /** Encodes for storage: the resourceVersion lives in the store's revision, never in the value. */
   encode(obj: Obj): string {
     const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
