@@ -30,6 +30,14 @@ export interface ValidateOptions {
    */
   subresource?: string;
   /**
+   * With `subresource: 'status'`, the object as the request made it (a PUT's body, a patch applied
+   * to the stored object), before the status strategy kept all but its status from the stored
+   * object (`obj`). kube-apiserver decodes that whole object first: a value that does not decode,
+   * or an unknown field under Strict, fails the request wherever it is. The schema's constraints
+   * judge its status only, and the rules judge `obj`. `pruned` is then this object's.
+   */
+  sent?: unknown;
+  /**
    * Answer as the embedded cluster does: a kind it does not serve is `no matches for kind` even though
    * Kubernetes knows it. Off by default, since manifests are usually meant for any cluster.
    */
@@ -105,11 +113,15 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
   const result: ValidateResult = { errors: [], warnings: [], kind: info };
   let subject: unknown = obj;
   if (schema) {
+    const sent = options.subresource === 'status' && options.sent !== undefined ? options.sent : undefined;
+    const decoded = sent ?? obj;
+    const only = sent !== undefined ? { constraintsOnlyUnder: 'status' } : {};
     // A custom resource is judged with its schema's defaults filled in, as decoding fills them.
-    const structural = custom ? validateStructure(defaultCustomResource(obj, schema), customResourceSchema(schema), mode, { listTypes: true }) : validateStructure(obj, schema, mode);
+    const structural = custom ? validateStructure(defaultCustomResource(decoded, schema), customResourceSchema(schema), mode, { listTypes: true, ...only }) : validateStructure(decoded, schema, mode, only);
     result.errors.push(...(custom ? structural.errors : structural.errors.filter((e) => !requiredOfConvertedAbsentBefore(e, info, options.oldObject))));
     result.warnings.push(...structural.warnings);
-    if (structural.pruned !== undefined) subject = result.pruned = structural.pruned;
+    if (structural.pruned !== undefined) result.pruned = structural.pruned;
+    if (structural.pruned !== undefined && sent === undefined) subject = structural.pruned;
     // A built-in kind's body that does not decode is a 400 before any validation runs; a custom
     // resource is schema-validated and metadata-validated together (apiextensions-apiserver).
     if (structural.undecodable && !custom) return result;

@@ -829,19 +829,24 @@ export class ApiServer {
     return obj;
   }
 
-  private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string, subresource?: string): string[] {
+  /** `sent`: for a status update, the object as the request made it (see ValidateOptions.sent). */
+  private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string, subresource?: string, sent?: Obj): string[] {
     const custom = storage.custom ? this.customResources.lookup(storage.info.group, storage.info.plural, storage.info.version) : undefined;
     const result = validateObject(obj, {
       fieldValidation: options.fieldValidation ?? 'Strict',
       defaulted: true,
       ...(old ? { oldObject: old } : {}),
       ...(subresource ? { subresource } : {}),
+      ...(sent ? { sent } : {}),
       ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
       ...(custom ? { customKind: { info: storage.info, schema: custom.schema } } : {}),
     });
     const errors: FieldError[] = result.errors;
     if (errors.length) throw statusErrors.invalid(storage.info.kind, storage.info.group, name, errors);
-    if (result.pruned !== undefined && options.fieldValidation === 'Ignore') Object.assign(obj, result.pruned);
+    if (result.pruned !== undefined && options.fieldValidation === 'Ignore') {
+      if (sent) obj.status = (result.pruned as Obj).status;
+      else Object.assign(obj, result.pruned);
+    }
     return result.warnings.map(formatFieldError);
   }
 
@@ -921,10 +926,12 @@ export class ApiServer {
       // decodeBody's copy (or the fresh object) belongs to this attempt: it is defaulted where it is.
       next = storage.defaultInPlace(next);
       this.keepSystemMetadata(next, current);
+      // A status update's object is decoded whole (server-side apply judged its configuration already).
+      const sent = subresource === 'status' && !managedByApply ? next : undefined;
       if (subresource === 'status') next = { ...current, status: next.status, metadata: { ...current.metadata, ...(managedByApply ? { managedFields: next.metadata.managedFields } : {}) } };
       else storage.strategy.prepareForUpdate(next, current);
       this.admit('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
-      const warnings = this.validate(storage, next, current, options, name, subresource);
+      const warnings = this.validate(storage, next, current, options, name, subresource, sent);
       const charges = this.admitValidate('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
       if (!managedByApply) next = this.recordManagedFields(storage, current, next, options, ctx, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no watch event.

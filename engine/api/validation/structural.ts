@@ -50,6 +50,8 @@ const isObject = (v: unknown): v is JSONObject => typeof v === 'object' && v !==
 class Walker {
   readonly errors: FieldError[] = [];
   readonly warnings: FieldError[] = [];
+  /** The errors of values that do not decode (wrong type, malformed, out of range, unknown): a subset of `errors`. */
+  readonly decoding = new Set<FieldError>();
   dropped = false;
   undecodable = false;
 
@@ -66,12 +68,21 @@ class Walker {
   /** kube-openapi's InvalidType, reported as apiextensions does: the value shown is the offending type. */
   private wrongType(path: FieldPath, expected: string, value: unknown): void {
     const actual = jsonType(value);
+    this.undecodableValue(fieldError.typeInvalid(path, actual, `${this.body(path)} must be of type ${expected}: ${JSON.stringify(actual)}`));
+  }
+
+  private undecodableValue(e: FieldError): void {
     this.undecodable = true;
-    this.errors.push(fieldError.typeInvalid(path, actual, `${this.body(path)} must be of type ${expected}: ${JSON.stringify(actual)}`));
+    this.errors.push(e);
+    this.decoding.add(e);
   }
 
   private unknown(path: FieldPath): void {
-    if (this.mode === 'Strict') this.errors.push(fieldError.unknownField(path));
+    if (this.mode === 'Strict') {
+      const e = fieldError.unknownField(path);
+      this.errors.push(e);
+      this.decoding.add(e);
+    }
     else if (this.mode === 'Warn') this.warnings.push({ ...fieldError.unknownField(path), warning: true });
     this.dropped = true;
   }
@@ -95,8 +106,7 @@ class Walker {
           Quantity.parse(value);
         } catch (err) {
           if (!(err instanceof QuantityParseError)) throw err;
-          this.undecodable = true;
-          this.errors.push(fieldError.invalid(path, value, err.message));
+          this.undecodableValue(fieldError.invalid(path, value, err.message));
         }
       }
       return value;
@@ -138,15 +148,13 @@ class Walker {
     if (node.minLength !== undefined && [...value].length < node.minLength) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be at least ${node.minLength} chars long`));
     if (node.pattern !== undefined && !safeRegExp(node.pattern)?.test(value)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should match '${node.pattern}'`));
     if (node.format === 'date-time' && value !== '' && !DATE_TIME.test(value)) {
-      this.undecodable = true;
-      this.errors.push(fieldError.invalid(path, value, `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`));
+      this.undecodableValue(fieldError.invalid(path, value, `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`));
     }
     if (node.format === 'byte') {
       const bad = base64Error(value);
       if (bad !== undefined) {
         // Go's []byte decoding; the value is not echoed, since this is how Secrets hold their data.
-        this.undecodable = true;
-        this.errors.push({ field: path.toString(), type: 'Invalid', detail: `illegal base64 data at input byte ${bad}` });
+        this.undecodableValue({ field: path.toString(), type: 'Invalid', detail: `illegal base64 data at input byte ${bad}` });
       }
     }
   }
@@ -156,11 +164,9 @@ class Walker {
     // Beyond the Go type's range the value does not decode at all.
     // (2^63 - 1 rounds to 2^63 as a double, so for int64 reaching the bound is already past it.)
     if (range && (value > range.max || (range === INT64 && value >= 2 ** 63))) {
-      this.undecodable = true;
-      this.errors.push(fieldError.invalid(path, value, `${body} should be less than or equal to ${range.maxText}`));
+      this.undecodableValue(fieldError.invalid(path, value, `${body} should be less than or equal to ${range.maxText}`));
     } else if (range && value < range.min) {
-      this.undecodable = true;
-      this.errors.push(fieldError.invalid(path, value, `${body} should be greater than or equal to ${range.minText}`));
+      this.undecodableValue(fieldError.invalid(path, value, `${body} should be greater than or equal to ${range.minText}`));
     }
     const { maximum: max, minimum: min } = node;
     if (max !== undefined && (node.exclusiveMaximum ? value >= max : value > max)) this.errors.push(fieldError.invalid(path, value, `${body} should be less than ${node.exclusiveMaximum ? '' : 'or equal to '}${max}`));
@@ -273,6 +279,12 @@ export interface StructuralOptions {
    * container name is reported there, in its words), so it is off by default.
    */
   listTypes?: boolean;
+  /**
+   * The one top-level field whose schema constraints count (required, enum, lengths, bounds…);
+   * elsewhere only what does not decode is an error. A status update's body is decoded whole, then
+   * its status strategy keeps the stored object but for `status`: only there do its values matter.
+   */
+  constraintsOnlyUnder?: string;
 }
 
 /**
@@ -283,5 +295,14 @@ export interface StructuralOptions {
 export function validateStructure(obj: unknown, schema: SchemaNode, mode: FieldValidationMode, options: StructuralOptions = {}): StructuralResult {
   const w = new Walker(mode, options.listTypes ?? false);
   const out = w.walk(obj, schema as Node, FieldPath.root());
-  return { errors: w.errors, warnings: w.warnings, ...(w.dropped ? { pruned: out } : {}), ...(w.undecodable ? { undecodable: true } : {}) };
+  const only = options.constraintsOnlyUnder;
+  const errors = only === undefined ? w.errors : w.errors.filter((e) => w.decoding.has(e) || underField(e.field, only));
+  return { errors, warnings: w.warnings, ...(w.dropped ? { pruned: out } : {}), ...(w.undecodable ? { undecodable: true } : {}) };
+}
+
+/** Whether the field path `field` ("status.conditions[0].type") is `top` or lies below it. */
+function underField(field: string, top: string): boolean {
+  if (!field.startsWith(top)) return false;
+  const next = field[top.length];
+  return next === undefined || next === '.' || next === '[';
 }

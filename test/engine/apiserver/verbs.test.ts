@@ -129,6 +129,32 @@ describe('API server: generation and status', () => {
     await rejects(client.patch(pods, 'shop', 'web', 'merge', { metadata: { labels: { tier: 'front' } } }), 422, /containerPort/);
   });
 
+  it('decodes a status update whole, as kube-apiserver does, before keeping only its status', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(pods, 'shop', pod('web'));
+    // The pod as stored now, with the given change to its spec and a new status, sent to /status.
+    const body = (spec: Record<string, unknown>) => {
+      const current = client.get(pods, 'shop', 'web');
+      return { ...current, spec: { ...current.spec, ...spec }, status: { phase: 'Running' } };
+    };
+    await rejects(client.update(pods, 'shop', body({ colour: 'blue' }), { fieldValidation: 'Strict' }, 'status'), 422, /unknown field "spec.colour"/);
+    await rejects(client.patch(pods, 'shop', 'web', 'merge', { spec: { colour: 'blue' }, status: { phase: 'Running' } }, { fieldValidation: 'Strict' }, 'status'), 422, /unknown field "spec.colour"/);
+    await rejects(client.update(pods, 'shop', body({ restartPolicy: 7 }), {}, 'status'), 422, /spec.restartPolicy in body must be of type string/);
+    await rejects(client.update(pods, 'shop', { ...body({}), status: { phase: 'Running', colour: 'blue' } }, { fieldValidation: 'Strict' }, 'status'), 422, /unknown field "status.colour"/);
+    assert.equal(client.get(pods, 'shop', 'web').status.phase, 'Pending', 'nothing was written');
+
+    const warned = await client.update(pods, 'shop', body({ colour: 'blue' }), { fieldValidation: 'Warn' }, 'status');
+    assert.match(warned.warnings.join('\n'), /unknown field "spec.colour"/);
+    assert.equal(warned.object.status.phase, 'Running');
+    assert.equal(warned.object.spec.colour, undefined);
+    // The rest of what it sends decodes but is not kept, so the schema's constraints do not judge it:
+    // a spec without its required containers is fine here.
+    const updated = (await client.update(pods, 'shop', { ...body({ containers: undefined }), status: { phase: 'Succeeded' } }, {}, 'status')).object;
+    assert.equal(updated.status.phase, 'Succeeded');
+    assert.equal(updated.spec.containers[0].name, 'web');
+  });
+
   it('keeps the status a Node is created with (a kubelet registers with it), and only then', async () => {
     const { client } = await newCluster();
     const nodes = { group: '', version: 'v1', resource: 'nodes' };
