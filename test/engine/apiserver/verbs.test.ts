@@ -155,6 +155,46 @@ describe('API server: generation and status', () => {
     assert.equal(updated.spec.containers[0].name, 'web');
   });
 
+  it("judges a pod's status update by ValidatePodStatusUpdate's rules", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(pods, 'shop', pod('web', { spec: { restartPolicy: 'Never', initContainers: [{ name: 'proxy', image: 'envoy:1.30', restartPolicy: 'Always' }] } }));
+    const status = (s: Record<string, unknown>) => client.patch(pods, 'shop', 'web', 'merge', { status: s }, {}, 'status');
+    await rejects(status({ podIP: 'ten', podIPs: [{ ip: 'ten' }] }), 422, 'Pod "web" is invalid: status.podIPs[0]: Invalid value: "ten": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)');
+    await rejects(status({ podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }] }), 422, /status.podIPs: Invalid value: \[\]core.PodIP\{core.PodIP\{IP:"10.0.0.1"\}, core.PodIP\{IP:"10.0.0.2"\}\}: may specify no more than one IP for each IP family/);
+    await rejects(status({ podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }, { ip: '10.0.0.1' }] }), 422, /status.podIPs\[1\]: Duplicate value: core.PodIP\{IP:"10.0.0.1"\}/);
+    await rejects(status({ hostIP: '192.168.0.1', hostIPs: [{ ip: '192.168.0.2' }] }), 422, /status.hostIPs\[0\].ip: Invalid value: "192.168.0.2": must be equal to `hostIP`/);
+    await rejects(status({ nominatedNodeName: 'Worker_1' }), 422, /status.nominatedNodeName: Invalid value: "Worker_1"/);
+    await rejects(status({ conditions: [{ type: 'my condition', status: 'True' }] }), 422, /status.conditions\[0\].Type: Invalid value: "my condition"/);
+    // A dual-stack pair, a condition of one's own and the system's conditions go through.
+    await status({ podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }, { ip: 'fd00::1' }], hostIP: '192.168.0.1', hostIPs: [{ ip: '192.168.0.1' }], conditions: [{ type: 'Ready', status: 'False' }, { type: 'example.com/warm', status: 'True' }] });
+
+    // Under restartPolicy Never a terminated container stays terminated; a sidecar may restart.
+    const terminated = { terminated: { exitCode: 0, reason: 'Completed' } };
+    const running = { running: { startedAt: '2026-12-05T00:00:00Z' } };
+    const containers = (web: unknown, proxy: unknown) => ({ containerStatuses: [{ name: 'web', image: 'nginx:1.27', imageID: '', ready: false, restartCount: 0, state: web }], initContainerStatuses: [{ name: 'proxy', image: 'envoy:1.30', imageID: '', ready: false, restartCount: 0, state: proxy }] });
+    await status(containers(terminated, terminated));
+    await rejects(status(containers(running, terminated)), 422, /status.containerStatuses\[0\].state: Forbidden: may not be transitioned to non-terminated state/);
+    await status(containers(terminated, running));
+  });
+
+  it("judges a workload's status update by its kind's status rules", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(deployments, 'shop', deployment('web'));
+    const status = (s: Record<string, unknown>) => client.patch(deployments, 'shop', 'web', 'merge', { status: s }, {}, 'status');
+    await rejects(status({ replicas: 2, readyReplicas: 3 }), 422, 'Deployment.apps "web" is invalid: status.readyReplicas: Invalid value: 3: cannot be greater than status.replicas');
+    await rejects(status({ replicas: 2, readyReplicas: 1, availableReplicas: 2 }), 422, 'Deployment.apps "web" is invalid: status.availableReplicas: Invalid value: 2: cannot be greater than readyReplicas');
+    await rejects(status({ replicas: 2, unavailableReplicas: -1 }), 422, /status.unavailableReplicas: Invalid value: -1: must be greater than or equal to 0/);
+    const ok = (await status({ observedGeneration: 1, replicas: 3, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 1, unavailableReplicas: 2 })).object;
+    assert.equal(ok.status.availableReplicas, 1);
+
+    const daemonsets = { group: 'apps', version: 'v1', resource: 'daemonsets' };
+    const labels = { app: 'agent' };
+    await client.create(daemonsets, 'shop', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } } } });
+    await rejects(client.patch(daemonsets, 'shop', 'agent', 'merge', { status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: -2, numberReady: 0 } }, {}, 'status'), 422, /status.desiredNumberScheduled: Invalid value: -2/);
+  });
+
   it('keeps the status a Node is created with (a kubelet registers with it), and only then', async () => {
     const { client } = await newCluster();
     const nodes = { group: '', version: 'v1', resource: 'nodes' };

@@ -8,7 +8,7 @@ import { nameIsDNSSubdomain } from '../names.js';
 import { arr, at, jsonLabelSelector, jsonValue, intOrPercentIsZero, intstr, isNotMoreThan100Percent, isObj, obj, str, validateNonnegativeField, validatePositiveIntOrPercent } from './common.js';
 import { validatePodTemplateSpec } from './pod.js';
 import { type Obj, registerKindRules } from './registry.js';
-import { asSelector, selectorImmutable, validateLongRunningTemplate } from './workload.js';
+import { asSelector, selectorImmutable, validateLongRunningTemplate, validateWorkloadStatus } from './workload.js';
 
 const spec = FieldPath.root('spec');
 
@@ -62,4 +62,10 @@ function validateDaemonSet(ds: Obj): FieldError[] {
   return errs;
 }
 
-registerKindRules('apps', 'DaemonSet', { name: nameIsDNSSubdomain, validate: validateDaemonSet, validateUpdate: selectorImmutable });
+registerKindRules('apps', 'DaemonSet', {
+  name: nameIsDNSSubdomain,
+  validate: validateDaemonSet,
+  validateUpdate: selectorImmutable,
+  validateStatusUpdate: (ds) =>
+    validateWorkloadStatus(ds, ['currentNumberScheduled', 'numberMisscheduled', 'desiredNumberScheduled', 'numberReady', 'observedGeneration', 'updatedNumberScheduled', 'numberAvailable', 'numberUnavailable', 'collisionCount']),
+});

@@ -5,7 +5,7 @@ import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js
 import { nameIsDNSSubdomain } from '../names.js';
 import { jsonLabelSelector, has, intOrPercentIsZero, intstr, isNotMoreThan100Percent, isObj, obj, str, validateNonnegativeField, validatePositiveIntOrPercent } from './common.js';
 import { type Obj, registerKindRules } from './registry.js';
-import { asSelector, selectorImmutable, validateReplicaSetTemplate, validateRequiredSelector } from './workload.js';
+import { asSelector, selectorImmutable, validateReplicaSetTemplate, validateRequiredSelector, validateWorkloadStatus } from './workload.js';
 
 const spec = FieldPath.root('spec');
 
@@ -52,4 +52,10 @@ function validateDeployment(d: Obj): FieldError[] {
   return errs;
 }
 
-registerKindRules('apps', 'Deployment', { name: nameIsDNSSubdomain, validate: validateDeployment, validateUpdate: selectorImmutable });
+registerKindRules('apps', 'Deployment', {
+  name: nameIsDNSSubdomain,
+  validate: validateDeployment,
+  validateUpdate: selectorImmutable,
+  validateStatusUpdate: (d) =>
+    validateWorkloadStatus(d, ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas', 'terminatingReplicas', 'collisionCount'], ['updatedReplicas', 'readyReplicas', 'availableReplicas']),
+});

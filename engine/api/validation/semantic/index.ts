@@ -14,7 +14,8 @@ export type { KindRef } from './registry.js';
  * skipped where a rule would need the right shape: structural validation reports those.
  *
  * An update through the status subresource keeps the stored spec, so, as each kind's status strategy
- * (ValidatePodStatusUpdate and the like), it checks the metadata update and not the spec again.
+ * (ValidatePodStatusUpdate and the like), it checks the metadata update and the status, not the
+ * spec again.
  */
 export function validateSemantics(obj: unknown, kind: KindRef, oldObj?: unknown, subresource?: string): FieldError[] {
   if (!isObject(obj)) return [];
@@ -24,7 +25,10 @@ export function validateSemantics(obj: unknown, kind: KindRef, oldObj?: unknown,
     oldObj !== undefined && isObject(oldObj)
       ? validateObjectMetaUpdate(obj.metadata, oldObj.metadata, metadata)
       : validateObjectMeta(obj.metadata, kind.namespaced, r?.name ?? nameIsDNSSubdomain, metadata);
-  if (oldObj !== undefined && isObject(oldObj) && subresource === 'status') return errs;
+  if (oldObj !== undefined && isObject(oldObj) && subresource === 'status') {
+    errs.push(...(r?.validateStatusUpdate?.(obj as Obj, oldObj as Obj, kind) ?? []));
+    return errs;
+  }
   if (oldObj !== undefined && isObject(oldObj)) {
     // An update re-checks the name only through immutability; the rest of the object is validated again.
     errs.push(...(r?.validate?.(obj as Obj, kind, oldObj as Obj) ?? []));

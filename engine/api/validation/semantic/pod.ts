@@ -10,10 +10,13 @@ import {
   isConfigMapKey,
   isDNS1123Label,
   isDNS1123Subdomain,
+  isIPv4,
+  isIPv6,
   isQualifiedName,
   isRelaxedEnvVarName,
   isValidLabelValue,
   isValidGroupID,
+  isValidIP,
   isValidPortName,
   isValidPortNum,
   isValidUserID,
@@ -706,10 +709,84 @@ function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
   return errs;
 }
 
+/** The condition types whose names the status rules take as they are (validatePodConditions). */
+const systemPodConditions = new Set(['PodScheduled', 'Ready', 'Initialized']);
+
+/**
+ * ValidatePodStatusUpdate, after the metadata: the nominated node's name, condition types, container
+ * states that may not leave Terminated, and the pod's and host's IPs.
+ */
+function validatePodStatusUpdate(pod: Obj, old: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const status = obj(pod.status);
+  const oldStatus = obj(old.status);
+  const statusPath = FieldPath.root('status');
+  const nominated = str(status.nominatedNodeName);
+  if (nominated && nominated !== str(oldStatus.nominatedNodeName)) {
+    for (const msg of nameIsDNSSubdomain(nominated, false)) errs.push(fieldError.invalid(statusPath.child('nominatedNodeName'), nominated, msg));
+  }
+  arr(status.conditions).forEach((c, i) => {
+    const type = str(obj(c).type);
+    // Upstream names this path with a capital T.
+    if (!systemPodConditions.has(type)) for (const msg of isQualifiedName(type)) errs.push(fieldError.invalid(statusPath.child('conditions').index(i).child('Type'), type, msg));
+  });
+  const restartPolicy = str(obj(old.spec).restartPolicy);
+  errs.push(...containerStateTransitions(status.containerStatuses, oldStatus.containerStatuses, statusPath.child('containerStatuses'), restartPolicy, new Set()));
+  // An init container that restarts (a sidecar) may leave Terminated whatever the pod's policy.
+  const sidecars = new Set(arr(obj(old.spec).initContainers).filter((c) => str(obj(c).restartPolicy) === 'Always').map((c) => str(obj(c).name)));
+  errs.push(...containerStateTransitions(status.initContainerStatuses, oldStatus.initContainerStatuses, statusPath.child('initContainerStatuses'), restartPolicy, sidecars));
+  // core/v1's podIP, when given and unlike podIPs[0], stands for them (the conversion to the internal type).
+  const podIP = str(status.podIP);
+  const podIPs = arr(status.podIPs).map((p) => str(obj(p).ip));
+  errs.push(...validateIPList(podIP && (podIPs.length === 0 || podIPs[0] !== podIP) ? [podIP] : podIPs, statusPath.child('podIPs'), 'core.PodIP'));
+  const hostIP = str(status.hostIP);
+  const hostIPs = arr(status.hostIPs).map((h) => str(obj(h).ip));
+  errs.push(...validateIPList(hostIPs, statusPath.child('hostIPs'), 'core.HostIP'));
+  if (hostIPs.length > 0 && hostIPs[0] !== hostIP) errs.push(fieldError.invalid(statusPath.child('hostIPs').index(0).child('ip'), hostIPs[0], 'must be equal to `hostIP`'));
+  return errs;
+}
+
+/** ValidateContainerStateTransition: under Never (and OnFailure, after exit 0) a terminated container stays terminated. */
+function containerStateTransitions(statuses: unknown, oldStatuses: unknown, path: FieldPath, restartPolicy: string, restartable: ReadonlySet<string>): FieldError[] {
+  if (restartPolicy === 'Always') return [];
+  const errs: FieldError[] = [];
+  arr(oldStatuses).forEach((o, i) => {
+    const old = obj(o);
+    const terminated = obj(obj(old.state).terminated);
+    if (!isObj(obj(old.state).terminated) || restartable.has(str(old.name))) return;
+    if (num(terminated.exitCode) !== 0 && restartPolicy === 'OnFailure') return;
+    for (const n of arr(statuses)) {
+      if (str(obj(n).name) === str(old.name) && !isObj(obj(obj(n).state).terminated)) errs.push(fieldError.forbidden(path.index(i).child('state'), 'may not be transitioned to non-terminated state'));
+    }
+  });
+  return errs;
+}
+
+/** validatePodIPs and validateHostIPs: valid addresses, at most one of each family, none twice. */
+function validateIPList(ips: readonly string[], path: FieldPath, goType: string): FieldError[] {
+  const errs: FieldError[] = [];
+  ips.forEach((ip, i) => {
+    for (const msg of isValidIP(ip)) errs.push(fieldError.invalid(path.index(i), ip, msg));
+  });
+  const render = (ip: string) => `${goType}{IP:${JSON.stringify(ip)}}`;
+  if (ips.length > 1) {
+    const v4 = ips.filter((ip) => isIPv4(ip)).length;
+    const v6 = ips.filter((ip) => !isIPv4(ip) && isIPv6(ip)).length;
+    if (ips.length > 2 || v4 !== 1 || v6 !== 1) errs.push(fieldError.invalid(path, new GoValue(`[]${goType}{${ips.map(render).join(', ')}}`), 'may specify no more than one IP for each IP family'));
+  }
+  const seen = new Set<string>();
+  ips.forEach((ip, i) => {
+    if (seen.has(ip)) errs.push(fieldError.duplicate(path.index(i), new GoValue(render(ip))));
+    seen.add(ip);
+  });
+  return errs;
+}
+
 registerKindRules('', 'Pod', {
   name: nameIsDNSSubdomain,
   validate: (pod) => validatePodSpec(pod.spec, FieldPath.root('spec')),
   validateUpdate: validatePodUpdate,
+  validateStatusUpdate: validatePodStatusUpdate,
 });
 
 registerKindRules('', 'PodTemplate', {

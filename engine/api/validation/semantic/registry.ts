@@ -17,6 +17,8 @@ export interface KindRules {
   readonly validate?: (obj: Obj, kind: KindRef, oldObj?: Obj) => FieldError[];
   /** Rules that compare with the stored object (immutability). */
   readonly validateUpdate?: (obj: Obj, oldObj: Obj, kind: KindRef) => FieldError[];
+  /** An update through the status subresource, beyond its metadata (ValidatePodStatusUpdate and the like). */
+  readonly validateStatusUpdate?: (obj: Obj, oldObj: Obj, kind: KindRef) => FieldError[];
 }
 
 const rules = new Map<string, KindRules>();

@@ -5,7 +5,7 @@ import { fieldError, FieldPath } from '../../errors.js';
 import { nameIsDNSSubdomain } from '../names.js';
 import { jsonLabelSelector, obj, validateNonnegativeField } from './common.js';
 import { registerKindRules } from './registry.js';
-import { asSelector, selectorImmutable, validateReplicaSetTemplate, validateRequiredSelector } from './workload.js';
+import { asSelector, selectorImmutable, validateReplicaSetTemplate, validateRequiredSelector, validateWorkloadStatus } from './workload.js';
 
 const spec = FieldPath.root('spec');
 
@@ -21,4 +21,5 @@ registerKindRules('apps', 'ReplicaSet', {
     return errs;
   },
   validateUpdate: selectorImmutable,
+  validateStatusUpdate: (rs) => validateWorkloadStatus(rs, ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration', 'terminatingReplicas'], ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']),
 });

@@ -5,7 +5,7 @@ import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js
 import { nameIsDNSLabel, validateAnnotations, validateLabels } from '../names.js';
 import { at, deepEqual, jsonLabelSelector, has, intOrPercentIsZero, intstr, isNotMoreThan100Percent, isObj, obj, str, validateNonnegativeField, validatePositiveIntOrPercent } from './common.js';
 import { type Obj, registerKindRules } from './registry.js';
-import { asSelector, validateLongRunningTemplate, validateRequiredSelector, validateSelectorMatchesTemplate } from './workload.js';
+import { asSelector, validateLongRunningTemplate, validateRequiredSelector, validateSelectorMatchesTemplate, validateWorkloadStatus } from './workload.js';
 
 const spec = FieldPath.root('spec');
 
@@ -91,4 +91,10 @@ function validateStatefulSetUpdate(n: Obj, o: Obj): FieldError[] {
 
 // A StatefulSet's name becomes each pod's hostname (`<name>-<ordinal>`): a DNS label. An update does not
 // re-check it, so an object created under the older subdomain rule can still be updated (and deleted).
-registerKindRules('apps', 'StatefulSet', { name: nameIsDNSLabel, validate: validateStatefulSet, validateUpdate: validateStatefulSetUpdate });
+registerKindRules('apps', 'StatefulSet', {
+  name: nameIsDNSLabel,
+  validate: validateStatefulSet,
+  validateUpdate: validateStatefulSetUpdate,
+  validateStatusUpdate: (ss) =>
+    validateWorkloadStatus(ss, ['replicas', 'readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas', 'observedGeneration', 'collisionCount'], ['readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas']),
+});

@@ -5,7 +5,7 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { fieldError, type FieldError, FieldPath } from '../../errors.js';
 import { labelSelectorAsSelector, validateLabelSelector } from '../../labels/labelSelector.js';
 import type { Selector } from '../../labels/selector.js';
-import { arr, at, jsonLabelSelector, jsonValue, has, isObj, obj, validateImmutableField } from './common.js';
+import { arr, at, jsonLabelSelector, jsonValue, has, isObj, obj, validateImmutableField, validateNonnegativeField } from './common.js';
 import { validatePodTemplateSpec } from './pod.js';
 import type { Obj } from './registry.js';
 
@@ -57,4 +57,20 @@ export function validateReplicaSetTemplate(s: Obj, selector: Selector): FieldErr
 /** In apps/v1 a workload's selector is fixed at creation: it decides which pods the controller owns. */
 export function selectorImmutable(n: Obj, o: Obj): FieldError[] {
   return validateImmutableField(obj(n.spec).selector, obj(o.spec).selector, spec.child('selector'), jsonLabelSelector);
+}
+
+/**
+ * An apps/v1 workload's status update (ValidateReplicaSetStatus, ValidateDeploymentStatus,
+ * ValidateStatefulSetStatus, the DaemonSet's): none of `counts` negative; of a set of replicas,
+ * none of `atMostReplicas` above status.replicas, and availableReplicas not above readyReplicas.
+ */
+export function validateWorkloadStatus(workload: Obj, counts: readonly string[], atMostReplicas: readonly string[] = []): FieldError[] {
+  const status = obj(workload.status);
+  const path = FieldPath.root('status');
+  const errs = counts.flatMap((c) => validateNonnegativeField(status[c], path.child(c)));
+  if (atMostReplicas.length === 0) return errs;
+  const count = (c: string) => (typeof status[c] === 'number' ? status[c] : 0);
+  for (const c of atMostReplicas) if (count(c) > count('replicas')) errs.push(fieldError.invalid(path.child(c), count(c), 'cannot be greater than status.replicas'));
+  if (count('availableReplicas') > count('readyReplicas')) errs.push(fieldError.invalid(path.child('availableReplicas'), count('availableReplicas'), 'cannot be greater than readyReplicas'));
+  return errs;
 }
