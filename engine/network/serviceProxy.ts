@@ -166,6 +166,42 @@ type Destination =
   | { kind: 'unreachable'; ip: string }
   | { kind: 'noDNS'; host: string; service: Service | undefined };
 
+/** A pod's resolv.conf as the kubelet writes it: search domains and ndots, through the cluster DNS. */
+interface Resolver {
+  readonly search: readonly string[];
+  readonly ndots: number;
+}
+
+/** Who sends a request: its namespace and node, and its resolver (undefined: the node's own, which knows no cluster name). */
+interface CallerContext {
+  readonly namespace: string;
+  readonly node?: string;
+  readonly outside: boolean;
+  readonly resolver: Resolver | undefined;
+}
+
+/** ClusterFirst's resolv.conf: the pod's namespace, `svc` and the cluster domain searched, ndots 5. */
+function clusterResolver(namespace: string, extraSearches: readonly string[] = [], ndots = 5): Resolver {
+  return { search: [`${namespace}.svc.${clusterDomain}`, `svc.${clusterDomain}`, clusterDomain, ...extraSearches], ndots };
+}
+
+/**
+ * The resolver a pod's dnsPolicy gives it (the kubelet's DNS configurer): ClusterFirst asks the
+ * cluster DNS, except on the host network, where it falls back to Default as ClusterFirstWithHostNet
+ * would not; Default is the node's resolver; None is what dnsConfig says, which reaches cluster
+ * names only when it names the cluster DNS. dnsConfig's searches and ndots option add to the rest.
+ */
+function podResolver(pod: Pod, namespace: string): Resolver | undefined {
+  const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
+  const config = pod.spec?.dnsConfig;
+  const ndotsOption = config?.options?.find((o) => o.name === 'ndots')?.value;
+  const ndots = ndotsOption !== undefined && /^\d+$/.test(ndotsOption) ? Number(ndotsOption) : undefined;
+  const searches = config?.searches ?? [];
+  if (policy === 'None') return config?.nameservers?.includes(clusterDNS) ? { search: searches, ndots: ndots ?? 1 } : undefined;
+  if (policy === 'Default' || (policy === 'ClusterFirst' && pod.spec?.hostNetwork)) return undefined;
+  return clusterResolver(namespace, searches, ndots ?? 5);
+}
+
 /**
  * kube-proxy (Service virtual IPs, NodePorts), CoreDNS (cluster names) and the ingress controller in
  * one: routes a request from its URL and caller to a pod's port. Holds only the round-robin position
@@ -243,15 +279,15 @@ export class ServiceProxy {
     }
   }
 
-  private caller(objects: NetworkObjects, from: Caller | undefined): { namespace: string; node?: string; outside: boolean } {
-    if (!from) return { namespace: 'default', outside: true };
+  private caller(objects: NetworkObjects, from: Caller | undefined): CallerContext {
+    if (!from) return { namespace: 'default', outside: true, resolver: clusterResolver('default') };
     if ('node' in from) {
       if (!objects.nodes().some((n) => n.metadata?.name === from.node)) throw statusErrors.notFound('nodes', '', from.node);
-      return { namespace: 'default', node: from.node, outside: false };
+      return { namespace: 'default', node: from.node, outside: false, resolver: undefined };
     }
     const pod = objects.pod(from.namespace, from.name);
     if (!pod) throw statusErrors.notFound('pods', '', from.name);
-    return { namespace: from.namespace, ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}), outside: false };
+    return { namespace: from.namespace, ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}), outside: false, resolver: podResolver(pod, from.namespace) };
   }
 
   /**
@@ -261,17 +297,20 @@ export class ServiceProxy {
    * else a host some Ingress has a rule for, which leads to the ingress controller, as does
    * `localhost` from outside the cluster (where kind maps the controller's port 80).
    */
-  private resolve(objects: NetworkObjects, host: string, caller: { namespace: string; outside: boolean }): Destination | undefined {
+  private resolve(objects: NetworkObjects, host: string, caller: CallerContext): Destination | undefined {
     if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return this.address(objects, host, caller.outside);
     if (host === 'localhost' && caller.outside) return { kind: 'ingress', host };
+    // The node's own resolver knows no cluster name (nor the hosts an Ingress serves).
+    const resolver = caller.resolver;
+    if (!resolver) return undefined;
     const absolute = host.endsWith('.');
     const name = host.replace(/\.$/, '');
     // Cluster names are CoreDNS's to answer, through the kube-dns Service. From outside, a host an
     // Ingress serves still reaches the ingress controller without it.
     const dns = this.clusterDNS(objects);
     if (dns.ready) {
-      const search = [`${caller.namespace}.svc.${clusterDomain}`, `svc.${clusterDomain}`, clusterDomain].map((d) => `${name}.${d}`);
-      const candidates = absolute ? [name] : name.split('.').length - 1 >= 5 ? [name, ...search] : [...search, name];
+      const search = resolver.search.map((d) => `${name}.${d}`);
+      const candidates = absolute ? [name] : name.split('.').length - 1 >= resolver.ndots ? [name, ...search] : [...search, name];
       for (const fqdn of candidates) {
         const found = this.record(objects, fqdn);
         if (found) return found;

@@ -94,13 +94,17 @@ describe('service proxy: requests through the cluster network', function () {
     assert.deepEqual(fromPod.map((r) => r.pod?.name), Array(3).fill(caller.metadata.name));
     assert.match(fromPod[0]!.hops[0]!.detail, /on worker-\d, the caller's node/);
     const elsewhere = (s.admin.list(nodes).items as Obj[]).map((n) => n.metadata.name).find((n) => n.startsWith('worker-') && !webNodes.has(n))!;
-    const fromOtherNode = [1, 2].map(() => s.cluster.request('GET', 'http://web.shop.svc.cluster.local/', { from: { node: elsewhere } }));
+    // A node's own resolver knows no cluster name; its kube-proxy still serves the cluster IP.
+    const byName = s.cluster.request('GET', 'http://web.shop.svc.cluster.local/', { from: { node: elsewhere } });
+    assert.equal(byName.error, 'dial tcp: lookup web.shop.svc.cluster.local: no such host');
+    const clusterIP = s.admin.get(services, 'shop', 'web').spec.clusterIP;
+    const fromOtherNode = [1, 2].map(() => s.cluster.request('GET', `http://${clusterIP}/`, { from: { node: elsewhere } }));
     assert.deepEqual(fromOtherNode.map((r) => r.pod?.name).sort(), web.map((p) => p.metadata.name), 'no local endpoint: every node\'s endpoints in turn');
     await s.admin.patch(services, 'shop', 'web', 'merge', { spec: { internalTrafficPolicy: 'Local' } });
-    const dropped = s.cluster.request('GET', 'http://web.shop.svc.cluster.local/', { from: { node: elsewhere } });
+    const dropped = s.cluster.request('GET', `http://${clusterIP}/`, { from: { node: elsewhere } });
     assert.equal(dropped.status, undefined);
-    assert.match(dropped.error!, /^dial tcp 10\.\d+\.\d+\.\d+:80: i\/o timeout$/);
-    assert.equal(s.cluster.request('GET', 'http://web.shop.svc.cluster.local/', { from: { node: caller.spec.nodeName } }).pod?.name, caller.metadata.name);
+    assert.equal(dropped.error, `dial tcp ${clusterIP}:80: i/o timeout`);
+    assert.equal(s.cluster.request('GET', `http://${clusterIP}/`, { from: { node: caller.spec.nodeName } }).pod?.name, caller.metadata.name);
   });
 
   it('resolves a Service by every DNS form relative to the caller\'s namespace, by cluster IP, and a pod by its IP', () => {
@@ -234,6 +238,36 @@ describe('service proxy over plain objects', () => {
     });
     const route = new ServiceProxy().route(objects, { url: 'http://web.shop/' }, now);
     assert.equal(route.outcome === 'pod' && route.pod.name, 'web-1');
+  });
+
+  it("resolves names as each caller's dnsPolicy says: the cluster DNS, the node's resolver, or its own dnsConfig", () => {
+    const caller = (name: string, spec: Obj): Obj => ({ metadata: { namespace: 'shop', name }, spec: { nodeName: 'worker-1', containers: [{ name: 'c', image: 'app' }], ...spec }, status: { podIP: '10.244.1.9' } });
+    const callers = [
+      caller('first', {}),
+      caller('host-first', { hostNetwork: true }),
+      caller('host-with-net', { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }),
+      caller('default', { dnsPolicy: 'Default' }),
+      caller('none-cluster', { dnsPolicy: 'None', dnsConfig: { nameservers: ['10.96.0.10'], searches: ['shop.svc.cluster.local'] } }),
+      caller('none-public', { dnsPolicy: 'None', dnsConfig: { nameservers: ['9.9.9.9'], searches: ['shop.svc.cluster.local'] } }),
+      caller('first-searches', { dnsConfig: { searches: ['shop.svc.cluster.local'] } }),
+    ];
+    const objects = withDNS({ services: [service('web'), service('db', { clusterIP: '10.96.100.2' })], pods: [pod('web-1', '10.244.1.2', 'worker-1'), ...callers], endpointSlices: [slice('web', [{ pod: 'web-1', ip: '10.244.1.2', node: 'worker-1' }])] });
+    const proxy = new ServiceProxy();
+    const outcome = (from: string, url: string) => {
+      const route = proxy.route(objects, { url, from: { namespace: 'shop', name: from } }, now);
+      return route.outcome === 'pod' ? route.pod.name : route.outcome === 'error' ? route.error : route.outcome;
+    };
+    const noSuchHost = 'dial tcp: lookup web: no such host';
+    assert.deepEqual(
+      callers.map((c) => outcome(c.metadata.name, 'http://web/')),
+      ['web-1', noSuchHost, 'web-1', noSuchHost, 'web-1', noSuchHost, 'web-1'],
+    );
+    // The cluster IP needs no name, whatever the policy.
+    assert.equal(outcome('default', 'http://10.96.100.1/'), 'web-1');
+    // A fully qualified name is asked as it is; under None only the searches dnsConfig lists apply.
+    assert.equal(outcome('first', 'http://web.shop.svc.cluster.local./'), 'web-1');
+    assert.equal(outcome('none-cluster', 'http://web.shop/'), 'dial tcp: lookup web.shop: no such host');
+    assert.equal(outcome('none-cluster', 'http://web.shop.svc.cluster.local/'), 'web-1');
   });
 
   it('resolves a named targetPort on the pod when the slice lists no ports', () => {
