@@ -7,6 +7,12 @@
 
 const detecting = process.env.KUBESIDE_CACHE_MUTATION_DETECTOR === 'true';
 
+/**
+ * Whether caches kept up by events are checked against a full count where they are used (on
+ * with the mutation detector, as in the tests): a difference fails the test that met it.
+ */
+export const verifyCaches = detecting;
+
 /** `obj`, deep-frozen when mutations are being detected: for objects shared among consumers. */
 export function shareReadOnly<T>(obj: T): T {
   return detecting ? deepFreeze(obj) : obj;
