@@ -53,21 +53,23 @@ export function tallyNode(should: boolean, pods: readonly Obj[], hash: string, a
     return t;
   }
   const first = pods.find((p) => !p.metadata.deletionTimestamp);
+  // The status counts (updateDaemonSetStatus) look at the node's pods but those finished and being
+  // deleted, and of them at the one podByCreationTimestampAndPhase puts first.
+  const counted = statusPod(pods);
   if (!should) {
-    if (first) t.misscheduled = 1;
+    if (counted) t.misscheduled = 1;
     t.remove = pods.filter((p) => !p.metadata.deletionTimestamp);
     return t;
   }
-  let firstAvailable = false;
-  if (first) {
+  if (counted) {
     t.current = 1;
-    if (isPodReady(first)) {
+    if (isPodReady(counted)) {
       t.ready = 1;
-      firstAvailable = available(first);
-      if (firstAvailable) t.available = 1;
+      if (available(counted)) t.available = 1;
     }
-    if (first.metadata.labels?.[controllerRevisionHashLabel] === hash) t.updated = 1;
+    if (counted.metadata.labels?.[controllerRevisionHashLabel] === hash) t.updated = 1;
   }
+  let firstAvailable = !!first && isPodReady(first) && available(first);
   let live = first;
   if (!(pods.length === 1 && first && first.status?.phase !== 'Failed')) {
     // Failed pods go; of several live ones the oldest stays. A node that has any pod, failed or
@@ -84,6 +86,30 @@ export function tallyNode(should: boolean, pods: readonly Obj[], hash: string, a
     if (old) t.replaceNow = live;
   } else if (old) t.oldAvailable = live;
   return t;
+}
+
+/**
+ * The pod of a node the DaemonSet's status counts: of those not both finished and being deleted,
+ * the first in podByCreationTimestampAndPhase's order (bound before unbound, then the oldest, then
+ * by name).
+ */
+function statusPod(pods: readonly Obj[]): Obj | undefined {
+  let best: Obj | undefined;
+  for (const pod of pods) {
+    const phase = pod.status?.phase;
+    if (pod.metadata.deletionTimestamp && (phase === 'Succeeded' || phase === 'Failed')) continue;
+    if (!best || countedBefore(pod, best)) best = pod;
+  }
+  return best;
+}
+
+function countedBefore(a: Obj, b: Obj): boolean {
+  const aBound = !!a.spec?.nodeName;
+  if (aBound !== !!b.spec?.nodeName) return aBound;
+  const at = Date.parse(a.metadata.creationTimestamp ?? '');
+  const bt = Date.parse(b.metadata.creationTimestamp ?? '');
+  if (at !== bt) return at < bt;
+  return a.metadata.name < b.metadata.name;
 }
 
 /** The work a sync found: pods to create (by node) and to delete. */

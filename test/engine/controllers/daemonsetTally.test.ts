@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
-import { SetTally } from '../../../engine/controllers/daemonsetTally';
+import { SetTally, tallyNode } from '../../../engine/controllers/daemonsetTally';
 import { Random } from '../../../engine/util/random';
 
 // A kept tally, refreshed only where something changed, must always say what a tally of every node
@@ -90,10 +90,34 @@ describe('DaemonSet tally', () => {
     };
     const tally = new SetTally(hash, 1, shouldRun);
     tally.refresh((node) => pods[node] ?? [], available);
-    assert.deepEqual(tally.totals, { desired: 7, current: 5, misscheduled: 1, ready: 3, available: 3, updated: 3, unavailable: 4 });
+    // The terminating pod still runs, so the status counts it (only finished pods being deleted are
+    // left out); manage does not, and waits for it to go.
+    assert.deepEqual(tally.totals, { desired: 7, current: 6, misscheduled: 1, ready: 4, available: 4, updated: 4, unavailable: 4 });
     // p3 is the older of two and stays; the failed pod's node, like the terminating one's, gets a
     // new pod only once the old one is gone.
     assert.deepEqual(describeWork(tally, 5), { create: ['empty'], remove: ['p4', 'p5', 'p6', 'p7', 'p8'], removeOnDelete: ['p4', 'p5', 'p8'] });
     assert.deepEqual(describeWork(tally, 4).remove, ['p4', 'p5', 'p7', 'p8'], 'no room under maxUnavailable for the available old pod');
+  });
+
+  it('counts the pod of a node that podByCreationTimestampAndPhase puts first, whatever the cache order', () => {
+    const pod = (name: string, created: string, extra: Obj = {}): Obj => ({
+      metadata: { name, creationTimestamp: created, labels: { 'controller-revision-hash': extra.hash ?? hash }, ...(extra.deleting ? { deletionTimestamp: '2026-01-01T00:01:00Z' } : {}) },
+      spec: extra.unbound ? {} : { nodeName: 'node-1' },
+      status: { phase: extra.phase ?? 'Running', conditions: [{ type: 'Ready', status: extra.ready === false ? 'False' : 'True' }] },
+    });
+    const counts = (pods: Obj[]) => {
+      const t = tallyNode(true, pods, hash, available);
+      return { current: t.current, ready: t.ready, updated: t.updated };
+    };
+    const newer = pod('b', '2026-01-01T00:00:05Z');
+    const older = pod('a', '2026-01-01T00:00:01Z', { hash: 'old', ready: false });
+    assert.deepEqual(counts([newer, older]), { current: 1, ready: 0, updated: 0 }, 'the older pod, listed second');
+    assert.deepEqual(counts([older, newer]), { current: 1, ready: 0, updated: 0 });
+    // A bound pod before an unbound one, however old; at the same time, by name.
+    assert.deepEqual(counts([pod('z', '2026-01-01T00:00:01Z', { unbound: true, ready: false }), newer]), { current: 1, ready: 1, updated: 1 });
+    assert.deepEqual(counts([pod('d', '2026-01-01T00:00:05Z', { ready: false }), newer]), { current: 1, ready: 1, updated: 1 });
+    // A finished pod being deleted is not counted at all.
+    assert.deepEqual(counts([pod('a', '2026-01-01T00:00:01Z', { phase: 'Failed', ready: false, deleting: true }), newer]), { current: 1, ready: 1, updated: 1 });
+    assert.deepEqual(counts([pod('a', '2026-01-01T00:00:01Z', { phase: 'Succeeded', ready: false, deleting: true })]), { current: 0, ready: 0, updated: 0 });
   });
 });
