@@ -12,7 +12,7 @@ import { deepCopy, deepEqual } from '../api/patch/jsonValue';
 import type { EventRecorder } from '../client/eventRecorder';
 import { compileNodeSelector } from '../scheduler/nodeSelector';
 import { tolerationsTolerateTaint } from '../scheduler/taints';
-import { Controller, type ControllerContext, isAlreadyExists, isNamespaceTerminating, isNotFound } from './runtime/controller';
+import { Controller, type ControllerContext, isAlreadyExists, isNotFound } from './runtime/controller';
 import { ControllerExpectations } from './runtime/expectations';
 import { indexes, resources } from './runtime/sharedInformerFactory';
 import { controllerRevisionHashLabel, SetTally, type Totals, type Work } from './daemonsetTally';
@@ -382,14 +382,7 @@ export class DaemonSetController extends Controller {
     const nodeField = { key: 'metadata.name', operator: 'In', values: [node] };
     const terms = (required?.nodeSelectorTerms ?? []).length ? required.nodeSelectorTerms.map((t: Obj) => ({ ...t, matchFields: [nodeField] })) : [{ matchFields: [nodeField] }];
     pod.spec.affinity = { ...(pod.spec.affinity ?? {}), nodeAffinity: { ...(pod.spec.affinity?.nodeAffinity ?? {}), requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } };
-    try {
-      const { object } = await this.ctx.client.create(resources.pods, set.metadata.namespace, pod);
-      this.recorder.event(set, 'Normal', 'SuccessfulCreate', `Created pod: ${object.metadata.name}`);
-    } catch (err) {
-      if (isNamespaceTerminating(err)) return;
-      this.recorder.event(set, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
-      throw err;
-    }
+    await this.createPodFor(this.recorder, set, pod);
   }
 
   private async updateStatus(set: Obj, { desired, current, misscheduled, ready, available, updated }: Totals): Promise<void> {

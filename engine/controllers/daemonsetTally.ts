@@ -5,7 +5,7 @@
 // works out again only the nodes something happened to since the last (a pod event, a node that
 // joined, left or changed), and every node when the template or its hash changes.
 import type { Obj } from '../apiserver/registry/strategy';
-import { isPodReady } from './util/pod';
+import { isPodReady, isPodTerminal } from './util/pod';
 
 export const controllerRevisionHashLabel = 'controller-revision-hash';
 
@@ -96,8 +96,7 @@ export function tallyNode(should: boolean, pods: readonly Obj[], hash: string, a
 function statusPod(pods: readonly Obj[]): Obj | undefined {
   let best: Obj | undefined;
   for (const pod of pods) {
-    const phase = pod.status?.phase;
-    if (pod.metadata.deletionTimestamp && (phase === 'Succeeded' || phase === 'Failed')) continue;
+    if (pod.metadata.deletionTimestamp && isPodTerminal(pod)) continue;
     if (!best || countedBefore(pod, best)) best = pod;
   }
   return best;

@@ -11,7 +11,7 @@ import { labelSelectorAsSelector } from '../api/labels/labelSelector';
 import { adoptionPatch, claimDecision, getControllerOf } from '../api/meta/ownerReferences';
 import { deepCopy, deepEqual } from '../api/patch/jsonValue';
 import type { EventRecorder } from '../client/eventRecorder';
-import { Controller, type ControllerContext, isNamespaceTerminating, isNotFound, timestamp } from './runtime/controller';
+import { Controller, type ControllerContext, isNotFound, timestamp } from './runtime/controller';
 import { ControllerExpectations } from './runtime/expectations';
 import { indexes, resources } from './runtime/sharedInformerFactory';
 import { deleteBefore, isPodReady, isPodTerminal, podFromTemplate } from './util/pod';
@@ -266,15 +266,8 @@ export class JobController extends Controller {
         // The labels kube-apiserver puts on a Job's template, for pods to be found by job and uid.
         pod.metadata.labels = { ...(pod.metadata.labels ?? {}), 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': job.metadata.name, 'controller-uid': uid, 'job-name': job.metadata.name };
         pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []), jobTrackingFinalizer];
-        try {
-          const { object } = await this.ctx.client.create(resources.pods, job.metadata.namespace, pod);
-          created++;
-          this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${object.metadata.name}`);
-        } catch (err) {
-          if (isNamespaceTerminating(err)) return;
-          this.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
-          throw err;
-        }
+        if (!(await this.createPodFor(this.recorder, job, pod))) return;
+        created++;
       }
     } finally {
       if (created < count) this.expectations.lower(key, count - created);

@@ -8,7 +8,7 @@ import { selectorFromSet, type Selector } from '../api/labels/selector';
 import { adoptionPatch, claimDecision, getControllerOf, releasePatch } from '../api/meta/ownerReferences';
 import { deepEqual } from '../api/patch/jsonValue';
 import type { EventRecorder } from '../client/eventRecorder';
-import { Controller, type ControllerContext, isNamespaceTerminating, isNotFound, statusCode, timestamp } from './runtime/controller';
+import { Controller, type ControllerContext, isNotFound, statusCode, timestamp } from './runtime/controller';
 import { ControllerExpectations } from './runtime/expectations';
 import { indexes, resources } from './runtime/sharedInformerFactory';
 import { deleteBefore, isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './util/pod';
@@ -314,16 +314,7 @@ export class ReplicaSetController extends Controller {
     const count = Math.min(missing, burstReplicas);
     this.expectations.expectCreations(key, count);
     const { successes, error } = await slowStartBatch(count, 1, async () => {
-      const pod = podFromTemplate(rs.spec?.template ?? {}, rs, 'apps/v1', 'ReplicaSet');
-      try {
-        const { object } = await this.ctx.client.create(resources.pods, rs.metadata.namespace, pod);
-        this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${object.metadata.name}`);
-      } catch (err) {
-        // A namespace going away is not the controller's failure.
-        if (isNamespaceTerminating(err)) return;
-        this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
-        throw err;
-      }
+      await this.createPodFor(this.recorder, rs, podFromTemplate(rs.spec?.template ?? {}, rs, 'apps/v1', 'ReplicaSet'));
     });
     // Creations that failed or were never tried will not be observed: stop waiting for them.
     const skipped = count - successes;

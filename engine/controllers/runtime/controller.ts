@@ -8,7 +8,7 @@ import { objectKey } from '../../client/types';
 import { runWorkers, WorkQueue } from '../../client/workqueue';
 import type { Clock, Timer } from '../../util/clock';
 import type { Random } from '../../util/random';
-import type { SharedInformerFactory } from './sharedInformerFactory';
+import { resources, type SharedInformerFactory } from './sharedInformerFactory';
 
 /** What the controller manager hands every controller. */
 export interface ControllerContext {
@@ -46,6 +46,23 @@ export abstract class Controller {
   protected canAdopt(resource: ResourceType, owner: Obj): boolean {
     const fresh = this.ctx.client.tryGet(resource, owner.metadata.namespace, owner.metadata.name);
     return !!fresh && fresh.metadata.uid === owner.metadata.uid && !fresh.metadata.deletionTimestamp;
+  }
+
+  /**
+   * RealPodControl's CreatePods: creates `pod` for `owner` in its namespace and records
+   * SuccessfulCreate, or FailedCreate and throws. False, and no event, when the namespace is being
+   * deleted: that is not the controller's failure.
+   */
+  protected async createPodFor(recorder: EventRecorder, owner: Obj, pod: Obj): Promise<boolean> {
+    try {
+      const { object } = await this.ctx.client.create(resources.pods, owner.metadata.namespace, pod);
+      recorder.event(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${object.metadata.name}`);
+      return true;
+    } catch (err) {
+      if (isNamespaceTerminating(err)) return false;
+      recorder.event(owner, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
+      throw err;
+    }
   }
 
   /** Runs `fn` every `periodMs` of the clock from `run` until `shutDown` (kube's wait.Until loops). */
