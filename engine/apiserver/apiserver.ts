@@ -842,6 +842,12 @@ export class ApiServer {
       ...(custom ? { customKind: { info: storage.info, schema: custom.schema } } : {}),
     });
     const errors: FieldError[] = result.errors;
+    if (errors.length && errors.every((e) => e.type === 'UnknownField' || e.type === 'DuplicateField')) {
+      // Under Strict these fail the decoding itself, before any validation: the handler's
+      // transformDecodeError answers 400 in the decoder's words.
+      const { kind, version } = storage.info;
+      throw statusErrors.badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: strict decoding error: ${errors.map(formatFieldError).join(', ')}`);
+    }
     if (errors.length) throw statusErrors.invalid(storage.info.kind, storage.info.group, name, errors);
     if (result.pruned !== undefined && options.fieldValidation === 'Ignore') {
       if (sent) obj.status = (result.pruned as Obj).status;

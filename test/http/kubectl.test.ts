@@ -53,6 +53,19 @@ describe('kubectl against kubeside serve', function () {
     assert.match(second, /^service\/db unchanged$/m);
   });
 
+  it('apply -f with a misspelt field: the server refuses it as kube-apiserver does, naming the field', async () => {
+    const file = path.join(cluster.stateDir, 'typo.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\n  namespace: default\ndate:\n  level: info\n');
+    const refused = await kubectl(cluster, ['apply', '-f', file]);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr.trim(), `Error from server (BadRequest): error when creating "${file}": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "date"`);
+    // Told to warn instead, kubectl shows the server's warning and the object is created without the field.
+    const warned = await kubectl(cluster, ['apply', '--validate=warn', '-f', file]);
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(warned.stderr, /^Warning: unknown field "date"$/m);
+    assert.equal(await run('get', 'configmap', 'typo', '-o', 'jsonpath={.data}'), '');
+  });
+
   it('apply --server-side: kubectl becomes a field manager of objects it created client-side', async () => {
     const out = await run('apply', '--server-side', '-f', path.join(shop, '00-namespace.yaml'));
     assert.match(out, /^namespace\/shop serverside-applied$/m);

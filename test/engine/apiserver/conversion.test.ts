@@ -190,7 +190,7 @@ describe('API server: autoscaling/v1 and autoscaling/v2 over one storage', () =>
     assert.equal(got.spec.minReplicas, 2);
     assert.deepEqual(got.spec.metrics, [cpu(65)]);
     // A patch that uses a v2 field is a v1 body with an unknown field.
-    await rejects(client.patch(v1, 'shop', 'web', 'merge', { spec: { metrics: [memory] } }, { fieldValidation: 'Strict' }), 422, /unknown field "spec.metrics"/);
+    await rejects(client.patch(v1, 'shop', 'web', 'merge', { spec: { metrics: [memory] } }, { fieldValidation: 'Strict' }), 400, /HorizontalPodAutoscaler in version "v1" cannot be handled as a HorizontalPodAutoscaler: strict decoding error: unknown field "spec.metrics"/);
   });
 
   it('PUT in v1 of what a v1 GET returned keeps the status and the v2-only fields; the status annotations cannot be set through the main resource', async () => {
@@ -222,7 +222,7 @@ describe('API server: autoscaling/v1 and autoscaling/v2 over one storage', () =>
 
   it('rejects what v1 cannot say and what Kubernetes rejects, judged on the converted object', async () => {
     const { client } = await setup();
-    await rejects(client.create(v1, 'shop', { ...v1Body('web'), spec: { ...v1Body('web').spec, metrics: [cpu(10)] } }, { fieldValidation: 'Strict' }), 422, /unknown field "spec.metrics"/);
+    await rejects(client.create(v1, 'shop', { ...v1Body('web'), spec: { ...v1Body('web').spec, metrics: [cpu(10)] } }, { fieldValidation: 'Strict' }), 400, /HorizontalPodAutoscaler in version "v1" cannot be handled as a HorizontalPodAutoscaler: strict decoding error: unknown field "spec.metrics"/);
     await rejects(client.create(v1, 'shop', v1Body('web', { targetCPUUtilizationPercentage: 0 })), 422, /spec\.metrics\[0\]\.resource\.target\.averageUtilization: Invalid value: 0: must be greater than 0/);
     await rejects(client.create(v1, 'shop', { ...v1Body('web'), apiVersion: 'autoscaling/v2' }), 400, 'the API version in the data (autoscaling/v2) does not match the expected API version (autoscaling/v1)');
   });

@@ -138,10 +138,10 @@ describe('API server: generation and status', () => {
       const current = client.get(pods, 'shop', 'web');
       return { ...current, spec: { ...current.spec, ...spec }, status: { phase: 'Running' } };
     };
-    await rejects(client.update(pods, 'shop', body({ colour: 'blue' }), { fieldValidation: 'Strict' }, 'status'), 422, /unknown field "spec.colour"/);
-    await rejects(client.patch(pods, 'shop', 'web', 'merge', { spec: { colour: 'blue' }, status: { phase: 'Running' } }, { fieldValidation: 'Strict' }, 'status'), 422, /unknown field "spec.colour"/);
+    await rejects(client.update(pods, 'shop', body({ colour: 'blue' }), { fieldValidation: 'Strict' }, 'status'), 400, 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.colour"');
+    await rejects(client.patch(pods, 'shop', 'web', 'merge', { spec: { colour: 'blue' }, status: { phase: 'Running' } }, { fieldValidation: 'Strict' }, 'status'), 400, /strict decoding error: unknown field "spec.colour"/);
     await rejects(client.update(pods, 'shop', body({ restartPolicy: 7 }), {}, 'status'), 422, /spec.restartPolicy in body must be of type string/);
-    await rejects(client.update(pods, 'shop', { ...body({}), status: { phase: 'Running', colour: 'blue' } }, { fieldValidation: 'Strict' }, 'status'), 422, /unknown field "status.colour"/);
+    await rejects(client.update(pods, 'shop', { ...body({}), status: { phase: 'Running', colour: 'blue' } }, { fieldValidation: 'Strict' }, 'status'), 400, /strict decoding error: unknown field "status.colour"/);
     assert.equal(client.get(pods, 'shop', 'web').status.phase, 'Pending', 'nothing was written');
 
     const warned = await client.update(pods, 'shop', body({ colour: 'blue' }), { fieldValidation: 'Warn' }, 'status');
