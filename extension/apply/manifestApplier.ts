@@ -51,11 +51,18 @@ function at(manifest: ParsedManifest, field: string | undefined, message: string
   return { range, message, ...(field ? { field } : {}) };
 }
 
-/** The problems of a refused call, each on the field the server named. */
+/**
+ * The problems of a refused call, each on the field the server named: a 422's causes, or the
+ * fields of a strict decoding error (a 400 that names them only in its message, `…: strict decoding
+ * error: unknown field "spec.replica", duplicate field "kind"`).
+ */
 function problemsOf(manifest: ParsedManifest, err: unknown): ManifestProblem[] {
   if (ClusterError.is(err) && err.causes.length) {
     return err.causes.map((c) => at(manifest, c.field, c.message ?? err.message));
   }
+  const strict = ClusterError.is(err) ? /strict decoding error: (.*)$/s.exec(err.message) : null;
+  const fields = strict ? [...strict[1]!.matchAll(/(?:unknown|duplicate) field "([^"]*)"/g)] : [];
+  if (fields.length) return fields.map(([text, field]) => at(manifest, field, text));
   return [at(manifest, undefined, ClusterError.is(err) ? err.display : (err as Error).message)];
 }
 

@@ -60,6 +60,20 @@ spec:
     assert.match(problem.message, /does not match/);
   });
 
+  it('puts a misspelt field on its line: the server refuses it as kube-apiserver does, in a 400 that names it only in words', async () => {
+    const b = await start();
+    const text = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+date:
+  mode: dark
+`;
+    const [outcome] = await applyManifestText(b, text, 'settings.yaml');
+    assert.equal(outcome!.error, 'Error from server (BadRequest): ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "date"');
+    assert.deepEqual(outcome!.problems.map((p) => [p.field, p.range.start.line, p.message]), [['date', 5, 'unknown field "date"']], 'on the `date:` key');
+  });
+
   it('names the line of an unknown kind and of a YAML error, and still applies the good documents', async () => {
     const b = await start();
     const text = `apiVersion: v1
