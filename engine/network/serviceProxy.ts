@@ -186,10 +186,11 @@ function clusterResolver(namespace: string, extraSearches: readonly string[] = [
 }
 
 /**
- * The resolver a pod's dnsPolicy gives it (the kubelet's DNS configurer): ClusterFirst asks the
- * cluster DNS, except on the host network, where it falls back to Default as ClusterFirstWithHostNet
- * would not; Default is the node's resolver; None is what dnsConfig says, which reaches cluster
- * names only when it names the cluster DNS. dnsConfig's searches and ndots option add to the rest.
+ * The resolver a pod's dnsPolicy gives it (the kubelet's DNS configurer). ClusterFirst asks the
+ * cluster DNS, but a pod on the host network gets Default instead (ClusterFirstWithHostNet is the
+ * policy that keeps the cluster DNS there). Default is the node's resolver. None is what dnsConfig
+ * says, which reaches cluster names only when it names the cluster DNS. Under the other policies,
+ * dnsConfig's searches and ndots option add to the usual ones.
  */
 function podResolver(pod: Pod, namespace: string): Resolver | undefined {
   const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
