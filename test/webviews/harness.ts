@@ -160,7 +160,15 @@ export async function setTheme(page: Page, theme: ThemeKind): Promise<void> {
     [`${cspSource}/theme/${theme}.css`, bodyClass[theme]],
   );
   // Colours change with the panel's short transitions: let them finish.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)).then(() => undefined));
+  await transitionsDone(page);
+}
+
+/**
+ * Resolves once the page's running transitions have finished. A node that a later frame moved is
+ * still on its way for the transition's length; its box is only where it ends after that.
+ */
+export function transitionsDone(page: Page): Promise<void> {
+  return page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)).then(() => undefined));
 }
 
 /** Forgets the messages posted so far, for a test that reuses a page. */

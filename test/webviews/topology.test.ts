@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { HostMessage, InitMessage, RequestPathMessage, TopologyEdge, TopologyNode } from '../../extension/webviews/protocol/topology';
 import type { RecordedStream } from './fixtures/recordTopology';
-import { assertCspBlocksInjectedScript, openPanel, posted, savedState, screenshot, send, suiteBrowser, warningsWhile } from './harness';
+import { assertCspBlocksInjectedScript, openPanel, posted, savedState, screenshot, send, suiteBrowser, transitionsDone, warningsWhile } from './harness';
 import { computedColours } from './themes';
 import { syntheticTopology } from './topologySynthetic';
 
@@ -85,6 +85,9 @@ describe('Topology webview', function () {
   it('lays the graph out left to right: Ingress, Service, pods, then their owners', async () => {
     const p = await open();
     await send(p, shopApplied());
+    // On a busy machine the messages can land over two frames, and nodes the second frame moves
+    // glide there: read the boxes where they end.
+    await transitionsDone(p);
     const x = (id: string) => node(p, id).evaluate((el) => el.getBoundingClientRect().left);
     const pod = [...graphAfter('apply examples/shop').nodes.values()].find((n) => n.kind === 'Pod' && n.name.startsWith('web-'))!;
     const [ingress, service, podX, rs, deployment] = await Promise.all([x('Ingress/shop/shop'), x('Service/shop/web'), x(pod.id), x(`ReplicaSet/shop/${pod.name.replace(/-[^-]+$/, '')}`), x('Deployment/shop/web')]);
