@@ -15,6 +15,9 @@ import { deleteBefore, isPodActive, isPodAvailable, isPodReady, podFromTemplate 
 import { ReplicaSetTally, type TallyCounts } from './replicaSetTally';
 import { verifyCaches } from '../util/mutationDetector';
 
+/** What calculateStatus counts of the claimed pods. */
+type StatusCounts = Omit<TallyCounts, 'unselected'> & { available: number };
+
 /** How many pods one sync creates or deletes at most (BurstReplicas). */
 export const burstReplicas = 500;
 
@@ -166,11 +169,12 @@ export class ReplicaSetController extends Controller {
     // The tally answers for a sync that has nothing to adopt, release or delete, and no pod whose
     // availability waits on minReadySeconds; any other sync looks at every pod, as upstream's does.
     const quick = minReady === 0 && tally.counts.unselected === 0 && !(manages && tally.counts.claimed > replicas) && !this.hasOrphansToAdopt(rs, compiled.selector);
-    let counts: TallyCounts & { available: number };
+    let counts: StatusCounts;
     let manageError: unknown;
     if (quick) {
       if (verifyCaches) this.verifyTally(rs, compiled.selector, tally);
-      counts = { ...tally.counts, available: tally.counts.ready };
+      const { claimed, fullyLabeled, ready } = tally.counts;
+      counts = { claimed, fullyLabeled, ready, available: ready };
       if (manages && counts.claimed < replicas) {
         try {
           await this.createPods(key, rs, replicas - counts.claimed);
@@ -222,8 +226,10 @@ export class ReplicaSetController extends Controller {
    * difference is thrown out of the event loop, so the test that ran into it fails.
    */
   private verifyTally(rs: Obj, selector: Selector, tally: ReplicaSetTally): void {
-    const owned = this.pods.store.byIndex(indexes.controllerUid, rs.metadata.uid).filter((p) => isPodActive(p) && claimDecision(rs, p, selector.matches(p.metadata.labels ?? {})) === 'owned');
-    const { available: _available, ...expected } = { ...this.countPods(rs, owned), unselected: 0 };
+    const controlled = this.pods.store.byIndex(indexes.controllerUid, rs.metadata.uid).filter(isPodActive);
+    const selected = controlled.filter((p) => selector.matches(p.metadata.labels ?? {}));
+    const { available: _available, ...counted } = this.countPods(rs, selected);
+    const expected: TallyCounts = { ...counted, unselected: controlled.length - selected.length };
     if (!deepEqual(expected, tally.counts)) {
       const err = new Error(`ReplicaSet ${this.keyOf(rs)}: the tally counts ${JSON.stringify(tally.counts)}, its pods ${JSON.stringify(expected)}`);
       setImmediate(() => {
@@ -340,12 +346,12 @@ export class ReplicaSetController extends Controller {
     return ranked.slice(0, count).map((r) => r.pod);
   }
 
-  /** What calculateStatus counts of the claimed pods. */
-  private countPods(rs: Obj, pods: readonly Obj[]): TallyCounts & { available: number } {
+  /** What calculateStatus counts of the claimed pods, looking at each. */
+  private countPods(rs: Obj, pods: readonly Obj[]): StatusCounts {
     const templateLabels = this.selectors(rs)!.templateLabels;
     const minReady = rs.spec?.minReadySeconds ?? 0;
     const now = this.ctx.clock.now();
-    const counts = { claimed: pods.length, unselected: 0, fullyLabeled: 0, ready: 0, available: 0 };
+    const counts = { claimed: pods.length, fullyLabeled: 0, ready: 0, available: 0 };
     for (const pod of pods) {
       if (templateLabels.matches(pod.metadata.labels ?? {})) counts.fullyLabeled++;
       if (isPodReady(pod)) {
@@ -358,7 +364,7 @@ export class ReplicaSetController extends Controller {
   }
 
   /** calculateStatus: the counts of the claimed pods, and the ReplicaFailure condition. */
-  private calculateStatus(rs: Obj, counts: TallyCounts & { available: number }, manageError: unknown): Obj {
+  private calculateStatus(rs: Obj, counts: StatusCounts, manageError: unknown): Obj {
     let conditions: Obj[] = [...(rs.status?.conditions ?? [])];
     const failure = conditions.find((c) => c.type === 'ReplicaFailure');
     if (manageError !== undefined && !failure) {
