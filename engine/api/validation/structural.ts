@@ -71,18 +71,20 @@ class Walker {
     this.undecodableValue(fieldError.typeInvalid(path, actual, `${this.body(path)} must be of type ${expected}: ${JSON.stringify(actual)}`));
   }
 
-  private undecodableValue(e: FieldError): void {
-    this.undecodable = true;
+  /** A value the decoder rejects: it fails the request wherever it is. */
+  private decodingError(e: FieldError): void {
     this.errors.push(e);
     this.decoding.add(e);
   }
 
+  /** A value that does not fit its Go type: for a built-in kind, no validation runs after it. */
+  private undecodableValue(e: FieldError): void {
+    this.undecodable = true;
+    this.decodingError(e);
+  }
+
   private unknown(path: FieldPath): void {
-    if (this.mode === 'Strict') {
-      const e = fieldError.unknownField(path);
-      this.errors.push(e);
-      this.decoding.add(e);
-    }
+    if (this.mode === 'Strict') this.decodingError(fieldError.unknownField(path));
     else if (this.mode === 'Warn') this.warnings.push({ ...fieldError.unknownField(path), warning: true });
     this.dropped = true;
   }

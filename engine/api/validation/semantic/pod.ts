@@ -752,8 +752,8 @@ function containerStateTransitions(statuses: unknown, oldStatuses: unknown, path
   const errs: FieldError[] = [];
   arr(oldStatuses).forEach((o, i) => {
     const old = obj(o);
-    const terminated = obj(obj(old.state).terminated);
-    if (!isObj(obj(old.state).terminated) || restartable.has(str(old.name))) return;
+    const terminated = obj(old.state).terminated;
+    if (!isObj(terminated) || restartable.has(str(old.name))) return;
     if (num(terminated.exitCode) !== 0 && restartPolicy === 'OnFailure') return;
     for (const n of arr(statuses)) {
       if (str(obj(n).name) === str(old.name) && !isObj(obj(obj(n).state).terminated)) errs.push(fieldError.forbidden(path.index(i).child('state'), 'may not be transitioned to non-terminated state'));
