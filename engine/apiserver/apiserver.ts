@@ -850,8 +850,10 @@ export class ApiServer {
     }
     if (errors.length) throw statusErrors.invalid(storage.info.kind, storage.info.group, name, errors);
     if (result.pruned !== undefined && options.fieldValidation === 'Ignore') {
-      if (sent) obj.status = (result.pruned as Obj).status;
-      else Object.assign(obj, result.pruned);
+      // A status update's pruned body goes through the status strategy again, as the body did.
+      const pruned = sent && old ? storage.strategy.prepareForStatusUpdate(result.pruned as Obj, old, false) : result.pruned;
+      if (sent) for (const key of Object.keys(obj)) delete obj[key];
+      Object.assign(obj, pruned);
     }
     return result.warnings.map(formatFieldError);
   }
@@ -934,7 +936,7 @@ export class ApiServer {
       this.keepSystemMetadata(next, current);
       // A status update's object is decoded whole (server-side apply judged its configuration already).
       const sent = subresource === 'status' && !managedByApply ? next : undefined;
-      if (subresource === 'status') next = { ...current, status: next.status, metadata: { ...current.metadata, ...(managedByApply ? { managedFields: next.metadata.managedFields } : {}) } };
+      if (subresource === 'status') next = storage.strategy.prepareForStatusUpdate(next, current, managedByApply);
       else storage.strategy.prepareForUpdate(next, current);
       this.admit('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
       const warnings = this.validate(storage, next, current, options, name, subresource, sent);
@@ -1006,10 +1008,10 @@ export class ApiServer {
   }
 
   /** The fields an endpoint resets, so nobody can own them through it (status through the main resource, and the reverse). */
-  private ignoredFields(storage: ResourceStorage, subresource: string | undefined): string[][] {
+  private ignoredFields(storage: ResourceStorage, subresource: string | undefined): readonly (readonly string[])[] {
     if (!storage.strategy.hasStatus) return [];
-    if (subresource === 'status') return [['f:spec'], ['f:metadata']];
-    return [['f:status']];
+    if (subresource === 'status') return storage.strategy.statusResetFields;
+    return mainResetFields;
   }
 
   private recordManagedFields(storage: ResourceStorage, current: Obj | undefined, next: Obj, options: WriteOptions, ctx: RequestContext, subresource?: string): Obj {
@@ -1454,6 +1456,9 @@ interface QuotaCharge {
 
 /** Events of history one compaction step discards: a few milliseconds of work. */
 const compactionStepEvents = 5_000;
+
+/** What the main endpoint of a resource with a status subresource resets. */
+const mainResetFields = [['f:status']] as const;
 
 /**
  * Writes one turn of the event loop may make before the rest wait for the next: a pod write with

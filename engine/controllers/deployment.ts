@@ -129,21 +129,30 @@ export class DeploymentController extends Controller {
 
   // ---- writes ----
 
-  private async updateStatus(d: Obj, status: Obj): Promise<void> {
-    const { object } = await this.ctx.client.update(resources.deployments, d.metadata.namespace, { ...d, status }, {}, 'status');
+  /**
+   * UpdateStatus, with `annotations` when given: the status strategy keeps the spec and labels
+   * only, so the revision annotation goes along with the status, as the deployment controller
+   * writes it (and the generation does not move, as it would through the main resource).
+   */
+  private async updateStatus(d: Obj, status: Obj, annotations?: Record<string, string>): Promise<void> {
+    const metadata = annotations ? { ...d.metadata, annotations } : d.metadata;
+    const { object } = await this.ctx.client.update(resources.deployments, d.metadata.namespace, { ...d, metadata, status }, {}, 'status');
     d.status = object.status;
+    d.metadata.annotations = object.metadata.annotations;
     d.metadata.resourceVersion = object.metadata.resourceVersion;
   }
 
-  /**
-   * SetDeploymentRevision. Kubernetes writes the annotation along with status; here status writes
-   * keep metadata, so the annotation goes through the main resource.
-   */
-  private async setRevision(d: Obj, revision: number): Promise<void> {
-    if (d.metadata.annotations?.[util.revisionAnnotation] === String(revision)) return;
-    const { object } = await this.ctx.client.patch(resources.deployments, d.metadata.namespace, d.metadata.name, 'merge', { metadata: { annotations: { [util.revisionAnnotation]: String(revision) } } });
-    d.metadata.annotations = object.metadata.annotations;
-    d.metadata.resourceVersion = object.metadata.resourceVersion;
+  /** SetDeploymentRevision, with a new `status` if there is one: one status write if either changes anything. */
+  private async setRevision(d: Obj, revision: number, status?: Obj): Promise<void> {
+    const annotations = d.metadata.annotations?.[util.revisionAnnotation] === String(revision) ? undefined : { ...(d.metadata.annotations ?? {}), [util.revisionAnnotation]: String(revision) };
+    if (annotations || status) await this.updateStatus(d, status ?? d.status ?? {}, annotations);
+  }
+
+  /** The deployment's status with `condition` set (SetDeploymentCondition on a copy). */
+  private withCondition(d: Obj, condition: Obj): Obj {
+    const status = deepCopy(d.status ?? {});
+    util.setCondition(status, condition);
+    return status;
   }
 
   private async updateReplicaSet(rs: Obj): Promise<Obj> {
@@ -175,12 +184,9 @@ export class DeploymentController extends Controller {
         rs = await this.updateReplicaSet(rsCopy);
         Object.assign(existing, rs);
       }
-      await this.setRevision(d, util.revisionOf(rs));
-      if (util.hasProgressDeadline(d) && !util.getCondition(d.status, 'Progressing')) {
-        const status = deepCopy(d.status ?? {});
-        util.setCondition(status, util.newCondition('Progressing', 'True', util.reasons.foundNewRS, `Found new replica set "${rs.metadata.name}"`, this.now()));
-        await this.updateStatus(d, status);
-      }
+      // A deployment with a deadline that has no progress yet counts it from the first sight of its new ReplicaSet.
+      const found = util.hasProgressDeadline(d) && !util.getCondition(d.status, 'Progressing');
+      await this.setRevision(d, util.revisionOf(rs), found ? this.withCondition(d, util.newCondition('Progressing', 'True', util.reasons.foundNewRS, `Found new replica set "${rs.metadata.name}"`, this.now())) : undefined);
       return existing;
     }
     if (!createIfNotExisted) return undefined;
@@ -222,22 +228,16 @@ export class DeploymentController extends Controller {
       } else {
         if (util.hasProgressDeadline(d)) {
           const msg = `Failed to create new replica set "${rs.metadata.name}": ${(err as Error).message}`;
-          const status = deepCopy(d.status ?? {});
-          util.setCondition(status, util.newCondition('Progressing', 'False', util.reasons.failedRSCreate, msg, this.now()));
           this.recorder.event(d, 'Warning', util.reasons.failedRSCreate, msg);
-          await this.updateStatus(d, status);
+          await this.updateStatus(d, this.withCondition(d, util.newCondition('Progressing', 'False', util.reasons.failedRSCreate, msg, this.now())));
         }
         throw err;
       }
     }
     rsList.push(created);
     if (!alreadyExists && replicas > 0) this.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`);
-    await this.setRevision(d, newRevision);
-    if (!alreadyExists && util.hasProgressDeadline(d)) {
-      const status = deepCopy(d.status ?? {});
-      util.setCondition(status, util.newCondition('Progressing', 'True', util.reasons.newReplicaSet, `Created new replica set "${created.metadata.name}"`, this.now()));
-      await this.updateStatus(d, status);
-    }
+    const createdNew = !alreadyExists && util.hasProgressDeadline(d);
+    await this.setRevision(d, newRevision, createdNew ? this.withCondition(d, util.newCondition('Progressing', 'True', util.reasons.newReplicaSet, `Created new replica set "${created.metadata.name}"`, this.now())) : undefined);
     return created;
   }
 

@@ -455,9 +455,11 @@ export class Kubelet {
     const strip = (s: Obj | undefined) => s && { ...s, conditions: (s.conditions ?? []).map((c: Obj) => ({ ...c, lastHeartbeatTime: undefined })) };
     const due = now - this.lastNodeReport >= (this.options.nodeStatusReportFrequencyMs ?? 300_000);
     if (!force && !due && deepEqual(strip(status), strip(this.lastNodeStatus))) return;
-    const node = this.latestNode ?? this.client.get(nodesResource, undefined, this.nodeName);
     try {
-      this.latestNode = withoutManagedFields((await this.client.update(nodesResource, undefined, { ...node, metadata: { ...node.metadata, resourceVersion: undefined }, status }, {}, 'status')).object);
+      // A patch of the status alone (PatchNodeStatus): the labels and annotations others set are
+      // not the kubelet's to undo, and a status update would write back its copy of them.
+      const patch = [{ op: 'replace', path: '/status', value: status }];
+      this.latestNode = withoutManagedFields((await this.client.patch(nodesResource, undefined, this.nodeName, 'json', patch, {}, 'status')).object);
     } catch (err) {
       // The Node went away or the write failed: the next round reads it again.
       this.latestNode = undefined;

@@ -264,6 +264,7 @@ export const horizontalPodAutoscalerV1: VersionConversion = {
   fromStorage: horizontalPodAutoscalerToV1,
   defaultServed: defaultHorizontalPodAutoscalerV1,
   statusAnnotations: [metricStatusesAnnotation, conditionsAnnotation],
+  specAnnotations: [metricSpecsAnnotation, behaviorSpecsAnnotation],
   // The CPU target is the first metric of the v2 object it becomes.
   servedPath: (path) => (path.startsWith('spec.metrics[0].resource.target.averageUtilization') ? 'spec.targetCPUUtilizationPercentage' : undefined),
 };

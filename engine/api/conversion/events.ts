@@ -116,5 +116,6 @@ export const eventsV1Event: VersionConversion = {
   // events.k8s.io/v1 has no defaulting functions (its zz_generated.defaults.go registers none).
   defaultServed: () => {},
   statusAnnotations: [],
+  specAnnotations: [],
   servedPath: eventServedPath,
 };

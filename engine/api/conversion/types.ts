@@ -28,6 +28,11 @@ export interface VersionConversion {
    */
   statusAnnotations: readonly string[];
   /**
+   * Annotations through which the served version carries spec fields it has no place for: they
+   * belong to the spec, so a write through `/status` keeps the stored ones.
+   */
+  specAnnotations: readonly string[];
+  /**
    * Where a field path of the storage version (as validation reports it, e.g. events' `count`)
    * lives in the served version (`deprecatedCount`), for pointing at it in a served-version
    * manifest; undefined when it is at the same path or has no single place there.

@@ -2,8 +2,9 @@
 // marked with the `kubernetes.io/config.mirror` annotation, bound to its own node, owned by its
 // own Node object as controller, and referencing no other API object (a node's credentials must
 // not reach Secrets or ConfigMaps through a pod it makes up). The Node authorizer lets nodes
-// create pods at all; this plugin decides which. Its rules for Node objects and their labels are
-// not applied here. See plugin/pkg/admission/noderestriction/admission.go.
+// create pods at all; this plugin decides which. A kubelet's pod status update may not change the
+// pod's labels (the status strategy would take them). Its rules for Node objects and their labels
+// are not applied here. See plugin/pkg/admission/noderestriction/admission.go.
 import { isMirrorPod, mirrorPodAnnotation } from '../../api/meta/mirrorPods';
 import { nodeNameOf } from '../auth/user';
 import type { Obj } from '../registry/strategy';
@@ -13,11 +14,17 @@ import type { AdmissionPlugin } from './types';
 export const nodeRestriction: AdmissionPlugin = {
   name: 'NodeRestriction',
   admit(req, ctx) {
-    if (req.operation !== 'CREATE' || req.kind.group !== '' || req.kind.kind !== 'Pod' || req.subresource || !req.object) return;
+    if (req.kind.group !== '' || req.kind.kind !== 'Pod') return;
     const node = nodeNameOf(req.user);
     if (node === undefined) return;
-    const pod = req.object;
     const refuse = (why: string) => admissionForbidden(req, why);
+    if (req.operation === 'UPDATE' && req.subresource === 'status') {
+      if (req.oldObject?.spec?.nodeName !== node) throw refuse(`node ${JSON.stringify(node)} can only update pod status for pods with spec.nodeName set to itself`);
+      if (!sameLabels(req.oldObject?.metadata?.labels, req.object?.metadata?.labels)) throw refuse(`node ${JSON.stringify(node)} cannot update labels through pod status`);
+      return;
+    }
+    if (req.operation !== 'CREATE' || req.subresource || !req.object) return;
+    const pod = req.object;
     if (!isMirrorPod(pod)) {
       throw refuse(`pod does not have ${JSON.stringify(mirrorPodAnnotation)} annotation, node ${JSON.stringify(node)} can only create mirror pods`);
     }
@@ -37,6 +44,12 @@ export const nodeRestriction: AdmissionPlugin = {
     if (referenced) throw refuse(`node ${JSON.stringify(node)} can not create pods that reference ${referenced}`);
   },
 };
+
+/** labels.Equals: the same keys and values, an absent map being an empty one. */
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const keys = Object.keys(a ?? {});
+  return keys.length === Object.keys(b ?? {}).length && keys.every((k) => b?.[k] === a?.[k]);
+}
 
 /** The first kind of API object a pod refers to, in the order the plugin checks them. */
 function referencedResource(pod: Obj): string | undefined {

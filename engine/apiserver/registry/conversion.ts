@@ -45,35 +45,44 @@ class ConvertedStrategy implements Strategy {
   readonly hasStatus: boolean;
   readonly tracksGeneration: boolean;
   readonly returnDeletedObject: boolean;
+  readonly statusResetFields: readonly (readonly string[])[];
 
   constructor(private readonly inner: Strategy, private readonly conversion: VersionConversion) {
     this.hasStatus = inner.hasStatus;
     this.tracksGeneration = inner.tracksGeneration;
     this.returnDeletedObject = inner.returnDeletedObject;
+    this.statusResetFields = inner.statusResetFields;
   }
 
   prepareForCreate(obj: Obj): void {
     this.inner.prepareForCreate(obj);
-    if (this.hasStatus) this.keepStatusAnnotations(obj, undefined);
+    if (this.hasStatus) this.keepAnnotations(obj, undefined, this.conversion.statusAnnotations);
   }
 
   prepareForUpdate(obj: Obj, old: Obj): void {
     this.inner.prepareForUpdate(obj, old);
-    if (this.hasStatus) this.keepStatusAnnotations(obj, old);
+    if (this.hasStatus) this.keepAnnotations(obj, old, this.conversion.statusAnnotations);
     if (this.tracksGeneration) {
       const prior = old.metadata?.generation ?? 1;
       obj.metadata.generation = specChanged(this.conversion.toStorage(obj), this.conversion.toStorage(old)) ? prior + 1 : prior;
     }
   }
 
+  /** The spec-carrying annotations are spec: `/status` keeps the stored ones. */
+  prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
+    const out = this.inner.prepareForStatusUpdate(obj, old, applied);
+    if (out.metadata === obj.metadata) out.metadata = { ...out.metadata };
+    this.keepAnnotations(out, old, this.conversion.specAnnotations);
+    return out;
+  }
+
   gracePeriodSeconds(obj: Obj, requested: number | undefined): number {
     return this.inner.gracePeriodSeconds(obj, requested);
   }
 
-  /** The status-carrying annotations of `old` (none on create) replace those of `obj`. */
-  private keepStatusAnnotations(obj: Obj, old: Obj | undefined): void {
+  /** The annotations `keys` of `old` (none on create) replace those of `obj`. */
+  private keepAnnotations(obj: Obj, old: Obj | undefined, keys: readonly string[]): void {
     const metadata = obj.metadata;
-    const keys = this.conversion.statusAnnotations;
     if (!keys.some((k) => metadata.annotations?.[k] !== undefined || old?.metadata?.annotations?.[k] !== undefined)) return;
     const annotations: Record<string, string> = { ...(metadata.annotations ?? {}) };
     for (const key of keys) {

@@ -19,6 +19,15 @@ export interface Strategy {
   prepareForCreate(obj: Obj): void;
   /** Adjusts an update before validation; `old` is the stored object. */
   prepareForUpdate(obj: Obj, old: Obj): void;
+  /**
+   * What an update through `/status` stores (the status strategy's PrepareForUpdate), built from
+   * the request's object, whose system metadata is already the stored one, and the stored object.
+   * `obj` is not changed. With `applied`, `obj` is server-side apply's result and its
+   * managedFields are the new ones.
+   */
+  prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj;
+  /** The fields `/status` resets (GetResetFields), in managed-fields path elements: nobody owns them through it. */
+  readonly statusResetFields: readonly (readonly string[])[];
   /** Seconds a graceful DELETE waits, or 0 to delete at once (pods honour terminationGracePeriodSeconds). */
   gracePeriodSeconds(obj: Obj, requested: number | undefined): number;
 }
@@ -46,10 +55,13 @@ class GenericStrategy implements Strategy {
   readonly hasStatus: boolean;
   readonly tracksGeneration: boolean;
   readonly returnDeletedObject: boolean = false;
+  readonly statusResetFields: readonly (readonly string[])[];
 
-  constructor(info: KindInfo, custom: boolean) {
+  constructor(info: KindInfo, private readonly custom: boolean) {
     this.hasStatus = info.subresources.includes('status');
     this.tracksGeneration = custom || generationKinds.has(`${info.group}/${info.kind}`);
+    // A custom resource's status strategy starts from the stored object, metadata included.
+    this.statusResetFields = custom ? [['f:spec'], ['f:metadata']] : [['f:spec']];
   }
 
   prepareForCreate(obj: Obj): void {
@@ -69,13 +81,49 @@ class GenericStrategy implements Strategy {
     }
   }
 
+  /**
+   * A built-in kind's status strategy takes the spec (every field but metadata and status) from
+   * the stored object, and the metadata and status from the request: labels, annotations,
+   * finalizers and owner references change through `/status` too. A custom resource's keeps
+   * everything of the stored object but its status (and managedFields, which track the write).
+   */
+  prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
+    const out: Obj = this.custom
+      ? { ...old, metadata: { ...old.metadata, ...(applied ? { managedFields: obj.metadata.managedFields } : {}) } }
+      : { ...old, metadata: obj.metadata };
+    if (obj.status === undefined) delete out.status;
+    else out.status = obj.status;
+    return out;
+  }
+
   gracePeriodSeconds(_obj: Obj, requested: number | undefined): number {
     return requested ?? 0;
   }
 }
 
+/** Takes `key` of the stored metadata (or its absence) into a copy of `obj`'s metadata. */
+function keepStoredMetadata(obj: Obj, old: Obj, key: string): void {
+  const metadata = { ...obj.metadata };
+  if (old.metadata?.[key] === undefined) delete metadata[key];
+  else metadata[key] = old.metadata[key];
+  obj.metadata = metadata;
+}
+
 class PodStrategy extends GenericStrategy {
   override readonly returnDeletedObject = true;
+  override readonly statusResetFields = [['f:spec'], ['f:metadata', 'f:deletionTimestamp'], ['f:metadata', 'f:ownerReferences']];
+
+  /**
+   * The stored owner references stay: old kubelets sent them back damaged, and the garbage
+   * collector relies on them. A status without its QoS class keeps the stored one (the class is
+   * fixed at creation; old kubelets dropped it).
+   */
+  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
+    const out = super.prepareForStatusUpdate(obj, old, applied);
+    keepStoredMetadata(out, old, 'ownerReferences');
+    if (out.status && !out.status.qosClass && old.status?.qosClass) out.status = { ...out.status, qosClass: old.status.qosClass };
+    return out;
+  }
 
   override prepareForCreate(obj: Obj): void {
     super.prepareForCreate(obj);
@@ -102,6 +150,26 @@ class NamespaceStrategy extends GenericStrategy {
     super.prepareForUpdate(obj, old);
     // spec.finalizers only change through /finalize.
     obj.spec = { ...(obj.spec ?? {}), finalizers: old.spec?.finalizers ?? [] };
+  }
+}
+
+/**
+ * A Deployment's generation also moves when its annotations change (rollbacks were once asked for
+ * through one), and its labels are not the status writer's to change.
+ */
+class DeploymentStrategy extends GenericStrategy {
+  override readonly statusResetFields = [['f:spec'], ['f:metadata', 'f:labels']];
+
+  override prepareForUpdate(obj: Obj, old: Obj): void {
+    super.prepareForUpdate(obj, old);
+    const prior = old.metadata?.generation ?? 1;
+    if (obj.metadata.generation === prior && !deepEqual(obj.metadata.annotations ?? {}, old.metadata?.annotations ?? {})) obj.metadata.generation = prior + 1;
+  }
+
+  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
+    const out = super.prepareForStatusUpdate(obj, old, applied);
+    keepStoredMetadata(out, old, 'labels');
+    return out;
   }
 }
 
@@ -138,5 +206,6 @@ export function strategyFor(info: KindInfo, custom: boolean): Strategy {
   if (info.group === '' && info.kind === 'Pod') return new PodStrategy(info, custom);
   if (info.group === '' && info.kind === 'Namespace') return new NamespaceStrategy(info, custom);
   if (info.group === '' && info.kind === 'Node') return new NodeStrategy(info, custom);
+  if (info.group === 'apps' && info.kind === 'Deployment' && !custom) return new DeploymentStrategy(info, custom);
   return new GenericStrategy(info, custom);
 }

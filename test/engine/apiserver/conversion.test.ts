@@ -208,6 +208,21 @@ describe('API server: autoscaling/v1 and autoscaling/v2 over one storage', () =>
     assert.ok(server.resources().some((r) => r.group === 'autoscaling' && r.version === 'v1' && r.plural === 'horizontalpodautoscalers'));
   });
 
+  it('a v1 /status write takes the status annotations and keeps the stored spec, annotation-carried fields included', async () => {
+    const { client } = await setup();
+    await client.create(v2, 'shop', v2Body('web', [cpu(70), memory]));
+    const got = client.get(v1, 'shop', 'web');
+    const currentMetrics = '[{"type":"Resource","resource":{"name":"memory","currentAverageValue":"400Mi"}}]';
+    const annotations = { ...got.metadata.annotations, [metricSpecsAnnotation]: '[]', [metricStatusesAnnotation]: currentMetrics, team: 'b' };
+    await client.update(v1, 'shop', { ...got, metadata: { ...got.metadata, annotations }, spec: { ...got.spec, maxReplicas: 9 }, status: { currentReplicas: 2, desiredReplicas: 2, currentCPUUtilizationPercentage: 40 } }, {}, 'status');
+    const after = client.get(v2, 'shop', 'web');
+    assert.deepEqual(after.spec.metrics, [memory, cpu(70)], 'the metrics annotation is spec: kept');
+    assert.notEqual(after.spec.maxReplicas, 9);
+    // The annotation holds every current metric (the CPU field is then ignored, as upstream's conversion does).
+    assert.deepEqual(after.status.currentMetrics, [{ type: 'Resource', resource: { name: 'memory', current: { averageValue: '400Mi' } } }]);
+    assert.equal(after.metadata.annotations.team, 'b', 'other annotations change through /status');
+  });
+
   it('server-side apply in v1 creates and updates, recording the v1 manager', async () => {
     const { client } = await setup();
     const apply = (spec: Obj) => client.patch(v1, 'shop', 'web', 'apply', v1Body('web', spec), { fieldManager: 'ops' });

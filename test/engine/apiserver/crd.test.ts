@@ -57,6 +57,16 @@ describe('API server: custom resources', () => {
     assert.equal(client.get(backups, 'shop', 'nightly').spec.retain, 3);
   });
 
+  it("takes only the status (and managed fields) of a custom resource's /status write", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(crds, undefined, backupCRD);
+    const created = (await client.create(backups, 'shop', { apiVersion: 'shop.example.com/v1', kind: 'Backup', metadata: { name: 'nightly', labels: { tier: 'db' } }, spec: { schedule: '@daily' } })).object;
+    const written = (await client.update(backups, 'shop', { ...created, metadata: { ...created.metadata, labels: { tier: 'web' }, annotations: { note: 'x' } }, spec: { schedule: '@hourly' }, status: { lastRun: 'today' } }, { fieldManager: 'backup-operator' }, 'status')).object;
+    assert.deepEqual([written.metadata.labels, written.metadata.annotations, written.spec.schedule, written.status.lastRun], [{ tier: 'db' }, undefined, '@daily', 'today']);
+    assert.ok(written.metadata.managedFields.some((e: any) => e.manager === 'backup-operator' && e.subresource === 'status'));
+  });
+
   it('another API server replica over the same store serves the CRD at once, and deleting the CRD removes its objects', async () => {
     const { client, namespace, store, clock } = await newCluster();
     await namespace('shop');

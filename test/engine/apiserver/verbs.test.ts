@@ -102,14 +102,57 @@ describe('API server: generation and status', () => {
     assert.equal(d.status, undefined, 'status cannot be set on create');
     d = (await client.update(deployments, 'shop', { ...d, metadata: { ...d.metadata, labels: { tier: 'web' } } })).object;
     assert.equal(d.metadata.generation, 1, 'a label change is not a spec change');
+    // A Deployment's annotations count as its spec does (rollbacks were once asked for through one).
+    d = (await client.update(deployments, 'shop', { ...d, metadata: { ...d.metadata, annotations: { owner: 'shop' } } })).object;
+    assert.equal(d.metadata.generation, 2, "a Deployment's annotation change moves its generation");
+    d = (await client.update(deployments, 'shop', { ...d, metadata: { ...d.metadata, generation: 1 } })).object;
+    assert.equal(d.metadata.generation, 2, 'generation is not the writer\'s to set');
+    const replicasets = { group: 'apps', version: 'v1', resource: 'replicasets' };
+    const rs = (await client.create(replicasets, 'shop', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1' }, spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } } })).object;
+    assert.equal((await client.update(replicasets, 'shop', { ...rs, metadata: { ...rs.metadata, annotations: { owner: 'shop' } } })).object.metadata.generation, 1, "another kind's annotations do not");
+    d = (await client.update(deployments, 'shop', { ...d, spec: { ...d.spec, replicas: 4 } })).object;
+    assert.equal(d.metadata.generation, 3);
     d = (await client.update(deployments, 'shop', { ...d, spec: { ...d.spec, replicas: 5 } })).object;
-    assert.equal(d.metadata.generation, 2);
-    d = (await client.update(deployments, 'shop', { ...d, spec: { ...d.spec, replicas: 7 }, status: { observedGeneration: 2, replicas: 5 } }, {}, 'status')).object;
+    assert.equal(d.metadata.generation, 4);
+    d = (await client.update(deployments, 'shop', { ...d, spec: { ...d.spec, replicas: 7 }, status: { observedGeneration: 4, replicas: 5 } }, {}, 'status')).object;
     assert.equal(d.spec.replicas, 5, 'spec changes through /status are ignored');
-    assert.equal(d.status.observedGeneration, 2);
-    assert.equal(d.metadata.generation, 2);
+    assert.equal(d.status.observedGeneration, 4);
+    assert.equal(d.metadata.generation, 4);
     d = (await client.update(deployments, 'shop', { ...d, status: { replicas: 0 } })).object;
     assert.equal(d.status.replicas, 5, 'status changes through the main resource are ignored');
+  });
+
+  it("takes a /status write's metadata as each kind's status strategy does", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const replicasets = { group: 'apps', version: 'v1', resource: 'replicasets' };
+    const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-1', uid: '3f2c8a1e-0000-4000-8000-000000000001', controller: true };
+    await client.create(pods, 'shop', pod('web', { metadata: { name: 'web', labels: { app: 'web' }, ownerReferences: [owner] } }));
+    // A pod's labels, annotations and finalizers change through /status; its owner references do not.
+    let p = client.get(pods, 'shop', 'web');
+    const stranger = { ...owner, name: 'other', uid: '3f2c8a1e-0000-4000-8000-000000000002' };
+    p = (await client.update(pods, 'shop', { ...p, metadata: { ...p.metadata, labels: { app: 'web', warm: 'yes' }, annotations: { note: 'x' }, finalizers: ['example.com/keep'], ownerReferences: [stranger] }, status: { ...p.status, phase: 'Running' } }, {}, 'status')).object;
+    assert.deepEqual([p.metadata.labels, p.metadata.annotations, p.metadata.finalizers, p.metadata.ownerReferences.map((o: { name: string }) => o.name), p.status.phase], [{ app: 'web', warm: 'yes' }, { note: 'x' }, ['example.com/keep'], ['web-1'], 'Running']);
+    // A status without its QoS class keeps the stored one.
+    p = (await client.update(pods, 'shop', { ...p, status: { phase: 'Running' } }, {}, 'status')).object;
+    assert.equal(p.status.qosClass, 'BestEffort');
+    // Labels are checked as in any update.
+    await rejects(client.patch(pods, 'shop', 'web', 'merge', { metadata: { labels: { 'bad key!': 'x' } } }, {}, 'status'), 422, /metadata.labels: Invalid value: "bad key!"/);
+
+    // A Deployment's labels stay; its annotations change, and its generation does not move.
+    await client.create(deployments, 'shop', deployment('web'));
+    let d = (await client.patch(deployments, 'shop', 'web', 'merge', { metadata: { labels: { tier: 'front' }, annotations: { 'deployment.kubernetes.io/revision': '1' } }, status: { observedGeneration: 1 } }, {}, 'status')).object;
+    assert.deepEqual([d.metadata.labels, d.metadata.annotations, d.metadata.generation], [undefined, { 'deployment.kubernetes.io/revision': '1' }, 1]);
+    // Other kinds keep the spec only: a ReplicaSet's labels change through /status too.
+    const rs = (await client.create(replicasets, 'shop', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1' }, spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } } })).object;
+    const written = (await client.update(replicasets, 'shop', { ...rs, metadata: { ...rs.metadata, labels: { app: 'web' } }, spec: { ...rs.spec, replicas: 9 }, status: { replicas: 0 } }, {}, 'status')).object;
+    assert.deepEqual([written.metadata.labels, written.spec.replicas], [{ app: 'web' }, 1]);
+
+    // Server-side apply through /status owns what it sets there, labels included, and not the spec.
+    const applied = (await client.patch(replicasets, 'shop', 'web-1', 'apply', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', labels: { shard: 'a' } }, spec: { replicas: 4 }, status: { replicas: 1 } }, { fieldManager: 'shard-keeper', force: true }, 'status')).object;
+    assert.deepEqual([applied.metadata.labels, applied.spec.replicas, applied.status.replicas], [{ app: 'web', shard: 'a' }, 1, 1]);
+    const entry = applied.metadata.managedFields.find((e: { manager: string }) => e.manager === 'shard-keeper');
+    assert.deepEqual([entry.subresource, Object.keys(entry.fieldsV1).sort(), Object.keys(entry.fieldsV1['f:metadata']['f:labels'])], ['status', ['f:metadata', 'f:status'], ['f:shard']]);
   });
 
   it('checks a status update as the status strategy does: the metadata and status, not the stored spec again', async () => {
@@ -148,6 +191,10 @@ describe('API server: generation and status', () => {
     assert.match(warned.warnings.join('\n'), /unknown field "spec.colour"/);
     assert.equal(warned.object.status.phase, 'Running');
     assert.equal(warned.object.spec.colour, undefined);
+    // Under Ignore, what does not decode is dropped wherever it is, the metadata included.
+    const current = client.get(pods, 'shop', 'web');
+    const ignored = (await client.update(pods, 'shop', { ...current, metadata: { ...current.metadata, colour: 'red', labels: { warm: 'yes' } }, status: { ...current.status, phase: 'Running', colour: 'blue' } }, { fieldValidation: 'Ignore' }, 'status')).object;
+    assert.deepEqual([ignored.metadata.colour, ignored.metadata.labels, ignored.status.colour, ignored.status.phase], [undefined, { warm: 'yes' }, undefined, 'Running']);
     // The rest of what it sends decodes but is not kept, so the schema's constraints do not judge it:
     // a spec without its required containers is fine here.
     const updated = (await client.update(pods, 'shop', { ...body({ containers: undefined }), status: { phase: 'Succeeded' } }, {}, 'status')).object;

@@ -151,6 +151,11 @@ describe('cluster', () => {
     await refused(mirror({ spec: { volumes: [{ name: 's', secret: { secretName: 'token' } }] } }), 'node "worker-1" can not create pods that reference secrets');
     const { object } = await kubelet.create(pods, 'default', mirror());
     assert.equal(object.spec.serviceAccountName, undefined);
+
+    // Its pods' status, but not their labels through it.
+    const status = (extra: Obj) => kubelet.patch(pods, 'default', 'static-web-worker-1', 'merge', { status: { message: 'warm' }, ...extra }, {}, 'status');
+    await assert.rejects(status({ metadata: { labels: { tier: 'front' } } }), (err: Obj) => err.code === 403 && err.message === 'pods "static-web-worker-1" is forbidden: node "worker-1" cannot update labels through pod status');
+    assert.equal((await status({ metadata: { annotations: { note: 'x' } } })).object.status.message, 'warm');
   });
 
   it('authenticates the admin by token as kubeside-admin in system:masters', async () => {

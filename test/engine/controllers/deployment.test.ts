@@ -44,6 +44,11 @@ describe('Deployment controller', () => {
     assert.deepEqual(rs!.metadata.annotations, { 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4', 'deployment.kubernetes.io/revision': '1' });
     const after = get(c);
     assert.equal(after.metadata.annotations['deployment.kubernetes.io/revision'], '1');
+    // The revision goes with a status write, as in Kubernetes: the generation stays, and the
+    // controller's status entry owns the annotation.
+    assert.equal(after.metadata.generation, 1);
+    const entry = after.metadata.managedFields.find((e: Obj) => e.subresource === 'status');
+    assert.deepEqual([entry.operation, Object.keys(entry.fieldsV1['f:metadata']['f:annotations'])], ['Update', ['.', 'f:deployment.kubernetes.io/revision']]);
     const { conditions, ...counts } = after.status;
     assert.deepEqual(counts, { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
     assert.deepEqual(conditions.map((x: Obj) => [x.type, x.status, x.reason, x.message]), [

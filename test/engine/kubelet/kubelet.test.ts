@@ -59,6 +59,18 @@ describe('kubelet', () => {
     assert.ok(Date.parse(renewed.spec.renewTime) <= clock.now());
   });
 
+  it("reports its Node's status without undoing the labels and annotations others set", async () => {
+    const { client, advance } = await nodeWithKubelet();
+    const heartbeat = (n: Obj) => n.status.conditions.find((c: Obj) => c.type === 'Ready').lastHeartbeatTime;
+    const before = client.get(nodes, undefined, 'worker-1');
+    await client.patch(nodes, undefined, 'worker-1', 'merge', { metadata: { labels: { zone: 'a' }, annotations: { owner: 'ops' } } });
+    // An unchanged status is reported every nodeStatusReportFrequency (5 minutes).
+    await advance(310_000);
+    const after = client.get(nodes, undefined, 'worker-1');
+    assert.notEqual(heartbeat(after), heartbeat(before), 'the kubelet reported its status');
+    assert.deepEqual([after.metadata.labels.zone, after.metadata.annotations.owner], ['a', 'ops']);
+  });
+
   it('spreads the heartbeats of nodes started together, with the same spread on every run', async () => {
     const renewals = async () => {
       const { client, advance, startKubelet } = await nodeWithKubelet('node-0');
