@@ -7,6 +7,7 @@ import type { Taint, Toleration } from 'kubernetes-types/core/v1';
 import type { Obj } from '../apiserver/registry/strategy';
 import { labelSelectorAsSelector } from '../api/labels/labelSelector';
 import type { Selector } from '../api/labels/selector';
+import { templateGenerationOf } from '../api/meta/daemonSets';
 import { adoptionPatch, claimDecision, getControllerOf, newControllerRef, releasePatch } from '../api/meta/ownerReferences';
 import { deepCopy, deepEqual } from '../api/patch/jsonValue';
 import type { EventRecorder } from '../client/eventRecorder';
@@ -375,7 +376,8 @@ export class DaemonSetController extends Controller {
 
   private async createPod(set: Obj, node: string, hash: string): Promise<void> {
     const pod = podFromTemplate(set.spec.template, set, 'apps/v1', 'DaemonSet');
-    pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [controllerRevisionHashLabel]: hash, [podTemplateGenerationLabel]: String(set.metadata.generation ?? 1) };
+    const templateGeneration = templateGenerationOf(set);
+    pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [controllerRevisionHashLabel]: hash, ...(templateGeneration !== undefined ? { [podTemplateGenerationLabel]: String(templateGeneration) } : {}) };
     pod.spec.tolerations = daemonPodTolerations(pod.spec);
     // ReplaceDaemonSetPodNodeNameNodeAffinity: every required term now names exactly this node.
     const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;

@@ -9,7 +9,7 @@ import type { VersionConversion } from '../../api/conversion/index';
 import type { KindInfo } from '../../api/kinds/index';
 import type { KeyValue, Store } from '../../store/index';
 import { ResourceStorage } from './resource';
-import { type Obj, specChanged, type Strategy } from './strategy';
+import { keepStoredAnnotations, type Obj, specChanged, type Strategy } from './strategy';
 
 export class ConvertedStorage extends ResourceStorage {
   constructor(info: KindInfo, strategy: Strategy, store: Store, readonly conversion: VersionConversion, private readonly storageVersion: ResourceStorage) {
@@ -56,12 +56,12 @@ class ConvertedStrategy implements Strategy {
 
   prepareForCreate(obj: Obj): void {
     this.inner.prepareForCreate(obj);
-    if (this.hasStatus) this.keepAnnotations(obj, undefined, this.conversion.statusAnnotations);
+    if (this.hasStatus) keepStoredAnnotations(obj, undefined, this.conversion.statusAnnotations);
   }
 
   prepareForUpdate(obj: Obj, old: Obj): void {
     this.inner.prepareForUpdate(obj, old);
-    if (this.hasStatus) this.keepAnnotations(obj, old, this.conversion.statusAnnotations);
+    if (this.hasStatus) keepStoredAnnotations(obj, old, this.conversion.statusAnnotations);
     if (this.tracksGeneration) {
       const prior = old.metadata?.generation ?? 1;
       obj.metadata.generation = specChanged(this.conversion.toStorage(obj), this.conversion.toStorage(old)) ? prior + 1 : prior;
@@ -72,25 +72,11 @@ class ConvertedStrategy implements Strategy {
   prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
     const out = this.inner.prepareForStatusUpdate(obj, old, applied);
     if (out.metadata === obj.metadata) out.metadata = { ...out.metadata };
-    this.keepAnnotations(out, old, this.conversion.specAnnotations);
+    keepStoredAnnotations(out, old, this.conversion.specAnnotations);
     return out;
   }
 
   gracePeriodSeconds(obj: Obj, requested: number | undefined): number {
     return this.inner.gracePeriodSeconds(obj, requested);
-  }
-
-  /** The annotations `keys` of `old` (none on create) replace those of `obj`. */
-  private keepAnnotations(obj: Obj, old: Obj | undefined, keys: readonly string[]): void {
-    const metadata = obj.metadata;
-    if (!keys.some((k) => metadata.annotations?.[k] !== undefined || old?.metadata?.annotations?.[k] !== undefined)) return;
-    const annotations: Record<string, string> = { ...(metadata.annotations ?? {}) };
-    for (const key of keys) {
-      const kept = old?.metadata?.annotations?.[key];
-      if (kept === undefined) delete annotations[key];
-      else annotations[key] = kept;
-    }
-    if (Object.keys(annotations).length) metadata.annotations = annotations;
-    else delete metadata.annotations;
   }
 }

@@ -4,6 +4,7 @@
 // with, and how deletion proceeds.
 import type { KindInfo } from '../../api/kinds/index';
 import { deepEqual } from '../../api/patch/jsonValue';
+import { templateGenerationAnnotation, templateGenerationOf } from '../../api/meta/daemonSets';
 import { Quantity } from '../../api/quantity';
 
 export type Obj = Record<string, any>;
@@ -101,6 +102,23 @@ class GenericStrategy implements Strategy {
   }
 }
 
+/**
+ * The annotations `keys` of `old` (none on create) replace those of `obj`, in place: `obj.metadata`
+ * must be the caller's own. No annotations left is no annotations map.
+ */
+export function keepStoredAnnotations(obj: Obj, old: Obj | undefined, keys: readonly string[]): void {
+  const metadata = obj.metadata;
+  if (!keys.some((k) => metadata.annotations?.[k] !== undefined || old?.metadata?.annotations?.[k] !== undefined)) return;
+  const annotations: Record<string, string> = { ...(metadata.annotations ?? {}) };
+  for (const key of keys) {
+    const kept = old?.metadata?.annotations?.[key];
+    if (kept === undefined) delete annotations[key];
+    else annotations[key] = kept;
+  }
+  if (Object.keys(annotations).length) metadata.annotations = annotations;
+  else delete metadata.annotations;
+}
+
 /** Takes `key` of the stored metadata (or its absence) into a copy of `obj`'s metadata. */
 function keepStoredMetadata(obj: Obj, old: Obj, key: string): void {
   const metadata = { ...obj.metadata };
@@ -173,6 +191,35 @@ class DeploymentStrategy extends GenericStrategy {
   }
 }
 
+/**
+ * A DaemonSet's template generation starts at 1 and moves with each change of its template (the
+ * generation moves with any spec change). apps/v1 has no field for it, so it is stored, and read,
+ * as an annotation; a write cannot set it, and `/status` keeps it with the rest of the spec.
+ */
+class DaemonSetStrategy extends GenericStrategy {
+  override prepareForCreate(obj: Obj): void {
+    super.prepareForCreate(obj);
+    setTemplateGeneration(obj, 1);
+  }
+
+  override prepareForUpdate(obj: Obj, old: Obj): void {
+    super.prepareForUpdate(obj, old);
+    const prior = templateGenerationOf(old) ?? 0;
+    setTemplateGeneration(obj, deepEqual(obj.spec?.template, old.spec?.template) ? prior : prior + 1);
+  }
+
+  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
+    const out = super.prepareForStatusUpdate(obj, old, applied);
+    out.metadata = { ...out.metadata };
+    keepStoredAnnotations(out, old, [templateGenerationAnnotation]);
+    return out;
+  }
+}
+
+function setTemplateGeneration(obj: Obj, generation: number): void {
+  obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [templateGenerationAnnotation]: String(generation) };
+}
+
 /** Nodes allow every field, status included, to be set on create: a kubelet registers its Node with its status in one write. */
 class NodeStrategy extends GenericStrategy {
   override prepareForCreate(obj: Obj): void {
@@ -207,5 +254,6 @@ export function strategyFor(info: KindInfo, custom: boolean): Strategy {
   if (info.group === '' && info.kind === 'Namespace') return new NamespaceStrategy(info, custom);
   if (info.group === '' && info.kind === 'Node') return new NodeStrategy(info, custom);
   if (info.group === 'apps' && info.kind === 'Deployment' && !custom) return new DeploymentStrategy(info, custom);
+  if (info.group === 'apps' && info.kind === 'DaemonSet' && !custom) return new DaemonSetStrategy(info, custom);
   return new GenericStrategy(info, custom);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { StatusError } from '../../../engine/api/errors';
+import type { Obj } from '../../../engine/apiserver/registry/strategy';
 import { ApiServer, type ApiWatchEvent } from '../../../engine/apiserver/apiserver';
 import { TokenAuthenticator } from '../../../engine/apiserver/auth/user';
 import { ApiClient } from '../../../engine/apiserver/client';
@@ -240,6 +241,23 @@ describe('API server: generation and status', () => {
     const labels = { app: 'agent' };
     await client.create(daemonsets, 'shop', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } } } });
     await rejects(client.patch(daemonsets, 'shop', 'agent', 'merge', { status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: -2, numberReady: 0 } }, {}, 'status'), 422, /status.desiredNumberScheduled: Invalid value: -2/);
+  });
+
+  it("keeps a DaemonSet's template generation, which only the server sets, in apps/v1's annotation", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const daemonsets = { group: 'apps', version: 'v1', resource: 'daemonsets' };
+    const labels = { app: 'agent' };
+    const annotation = 'deprecated.daemonset.template.generation';
+    let ds = (await client.create(daemonsets, 'shop', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', annotations: { [annotation]: '9' } }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } } } })).object;
+    const generations = (o: Obj) => [o.metadata.generation, o.metadata.annotations[annotation]];
+    assert.deepEqual(generations(ds), [1, '1']);
+    ds = (await client.patch(daemonsets, 'shop', 'agent', 'merge', { spec: { minReadySeconds: 5 } })).object;
+    assert.deepEqual(generations(ds), [2, '1'], 'a spec change outside the template');
+    ds = (await client.patch(daemonsets, 'shop', 'agent', 'merge', { metadata: { annotations: { [annotation]: '7' } }, spec: { template: { spec: { containers: [{ name: 'agent', image: 'agent:2' }] } } } })).object;
+    assert.deepEqual(generations(ds), [3, '2'], 'a template change');
+    ds = (await client.patch(daemonsets, 'shop', 'agent', 'merge', { metadata: { annotations: { [annotation]: null, owner: 'ops' } }, status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 } }, {}, 'status')).object;
+    assert.deepEqual([...generations(ds), ds.metadata.annotations.owner], [3, '2', 'ops'], 'through /status');
   });
 
   it('keeps the status a Node is created with (a kubelet registers with it), and only then', async () => {

@@ -170,14 +170,19 @@ describe('DaemonSet controller', () => {
     await c.until('3 pods', () => c.activePods().length === 3);
     await c.kubeletSync();
     await c.until('3 available', () => c.client.get(daemonsets, 'default', 'agent').status?.numberAvailable === 3);
+    // A change outside the template moves the generation, not the template generation the pods carry.
+    await c.client.patch(daemonsets, 'default', 'agent', 'merge', { spec: { revisionHistoryLimit: 5 } });
     await c.client.patch(daemonsets, 'default', 'agent', 'strategic', { spec: { template: { spec: { containers: [{ name: 'agent', image: 'fluent-bit:3.2' }] } } } });
-    for (let step = 0; step < 30; step++) {
+    const done = () => c.activePods().length === 3 && c.activePods().every((p) => p.spec.containers[0].image === 'fluent-bit:3.2' && p.status?.phase === 'Running');
+    for (let step = 0; step < 30 && !done(); step++) {
       await c.run(1000);
       const ready = c.activePods().filter((p) => p.status?.phase === 'Running').length;
       assert.ok(ready >= 2, `only ${ready} running agents at step ${step}`);
-      if (c.activePods().length === 3 && c.activePods().every((p) => p.spec.containers[0].image === 'fluent-bit:3.2' && p.status?.phase === 'Running')) return;
-      await c.kubeletSync();
+      if (!done()) await c.kubeletSync();
     }
-    assert.fail('the rollout did not finish');
+    assert.ok(done(), 'the rollout did not finish');
+    const set = c.client.get(daemonsets, 'default', 'agent');
+    assert.deepEqual([set.metadata.generation, set.metadata.annotations['deprecated.daemonset.template.generation']], [3, '2']);
+    assert.deepEqual(c.activePods().map((p) => p.metadata.labels['pod-template-generation']), ['2', '2', '2']);
   });
 });
