@@ -43,7 +43,7 @@ import { versionConversions } from '../api/conversion/index';
 import { ConvertedStorage } from './registry/conversion';
 import { CustomResources } from './registry/custom-resources';
 import { ResourceStorage } from './registry/resource';
-import { ServiceAllocator } from './registry/service-allocations';
+import { type ServiceAllocations, ServiceAllocator } from './registry/service-allocations';
 import { type Obj, strategyFor } from './registry/strategy';
 import { WriteBudget } from './turnBudget';
 import { type FanoutListener, type SharedDecode, WatchFanout } from './watchFanout';
@@ -641,6 +641,17 @@ export class ApiServer {
     }
   }
 
+  /**
+   * A Service's update together with the cluster IP and node ports it takes and frees, in one
+   * transaction; when the Service changed meanwhile or another took a port first, it fails and
+   * GuaranteedUpdate starts over.
+   */
+  private async updateService(kv: KeyValue, value: string, allocations: ServiceAllocations): Promise<{ succeeded: boolean; kv?: KeyValue }> {
+    const result = await this.store.txn(this.serviceAllocator.updateTxn(kv.key, value, kv.modRevision, allocations));
+    if (!result.succeeded) return { succeeded: false };
+    return { succeeded: true, kv: { ...kv, value, modRevision: result.revision, version: kv.version + 1 } };
+  }
+
   /** The create path; `applied` objects already carry the managedFields server-side apply computed. */
   private async createObject(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, body: unknown, options: WriteOptions, applied: boolean): Promise<Result<Obj>> {
     const obj = this.decodeBody(storage, ref, body);
@@ -938,6 +949,8 @@ export class ApiServer {
       const sent = subresource === 'status' && !managedByApply ? next : undefined;
       if (subresource === 'status') next = storage.strategy.prepareForStatusUpdate(next, current, managedByApply);
       else storage.strategy.prepareForUpdate(next, current);
+      // A Service keeps, takes and frees its cluster IPs and node ports with the update itself.
+      const allocations = isService(storage) && !subresource ? this.serviceAllocator.allocateUpdate(next, current) : undefined;
       this.admit('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
       const warnings = this.validate(storage, next, current, options, name, subresource, sent);
       const charges = this.admitValidate('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
@@ -955,7 +968,8 @@ export class ApiServer {
         continue;
       }
       await this.chargeQuotas(charges);
-      const result = await this.store.update(kv.key, storage.encodeForWrite(kv.key, next), kv.modRevision);
+      const value = storage.encodeForWrite(kv.key, next);
+      const result = allocations?.reserve.length || allocations?.release?.length ? await this.updateService(kv, value, allocations) : await this.store.update(kv.key, value, kv.modRevision);
       if (result.succeeded) return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
       if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
     }

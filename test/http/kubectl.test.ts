@@ -66,6 +66,23 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(await run('get', 'configmap', 'typo', '-o', 'jsonpath={.data}'), '');
   });
 
+  it('apply -f of a Service whose type changes: node ports come and go, the cluster IP stays', async () => {
+    const file = path.join(cluster.stateDir, 'edge.yaml');
+    const manifest = (type: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\n  namespace: default\nspec:\n  type: ${type}\n  selector:\n    app: edge\n  ports:\n  - port: 80\n`;
+    writeFileSync(file, manifest('ClusterIP'));
+    await run('apply', '-f', file);
+    const ip = await jsonpath('service/edge', 'default', '{.spec.clusterIP}');
+    writeFileSync(file, manifest('NodePort'));
+    assert.match(await run('apply', '-f', file), /^service\/edge configured$/m);
+    assert.match(await jsonpath('service/edge', 'default', '{.spec.ports[0].nodePort}'), /^3\d{4}$/);
+    writeFileSync(file, manifest('ClusterIP'));
+    assert.match(await run('apply', '-f', file), /^service\/edge configured$/m);
+    assert.equal(await jsonpath('service/edge', 'default', '{.spec.clusterIP} {.spec.ports[0].nodePort} {.spec.externalTrafficPolicy}'), `${ip}  `);
+    // replace sends the manifest whole, without what the server allocated: it is kept.
+    assert.match(await run('replace', '-f', file), /^service\/edge replaced$/m);
+    assert.equal(await jsonpath('service/edge', 'default', '{.spec.clusterIP}'), ip);
+  });
+
   it('apply --server-side: kubectl becomes a field manager of objects it created client-side', async () => {
     const out = await run('apply', '--server-side', '-f', path.join(shop, '00-namespace.yaml'));
     assert.match(out, /^namespace\/shop serverside-applied$/m);

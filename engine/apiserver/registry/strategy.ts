@@ -220,6 +220,41 @@ function setTemplateGeneration(obj: Obj, generation: number): void {
   obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [templateGenerationAnnotation]: String(generation) };
 }
 
+/**
+ * A Service is a union on its type (dropTypeDependentFields): an update that changes the type
+ * drops what the new type does not use, when the request left it as it was (a value it changed is
+ * validation's to judge): cluster IPs and IP families for ExternalName, node ports, the health
+ * check port, allocateLoadBalancerNodePorts, loadBalancerClass and externalTrafficPolicy. A Service
+ * that is not a LoadBalancer has no load balancer status. The allocator frees what was dropped.
+ */
+class ServiceStrategy extends GenericStrategy {
+  override prepareForUpdate(obj: Obj, old: Obj): void {
+    super.prepareForUpdate(obj, old);
+    const spec = (obj.spec ??= {});
+    const before = old.spec ?? {};
+    const type = (s: Obj) => s.type ?? 'ClusterIP';
+    const same = (a: unknown, b: unknown) => deepEqual(a ?? null, b ?? null);
+    const externallyAccessible = (s: Obj) => type(s) === 'NodePort' || type(s) === 'LoadBalancer';
+    if (type(before) !== 'ExternalName' && type(spec) === 'ExternalName') {
+      if (spec.clusterIP === before.clusterIP && same(spec.clusterIPs, before.clusterIPs)) (delete spec.clusterIP, delete spec.clusterIPs);
+      if (same(spec.ipFamilies, before.ipFamilies)) delete spec.ipFamilies;
+      if ((spec.ipFamilyPolicy ?? '') === (before.ipFamilyPolicy ?? '')) delete spec.ipFamilyPolicy;
+    }
+    if (externallyAccessible(before) && !externallyAccessible(spec)) {
+      const had = new Set((before.ports ?? []).map((p: Obj) => p.nodePort).filter(Boolean));
+      if ((spec.ports ?? []).every((p: Obj) => !p.nodePort || had.has(p.nodePort))) for (const p of spec.ports ?? []) delete p.nodePort;
+    }
+    const healthChecked = (s: Obj) => type(s) === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
+    if (healthChecked(before) && !healthChecked(spec) && (spec.healthCheckNodePort ?? 0) === (before.healthCheckNodePort ?? 0)) delete spec.healthCheckNodePort;
+    if (type(before) === 'LoadBalancer' && type(spec) !== 'LoadBalancer') {
+      if (spec.allocateLoadBalancerNodePorts !== undefined && spec.allocateLoadBalancerNodePorts === before.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+      if (same(spec.loadBalancerClass, before.loadBalancerClass)) delete spec.loadBalancerClass;
+    }
+    if (externallyAccessible(before) && !externallyAccessible(spec) && spec.externalTrafficPolicy === before.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+    if (type(spec) !== 'LoadBalancer' && obj.status?.loadBalancer && Object.keys(obj.status.loadBalancer).length) obj.status = { ...obj.status, loadBalancer: {} };
+  }
+}
+
 /** Nodes allow every field, status included, to be set on create: a kubelet registers its Node with its status in one write. */
 class NodeStrategy extends GenericStrategy {
   override prepareForCreate(obj: Obj): void {
@@ -255,5 +290,6 @@ export function strategyFor(info: KindInfo, custom: boolean): Strategy {
   if (info.group === '' && info.kind === 'Node') return new NodeStrategy(info, custom);
   if (info.group === 'apps' && info.kind === 'Deployment' && !custom) return new DeploymentStrategy(info, custom);
   if (info.group === 'apps' && info.kind === 'DaemonSet' && !custom) return new DaemonSetStrategy(info, custom);
+  if (info.group === '' && info.kind === 'Service' && !custom) return new ServiceStrategy(info, custom);
   return new GenericStrategy(info, custom);
 }

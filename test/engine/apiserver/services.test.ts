@@ -64,4 +64,65 @@ describe('API server: Service allocations', () => {
     assert.equal(ips.length, 20);
     assert.equal(new Set(ips).size, 20);
   });
+  it('keeps what it allocated when an update leaves it out, so the same manifest applies again', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const manifest = svc('web', { type: 'NodePort', ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] });
+    const created = (await client.create(services, 'shop', manifest)).object;
+    // A PUT of the manifest as written, without the cluster IP and node ports it was given.
+    const put = (await client.update(services, 'shop', { ...manifest, metadata: { ...manifest.metadata, resourceVersion: created.metadata.resourceVersion } })).object;
+    assert.deepEqual([put.spec.clusterIP, put.spec.clusterIPs], [created.spec.clusterIP, created.spec.clusterIPs]);
+    assert.deepEqual(put.spec.ports.map((p: any) => p.nodePort), created.spec.ports.map((p: any) => p.nodePort));
+    // Ports matched by name: the https port keeps its node port wherever it moves.
+    const swapped = (await client.update(services, 'shop', { ...manifest, metadata: { ...manifest.metadata, resourceVersion: put.metadata.resourceVersion }, spec: { ...manifest.spec, ports: [{ name: 'https', port: 443 }, { name: 'http', port: 80 }] } })).object;
+    assert.deepEqual(swapped.spec.ports.map((p: any) => p.nodePort), [created.spec.ports[1].nodePort, created.spec.ports[0].nodePort]);
+  });
+
+  it('takes and frees what a change of type needs and drops, as kube-apiserver does', async () => {
+    const { client, namespace, store } = await newCluster();
+    await namespace('shop');
+    const held = () => ({
+      ips: store.range('/registry/kubeside/serviceips/', { end: '/registry/kubeside/serviceips/\uffff' }).kvs.filter((kv) => String(kv.value) === 'shop/web').map((kv) => kv.key.split('/').pop()),
+      ports: store.range('/registry/kubeside/servicenodeports/', { end: '/registry/kubeside/servicenodeports/\uffff' }).kvs.filter((kv) => String(kv.value) === 'shop/web').map((kv) => Number(kv.key.split('/').pop())),
+    });
+    const type = async (spec: object) => (await client.patch(services, 'shop', 'web', 'merge', { spec })).object;
+    const created = (await client.create(services, 'shop', svc('web'))).object;
+    const ip = created.spec.clusterIP;
+
+    // ClusterIP -> NodePort: a node port for each port.
+    let s = await type({ type: 'NodePort' });
+    const nodePort = s.spec.ports[0].nodePort;
+    assert.ok(nodePort >= 30000 && nodePort <= 32767, String(nodePort));
+    assert.deepEqual(held(), { ips: [ip], ports: [nodePort] });
+    // NodePort -> LoadBalancer with externalTrafficPolicy Local: the same node port, and a health check port.
+    s = await type({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    assert.equal(s.spec.ports[0].nodePort, nodePort);
+    assert.ok(s.spec.healthCheckNodePort >= 30000 && s.spec.healthCheckNodePort !== nodePort);
+    assert.deepEqual(held().ports.sort(), [nodePort, s.spec.healthCheckNodePort].sort());
+    // A load balancer status goes with the type.
+    await client.patch(services, 'shop', 'web', 'merge', { status: { loadBalancer: { ingress: [{ ip: '172.18.255.1' }] } } }, {}, 'status');
+    // LoadBalancer -> ClusterIP: node ports, the health check port, externalTrafficPolicy,
+    // allocateLoadBalancerNodePorts and the load balancer status go; the cluster IP stays.
+    s = await type({ type: 'ClusterIP' });
+    assert.deepEqual([s.spec.ports[0].nodePort, s.spec.healthCheckNodePort, s.spec.externalTrafficPolicy, s.spec.allocateLoadBalancerNodePorts, s.status.loadBalancer], [undefined, undefined, undefined, undefined, {}]);
+    assert.deepEqual(held(), { ips: [ip], ports: [] });
+    // ClusterIP -> ExternalName: the cluster IP and IP families go, and the address is free again.
+    s = await type({ type: 'ExternalName', externalName: 'db.example.com' });
+    assert.deepEqual([s.spec.clusterIP, s.spec.clusterIPs, s.spec.ipFamilies, s.spec.ipFamilyPolicy], [undefined, undefined, undefined, undefined]);
+    assert.deepEqual(held(), { ips: [], ports: [] });
+    // ExternalName -> ClusterIP: a cluster IP again.
+    s = await type({ type: 'ClusterIP', externalName: null });
+    assert.deepEqual([s.spec.clusterIPs, held().ips], [[s.spec.clusterIP], [s.spec.clusterIP]]);
+
+    // A node port the update asks for is reserved, or refused when another Service has it.
+    const other = (await client.create(services, 'shop', svc('other', { type: 'NodePort' }))).object;
+    await rejects(type({ type: 'NodePort', ports: [{ port: 80, nodePort: other.spec.ports[0].nodePort }] }), 422, /spec\.ports\[0\]\.nodePort: Invalid value: \d+: provided port is already allocated/);
+    s = await type({ type: 'NodePort', ports: [{ port: 80, nodePort: 32000 }] });
+    assert.deepEqual(held().ports, [32000]);
+    // A node port the update changes on its own is validation's to refuse, and nothing moves.
+    await rejects(type({ type: 'ClusterIP', ports: [{ port: 80, nodePort: 32001 }] }), 422, /spec\.ports\[0\]\.nodePort: Forbidden: may not be used when `type` is 'ClusterIP'/);
+    assert.deepEqual(held().ports, [32000]);
+    await client.delete(services, 'shop', 'web');
+    assert.deepEqual(held(), { ips: [], ports: [] });
+  });
 });
