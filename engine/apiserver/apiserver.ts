@@ -1059,7 +1059,7 @@ export class ApiServer {
       ...crd,
       status: {
         acceptedNames: crd.spec.names,
-        storedVersions: (crd.spec.versions ?? []).filter((v: Obj) => v.storage).map((v: Obj) => v.name),
+        storedVersions: crd.status?.storedVersions ?? [],
         conditions: [
           { type: 'NamesAccepted', status: 'True', lastTransitionTime: now, reason: 'NoConflicts', message: 'no conflicts found' },
           { type: 'Established', status: 'True', lastTransitionTime: now, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },

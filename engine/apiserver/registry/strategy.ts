@@ -255,6 +255,30 @@ class ServiceStrategy extends GenericStrategy {
   }
 }
 
+/**
+ * A CustomResourceDefinition records each version its objects have been stored in: the storage
+ * version is added to status.storedVersions on create and whenever the spec makes another version
+ * the storage version (the status the main endpoint otherwise keeps).
+ */
+class CustomResourceDefinitionStrategy extends GenericStrategy {
+  override prepareForCreate(obj: Obj): void {
+    super.prepareForCreate(obj);
+    obj.status = { storedVersions: [] };
+    recordStorageVersion(obj);
+  }
+
+  override prepareForUpdate(obj: Obj, old: Obj): void {
+    super.prepareForUpdate(obj, old);
+    recordStorageVersion(obj);
+  }
+}
+
+function recordStorageVersion(crd: Obj): void {
+  const storage = (crd.spec?.versions ?? []).find((v: Obj) => v.storage === true)?.name;
+  const stored: string[] = crd.status?.storedVersions ?? [];
+  if (storage !== undefined && !stored.includes(storage)) crd.status = { ...crd.status, storedVersions: [...stored, storage] };
+}
+
 /** Nodes allow every field, status included, to be set on create: a kubelet registers its Node with its status in one write. */
 class NodeStrategy extends GenericStrategy {
   override prepareForCreate(obj: Obj): void {
@@ -291,5 +315,6 @@ export function strategyFor(info: KindInfo, custom: boolean): Strategy {
   if (info.group === 'apps' && info.kind === 'Deployment' && !custom) return new DeploymentStrategy(info, custom);
   if (info.group === 'apps' && info.kind === 'DaemonSet' && !custom) return new DaemonSetStrategy(info, custom);
   if (info.group === '' && info.kind === 'Service' && !custom) return new ServiceStrategy(info, custom);
+  if (info.group === 'apiextensions.k8s.io' && info.kind === 'CustomResourceDefinition' && !custom) return new CustomResourceDefinitionStrategy(info, custom);
   return new GenericStrategy(info, custom);
 }

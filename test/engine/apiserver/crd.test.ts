@@ -67,6 +67,21 @@ describe('API server: custom resources', () => {
     assert.ok(written.metadata.managedFields.some((e: any) => e.manager === 'backup-operator' && e.subresource === 'status'));
   });
 
+  it('records each storage version in status.storedVersions, and keeps a stored version in spec.versions until it is dropped from the status', async () => {
+    const { client } = await newCluster();
+    const version = (name: string, storage: boolean) => ({ ...backupCRD.spec.versions[0], name, storage });
+    let crd = (await client.create(crds, undefined, backupCRD)).object;
+    assert.deepEqual(crd.status.storedVersions, ['v1']);
+    crd = (await client.update(crds, undefined, { ...crd, spec: { ...crd.spec, versions: [version('v1', false), version('v2', true)] } })).object;
+    assert.deepEqual(crd.status.storedVersions, ['v1', 'v2']);
+    await rejects(client.update(crds, undefined, { ...crd, spec: { ...crd.spec, versions: [version('v2', true)] } }), 422, 'CustomResourceDefinition.apiextensions.k8s.io "backups.shop.example.com" is invalid: status.storedVersions[0]: Invalid value: "v1": must appear in spec.versions');
+    await rejects(client.patch(crds, undefined, crd.metadata.name, 'merge', { status: { storedVersions: ['v1'] } }, {}, 'status'), 422, /status.storedVersions: Invalid value: .*must have the storage version v2/);
+    // Once every object is stored as v2, the old version leaves the status, then the spec.
+    await client.patch(crds, undefined, crd.metadata.name, 'merge', { status: { storedVersions: ['v2'] } }, {}, 'status');
+    crd = (await client.patch(crds, undefined, crd.metadata.name, 'merge', { spec: { versions: [version('v2', true)] } })).object;
+    assert.deepEqual([crd.spec.versions.map((v: any) => v.name), crd.status.storedVersions], [['v2'], ['v2']]);
+  });
+
   it('another API server replica over the same store serves the CRD at once, and deleting the CRD removes its objects', async () => {
     const { client, namespace, store, clock } = await newCluster();
     await namespace('shop');

@@ -1,9 +1,10 @@
 // CustomResourceDefinition rules (apiextensions-apiserver's validation): a name that is
-// `<plural>.<group>`, a dotted group, a scope, DNS-1035 names and exactly one storage version.
+// `<plural>.<group>`, a dotted group, a scope, DNS-1035 names and exactly one storage version; on
+// update, stored versions that all still appear in spec.versions, the storage version among them.
 
 import { fieldError, FieldPath, GoValue, type FieldError } from '../../errors.js';
 import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain } from '../names.js';
-import { arr, obj, str, validateImmutableField } from './common.js';
+import { arr, jsonValue, obj, str, validateImmutableField } from './common.js';
 import { registerKindRules, type Obj } from './registry.js';
 
 const spec = FieldPath.root('spec');
@@ -63,9 +64,31 @@ function validateCRD(crd: Obj): FieldError[] {
   return errs;
 }
 
+/**
+ * ValidateCustomResourceDefinitionStoredVersions: every version objects may still be stored in
+ * must stay in spec.versions until they are migrated and it is dropped from status.storedVersions.
+ * Judged on what the API server stores (the strategy has added the storage version), so not on a
+ * manifest, which has no status.
+ */
+function validateStoredVersions(crd: Obj): FieldError[] {
+  const path = FieldPath.root('status').child('storedVersions');
+  const stored = arr(obj(crd.status).storedVersions).map(String);
+  if (stored.length === 0) return [fieldError.invalid(path, jsonValue(stored), 'must have at least one stored version')];
+  const errs: FieldError[] = [];
+  const left = new Map(stored.map((v, i) => [v, i]));
+  for (const v of arr(obj(crd.spec).versions).map(obj)) {
+    const name = str(v.name);
+    if (v.storage === true && !stored.includes(name)) errs.push(fieldError.invalid(path, jsonValue(v), `must have the storage version ${name}`));
+    left.delete(name);
+  }
+  for (const [v, i] of left) errs.push(fieldError.invalid(path.index(i), v, 'must appear in spec.versions'));
+  return errs;
+}
+
 registerKindRules('apiextensions.k8s.io', 'CustomResourceDefinition', {
   // The <plural>.<group> rule is checked with the spec above; the name itself is a DNS subdomain.
   name: nameIsDNSSubdomain,
   validate: validateCRD,
-  validateUpdate: (n, o) => validateImmutableField(obj(n.spec).group, obj(o.spec).group, spec.child('group')),
+  validateUpdate: (n, o) => [...validateImmutableField(obj(n.spec).group, obj(o.spec).group, spec.child('group')), ...validateStoredVersions(n)],
+  validateStatusUpdate: (n) => validateStoredVersions(n),
 });
