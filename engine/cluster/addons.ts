@@ -18,6 +18,12 @@ export interface Addons {
   coreDNS?: boolean;
   /** kube-proxy on every node (default true). */
   kubeProxy?: boolean;
+  /**
+   * Load balancers for Services of type LoadBalancer (default true): addresses from
+   * 172.18.255.200-250, as MetalLB gives on kind. Without them such a Service's external IP stays
+   * pending, as on a bare kind cluster.
+   */
+  loadBalancer?: boolean;
 }
 
 const system = 'kube-system';

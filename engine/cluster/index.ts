@@ -58,7 +58,8 @@ export interface ClusterConfig {
   rootCA?: string;
   /**
    * kubeadm's addons, installed once the control plane is up: CoreDNS (the cluster DNS) and
-   * kube-proxy on every node. Both by default, as kubeadm and kind install them.
+   * kube-proxy on every node. Both by default, as kubeadm and kind install them. And load balancers
+   * for Services of type LoadBalancer, as MetalLB gives on kind (on unless `loadBalancer: false`).
    */
   addons?: Addons;
 }
@@ -438,7 +439,8 @@ export class Cluster {
       name: 'kube-controller-manager',
       identity: identity(),
       onStartedLeading: () => {
-        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()), rootCA: this.rootCA });
+        const disabled = this.config.addons?.loadBalancer === false ? ['service-lb-controller'] : [];
+        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()), rootCA: this.rootCA, disabled });
         void member.controllerManager.start();
       },
       onStoppedLeading: () => {

@@ -24,6 +24,7 @@ import { ReplicaSetController } from './replicaset';
 import { ResourceQuotaController } from './resourcequota';
 import { RootCACertPublisher } from './rootcacertpublisher';
 import { ServiceAccountsController } from './serviceaccounts';
+import { ServiceLoadBalancerController } from './servicelb';
 import { StatefulSetController } from './statefulset';
 import { PodGCController } from './podgc';
 import { TaintEvictionController } from './taineviction';
@@ -92,6 +93,8 @@ export class ControllerManager {
       new PersistentVolumeBinderController(ctx),
       // kind runs its default class's provisioner as a Deployment; here it is one more controller.
       new LocalPathProvisioner(ctx),
+      // What a cloud-controller-manager's service controller does, with load balancers of its own.
+      new ServiceLoadBalancerController(ctx),
       new PodGCController(ctx, options.terminatedPodGCThreshold),
       ...(options.rootCA ? [new RootCACertPublisher(ctx, options.rootCA)] : []),
     ];

@@ -180,6 +180,20 @@ describe('service proxy: requests through the cluster network', function () {
     assert.equal(s.cluster.request('GET', `http://${ip}:30081/`).error, `dial tcp ${ip}:30081: connect: connection refused`);
   });
 
+  it('reaches a LoadBalancer Service from outside through the address its load balancer got', async () => {
+    await s.admin.create(services, 'shop', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-lb', namespace: 'shop' }, spec: { type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] } });
+    await s.advance(2000);
+    const lb = s.admin.get(services, 'shop', 'web-lb');
+    assert.deepEqual(lb.status.loadBalancer.ingress, [{ ip: '172.18.255.200', ipMode: 'VIP' }]);
+    const r = s.cluster.request('GET', 'http://172.18.255.200:8080/');
+    assert.equal(r.status, 200, r.error);
+    assert.equal(hopsOf(r)[0], 'Service/shop/web-lb');
+    assert.equal(s.cluster.request('GET', 'http://172.18.255.200:80/').error, 'dial tcp 172.18.255.200:80: connect: connection refused');
+    await s.admin.delete(services, 'shop', 'web-lb');
+    await s.advance(2000);
+    assert.equal(s.admin.tryGet(services, 'shop', 'web-lb'), undefined, 'the cleanup finalizer goes once the load balancer is deleted');
+  });
+
   it('resolves no cluster name while CoreDNS has no ready pod, and again once it has; addresses and Ingress hosts from outside need no cluster DNS', async () => {
     const web = live(s, 'web');
     const from = { namespace: 'shop', name: web[0]!.metadata.name };
