@@ -110,6 +110,26 @@ export function servicePorts(svc: Obj): string {
   return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
 }
 
+/** kubectl's EXTERNAL-IP column: a load balancer's addresses (`<pending>` until it has one), externalIPs, or an ExternalName's name. */
+export function serviceExternalIP(svc: Obj): string {
+  const spec = svc.spec ?? {};
+  const external: string[] = spec.externalIPs ?? [];
+  switch (spec.type ?? 'ClusterIP') {
+    case 'ClusterIP':
+    case 'NodePort':
+      return external.length ? external.join(',') : '<none>';
+    case 'LoadBalancer': {
+      const ingress: string[] = (svc.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip || i.hostname).filter(Boolean);
+      const all = [...ingress, ...external];
+      return all.length ? all.join(',') : '<pending>';
+    }
+    case 'ExternalName':
+      return spec.externalName ?? '<none>';
+    default:
+      return '<unknown>';
+  }
+}
+
 export function nodeStatus(node: Obj): string {
   const conditions: Obj[] = node.status?.conditions ?? [];
   const ready = conditions.find((c) => c.type === 'Ready');

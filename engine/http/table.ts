@@ -6,7 +6,7 @@ import { eventsV1Event } from '../api/conversion/events';
 import { parseAPIVersion } from '../api/kinds/index';
 import { formatLabelSelector } from '../api/labels/labelSelector';
 import { openapi } from '../api/schema/index';
-import { humanDuration, nodeRoles, nodeStatus, podStatus, servicePorts } from './printers';
+import { humanDuration, nodeRoles, nodeStatus, podStatus, serviceExternalIP, servicePorts } from './printers';
 
 export { humanDuration, nodeRoles, nodeStatus, podStatus, type PodStatus, servicePorts } from './printers';
 
@@ -76,25 +76,6 @@ function podCells(pod: Obj, now: number): unknown[] {
 }
 
 // ---- services ----
-
-function serviceExternalIP(svc: Obj): string {
-  const spec = svc.spec ?? {};
-  const external: string[] = spec.externalIPs ?? [];
-  switch (spec.type ?? 'ClusterIP') {
-    case 'ClusterIP':
-    case 'NodePort':
-      return external.length ? external.join(',') : '<none>';
-    case 'LoadBalancer': {
-      const ingress: string[] = (svc.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip || i.hostname).filter(Boolean);
-      const all = [...ingress, ...external];
-      return all.length ? all.join(',') : '<pending>';
-    }
-    case 'ExternalName':
-      return spec.externalName ?? '<none>';
-    default:
-      return '<unknown>';
-  }
-}
 
 // ---- nodes ----
 

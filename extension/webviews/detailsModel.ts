@@ -3,7 +3,7 @@
 // history, a Secret's keys), computed from the informer cache. Each cache batch that touches the
 // object, its events, its owners or its ReplicaSets recomputes the sections, and only those that
 // changed are sent on.
-import { nodeRoles, nodeStatus, podStatus, servicePorts } from '../../engine/http/printers';
+import { nodeRoles, nodeStatus, podStatus, serviceExternalIP, servicePorts } from '../../engine/http/printers';
 import type { Clock } from '../../engine/util/clock';
 import { rolloutHistory } from '../actions/resourceActions';
 import type { Disposable, KubeObj } from '../backend/clusterBackend';
@@ -298,6 +298,7 @@ function summarize(kind: string, obj: KubeObj): Summary {
       [status, level] = ['Active', 'ok'];
       add('Type', spec.type ?? 'ClusterIP');
       add('Cluster IP', spec.clusterIP);
+      if (serviceExternalIP(obj) !== '<none>') add('External IP', serviceExternalIP(obj));
       add('Ports', servicePorts(obj));
       add('Selector', Object.entries(spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(','));
       break;

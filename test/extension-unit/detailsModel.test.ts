@@ -142,5 +142,19 @@ describe('Resource details model over the embedded cluster running the shop', fu
     const back = messages.at(-1)!;
     assert.equal(back.type, 'init');
     assert.equal((back as InitMessage).details!.summary.fields.find((f) => f.label === 'Ports')!.value, '80/TCP');
+    assert.equal((back as InitMessage).details!.summary.fields.find((f) => f.label === 'External IP'), undefined, 'a ClusterIP Service has none');
+  });
+
+  it("shows a LoadBalancer Service's external address: pending, then its load balancer's", async () => {
+    await backend.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-public', namespace: 'shop' }, spec: { type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ port: 80 }], loadBalancerClass: 'example.com/none' } });
+    await advance(1_000);
+    const { model } = open({ kind: 'Service', namespace: 'shop', name: 'web-public' });
+    const external = () => model.snapshot().details!.summary.fields.find((f) => f.label === 'External IP')?.value;
+    // Another implementation's class: nothing gives it an address.
+    assert.equal(external(), '<pending>');
+    await backend.delete({ type: { group: '', version: 'v1', resource: 'services' }, namespace: 'shop', name: 'web-public' });
+    await backend.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-public', namespace: 'shop' }, spec: { type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ port: 80 }] } });
+    await advance(2_000);
+    assert.equal(external(), '172.18.255.200');
   });
 });

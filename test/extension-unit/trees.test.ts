@@ -185,6 +185,16 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
     assert.match(String(hpa.tooltip), /AbleToScale: \*\*True\*\*/);
   });
 
+  it("Network: a LoadBalancer Service shows its load balancer's address, as kubectl's EXTERNAL-IP does", async () => {
+    const model = models['kubeside.network'];
+    await backend.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-public', namespace: 'shop' }, spec: { type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ port: 80, targetPort: 'http' }] } });
+    await advance(2000);
+    const svc = cache.get('services', 'shop', 'web-public')!;
+    const node = at(model, 'shop', 'Services', 'web-public');
+    assert.equal(node.description, `LoadBalancer · ${svc.spec.clusterIP} · 172.18.255.200 · 80:${svc.spec.ports[0].nodePort}/TCP`);
+    assert.match(String(node.tooltip), /External IP: `172\.18\.255\.200`/);
+  });
+
   it('Network: the web Service with its 2 ready endpoints, and the Ingress rules → backends', () => {
     const model = models['kubeside.network'];
     const web = at(model, 'shop', 'Services', 'web');

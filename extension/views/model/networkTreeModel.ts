@@ -1,7 +1,7 @@
 // The Network tree (`kubeside.network`): namespace → Services (type, cluster IP, ports) → their
 // endpoints from EndpointSlices (pod IP:port, ready or not); Ingresses → rules (host and path) → the
 // backend Service and port. A slice is found from its Service through the controller index.
-import { servicePorts } from '../../../engine/http/printers';
+import { serviceExternalIP, servicePorts } from '../../../engine/http/printers';
 import type { KubeObj } from '../../backend/clusterBackend';
 import { type CacheChange, type ClusterCache, watchedResources } from '../../cache/clusterCache';
 import { groupId, groupNode, namespaceId, namespaceNode, namespaceRoots, parseGroupId } from './namespaceNodes';
@@ -172,15 +172,17 @@ export class NetworkTreeModel extends PagedTreeModel {
     const type: string = svc.spec?.type ?? 'ClusterIP';
     const clusterIP: string = svc.spec?.clusterIP ?? '';
     const ports = servicePorts(svc);
+    // kubectl's EXTERNAL-IP: a load balancer's address (or <pending>), externalIPs, an ExternalName's name.
+    const external = serviceExternalIP(svc);
     const selector = Object.entries(svc.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
     return {
       id: serviceId(namespace, name),
       label: name,
-      description: [type, clusterIP === 'None' ? 'headless' : clusterIP, ports].filter(Boolean).join(' · '),
+      description: [type, clusterIP === 'None' ? 'headless' : clusterIP, external === '<none>' ? '' : external, ports].filter(Boolean).join(' · '),
       tooltip: [
         `**Service** ${code(`${namespace}/${name}`)}`,
         '',
-        `Type: ${type} · Cluster IP: ${code(clusterIP || '<none>')}`,
+        `Type: ${type} · Cluster IP: ${code(clusterIP || '<none>')}${external === '<none>' ? '' : ` · External IP: ${code(external)}`}`,
         `Ports: ${code(ports)}`,
         `Selector: ${selector ? code(selector) : '_none_'}`,
         `DNS: ${code(`${name}.${namespace}.svc.cluster.local`)}`,
