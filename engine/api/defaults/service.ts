@@ -1,12 +1,8 @@
 // Service defaults (SetDefaults_Service), plus the IP family fields the API server's REST storage fills
 // on create, since every stored Service carries them.
 
+import { externallyAccessible } from '../meta/services.js';
 import { child, isObj, list, type Obj, registerDefaulter, setDefault } from './registry.js';
-
-/** Type LoadBalancer or NodePort, or a ClusterIP service with external IPs (service.ExternallyAccessible). */
-function externallyAccessible(spec: Obj): boolean {
-  return spec.type === 'LoadBalancer' || spec.type === 'NodePort' || (spec.type === 'ClusterIP' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
-}
 
 export function setDefaultsService(svc: Obj): void {
   const spec = child(svc, 'spec');

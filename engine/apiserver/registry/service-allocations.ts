@@ -8,6 +8,7 @@ import { ClusterIPAllocator } from '../../network/clusterIPAllocator';
 import { parseIPv4 } from '../../network/ipv4';
 import type { RequestOp, Store, TxnRequest } from '../../store/index';
 import type { Random } from '../../util/random';
+import { needsClusterIP, needsHealthCheckNodePort, needsNodePort } from '../../api/meta/services';
 import type { Obj } from './strategy';
 
 const ipPrefix = '/registry/kubeside/serviceips/';
@@ -20,20 +21,6 @@ export interface ServiceAllocations {
   guards: string[];
   /** For an update: the deletes of what the Service no longer holds. */
   release?: RequestOp[];
-}
-
-/** Whether a Service of this shape has cluster IPs (even `None` counts): every type but ExternalName. */
-export function needsClusterIP(svc: Obj): boolean {
-  return svc.spec?.type !== 'ExternalName';
-}
-
-export function needsNodePort(svc: Obj): boolean {
-  return svc.spec?.type === 'NodePort' || svc.spec?.type === 'LoadBalancer';
-}
-
-/** A LoadBalancer that keeps traffic on the node it reaches gets a health check port for the load balancer. */
-export function needsHealthCheckNodePort(svc: Obj): boolean {
-  return svc.spec?.type === 'LoadBalancer' && svc.spec?.externalTrafficPolicy === 'Local';
 }
 
 function clusterIPsOf(svc: Obj): string[] {
@@ -56,8 +43,8 @@ export class ServiceAllocator {
    */
   allocate(service: Obj): ServiceAllocations {
     const out: ServiceAllocations = { reserve: [], guards: [] };
-    if (needsClusterIP(service) && service.spec?.clusterIP !== 'None') this.allocateClusterIP(service, out);
-    if (needsNodePort(service)) this.allocateNodePorts(service, new Set(), out);
+    if (needsClusterIP(service.spec) && service.spec?.clusterIP !== 'None') this.allocateClusterIP(service, out);
+    if (needsNodePort(service.spec)) this.allocateNodePorts(service, new Set(), out);
     return out;
   }
 
@@ -74,9 +61,9 @@ export class ServiceAllocator {
     const out: ServiceAllocations = { reserve: [], guards: [], release: [] };
     const oldIPs = clusterIPsOf(old);
     // A Service that had none (it was ExternalName) gets its cluster IP; a changed one is validation's to refuse.
-    if (needsClusterIP(service) && service.spec?.clusterIP !== 'None' && oldIPs.length === 0) this.allocateClusterIP(service, out);
+    if (needsClusterIP(service.spec) && service.spec?.clusterIP !== 'None' && oldIPs.length === 0) this.allocateClusterIP(service, out);
     const kept = new Set(nodePortsOf(old));
-    if (needsNodePort(service)) this.allocateNodePorts(service, kept, out);
+    if (needsNodePort(service.spec)) this.allocateNodePorts(service, kept, out);
     const newIPs = new Set(clusterIPsOf(service));
     for (const ip of oldIPs) if (!newIPs.has(ip)) out.release!.push(...this.releaseIP(ip));
     const newPorts = new Set(nodePortsOf(service));
@@ -123,7 +110,7 @@ export class ServiceAllocator {
     (spec.ports ?? []).forEach((port: Obj, i: number) => {
       port.nodePort = take(port.nodePort, `spec.ports[${i}].nodePort`);
     });
-    if (needsHealthCheckNodePort(service)) spec.healthCheckNodePort = take(spec.healthCheckNodePort, 'spec.healthCheckNodePort');
+    if (needsHealthCheckNodePort(service.spec)) spec.healthCheckNodePort = take(spec.healthCheckNodePort, 'spec.healthCheckNodePort');
   }
 
   /** The delete that frees a cluster IP this allocator handed out (none for `None` or another address). */
@@ -185,11 +172,11 @@ function ownerOf(service: Obj): string {
 function patchAllocatedValues(service: Obj, old: Obj): void {
   const spec = (service.spec ??= {});
   const before = old.spec ?? {};
-  if (needsClusterIP(old) && needsClusterIP(service)) {
+  if (needsClusterIP(old.spec) && needsClusterIP(service.spec)) {
     if (!spec.clusterIP && before.clusterIP) spec.clusterIP = before.clusterIP;
     if (!spec.clusterIPs?.length && before.clusterIPs?.length) spec.clusterIPs = [...before.clusterIPs];
   }
-  if (needsNodePort(old) && needsNodePort(service)) {
+  if (needsNodePort(old.spec) && needsNodePort(service.spec)) {
     const inNew = new Set((spec.ports ?? []).map((p: Obj) => p.nodePort).filter(Boolean));
     const taken = new Set((before.ports ?? []).map((p: Obj) => p.nodePort).filter((p: number) => p && inNew.has(p)));
     const byName = new Map<string, number>((before.ports ?? []).map((p: Obj) => [p.name ?? '', p.nodePort]));
@@ -198,7 +185,7 @@ function patchAllocatedValues(service: Obj, old: Obj): void {
       if (!port.nodePort && was && !taken.has(was)) port.nodePort = was;
     }
   }
-  if (needsHealthCheckNodePort(old) && needsHealthCheckNodePort(service) && !spec.healthCheckNodePort && before.healthCheckNodePort) spec.healthCheckNodePort = before.healthCheckNodePort;
+  if (needsHealthCheckNodePort(old.spec) && needsHealthCheckNodePort(service.spec) && !spec.healthCheckNodePort && before.healthCheckNodePort) spec.healthCheckNodePort = before.healthCheckNodePort;
 }
 
 /** NormalizeClusterIPs on update: keeps clusterIPs in step with a clusterIP the request set or cleared alone. */

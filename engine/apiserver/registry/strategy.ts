@@ -5,6 +5,7 @@
 import type { KindInfo } from '../../api/kinds/index';
 import { deepEqual } from '../../api/patch/jsonValue';
 import { templateGenerationAnnotation, templateGenerationOf } from '../../api/meta/daemonSets';
+import { externallyAccessible, needsClusterIP, needsHealthCheckNodePort, needsNodePort } from '../../api/meta/services';
 import { Quantity } from '../../api/quantity';
 
 export type Obj = Record<string, any>;
@@ -234,18 +235,19 @@ class ServiceStrategy extends GenericStrategy {
     const before = old.spec ?? {};
     const type = (s: Obj) => s.type ?? 'ClusterIP';
     const same = (a: unknown, b: unknown) => deepEqual(a ?? null, b ?? null);
-    const externallyAccessible = (s: Obj) => type(s) === 'NodePort' || type(s) === 'LoadBalancer';
-    if (type(before) !== 'ExternalName' && type(spec) === 'ExternalName') {
-      if (spec.clusterIP === before.clusterIP && same(spec.clusterIPs, before.clusterIPs)) (delete spec.clusterIP, delete spec.clusterIPs);
+    if (needsClusterIP(before) && !needsClusterIP(spec)) {
+      if (spec.clusterIP === before.clusterIP && same(spec.clusterIPs, before.clusterIPs)) {
+        delete spec.clusterIP;
+        delete spec.clusterIPs;
+      }
       if (same(spec.ipFamilies, before.ipFamilies)) delete spec.ipFamilies;
       if ((spec.ipFamilyPolicy ?? '') === (before.ipFamilyPolicy ?? '')) delete spec.ipFamilyPolicy;
     }
-    if (externallyAccessible(before) && !externallyAccessible(spec)) {
+    if (needsNodePort(before) && !needsNodePort(spec)) {
       const had = new Set((before.ports ?? []).map((p: Obj) => p.nodePort).filter(Boolean));
       if ((spec.ports ?? []).every((p: Obj) => !p.nodePort || had.has(p.nodePort))) for (const p of spec.ports ?? []) delete p.nodePort;
     }
-    const healthChecked = (s: Obj) => type(s) === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
-    if (healthChecked(before) && !healthChecked(spec) && (spec.healthCheckNodePort ?? 0) === (before.healthCheckNodePort ?? 0)) delete spec.healthCheckNodePort;
+    if (needsHealthCheckNodePort(before) && !needsHealthCheckNodePort(spec) && (spec.healthCheckNodePort ?? 0) === (before.healthCheckNodePort ?? 0)) delete spec.healthCheckNodePort;
     if (type(before) === 'LoadBalancer' && type(spec) !== 'LoadBalancer') {
       if (spec.allocateLoadBalancerNodePorts !== undefined && spec.allocateLoadBalancerNodePorts === before.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
       if (same(spec.loadBalancerClass, before.loadBalancerClass)) delete spec.loadBalancerClass;

@@ -125,4 +125,13 @@ describe('API server: Service allocations', () => {
     await client.delete(services, 'shop', 'web');
     assert.deepEqual(held(), { ips: [], ports: [] });
   });
+  it('takes a ClusterIP Service with external IPs as externally accessible: its externalTrafficPolicy defaults to Cluster', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const s = (await client.create(services, 'shop', svc('web', { externalIPs: ['192.0.2.10'] }))).object;
+    assert.deepEqual([s.spec.type, s.spec.externalTrafficPolicy], ['ClusterIP', 'Cluster']);
+    // Without them it is not, and the policy goes with them.
+    const plain = (await client.patch(services, 'shop', 'web', 'merge', { spec: { externalIPs: null } })).object;
+    assert.equal(plain.spec.externalTrafficPolicy, undefined);
+  });
 });

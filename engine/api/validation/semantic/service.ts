@@ -4,6 +4,7 @@
 import { fieldError, type FieldError, FieldPath, GoValue } from '../../errors.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortNum, nameIsDNS1035Label, validateLabels } from '../names.js';
 import { arr, jsonValue, has, num, obj, str, supportedProtocols } from './common.js';
+import { externallyAccessible } from '../../meta/services.js';
 import { validatePortNumOrName } from './pod.js';
 import { type Obj, registerKindRules } from './registry.js';
 
@@ -92,8 +93,10 @@ function validateService(svc: Obj): FieldError[] {
   if (type !== 'ExternalName') errs.push(...validateLabels(s.selector, spec.child('selector')));
   if (has(s, 'sessionAffinity') && !['ClientIP', 'None'].includes(str(s.sessionAffinity)))
     errs.push(fieldError.notSupported(spec.child('sessionAffinity'), s.sessionAffinity, ['ClientIP', 'None']));
-  if (has(s, 'externalTrafficPolicy')) {
-    if (type !== 'NodePort' && type !== 'LoadBalancer')
+  // Externally accessible: a LoadBalancer, a NodePort, or a ClusterIP Service with external IPs
+  // (defaulting gives each of them a policy).
+  if (has(s, 'externalTrafficPolicy') && str(s.externalTrafficPolicy) !== '') {
+    if (!externallyAccessible(s))
       errs.push(fieldError.invalid(spec.child('externalTrafficPolicy'), s.externalTrafficPolicy, 'may only be set for externally-accessible services'));
     else if (!['Cluster', 'Local'].includes(str(s.externalTrafficPolicy)))
       errs.push(fieldError.notSupported(spec.child('externalTrafficPolicy'), s.externalTrafficPolicy, ['Cluster', 'Local']));

@@ -265,6 +265,7 @@ const cases: Case[] = [
         ['spec.ports[0].nodePort: Invalid value: 8080: provided port is not in the valid range. The range of valid ports is 30000-32767'],
       ],
       ['headless NodePort', { spec: { type: 'NodePort', clusterIP: 'None' } }, ['spec.clusterIPs[0]: Invalid value: "None": may not be set to \'None\' for NodePort services']],
+      ['externalTrafficPolicy on a Service nothing outside reaches', { spec: { externalTrafficPolicy: 'Local' } }, ['spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services']],
       ['unknown type', { spec: { type: 'Internal' } }, ['spec.type: Unsupported value: "Internal": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"']],
       ['ExternalName without a name', { spec: { type: 'ExternalName', ports: [], selector: undefined } }, ['spec.externalName: Required value']],
       [
