@@ -6,6 +6,7 @@ import type { Node, Pod, Service, ServicePort } from 'kubernetes-types/core/v1';
 import type { Endpoint, EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { Ingress } from 'kubernetes-types/networking/v1';
 import { statusErrors } from '../api/errors';
+import { externallyAccessible } from '../api/meta/services';
 import { controllerAnswer, type ControllerAnswer, ingressServesHost, matchIngresses } from './ingressRouter';
 import { formatIPv4, parseIPv4 } from './ipv4';
 
@@ -161,7 +162,7 @@ type Destination =
   | { kind: 'pod'; pod: Pod; fqdn?: string }
   | { kind: 'externalName'; service: Service; fqdn: string }
   | { kind: 'node'; node: Node; ip: string }
-  | { kind: 'loadBalancer'; service: Service; ip: string }
+  | { kind: 'loadBalancer'; service: Service; ip: string; via: 'load balancer' | 'external IP' }
   | { kind: 'ingress'; host: string }
   | { kind: 'unreachable'; ip: string }
   | { kind: 'noDNS'; host: string; service: Service | undefined };
@@ -273,7 +274,7 @@ export class ServiceProxy {
       case 'node':
         return this.toNodePort(objects, destination.node, destination.ip, port, hops);
       case 'loadBalancer':
-        return this.toLoadBalancer(objects, destination.service, destination.ip, port, hops);
+        return this.toLoadBalancer(objects, destination.service, destination.ip, destination.via, port, hops);
       case 'ingress':
         if (port !== 80) return { outcome: 'error', hops, error: `dial tcp ${destination.host}:${port}: connect: connection refused` };
         return this.toIngress(objects, host, path, now, hops);
@@ -373,7 +374,9 @@ export class ServiceProxy {
     const normal = formatIPv4(parseIPv4(ip));
     for (const service of objects.services()) {
       if ((service.spec?.clusterIPs ?? [service.spec?.clusterIP]).includes(normal)) return { kind: 'service', service };
-      if ((service.status?.loadBalancer?.ingress ?? []).some((i) => i.ip === normal)) return { kind: 'loadBalancer', service, ip: normal };
+      if ((service.status?.loadBalancer?.ingress ?? []).some((i) => i.ip === normal)) return { kind: 'loadBalancer', service, ip: normal, via: 'load balancer' };
+      // kube-proxy takes a Service's external IPs (routed to a node by the network) as it takes a load balancer's.
+      if (externallyAccessible(service.spec) && (service.spec?.externalIPs ?? []).includes(normal)) return { kind: 'loadBalancer', service, ip: normal, via: 'external IP' };
     }
     const node = objects.nodes().find((n) => (n.status?.addresses ?? []).some((a) => a.type === 'InternalIP' && a.address === normal));
     if (node) return { kind: 'node', node, ip: normal };
@@ -437,14 +440,14 @@ export class ServiceProxy {
   }
 
   /** A load balancer's IP: the balancer spreads connections over the nodes, whose kube-proxy sends them to the Service's endpoints. */
-  private toLoadBalancer(objects: NetworkObjects, service: Service, ip: string, port: number, hops: Hop[]): Route {
+  private toLoadBalancer(objects: NetworkObjects, service: Service, ip: string, via: string, port: number, hops: Hop[]): Route {
     const servicePort = (service.spec?.ports ?? []).find((p) => p.port === port && (p.protocol ?? 'TCP') === 'TCP');
     if (!servicePort) {
       hops.push(serviceHop(service, `${ip}: no port ${port} (the Service has ${describePorts(service)})`));
       return { outcome: 'error', hops, error: `dial tcp ${ip}:${port}: connect: connection refused` };
     }
     const slices = objects.endpointSlices(service.metadata?.namespace ?? '', service.metadata?.name ?? '');
-    return this.throughEndpoints(objects, service, servicePort, slices, { balancer: 'loadbalancer' }, `load balancer ${ip}:${port} (port ${portName(servicePort)})`, `${ip}:${port}`, hops);
+    return this.throughEndpoints(objects, service, servicePort, slices, { balancer: 'loadbalancer' }, `${via} ${ip}:${port} (port ${portName(servicePort)})`, `${ip}:${port}`, hops);
   }
 
   /**

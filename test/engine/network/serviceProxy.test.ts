@@ -192,6 +192,12 @@ describe('service proxy: requests through the cluster network', function () {
     await s.admin.delete(services, 'shop', 'web-lb');
     await s.advance(2000);
     assert.equal(s.admin.tryGet(services, 'shop', 'web-lb'), undefined, 'the cleanup finalizer goes once the load balancer is deleted');
+
+    // An external IP the network routes to a node reaches the Service's port the same way.
+    await s.admin.patch(services, 'shop', 'web', 'merge', { spec: { externalIPs: ['192.0.2.10'] } });
+    const viaExternal = s.cluster.request('GET', 'http://192.0.2.10/');
+    assert.equal(viaExternal.status, 200, viaExternal.error);
+    assert.match(viaExternal.hops[0]!.detail, /^external IP 192\.0\.2\.10:80 \(port 80 "http"\) → /);
   });
 
   it('resolves no cluster name while CoreDNS has no ready pod, and again once it has; addresses and Ingress hosts from outside need no cluster DNS', async () => {
