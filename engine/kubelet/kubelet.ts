@@ -457,8 +457,9 @@ export class Kubelet {
     if (!force && !due && deepEqual(strip(status), strip(this.lastNodeStatus))) return;
     try {
       // A patch of the status alone (PatchNodeStatus): the labels and annotations others set are
-      // not the kubelet's to undo, and a status update would write back its copy of them.
-      const patch = [{ op: 'replace', path: '/status', value: status }];
+      // not the kubelet's to undo, and a status update would write back its copy of them. `add`
+      // sets the status whether or not the Node has one (someone else may have registered it).
+      const patch = [{ op: 'add', path: '/status', value: status }];
       this.latestNode = withoutManagedFields((await this.client.patch(nodesResource, undefined, this.nodeName, 'json', patch, {}, 'status')).object);
     } catch (err) {
       // The Node went away or the write failed: the next round reads it again.

@@ -71,6 +71,15 @@ describe('kubelet', () => {
     assert.deepEqual([after.metadata.labels.zone, after.metadata.annotations.owner], ['a', 'ops']);
   });
 
+  it('reports the status of a Node someone else registered without one', async () => {
+    const { client, startKubelet } = await nodeWithKubelet();
+    await client.create(nodes, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-2', labels: { zone: 'b' } } });
+    await startKubelet('worker-2');
+    const node = client.get(nodes, undefined, 'worker-2');
+    assert.equal(node.status.conditions.find((c: Obj) => c.type === 'Ready').status, 'True');
+    assert.equal(node.metadata.labels.zone, 'b');
+  });
+
   it('spreads the heartbeats of nodes started together, with the same spread on every run', async () => {
     const renewals = async () => {
       const { client, advance, startKubelet } = await nodeWithKubelet('node-0');
