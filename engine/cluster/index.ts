@@ -25,6 +25,7 @@ import { Scheduler } from '../scheduler/index';
 import { Store } from '../store/index';
 import { type Clock, RealClock } from '../util/clock';
 import { Random } from '../util/random';
+import { kubeletMaySetLabel } from '../api/meta/nodeLabels';
 import { type Addons, coreDNSObjects, kubeProxyObjects } from './addons';
 import { LeaderElector } from './leader-election';
 import { clientNetworkObjects, respond, type ServiceResponse } from './request';
@@ -102,6 +103,8 @@ export class Cluster {
   private readonly kubelets = new Map<string, Kubelet>();
   private readonly failed = new Set<string>();
   private readonly nodeTokens = new Map<string, string>();
+  /** Labels of a node that its kubelet may not set (NodeRestriction): the cluster sets them once it registers. */
+  private readonly administeredLabels = new Map<string, Record<string, string>>();
   /** Each node's InternalIP, where a control-plane node's API server listens (:6443). */
   private readonly nodeIPs = new Map<string, string>();
   private workerCount = 0;
@@ -480,13 +483,20 @@ export class Cluster {
       disks: this.disks,
       capacity,
       controlPlane,
-      ...(options.labels ? { labels: options.labels } : {}),
+      labels: Object.fromEntries(Object.entries(options.labels ?? {}).filter(([k]) => kubeletMaySetLabel(k))),
     }));
+    // What the kubelet may not set on its own Node, the cluster sets once it has registered, as
+    // kubeadm's mark-control-plane phase sets the control-plane role (and an administrator the rest).
+    const administered = Object.entries(options.labels ?? {}).filter(([k]) => !kubeletMaySetLabel(k));
+    if (controlPlane) administered.push(['node-role.kubernetes.io/control-plane', ''], ['node.kubernetes.io/exclude-from-external-load-balancers', '']);
+    if (administered.length) this.administeredLabels.set(nodeName, Object.fromEntries(administered));
     return nodeName;
   }
 
   private async startNode(name: string): Promise<void> {
     await this.mustKubelet(name).start();
+    const labels = this.administeredLabels.get(name);
+    if (labels) await this.adminClient('kubeadm').patch({ group: '', version: 'v1', resource: 'nodes' }, undefined, name, 'strategic', { metadata: { labels } });
     const member = this.members.find((m) => m.node === name);
     if (member) {
       member.schedulerElector.start();

@@ -41,7 +41,6 @@ export function initialNode(id: NodeIdentity): Node {
         'kubernetes.io/arch': 'amd64',
         'kubernetes.io/hostname': id.name,
         'kubernetes.io/os': 'linux',
-        ...(id.controlPlane ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } : {}),
         ...(id.labels ?? {}),
       },
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },

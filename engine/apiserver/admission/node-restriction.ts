@@ -1,23 +1,30 @@
-// NodeRestriction, for pods: a kubelet may create only the mirror pods of its own static pods —
-// marked with the `kubernetes.io/config.mirror` annotation, bound to its own node, owned by its
-// own Node object as controller, and referencing no other API object (a node's credentials must
-// not reach Secrets or ConfigMaps through a pod it makes up). The Node authorizer lets nodes
-// create pods at all; this plugin decides which. A kubelet's pod status update may not change the
-// pod's labels (the status strategy would take them). Its rules for Node objects and their labels
-// are not applied here. See plugin/pkg/admission/noderestriction/admission.go.
+// NodeRestriction (plugin/pkg/admission/noderestriction/admission.go): what a kubelet, acting as
+// `system:node:<name>`, may write beyond what the Node authorizer lets it reach.
+// - Pods: only the mirror pods of its own static pods — marked with the `kubernetes.io/config.mirror`
+//   annotation, bound to its own node, owned by its own Node object as controller, and referencing
+//   no other API object (a node's credentials must not reach Secrets or ConfigMaps through a pod it
+//   makes up). A pod status update may not change the pod's labels (the status strategy takes them).
+// - Its own Node only. It registers with labels of its own (`kubernetes.io/hostname`, os, arch,
+//   topology, instance type, and the `kubelet.kubernetes.io` and `node.kubernetes.io` namespaces),
+//   never other `kubernetes.io` or `k8s.io` labels such as `node-role.kubernetes.io/*`, which an
+//   administrator (kubeadm) sets; afterwards it may change only those labels, and never its taints,
+//   through the Node or its status. A compromised node cannot steer workloads to itself.
 import { isMirrorPod, mirrorPodAnnotation } from '../../api/meta/mirrorPods';
+import { kubeletMaySetLabel } from '../../api/meta/nodeLabels';
+import { deepEqual } from '../../api/patch/jsonValue';
 import { nodeNameOf } from '../auth/user';
 import type { Obj } from '../registry/strategy';
 import { admissionForbidden } from './forbidden';
-import type { AdmissionPlugin } from './types';
+import type { AdmissionPlugin, AdmissionRequest } from './types';
 
 export const nodeRestriction: AdmissionPlugin = {
   name: 'NodeRestriction',
   admit(req, ctx) {
-    if (req.kind.group !== '' || req.kind.kind !== 'Pod') return;
+    if (req.kind.group !== '' || (req.kind.kind !== 'Pod' && req.kind.kind !== 'Node')) return;
     const node = nodeNameOf(req.user);
     if (node === undefined) return;
     const refuse = (why: string) => admissionForbidden(req, why);
+    if (req.kind.kind === 'Node') return admitNode(req, node, refuse);
     if (req.operation === 'UPDATE' && req.subresource === 'status') {
       if (req.oldObject?.spec?.nodeName !== node) throw refuse(`node ${JSON.stringify(node)} can only update pod status for pods with spec.nodeName set to itself`);
       if (!sameLabels(req.oldObject?.metadata?.labels, req.object?.metadata?.labels)) throw refuse(`node ${JSON.stringify(node)} cannot update labels through pod status`);
@@ -44,6 +51,32 @@ export const nodeRestriction: AdmissionPlugin = {
     if (referenced) throw refuse(`node ${JSON.stringify(node)} can not create pods that reference ${referenced}`);
   },
 };
+
+/** A kubelet's writes to Node objects: its own, with its own labels, and the taints it registered with. */
+function admitNode(req: AdmissionRequest, node: string, refuse: (why: string) => Error): void {
+  const name = req.name || req.object?.metadata?.name;
+  if (name !== node) throw refuse(`node ${JSON.stringify(node)} is not allowed to modify node ${JSON.stringify(name ?? '')}`);
+  if (req.operation === 'CREATE') {
+    const forbidden = forbiddenLabels(modifiedLabels(req.object?.metadata?.labels, undefined));
+    if (forbidden.length) throw refuse(`node ${JSON.stringify(node)} is not allowed to set the following labels: ${forbidden.join(', ')}`);
+  }
+  if (req.operation === 'UPDATE') {
+    if (!deepEqual(req.object?.spec?.taints ?? [], req.oldObject?.spec?.taints ?? [])) throw refuse(`node ${JSON.stringify(node)} is not allowed to modify taints`);
+    const forbidden = forbiddenLabels(modifiedLabels(req.object?.metadata?.labels, req.oldObject?.metadata?.labels));
+    if (forbidden.length) throw refuse(`is not allowed to modify labels: ${forbidden.join(', ')}`);
+  }
+}
+
+/** The keys whose values differ between two label maps (getModifiedLabels). */
+function modifiedLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): string[] {
+  const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
+  return [...keys].filter((k) => a?.[k] !== b?.[k]);
+}
+
+/** getForbiddenLabels, sorted. */
+function forbiddenLabels(keys: string[]): string[] {
+  return keys.filter((key) => !kubeletMaySetLabel(key)).sort();
+}
 
 /** labels.Equals: the same keys and values, an absent map being an empty one. */
 function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {

@@ -158,6 +158,27 @@ describe('cluster', () => {
     assert.equal((await status({ metadata: { annotations: { note: 'x' } } })).object.status.message, 'warm');
   });
 
+  it("lets a kubelet change only its own Node's kubelet labels, never its taints, as NodeRestriction does", async () => {
+    const c = await boot({ workers: 1 });
+    cluster = c.cluster;
+    const kubelet = new ApiClient(c.cluster.apiServer, { name: 'system:node:worker-1', groups: ['system:nodes', 'system:authenticated'] });
+    const refused = async (p: Promise<unknown>, message: string) => {
+      await assert.rejects(p, (err: Obj) => err.code === 403 && err.message === message);
+    };
+    const labels = (l: Record<string, string>) => ({ metadata: { labels: l } });
+    await refused(kubelet.patch(nodes, undefined, 'worker-1', 'merge', labels({ 'node-role.kubernetes.io/worker': '' })), 'nodes "worker-1" is forbidden: is not allowed to modify labels: node-role.kubernetes.io/worker');
+    await refused(kubelet.patch(nodes, undefined, 'worker-1', 'merge', labels({ 'node-restriction.kubernetes.io/trusted': 'yes' }), {}, 'status'), 'nodes "worker-1" is forbidden: is not allowed to modify labels: node-restriction.kubernetes.io/trusted');
+    await refused(kubelet.patch(nodes, undefined, 'worker-1', 'merge', { spec: { taints: [{ key: 'dedicated', value: 'me', effect: 'NoSchedule' }] } }), 'nodes "worker-1" is forbidden: node "worker-1" is not allowed to modify taints');
+    await refused(kubelet.create(nodes, undefined, { metadata: { name: 'worker-9' } }), 'nodes "worker-9" is forbidden: node "worker-1" is not allowed to modify node "worker-9"');
+    await refused(kubelet.create(nodes, undefined, { metadata: { name: 'worker-1', labels: { 'node-role.kubernetes.io/gpu': '', 'kubernetes.io/team': 'a' } } }), 'nodes "worker-1" is forbidden: node "worker-1" is not allowed to set the following labels: kubernetes.io/team, node-role.kubernetes.io/gpu');
+    const changed = (await kubelet.patch(nodes, undefined, 'worker-1', 'merge', labels({ 'topology.kubernetes.io/zone': 'a', 'node.kubernetes.io/pool': 'blue', 'example.com/disk': 'ssd' }))).object;
+    assert.deepEqual([changed.metadata.labels['topology.kubernetes.io/zone'], changed.metadata.labels['node.kubernetes.io/pool'], changed.metadata.labels['example.com/disk']], ['a', 'blue', 'ssd']);
+    // The control-plane role is set as kubeadm sets it, once the kubelet has registered.
+    const controlPlane = c.admin.get(nodes, undefined, 'control-plane');
+    assert.equal(controlPlane.metadata.labels['node-role.kubernetes.io/control-plane'], '');
+    assert.ok(controlPlane.metadata.managedFields.some((e: Obj) => e.manager === 'kubeadm' && e.fieldsV1['f:metadata']?.['f:labels']?.['f:node-role.kubernetes.io/control-plane']));
+  });
+
   it('authenticates the admin by token as kubeside-admin in system:masters', async () => {
     const c = await boot({ workers: 0 });
     cluster = c.cluster;
