@@ -199,10 +199,14 @@ async function describeService(s: Obj, client: RestClient): Promise<Part[]> {
   const lines: Line[] = [
     ['Selector', Object.entries(spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
     ['Type', spec.type ?? 'ClusterIP'],
-    ['IP Families', (spec.ipFamilies ?? []).join(',') || '<none>'],
-    ['IP', spec.clusterIP ?? ''],
-    ['IPs', (spec.clusterIPs ?? []).join(',') || '<none>'],
   ];
+  if (spec.ipFamilyPolicy) lines.push(['IP Family Policy', spec.ipFamilyPolicy]);
+  lines.push(['IP Families', (spec.ipFamilies ?? []).join(',') || '<none>'], ['IP', spec.clusterIP ?? ''], ['IPs', (spec.clusterIPs ?? []).join(',') || '<none>']);
+  if (spec.externalIPs?.length) lines.push(['External IPs', spec.externalIPs.join(',')]);
+  if (spec.loadBalancerIP) lines.push(['Desired LoadBalancer IP', spec.loadBalancerIP]);
+  if (spec.externalName) lines.push(['External Name', spec.externalName]);
+  const ingress: Obj[] = s.status?.loadBalancer?.ingress ?? [];
+  if (ingress.length) lines.push(['LoadBalancer Ingress', ingress.map((i) => `${i.ip || i.hostname}${i.ipMode ? ` (${i.ipMode})` : ''}`).join(', ')]);
   for (const p of spec.ports ?? []) {
     lines.push(['Port', `${p.name || '<unset>'}  ${p.port}/${p.protocol ?? 'TCP'}`]);
     lines.push(['TargetPort', `${p.targetPort ?? p.port}/${p.protocol ?? 'TCP'}`]);
@@ -210,10 +214,17 @@ async function describeService(s: Obj, client: RestClient): Promise<Part[]> {
     lines.push(['Endpoints', await endpoints(s, p, client)]);
   }
   lines.push(['Session Affinity', spec.sessionAffinity ?? 'None']);
+  if (spec.externalTrafficPolicy) lines.push(['External Traffic Policy', spec.externalTrafficPolicy]);
+  if (spec.internalTrafficPolicy) lines.push(['Internal Traffic Policy', spec.internalTrafficPolicy]);
+  if (spec.healthCheckNodePort) lines.push(['HealthCheck NodePort', String(spec.healthCheckNodePort)]);
+  if (spec.loadBalancerSourceRanges?.length) lines.push(['LoadBalancer Source Ranges', spec.loadBalancerSourceRanges.join(',')]);
   return lines;
 }
 
-/** The ready `ip:port`s behind one port of a Service, from its Endpoints, as kubectl lists them. */
+/**
+ * The ready `ip:port`s behind one port of a Service, from its Endpoints, as kubectl lists them:
+ * nothing when it has none yet, `<none>` when nothing keeps endpoints for it (no selector).
+ */
 async function endpoints(s: Obj, port: Obj, client: RestClient): Promise<string> {
   let ep: Obj;
   try {
@@ -228,7 +239,7 @@ async function endpoints(s: Obj, port: Obj, client: RestClient): Promise<string>
     if (!p) continue;
     for (const a of subset.addresses ?? []) out.push(`${a.ip}:${p.port}`);
   }
-  return out.join(',') || '<none>';
+  return out.join(',');
 }
 
 async function describeNode(n: Obj): Promise<Part[]> {

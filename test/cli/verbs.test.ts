@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../cli/main';
 import { kubeconfig, startServer, type StartedServer } from '../../engine/http/index';
+import { kubectlOk, type ServedCluster } from '../http/fixture';
 
 const repo = path.resolve(__dirname, '..', '..');
 
@@ -267,6 +268,25 @@ spec:
     assert.match(r.stdout, /^Port:\s+http  80\/TCP$/m);
     assert.match(r.stdout, /^Endpoints:\s+10\.244\.\d+\.\d+:80,10\.244\.\d+\.\d+:80$/m);
     assert.match(r.stdout, /^Events:  <none>$/m);
+  });
+
+  it("describe svc of a load-balanced Service prints kubectl's fields, in kubectl's order and words", async () => {
+    const served: ServedCluster = { started: server!, stateDir: state, close: async () => {} };
+    const manifests = [
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'edge', namespace: 'shop' }, spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['10.0.0.0/8'], externalIPs: ['192.0.2.10'], selector: { app: 'edge' }, ports: [{ name: 'http', port: 80 }] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'fixed', namespace: 'shop' }, spec: { type: 'LoadBalancer', loadBalancerIP: '172.18.255.210', ports: [{ port: 80 }] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db-ext', namespace: 'shop' }, spec: { type: 'ExternalName', externalName: 'db.example.com' } },
+    ];
+    for (const m of manifests) await kubectlOk(served, ['apply', '-f', '-'], JSON.stringify(m));
+    await eventually('both load balancers have addresses', async () => /LoadBalancer Ingress/.test(await kubectlOk(served, ['describe', 'svc', 'fixed', '-n', 'shop'])) && /LoadBalancer Ingress/.test(await kubectlOk(served, ['describe', 'svc', 'edge', '-n', 'shop'])));
+    // Every line from Selector to Events, with the padding after each colon collapsed.
+    const fields = (out: string) => out.slice(out.indexOf('Selector:'), out.indexOf('Events:')).trimEnd().split('\n').map((l) => l.replace(/:\s+/, ': ').trimEnd());
+    for (const name of ['edge', 'fixed', 'db-ext']) {
+      const ours = await kubeside(state, 'describe', 'svc', name, '-n', 'shop');
+      assert.equal(ours.code, 0, ours.stderr);
+      assert.deepEqual(fields(ours.stdout), fields(await kubectlOk(served, ['describe', 'svc', name, '-n', 'shop'])), name);
+    }
+    assert.match((await kubeside(state, 'describe', 'svc', 'edge', '-n', 'shop')).stdout, /^LoadBalancer Ingress:\s+172\.18\.255\.\d+ \(VIP\)$/m);
   });
 
   it('describe node: roles, conditions, addresses, capacity, and the events the kubelet recorded for it', async () => {
