@@ -30,6 +30,10 @@ export function setDefaultsService(svc: Obj): void {
     // clusterIPs mirrors a clusterIP given alone (the REST layer's normalizeClusterIPs).
     if (typeof spec.clusterIP === 'string' && spec.clusterIP !== '' && (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0)) spec.clusterIPs = [spec.clusterIP];
   }
+  // A load balancer's address that does not say how it is reached is a virtual IP (LoadBalancerIPMode).
+  if (spec.type === 'LoadBalancer' && isObj(svc.status) && isObj(svc.status.loadBalancer)) {
+    for (const ingress of list(svc.status.loadBalancer.ingress)) if (isObj(ingress) && ingress.ip && ingress.ipMode == null) ingress.ipMode = 'VIP';
+  }
 }
 
 registerDefaulter('', 'Service', setDefaultsService);

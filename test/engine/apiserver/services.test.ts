@@ -99,8 +99,9 @@ describe('API server: Service allocations', () => {
     assert.equal(s.spec.ports[0].nodePort, nodePort);
     assert.ok(s.spec.healthCheckNodePort >= 30000 && s.spec.healthCheckNodePort !== nodePort);
     assert.deepEqual(held().ports.sort(), [nodePort, s.spec.healthCheckNodePort].sort());
-    // A load balancer status goes with the type.
-    await client.patch(services, 'shop', 'web', 'merge', { status: { loadBalancer: { ingress: [{ ip: '172.18.255.1' }] } } }, {}, 'status');
+    // A load balancer status goes with the type. Its address, not saying how it is reached, is a virtual IP.
+    const lbStatus = (await client.patch(services, 'shop', 'web', 'merge', { status: { loadBalancer: { ingress: [{ ip: '172.18.255.1' }, { hostname: 'lb.example.com' }] } } }, {}, 'status')).object.status;
+    assert.deepEqual(lbStatus.loadBalancer.ingress, [{ ip: '172.18.255.1', ipMode: 'VIP' }, { hostname: 'lb.example.com' }]);
     // LoadBalancer -> ClusterIP: node ports, the health check port, externalTrafficPolicy,
     // allocateLoadBalancerNodePorts and the load balancer status go; the cluster IP stays.
     s = await type({ type: 'ClusterIP' });
