@@ -660,7 +660,7 @@ export class ApiServer {
     for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
     // decodeBody made `obj` this request's own copy: it is defaulted where it is.
     let created = storage.defaultInPlace(obj);
-    storage.strategy.prepareForCreate(created);
+    storage.strategy.prepareForCreate(created, this.timestamp());
     this.admit('CREATE', ctx, storage, created.metadata.name ?? '', ref.namespace, created, undefined, options);
     if (!created.metadata.name && created.metadata.generateName) created.metadata.name = generateName(created.metadata.generateName, this.random);
     const name: string = created.metadata.name ?? '';
@@ -862,7 +862,7 @@ export class ApiServer {
     if (errors.length) throw statusErrors.invalid(storage.info.kind, storage.info.group, name, errors);
     if (result.pruned !== undefined && options.fieldValidation === 'Ignore') {
       // A status update's pruned body goes through the status strategy again, as the body did.
-      const pruned = sent && old ? storage.strategy.prepareForStatusUpdate(result.pruned as Obj, old, false) : result.pruned;
+      const pruned = sent && old ? storage.strategy.prepareForStatusUpdate(result.pruned as Obj, old, false, this.timestamp()) : result.pruned;
       if (sent) for (const key of Object.keys(obj)) delete obj[key];
       Object.assign(obj, pruned);
     }
@@ -947,7 +947,7 @@ export class ApiServer {
       this.keepSystemMetadata(next, current);
       // A status update's object is decoded whole (server-side apply judged its configuration already).
       const sent = subresource === 'status' && !managedByApply ? next : undefined;
-      if (subresource === 'status') next = storage.strategy.prepareForStatusUpdate(next, current, managedByApply);
+      if (subresource === 'status') next = storage.strategy.prepareForStatusUpdate(next, current, managedByApply, this.timestamp());
       else storage.strategy.prepareForUpdate(next, current);
       // A Service keeps, takes and frees its cluster IPs and node ports with the update itself.
       const allocations = isService(storage) && !subresource ? this.serviceAllocator.allocateUpdate(next, current) : undefined;

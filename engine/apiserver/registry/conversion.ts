@@ -54,8 +54,8 @@ class ConvertedStrategy implements Strategy {
     this.statusResetFields = inner.statusResetFields;
   }
 
-  prepareForCreate(obj: Obj): void {
-    this.inner.prepareForCreate(obj);
+  prepareForCreate(obj: Obj, now: string): void {
+    this.inner.prepareForCreate(obj, now);
     if (this.hasStatus) keepStoredAnnotations(obj, undefined, this.conversion.statusAnnotations);
   }
 
@@ -69,8 +69,8 @@ class ConvertedStrategy implements Strategy {
   }
 
   /** The spec-carrying annotations are spec: `/status` keeps the stored ones. */
-  prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
-    const out = this.inner.prepareForStatusUpdate(obj, old, applied);
+  prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, now: string): Obj {
+    const out = this.inner.prepareForStatusUpdate(obj, old, applied, now);
     if (out.metadata === obj.metadata) out.metadata = { ...out.metadata };
     keepStoredAnnotations(out, old, this.conversion.specAnnotations);
     return out;

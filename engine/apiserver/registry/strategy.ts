@@ -17,17 +17,17 @@ export interface Strategy {
   readonly tracksGeneration: boolean;
   /** DELETE answers with the object (pods) rather than a Success Status. */
   readonly returnDeletedObject: boolean;
-  /** Fills what a new object starts with (e.g. a Pod's `status.phase: Pending`). */
-  prepareForCreate(obj: Obj): void;
+  /** Fills what a new object starts with (e.g. a Pod's `status.phase: Pending`); `now` is the API server's time (RFC 3339). */
+  prepareForCreate(obj: Obj, now: string): void;
   /** Adjusts an update before validation; `old` is the stored object. */
   prepareForUpdate(obj: Obj, old: Obj): void;
   /**
    * What an update through `/status` stores (the status strategy's PrepareForUpdate), built from
    * the request's object, whose system metadata is already the stored one, and the stored object.
    * `obj` is not changed. With `applied`, `obj` is server-side apply's result and its
-   * managedFields are the new ones.
+   * managedFields are the new ones. `now` is the API server's time (RFC 3339).
    */
-  prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj;
+  prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, now: string): Obj;
   /** The fields `/status` resets (GetResetFields), in managed-fields path elements: nobody owns them through it. */
   readonly statusResetFields: readonly (readonly string[])[];
   /** Seconds a graceful DELETE waits, or 0 to delete at once (pods honour terminationGracePeriodSeconds). */
@@ -66,7 +66,7 @@ class GenericStrategy implements Strategy {
     this.statusResetFields = custom ? [['f:spec'], ['f:metadata']] : [['f:spec']];
   }
 
-  prepareForCreate(obj: Obj): void {
+  prepareForCreate(obj: Obj, _now: string): void {
     // A create cannot set status through the main endpoint when status is a subresource.
     if (this.hasStatus) delete obj.status;
     if (this.tracksGeneration) obj.metadata.generation = 1;
@@ -89,7 +89,7 @@ class GenericStrategy implements Strategy {
    * finalizers and owner references change through `/status` too. A custom resource's keeps
    * everything of the stored object but its status (and managedFields, which track the write).
    */
-  prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
+  prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, _now: string): Obj {
     const out: Obj = this.custom
       ? { ...old, metadata: { ...old.metadata, ...(applied ? { managedFields: obj.metadata.managedFields } : {}) } }
       : { ...old, metadata: obj.metadata };
@@ -137,15 +137,15 @@ class PodStrategy extends GenericStrategy {
    * collector relies on them. A status without its QoS class keeps the stored one (the class is
    * fixed at creation; old kubelets dropped it).
    */
-  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
-    const out = super.prepareForStatusUpdate(obj, old, applied);
+  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, now: string): Obj {
+    const out = super.prepareForStatusUpdate(obj, old, applied, now);
     keepStoredMetadata(out, old, 'ownerReferences');
     if (out.status && !out.status.qosClass && old.status?.qosClass) out.status = { ...out.status, qosClass: old.status.qosClass };
     return out;
   }
 
-  override prepareForCreate(obj: Obj): void {
-    super.prepareForCreate(obj);
+  override prepareForCreate(obj: Obj, now: string): void {
+    super.prepareForCreate(obj, now);
     obj.status = { phase: 'Pending', qosClass: qosClass(obj) };
   }
 
@@ -159,8 +159,8 @@ class PodStrategy extends GenericStrategy {
 }
 
 class NamespaceStrategy extends GenericStrategy {
-  override prepareForCreate(obj: Obj): void {
-    super.prepareForCreate(obj);
+  override prepareForCreate(obj: Obj, now: string): void {
+    super.prepareForCreate(obj, now);
     obj.spec = { ...(obj.spec ?? {}), finalizers: ['kubernetes'] };
     obj.status = { phase: 'Active' };
   }
@@ -185,8 +185,8 @@ class DeploymentStrategy extends GenericStrategy {
     if (obj.metadata.generation === prior && !deepEqual(obj.metadata.annotations ?? {}, old.metadata?.annotations ?? {})) obj.metadata.generation = prior + 1;
   }
 
-  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
-    const out = super.prepareForStatusUpdate(obj, old, applied);
+  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, now: string): Obj {
+    const out = super.prepareForStatusUpdate(obj, old, applied, now);
     keepStoredMetadata(out, old, 'labels');
     return out;
   }
@@ -198,8 +198,8 @@ class DeploymentStrategy extends GenericStrategy {
  * as an annotation; a write cannot set it, and `/status` keeps it with the rest of the spec.
  */
 class DaemonSetStrategy extends GenericStrategy {
-  override prepareForCreate(obj: Obj): void {
-    super.prepareForCreate(obj);
+  override prepareForCreate(obj: Obj, now: string): void {
+    super.prepareForCreate(obj, now);
     setTemplateGeneration(obj, 1);
   }
 
@@ -209,8 +209,8 @@ class DaemonSetStrategy extends GenericStrategy {
     setTemplateGeneration(obj, deepEqual(obj.spec?.template, old.spec?.template) ? prior : prior + 1);
   }
 
-  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean): Obj {
-    const out = super.prepareForStatusUpdate(obj, old, applied);
+  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, now: string): Obj {
+    const out = super.prepareForStatusUpdate(obj, old, applied, now);
     out.metadata = { ...out.metadata };
     keepStoredAnnotations(out, old, [templateGenerationAnnotation]);
     return out;
@@ -263,8 +263,8 @@ class ServiceStrategy extends GenericStrategy {
  * the storage version (the status the main endpoint otherwise keeps).
  */
 class CustomResourceDefinitionStrategy extends GenericStrategy {
-  override prepareForCreate(obj: Obj): void {
-    super.prepareForCreate(obj);
+  override prepareForCreate(obj: Obj, now: string): void {
+    super.prepareForCreate(obj, now);
     obj.status = { storedVersions: [] };
     recordStorageVersion(obj);
   }
@@ -281,11 +281,38 @@ function recordStorageVersion(crd: Obj): void {
   if (storage !== undefined && !stored.includes(storage)) crd.status = { ...crd.status, storedVersions: [...stored, storage] };
 }
 
+/**
+ * A PersistentVolume starts Pending and records when its phase last changed
+ * (status.lastPhaseTransitionTime): a status write that changes the phase without setting a new
+ * time gets the API server's, one that keeps the phase keeps the stored time.
+ */
+class PersistentVolumeStrategy extends GenericStrategy {
+  override prepareForCreate(obj: Obj, now: string): void {
+    super.prepareForCreate(obj, now);
+    obj.status = { phase: 'Pending', lastPhaseTransitionTime: now };
+  }
+
+  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, now: string): Obj {
+    const out = super.prepareForStatusUpdate(obj, old, applied, now);
+    const before = old.status ?? {};
+    const after = out.status ?? {};
+    let time = after.lastPhaseTransitionTime;
+    if (before.phase === after.phase && time == null) time = before.lastPhaseTransitionTime;
+    else if (before.phase !== after.phase && (time == null || time === before.lastPhaseTransitionTime)) time = now;
+    if (time !== after.lastPhaseTransitionTime) {
+      out.status = { ...after };
+      if (time == null) delete out.status.lastPhaseTransitionTime;
+      else out.status.lastPhaseTransitionTime = time;
+    }
+    return out;
+  }
+}
+
 /** Nodes allow every field, status included, to be set on create: a kubelet registers its Node with its status in one write. */
 class NodeStrategy extends GenericStrategy {
-  override prepareForCreate(obj: Obj): void {
+  override prepareForCreate(obj: Obj, now: string): void {
     const status = obj.status;
-    super.prepareForCreate(obj);
+    super.prepareForCreate(obj, now);
     if (status !== undefined) obj.status = status;
   }
 }
@@ -318,5 +345,6 @@ export function strategyFor(info: KindInfo, custom: boolean): Strategy {
   if (info.group === 'apps' && info.kind === 'DaemonSet' && !custom) return new DaemonSetStrategy(info, custom);
   if (info.group === '' && info.kind === 'Service' && !custom) return new ServiceStrategy(info, custom);
   if (info.group === 'apiextensions.k8s.io' && info.kind === 'CustomResourceDefinition' && !custom) return new CustomResourceDefinitionStrategy(info, custom);
+  if (info.group === '' && info.kind === 'PersistentVolume' && !custom) return new PersistentVolumeStrategy(info, custom);
   return new GenericStrategy(info, custom);
 }

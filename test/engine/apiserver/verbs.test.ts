@@ -260,6 +260,22 @@ describe('API server: generation and status', () => {
     assert.deepEqual([...generations(ds), ds.metadata.annotations.owner], [3, '2', 'ops'], 'through /status');
   });
 
+  it("records when a PersistentVolume's phase last changed, as its status strategy does", async () => {
+    const { client, clock } = await newCluster();
+    const pvs = { group: '', version: 'v1', resource: 'persistentvolumes' };
+    const created = (await client.create(pvs, undefined, { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-1' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data/pv-1' } }, status: { phase: 'Bound' } })).object;
+    assert.deepEqual(created.status, { phase: 'Pending', lastPhaseTransitionTime: '2026-11-23T12:00:00Z' });
+    const status = async (s: Record<string, unknown>) => (await client.patch(pvs, undefined, 'pv-1', 'merge', { status: s }, {}, 'status')).object.status;
+    clock.advance(60_000);
+    assert.equal((await status({ phase: 'Available' })).lastPhaseTransitionTime, '2026-11-23T12:01:00Z', 'a new phase: now');
+    clock.advance(60_000);
+    assert.equal((await status({ message: 'checked' })).lastPhaseTransitionTime, '2026-11-23T12:01:00Z', 'the same phase keeps its time');
+    assert.equal((await status({ phase: 'Released', lastPhaseTransitionTime: '2026-11-23T11:00:00Z' })).lastPhaseTransitionTime, '2026-11-23T11:00:00Z', 'a time the writer gives');
+    // A spec write keeps the status, time included.
+    const updated = (await client.patch(pvs, undefined, 'pv-1', 'merge', { spec: { persistentVolumeReclaimPolicy: 'Delete' } })).object;
+    assert.deepEqual([updated.status.phase, updated.status.lastPhaseTransitionTime], ['Released', '2026-11-23T11:00:00Z']);
+  });
+
   it('keeps the status a Node is created with (a kubelet registers with it), and only then', async () => {
     const { client } = await newCluster();
     const nodes = { group: '', version: 'v1', resource: 'nodes' };
