@@ -67,7 +67,7 @@ export class ServiceLoadBalancerController extends Controller {
       this.recorder.event(svc, 'Warning', 'SyncLoadBalancerFailed', `Error syncing load balancer: failed to ensure load balancer: ${(err as Error).message}`);
       throw err;
     }
-    await this.patchStatus(svc, { ingress: [{ ip: formatIPv4(ip), ipMode: 'VIP' }] });
+    await this.patchStatus(svc, [{ ip: formatIPv4(ip), ipMode: 'VIP' }]);
     this.recorder.event(svc, 'Normal', 'EnsuredLoadBalancer', 'Ensured load balancer');
   }
 
@@ -116,7 +116,7 @@ export class ServiceLoadBalancerController extends Controller {
     this.recorder.event(svc, 'Normal', 'DeletingLoadBalancer', 'Deleting load balancer');
     this.release(svc.metadata.uid);
     // A Service no longer of type LoadBalancer lost its status with the type (the Service strategy).
-    if (shown && svc.spec?.type === 'LoadBalancer') await this.patchStatus(svc, {});
+    if (shown && svc.spec?.type === 'LoadBalancer') await this.patchStatus(svc, null);
     if (hasFinalizer) {
       const finalizers = svc.metadata.finalizers.filter((f: string) => f !== loadBalancerCleanupFinalizer);
       await this.patchService(svc, { metadata: { finalizers: finalizers.length ? finalizers : null, resourceVersion: svc.metadata.resourceVersion } });
@@ -147,10 +147,10 @@ export class ServiceLoadBalancerController extends Controller {
     }
   }
 
-  /** patchStatus: the load balancer part of the status, as the cloud service controller writes it. */
-  private async patchStatus(svc: Obj, loadBalancer: Obj): Promise<void> {
+  /** patchStatus: the load balancer's addresses (none: `null`), as the cloud service controller writes them. */
+  private async patchStatus(svc: Obj, ingress: Obj[] | null): Promise<void> {
     try {
-      await this.ctx.client.patch(resources.services, svc.metadata.namespace, svc.metadata.name, 'merge', { status: { loadBalancer: { ingress: loadBalancer.ingress ?? null } } }, {}, 'status');
+      await this.ctx.client.patch(resources.services, svc.metadata.namespace, svc.metadata.name, 'merge', { status: { loadBalancer: { ingress } } }, {}, 'status');
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

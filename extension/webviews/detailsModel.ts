@@ -298,7 +298,8 @@ function summarize(kind: string, obj: KubeObj): Summary {
       [status, level] = ['Active', 'ok'];
       add('Type', spec.type ?? 'ClusterIP');
       add('Cluster IP', spec.clusterIP);
-      if (serviceExternalIP(obj) !== '<none>') add('External IP', serviceExternalIP(obj));
+      const external = serviceExternalIP(obj);
+      if (external !== '<none>') add('External IP', external);
       add('Ports', servicePorts(obj));
       add('Selector', Object.entries(spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(','));
       break;

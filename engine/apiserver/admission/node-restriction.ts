@@ -27,7 +27,7 @@ export const nodeRestriction: AdmissionPlugin = {
     if (req.kind.kind === 'Node') return admitNode(req, node, refuse);
     if (req.operation === 'UPDATE' && req.subresource === 'status') {
       if (req.oldObject?.spec?.nodeName !== node) throw refuse(`node ${JSON.stringify(node)} can only update pod status for pods with spec.nodeName set to itself`);
-      if (!sameLabels(req.oldObject?.metadata?.labels, req.object?.metadata?.labels)) throw refuse(`node ${JSON.stringify(node)} cannot update labels through pod status`);
+      if (modifiedLabels(req.oldObject?.metadata?.labels, req.object?.metadata?.labels).length) throw refuse(`node ${JSON.stringify(node)} cannot update labels through pod status`);
       return;
     }
     if (req.operation !== 'CREATE' || req.subresource || !req.object) return;
@@ -67,7 +67,7 @@ function admitNode(req: AdmissionRequest, node: string, refuse: (why: string) =>
   }
 }
 
-/** The keys whose values differ between two label maps (getModifiedLabels). */
+/** The keys whose values differ between two label maps (getModifiedLabels; none is labels.Equals, an absent map being an empty one). */
 function modifiedLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): string[] {
   const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
   return [...keys].filter((k) => a?.[k] !== b?.[k]);
@@ -76,12 +76,6 @@ function modifiedLabels(a: Record<string, string> | undefined, b: Record<string,
 /** getForbiddenLabels, sorted. */
 function forbiddenLabels(keys: string[]): string[] {
   return keys.filter((key) => !kubeletMaySetLabel(key)).sort();
-}
-
-/** labels.Equals: the same keys and values, an absent map being an empty one. */
-function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-  const keys = Object.keys(a ?? {});
-  return keys.length === Object.keys(b ?? {}).length && keys.every((k) => b?.[k] === a?.[k]);
 }
 
 /** The first kind of API object a pod refers to, in the order the plugin checks them. */

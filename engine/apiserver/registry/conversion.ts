@@ -71,7 +71,6 @@ class ConvertedStrategy implements Strategy {
   /** The spec-carrying annotations are spec: `/status` keeps the stored ones. */
   prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, now: string): Obj {
     const out = this.inner.prepareForStatusUpdate(obj, old, applied, now);
-    if (out.metadata === obj.metadata) out.metadata = { ...out.metadata };
     keepStoredAnnotations(out, old, this.conversion.specAnnotations);
     return out;
   }

@@ -104,12 +104,12 @@ class GenericStrategy implements Strategy {
 }
 
 /**
- * The annotations `keys` of `old` (none on create) replace those of `obj`, in place: `obj.metadata`
- * must be the caller's own. No annotations left is no annotations map.
+ * The annotations `keys` of `old` (none on create) replace those of `obj`, in a copy of its
+ * metadata when any differ. No annotations left is no annotations map.
  */
 export function keepStoredAnnotations(obj: Obj, old: Obj | undefined, keys: readonly string[]): void {
-  const metadata = obj.metadata;
-  if (!keys.some((k) => metadata.annotations?.[k] !== undefined || old?.metadata?.annotations?.[k] !== undefined)) return;
+  if (!keys.some((k) => obj.metadata.annotations?.[k] !== undefined || old?.metadata?.annotations?.[k] !== undefined)) return;
+  const metadata = { ...obj.metadata };
   const annotations: Record<string, string> = { ...(metadata.annotations ?? {}) };
   for (const key of keys) {
     const kept = old?.metadata?.annotations?.[key];
@@ -118,6 +118,7 @@ export function keepStoredAnnotations(obj: Obj, old: Obj | undefined, keys: read
   }
   if (Object.keys(annotations).length) metadata.annotations = annotations;
   else delete metadata.annotations;
+  obj.metadata = metadata;
 }
 
 /** Takes `key` of the stored metadata (or its absence) into a copy of `obj`'s metadata. */
@@ -211,7 +212,6 @@ class DaemonSetStrategy extends GenericStrategy {
 
   override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, now: string): Obj {
     const out = super.prepareForStatusUpdate(obj, old, applied, now);
-    out.metadata = { ...out.metadata };
     keepStoredAnnotations(out, old, [templateGenerationAnnotation]);
     return out;
   }
