@@ -109,15 +109,28 @@ export function redactSecret(secret: KubeObj): KubeObj {
   return redacted;
 }
 
-function redacting(source: ListerWatcher<KubeObj>): ListerWatcher<KubeObj> {
+/**
+ * The object without its managedFields, which the views never show (a read for the details page has
+ * them): often the larger part of a small object, as client-go's informers drop them with a transform.
+ */
+export function withoutManagedFields(obj: KubeObj): KubeObj {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+/** `source` with each object it lists or watches passed through `transform` on the way in. */
+function transformed(source: ListerWatcher<KubeObj>, transform: (obj: KubeObj) => KubeObj): ListerWatcher<KubeObj> {
   return {
     list: async (o) => {
       const list = await source.list(o);
-      return { ...list, items: list.items.map(redactSecret) };
+      return { ...list, items: list.items.map(transform) };
     },
-    watch: (o, onEvent, onClose) => source.watch(o, (e: WatchEvent<KubeObj>) => onEvent(e.type === 'BOOKMARK' || e.type === 'ERROR' ? e : { ...e, object: redactSecret(e.object) }), onClose),
+    watch: (o, onEvent, onClose) => source.watch(o, (e: WatchEvent<KubeObj>) => onEvent(e.type === 'BOOKMARK' || e.type === 'ERROR' ? e : { ...e, object: transform(e.object) }), onClose),
   };
 }
+
+const redactedWithoutManagedFields = (secret: KubeObj) => redactSecret(withoutManagedFields(secret));
 
 export class ClusterCache {
   private readonly informers = new Map<WatchedKind, Informer<KubeObj>>();
@@ -133,7 +146,7 @@ export class ClusterCache {
     this.batchMs = options.batchMs ?? 50;
     for (const kind of options.kinds ?? watchedKinds) {
       const source = backend.listerWatcher(watchedResources[kind]);
-      const informer = new Informer<KubeObj>(kind === 'secrets' ? redacting(source) : source, { clock: this.clock, indexers });
+      const informer = new Informer<KubeObj>(transformed(source, kind === 'secrets' ? redactedWithoutManagedFields : withoutManagedFields), { clock: this.clock, indexers });
       informer.addEventHandler({
         onAdd: (object) => this.queue({ kind, type: 'added', object }),
         onUpdate: (old, object) => {
