@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 
 export interface Bundles {
-  embeddedBackend: typeof import('./backend/embeddedBackend');
+  threadedBackend: typeof import('./backend/threadedBackend');
   kubeconfigBackend: typeof import('./backend/kubeconfigBackend');
   describe: typeof import('./actions/describe');
 }

@@ -4,8 +4,8 @@
 // backends are separate bundles loaded on first start, so activating the extension stays cheap.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ClusterBackend } from './backend/clusterBackend';
-import type { EmbeddedBackend, EmbeddedOptions } from './backend/embeddedBackend';
+import type { ClusterBackend, LocalClusterBackend } from './backend/clusterBackend';
+import type { ThreadedOptions } from './backend/threadedBackend';
 import { loadBundle } from './bundles';
 import { ClusterCache } from './cache/clusterCache';
 
@@ -27,7 +27,10 @@ export class ClusterManager implements vscode.Disposable {
   private current: ClusterState = { status: 'stopped' };
   private starting: Promise<Connection> | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.OutputChannel,
+  ) {}
 
   get state(): ClusterState {
     return this.current;
@@ -58,16 +61,16 @@ export class ClusterManager implements vscode.Disposable {
   }
 
   /** The embedded backend, when that is what runs (node and snapshot commands need it). */
-  embedded(): EmbeddedBackend | undefined {
+  embedded(): LocalClusterBackend | undefined {
     const backend = this.connection?.backend;
-    return backend?.name === 'embedded' ? (backend as EmbeddedBackend) : undefined;
+    return backend?.name === 'embedded' ? (backend as LocalClusterBackend) : undefined;
   }
 
   /**
    * Runs an operation that replaces the cluster under the backend (reset, snapshot restore): the views
    * let go of the old cache first and get a new one after, whether the operation succeeded or not.
    */
-  async replaceCluster<T>(operation: (backend: EmbeddedBackend) => Promise<T>): Promise<T> {
+  async replaceCluster<T>(operation: (backend: LocalClusterBackend) => Promise<T>): Promise<T> {
     const backend = this.embedded();
     const connection = this.connection;
     if (!backend || !connection) throw new Error('the embedded cluster is not running');
@@ -99,13 +102,15 @@ export class ClusterManager implements vscode.Disposable {
         const context = config.get<string>('kubeconfig.context') || undefined;
         backend = await KubeconfigBackend.connect({ ...(kubeconfigPath ? { kubeconfigPath } : {}), ...(context ? { context } : {}) });
       } else {
-        const embedded = loadBundle('embeddedBackend');
-        const options: EmbeddedOptions = {
+        const { ThreadedBackend } = loadBundle('threadedBackend');
+        const options: ThreadedOptions = {
           stateDir: this.stateDir,
           workers: config.get<number>('cluster.workers', 3),
           controlPlaneNodes: config.get<number>('cluster.controlPlaneNodes', 1),
+          onExit: (error) => this.lost(error),
+          onInternalError: (error) => this.output.appendLine(`embedded cluster: unexpected error: ${error.message}`),
         };
-        backend = await embedded.EmbeddedBackend.start(options);
+        backend = await ThreadedBackend.start(options);
       }
       const started: ClusterBackend = backend;
       const cache = new ClusterCache(started);
@@ -119,6 +124,15 @@ export class ClusterManager implements vscode.Disposable {
       this.set({ status: 'failed', error });
       throw err;
     }
+  }
+
+  /** The embedded cluster's thread ended on its own: the views let go of it and say why. */
+  private lost(error: Error): void {
+    const connection = this.connection;
+    if (!connection || connection.backend.name !== 'embedded') return;
+    connection.cache.dispose();
+    this.output.appendLine(error.message);
+    this.set({ status: 'failed', error: error.message });
   }
 
   private async close(connection: Connection): Promise<void> {

@@ -33,9 +33,9 @@ export interface KubesideApi {
 
 export function activate(context: vscode.ExtensionContext): KubesideApi {
   const started = performance.now();
-  const clusters = (manager = new ClusterManager(context));
-  const sources = new SourceIndex(context.workspaceState);
   const output = vscode.window.createOutputChannel('Kubeside');
+  const clusters = (manager = new ClusterManager(context, output));
+  const sources = new SourceIndex(context.workspaceState);
   const applyCommands = new ApplyCommands(clusters, sources, output);
   const statusBar = new ClusterStatusBar(clusters);
   client = startLanguageClient(context);

@@ -21,7 +21,8 @@ const builds = [
   { ...node, entryPoints: { server: 'language-server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   // The extension's heavy parts, loaded on first use only (extension/bundles.ts), so activation stays cheap.
-  { ...node, entryPoints: { embeddedBackend: 'extension/backend/embeddedBackend.ts', kubeconfigBackend: 'extension/backend/kubeconfigBackend.ts', describe: 'extension/actions/describe.ts' }, outdir: 'dist' },
+  // The embedded cluster runs in a worker thread of its own (clusterThread); threadedBackend starts it.
+  { ...node, entryPoints: { threadedBackend: 'extension/backend/threadedBackend.ts', clusterThread: 'extension/backend/clusterThread.ts', kubeconfigBackend: 'extension/backend/kubeconfigBackend.ts', describe: 'extension/actions/describe.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'test/extension/index': 'test/extension/index.ts' }, outdir: 'dist', external: ['vscode', 'mocha'] },
   ...(Object.keys(extensionTests).length ? [{ ...node, entryPoints: extensionTests, outdir: 'dist', external: ['vscode'] }] : []),
   // Webview front ends: media/<panel>/main.ts and the CSS it imports become dist/media/<panel>/main.js and main.css.

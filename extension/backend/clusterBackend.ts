@@ -146,3 +146,11 @@ export interface ClusterBackend {
   /** Stops what the backend started (the embedded cluster, kept-alive connections). */
   dispose(): Promise<void>;
 }
+
+/** A cluster Kubeside runs itself (the embedded one): its nodes and snapshots can be changed, and it can start over. */
+export interface LocalClusterBackend extends ClusterBackend {
+  readonly nodes: NodeOperations;
+  readonly snapshots: SnapshotOperations;
+  /** Throws the cluster away and starts a new one (in the same state directory, emptied). */
+  reset(): Promise<void>;
+}

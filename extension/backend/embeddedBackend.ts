@@ -1,8 +1,8 @@
-// The default backend: the engine's whole cluster running in this process. With a state directory
-// (the workspace's storage) it is persisted there and also served on a loopback REST endpoint with a
-// kubeconfig, so kubectl in a terminal sees the same cluster as the views; without one it lives in
-// memory (tests). Calls go straight to the in-process API server as the admin user, through the same
-// authorization, admission and validation as every other client.
+// The engine's whole cluster running in the calling thread. With a state directory it is persisted
+// there and also served on a loopback REST endpoint with a kubeconfig, so kubectl in a terminal sees
+// the same cluster; without one it lives in memory (tests, on a virtual clock). Calls go straight to
+// the in-process API server as the admin user, through the same authorization, admission and
+// validation as every other client. The extension runs it in a thread of its own (ThreadedBackend).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StatusError } from '../../engine/api/errors';
@@ -13,11 +13,11 @@ import { restoreStateDir, type StartedServer, startServer } from '../../engine/h
 import type { Clock } from '../../engine/util/clock';
 import {
   type ApplyOptions,
-  type ClusterBackend,
   ClusterError,
   type DeleteOptions,
   type Disposable,
   type KubeObj,
+  type LocalClusterBackend,
   type LogOptions,
   type NodeOperations,
   type ObjectRef,
@@ -51,7 +51,7 @@ async function call<T>(fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
-export class EmbeddedBackend implements ClusterBackend {
+export class EmbeddedBackend implements LocalClusterBackend {
   readonly name = 'embedded';
   readonly nodes: NodeOperations;
   readonly snapshots: SnapshotOperations;
