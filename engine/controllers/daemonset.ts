@@ -16,7 +16,7 @@ import { tolerationsTolerateTaint } from '../scheduler/taints';
 import { Controller, type ControllerContext, isAlreadyExists, isNotFound } from './runtime/controller';
 import { ControllerExpectations } from './runtime/expectations';
 import { indexes, resources } from './runtime/sharedInformerFactory';
-import { controllerRevisionHashLabel, SetTally, type Totals, type Work } from './daemonsetTally';
+import { controllerRevisionHashLabel, podTemplateGenerationLabel, SetTally, type Totals, type Work } from './daemonsetTally';
 import { slowStartBatch } from './replicaset';
 import { computeHash, scaledValue } from './util/deployment';
 import { isPodAvailable, podFromTemplate } from './util/pod';
@@ -25,7 +25,6 @@ import { isPodAvailable, podFromTemplate } from './util/pod';
 export const daemonBurstReplicas = 250;
 
 export { controllerRevisionHashLabel };
-export const podTemplateGenerationLabel = 'pod-template-generation';
 
 /** AddOrUpdateDaemonPodTolerations: what every daemon pod tolerates, so node trouble does not evict it. */
 function daemonPodTolerations(spec: Obj): Toleration[] {
@@ -197,8 +196,9 @@ export class DaemonSetController extends Controller {
     const minReady = set.spec.minReadySeconds ?? 0;
     let tally = this.tallies.get(uid);
     // Availability after minReadySeconds depends on the time: then every node is looked at again.
-    if (!tally || tally.hash !== hash || tally.generation !== set.metadata.generation || tally.shouldRun !== placement.shouldRun || minReady > 0) {
-      this.tallies.set(uid, (tally = new SetTally(hash, set.metadata.generation, placement.shouldRun)));
+    const templateGeneration = templateGenerationOf(set);
+    if (!tally || tally.hash !== hash || tally.generation !== set.metadata.generation || tally.templateGeneration !== templateGeneration || tally.shouldRun !== placement.shouldRun || minReady > 0) {
+      this.tallies.set(uid, (tally = new SetTally(hash, set.metadata.generation, templateGeneration, placement.shouldRun)));
     }
     // ClaimPods, as getDaemonPods runs it: orphans the selector matches are adopted, and pods the
     // set controls that it no longer selects are released. An adopted pod comes back through its

@@ -8,6 +8,17 @@ import type { Obj } from '../apiserver/registry/strategy';
 import { isPodReady, isPodTerminal } from './util/pod';
 
 export const controllerRevisionHashLabel = 'controller-revision-hash';
+export const podTemplateGenerationLabel = 'pod-template-generation';
+
+/**
+ * Whether a pod runs the set's current template (IsPodUpdated): its revision hash is the template's,
+ * or its template generation label is the set's template generation, which a pod made before the
+ * hash changed form (by another version of the controller, or restored from a snapshot) still has.
+ */
+export function isPodUpdated(pod: Obj, hash: string, templateGeneration: number | undefined): boolean {
+  const labels = pod.metadata.labels;
+  return (hash !== '' && labels?.[controllerRevisionHashLabel] === hash) || (templateGeneration !== undefined && labels?.[podTemplateGenerationLabel] === String(templateGeneration));
+}
 
 /** The status counts of a DaemonSet, plus the nodes without an available pod (for maxUnavailable). */
 export interface Totals {
@@ -42,7 +53,7 @@ export function emptyTotals(): Totals {
  * One node's part of a sync (manage, rollingUpdate and the status counts of the DaemonSet
  * controller): `should` whether the set's pod should run there, `pods` the set's pods that name it.
  */
-export function tallyNode(should: boolean, pods: readonly Obj[], hash: string, available: (pod: Obj) => boolean): NodeTally {
+export function tallyNode(should: boolean, pods: readonly Obj[], updated: (pod: Obj) => boolean, available: (pod: Obj) => boolean): NodeTally {
   const t: NodeTally = { ...emptyTotals(), create: false, remove: [], replaceNow: undefined, oldAvailable: undefined };
   if (should) t.desired = 1;
   if (pods.length === 0) {
@@ -67,7 +78,7 @@ export function tallyNode(should: boolean, pods: readonly Obj[], hash: string, a
       t.ready = 1;
       if (available(counted)) t.available = 1;
     }
-    if (counted.metadata.labels?.[controllerRevisionHashLabel] === hash) t.updated = 1;
+    if (updated(counted)) t.updated = 1;
   }
   let firstAvailable = !!first && isPodReady(first) && available(first);
   let live = first;
@@ -80,7 +91,7 @@ export function tallyNode(should: boolean, pods: readonly Obj[], hash: string, a
     live = pods.find((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed');
     firstAvailable = !!live && available(live);
   }
-  const old = !!live && live.metadata.labels?.[controllerRevisionHashLabel] !== hash;
+  const old = !!live && !updated(live);
   if (!live || !firstAvailable) {
     t.unavailable = 1;
     if (old) t.replaceNow = live;
@@ -126,10 +137,13 @@ export class SetTally {
   /** Nodes to tally again at the next refresh. */
   private readonly dirty = new Set<string>();
 
+  private readonly updated = (pod: Obj) => isPodUpdated(pod, this.hash, this.templateGeneration);
+
   constructor(
-    /** The template hash and generation the tallies are for. */
+    /** The template hash, the set's generation and its template generation the tallies are for. */
     readonly hash: string,
     readonly generation: number | undefined,
+    readonly templateGeneration: number | undefined,
     /** Every node by name, and whether the set's pod should run there (the placement's own map). */
     readonly shouldRun: ReadonlyMap<string, boolean>,
   ) {
@@ -153,7 +167,7 @@ export class SetTally {
         this.pending.delete(name);
         continue;
       }
-      const t = tallyNode(should, podsOn(name), this.hash, available);
+      const t = tallyNode(should, podsOn(name), this.updated, available);
       this.byNode.set(name, t);
       this.count(t, +1);
       if (t.create || t.remove.length || t.replaceNow || t.oldAvailable) this.pending.add(name);

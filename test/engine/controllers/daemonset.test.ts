@@ -185,4 +185,26 @@ describe('DaemonSet controller', () => {
     assert.deepEqual([set.metadata.generation, set.metadata.annotations['deprecated.daemonset.template.generation']], [3, '2']);
     assert.deepEqual(c.activePods().map((p) => p.metadata.labels['pod-template-generation']), ['2', '2', '2']);
   });
+
+  it('keeps a pod whose revision hash differs but whose template generation is current, and counts it updated', async () => {
+    const c = await newControllerCluster();
+    const pods = { group: '', version: 'v1', resource: 'pods' };
+    await givenNodes(c, ['node-a'], ['node-b']);
+    await c.client.create(daemonsets, 'default', agent());
+    await c.until('2 pods', () => c.activePods().length === 2);
+    await c.kubeletSync();
+    await c.until('2 available', () => c.client.get(daemonsets, 'default', 'agent').status?.numberAvailable === 2);
+    // As a pod made by a controller that hashed templates another way would be labelled.
+    const [first] = c.activePods();
+    await c.client.patch(pods, 'default', first!.metadata.name, 'merge', { metadata: { labels: { 'controller-revision-hash': 'hashed-elsewhere' } } });
+    await c.run(5000);
+    await c.kubeletSync();
+    await c.run(5000);
+    assert.equal(c.client.get(pods, 'default', first!.metadata.name).metadata.deletionTimestamp, undefined, 'not rolled');
+    assert.equal(c.activePods().length, 2);
+    assert.equal(c.client.get(daemonsets, 'default', 'agent').status.updatedNumberScheduled, 2);
+    // A template generation of its own does not count: that pod is old, and replaced.
+    await c.client.patch(pods, 'default', first!.metadata.name, 'merge', { metadata: { labels: { 'pod-template-generation': '0' } } });
+    await c.until('the old pod is deleted', () => !!c.client.get(pods, 'default', first!.metadata.name)?.metadata.deletionTimestamp);
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
-import { SetTally, tallyNode } from '../../../engine/controllers/daemonsetTally';
+import { isPodUpdated, SetTally, tallyNode } from '../../../engine/controllers/daemonsetTally';
 import { Random } from '../../../engine/util/random';
 
 // A kept tally, refreshed only where something changed, must always say what a tally of every node
@@ -37,7 +37,7 @@ describe('DaemonSet tally', () => {
     let n = 0;
     for (const name of shouldRun.keys()) pods.set(name, Array.from({ length: random.int(3) }, () => randomPod(random, n++)));
     const podsOn = (node: string) => pods.get(node) ?? [];
-    const kept = new SetTally(hash, 1, shouldRun);
+    const kept = new SetTally(hash, 1, 1, shouldRun);
     kept.refresh(podsOn, available);
     for (let step = 0; step < 300; step++) {
       const touched = new Set<string>();
@@ -63,7 +63,7 @@ describe('DaemonSet tally', () => {
       }
       for (const node of touched) kept.touch(node);
       kept.refresh(podsOn, available);
-      const fresh = new SetTally(hash, 1, shouldRun);
+      const fresh = new SetTally(hash, 1, 1, shouldRun);
       fresh.refresh(podsOn, available);
       assert.deepEqual(kept.totals, fresh.totals, `totals at step ${step}`);
       const maxUnavailable = 1 + random.int(3);
@@ -88,7 +88,7 @@ describe('DaemonSet tally', () => {
       'old-unready': [pod('p7', { hash: 'old', ready: false })],
       unwanted: [pod('p8')],
     };
-    const tally = new SetTally(hash, 1, shouldRun);
+    const tally = new SetTally(hash, 1, 1, shouldRun);
     tally.refresh((node) => pods[node] ?? [], available);
     // The terminating pod still runs, so the status counts it (only finished pods being deleted are
     // left out); manage does not, and waits for it to go.
@@ -106,7 +106,7 @@ describe('DaemonSet tally', () => {
       status: { phase: extra.phase ?? 'Running', conditions: [{ type: 'Ready', status: extra.ready === false ? 'False' : 'True' }] },
     });
     const counts = (pods: Obj[]) => {
-      const t = tallyNode(true, pods, hash, available);
+      const t = tallyNode(true, pods, (p) => isPodUpdated(p, hash, 1), available);
       return { current: t.current, ready: t.ready, updated: t.updated };
     };
     const newer = pod('b', '2026-01-01T00:00:05Z');
@@ -119,5 +119,20 @@ describe('DaemonSet tally', () => {
     // A finished pod being deleted is not counted at all.
     assert.deepEqual(counts([pod('a', '2026-01-01T00:00:01Z', { phase: 'Failed', ready: false, deleting: true }), newer]), { current: 1, ready: 1, updated: 1 });
     assert.deepEqual(counts([pod('a', '2026-01-01T00:00:01Z', { phase: 'Succeeded', ready: false, deleting: true })]), { current: 0, ready: 0, updated: 0 });
+  });
+
+  it('takes a pod as updated by its revision hash or by its template generation, as IsPodUpdated does', () => {
+    const pod = (labels: Record<string, string>): Obj => ({ metadata: { name: 'p', uid: 'p', creationTimestamp: '2026-01-01T00:00:01Z', labels }, spec: { nodeName: 'node-1' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } });
+    assert.equal(isPodUpdated(pod({ 'controller-revision-hash': hash }), hash, 3), true);
+    // Made before the hash changed form: its template generation still says it runs this template.
+    assert.equal(isPodUpdated(pod({ 'controller-revision-hash': 'other-form', 'pod-template-generation': '3' }), hash, 3), true);
+    assert.equal(isPodUpdated(pod({ 'controller-revision-hash': 'other-form', 'pod-template-generation': '2' }), hash, 3), false);
+    assert.equal(isPodUpdated(pod({ 'pod-template-generation': '3' }), hash, undefined), false);
+
+    const shouldRun = new Map([['node-1', true]]);
+    const tally = new SetTally(hash, 5, 3, shouldRun);
+    tally.refresh(() => [pod({ 'controller-revision-hash': 'other-form', 'pod-template-generation': '3' })], available);
+    assert.equal(tally.totals.updated, 1);
+    assert.deepEqual(describeWork(tally, 1), { create: [], remove: [], removeOnDelete: [] }, 'an updated pod is not rolled');
   });
 });
