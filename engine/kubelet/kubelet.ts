@@ -16,6 +16,7 @@ import { objectKey } from '../client/types';
 import { runWorkers, WorkQueue } from '../client/workqueue';
 import { EventRecorder } from '../client/eventRecorder';
 import type { NodeNetwork } from '../network/podNetwork';
+import { compileNodeSelector } from '../scheduler/nodeSelector';
 import type { Clock, Timer } from '../util/clock';
 import { Random } from '../util/random';
 import { Backoff } from './backoff';
@@ -626,13 +627,24 @@ export class Kubelet {
 
   /**
    * The kubelet's own admission (lifecycle.PredicateAdmitHandler): a pod bound here by someone
-   * other than the scheduler still has to fit what the node has left, and match its selector.
+   * other than the scheduler still has to fit what the node has left, and match its nodeSelector
+   * and required node affinity by the Node's labels as they are now (getNodeAnyWay), those an
+   * administrator added included.
    */
-  private admissionFailure(pod: Pod & Obj, rec: PodRecord): { reason: string; message: string } | undefined {
-    const labels = { ...initialNode(this.identity).metadata!.labels };
-    for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) {
-      if (labels[k] !== v) return { reason: 'NodeAffinity', message: 'Predicate NodeAffinity failed' };
+  /** The Node's labels as the API has them (the kubelet's node lister); those it registers with while it cannot read them. */
+  private nodeLabels(): Readonly<Record<string, string>> {
+    try {
+      return this.client.get(nodesResource, undefined, this.nodeName).metadata?.labels ?? {};
+    } catch {
+      return this.latestNode?.metadata?.labels ?? initialNode(this.identity).metadata!.labels!;
     }
+  }
+
+  private admissionFailure(pod: Pod & Obj, rec: PodRecord): { reason: string; message: string } | undefined {
+    const labels = this.nodeLabels();
+    const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+    const selected = Object.entries(pod.spec?.nodeSelector ?? {}).every(([k, v]) => labels[k] === v) && (!required || compileNodeSelector(required)(labels, this.nodeName));
+    if (!selected) return { reason: 'NodeAffinity', message: 'Predicate NodeAffinity failed' };
     const used = { cpu: 0, memory: 0, pods: 0 };
     for (const other of this.records.values()) {
       if (other === rec || other.terminalPhase) continue;

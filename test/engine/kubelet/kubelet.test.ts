@@ -492,6 +492,20 @@ describe('kubelet', () => {
     assert.equal(big.status.podIP, undefined);
   });
 
+  it("admits a pod by its Node's labels as they are now, an administrator's too, and rejects one they do not select", async () => {
+    const { client, run, get, advance } = await nodeWithKubelet();
+    await client.patch(nodes, undefined, 'worker-1', 'merge', { metadata: { labels: { disktype: 'ssd' } } });
+    await run(pod('fast', { spec: { nodeSelector: { disktype: 'ssd' } } }));
+    const required = { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disktype', operator: 'In', values: ['ssd'] }] }] };
+    await run(pod('affine', { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } }));
+    await run(pod('slow', { spec: { nodeSelector: { disktype: 'hdd' } } }));
+    await advance(1500);
+    assert.equal(get('fast')!.status.phase, 'Running');
+    assert.equal(get('affine')!.status.phase, 'Running');
+    const slow = get('slow')!;
+    assert.deepEqual([slow.status.phase, slow.status.reason, slow.status.message], ['Failed', 'NodeAffinity', 'Pod was rejected: Predicate NodeAffinity failed']);
+  });
+
   it('ends a pod that outlives its activeDeadlineSeconds: Failed, DeadlineExceeded', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('batch', { spec: { activeDeadlineSeconds: 30, restartPolicy: 'Never' } }));
