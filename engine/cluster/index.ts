@@ -27,6 +27,7 @@ import { type Clock, RealClock } from '../util/clock';
 import { Random } from '../util/random';
 import { kubeletMaySetLabel } from '../api/meta/nodeLabels';
 import { type Addons, coreDNSObjects, kubeProxyObjects } from './addons';
+import { KubeProxies } from './kubeProxies';
 import { LeaderElector } from './leader-election';
 import { clientNetworkObjects, respond, type ServiceResponse } from './request';
 
@@ -95,6 +96,8 @@ export class Cluster {
   readonly disks = new VolumeDisks();
   /** kube-proxy, CoreDNS and the ingress controller: where a simulated request goes (round-robin state). */
   readonly serviceProxy = new ServiceProxy();
+  /** Whether each node's kube-proxy runs, and the rules it left where it stopped. */
+  private kubeProxies: KubeProxies | undefined;
   /** The bearer token of `kubeside-admin` (group system:masters), for kubeconfig. */
   readonly adminToken: string;
   private readonly config: ClusterConfig;
@@ -139,6 +142,7 @@ export class Cluster {
     const controlPlane: string[] = [];
     for (let i = 0; i < Math.max(1, config.controlPlaneNodes ?? 1); i++) controlPlane.push(cluster.createNode(undefined, { controlPlane: true }));
     await cluster.apiServer.ensureBootstrap();
+    cluster.kubeProxies = new KubeProxies(cluster.adminClient('kube-proxy/v1.36.0'));
     await cluster.ensureDefaultStorageClass();
     for (const name of controlPlane) await cluster.startNode(name);
     await cluster.reconcileApiServerEndpoints();
@@ -223,7 +227,8 @@ export class Cluster {
    * Throws a 404 Status when `from` names a pod or node that does not exist.
    */
   request(method: string, url: string, options: { from?: Caller } = {}): ServiceResponse {
-    const route = this.serviceProxy.route(clientNetworkObjects(this.adminClient('kube-proxy/v1.36.0')), { url, ...(options.from ? { from: options.from } : {}) }, this.clock.now());
+    const objects = clientNetworkObjects(this.adminClient('kube-proxy/v1.36.0'));
+    const route = this.serviceProxy.route(objects, { url, ...(options.from ? { from: options.from } : {}) }, this.clock.now(), (node) => this.kubeProxies?.rulesOf(node));
     return respond(route, method, url, (pod, onData, onEnd) => {
       const kubelet = pod.node ? this.kubelets.get(pod.node) : undefined;
       return kubelet?.isRunning ? kubelet.portForward(pod.namespace, pod.name, pod.port, onData, onEnd) : undefined;
@@ -333,6 +338,7 @@ export class Cluster {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.kubeProxies?.stop();
     for (const m of this.members) {
       await m.schedulerElector.stop(true);
       await m.controllerManagerElector.stop(true);

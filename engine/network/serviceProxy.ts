@@ -51,6 +51,19 @@ export function networkObjects(lists: { services?: readonly Service[]; endpointS
   };
 }
 
+/**
+ * The Services and EndpointSlices a node's kube-proxy programmed: what its rules still say once it
+ * has stopped (kube-proxy leaves its IPVS and iptables rules behind, and the node goes on routing
+ * by them). A Service created since has no rule there; an endpoint gone since is still a target.
+ */
+export interface ProgrammedRules {
+  services(): readonly Service[];
+  endpointSlices(namespace: string, service: string): readonly EndpointSlice[];
+}
+
+/** A node's rules when they are not the current objects' (its kube-proxy stopped); undefined while its kube-proxy runs. */
+export type RulesOf = (node: string) => ProgrammedRules | undefined;
+
 /** One step of a request's way, in the order it was taken. */
 export interface Hop {
   readonly kind: 'Ingress' | 'Service' | 'Node' | 'Pod';
@@ -240,11 +253,15 @@ export class ServiceProxy {
     return { endpoint: endpoints[turn]!, index: turn, of: endpoints.length };
   }
 
-  /** Where `request` goes, hop by hop. Throws a 400 Status for a URL that is not http://, a 404 for a `from` pod or node that does not exist. */
-  route(objects: NetworkObjects, request: ProxyRequest, now: number): Route {
+  /**
+   * Where `request` goes, hop by hop. `rulesOf` gives the rules a node's stopped kube-proxy left
+   * behind (by default every node's kube-proxy runs). Throws a 400 Status for a URL that is not
+   * http://, a 404 for a `from` pod or node that does not exist.
+   */
+  route(objects: NetworkObjects, request: ProxyRequest, now: number, rulesOf: RulesOf = () => undefined): Route {
     const { host, port, path } = parseRequestURL(request.url);
     const caller = this.caller(objects, request.from);
-    const destination = this.resolve(objects, host, caller);
+    const destination = this.resolve(objects, host, caller, rulesOf);
     const hops: Hop[] = [];
     if (!destination) return { outcome: 'error', hops, error: `dial tcp: lookup ${host}: no such host` };
     switch (destination.kind) {
@@ -270,9 +287,9 @@ export class ServiceProxy {
         return this.toPod(destination.pod, port, hops, 'directly, no virtual IP');
       }
       case 'service':
-        return this.toService(objects, destination.service, destination.fqdn, port, caller, hops);
+        return this.toService(objects, destination.service, destination.fqdn, port, caller, hops, caller.node !== undefined ? rulesOf(caller.node) : undefined);
       case 'node':
-        return this.toNodePort(objects, destination.node, destination.ip, port, hops);
+        return this.toNodePort(objects, destination.node, destination.ip, port, hops, rulesOf(destination.node.metadata?.name ?? ''));
       case 'loadBalancer':
         return this.toLoadBalancer(objects, destination.service, destination.ip, destination.via, port, hops);
       case 'ingress':
@@ -299,7 +316,7 @@ export class ServiceProxy {
    * else a host some Ingress has a rule for, which leads to the ingress controller, as does
    * `localhost` from outside the cluster (where kind maps the controller's port 80).
    */
-  private resolve(objects: NetworkObjects, host: string, caller: CallerContext): Destination | undefined {
+  private resolve(objects: NetworkObjects, host: string, caller: CallerContext, rulesOf: RulesOf): Destination | undefined {
     if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return this.address(objects, host, caller.outside);
     if (host === 'localhost' && caller.outside) return { kind: 'ingress', host };
     // The node's own resolver knows no cluster name (nor the hosts an Ingress serves).
@@ -309,7 +326,8 @@ export class ServiceProxy {
     const name = host.replace(/\.$/, '');
     // Cluster names are CoreDNS's to answer, through the kube-dns Service. From outside, a host an
     // Ingress serves still reaches the ingress controller without it.
-    const dns = this.clusterDNS(objects);
+    // The query goes to the kube-dns Service's address, through the caller's node's kube-proxy.
+    const dns = this.clusterDNS(objects, caller.node !== undefined ? rulesOf(caller.node) : undefined);
     if (dns.ready) {
       const search = resolver.search.map((d) => `${name}.${d}`);
       const candidates = absolute ? [name] : name.split('.').length - 1 >= resolver.ndots ? [name, ...search] : [...search, name];
@@ -329,12 +347,12 @@ export class ServiceProxy {
    * and whether its DNS port has a ready endpoint, a CoreDNS pod to answer. Scaled to zero, crashed
    * or deleted, CoreDNS answers nothing and no cluster name resolves.
    */
-  private clusterDNS(objects: NetworkObjects): { ready: boolean; service: Service | undefined } {
-    const service = objects.service('kube-system', 'kube-dns');
-    if (!service || !(service.spec?.clusterIPs ?? [service.spec?.clusterIP]).includes(clusterDNS)) return { ready: false, service: undefined };
+  private clusterDNS(objects: NetworkObjects, rules: ProgrammedRules | undefined): { ready: boolean; service: Service | undefined } {
+    const service = rules ? programmedAt(rules, clusterDNS) : objects.service('kube-system', 'kube-dns');
+    if (!service || service.metadata?.namespace !== 'kube-system' || service.metadata?.name !== 'kube-dns' || !clusterIPsOf(service).includes(clusterDNS)) return { ready: false, service: undefined };
     const port = (service.spec?.ports ?? []).find((p) => p.port === 53 && p.protocol === 'UDP') ?? (service.spec?.ports ?? []).find((p) => p.port === 53);
     if (!port) return { ready: false, service };
-    return { ready: serviceEndpoints(objects.endpointSlices('kube-system', 'kube-dns'), port.name ?? '').length > 0, service };
+    return { ready: serviceEndpoints((rules ?? objects).endpointSlices('kube-system', 'kube-dns'), port.name ?? '').length > 0, service };
   }
 
   /** One name in the cluster zone, as CoreDNS's kubernetes plugin answers it. */
@@ -373,7 +391,7 @@ export class ServiceProxy {
     if (outside && parseIPv4(ip) === parseIPv4('127.0.0.1')) return { kind: 'ingress', host: ip };
     const normal = formatIPv4(parseIPv4(ip));
     for (const service of objects.services()) {
-      if ((service.spec?.clusterIPs ?? [service.spec?.clusterIP]).includes(normal)) return { kind: 'service', service };
+      if (clusterIPsOf(service).includes(normal)) return { kind: 'service', service };
       if ((service.status?.loadBalancer?.ingress ?? []).some((i) => i.ip === normal)) return { kind: 'loadBalancer', service, ip: normal, via: 'load balancer' };
       // kube-proxy takes a Service's external IPs (routed to a node by the network) as it takes a load balancer's.
       if (externallyAccessible(service.spec) && (service.spec?.externalIPs ?? []).includes(normal)) return { kind: 'loadBalancer', service, ip: normal, via: 'external IP' };
@@ -393,15 +411,17 @@ export class ServiceProxy {
     return { outcome: 'pod', hops, pod: { namespace, name, ip, port, ...(node ? { node } : {}) } };
   }
 
-  /** Through a Service's name or cluster IP: its virtual IP (kube-proxy on the caller's node), or, headless, one of its pods' addresses. */
-  private toService(objects: NetworkObjects, service: Service, fqdn: string | undefined, port: number, caller: { node?: string }, hops: Hop[]): Route {
+  /**
+   * Through a Service's name or cluster IP: its virtual IP (kube-proxy on the caller's node, or the
+   * rules `rules` it left when it stopped), or, headless, one of its pods' addresses.
+   */
+  private toService(objects: NetworkObjects, service: Service, fqdn: string | undefined, port: number, caller: { node?: string }, hops: Hop[], rules: ProgrammedRules | undefined): Route {
     const namespace = service.metadata?.namespace ?? '';
     const name = service.metadata?.name ?? '';
-    const slices = objects.endpointSlices(namespace, name);
     if (service.spec?.clusterIP === 'None') {
       // No virtual IP: the name has an A record per ready endpoint, rotated by CoreDNS's loadbalance
       // plugin, and the client connects to the first straight at the port it asked for.
-      const endpoints = serviceEndpoints(slices, undefined);
+      const endpoints = serviceEndpoints(objects.endpointSlices(namespace, name), undefined);
       if (!endpoints.length) {
         hops.push(serviceHop(service, `${fqdn} has no address: the headless Service has no ready endpoints`));
         return { outcome: 'error', hops, error: `dial tcp: lookup ${fqdn}: no such host` };
@@ -413,29 +433,41 @@ export class ServiceProxy {
       return this.toPod(pod, port, hops, 'directly, no virtual IP');
     }
     const clusterIP = service.spec?.clusterIP ?? '';
-    const servicePort = (service.spec?.ports ?? []).find((p) => p.port === port && (p.protocol ?? 'TCP') === 'TCP');
     const resolved = fqdn ? `${fqdn} → ${clusterIP}` : clusterIP;
+    // The caller's node routes the address by the rules its kube-proxy programmed.
+    const programmed = rules ? programmedAt(rules, clusterIP) : service;
+    if (!programmed) {
+      hops.push(serviceHop(service, `${resolved}:${port}: the kube-proxy of ${caller.node} has stopped, and its rules have nothing for this address`));
+      return { outcome: 'error', hops, error: `dial tcp ${clusterIP}:${port}: i/o timeout` };
+    }
+    const servicePort = (programmed.spec?.ports ?? []).find((p) => p.port === port && (p.protocol ?? 'TCP') === 'TCP');
     if (!servicePort) {
-      hops.push(serviceHop(service, `${resolved}: no port ${port} (the Service has ${describePorts(service)})`));
+      hops.push(serviceHop(service, `${resolved}: no port ${port} (the Service has ${describePorts(programmed)})`));
       return { outcome: 'error', hops, error: `dial tcp ${clusterIP}:${port}: connect: connection refused` };
     }
-    const local = service.spec?.internalTrafficPolicy === 'Local';
+    const local = programmed.spec?.internalTrafficPolicy === 'Local';
     const choice: EndpointChoice = { balancer: caller.node ?? '', ...(caller.node ? (local ? { requireNode: caller.node } : { preferNode: caller.node }) : {}) };
-    return this.throughEndpoints(objects, service, servicePort, slices, choice, `${resolved}:${port} (port ${portName(servicePort)})`, `${clusterIP}:${port}`, hops);
+    const slices = (rules ?? objects).endpointSlices(programmed.metadata?.namespace ?? '', programmed.metadata?.name ?? '');
+    const stale = rules ? `, by the rules the stopped kube-proxy of ${caller.node} left` : '';
+    return this.throughEndpoints(objects, programmed, servicePort, slices, choice, `${resolved}:${port} (port ${portName(servicePort)}${stale})`, `${clusterIP}:${port}`, hops);
   }
 
-  /** A NodePort from outside: the receiving node's kube-proxy sends it on (only to its own endpoints with externalTrafficPolicy `Local`). */
-  private toNodePort(objects: NetworkObjects, node: Node, ip: string, port: number, hops: Hop[]): Route {
+  /**
+   * A NodePort from outside: the receiving node's kube-proxy (or the rules `rules` it left) sends it
+   * on, only to its own endpoints with externalTrafficPolicy `Local`.
+   */
+  private toNodePort(objects: NetworkObjects, node: Node, ip: string, port: number, hops: Hop[], rules: ProgrammedRules | undefined): Route {
     const nodeName = node.metadata?.name ?? '';
-    const match = objects.services().flatMap((service) => (isNodePortType(service) ? (service.spec?.ports ?? []).filter((p) => p.nodePort === port).map((p) => ({ service, port: p })) : []))[0];
+    const match = (rules ?? objects).services().flatMap((service) => (isNodePortType(service) ? (service.spec?.ports ?? []).filter((p) => p.nodePort === port).map((p) => ({ service, port: p })) : []))[0];
     if (!match) {
       hops.push({ kind: 'Node', namespace: '', name: nodeName, detail: `${ip}:${port}: no Service has node port ${port}` });
       return { outcome: 'error', hops, error: `dial tcp ${ip}:${port}: connect: connection refused` };
     }
     const { service, port: servicePort } = match;
-    hops.push({ kind: 'Node', namespace: '', name: nodeName, detail: `${ip}:${port} → node port of Service ${service.metadata?.namespace}/${service.metadata?.name}` });
+    const stale = rules ? `, by the rules its stopped kube-proxy left` : '';
+    hops.push({ kind: 'Node', namespace: '', name: nodeName, detail: `${ip}:${port} → node port of Service ${service.metadata?.namespace}/${service.metadata?.name}${stale}` });
     const local = service.spec?.externalTrafficPolicy === 'Local';
-    const slices = objects.endpointSlices(service.metadata?.namespace ?? '', service.metadata?.name ?? '');
+    const slices = (rules ?? objects).endpointSlices(service.metadata?.namespace ?? '', service.metadata?.name ?? '');
     return this.throughEndpoints(objects, service, servicePort, slices, { balancer: nodeName, ...(local ? { requireNode: nodeName } : {}) }, `${service.spec?.type} port ${portName(servicePort)}${local ? ', externalTrafficPolicy Local' : ''}`, `${ip}:${port}`, hops);
   }
 
@@ -497,6 +529,15 @@ function targetPortOn(pod: Pod, servicePort: ServicePort): number | undefined {
   const protocol = servicePort.protocol ?? 'TCP';
   for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.name === target && (p.protocol ?? 'TCP') === protocol) return p.containerPort;
   return undefined;
+}
+
+function clusterIPsOf(service: Service): readonly (string | undefined)[] {
+  return service.spec?.clusterIPs ?? [service.spec?.clusterIP];
+}
+
+/** The Service whose virtual IP `ip` is, in a node's programmed rules. */
+function programmedAt(rules: ProgrammedRules, ip: string): Service | undefined {
+  return rules.services().find((s) => s.spec?.clusterIP !== 'None' && clusterIPsOf(s).includes(ip));
 }
 
 function serviceHop(service: Service, detail: string): Hop {

@@ -223,6 +223,67 @@ describe('service proxy: requests through the cluster network', function () {
     assert.equal(s.cluster.request('GET', 'http://web.shop/', { from }).status, 200);
   });
 
+  it("routes from a node whose kube-proxy stopped by the rules it left: gone pods stay targets, new Services get none, until it runs again", async () => {
+    const daemonsets = { group: 'apps', version: 'v1', resource: 'daemonsets' };
+    // The stale node: a worker without a web pod, so no endpoint of its own is preferred.
+    const webNodes = new Set(live(s, 'web').map((p) => p.spec.nodeName));
+    const all = (s.admin.list(nodes).items as Obj[]).map((n) => n.metadata.name as string);
+    const stale = all.find((n) => n.startsWith('worker-') && !webNodes.has(n))!;
+    const workers = all.filter((n) => n !== stale);
+    const proxyOn = (node: string) => (s.admin.list(pods, 'kube-system', { labelSelector: 'k8s-app=kube-proxy' }).items as Obj[]).some((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp);
+    // kube-proxy is placed on every node but the stale one.
+    for (const name of workers) await s.admin.patch(nodes, undefined, name, 'merge', { metadata: { labels: { proxy: 'on' } } });
+    await s.admin.patch(daemonsets, 'kube-system', 'kube-proxy', 'strategic', { spec: { template: { spec: { nodeSelector: { proxy: 'on' } } } } });
+    for (let i = 0; i < 40 && proxyOn(stale); i++) {
+      await s.advance(5000);
+      await s.cluster.flushStatus();
+    }
+    assert.equal(proxyOn(stale), false, `${stale} has no kube-proxy`);
+    await s.advance(30_000);
+    await s.cluster.flushStatus();
+
+    // A web pod is replaced: its new IP never reaches the stale node's rules.
+    const [gone, kept] = live(s, 'web');
+    await s.admin.delete(pods, 'shop', gone!.metadata.name);
+    await s.advance(30_000);
+    await s.cluster.flushStatus();
+    const replacement = live(s, 'web').find((p) => p.metadata.name !== kept!.metadata.name)!;
+    assert.ok(isReady(replacement));
+    const clusterIP = s.admin.get(services, 'shop', 'web').spec.clusterIP;
+    const fromStale = [1, 2].map(() => s.cluster.request('GET', `http://${clusterIP}/`, { from: { node: stale } }));
+    assert.deepEqual(fromStale.map((r) => r.status ?? r.error).sort(), [200, `dial tcp ${gone!.status.podIP}:80: connect: no route to host`].sort());
+    assert.match(fromStale[0]!.hops[0]!.detail, new RegExp(`by the rules the stopped kube-proxy of ${stale} left`));
+    const fromLive = [1, 2].map(() => s.cluster.request('GET', `http://${clusterIP}/`, { from: { node: workers.find((n) => n.startsWith('worker-') && !webNodes.has(n)) ?? 'control-plane' } }));
+    assert.deepEqual(fromLive.map((r) => r.pod?.ip).sort(), [kept!.status.podIP, replacement.status.podIP].sort(), 'a node whose kube-proxy runs reaches both');
+
+    // A Service made since has no rule on the stale node: its packets go nowhere. CoreDNS still names it.
+    await s.admin.create(services, 'shop', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-new', namespace: 'shop' }, spec: { selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
+    await s.advance(2000);
+    const newIP = s.admin.get(services, 'shop', 'web-new').spec.clusterIP;
+    const unprogrammed = s.cluster.request('GET', `http://${newIP}/`, { from: { node: stale } });
+    assert.equal(unprogrammed.error, `dial tcp ${newIP}:80: i/o timeout`);
+    assert.match(unprogrammed.hops[0]!.detail, new RegExp(`the kube-proxy of ${stale} has stopped, and its rules have nothing for this address`));
+    const podOnStale = (s.admin.list(pods, 'shop').items as Obj[]).find((p) => p.spec.nodeName === stale && !p.spec.hostNetwork);
+    assert.ok(podOnStale, `a shop pod runs on ${stale}`);
+    assert.equal(s.cluster.request('GET', 'http://web-new.shop/', { from: { namespace: 'shop', name: podOnStale!.metadata.name } }).error, `dial tcp ${newIP}:80: i/o timeout`);
+    // Its node port, reached from outside through the stale node, is unknown there too.
+    const staleIP = (s.admin.get(nodes, undefined, stale).status.addresses as Obj[]).find((a) => a.type === 'InternalIP')!.address;
+    await s.admin.patch(services, 'shop', 'web-new', 'merge', { spec: { type: 'NodePort' } });
+    const nodePort = s.admin.get(services, 'shop', 'web-new').spec.ports[0].nodePort;
+    assert.equal(s.cluster.request('GET', `http://${staleIP}:${nodePort}/`).error, `dial tcp ${staleIP}:${nodePort}: connect: connection refused`);
+
+    // kube-proxy back on the stale node: its rules follow the objects again.
+    await s.admin.patch(daemonsets, 'kube-system', 'kube-proxy', 'strategic', { spec: { template: { spec: { nodeSelector: { proxy: null } } } } });
+    for (let i = 0; i < 40 && s.cluster.request('GET', `http://${newIP}/`, { from: { node: stale } }).status !== 200; i++) {
+      await s.advance(5000);
+      await s.cluster.flushStatus();
+    }
+    assert.equal(s.cluster.request('GET', `http://${newIP}/`, { from: { node: stale } }).status, 200);
+    const again = [1, 2].map(() => s.cluster.request('GET', `http://${clusterIP}/`, { from: { node: stale } }));
+    assert.deepEqual(again.map((r) => r.pod?.ip).sort(), [kept!.status.podIP, replacement.status.podIP].sort());
+    assert.equal(s.cluster.request('GET', `http://${staleIP}:${nodePort}/`).status, 200);
+  });
+
   it('says which pod or node to send from does not exist', () => {
     assert.throws(() => s.cluster.request('GET', 'http://web.shop/', { from: { namespace: 'shop', name: 'ghost' } }), /pods "ghost" not found/);
     assert.throws(() => s.cluster.request('GET', 'https://web.shop/'), /only http:\/\/ requests are simulated/);

@@ -1,0 +1,73 @@
+// Whether each node's kube-proxy runs, and the rules it left behind where it stopped. kube-proxy
+// programs a node's IPVS and iptables rules from the Services and EndpointSlices it watches; when
+// its process ends (its pod deleted, its container crashed, the DaemonSet gone or no longer placing
+// a pod there) the rules stay as they were, and the node goes on routing by them: a Service created
+// since gets no rule there, and a pod gone since is still a target. The service proxy routes from
+// such a node by the rules kept here; a node whose kube-proxy runs, or never ran, by the objects.
+import type { Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import type { ApiClient } from '../apiserver/client';
+import type { Obj } from '../apiserver/registry/strategy';
+import { type ProgrammedRules, serviceNameLabel } from '../network/serviceProxy';
+
+const pods = { group: '', version: 'v1', resource: 'pods' };
+const services = { group: '', version: 'v1', resource: 'services' };
+const endpointSlices = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' };
+
+/** The kube-proxy addon's pods (the DaemonSet's selector). */
+export const kubeProxySelector = 'k8s-app=kube-proxy';
+
+/** A kube-proxy pod whose every container is running: its process programs the node's rules. */
+function proxying(pod: Obj): boolean {
+  const statuses: Obj[] = pod.status?.containerStatuses ?? [];
+  return pod.status?.phase === 'Running' && statuses.length > 0 && statuses.every((c) => c.state?.running !== undefined);
+}
+
+export class KubeProxies {
+  /** kube-proxy pods proxying now, by node, by pod uid. */
+  private readonly running = new Map<string, Set<string>>();
+  /** The rules left on nodes whose kube-proxy stopped. */
+  private readonly left = new Map<string, ProgrammedRules>();
+  private readonly watch: { stop(): void };
+
+  /** Follows the kube-proxy pods (those there now first) through `client`, which reads Services and EndpointSlices when one stops. */
+  constructor(private readonly client: ApiClient) {
+    this.watch = client.watch(pods, 'kube-system', { labelSelector: kubeProxySelector }, (e) => {
+      if (e.type === 'BOOKMARK' || e.type === 'ERROR') return;
+      this.observe(e.object as Obj, e.type === 'DELETED');
+    });
+  }
+
+  /** The rules a node's stopped kube-proxy left, or undefined while it runs (or never ran). */
+  rulesOf(node: string): ProgrammedRules | undefined {
+    return this.left.get(node);
+  }
+
+  stop(): void {
+    this.watch.stop();
+  }
+
+  private observe(pod: Obj, deleted: boolean): void {
+    const node: string | undefined = pod.spec?.nodeName;
+    if (!node) return;
+    const uid: string = pod.metadata.uid;
+    let onNode = this.running.get(node);
+    const was = !!onNode?.size;
+    if (!deleted && proxying(pod)) (onNode ??= this.running.set(node, new Set()).get(node)!).add(uid);
+    else onNode?.delete(uid);
+    const now = !!onNode?.size;
+    if (now && !was) this.left.delete(node);
+    else if (was && !now) this.left.set(node, this.programmed());
+  }
+
+  /** The rules as the objects say now: what a kube-proxy that ran until now programmed. */
+  private programmed(): ProgrammedRules {
+    const serviceList = this.client.list(services).items as Service[];
+    const slices = new Map<string, EndpointSlice[]>();
+    for (const slice of this.client.list(endpointSlices).items as EndpointSlice[]) {
+      const key = `${slice.metadata?.namespace}/${slice.metadata?.labels?.[serviceNameLabel]}`;
+      slices.set(key, [...(slices.get(key) ?? []), slice]);
+    }
+    return { services: () => serviceList, endpointSlices: (namespace, service) => slices.get(`${namespace}/${service}`) ?? [] };
+  }
+}
