@@ -62,9 +62,11 @@ function stamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
+const exists = (file: string) => fs.stat(file).then(() => true, () => false);
+
 /**
  * Replaces the store of the stopped cluster in `stateDir` with the snapshot in `file`; the previous
- * store is kept as `store.bak-<timestamp>`. Refuses while a server holds the state directory's lock
+ * store is kept as `store.bak-<timestamp>` (`-2`, `-3`… after it for more within a second). Refuses while a server holds the state directory's lock
  * (its `serve.pid`), and holds that lock itself meanwhile so no server starts halfway.
  */
 export async function restoreStateDir(stateDir: string, file: string, clock: Clock): Promise<{ revision: number; backup?: string }> {
@@ -87,8 +89,11 @@ export async function restoreStateDir(stateDir: string, file: string, clock: Clo
   try {
     const store = path.join(stateDir, 'store');
     let backup: string | undefined;
-    if (await fs.stat(store).then(() => true, () => false)) {
-      backup = `${store}.bak-${stamp(clock.now())}`;
+    if (await exists(store)) {
+      // A second restore within the same second gets its own backup beside the first.
+      const base = `${store}.bak-${stamp(clock.now())}`;
+      backup = base;
+      for (let n = 2; await exists(backup); n++) backup = `${base}-${n}`;
       await fs.rename(store, backup);
     }
     try {

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as net from 'node:net';
-import { startServer } from '../../engine/http/index';
+import { restoreStateDir, startServer } from '../../engine/http/index';
+import { VirtualClock } from '../../engine/util/clock';
 import { kubectlPath } from './fixture';
 
 const root = path.resolve(__dirname, '../..');
@@ -107,6 +108,19 @@ describe('kubeside serve', function () {
     writeFileSync(path.join(state, 'serve.pid'), '999999999\n');
     const second = await startServer({ stateDir: state, seed: 1 });
     await second.close();
+  });
+
+  it('restores a snapshot twice within a second, keeping each store it replaces', async () => {
+    const first = await startServer({ stateDir: state, seed: 1, workers: 0 });
+    const file = path.join(state, 'backup.snap');
+    const { revision } = await first.cluster.store.saveSnapshot(file);
+    await first.close();
+    const clock = new VirtualClock(Date.UTC(2026, 11, 5, 12, 0, 0));
+    const once = await restoreStateDir(state, file, clock);
+    const twice = await restoreStateDir(state, file, clock);
+    assert.deepEqual([once.revision, twice.revision], [revision, revision]);
+    assert.deepEqual([once.backup, twice.backup].map((b) => path.basename(b!)), ['store.bak-20261205T120000Z', 'store.bak-20261205T120000Z-2']);
+    assert.ok(statSync(twice.backup!).isDirectory());
   });
 
   it('refuses a bad --port with usage (exit 2)', async () => {
