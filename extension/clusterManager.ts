@@ -26,6 +26,8 @@ export class ClusterManager implements vscode.Disposable {
   readonly onDidChangeState = this.changed.event;
   private current: ClusterState = { status: 'stopped' };
   private starting: Promise<Connection> | undefined;
+  /** Embedded clusters whose thread ended on its own, and why. */
+  private readonly lostBackends = new WeakMap<ClusterBackend, Error>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -79,9 +81,13 @@ export class ClusterManager implements vscode.Disposable {
     try {
       return await operation(backend);
     } finally {
-      const cache = new ClusterCache(backend);
-      await cache.start();
-      this.set({ status: 'running', connection: { backend, cache } });
+      const lost = this.lostBackends.get(backend);
+      if (lost) this.set({ status: 'failed', error: lost.message });
+      else {
+        const cache = new ClusterCache(backend);
+        await cache.start();
+        this.set({ status: 'running', connection: { backend, cache } });
+      }
     }
   }
 
@@ -107,7 +113,7 @@ export class ClusterManager implements vscode.Disposable {
           stateDir: this.stateDir,
           workers: config.get<number>('cluster.workers', 3),
           controlPlaneNodes: config.get<number>('cluster.controlPlaneNodes', 1),
-          onExit: (error) => this.lost(error),
+          onExit: (error, lost) => this.lost(lost, error),
           onInternalError: (error) => this.output.appendLine(`embedded cluster: unexpected error: ${error.message}`),
         };
         backend = await ThreadedBackend.start(options);
@@ -127,11 +133,13 @@ export class ClusterManager implements vscode.Disposable {
   }
 
   /** The embedded cluster's thread ended on its own: the views let go of it and say why. */
-  private lost(error: Error): void {
-    const connection = this.connection;
-    if (!connection || connection.backend.name !== 'embedded') return;
-    connection.cache.dispose();
+  private lost(backend: ClusterBackend, error: Error): void {
+    this.lostBackends.set(backend, error);
     this.output.appendLine(error.message);
+    // While a reset or restore runs, replaceCluster says so when it ends.
+    const connection = this.connection;
+    if (connection?.backend !== backend) return;
+    connection.cache.dispose();
     this.set({ status: 'failed', error: error.message });
   }
 

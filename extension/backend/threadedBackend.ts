@@ -78,7 +78,7 @@ export interface ThreadedOptions extends ThreadInit {
    * The cluster thread ended without being disposed (it crashed, or ran out of memory): the views
    * should say so. Calls still waiting are refused with the same error.
    */
-  readonly onExit?: (error: Error) => void;
+  readonly onExit?: (error: Error, backend: ThreadedBackend) => void;
   /** An exception nothing in the thread caught: the cluster keeps running, and the error is reported here. */
   readonly onInternalError?: (error: Error) => void;
 }
@@ -245,9 +245,9 @@ export class ThreadedBackend implements LocalClusterBackend {
       this.waiting.clear();
       if (this.disposed) return;
       this.disposed = true;
-      void this.rest.dispose();
+      void this.rest?.dispose();
       // The thread held the state directory's lock under this process's id: let a new start take it.
-      void this.releaseLock().finally(() => this.options.onExit?.(error));
+      void this.releaseLock().finally(() => this.options.onExit?.(error, this));
     });
   }
 
