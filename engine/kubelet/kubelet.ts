@@ -625,12 +625,6 @@ export class Kubelet {
     }
   }
 
-  /**
-   * The kubelet's own admission (lifecycle.PredicateAdmitHandler): a pod bound here by someone
-   * other than the scheduler still has to fit what the node has left, and match its nodeSelector
-   * and required node affinity by the Node's labels as they are now (getNodeAnyWay), those an
-   * administrator added included.
-   */
   /** The Node's labels as the API has them (the kubelet's node lister); those it registers with while it cannot read them. */
   private nodeLabels(): Readonly<Record<string, string>> {
     try {
@@ -640,11 +634,24 @@ export class Kubelet {
     }
   }
 
+  /**
+   * The kubelet's own admission (lifecycle.PredicateAdmitHandler): a pod bound here by someone
+   * other than the scheduler still has to fit what the node has left (checked first, as
+   * AdmissionCheck does), and match its nodeSelector and required node affinity by the Node's labels
+   * as they are now (getNodeAnyWay), those an administrator added included.
+   */
   private admissionFailure(pod: Pod & Obj, rec: PodRecord): { reason: string; message: string } | undefined {
+    return this.resourceFailure(rec) ?? this.affinityFailure(pod);
+  }
+
+  private affinityFailure(pod: Pod & Obj): { reason: string; message: string } | undefined {
     const labels = this.nodeLabels();
     const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
     const selected = Object.entries(pod.spec?.nodeSelector ?? {}).every(([k, v]) => labels[k] === v) && (!required || compileNodeSelector(required)(labels, this.nodeName));
-    if (!selected) return { reason: 'NodeAffinity', message: 'Predicate NodeAffinity failed' };
+    return selected ? undefined : { reason: 'NodeAffinity', message: 'Predicate NodeAffinity failed' };
+  }
+
+  private resourceFailure(rec: PodRecord): { reason: string; message: string } | undefined {
     const used = { cpu: 0, memory: 0, pods: 0 };
     for (const other of this.records.values()) {
       if (other === rec || other.terminalPhase) continue;

@@ -492,14 +492,17 @@ describe('kubelet', () => {
     assert.equal(big.status.podIP, undefined);
   });
 
-  it("admits a pod by its Node's labels as they are now, an administrator's too, and rejects one they do not select", async () => {
+  it("admits a pod by its Node's labels as they are now, an administrator's too, and rejects one they do not select after one that does not fit", async () => {
     const { client, run, get, advance } = await nodeWithKubelet();
     await client.patch(nodes, undefined, 'worker-1', 'merge', { metadata: { labels: { disktype: 'ssd' } } });
     await run(pod('fast', { spec: { nodeSelector: { disktype: 'ssd' } } }));
     const required = { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disktype', operator: 'In', values: ['ssd'] }] }] };
     await run(pod('affine', { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } }));
     await run(pod('slow', { spec: { nodeSelector: { disktype: 'hdd' } } }));
+    // Failing both, it is refused for what it asks of the node, which AdmissionCheck looks at first.
+    await run(pod('both', { container: { resources: { requests: { cpu: '5' } } }, spec: { nodeSelector: { disktype: 'hdd' } } }));
     await advance(1500);
+    assert.equal(get('both')!.status.reason, 'OutOfcpu');
     assert.equal(get('fast')!.status.phase, 'Running');
     assert.equal(get('affine')!.status.phase, 'Running');
     const slow = get('slow')!;
