@@ -28,6 +28,8 @@ export class ClusterManager implements vscode.Disposable {
   private starting: Promise<Connection> | undefined;
   /** Embedded clusters whose thread ended on its own, and why. */
   private readonly lostBackends = new WeakMap<ClusterBackend, Error>();
+  /** The last stop's close, while it runs. */
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -59,7 +61,13 @@ export class ClusterManager implements vscode.Disposable {
     await this.starting?.catch(() => undefined);
     const connection = this.connection;
     this.set({ status: 'stopped' });
-    if (connection) await this.close(connection);
+    if (!connection) return;
+    const closing = this.close(connection);
+    const tracked: Promise<void> = closing.finally(() => {
+      if (this.closing === tracked) this.closing = undefined;
+    });
+    this.closing = tracked;
+    await closing;
   }
 
   /** The embedded backend, when that is what runs (node and snapshot commands need it). */
@@ -85,8 +93,12 @@ export class ClusterManager implements vscode.Disposable {
       if (lost) this.set({ status: 'failed', error: lost.message });
       else {
         const cache = new ClusterCache(backend);
-        await cache.start();
-        this.set({ status: 'running', connection: { backend, cache } });
+        try {
+          await unlessLost(cache, backend);
+          this.set({ status: 'running', connection: { backend, cache } });
+        } catch (err) {
+          this.set({ status: 'failed', error: (err as Error).message });
+        }
       }
     }
   }
@@ -100,6 +112,8 @@ export class ClusterManager implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration('kubeside');
     const source = config.get<string>('cluster.source', 'embedded');
     this.set({ status: 'starting', source });
+    // A cluster still stopping holds its state directory until it has.
+    await this.closing?.catch(() => undefined);
     let backend: ClusterBackend | undefined;
     try {
       if (source === 'kubeconfig') {
@@ -120,7 +134,7 @@ export class ClusterManager implements vscode.Disposable {
       }
       const started: ClusterBackend = backend;
       const cache = new ClusterCache(started);
-      await cache.start();
+      await unlessLost(cache, started);
       const connection = { backend: started, cache };
       this.set({ status: 'running', connection });
       return connection;
@@ -151,5 +165,20 @@ export class ClusterManager implements vscode.Disposable {
   private set(state: ClusterState): void {
     this.current = state;
     this.changed.fire(state);
+  }
+}
+
+/**
+ * Starts the cache (its informers' first lists), unless the embedded cluster's thread ends first:
+ * informers over a cluster that is gone would retry for ever.
+ */
+async function unlessLost(cache: ClusterCache, backend: ClusterBackend): Promise<void> {
+  const exited = (backend as Partial<LocalClusterBackend>).exited;
+  if (!exited) return cache.start();
+  try {
+    await Promise.race([cache.start(), exited.then((error) => Promise.reject(error))]);
+  } catch (err) {
+    cache.dispose();
+    throw err;
   }
 }

@@ -1,7 +1,7 @@
 // The seam between the extension and a cluster. Everything above it — commands, trees, status bar,
 // webviews — talks to a ClusterBackend and never to the engine or a REST client directly, so the
-// same views work on the embedded cluster (EmbeddedBackend, the default) and on a real one through a
-// kubeconfig (KubeconfigBackend). Nothing here imports `vscode`: backends are tested with plain mocha.
+// same views work on the embedded cluster (ThreadedBackend, the default, or EmbeddedBackend in the
+// caller's thread) and on a real one through a kubeconfig (KubeconfigBackend). Nothing here imports `vscode`: backends are tested with plain mocha.
 import type { ListerWatcher } from '../../engine/client/types';
 
 /** A Kubernetes object as plain JSON. */
@@ -153,4 +153,6 @@ export interface LocalClusterBackend extends ClusterBackend {
   readonly snapshots: SnapshotOperations;
   /** Throws the cluster away and starts a new one (in the same state directory, emptied). */
   reset(): Promise<void>;
+  /** Settles, with why, if the cluster stops without being disposed (its thread ended); never otherwise. */
+  readonly exited?: Promise<Error>;
 }

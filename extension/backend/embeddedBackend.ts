@@ -147,7 +147,10 @@ export class EmbeddedBackend implements LocalClusterBackend {
   }
 
   async dispose(): Promise<void> {
-    if (this.served) await this.served.close();
+    const served = this.served;
+    // Served no more: a reset or restore whose start fails leaves no server to point at.
+    this.served = undefined;
+    if (served) await served.close();
     else await this.cluster?.stop();
   }
 

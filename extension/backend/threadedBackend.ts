@@ -108,6 +108,13 @@ export class ThreadedBackend implements LocalClusterBackend {
   private readonly waiting = new Map<number, { op: ThreadCall['op']; resolve(value: unknown): void; reject(err: Error): void }>();
   private nextId = 1;
   private disposed = false;
+  /** Whether the thread took the state directory's lock (it did once its cluster was served). */
+  private locked = false;
+  /** Why the thread is being ended from here (a reset or restore left no cluster running). */
+  private abandoned: Error | undefined;
+  private lostWith!: (error: Error) => void;
+  /** Settles when the thread ends without being disposed, with the error the views should show. */
+  readonly exited = new Promise<Error>((resolve) => (this.lostWith = resolve));
 
   private constructor(
     private readonly worker: Worker,
@@ -156,12 +163,14 @@ export class ThreadedBackend implements LocalClusterBackend {
         };
         worker.on('error', onError).on('exit', onExit).on('message', onMessage);
       }).finally(() => worker.off('error', onError).off('exit', onExit).off('message', onMessage));
+      backend.locked = true;
       backend.listen();
       await backend.adopt(serving, true);
     } catch (err) {
       backend.disposed = true;
       await worker.terminate();
-      await backend.releaseLock();
+      // A thread that never served its cluster never held the lock: another may hold it.
+      if (backend.locked) await backend.releaseLock();
       throw err;
     }
     return backend;
@@ -225,11 +234,15 @@ export class ThreadedBackend implements LocalClusterBackend {
     this.disposed = true;
     await this.rest?.dispose();
     let timer: NodeJS.Timeout | undefined;
-    const stopped = this.call({ op: 'dispose' }, true).catch(() => undefined);
-    await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, disposeTimeoutMs)))]);
+    const stopped = this.call({ op: 'dispose' }, true).then(
+      () => true,
+      () => false,
+    );
+    const done = await Promise.race([stopped, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), disposeTimeoutMs)))]);
     clearTimeout(timer);
     await this.worker.terminate();
-    await this.releaseLock();
+    // A thread that stopped its cluster let go of the lock itself; one ended before that could not.
+    if (!done) await this.releaseLock();
   }
 
   private listen(): void {
@@ -240,30 +253,52 @@ export class ThreadedBackend implements LocalClusterBackend {
     let crash: Error | undefined;
     this.worker.on('error', (err) => (crash = err));
     this.worker.on('exit', (code) => {
-      const error = new Error(`the embedded cluster stopped${crash ? `: ${crash.message}` : ` (its thread exited with code ${code})`}`, { cause: crash });
+      const cause = this.abandoned ?? crash;
+      const error = new Error(`the embedded cluster stopped${cause ? `: ${cause.message}` : ` (its thread exited with code ${code})`}`, { cause });
+      const unexpected = !this.disposed;
+      this.disposed = true;
+      // Told before the calls waiting on the thread fail, so their callers find the cluster lost.
+      if (unexpected) {
+        this.lostWith(error);
+        this.options.onExit?.(error, this);
+      }
       for (const { reject } of this.waiting.values()) reject(error);
       this.waiting.clear();
-      if (this.disposed) return;
-      this.disposed = true;
+      if (!unexpected) return;
       void this.rest?.dispose();
       // The thread held the state directory's lock under this process's id: let a new start take it.
-      void this.releaseLock().finally(() => this.options.onExit?.(error, this));
+      if (this.locked) this.releaseLock().catch(() => undefined);
     });
   }
 
-  /** A reply: follows the cluster to where it is served now, then settles its call. */
+  /**
+   * A reply: follows the cluster to where it is served now, then settles its call. A reset or
+   * restore after which no cluster runs (it could not start again) ends the thread: the cluster is lost.
+   */
   private async settle(reply: ThreadReply): Promise<void> {
     const call = this.waiting.get(reply.id);
+    if (!call) return;
     this.waiting.delete(reply.id);
-    try {
-      // A reset or restore serves a new store, maybe with new credentials: always a new client then.
-      if (reply.serving) await this.adopt(reply.serving, call?.op === 'reset' || call?.op === 'snapshots.restore');
-    } catch (err) {
-      call?.reject(err as Error);
+    const replaces = call.op === 'reset' || call.op === 'snapshots.restore';
+    const failure = reply.error ? toError(reply.error) : undefined;
+    if (replaces && !reply.serving) {
+      const error = failure ?? new Error('the embedded cluster did not start again');
+      this.abandoned = error;
+      call.reject(error);
+      void this.worker.terminate();
       return;
     }
-    if (reply.error) call?.reject(toError(reply.error));
-    else call?.resolve(reply.value);
+    try {
+      // A reset or restore serves a new store, maybe with new credentials: always a new client then.
+      if (reply.serving) await this.adopt(reply.serving, replaces);
+    } catch (err) {
+      // What the thread said went wrong comes first; the client that could not follow is its consequence.
+      if (failure) (failure as Error & { cause?: unknown }).cause ??= err;
+      call.reject(failure ?? (err as Error));
+      return;
+    }
+    if (failure) call.reject(failure);
+    else call.resolve(reply.value);
   }
 
   /** Takes `serving` as where the cluster is, with a new client when it was served anew. */

@@ -1,7 +1,7 @@
 // The embedded cluster as the extension runs it: in a worker thread, reached over its loopback REST
 // API. The thread's script is built here as the product builds it; the cluster keeps real time.
 import assert from 'node:assert/strict';
-import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -133,6 +133,27 @@ describe('ThreadedBackend: the embedded cluster in a worker thread', function ()
     await backend.dispose();
     backend = await start('persist');
     assert.equal((await backend.get(settingsRef))?.data.mode, 'kept');
+  });
+
+  it('refuses a second thread on the same state directory and leaves the first one its lock', async () => {
+    backend = await start('shared');
+    await backend.apply(settings('first'));
+    await assert.rejects(start('shared'), /already being served by this process/);
+    assert.ok(existsSync(path.join(dir, 'shared', 'serve.pid')), 'the lock is still the first thread\'s');
+    assert.equal((await backend.get(settingsRef))?.data.mode, 'first');
+    await backend.dispose();
+    backend = undefined;
+    assert.ok(!existsSync(path.join(dir, 'shared', 'serve.pid')), 'let go of once the first thread stopped');
+  });
+
+  it('tells of a thread lost during a reset before the reset fails', async () => {
+    const order: string[] = [];
+    backend = await start('lost-reset', { onExit: () => order.push('lost') });
+    const resetting = backend.reset().catch((err: Error) => order.push(`reset failed: ${err.message}`));
+    await (backend as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await resetting;
+    assert.deepEqual(order, ['lost', 'reset failed: the embedded cluster stopped (its thread exited with code 1)']);
+    assert.match((await backend.exited).message, /the embedded cluster stopped/);
   });
 
   it('reports a thread that ends on its own, and a new start takes the state over', async () => {
