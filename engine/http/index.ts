@@ -17,7 +17,7 @@ import { gitVersion, RestHandler } from './handler';
 import { kubeconfig, writePrivateFile } from './kubeconfig';
 import { ensureServingPKI, type ServingPKI } from './pki';
 import type { ServiceRequestSource } from './serviceRequest';
-import type { SnapshotSource } from './snapshot';
+import { settleRestore, type SnapshotSource } from './snapshot';
 
 export { gitVersion, maxRequestBodyBytes, RestHandler } from './handler';
 export { kubeconfig, mergeKubeconfig, type KubeconfigEntry } from './kubeconfig';
@@ -220,6 +220,7 @@ export async function startServer(options: StartServerOptions): Promise<StartedS
   const unlock = await lockStateDir(stateDir);
   let cluster: Cluster;
   try {
+    await settleRestore(stateDir);
     // The whole cluster (API servers, scheduler, controllers, kubelets), persisted in the state directory.
     cluster = await Cluster.start({
       stateDir,

@@ -64,10 +64,31 @@ function stamp(ms: number): string {
 
 const exists = (file: string) => fs.stat(file).then(() => true, () => false);
 
+/** Where a restore writes the snapshot's store (`writing`), and where it is whole (`restored`) until it takes the store's place. */
+function restorePaths(stateDir: string): { writing: string; restored: string } {
+  return { writing: path.join(stateDir, 'store.restoring'), restored: path.join(stateDir, 'store.restored') };
+}
+
+/**
+ * Finishes a restore that a process ended between moving the old store aside and putting the
+ * restored one in its place, and clears a half-written one: called before a state directory's store
+ * is opened.
+ */
+export async function settleRestore(stateDir: string): Promise<void> {
+  const { writing, restored } = restorePaths(stateDir);
+  await fs.rm(writing, { recursive: true, force: true });
+  const store = path.join(stateDir, 'store');
+  if (await exists(restored)) {
+    if (await exists(store)) await fs.rm(restored, { recursive: true, force: true });
+    else await fs.rename(restored, store);
+  }
+}
+
 /**
  * Replaces the store of the stopped cluster in `stateDir` with the snapshot in `file`; the previous
- * store is kept as `store.bak-<timestamp>` (`-2`, `-3`… after it for more within a second). Refuses while a server holds the state directory's lock
- * (its `serve.pid`), and holds that lock itself meanwhile so no server starts halfway.
+ * store is kept as `store.bak-<timestamp>` (`-2`, `-3`… after it for more within a second).
+ * Refuses while a server holds the state directory's lock (its `serve.pid`), and holds that lock
+ * itself meanwhile so no server starts halfway.
  */
 export async function restoreStateDir(stateDir: string, file: string, clock: Clock): Promise<{ revision: number; backup?: string }> {
   await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
@@ -88,6 +109,21 @@ export async function restoreStateDir(stateDir: string, file: string, clock: Clo
   }
   try {
     const store = path.join(stateDir, 'store');
+    // Written aside first, so the store in place stays whole until the snapshot is: a restore that
+    // fails, or a process that dies while writing, leaves it as it was.
+    const { writing, restored } = restorePaths(stateDir);
+    await fs.rm(writing, { recursive: true, force: true });
+    let revision: number;
+    try {
+      const done = await Store.restoreSnapshot(file, { dir: writing, clock });
+      revision = done.revision;
+      await done.close();
+    } catch (err) {
+      await fs.rm(writing, { recursive: true, force: true });
+      throw err;
+    }
+    await fs.rm(restored, { recursive: true, force: true });
+    await fs.rename(writing, restored);
     let backup: string | undefined;
     if (await exists(store)) {
       // A second restore within the same second gets its own backup beside the first.
@@ -96,17 +132,8 @@ export async function restoreStateDir(stateDir: string, file: string, clock: Clo
       for (let n = 2; await exists(backup); n++) backup = `${base}-${n}`;
       await fs.rename(store, backup);
     }
-    try {
-      const restored = await Store.restoreSnapshot(file, { dir: store, clock });
-      const revision = restored.revision;
-      await restored.close();
-      return { revision, ...(backup ? { backup } : {}) };
-    } catch (err) {
-      // Nothing half-restored stays: the previous store goes back where it was.
-      await fs.rm(store, { recursive: true, force: true });
-      if (backup) await fs.rename(backup, store);
-      throw err;
-    }
+    await fs.rename(restored, store);
+    return { revision, ...(backup ? { backup } : {}) };
   } finally {
     await fs.rm(lock, { force: true });
   }

@@ -2,7 +2,7 @@
 // stops cleanly on SIGTERM, and finds its cluster (objects, token, CA) again when started anew.
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as net from 'node:net';
@@ -110,8 +110,10 @@ describe('kubeside serve', function () {
     await second.close();
   });
 
-  it('restores a snapshot twice within a second, keeping each store it replaces', async () => {
+  it('restores a snapshot twice within a second, keeping each store it replaces, and finishes a restore a process left halfway', async () => {
+    const configmaps = { group: '', version: 'v1', resource: 'configmaps' };
     const first = await startServer({ stateDir: state, seed: 1, workers: 0 });
+    await first.client.create(configmaps, 'default', { metadata: { name: 'kept' }, data: { a: '1' } });
     const file = path.join(state, 'backup.snap');
     const { revision } = await first.cluster.store.saveSnapshot(file);
     await first.close();
@@ -121,6 +123,19 @@ describe('kubeside serve', function () {
     assert.deepEqual([once.revision, twice.revision], [revision, revision]);
     assert.deepEqual([once.backup, twice.backup].map((b) => path.basename(b!)), ['store.bak-20261205T120000Z', 'store.bak-20261205T120000Z-2']);
     assert.ok(statSync(twice.backup!).isDirectory());
+
+    // A process that died after moving the old store aside, before putting the restored one in its
+    // place, and one that died while writing another: the next start finishes the first, drops the second.
+    renameSync(path.join(state, 'store'), path.join(state, 'store.restored'));
+    mkdirSync(path.join(state, 'store.restoring'));
+    writeFileSync(path.join(state, 'store.restoring', 'half'), 'x');
+    const again = await startServer({ stateDir: state, seed: 1, workers: 0 });
+    try {
+      assert.equal(again.client.get(configmaps, 'default', 'kept').data.a, '1');
+      assert.deepEqual(readdirSync(state).filter((n) => n.startsWith('store.restor')), []);
+    } finally {
+      await again.close();
+    }
   });
 
   it('refuses a bad --port with usage (exit 2)', async () => {
