@@ -4,6 +4,9 @@
 // a pod there) the rules stay as they were, and the node goes on routing by them: a Service created
 // since gets no rule there, and a pod gone since is still a target. The service proxy routes from
 // such a node by the rules kept here; a node whose kube-proxy runs, or never ran, by the objects.
+// Two simplifications: a node that never ran kube-proxy (one the DaemonSet does not place, or one
+// that joined a moment ago) routes as if it did, where a real one would have no Service rules; and
+// the rules are kept in memory, so a cluster started again routes by the objects everywhere.
 import type { Service } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { ApiClient } from '../apiserver/client';
@@ -28,14 +31,20 @@ export class KubeProxies {
   private readonly running = new Map<string, Set<string>>();
   /** The rules left on nodes whose kube-proxy stopped. */
   private readonly left = new Map<string, ProgrammedRules>();
-  private readonly watch: { stop(): void };
+  /** The last rules read, and the store revision they are of: kube-proxies that stop together share them. */
+  private lastRead: { revision: number; rules: ProgrammedRules } | undefined;
+  private watch: { stop(): void } | undefined;
+  private stopped = false;
 
-  /** Follows the kube-proxy pods (those there now first) through `client`, which reads Services and EndpointSlices when one stops. */
-  constructor(private readonly client: ApiClient) {
-    this.watch = client.watch(pods, 'kube-system', { labelSelector: kubeProxySelector }, (e) => {
-      if (e.type === 'BOOKMARK' || e.type === 'ERROR') return;
-      this.observe(e.object as Obj, e.type === 'DELETED');
-    });
+  /**
+   * Follows the kube-proxy pods (those there now first) through `client`, which reads Services and
+   * EndpointSlices when one stops; `revision` is the store's current revision.
+   */
+  constructor(
+    private readonly client: ApiClient,
+    private readonly revision: () => number,
+  ) {
+    this.follow();
   }
 
   /** The rules a node's stopped kube-proxy left, or undefined while it runs (or never ran). */
@@ -44,7 +53,29 @@ export class KubeProxies {
   }
 
   stop(): void {
-    this.watch.stop();
+    this.stopped = true;
+    this.watch?.stop();
+  }
+
+  /**
+   * Watches the kube-proxy pods. A watch the server ends is started again from the pods as they are
+   * then (they come as ADDED), so what ran is forgotten first; rules already left stay.
+   */
+  private follow(): void {
+    this.watch = this.client.watch(
+      pods,
+      'kube-system',
+      { labelSelector: kubeProxySelector },
+      (e) => {
+        if (e.type === 'BOOKMARK' || e.type === 'ERROR') return;
+        this.observe(e.object as Obj, e.type === 'DELETED');
+      },
+      () => {
+        if (this.stopped) return;
+        this.running.clear();
+        queueMicrotask(() => this.stopped || this.follow());
+      },
+    );
   }
 
   private observe(pod: Obj, deleted: boolean): void {
@@ -60,14 +91,23 @@ export class KubeProxies {
     else if (was && !now) this.left.set(node, this.programmed());
   }
 
-  /** The rules as the objects say now: what a kube-proxy that ran until now programmed. */
+  /**
+   * The rules as the objects say now: what a kube-proxy that ran until now programmed. Read once per
+   * store revision, without managedFields (kube-proxy's informers drop them too), and shared.
+   */
   private programmed(): ProgrammedRules {
-    const serviceList = this.client.list(services).items as Service[];
+    const revision = this.revision();
+    if (this.lastRead?.revision === revision) return this.lastRead.rules;
+    const serviceList = this.client.list(services, undefined, { trimManagedFields: true }).items as Service[];
     const slices = new Map<string, EndpointSlice[]>();
-    for (const slice of this.client.list(endpointSlices).items as EndpointSlice[]) {
+    for (const slice of this.client.list(endpointSlices, undefined, { trimManagedFields: true }).items as EndpointSlice[]) {
       const key = `${slice.metadata?.namespace}/${slice.metadata?.labels?.[serviceNameLabel]}`;
-      slices.set(key, [...(slices.get(key) ?? []), slice]);
+      const list = slices.get(key);
+      if (list) list.push(slice);
+      else slices.set(key, [slice]);
     }
-    return { services: () => serviceList, endpointSlices: (namespace, service) => slices.get(`${namespace}/${service}`) ?? [] };
+    const rules: ProgrammedRules = { services: () => serviceList, endpointSlices: (namespace, service) => slices.get(`${namespace}/${service}`) ?? [] };
+    this.lastRead = { revision, rules };
+    return rules;
   }
 }

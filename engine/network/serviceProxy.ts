@@ -317,7 +317,7 @@ export class ServiceProxy {
    * `localhost` from outside the cluster (where kind maps the controller's port 80).
    */
   private resolve(objects: NetworkObjects, host: string, caller: CallerContext, rulesOf: RulesOf): Destination | undefined {
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return this.address(objects, host, caller.outside);
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return this.address(objects, host, caller.outside, caller.node !== undefined ? rulesOf(caller.node) : undefined);
     if (host === 'localhost' && caller.outside) return { kind: 'ingress', host };
     // The node's own resolver knows no cluster name (nor the hosts an Ingress serves).
     const resolver = caller.resolver;
@@ -386,10 +386,16 @@ export class ServiceProxy {
     return undefined;
   }
 
-  /** What an IP literal is: a Service's cluster IP or load balancer IP, a node's InternalIP, a pod IP. */
-  private address(objects: NetworkObjects, ip: string, outside: boolean): Destination {
+  /**
+   * What an IP literal is: a Service's cluster IP or load balancer IP, a node's InternalIP, a pod IP.
+   * From a node whose kube-proxy stopped, a cluster IP is what that node's rules say it is (a Service
+   * deleted since still answers there, by its old endpoints).
+   */
+  private address(objects: NetworkObjects, ip: string, outside: boolean, rules: ProgrammedRules | undefined): Destination {
     if (outside && parseIPv4(ip) === parseIPv4('127.0.0.1')) return { kind: 'ingress', host: ip };
     const normal = formatIPv4(parseIPv4(ip));
+    const programmed = rules && programmedAt(rules, normal);
+    if (programmed) return { kind: 'service', service: programmed };
     for (const service of objects.services()) {
       if (clusterIPsOf(service).includes(normal)) return { kind: 'service', service };
       if ((service.status?.loadBalancer?.ingress ?? []).some((i) => i.ip === normal)) return { kind: 'loadBalancer', service, ip: normal, via: 'load balancer' };

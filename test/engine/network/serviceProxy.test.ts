@@ -231,6 +231,10 @@ describe('service proxy: requests through the cluster network', function () {
     const stale = all.find((n) => n.startsWith('worker-') && !webNodes.has(n))!;
     const workers = all.filter((n) => n !== stale);
     const proxyOn = (node: string) => (s.admin.list(pods, 'kube-system', { labelSelector: 'k8s-app=kube-proxy' }).items as Obj[]).some((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp);
+    // A Service the stale node's rules will know, deleted once they are frozen.
+    await s.admin.create(services, 'shop', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-old', namespace: 'shop' }, spec: { selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
+    await s.advance(2000);
+    const oldIP = s.admin.get(services, 'shop', 'web-old').spec.clusterIP;
     // kube-proxy is placed on every node but the stale one.
     for (const name of workers) await s.admin.patch(nodes, undefined, name, 'merge', { metadata: { labels: { proxy: 'on' } } });
     await s.admin.patch(daemonsets, 'kube-system', 'kube-proxy', 'strategic', { spec: { template: { spec: { nodeSelector: { proxy: 'on' } } } } });
@@ -241,6 +245,14 @@ describe('service proxy: requests through the cluster network', function () {
     assert.equal(proxyOn(stale), false, `${stale} has no kube-proxy`);
     await s.advance(30_000);
     await s.cluster.flushStatus();
+
+    // Deleted, the Service still answers at its address on the stale node, by the rules it left.
+    await s.admin.delete(services, 'shop', 'web-old');
+    await s.advance(2000);
+    const deletedFromStale = s.cluster.request('GET', `http://${oldIP}/`, { from: { node: stale } });
+    assert.equal(deletedFromStale.status, 200, deletedFromStale.error);
+    assert.deepEqual(hopsOf(deletedFromStale)[0], 'Service/shop/web-old');
+    assert.equal(s.cluster.request('GET', `http://${oldIP}/`, { from: { node: workers[0]! } }).error, `dial tcp ${oldIP}:80: connect: no route to host`);
 
     // A web pod is replaced: its new IP never reaches the stale node's rules.
     const [gone, kept] = live(s, 'web');
