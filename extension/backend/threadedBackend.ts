@@ -81,6 +81,8 @@ export interface ThreadedOptions extends ThreadInit {
   readonly onExit?: (error: Error, backend: ThreadedBackend) => void;
   /** An exception nothing in the thread caught: the cluster keeps running, and the error is reported here. */
   readonly onInternalError?: (error: Error) => void;
+  /** How long the thread may take to serve its cluster before the start fails (default 2 minutes). */
+  readonly startTimeoutMs?: number;
 }
 
 /**
@@ -92,6 +94,7 @@ export interface ThreadedOptions extends ThreadInit {
 export const youngGenerationMb = 192;
 
 const disposeTimeoutMs = 10_000;
+const defaultStartTimeoutMs = 120_000;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -154,6 +157,8 @@ export class ThreadedBackend implements LocalClusterBackend {
       let onError!: (err: Error) => void;
       let onExit!: (code: number) => void;
       let onMessage!: (m: ThreadMessage) => void;
+      let timer: NodeJS.Timeout | undefined;
+      const timeoutMs = options.startTimeoutMs ?? defaultStartTimeoutMs;
       const serving = await new Promise<ThreadServing>((resolve, reject) => {
         onError = reject;
         onExit = (code) => reject(new Error(`the embedded cluster's thread ended while starting (exit code ${code})`));
@@ -162,7 +167,11 @@ export class ThreadedBackend implements LocalClusterBackend {
           else if (m.type === 'failed') reject(toError(m.error));
         };
         worker.on('error', onError).on('exit', onExit).on('message', onMessage);
-      }).finally(() => worker.off('error', onError).off('exit', onExit).off('message', onMessage));
+        timer = setTimeout(() => reject(new Error(`the embedded cluster did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+      }).finally(() => {
+        clearTimeout(timer);
+        worker.off('error', onError).off('exit', onExit).off('message', onMessage);
+      });
       backend.locked = true;
       backend.listen();
       await backend.adopt(serving, true);

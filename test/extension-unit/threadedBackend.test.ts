@@ -156,6 +156,14 @@ describe('ThreadedBackend: the embedded cluster in a worker thread', function ()
     assert.match((await backend.exited).message, /the embedded cluster stopped/);
   });
 
+  it('gives up on a thread that does not serve its cluster in time, and ends it', async () => {
+    const silent = path.join(dir, 'silent.js');
+    await fs.writeFile(silent, 'setInterval(() => {}, 1000);\n');
+    const started = Date.now();
+    await assert.rejects(ThreadedBackend.start({ stateDir: path.join(dir, 'silent'), threadFile: silent, startTimeoutMs: 300 }), /the embedded cluster did not start within 0\.3 s/);
+    assert.ok(Date.now() - started < 5000);
+  });
+
   it('reports a thread that ends on its own, and a new start takes the state over', async () => {
     let lost: Error | undefined;
     backend = await start('crash', { onExit: (err) => (lost = err) });
