@@ -3,6 +3,8 @@
 // count scales the Deployment, a deleted pod comes back, errors land on the manifest's field, and the
 // cluster's state survives stopping and starting it again.
 import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KubeObj } from '../../extension/backend/clusterBackend';
 import type { KubesideApi } from '../../extension/extension';
@@ -203,5 +205,26 @@ describe('the embedded cluster in VS Code', function () {
     await vscode.commands.executeCommand('kubeside.start');
     assert.equal(cache().get('configmaps', 'shop', 'api-config')?.metadata.uid, uidBefore, 'the same object, not a new one');
     await waitFor('the web pods Running again', () => running(webPods()).length === 2);
+  });
+
+  it('adds a node and restores a snapshot through the commands, and the views follow the restored cluster', async () => {
+    const { backend } = api.clusters.connection!;
+    const added = await vscode.commands.executeCommand<string>('kubeside.node.add');
+    await waitFor(`${added} in the cache`, () => cache().get('nodes', undefined, added));
+
+    const file = vscode.Uri.file(path.join(os.tmpdir(), `kubeside-extension-${process.pid}.db`));
+    const revision = await vscode.commands.executeCommand<number>('kubeside.snapshot.save', file);
+    assert.ok(revision > 0);
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-snapshot', namespace: 'shop' }, data: { a: '1' } };
+    await backend.apply(cm);
+    await waitFor('the new ConfigMap in the cache', () => cache().get('configmaps', 'shop', 'after-snapshot'));
+
+    const restored = await vscode.commands.executeCommand<number>('kubeside.snapshot.restore', file);
+    await vscode.workspace.fs.delete(file);
+    assert.equal(restored, revision);
+    assert.equal(api.clusters.state.status, 'running');
+    // A new cache over the restored cluster: the ConfigMap made after the snapshot is gone.
+    await waitFor('the restored cluster in the cache', () => cache().get('configmaps', 'shop', 'api-config') && !cache().get('configmaps', 'shop', 'after-snapshot'));
+    await waitFor('the web pods Running on the restored cluster', () => running(webPods()).length === 2);
   });
 });
