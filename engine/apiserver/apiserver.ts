@@ -165,6 +165,7 @@ export class ApiServer {
   /** See ApiServerOptions.historyRevisions; `boundingHistory` while such a compaction runs. */
   private readonly historyRevisions: number;
   private boundingHistory = false;
+  private compactionTimer: Timer | undefined;
   /** The Node authorizer's graph of pods, told of each pod write. */
   private podGraph: PodNodeGraph | undefined;
   /** The store watch each resource's API watches share, while any is open. */
@@ -261,9 +262,18 @@ export class ApiServer {
       }
       previous = last;
       last = this.store.revision;
-      this.clock.setTimeout(tick, intervalMs);
+      this.compactionTimer = this.clock.setTimeout(tick, intervalMs);
     };
-    this.clock.setTimeout(tick, intervalMs);
+    this.compactionTimer = this.clock.setTimeout(tick, intervalMs);
+  }
+
+  /**
+   * Stops the server's own timers (the compactor): a cluster that stops lets its servers go at once,
+   * rather than when the next tick (up to an interval away) finds the store closed.
+   */
+  stop(): void {
+    this.compactionTimer?.cancel();
+    this.compactionTimer = undefined;
   }
 
   /**

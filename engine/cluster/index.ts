@@ -344,6 +344,7 @@ export class Cluster {
       await m.controllerManagerElector.stop(true);
     }
     for (const k of this.kubelets.values()) k.stop();
+    for (const server of this.servers) server.stop();
     await this.store.close();
   }
 

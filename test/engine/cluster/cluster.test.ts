@@ -37,6 +37,15 @@ describe('cluster', () => {
     assert.equal(new Set(list.map((n) => n.spec.podCIDR)).size, 4, 'each node has its own pod CIDR');
   });
 
+  it('leaves no timer behind once stopped, so nothing keeps a stopped cluster alive', async () => {
+    const c = await boot();
+    await c.advance(60_000);
+    assert.ok(c.clock.pending > 0);
+    await c.cluster.stop();
+    // The API servers' compactor was the last: its next tick, minutes away, held the whole cluster.
+    assert.equal(c.clock.pending, 0);
+  });
+
   it("runs kubeadm's addons: CoreDNS behind the kube-dns Service at the cluster DNS address, and kube-proxy on every node, a joining one too", async () => {
     const c = await boot({ workers: 2 });
     cluster = c.cluster;
