@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import * as esbuild from 'esbuild';
 import type { LocalClusterBackend } from '../extension/backend/clusterBackend';
 import { EmbeddedBackend } from '../extension/backend/embeddedBackend';
@@ -55,6 +56,8 @@ interface Row {
   lag: { p50: number; p99: number; max: number };
   /** Share of the wall time the host thread was busy (event loop utilization). */
   hostBusy: number;
+  /** The host thread's live V8 heap once every pod runs, after a full GC (the worker's heap is its own). */
+  hostHeapMiB: number;
 }
 
 async function run(mode: 'in-process' | 'thread', threadFile: string, dir: string): Promise<Row> {
@@ -65,6 +68,7 @@ async function run(mode: 'in-process' | 'thread', threadFile: string, dir: strin
   const running = () => cache.list('pods').filter((p) => p.metadata.namespace === 'default' && p.status?.phase === 'Running').length;
   const present = () => cache.list('pods').filter((p) => p.metadata.namespace === 'default').length;
 
+  globalThis.gc?.();
   const probe = new LagProbe();
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
@@ -83,6 +87,8 @@ async function run(mode: 'in-process' | 'thread', threadFile: string, dir: strin
   );
   await until(() => running() === pods);
   const runningS = (performance.now() - t0) / 1000;
+  globalThis.gc?.();
+  const hostHeap = v8.getHeapStatistics().used_heap_size;
   const t1 = performance.now();
   await Promise.all(Array.from({ length: count }, (_, d) => backend.delete({ type: deployments, namespace: 'default', name: `app-${d}` })));
   await until(() => present() === 0);
@@ -91,7 +97,7 @@ async function run(mode: 'in-process' | 'thread', threadFile: string, dir: strin
   const lag = probe.stop();
   cache.dispose();
   await backend.dispose();
-  return { mode, runningS, goneS, lag, hostBusy };
+  return { mode, runningS, goneS, lag, hostBusy, hostHeapMiB: hostHeap / 2 ** 20 };
 }
 
 async function main(): Promise<void> {
@@ -105,11 +111,11 @@ async function main(): Promise<void> {
 
     const pad = (s: string, n: number) => s.padEnd(n);
     console.log(`\n${fmt(pods)} pods in ${Math.ceil(pods / replicas)} Deployments on ${workers} workers, real clock, followed by the extension's cache`);
-    console.log(`${pad('cluster runs', 14)}${pad('all Running s', 15)}${pad('all gone s', 12)}${pad('host lag p50/p99/max ms', 25)}host thread busy`);
+    console.log(`${pad('cluster runs', 14)}${pad('all Running s', 15)}${pad('all gone s', 12)}${pad('host lag p50/p99/max ms', 25)}${pad('host busy', 11)}host heap MiB`);
     for (const r of rows) {
-      console.log(`${pad(r.mode, 14)}${pad(fmt(r.runningS, 2), 15)}${pad(fmt(r.goneS, 2), 12)}${pad(`${fmt(r.lag.p50, 1)}/${fmt(r.lag.p99, 1)}/${fmt(r.lag.max, 0)}`, 25)}${fmt(r.hostBusy * 100, 0)}%`);
+      console.log(`${pad(r.mode, 14)}${pad(fmt(r.runningS, 2), 15)}${pad(fmt(r.goneS, 2), 12)}${pad(`${fmt(r.lag.p50, 1)}/${fmt(r.lag.p99, 1)}/${fmt(r.lag.max, 0)}`, 25)}${pad(`${fmt(r.hostBusy * 100, 0)}%`, 11)}${fmt(r.hostHeapMiB)}`);
     }
-    console.log(`\nhost lag: how late a timer due every 10 ms ran on the extension's thread (what a click or a redraw waits); busy: its event loop utilization over the workload`);
+    console.log(`\nhost lag: how late a timer due every 10 ms ran on the extension's thread (what a click or a redraw waits); busy: its event loop utilization over the workload; heap: the host thread's live V8 heap once every pod runs, after a full GC (the extension's cache, and in-process the whole cluster too)`);
     console.log(`thread: the cluster in a worker thread with a ${youngGenerationMb} MB young generation, reached over its loopback REST API; in-process: the same cluster in the host's thread, called directly`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
