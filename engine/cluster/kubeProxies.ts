@@ -65,7 +65,7 @@ export class KubeProxies {
     this.watch = this.client.watch(
       pods,
       'kube-system',
-      { labelSelector: kubeProxySelector },
+      { labelSelector: kubeProxySelector, trimManagedFields: true },
       (e) => {
         if (e.type === 'BOOKMARK' || e.type === 'ERROR') return;
         this.observe(e.object as Obj, e.type === 'DELETED');
