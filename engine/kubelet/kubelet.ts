@@ -16,7 +16,7 @@ import { objectKey } from '../client/types';
 import { runWorkers, WorkQueue } from '../client/workqueue';
 import { EventRecorder } from '../client/eventRecorder';
 import type { NodeNetwork } from '../network/podNetwork';
-import { compileNodeSelector } from '../scheduler/nodeSelector';
+import { matchesRequiredNodeAffinity, requiredNodeAffinity } from '../scheduler/plugins/nodeAffinity';
 import type { Clock, Timer } from '../util/clock';
 import { Random } from '../util/random';
 import { Backoff } from './backoff';
@@ -645,10 +645,9 @@ export class Kubelet {
   }
 
   private affinityFailure(pod: Pod & Obj): { reason: string; message: string } | undefined {
-    const labels = this.nodeLabels();
-    const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-    const selected = Object.entries(pod.spec?.nodeSelector ?? {}).every(([k, v]) => labels[k] === v) && (!required || compileNodeSelector(required)(labels, this.nodeName));
-    return selected ? undefined : { reason: 'NodeAffinity', message: 'Predicate NodeAffinity failed' };
+    const affinity = requiredNodeAffinity({ pod });
+    if (!affinity || matchesRequiredNodeAffinity(affinity, this.nodeLabels(), this.nodeName)) return undefined;
+    return { reason: 'NodeAffinity', message: 'Predicate NodeAffinity failed' };
   }
 
   private resourceFailure(rec: PodRecord): { reason: string; message: string } | undefined {

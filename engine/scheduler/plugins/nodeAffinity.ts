@@ -22,7 +22,8 @@ interface PreferredTerm {
   matches: NodeMatcher;
 }
 
-export function requiredNodeAffinity(pod: PodInfo): RequiredNodeAffinity | undefined {
+/** GetRequiredNodeAffinity: the pod's nodeSelector and required node affinity (the kubelet admits by it too). */
+export function requiredNodeAffinity(pod: Pick<PodInfo, 'pod'>): RequiredNodeAffinity | undefined {
   const nodeSelector = Object.entries(pod.pod.spec?.nodeSelector ?? {});
   const selector = pod.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (nodeSelector.length === 0 && !selector) return undefined;
