@@ -6,7 +6,7 @@ import type { Node, Pod, Service, ServicePort } from 'kubernetes-types/core/v1';
 import type { Endpoint, EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { Ingress } from 'kubernetes-types/networking/v1';
 import { statusErrors } from '../api/errors';
-import { externallyAccessible } from '../api/meta/services';
+import { clusterIPsOf, externallyAccessible, needsNodePort } from '../api/meta/services';
 import { controllerAnswer, type ControllerAnswer, ingressServesHost, matchIngresses } from './ingressRouter';
 import { formatIPv4, parseIPv4 } from './ipv4';
 
@@ -349,7 +349,7 @@ export class ServiceProxy {
    */
   private clusterDNS(objects: NetworkObjects, rules: ProgrammedRules | undefined): { ready: boolean; service: Service | undefined } {
     const service = rules ? programmedAt(rules, clusterDNS) : objects.service('kube-system', 'kube-dns');
-    if (!service || service.metadata?.namespace !== 'kube-system' || service.metadata?.name !== 'kube-dns' || !clusterIPsOf(service).includes(clusterDNS)) return { ready: false, service: undefined };
+    if (!service || service.metadata?.namespace !== 'kube-system' || service.metadata?.name !== 'kube-dns' || !clusterIPsOf(service.spec).includes(clusterDNS)) return { ready: false, service: undefined };
     const port = (service.spec?.ports ?? []).find((p) => p.port === 53 && p.protocol === 'UDP') ?? (service.spec?.ports ?? []).find((p) => p.port === 53);
     if (!port) return { ready: false, service };
     return { ready: serviceEndpoints((rules ?? objects).endpointSlices('kube-system', 'kube-dns'), port.name ?? '').length > 0, service };
@@ -397,7 +397,7 @@ export class ServiceProxy {
     const programmed = rules && programmedAt(rules, normal);
     if (programmed) return { kind: 'service', service: programmed };
     for (const service of objects.services()) {
-      if (clusterIPsOf(service).includes(normal)) return { kind: 'service', service };
+      if (clusterIPsOf(service.spec).includes(normal)) return { kind: 'service', service };
       if ((service.status?.loadBalancer?.ingress ?? []).some((i) => i.ip === normal)) return { kind: 'loadBalancer', service, ip: normal, via: 'load balancer' };
       // kube-proxy takes a Service's external IPs (routed to a node by the network) as it takes a load balancer's.
       if (externallyAccessible(service.spec) && (service.spec?.externalIPs ?? []).includes(normal)) return { kind: 'loadBalancer', service, ip: normal, via: 'external IP' };
@@ -464,7 +464,7 @@ export class ServiceProxy {
    */
   private toNodePort(objects: NetworkObjects, node: Node, ip: string, port: number, hops: Hop[], rules: ProgrammedRules | undefined): Route {
     const nodeName = node.metadata?.name ?? '';
-    const match = (rules ?? objects).services().flatMap((service) => (isNodePortType(service) ? (service.spec?.ports ?? []).filter((p) => p.nodePort === port).map((p) => ({ service, port: p })) : []))[0];
+    const match = (rules ?? objects).services().flatMap((service) => (needsNodePort(service.spec) ? (service.spec?.ports ?? []).filter((p) => p.nodePort === port).map((p) => ({ service, port: p })) : []))[0];
     if (!match) {
       hops.push({ kind: 'Node', namespace: '', name: nodeName, detail: `${ip}:${port}: no Service has node port ${port}` });
       return { outcome: 'error', hops, error: `dial tcp ${ip}:${port}: connect: connection refused` };
@@ -537,13 +537,9 @@ function targetPortOn(pod: Pod, servicePort: ServicePort): number | undefined {
   return undefined;
 }
 
-function clusterIPsOf(service: Service): readonly (string | undefined)[] {
-  return service.spec?.clusterIPs ?? [service.spec?.clusterIP];
-}
-
 /** The Service whose virtual IP `ip` is, in a node's programmed rules. */
 function programmedAt(rules: ProgrammedRules, ip: string): Service | undefined {
-  return rules.services().find((s) => s.spec?.clusterIP !== 'None' && clusterIPsOf(s).includes(ip));
+  return rules.services().find((s) => s.spec?.clusterIP !== 'None' && clusterIPsOf(s.spec).includes(ip));
 }
 
 function serviceHop(service: Service, detail: string): Hop {
@@ -557,8 +553,4 @@ function portName(port: ServicePort): string {
 function describePorts(service: Service): string {
   const ports = service.spec?.ports ?? [];
   return ports.length ? ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ') : 'no ports';
-}
-
-function isNodePortType(service: Service): boolean {
-  return service.spec?.type === 'NodePort' || service.spec?.type === 'LoadBalancer';
 }

@@ -2,9 +2,16 @@
 // Services have cluster IPs, node ports, a health check port, and which are reachable from
 // outside the cluster. Shared by defaulting, validation, the registry strategy and the allocator.
 
-type ServiceSpec = { type?: string; externalIPs?: unknown; externalTrafficPolicy?: string } | undefined;
+type ServiceSpec = { type?: string; externalIPs?: unknown; externalTrafficPolicy?: string; clusterIP?: string; clusterIPs?: string[] } | undefined;
 
-const typeOf = (spec: ServiceSpec): string => spec?.type ?? 'ClusterIP';
+/** The Service's type, ClusterIP when it names none. */
+export const serviceType = (spec: ServiceSpec): string => spec?.type ?? 'ClusterIP';
+const typeOf = serviceType;
+
+/** The Service's cluster IPs: `clusterIPs`, or the `clusterIP` alone a client set without it (`None` included). */
+export function clusterIPsOf(spec: ServiceSpec): string[] {
+  return spec?.clusterIPs?.length ? spec.clusterIPs : spec?.clusterIP ? [spec.clusterIP] : [];
+}
 
 /** Every type but ExternalName has cluster IPs (headless `None` counts as one). */
 export function needsClusterIP(spec: ServiceSpec): boolean {

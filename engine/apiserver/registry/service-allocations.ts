@@ -8,7 +8,7 @@ import { ClusterIPAllocator } from '../../network/clusterIPAllocator';
 import { parseIPv4 } from '../../network/ipv4';
 import type { RequestOp, Store, TxnRequest } from '../../store/index';
 import type { Random } from '../../util/random';
-import { needsClusterIP, needsHealthCheckNodePort, needsNodePort } from '../../api/meta/services';
+import { clusterIPsOf, needsClusterIP, needsHealthCheckNodePort, needsNodePort } from '../../api/meta/services';
 import type { Obj } from './strategy';
 
 const ipPrefix = '/registry/kubeside/serviceips/';
@@ -21,11 +21,6 @@ export interface ServiceAllocations {
   guards: string[];
   /** For an update: the deletes of what the Service no longer holds. */
   release?: RequestOp[];
-}
-
-function clusterIPsOf(svc: Obj): string[] {
-  const spec = svc.spec ?? {};
-  return spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : [];
 }
 
 function nodePortsOf(svc: Obj): number[] {
@@ -59,12 +54,12 @@ export class ServiceAllocator {
     patchAllocatedValues(service, old);
     normalizeClusterIPs(service, old);
     const out: ServiceAllocations = { reserve: [], guards: [], release: [] };
-    const oldIPs = clusterIPsOf(old);
+    const oldIPs = clusterIPsOf(old.spec);
     // A Service that had none (it was ExternalName) gets its cluster IP; a changed one is validation's to refuse.
     if (needsClusterIP(service.spec) && service.spec?.clusterIP !== 'None' && oldIPs.length === 0) this.allocateClusterIP(service, out);
     const kept = new Set(nodePortsOf(old));
     if (needsNodePort(service.spec)) this.allocateNodePorts(service, kept, out);
-    const newIPs = new Set(clusterIPsOf(service));
+    const newIPs = new Set(clusterIPsOf(service.spec));
     for (const ip of oldIPs) if (!newIPs.has(ip)) out.release!.push(...this.releaseIP(ip));
     const newPorts = new Set(nodePortsOf(service));
     for (const port of kept) if (!newPorts.has(port)) out.release!.push({ type: 'delete', key: `${portPrefix}${port}` });
@@ -126,7 +121,7 @@ export class ServiceAllocator {
 
   /** The deletes that free a Service's allocations, to run with its deletion. */
   release(service: Obj): RequestOp[] {
-    const ops = clusterIPsOf(service).flatMap((ip) => this.releaseIP(ip));
+    const ops = clusterIPsOf(service.spec).flatMap((ip) => this.releaseIP(ip));
     for (const port of nodePortsOf(service)) ops.push({ type: 'delete', key: `${portPrefix}${port}` });
     return ops;
   }

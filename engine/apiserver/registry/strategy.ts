@@ -5,7 +5,7 @@
 import type { KindInfo } from '../../api/kinds/index';
 import { deepEqual } from '../../api/patch/jsonValue';
 import { templateGenerationAnnotation, templateGenerationOf } from '../../api/meta/daemonSets';
-import { externallyAccessible, needsClusterIP, needsHealthCheckNodePort, needsNodePort } from '../../api/meta/services';
+import { externallyAccessible, needsClusterIP, needsHealthCheckNodePort, needsNodePort, serviceType } from '../../api/meta/services';
 import { Quantity } from '../../api/quantity';
 
 export type Obj = Record<string, any>;
@@ -233,7 +233,6 @@ class ServiceStrategy extends GenericStrategy {
     super.prepareForUpdate(obj, old);
     const spec = (obj.spec ??= {});
     const before = old.spec ?? {};
-    const type = (s: Obj) => s.type ?? 'ClusterIP';
     const same = (a: unknown, b: unknown) => deepEqual(a ?? null, b ?? null);
     if (needsClusterIP(before) && !needsClusterIP(spec)) {
       if (spec.clusterIP === before.clusterIP && same(spec.clusterIPs, before.clusterIPs)) {
@@ -248,12 +247,12 @@ class ServiceStrategy extends GenericStrategy {
       if ((spec.ports ?? []).every((p: Obj) => !p.nodePort || had.has(p.nodePort))) for (const p of spec.ports ?? []) delete p.nodePort;
     }
     if (needsHealthCheckNodePort(before) && !needsHealthCheckNodePort(spec) && (spec.healthCheckNodePort ?? 0) === (before.healthCheckNodePort ?? 0)) delete spec.healthCheckNodePort;
-    if (type(before) === 'LoadBalancer' && type(spec) !== 'LoadBalancer') {
+    if (serviceType(before) === 'LoadBalancer' && serviceType(spec) !== 'LoadBalancer') {
       if (spec.allocateLoadBalancerNodePorts !== undefined && spec.allocateLoadBalancerNodePorts === before.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
       if (same(spec.loadBalancerClass, before.loadBalancerClass)) delete spec.loadBalancerClass;
     }
     if (externallyAccessible(before) && !externallyAccessible(spec) && spec.externalTrafficPolicy === before.externalTrafficPolicy) delete spec.externalTrafficPolicy;
-    if (type(spec) !== 'LoadBalancer' && obj.status?.loadBalancer && Object.keys(obj.status.loadBalancer).length) obj.status = { ...obj.status, loadBalancer: {} };
+    if (serviceType(spec) !== 'LoadBalancer' && obj.status?.loadBalancer && Object.keys(obj.status.loadBalancer).length) obj.status = { ...obj.status, loadBalancer: {} };
   }
 }
 
