@@ -26,8 +26,6 @@ export class ClusterManager implements vscode.Disposable {
   readonly onDidChangeState = this.changed.event;
   private current: ClusterState = { status: 'stopped' };
   private starting: Promise<Connection> | undefined;
-  /** Embedded clusters whose thread ended on its own, and why. */
-  private readonly lostBackends = new WeakMap<ClusterBackend, Error>();
   /** The last stop's close, while it runs. */
   private closing: Promise<void> | undefined;
 
@@ -89,7 +87,7 @@ export class ClusterManager implements vscode.Disposable {
     try {
       return await operation(backend);
     } finally {
-      const lost = this.lostBackends.get(backend);
+      const lost = backend.lost;
       if (lost) this.set({ status: 'failed', error: lost.message });
       else {
         const cache = new ClusterCache(backend);
@@ -148,7 +146,6 @@ export class ClusterManager implements vscode.Disposable {
 
   /** The embedded cluster's thread ended on its own: the views let go of it and say why. */
   private lost(backend: ClusterBackend, error: Error): void {
-    this.lostBackends.set(backend, error);
     this.output.appendLine(error.message);
     // While a reset or restore runs, replaceCluster says so when it ends.
     const connection = this.connection;

@@ -155,4 +155,6 @@ export interface LocalClusterBackend extends ClusterBackend {
   reset(): Promise<void>;
   /** Settles, with why, if the cluster stops without being disposed (its thread ended); never otherwise. */
   readonly exited?: Promise<Error>;
+  /** Why the cluster stopped without being disposed, once it has. */
+  readonly lost?: Error;
 }

@@ -118,6 +118,8 @@ export class ThreadedBackend implements LocalClusterBackend {
   private lostWith!: (error: Error) => void;
   /** Settles when the thread ends without being disposed, with the error the views should show. */
   readonly exited = new Promise<Error>((resolve) => (this.lostWith = resolve));
+  /** That error, once the thread has ended so (`exited` for those that cannot wait). */
+  lost: Error | undefined;
 
   private constructor(
     private readonly worker: Worker,
@@ -268,6 +270,7 @@ export class ThreadedBackend implements LocalClusterBackend {
       this.disposed = true;
       // Told before the calls waiting on the thread fail, so their callers find the cluster lost.
       if (unexpected) {
+        this.lost = error;
         this.lostWith(error);
         this.options.onExit?.(error, this);
       }
