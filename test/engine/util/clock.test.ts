@@ -22,6 +22,39 @@ describe('VirtualClock', () => {
   });
 });
 
+describe('VirtualClock.advance with a timer limit', () => {
+  it('fires at most that many timers per call, in the order one call would, and resumes where it stopped', () => {
+    const run = (limit: number) => {
+      const clock = new VirtualClock(0);
+      const fired: string[] = [];
+      for (const [name, at] of [['a', 10], ['b', 10], ['c', 30], ['d', 50], ['late', 150]] as const) {
+        clock.setTimeout(() => {
+          fired.push(`${name}@${clock.now()}`);
+          // A timer set by a firing one, due within the step, fires in it too.
+          if (name === 'a') clock.setTimeout(() => fired.push(`a2@${clock.now()}`), 5);
+        }, at);
+      }
+      const cancelled = clock.setTimeout(() => fired.push('cancelled'), 20);
+      cancelled.cancel();
+      const stops: number[] = [];
+      let calls = 0;
+      const due = 100;
+      while (!clock.advance(due - clock.now(), limit)) {
+        calls++;
+        stops.push(clock.now());
+      }
+      return { fired, stops, calls, now: clock.now() };
+    };
+    const whole = run(Infinity);
+    assert.deepEqual(whole.fired, ['a@10', 'b@10', 'a2@15', 'c@30', 'd@50']);
+    assert.equal(whole.calls, 0);
+    const byTwo = run(2);
+    assert.deepEqual(byTwo.fired, whole.fired);
+    assert.deepEqual(byTwo.stops, [10, 30], 'stops at the time of the last timer it fired; a cancelled one does not count');
+    assert.equal(byTwo.now, 100, 'and ends at the target once every timer due by then has fired');
+  });
+});
+
 describe('Random', () => {
   it('replays the same sequence for the same seed and differs across seeds', () => {
     const a = new Random(42), b = new Random(42), c = new Random(43);
