@@ -13,18 +13,12 @@ if (wanted.length && chosen.length !== wanted.length) {
   console.error(`unknown benchmark; available: ${all.map((f) => f.replace(/\.bench\.ts$/, '')).join(', ')}`);
   process.exit(2);
 }
-/**
- * The extension runs the cluster in a worker thread whose young generation is 192 MB, semi-spaces of
- * 64 MB (extension/backend/threadedBackend.ts): the benchmarks of the whole running cluster run it
- * with the same. The others measure parts on the default heap.
- */
-const asTheProductRuns = { cluster: ['--max-semi-space-size=64'], scheduler: ['--max-semi-space-size=64'] };
 let failed = 0;
 for (const file of chosen) {
   const name = file.replace(/\.bench\.ts$/, '');
   console.log(`\n=== ${name} ===`);
   // BENCH_NODE_FLAGS adds V8 flags to try a setting out (`--max-semi-space-size=32`).
-  const extra = [...(asTheProductRuns[name] ?? []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', ...extra, '--import', 'tsx', path.join('bench', file)], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }

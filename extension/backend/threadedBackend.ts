@@ -86,12 +86,13 @@ export interface ThreadedOptions extends ThreadInit {
 }
 
 /**
- * The young generation the cluster thread may grow to: 192 MB, semi-spaces of 64 MB, where V8's
- * default on a 64-bit machine is 16 MB semi-spaces. Nearly every object an API write makes dies
- * young; with the larger semi-spaces fewer of them live long enough to be copied twice and promoted,
- * and scavenges come a quarter as often (`npm run bench thread` measures it against the default).
+ * The young generation the cluster thread may grow to: 48 MB, semi-spaces of 16 MB, V8's default on
+ * a 64-bit machine, stated so the thread's heap is the one `npm run bench cluster` measures. Larger
+ * semi-spaces (64 MB) bought no throughput in interleaved runs, 10,000 pods on 500 nodes in 26.0–26.4 s
+ * against 26.4–27.1 s, while each scavenge then copied more survivors and paused the thread 35–50 ms,
+ * so an API request arriving meanwhile waited longer: get p99 38–40 ms against 22–24 ms.
  */
-export const youngGenerationMb = 192;
+export const youngGenerationMb = 48;
 
 const disposeTimeoutMs = 10_000;
 const defaultStartTimeoutMs = 120_000;
