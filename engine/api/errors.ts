@@ -48,20 +48,33 @@ export interface FieldError {
 
 /** Builds a field path the way Kubernetes prints it: `a.b[0].c`, `metadata.labels[app.kubernetes.io/name]`. */
 export class FieldPath {
-  private constructor(private readonly text: string) {}
+  /** The path as text, worked out when first asked for: most paths a validator makes never are. */
+  private text: string | undefined;
+  private constructor(
+    private readonly parent: FieldPath | undefined,
+    private readonly segment: string | number,
+    /** Whether the segment is a field name (`a.b`) or a subscript (`a[0]`, `a[key]`). */
+    private readonly subscript: boolean,
+  ) {}
   static root(name = ''): FieldPath {
-    return new FieldPath(name);
+    const root = new FieldPath(undefined, name, false);
+    root.text = name;
+    return root;
   }
   child(name: string): FieldPath {
-    return new FieldPath(this.text ? `${this.text}.${name}` : name);
+    return new FieldPath(this, name, false);
   }
   index(i: number): FieldPath {
-    return new FieldPath(`${this.text}[${i}]`);
+    return new FieldPath(this, i, true);
   }
   key(k: string): FieldPath {
-    return new FieldPath(`${this.text}[${k}]`);
+    return new FieldPath(this, k, true);
   }
   toString(): string {
+    if (this.text === undefined) {
+      const parent = this.parent!.toString();
+      this.text = this.subscript ? `${parent}[${this.segment}]` : parent ? `${parent}.${this.segment}` : String(this.segment);
+    }
     return this.text;
   }
 }
