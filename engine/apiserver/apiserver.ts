@@ -1327,7 +1327,7 @@ export class ApiServer {
     if (open && !open.closed) return open;
     const prefix = storage.collectionPrefix(undefined);
     const triggerOf = storage === this.storage('', 'pods') ? (pod: Obj) => pod.spec?.nodeName as string | undefined : undefined;
-    const fanout: WatchFanout = new WatchFanout(this.store, prefix, storage.rangeEnd(prefix), (kv) => storage.decode(kv), triggerOf, () => {
+    const fanout: WatchFanout = new WatchFanout(this.store, prefix, storage.rangeEnd(prefix), (kv) => storage.decodeToShare(kv), triggerOf, () => {
       if (this.fanouts.get(storage) === fanout) this.fanouts.delete(storage);
     });
     this.fanouts.set(storage, fanout);

@@ -86,6 +86,20 @@ export class ResourceStorage {
   }
 
   /**
+   * What `decode(kv)` returns, for consumers that share the result and never change it (the watch
+   * fan-out hands one to every watcher). For the key-value a write just stored, it is built around
+   * the writing object's own members instead of a copy, when they are already the JSON values a
+   * decode would give (`isJsonValue`): only the top level and metadata are new, to carry the stamps.
+   */
+  decodeToShare(kv: KeyValue): Obj {
+    const written = this.written.get(kv.key);
+    if (written === undefined || written.text !== kv.value || !isJsonValue(written.obj)) return this.decode(kv);
+    const { resourceVersion: _rv, ...metadata } = written.obj.metadata ?? {};
+    metadata.resourceVersion = String(kv.modRevision);
+    return { ...written.obj, apiVersion: this.apiVersion, kind: this.info.kind, metadata };
+  }
+
+  /**
    * The object `kv` stores, for a reader that neither changes nor keeps it (nor its resourceVersion,
    * apiVersion and kind, which may be missing): the object a write is storing when it is at hand,
    * else a decode.
@@ -183,6 +197,34 @@ export function jsonCopy(v: unknown): unknown {
   }
   if (typeof v === 'number') return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
   return v;
+}
+
+/**
+ * Whether `v` is already what `jsonCopy(v)` makes of it, so that sharing it is as good as a copy:
+ * plain objects and dense arrays of strings, booleans, finite numbers (not -0) and null, with no
+ * undefined member and nothing with a toJSON. Reads `v` without allocating.
+ */
+export function isJsonValue(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!isJsonValue(v[i])) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+      for (const k in v) if (!isJsonValue((v as Record<string, unknown>)[k])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 function copyMember(out: Record<string, unknown>, from: Record<string, unknown>, k: string): void {

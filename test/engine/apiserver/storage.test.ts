@@ -3,7 +3,7 @@
 // And the shared decodes the server's own lookups read: one frozen object per stored version.
 import assert from 'node:assert/strict';
 import { kinds } from '../../../engine/api/kinds/index';
-import { jsonCopy, ResourceStorage } from '../../../engine/apiserver/registry/resource';
+import { isJsonValue, jsonCopy, ResourceStorage } from '../../../engine/apiserver/registry/resource';
 import { strategyFor } from '../../../engine/apiserver/registry/strategy';
 import { Store, type KeyValue } from '../../../engine/store/index';
 
@@ -83,6 +83,33 @@ describe('ResourceStorage.decodeWritten', () => {
     own.noteWritten(storage.key('shop', 'cfg'), storage.encode(noted), noted);
     assert.equal(own.decode(kvOf({ metadata: { name: 'cfg' }, data: { v: 'stored' } })).data.v, 'stored');
     assert.equal(own.peek(kvOf({ metadata: { name: 'cfg' }, data: { v: 'stored' } })).data.v, 'stored');
+  });
+
+  it('decodeToShare equals decode, and shares the written members only when they are JSON values already', () => {
+    const own = new ResourceStorage(info, strategyFor(info, false), Store.inMemory());
+    const clean = new Set(['a plain object', 'kind and apiVersion missing, resourceVersion first', 'integer-like keys, which objects order first', 'a __proto__ member', 'shared subtrees', 'no metadata at all']);
+    for (const [name, make] of cases) {
+      const obj = make();
+      const kv = kvOf(obj);
+      const parsed = own.decode(kv);
+      own.noteWritten(kv.key, kv.value, obj);
+      const toShare = own.decodeToShare(kv);
+      assert.equal(text(toShare), text(parsed), name);
+      assert.deepStrictEqual(toShare, parsed, name);
+      const body = (o: Obj) => o.data ?? o.spec;
+      assert.equal(body(toShare) === body(obj), clean.has(name), `${name}: ${clean.has(name) ? 'shares' : 'copies'} the written members`);
+      assert.equal(obj.metadata?.resourceVersion, make().metadata?.resourceVersion, `${name}: the written object keeps its own metadata`);
+    }
+    // Not the key-value being written (another writer's text): parsed, as decode does.
+    const other = { metadata: { name: 'cfg' }, data: { v: 'stored' } };
+    assert.equal(own.decodeToShare(kvOf(other)).data.v, 'stored');
+  });
+
+  it('isJsonValue tells what JSON keeps as it is', () => {
+    const yes: unknown[] = ['s', true, 0, 1.5, null, [], [1, 'a', null, { b: [true] }], { a: { b: 'c' } }, Object.create(null) as unknown, JSON.parse('{"__proto__":{"x":1}}')];
+    const no: unknown[] = [undefined, -0, Number.NaN, Infinity, () => 1, Symbol('s'), 1n, [1, undefined], new Array(2), { a: undefined }, { d: new Date(0) }, { toJSON: () => 1 }, Object.create({ inherited: 1 }) as unknown, new Map()];
+    for (const v of yes) assert.equal(isJsonValue(v), true, String(JSON.stringify(v)));
+    for (const v of no) assert.equal(isJsonValue(v), false, String(v));
   });
 
   it('jsonCopy of a scalar or an array matches JSON too', () => {
