@@ -12,8 +12,11 @@ export const byControllerUid: IndexFunc<KubeObject> = (obj) => (obj.metadata?.ow
 export class Indexer<T extends KubeObject> {
   private readonly items = new Map<string, T>();
   private readonly indexers = new Map<string, IndexFunc<T>>();
-  /** By index name, then indexed value: the objects filed there, by key (in the order they were filed). */
-  private readonly indices = new Map<string, Map<string, Map<string, T>>>();
+  /**
+   * By index name, then indexed value: the keys of the objects filed there, in the order they were
+   * filed (client-go's Index, a set of keys per value).
+   */
+  private readonly indices = new Map<string, Map<string, Set<string>>>();
 
   constructor(indexers: Record<string, IndexFunc<T>> = {}) {
     for (const [name, fn] of Object.entries(indexers)) this.addIndex(name, fn);
@@ -22,9 +25,9 @@ export class Indexer<T extends KubeObject> {
   addIndex(name: string, fn: IndexFunc<T>): void {
     if (this.indexers.has(name)) throw new Error(`index ${name} already exists`);
     this.indexers.set(name, fn);
-    const index = new Map<string, Map<string, T>>();
+    const index = new Map<string, Set<string>>();
     this.indices.set(name, index);
-    for (const [key, obj] of this.items) for (const v of fn(obj)) addTo(index, v, key, obj);
+    for (const [key, obj] of this.items) for (const v of fn(obj)) addTo(index, v, key);
   }
 
   get size(): number {
@@ -46,7 +49,10 @@ export class Indexer<T extends KubeObject> {
   /** Objects whose index `name` yields `value`. */
   byIndex(name: string, value: string): T[] {
     const filed = this.index(name).get(value);
-    return filed ? [...filed.values()] : [];
+    if (!filed) return [];
+    const out: T[] = [];
+    for (const key of filed) out.push(this.items.get(key)!);
+    return out;
   }
 
   /** How many objects index `name` files under `value`, without materialising them. */
@@ -54,13 +60,22 @@ export class Indexer<T extends KubeObject> {
     return this.index(name).get(value)?.size ?? 0;
   }
 
-  /** Adds or replaces; returns the previous object. */
+  /**
+   * Adds or replaces; returns the previous object. An index whose values for the object did not
+   * change is left as it is, as client-go's updateSingleIndex does for the common case of one value.
+   */
   upsert(obj: T): T | undefined {
     const key = objectKey(obj);
     const old = this.items.get(key);
-    if (old) this.unindex(key, old);
     this.items.set(key, obj);
-    for (const [name, fn] of this.indexers) for (const v of fn(obj)) addTo(this.indices.get(name)!, v, key, obj);
+    for (const [name, fn] of this.indexers) {
+      const values = fn(obj);
+      const before = old ? fn(old) : none;
+      if (values.length === 1 && before.length === 1 && values[0] === before[0]) continue;
+      const index = this.indices.get(name)!;
+      for (const v of before) removeFrom(index, v, key);
+      for (const v of values) addTo(index, v, key);
+    }
     return old;
   }
 
@@ -77,7 +92,7 @@ export class Indexer<T extends KubeObject> {
     for (const index of this.indices.values()) index.clear();
   }
 
-  private index(name: string): Map<string, Map<string, T>> {
+  private index(name: string): Map<string, Set<string>> {
     const index = this.indices.get(name);
     if (!index) throw new Error(`no index named ${name}`);
     return index;
@@ -86,18 +101,22 @@ export class Indexer<T extends KubeObject> {
   private unindex(key: string, obj: T): void {
     for (const [name, fn] of this.indexers) {
       const index = this.indices.get(name)!;
-      for (const v of fn(obj)) {
-        const filed = index.get(v);
-        if (!filed) continue;
-        filed.delete(key);
-        if (filed.size === 0) index.delete(v);
-      }
+      for (const v of fn(obj)) removeFrom(index, v, key);
     }
   }
 }
 
-function addTo<T>(index: Map<string, Map<string, T>>, value: string, key: string, obj: T): void {
+const none: readonly string[] = [];
+
+function addTo(index: Map<string, Set<string>>, value: string, key: string): void {
   let filed = index.get(value);
-  if (!filed) index.set(value, (filed = new Map()));
-  filed.set(key, obj);
+  if (!filed) index.set(value, (filed = new Set()));
+  filed.add(key);
+}
+
+function removeFrom(index: Map<string, Set<string>>, value: string, key: string): void {
+  const filed = index.get(value);
+  if (!filed) return;
+  filed.delete(key);
+  if (filed.size === 0) index.delete(value);
 }
