@@ -133,11 +133,6 @@ export class SchedulerCache {
     this.removePodByKey(key);
   }
 
-  /**
-   * Calls `fn` for each pod on an existing node that `selector` may match, found through the
-   * selector's most selective `key=value` requirement when it has one; the caller still checks the
-   * selector (and namespaces). Pods a preemption dry run took off their node are left out.
-   */
   /** Calls `fn` for each of `pods` still on an existing node, with that node. */
   forEachOnNode(pods: Iterable<PodInfo>, fn: (p: PodInfo, node: NodeInfo) => void): void {
     for (const p of pods) {
@@ -146,6 +141,11 @@ export class SchedulerCache {
     }
   }
 
+  /**
+   * Calls `fn` for each pod on an existing node that `selector` may match, found through the
+   * selector's most selective `key=value` requirement when it has one; the caller still checks the
+   * selector (and namespaces). Pods a preemption dry run took off their node are left out.
+   */
   forEachCandidate(selector: Selector, fn: (p: PodInfo, node: NodeInfo) => void): void {
     const reqs = selector.requirements();
     if (!reqs) return;
