@@ -23,6 +23,13 @@ interface Recorded {
   firstTimestamp: string;
 }
 
+/**
+ * Events a recorder holds that are not written yet (client-go's maxQueuedEvents): one recorded
+ * beyond them is dropped, as the broadcaster's ActionOrDrop drops it, so a component that records
+ * faster than the API server takes its events (a scheduler binding thousands of pods) neither waits
+ * on them nor keeps an ever longer queue of them in memory.
+ */
+const maxQueuedEvents = 1000;
 /** How many distinct events a recorder remembers for aggregation (client-go: maxLruCacheEntries). */
 const cacheSize = 4096;
 /** EventAggregator's defaults: similar events beyond ten within ten minutes are combined. */
@@ -48,6 +55,8 @@ export class EventRecorder {
   private pending = new Set<Promise<void>>();
   private last: Promise<void> = Promise.resolve();
   private readonly timestamps = new SecondTimestamps();
+  /** Events dropped because `maxQueuedEvents` were waiting to be written. */
+  dropped = 0;
 
   /**
    * `host` is the node a node agent reports from (the kubelet's `source.host` and
@@ -60,8 +69,15 @@ export class EventRecorder {
     private readonly host?: string,
   ) {}
 
-  /** Records an event about `obj`; never throws and never blocks the caller (the write is async). */
+  /**
+   * Records an event about `obj`; never throws and never blocks the caller (the write is async). One
+   * recorded while `maxQueuedEvents` wait to be written is dropped.
+   */
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+    if (this.pending.size >= maxQueuedEvents) {
+      this.dropped++;
+      return;
+    }
     // Writes go one after another, as client-go's broadcaster delivers them, so a repeat always
     // finds the event it repeats already written.
     const at = this.clock.now();

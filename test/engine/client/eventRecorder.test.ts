@@ -29,8 +29,12 @@ describe('Event recorder', () => {
     const recorder = new EventRecorder(client, clock, 'test-controller');
     const other = (i: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'default', name: `other-${i}`, uid: `uid-${i}` } });
     recorder.event(cm, 'Normal', 'Probe', 'attempt 1');
-    // The cache (4,096 entries) fills up behind the first event's entry…
-    for (let i = 1; i < 4096; i++) recorder.event(other(i), 'Normal', 'Probe', 'ok');
+    // The cache (4,096 entries) fills up behind the first event's entry… (written a few hundred at
+    // a time: a recorder holds at most 1,000 that wait to be written)
+    for (let i = 1; i < 4096; i++) {
+      recorder.event(other(i), 'Normal', 'Probe', 'ok');
+      if (i % 500 === 0) await recorder.flush();
+    }
     // …which more messages of the same reason make the most recently used again.
     for (let n = 2; n <= 9; n++) recorder.event(cm, 'Normal', 'Probe', `attempt ${n}`);
     // One more entry evicts the least recently used (other-1): the tenth message is still combined.
@@ -52,6 +56,25 @@ describe('Event recorder', () => {
     assert.equal(list.length, 10);
     const combined = list.find((e: { message: string }) => e.message.startsWith('(combined'))! as { count: number; message: string };
     assert.deepEqual([combined.count, combined.message], [3, '(combined from similar events): attempt 12']);
+  });
+});
+
+describe('Event recorder queue', () => {
+  it('drops an event recorded while 1,000 wait to be written, as client-go drops it, and takes new ones once they are', async () => {
+    const { client, clock } = await newCluster();
+    const recorder = new EventRecorder(client, clock, 'test-controller');
+    const pod = (i: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'default', name: `web-${i}`, uid: `uid-${i}` } });
+    for (let i = 0; i < 1200; i++) recorder.event(pod(i), 'Normal', 'Scheduled', `Successfully assigned default/web-${i} to worker-1`);
+    assert.equal(recorder.dropped, 200);
+    await recorder.flush();
+    const names = () => (client.list(events, 'default').items as { involvedObject: { name: string } }[]).map((e) => e.involvedObject.name);
+    assert.equal(names().length, 1000);
+    assert.equal(names().includes('web-999'), true);
+    assert.equal(names().includes('web-1000'), false, 'the first ones recorded are kept, the overflow dropped');
+    recorder.event(pod(1200), 'Normal', 'Scheduled', 'Successfully assigned default/web-1200 to worker-1');
+    await recorder.flush();
+    assert.equal(names().length, 1001);
+    assert.equal(recorder.dropped, 200);
   });
 });
 
