@@ -70,6 +70,15 @@ export class FieldPath {
   key(k: string): FieldPath {
     return new FieldPath(this, k, true);
   }
+  /**
+   * The field names from the root, without subscripts (`spec.template.spec.containers.env.value`):
+   * how Go's JSON decoder names a field in its errors.
+   */
+  fieldNames(): string {
+    const names: string[] = [];
+    for (let p: FieldPath | undefined = this; p; p = p.parent) if (!p.subscript && p.segment !== '') names.push(String(p.segment));
+    return names.reverse().join('.');
+  }
   toString(): string {
     if (this.text === undefined) {
       const parent = this.parent!.toString();

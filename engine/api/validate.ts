@@ -67,6 +67,11 @@ export interface ValidateResult {
   pruned?: unknown;
   /** For an unknown apiVersion/kind: the nearest real one, for "did you mean" and quick fixes. */
   suggestion?: { apiVersion: string; kind: string };
+  /**
+   * A built-in kind's body with a value that does not decode into its Go type: the decoder's error
+   * for the first such value, which kube-apiserver answers with a 400 before validating anything.
+   */
+  decodeError?: string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -124,7 +129,7 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
     if (structural.pruned !== undefined && sent === undefined) subject = structural.pruned;
     // A built-in kind's body that does not decode is a 400 before any validation runs; a custom
     // resource is schema-validated and metadata-validated together (apiextensions-apiserver).
-    if (structural.undecodable && !custom) return result;
+    if (structural.undecodable && !custom) return { ...result, ...(structural.decodeError !== undefined ? { decodeError: structural.decodeError } : {}) };
     // Under Strict, unknown fields fail decoding itself ("strict decoding error"), for every kind.
     if (structural.errors.some((e) => e.type === 'UnknownField')) return result;
   }

@@ -850,8 +850,11 @@ export class ApiServer {
     return obj;
   }
 
-  /** `sent`: for a status update, the object as the request made it (see ValidateOptions.sent). */
-  private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string, subresource?: string, sent?: Obj): string[] {
+  /**
+   * `sent`: for a status update, the object as the request made it (see ValidateOptions.sent).
+   * `patched`: the object is the current one with a patch applied, not a body the request sent.
+   */
+  private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string, subresource?: string, sent?: Obj, patched = false): string[] {
     const custom = storage.custom ? this.customResources.lookup(storage.info.group, storage.info.plural, storage.info.version) : undefined;
     const result = validateObject(obj, {
       fieldValidation: options.fieldValidation ?? 'Strict',
@@ -863,6 +866,14 @@ export class ApiServer {
       ...(custom ? { customKind: { info: storage.info, schema: custom.schema } } : {}),
     });
     const errors: FieldError[] = result.errors;
+    if (result.decodeError !== undefined) {
+      // A value that does not decode fails the request in the decoder's words, before the strict
+      // check or any validation: a body with the handler's transformDecodeError (400); a patched
+      // object as the patcher reports it, the object as the value of an invalid `patch` (422).
+      const { kind, version } = storage.info;
+      if (patched) throw statusErrors.invalid('', '', '', [fieldError.invalid('patch', JSON.stringify(obj), result.decodeError)]);
+      throw statusErrors.badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${result.decodeError}`);
+    }
     if (errors.length && errors.every((e) => e.type === 'UnknownField' || e.type === 'DuplicateField')) {
       // Under Strict these fail the decoding itself, before any validation: the handler's
       // transformDecodeError answers 400 in the decoder's words.
@@ -962,7 +973,7 @@ export class ApiServer {
       // A Service keeps, takes and frees its cluster IPs and node ports with the update itself.
       const allocations = isService(storage) && !subresource ? this.serviceAllocator.allocateUpdate(next, current) : undefined;
       this.admit('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
-      const warnings = this.validate(storage, next, current, options, name, subresource, sent);
+      const warnings = this.validate(storage, next, current, options, name, subresource, sent, !fresh);
       const charges = this.admitValidate('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
       if (!managedByApply) next = this.recordManagedFields(storage, current, next, options, ctx, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no watch event.

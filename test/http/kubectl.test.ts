@@ -66,6 +66,19 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(await run('get', 'configmap', 'typo', '-o', 'jsonpath={.data}'), '');
   });
 
+  it('apply -f with a value of the wrong type: refused before validation, in the decoder\'s words', async () => {
+    const file = path.join(cluster.stateDir, 'env.yaml');
+    const container = '      containers:\n      - name: web\n        image: nginx:1.27\n        env:\n        - name: DEBUG\n          value: false\n';
+    writeFileSync(file, `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: typed\n  namespace: default\nspec:\n  selector:\n    matchLabels: {app: typed}\n  template:\n    metadata:\n      labels: {app: typed}\n    spec:\n${container}`);
+    const refused = await kubectl(cluster, ['apply', '-f', file]);
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.stderr.trim(),
+      `Error from server (BadRequest): error when creating "${file}": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal bool into Go struct field EnvVar.spec.template.spec.containers.env.value of type string`,
+    );
+    assert.equal((await kubectl(cluster, ['get', 'deployment', 'typed'])).code, 1, 'nothing was created');
+  });
+
   it('apply -f of a Service whose type changes: node ports come and go, the cluster IP stays', async () => {
     const file = path.join(cluster.stateDir, 'edge.yaml');
     const manifest = (type: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\n  namespace: default\nspec:\n  type: ${type}\n  selector:\n    app: edge\n  ports:\n  - port: 80\n`;

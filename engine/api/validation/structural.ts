@@ -1,7 +1,8 @@
 // Structural validation: an object against its OpenAPI schema — types and formats, required fields,
 // enums, value constraints of CRD schemas, and unknown fields under the three field-validation modes.
 // Messages are the API server's: kube-openapi's for schema violations (as apiextensions-apiserver
-// reports them for custom resources) and sigs.k8s.io/json's strict-decoding wording for unknown fields.
+// reports them for custom resources), sigs.k8s.io/json's strict-decoding wording for unknown fields,
+// and, for the first value a built-in kind's body cannot decode, Go's encoding/json error for it.
 // See https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
 import { FieldPath, fieldError, type FieldError } from '../errors';
 import { Quantity, QuantityParseError } from '../quantity';
@@ -21,6 +22,12 @@ export interface StructuralResult {
    * integer out of range): for a built-in kind the API server rejects such a body before validating it.
    */
   undecodable?: boolean;
+  /**
+   * For the first value that does not decode, the error kube-apiserver's decoder gives for it (Go's
+   * encoding/json, or the Unmarshaler of a Quantity, IntOrString or Time): the message of the 400 a
+   * built-in kind's body gets.
+   */
+  decodeError?: string;
 }
 
 type Node = SchemaNode & SchemaConstraints;
@@ -47,6 +54,50 @@ function jsonType(v: unknown): string {
 
 const isObject = (v: unknown): v is JSONObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The JSON value as Go's UnmarshalTypeError names it ("string", "bool", "object"…); a number with
+ * its literal when it was meant for an integer ("number 1.5"), as the decoder reports a number that
+ * does not parse as one.
+ */
+function goValue(v: unknown, integerTarget: boolean): string {
+  if (typeof v === 'number') return integerTarget ? `number ${String(v)}` : 'number';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'array';
+  return typeof v === 'object' ? 'object' : String(typeof v);
+}
+
+/**
+ * The Go type a schema node decodes into, as reflect prints it: `v1.EnvVar` for a definition (its
+ * package and name), `[]v1.Container`, `map[string]string`, `int32`. Named scalar and map types
+ * (`v1.RestartPolicy`, `v1.ResourceList`) are not in the OpenAPI document and print as what they name.
+ */
+function goType(node: Node): string {
+  if (node.definition) {
+    const parts = node.definition.split('.');
+    return `${parts[parts.length - 2]}.${parts[parts.length - 1]}`;
+  }
+  switch (node.type) {
+    case 'string':
+      return node.format === 'byte' ? '[]uint8' : 'string';
+    case 'boolean':
+      return 'bool';
+    case 'integer':
+      return node.format === 'int32' ? 'int32' : 'int64';
+    case 'number':
+      return 'float64';
+    case 'array': {
+      const items = node.items() as Node | undefined;
+      return `[]${items ? goType(items) : 'interface {}'}`;
+    }
+    case 'object': {
+      const values = node.additionalProperties() as Node | undefined;
+      return values ? `map[string]${goType(values)}` : 'map[string]interface {}';
+    }
+    default:
+      return 'interface {}';
+  }
+}
+
 class Walker {
   readonly errors: FieldError[] = [];
   readonly warnings: FieldError[] = [];
@@ -54,6 +105,10 @@ class Walker {
   readonly decoding = new Set<FieldError>();
   dropped = false;
   undecodable = false;
+  /** See StructuralResult.decodeError. */
+  decodeError: string | undefined;
+  /** The Go struct whose fields are being walked, which the decoder's errors name. */
+  private goStruct = '';
 
   constructor(
     private readonly mode: FieldValidationMode,
@@ -66,9 +121,20 @@ class Walker {
   }
 
   /** kube-openapi's InvalidType, reported as apiextensions does: the value shown is the offending type. */
-  private wrongType(path: FieldPath, expected: string, value: unknown): void {
+  private wrongType(path: FieldPath, expected: string, value: unknown, node: Node): void {
     const actual = jsonType(value);
-    this.undecodableValue(fieldError.typeInvalid(path, actual, `${this.body(path)} must be of type ${expected}: ${JSON.stringify(actual)}`));
+    this.undecodableValue(fieldError.typeInvalid(path, actual, `${this.body(path)} must be of type ${expected}: ${JSON.stringify(actual)}`), () => {
+      // Types with an Unmarshaler of their own decode the value themselves, without the field's context.
+      if (node.format === 'quantity') return quantityError(JSON.stringify(value));
+      if (node.intOrString) return `json: cannot unmarshal ${goValue(value, true)} into Go value of type int32`;
+      if (node.format === 'date-time') return `json: cannot unmarshal ${goValue(value, false)} into Go value of type string`;
+      return this.goFieldError(path, goValue(value, node.type === 'integer'), node);
+    });
+  }
+
+  /** encoding/json's UnmarshalTypeError for a field of the struct being walked. */
+  private goFieldError(path: FieldPath, value: string, node: Node): string {
+    return `json: cannot unmarshal ${value} into Go struct field ${this.goStruct}.${path.fieldNames()} of type ${goType(node)}`;
   }
 
   /** A value the decoder rejects: it fails the request wherever it is. */
@@ -77,9 +143,13 @@ class Walker {
     this.decoding.add(e);
   }
 
-  /** A value that does not fit its Go type: for a built-in kind, no validation runs after it. */
-  private undecodableValue(e: FieldError): void {
+  /**
+   * A value that does not fit its Go type: for a built-in kind, no validation runs after it.
+   * `decoder` words it as kube-apiserver's decoder does; only the first one's is asked for.
+   */
+  private undecodableValue(e: FieldError, decoder: () => string): void {
     this.undecodable = true;
+    this.decodeError ??= decoder();
     this.decodingError(e);
   }
 
@@ -98,17 +168,17 @@ class Walker {
     if (node.intOrString) {
       if (typeof value === 'string') return value;
       if (typeof value === 'number' && Number.isInteger(value)) return this.checkNumber(value, node, path, INT32), value;
-      this.wrongType(path, 'integer,string', value);
+      this.wrongType(path, 'integer,string', value, node);
       return value;
     }
     if (node.format === 'quantity') {
-      if (typeof value !== 'string' && typeof value !== 'number') this.wrongType(path, 'string,number', value);
+      if (typeof value !== 'string' && typeof value !== 'number') this.wrongType(path, 'string,number', value, node);
       else {
         try {
           Quantity.parse(value);
         } catch (err) {
           if (!(err instanceof QuantityParseError)) throw err;
-          this.undecodableValue(fieldError.invalid(path, value, err.message));
+          this.undecodableValue(fieldError.invalid(path, value, err.message), () => err.message);
         }
       }
       return value;
@@ -116,25 +186,25 @@ class Walker {
 
     switch (node.type) {
       case 'string':
-        if (typeof value !== 'string') return this.wrongType(path, 'string', value), value;
+        if (typeof value !== 'string') return this.wrongType(path, 'string', value, node), value;
         this.checkString(value, node, path);
         break;
       case 'boolean':
-        if (typeof value !== 'boolean') this.wrongType(path, 'boolean', value);
+        if (typeof value !== 'boolean') this.wrongType(path, 'boolean', value, node);
         break;
       case 'integer':
-        if (typeof value !== 'number' || !Number.isInteger(value)) return this.wrongType(path, 'integer', value), value;
+        if (typeof value !== 'number' || !Number.isInteger(value)) return this.wrongType(path, 'integer', value, node), value;
         this.checkNumber(value, node, path, node.format === 'int32' ? INT32 : node.format === 'int64' ? INT64 : undefined);
         break;
       case 'number':
-        if (typeof value !== 'number') return this.wrongType(path, 'number', value), value;
+        if (typeof value !== 'number') return this.wrongType(path, 'number', value, node), value;
         this.checkNumber(value, node, path, undefined);
         break;
       case 'array':
-        if (!Array.isArray(value)) return this.wrongType(path, 'array', value), value;
+        if (!Array.isArray(value)) return this.wrongType(path, 'array', value, node), value;
         return this.walkArray(value, node, path);
       case 'object':
-        if (!isObject(value)) return this.wrongType(path, 'object', value), value;
+        if (!isObject(value)) return this.wrongType(path, 'object', value, node), value;
         return this.walkObject(value, node, path);
       default:
         // No type: anything goes (RawExtension, JSON), though declared fields are still checked.
@@ -150,13 +220,15 @@ class Walker {
     if (node.minLength !== undefined && [...value].length < node.minLength) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be at least ${node.minLength} chars long`));
     if (node.pattern !== undefined && !safeRegExp(node.pattern)?.test(value)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should match '${node.pattern}'`));
     if (node.format === 'date-time' && value !== '' && !DATE_TIME.test(value)) {
-      this.undecodableValue(fieldError.invalid(path, value, `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`));
+      const detail = `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`;
+      this.undecodableValue(fieldError.invalid(path, value, detail), () => detail);
     }
     if (node.format === 'byte') {
       const bad = base64Error(value);
       if (bad !== undefined) {
         // Go's []byte decoding; the value is not echoed, since this is how Secrets hold their data.
-        this.undecodableValue({ field: path.toString(), type: 'Invalid', detail: `illegal base64 data at input byte ${bad}` });
+        const detail = `illegal base64 data at input byte ${bad}`;
+        this.undecodableValue({ field: path.toString(), type: 'Invalid', detail }, () => detail);
       }
     }
   }
@@ -165,10 +237,13 @@ class Walker {
     const body = this.body(path);
     // Beyond the Go type's range the value does not decode at all.
     // (2^63 - 1 rounds to 2^63 as a double, so for int64 reaching the bound is already past it.)
+    // What the decoder says of a number its integer cannot hold.
+    const overflow = () =>
+      node.intOrString ? `json: cannot unmarshal ${goValue(value, true)} into Go value of type int32` : this.goFieldError(path, goValue(value, true), node);
     if (range && (value > range.max || (range === INT64 && value >= 2 ** 63))) {
-      this.undecodableValue(fieldError.invalid(path, value, `${body} should be less than or equal to ${range.maxText}`));
+      this.undecodableValue(fieldError.invalid(path, value, `${body} should be less than or equal to ${range.maxText}`), overflow);
     } else if (range && value < range.min) {
-      this.undecodableValue(fieldError.invalid(path, value, `${body} should be greater than or equal to ${range.minText}`));
+      this.undecodableValue(fieldError.invalid(path, value, `${body} should be greater than or equal to ${range.minText}`), overflow);
     }
     const { maximum: max, minimum: min } = node;
     if (max !== undefined && (node.exclusiveMaximum ? value >= max : value > max)) this.errors.push(fieldError.invalid(path, value, `${body} should be less than ${node.exclusiveMaximum ? '' : 'or equal to '}${max}`));
@@ -223,6 +298,8 @@ class Walker {
     // Objects that declare fields and no map values reject the rest, unless told to keep unknown fields.
     const closed = !values && !node.preserveUnknownFields;
     let out: JSONObject | undefined;
+    const outer = this.goStruct;
+    if (node.definition) this.goStruct = node.definition.slice(node.definition.lastIndexOf('.') + 1);
     // for…in allocates no array of keys; a decoded JSON object has no inherited members to visit.
     for (const key in value) {
       const child = value[key];
@@ -238,6 +315,7 @@ class Walker {
       } else continue;
       if (v !== child) (out ??= { ...value })[key] = v;
     }
+    this.goStruct = outer;
     this.checkEmbedded(value, node, path);
     return out ?? value;
   }
@@ -248,6 +326,17 @@ class Walker {
     if (!value['apiVersion']) this.errors.push(fieldError.required(path.child('apiVersion'), 'must not be empty'));
     if (!value['kind']) this.errors.push(fieldError.required(path.child('kind'), 'must not be empty'));
   }
+}
+
+/** What ParseQuantity says of `text` (a Quantity's Unmarshaler parses any JSON value's text). */
+function quantityError(text: string): string {
+  try {
+    Quantity.parse(text);
+  } catch (err) {
+    if (err instanceof QuantityParseError) return err.message;
+    throw err;
+  }
+  return `cannot decode ${text} as a quantity`;
 }
 
 /**
@@ -299,7 +388,7 @@ export function validateStructure(obj: unknown, schema: SchemaNode, mode: FieldV
   const out = w.walk(obj, schema as Node, FieldPath.root());
   const only = options.constraintsOnlyUnder;
   const errors = only === undefined ? w.errors : w.errors.filter((e) => w.decoding.has(e) || underField(e.field, only));
-  return { errors, warnings: w.warnings, ...(w.dropped ? { pruned: out } : {}), ...(w.undecodable ? { undecodable: true } : {}) };
+  return { errors, warnings: w.warnings, ...(w.dropped ? { pruned: out } : {}), ...(w.undecodable ? { undecodable: true, decodeError: w.decodeError! } : {}) };
 }
 
 /** Whether the field path `field` ("status.conditions[0].type") is `top` or lies below it. */
