@@ -25,6 +25,12 @@ export class ConvertedStorage extends ResourceStorage {
     return this.decode(kv);
   }
 
+  /**
+   * Not kept: what this version writes is stored converted and defaulted as the storage version, so
+   * readers of the write (the watch fan-out's shared decodes) must read it back through the conversion.
+   */
+  override noteWritten(): void {}
+
   override encode(obj: Obj): string {
     return this.storageVersion.encode(defaultInPlace(this.conversion.toStorage(obj)));
   }

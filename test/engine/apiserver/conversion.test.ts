@@ -167,6 +167,21 @@ describe('API server: autoscaling/v1 and autoscaling/v2 over one storage', () =>
     assert.match(events[0]!.object.metadata.annotations[metricSpecsAnnotation], /requests-per-second/);
   });
 
+  it('a v1 watch of objects written in v1 sees each as a v1 GET returns it, defaults and status included', async () => {
+    const { client } = await setup();
+    const events: ApiWatchEvent[] = [];
+    const watch = client.watch(v1, 'shop', { resourceVersion: String(client.list(v1, 'shop').metadata.resourceVersion) }, (e) => events.push(e));
+    const { targetCPUUtilizationPercentage: _cpu, ...untargeted } = v1Body('web').spec;
+    await client.create(v1, 'shop', { ...v1Body('web'), spec: untargeted });
+    const created = client.get(v1, 'shop', 'web');
+    await client.patch(v1, 'shop', 'web', 'merge', { spec: { maxReplicas: 7 } });
+    const patched = client.get(v1, 'shop', 'web');
+    await new Promise((r) => setImmediate(r));
+    watch.stop();
+    assert.equal(created.spec.targetCPUUtilizationPercentage, 80, 'v2 defaults it, and v1 reads it back');
+    assert.deepEqual(events.map((e) => e.object), [created, patched]);
+  });
+
   it('a merge patch in v1 on an object created in v2 keeps its v2-only metrics and behavior', async () => {
     const { client } = await setup();
     const created = (await client.create(v2, 'shop', { ...v2Body('web', [cpu(70), memory, pods]), spec: { ...v2Body('web', []).spec, metrics: [cpu(70), memory, pods], behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } } })).object;
