@@ -67,11 +67,6 @@ export interface ValidateResult {
   pruned?: unknown;
   /** For an unknown apiVersion/kind: the nearest real one, for "did you mean" and quick fixes. */
   suggestion?: { apiVersion: string; kind: string };
-  /**
-   * A built-in kind's body with a value that does not decode into its Go type: the decoder's error
-   * for the first such value, which kube-apiserver answers with a 400 before validating anything.
-   */
-  decodeError?: string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -94,6 +89,17 @@ function noMatch(apiVersion: string, kind: string, known: KindInfo | undefined):
 }
 
 const errorKey = (e: FieldError) => `${e.field}\u0000${e.type}\u0000${e.detail ?? ''}\u0000${JSON.stringify(e.value ?? null)}`;
+
+/**
+ * For a built-in kind's object as a request sent it: the decoder's error for the first value that
+ * does not decode into its Go type (a wrong JSON type, a malformed quantity, a number its integer
+ * cannot hold), which kube-apiserver answers before defaulting or validating anything; undefined
+ * when it decodes.
+ */
+export function decodeError(obj: Record<string, unknown>, info: KindInfo): string | undefined {
+  const schema = kinds().schema(info);
+  return schema ? validateStructure(obj, schema, 'Ignore').decodeError : undefined;
+}
 
 /**
  * Validates one Kubernetes object. Errors come in the API server's words and field paths; warnings
@@ -129,7 +135,7 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
     if (structural.pruned !== undefined && sent === undefined) subject = structural.pruned;
     // A built-in kind's body that does not decode is a 400 before any validation runs; a custom
     // resource is schema-validated and metadata-validated together (apiextensions-apiserver).
-    if (structural.undecodable && !custom) return { ...result, ...(structural.decodeError !== undefined ? { decodeError: structural.decodeError } : {}) };
+    if (structural.undecodable && !custom) return result;
     // Under Strict, unknown fields fail decoding itself ("strict decoding error"), for every kind.
     if (structural.errors.some((e) => e.type === 'UnknownField')) return result;
   }

@@ -16,7 +16,7 @@ import type { Quantity } from '../api/quantity';
 import { patchObject } from '../api/patch/patchObject';
 import { customResourceSchema, openapi } from '../api/schema/index';
 import type { SchemaNode } from '../api/schema/node';
-import { validateObject } from '../api/validate';
+import { decodeError, validateObject } from '../api/validate';
 import { ClusterIPAllocator } from '../network/clusterIPAllocator';
 import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../store/index';
 import { type Clock, SecondTimestamps, type Timer } from '../util/clock';
@@ -828,14 +828,23 @@ export class ApiServer {
   /**
    * Checks a request body's type and namespace against the URL, as the REST handlers do; returns a
    * copy of it to work on, or with `copy` false the body itself (one the caller made for this).
+   * A built-in kind's body is decoded into its Go type first, before anything defaults or reads it:
+   * a value that does not decode fails the request in the decoder's words, with the handler's 400
+   * (transformDecodeError), or for an object a patch made (`made` 'patch'), with the patcher's 422
+   * whose invalid value is that object. A body decoded already (`made` 'decoded') is not again.
    */
-  private decodeBody(storage: ResourceStorage, ref: ResourceRef, body: unknown, copy = true): Obj {
+  private decodeBody(storage: ResourceStorage, ref: ResourceRef, body: unknown, copy = true, made: 'body' | 'patch' | 'decoded' = 'body'): Obj {
     const obj = copy ? deepCopy(this.asObject(body)) : this.asObject(body);
     const info = storage.info;
     if (obj.apiVersion !== undefined && obj.apiVersion !== storage.apiVersion) {
       throw statusErrors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${storage.apiVersion})`);
     }
     if (obj.kind !== undefined && obj.kind !== info.kind) throw statusErrors.badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${info.kind})`);
+    if (!storage.custom && made !== 'decoded') {
+      const error = decodeError(obj, info);
+      if (error !== undefined && made === 'patch') throw statusErrors.invalid('', '', '', [fieldError.invalid('patch', JSON.stringify(obj), error)]);
+      if (error !== undefined) throw statusErrors.badRequest(`${info.kind} in version ${JSON.stringify(info.version)} cannot be handled as a ${info.kind}: ${error}`);
+    }
     obj.apiVersion = storage.apiVersion;
     obj.kind = info.kind;
     if (!isObj(obj.metadata)) obj.metadata = {};
@@ -850,11 +859,8 @@ export class ApiServer {
     return obj;
   }
 
-  /**
-   * `sent`: for a status update, the object as the request made it (see ValidateOptions.sent).
-   * `patched`: the object is the current one with a patch applied, not a body the request sent.
-   */
-  private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string, subresource?: string, sent?: Obj, patched = false): string[] {
+  /** `sent`: for a status update, the object as the request made it (see ValidateOptions.sent). */
+  private validate(storage: ResourceStorage, obj: Obj, old: Obj | undefined, options: WriteOptions, name: string, subresource?: string, sent?: Obj): string[] {
     const custom = storage.custom ? this.customResources.lookup(storage.info.group, storage.info.plural, storage.info.version) : undefined;
     const result = validateObject(obj, {
       fieldValidation: options.fieldValidation ?? 'Strict',
@@ -866,14 +872,6 @@ export class ApiServer {
       ...(custom ? { customKind: { info: storage.info, schema: custom.schema } } : {}),
     });
     const errors: FieldError[] = result.errors;
-    if (result.decodeError !== undefined) {
-      // A value that does not decode fails the request in the decoder's words, before the strict
-      // check or any validation: a body with the handler's transformDecodeError (400); a patched
-      // object as the patcher reports it, the object as the value of an invalid `patch` (422).
-      const { kind, version } = storage.info;
-      if (patched) throw statusErrors.invalid('', '', '', [fieldError.invalid('patch', JSON.stringify(obj), result.decodeError)]);
-      throw statusErrors.badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${result.decodeError}`);
-    }
     if (errors.length && errors.every((e) => e.type === 'UnknownField' || e.type === 'DuplicateField')) {
       // Under Strict these fail the decoding itself, before any validation: the handler's
       // transformDecodeError answers 400 in the decoder's words.
@@ -961,7 +959,7 @@ export class ApiServer {
       // Frozen under the mutation detector, so a tryUpdate that changed it would fail the tests.
       let next = tryUpdate(shareReadOnly(current));
       if (!isObj(next)) throw statusErrors.badRequest('the patched object is not a JSON object');
-      next = this.decodeBody(storage, ref, next, !fresh);
+      next = this.decodeBody(storage, ref, next, !fresh, fresh ? 'decoded' : 'patch');
       if (next.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
       // decodeBody's copy (or the fresh object) belongs to this attempt: it is defaulted where it is.
       next = storage.defaultInPlace(next);
@@ -973,7 +971,7 @@ export class ApiServer {
       // A Service keeps, takes and frees its cluster IPs and node ports with the update itself.
       const allocations = isService(storage) && !subresource ? this.serviceAllocator.allocateUpdate(next, current) : undefined;
       this.admit('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
-      const warnings = this.validate(storage, next, current, options, name, subresource, sent, !fresh);
+      const warnings = this.validate(storage, next, current, options, name, subresource, sent);
       const charges = this.admitValidate('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
       if (!managedByApply) next = this.recordManagedFields(storage, current, next, options, ctx, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no watch event.

@@ -69,7 +69,8 @@ function goValue(v: unknown, integerTarget: boolean): string {
 /**
  * The Go type a schema node decodes into, as reflect prints it: `v1.EnvVar` for a definition (its
  * package and name), `[]v1.Container`, `map[string]string`, `int32`. Named scalar and map types
- * (`v1.RestartPolicy`, `v1.ResourceList`) are not in the OpenAPI document and print as what they name.
+ * (`v1.RestartPolicy`, `v1.ResourceList`) are not in the OpenAPI document: they print as their
+ * underlying type (`string`, `map[string]resource.Quantity`).
  */
 function goType(node: Node): string {
   if (node.definition) {
@@ -105,8 +106,16 @@ class Walker {
   readonly decoding = new Set<FieldError>();
   dropped = false;
   undecodable = false;
-  /** See StructuralResult.decodeError. */
-  decodeError: string | undefined;
+  /**
+   * The decoder's first error that ends decoding (an Unmarshaler's: Quantity, IntOrString, Time),
+   * and its first error that decoding goes on after (a value of the wrong type, base64): Go's
+   * decoder reports the one that ended it, else the first it saved (StructuralResult.decodeError).
+   */
+  private endingError: string | undefined;
+  private savedError: string | undefined;
+  get decodeError(): string | undefined {
+    return this.endingError ?? this.savedError;
+  }
   /** The Go struct whose fields are being walked, which the decoder's errors name. */
   private goStruct = '';
 
@@ -123,13 +132,15 @@ class Walker {
   /** kube-openapi's InvalidType, reported as apiextensions does: the value shown is the offending type. */
   private wrongType(path: FieldPath, expected: string, value: unknown, node: Node): void {
     const actual = jsonType(value);
+    // Types with an Unmarshaler of their own decode the value themselves, without the field's
+    // context, and their error ends decoding.
+    const ends = node.format === 'quantity' || node.intOrString === true || node.format === 'date-time';
     this.undecodableValue(fieldError.typeInvalid(path, actual, `${this.body(path)} must be of type ${expected}: ${JSON.stringify(actual)}`), () => {
-      // Types with an Unmarshaler of their own decode the value themselves, without the field's context.
       if (node.format === 'quantity') return quantityError(JSON.stringify(value));
       if (node.intOrString) return `json: cannot unmarshal ${goValue(value, true)} into Go value of type int32`;
       if (node.format === 'date-time') return `json: cannot unmarshal ${goValue(value, false)} into Go value of type string`;
       return this.goFieldError(path, goValue(value, node.type === 'integer'), node);
-    });
+    }, ends);
   }
 
   /** encoding/json's UnmarshalTypeError for a field of the struct being walked. */
@@ -145,11 +156,12 @@ class Walker {
 
   /**
    * A value that does not fit its Go type: for a built-in kind, no validation runs after it.
-   * `decoder` words it as kube-apiserver's decoder does; only the first one's is asked for.
+   * `decoder` words it as kube-apiserver's decoder does, `ends` when that error ends decoding.
    */
-  private undecodableValue(e: FieldError, decoder: () => string): void {
+  private undecodableValue(e: FieldError, decoder: () => string, ends = false): void {
     this.undecodable = true;
-    this.decodeError ??= decoder();
+    if (ends) this.endingError ??= decoder();
+    else if (this.endingError === undefined) this.savedError ??= decoder();
     this.decodingError(e);
   }
 
@@ -178,7 +190,7 @@ class Walker {
           Quantity.parse(value);
         } catch (err) {
           if (!(err instanceof QuantityParseError)) throw err;
-          this.undecodableValue(fieldError.invalid(path, value, err.message), () => err.message);
+          this.undecodableValue(fieldError.invalid(path, value, err.message), () => err.message, true);
         }
       }
       return value;
@@ -221,7 +233,7 @@ class Walker {
     if (node.pattern !== undefined && !safeRegExp(node.pattern)?.test(value)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should match '${node.pattern}'`));
     if (node.format === 'date-time' && value !== '' && !DATE_TIME.test(value)) {
       const detail = `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`;
-      this.undecodableValue(fieldError.invalid(path, value, detail), () => detail);
+      this.undecodableValue(fieldError.invalid(path, value, detail), () => detail, true);
     }
     if (node.format === 'byte') {
       const bad = base64Error(value);
@@ -241,9 +253,9 @@ class Walker {
     const overflow = () =>
       node.intOrString ? `json: cannot unmarshal ${goValue(value, true)} into Go value of type int32` : this.goFieldError(path, goValue(value, true), node);
     if (range && (value > range.max || (range === INT64 && value >= 2 ** 63))) {
-      this.undecodableValue(fieldError.invalid(path, value, `${body} should be less than or equal to ${range.maxText}`), overflow);
+      this.undecodableValue(fieldError.invalid(path, value, `${body} should be less than or equal to ${range.maxText}`), overflow, node.intOrString);
     } else if (range && value < range.min) {
-      this.undecodableValue(fieldError.invalid(path, value, `${body} should be greater than or equal to ${range.minText}`), overflow);
+      this.undecodableValue(fieldError.invalid(path, value, `${body} should be greater than or equal to ${range.minText}`), overflow, node.intOrString);
     }
     const { maximum: max, minimum: min } = node;
     if (max !== undefined && (node.exclusiveMaximum ? value >= max : value > max)) this.errors.push(fieldError.invalid(path, value, `${body} should be less than ${node.exclusiveMaximum ? '' : 'or equal to '}${max}`));

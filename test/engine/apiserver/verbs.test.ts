@@ -72,6 +72,12 @@ describe('API server: create, get, list, update, delete', () => {
       ['a fraction for an IntOrString', 'Service', () => client.create(services, 'shop', { metadata: { name: 'api' }, spec: { ports: [{ port: 80, targetPort: 80.5 }] } }), 'json: cannot unmarshal number 80.5 into Go value of type int32'],
       ['a quantity that is not one', 'Deployment', () => client.create(deployments, 'shop', withContainer({ resources: { limits: { memory: 'lots' } } })), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
       ['data that is not base64', 'Secret', () => client.create(secrets, 'shop', { metadata: { name: 'creds' }, data: { password: 'hunter 2' } }), 'illegal base64 data at input byte 6'],
+      // Go's decoder goes on after a value of the wrong type, but a Quantity's own error ends it, and wins.
+      ['a wrong type, then a bad quantity', 'Deployment', () => client.create(deployments, 'shop', { ...withContainer({ resources: { limits: { memory: 'lots' } } }), spec: { ...withContainer({ resources: { limits: { memory: 'lots' } } }).spec, replicas: 'three' } }), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
+      // Decoded before anything defaults or reads it: a shape defaulting cannot walk is a 400, not a 500.
+      ['containers as a map', 'Pod', () => client.create(pods, 'shop', { metadata: { name: 'odd' }, spec: { containers: { web: { image: 'nginx' } } } }), 'json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container'],
+      ['metadata as a string', 'Pod', () => client.create(pods, 'shop', { metadata: 'odd', spec: { containers: [{ name: 'web', image: 'nginx' }] } }), 'json: cannot unmarshal string into Go struct field Pod.metadata of type v1.ObjectMeta'],
+      ['a status the create would drop', 'Pod', () => client.create(pods, 'shop', { ...pod('odd'), status: { conditions: [{ type: 'Ready', status: 'True', lastProbeTime: 7 }] } }), 'json: cannot unmarshal number into Go value of type string'],
     ];
     for (const [name, kind, write, decoderError] of cases) {
       const err = await rejects(write, 400);
