@@ -24,12 +24,13 @@ interface Recorded {
 }
 
 /**
- * Events a recorder holds that are not written yet (client-go's maxQueuedEvents): one recorded
- * beyond them is dropped, as the broadcaster's ActionOrDrop drops it, so a component that records
- * faster than the API server takes its events (a scheduler binding thousands of pods) neither waits
- * on them nor keeps an ever longer queue of them in memory.
+ * Events a recorder holds that are not written yet: one recorded beyond them is dropped, so a
+ * component that records faster than the API server takes its events (a scheduler binding
+ * thousands of pods) neither waits on them nor keeps an ever longer queue of them in memory.
+ * client-go's broadcaster queues maxQueuedEvents (1,000) as they come (ActionOrDrop drops past
+ * them) and as many again for the sink that writes them (DropIfChannelFull): 2,000 in all.
  */
-const maxQueuedEvents = 1000;
+const maxQueuedEvents = 2000;
 /** How many distinct events a recorder remembers for aggregation (client-go: maxLruCacheEntries). */
 const cacheSize = 4096;
 /** EventAggregator's defaults: similar events beyond ten within ten minutes are combined. */
@@ -71,7 +72,7 @@ export class EventRecorder {
 
   /**
    * Records an event about `obj`; never throws and never blocks the caller (the write is async). One
-   * recorded while `maxQueuedEvents` wait to be written is dropped.
+   * recorded while `maxQueuedEvents` wait to be written is dropped, and counted in `dropped`.
    */
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
     if (this.pending.size >= maxQueuedEvents) {

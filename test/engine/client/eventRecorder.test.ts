@@ -29,11 +29,11 @@ describe('Event recorder', () => {
     const recorder = new EventRecorder(client, clock, 'test-controller');
     const other = (i: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'default', name: `other-${i}`, uid: `uid-${i}` } });
     recorder.event(cm, 'Normal', 'Probe', 'attempt 1');
-    // The cache (4,096 entries) fills up behind the first event's entry… (written a few hundred at
-    // a time: a recorder holds at most 1,000 that wait to be written)
+    // The cache (4,096 entries) fills up behind the first event's entry… (written some at a time: a
+    // recorder holds at most 2,000 that wait to be written)
     for (let i = 1; i < 4096; i++) {
       recorder.event(other(i), 'Normal', 'Probe', 'ok');
-      if (i % 500 === 0) await recorder.flush();
+      if (i % 1000 === 0) await recorder.flush();
     }
     // …which more messages of the same reason make the most recently used again.
     for (let n = 2; n <= 9; n++) recorder.event(cm, 'Normal', 'Probe', `attempt ${n}`);
@@ -60,20 +60,20 @@ describe('Event recorder', () => {
 });
 
 describe('Event recorder queue', () => {
-  it('drops an event recorded while 1,000 wait to be written, as client-go drops it, and takes new ones once they are', async () => {
+  it('drops an event recorded while 2,000 wait to be written, as client-go drops it, and takes new ones once they are', async () => {
     const { client, clock } = await newCluster();
     const recorder = new EventRecorder(client, clock, 'test-controller');
     const pod = (i: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'default', name: `web-${i}`, uid: `uid-${i}` } });
-    for (let i = 0; i < 1200; i++) recorder.event(pod(i), 'Normal', 'Scheduled', `Successfully assigned default/web-${i} to worker-1`);
+    for (let i = 0; i < 2200; i++) recorder.event(pod(i), 'Normal', 'Scheduled', `Successfully assigned default/web-${i} to worker-1`);
     assert.equal(recorder.dropped, 200);
     await recorder.flush();
     const names = () => (client.list(events, 'default').items as { involvedObject: { name: string } }[]).map((e) => e.involvedObject.name);
-    assert.equal(names().length, 1000);
-    assert.equal(names().includes('web-999'), true);
-    assert.equal(names().includes('web-1000'), false, 'the first ones recorded are kept, the overflow dropped');
-    recorder.event(pod(1200), 'Normal', 'Scheduled', 'Successfully assigned default/web-1200 to worker-1');
+    assert.equal(names().length, 2000);
+    assert.equal(names().includes('web-1999'), true);
+    assert.equal(names().includes('web-2000'), false, 'the first ones recorded are kept, the overflow dropped');
+    recorder.event(pod(2200), 'Normal', 'Scheduled', 'Successfully assigned default/web-2200 to worker-1');
     await recorder.flush();
-    assert.equal(names().length, 1001);
+    assert.equal(names().length, 2001);
     assert.equal(recorder.dropped, 200);
   });
 });
