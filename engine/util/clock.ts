@@ -59,12 +59,15 @@ export class VirtualClock implements Clock {
   }
 
   /**
-   * Moves time forward by `ms`, firing every timer due on the way, in order. With `maxTimers`, stops
-   * after firing that many, at the time of the last one, and says whether it got to the end: a driver
-   * that calls again on its next turn lets other work run between timers, as timers due together on
-   * a real clock are each a task of their own, and fires them in the same order as one call would.
+   * Moves time forward by `ms`, firing every timer due on the way, in order. With `maxTimers` (at
+   * least 1), stops after firing that many, at the time of the last one, and says whether it got to
+   * the end: a driver that calls again on its next turn lets other work run between timers, as
+   * timers due together on a real clock are each a task of their own. The timers fire in the order
+   * one call would fire them, except that a timer the work in between sets for that moment fires
+   * before those still due later, as it would on a real clock.
    */
   advance(ms: number, maxTimers = Infinity): boolean {
+    if (!(maxTimers >= 1)) throw new RangeError(`maxTimers must be at least 1, not ${maxTimers}`);
     const target = this.current + Math.max(0, ms);
     let fired = 0;
     for (;;) {

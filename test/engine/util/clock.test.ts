@@ -52,6 +52,7 @@ describe('VirtualClock.advance with a timer limit', () => {
     assert.deepEqual(byTwo.fired, whole.fired);
     assert.deepEqual(byTwo.stops, [10, 30], 'stops at the time of the last timer it fired; a cancelled one does not count');
     assert.equal(byTwo.now, 100, 'and ends at the target once every timer due by then has fired');
+    assert.throws(() => new VirtualClock(0).advance(10, 0), RangeError);
   });
 });
 
