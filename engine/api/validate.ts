@@ -91,14 +91,16 @@ function noMatch(apiVersion: string, kind: string, known: KindInfo | undefined):
 const errorKey = (e: FieldError) => `${e.field}\u0000${e.type}\u0000${e.detail ?? ''}\u0000${JSON.stringify(e.value ?? null)}`;
 
 /**
- * For a built-in kind's object as a request sent it: the decoder's error for the first value that
- * does not decode into its Go type (a wrong JSON type, a malformed quantity, a number its integer
- * cannot hold), which kube-apiserver answers before defaulting or validating anything; undefined
- * when it decodes.
+ * What decoding a built-in kind's object as a request sent it finds, before anything defaults or
+ * validates it: the decoder's error for the first value that does not decode into its Go type (a
+ * wrong JSON type, a malformed quantity, a number its integer cannot hold), and, when `strict`, the
+ * members its type does not have (the strict decoder's errors).
  */
-export function decodeError(obj: Record<string, unknown>, info: KindInfo): string | undefined {
+export function decodeProblems(obj: Record<string, unknown>, info: KindInfo, strict: boolean): { decodeError?: string; unknownFields: FieldError[]; schema?: SchemaNode } {
   const schema = kinds().schema(info);
-  return schema ? validateStructure(obj, schema, 'Ignore').decodeError : undefined;
+  if (!schema) return { unknownFields: [] };
+  const result = validateStructure(obj, schema, strict ? 'Strict' : 'Ignore');
+  return { ...(result.decodeError !== undefined ? { decodeError: result.decodeError } : {}), unknownFields: result.errors.filter((e) => e.type === 'UnknownField'), schema };
 }
 
 /**

@@ -16,7 +16,8 @@ import type { Quantity } from '../api/quantity';
 import { patchObject } from '../api/patch/patchObject';
 import { customResourceSchema, openapi } from '../api/schema/index';
 import type { SchemaNode } from '../api/schema/node';
-import { decodeError, validateObject } from '../api/validate';
+import { decodeProblems, validateObject } from '../api/validate';
+import { goMapString, unstructuredConvertError } from '../api/validation/unstructured';
 import { ClusterIPAllocator } from '../network/clusterIPAllocator';
 import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../store/index';
 import { type Clock, SecondTimestamps, type Timer } from '../util/clock';
@@ -664,7 +665,7 @@ export class ApiServer {
 
   /** The create path; `applied` objects already carry the managedFields server-side apply computed. */
   private async createObject(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, body: unknown, options: WriteOptions, applied: boolean): Promise<Result<Obj>> {
-    const obj = this.decodeBody(storage, ref, body);
+    const obj = this.decodeBody(storage, ref, body, options);
     const meta = obj.metadata;
     if (meta.resourceVersion) throw statusErrors.internal('resourceVersion should not be set on objects to be created');
     for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
@@ -700,7 +701,7 @@ export class ApiServer {
     if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     return this.audited(ctx, 'update', ref, options, async () => {
       this.authorize(ctx, 'update', ref);
-      const sent = this.decodeBody(storage, ref, body);
+      const sent = this.decodeBody(storage, ref, body, options);
       if (sent.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${sent.metadata.name}) does not match the name on the URL (${name})`);
       const precondition = sent.metadata.resourceVersion ? this.parseResourceVersion(sent.metadata.resourceVersion) : undefined;
       // Each attempt starts from a fresh copy of the body, which nothing else holds.
@@ -738,7 +739,7 @@ export class ApiServer {
       return this.guaranteedUpdate(ctx, storage, ref, options, precondition, (current) => {
         if (type === 'apply') return this.applyWithOwnership(storage, schema, current, this.asObject(patch), options, ref.subresource);
         return this.applyPatch(type, current, patch, schema, !storage.custom);
-      }, type === 'apply');
+      }, type === 'apply', false, { type, patch });
     });
   }
 
@@ -828,23 +829,18 @@ export class ApiServer {
   /**
    * Checks a request body's type and namespace against the URL, as the REST handlers do; returns a
    * copy of it to work on, or with `copy` false the body itself (one the caller made for this).
-   * A built-in kind's body is decoded into its Go type first, before anything defaults or reads it:
-   * a value that does not decode fails the request in the decoder's words, with the handler's 400
-   * (transformDecodeError), or for an object a patch made (`made` 'patch'), with the patcher's 422
-   * whose invalid value is that object. A body decoded already (`made` 'decoded') is not again.
+   * A built-in kind's object is decoded into its Go type first, before anything defaults or reads
+   * it (see `checkDecodes`); one `made` by a patch is reported as its patcher reports it, and a body
+   * decoded already (`made` 'decoded') is not decoded again.
    */
-  private decodeBody(storage: ResourceStorage, ref: ResourceRef, body: unknown, copy = true, made: 'body' | 'patch' | 'decoded' = 'body'): Obj {
+  private decodeBody(storage: ResourceStorage, ref: ResourceRef, body: unknown, options: WriteOptions, copy = true, made: 'body' | 'decoded' | PatchMade = 'body'): Obj {
     const obj = copy ? deepCopy(this.asObject(body)) : this.asObject(body);
     const info = storage.info;
     if (obj.apiVersion !== undefined && obj.apiVersion !== storage.apiVersion) {
       throw statusErrors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${storage.apiVersion})`);
     }
     if (obj.kind !== undefined && obj.kind !== info.kind) throw statusErrors.badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${info.kind})`);
-    if (!storage.custom && made !== 'decoded') {
-      const error = decodeError(obj, info);
-      if (error !== undefined && made === 'patch') throw statusErrors.invalid('', '', '', [fieldError.invalid('patch', JSON.stringify(obj), error)]);
-      if (error !== undefined) throw statusErrors.badRequest(`${info.kind} in version ${JSON.stringify(info.version)} cannot be handled as a ${info.kind}: ${error}`);
-    }
+    if (!storage.custom && made !== 'decoded') this.checkDecodes(storage, obj, options, made === 'body' ? undefined : made);
     obj.apiVersion = storage.apiVersion;
     obj.kind = info.kind;
     if (!isObj(obj.metadata)) obj.metadata = {};
@@ -857,6 +853,37 @@ export class ApiServer {
       delete obj.metadata.namespace;
     }
     return obj;
+  }
+
+  /**
+   * A built-in kind's object decodes into its Go type as kube-apiserver decodes it, or the request
+   * fails in the decoder's words before anything defaults, admits or validates the object: a value
+   * that does not fit its type, and under Strict field validation a member the type does not have.
+   * A body gets the handler's 400 (transformDecodeError). An object a patch made gets the patcher's
+   * 422, whose invalid value is `patch`: for a JSON or merge patch the patched object's JSON, decoded
+   * as a body is; for a strategic merge patch the patch as Go prints it, with the unstructured
+   * converter's rules and words.
+   */
+  private checkDecodes(storage: ResourceStorage, obj: Obj, options: WriteOptions, patch: PatchMade | undefined): void {
+    const { kind, version } = storage.info;
+    const problems = decodeProblems(obj, storage.info, (options.fieldValidation ?? 'Strict') === 'Strict');
+    // The converter a strategic merge patch goes through sorts what it found; the JSON decoder does not.
+    const strictError = (sorted = false) => {
+      const found = problems.unknownFields.map(formatFieldError);
+      return `strict decoding error: ${(sorted ? found.sort() : found).join(', ')}`;
+    };
+    // Server-side apply's own errors are not modelled: its objects are reported as bodies are.
+    if (!patch || patch.type === 'apply') {
+      const detail = problems.decodeError ?? (problems.unknownFields.length ? strictError() : undefined);
+      if (detail !== undefined) throw statusErrors.badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${detail}`);
+      return;
+    }
+    const strategic = patch.type === 'strategic';
+    const error = strategic ? problems.schema && unstructuredConvertError(obj, problems.schema) : problems.decodeError;
+    const detail = error ?? (problems.unknownFields.length ? strictError(strategic) : undefined);
+    if (detail === undefined) return;
+    const value = strategic ? goMapString(typeof patch.patch === 'string' ? JSON.parse(patch.patch) : patch.patch) : JSON.stringify(obj);
+    throw statusErrors.invalid('', '', '', [fieldError.invalid('patch', value, detail)]);
   }
 
   /** `sent`: for a status update, the object as the request made it (see ValidateOptions.sent). */
@@ -948,7 +975,7 @@ export class ApiServer {
    * the current object, so it is copied before anything changes it. With `fresh` it returns an
    * object of its own that shares nothing (a PUT's body), which needs no copy.
    */
-  private async guaranteedUpdate(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, options: WriteOptions, precondition: number | undefined, tryUpdate: (current: Obj) => Obj, managedByApply = false, fresh = false): Promise<Result<Obj>> {
+  private async guaranteedUpdate(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, options: WriteOptions, precondition: number | undefined, tryUpdate: (current: Obj) => Obj, managedByApply = false, fresh = false, patched?: PatchMade): Promise<Result<Obj>> {
     const name = ref.name!;
     const subresource = ref.subresource;
     for (let attempt = 0; ; attempt++) {
@@ -959,7 +986,7 @@ export class ApiServer {
       // Frozen under the mutation detector, so a tryUpdate that changed it would fail the tests.
       let next = tryUpdate(shareReadOnly(current));
       if (!isObj(next)) throw statusErrors.badRequest('the patched object is not a JSON object');
-      next = this.decodeBody(storage, ref, next, !fresh, fresh ? 'decoded' : 'patch');
+      next = this.decodeBody(storage, ref, next, options, !fresh, fresh ? 'decoded' : (patched ?? {}));
       if (next.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
       // decodeBody's copy (or the fresh object) belongs to this attempt: it is defaulted where it is.
       next = storage.defaultInPlace(next);
@@ -1501,6 +1528,12 @@ const mainResetFields = [['f:status']] as const;
  * took the same wall time within the noise, with a get p99 of 67–80 ms against 85–106 and 150–250.
  */
 const writesPerTurn = 8;
+
+/** What made an object a write stores from the current one: a patch of a type (none for the server's own changes). */
+interface PatchMade {
+  type?: PatchType;
+  patch?: unknown;
+}
 
 /** Two lowercase hex digits for each byte value. */
 const hexByte = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -77,6 +77,12 @@ describe('kubectl against kubeside serve', function () {
       `Error from server (BadRequest): error when creating "${file}": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal bool into Go struct field EnvVar.spec.template.spec.containers.env.value of type string`,
     );
     assert.equal((await kubectl(cluster, ['get', 'deployment', 'typed'])).code, 1, 'nothing was created');
+    // kubectl patch sends a strategic merge patch: its result is refused in the unstructured converter's words.
+    await run('create', 'deployment', 'typed', '--image=nginx:1.27');
+    const patched = await kubectl(cluster, ['patch', 'deployment', 'typed', '-p', '{"spec":{"replicas":"three"}}']);
+    assert.equal(patched.code, 1);
+    assert.equal(patched.stderr.trim(), 'The request is invalid: patch: Invalid value: "map[spec:map[replicas:three]]": unrecognized type: int32');
+    await run('delete', 'deployment', 'typed');
   });
 
   it('apply -f of a Service whose type changes: node ports come and go, the cluster IP stays', async () => {

@@ -91,6 +91,23 @@ describe('API server: create, get, list, update, delete', () => {
     assert.equal(patched.reason, 'Invalid');
     assert.match(patched.message, /^ "" is invalid: patch: Invalid value: "\{\\"apiVersion\\":\\"apps\/v1\\",\\"kind\\":\\"Deployment\\",.*\\"replicas\\":\\"three\\".*": json: cannot unmarshal string into Go struct field DeploymentSpec\.spec\.replicas of type int32$/);
     assert.equal(client.get(deployments, 'shop', 'web').spec.replicas, 2, 'nothing was written');
+    // A strategic merge patch's result goes through the unstructured converter, in its words, and
+    // the patch is shown as Go prints the map it decoded.
+    const smp = (patch: Obj, options = {}) => client.patch(deployments, 'shop', 'web', 'strategic', patch, options);
+    const container = (fields: Obj) => ({ spec: { template: { spec: { containers: [{ name: 'web', ...fields }] } } } });
+    const smpCases: [Obj, string][] = [
+      [{ spec: { replicas: 'three' } }, 'map[spec:map[replicas:three]]": unrecognized type: int32'],
+      [{ spec: { replicas: 1.5 } }, 'map[spec:map[replicas:1.5]]": cannot convert float64 to int32'],
+      [container({ env: [{ name: 'DEBUG', value: false }] }), 'map[spec:map[template:map[spec:map[containers:[map[env:[map[name:DEBUG value:false]] name:web]]]]]]": unrecognized type: string'],
+      [container({ image: 5 }), 'map[spec:map[template:map[spec:map[containers:[map[image:5 name:web]]]]]]": cannot convert int64 to string'],
+      [{ spec: { strategy: 'fast' } }, 'map[spec:map[strategy:fast]]": cannot restore struct from: string'],
+      [{ spec: { template: { spec: { containers: { web: {} } } } } }, 'map[spec:map[template:map[spec:map[containers:map[web:map[]]]]]]": cannot restore slice from map'],
+      [{ spec: { zeta: 1, alpha: 2 } }, 'map[spec:map[alpha:2 zeta:1]]": strict decoding error: unknown field "spec.alpha", unknown field "spec.zeta"'],
+    ];
+    for (const [patch, message] of smpCases) {
+      const err = await rejects(smp(patch), 422);
+      assert.equal(err.message, ` "" is invalid: patch: Invalid value: "${message}`);
+    }
     // Only the first value that does not decode is named, and validation never ran.
     const both = { ...deployment('Web_1'), spec: { ...deployment('Web_1').spec, replicas: 'three', paused: 'yes' } };
     const err = await rejects(client.create(deployments, 'shop', both), 400);
@@ -226,7 +243,8 @@ describe('API server: generation and status', () => {
       return { ...current, spec: { ...current.spec, ...spec }, status: { phase: 'Running' } };
     };
     await rejects(client.update(pods, 'shop', body({ colour: 'blue' }), { fieldValidation: 'Strict' }, 'status'), 400, 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.colour"');
-    await rejects(client.patch(pods, 'shop', 'web', 'merge', { spec: { colour: 'blue' }, status: { phase: 'Running' } }, { fieldValidation: 'Strict' }, 'status'), 400, /strict decoding error: unknown field "spec.colour"/);
+    // A patch's result is refused as its patcher refuses it: 422, the patched object the invalid value.
+    await rejects(client.patch(pods, 'shop', 'web', 'merge', { spec: { colour: 'blue' }, status: { phase: 'Running' } }, { fieldValidation: 'Strict' }, 'status'), 422, /^ "" is invalid: patch: Invalid value: "\{.*\\"colour\\":\\"blue\\".*\}": strict decoding error: unknown field "spec\.colour"$/);
     // Upstream names the field's Go type, v1.RestartPolicy; the OpenAPI document only says string.
     await rejects(client.update(pods, 'shop', body({ restartPolicy: 7 }), {}, 'status'), 400, /^Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal number into Go struct field PodSpec\.spec\.restartPolicy of type /);
     await rejects(client.update(pods, 'shop', { ...body({}), status: { phase: 'Running', colour: 'blue' } }, { fieldValidation: 'Strict' }, 'status'), 400, /strict decoding error: unknown field "status.colour"/);
