@@ -99,7 +99,7 @@ const errorKey = (e: FieldError) => `${e.field}\u0000${e.type}\u0000${e.detail ?
 export function decodeProblems(obj: Record<string, unknown>, info: KindInfo, strict: boolean): { decodeError?: string; unknownFields: FieldError[]; schema?: SchemaNode } {
   const schema = kinds().schema(info);
   if (!schema) return { unknownFields: [] };
-  const result = validateStructure(obj, schema, strict ? 'Strict' : 'Ignore');
+  const result = validateStructure(obj, schema, strict ? 'Strict' : 'Ignore', { goTimes: true });
   return { ...(result.decodeError !== undefined ? { decodeError: result.decodeError } : {}), unknownFields: result.errors.filter((e) => e.type === 'UnknownField'), schema };
 }
 
@@ -130,7 +130,7 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
     const decoded = sent ?? obj;
     const only = sent !== undefined ? { constraintsOnlyUnder: 'status' } : {};
     // A custom resource is judged with its schema's defaults filled in, as decoding fills them.
-    const structural = custom ? validateStructure(defaultCustomResource(decoded, schema), customResourceSchema(schema), mode, { listTypes: true, ...only }) : validateStructure(decoded, schema, mode, only);
+    const structural = custom ? validateStructure(defaultCustomResource(decoded, schema), customResourceSchema(schema), mode, { listTypes: true, ...only }) : validateStructure(decoded, schema, mode, { ...only, goTimes: true });
     result.errors.push(...(custom ? structural.errors : structural.errors.filter((e) => !requiredOfConvertedAbsentBefore(e, info, options.oldObject))));
     result.warnings.push(...structural.warnings);
     if (structural.pruned !== undefined) result.pruned = structural.pruned;

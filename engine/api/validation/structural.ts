@@ -122,6 +122,7 @@ class Walker {
   constructor(
     private readonly mode: FieldValidationMode,
     private readonly listTypes: boolean,
+    private readonly goTimes: boolean,
   ) {}
 
   /** `${path} in body …`, kube-openapi's subject for every schema message. */
@@ -231,9 +232,13 @@ class Walker {
     if (node.maxLength !== undefined && [...value].length > node.maxLength) this.errors.push(fieldError.tooLong(path, value, node.maxLength));
     if (node.minLength !== undefined && [...value].length < node.minLength) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be at least ${node.minLength} chars long`));
     if (node.pattern !== undefined && !safeRegExp(node.pattern)?.test(value)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should match '${node.pattern}'`));
-    if (node.format === 'date-time' && value !== '' && !DATE_TIME.test(value)) {
-      const detail = `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`;
-      this.undecodableValue(fieldError.invalid(path, value, detail), () => detail, true);
+    if (node.format === 'date-time' && value !== '') {
+      // A built-in kind's time is decoded by Go's time.Parse; a custom resource's is checked as strfmt's date-time.
+      const goError = this.goTimes ? goTimeParseError(value) : undefined;
+      if (this.goTimes ? goError !== undefined : !DATE_TIME.test(value)) {
+        const detail = `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`;
+        this.undecodableValue(fieldError.invalid(path, value, detail), () => goError ?? detail, true);
+      }
     }
     if (node.format === 'byte') {
       const bad = base64Error(value);
@@ -388,6 +393,11 @@ export interface StructuralOptions {
    * its status strategy keeps the stored object but for `status`: only there do its values matter.
    */
   constraintsOnlyUnder?: string;
+  /**
+   * Decode date-times as a built-in kind's metav1.Time does, with Go's time.Parse(time.RFC3339),
+   * rather than check them as strfmt's date-time, as a custom resource's are.
+   */
+  goTimes?: boolean;
 }
 
 /**
@@ -396,7 +406,7 @@ export interface StructuralOptions {
  * server would store it.
  */
 export function validateStructure(obj: unknown, schema: SchemaNode, mode: FieldValidationMode, options: StructuralOptions = {}): StructuralResult {
-  const w = new Walker(mode, options.listTypes ?? false);
+  const w = new Walker(mode, options.listTypes ?? false, options.goTimes ?? false);
   const out = w.walk(obj, schema as Node, FieldPath.root());
   const only = options.constraintsOnlyUnder;
   const errors = only === undefined ? w.errors : w.errors.filter((e) => w.decoding.has(e) || underField(e.field, only));
@@ -408,4 +418,63 @@ function underField(field: string, top: string): boolean {
   if (!field.startsWith(top)) return false;
   const next = field[top.length];
   return next === undefined || next === '.' || next === '[';
+}
+
+/**
+ * The error Go's time.Parse(time.RFC3339, value) gives, as metav1.Time's decoder passes it on;
+ * undefined when it parses. The layout is walked element by element as Go walks it: a literal or a
+ * number that is not there is "cannot parse", a number out of its range is "month out of range"
+ * and the like, and what is left after the zone is "extra text".
+ */
+export function goTimeParseError(value: string): string | undefined {
+  const layout = '2006-01-02T15:04:05Z07:00';
+  const quote = (s: string) => JSON.stringify(s);
+  const cannot = (rest: string, element: string) => `parsing time ${quote(value)} as ${quote(layout)}: cannot parse ${quote(rest)} as ${quote(element)}`;
+  const outOfRange = (what: string) => `parsing time ${quote(value)}: ${what} out of range`;
+  const digit = (s: string, i: number) => i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57;
+  /** Go's getnum: one or two digits, exactly two when `fixed`. */
+  const number = (s: string, fixed: boolean): [number, string] | undefined => {
+    if (!digit(s, 0)) return undefined;
+    if (!digit(s, 1)) return fixed ? undefined : [Number(s[0]), s.slice(1)];
+    return [Number(s.slice(0, 2)), s.slice(2)];
+  };
+  let rest = value;
+  const literal = (text: string): boolean => {
+    if (!rest.startsWith(text)) return false;
+    rest = rest.slice(text.length);
+    return true;
+  };
+  if (rest.length < 4 || !/^\d{4}/.test(rest)) return cannot(rest, '2006');
+  const year = Number(rest.slice(0, 4));
+  rest = rest.slice(4);
+  const fields: [string, string, boolean, number, number, string][] = [
+    ['-', '01', true, 1, 12, 'month'],
+    ['-', '02', true, 0, 31, 'day'],
+    ['T', '15', false, 0, 23, 'hour'],
+    [':', '04', true, 0, 59, 'minute'],
+    [':', '05', true, 0, 59, 'second'],
+  ];
+  const parsed: number[] = [];
+  for (const [prefix, element, fixed, min, max, name] of fields) {
+    if (!literal(prefix)) return cannot(rest, prefix);
+    const got = number(rest, fixed);
+    if (!got) return cannot(rest, element);
+    if (got[0] < min || got[0] > max) return outOfRange(name);
+    parsed.push(got[0]);
+    rest = got[1];
+  }
+  // A fractional second the layout does not name is taken all the same.
+  const fraction = /^[.,]\d+/.exec(rest);
+  if (fraction) rest = rest.slice(fraction[0].length);
+  if (rest.startsWith('Z')) rest = rest.slice(1);
+  else {
+    const zone = /^[+-]\d\d:\d\d/.exec(rest);
+    if (!zone) return cannot(rest, 'Z07:00');
+    rest = rest.slice(6);
+  }
+  if (rest.length) return `parsing time ${quote(value)}: extra text: ${quote(rest)}`;
+  const [month, day] = parsed as [number, number];
+  const daysIn = month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (day < 1 || day > daysIn) return outOfRange('day');
+  return undefined;
 }
