@@ -717,7 +717,7 @@ export class ApiServer {
       // Applied to the Scale of the object as each update attempt finds it, as kube-apiserver re-applies a
       // patch on conflict: only a resourceVersion the patch itself names is a precondition.
       const scaleSchema = openapi().forKind('autoscaling', 'v1', 'Scale');
-      return this.updateScale(ctx, storage, ref, options, this.patchPrecondition(type, patch), (current) => this.applyPatch(type, this.scaleOf(current), patch, scaleSchema));
+      return this.updateScale(ctx, storage, ref, options, this.patchPrecondition(type, patch), (current) => this.applyPatch(type, this.scaleOf(current), patch, scaleSchema), { type, patch });
     }
     if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     if (type === 'apply' && !options.fieldManager) throw statusErrors.badRequest('PATCH, application/apply-patch+yaml: fieldManager is required for apply requests');
@@ -840,7 +840,7 @@ export class ApiServer {
       throw statusErrors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${storage.apiVersion})`);
     }
     if (obj.kind !== undefined && obj.kind !== info.kind) throw statusErrors.badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${info.kind})`);
-    if (!storage.custom && made !== 'decoded') this.checkDecodes(storage, obj, options, made === 'body' ? undefined : made);
+    if (!storage.custom && made !== 'decoded') this.checkDecodes(info, obj, options, made === 'body' ? undefined : made);
     obj.apiVersion = storage.apiVersion;
     obj.kind = info.kind;
     if (!isObj(obj.metadata)) obj.metadata = {};
@@ -864,9 +864,9 @@ export class ApiServer {
    * as a body is; for a strategic merge patch the patch as Go prints it, with the unstructured
    * converter's rules and words.
    */
-  private checkDecodes(storage: ResourceStorage, obj: Obj, options: WriteOptions, patch: PatchMade | undefined): void {
-    const { kind, version } = storage.info;
-    const problems = decodeProblems(obj, storage.info, (options.fieldValidation ?? 'Strict') === 'Strict');
+  private checkDecodes(info: KindInfo, obj: Obj, options: WriteOptions, patch: PatchMade | undefined): void {
+    const { kind, version } = info;
+    const problems = decodeProblems(obj, info, (options.fieldValidation ?? 'Strict') === 'Strict');
     // The converter a strategic merge patch goes through sorts what it found; the JSON decoder does not.
     const strictError = (sorted = false) => {
       const found = problems.unknownFields.map(formatFieldError);
@@ -906,10 +906,12 @@ export class ApiServer {
       throw statusErrors.badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: strict decoding error: ${errors.map(formatFieldError).join(', ')}`);
     }
     if (errors.length) throw statusErrors.invalid(storage.info.kind, storage.info.group, name, errors);
-    if (result.pruned !== undefined && options.fieldValidation === 'Ignore') {
+    // Unknown fields are dropped whenever they do not fail the request: under Warn too, as the decoder drops them.
+    if (result.pruned !== undefined && (options.fieldValidation === 'Ignore' || options.fieldValidation === 'Warn')) {
       // A status update's pruned body goes through the status strategy again, as the body did.
       const pruned = sent && old ? storage.strategy.prepareForStatusUpdate(result.pruned as Obj, old, false, this.timestamp()) : result.pruned;
-      if (sent) for (const key of Object.keys(obj)) delete obj[key];
+      // In place, unknown top-level members included.
+      for (const key of Object.keys(obj)) delete obj[key];
       Object.assign(obj, pruned);
     }
     return result.warnings.map(formatFieldError);
@@ -986,7 +988,8 @@ export class ApiServer {
       // Frozen under the mutation detector, so a tryUpdate that changed it would fail the tests.
       let next = tryUpdate(shareReadOnly(current));
       if (!isObj(next)) throw statusErrors.badRequest('the patched object is not a JSON object');
-      next = this.decodeBody(storage, ref, next, options, !fresh, fresh ? 'decoded' : (patched ?? {}));
+      // A PUT's body was decoded as the request came; what the server builds itself needs no decoding.
+      next = this.decodeBody(storage, ref, next, options, !fresh, fresh || !patched ? 'decoded' : patched);
       if (next.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
       // decodeBody's copy (or the fresh object) belongs to this attempt: it is defaulted where it is.
       next = storage.defaultInPlace(next);
@@ -1228,11 +1231,14 @@ export class ApiServer {
    * Writes a Scale: `scaleFrom` gives the new Scale for the object each update attempt finds (a body
    * sent whole, or a patch applied to the current Scale); `precondition` is the caller's version, if any.
    */
-  private async updateScale(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, options: WriteOptions, precondition: number | undefined, scaleFrom: (current: Obj) => unknown): Promise<Result<Obj>> {
+  private async updateScale(ctx: RequestContext, storage: ResourceStorage, ref: ResourceRef, options: WriteOptions, precondition: number | undefined, scaleFrom: (current: Obj) => unknown, made: 'body' | PatchMade = 'body'): Promise<Result<Obj>> {
     return this.audited(ctx, 'update', ref, options, async () => {
       this.authorize(ctx, 'update', ref);
       const result = await this.guaranteedUpdate(ctx, storage, { ...ref, subresource: undefined }, { ...options, fieldManager: options.fieldManager ?? this.defaultManager(ctx) }, precondition, (current) => {
-        const replicas = this.asObject(scaleFrom(current)).spec?.replicas;
+        const scale = this.asObject(scaleFrom(current));
+        // The Scale is decoded as an autoscaling/v1 Scale, as the request or patch made it.
+        this.checkDecodes(kinds().lookup('autoscaling/v1', 'Scale')!, scale, options, made === 'body' ? undefined : made);
+        const replicas = scale.spec?.replicas;
         if (!Number.isInteger(replicas) || replicas < 0) {
           throw statusErrors.invalid('Scale', 'autoscaling', ref.name!, [fieldError.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
         }

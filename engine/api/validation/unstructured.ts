@@ -43,7 +43,7 @@ function decodesItself(node: SchemaNode): boolean {
  */
 export function unstructuredConvertError(value: unknown, node: SchemaNode): string | undefined {
   if (value === null || value === undefined) return undefined;
-  if (decodesItself(node)) return validateStructure(value, node, 'Ignore').decodeError;
+  if (decodesItself(node)) return validateStructure(value, node, 'Ignore', { goTimes: true }).decodeError;
   const kind = unstructuredKind(value);
   switch (node.type) {
     case 'string':
@@ -53,7 +53,7 @@ export function unstructuredConvertError(value: unknown, node: SchemaNode): stri
       if (node.type === 'string' && node.format === 'byte') {
         // []byte from a string is base64, decoded through JSON.
         if (kind !== 'string') return kind === 'slice' ? undefined : `cannot restore slice from ${kind}`;
-        const error = validateStructure(value, node, 'Ignore').decodeError;
+        const error = validateStructure(value, node, 'Ignore', { goTimes: true }).decodeError;
         return error === undefined ? undefined : `error decoding from json: ${error}`;
       }
       const target = scalarType(node);

@@ -110,6 +110,15 @@ describe('API server: create, get, list, update, delete', () => {
       const err = await rejects(smp(patch), 422);
       assert.equal(err.message, ` "" is invalid: patch: Invalid value: "${message}`);
     }
+    // A time in a strategic merge patch decodes as metav1.Time does there too.
+    await client.create(pods, 'shop', pod('timed'));
+    const badTime = await rejects(client.patch(pods, 'shop', 'timed', 'strategic', { status: { startTime: 'yesterday' } }, {}, 'status'), 422);
+    assert.equal(badTime.message, ' "" is invalid: patch: Invalid value: "map[status:map[startTime:yesterday]]": parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"');
+    // The scale subresource decodes a Scale: a PUT's body, and what a patch makes of the Scale.
+    const scale = client.get(deployments, 'shop', 'web', 'scale');
+    await rejects(client.update(deployments, 'shop', { ...scale, spec: { replicas: 3_000_000_000 } }, {}, 'scale'), 400, 'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal number 3000000000 into Go struct field ScaleSpec.spec.replicas of type int32');
+    const scalePatch = await rejects(client.patch(deployments, 'shop', 'web', 'merge', { spec: { replicas: 'three' } }, {}, 'scale'), 422);
+    assert.match(scalePatch.message, /^ "" is invalid: patch: Invalid value: "\{.*\\"kind\\":\\"Scale\\".*": json: cannot unmarshal string into Go struct field ScaleSpec\.spec\.replicas of type int32$/);
     // Only the first value that does not decode is named, and validation never ran.
     const both = { ...deployment('Web_1'), spec: { ...deployment('Web_1').spec, replicas: 'three', paused: 'yes' } };
     const err = await rejects(client.create(deployments, 'shop', both), 400);
@@ -256,6 +265,13 @@ describe('API server: generation and status', () => {
     assert.match(warned.warnings.join('\n'), /unknown field "spec.colour"/);
     assert.equal(warned.object.status.phase, 'Running');
     assert.equal(warned.object.spec.colour, undefined);
+    // Under Warn an unknown field is dropped as under Ignore, not stored: later writes, strict by
+    // default, still decode.
+    const warnedCreate = await client.create(configmaps, 'shop', { metadata: { name: 'warned' }, data: { a: '1' }, colour: 'blue' }, { fieldValidation: 'Warn' });
+    assert.match(warnedCreate.warnings.join('\n'), /unknown field "colour"/);
+    assert.equal(client.get(configmaps, 'shop', 'warned').colour, undefined);
+    await client.patch(configmaps, 'shop', 'warned', 'merge', { data: { b: '2' } });
+    assert.deepEqual(client.get(configmaps, 'shop', 'warned').data, { a: '1', b: '2' });
     // Under Ignore, what does not decode is dropped wherever it is, the metadata included.
     const current = client.get(pods, 'shop', 'web');
     const ignored = (await client.update(pods, 'shop', { ...current, metadata: { ...current.metadata, colour: 'red', labels: { warm: 'yes' } }, status: { ...current.status, phase: 'Running', colour: 'blue' } }, { fieldValidation: 'Ignore' }, 'status')).object;
