@@ -72,7 +72,7 @@ function goValue(v: unknown, integerTarget: boolean): string {
  * (`v1.RestartPolicy`, `v1.ResourceList`) are not in the OpenAPI document: they print as their
  * underlying type (`string`, `map[string]resource.Quantity`).
  */
-function goType(node: Node): string {
+export function goType(node: SchemaNode): string {
   if (node.definition) {
     const parts = node.definition.split('.');
     return `${parts[parts.length - 2]}.${parts[parts.length - 1]}`;
@@ -87,7 +87,7 @@ function goType(node: Node): string {
     case 'number':
       return 'float64';
     case 'array': {
-      const items = node.items() as Node | undefined;
+      const items = node.items();
       return `[]${items ? goType(items) : 'interface {}'}`;
     }
     case 'object': {

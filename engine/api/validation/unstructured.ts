@@ -7,7 +7,7 @@
 // own (Quantity, IntOrString, Time) decode the value as JSON, in that decoder's words. And the patcher
 // shows the patch as Go prints a map (`%+v`): `map[spec:map[replicas:three]]`.
 import type { SchemaNode } from '../schema/node';
-import { validateStructure } from './structural';
+import { goType, validateStructure } from './structural';
 
 /** The Go kind of a JSON value as the unstructured form holds it (numbers are int64 when integral). */
 function unstructuredKind(v: unknown): string {
@@ -15,20 +15,6 @@ function unstructuredKind(v: unknown): string {
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
   return Array.isArray(v) ? 'slice' : 'map';
-}
-
-/** The Go type of a scalar field, as the converter names it. */
-function scalarType(node: SchemaNode): string {
-  switch (node.type) {
-    case 'boolean':
-      return 'bool';
-    case 'integer':
-      return node.format === 'int32' ? 'int32' : 'int64';
-    case 'number':
-      return 'float64';
-    default:
-      return 'string';
-  }
 }
 
 /** Whether a type decodes itself from JSON (a Quantity, an IntOrString, a Time): the converter hands it the value's JSON. */
@@ -56,7 +42,7 @@ export function unstructuredConvertError(value: unknown, node: SchemaNode): stri
         const error = validateStructure(value, node, 'Ignore', { goTimes: true }).decodeError;
         return error === undefined ? undefined : `error decoding from json: ${error}`;
       }
-      const target = scalarType(node);
+      const target = goType(node);
       if (node.type === 'string') return kind === 'string' ? undefined : kind === 'int64' ? `cannot convert int64 to ${target}` : `unrecognized type: ${target}`;
       if (node.type === 'boolean') return kind === 'bool' ? undefined : `unrecognized type: ${target}`;
       if (kind === 'int64') return undefined;
