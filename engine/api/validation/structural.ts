@@ -232,8 +232,9 @@ class Walker {
     if (node.maxLength !== undefined && [...value].length > node.maxLength) this.errors.push(fieldError.tooLong(path, value, node.maxLength));
     if (node.minLength !== undefined && [...value].length < node.minLength) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should be at least ${node.minLength} chars long`));
     if (node.pattern !== undefined && !safeRegExp(node.pattern)?.test(value)) this.errors.push(fieldError.invalid(path, value, `${this.body(path)} should match '${node.pattern}'`));
-    if (node.format === 'date-time' && value !== '') {
-      // A built-in kind's time is decoded by Go's time.Parse; a custom resource's is checked as strfmt's date-time.
+    // A built-in kind's time is decoded by Go's time.Parse, which takes no empty string either; a
+    // custom resource's is checked as strfmt's date-time, which leaves an empty one alone.
+    if (node.format === 'date-time' && (this.goTimes || value !== '')) {
       const goError = this.goTimes ? goTimeParseError(value) : undefined;
       if (this.goTimes ? goError !== undefined : !DATE_TIME.test(value)) {
         const detail = `${this.body(path)} must be of type date-time: ${JSON.stringify(value)}`;

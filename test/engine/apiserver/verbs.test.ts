@@ -78,6 +78,7 @@ describe('API server: create, get, list, update, delete', () => {
       ['containers as a map', 'Pod', () => client.create(pods, 'shop', { metadata: { name: 'odd' }, spec: { containers: { web: { image: 'nginx' } } } }), 'json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container'],
       ['metadata as a string', 'Pod', () => client.create(pods, 'shop', { metadata: 'odd', spec: { containers: [{ name: 'web', image: 'nginx' }] } }), 'json: cannot unmarshal string into Go struct field Pod.metadata of type v1.ObjectMeta'],
       ['a time that is not RFC 3339', 'Pod', () => client.create(pods, 'shop', { ...pod('odd'), status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: 'yesterday' }] } }), 'parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"'],
+      ['an empty time', 'Pod', () => client.create(pods, 'shop', { ...pod('odd'), status: { startTime: '' } }), 'parsing time "" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "2006"'],
       ['a time out of range', 'Pod', () => client.create(pods, 'shop', { ...pod('odd'), status: { startTime: '2026-02-30T00:00:00Z' } }), 'parsing time "2026-02-30T00:00:00Z": day out of range'],
       ['a status the create would drop', 'Pod', () => client.create(pods, 'shop', { ...pod('odd'), status: { conditions: [{ type: 'Ready', status: 'True', lastProbeTime: 7 }] } }), 'json: cannot unmarshal number into Go value of type string'],
     ];
