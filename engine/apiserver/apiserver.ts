@@ -840,7 +840,7 @@ export class ApiServer {
       throw statusErrors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${storage.apiVersion})`);
     }
     if (obj.kind !== undefined && obj.kind !== info.kind) throw statusErrors.badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${info.kind})`);
-    if (!storage.custom && made !== 'decoded') this.checkDecodes(info, obj, options, made === 'body' ? undefined : made);
+    if (!storage.custom && made !== 'decoded') this.checkDecodes(info, obj, options, made);
     obj.apiVersion = storage.apiVersion;
     obj.kind = info.kind;
     if (!isObj(obj.metadata)) obj.metadata = {};
@@ -864,25 +864,20 @@ export class ApiServer {
    * as a body is; for a strategic merge patch the patch as Go prints it, with the unstructured
    * converter's rules and words.
    */
-  private checkDecodes(info: KindInfo, obj: Obj, options: WriteOptions, patch: PatchMade | undefined): void {
-    const { kind, version } = info;
+  private checkDecodes(info: KindInfo, obj: Obj, options: WriteOptions, made: 'body' | PatchMade): void {
     const problems = decodeProblems(obj, info, (options.fieldValidation ?? 'Strict') === 'Strict');
-    // The converter a strategic merge patch goes through sorts what it found; the JSON decoder does not.
-    const strictError = (sorted = false) => {
-      const found = problems.unknownFields.map(formatFieldError);
-      return `strict decoding error: ${(sorted ? found.sort() : found).join(', ')}`;
-    };
     // Server-side apply's own errors are not modelled: its objects are reported as bodies are.
-    if (!patch || patch.type === 'apply') {
-      const detail = problems.decodeError ?? (problems.unknownFields.length ? strictError() : undefined);
-      if (detail !== undefined) throw statusErrors.badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${detail}`);
+    if (made === 'body' || made.type === 'apply') {
+      const detail = problems.decodeError ?? (problems.unknownFields.length ? strictDecodingError(problems.unknownFields) : undefined);
+      if (detail !== undefined) throw cannotBeHandled(info, detail);
       return;
     }
-    const strategic = patch.type === 'strategic';
+    const strategic = made.type === 'strategic';
     const error = strategic ? problems.schema && unstructuredConvertError(obj, problems.schema) : problems.decodeError;
-    const detail = error ?? (problems.unknownFields.length ? strictError(strategic) : undefined);
+    // The converter a strategic merge patch goes through sorts what it found; the JSON decoder does not.
+    const detail = error ?? (problems.unknownFields.length ? strictDecodingError(problems.unknownFields, strategic) : undefined);
     if (detail === undefined) return;
-    const value = strategic ? goMapString(typeof patch.patch === 'string' ? JSON.parse(patch.patch) : patch.patch) : JSON.stringify(obj);
+    const value = strategic ? goMapString(typeof made.patch === 'string' ? JSON.parse(made.patch) : made.patch) : JSON.stringify(obj);
     throw statusErrors.invalid('', '', '', [fieldError.invalid('patch', value, detail)]);
   }
 
@@ -902,8 +897,7 @@ export class ApiServer {
     if (errors.length && errors.every((e) => e.type === 'UnknownField' || e.type === 'DuplicateField')) {
       // Under Strict these fail the decoding itself, before any validation: the handler's
       // transformDecodeError answers 400 in the decoder's words.
-      const { kind, version } = storage.info;
-      throw statusErrors.badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: strict decoding error: ${errors.map(formatFieldError).join(', ')}`);
+      throw cannotBeHandled(storage.info, strictDecodingError(errors));
     }
     if (errors.length) throw statusErrors.invalid(storage.info.kind, storage.info.group, name, errors);
     // Unknown fields are dropped whenever they do not fail the request: under Warn too, as the decoder drops them.
@@ -1237,7 +1231,7 @@ export class ApiServer {
       const result = await this.guaranteedUpdate(ctx, storage, { ...ref, subresource: undefined }, { ...options, fieldManager: options.fieldManager ?? this.defaultManager(ctx) }, precondition, (current) => {
         const scale = this.asObject(scaleFrom(current));
         // The Scale is decoded as an autoscaling/v1 Scale, as the request or patch made it.
-        this.checkDecodes(kinds().lookup('autoscaling/v1', 'Scale')!, scale, options, made === 'body' ? undefined : made);
+        this.checkDecodes(kinds().lookup('autoscaling/v1', 'Scale')!, scale, options, made);
         const replicas = scale.spec?.replicas;
         if (!Number.isInteger(replicas) || replicas < 0) {
           throw statusErrors.invalid('Scale', 'autoscaling', ref.name!, [fieldError.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
@@ -1535,10 +1529,21 @@ const mainResetFields = [['f:status']] as const;
  */
 const writesPerTurn = 8;
 
-/** What made an object a write stores from the current one: a patch of a type (none for the server's own changes). */
+/** The strict decoder's error for members a type does not have (sorted, as the unstructured converter sorts them). */
+function strictDecodingError(unknown: readonly FieldError[], sorted = false): string {
+  const found = unknown.map(formatFieldError);
+  return `strict decoding error: ${(sorted ? found.sort() : found).join(', ')}`;
+}
+
+/** The handler's 400 for a body that does not decode (transformDecodeError). */
+function cannotBeHandled(info: KindInfo, detail: string): StatusError {
+  return statusErrors.badRequest(`${info.kind} in version ${JSON.stringify(info.version)} cannot be handled as a ${info.kind}: ${detail}`);
+}
+
+/** The patch that made an object a write stores from the current one, and its type. */
 interface PatchMade {
-  type?: PatchType;
-  patch?: unknown;
+  type: PatchType;
+  patch: unknown;
 }
 
 /** Two lowercase hex digits for each byte value. */

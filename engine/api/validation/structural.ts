@@ -91,7 +91,7 @@ export function goType(node: SchemaNode): string {
       return `[]${items ? goType(items) : 'interface {}'}`;
     }
     case 'object': {
-      const values = node.additionalProperties() as Node | undefined;
+      const values = node.additionalProperties();
       return values ? `map[string]${goType(values)}` : 'map[string]interface {}';
     }
     default:
@@ -142,6 +142,11 @@ class Walker {
       if (node.format === 'date-time') return `json: cannot unmarshal ${goValue(value, false)} into Go value of type string`;
       return this.goFieldError(path, goValue(value, node.type === 'integer'), node);
     }, ends);
+  }
+
+  /** What the decoder says of a number its integer cannot hold. */
+  private overflowError(path: FieldPath, value: number, node: Node): string {
+    return node.intOrString ? `json: cannot unmarshal ${goValue(value, true)} into Go value of type int32` : this.goFieldError(path, goValue(value, true), node);
   }
 
   /** encoding/json's UnmarshalTypeError for a field of the struct being walked. */
@@ -255,13 +260,10 @@ class Walker {
     const body = this.body(path);
     // Beyond the Go type's range the value does not decode at all.
     // (2^63 - 1 rounds to 2^63 as a double, so for int64 reaching the bound is already past it.)
-    // What the decoder says of a number its integer cannot hold.
-    const overflow = () =>
-      node.intOrString ? `json: cannot unmarshal ${goValue(value, true)} into Go value of type int32` : this.goFieldError(path, goValue(value, true), node);
     if (range && (value > range.max || (range === INT64 && value >= 2 ** 63))) {
-      this.undecodableValue(fieldError.invalid(path, value, `${body} should be less than or equal to ${range.maxText}`), overflow, node.intOrString);
+      this.undecodableValue(fieldError.invalid(path, value, `${body} should be less than or equal to ${range.maxText}`), () => this.overflowError(path, value, node), node.intOrString);
     } else if (range && value < range.min) {
-      this.undecodableValue(fieldError.invalid(path, value, `${body} should be greater than or equal to ${range.minText}`), overflow, node.intOrString);
+      this.undecodableValue(fieldError.invalid(path, value, `${body} should be greater than or equal to ${range.minText}`), () => this.overflowError(path, value, node), node.intOrString);
     }
     const { maximum: max, minimum: min } = node;
     if (max !== undefined && (node.exclusiveMaximum ? value >= max : value > max)) this.errors.push(fieldError.invalid(path, value, `${body} should be less than ${node.exclusiveMaximum ? '' : 'or equal to '}${max}`));
