@@ -1,62 +1,106 @@
 // The files a container sees that the kubelet puts there: its ConfigMap, Secret, downward API and
 // projected volumes (as the atomic writer lays out their keys or items), and the /etc/hostname,
 // /etc/hosts and /etc/resolv.conf it writes for every pod. What `kubectl exec … cat` reads.
+// The volumes are written when they are set up and rewritten on every sync of the pod, so a
+// changed ConfigMap reaches its volumes at the next sync (within the kubelet's sync period), never
+// a subPath mount, and never an environment variable.
 // After pkg/volume/{configmap,secret,downwardapi,projected} and pkg/kubelet/kubelet_pods.go.
-import type { Container, DownwardAPIVolumeFile, KeyToPath, Pod } from 'kubernetes-types/core/v1';
+import type { Container, DownwardAPIVolumeFile, KeyToPath, Pod, Volume } from 'kubernetes-types/core/v1';
 import type { Obj } from '../apiserver/registry/strategy';
 import { clusterDNS, clusterDomain } from '../network/serviceProxy';
 
 /** Where the kubelet reads what volumes hold: a ConfigMap or Secret of the pod's namespace, or undefined. */
 export type VolumeObjectSource = (resource: 'configmaps' | 'secrets', namespace: string, name: string) => Obj | undefined;
 
-/** Path → contents of every file the kubelet provides to `container`, with directories implied by the paths. */
-export function containerFiles(pod: Pod, container: Container, podIP: string, get: VolumeObjectSource): Map<string, string> {
-  const files = new Map<string, string>();
+/** What the kubelet has written into a pod's ConfigMap, Secret, downward API and projected volumes: volume name → file path in the volume → contents. */
+export type VolumeFiles = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/** The volumes whose contents the kubelet writes (and rewrites on every pod sync, as remounting them does). */
+export function writtenVolume(volume: Volume): boolean {
+  return !!(volume.configMap || volume.secret || volume.downwardAPI || volume.projected);
+}
+
+/**
+ * The files of one volume the kubelet writes, as its atomic writer lays out the keys or items of
+ * the ConfigMaps and Secrets it reads through `get`, and the pod's own fields; undefined for a
+ * volume of another kind, or when a source that is not optional is missing (its SetUp fails).
+ */
+export function volumeFiles(pod: Pod, volume: Volume, get: VolumeObjectSource): Map<string, string> | undefined {
+  if (!writtenVolume(volume)) return undefined;
   const ns = pod.metadata?.namespace ?? '';
+  const contents = new Map<string, string>();
+  let missing = false;
+  const keys = (data: Record<string, string>, items: KeyToPath[] | undefined) => {
+    if (!items?.length) for (const [k, v] of Object.entries(data)) contents.set(k, v);
+    else for (const item of items) if (item.key in data) contents.set(item.path, data[item.key]!);
+  };
+  const configMap = (name: string | undefined, items: KeyToPath[] | undefined, optional: boolean | undefined) => {
+    const cm = get('configmaps', ns, name ?? '');
+    if (!cm) return void (missing ||= !optional);
+    const binary = Object.fromEntries(Object.entries((cm.binaryData ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+    keys({ ...(cm.data ?? {}), ...binary }, items);
+  };
+  const secret = (name: string | undefined, items: KeyToPath[] | undefined, optional: boolean | undefined) => {
+    const s = get('secrets', ns, name ?? '');
+    if (!s) return void (missing ||= !optional);
+    keys(Object.fromEntries(Object.entries((s.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])), items);
+  };
+  const downward = (items: DownwardAPIVolumeFile[] | undefined) => {
+    for (const item of items ?? []) {
+      const value = item.fieldRef ? fieldValue(pod, item.fieldRef.fieldPath) : undefined;
+      if (value !== undefined) contents.set(item.path, value);
+    }
+  };
+  if (volume.configMap) configMap(volume.configMap.name, volume.configMap.items, volume.configMap.optional);
+  if (volume.secret) secret(volume.secret.secretName, volume.secret.items, volume.secret.optional);
+  if (volume.downwardAPI) downward(volume.downwardAPI.items);
+  for (const source of volume.projected?.sources ?? []) {
+    if (source.configMap) configMap(source.configMap.name, source.configMap.items, source.configMap.optional);
+    if (source.secret) secret(source.secret.name, source.secret.items, source.secret.optional);
+    if (source.downwardAPI) downward(source.downwardAPI.items);
+  }
+  return missing ? undefined : contents;
+}
+
+/**
+ * The files a container's subPath mounts of written volumes show: each is bound to the file as it
+ * was when the container started, and the kubelet's later rewrites of the volume never reach it
+ * (they replace the volume's files, not the one bound). Mount path → contents.
+ */
+export function subPathFiles(container: Container, volumes: VolumeFiles): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const mount of container.volumeMounts ?? []) {
+    const contents = mount.subPath ? volumes.get(mount.name) : undefined;
+    if (!contents || !mount.subPath) continue;
+    const base = mount.mountPath.replace(/\/+$/, '');
+    const sub = mount.subPath.replace(/\/+$/, '');
+    // A key is a file; a path that is the prefix of items' paths is a directory, bound with what is in it.
+    const file = contents.get(sub);
+    if (file !== undefined) files.set(base, file);
+    else for (const [rel, value] of contents) if (rel.startsWith(`${sub}/`)) files.set(`${base}${rel.slice(sub.length)}`, value);
+  }
+  return files;
+}
+
+/**
+ * Path → contents of every file the kubelet provides to `container`, with directories implied by
+ * the paths: the pod's written volumes as the kubelet last wrote them, the container's subPath
+ * files as it started with them, and /etc/hostname, /etc/hosts and /etc/resolv.conf.
+ */
+export function containerFiles(pod: Pod, container: Container, podIP: string, volumes: VolumeFiles, subPaths: ReadonlyMap<string, string>): Map<string, string> {
+  const files = new Map<string, string>();
   const hostname = pod.spec?.hostname ?? pod.metadata?.name ?? '';
   files.set('/etc/hostname', `${hostname}\n`);
   files.set('/etc/hosts', hostsFile(pod, hostname, podIP));
   files.set('/etc/resolv.conf', resolvConf(pod));
   for (const mount of container.volumeMounts ?? []) {
-    const volume = (pod.spec?.volumes ?? []).find((v) => v.name === mount.name);
-    if (!volume) continue;
-    const contents = new Map<string, string>();
-    const keys = (data: Record<string, string>, items: KeyToPath[] | undefined) => {
-      if (!items?.length) for (const [k, v] of Object.entries(data)) contents.set(k, v);
-      else for (const item of items) if (item.key in data) contents.set(item.path, data[item.key]!);
-    };
-    const configMap = (name: string | undefined, items: KeyToPath[] | undefined) => {
-      const cm = get('configmaps', ns, name ?? '');
-      if (!cm) return;
-      const binary = Object.fromEntries(Object.entries((cm.binaryData ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-      keys({ ...(cm.data ?? {}), ...binary }, items);
-    };
-    const secret = (name: string | undefined, items: KeyToPath[] | undefined) => {
-      const s = get('secrets', ns, name ?? '');
-      if (s) keys(Object.fromEntries(Object.entries((s.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])), items);
-    };
-    const downward = (items: DownwardAPIVolumeFile[] | undefined) => {
-      for (const item of items ?? []) {
-        const value = item.fieldRef ? fieldValue(pod, item.fieldRef.fieldPath) : undefined;
-        if (value !== undefined) contents.set(item.path, value);
-      }
-    };
-    if (volume.configMap) configMap(volume.configMap.name, volume.configMap.items);
-    if (volume.secret) secret(volume.secret.secretName, volume.secret.items);
-    if (volume.downwardAPI) downward(volume.downwardAPI.items);
-    for (const source of volume.projected?.sources ?? []) {
-      if (source.configMap) configMap(source.configMap.name, source.configMap.items);
-      if (source.secret) secret(source.secret.name, source.secret.items);
-      if (source.downwardAPI) downward(source.downwardAPI.items);
-    }
+    if (mount.subPath) continue;
+    const contents = volumes.get(mount.name);
+    if (!contents) continue;
     const base = mount.mountPath.replace(/\/+$/, '');
-    if (mount.subPath) {
-      const file = contents.get(mount.subPath);
-      if (file !== undefined) files.set(base, file);
-      continue;
-    }
     for (const [rel, value] of contents) files.set(`${base}/${rel}`, value);
   }
+  for (const [path, value] of subPaths) files.set(path, value);
   return files;
 }
 

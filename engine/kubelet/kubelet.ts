@@ -3,7 +3,7 @@
 // containers, restarts with back-off, probes, graceful termination — reporting each pod's status
 // through pods/status. It is a client of the API server as `system:node:<name>`, nothing more.
 // See https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
-import type { Container, ContainerStatus, Pod, Probe } from 'kubernetes-types/core/v1';
+import type { Container, ContainerStatus, Pod, Probe, Volume } from 'kubernetes-types/core/v1';
 import { StatusError, statusErrors } from '../api/errors';
 import { withoutManagedFields } from '../api/meta/managedFields';
 import { deepEqual } from '../api/patch/jsonValue';
@@ -22,7 +22,7 @@ import { Random } from '../util/random';
 import { Backoff } from './backoff';
 import { behaviorOf, commandDurationMs } from './behavior';
 import { containerEnv, expand } from './containerEnv';
-import { containerFiles } from './containerFiles';
+import { containerFiles, subPathFiles, volumeFiles, writtenVolume } from './containerFiles';
 import type { LogOptions } from './containerLog';
 import { defaultNodeCapacity, initialNode, type NodeCapacity, type NodeIdentity, nodeStatus } from './nodeStatus';
 import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
@@ -77,6 +77,13 @@ const syncRetryMs = 10_000;
 const objectCacheTTLMs = 1_000;
 /** The volume manager retries a failed mount about this often. */
 const mountRetryMs = 2_000;
+/**
+ * A pod worker syncs its pod again this long after each sync (--sync-frequency, 1 min), plus up to
+ * half of it (workerResyncIntervalJitterFactor): the periodic sync that rewrites ConfigMap, Secret,
+ * downward API and projected volumes.
+ */
+const podResyncMs = 60_000;
+const podResyncJitterFactor = 0.5;
 /** How soon a mirror pod the API refused or lost is made again. */
 const mirrorPodRetryMs = 1_000;
 
@@ -93,6 +100,8 @@ export class Kubelet {
   private readonly records = new Map<string, PodRecord>();
   private readonly keyByUid = new Map<string, string>();
   private readonly objectCache = new Map<string, { at: number; obj: Obj }>();
+  /** The files last written into a volume of a pod of each namespace, for other pods to share (shareFiles). */
+  private readonly lastWrittenFiles = new Map<string, ReadonlyMap<string, string>>();
   private readonly recorder: EventRecorder;
   private readonly crashBackoff = new Backoff();
   private readonly imageBackoff = new Backoff();
@@ -101,6 +110,8 @@ export class Kubelet {
   private informer: Informer<Pod & Obj> | undefined;
   private queue: WorkQueue<string> | undefined;
   private timers: Timer[] = [];
+  /** The timer for the earliest periodic pod sync due (scheduleResync). */
+  private resyncTimer: { at: number; timer: Timer } | undefined;
   private running = false;
   /** When this start of the kubelet began: its usage summary covers whole windows since then. */
   private startedAt = 0;
@@ -250,6 +261,8 @@ export class Kubelet {
     this.running = false;
     for (const t of this.timers) t.cancel();
     this.timers = [];
+    this.resyncTimer?.timer.cancel();
+    this.resyncTimer = undefined;
     this.informer?.stop();
     this.queue?.shutDown();
     this.queue = undefined;
@@ -321,7 +334,8 @@ export class Kubelet {
   exec(namespace: string, podName: string, containerName: string, command: string[], streams: ContainerStreams): ContainerProcess {
     const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
     const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c: Container) => c.name === containerName)!;
-    const files = containerFiles(pod, spec, rec.ip ?? '', (resource, ns, name) => this.getObject(resource, ns, name));
+    const c = rec.containers.get(containerName);
+    const files = containerFiles(pod, spec, rec.ip ?? '', rec.volumeFiles, c?.subPathFiles ?? new Map());
     return this.runtime.exec(id, command, files, streams);
   }
 
@@ -549,7 +563,10 @@ export class Kubelet {
       this.finish(rec, 'Failed', pod);
     } else if (!rec.terminalPhase) {
       if (!rec.volumesReady) this.mountVolumes(pod, rec);
+      else this.rewriteVolumes(pod, rec);
       if (rec.volumesReady && this.createSandbox(pod, rec)) this.runContainers(pod, rec);
+      // Only the volumes the periodic sync rewrites make it observable; other pods skip it.
+      if (rec.volumesReady && (pod.spec?.volumes ?? []).some(writtenVolume)) this.scheduleResync(rec);
     }
     this.setStatus(pod, rec);
   }
@@ -585,6 +602,7 @@ export class Kubelet {
       requests: podRequests(pod),
       startTime: pod.status?.startTime ?? timestamp(this.clock.now()),
       volumesReady: false,
+      volumeFiles: new Map(),
       persistentVolumes: new Map(),
       containers,
       terminating: false,
@@ -667,20 +685,18 @@ export class Kubelet {
     return over('pods', 1) ?? (rec.requests.cpu ? over('cpu', rec.requests.cpu) : undefined) ?? (rec.requests.memory ? over('memory', rec.requests.memory) : undefined);
   }
 
-  /** Checks that every volume's source exists; a missing one keeps the pod in ContainerCreating. */
+  /**
+   * Sets up every volume: writes the files of ConfigMap, Secret, downward API and projected volumes,
+   * and finds the disks of claims and emptyDirs. A missing source keeps the pod in ContainerCreating.
+   */
   private mountVolumes(pod: Pod & Obj, rec: PodRecord): void {
     const ns = pod.metadata!.namespace!;
+    const written = new Map<string, ReadonlyMap<string, string>>();
     for (const v of pod.spec?.volumes ?? []) {
-      const sources: { kind: 'configmaps' | 'secrets'; name: string; optional: boolean }[] = [];
-      if (v.configMap) sources.push({ kind: 'configmaps', name: v.configMap.name ?? '', optional: !!v.configMap.optional });
-      if (v.secret) sources.push({ kind: 'secrets', name: v.secret.secretName ?? '', optional: !!v.secret.optional });
-      for (const s of v.projected?.sources ?? []) {
-        if (s.configMap) sources.push({ kind: 'configmaps', name: s.configMap.name ?? '', optional: !!s.configMap.optional });
-        if (s.secret) sources.push({ kind: 'secrets', name: s.secret.name ?? '', optional: !!s.secret.optional });
-      }
-      for (const s of sources) {
-        if (s.optional || this.getObject(s.kind, ns, s.name)) continue;
-        return this.mountFailed(pod, rec, `MountVolume.SetUp failed for volume "${v.name}" : ${s.kind === 'configmaps' ? 'configmap' : 'secret'} "${s.name}" not found`);
+      if (writtenVolume(v)) {
+        const files = volumeFiles(pod, v, this.volumeSource);
+        if (!files) return this.mountFailed(pod, rec, this.missingSource(pod, v));
+        written.set(v.name, this.shareFiles(ns, files));
       }
       if (v.persistentVolumeClaim) {
         const claim = this.getObject('persistentvolumeclaims', ns, v.persistentVolumeClaim.claimName);
@@ -690,7 +706,82 @@ export class Kubelet {
         this.disks.emptyDir(rec.uid, v.name);
       }
     }
+    rec.volumeFiles = written;
     rec.volumesReady = true;
+  }
+
+  /**
+   * What every sync of a running pod does to its written volumes (the volume manager remounts them):
+   * their files are written again from the ConfigMaps, Secrets and pod fields as they are now. A
+   * volume whose source has gone keeps the files it had, and the pod gets a FailedMount warning.
+   */
+  private rewriteVolumes(pod: Pod & Obj, rec: PodRecord): void {
+    for (const v of pod.spec?.volumes ?? []) {
+      if (!writtenVolume(v)) continue;
+      const files = volumeFiles(pod, v, this.volumeSource);
+      if (!files) this.mountFailed(pod, rec, this.missingSource(pod, v));
+      // Unchanged files stay as they were written: thousands of pods resync, few of their volumes change.
+      else if (!sameFiles(rec.volumeFiles.get(v.name), files)) rec.volumeFiles.set(v.name, this.shareFiles(pod.metadata!.namespace!, files));
+    }
+  }
+
+  /**
+   * Due again after the sync period plus jitter, replacing any earlier due time, as the pod worker
+   * enqueues its pod after each sync. The kubelet's work queue keeps times, not timers (the sync
+   * loop's 1 s ticker takes what is due): here a pod keeps its due time, rounded up to the ticker's
+   * next second, and one timer waits for the earliest.
+   */
+  private scheduleResync(rec: PodRecord): void {
+    const at = Math.ceil((this.clock.now() + podResyncMs * (1 + podResyncJitterFactor * this.jitter.float())) / 1000) * 1000;
+    rec.resyncAt = at;
+    if (!this.resyncTimer || at < this.resyncTimer.at) this.armResync(at);
+  }
+
+  private armResync(at: number): void {
+    this.resyncTimer?.timer.cancel();
+    const timer = this.clock.setTimeout(() => {
+      this.resyncTimer = undefined;
+      if (!this.running) return;
+      const now = this.clock.now();
+      let next = Infinity;
+      for (const rec of this.records.values()) {
+        if (rec.resyncAt === undefined) continue;
+        if (rec.resyncAt <= now) {
+          rec.resyncAt = undefined;
+          this.queue?.add(rec.key);
+        } else if (rec.resyncAt < next) next = rec.resyncAt;
+      }
+      if (next < Infinity) this.armResync(next);
+    }, at - this.clock.now());
+    this.resyncTimer = { at, timer };
+  }
+
+  /**
+   * `files`, or the same files another pod of the namespace was last given: every pod's service
+   * account volume holds the same CA and namespace, and a thousand pods need not keep a thousand copies.
+   */
+  private shareFiles(namespace: string, files: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+    const last = this.lastWrittenFiles.get(namespace);
+    if (last && sameFiles(last, files)) return last;
+    if (this.lastWrittenFiles.size >= 1_000) this.lastWrittenFiles.clear();
+    this.lastWrittenFiles.set(namespace, files);
+    return files;
+  }
+
+  private readonly volumeSource = (resource: 'configmaps' | 'secrets', namespace: string, name: string) => this.getObject(resource, namespace, name);
+
+  /** The SetUp error of a written volume whose ConfigMap or Secret (not optional) is missing. */
+  private missingSource(pod: Pod & Obj, v: Volume): string {
+    const ns = pod.metadata!.namespace!;
+    const sources: { kind: 'configmaps' | 'secrets'; name: string; optional: boolean }[] = [];
+    if (v.configMap) sources.push({ kind: 'configmaps', name: v.configMap.name ?? '', optional: !!v.configMap.optional });
+    if (v.secret) sources.push({ kind: 'secrets', name: v.secret.secretName ?? '', optional: !!v.secret.optional });
+    for (const s of v.projected?.sources ?? []) {
+      if (s.configMap) sources.push({ kind: 'configmaps', name: s.configMap.name ?? '', optional: !!s.configMap.optional });
+      if (s.secret) sources.push({ kind: 'secrets', name: s.secret.name ?? '', optional: !!s.secret.optional });
+    }
+    const s = sources.find((x) => !x.optional && !this.getObject(x.kind, ns, x.name))!;
+    return `MountVolume.SetUp failed for volume "${v.name}" : ${s.kind === 'configmaps' ? 'configmap' : 'secret'} "${s.name}" not found`;
   }
 
   /**
@@ -857,6 +948,7 @@ export class Kubelet {
         ...(limit ? { memoryLimitBytes: limit.value() } : {}),
         persistentVolumes: new Map([...rec.persistentVolumes].filter(([name]) => (spec.volumeMounts ?? []).some((m) => m.name === name))),
       });
+      c.subPathFiles = spec.volumeMounts?.some((m) => m.subPath) ? subPathFiles(spec, rec.volumeFiles) : undefined;
       c.waiting = undefined;
       c.image = spec.image;
       c.restartForUpdate = false;
@@ -1088,6 +1180,12 @@ function podRequests(pod: Pod): { cpu: number; memory: number } {
     total.memory = Math.max(total.memory, r.memory);
   }
   return total;
+}
+
+function sameFiles(a: ReadonlyMap<string, string> | undefined, b: ReadonlyMap<string, string>): boolean {
+  if (a?.size !== b.size) return false;
+  for (const [path, contents] of b) if (a.get(path) !== contents) return false;
+  return true;
 }
 
 /** How long a container's preStop hook takes: a `sleep` action, or an exec command that can be read. */

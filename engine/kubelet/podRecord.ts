@@ -31,6 +31,8 @@ export interface ContainerRecord {
   probes: ProbeWorker[];
   /** The kubelet is stopping it (liveness failure or pod termination). */
   stopping: boolean;
+  /** What the current instance's subPath mounts of written volumes show: the files as it started with them. */
+  subPathFiles?: ReadonlyMap<string, string>;
 }
 
 export interface PodRecord {
@@ -46,6 +48,8 @@ export interface PodRecord {
   startTime: string;
   /** Volumes set up (the sandbox is ready to start containers). */
   volumesReady: boolean;
+  /** The files of the pod's ConfigMap, Secret, downward API and projected volumes as the kubelet last wrote them. */
+  volumeFiles: Map<string, ReadonlyMap<string, string>>;
   persistentVolumes: Map<string, Disk>;
   containers: Map<string, ContainerRecord>;
   /** The kubelet refused the pod (it does not fit the node): why, as status.reason and status.message. */
@@ -60,6 +64,8 @@ export interface PodRecord {
   terminating: boolean;
   /** The final delete was sent. */
   deleted: boolean;
+  /** When the pod's next periodic sync is due (its written volumes are rewritten then). */
+  resyncAt?: number;
   /** When the next retry of a failed step (mount, config, back-off) is due, to avoid requeueing twice. */
   retryAt?: number;
 }

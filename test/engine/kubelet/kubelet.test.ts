@@ -587,6 +587,76 @@ describe('kubelet', () => {
     assert.equal(get('web-6')!.status.phase, 'Running');
   });
 
+  describe('ConfigMap volumes after an update', () => {
+    /** What `cat path` prints in the pod's web container, or its error. */
+    const cat = async (kubelet: Kubelet, path: string) => {
+      let out = '';
+      const p = kubelet.exec('shop', 'web', 'web', ['cat', path], { stdout: (d) => (out += d), stderr: (d) => (out += d), tty: false });
+      await p.exitCode;
+      return out;
+    };
+    const withConfig = async () => {
+      const node = await nodeWithKubelet();
+      await node.client.create(configmaps, 'shop', { metadata: { name: 'web-config' }, data: { greeting: 'hello', site: 'v1' } });
+      await node.run(
+        pod('web', {
+          spec: { volumes: [{ name: 'config', configMap: { name: 'web-config', items: [{ key: 'greeting', path: 'greeting' }, { key: 'site', path: 'conf.d/site' }] } }] },
+          container: {
+            env: [{ name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'web-config', key: 'greeting' } } }],
+            volumeMounts: [
+              { name: 'config', mountPath: '/etc/config' },
+              { name: 'config', mountPath: '/etc/greeting', subPath: 'greeting' },
+              { name: 'config', mountPath: '/etc/site', subPath: 'conf.d' },
+            ],
+          },
+        }),
+      );
+      await node.advance(3000);
+      assert.equal(node.get('web')!.status.phase, 'Running');
+      return node;
+    };
+
+    it('reach the volume at the pod\'s next periodic sync (1 min plus up to half), never a subPath mount or the environment', async () => {
+      const { kubelet, client, advance } = await withConfig();
+      assert.deepEqual([await cat(kubelet, '/etc/config/greeting'), await cat(kubelet, '/etc/greeting'), await cat(kubelet, '/etc/site/site')], ['hello', 'hello', 'v1']);
+      await client.patch(configmaps, 'shop', 'web-config', 'merge', { data: { greeting: 'hi', site: 'v2' } });
+      // Nothing about the pod changed, so nothing syncs it before its periodic sync: 60 to 90 s after
+      // the last sync (when the container started, within the first 3 s).
+      await advance(55_000);
+      assert.equal(await cat(kubelet, '/etc/config/greeting'), 'hello');
+      await advance(40_000);
+      assert.deepEqual([await cat(kubelet, '/etc/config/greeting'), await cat(kubelet, '/etc/config/conf.d/site')], ['hi', 'v2']);
+      // A subPath mount is bound to the file the container started with; the environment was set then too.
+      assert.deepEqual([await cat(kubelet, '/etc/greeting'), await cat(kubelet, '/etc/site/site')], ['hello', 'v1']);
+      let env = '';
+      await kubelet.exec('shop', 'web', 'web', ['env'], { stdout: (d) => (env += d), stderr: () => {}, tty: false }).exitCode;
+      assert.match(env, /^GREETING=hello$/m);
+    });
+
+    it('a pod update syncs at once; a restarted container binds the new file; a deleted ConfigMap leaves the files and warns', async () => {
+      const { kubelet, client, advance, get } = await withConfig();
+      await client.patch(configmaps, 'shop', 'web-config', 'merge', { data: { greeting: 'hi' } });
+      await advance(2_000);
+      // A label change is a change of the pod: its sync rewrites the volumes (after the kubelet's 1 s object cache).
+      await client.patch(pods, 'shop', 'web', 'merge', { metadata: { labels: { rev: '2' } } });
+      await advance(1_000);
+      assert.equal(await cat(kubelet, '/etc/config/greeting'), 'hi');
+      assert.equal(await cat(kubelet, '/etc/greeting'), 'hello');
+      kubelet.runtime.killContainer(get('web')!.status.containerStatuses[0].containerID);
+      await advance(15_000);
+      assert.equal(get('web')!.status.containerStatuses[0].restartCount, 1);
+      assert.equal(await cat(kubelet, '/etc/greeting'), 'hi');
+
+      await client.delete(configmaps, 'shop', 'web-config');
+      await advance(100_000);
+      assert.equal(await cat(kubelet, '/etc/config/greeting'), 'hi');
+      assert.equal(get('web')!.status.phase, 'Running');
+      await kubelet.flushEvents();
+      const warnings = (client.list({ group: '', version: 'v1', resource: 'events' }, 'shop').items as Obj[]).filter((e) => e.reason === 'FailedMount');
+      assert.equal(warnings[0]?.message, 'MountVolume.SetUp failed for volume "config" : configmap "web-config" not found');
+    });
+  });
+
   it('keeps a pod in ContainerCreating while a volume\'s ConfigMap is missing', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('web', { spec: { volumes: [{ name: 'config', configMap: { name: 'web-config' } }] } }));
