@@ -671,6 +671,9 @@ export class ApiServer {
     for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
     // decodeBody made `obj` this request's own copy: it is defaulted where it is.
     let created = storage.defaultInPlace(obj);
+    // The create handler records its manager's fields on the object as sent and defaulted: before
+    // mutating admission (a service account's volume, a priority) and the strategy (status, name).
+    if (!applied) created = this.recordManagedFields(storage, undefined, created, options, ctx);
     storage.strategy.prepareForCreate(created, this.timestamp());
     this.admit('CREATE', ctx, storage, created.metadata.name ?? '', ref.namespace, created, undefined, options);
     if (!created.metadata.name && created.metadata.generateName) created.metadata.name = generateName(created.metadata.generateName, this.random);
@@ -679,7 +682,6 @@ export class ApiServer {
     const charges = this.admitValidate('CREATE', ctx, storage, name, ref.namespace, created, undefined, options);
     created.metadata.uid = this.uuid();
     created.metadata.creationTimestamp = this.timestamp();
-    if (!applied) created = this.recordManagedFields(storage, undefined, created, options, ctx);
     if (!options.dryRun) await this.chargeQuotas(charges);
     if (isService(storage)) return this.createService(storage, created, warnings, options);
     if (options.dryRun) return { object: created, warnings };

@@ -440,6 +440,21 @@ describe('API server: patch and server-side apply', () => {
     assert.deepEqual(shared.metadata.managedFields.map((m: any) => m.manager).sort(), ['first', 'second']);
   });
 
+  it("a create records its manager's fields as sent and defaulted: not what mutating admission adds, nor status", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const created = (await client.create(pods, 'shop', pod('web'), { fieldManager: 'kubectl-create' })).object;
+    // Service account admission mounted its token volume and named the account; the strategy set a phase.
+    assert.match(created.spec.volumes[0].name, /^kube-api-access-/);
+    assert.equal(created.spec.serviceAccountName, 'default');
+    assert.equal(created.status.phase, 'Pending');
+    const [entry] = created.metadata.managedFields;
+    assert.deepEqual([entry.manager, entry.operation], ['kubectl-create', 'Update']);
+    assert.deepEqual(Object.keys(entry.fieldsV1['f:spec']).sort(), ['f:containers', 'f:dnsPolicy', 'f:enableServiceLinks', 'f:restartPolicy', 'f:schedulerName', 'f:terminationGracePeriodSeconds']);
+    assert.equal(entry.fieldsV1['f:spec']['f:containers']['k:{"name":"web"}']['f:volumeMounts'], undefined);
+    assert.equal(entry.fieldsV1['f:status'], undefined);
+  });
+
   it('apply requires a field manager', async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
