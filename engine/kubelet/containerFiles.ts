@@ -20,29 +20,34 @@ export function writtenVolume(volume: Volume): boolean {
   return !!(volume.configMap || volume.secret || volume.downwardAPI || volume.projected);
 }
 
+/** A ConfigMap or Secret a volume needs (not optional) that is not there: the volume's SetUp fails. */
+export interface MissingSource {
+  resource: 'configmaps' | 'secrets';
+  name: string;
+}
+
 /**
- * The files of one volume the kubelet writes, as its atomic writer lays out the keys or items of
- * the ConfigMaps and Secrets it reads through `get`, and the pod's own fields; undefined for a
- * volume of another kind, or when a source that is not optional is missing (its SetUp fails).
+ * The files of one volume the kubelet writes (`writtenVolume`), as its atomic writer lays out the
+ * keys or items of the ConfigMaps and Secrets it reads through `get`, and the pod's own fields; or
+ * the first source that is missing and not optional.
  */
-export function volumeFiles(pod: Pod, volume: Volume, get: VolumeObjectSource): Map<string, string> | undefined {
-  if (!writtenVolume(volume)) return undefined;
+export function volumeFiles(pod: Pod, volume: Volume, get: VolumeObjectSource): Map<string, string> | MissingSource {
   const ns = pod.metadata?.namespace ?? '';
   const contents = new Map<string, string>();
-  let missing = false;
+  let missing: MissingSource | undefined;
   const keys = (data: Record<string, string>, items: KeyToPath[] | undefined) => {
     if (!items?.length) for (const [k, v] of Object.entries(data)) contents.set(k, v);
     else for (const item of items) if (item.key in data) contents.set(item.path, data[item.key]!);
   };
   const configMap = (name: string | undefined, items: KeyToPath[] | undefined, optional: boolean | undefined) => {
     const cm = get('configmaps', ns, name ?? '');
-    if (!cm) return void (missing ||= !optional);
+    if (!cm) return void (optional || (missing ??= { resource: 'configmaps', name: name ?? '' }));
     const binary = Object.fromEntries(Object.entries((cm.binaryData ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
     keys({ ...(cm.data ?? {}), ...binary }, items);
   };
   const secret = (name: string | undefined, items: KeyToPath[] | undefined, optional: boolean | undefined) => {
     const s = get('secrets', ns, name ?? '');
-    if (!s) return void (missing ||= !optional);
+    if (!s) return void (optional || (missing ??= { resource: 'secrets', name: name ?? '' }));
     keys(Object.fromEntries(Object.entries((s.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])), items);
   };
   const downward = (items: DownwardAPIVolumeFile[] | undefined) => {
@@ -59,7 +64,7 @@ export function volumeFiles(pod: Pod, volume: Volume, get: VolumeObjectSource): 
     if (source.secret) secret(source.secret.name, source.secret.items, source.secret.optional);
     if (source.downwardAPI) downward(source.downwardAPI.items);
   }
-  return missing ? undefined : contents;
+  return missing ?? contents;
 }
 
 /**

@@ -22,7 +22,7 @@ import { Random } from '../util/random';
 import { Backoff } from './backoff';
 import { behaviorOf, commandDurationMs } from './behavior';
 import { containerEnv, expand } from './containerEnv';
-import { containerFiles, subPathFiles, volumeFiles, writtenVolume } from './containerFiles';
+import { containerFiles, type MissingSource, subPathFiles, volumeFiles, writtenVolume } from './containerFiles';
 import type { LogOptions } from './containerLog';
 import { defaultNodeCapacity, initialNode, type NodeCapacity, type NodeIdentity, nodeStatus } from './nodeStatus';
 import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
@@ -695,7 +695,7 @@ export class Kubelet {
     for (const v of pod.spec?.volumes ?? []) {
       if (writtenVolume(v)) {
         const files = volumeFiles(pod, v, this.volumeSource);
-        if (!files) return this.mountFailed(pod, rec, this.missingSource(pod, v));
+        if (!(files instanceof Map)) return this.mountFailed(pod, rec, setUpFailed(v, files));
         written.set(v.name, this.shareFiles(ns, files));
       }
       if (v.persistentVolumeClaim) {
@@ -719,7 +719,7 @@ export class Kubelet {
     for (const v of pod.spec?.volumes ?? []) {
       if (!writtenVolume(v)) continue;
       const files = volumeFiles(pod, v, this.volumeSource);
-      if (!files) this.mountFailed(pod, rec, this.missingSource(pod, v));
+      if (!(files instanceof Map)) this.mountFailed(pod, rec, setUpFailed(v, files));
       // Unchanged files stay as they were written: thousands of pods resync, few of their volumes change.
       else if (!sameFiles(rec.volumeFiles.get(v.name), files)) rec.volumeFiles.set(v.name, this.shareFiles(pod.metadata!.namespace!, files));
     }
@@ -769,20 +769,6 @@ export class Kubelet {
   }
 
   private readonly volumeSource = (resource: 'configmaps' | 'secrets', namespace: string, name: string) => this.getObject(resource, namespace, name);
-
-  /** The SetUp error of a written volume whose ConfigMap or Secret (not optional) is missing. */
-  private missingSource(pod: Pod & Obj, v: Volume): string {
-    const ns = pod.metadata!.namespace!;
-    const sources: { kind: 'configmaps' | 'secrets'; name: string; optional: boolean }[] = [];
-    if (v.configMap) sources.push({ kind: 'configmaps', name: v.configMap.name ?? '', optional: !!v.configMap.optional });
-    if (v.secret) sources.push({ kind: 'secrets', name: v.secret.secretName ?? '', optional: !!v.secret.optional });
-    for (const s of v.projected?.sources ?? []) {
-      if (s.configMap) sources.push({ kind: 'configmaps', name: s.configMap.name ?? '', optional: !!s.configMap.optional });
-      if (s.secret) sources.push({ kind: 'secrets', name: s.secret.name ?? '', optional: !!s.secret.optional });
-    }
-    const s = sources.find((x) => !x.optional && !this.getObject(x.kind, ns, x.name))!;
-    return `MountVolume.SetUp failed for volume "${v.name}" : ${s.kind === 'configmaps' ? 'configmap' : 'secret'} "${s.name}" not found`;
-  }
 
   /**
    * A Secret, ConfigMap or claim a pod uses. Found objects are kept for a moment, as the kubelet's
@@ -1180,6 +1166,11 @@ function podRequests(pod: Pod): { cpu: number; memory: number } {
     total.memory = Math.max(total.memory, r.memory);
   }
   return total;
+}
+
+/** The volume manager's error for a volume whose ConfigMap or Secret is missing. */
+function setUpFailed(v: Volume, missing: MissingSource): string {
+  return `MountVolume.SetUp failed for volume "${v.name}" : ${missing.resource === 'configmaps' ? 'configmap' : 'secret'} "${missing.name}" not found`;
 }
 
 function sameFiles(a: ReadonlyMap<string, string> | undefined, b: ReadonlyMap<string, string>): boolean {
