@@ -10,6 +10,7 @@
 import type { ApiClient } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
 import { type Clock, SecondTimestamps } from '../util/clock';
+import { type ComponentLog, discardLog, structured } from '../util/klog';
 import type { KubeObject } from './types';
 
 const events = { group: '', version: 'v1', resource: 'events' } as const;
@@ -68,15 +69,20 @@ export class EventRecorder {
     private readonly clock: Clock,
     private readonly component: string,
     private readonly host?: string,
+    private readonly log: ComponentLog = discardLog,
   ) {}
 
   /**
    * Records an event about `obj`; never throws and never blocks the caller (the write is async). One
-   * recorded while `maxQueuedEvents` wait to be written is dropped, and counted in `dropped`.
+   * recorded while `maxQueuedEvents` wait to be written is dropped, counted in `dropped` and logged
+   * as client-go logs it (the event shown by its object, reason and message).
    */
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
     if (this.pending.size >= maxQueuedEvents) {
       this.dropped++;
+      const meta = obj.metadata ?? {};
+      const involved = `${obj.kind ?? ''} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''}`;
+      this.log.write('E', 'event.go:368', structured('Unable to record event: too many queued events, dropped event', { event: `${involved}: ${type} ${reason}: ${message}` }));
       return;
     }
     // Writes go one after another, as client-go's broadcaster delivers them, so a repeat always

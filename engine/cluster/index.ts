@@ -9,6 +9,7 @@ import { ApiServer, type ContainerProcess, type ContainerStreams, type PodConnec
 import { groups, TokenAuthenticator, type UserInfo, users } from '../apiserver/auth/user';
 import { ApiClient } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
+import { EventRecorder } from '../client/eventRecorder';
 import { ControllerManager } from '../controllers/index';
 import { standardStorageClass } from '../controllers/localpathprovisioner';
 import { ensureServingPKI } from '../http/pki';
@@ -24,6 +25,7 @@ import { type Caller, ServiceProxy } from '../network/serviceProxy';
 import { Scheduler } from '../scheduler/index';
 import { Store } from '../store/index';
 import { type Clock, RealClock } from '../util/clock';
+import { type ComponentLog, klogLine, structured } from '../util/klog';
 import { Random } from '../util/random';
 import { kubeletMaySetLabel } from '../api/meta/nodeLabels';
 import { type Addons, coreDNSObjects, kubeProxyObjects } from './addons';
@@ -84,6 +86,8 @@ interface ControlPlaneMember {
   controllerManagerElector: LeaderElector;
   scheduler?: Scheduler;
   controllerManager?: ControllerManager;
+  /** The logs of the component processes that run on the node. */
+  logs: { scheduler: ComponentLog; controllerManager: ComponentLog };
 }
 
 export class Cluster {
@@ -108,6 +112,8 @@ export class Cluster {
   private readonly nodeTokens = new Map<string, string>();
   /** Labels of a node that its kubelet may not set (NodeRestriction): the cluster sets them once it registers. */
   private readonly administeredLabels = new Map<string, Record<string, string>>();
+  /** Control-plane components' log lines waiting for their container to start, by `node/component`. */
+  private readonly waitingLogLines = new Map<string, { at: number; text: string }[]>();
   /** Each node's InternalIP, where a control-plane node's API server listens (:6443). */
   private readonly nodeIPs = new Map<string, string>();
   private workerCount = 0;
@@ -427,14 +433,18 @@ export class Cluster {
     const schedulerClient = clientAs({ name: users.scheduler, groups: [groups.authenticated] }, 'kube-scheduler/v1.36.0');
     const cmClient = clientAs({ name: users.controllerManager, groups: [groups.authenticated] }, 'kube-controller-manager/v1.36.0');
     const identity = () => `${node}_${this.uuid()}`;
+    const schedulerLog = this.componentLog(node, 'kube-scheduler');
+    const cmLog = this.componentLog(node, 'kube-controller-manager');
     member.schedulerElector = new LeaderElector({
       client: schedulerClient,
       clock: this.clock,
       namespace: 'kube-system',
       name: 'kube-scheduler',
       identity: identity(),
+      log: schedulerLog,
+      recorder: new EventRecorder(schedulerClient, this.clock, 'default-scheduler', undefined, schedulerLog),
       onStartedLeading: () => {
-        member.scheduler = new Scheduler({ client: schedulerClient, clock: this.clock, random: new Random(this.random.next()) });
+        member.scheduler = new Scheduler({ client: schedulerClient, clock: this.clock, random: new Random(this.random.next()), log: schedulerLog });
         void member.scheduler.start();
       },
       onStoppedLeading: () => {
@@ -448,9 +458,11 @@ export class Cluster {
       namespace: 'kube-system',
       name: 'kube-controller-manager',
       identity: identity(),
+      log: cmLog,
+      recorder: new EventRecorder(cmClient, this.clock, 'kube-controller-manager', undefined, cmLog),
       onStartedLeading: () => {
         const disabled = this.config.addons?.loadBalancer === false ? ['service-lb-controller'] : [];
-        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()), rootCA: this.rootCA, disabled });
+        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()), rootCA: this.rootCA, disabled, log: cmLog });
         void member.controllerManager.start();
       },
       onStoppedLeading: () => {
@@ -458,7 +470,37 @@ export class Cluster {
         member.controllerManager = undefined;
       },
     });
+    member.logs = { scheduler: schedulerLog, controllerManager: cmLog };
     return member;
+  }
+
+  /**
+   * The log of a control-plane component of `node`: klog lines in the log of the container its
+   * static pod runs it in (`kubectl logs -n kube-system kube-scheduler-<node>`). Lines written
+   * before that container runs wait for it to start, as a process's first lines wait for its start.
+   */
+  private componentLog(node: string, component: string): ComponentLog {
+    const key = `${node}/${component}`;
+    return {
+      write: (severity, source, message) => {
+        const at = this.clock.now();
+        const line = { at, text: klogLine(severity, at, source, message) };
+        const waiting = this.waitingLogLines.get(key);
+        if (!waiting && this.kubelets.get(node)?.writeContainerLog('kube-system', `${component}-${node}`, component, at, line.text)) return;
+        if (!waiting) this.waitingLogLines.set(key, [line]);
+        // A process that never starts keeps only its last lines, as a pipe's buffer would.
+        else if (waiting.push(line) > 1_000) waiting.shift();
+      },
+    };
+  }
+
+  /** A control-plane node's container started: a component that runs in it writes what it had to say. */
+  private flushComponentLog(node: string, namespace: string, podName: string, container: string): void {
+    const key = `${node}/${container}`;
+    const waiting = this.waitingLogLines.get(key);
+    if (namespace !== 'kube-system' || podName !== `${container}-${node}` || !waiting) return;
+    this.waitingLogLines.delete(key);
+    for (const line of waiting) this.kubelets.get(node)?.writeContainerLog(namespace, podName, container, line.at, line.text);
   }
 
   /** Creates a node's kubelet (and, for the control plane, its API server and election candidates). */
@@ -492,6 +534,7 @@ export class Cluster {
       controlPlane,
       labels: Object.fromEntries(Object.entries(options.labels ?? {}).filter(([k]) => kubeletMaySetLabel(k))),
     }));
+    if (controlPlane) this.kubelets.get(nodeName)!.onContainerStart((namespace, pod, container) => this.flushComponentLog(nodeName, namespace, pod, container));
     // What the kubelet may not set on its own Node, the cluster sets once it has registered, as
     // kubeadm's mark-control-plane phase sets the control-plane role (and an administrator the rest).
     const administered = Object.entries(options.labels ?? {}).filter(([k]) => !kubeletMaySetLabel(k));
@@ -506,7 +549,10 @@ export class Cluster {
     if (labels) await this.adminClient('kubeadm').patch({ group: '', version: 'v1', resource: 'nodes' }, undefined, name, 'strategic', { metadata: { labels } });
     const member = this.members.find((m) => m.node === name);
     if (member) {
+      // Each component's process starts, says which version it is, then competes for its lease.
+      member.logs.scheduler.write('I', 'server.go:167', structured('Starting Kubernetes Scheduler', { version: kubeletVersion }));
       member.schedulerElector.start();
+      member.logs.controllerManager.write('I', 'controllermanager.go:193', structured('Starting', { version: kubeletVersion }));
       member.controllerManagerElector.start();
     }
   }

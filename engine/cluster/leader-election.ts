@@ -6,7 +6,9 @@
 import { StatusError } from '../api/errors';
 import type { ApiClient } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
+import type { EventRecorder } from '../client/eventRecorder';
 import type { Clock, Timer } from '../util/clock';
+import { type ComponentLog, discardLog } from '../util/klog';
 
 const leases = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
 
@@ -27,6 +29,10 @@ export interface LeaderElectorOptions {
   onStartedLeading(): void;
   onStoppedLeading(): void;
   onNewLeader?(identity: string): void;
+  /** The candidate's log: where it tries, wins and loses the lease (client-go's klog lines). */
+  log?: ComponentLog;
+  /** Records the LeaderElection events on the Lease: `<identity> became leader`, `<identity> stopped leading`. */
+  recorder?: EventRecorder;
 }
 
 /** The lease's record as leader election reads it (resourcelock.LeaderElectionRecord). */
@@ -49,8 +55,12 @@ export class LeaderElector {
   private timer: Timer | undefined;
   private running = false;
   private reportedLeader = '';
+  /** The Lease as last read or written, for the events about it. */
+  private lease: Obj | undefined;
+  private readonly log: ComponentLog;
 
   constructor(private readonly options: LeaderElectorOptions) {
+    this.log = options.log ?? discardLog;
     this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
     this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
     this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
@@ -68,7 +78,19 @@ export class LeaderElector {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.log.write('I', 'leaderelection.go:257', `attempting to acquire leader lease ${this.description}...`);
     void this.tick();
+  }
+
+  /** The lock as client-go describes it: `namespace/name`. */
+  private get description(): string {
+    return `${this.options.namespace}/${this.options.name}`;
+  }
+
+  /** resourcelock's RecordEvent: a Normal LeaderElection event on the Lease, `<identity> <what>`. */
+  private recordEvent(what: string): void {
+    if (!this.lease || !this.options.recorder) return;
+    this.options.recorder.event({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: this.lease.metadata }, 'Normal', 'LeaderElection', `${this.options.identity} ${what}`);
   }
 
   /**
@@ -81,6 +103,8 @@ export class LeaderElector {
     this.timer?.cancel();
     const wasLeading = this.leading;
     this.leading = false;
+    // A component shut down cleanly says so; one whose node died says nothing.
+    if (release && wasLeading) this.recordEvent('stopped leading');
     if (release && wasLeading && this.observed) {
       const now = this.timestamp(this.options.clock.now());
       await this.write({ ...this.observed, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now }).catch(() => undefined);
@@ -102,12 +126,18 @@ export class LeaderElector {
       this.lastRenew = now;
       if (!this.leading) {
         this.leading = true;
+        this.recordEvent('became leader');
+        this.log.write('I', 'leaderelection.go:271', `successfully acquired lease ${this.description}`);
         this.options.onStartedLeading();
       }
     } else if (this.leading && now - this.lastRenew >= this.renewDeadlineMs) {
-      // client-go: "failed to renew lease … timed out waiting for the condition": leadership is lost.
+      // client-go's renew loop gives up after the renew deadline: leadership is lost.
       this.leading = false;
+      this.recordEvent('stopped leading');
+      this.log.write('I', 'leaderelection.go:297', `failed to renew lease ${this.description}: context deadline exceeded`);
       this.options.onStoppedLeading();
+      // The candidate starts over, as the component's restarted process does.
+      this.log.write('I', 'leaderelection.go:257', `attempting to acquire leader lease ${this.description}...`);
     }
     this.timer = this.options.clock.setTimeout(() => void this.tick(), this.retryPeriodMs);
   }
@@ -120,7 +150,7 @@ export class LeaderElector {
     if (!current) {
       const record: ElectionRecord = { holderIdentity: identity, leaseDurationSeconds: Math.round(this.leaseDurationMs / 1000), acquireTime: nowText, renewTime: nowText, leaseTransitions: 0 };
       try {
-        await client.create(leases, namespace, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec: record });
+        this.lease = (await client.create(leases, namespace, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec: record })).object;
       } catch (err) {
         if (err instanceof StatusError && err.code === 409) return false;
         throw err;
@@ -138,7 +168,7 @@ export class LeaderElector {
         ? { ...record, leaseDurationSeconds: Math.round(this.leaseDurationMs / 1000), renewTime: nowText }
         : { holderIdentity: identity, leaseDurationSeconds: Math.round(this.leaseDurationMs / 1000), acquireTime: nowText, renewTime: nowText, leaseTransitions: record.leaseTransitions + 1 };
     try {
-      await client.update(leases, namespace, { ...current, spec: { ...current.spec, ...next } });
+      this.lease = (await client.update(leases, namespace, { ...current, spec: { ...current.spec, ...next } })).object;
     } catch (err) {
       // Someone else wrote the lease since it was read (409): they won this round.
       if (err instanceof StatusError && err.code === 409) return false;

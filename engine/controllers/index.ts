@@ -4,6 +4,7 @@
 import type { ApiClient } from '../apiserver/client';
 import { EventRecorder } from '../client/eventRecorder';
 import type { Clock } from '../util/clock';
+import { type ComponentLog, discardLog, structured } from '../util/klog';
 import type { Random } from '../util/random';
 import type { Controller, ControllerContext } from './runtime/controller';
 import { SharedInformerFactory } from './runtime/sharedInformerFactory';
@@ -50,15 +51,19 @@ export interface ControllerManagerOptions {
   disabled?: readonly string[];
   /** --terminated-pod-gc-threshold (12,500; 0 keeps every terminated pod). */
   terminatedPodGCThreshold?: number;
+  /** The controller manager's own log (the kube-controller-manager container's): controllers started, events dropped. */
+  log?: ComponentLog;
 }
 
 export class ControllerManager {
   readonly informers: SharedInformerFactory;
   readonly controllers: readonly Controller[];
   private readonly recorders: EventRecorder[] = [];
+  private readonly log: ComponentLog;
   private readonly workers: number;
 
   constructor(options: ControllerManagerOptions) {
+    this.log = options.log ?? discardLog;
     this.informers = new SharedInformerFactory(options.client, options.clock);
     this.workers = options.workers ?? 5;
     const ctx: ControllerContext = {
@@ -67,7 +72,7 @@ export class ControllerManager {
       random: options.random,
       informers: this.informers,
       recorder: (component) => {
-        const r = new EventRecorder(options.client, options.clock, component);
+        const r = new EventRecorder(options.client, options.clock, component, undefined, options.log);
         this.recorders.push(r);
         return r;
       },
@@ -114,7 +119,10 @@ export class ControllerManager {
   async start(): Promise<void> {
     this.informers.start();
     await this.informers.waitForCacheSync();
-    for (const c of this.controllers) void c.run(this.workers);
+    for (const c of this.controllers) {
+      void c.run(this.workers);
+      this.log.write('I', 'controllermanager.go:797', structured('Started controller', { controller: c.name }));
+    }
   }
 
   stop(): void {

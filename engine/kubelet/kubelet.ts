@@ -110,6 +110,7 @@ export class Kubelet {
   private informer: Informer<Pod & Obj> | undefined;
   private queue: WorkQueue<string> | undefined;
   private timers: Timer[] = [];
+  private readonly startListeners: ((namespace: string, podName: string, containerName: string) => void)[] = [];
   /** The timer for the earliest periodic pod sync due (scheduleResync). */
   private resyncTimer: { at: number; timer: Timer } | undefined;
   private running = false;
@@ -337,6 +338,20 @@ export class Kubelet {
     const c = rec.containers.get(containerName);
     const files = containerFiles(pod, spec, rec.ip ?? '', rec.volumeFiles, c?.subPathFiles ?? new Map());
     return this.runtime.exec(id, command, files, streams);
+  }
+
+  /**
+   * What a process in a container of a pod on this node prints (a control-plane component running in
+   * its static pod), at `at`, into the container's log; false when that container does not run.
+   */
+  writeContainerLog(namespace: string, podName: string, containerName: string, at: number, text: string): boolean {
+    const id = this.records.get(`${namespace}/${podName}`)?.containers.get(containerName)?.id;
+    return id !== undefined && this.runtime.appendLog(id, at, text);
+  }
+
+  /** Calls `listener` whenever a container of a pod on this node starts. */
+  onContainerStart(listener: (namespace: string, podName: string, containerName: string) => void): void {
+    this.startListeners.push(listener);
   }
 
   /** `kubectl attach`: the running container's output from now until it exits. */
@@ -940,6 +955,7 @@ export class Kubelet {
       c.restartForUpdate = false;
       this.recorder.event(pod, 'Normal', 'Created', `Created container: ${spec.name}`);
       this.recorder.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
+      for (const listener of this.startListeners) listener(pod.metadata!.namespace!, pod.metadata!.name!, spec.name);
       this.startProbes(rec, spec, c);
       this.queue?.add(rec.key);
     };

@@ -76,6 +76,8 @@ export interface ContainerRuntime {
   followLog(id: string, options: LogOptions, onData: (text: string) => void, onEnd: () => void): { dispose(): void };
   /** Called whenever a container exits, by itself or stopped. */
   onContainerExit(listener: (status: RuntimeContainerStatus) => void): void;
+  /** Writes to a running container's log what its process printed at `at` (a component's own lines); false when it does not run. */
+  appendLog(id: string, at: number, text: string): boolean;
   /**
    * CRI Exec: runs `command` in a running container, which also sees `files` (its volumes and the
    * kubelet's /etc files). A failure to start is the exit code promise's rejection, worded as the runtime words it.
@@ -188,7 +190,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     const b = config.behavior;
     for (const line of b.output) c.log.append(now, line);
     if (b.keepsData) this.recordStart(c);
-    if (b.serves) c.timers.push(this.clock.setTimeout(() => c.log.append(this.clock.now(), `start worker processes; listening on ${config.podIP}`), b.startDelayMs));
+    if (b.serves && b.announces) c.timers.push(this.clock.setTimeout(() => c.log.append(this.clock.now(), `start worker processes; listening on ${config.podIP}`), b.startDelayMs));
     // Over its memory limit, the kernel's OOM killer ends it once it has grown (while it comes up).
     if (b.memoryBytes !== undefined && config.memoryLimitBytes !== undefined && b.memoryBytes > config.memoryLimitBytes) {
       c.timers.push(this.clock.setTimeout(() => this.exit(c, 137, 'OOMKilled'), Math.max(b.startDelayMs, 1000)));
@@ -309,6 +311,13 @@ export class SimulatedRuntime implements ContainerRuntime {
     };
     c.followers.add(end);
     return { dispose: () => { ended = true; following.dispose(); c.followers.delete(end); } };
+  }
+
+  appendLog(id: string, at: number, text: string): boolean {
+    const c = this.containers.get(id);
+    if (!c || c.state !== 'running') return false;
+    c.log.append(at, text);
+    return true;
   }
 
   onContainerExit(listener: (status: RuntimeContainerStatus) => void): void {

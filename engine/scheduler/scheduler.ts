@@ -12,6 +12,7 @@ import { EventRecorder } from '../client/eventRecorder';
 import { Informer } from '../client/informer';
 import { objectKey } from '../client/types';
 import type { Clock } from '../util/clock';
+import type { ComponentLog } from '../util/klog';
 import { Random } from '../util/random';
 import { SchedulerCache } from './cache';
 import { clusterEvent, FitError, Framework, PreBindError, type WeightedPlugin } from './framework';
@@ -41,6 +42,8 @@ export interface SchedulerOptions {
   recorder?: Pick<EventRecorder, 'event'>;
   /** Pods whose spec.schedulerName is this are ours. */
   schedulerName?: string;
+  /** The scheduler's own log (the kube-scheduler container's): events it had to drop. */
+  log?: ComponentLog;
   profile?: WeightedPlugin[];
   /** Bindings allowed in flight before the scheduling loop waits for one to finish. */
   maxBindsInFlight?: number;
@@ -93,7 +96,7 @@ export class Scheduler {
     this.client = options.client;
     this.clock = options.clock;
     this.schedulerName = options.schedulerName ?? defaultSchedulerName;
-    this.recorder = options.recorder ?? new EventRecorder(options.client, options.clock, this.schedulerName);
+    this.recorder = options.recorder ?? new EventRecorder(options.client, options.clock, this.schedulerName, undefined, options.log);
     this.claimInformer = new Informer<PersistentVolumeClaim>(this.client.listerWatcher<PersistentVolumeClaim>(claimsResource, undefined, { trimManagedFields: true }), { clock: this.clock });
     this.volumeInformer = new Informer<PersistentVolume>(this.client.listerWatcher<PersistentVolume>(volumesResource, undefined, { trimManagedFields: true }), { clock: this.clock });
     this.classInformer = new Informer<StorageClass>(this.client.listerWatcher<StorageClass>(classesResource, undefined, { trimManagedFields: true }), { clock: this.clock });

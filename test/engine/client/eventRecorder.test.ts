@@ -62,10 +62,14 @@ describe('Event recorder', () => {
 describe('Event recorder queue', () => {
   it('drops an event recorded while 2,000 wait to be written, as client-go drops it, and takes new ones once they are', async () => {
     const { client, clock } = await newCluster();
-    const recorder = new EventRecorder(client, clock, 'test-controller');
+    const logged: string[] = [];
+    const recorder = new EventRecorder(client, clock, 'test-controller', undefined, { write: (severity, source, message) => logged.push(`${severity} ${source}] ${message}`) });
     const pod = (i: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'default', name: `web-${i}`, uid: `uid-${i}` } });
     for (let i = 0; i < 2200; i++) recorder.event(pod(i), 'Normal', 'Scheduled', `Successfully assigned default/web-${i} to worker-1`);
     assert.equal(recorder.dropped, 200);
+    // Each drop is an error line in the component's log, as client-go's broadcaster writes it.
+    assert.equal(logged.length, 200);
+    assert.equal(logged[0], 'E event.go:368] "Unable to record event: too many queued events, dropped event" event="Pod default/web-2000: Normal Scheduled: Successfully assigned default/web-2000 to worker-1"');
     await recorder.flush();
     const names = () => (client.list(events, 'default').items as { involvedObject: { name: string } }[]).map((e) => e.involvedObject.name);
     assert.equal(names().length, 2000);

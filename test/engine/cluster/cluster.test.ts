@@ -217,6 +217,34 @@ describe('cluster', () => {
     assert.equal(moved.spec.leaseTransitions, 1);
   });
 
+  it('writes the control-plane components\' klog lines into their static pods\' logs, and LeaderElection events on their Leases', async () => {
+    const c = await boot({ controlPlaneNodes: 2, workers: 0 });
+    cluster = c.cluster;
+    await c.advance(3000);
+    const leader = c.cluster.leaders().scheduler!;
+    const other = c.cluster.nodeNames().find((n) => n.startsWith('control-plane') && n !== leader)!;
+    const schedulerLog = (node: string) => c.cluster.logs('kube-system', `kube-scheduler-${node}`);
+    const header = '[IWE]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{6}       1 ';
+    // Lines written before the container ran come first, once it runs; the generic start line is not there.
+    assert.match(schedulerLog(leader), new RegExp(`^I\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{6}       1 server\\.go:167\\] "Starting Kubernetes Scheduler" version="v1\\.36\\.0"\\n${header}leaderelection\\.go:257\\] attempting to acquire leader lease kube-system/kube-scheduler\\.\\.\\.\\n${header}leaderelection\\.go:271\\] successfully acquired lease kube-system/kube-scheduler\\n$`));
+    assert.doesNotMatch(schedulerLog(other), /successfully acquired/);
+    assert.match(schedulerLog(other), /attempting to acquire leader lease kube-system\/kube-scheduler\.\.\.$/m);
+    const cmLeader = c.cluster.leaders().controllerManager!;
+    assert.match(c.cluster.logs('kube-system', `kube-controller-manager-${cmLeader}`), /controllermanager\.go:797\] "Started controller" controller="replicaset-controller"$/m);
+
+    await c.cluster.failNode(leader);
+    await c.advance(18_000);
+    const next = c.cluster.leaders().scheduler!;
+    assert.equal(next, other);
+    assert.match(schedulerLog(next), /successfully acquired lease kube-system\/kube-scheduler$/m);
+    const elections = (c.admin.list({ group: '', version: 'v1', resource: 'events' }, 'kube-system').items as Obj[]).filter((e) => e.reason === 'LeaderElection' && e.involvedObject.name === 'kube-scheduler');
+    // The failed leader's process died with its node: it never said it stopped.
+    assert.deepEqual(elections.map((e) => [e.involvedObject.kind, e.source.component, e.message.replace(/_.*? /, '_… ')]).sort(), [
+      ['Lease', 'default-scheduler', `${leader}_… became leader`],
+      ['Lease', 'default-scheduler', `${next}_… became leader`],
+    ].sort());
+  });
+
   it('stops renewing a failed node\'s Lease, and renews it again once the node recovers', async () => {
     const c = await boot({ workers: 2 });
     cluster = c.cluster;
