@@ -503,6 +503,27 @@ export class Cluster {
     for (const line of waiting) this.kubelets.get(node)?.writeContainerLog(namespace, podName, container, line.at, line.text);
   }
 
+  /**
+   * What a kube-proxy process prints as it starts on `node` (in the IPVS mode the addon configures):
+   * the proxier, the node's IP, its version, and its Service and EndpointSlice informers syncing.
+   */
+  private kubeProxyStarted(node: string, namespace: string, pod: string, container: string): void {
+    const at = this.clock.now();
+    const lines: [string, string][] = [
+      ['server_linux.go:66', structured('Using ipvs Proxier')],
+      ['server.go:698', `${structured('Successfully retrieved node IP(s)')} IPs=[${JSON.stringify(this.nodeIPs.get(node) ?? '')}]`],
+      ['server.go:853', structured('Version info', { version: kubeletVersion })],
+      ['config.go:199', structured('Starting service config controller')],
+      ['shared_informer.go:313', 'Waiting for caches to sync for service config'],
+      ['config.go:105', structured('Starting endpoint slice config controller')],
+      ['shared_informer.go:313', 'Waiting for caches to sync for endpoint slice config'],
+      ['shared_informer.go:320', 'Caches are synced for service config'],
+      ['shared_informer.go:320', 'Caches are synced for endpoint slice config'],
+    ];
+    const kubelet = this.kubelets.get(node);
+    for (const [source, message] of lines) kubelet?.writeContainerLog(namespace, pod, container, at, klogLine('I', at, source, message));
+  }
+
   /** Creates a node's kubelet (and, for the control plane, its API server and election candidates). */
   private createNode(name: string | undefined, options: NodeOptions): string {
     const controlPlane = !!options.controlPlane;
@@ -534,7 +555,10 @@ export class Cluster {
       controlPlane,
       labels: Object.fromEntries(Object.entries(options.labels ?? {}).filter(([k]) => kubeletMaySetLabel(k))),
     }));
-    if (controlPlane) this.kubelets.get(nodeName)!.onContainerStart((namespace, pod, container) => this.flushComponentLog(nodeName, namespace, pod, container));
+    this.kubelets.get(nodeName)!.onContainerStart((namespace, pod, container, image) => {
+      if (controlPlane) this.flushComponentLog(nodeName, namespace, pod, container);
+      if (kubeProxyImages.test(image)) this.kubeProxyStarted(nodeName, namespace, pod, container);
+    });
     // What the kubelet may not set on its own Node, the cluster sets once it has registered, as
     // kubeadm's mark-control-plane phase sets the control-plane role (and an administrator the rest).
     const administered = Object.entries(options.labels ?? {}).filter(([k]) => !kubeletMaySetLabel(k));
@@ -582,6 +606,9 @@ export class Cluster {
     return `${h()}-${h().slice(0, 4)}-4${h().slice(0, 3)}-a${h().slice(0, 3)}-${h()}${h().slice(0, 4)}`;
   }
 }
+
+/** Images whose process is kube-proxy. */
+const kubeProxyImages = /(^|\/)kube-proxy(:|@|$)/;
 
 /** A self-signed cluster CA for a cluster that keeps no state: valid ten years from now. */
 function ephemeralCA(now: number): string {

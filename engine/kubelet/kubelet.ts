@@ -110,7 +110,7 @@ export class Kubelet {
   private informer: Informer<Pod & Obj> | undefined;
   private queue: WorkQueue<string> | undefined;
   private timers: Timer[] = [];
-  private readonly startListeners: ((namespace: string, podName: string, containerName: string) => void)[] = [];
+  private readonly startListeners: ((namespace: string, podName: string, containerName: string, image: string) => void)[] = [];
   /** The timer for the earliest periodic pod sync due (scheduleResync). */
   private resyncTimer: { at: number; timer: Timer } | undefined;
   private running = false;
@@ -349,8 +349,8 @@ export class Kubelet {
     return id !== undefined && this.runtime.appendLog(id, at, text);
   }
 
-  /** Calls `listener` whenever a container of a pod on this node starts. */
-  onContainerStart(listener: (namespace: string, podName: string, containerName: string) => void): void {
+  /** Calls `listener` whenever a container of a pod on this node starts, with the image it runs. */
+  onContainerStart(listener: (namespace: string, podName: string, containerName: string, image: string) => void): void {
     this.startListeners.push(listener);
   }
 
@@ -955,7 +955,7 @@ export class Kubelet {
       c.restartForUpdate = false;
       this.recorder.event(pod, 'Normal', 'Created', `Created container: ${spec.name}`);
       this.recorder.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
-      for (const listener of this.startListeners) listener(pod.metadata!.namespace!, pod.metadata!.name!, spec.name);
+      for (const listener of this.startListeners) listener(pod.metadata!.namespace!, pod.metadata!.name!, spec.name, image);
       this.startProbes(rec, spec, c);
       this.queue?.add(rec.key);
     };

@@ -231,6 +231,12 @@ describe('cluster', () => {
     assert.match(schedulerLog(other), /attempting to acquire leader lease kube-system\/kube-scheduler\.\.\.$/m);
     const cmLeader = c.cluster.leaders().controllerManager!;
     assert.match(c.cluster.logs('kube-system', `kube-controller-manager-${cmLeader}`), /controllermanager\.go:797\] "Started controller" controller="replicaset-controller"$/m);
+    // A kube-proxy container prints what kube-proxy does as it starts, with its node's IP.
+    const proxy = (c.admin.list(pods, 'kube-system', { labelSelector: 'k8s-app=kube-proxy', fieldSelector: `spec.nodeName=${other}` }).items as Obj[])[0]!;
+    const proxyLog = c.cluster.logs('kube-system', proxy.metadata.name);
+    assert.match(proxyLog, /^I\d{4} [\d:.]+       1 server_linux\.go:66\] "Using ipvs Proxier"$/m);
+    assert.match(proxyLog, new RegExp(`server\\.go:698\\] "Successfully retrieved node IP\\(s\\)" IPs=\\["${proxy.status.hostIP.replace(/\./g, '\\.')}"\\]$`, 'm'));
+    assert.match(proxyLog, /Caches are synced for endpoint slice config\n$/);
 
     await c.cluster.failNode(leader);
     await c.advance(18_000);
