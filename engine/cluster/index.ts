@@ -1,7 +1,7 @@
 // The composition root of the embedded cluster: one store (etcd), an API server per control-plane
 // node over it, the scheduler and the controller manager leader-elected across the control-plane
 // nodes, and a kubelet per node — each component a client of the API server with its own identity.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StatusError, statusErrors } from '../api/errors';
 import { isMirrorPod } from '../api/meta/mirrorPods';
@@ -504,24 +504,40 @@ export class Cluster {
   }
 
   /**
-   * What a kube-proxy process prints as it starts on `node` (in the IPVS mode the addon configures):
-   * the proxier, the node's IP, its version, and its Service and EndpointSlice informers syncing.
+   * What the process of one of the cluster's own images prints as it starts on `node`: kube-proxy
+   * (in the IPVS mode the addon configures) its proxier, its node's IP, its version and its
+   * informers syncing; kube-apiserver its address and version; CoreDNS its zone and the SHA-512 of
+   * the Corefile it loaded, as its reload plugin prints it.
    */
-  private kubeProxyStarted(node: string, namespace: string, pod: string, container: string): void {
+  private processStarted(node: string, namespace: string, pod: string, container: string, image: string): void {
     const at = this.clock.now();
-    const lines: [string, string][] = [
-      ['server_linux.go:66', structured('Using ipvs Proxier')],
-      ['server.go:698', `${structured('Successfully retrieved node IP(s)')} IPs=[${JSON.stringify(this.nodeIPs.get(node) ?? '')}]`],
-      ['server.go:853', structured('Version info', { version: kubeletVersion })],
-      ['config.go:199', structured('Starting service config controller')],
-      ['shared_informer.go:313', 'Waiting for caches to sync for service config'],
-      ['config.go:105', structured('Starting endpoint slice config controller')],
-      ['shared_informer.go:313', 'Waiting for caches to sync for endpoint slice config'],
-      ['shared_informer.go:320', 'Caches are synced for service config'],
-      ['shared_informer.go:320', 'Caches are synced for endpoint slice config'],
-    ];
+    const ip = this.nodeIPs.get(node) ?? '';
+    const klog = (lines: [string, string][]) => lines.map(([source, message]) => klogLine('I', at, source, message));
+    let output: string[] = [];
+    if (/(^|\/)kube-proxy(:|@|$)/.test(image)) {
+      output = klog([
+        ['server_linux.go:66', structured('Using ipvs Proxier')],
+        ['server.go:698', `${structured('Successfully retrieved node IP(s)')} IPs=[${JSON.stringify(ip)}]`],
+        ['server.go:853', structured('Version info', { version: kubeletVersion })],
+        ['config.go:199', structured('Starting service config controller')],
+        ['shared_informer.go:313', 'Waiting for caches to sync for service config'],
+        ['config.go:105', structured('Starting endpoint slice config controller')],
+        ['shared_informer.go:313', 'Waiting for caches to sync for endpoint slice config'],
+        ['shared_informer.go:320', 'Caches are synced for service config'],
+        ['shared_informer.go:320', 'Caches are synced for endpoint slice config'],
+      ]);
+    } else if (/(^|\/)kube-apiserver(:|@|$)/.test(image)) {
+      output = klog([
+        ['options.go:221', `external host was not specified, using ${ip}`],
+        ['server.go:148', `Version: ${kubeletVersion}`],
+        ['secure_serving.go:213', 'Serving securely on [::]:6443'],
+      ]);
+    } else if (/(^|\/)coredns(:|@|$)/.test(image)) {
+      const corefile = this.adminClient().tryGet({ group: '', version: 'v1', resource: 'configmaps' }, 'kube-system', 'coredns')?.data?.Corefile;
+      if (typeof corefile === 'string') output = ['.:53', `[INFO] plugin/reload: Running configuration SHA512 = ${createHash('sha512').update(corefile).digest('hex')}`, `CoreDNS-${image.split(':').pop()!.replace(/^v/, '')}`];
+    }
     const kubelet = this.kubelets.get(node);
-    for (const [source, message] of lines) kubelet?.writeContainerLog(namespace, pod, container, at, klogLine('I', at, source, message));
+    for (const line of output) kubelet?.writeContainerLog(namespace, pod, container, at, line);
   }
 
   /** Creates a node's kubelet (and, for the control plane, its API server and election candidates). */
@@ -557,7 +573,7 @@ export class Cluster {
     }));
     this.kubelets.get(nodeName)!.onContainerStart((namespace, pod, container, image) => {
       if (controlPlane) this.flushComponentLog(nodeName, namespace, pod, container);
-      if (kubeProxyImages.test(image)) this.kubeProxyStarted(nodeName, namespace, pod, container);
+      this.processStarted(nodeName, namespace, pod, container, image);
     });
     // What the kubelet may not set on its own Node, the cluster sets once it has registered, as
     // kubeadm's mark-control-plane phase sets the control-plane role (and an administrator the rest).
@@ -606,9 +622,6 @@ export class Cluster {
     return `${h()}-${h().slice(0, 4)}-4${h().slice(0, 3)}-a${h().slice(0, 3)}-${h()}${h().slice(0, 4)}`;
   }
 }
-
-/** Images whose process is kube-proxy. */
-const kubeProxyImages = /(^|\/)kube-proxy(:|@|$)/;
 
 /** A self-signed cluster CA for a cluster that keeps no state: valid ten years from now. */
 function ephemeralCA(now: number): string {

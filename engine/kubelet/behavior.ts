@@ -31,10 +31,11 @@ export interface ContainerBehavior {
   /** Answers requests: probes and traffic leave access-log lines. */
   serves: boolean;
   /**
-   * A serving process prints a line once it listens (`start worker processes; listening on …`);
-   * Kubernetes' own components do not: their logs are what the cluster writes for them.
+   * A serving process logs as a web server does: a line once it listens (`start worker processes;
+   * listening on …`) and an access-log line per request, probes included. Kubernetes' components
+   * and CoreDNS do not: their logs are what the cluster writes for them.
    */
-  announces: boolean;
+  webServerLog: boolean;
   /** A database: on each start it counts its starts on its persistent volumes and logs the count. */
   keepsData: boolean;
   /** Lines the process prints when it starts (an `echo`). */
@@ -59,8 +60,8 @@ export function fileExists(b: ContainerBehavior, path: string, elapsedMs: number
 
 const shellImages = /(^|\/)(busybox|alpine|ubuntu|debian|bash|centos|fedora|rockylinux|almalinux|amazonlinux|curlimages\/curl|perl|python|ruby|node|golang)(:|@|$)/;
 const databaseImages = /(^|\/)(postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|valkey|cassandra|etcd|elasticsearch|zookeeper|rabbitmq|kafka|minio)(:|@|$)/;
-/** Kubernetes' components, whose containers show the component's own log lines. */
-const componentImages = /(^|\/)(kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy)(:|@|$)/;
+/** Kubernetes' components and CoreDNS, whose containers show the process's own log lines. */
+const componentImages = /(^|\/)(kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy|coredns)(:|@|$)/;
 const shells = new Set(['sh', '/bin/sh', 'bash', '/bin/bash', 'ash', '/bin/ash']);
 
 /** Go's time.ParseDuration for the units that make sense here: `500ms`, `30s`, `5m`, `1h30m`. */
@@ -78,9 +79,9 @@ export function parseDuration(text: string): number {
 
 /** The behaviour of one container of a pod, from its image, command and the pod's annotations. */
 export function behaviorOf(container: Container, annotations: Record<string, string> = {}, restartPolicy = 'Always'): ContainerBehavior {
-  const b: ContainerBehavior = { runForMs: 0, startDelayMs: 0, failReadiness: false, ignoreSigterm: false, pullError: false, serves: true, announces: true, keepsData: false, output: [], files: [] };
+  const b: ContainerBehavior = { runForMs: 0, startDelayMs: 0, failReadiness: false, ignoreSigterm: false, pullError: false, serves: true, webServerLog: true, keepsData: false, output: [], files: [] };
   const image = container.image ?? '';
-  if (componentImages.test(image)) b.announces = false;
+  if (componentImages.test(image)) b.webServerLog = false;
   const argv = [...(container.command ?? []), ...(container.args ?? [])];
   if (databaseImages.test(image)) b.keepsData = true;
   if (argv.length > 0) {

@@ -190,7 +190,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     const b = config.behavior;
     for (const line of b.output) c.log.append(now, line);
     if (b.keepsData) this.recordStart(c);
-    if (b.serves && b.announces) c.timers.push(this.clock.setTimeout(() => c.log.append(this.clock.now(), `start worker processes; listening on ${config.podIP}`), b.startDelayMs));
+    if (b.serves && b.webServerLog) c.timers.push(this.clock.setTimeout(() => c.log.append(this.clock.now(), `start worker processes; listening on ${config.podIP}`), b.startDelayMs));
     // Over its memory limit, the kernel's OOM killer ends it once it has grown (while it comes up).
     if (b.memoryBytes !== undefined && config.memoryLimitBytes !== undefined && b.memoryBytes > config.memoryLimitBytes) {
       c.timers.push(this.clock.setTimeout(() => this.exit(c, 137, 'OOMKilled'), Math.max(b.startDelayMs, 1000)));
@@ -259,7 +259,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       const path = probe.httpGet.path ?? '/';
       if (!up || !b.serves) return { success: false, output: `Get "${scheme}://${ip}:${port}${path}": dial tcp ${ip}:${port}: connect: connection refused` };
       const code = failing ? (type === 'readiness' ? 503 : 500) : 200;
-      c.log.append(now, `${gatewayOf(ip)} - - [${accessLogTime(now)}] "GET ${path} HTTP/1.1" ${code} ${code === 200 ? 615 : 0} "-" "kube-probe/1.36"`);
+      if (b.webServerLog) c.log.append(now, `${gatewayOf(ip)} - - [${accessLogTime(now)}] "GET ${path} HTTP/1.1" ${code} ${code === 200 ? 615 : 0} "-" "kube-probe/1.36"`);
       return failing ? { success: false, output: `HTTP probe failed with statuscode: ${code}` } : { success: true };
     }
     if (probe.tcpSocket) {
@@ -375,7 +375,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       // Forwarded connections come from inside the pod's network namespace: the client is localhost.
       // Each request served is CPU work, which shows in the container's metrics.
       c.usage.served(this.clock.now());
-      c.log.append(this.clock.now(), `127.0.0.1 - - [${accessLogTime(this.clock.now())}] "${r.method} ${r.path} ${r.version}" ${r.status} ${r.bytes} "-" "${r.userAgent}"`);
+      if (c.config.behavior.webServerLog) c.log.append(this.clock.now(), `127.0.0.1 - - [${accessLogTime(this.clock.now())}] "${r.method} ${r.path} ${r.version}" ${r.status} ${r.bytes} "-" "${r.userAgent}"`);
     });
     return { write: (data) => conn.write(data), end: () => conn.end() };
   }

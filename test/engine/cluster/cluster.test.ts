@@ -1,6 +1,7 @@
 // The composed cluster: given a cluster of control-plane and worker nodes on a virtual clock, when
 // nodes fail or workloads are applied, then leadership, heartbeats and pods behave as in Kubernetes.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { ApiClient } from '../../../engine/apiserver/client';
@@ -237,6 +238,13 @@ describe('cluster', () => {
     assert.match(proxyLog, /^I\d{4} [\d:.]+       1 server_linux\.go:66\] "Using ipvs Proxier"$/m);
     assert.match(proxyLog, new RegExp(`server\\.go:698\\] "Successfully retrieved node IP\\(s\\)" IPs=\\["${proxy.status.hostIP.replace(/\./g, '\\.')}"\\]$`, 'm'));
     assert.match(proxyLog, /Caches are synced for endpoint slice config\n$/);
+    // The API server says where it serves; CoreDNS which Corefile it loaded. Their probes, which
+    // have run by now, leave no access-log lines there.
+    await c.advance(15_000);
+    assert.match(c.cluster.logs('kube-system', `kube-apiserver-${other}`), /secure_serving\.go:213\] Serving securely on \[::\]:6443\n$/);
+    const corefile = c.admin.get({ group: '', version: 'v1', resource: 'configmaps' }, 'kube-system', 'coredns').data.Corefile;
+    const dns = (c.admin.list(pods, 'kube-system', { labelSelector: 'k8s-app=kube-dns' }).items as Obj[])[0]!;
+    assert.equal(c.cluster.logs('kube-system', dns.metadata.name), `.:53\n[INFO] plugin/reload: Running configuration SHA512 = ${createHash('sha512').update(corefile).digest('hex')}\nCoreDNS-1.12.1\n`);
 
     await c.cluster.failNode(leader);
     await c.advance(18_000);
