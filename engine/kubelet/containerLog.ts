@@ -29,7 +29,7 @@ export class ContainerLog {
   }
 
   append(at: number, text: string): void {
-    for (const line of text.split('\n')) {
+    for (const line of text.includes('\n') ? text.split('\n') : [text]) {
       const entry = { at, text: line };
       this.lines.push(entry);
       for (const f of this.followers) f(entry);

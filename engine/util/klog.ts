@@ -15,12 +15,18 @@ export interface ComponentLog {
 /** A log nobody reads: components built without one write here. */
 export const discardLog: ComponentLog = { write() {} };
 
+/** The header's date and time for the last instant asked for: lines come in bursts of one instant. */
+let stamped = { at: Number.NaN, text: '' };
+
 /** One line as klog's text header formats it (`%c%02d%02d %02d:%02d:%02d.%06d %7d %s] `), in UTC. */
 export function klogLine(severity: Severity, at: number, source: string, message: string): string {
-  const d = new Date(at);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const micros = String(d.getUTCMilliseconds() * 1000).padStart(6, '0');
-  return `${severity}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${micros} ${'1'.padStart(7)} ${source}] ${message}`;
+  if (stamped.at !== at) {
+    const d = new Date(at);
+    const two = (n: number) => String(n).padStart(2, '0');
+    const micros = String(d.getUTCMilliseconds() * 1000).padStart(6, '0');
+    stamped = { at, text: `${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${micros}       1 ` };
+  }
+  return `${severity}${stamped.text}${source}] ${message}`;
 }
 
 /** A structured message (klog.InfoS): the text quoted, then each key="value", values quoted as Go's %q. */
