@@ -955,7 +955,13 @@ export class Kubelet {
       c.restartForUpdate = false;
       this.recorder.event(pod, 'Normal', 'Created', `Created container: ${spec.name}`);
       this.recorder.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
-      for (const listener of this.startListeners) listener(pod.metadata!.namespace!, pod.metadata!.name!, spec.name, image);
+      for (const listener of this.startListeners) {
+        try {
+          listener(pod.metadata!.namespace!, pod.metadata!.name!, spec.name, image);
+        } catch {
+          // What watches containers start cannot stop this one.
+        }
+      }
       this.startProbes(rec, spec, c);
       this.queue?.add(rec.key);
     };
