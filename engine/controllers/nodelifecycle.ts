@@ -3,9 +3,12 @@
 // its conditions set to Unknown ("Kubelet stopped posting node status."), its pods marked not
 // ready, and the `node.kubernetes.io/unreachable` taints; a node reporting NotReady gets the
 // `not-ready` taints. Both go again once the node is Ready. The NoExecute taints are what the taint
-// eviction controller acts on.
+// eviction controller acts on. Its events, from `node-controller`, are those `kubectl describe node`
+// shows: RegisteredNode for every node it comes to know (each time a new leader starts), NodeNotReady
+// when a Ready node falls silent (and on each of its pods it marks not ready), RemovingNode.
 import type { Obj } from '../apiserver/registry/strategy';
 import { deepEqual } from '../api/patch/jsonValue';
+import type { EventRecorder } from '../client/eventRecorder';
 import { Controller, type ControllerContext, isNotFound, timestamp } from './runtime/controller';
 import { indexes, resources } from './runtime/sharedInformerFactory';
 
@@ -32,13 +35,21 @@ export class NodeLifecycleController extends Controller {
   private readonly leases;
   private readonly pods;
   private readonly health = new Map<string, NodeHealth>();
+  /** The nodes this controller has registered (knownNodeSet). */
+  private readonly known = new Set<string>();
+  private readonly recorder: EventRecorder;
 
   constructor(ctx: ControllerContext) {
     super(ctx);
+    this.recorder = ctx.recorder('node-controller');
     this.nodes = ctx.informers.informerFor(resources.nodes);
     this.leases = ctx.informers.informerFor(resources.leases);
     this.pods = ctx.informers.informerFor(resources.pods);
-    this.nodes.addEventHandler({ onAdd: (n) => this.enqueue(n), onUpdate: (_o, n) => this.enqueue(n), onDelete: (n) => this.health.delete(n.metadata.name) });
+    const removed = (n: Obj) => {
+      this.health.delete(n.metadata.name);
+      if (this.known.delete(n.metadata.name)) this.nodeEvent(n, 'RemovingNode', `Removing Node ${n.metadata.name} from Controller`);
+    };
+    this.nodes.addEventHandler({ onAdd: (n) => this.enqueue(n), onUpdate: (_o, n) => this.enqueue(n), onDelete: removed });
     // monitorNodeHealth runs every nodeMonitorPeriod, whatever the watch says.
     this.every(nodeMonitorPeriodMs, () => { for (const node of this.nodes.store.list()) this.enqueue(node); });
   }
@@ -47,6 +58,10 @@ export class NodeLifecycleController extends Controller {
     const cached = this.nodes.store.get(key);
     if (!cached) return;
     let node = cached;
+    if (!this.known.has(key)) {
+      this.known.add(key);
+      this.nodeEvent(node, 'RegisteredNode', `Registered Node ${key} in Controller`);
+    }
     const now = this.ctx.clock.now();
     const ready = (node.status?.conditions ?? []).find((c: Obj) => c.type === 'Ready');
     const lease = this.leases.store.get(`kube-node-lease/${key}`);
@@ -62,6 +77,10 @@ export class NodeLifecycleController extends Controller {
       this.health.set(key, { probeTimestamp: probe, heartbeat: `${(node.status?.conditions ?? []).find((c: Obj) => c.type === 'Ready')?.lastHeartbeatTime ?? ''}|Unknown|${lease?.spec?.renewTime ?? ''}` });
     }
     const status = (node.status?.conditions ?? []).find((c: Obj) => c.type === 'Ready')?.status;
+    // RecordNodeStatusChange, once, when the node was Ready as its kubelet last said and is no longer.
+    if (ready?.status === 'True' && status !== 'True') {
+      this.recorder.event(nodeRef(node), 'Normal', 'NodeNotReady', `Node ${key} status is now: NodeNotReady`);
+    }
     await this.syncTaints(node, status);
     if (status && status !== 'True') await this.markPodsNotReady(key);
   }
@@ -82,6 +101,11 @@ export class NodeLifecycleController extends Controller {
       if (isNotFound(err)) return node;
       throw err;
     }
+  }
+
+  /** RecordNodeEvent: `Node <name> event: <what>` about the node. */
+  private nodeEvent(node: Obj, reason: string, what: string): void {
+    this.recorder.event(nodeRef(node), 'Normal', reason, `Node ${node.metadata.name} event: ${what}`);
   }
 
   /** The not-ready / unreachable taints (NoSchedule and NoExecute) that match the Ready condition. */
@@ -115,7 +139,15 @@ export class NodeLifecycleController extends Controller {
         await this.ctx.client.update(resources.pods, pod.metadata.namespace, { ...pod, status: { ...pod.status, conditions: next } }, {}, 'status');
       } catch (err) {
         if (!isNotFound(err) && (err as { code?: number }).code !== 409) throw err;
+        continue;
       }
+      // Recorded once the update went through, so that the pod still exists.
+      this.recorder.event(pod, 'Warning', 'NodeNotReady', 'Node is not ready');
     }
   }
+}
+
+/** The reference node events are about: a Node has no namespace (its events go to `default`). */
+function nodeRef(node: Obj): Obj {
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name: node.metadata.name, uid: node.metadata.uid } };
 }

@@ -9,6 +9,7 @@ import { VirtualClock } from '../../../engine/util/clock';
 const nodes = { group: '', version: 'v1', resource: 'nodes' };
 const pods = { group: '', version: 'v1', resource: 'pods' };
 const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
+const events = { group: '', version: 'v1', resource: 'events' };
 
 describe('Node lifecycle and taint eviction', () => {
   let cluster: Cluster | undefined;
@@ -50,5 +51,35 @@ describe('Node lifecycle and taint eviction', () => {
     const back = admin.get(nodes, undefined, victim);
     assert.equal(back.status.conditions.find((c: Obj) => c.type === 'Ready').status, 'True');
     assert.equal((back.spec.taints ?? []).filter((t: Obj) => t.key.startsWith('node.kubernetes.io/')).length, 0);
+  });
+
+  it('records its node events as node-controller: RegisteredNode for each node, NodeNotReady when one falls silent (and on its pods), RemovingNode', async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
+    cluster = await Cluster.start({ clock, seed: 42, workers: 2 });
+    const admin = cluster.adminClient('kubectl/v1.36.0');
+    const advance = (ms: number) => clock.advanceAsync(ms, 250);
+    await admin.create(pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pinned' }, spec: { nodeName: 'worker-1', containers: [{ name: 'web', image: 'nginx:1.27' }] } });
+    await advance(10_000);
+    const controllerEvents = () => (admin.list(events, 'default').items as Obj[]).filter((e) => e.source?.component === 'node-controller');
+    const registered = controllerEvents().filter((e) => e.reason === 'RegisteredNode');
+    assert.deepEqual(registered.map((e) => [e.type, e.involvedObject.kind, e.involvedObject.name, e.message]).sort(), [
+      ['Normal', 'Node', 'control-plane', 'Node control-plane event: Registered Node control-plane in Controller'],
+      ['Normal', 'Node', 'worker-1', 'Node worker-1 event: Registered Node worker-1 in Controller'],
+      ['Normal', 'Node', 'worker-2', 'Node worker-2 event: Registered Node worker-2 in Controller'],
+    ]);
+    assert.equal(registered.find((e) => e.involvedObject.name === 'worker-1')!.involvedObject.uid, admin.get(nodes, undefined, 'worker-1').metadata.uid);
+
+    await cluster.failNode('worker-1');
+    await advance(60_000);
+    const notReady = controllerEvents().filter((e) => e.reason === 'NodeNotReady');
+    assert.deepEqual(notReady.map((e) => [e.type, e.involvedObject.kind, e.involvedObject.name, e.message, e.count]).sort(), [
+      ['Normal', 'Node', 'worker-1', 'Node worker-1 status is now: NodeNotReady', 1],
+      ['Warning', 'Pod', 'pinned', 'Node is not ready', 1],
+    ]);
+
+    await admin.delete(nodes, undefined, 'worker-1');
+    await advance(1_000);
+    const removing = controllerEvents().filter((e) => e.reason === 'RemovingNode');
+    assert.deepEqual(removing.map((e) => e.message), ['Node worker-1 event: Removing Node worker-1 from Controller']);
   });
 });
