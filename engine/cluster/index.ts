@@ -538,6 +538,34 @@ export class Cluster {
     }
     const kubelet = this.kubelets.get(node);
     for (const line of output) kubelet?.writeContainerLog(namespace, pod, container, at, line);
+    if (/(^|\/)kube-proxy(:|@|$)/.test(image)) void this.kubeProxyStarting(node, at);
+  }
+
+  /**
+   * The event kube-proxy records on its Node as it starts, through the events.k8s.io API (`kubectl
+   * describe node` shows it as `Starting` from kube-proxy): action StartKubeProxy, no note, the
+   * Node referred to by its name as kube-proxy refers to it, reported by `kube-proxy-<hostname>`
+   * (kube-proxy runs on the host's network, so its hostname is the node's).
+   */
+  private async kubeProxyStarting(node: string, at: number): Promise<void> {
+    const eventTime = new Date(at).toISOString().replace(/Z$/, '000Z');
+    try {
+      await this.adminClient('kube-proxy/v1.36.0').create({ group: 'events.k8s.io', version: 'v1', resource: 'events' }, 'default', {
+        apiVersion: 'events.k8s.io/v1',
+        kind: 'Event',
+        metadata: { name: `${node}.${(BigInt(at) * 1_000_000n).toString(16)}`, namespace: 'default' },
+        eventTime,
+        reportingController: 'kube-proxy',
+        reportingInstance: `kube-proxy-${node}`,
+        action: 'StartKubeProxy',
+        reason: 'Starting',
+        regarding: { kind: 'Node', name: node, uid: node, apiVersion: 'v1' },
+        note: '',
+        type: 'Normal',
+      });
+    } catch {
+      // An event that cannot be written is dropped, as the events library drops it.
+    }
   }
 
   /** Creates a node's kubelet (and, for the control plane, its API server and election candidates). */

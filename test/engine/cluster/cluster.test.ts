@@ -238,6 +238,9 @@ describe('cluster', () => {
     assert.match(proxyLog, /^I\d{4} [\d:.]+       1 server_linux\.go:66\] "Using ipvs Proxier"$/m);
     assert.match(proxyLog, new RegExp(`server\\.go:698\\] "Successfully retrieved node IP\\(s\\)" IPs=\\["${proxy.status.hostIP.replace(/\./g, '\\.')}"\\]$`, 'm'));
     assert.match(proxyLog, /Caches are synced for endpoint slice config\n$/);
+    // And records its Starting event on its Node, through the events.k8s.io API.
+    const starting = (c.admin.list({ group: 'events.k8s.io', version: 'v1', resource: 'events' }, 'default').items as Obj[]).filter((e) => e.reportingController === 'kube-proxy' && e.regarding.name === other);
+    assert.deepEqual(starting.map((e) => [e.reason, e.action, e.type, e.reportingInstance, e.regarding.kind, e.note ?? '']), [['Starting', 'StartKubeProxy', 'Normal', `kube-proxy-${other}`, 'Node', '']]);
     // The API server says where it serves; CoreDNS which Corefile it loaded. Their probes, which
     // have run by now, leave no access-log lines there.
     await c.advance(15_000);
