@@ -526,6 +526,7 @@ export class Cluster {
         ['shared_informer.go:320', 'Caches are synced for service config'],
         ['shared_informer.go:320', 'Caches are synced for endpoint slice config'],
       ]);
+      void this.kubeProxyStarting(node, at);
     } else if (/(^|\/)kube-apiserver(:|@|$)/.test(image)) {
       output = klog([
         ['options.go:221', `external host was not specified, using ${ip}`],
@@ -538,7 +539,6 @@ export class Cluster {
     }
     const kubelet = this.kubelets.get(node);
     for (const line of output) kubelet?.writeContainerLog(namespace, pod, container, at, line);
-    if (/(^|\/)kube-proxy(:|@|$)/.test(image)) void this.kubeProxyStarting(node, at);
   }
 
   /**

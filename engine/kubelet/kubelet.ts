@@ -706,13 +706,8 @@ export class Kubelet {
    */
   private mountVolumes(pod: Pod & Obj, rec: PodRecord): void {
     const ns = pod.metadata!.namespace!;
-    const written = new Map<string, ReadonlyMap<string, string>>();
     for (const v of pod.spec?.volumes ?? []) {
-      if (writtenVolume(v)) {
-        const files = volumeFiles(pod, v, this.volumeSource);
-        if (!(files instanceof Map)) return this.mountFailed(pod, rec, setUpFailed(v, files));
-        written.set(v.name, this.shareFiles(ns, files));
-      }
+      if (writtenVolume(v) && !this.writeVolume(pod, rec, v)) return;
       if (v.persistentVolumeClaim) {
         const claim = this.getObject('persistentvolumeclaims', ns, v.persistentVolumeClaim.claimName);
         if (!claim) return this.mountFailed(pod, rec, `persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`);
@@ -721,7 +716,6 @@ export class Kubelet {
         this.disks.emptyDir(rec.uid, v.name);
       }
     }
-    rec.volumeFiles = written;
     rec.volumesReady = true;
   }
 
@@ -731,13 +725,22 @@ export class Kubelet {
    * volume whose source has gone keeps the files it had, and the pod gets a FailedMount warning.
    */
   private rewriteVolumes(pod: Pod & Obj, rec: PodRecord): void {
-    for (const v of pod.spec?.volumes ?? []) {
-      if (!writtenVolume(v)) continue;
-      const files = volumeFiles(pod, v, this.volumeSource);
-      if (!(files instanceof Map)) this.mountFailed(pod, rec, setUpFailed(v, files));
-      // Unchanged files stay as they were written: thousands of pods resync, few of their volumes change.
-      else if (!sameFiles(rec.volumeFiles.get(v.name), files)) rec.volumeFiles.set(v.name, this.shareFiles(pod.metadata!.namespace!, files));
+    for (const v of pod.spec?.volumes ?? []) if (writtenVolume(v)) this.writeVolume(pod, rec, v);
+  }
+
+  /**
+   * Writes the files of a written volume from its sources as they are now; false, with the pod told
+   * why (FailedMount), when a source is missing, and the files it had stay.
+   */
+  private writeVolume(pod: Pod & Obj, rec: PodRecord, v: Volume): boolean {
+    const files = volumeFiles(pod, v, this.volumeSource);
+    if (!(files instanceof Map)) {
+      this.mountFailed(pod, rec, setUpFailed(v, files));
+      return false;
     }
+    // Unchanged files stay as they were written: thousands of pods resync, few of their volumes change.
+    if (!sameFiles(rec.volumeFiles.get(v.name), files)) rec.volumeFiles.set(v.name, this.shareFiles(pod.metadata!.namespace!, files));
+    return true;
   }
 
   /**
