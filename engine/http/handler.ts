@@ -84,6 +84,22 @@ function rendering(accept: MediaType[]): Rendering {
   return { as: 'object' };
 }
 
+/** The protobuf media types kube-openapi serves /openapi/v2 as (client-go asks for the first). */
+const openAPIV2ProtoTypes = ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'];
+
+/**
+ * The Content-Type to answer /openapi/v2 in protobuf with, when the client lists a protobuf type
+ * before JSON; else undefined (JSON). The answer names the second form: Go's mime parser, which
+ * client-go runs on every response's Content-Type, refuses the `@` of the first.
+ */
+function openAPIV2Rendering(accept: MediaType[]): string | undefined {
+  for (const m of accept) {
+    if (openAPIV2ProtoTypes.includes(m.type)) return openAPIV2ProtoTypes[1];
+    if (m.type === 'application/json' || m.type === '*/*' || m.type === 'application/*') return undefined;
+  }
+  return undefined;
+}
+
 const aggregatedDiscoveryType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 function wantsAggregatedDiscovery(accept: MediaType[]): boolean {
@@ -200,7 +216,12 @@ export class RestHandler {
       if (wantsAggregatedDiscovery(accept)) return this.sendJson(req, res, 200, discovery.aggregated(legacy), aggregatedDiscoveryType);
       return this.sendJson(req, res, 200, legacy ? discovery.apiVersions(this.options.serverAddress()) : discovery.apiGroupList());
     }
-    if (path === '/openapi/v2') return this.sendRaw(req, res, 200, this.documents().openapi.documentV2(), 'application/json');
+    if (path === '/openapi/v2') {
+      const { openapi } = this.documents();
+      const proto = openAPIV2Rendering(accept);
+      if (proto) return this.sendRaw(req, res, 200, openapi.documentV2Proto(), proto);
+      return this.sendRaw(req, res, 200, openapi.documentV2(), 'application/json');
+    }
     if (path === '/openapi/v3') return this.sendJson(req, res, 200, this.documents().openapi.root());
     const v3 = /^\/openapi\/v3\/(?:api\/([^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(path);
     if (v3) {
@@ -628,8 +649,8 @@ export class RestHandler {
     this.sendRaw(req, res, code, text, 'text/plain; charset=utf-8');
   }
 
-  private sendRaw(req: IncomingMessage, res: ServerResponse, code: number, body: string, contentType: string): void {
-    const buf = Buffer.from(body, 'utf8');
+  private sendRaw(req: IncomingMessage, res: ServerResponse, code: number, body: string | Buffer, contentType: string): void {
+    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': buf.length, 'Cache-Control': 'no-cache, private', 'X-Content-Type-Options': 'nosniff' });
     res.end(req.method === 'HEAD' ? undefined : buf);
   }

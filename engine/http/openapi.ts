@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { openapi } from '../api/schema/index';
 import type { Discovery } from './discovery';
+import { encodeOpenAPIV2 } from './openapiV2Proto';
 
 type Json = Record<string, unknown>;
 
@@ -91,6 +92,7 @@ const ok = (ref: string) => ({ '200': { description: 'OK', content: json(ref) },
 
 /** Built documents, by content hash: the same for every server in the process, and across CRD changes. */
 const built = new Map<string, string>();
+const builtProto = new Map<string, Buffer>();
 
 /** A custom kind's schema, from its CRD version's openAPIV3Schema. */
 export interface CustomKindSchema {
@@ -124,6 +126,17 @@ export class OpenAPIDocuments {
       for (const name of spec.definitionNames()) definitions[name] = publish(spec.rawDefinition(name), '#/definitions/', false);
       doc = JSON.stringify({ swagger: '2.0', info: { title: 'Kubernetes', version: this.gitVersion }, paths: {}, definitions });
       built.set(key, doc);
+    }
+    return doc;
+  }
+
+  /** GET /openapi/v2 as protobuf: the same document as gnostic's openapi.v2.Document, built once. */
+  documentV2Proto(): Buffer {
+    const key = `v2pb|${openapi().version}|${this.gitVersion}`;
+    let doc = builtProto.get(key);
+    if (!doc) {
+      doc = encodeOpenAPIV2(JSON.parse(this.documentV2()) as Json);
+      builtProto.set(key, doc);
     }
     return doc;
   }
