@@ -39,6 +39,8 @@ import { RbacAuthorizer, type RbacSource } from './auth/rbac';
 import { anonymousUser, groups, type TokenAuthenticator, type UserInfo } from './auth/user';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap';
 import { AuditLog } from './audit';
+import type { ServiceAccountTokenSigner } from './auth/serviceAccountToken';
+import { requestToken, reviewToken, type TokenObjects, type TokenReviewResult } from './tokenRequest';
 import { type MetricsSource, ResourceMetricsApi } from '../metrics/api';
 import { versionConversions } from '../api/conversion/index';
 import { ConvertedStorage } from './registry/conversion';
@@ -55,6 +57,11 @@ export interface ApiServerOptions {
   clock: Clock;
   random: Random;
   authenticator: TokenAuthenticator;
+  /**
+   * Signs and verifies service account tokens (--service-account-signing-key-file): with it the
+   * TokenRequest API is served and its tokens authenticate; without, serviceaccounts/token is a 404.
+   */
+  serviceAccountTokens?: ServiceAccountTokenSigner;
   /** Admission plugins in order; defaults to kube-apiserver's recommended set that applies here. */
   admission?: readonly AdmissionPlugin[];
   /** How often a watch that allows bookmarks gets one (kube-apiserver: about a minute). */
@@ -156,6 +163,7 @@ export class ApiServer {
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly authenticator: TokenAuthenticator;
+  readonly serviceAccountTokens: ServiceAccountTokenSigner | undefined;
   private readonly authorizer: Authorizer;
   private readonly admission: AdmissionChain;
   private readonly storages = new Map<string, ResourceStorage>();
@@ -187,6 +195,7 @@ export class ApiServer {
     this.clock = options.clock;
     this.random = options.random;
     this.authenticator = options.authenticator;
+    this.serviceAccountTokens = options.serviceAccountTokens;
     this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 60_000;
     this.audit = new AuditLog(options.clock, options.auditCapacity);
     this.customResources = new CustomResources(this.store);
@@ -324,12 +333,28 @@ export class ApiServer {
 
   // ---- identity ----
 
-  /** The user a bearer token belongs to; a missing or unknown token is 401 Unauthorized. */
+  /**
+   * The user a bearer token belongs to: a static token's, or a service account token's while its
+   * service account and bound objects last. A missing or unknown token is 401 Unauthorized.
+   */
   authenticate(token: string | undefined): UserInfo {
     const user = this.authenticator.authenticate(token);
-    if (!user) throw statusErrors.unauthorized();
-    return user;
+    if (user) return user;
+    const review = token !== undefined ? this.reviewToken(token) : undefined;
+    if (review && 'user' in review) return review.user;
+    throw statusErrors.unauthorized();
   }
+
+  /**
+   * What a TokenReview answers about a service account token for `audiences` (the API server's
+   * own by default); undefined when it is no service account token of this cluster.
+   */
+  reviewToken(token: string, audiences?: readonly string[]): TokenReviewResult | undefined {
+    if (!this.serviceAccountTokens) return undefined;
+    return reviewToken(this.serviceAccountTokens, this.tokenObjects, this.clock.now(), token, audiences?.length ? audiences : undefined);
+  }
+
+  private readonly tokenObjects: TokenObjects = (resource, namespace, name) => this.storage('', resource)?.getShared(namespace, name);
 
   /** Whether `user` may do this, without doing it (SelfSubjectAccessReview, `kubectl auth can-i`). */
   can(user: UserInfo, verb: string, ref: ResourceRef): boolean {
@@ -629,6 +654,7 @@ export class ApiServer {
     const storage = this.resolve(ref);
     if (ref.subresource === 'binding') return this.bind(ctx, storage, ref, body, options);
     if (ref.subresource === 'eviction') return this.evict(ctx, storage, ref, body, options);
+    if (ref.subresource === 'token' && storage.info.kind === 'ServiceAccount') return this.requestToken(ctx, ref, body, options);
     if (ref.subresource) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     return this.audited(ctx, 'create', ref, options, async () => {
       this.authorize(ctx, 'create', ref);
@@ -1272,6 +1298,16 @@ export class ApiServer {
         if ((await this.store.update(kv.key, storage.encodeForWrite(kv.key, bound), kv.modRevision)).succeeded) break;
       }
       return { object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, warnings: [] };
+    });
+  }
+
+  /** serviceaccounts/token: a token for the service account, signed and never stored (TokenRequest). */
+  private async requestToken(ctx: RequestContext, ref: ResourceRef, body: unknown, options: WriteOptions): Promise<Result<Obj>> {
+    return this.audited(ctx, 'create', ref, options, async () => {
+      this.authorize(ctx, 'create', ref);
+      if (!this.serviceAccountTokens) throw statusErrors.notFound('serviceaccounts/token', '', ref.name ?? '');
+      const request = this.asObject(body);
+      return { object: requestToken(this.serviceAccountTokens, this.tokenObjects, this.clock.now(), ctx.user, ref.namespace ?? '', ref.name ?? '', request), warnings: [] };
     });
   }
 

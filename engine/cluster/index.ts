@@ -1,7 +1,7 @@
 // The composition root of the embedded cluster: one store (etcd), an API server per control-plane
 // node over it, the scheduler and the controller manager leader-elected across the control-plane
 // nodes, and a kubelet per node — each component a client of the API server with its own identity.
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { StatusError, statusErrors } from '../api/errors';
 import { isMirrorPod } from '../api/meta/mirrorPods';
@@ -12,7 +12,8 @@ import type { Obj } from '../apiserver/registry/strategy';
 import { EventRecorder } from '../client/eventRecorder';
 import { ControllerManager } from '../controllers/index';
 import { standardStorageClass } from '../controllers/localpathprovisioner';
-import { ensureServingPKI } from '../http/pki';
+import { ensureServiceAccountKey, ensureServingPKI } from '../http/pki';
+import { ServiceAccountTokenSigner } from '../apiserver/auth/serviceAccountToken';
 import { createCertificate } from '../http/x509';
 import type { LogOptions } from '../kubelet/containerLog';
 import { Kubelet } from '../kubelet/kubelet';
@@ -60,6 +61,11 @@ export interface ClusterConfig {
    * by default the CA of `stateDir/pki`, or a CA made for this run when there is no state directory.
    */
   rootCA?: string;
+  /**
+   * The key service account tokens are signed with (ECDSA P-256); by default `stateDir/pki/sa.key`,
+   * or a key made for this run when there is no state directory.
+   */
+  serviceAccountKey?: KeyObject;
   /**
    * kubeadm's addons, installed once the control plane is up: CoreDNS (the cluster DNS) and
    * kube-proxy on every node. Both by default, as kubeadm and kind install them. And load balancers
@@ -122,7 +128,10 @@ export class Cluster {
   /** The cluster CA bundle the root CA publisher publishes. */
   private readonly rootCA: string;
 
-  private constructor(config: ClusterConfig & { rootCA: string }, store: Store) {
+  /** Signs the service account tokens every API server of the cluster issues and accepts. */
+  readonly serviceAccountTokens: ServiceAccountTokenSigner;
+
+  private constructor(config: ClusterConfig & { rootCA: string; serviceAccountKey: KeyObject }, store: Store) {
     this.config = config;
     this.clock = config.clock ?? new RealClock();
     // A cluster restarted from its state directory must not hand out the uids and names it gave
@@ -132,6 +141,7 @@ export class Cluster {
     this.network = new PodNetwork(config.podSubnet);
     this.clusterIPs = new ClusterIPAllocator(this.random);
     this.rootCA = config.rootCA;
+    this.serviceAccountTokens = new ServiceAccountTokenSigner(config.serviceAccountKey);
     this.adminToken = this.token();
     this.authenticator.add(this.adminToken, adminUser);
   }
@@ -143,7 +153,8 @@ export class Cluster {
     const store = config.stateDir ? await Store.open({ dir: path.join(config.stateDir, 'store'), clock }) : Store.inMemory({ clock });
     // `kubeadm init` runs once: a cluster restarted from its state directory keeps its addons as they were left.
     const fresh = store.revision === 0;
-    const cluster = new Cluster({ ...config, clock, rootCA }, store);
+    const serviceAccountKey = config.serviceAccountKey ?? (config.stateDir ? await ensureServiceAccountKey(path.join(config.stateDir, 'pki')) : generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
+    const cluster = new Cluster({ ...config, clock, rootCA, serviceAccountKey }, store);
     // The API servers come first: kubelets and control-plane components need the bootstrap policy.
     const controlPlane: string[] = [];
     for (let i = 0; i < Math.max(1, config.controlPlaneNodes ?? 1); i++) controlPlane.push(cluster.createNode(undefined, { controlPlane: true }));
@@ -574,7 +585,7 @@ export class Cluster {
     const nodeName = name ?? (controlPlane ? (++this.controlPlaneCount === 1 ? 'control-plane' : `control-plane-${this.controlPlaneCount}`) : `worker-${++this.workerCount}`);
     if (this.kubelets.has(nodeName)) throw new Error(`node ${nodeName} already exists`);
     if (controlPlane) {
-      const apiServer = new ApiServer({ store: this.store, clock: this.clock, random: new Random(this.random.next()), authenticator: this.authenticator });
+      const apiServer = new ApiServer({ store: this.store, clock: this.clock, random: new Random(this.random.next()), authenticator: this.authenticator, serviceAccountTokens: this.serviceAccountTokens });
       // pods/log, exec, attach and portforward reach the kubelet of the pod's node.
       apiServer.setPodLogSource(this);
       apiServer.setPodExecSource(this);

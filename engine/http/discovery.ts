@@ -16,6 +16,7 @@ export interface VirtualResource {
 
 export const virtualResources: readonly VirtualResource[] = [
   { group: 'authentication.k8s.io', version: 'v1', plural: 'selfsubjectreviews', kind: 'SelfSubjectReview', verbs: ['create'] },
+  { group: 'authentication.k8s.io', version: 'v1', plural: 'tokenreviews', kind: 'TokenReview', verbs: ['create'] },
   { group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', verbs: ['create'] },
 ];
 
@@ -35,6 +36,8 @@ function subresourceInfo(info: KindInfo, sub: string): SubresourceInfo | undefin
       return { kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] };
     case 'eviction':
       return { kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] };
+    case 'token':
+      return { kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] };
     default:
       return undefined;
   }

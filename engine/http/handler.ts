@@ -84,6 +84,11 @@ function rendering(accept: MediaType[]): Rendering {
   return { as: 'object' };
 }
 
+/** authentication/v1 UserInfo of a user, as SelfSubjectReview and TokenReview report it. */
+function userInfoOf(user: UserInfo): Obj {
+  return { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: [...user.groups], ...(user.extra && Object.keys(user.extra).length ? { extra: user.extra } : {}) };
+}
+
 /** The protobuf media types kube-openapi serves /openapi/v2 as (client-go asks for the first). */
 const openAPIV2ProtoTypes = ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'];
 
@@ -253,6 +258,7 @@ export class RestHandler {
     if (virtual) {
       if (verb !== 'create' || ref.name !== undefined) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
       const body = await this.readObject(req);
+      if (virtual.kind === 'TokenReview') return this.sendJson(req, res, 201, this.tokenReview(user, body));
       return this.sendJson(req, res, 201, virtual.kind === 'SelfSubjectAccessReview' ? this.selfSubjectAccessReview(user, body) : this.selfSubjectReview(user));
     }
     const query = url.searchParams;
@@ -450,7 +456,38 @@ export class RestHandler {
   }
 
   private selfSubjectReview(user: UserInfo): Obj {
-    return { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {}, status: { userInfo: { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: [...user.groups] } } };
+    return { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {}, status: { userInfo: userInfoOf(user) } };
+  }
+
+  /**
+   * TokenReview (what webhooks and aggregated servers ask to authenticate a caller): whether a
+   * token is a user's, for the audiences named. The caller needs `create tokenreviews`
+   * (system:auth-delegator); the answer is never an error, only authenticated or not.
+   */
+  private tokenReview(user: UserInfo, body: Obj): Obj {
+    if (!this.server.can(user, 'create', { group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews' })) {
+      throw statusErrors.forbidden(`tokenreviews.authentication.k8s.io is forbidden: User ${JSON.stringify(user.name)} cannot create resource "tokenreviews" in API group "authentication.k8s.io" at the cluster scope`, { group: 'authentication.k8s.io', kind: 'tokenreviews' });
+    }
+    const spec: Obj = typeof body.spec === 'object' && body.spec !== null && !Array.isArray(body.spec) ? body.spec : {};
+    const token = typeof spec.token === 'string' ? spec.token : '';
+    const audiences: string[] = Array.isArray(spec.audiences) ? spec.audiences.map(String) : [];
+    let status: Obj = { user: {} };
+    const review = token ? this.server.reviewToken(token, audiences) : undefined;
+    if (review && 'user' in review) status = { authenticated: true, user: userInfoOf(review.user), audiences: review.audiences };
+    else if (review) status = { user: {}, error: `[invalid bearer token, ${review.error}]` };
+    else if (token) {
+      // A static token authenticates for the API server's audience only.
+      let known: UserInfo | undefined;
+      try {
+        known = this.server.authenticate(token);
+      } catch {
+        known = undefined;
+      }
+      const audienceOk = !audiences.length || audiences.some((a) => this.server.serviceAccountTokens?.apiAudiences.includes(a));
+      if (known && audienceOk) status = { authenticated: true, user: userInfoOf(known), audiences: audiences.length ? audiences : [...(this.server.serviceAccountTokens?.apiAudiences ?? [])] };
+      else status = { user: {}, error: '[invalid bearer token, token lookup failed]' };
+    }
+    return { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { token, ...(audiences.length ? { audiences } : {}) }, status };
   }
 
   private version(): Json {

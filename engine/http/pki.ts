@@ -2,7 +2,7 @@
 // clients trust (the kubeconfig's certificate-authority-data) and the API server's serving
 // certificate for 127.0.0.1 and localhost. Made once per cluster; the serving certificate is
 // renewed when it nears expiry, so kubeconfigs written before stay valid as long as the CA does.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createCertificate } from './x509';
@@ -92,4 +92,25 @@ export async function ensureServingPKI(dir: string, now: number): Promise<Servin
     await fs.writeFile(files.cert, cert);
   }
   return { caCert: caCert!, cert: cert!, key };
+}
+
+/**
+ * The key service account tokens are signed with (kubeadm's `sa.key`): read from `dir`, or made
+ * and written there (0600) when missing or unreadable, so tokens outlive a restart of the cluster.
+ */
+export async function ensureServiceAccountKey(dir: string): Promise<KeyObject> {
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, 'sa.key');
+  const pem = await readIfExists(file);
+  if (pem) {
+    try {
+      const key = createPrivateKey(pem);
+      if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return key;
+    } catch {
+      // Not a key: make a new one, as for a missing file (tokens signed with the old one stop working).
+    }
+  }
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  await writePrivate(file, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+  return privateKey;
 }

@@ -238,6 +238,26 @@ const kindsByApiVersion: Record<string, Message> = {
       3: f('status', 'serverSet'),
     },
   },
+  // `kubectl create token`: what to sign, for whom, and for how long.
+  'authentication.k8s.io/v1/TokenRequest': {
+    name: 'TokenRequest',
+    fields: {
+      1: metadata,
+      2: msg('spec', () => ({
+        name: 'TokenRequestSpec',
+        fields: {
+          1: f('audiences', 'string', { repeated: true }),
+          3: msg('boundObjectRef', () => ({ name: 'BoundObjectReference', fields: { 1: f('kind', 'string'), 2: f('apiVersion', 'string'), 3: f('name', 'string'), 4: f('uid', 'string') } })),
+          4: f('expirationSeconds', 'int', { pointer: true }),
+        },
+      })),
+      3: f('status', 'serverSet'),
+    },
+  },
+  'authentication.k8s.io/v1/TokenReview': {
+    name: 'TokenReview',
+    fields: { 1: metadata, 2: msg('spec', () => ({ name: 'TokenReviewSpec', fields: { 1: f('token', 'string'), 2: f('audiences', 'string', { repeated: true }) } })), 3: f('status', 'serverSet') },
+  },
   'authentication.k8s.io/v1/SelfSubjectReview': { name: 'SelfSubjectReview', fields: { 1: metadata, 2: f('status', 'serverSet') } },
 };
 

@@ -243,6 +243,38 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(stranger.stdout.trim(), 'no');
   });
 
+  it('create token: a signed service account token that authenticates as the account, under RBAC, until the account is gone', async () => {
+    await run('create', 'namespace', 'tokens');
+    await run('create', 'serviceaccount', 'ci', '-n', 'tokens');
+    const token = (await run('create', 'token', 'ci', '-n', 'tokens', '--duration=20m')).trim();
+    const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+    assert.equal(header.alg, 'ES256');
+    const uid = await jsonpath('serviceaccount/ci', 'tokens', '{.metadata.uid}');
+    assert.equal(payload.sub, 'system:serviceaccount:tokens:ci');
+    assert.deepEqual(payload.aud, ['https://kubernetes.default.svc.cluster.local']);
+    assert.equal(payload.exp - payload.iat, 20 * 60);
+    assert.deepEqual(payload['kubernetes.io'], { namespace: 'tokens', serviceaccount: { name: 'ci', uid } });
+    const as = (...args: string[]) => kubectl(cluster, [`--token=${token}`, ...args]);
+    const whoami = await as('auth', 'whoami');
+    assert.equal(whoami.code, 0, whoami.stderr);
+    assert.match(whoami.stdout, /^Username\s+system:serviceaccount:tokens:ci$/m);
+    assert.match(whoami.stdout, /^UID\s+/m);
+    assert.match(whoami.stdout, /^Groups\s+\[system:serviceaccounts system:serviceaccounts:tokens system:authenticated\]$/m);
+    // RBAC decides what the account may do, as for any user.
+    const denied = await as('get', 'pods', '-n', 'tokens');
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /pods is forbidden: User "system:serviceaccount:tokens:ci" cannot list resource "pods" in API group "" in the namespace "tokens"/);
+    await run('create', 'rolebinding', 'ci-view', '-n', 'tokens', '--clusterrole=view', '--serviceaccount=tokens:ci');
+    assert.equal((await as('get', 'pods', '-n', 'tokens', '-o', 'name')).code, 0);
+    // Too short a token is refused; the account's deletion ends its tokens.
+    const short = await kubectl(cluster, ['create', 'token', 'ci', '-n', 'tokens', '--duration=5m']);
+    assert.match(short.stderr, /spec\.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes/);
+    await run('delete', 'serviceaccount', 'ci', '-n', 'tokens');
+    const gone = await as('get', 'pods', '-n', 'tokens');
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /You must be logged in to the server \(Unauthorized\)/);
+  });
+
   it('create secret generic and configmap --from-file: typed clients send protobuf bodies', async () => {
     assert.match(await run('create', 'secret', 'generic', 'tls-pass', '-n', 'shop', '--from-literal=password=s3cret'), /^secret\/tls-pass created$/m);
     assert.equal(Buffer.from(await jsonpath('secret/tls-pass', 'shop', '{.data.password}'), 'base64').toString(), 's3cret');

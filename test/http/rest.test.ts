@@ -236,6 +236,28 @@ describe('REST API over HTTPS', function () {
       // Impersonation itself is the admin's right; jane has no role, so she may not delete secrets.
       assert.equal(jane.json().status.allowed, false);
     });
+
+    it('issues service account tokens (serviceaccounts/token) and reviews them (TokenReview) for those allowed to ask', async () => {
+      const minted = await request(cluster, 'POST', '/api/v1/namespaces/default/serviceaccounts/default/token', { body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: ['api', 'vault'] } }) });
+      assert.equal(minted.status, 201);
+      const token: string = minted.json().status.token;
+      const reviewOf = (t: string, audiences?: string[], headers: Record<string, string> = {}) =>
+        request(cluster, 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', { body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: t, ...(audiences ? { audiences } : {}) } }), headers }).catch((e) => e);
+      const ok = (await reviewOf(token, ['vault'])).json().status;
+      assert.equal(ok.authenticated, true);
+      assert.equal(ok.user.username, 'system:serviceaccount:default:default');
+      assert.deepEqual(ok.audiences, ['vault']);
+      // Not for the API server's audience, not a token at all: not authenticated, with the reason.
+      assert.deepEqual((await reviewOf(token)).json().status, { user: {}, error: '[invalid bearer token, token audiences do not match]' });
+      assert.equal((await reviewOf('not.a.token')).json().status.authenticated, undefined);
+      // Reviewing tokens is system:auth-delegator's right, not every user's.
+      assert.equal((await reviewOf(token, ['vault'], { 'Impersonate-User': 'jane' })).status, 403);
+      // Discovery lists the subresource and the review, as kube-apiserver's does.
+      const core = (await request(cluster, 'GET', '/api/v1')).json();
+      assert.deepEqual(core.resources.find((r: any) => r.name === 'serviceaccounts/token'), { name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
+      const authn = (await request(cluster, 'GET', '/apis/authentication.k8s.io/v1')).json();
+      assert.ok(authn.resources.some((r: any) => r.name === 'tokenreviews' && r.kind === 'TokenReview'));
+    });
   });
 
   describe('watch', () => {

@@ -5,6 +5,8 @@ export interface UserInfo {
   readonly name: string;
   readonly uid?: string;
   readonly groups: readonly string[];
+  /** What the authenticator adds (user.Info's Extra), e.g. the pod a service account token is bound to. */
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Well-known users and groups, with Kubernetes' names. */
