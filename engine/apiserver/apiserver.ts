@@ -3,6 +3,7 @@
 // authenticated, authorized, admitted (mutating plugins, validation, validating plugins), and only
 // then stored; errors are always metav1.Status. Several ApiServer instances over one Store behave as
 // one server (the seeds' several control-plane nodes): all state lives in the store.
+import { generateKeyPairSync } from 'node:crypto';
 import { fieldError, type FieldError, formatFieldError, StatusError, statusErrors } from '../api/errors';
 import { fieldSelectorPredicate } from '../api/fields/selectableFields';
 import { apiVersionOf, type KindInfo, kinds, parseAPIVersion } from '../api/kinds/index';
@@ -39,7 +40,7 @@ import { RbacAuthorizer, type RbacSource } from './auth/rbac';
 import { anonymousUser, groups, type TokenAuthenticator, type UserInfo } from './auth/user';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap';
 import { AuditLog } from './audit';
-import type { ServiceAccountTokenSigner } from './auth/serviceAccountToken';
+import { ServiceAccountTokenSigner } from './auth/serviceAccountToken';
 import { requestToken, reviewToken, type TokenObjects, type TokenReviewResult } from './tokenRequest';
 import { type MetricsSource, ResourceMetricsApi } from '../metrics/api';
 import { versionConversions } from '../api/conversion/index';
@@ -58,8 +59,8 @@ export interface ApiServerOptions {
   random: Random;
   authenticator: TokenAuthenticator;
   /**
-   * Signs and verifies service account tokens (--service-account-signing-key-file): with it the
-   * TokenRequest API is served and its tokens authenticate; without, serviceaccounts/token is a 404.
+   * Signs and verifies service account tokens (--service-account-signing-key-file, which
+   * kube-apiserver requires): the API servers of a cluster share one. A key of its own by default.
    */
   serviceAccountTokens?: ServiceAccountTokenSigner;
   /** Admission plugins in order; defaults to kube-apiserver's recommended set that applies here. */
@@ -155,6 +156,9 @@ interface ContinueToken {
 const initialEventsEndAnnotation = 'k8s.io/initial-events-end';
 const conflictMessage = 'the object has been modified; please apply your changes to the latest version and try again';
 
+/** A failure as the API answers it: a StatusError as it is, anything else the server's own fault (500). */
+const asStatusError = (err: unknown): StatusError => (err instanceof StatusError ? err : statusErrors.internal(err instanceof Error ? err.message : String(err)));
+
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class ApiServer {
@@ -163,7 +167,7 @@ export class ApiServer {
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly authenticator: TokenAuthenticator;
-  readonly serviceAccountTokens: ServiceAccountTokenSigner | undefined;
+  readonly serviceAccountTokens: ServiceAccountTokenSigner;
   private readonly authorizer: Authorizer;
   private readonly admission: AdmissionChain;
   private readonly storages = new Map<string, ResourceStorage>();
@@ -195,7 +199,7 @@ export class ApiServer {
     this.clock = options.clock;
     this.random = options.random;
     this.authenticator = options.authenticator;
-    this.serviceAccountTokens = options.serviceAccountTokens;
+    this.serviceAccountTokens = options.serviceAccountTokens ?? new ServiceAccountTokenSigner(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
     this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 60_000;
     this.audit = new AuditLog(options.clock, options.auditCapacity);
     this.customResources = new CustomResources(this.store);
@@ -350,7 +354,6 @@ export class ApiServer {
    * own by default); undefined when it is no service account token of this cluster.
    */
   reviewToken(token: string, audiences?: readonly string[]): TokenReviewResult | undefined {
-    if (!this.serviceAccountTokens) return undefined;
     return reviewToken(this.serviceAccountTokens, this.tokenObjects, this.clock.now(), token, audiences?.length ? audiences : undefined);
   }
 
@@ -654,7 +657,7 @@ export class ApiServer {
     const storage = this.resolve(ref);
     if (ref.subresource === 'binding') return this.bind(ctx, storage, ref, body, options);
     if (ref.subresource === 'eviction') return this.evict(ctx, storage, ref, body, options);
-    if (ref.subresource === 'token' && storage.info.kind === 'ServiceAccount') return this.requestToken(ctx, ref, body, options);
+    if (ref.subresource === 'token' && storage.info.kind === 'ServiceAccount') return { object: this.requestToken(ctx, ref, body, options), warnings: [] };
     if (ref.subresource) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     return this.audited(ctx, 'create', ref, options, async () => {
       this.authorize(ctx, 'create', ref);
@@ -1301,14 +1304,23 @@ export class ApiServer {
     });
   }
 
-  /** serviceaccounts/token: a token for the service account, signed and never stored (TokenRequest). */
-  private async requestToken(ctx: RequestContext, ref: ResourceRef, body: unknown, options: WriteOptions): Promise<Result<Obj>> {
-    return this.audited(ctx, 'create', ref, options, async () => {
+  /**
+   * serviceaccounts/token: a token for the service account, signed and never stored
+   * (TokenRequest). Answered at once, as a read is: it writes nothing, so it takes no write's turn.
+   */
+  requestToken(ctx: RequestContext, ref: ResourceRef, body: unknown, options: WriteOptions = {}): Obj {
+    const receivedAt = this.clock.now();
+    try {
+      this.resolve(ref);
       this.authorize(ctx, 'create', ref);
-      if (!this.serviceAccountTokens) throw statusErrors.notFound('serviceaccounts/token', '', ref.name ?? '');
-      const request = this.asObject(body);
-      return { object: requestToken(this.serviceAccountTokens, this.tokenObjects, this.clock.now(), ctx.user, ref.namespace ?? '', ref.name ?? '', request), warnings: [] };
-    });
+      const token = requestToken(this.serviceAccountTokens, this.tokenObjects, this.clock.now(), ctx.user, ref.namespace ?? '', ref.name ?? '', this.asObject(body));
+      this.recordAudit(ctx, 'create', ref, options, receivedAt);
+      return token;
+    } catch (err) {
+      const status = asStatusError(err);
+      this.recordAudit(ctx, 'create', ref, options, receivedAt, status);
+      throw status;
+    }
   }
 
   /** pods/eviction: a delete that a PodDisruptionBudget may refuse (429), as `kubectl drain` uses it. */
@@ -1457,6 +1469,24 @@ export class ApiServer {
 
   private async audited<T extends Result<Obj>>(ctx: RequestContext, verb: string, ref: ResourceRef, options: { dryRun?: boolean | undefined }, run: () => Promise<T>): Promise<T> {
     const receivedAt = this.clock.now();
+    // Within the budget the write starts at once, as a caller that does not await it expects.
+    const turn = this.writeBudget.take();
+    if (turn) await turn;
+    try {
+      const result = await run();
+      if (ref.resource === 'pods' && !ref.group) this.podGraph?.catchUpSoon();
+      this.boundHistory();
+      this.recordAudit(ctx, verb, ref, options, receivedAt);
+      return result;
+    } catch (err) {
+      const status = asStatusError(err);
+      this.recordAudit(ctx, verb, ref, options, receivedAt, status);
+      throw status;
+    }
+  }
+
+  /** Records a request in the audit log: its success, or its `failure`. */
+  private recordAudit(ctx: RequestContext, verb: string, ref: ResourceRef, options: { dryRun?: boolean | undefined }, receivedAt: number, failure?: StatusError): void {
     const objectRef = {
       resource: ref.resource,
       ...(ref.namespace ? { namespace: ref.namespace } : {}),
@@ -1466,20 +1496,9 @@ export class ApiServer {
       ...(ref.subresource ? { subresource: ref.subresource } : {}),
     };
     const requestURI = ctx.requestURI ?? this.path(ref);
-    // Within the budget the write starts at once, as a caller that does not await it expects.
-    const turn = this.writeBudget.take();
-    if (turn) await turn;
-    try {
-      const result = await run();
-      if (ref.resource === 'pods' && !ref.group) this.podGraph?.catchUpSoon();
-      this.boundHistory();
-      this.audit.record({ user: ctx.user, verb, requestURI, ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}), objectRef, code: verb === 'create' ? 201 : 200, dryRun: !!options.dryRun, receivedAt });
-      return result;
-    } catch (err) {
-      const status = err instanceof StatusError ? err : statusErrors.internal(err instanceof Error ? err.message : String(err));
-      this.audit.record({ user: ctx.user, verb, requestURI, ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}), objectRef, code: status.code, reason: status.reason ?? '', message: status.message, dryRun: !!options.dryRun, receivedAt });
-      throw status;
-    }
+    const request = { user: ctx.user, verb, requestURI, ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}), objectRef, dryRun: !!options.dryRun, receivedAt };
+    if (failure) this.audit.record({ ...request, code: failure.code, reason: failure.reason ?? '', message: failure.message });
+    else this.audit.record({ ...request, code: verb === 'create' ? 201 : 200 });
   }
 
   /** The REST path of a request, for the audit log of in-process callers. */

@@ -57,6 +57,11 @@ export class ApiClient {
     return this.server.create(this.ctx, { ...type, ...(namespace ? { namespace } : {}), ...(subresource ?? {}) }, obj, options);
   }
 
+  /** serviceaccounts/<name>/token: a TokenRequest, answered at once (a signature, nothing stored). */
+  requestToken(namespace: string, serviceAccount: string, request: Obj): Obj {
+    return this.server.requestToken(this.ctx, { group: '', version: 'v1', resource: 'serviceaccounts', namespace, name: serviceAccount, subresource: 'token' }, request);
+  }
+
   update(type: ResourceType, namespace: string | undefined, obj: Obj, options: WriteOptions = {}, subresource?: string): Promise<Result<Obj>> {
     return this.server.update(this.ctx, { ...type, ...(namespace ? { namespace } : {}), name: obj.metadata?.name, ...(subresource ? { subresource } : {}) }, obj, options);
   }

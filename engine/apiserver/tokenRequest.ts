@@ -18,6 +18,10 @@ const boundKinds: Readonly<Record<string, TokenObjectResource | undefined>> = { 
 
 /** authentication/v1's default for spec.expirationSeconds. */
 const defaultExpirationSeconds = 3600;
+/** What the ServiceAccount admission plugin gives kube-api-access volumes' tokens, and what the extension applies to. */
+const podTokenExpirationSeconds = 3607;
+/** How long an extended token is signed for: a year. */
+const extendedExpirationSeconds = 365 * 24 * 3600;
 /** A token of a deleted bound object keeps working this long past its deletion (the validator's leeway). */
 const deletionLeewaySeconds = 60;
 
@@ -69,7 +73,12 @@ export function requestToken(signer: ServiceAccountTokenSigner, objects: TokenOb
   }
   const iat = Math.floor(now / 1000);
   const exp = iat + expirationSeconds;
-  const token = signer.sign({ aud: audiences, exp, iat, nbf: iat, iss: signer.issuer, jti: randomUUID(), 'kubernetes.io': claim, sub: users.serviceAccount(namespace, name) });
+  // A kubelet's token for a pod's kube-api-access volume (3607 s, which admission defaults) is
+  // signed for a year and marked to warn after its hour, as --service-account-extend-token-expiration
+  // does by default: clients that never reread the file keep working. The answer still says 3607 s.
+  const extended = bound?.kind === 'Pod' && expirationSeconds === podTokenExpirationSeconds;
+  if (extended) claim.warnafter = exp;
+  const token = signer.sign({ aud: audiences, exp: extended ? iat + extendedExpirationSeconds : exp, iat, nbf: iat, iss: signer.issuer, jti: randomUUID(), 'kubernetes.io': claim, sub: users.serviceAccount(namespace, name) });
   return {
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',

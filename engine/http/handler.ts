@@ -483,8 +483,8 @@ export class RestHandler {
       } catch {
         known = undefined;
       }
-      const audienceOk = !audiences.length || audiences.some((a) => this.server.serviceAccountTokens?.apiAudiences.includes(a));
-      if (known && audienceOk) status = { authenticated: true, user: userInfoOf(known), audiences: audiences.length ? audiences : [...(this.server.serviceAccountTokens?.apiAudiences ?? [])] };
+      const audienceOk = !audiences.length || audiences.some((a) => this.server.serviceAccountTokens.apiAudiences.includes(a));
+      if (known && audienceOk) status = { authenticated: true, user: userInfoOf(known), audiences: audiences.length ? audiences : [...this.server.serviceAccountTokens.apiAudiences] };
       else status = { user: {}, error: '[invalid bearer token, token lookup failed]' };
     }
     return { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { token, ...(audiences.length ? { audiences } : {}) }, status };

@@ -5,7 +5,7 @@
 // changed ConfigMap reaches its volumes at the next sync (within the kubelet's sync period), never
 // a subPath mount, and never an environment variable.
 // After pkg/volume/{configmap,secret,downwardapi,projected} and pkg/kubelet/kubelet_pods.go.
-import type { Container, DownwardAPIVolumeFile, KeyToPath, Pod, Volume } from 'kubernetes-types/core/v1';
+import type { Container, DownwardAPIVolumeFile, KeyToPath, Pod, ServiceAccountTokenProjection, Volume } from 'kubernetes-types/core/v1';
 import type { Obj } from '../apiserver/registry/strategy';
 import { clusterDNS, clusterDomain } from '../network/serviceProxy';
 
@@ -20,34 +20,37 @@ export function writtenVolume(volume: Volume): boolean {
   return !!(volume.configMap || volume.secret || volume.downwardAPI || volume.projected);
 }
 
-/** A ConfigMap or Secret a volume needs (not optional) that is not there: the volume's SetUp fails. */
-export interface MissingSource {
-  resource: 'configmaps' | 'secrets';
-  name: string;
-}
+/**
+ * Why a volume's SetUp fails (it is retried): a ConfigMap or Secret it needs (not optional) is not
+ * there, or its service account token could not be had.
+ */
+export type VolumeNotReady = { missing: { resource: 'configmaps' | 'secrets'; name: string } } | { failed: string };
+
+/** The service account token a projected source asks for, or why there is none. */
+export type ProjectedTokenSource = (source: ServiceAccountTokenProjection) => { token: string } | { error: string };
 
 /**
  * The files of one volume the kubelet writes (`writtenVolume`), as its atomic writer lays out the
- * keys or items of the ConfigMaps and Secrets it reads through `get`, and the pod's own fields; or
- * the first source that is missing and not optional.
+ * keys or items of the ConfigMaps and Secrets it reads through `get`, the pod's own fields, and
+ * the service account tokens `token` gives; or why it cannot be written (the first reason met).
  */
-export function volumeFiles(pod: Pod, volume: Volume, get: VolumeObjectSource): Map<string, string> | MissingSource {
+export function volumeFiles(pod: Pod, volume: Volume, get: VolumeObjectSource, token?: ProjectedTokenSource): Map<string, string> | VolumeNotReady {
   const ns = pod.metadata?.namespace ?? '';
   const contents = new Map<string, string>();
-  let missing: MissingSource | undefined;
+  let missing: VolumeNotReady | undefined;
   const keys = (data: Record<string, string>, items: KeyToPath[] | undefined) => {
     if (!items?.length) for (const [k, v] of Object.entries(data)) contents.set(k, v);
     else for (const item of items) if (item.key in data) contents.set(item.path, data[item.key]!);
   };
   const configMap = (name: string | undefined, items: KeyToPath[] | undefined, optional: boolean | undefined) => {
     const cm = get('configmaps', ns, name ?? '');
-    if (!cm) return void (optional || (missing ??= { resource: 'configmaps', name: name ?? '' }));
+    if (!cm) return void (optional || (missing ??= { missing: { resource: 'configmaps', name: name ?? '' } }));
     const binary = Object.fromEntries(Object.entries((cm.binaryData ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
     keys({ ...(cm.data ?? {}), ...binary }, items);
   };
   const secret = (name: string | undefined, items: KeyToPath[] | undefined, optional: boolean | undefined) => {
     const s = get('secrets', ns, name ?? '');
-    if (!s) return void (optional || (missing ??= { resource: 'secrets', name: name ?? '' }));
+    if (!s) return void (optional || (missing ??= { missing: { resource: 'secrets', name: name ?? '' } }));
     keys(Object.fromEntries(Object.entries((s.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])), items);
   };
   const downward = (items: DownwardAPIVolumeFile[] | undefined) => {
@@ -63,6 +66,11 @@ export function volumeFiles(pod: Pod, volume: Volume, get: VolumeObjectSource): 
     if (source.configMap) configMap(source.configMap.name, source.configMap.items, source.configMap.optional);
     if (source.secret) secret(source.secret.name, source.secret.items, source.secret.optional);
     if (source.downwardAPI) downward(source.downwardAPI.items);
+    if (source.serviceAccountToken && token) {
+      const got = token(source.serviceAccountToken);
+      if ('token' in got) contents.set(source.serviceAccountToken.path, got.token);
+      else missing ??= { failed: got.error };
+    }
   }
   return missing ?? contents;
 }

@@ -22,7 +22,8 @@ import { Random } from '../util/random';
 import { Backoff } from './backoff';
 import { behaviorOf, commandDurationMs } from './behavior';
 import { containerEnv, expand } from './containerEnv';
-import { containerFiles, type MissingSource, subPathFiles, volumeFiles, writtenVolume } from './containerFiles';
+import { containerFiles, type ProjectedTokenSource, subPathFiles, type VolumeNotReady, volumeFiles, writtenVolume } from './containerFiles';
+import { TokenManager } from './tokenManager';
 import type { LogOptions } from './containerLog';
 import { defaultNodeCapacity, initialNode, type NodeCapacity, type NodeIdentity, nodeStatus } from './nodeStatus';
 import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
@@ -103,6 +104,8 @@ export class Kubelet {
   /** The files last written into a volume of a pod of each namespace, for other pods to share (shareFiles). */
   private readonly lastWrittenFiles = new Map<string, ReadonlyMap<string, string>>();
   private readonly recorder: EventRecorder;
+  /** The service account tokens of projected volumes, fetched bound to their pods. */
+  private readonly tokens: TokenManager;
   private readonly crashBackoff = new Backoff();
   private readonly imageBackoff = new Backoff();
   /** When each container's last image pull failed (the ImagePullBackOff clock starts there). */
@@ -163,6 +166,7 @@ export class Kubelet {
     this.jitter = new Random(Number.parseInt(this.identity.machineID.slice(0, 8), 16) ^ fnv1a(options.nodeName));
     this.recorder = new EventRecorder(options.client, options.clock, 'kubelet', options.nodeName);
     this.statusManager = new StatusManager(options.client, options.clock);
+    this.tokens = new TokenManager(options.client, options.clock);
     this.runtime.onContainerExit((status) => {
       const key = this.keyByUid.get(status.podUid);
       if (key) this.queue?.add(key);
@@ -733,7 +737,7 @@ export class Kubelet {
    * why (FailedMount), when a source is missing, and the files it had stay.
    */
   private writeVolume(pod: Pod & Obj, rec: PodRecord, v: Volume): boolean {
-    const files = volumeFiles(pod, v, this.volumeSource);
+    const files = volumeFiles(pod, v, this.volumeSource, this.tokenSource(pod));
     if (!(files instanceof Map)) {
       this.mountFailed(pod, rec, setUpFailed(v, files));
       return false;
@@ -784,6 +788,18 @@ export class Kubelet {
     if (this.lastWrittenFiles.size >= 1_000) this.lastWrittenFiles.clear();
     this.lastWrittenFiles.set(namespace, files);
     return files;
+  }
+
+  /** Where a pod's projected service account token sources get their tokens: bound to the pod. */
+  private tokenSource(pod: Pod & Obj): ProjectedTokenSource {
+    return (source) =>
+      this.tokens.get({
+        namespace: pod.metadata!.namespace!,
+        serviceAccount: pod.spec?.serviceAccountName || 'default',
+        audiences: source.audience ? [source.audience] : [],
+        expirationSeconds: source.expirationSeconds ?? 3600,
+        pod: { name: pod.metadata!.name!, uid: pod.metadata!.uid! },
+      });
   }
 
   private readonly volumeSource = (resource: 'configmaps' | 'secrets', namespace: string, name: string) => this.getObject(resource, namespace, name);
@@ -1161,6 +1177,7 @@ export class Kubelet {
     for (const key of [...this.pullFailures.keys()]) if (key.startsWith(`${rec.uid}/`)) this.pullFailures.delete(key);
     this.records.delete(rec.key);
     this.keyByUid.delete(rec.uid);
+    if (podGone) this.tokens.forgetPod(rec.uid);
     this.statusManager.forget(rec.key);
   }
 
@@ -1194,8 +1211,9 @@ function podRequests(pod: Pod): { cpu: number; memory: number } {
 }
 
 /** The volume manager's error for a volume whose ConfigMap or Secret is missing. */
-function setUpFailed(v: Volume, missing: MissingSource): string {
-  return `MountVolume.SetUp failed for volume "${v.name}" : ${missing.resource === 'configmaps' ? 'configmap' : 'secret'} "${missing.name}" not found`;
+function setUpFailed(v: Volume, why: VolumeNotReady): string {
+  const reason = 'failed' in why ? why.failed : `${why.missing.resource === 'configmaps' ? 'configmap' : 'secret'} "${why.missing.name}" not found`;
+  return `MountVolume.SetUp failed for volume "${v.name}" : ${reason}`;
 }
 
 function sameFiles(a: ReadonlyMap<string, string> | undefined, b: ReadonlyMap<string, string>): boolean {

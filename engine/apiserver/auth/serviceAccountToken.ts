@@ -23,6 +23,8 @@ export interface KubernetesClaim {
   pod?: ObjectRef;
   secret?: ObjectRef;
   node?: ObjectRef;
+  /** Seconds since the epoch after which an extended token's use is flagged (it still works). */
+  warnafter?: number;
 }
 
 export interface TokenClaims {

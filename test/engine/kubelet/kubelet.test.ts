@@ -657,6 +657,63 @@ describe('kubelet', () => {
     });
   });
 
+  describe('the service account token of a projected volume', () => {
+    const cat = async (kubelet: Kubelet, path: string) => {
+      let out = '';
+      await kubelet.exec('shop', 'web', 'web', ['cat', path], { stdout: (d) => (out += d), stderr: (d) => (out += d), tty: false }).exitCode;
+      return out;
+    };
+    const tokenPath = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+    it('is a token bound to the pod, written with ca.crt and namespace, that authenticates as the pod\'s account', async () => {
+      const { run, get, advance, kubelet, server } = await nodeWithKubelet();
+      await run(pod('web'));
+      await advance(3000);
+      const p = get('web')!;
+      assert.equal(p.status.phase, 'Running');
+      const token = await cat(kubelet, tokenPath);
+      const user = server.authenticate(token);
+      assert.equal(user.name, 'system:serviceaccount:shop:default');
+      assert.deepEqual(user.extra?.['authentication.kubernetes.io/pod-uid'], [p.metadata.uid]);
+      assert.equal(await cat(kubelet, '/var/run/secrets/kubernetes.io/serviceaccount/namespace'), 'shop');
+      assert.equal(await cat(kubelet, '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt'), 'cert');
+      // Admission defaults the source to 3607 s: such a token is signed for a year and warns after 3607 s.
+      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+      assert.equal(claims.exp - claims.iat, 365 * 24 * 3600);
+      assert.equal(claims['kubernetes.io'].warnafter - claims.iat, 3607);
+    });
+
+    it('is renewed at a sync past 80% of its life, and the old one is kept while a renewal fails', async () => {
+      const { run, advance, kubelet, client, clock } = await nodeWithKubelet();
+      await run(pod('web', { spec: { volumes: [{ name: 'vault', projected: { sources: [{ serviceAccountToken: { audience: 'vault', expirationSeconds: 600, path: 'vault-token' } }] } }] }, container: { volumeMounts: [{ name: 'vault', mountPath: '/vault' }] } }));
+      await advance(3000);
+      const first = await cat(kubelet, '/vault/vault-token');
+      const claimsOf = (t: string) => JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString('utf8'));
+      assert.deepEqual(claimsOf(first).aud, ['vault']);
+      // 80% of 600 s is 480 s: the periodic syncs (every 60–90 s) before that keep the token.
+      await advance(400_000);
+      assert.equal(await cat(kubelet, '/vault/vault-token'), first);
+      await advance(180_000);
+      const second = await cat(kubelet, '/vault/vault-token');
+      assert.notEqual(second, first);
+      assert.ok(claimsOf(second).iat * 1000 >= clock.now() - 180_000);
+      // The account is gone: renewals fail quietly while the last token is valid, then the volume's
+      // SetUp fails (its files stay as they were).
+      await client.delete({ group: '', version: 'v1', resource: 'serviceaccounts' }, 'shop', 'default');
+      const failedMounts = async () => {
+        await kubelet.flushEvents();
+        return (client.list({ group: '', version: 'v1', resource: 'events' }, 'shop').items as Obj[]).filter((e) => e.reason === 'FailedMount').map((e) => e.message);
+      };
+      const expiresAt = claimsOf(second).exp * 1000;
+      await advance(expiresAt - clock.now() - 1000);
+      assert.equal(await cat(kubelet, '/vault/vault-token'), second);
+      assert.deepEqual(await failedMounts(), []);
+      await advance(100_000);
+      assert.deepEqual(await failedMounts(), ['MountVolume.SetUp failed for volume "vault" : failed to fetch token: serviceaccounts "default" not found']);
+      assert.equal(await cat(kubelet, '/vault/vault-token'), second);
+    });
+  });
+
   it('keeps a pod in ContainerCreating while a volume\'s ConfigMap is missing', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('web', { spec: { volumes: [{ name: 'config', configMap: { name: 'web-config' } }] } }));
