@@ -203,6 +203,22 @@ export class RestHandler {
       if (!this.options.snapshots) throw notFoundStatus();
       return serveSnapshot(this.options.snapshots, user, req, res);
     }
+    if (path === '/.well-known/openid-configuration' || path === '/openid/v1/jwks') {
+      // Service account issuer discovery: system:service-account-issuer-discovery binds it to every
+      // service account; admins may read anything.
+      if (!user.groups.includes(groups.serviceAccounts) && !user.groups.includes(groups.masters)) {
+        throw statusErrors.forbidden(`forbidden: User ${JSON.stringify(user.name)} cannot get path ${JSON.stringify(path)}`);
+      }
+      const signer = this.server.serviceAccountTokens;
+      if (path === '/openid/v1/jwks') return this.sendRaw(req, res, 200, JSON.stringify(signer.jwks()), 'application/jwk-set+json');
+      return this.sendJson(req, res, 200, {
+        issuer: signer.issuer,
+        jwks_uri: `https://${this.options.serverAddress()}/openid/v1/jwks`,
+        response_types_supported: ['id_token'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['ES256'],
+      });
+    }
     if (path === serviceRequestPath) {
       if (!this.options.requests) throw notFoundStatus();
       const body = method === 'POST' ? await this.readObject(req) : {};

@@ -2,6 +2,7 @@
 // limits, content negotiation, watch streams and their cleanup, discovery and OpenAPI documents,
 // and a seeded fuzz of hostile requests after which the server still answers.
 import * as assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
 import * as https from 'node:https';
 import { Random } from '../../engine/util/random';
 import { serveCluster, type ServedCluster } from './fixture';
@@ -252,6 +253,17 @@ describe('REST API over HTTPS', function () {
       assert.equal((await reviewOf('not.a.token')).json().status.authenticated, undefined);
       // Reviewing tokens is system:auth-delegator's right, not every user's.
       assert.equal((await reviewOf(token, ['vault'], { 'Impersonate-User': 'jane' })).status, 403);
+      // Issuer discovery: anyone holding the published key can check the token's signature.
+      const oidc = (await request(cluster, 'GET', '/.well-known/openid-configuration')).json();
+      assert.equal(oidc.issuer, 'https://kubernetes.default.svc.cluster.local');
+      assert.deepEqual(oidc.id_token_signing_alg_values_supported, ['ES256']);
+      assert.equal(new URL(oidc.jwks_uri).pathname, '/openid/v1/jwks');
+      const jwks = (await request(cluster, 'GET', '/openid/v1/jwks')).json();
+      const [h, p, sig] = token.split('.') as [string, string, string];
+      assert.equal(jwks.keys[0].kid, JSON.parse(Buffer.from(h, 'base64url').toString()).kid);
+      const key = createPublicKey({ key: jwks.keys[0], format: 'jwk' });
+      assert.ok(verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url')));
+      assert.equal((await request(cluster, 'GET', '/openid/v1/jwks', { headers: { 'Impersonate-User': 'jane' } }).catch((e) => e)).status, 403);
       // Discovery lists the subresource and the review, as kube-apiserver's does.
       const core = (await request(cluster, 'GET', '/api/v1')).json();
       assert.deepEqual(core.resources.find((r: any) => r.name === 'serviceaccounts/token'), { name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
