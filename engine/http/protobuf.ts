@@ -441,6 +441,7 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
       else r.skip(w);
     });
     // A typed client's DELETE body is DeleteOptions in whichever group the client is for.
+    if (process.env.KB_DUMP) require('node:fs').writeFileSync(`${process.env.KB_DUMP}/${kind}-${Date.now()}.pb`, raw ?? Buffer.alloc(0));
     const message = kind === 'DeleteOptions' ? deleteOptions : kindsByApiVersion[`${apiVersion}/${kind}`];
     if (!message) throw statusErrors.unsupportedMediaType(`this server decodes protobuf bodies of ${[...Object.keys(kindsByApiVersion).map((k) => k.slice(k.lastIndexOf('/') + 1)), 'DeleteOptions'].join(', ')} only, not ${kind || 'an object without a kind'}: send it as JSON`);
     return { apiVersion, kind, ...decodeMessage(raw ?? Buffer.alloc(0), message) };

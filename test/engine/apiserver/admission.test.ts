@@ -153,6 +153,26 @@ describe('admission: Priority', () => {
   });
 });
 
+describe('admission: DefaultTolerationSeconds', () => {
+  it('lets a pod stay 300 s on a not-ready or unreachable node, unless it tolerates either taint itself', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const tolerationsOf = async (name: string, tolerations?: object[]) =>
+      (await client.create(pods, 'shop', pod(name, { spec: { automountServiceAccountToken: false, ...(tolerations ? { tolerations } : {}) } }))).object.spec.tolerations;
+    assert.deepEqual(await tolerationsOf('plain'), [
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ]);
+    // Its own toleration of one taint stays as it is; the other is added.
+    const own = { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 };
+    assert.deepEqual(await tolerationsOf('quick', [own]), [own, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }]);
+    // A toleration without a key or effect covers both.
+    assert.deepEqual(await tolerationsOf('anything', [{ operator: 'Exists' }]), [{ operator: 'Exists' }]);
+    // A NoSchedule toleration of the taint does not.
+    assert.equal((await tolerationsOf('noschedule', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoSchedule' }])).length, 3);
+  });
+});
+
 describe('admission: DefaultStorageClass', () => {
   it('gives a claim without a class the default StorageClass, and leaves an explicit "" alone', async () => {
     const { client, namespace } = await newCluster();

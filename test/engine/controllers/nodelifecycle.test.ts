@@ -38,9 +38,13 @@ describe('Node lifecycle and taint eviction', () => {
     assert.deepEqual([ready.status, ready.reason, ready.message], ['Unknown', 'NodeStatusUnknown', 'Kubelet stopped posting node status.']);
     assert.deepEqual(node.spec.taints.filter((t: Obj) => t.key === 'node.kubernetes.io/unreachable').map((t: Obj) => t.effect).sort(), ['NoExecute', 'NoSchedule']);
 
-    // Pods tolerate unreachable nodes for as long as their tolerationSeconds say (300 s when the
-    // DefaultTolerationSeconds admission plugin adds them); then they are deleted and replaced.
-    await advance(320_000);
+    // Pods tolerate unreachable nodes for as long as their tolerationSeconds say (300 s, which the
+    // DefaultTolerationSeconds admission plugin gave them); then they are deleted and replaced.
+    const onVictim = () => (admin.list(pods, 'default').items as Obj[]).filter((p) => p.spec.nodeName === victim);
+    assert.deepEqual(onVictim()[0]!.spec.tolerations.filter((t: Obj) => t.key === 'node.kubernetes.io/unreachable'), [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }]);
+    await advance(200_000);
+    assert.ok(onVictim().length > 0 && onVictim().every((p) => !p.metadata.deletionTimestamp), 'within the toleration, the pods stay on the unreachable node');
+    await advance(120_000);
     const stranded = (admin.list(pods, 'default').items as Obj[]).filter((p) => p.spec.nodeName === victim);
     assert.ok(stranded.every((p) => p.metadata.deletionTimestamp));
     assert.ok(stranded.every((p) => p.status.conditions.some((c: Obj) => c.type === 'DisruptionTarget' && c.reason === 'DeletionByTaintManager')));
