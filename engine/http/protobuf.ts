@@ -1,7 +1,8 @@
 // Request bodies in Kubernetes' protobuf encoding (application/vnd.kubernetes.protobuf), which
 // client-go's typed clients send for built-in kinds (`kubectl create secret`, `kubectl auth can-i`).
 // The server answers in JSON, which those clients accept; this decodes the kinds and fields they
-// send (kubectl's create generators, reviews, evictions), from the field numbers of k8s.io/api's
+// send (kubectl's create generators, reviews, evictions, token requests, and the Pods of `kubectl
+// debug`: a whole PodSpec, since --copy-to copies any pod), from the field numbers of k8s.io/api's
 // generated.proto files. An unlisted field holding a Go zero value is passed over (Go writes every
 // plain field, set or not); any other unlisted field or kind is refused with 415 rather than
 // silently dropped. Envelope: "k8s\0" + runtime.Unknown.
@@ -79,15 +80,305 @@ const deleteOptions: Message = {
 
 // ---- what kubectl's generators (create deployment, job, cronjob, service, role, rolebinding) set ----
 
-const labelSelector: Message = { name: 'LabelSelector', fields: { 1: f('matchLabels', 'stringMap') } };
+const labelSelector: Message = {
+  name: 'LabelSelector',
+  fields: {
+    1: f('matchLabels', 'stringMap'),
+    2: msg('matchExpressions', () => ({ name: 'LabelSelectorRequirement', fields: { 1: f('key', 'string'), 2: f('operator', 'string'), 3: f('values', 'string', { repeated: true }) } }), true),
+  },
+};
+
+// ---- the Pod (core/v1), as typed clients send it: `kubectl debug` creates one (a node's debugging
+// pod, or a copy of a pod with --copy-to), and the workload generators send its template ----
+
+const ptr = { pointer: true } as const;
+const many = { repeated: true } as const;
+/** An embedded LocalObjectReference (`name`, inline in JSON). */
+const localRef: Field = { name: 'localObjectReference', kind: 'inline', message: () => localObjectReference };
+const keyToPath: Message = { name: 'KeyToPath', fields: { 1: f('key', 'string'), 2: f('path', 'string'), 3: f('mode', 'int', ptr) } };
+const objectFieldSelector: Message = { name: 'ObjectFieldSelector', fields: { 1: f('apiVersion', 'string'), 2: f('fieldPath', 'string') } };
+const resourceFieldSelector: Message = { name: 'ResourceFieldSelector', fields: { 1: f('containerName', 'string'), 2: f('resource', 'string'), 3: f('divisor', 'quantity') } };
+const downwardAPIVolumeFile: Message = {
+  name: 'DownwardAPIVolumeFile',
+  fields: { 1: f('path', 'string'), 2: msg('fieldRef', () => objectFieldSelector), 3: msg('resourceFieldRef', () => resourceFieldSelector), 4: f('mode', 'int', ptr) },
+};
 const containerPort: Message = { name: 'ContainerPort', fields: { 1: f('name', 'string'), 2: f('hostPort', 'int'), 3: f('containerPort', 'int'), 4: f('protocol', 'string'), 5: f('hostIP', 'string') } };
-const container: Message = {
-  name: 'Container',
-  fields: { 1: f('name', 'string'), 2: f('image', 'string'), 3: f('command', 'string', { repeated: true }), 4: f('args', 'string', { repeated: true }), 5: f('workingDir', 'string'), 6: msg('ports', () => containerPort, true), 14: f('imagePullPolicy', 'string') },
+const envVar: Message = {
+  name: 'EnvVar',
+  fields: {
+    1: f('name', 'string'),
+    2: f('value', 'string'),
+    3: msg('valueFrom', () => ({
+      name: 'EnvVarSource',
+      fields: {
+        1: msg('fieldRef', () => objectFieldSelector),
+        2: msg('resourceFieldRef', () => resourceFieldSelector),
+        3: msg('configMapKeyRef', () => ({ name: 'ConfigMapKeySelector', fields: { 1: localRef, 2: f('key', 'string'), 3: f('optional', 'bool', ptr) } })),
+        4: msg('secretKeyRef', () => ({ name: 'SecretKeySelector', fields: { 1: localRef, 2: f('key', 'string'), 3: f('optional', 'bool', ptr) } })),
+      },
+    })),
+  },
+};
+const envFromSource: Message = {
+  name: 'EnvFromSource',
+  fields: {
+    1: f('prefix', 'string'),
+    2: msg('configMapRef', () => ({ name: 'ConfigMapEnvSource', fields: { 1: localRef, 2: f('optional', 'bool', ptr) } })),
+    3: msg('secretRef', () => ({ name: 'SecretEnvSource', fields: { 1: localRef, 2: f('optional', 'bool', ptr) } })),
+  },
+};
+const resourceRequirements: Message = {
+  name: 'ResourceRequirements',
+  fields: { 1: f('limits', 'quantityMap'), 2: f('requests', 'quantityMap'), 3: msg('claims', () => ({ name: 'ResourceClaim', fields: { 1: f('name', 'string'), 2: f('request', 'string') } }), true) },
+};
+const execAction: Message = { name: 'ExecAction', fields: { 1: f('command', 'string', many) } };
+const httpGetAction: Message = {
+  name: 'HTTPGetAction',
+  fields: { 1: f('path', 'string'), 2: f('port', 'intOrString'), 3: f('host', 'string'), 4: f('scheme', 'string'), 5: msg('httpHeaders', () => ({ name: 'HTTPHeader', fields: { 1: f('name', 'string'), 2: f('value', 'string') } }), true) },
+};
+const tcpSocketAction: Message = { name: 'TCPSocketAction', fields: { 1: f('port', 'intOrString'), 2: f('host', 'string') } };
+const probe: Message = {
+  name: 'Probe',
+  fields: {
+    1: {
+      name: 'handler',
+      kind: 'inline',
+      message: () => ({
+        name: 'ProbeHandler',
+        fields: { 1: msg('exec', () => execAction), 2: msg('httpGet', () => httpGetAction), 3: msg('tcpSocket', () => tcpSocketAction), 4: msg('grpc', () => ({ name: 'GRPCAction', fields: { 1: f('port', 'int'), 2: f('service', 'string', ptr) } })) },
+      }),
+    },
+    2: f('initialDelaySeconds', 'int'),
+    3: f('timeoutSeconds', 'int'),
+    4: f('periodSeconds', 'int'),
+    5: f('successThreshold', 'int'),
+    6: f('failureThreshold', 'int'),
+    7: f('terminationGracePeriodSeconds', 'int', ptr),
+  },
+};
+const lifecycleHandler: Message = {
+  name: 'LifecycleHandler',
+  fields: { 1: msg('exec', () => execAction), 2: msg('httpGet', () => httpGetAction), 3: msg('tcpSocket', () => tcpSocketAction), 4: msg('sleep', () => ({ name: 'SleepAction', fields: { 1: f('seconds', 'int') } })) },
+};
+const seLinuxOptions: Message = { name: 'SELinuxOptions', fields: { 1: f('user', 'string'), 2: f('role', 'string'), 3: f('type', 'string'), 4: f('level', 'string') } };
+const windowsOptions: Message = {
+  name: 'WindowsSecurityContextOptions',
+  fields: { 1: f('gmsaCredentialSpecName', 'string', ptr), 2: f('gmsaCredentialSpec', 'string', ptr), 3: f('runAsUserName', 'string', ptr), 4: f('hostProcess', 'bool', ptr) },
+};
+const seccompProfile: Message = { name: 'SeccompProfile', fields: { 1: f('type', 'string'), 2: f('localhostProfile', 'string', ptr) } };
+const appArmorProfile: Message = { name: 'AppArmorProfile', fields: { 1: f('type', 'string'), 2: f('localhostProfile', 'string', ptr) } };
+const securityContext: Message = {
+  name: 'SecurityContext',
+  fields: {
+    1: msg('capabilities', () => ({ name: 'Capabilities', fields: { 1: f('add', 'string', many), 2: f('drop', 'string', many) } })),
+    2: f('privileged', 'bool', ptr),
+    3: msg('seLinuxOptions', () => seLinuxOptions),
+    4: f('runAsUser', 'int', ptr),
+    5: f('runAsNonRoot', 'bool', ptr),
+    6: f('readOnlyRootFilesystem', 'bool', ptr),
+    7: f('allowPrivilegeEscalation', 'bool', ptr),
+    8: f('runAsGroup', 'int', ptr),
+    9: f('procMount', 'string', ptr),
+    10: msg('windowsOptions', () => windowsOptions),
+    11: msg('seccompProfile', () => seccompProfile),
+    12: msg('appArmorProfile', () => appArmorProfile),
+  },
+};
+/** Container and EphemeralContainerCommon: the same fields under the same numbers. */
+const containerFields: Record<number, Field> = {
+  1: f('name', 'string'),
+  2: f('image', 'string'),
+  3: f('command', 'string', many),
+  4: f('args', 'string', many),
+  5: f('workingDir', 'string'),
+  6: msg('ports', () => containerPort, true),
+  7: msg('env', () => envVar, true),
+  8: msg('resources', () => resourceRequirements),
+  9: msg('volumeMounts', () => ({
+    name: 'VolumeMount',
+    fields: { 1: f('name', 'string'), 2: f('readOnly', 'bool'), 3: f('mountPath', 'string'), 4: f('subPath', 'string'), 5: f('mountPropagation', 'string', ptr), 6: f('subPathExpr', 'string'), 7: f('recursiveReadOnly', 'string', ptr) },
+  }), true),
+  10: msg('livenessProbe', () => probe),
+  11: msg('readinessProbe', () => probe),
+  12: msg('lifecycle', () => ({ name: 'Lifecycle', fields: { 1: msg('postStart', () => lifecycleHandler), 2: msg('preStop', () => lifecycleHandler), 3: f('stopSignal', 'string', ptr) } })),
+  13: f('terminationMessagePath', 'string'),
+  14: f('imagePullPolicy', 'string'),
+  15: msg('securityContext', () => securityContext),
+  16: f('stdin', 'bool'),
+  17: f('stdinOnce', 'bool'),
+  18: f('tty', 'bool'),
+  19: msg('envFrom', () => envFromSource, true),
+  20: f('terminationMessagePolicy', 'string'),
+  21: msg('volumeDevices', () => ({ name: 'VolumeDevice', fields: { 1: f('name', 'string'), 2: f('devicePath', 'string') } }), true),
+  22: msg('startupProbe', () => probe),
+  23: msg('resizePolicy', () => ({ name: 'ContainerResizePolicy', fields: { 1: f('resourceName', 'string'), 2: f('restartPolicy', 'string') } }), true),
+  24: f('restartPolicy', 'string', ptr),
+};
+const container: Message = { name: 'Container', fields: containerFields };
+const ephemeralContainer: Message = {
+  name: 'EphemeralContainer',
+  fields: { 1: { name: 'ephemeralContainerCommon', kind: 'inline', message: () => ({ name: 'EphemeralContainerCommon', fields: containerFields }) }, 2: f('targetContainerName', 'string') },
+};
+const volumeResources: Message = { name: 'VolumeResourceRequirements', fields: { 1: f('limits', 'quantityMap'), 2: f('requests', 'quantityMap') } };
+const volumeSource: Message = {
+  name: 'VolumeSource',
+  fields: {
+    1: msg('hostPath', () => ({ name: 'HostPathVolumeSource', fields: { 1: f('path', 'string'), 2: f('type', 'string', ptr) } })),
+    2: msg('emptyDir', () => ({ name: 'EmptyDirVolumeSource', fields: { 1: f('medium', 'string'), 2: f('sizeLimit', 'quantity', ptr) } })),
+    6: msg('secret', () => ({ name: 'SecretVolumeSource', fields: { 1: f('secretName', 'string'), 2: msg('items', () => keyToPath, true), 3: f('defaultMode', 'int', ptr), 4: f('optional', 'bool', ptr) } })),
+    7: msg('nfs', () => ({ name: 'NFSVolumeSource', fields: { 1: f('server', 'string'), 2: f('path', 'string'), 3: f('readOnly', 'bool') } })),
+    10: msg('persistentVolumeClaim', () => ({ name: 'PersistentVolumeClaimVolumeSource', fields: { 1: f('claimName', 'string'), 2: f('readOnly', 'bool') } })),
+    16: msg('downwardAPI', () => ({ name: 'DownwardAPIVolumeSource', fields: { 1: msg('items', () => downwardAPIVolumeFile, true), 2: f('defaultMode', 'int', ptr) } })),
+    19: msg('configMap', () => ({ name: 'ConfigMapVolumeSource', fields: { 1: localRef, 2: msg('items', () => keyToPath, true), 3: f('defaultMode', 'int', ptr), 4: f('optional', 'bool', ptr) } })),
+    26: msg('projected', () => ({
+      name: 'ProjectedVolumeSource',
+      fields: {
+        1: msg('sources', () => ({
+          name: 'VolumeProjection',
+          fields: {
+            1: msg('secret', () => ({ name: 'SecretProjection', fields: { 1: localRef, 2: msg('items', () => keyToPath, true), 4: f('optional', 'bool', ptr) } })),
+            2: msg('downwardAPI', () => ({ name: 'DownwardAPIProjection', fields: { 1: msg('items', () => downwardAPIVolumeFile, true) } })),
+            3: msg('configMap', () => ({ name: 'ConfigMapProjection', fields: { 1: localRef, 2: msg('items', () => keyToPath, true), 4: f('optional', 'bool', ptr) } })),
+            4: msg('serviceAccountToken', () => ({ name: 'ServiceAccountTokenProjection', fields: { 1: f('audience', 'string'), 2: f('expirationSeconds', 'int', ptr), 3: f('path', 'string') } })),
+          },
+        }), true),
+        2: f('defaultMode', 'int', ptr),
+      },
+    })),
+    28: msg('csi', () => ({
+      name: 'CSIVolumeSource',
+      fields: { 1: f('driver', 'string'), 2: f('readOnly', 'bool', ptr), 3: f('fsType', 'string', ptr), 4: f('volumeAttributes', 'stringMap'), 5: msg('nodePublishSecretRef', () => localObjectReference) },
+    })),
+    29: msg('ephemeral', () => ({
+      name: 'EphemeralVolumeSource',
+      fields: {
+        1: msg('volumeClaimTemplate', () => ({
+          name: 'PersistentVolumeClaimTemplate',
+          fields: {
+            1: metadata,
+            2: msg('spec', () => ({
+              name: 'PersistentVolumeClaimSpec',
+              fields: {
+                1: f('accessModes', 'string', many),
+                2: msg('resources', () => volumeResources),
+                3: f('volumeName', 'string'),
+                4: msg('selector', () => labelSelector),
+                5: f('storageClassName', 'string', ptr),
+                6: f('volumeMode', 'string', ptr),
+                9: f('volumeAttributesClassName', 'string', ptr),
+              },
+            })),
+          },
+        })),
+      },
+    })),
+  },
+};
+const nodeSelectorTerm: Message = {
+  name: 'NodeSelectorTerm',
+  fields: (() => {
+    const requirement = () => ({ name: 'NodeSelectorRequirement', fields: { 1: f('key', 'string'), 2: f('operator', 'string'), 3: f('values', 'string', many) } });
+    return { 1: msg('matchExpressions', requirement, true), 2: msg('matchFields', requirement, true) };
+  })(),
+};
+const podAffinityTerm: Message = {
+  name: 'PodAffinityTerm',
+  fields: { 1: msg('labelSelector', () => labelSelector), 2: f('namespaces', 'string', many), 3: f('topologyKey', 'string'), 4: msg('namespaceSelector', () => labelSelector), 5: f('matchLabelKeys', 'string', many), 6: f('mismatchLabelKeys', 'string', many) },
+};
+const podAffinity = (name: string): Message => ({
+  name,
+  fields: {
+    1: msg('requiredDuringSchedulingIgnoredDuringExecution', () => podAffinityTerm, true),
+    2: msg('preferredDuringSchedulingIgnoredDuringExecution', () => ({ name: 'WeightedPodAffinityTerm', fields: { 1: f('weight', 'int'), 2: msg('podAffinityTerm', () => podAffinityTerm) } }), true),
+  },
+});
+const affinity: Message = {
+  name: 'Affinity',
+  fields: {
+    1: msg('nodeAffinity', () => ({
+      name: 'NodeAffinity',
+      fields: {
+        1: msg('requiredDuringSchedulingIgnoredDuringExecution', () => ({ name: 'NodeSelector', fields: { 1: msg('nodeSelectorTerms', () => nodeSelectorTerm, true) } })),
+        2: msg('preferredDuringSchedulingIgnoredDuringExecution', () => ({ name: 'PreferredSchedulingTerm', fields: { 1: f('weight', 'int'), 2: msg('preference', () => nodeSelectorTerm) } }), true),
+      },
+    })),
+    2: msg('podAffinity', () => podAffinity('PodAffinity')),
+    3: msg('podAntiAffinity', () => podAffinity('PodAntiAffinity')),
+  },
+};
+const podSecurityContext: Message = {
+  name: 'PodSecurityContext',
+  fields: {
+    1: msg('seLinuxOptions', () => seLinuxOptions),
+    2: f('runAsUser', 'int', ptr),
+    3: f('runAsNonRoot', 'bool', ptr),
+    4: f('supplementalGroups', 'int', many),
+    5: f('fsGroup', 'int', ptr),
+    6: f('runAsGroup', 'int', ptr),
+    7: msg('sysctls', () => ({ name: 'Sysctl', fields: { 1: f('name', 'string'), 2: f('value', 'string') } }), true),
+    8: msg('windowsOptions', () => windowsOptions),
+    9: f('fsGroupChangePolicy', 'string', ptr),
+    10: msg('seccompProfile', () => seccompProfile),
+    11: msg('appArmorProfile', () => appArmorProfile),
+  },
 };
 const podSpec: Message = {
   name: 'PodSpec',
-  fields: { 2: msg('containers', () => container, true), 3: f('restartPolicy', 'string'), 6: f('dnsPolicy', 'string'), 8: f('serviceAccountName', 'string') },
+  fields: {
+    1: msg('volumes', () => ({ name: 'Volume', fields: { 1: f('name', 'string'), 2: { name: 'volumeSource', kind: 'inline', message: () => volumeSource } } }), true),
+    2: msg('containers', () => container, true),
+    3: f('restartPolicy', 'string'),
+    4: f('terminationGracePeriodSeconds', 'int', ptr),
+    5: f('activeDeadlineSeconds', 'int', ptr),
+    6: f('dnsPolicy', 'string'),
+    7: f('nodeSelector', 'stringMap'),
+    8: f('serviceAccountName', 'string'),
+    9: f('serviceAccount', 'string'),
+    10: f('nodeName', 'string'),
+    11: f('hostNetwork', 'bool'),
+    12: f('hostPID', 'bool'),
+    13: f('hostIPC', 'bool'),
+    14: msg('securityContext', () => podSecurityContext),
+    15: msg('imagePullSecrets', () => localObjectReference, true),
+    16: f('hostname', 'string'),
+    17: f('subdomain', 'string'),
+    18: msg('affinity', () => affinity),
+    19: f('schedulerName', 'string'),
+    20: msg('initContainers', () => container, true),
+    21: f('automountServiceAccountToken', 'bool', ptr),
+    22: msg('tolerations', () => ({ name: 'Toleration', fields: { 1: f('key', 'string'), 2: f('operator', 'string'), 3: f('value', 'string'), 4: f('effect', 'string'), 5: f('tolerationSeconds', 'int', ptr) } }), true),
+    23: msg('hostAliases', () => ({ name: 'HostAlias', fields: { 1: f('ip', 'string'), 2: f('hostnames', 'string', many) } }), true),
+    24: f('priorityClassName', 'string'),
+    25: f('priority', 'int', ptr),
+    26: msg('dnsConfig', () => ({
+      name: 'PodDNSConfig',
+      fields: { 1: f('nameservers', 'string', many), 2: f('searches', 'string', many), 3: msg('options', () => ({ name: 'PodDNSConfigOption', fields: { 1: f('name', 'string'), 2: f('value', 'string', ptr) } }), true) },
+    })),
+    27: f('shareProcessNamespace', 'bool', ptr),
+    28: msg('readinessGates', () => ({ name: 'PodReadinessGate', fields: { 1: f('conditionType', 'string') } }), true),
+    29: f('runtimeClassName', 'string', ptr),
+    30: f('enableServiceLinks', 'bool', ptr),
+    31: f('preemptionPolicy', 'string', ptr),
+    32: f('overhead', 'quantityMap'),
+    33: msg('topologySpreadConstraints', () => ({
+      name: 'TopologySpreadConstraint',
+      fields: {
+        1: f('maxSkew', 'int'),
+        2: f('topologyKey', 'string'),
+        3: f('whenUnsatisfiable', 'string'),
+        4: msg('labelSelector', () => labelSelector),
+        5: f('minDomains', 'int', ptr),
+        6: f('nodeAffinityPolicy', 'string', ptr),
+        7: f('nodeTaintsPolicy', 'string', ptr),
+        8: f('matchLabelKeys', 'string', many),
+      },
+    }), true),
+    34: msg('ephemeralContainers', () => ephemeralContainer, true),
+    35: f('setHostnameAsFQDN', 'bool', ptr),
+    36: msg('os', () => ({ name: 'PodOS', fields: { 1: f('name', 'string') } })),
+    37: f('hostUsers', 'bool', ptr),
+    38: msg('schedulingGates', () => ({ name: 'PodSchedulingGate', fields: { 1: f('name', 'string') } }), true),
+  },
 };
 const podTemplateSpec: Message = { name: 'PodTemplateSpec', fields: { 1: metadata, 2: msg('spec', () => podSpec) } };
 const jobSpec: Message = {
@@ -160,6 +451,7 @@ const horizontalPodAutoscalerSpec: Message = {
 };
 
 const kindsByApiVersion: Record<string, Message> = {
+  'v1/Pod': { name: 'Pod', fields: { 1: metadata, 2: msg('spec', () => podSpec), 3: f('status', 'serverSet') } },
   'apps/v1/Deployment': {
     name: 'Deployment',
     fields: { 1: metadata, 2: msg('spec', () => ({ name: 'DeploymentSpec', fields: { 1: f('replicas', 'int', { pointer: true }), 2: msg('selector', () => labelSelector), 3: msg('template', () => podTemplateSpec) } })), 3: f('status', 'serverSet') },
@@ -441,7 +733,6 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
       else r.skip(w);
     });
     // A typed client's DELETE body is DeleteOptions in whichever group the client is for.
-    if (process.env.KB_DUMP) require('node:fs').writeFileSync(`${process.env.KB_DUMP}/${kind}-${Date.now()}.pb`, raw ?? Buffer.alloc(0));
     const message = kind === 'DeleteOptions' ? deleteOptions : kindsByApiVersion[`${apiVersion}/${kind}`];
     if (!message) throw statusErrors.unsupportedMediaType(`this server decodes protobuf bodies of ${[...Object.keys(kindsByApiVersion).map((k) => k.slice(k.lastIndexOf('/') + 1)), 'DeleteOptions'].join(', ')} only, not ${kind || 'an object without a kind'}: send it as JSON`);
     return { apiVersion, kind, ...decodeMessage(raw ?? Buffer.alloc(0), message) };

@@ -243,6 +243,32 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(stranger.stdout.trim(), 'no');
   });
 
+  it('debug node/ and debug --copy-to: the Pods kubectl sends as protobuf arrive whole, and run', async () => {
+    await run('create', 'namespace', 'debugging');
+    const node = (await run('get', 'nodes', '-o', 'jsonpath={.items[1].metadata.name}')).trim();
+    const made = await run('debug', '-n', 'debugging', `node/${node}`, '--image=busybox', '--profile=sysadmin', '--', 'true');
+    const name = /Creating debugging pod (\S+) with container debugger on node/.exec(made)?.[1];
+    assert.ok(name, made);
+    const debugger_ = JSON.parse(await run('get', 'pod', name, '-n', 'debugging', '-o', 'json'));
+    assert.equal(debugger_.metadata.labels['app.kubernetes.io/managed-by'], 'kubectl-debug');
+    assert.deepEqual([debugger_.spec.nodeName, debugger_.spec.hostNetwork, debugger_.spec.hostPID, debugger_.spec.hostIPC, debugger_.spec.restartPolicy], [node, true, true, true, 'Never']);
+    assert.deepEqual(debugger_.spec.volumes.find((v: { name: string }) => v.name === 'host-root').hostPath, { path: '/', type: '' });
+    const c = debugger_.spec.containers[0];
+    assert.deepEqual([c.name, c.image, c.command, c.securityContext, c.volumeMounts.find((m: { name: string }) => m.name === 'host-root').mountPath], ['debugger', 'busybox', ['true'], { privileged: true }, '/host']);
+    assert.ok(debugger_.spec.tolerations.some((t: { operator: string; key?: string }) => t.operator === 'Exists' && !t.key));
+    // A copy of a running pod with a debugging container added: the whole spec came through.
+    await run('run', 'web', '-n', 'debugging', '--image=nginx:1.27', '--env=GREETING=hello', '--labels=app=web');
+    await run('wait', '-n', 'debugging', '--for=condition=Ready', 'pod/web', '--timeout=20s');
+    await run('debug', '-n', 'debugging', 'web', '--image=busybox', '--copy-to=web-copy', '--container=shell', '--', 'sleep', '3600');
+    const copy = JSON.parse(await run('get', 'pod', 'web-copy', '-n', 'debugging', '-o', 'json'));
+    const original = JSON.parse(await run('get', 'pod', 'web', '-n', 'debugging', '-o', 'json'));
+    assert.deepEqual(copy.spec.containers[0], original.spec.containers[0]);
+    assert.deepEqual(copy.spec.volumes, original.spec.volumes);
+    assert.deepEqual(copy.spec.tolerations, original.spec.tolerations);
+    assert.deepEqual([copy.spec.containers[1].name, copy.spec.containers[1].command], ['shell', ['sleep', '3600']]);
+    await run('wait', '-n', 'debugging', '--for=condition=Ready', 'pod/web-copy', '--timeout=20s');
+  });
+
   it('create token: a signed service account token that authenticates as the account, under RBAC, until the account is gone', async () => {
     await run('create', 'namespace', 'tokens');
     await run('create', 'serviceaccount', 'ci', '-n', 'tokens');
