@@ -390,7 +390,7 @@ export class ApiServer {
     this.authorize(ctx, 'get', ref);
     const name = this.requireName(ref);
     if (ref.subresource === 'scale') return this.scaleOf(this.mustGet(storage, ref.namespace, name));
-    if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+    if (ref.subresource && ref.subresource !== 'status' && !this.ephemeralContainers(storage, ref)) throw statusErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
     return this.mustGet(storage, ref.namespace, name);
   }
 
@@ -730,7 +730,7 @@ export class ApiServer {
       return this.updateScale(ctx, storage, ref, options, typeof rv === 'string' && rv ? this.parseResourceVersion(rv) : undefined, () => body);
     }
     if (ref.subresource === 'finalize' && storage.info.kind === 'Namespace') return this.finalizeNamespace(ctx, storage, ref, body, options);
-    if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    if (ref.subresource && ref.subresource !== 'status' && !this.ephemeralContainers(storage, ref)) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     return this.audited(ctx, 'update', ref, options, async () => {
       this.authorize(ctx, 'update', ref);
       const sent = this.decodeBody(storage, ref, body, options);
@@ -751,7 +751,7 @@ export class ApiServer {
       const scaleSchema = openapi().forKind('autoscaling', 'v1', 'Scale');
       return this.updateScale(ctx, storage, ref, options, this.patchPrecondition(type, patch), (current) => this.applyPatch(type, this.scaleOf(current), patch, scaleSchema), { type, patch });
     }
-    if (ref.subresource && ref.subresource !== 'status') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    if (ref.subresource && ref.subresource !== 'status' && !this.ephemeralContainers(storage, ref)) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
     if (type === 'apply' && !options.fieldManager) throw statusErrors.badRequest('PATCH, application/apply-patch+yaml: fieldManager is required for apply requests');
     if (type !== 'apply' && options.force !== undefined) throw statusErrors.badRequest('force is only allowed for apply patches');
     const schema = this.schemaOf(storage);
@@ -806,6 +806,11 @@ export class ApiServer {
 
   private storage(group: string, resource: string): ResourceStorage | undefined {
     return this.storages.get(`${group}/${resource}`);
+  }
+
+  /** pods/ephemeralcontainers: read as the pod, written as its spec.ephemeralContainers only. */
+  private ephemeralContainers(storage: ResourceStorage, ref: ResourceRef): boolean {
+    return ref.subresource === 'ephemeralcontainers' && !!storage.strategy.prepareForEphemeralContainersUpdate;
   }
 
   private resolve(ref: ResourceRef): ResourceStorage {
@@ -1023,6 +1028,7 @@ export class ApiServer {
       // A status update's object is decoded whole (server-side apply judged its configuration already).
       const sent = subresource === 'status' && !managedByApply ? next : undefined;
       if (subresource === 'status') next = storage.strategy.prepareForStatusUpdate(next, current, managedByApply, this.timestamp());
+      else if (subresource === 'ephemeralcontainers' && storage.strategy.prepareForEphemeralContainersUpdate) next = storage.strategy.prepareForEphemeralContainersUpdate(next, current);
       else storage.strategy.prepareForUpdate(next, current);
       // A Service keeps, takes and frees its cluster IPs and node ports with the update itself.
       const allocations = isService(storage) && !subresource ? this.serviceAllocator.allocateUpdate(next, current) : undefined;
@@ -1100,6 +1106,7 @@ export class ApiServer {
   private ignoredFields(storage: ResourceStorage, subresource: string | undefined): readonly (readonly string[])[] {
     if (!storage.strategy.hasStatus) return [];
     if (subresource === 'status') return storage.strategy.statusResetFields;
+    if (subresource === 'ephemeralcontainers') return [['f:status']];
     return mainResetFields;
   }
 

@@ -36,6 +36,8 @@ function subresourceInfo(info: KindInfo, sub: string): SubresourceInfo | undefin
       return { kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] };
     case 'eviction':
       return { kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] };
+    case 'ephemeralcontainers':
+      return { kind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get', 'patch', 'update'] };
     case 'token':
       return { kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] };
     default:

@@ -313,7 +313,6 @@ export class Kubelet {
     const rec = this.records.get(key);
     const pod = this.informer?.store.get(key);
     if (!pod) throw statusErrors.notFound('pods', '', podName);
-    const all = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
     let name = containerName;
     if (!name) {
       if ((pod.spec?.containers ?? []).length !== 1) {
@@ -321,7 +320,7 @@ export class Kubelet {
       }
       name = pod.spec!.containers[0]!.name;
     }
-    if (!all.some((c) => c.name === name)) throw statusErrors.badRequest(`container ${name} is not valid for pod ${podName}`);
+    if (!containerSpec(pod, name)) throw statusErrors.badRequest(`container ${name} is not valid for pod ${podName}`);
     const c = rec?.containers.get(name);
     if (options.previous) {
       if (!c?.previousId) throw statusErrors.badRequest(`previous terminated container "${name}" in pod "${podName}" not found`);
@@ -338,7 +337,7 @@ export class Kubelet {
    */
   exec(namespace: string, podName: string, containerName: string, command: string[], streams: ContainerStreams): ContainerProcess {
     const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
-    const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c: Container) => c.name === containerName)!;
+    const spec = containerSpec(pod, containerName)!;
     const c = rec.containers.get(containerName);
     const files = containerFiles(pod, spec, rec.ip ?? '', rec.volumeFiles, c?.subPathFiles ?? new Map());
     return this.runtime.exec(id, command, files, streams);
@@ -583,6 +582,7 @@ export class Kubelet {
     } else if (!rec.terminalPhase) {
       if (!rec.volumesReady) this.mountVolumes(pod, rec);
       else this.rewriteVolumes(pod, rec);
+      this.addEphemeralContainers(pod, rec);
       if (rec.volumesReady && this.createSandbox(pod, rec)) this.runContainers(pod, rec);
       // Only the volumes the periodic sync rewrites make it observable; other pods skip it.
       if (rec.volumesReady && (pod.spec?.volumes ?? []).some(writtenVolume)) this.scheduleResync(rec);
@@ -615,6 +615,7 @@ export class Kubelet {
     };
     for (const c of pod.spec?.initContainers ?? []) add(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init');
     for (const c of pod.spec?.containers ?? []) add(c, 'app');
+    for (const c of pod.spec?.ephemeralContainers ?? []) add(c as Container, 'ephemeral');
     const rec: PodRecord = {
       uid,
       key,
@@ -868,6 +869,7 @@ export class Kubelet {
       this.startContainer(pod, rec, spec, c);
       return;
     }
+    this.runEphemeralContainers(pod, rec);
     let anyToRun = false;
     for (const spec of pod.spec?.containers ?? []) {
       const c = rec.containers.get(spec.name)!;
@@ -886,6 +888,25 @@ export class Kubelet {
     if (!anyToRun) {
       const failed = (pod.spec?.containers ?? []).some((s: Container) => this.runtime.containerStatus(rec.containers.get(s.name)!.id!)?.exitCode !== 0);
       this.finish(rec, failed ? 'Failed' : 'Succeeded', pod);
+    }
+  }
+
+  /** Ephemeral containers the pod gained (`kubectl debug`) get records; they are never removed. */
+  private addEphemeralContainers(pod: Pod & Obj, rec: PodRecord): void {
+    for (const spec of pod.spec?.ephemeralContainers ?? []) {
+      if (!rec.containers.has(spec.name)) rec.containers.set(spec.name, { name: spec.name, kind: 'ephemeral', restartCount: 0, busy: false, started: false, ready: false, probes: [], stopping: false });
+    }
+  }
+
+  /**
+   * Starts each ephemeral container once the pod's init containers are done, as computePodActions
+   * does: once only, whatever the pod's restart policy, and never again after it exits.
+   */
+  private runEphemeralContainers(pod: Pod & Obj, rec: PodRecord): void {
+    for (const spec of pod.spec?.ephemeralContainers ?? []) {
+      const c = rec.containers.get(spec.name);
+      if (!c || c.id || c.busy) continue;
+      this.startContainer(pod, rec, spec as Container, c);
     }
   }
 
@@ -1114,7 +1135,7 @@ export class Kubelet {
         c.stopping = true;
         this.recorder.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
         // The preStop hook runs first, within the grace period; SIGTERM follows when it is done.
-        const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((s: Container) => s.name === c.name);
+        const spec = containerSpec(pod, c.name);
         const hookMs = Math.min(preStopMs(spec), grace);
         const id = c.id!;
         const stop = () =>
@@ -1211,6 +1232,12 @@ function podRequests(pod: Pod): { cpu: number; memory: number } {
 }
 
 /** The volume manager's error for a volume whose ConfigMap or Secret is missing. */
+/** A container of the pod by name: an app, init or ephemeral one (they share one namespace of names). */
+function containerSpec(pod: Pod, name: string): Container | undefined {
+  const spec = pod.spec;
+  return spec?.containers.find((c) => c.name === name) ?? spec?.initContainers?.find((c) => c.name === name) ?? (spec?.ephemeralContainers?.find((c) => c.name === name) as Container | undefined);
+}
+
 function setUpFailed(v: Volume, why: VolumeNotReady): string {
   const reason = 'failed' in why ? why.failed : `${why.missing.resource === 'configmaps' ? 'configmap' : 'secret'} "${why.missing.name}" not found`;
   return `MountVolume.SetUp failed for volume "${v.name}" : ${reason}`;

@@ -4,7 +4,8 @@ import type { ContainerStateTerminated } from 'kubernetes-types/core/v1';
 import type { ProbeWorker } from './prober';
 import type { Disk } from './volumeDisks';
 
-export type ContainerKind = 'init' | 'sidecar' | 'app';
+/** `ephemeral`: added to a running pod by `kubectl debug`; started once, never restarted. */
+export type ContainerKind = 'init' | 'sidecar' | 'app' | 'ephemeral';
 
 export interface ContainerRecord {
   readonly name: string;

@@ -149,10 +149,19 @@ export function podStatus(pod: Pod, rec: PodRecord, runtime: ContainerRuntime, c
     ...(pod.status?.conditions ?? []).filter((c) => !kubeletConditions.has(c.type) && c.type !== 'PodScheduled'),
   ];
   const ip = rec.ip;
+  // Ephemeral containers are reported on their own (by name, as app containers), and count for
+  // neither readiness nor phase: the prober never marks them ready or started.
+  const ephemeralStatuses = (pod.spec?.ephemeralContainers ?? []).flatMap((spec) => {
+    const c = rec.containers.get(spec.name);
+    if (!c) return [];
+    const { started: _started, ...status } = containerStatus(spec as Container, c, runtime, 'ContainerCreating');
+    return [{ ...status, ready: false }];
+  }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     ...observed,
     conditions,
     containerStatuses: statuses,
+    ...(ephemeralStatuses.length ? { ephemeralContainerStatuses: ephemeralStatuses } : {}),
     hostIP: ctx.hostIP,
     hostIPs: [{ ip: ctx.hostIP }],
     ...(specInit.length ? { initContainerStatuses: initStatuses } : {}),

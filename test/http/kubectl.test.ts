@@ -269,6 +269,34 @@ describe('kubectl against kubeside serve', function () {
     await run('wait', '-n', 'debugging', '--for=condition=Ready', 'pod/web-copy', '--timeout=20s');
   });
 
+  it('debug a running pod: an ephemeral container joins it through pods/ephemeralcontainers, runs, and can be attached to', async () => {
+    await run('create', 'namespace', 'ephemeral');
+    await run('run', 'web', '-n', 'ephemeral', '--image=nginx:1.27');
+    await run('wait', '-n', 'ephemeral', '--for=condition=Ready', 'pod/web', '--timeout=20s');
+    await run('debug', '-n', 'ephemeral', 'web', '--image=busybox', '--target=web', '-c', 'shell', '--', 'sleep', '3600');
+    const pod = JSON.parse(await run('get', 'pod', 'web', '-n', 'ephemeral', '-o', 'json', '--show-managed-fields'));
+    assert.deepEqual(pod.spec.ephemeralContainers.map((c: { name: string; image: string; targetContainerName: string; command: string[] }) => [c.name, c.image, c.targetContainerName, c.command]), [['shell', 'busybox', 'web', ['sleep', '3600']]]);
+    assert.ok(pod.metadata.managedFields.some((m: { subresource?: string }) => m.subresource === 'ephemeralcontainers'));
+    // It runs beside the app, without counting for the pod's readiness.
+    for (let i = 0; i < 50; i++) {
+      const state = JSON.parse(await run('get', 'pod', 'web', '-n', 'ephemeral', '-o', 'jsonpath={.status.ephemeralContainerStatuses[0].state}'));
+      if (state.running) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal((await run('exec', 'web', '-n', 'ephemeral', '-c', 'shell', '--', 'echo', 'inside')).trim(), 'inside');
+    assert.match(await run('get', 'pod', 'web', '-n', 'ephemeral'), /^web\s+1\/1\s+Running\s+0\s/m);
+    // Attached: kubectl waits for the container to run, then streams what it prints until it exits.
+    const attached = await kubectl(cluster, ['debug', '-n', 'ephemeral', 'web', '--attach', '--image=busybox', '-c', 'hello', '--', 'sh', '-c', 'echo hello-from-debug']);
+    assert.equal(attached.code, 0, attached.stderr);
+    assert.match(attached.stdout, /hello-from-debug/);
+    const statuses = JSON.parse(await run('get', 'pod', 'web', '-n', 'ephemeral', '-o', 'jsonpath={.status.ephemeralContainerStatuses}'));
+    assert.deepEqual(statuses.map((s: { name: string; ready: boolean; state: object }) => [s.name, s.ready, Object.keys(s.state)[0]]), [['hello', false, 'terminated'], ['shell', false, 'running']]);
+    // A name already in the pod is refused, in the validator's words; so is changing one.
+    const again = await kubectl(cluster, ['debug', '-n', 'ephemeral', 'web', '--image=busybox', '-c', 'web', '--', 'true']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /spec\.ephemeralContainers\[2\]\.name: Duplicate value: "web"/);
+  });
+
   it('create token: a signed service account token that authenticates as the account, under RBAC, until the account is gone', async () => {
     await run('create', 'namespace', 'tokens');
     await run('create', 'serviceaccount', 'ci', '-n', 'tokens');

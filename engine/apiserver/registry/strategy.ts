@@ -28,6 +28,11 @@ export interface Strategy {
    * managedFields are the new ones. `now` is the API server's time (RFC 3339).
    */
   prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, now: string): Obj;
+  /**
+   * What an update through a pod's `/ephemeralcontainers` stores: the stored pod with the request's
+   * spec.ephemeralContainers (ephemeralContainersStrategy.PrepareForUpdate); undefined for other kinds.
+   */
+  prepareForEphemeralContainersUpdate?(obj: Obj, old: Obj): Obj;
   /** The fields `/status` resets (GetResetFields), in managed-fields path elements: nobody owns them through it. */
   readonly statusResetFields: readonly (readonly string[])[];
   /** Seconds a graceful DELETE waits, or 0 to delete at once (pods honour terminationGracePeriodSeconds). */
@@ -148,6 +153,16 @@ class PodStrategy extends GenericStrategy {
   override prepareForCreate(obj: Obj, now: string): void {
     super.prepareForCreate(obj, now);
     obj.status = { phase: 'Pending', qosClass: qosClass(obj) };
+  }
+
+  /** Only the ephemeral containers change: the rest is the stored pod's, and the generation moves with them. */
+  prepareForEphemeralContainersUpdate(obj: Obj, old: Obj): Obj {
+    const spec = { ...old.spec };
+    if (obj.spec?.ephemeralContainers === undefined) delete spec.ephemeralContainers;
+    else spec.ephemeralContainers = obj.spec.ephemeralContainers;
+    const out: Obj = { ...old, metadata: { ...old.metadata, ...(obj.metadata.managedFields ? { managedFields: obj.metadata.managedFields } : {}) }, spec };
+    if (specChanged(out, old)) out.metadata.generation = (old.metadata?.generation ?? 1) + 1;
+    return out;
   }
 
   /** A pod that never ran (unscheduled) or has finished goes at once; a running one gets its grace period. */

@@ -25,6 +25,10 @@ export function validateSemantics(obj: unknown, kind: KindRef, oldObj?: unknown,
     oldObj !== undefined && isObject(oldObj)
       ? validateObjectMetaUpdate(obj.metadata, oldObj.metadata, metadata)
       : validateObjectMeta(obj.metadata, kind.namespaced, r?.name ?? nameIsDNSSubdomain, metadata);
+  if (oldObj !== undefined && isObject(oldObj) && subresource === 'ephemeralcontainers' && r?.validateEphemeralContainersUpdate) {
+    errs.push(...r.validateEphemeralContainersUpdate(obj as Obj, oldObj as Obj));
+    return errs;
+  }
   if (oldObj !== undefined && isObject(oldObj) && subresource === 'status') {
     errs.push(...(r?.validateStatusUpdate?.(obj as Obj, oldObj as Obj, kind) ?? []));
     return errs;

@@ -419,6 +419,37 @@ function validateContainer(c: Obj, fld: FieldPath, ctx: ContainerContext, kind: 
   return errs;
 }
 
+/**
+ * The fields an ephemeral container may set (allowedEphemeralContainerFields): it must not be
+ * relied on for the pod's service, so ports, probes, lifecycle hooks, resources and restart rules
+ * are refused, as is a subPath mount.
+ */
+const ephemeralContainerForbidden = ['ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'resizePolicy', 'restartPolicy', 'resources'];
+
+function validateEphemeralContainers(spec: Obj, fld: FieldPath, ctx: ContainerContext): FieldError[] {
+  const errs: FieldError[] = [];
+  const targets = new Set([...arr(spec.containers), ...arr(spec.initContainers)].map((c) => str(obj(c).name)));
+  arr(spec.ephemeralContainers).forEach((raw, i) => {
+    const c = obj(raw);
+    const p = fld.index(i);
+    for (const f of ephemeralContainerForbidden) {
+      const v = c[f];
+      const empty = v === undefined || v === null || (isObj(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0);
+      if (!empty) errs.push(fieldError.forbidden(p.child(f), 'cannot be set for an Ephemeral Container'));
+    }
+    arr(c.volumeMounts).forEach((m, j) => {
+      if (str(obj(m).subPath)) errs.push(fieldError.forbidden(p.child('volumeMounts').index(j).child('subPath'), 'cannot be set for an Ephemeral Container'));
+    });
+    const target = str(c.targetContainerName);
+    if (target && !targets.has(target)) errs.push(fieldError.notFound(p.child('targetContainerName'), target));
+    // The rest as any container: its name among all the pod's, its image, env and mounts.
+    const common: Obj = {};
+    for (const [k, v] of Object.entries(c)) if (!ephemeralContainerForbidden.includes(k) && k !== 'targetContainerName') common[k] = v;
+    errs.push(...validateContainer(common, p, ctx, 'init'));
+  });
+  return errs;
+}
+
 /** core.Toleration as Go's %#v prints it; a set tolerationSeconds is a pointer, whose address is not reproducible. */
 function goToleration(t: Obj): GoValue {
   const secs = has(t, 'tolerationSeconds') ? '(*int64)(0xc000000000)' : '(*int64)(nil)';
@@ -617,6 +648,7 @@ export function validatePodSpec(spec: unknown, fld: FieldPath): FieldError[] {
   const containers = arr(s.containers);
   if (containers.length === 0) errs.push(fieldError.required(fld.child('containers')));
   containers.forEach((c, i) => errs.push(...validateContainer(obj(c), fld.child('containers').index(i), ctx, 'container')));
+  errs.push(...validateEphemeralContainers(s, fld.child('ephemeralContainers'), ctx));
   // validateHostNetwork: on the host's network a container listens on the host's port of the same number.
   if (s.hostNetwork === true)
     for (const l of ['initContainers', 'containers'])
@@ -782,11 +814,30 @@ function validateIPList(ips: readonly string[], path: FieldPath, goType: string)
   return errs;
 }
 
+/**
+ * ValidatePodEphemeralContainersUpdate: the pod's spec as a whole (the new ephemeral containers
+ * against its containers and volumes), and ephemeral containers once added are never changed or
+ * removed.
+ */
+function validatePodEphemeralContainersUpdate(pod: Obj, old: Obj): FieldError[] {
+  const errs = validatePodSpec(pod.spec, FieldPath.root('spec'));
+  const fld = FieldPath.root('spec').child('ephemeralContainers');
+  const now = new Map(arr(obj(pod.spec).ephemeralContainers).map((c) => [str(obj(c).name), c] as const));
+  for (const before of arr(obj(old.spec).ephemeralContainers)) {
+    const name = str(obj(before).name);
+    const after = now.get(name);
+    if (after === undefined) errs.push(fieldError.forbidden(fld, `existing ephemeral containers ${JSON.stringify(name)} may not be removed\n`));
+    else if (!deepEqual(after, before)) errs.push(fieldError.forbidden(fld, `existing ephemeral containers ${JSON.stringify(name)} may not be changed\n`));
+  }
+  return errs;
+}
+
 registerKindRules('', 'Pod', {
   name: nameIsDNSSubdomain,
   validate: (pod) => validatePodSpec(pod.spec, FieldPath.root('spec')),
   validateUpdate: validatePodUpdate,
   validateStatusUpdate: validatePodStatusUpdate,
+  validateEphemeralContainersUpdate: validatePodEphemeralContainersUpdate,
 });
 
 registerKindRules('', 'PodTemplate', {
