@@ -42,6 +42,12 @@ export interface ContainerBehavior {
   output: string[];
   /** Files the script creates and removes, by time since start: what `exec` probes such as `cat` see. */
   files: FileEvent[];
+  /**
+   * PID 1 is a shell reading the container's stdin (`stdin: true`, as `kubectl run -i` and `kubectl
+   * debug -i` make): it waits for an attached client's lines and runs them, until `exit`, or with
+   * `stdinOnce` until the first client's input ends.
+   */
+  interactive: boolean;
 }
 
 export interface FileEvent {
@@ -79,7 +85,7 @@ export function parseDuration(text: string): number {
 
 /** The behaviour of one container of a pod, from its image, command and the pod's annotations. */
 export function behaviorOf(container: Container, annotations: Record<string, string> = {}, restartPolicy = 'Always'): ContainerBehavior {
-  const b: ContainerBehavior = { runForMs: 0, startDelayMs: 0, failReadiness: false, ignoreSigterm: false, pullError: false, serves: true, webServerLog: true, keepsData: false, output: [], files: [] };
+  const b: ContainerBehavior = { runForMs: 0, startDelayMs: 0, failReadiness: false, ignoreSigterm: false, pullError: false, serves: true, webServerLog: true, keepsData: false, output: [], files: [], interactive: false };
   const image = container.image ?? '';
   if (componentImages.test(image)) b.webServerLog = false;
   const argv = [...(container.command ?? []), ...(container.args ?? [])];
@@ -97,6 +103,9 @@ export function behaviorOf(container: Container, annotations: Record<string, str
     b.exitCode = 0;
     b.serves = false;
   }
+  // A bare shell with its stdin open waits for input instead of ending.
+  const bareShell = argv.length === 0 ? shellImages.test(image) : argv.length === 1 && shells.has(argv[0]!);
+  if (container.stdin === true && bareShell) Object.assign(b, { interactive: true, exitCode: undefined, runForMs: 0, serves: false, ignoreSigterm: true });
   for (const key of [behaviorAnnotation, `${behaviorAnnotation}.${container.name}`]) {
     const directives = annotations[key];
     if (directives) applyDirectives(b, directives);

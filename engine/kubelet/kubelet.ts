@@ -359,7 +359,10 @@ export class Kubelet {
 
   /** `kubectl attach`: the running container's output from now until it exits. */
   attach(namespace: string, podName: string, containerName: string, streams: ContainerStreams): ContainerProcess {
-    return this.runtime.attach(this.runningContainer(namespace, podName, containerName).id, streams);
+    const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
+    const spec = containerSpec(pod, containerName)!;
+    const files = containerFiles(pod, spec, rec.ip ?? '', rec.volumeFiles, rec.containers.get(containerName)?.subPathFiles ?? new Map());
+    return this.runtime.attach(id, streams, files);
   }
 
   /** `kubectl port-forward`: a connection to a port in the pod's network namespace, or the runtime's error. */

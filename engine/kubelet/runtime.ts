@@ -83,8 +83,12 @@ export interface ContainerRuntime {
    * kubelet's /etc files). A failure to start is the exit code promise's rejection, worded as the runtime words it.
    */
   exec(id: string, command: string[], files: ReadonlyMap<string, string>, streams: ContainerStreams): ContainerProcess;
-  /** CRI Attach: the running container's output from now on; the exit code is the container's. */
-  attach(id: string, streams: ContainerStreams): ContainerProcess;
+  /**
+   * CRI Attach: the running container's output from now on; the exit code is the container's. An
+   * interactive container (see ContainerBehavior.interactive) also reads the client's stdin, in a
+   * context of `files` as exec's.
+   */
+  attach(id: string, streams: ContainerStreams, files?: ReadonlyMap<string, string>): ContainerProcess;
   /** CRI PortForward: a connection to `port` inside the pod's network namespace; throws when nothing listens there. */
   portForward(podUid: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection;
   /** What a running container used over the last metrics window (the summary API's stats); undefined before a whole window or once exited. */
@@ -333,15 +337,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     const c = this.containers.get(id);
     if (!c || c.state !== 'running') throw new Error(`container not found (${JSON.stringify(c?.config.container.name ?? id)})`);
     const execId = this.hex(64);
-    const elapsed = this.clock.now() - c.startedAt;
-    const all = new Map(files);
-    // Files the container's own script made (touch, echo > file) are there while the script says so.
-    for (const e of c.config.behavior.files) if (!all.has(e.path) && fileExists(c.config.behavior, e.path, elapsed)) all.set(e.path, '');
-    const ctx: ExecContext = {
-      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: (files.get('/etc/hostname') ?? c.config.podName).trim(), ...c.config.env, HOME: '/root' },
-      files: all,
-      flavor: /(^|\/)(busybox|alpine)(:|@|$)/.test(c.config.container.image ?? '') ? 'busybox' : 'coreutils',
-    };
+    const ctx = this.execContext(c, files);
     const io = { stdout: streams.stdout, stderr: streams.tty ? streams.stdout : streams.stderr, ...(streams.stdin ? { stdin: streams.stdin } : {}) };
     const exitCode = runCommand(command, ctx, io).catch((err: unknown) => {
       if (!(err instanceof ExecutableNotFound)) throw err;
@@ -351,14 +347,58 @@ export class SimulatedRuntime implements ContainerRuntime {
     return { exitCode, close() {} };
   }
 
-  attach(id: string, streams: ContainerStreams): ContainerProcess {
+  attach(id: string, streams: ContainerStreams, files: ReadonlyMap<string, string> = new Map()): ContainerProcess {
     const c = this.containers.get(id);
     if (!c || c.state !== 'running') throw new Error(`container not found (${JSON.stringify(c?.config.container.name ?? id)})`);
     let following: { dispose(): void } | undefined;
     const exitCode = new Promise<number>((resolve) => {
       following = this.followLog(id, { tailLines: 0 }, (text) => streams.stdout(text), () => resolve(this.containers.get(id)?.exitCode ?? 0));
     });
+    if (c.config.behavior.interactive && streams.stdin) this.readStdin(c, streams.stdin, files);
     return { exitCode, close: () => following?.dispose() };
+  }
+
+  /**
+   * An interactive container's shell reads an attached client's input: what it prints goes to the
+   * container's log, which every attached client follows. `exit` ends the container; so does the
+   * end of the input when the container's stdin is once-only (stdinOnce).
+   */
+  private readStdin(c: SimContainer, stdin: AsyncIterable<Buffer>, files: ReadonlyMap<string, string>): void {
+    let ended = false;
+    const input = (async function* () {
+      for await (const chunk of stdin) yield chunk;
+      ended = true;
+    })();
+    let pending = '';
+    const print = (text: string) => {
+      pending += text;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        c.log.append(this.clock.now(), pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+    };
+    const shell = [...(c.config.container.command ?? []), ...(c.config.container.args ?? [])][0] ?? 'sh';
+    void runCommand([shell], this.execContext(c, files), { stdout: print, stderr: print, stdin: input }).then(
+      (code) => {
+        if (pending) print('\n');
+        if (c.state === 'running' && (!ended || c.config.container.stdinOnce)) this.exit(c, code, code === 0 ? 'Completed' : 'Error');
+      },
+      () => {},
+    );
+  }
+
+  /** What a process in the container sees: its environment, the kubelet's files and its own, its shell's flavour. */
+  private execContext(c: SimContainer, files: ReadonlyMap<string, string>): ExecContext {
+    const all = new Map(files);
+    // Files the container's own script made (touch, echo > file) are there while the script says so.
+    const elapsed = this.clock.now() - c.startedAt;
+    for (const e of c.config.behavior.files) if (!all.has(e.path) && fileExists(c.config.behavior, e.path, elapsed)) all.set(e.path, '');
+    return {
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: (files.get('/etc/hostname') ?? c.config.podName).trim(), ...c.config.env, HOME: '/root' },
+      files: all,
+      flavor: /(^|\/)(busybox|alpine)(:|@|$)/.test(c.config.container.image ?? '') ? 'busybox' : 'coreutils',
+    };
   }
 
   portForward(podUid: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection {

@@ -291,10 +291,24 @@ describe('kubectl against kubeside serve', function () {
     assert.match(attached.stdout, /hello-from-debug/);
     const statuses = JSON.parse(await run('get', 'pod', 'web', '-n', 'ephemeral', '-o', 'jsonpath={.status.ephemeralContainerStatuses}'));
     assert.deepEqual(statuses.map((s: { name: string; ready: boolean; state: object }) => [s.name, s.ready, Object.keys(s.state)[0]]), [['hello', false, 'terminated'], ['shell', false, 'running']]);
+    // Interactive: the shell reads what the client sends, and the container ends with its input.
+    const interactive = await kubectl(cluster, ['debug', '-n', 'ephemeral', 'web', '-i', '--image=busybox', '-c', 'repl', '--', 'sh'], 'echo hello-from-repl\nhostname\nexit 3\n');
+    assert.match(interactive.stdout, /^hello-from-repl\nweb\n/m);
+    const repl = JSON.parse(await run('get', 'pod', 'web', '-n', 'ephemeral', '-o', 'jsonpath={.status.ephemeralContainerStatuses[?(@.name=="repl")].state.terminated}'));
+    assert.equal(repl.exitCode, 3);
     // A name already in the pod is refused, in the validator's words; so is changing one.
     const again = await kubectl(cluster, ['debug', '-n', 'ephemeral', 'web', '--image=busybox', '-c', 'web', '--', 'true']);
     assert.equal(again.code, 1);
-    assert.match(again.stderr, /spec\.ephemeralContainers\[2\]\.name: Duplicate value: "web"/);
+    assert.match(again.stderr, /spec\.ephemeralContainers\[3\]\.name: Duplicate value: "web"/);
+  });
+
+  it('run -i --rm: a shell pod reads what kubectl sends, prints back, and goes when its input ends', async () => {
+    await run('create', 'namespace', 'interactive');
+    const session = await kubectl(cluster, ['run', 'tmp', '-n', 'interactive', '-i', '--rm', '--restart=Never', '--image=busybox', '--', 'sh'], 'echo from-run\nprintenv HOSTNAME\n');
+    assert.equal(session.code, 0, session.stderr);
+    assert.match(session.stdout, /^from-run\ntmp\n/m);
+    assert.match(session.stdout, /pod "tmp" deleted/);
+    assert.match(await run('get', 'pods', '-n', 'interactive', '-o', 'name'), /^$/);
   });
 
   it('create token: a signed service account token that authenticates as the account, under RBAC, until the account is gone', async () => {

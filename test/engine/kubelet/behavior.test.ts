@@ -10,6 +10,16 @@ describe('container behavior', () => {
     assert.deepEqual([busybox.serves, busybox.exitCode, busybox.runForMs], [false, 0, 0]);
   });
 
+  it('keeps a bare shell with its stdin open running, waiting for input; a script or a closed stdin still ends', () => {
+    for (const c of [{ image: 'busybox' }, { image: 'busybox', command: ['sh'] }, { image: 'ubuntu', args: ['bash'] }]) {
+      const b = behaviorOf({ name: 'repl', stdin: true, ...c }, {}, 'Never');
+      assert.deepEqual([b.interactive, b.exitCode, b.serves, b.ignoreSigterm], [true, undefined, false, true], JSON.stringify(c));
+    }
+    assert.equal(behaviorOf({ name: 'repl', image: 'busybox', command: ['sh'] }, {}, 'Never').interactive, false);
+    const script = behaviorOf({ name: 'job', image: 'busybox', stdin: true, command: ['sh', '-c', 'exit 2'] });
+    assert.deepEqual([script.interactive, script.exitCode], [false, 2]);
+  });
+
   it('reads the plain shapes of a shell script: echo, sleep and exit', () => {
     const b = behaviorOf({ name: 'job', image: 'busybox:1.36', command: ['sh', '-c', 'echo "migrating"; sleep 5; exit 3'] });
     assert.deepEqual([b.output, b.runForMs, b.exitCode, b.serves, b.ignoreSigterm], [['migrating'], 5000, 3, false, true]);
