@@ -32,7 +32,7 @@ import { kubeletMaySetLabel } from '../api/meta/nodeLabels';
 import { type Addons, coreDNSObjects, kubeProxyObjects } from './addons';
 import { KubeProxies } from './kubeProxies';
 import { LeaderElector } from './leader-election';
-import { clientNetworkObjects, respond, type ServiceResponse } from './request';
+import { clientNetworkObjects, proxyRoute, respond, type ServiceResponse } from './request';
 
 export type { Addons } from './addons';
 export { LeaderElector, type LeaderElectorOptions } from './leader-election';
@@ -125,6 +125,8 @@ export class Cluster {
   private workerCount = 0;
   private controlPlaneCount = 0;
   private stopped = false;
+  /** Requests through the API server's service proxy so far: each takes the next ready endpoint. */
+  private proxyTurn = 0;
   /** The cluster CA bundle the root CA publisher publishes. */
   private readonly rootCA: string;
 
@@ -247,6 +249,21 @@ export class Cluster {
     const objects = clientNetworkObjects(this.adminClient('kube-proxy/v1.36.0'));
     const route = this.serviceProxy.route(objects, { url, ...(options.from ? { from: options.from } : {}) }, this.clock.now(), (node) => this.kubeProxies?.rulesOf(node));
     return respond(route, method, url, (pod, onData, onEnd) => {
+      const kubelet = pod.node ? this.kubelets.get(pod.node) : undefined;
+      return kubelet?.isRunning ? kubelet.portForward(pod.namespace, pod.name, pod.port, onData, onEnd) : undefined;
+    });
+  }
+
+  /**
+   * kube-apiserver's proxy subresource (services/<name>[:port]/proxy/<path>, pods/<name>[:port]/proxy/<path>):
+   * one HTTP exchange with a ready endpoint of the Service or with the pod, straight to its address.
+   * Undefined when the Service or pod does not exist.
+   */
+  proxy(resource: 'services' | 'pods', namespace: string, target: string, method: string, path: string): ServiceResponse | undefined {
+    const route = proxyRoute(clientNetworkObjects(this.adminClient('kube-apiserver')), resource, namespace, target, this.proxyTurn++);
+    if (!route) return undefined;
+    const host = route.outcome === 'pod' ? `${route.pod.ip}:${route.pod.port}` : 'localhost';
+    return respond(route, method, `http://${host}${path}`, (pod, onData, onEnd) => {
       const kubelet = pod.node ? this.kubelets.get(pod.node) : undefined;
       return kubelet?.isRunning ? kubelet.portForward(pod.namespace, pod.name, pod.port, onData, onEnd) : undefined;
     });

@@ -101,3 +101,46 @@ function parseResponse(raw: Buffer): { status: number; reason: string; headers: 
   }
   return { status: Number(status[1]), reason: status[2] ?? '', headers, body: raw.subarray(end + 4).toString('utf8') };
 }
+
+/**
+ * Where kube-apiserver's proxy subresource sends a request (services/<name>[:port]/proxy/…,
+ * pods/<name>[:port]/proxy/…): straight to a pod, never through a cluster IP. A Service's port is
+ * named by its name or number (its first port by default) and one of its ready endpoints answers,
+ * taken in turn (`turn` counts the requests); a pod is reached at its IP, on port 80 by default.
+ * Undefined when the object is not there (the caller answers 404); an error route when nothing can
+ * answer, in kube-apiserver's words.
+ */
+export function proxyRoute(objects: NetworkObjects, resource: 'services' | 'pods', namespace: string, target: string, turn: number): Route | undefined {
+  // `[scheme:]name[:port]`: only plain HTTP is simulated, so a scheme is read and set aside.
+  const parts = target.split(':');
+  const [name = '', port = ''] = parts.length === 3 ? parts.slice(1) : parts;
+  const hops: Hop[] = [];
+  if (resource === 'pods') {
+    const pod = objects.pod(namespace, name);
+    if (!pod) return undefined;
+    const ip = pod.status?.podIP;
+    if (!ip) return { outcome: 'error', hops, error: `pod ${JSON.stringify(name)} has no IP address yet` };
+    const number = port ? Number(port) : 80;
+    const named = Number.isInteger(number) ? undefined : (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []).find((p) => p.name === port);
+    const chosen = named?.containerPort ?? number;
+    if (!Number.isInteger(chosen)) return { outcome: 'error', hops, error: `no such port ${JSON.stringify(port)} on pod ${JSON.stringify(name)}` };
+    return { outcome: 'pod', hops, pod: { namespace, name, ip, port: chosen, ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}) } };
+  }
+  const service = objects.service(namespace, name);
+  if (!service) return undefined;
+  const ports = service.spec?.ports ?? [];
+  const servicePort = port ? ports.find((p) => p.name === port || String(p.port) === port) : ports[0];
+  if (!servicePort) return { outcome: 'error', hops, error: `no service port ${JSON.stringify(port)} found for service ${JSON.stringify(name)}` };
+  const ready: { ip: string; port: number; pod?: string; node?: string }[] = [];
+  for (const slice of objects.endpointSlices(namespace, name)) {
+    const slicePort = (slice.ports ?? []).find((p) => (p.name ?? '') === (servicePort.name ?? ''));
+    if (!slicePort?.port) continue;
+    for (const e of slice.endpoints ?? []) {
+      if (e.conditions?.ready === false) continue;
+      for (const ip of e.addresses) ready.push({ ip, port: slicePort.port, ...(e.targetRef?.kind === 'Pod' && e.targetRef.name ? { pod: e.targetRef.name } : {}), ...(e.nodeName ? { node: e.nodeName } : {}) });
+    }
+  }
+  if (!ready.length) return { outcome: 'error', hops, error: `no endpoints available for service ${JSON.stringify(name)}` };
+  const chosen = ready[turn % ready.length]!;
+  return { outcome: 'pod', hops, pod: { namespace, name: chosen.pod ?? '', ip: chosen.ip, port: chosen.port, ...(chosen.node ? { node: chosen.node } : {}) } };
+}

@@ -36,6 +36,10 @@ function subresourceInfo(info: KindInfo, sub: string): SubresourceInfo | undefin
       return { kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] };
     case 'eviction':
       return { kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] };
+    case 'proxy':
+      // The API server's proxy to a Service's endpoints or a pod (a node's is not served).
+      if (info.group !== '' || (info.kind !== 'Pod' && info.kind !== 'Service')) return undefined;
+      return { kind: { group: '', version: 'v1', kind: `${info.kind}ProxyOptions` }, verbs: ['create', 'delete', 'get', 'patch', 'update'] };
     case 'ephemeralcontainers':
       return { kind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get', 'patch', 'update'] };
     case 'token':

@@ -264,6 +264,10 @@ export class RestHandler {
       return this.sendJson(req, res, 200, discovery.apiResourceList(group, version));
     }
 
+    // ---- the proxy subresource of services and pods (kubectl proxy, cluster-info's links) ----
+    const proxied = /^\/api\/v1\/namespaces\/([^/]+)\/(services|pods)\/([^/]+)\/proxy(\/.*)?$/.exec(url.pathname);
+    if (proxied) return this.proxy(req, res, user, method, proxied[2] as 'services' | 'pods', decodeURIComponent(proxied[1]!), decodeURIComponent(proxied[3]!), `${proxied[4] ?? '/'}${url.search}`);
+
     // ---- resources ----
     const info = resourceRequestInfo(method, path, url.searchParams);
     if (!info) throw notFoundStatus();
@@ -445,6 +449,33 @@ export class RestHandler {
     const groups = new Set(asGroups);
     if (asUser !== 'system:anonymous') groups.add('system:authenticated');
     return { name: asUser, groups: [...groups] };
+  }
+
+  /**
+   * services/<name>[:port]/proxy/… and pods/<name>[:port]/proxy/…: the request is passed to a ready
+   * endpoint of the Service (or to the pod) and its answer comes back as the pod gave it. Allowed to
+   * those who may use the subresource with the request's verb; an endpoint that cannot be reached is
+   * kube-apiserver's 503.
+   */
+  private proxy(req: IncomingMessage, res: ServerResponse, user: UserInfo, method: string, resource: 'services' | 'pods', namespace: string, target: string, path: string): void {
+    const verb = ({ GET: 'get', HEAD: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete', OPTIONS: 'get' } as Record<string, string>)[method] ?? 'get';
+    const ref: ResourceRef = { group: '', version: 'v1', resource, namespace, name: target, subresource: 'proxy' };
+    if (!this.server.can(user, verb, ref)) {
+      throw statusErrors.forbidden(`${resource} ${JSON.stringify(target)} is forbidden: User ${JSON.stringify(user.name)} cannot ${verb} resource "${resource}/proxy" in API group "" in the namespace ${JSON.stringify(namespace)}`, { name: target, kind: resource });
+    }
+    if (!this.options.requests) throw notFoundStatus();
+    const answer = this.options.requests.proxy(resource, namespace, target, method, path);
+    if (!answer) throw statusErrors.notFound(resource, '', target.split(':').length === 3 ? target.split(':')[1]! : target.split(':')[0]!);
+    if (answer.status === undefined) {
+      const message = /^no endpoints available/.test(answer.error ?? '') ? answer.error! : `error trying to reach service: ${answer.error ?? 'no answer'}`;
+      throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'ServiceUnavailable', code: 503 });
+    }
+    const body = Buffer.from(answer.body, 'utf8');
+    const headers: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(answer.headers)) if (!/^(connection|keep-alive|transfer-encoding|content-length)$/i.test(k)) headers[k] = v;
+    headers['Content-Length'] = body.length;
+    res.writeHead(answer.status, answer.reason ?? '', headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   private selfSubjectAccessReview(user: UserInfo, body: Obj): Obj {

@@ -13,6 +13,8 @@ export const serviceRequestPath = '/kubeside/v1/request';
 /** What sends simulated requests: the Cluster. */
 export interface ServiceRequestSource {
   request(method: string, url: string, options: { from?: Caller }): ServiceResponse;
+  /** The API server's proxy subresource: `target` is `[scheme:]name[:port]`; undefined when the object does not exist. */
+  proxy(resource: 'services' | 'pods', namespace: string, target: string, method: string, path: string): ServiceResponse | undefined;
 }
 
 /** The body a client posts: `{ "method": "GET", "url": "http://web.shop/", "from": { "namespace": "shop", "name": "api-…" } }` (or `{ "node": "worker-1" }`). */

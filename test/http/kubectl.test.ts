@@ -311,6 +311,25 @@ describe('kubectl against kubeside serve', function () {
     assert.match(await run('get', 'pods', '-n', 'interactive', '-o', 'name'), /^$/);
   });
 
+  it('the proxy subresource: a Service\'s endpoints and a pod answer through the API server, as kubectl proxy uses it', async () => {
+    await run('create', 'namespace', 'proxied');
+    await run('create', 'deployment', 'site', '-n', 'proxied', '--image=nginx:1.27', '--replicas=2');
+    await run('expose', 'deployment', 'site', '-n', 'proxied', '--port=8080', '--target-port=80', '--name=site');
+    await run('rollout', 'status', 'deployment/site', '-n', 'proxied', '--timeout=20s');
+    const page = await run('get', '--raw', '/api/v1/namespaces/proxied/services/site:8080/proxy/');
+    assert.match(page, /<title>Welcome to nginx!<\/title>/);
+    const pod = (await run('get', 'pods', '-n', 'proxied', '-l', 'app=site', '-o', 'jsonpath={.items[0].metadata.name}')).trim();
+    assert.match(await run('get', '--raw', `/api/v1/namespaces/proxied/pods/${pod}/proxy/`), /Welcome to nginx!/);
+    // The pod's own 404, an unknown Service, and a Service without ready endpoints.
+    assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/namespaces/proxied/services/site/proxy/missing'])).stderr, /NotFound/);
+    assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/namespaces/proxied/services/nope/proxy/'])).stderr, /services "nope" not found/);
+    await run('scale', 'deployment/site', '-n', 'proxied', '--replicas=0');
+    await run('wait', '-n', 'proxied', '--for=delete', 'pod', '-l', 'app=site', '--timeout=40s');
+    assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/namespaces/proxied/services/site/proxy/'])).stderr, /Error from server \(ServiceUnavailable\): no endpoints available for service "site"/);
+    // Like any subresource, under RBAC.
+    assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/namespaces/proxied/services/site/proxy/', '--as=jane'])).stderr, /cannot get resource "services\/proxy"/);
+  });
+
   it('create token: a signed service account token that authenticates as the account, under RBAC, until the account is gone', async () => {
     await run('create', 'namespace', 'tokens');
     await run('create', 'serviceaccount', 'ci', '-n', 'tokens');
