@@ -255,6 +255,20 @@ export class Cluster {
   }
 
   /**
+   * What ComponentStatus reports of the scheduler and the controller manager: kube-apiserver probes
+   * their health endpoints on its own node (127.0.0.1:10259 and :10257), so a component is healthy
+   * while the node of the first live API server runs.
+   */
+  componentHealth(): { name: string; error?: string }[] {
+    const member = this.members.find((m) => !this.failed.has(m.node));
+    const refused = (port: number) => `Get "https://127.0.0.1:${port}/healthz": dial tcp 127.0.0.1:${port}: connect: connection refused`;
+    return [
+      { name: 'scheduler', ...(member ? {} : { error: refused(10259) }) },
+      { name: 'controller-manager', ...(member ? {} : { error: refused(10257) }) },
+    ];
+  }
+
+  /**
    * kube-apiserver's proxy subresource (services/<name>[:port]/proxy/<path>, pods/<name>[:port]/proxy/<path>):
    * one HTTP exchange with a ready endpoint of the Service or with the pod, straight to its address.
    * Undefined when the Service or pod does not exist.

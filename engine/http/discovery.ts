@@ -12,9 +12,12 @@ export interface VirtualResource {
   plural: string;
   kind: string;
   verbs: string[];
+  shortNames?: string[];
 }
 
 export const virtualResources: readonly VirtualResource[] = [
+  // Deprecated since 1.19 and still served: the control plane's health, probed when read.
+  { group: '', version: 'v1', plural: 'componentstatuses', kind: 'ComponentStatus', verbs: ['get', 'list'], shortNames: ['cs'] },
   { group: 'authentication.k8s.io', version: 'v1', plural: 'selfsubjectreviews', kind: 'SelfSubjectReview', verbs: ['create'] },
   { group: 'authentication.k8s.io', version: 'v1', plural: 'tokenreviews', kind: 'TokenReview', verbs: ['create'] },
   { group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', verbs: ['create'] },
@@ -118,7 +121,7 @@ export class Discovery {
       });
     }
     for (const v of virtualResources) {
-      entries.push({ group: v.group, version: v.version, resource: v.plural, singular: v.kind.toLowerCase(), kind: v.kind, namespaced: false, verbs: v.verbs, shortNames: [], categories: [], subresources: [] });
+      entries.push({ group: v.group, version: v.version, resource: v.plural, singular: v.kind.toLowerCase(), kind: v.kind, namespaced: false, verbs: v.verbs, shortNames: v.shortNames ?? [], categories: [], subresources: [] });
     }
     const rank = (g: string) => (groupOrder.includes(g) ? groupOrder.indexOf(g) : groupOrder.length);
     entries.sort((a, b) => rank(a.group) - rank(b.group) || a.group.localeCompare(b.group) || versionPriority(b.version) - versionPriority(a.version) || a.resource.localeCompare(b.resource));

@@ -275,6 +275,7 @@ export class RestHandler {
     const { ref, verb } = info;
     // An unknown group, version or resource is the API server's 404, as for any other request.
     const virtual = virtualResources.find((v) => v.group === ref.group && v.version === ref.version && v.plural === ref.resource);
+    if (virtual?.kind === 'ComponentStatus') return this.componentStatuses(req, res, ctx, ref, verb, rendering(accept), url.searchParams);
     if (virtual) {
       if (verb !== 'create' || ref.name !== undefined) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
       const body = await this.readObject(req);
@@ -449,6 +450,32 @@ export class RestHandler {
     const groups = new Set(asGroups);
     if (asUser !== 'system:anonymous') groups.add('system:authenticated');
     return { name: asUser, groups: [...groups] };
+  }
+
+  /**
+   * componentstatuses (`kubectl get cs`): each control-plane component's health as kube-apiserver
+   * probes it when asked (the scheduler, the controller manager, etcd), with the deprecation warning
+   * kube-apiserver sends.
+   */
+  private componentStatuses(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, ref: ResourceRef, verb: string, render: Rendering, query: URLSearchParams): void {
+    if (verb !== 'get' && verb !== 'list') throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    if (!this.server.can(ctx.user, verb, ref)) {
+      throw statusErrors.forbidden(`componentstatuses${ref.name ? ` ${JSON.stringify(ref.name)}` : ''} is forbidden: User ${JSON.stringify(ctx.user.name)} cannot ${verb} resource "componentstatuses" in API group "" at the cluster scope`, { kind: 'componentstatuses', ...(ref.name ? { name: ref.name } : {}) });
+    }
+    const components = [...(this.options.requests?.componentHealth() ?? []), { name: 'etcd-0' }].sort((a, b) => a.name.localeCompare(b.name));
+    const status = (c: { name: string; error?: string }): Obj => ({
+      kind: 'ComponentStatus',
+      apiVersion: 'v1',
+      metadata: { name: c.name, creationTimestamp: null },
+      conditions: [c.error === undefined ? { type: 'Healthy', status: 'True', message: 'ok' } : { type: 'Healthy', status: 'False', error: c.error }],
+    });
+    res.setHeader('Warning', warningHeader('v1 ComponentStatus is deprecated in v1.19+'));
+    if (verb === 'get') {
+      const found = components.find((c) => c.name === ref.name);
+      if (!found) throw statusErrors.notFound('componentstatuses', '', ref.name ?? '');
+      return this.sendObject(req, res, 200, ref, status(found), render, query, false);
+    }
+    return this.sendObject(req, res, 200, ref, { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items: components.map(status) }, render, query, true);
   }
 
   /**

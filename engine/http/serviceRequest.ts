@@ -13,6 +13,8 @@ export const serviceRequestPath = '/kubeside/v1/request';
 /** What sends simulated requests: the Cluster. */
 export interface ServiceRequestSource {
   request(method: string, url: string, options: { from?: Caller }): ServiceResponse;
+  /** The control plane's components as ComponentStatus reports them: each with the error of its health check, if any. */
+  componentHealth(): { name: string; error?: string }[];
   /** The API server's proxy subresource: `target` is `[scheme:]name[:port]`; undefined when the object does not exist. */
   proxy(resource: 'services' | 'pods', namespace: string, target: string, method: string, path: string): ServiceResponse | undefined;
 }

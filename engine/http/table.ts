@@ -282,6 +282,13 @@ const printers: Record<string, () => Printer> = {
     ],
     cells: (s, now) => [s.metadata.name, s.spec?.type ?? 'ClusterIP', none(s.spec?.clusterIPs?.[0] ?? s.spec?.clusterIP), serviceExternalIP(s), servicePorts(s), age(s, now), formatLabels(s.spec?.selector)],
   }),
+  '/componentstatuses': () => ({
+    columns: [nameColumn(), column('Status', 'string', 'Status of the component conditions'), column('Message', 'string', 'Message of the component conditions'), column('Error', 'string', 'Error of the component conditions')],
+    cells: (c) => {
+      const healthy = (c.conditions ?? []).find((x: Obj) => x.type === 'Healthy');
+      return [c.metadata.name, healthy?.status === 'True' ? 'Healthy' : 'Unhealthy', healthy?.message ?? '', healthy?.error ?? ''];
+    },
+  }),
   '/nodes': () => ({
     columns: [
       nameColumn(),

@@ -330,6 +330,16 @@ describe('kubectl against kubeside serve', function () {
     assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/namespaces/proxied/services/site/proxy/', '--as=jane'])).stderr, /cannot get resource "services\/proxy"/);
   });
 
+  it('get cs: the control plane\'s components, healthy, with the deprecation warning', async () => {
+    const cs = await kubectl(cluster, ['get', 'cs']);
+    assert.equal(cs.code, 0, cs.stderr);
+    assert.deepEqual(cs.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)), [['NAME', 'STATUS', 'MESSAGE', 'ERROR'], ['controller-manager', 'Healthy', 'ok'], ['etcd-0', 'Healthy', 'ok'], ['scheduler', 'Healthy', 'ok']]);
+    assert.match(cs.stderr, /^Warning: v1 ComponentStatus is deprecated in v1\.19\+$/m);
+    const one = JSON.parse(await run('get', 'componentstatus', 'scheduler', '-o', 'json'));
+    assert.deepEqual(one.conditions, [{ type: 'Healthy', status: 'True', message: 'ok' }]);
+    assert.match((await kubectl(cluster, ['get', 'cs', 'nope'])).stderr, /componentstatuses "nope" not found/);
+  });
+
   it('create token: a signed service account token that authenticates as the account, under RBAC, until the account is gone', async () => {
     await run('create', 'namespace', 'tokens');
     await run('create', 'serviceaccount', 'ci', '-n', 'tokens');
