@@ -107,6 +107,19 @@ function vendorExtensions(w: ProtoWriter, field: number, obj: Json): void {
   }
 }
 
+/** A map of schemas (Properties, Definitions): `repeated NamedSchema additional_properties = 1`, in the map's order. */
+function namedSchemas(w: ProtoWriter, field: number, schemas: Json): void {
+  w.message(field, (m) => {
+    for (const [name, value] of Object.entries(schemas)) {
+      if (!isObject(value)) continue;
+      m.message(1, (named) => {
+        named.string(1, name);
+        named.message(2, (inner) => schema(inner, value), true);
+      });
+    }
+  }, true);
+}
+
 /** openapi.v2.Schema */
 function schema(w: ProtoWriter, s: Json): void {
   w.string(1, s.$ref);
@@ -138,18 +151,7 @@ function schema(w: ProtoWriter, s: Json): void {
   if (isObject(items)) w.message(23, (i) => i.message(1, (inner) => schema(inner, items), true), true);
   else if (Array.isArray(items)) w.message(23, (i) => { for (const item of items) if (isObject(item)) i.message(1, (inner) => schema(inner, item), true); }, true);
   if (Array.isArray(s.allOf)) for (const part of s.allOf) if (isObject(part)) w.message(24, (inner) => schema(inner, part), true);
-  if (isObject(s.properties)) {
-    const properties = s.properties;
-    w.message(25, (p) => {
-      for (const [name, value] of Object.entries(properties)) {
-        if (!isObject(value)) continue;
-        p.message(1, (named) => {
-          named.string(1, name);
-          named.message(2, (inner) => schema(inner, value), true);
-        });
-      }
-    }, true);
-  }
+  if (isObject(s.properties)) namedSchemas(w, 25, s.properties);
   w.string(26, s.discriminator);
   w.bool(27, s.readOnly);
   if (s.example !== undefined) any(w, 30, s.example);
@@ -177,18 +179,7 @@ export function encodeOpenAPIV2(doc: Json): Buffer {
     if (Object.keys(paths).some((k) => !k.startsWith('x-'))) throw new Error('encodeOpenAPIV2: path items are not encoded');
     w.message(8, (p) => vendorExtensions(p, 1, paths), true);
   }
-  if (isObject(doc.definitions)) {
-    const definitions = doc.definitions;
-    w.message(9, (d) => {
-      for (const [name, value] of Object.entries(definitions)) {
-        if (!isObject(value)) continue;
-        d.message(1, (named) => {
-          named.string(1, name);
-          named.message(2, (inner) => schema(inner, value), true);
-        });
-      }
-    }, true);
-  }
+  if (isObject(doc.definitions)) namedSchemas(w, 9, doc.definitions);
   vendorExtensions(w, 16, doc);
   return w.finish();
 }

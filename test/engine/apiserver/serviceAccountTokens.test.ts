@@ -1,12 +1,12 @@
 // The TokenRequest API and service account token authentication on a whole cluster, on the
 // virtual clock: what a token names, how long it lasts, what it is bound to, and who may ask.
 import assert from 'node:assert/strict';
-import { StatusError } from '../../../engine/api/errors';
 import type { ApiServer } from '../../../engine/apiserver/apiserver';
 import type { UserInfo } from '../../../engine/apiserver/auth/user';
 import { ApiClient } from '../../../engine/apiserver/client';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
 import { bootCluster } from '../cluster/boot';
+import { rejects } from './fixture';
 
 const serviceaccounts = { group: '', version: 'v1', resource: 'serviceaccounts' };
 const pods = { group: '', version: 'v1', resource: 'pods' };
@@ -22,16 +22,9 @@ describe('service account tokens (TokenRequest)', function () {
     const server = booted.cluster.apiServer;
     const tokenFor = async (body: Obj = {}, client: ApiClient = admin, name = 'ci'): Promise<Obj> =>
       (await client.create(serviceaccounts, 'default', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', ...body }, {}, { name, subresource: 'token' })).object ?? (undefined as never);
-    const statusOf = (fn: () => unknown): StatusError => {
-      try {
-        fn();
-      } catch (err) {
-        if (err instanceof StatusError) return err;
-        throw err;
-      }
-      assert.fail('expected a StatusError');
-    };
-    return { ...booted, server, tokenFor, statusOf };
+    /** The 401 of a token that does not authenticate. */
+    const refused = (token: string) => rejects(() => server.authenticate(token), 401);
+    return { ...booted, server, tokenFor, refused };
   }
 
   const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
@@ -53,13 +46,13 @@ describe('service account tokens (TokenRequest)', function () {
   });
 
   it('stops authenticating when it expires, on the cluster clock', async () => {
-    const { cluster, server, tokenFor, clock, statusOf } = await setup();
+    const { cluster, server, tokenFor, clock, refused } = await setup();
     try {
       const token = (await tokenFor({ spec: { expirationSeconds: 600 } })).status.token;
       clock.advance(599_000);
       assert.equal(server.authenticate(token).name, 'system:serviceaccount:default:ci');
       clock.advance(1_000);
-      assert.equal(statusOf(() => server.authenticate(token)).code, 401);
+      await refused(token);
       assert.deepEqual(server.reviewToken(token), { error: 'service account token has expired' });
     } finally {
       await cluster.stop();
@@ -67,10 +60,10 @@ describe('service account tokens (TokenRequest)', function () {
   });
 
   it('is for its audiences only: another audience\'s token does not log in to the API server', async () => {
-    const { cluster, server, tokenFor, statusOf } = await setup();
+    const { cluster, server, tokenFor, refused } = await setup();
     try {
       const token = (await tokenFor({ spec: { audiences: ['vault'] } })).status.token;
-      assert.equal(statusOf(() => server.authenticate(token)).code, 401);
+      await refused(token);
       const review = server.reviewToken(token, ['vault']);
       assert.ok(review && 'user' in review);
       assert.deepEqual(review.audiences, ['vault']);
@@ -80,7 +73,7 @@ describe('service account tokens (TokenRequest)', function () {
   });
 
   it('bound to a pod: names the pod and its node, and dies with the pod; a recreated account does not revive it', async () => {
-    const { cluster, server, tokenFor, admin, advance, statusOf } = await setup();
+    const { cluster, server, tokenFor, admin, advance, refused } = await setup();
     try {
       await admin.create(pods, 'default', { metadata: { name: 'job' }, spec: { serviceAccountName: 'ci', containers: [{ name: 'c', image: 'busybox' }] } });
       await advance(5_000);
@@ -104,7 +97,7 @@ describe('service account tokens (TokenRequest)', function () {
       // Deleted at once (no grace period): the token stops working with it.
       await admin.delete(pods, 'default', 'job', { gracePeriodSeconds: 0 });
       await advance(1_000);
-      assert.equal(statusOf(() => server.authenticate(token)).code, 401);
+      await refused(token);
       assert.deepEqual(server.reviewToken(token), { error: 'pod (default/job) not found' });
       // A plain token of the account ends with the account, even if one of the same name comes back.
       const plain = (await tokenFor()).status.token;
@@ -118,13 +111,13 @@ describe('service account tokens (TokenRequest)', function () {
   });
 
   it('bound to a Secret: dies with the secret', async () => {
-    const { cluster, server, tokenFor, admin, statusOf } = await setup();
+    const { cluster, server, tokenFor, admin, refused } = await setup();
     try {
       await admin.create(secrets, 'default', { metadata: { name: 'handle' }, stringData: { a: 'b' } });
       const token = (await tokenFor({ spec: { boundObjectRef: { kind: 'Secret', apiVersion: 'v1', name: 'handle' } } })).status.token;
       assert.equal(server.authenticate(token).name, 'system:serviceaccount:default:ci');
       await admin.delete(secrets, 'default', 'handle');
-      assert.equal(statusOf(() => server.authenticate(token)).code, 401);
+      await refused(token);
     } finally {
       await cluster.stop();
     }
