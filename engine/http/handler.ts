@@ -266,7 +266,17 @@ export class RestHandler {
 
     // ---- the proxy subresource of services and pods (kubectl proxy, cluster-info's links) ----
     const proxied = /^\/api\/v1\/namespaces\/([^/]+)\/(services|pods)\/([^/]+)\/proxy(\/.*)?$/.exec(url.pathname);
-    if (proxied) return this.proxy(req, res, user, method, proxied[2] as 'services' | 'pods', decodeURIComponent(proxied[1]!), decodeURIComponent(proxied[3]!), `${proxied[4] ?? '/'}${url.search}`);
+    if (proxied) {
+      let namespace: string;
+      let target: string;
+      try {
+        namespace = decodeURIComponent(proxied[1]!);
+        target = decodeURIComponent(proxied[3]!);
+      } catch {
+        throw statusErrors.badRequest(`malformed escape in the request path ${JSON.stringify(url.pathname)}`);
+      }
+      return this.proxy(req, res, user, method, proxied[2] as 'services' | 'pods', namespace, target, `${proxied[4] ?? '/'}${url.search}`);
+    }
 
     // ---- resources ----
     const info = resourceRequestInfo(method, path, url.searchParams);

@@ -357,7 +357,10 @@ export class Kubelet {
     this.startListeners.push(listener);
   }
 
-  /** `kubectl attach`: the running container's output from now until it exits. */
+  /**
+   * `kubectl attach`: the running container's output from now until it exits; an interactive
+   * container's shell also reads the client's stdin, seeing the files exec would.
+   */
   attach(namespace: string, podName: string, containerName: string, streams: ContainerStreams): ContainerProcess {
     const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
     const spec = containerSpec(pod, containerName)!;

@@ -139,6 +139,8 @@ describe('REST API over HTTPS', function () {
       assert.match(bad.message, /^couldn't get version\/kind; json parse error: /);
       assertStatus(await request(cluster, 'POST', '/api/v1/namespaces/default/configmaps', { body: 'hello', headers: { 'Content-Type': 'text/plain' } }), 415, 'UnsupportedMediaType');
       assertStatus(await request(cluster, 'PATCH', '/api/v1/namespaces/default/configmaps/x', { body: '{}', headers: { 'Content-Type': 'application/json' } }), 415, 'UnsupportedMediaType');
+      // A malformed escape in a proxy path is the client's mistake too.
+      assertStatus(await request(cluster, 'GET', '/api/v1/namespaces/default/services/%zz/proxy/'), 400, 'BadRequest');
     });
 
     it('answers 413 for a body over 3 MiB, and keeps serving', async () => {
