@@ -41,6 +41,7 @@ import { anonymousUser, groups, type TokenAuthenticator, type UserInfo } from '.
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap';
 import { AuditLog } from './audit';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds';
+import { runtimeClassAdmission } from './admission/runtime-class';
 import { ServiceAccountTokenSigner } from './auth/serviceAccountToken';
 import { requestToken, reviewToken, type TokenObjects, type TokenReviewResult } from './tokenRequest';
 import { type MetricsSource, ResourceMetricsApi } from '../metrics/api';
@@ -86,7 +87,7 @@ export interface ApiServerOptions {
 /** The API server's own writes (bootstrap objects, quota charges, CRD status): as its loopback client, in system:masters. */
 const apiServerItself: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters, groups.authenticated] } };
 
-export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, priorityAdmission, defaultTolerationSeconds, defaultStorageClass, resourceQuota];
+export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, priorityAdmission, defaultTolerationSeconds, runtimeClassAdmission, defaultStorageClass, resourceQuota];
 
 /** Container logs, as the kubelets keep them: the API server's pods/log reads from here (in Kubernetes it proxies to the kubelet). */
 export interface PodLogSource {

@@ -307,6 +307,10 @@ const printers: Record<string, () => Printer> = {
       return [n.metadata.name, nodeStatus(n), nodeRoles(n), age(n, now), info.kubeletVersion ?? '', nodeAddress(n, 'InternalIP'), nodeAddress(n, 'ExternalIP'), info.osImage || '<unknown>', info.kernelVersion || '<unknown>', info.containerRuntimeVersion || '<unknown>'];
     },
   }),
+  'node.k8s.io/runtimeclasses': () => ({
+    columns: [nameColumn(), column('Handler', 'string', 'Handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class.'), ageColumn()],
+    cells: (rc, now) => [rc.metadata.name, rc.handler ?? '', age(rc, now)],
+  }),
   '/namespaces': () => ({
     columns: [nameColumn(), column('Status', 'string', 'The status of the namespace'), ageColumn()],
     cells: (ns, now) => [ns.metadata.name, ns.status?.phase ?? 'Active', age(ns, now)],

@@ -330,6 +330,27 @@ describe('kubectl against kubeside serve', function () {
     assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/namespaces/proxied/services/site/proxy/', '--as=jane'])).stderr, /cannot get resource "services\/proxy"/);
   });
 
+  it('RuntimeClass: a pod naming a missing one is refused; one that exists gives the pod its overhead and scheduling', async () => {
+    await run('create', 'namespace', 'sandboxes');
+    const podFile = path.join(cluster.stateDir, 'sandboxed.yaml');
+    writeFileSync(podFile, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: sandboxed\n  namespace: sandboxes\nspec:\n  runtimeClassName: gvisor\n  containers:\n  - name: app\n    image: nginx:1.27\n');
+    const refused = await kubectl(cluster, ['apply', '-f', podFile]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /pods "sandboxed" is forbidden: pod rejected: RuntimeClass "gvisor" not found/);
+    const rcFile = path.join(cluster.stateDir, 'gvisor.yaml');
+    writeFileSync(rcFile, 'apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: gvisor\nhandler: runsc\noverhead:\n  podFixed:\n    cpu: 250m\n    memory: 120Mi\nscheduling:\n  nodeSelector:\n    runtime: gvisor\n  tolerations:\n  - key: sandbox\n    operator: Exists\n    effect: NoSchedule\n');
+    assert.match(await run('apply', '-f', rcFile), /^runtimeclass\.node\.k8s\.io\/gvisor created$/m);
+    assert.match(await run('get', 'runtimeclass'), /^gvisor\s+runsc\s+\d+s$/m);
+    await run('apply', '-f', podFile);
+    const pod = JSON.parse(await run('get', 'pod', 'sandboxed', '-n', 'sandboxes', '-o', 'json'));
+    assert.deepEqual(pod.spec.overhead, { cpu: '250m', memory: '120Mi' });
+    assert.deepEqual(pod.spec.nodeSelector, { runtime: 'gvisor' });
+    assert.ok(pod.spec.tolerations.some((t: { key?: string }) => t.key === 'sandbox'));
+    // The handler never changes.
+    const changed = await kubectl(cluster, ['patch', 'runtimeclass', 'gvisor', '--type=merge', '-p', '{"handler":"kata"}']);
+    assert.match(changed.stderr, /The RuntimeClass "gvisor" is invalid: handler: Invalid value: "kata": field is immutable/);
+  });
+
   it('get cs: the control plane\'s components, healthy, with the deprecation warning', async () => {
     const cs = await kubectl(cluster, ['get', 'cs']);
     assert.equal(cs.code, 0, cs.stderr);

@@ -74,9 +74,9 @@ describe('manifest corpus', function () {
     // kubectl's order: what other objects live in or are served by comes first.
     const first = (o: Record<string, any>) => (o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition' ? 0 : 1);
     const ordered = objects.map((o, i) => ({ ...o, i })).sort((a, b) => first(a.object) - first(b.object) || a.i - b.i);
-    // Admission of later objects looks these up (a pod's service account, a custom resource's
-    // definition), so once accepted they are created for real, as an apply would leave them.
-    const prerequisites = new Set(['Namespace', 'CustomResourceDefinition', 'ServiceAccount']);
+    // Admission of later objects looks these up (a pod's service account or RuntimeClass, a custom
+    // resource's definition), so once accepted they are created for real, as an apply would leave them.
+    const prerequisites = new Set(['Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'RuntimeClass']);
     const rejected: string[] = [];
     const notServed = new Set<string>();
     let accepted = 0;

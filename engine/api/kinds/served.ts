@@ -13,6 +13,7 @@ const served: readonly [group: string, version: string, kinds: readonly string[]
   ['coordination.k8s.io', 'v1', ['Lease']],
   ['storage.k8s.io', 'v1', ['StorageClass']],
   ['scheduling.k8s.io', 'v1', ['PriorityClass']],
+  ['node.k8s.io', 'v1', ['RuntimeClass']],
   ['autoscaling', 'v2', ['HorizontalPodAutoscaler']],
   ['autoscaling', 'v1', ['HorizontalPodAutoscaler']],
   ['policy', 'v1', ['PodDisruptionBudget']],

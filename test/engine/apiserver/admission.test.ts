@@ -173,6 +173,19 @@ describe('admission: DefaultTolerationSeconds', () => {
   });
 });
 
+describe('admission: RuntimeClass', () => {
+  it('refuses a pod whose own overhead or node selector contradicts its RuntimeClass', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create({ group: 'node.k8s.io', version: 'v1', resource: 'runtimeclasses' }, undefined, { metadata: { name: 'kata' }, handler: 'kata', overhead: { podFixed: { cpu: '100m' } }, scheduling: { nodeSelector: { runtime: 'kata' } } });
+    const withSpec = (name: string, spec: object) => pod(name, { spec: { automountServiceAccountToken: false, runtimeClassName: 'kata', ...spec } });
+    await rejects(client.create(pods, 'shop', withSpec('a', { nodeSelector: { runtime: 'runc' } })), 403, 'pods "a" is forbidden: conflict: runtimeClass.scheduling.nodeSelector[runtime] = kata; pod.spec.nodeSelector[runtime] = runc');
+    await rejects(client.create(pods, 'shop', withSpec('b', { overhead: { cpu: '1' } })), 403, "pods \"b\" is forbidden: pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead");
+    const ok = (await client.create(pods, 'shop', withSpec('c', { nodeSelector: { disk: 'ssd' } }))).object;
+    assert.deepEqual([ok.spec.overhead, ok.spec.nodeSelector], [{ cpu: '100m' }, { disk: 'ssd', runtime: 'kata' }]);
+  });
+});
+
 describe('admission: DefaultStorageClass', () => {
   it('gives a claim without a class the default StorageClass, and leaves an explicit "" alone', async () => {
     const { client, namespace } = await newCluster();

@@ -30,6 +30,7 @@ import './endpointslice.js';
 import './lease.js';
 import './storageclass.js';
 import './priorityclass.js';
+import './runtimeclass.js';
 import './horizontalpodautoscaler.js';
 import './poddisruptionbudget.js';
 import './rbac.js';

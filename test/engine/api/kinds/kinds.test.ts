@@ -88,7 +88,7 @@ describe('kinds registry', () => {
     assert.equal(kinds().lookup('autoscaling/v1', 'HorizontalPodAutoscaler')!.served, true);
     assert.equal(kinds().lookup('v1', 'ReplicationController')!.served, false);
     assert.equal(kinds().lookup('v1', 'Nonexistent'), undefined);
-    assert.equal(kinds().all().filter((k) => k.served).length, 36);
+    assert.equal(kinds().all().filter((k) => k.served).length, 37);
   });
 
   describe('suggesting the nearest real kind', () => {
