@@ -396,7 +396,7 @@ export class ApiServer {
     this.authorize(ctx, 'get', ref);
     const name = this.requireName(ref);
     if (ref.subresource === 'scale') return this.scaleOf(this.mustGet(storage, ref.namespace, name));
-    if (ref.subresource && ref.subresource !== 'status' && !this.ephemeralContainers(storage, ref)) throw statusErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+    this.refuseOtherSubresources(storage, ref);
     return this.mustGet(storage, ref.namespace, name);
   }
 
@@ -736,7 +736,7 @@ export class ApiServer {
       return this.updateScale(ctx, storage, ref, options, typeof rv === 'string' && rv ? this.parseResourceVersion(rv) : undefined, () => body);
     }
     if (ref.subresource === 'finalize' && storage.info.kind === 'Namespace') return this.finalizeNamespace(ctx, storage, ref, body, options);
-    if (ref.subresource && ref.subresource !== 'status' && !this.ephemeralContainers(storage, ref)) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    this.refuseOtherSubresources(storage, ref);
     return this.audited(ctx, 'update', ref, options, async () => {
       this.authorize(ctx, 'update', ref);
       const sent = this.decodeBody(storage, ref, body, options);
@@ -757,7 +757,7 @@ export class ApiServer {
       const scaleSchema = openapi().forKind('autoscaling', 'v1', 'Scale');
       return this.updateScale(ctx, storage, ref, options, this.patchPrecondition(type, patch), (current) => this.applyPatch(type, this.scaleOf(current), patch, scaleSchema), { type, patch });
     }
-    if (ref.subresource && ref.subresource !== 'status' && !this.ephemeralContainers(storage, ref)) throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    this.refuseOtherSubresources(storage, ref);
     if (type === 'apply' && !options.fieldManager) throw statusErrors.badRequest('PATCH, application/apply-patch+yaml: fieldManager is required for apply requests');
     if (type !== 'apply' && options.force !== undefined) throw statusErrors.badRequest('force is only allowed for apply patches');
     const schema = this.schemaOf(storage);
@@ -814,9 +814,14 @@ export class ApiServer {
     return this.storages.get(`${group}/${resource}`);
   }
 
-  /** pods/ephemeralcontainers: read as the pod, written as its spec.ephemeralContainers only. */
-  private ephemeralContainers(storage: ResourceStorage, ref: ResourceRef): boolean {
-    return ref.subresource === 'ephemeralcontainers' && !!storage.strategy.prepareForEphemeralContainersUpdate;
+  /**
+   * Get, update and patch serve the object itself, its status, and a pod's ephemeralcontainers
+   * (read as the pod, written as its spec.ephemeralContainers only); any other subresource is 405.
+   */
+  private refuseOtherSubresources(storage: ResourceStorage, ref: ResourceRef): void {
+    const sub = ref.subresource;
+    if (!sub || sub === 'status' || (sub === 'ephemeralcontainers' && storage.strategy.prepareForEphemeralContainersUpdate)) return;
+    throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
   }
 
   private resolve(ref: ResourceRef): ResourceStorage {
@@ -1327,7 +1332,7 @@ export class ApiServer {
     try {
       this.resolve(ref);
       this.authorize(ctx, 'create', ref);
-      const token = requestToken(this.serviceAccountTokens, this.tokenObjects, this.clock.now(), ctx.user, ref.namespace ?? '', ref.name ?? '', this.asObject(body));
+      const token = requestToken(this.serviceAccountTokens, this.tokenObjects, receivedAt, ctx.user, ref.namespace ?? '', ref.name ?? '', this.asObject(body));
       this.recordAudit(ctx, 'create', ref, options, receivedAt);
       return token;
     } catch (err) {

@@ -10,7 +10,7 @@ import type { KubernetesClaim, ServiceAccountTokenSigner } from './auth/serviceA
 
 export type TokenObjectResource = 'serviceaccounts' | 'pods' | 'secrets' | 'nodes';
 
-/** How the API server reads the objects a token names: the current, shared decode, or undefined. */
+/** How the API server reads the objects a token names: as they are now, or undefined. */
 export type TokenObjects = (resource: TokenObjectResource, namespace: string | undefined, name: string) => Readonly<Obj> | undefined;
 
 /** The kinds a token may be bound to, and their resources. */

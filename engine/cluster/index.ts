@@ -32,7 +32,7 @@ import { kubeletMaySetLabel } from '../api/meta/nodeLabels';
 import { type Addons, coreDNSObjects, kubeProxyObjects } from './addons';
 import { KubeProxies } from './kubeProxies';
 import { LeaderElector } from './leader-election';
-import { clientNetworkObjects, proxyRoute, respond, type ServiceResponse } from './request';
+import { clientNetworkObjects, type PodDialer, proxyRoute, respond, type ServiceResponse } from './request';
 
 export type { Addons } from './addons';
 export { LeaderElector, type LeaderElectorOptions } from './leader-election';
@@ -248,10 +248,7 @@ export class Cluster {
   request(method: string, url: string, options: { from?: Caller } = {}): ServiceResponse {
     const objects = clientNetworkObjects(this.adminClient('kube-proxy/v1.36.0'));
     const route = this.serviceProxy.route(objects, { url, ...(options.from ? { from: options.from } : {}) }, this.clock.now(), (node) => this.kubeProxies?.rulesOf(node));
-    return respond(route, method, url, (pod, onData, onEnd) => {
-      const kubelet = pod.node ? this.kubelets.get(pod.node) : undefined;
-      return kubelet?.isRunning ? kubelet.portForward(pod.namespace, pod.name, pod.port, onData, onEnd) : undefined;
-    });
+    return respond(route, method, url, this.dialPod);
   }
 
   /**
@@ -277,11 +274,14 @@ export class Cluster {
     const route = proxyRoute(clientNetworkObjects(this.adminClient('kube-apiserver')), resource, namespace, target, this.proxyTurn++);
     if (!route) return undefined;
     const host = route.outcome === 'pod' ? `${route.pod.ip}:${route.pod.port}` : 'localhost';
-    return respond(route, method, `http://${host}${path}`, (pod, onData, onEnd) => {
-      const kubelet = pod.node ? this.kubelets.get(pod.node) : undefined;
-      return kubelet?.isRunning ? kubelet.portForward(pod.namespace, pod.name, pod.port, onData, onEnd) : undefined;
-    });
+    return respond(route, method, `http://${host}${path}`, this.dialPod);
   }
+
+  /** A connection to a routed pod's port, through its node's kubelet; undefined when that node is down. */
+  private readonly dialPod: PodDialer = (pod, onData, onEnd) => {
+    const kubelet = pod.node ? this.kubelets.get(pod.node) : undefined;
+    return kubelet?.isRunning ? kubelet.portForward(pod.namespace, pod.name, pod.port, onData, onEnd) : undefined;
+  };
 
   /** The kubelet of a pod's node, or the error of dialing a node whose kubelet is down. */
   private streamingKubelet(namespace: string, pod: string): Kubelet {

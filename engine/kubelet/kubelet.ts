@@ -337,10 +337,7 @@ export class Kubelet {
    */
   exec(namespace: string, podName: string, containerName: string, command: string[], streams: ContainerStreams): ContainerProcess {
     const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
-    const spec = containerSpec(pod, containerName)!;
-    const c = rec.containers.get(containerName);
-    const files = containerFiles(pod, spec, rec.ip ?? '', rec.volumeFiles, c?.subPathFiles ?? new Map());
-    return this.runtime.exec(id, command, files, streams);
+    return this.runtime.exec(id, command, this.filesOf(pod, rec, containerName), streams);
   }
 
   /**
@@ -363,9 +360,7 @@ export class Kubelet {
    */
   attach(namespace: string, podName: string, containerName: string, streams: ContainerStreams): ContainerProcess {
     const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
-    const spec = containerSpec(pod, containerName)!;
-    const files = containerFiles(pod, spec, rec.ip ?? '', rec.volumeFiles, rec.containers.get(containerName)?.subPathFiles ?? new Map());
-    return this.runtime.attach(id, streams, files);
+    return this.runtime.attach(id, streams, this.filesOf(pod, rec, containerName));
   }
 
   /** `kubectl port-forward`: a connection to a port in the pod's network namespace, or the runtime's error. */
@@ -373,6 +368,11 @@ export class Kubelet {
     const rec = this.records.get(`${namespace}/${podName}`);
     if (!rec || !rec.ip) throw new Error(`pod ${podName}_${namespace} not found`);
     return this.runtime.portForward(rec.uid, port, onData, onEnd);
+  }
+
+  /** The files a process started in a container sees (what exec and an interactive attach read). */
+  private filesOf(pod: Pod & Obj, rec: PodRecord, containerName: string): Map<string, string> {
+    return containerFiles(pod, containerSpec(pod, containerName)!, rec.ip ?? '', rec.volumeFiles, rec.containers.get(containerName)?.subPathFiles ?? new Map());
   }
 
   /** The running instance of a container; as the kubelet's findContainer, only running containers are found. */
