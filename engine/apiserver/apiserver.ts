@@ -1514,20 +1514,10 @@ export class ApiServer {
       apiVersion: ref.version,
       ...(ref.subresource ? { subresource: ref.subresource } : {}),
     };
-    const requestURI = ctx.requestURI ?? this.path(ref);
-    const request = { user: ctx.user, verb, requestURI, ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}), objectRef, dryRun: !!options.dryRun, receivedAt };
+    // An in-process caller's request has no URI: the log makes its REST path when it is read.
+    const request = { user: ctx.user, verb, ...(ctx.requestURI !== undefined ? { requestURI: ctx.requestURI } : {}), ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}), objectRef, dryRun: !!options.dryRun, receivedAt };
     if (failure) this.audit.record({ ...request, code: failure.code, reason: failure.reason ?? '', message: failure.message });
     else this.audit.record({ ...request, code: verb === 'create' ? 201 : 200 });
-  }
-
-  /** The REST path of a request, for the audit log of in-process callers. */
-  path(ref: ResourceRef): string {
-    let p = ref.group ? `/apis/${apiVersionOf(ref.group, ref.version)}` : `/api/${ref.version}`;
-    if (ref.namespace) p += `/namespaces/${ref.namespace}`;
-    p += `/${ref.resource}`;
-    if (ref.name) p += `/${ref.name}`;
-    if (ref.subresource) p += `/${ref.subresource}`;
-    return p;
   }
 
   // ---- what the authorizers read ----

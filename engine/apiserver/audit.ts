@@ -1,6 +1,7 @@
 // The audit log: one audit.k8s.io/v1 Event per mutating request (who, verb, what, result), kept in
 // a bounded ring so a long-running cluster's memory stays flat; the user reads it with `kubeside
 // audit` or from the extension. See https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/
+import { apiVersionOf } from '../api/kinds/index';
 import type { Clock } from '../util/clock';
 import type { UserInfo } from './auth/user';
 
@@ -24,7 +25,8 @@ export interface AuditEvent {
 export interface AuditInput {
   user: UserInfo;
   verb: string;
-  requestURI: string;
+  /** The request's URI as the client sent it; an in-process request's is its REST path, made from `objectRef`. */
+  requestURI?: string;
   userAgent?: string;
   objectRef: AuditEvent['objectRef'];
   code: number;
@@ -87,7 +89,7 @@ function toEvent({ input, seq, completedAt }: Recorded): AuditEvent {
     level: 'Metadata',
     auditID: `audit-${seq}`,
     stage: 'ResponseComplete',
-    requestURI: input.requestURI,
+    requestURI: input.requestURI ?? restPath(input.objectRef),
     verb: input.verb,
     user: { username: input.user.name, groups: [...input.user.groups] },
     ...(input.userAgent ? { userAgent: input.userAgent } : {}),
@@ -101,4 +103,14 @@ function toEvent({ input, seq, completedAt }: Recorded): AuditEvent {
     stageTimestamp: new Date(completedAt).toISOString(),
     ...(input.dryRun ? { annotations: { 'kubeside.dev/dry-run': 'true' } } : {}),
   };
+}
+
+/** The REST path of the object a request names (`/apis/apps/v1/namespaces/shop/deployments/web/scale`). */
+function restPath(ref: AuditEvent['objectRef']): string {
+  let p = ref.apiGroup ? `/apis/${apiVersionOf(ref.apiGroup, ref.apiVersion ?? '')}` : `/api/${ref.apiVersion ?? ''}`;
+  if (ref.namespace) p += `/namespaces/${ref.namespace}`;
+  p += `/${ref.resource}`;
+  if (ref.name) p += `/${ref.name}`;
+  if (ref.subresource) p += `/${ref.subresource}`;
+  return p;
 }

@@ -7,6 +7,7 @@ import { StoreError, storeErrors } from './errors';
 import { Lessor } from './lessor';
 import { SortedIndex } from './sorted-index';
 import type { Compare, KeyValue, LeaseInfo, RangeOptions, RangeResponse, RequestOp, ResponseOp, TxnRequest, TxnResponse, Value, WatchEvent } from './types';
+import { flatten } from '../util/strings';
 import { Watch, type WatchHost, type WatchOptions } from './watch';
 
 export interface MvccStoreOptions {
@@ -579,6 +580,8 @@ export class MvccStore implements WatchHost {
 
   /** Applies a put at revision `rev` (not yet committed); returns the previous key-value. */
   private putInternal(key: string, value: Value, rev: number, lease: number): KeyValue | undefined {
+    // A value is kept until compaction, so as one string rather than the parts it was built from.
+    if (typeof value === 'string') flatten(value);
     let entry = this.index.get(key);
     let prev: KeyValue | undefined;
     const kv: KeyValue = entry && entry.last.version > 0
