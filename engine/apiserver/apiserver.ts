@@ -1261,7 +1261,8 @@ export class ApiServer {
   // ---- subresources ----
 
   private scaleOf(obj: Obj): Obj {
-    const selector = obj.spec?.selector;
+    // A ReplicationController's selector is a label map; every other kind's is a LabelSelector.
+    const selector = obj.kind === 'ReplicationController' && obj.spec?.selector ? { matchLabels: obj.spec.selector } : obj.spec?.selector;
     return {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',

@@ -22,6 +22,7 @@ export class DisruptionController extends Controller {
   private readonly replicaSets;
   private readonly deployments;
   private readonly statefulSets;
+  private readonly replicationControllers;
 
   constructor(ctx: ControllerContext) {
     super(ctx);
@@ -30,6 +31,7 @@ export class DisruptionController extends Controller {
     this.replicaSets = ctx.informers.informerFor(resources.replicasets);
     this.deployments = ctx.informers.informerFor(resources.deployments);
     this.statefulSets = ctx.informers.informerFor(resources.statefulsets);
+    this.replicationControllers = ctx.informers.informerFor(resources.replicationcontrollers);
     this.budgets.addEventHandler({ onAdd: (b) => this.enqueue(b), onUpdate: (_o, b) => this.enqueue(b) });
     const podChanged = (pod: Obj) => {
       for (const pdb of this.budgets.store.byIndex(indexes.namespace, pod.metadata.namespace)) if (this.selectorOf(pdb).matches(pod.metadata.labels ?? {})) this.enqueue(pdb);
@@ -123,7 +125,7 @@ export class DisruptionController extends Controller {
     return [...scales.values()].reduce((a, b) => a + b, 0);
   }
 
-  /** The finders: a ReplicaSet (or the Deployment above it) or a StatefulSet, with its spec.replicas. */
+  /** The finders: a ReplicaSet (or the Deployment above it), a StatefulSet or a ReplicationController, with its spec.replicas. */
   private scaleOf(namespace: string, ref: Obj): { uid: string; replicas: number } | undefined {
     if (ref.kind === 'ReplicaSet') {
       const rs = this.replicaSets.store.get(`${namespace}/${ref.name}`);
@@ -138,6 +140,10 @@ export class DisruptionController extends Controller {
     if (ref.kind === 'StatefulSet') {
       const sts = this.statefulSets.store.get(`${namespace}/${ref.name}`);
       return sts && sts.metadata.uid === ref.uid ? { uid: sts.metadata.uid, replicas: sts.spec?.replicas ?? 1 } : undefined;
+    }
+    if (ref.kind === 'ReplicationController') {
+      const rc = this.replicationControllers.store.get(`${namespace}/${ref.name}`);
+      return rc && rc.metadata.uid === ref.uid ? { uid: rc.metadata.uid, replicas: rc.spec?.replicas ?? 1 } : undefined;
     }
     return undefined;
   }

@@ -21,7 +21,7 @@ import { LocalPathProvisioner } from './localpathprovisioner';
 import { NamespaceController } from './namespace';
 import { NodeLifecycleController } from './nodelifecycle';
 import { PersistentVolumeBinderController } from './persistentvolumebinder';
-import { ReplicaSetController } from './replicaset';
+import { ReplicaSetController, replicationControllerKind } from './replicaset';
 import { ResourceQuotaController } from './resourcequota';
 import { RootCACertPublisher } from './rootcacertpublisher';
 import { ServiceAccountsController } from './serviceaccounts';
@@ -79,6 +79,7 @@ export class ControllerManager {
     };
     const all = [
       new ReplicaSetController(ctx),
+      new ReplicaSetController(ctx, replicationControllerKind),
       new DeploymentController(ctx),
       new StatefulSetController(ctx),
       new DaemonSetController(ctx),

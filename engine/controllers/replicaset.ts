@@ -1,7 +1,11 @@
 // The ReplicaSet controller (pkg/controller/replicaset/replica_set.go): keeps `spec.replicas` pods
 // of a ReplicaSet's template alive — creating from the template, adopting orphans its selector
 // matches, releasing pods it no longer selects, deleting the least valuable pods first — and
-// reports what it sees in the ReplicaSet's status.
+// reports what it sees in the ReplicaSet's status. The same code keeps ReplicationControllers, as
+// kube-controller-manager's replication manager does (pkg/controller/replication): only the kind,
+// its resource and the form of its selector differ.
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
+import type { ResourceType } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
 import { labelSelectorAsSelector } from '../api/labels/labelSelector';
 import { selectorFromSet, type Selector } from '../api/labels/selector';
@@ -41,8 +45,36 @@ export async function slowStartBatch(count: number, initialBatchSize: number, fn
   return { successes };
 }
 
+/** The kind a replica controller keeps pods of. */
+export interface ReplicatedKind {
+  /** The controller's name, which is also its events' source. */
+  readonly controller: string;
+  readonly resource: ResourceType;
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** The object's selector as a LabelSelector. */
+  selector(obj: Obj): LabelSelector | undefined;
+}
+
+export const replicaSetKind: ReplicatedKind = {
+  controller: 'replicaset-controller',
+  resource: resources.replicasets,
+  apiVersion: 'apps/v1',
+  kind: 'ReplicaSet',
+  selector: (rs) => rs.spec?.selector,
+};
+
+/** A ReplicationController's selector is a label map, which selects as matchLabels does (conversion.go). */
+export const replicationControllerKind: ReplicatedKind = {
+  controller: 'replication-controller',
+  resource: resources.replicationcontrollers,
+  apiVersion: 'v1',
+  kind: 'ReplicationController',
+  selector: (rc) => (rc.spec?.selector ? { matchLabels: rc.spec.selector } : undefined),
+};
+
 export class ReplicaSetController extends Controller {
-  readonly name = 'replicaset-controller';
+  readonly name: string;
   readonly expectations: ControllerExpectations;
   private readonly recorder: EventRecorder;
   private readonly replicaSets;
@@ -51,11 +83,12 @@ export class ReplicaSetController extends Controller {
   /** Each ReplicaSet's pod counts, kept between syncs (see ReplicaSetTally), by ReplicaSet key. */
   private readonly tallies = new Map<string, ReplicaSetTally>();
 
-  constructor(ctx: ControllerContext) {
+  constructor(ctx: ControllerContext, private readonly kind: ReplicatedKind = replicaSetKind) {
     super(ctx);
+    this.name = kind.controller;
     this.expectations = new ControllerExpectations(ctx.clock);
     this.recorder = ctx.recorder(this.name);
-    this.replicaSets = ctx.informers.informerFor(resources.replicasets);
+    this.replicaSets = ctx.informers.informerFor(kind.resource);
     this.pods = ctx.informers.informerFor(resources.pods);
     this.replicaSets.addEventHandler({
       onAdd: (rs) => this.enqueue(rs),
@@ -80,7 +113,7 @@ export class ReplicaSetController extends Controller {
 
   /** The ReplicaSet a controller reference points at, if it is in the cache with that uid. */
   private resolveControllerRef(namespace: string, ref: Obj | undefined): Obj | undefined {
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
+    if (!ref || ref.kind !== this.kind.kind) return undefined;
     const rs = this.replicaSets.store.get(`${namespace}/${ref.name}`);
     return rs && rs.metadata.uid === ref.uid ? rs : undefined;
   }
@@ -89,7 +122,7 @@ export class ReplicaSetController extends Controller {
   private replicaSetsSelecting(pod: Obj): Obj[] {
     return this.replicaSets.store.byIndex(indexes.namespace, pod.metadata.namespace).filter((rs) => {
       try {
-        const selector = labelSelectorAsSelector(rs.spec?.selector);
+        const selector = labelSelectorAsSelector(this.kind.selector(rs));
         return !selector.empty() && selector.matches(pod.metadata.labels ?? {});
       } catch {
         return false;
@@ -231,7 +264,7 @@ export class ReplicaSetController extends Controller {
     const { available: _available, ...counted } = this.countPods(rs, selected);
     const expected: TallyCounts = { ...counted, unselected: controlled.length - selected.length };
     if (!deepEqual(expected, tally.counts)) {
-      const err = new Error(`ReplicaSet ${this.keyOf(rs)}: the tally counts ${JSON.stringify(tally.counts)}, its pods ${JSON.stringify(expected)}`);
+      const err = new Error(`${this.kind.kind} ${this.keyOf(rs)}: the tally counts ${JSON.stringify(tally.counts)}, its pods ${JSON.stringify(expected)}`);
       setImmediate(() => {
         throw err;
       });
@@ -253,10 +286,10 @@ export class ReplicaSetController extends Controller {
       if (decision === 'owned') claimed.push(pod);
       else if (decision === 'adopt') {
         // Adopt only if the ReplicaSet is really still there and not being deleted (RecheckDeletionTimestamp).
-        adoptable ??= this.canAdopt(resources.replicasets, rs);
+        adoptable ??= this.canAdopt(this.kind.resource, rs);
         if (!adoptable) continue;
         try {
-          const { object } = await this.ctx.client.patch(resources.pods, pod.metadata.namespace, pod.metadata.name, 'strategic', adoptionPatch(rs, pod, 'apps/v1', 'ReplicaSet'));
+          const { object } = await this.ctx.client.patch(resources.pods, pod.metadata.namespace, pod.metadata.name, 'strategic', adoptionPatch(rs, pod, this.kind.apiVersion, this.kind.kind));
           claimed.push(object);
         } catch (err) {
           if (!isNotFound(err)) throw err;
@@ -282,7 +315,7 @@ export class ReplicaSetController extends Controller {
     if (compiled === undefined) {
       try {
         const labels = rs.spec?.template?.metadata?.labels ?? {};
-        compiled = { selector: labelSelectorAsSelector(rs.spec?.selector), templateLabels: selectorFromSet(labels), templateKey: JSON.stringify(labels) };
+        compiled = { selector: labelSelectorAsSelector(this.kind.selector(rs)), templateLabels: selectorFromSet(labels), templateKey: JSON.stringify(labels) };
       } catch {
         compiled = null;
       }
@@ -320,7 +353,7 @@ export class ReplicaSetController extends Controller {
     const count = Math.min(missing, burstReplicas);
     this.expectations.expectCreations(key, count);
     const { successes, error } = await slowStartBatch(count, 1, async () => {
-      await this.createPodFor(this.recorder, rs, podFromTemplate(rs.spec?.template ?? {}, rs, 'apps/v1', 'ReplicaSet'));
+      await this.createPodFor(this.recorder, rs, podFromTemplate(rs.spec?.template ?? {}, rs, this.kind.apiVersion, this.kind.kind));
     });
     // Creations that failed or were never tried will not be observed: stop waiting for them.
     const skipped = count - successes;
@@ -389,12 +422,12 @@ export class ReplicaSetController extends Controller {
     let current = rs;
     for (let attempt = 0; ; attempt++) {
       try {
-        const { object } = await this.ctx.client.update(resources.replicasets, current.metadata.namespace, { ...current, status }, {}, 'status');
+        const { object } = await this.ctx.client.update(this.kind.resource, current.metadata.namespace, { ...current, status }, {}, 'status');
         return object;
       } catch (err) {
         // One retry against a fresh copy, as updateReplicaSetStatus does; then back off through the queue.
         if (attempt >= 1 || statusCode(err) !== 409) throw err;
-        const fresh = this.ctx.client.tryGet(resources.replicasets, rs.metadata.namespace, rs.metadata.name);
+        const fresh = this.ctx.client.tryGet(this.kind.resource, rs.metadata.namespace, rs.metadata.name);
         if (!fresh || fresh.metadata.uid !== rs.metadata.uid) return rs;
         current = fresh;
       }

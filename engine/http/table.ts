@@ -104,7 +104,9 @@ function loadBalancerAddress(obj: Obj): string {
 
 const accessModeShort: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
 
-// ---- horizontal pod autoscalers ----
+// ---- replication controllers, horizontal pod autoscalers ----
+
+const rcDoc = (type: 'Spec' | 'Status', field: string) => openapi().definition(`io.k8s.api.core.v1.ReplicationController${type}`)?.property(field)?.description ?? '';
 
 const hpaDoc = (type: 'Spec' | 'Status', field: string) => openapi().definition(`io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler${type}`)?.property(field)?.description ?? '';
 
@@ -162,6 +164,31 @@ const printers: Record<string, () => Printer> = {
       column('Readiness Gates', 'string', 'The readiness gates of the pod: how many are true, of how many.', 1),
     ],
     cells: podCells,
+  }),
+  '/podtemplates': () => ({
+    columns: [
+      nameColumn(),
+      column('Containers', 'string', 'Names of each container in the template.'),
+      column('Images', 'string', 'Images referenced by each container in the template.'),
+      column('Pod Labels', 'string', 'The labels for the pod template.'),
+    ],
+    cells: (pt) => {
+      const containers: Obj[] = pt.template?.spec?.containers ?? [];
+      return [pt.metadata.name, containers.map((c) => c.name).join(','), containers.map((c) => c.image).join(','), formatLabels(pt.template?.metadata?.labels)];
+    },
+  }),
+  '/replicationcontrollers': () => ({
+    columns: [
+      nameColumn(),
+      column('Desired', 'integer', rcDoc('Spec', 'replicas')),
+      column('Current', 'integer', rcDoc('Status', 'replicas')),
+      column('Ready', 'integer', rcDoc('Status', 'readyReplicas')),
+      ageColumn(),
+      ...templateColumns(),
+      column('Selector', 'string', rcDoc('Spec', 'selector'), 1),
+    ],
+    // A ReplicationController's selector is a label map, printed as labels are.
+    cells: (rc, now) => [rc.metadata.name, rc.spec?.replicas ?? 0, rc.status?.replicas ?? 0, rc.status?.readyReplicas ?? 0, age(rc, now), ...templateCells(rc), formatLabels(rc.spec?.selector)],
   }),
   'apps/deployments': () => ({
     columns: [

@@ -163,11 +163,11 @@ describe('kubeside validate', () => {
   });
 
   it('warns about kinds the embedded cluster does not serve, and rejects them with --served-only', async () => {
-    writeFileSync(path.join(dir, 'rc.yaml'), 'apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: legacy\n');
-    const r = await run(dir, 'rc.yaml');
+    writeFileSync(path.join(dir, 'webhooks.yaml'), 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: policy\n');
+    const r = await run(dir, 'webhooks.yaml');
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^rc\.yaml:2:7: ReplicationController\/legacy: Warning: v1 ReplicationController is part of Kubernetes but not served by the embedded cluster$/m);
-    assert.equal((await run(dir, '--served-only', 'rc.yaml')).code, 1);
+    assert.match(r.stdout, /^webhooks\.yaml:2:7: ValidatingWebhookConfiguration\/policy: Warning: admissionregistration\.k8s\.io\/v1 ValidatingWebhookConfiguration is part of Kubernetes but not served by the embedded cluster$/m);
+    assert.equal((await run(dir, '--served-only', 'webhooks.yaml')).code, 1);
   });
 
   it('prints machine-readable problems with -o json', async () => {

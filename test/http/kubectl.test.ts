@@ -96,12 +96,12 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(missing.stderr.trim(), `error: resource mapping not found for name: "web" namespace: "default" from "${crdless}": no matches for kind "Certificate" in version "cert-manager.io/v1"\nensure CRDs are installed first`);
     // A kind of the spec this server does not serve is validated client-side with the v2 schema:
     // both mistakes are found, by field and by type, before anything is sent.
-    const rc = path.join(cluster.stateDir, 'rc.yaml');
-    writeFileSync(rc, 'apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: rc\nspec:\n  replica: 2\n  template:\n    metadata:\n      labels: {app: rc}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n        ports:\n        - containerPort: "eighty"\n');
-    const invalid = await kubectl(cluster, ['apply', '-f', rc]);
+    const webhooks = path.join(cluster.stateDir, 'webhooks.yaml');
+    writeFileSync(webhooks, 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: policy\nwebhooks:\n- name: policy.example.com\n  sideEffect: None\n  timeoutSeconds: "ten"\n  admissionReviewVersions: [v1]\n  clientConfig:\n    url: https://policy.example.com/validate\n');
+    const invalid = await kubectl(cluster, ['apply', '-f', webhooks]);
     assert.equal(invalid.code, 1);
-    assert.match(invalid.stderr, /ValidationError\(ReplicationController\.spec\): unknown field "replica" in io\.k8s\.api\.core\.v1\.ReplicationControllerSpec/);
-    assert.match(invalid.stderr, /invalid type for io\.k8s\.api\.core\.v1\.ContainerPort\.containerPort: got "string", expected "integer"/);
+    assert.match(invalid.stderr, /ValidationError\(ValidatingWebhookConfiguration\.webhooks\[0\]\): unknown field "sideEffect" in io\.k8s\.api\.admissionregistration\.v1\.ValidatingWebhook/);
+    assert.match(invalid.stderr, /invalid type for io\.k8s\.api\.admissionregistration\.v1\.ValidatingWebhook\.timeoutSeconds: got "string", expected "integer"/);
   });
 
   it('apply -f of a Service whose type changes: node ports come and go, the cluster IP stays', async () => {
@@ -349,6 +349,30 @@ describe('kubectl against kubeside serve', function () {
     // The handler never changes.
     const changed = await kubectl(cluster, ['patch', 'runtimeclass', 'gvisor', '--type=merge', '-p', '{"handler":"kata"}']);
     assert.match(changed.stderr, /The RuntimeClass "gvisor" is invalid: handler: Invalid value: "kata": field is immutable/);
+  });
+
+  it('ReplicationController and PodTemplate: an old manifest runs its pods, prints, scales, exposes and goes with its pods', async () => {
+    await run('create', 'namespace', 'legacy');
+    const file = path.join(cluster.stateDir, 'legacy.yaml');
+    // As the manifests of Kubernetes' first years write it: no selector, which comes from the template's labels.
+    writeFileSync(file, 'apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: frontend\n  namespace: legacy\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels:\n        app: guestbook\n        tier: frontend\n    spec:\n      containers:\n      - name: php-redis\n        image: nginx:1.27\n        ports:\n        - containerPort: 80\n---\napiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: worker\n  namespace: legacy\ntemplate:\n  metadata:\n    labels:\n      app: worker\n  spec:\n    containers:\n    - name: worker\n      image: busybox:1.36\n');
+    assert.match(await run('apply', '-f', file), /^replicationcontroller\/frontend created\npodtemplate\/worker created$/m);
+    await run('wait', '--for=jsonpath={.status.readyReplicas}=2', 'rc/frontend', '-n', 'legacy', '--timeout=20s');
+    assert.match(await run('get', 'rc', '-n', 'legacy'), /^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nfrontend\s+2\s+2\s+2\s+\d+s$/m);
+    assert.match(await run('get', 'rc', '-n', 'legacy', '-o', 'wide'), /^frontend\s+2\s+2\s+2\s+\d+s\s+php-redis\s+nginx:1\.27\s+app=guestbook,tier=frontend$/m);
+    assert.match(await run('get', 'podtemplates', '-n', 'legacy'), /^NAME\s+CONTAINERS\s+IMAGES\s+POD LABELS\nworker\s+worker\s+busybox:1\.36\s+app=worker$/m);
+    const pods = JSON.parse(await run('get', 'pods', '-n', 'legacy', '-l', 'tier=frontend', '-o', 'json')).items;
+    assert.deepEqual(pods.map((p: { metadata: { ownerReferences: { kind: string; name: string }[] } }) => p.metadata.ownerReferences.map((r) => `${r.kind}/${r.name}`).join()), ['ReplicationController/frontend', 'ReplicationController/frontend']);
+    assert.match(await run('scale', 'rc', 'frontend', '-n', 'legacy', '--replicas=3'), /^replicationcontroller\/frontend scaled$/m);
+    await run('wait', '--for=jsonpath={.status.readyReplicas}=3', 'rc/frontend', '-n', 'legacy', '--timeout=20s');
+    // expose reads the controller's selector, a label map, and makes a Service of it.
+    assert.match(await run('expose', 'rc', 'frontend', '-n', 'legacy', '--port=80'), /^service\/frontend exposed$/m);
+    assert.equal(await jsonpath('svc/frontend', 'legacy', '{.spec.selector}'), '{"app":"guestbook","tier":"frontend"}');
+    assert.match(await run('describe', 'rc', 'frontend', '-n', 'legacy'), /Pods Status:\s+3 Running \/ 0 Waiting \/ 0 Succeeded \/ 0 Failed[\s\S]*SuccessfulCreate/);
+    // Deleting it takes its pods (the garbage collector follows their owner references).
+    assert.match(await run('delete', 'rc', 'frontend', '-n', 'legacy', '--wait=true'), /^replicationcontroller "frontend" deleted/m);
+    await run('wait', '--for=delete', 'pods', '-l', 'tier=frontend', '-n', 'legacy', '--timeout=20s');
+    assert.equal(await run('get', 'pods', '-n', 'legacy', '-l', 'tier=frontend', '-o', 'name'), '');
   });
 
   it('get cs: the control plane\'s components, healthy, with the deprecation warning', async () => {

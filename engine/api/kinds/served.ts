@@ -5,7 +5,7 @@
 // conversion (engine/api/conversion), as kube-apiserver serves them.
 
 const served: readonly [group: string, version: string, kinds: readonly string[]][] = [
-  ['', 'v1', ['Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Namespace', 'Node', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ServiceAccount', 'ResourceQuota', 'LimitRange']],
+  ['', 'v1', ['Pod', 'PodTemplate', 'ReplicationController', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Namespace', 'Node', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ServiceAccount', 'ResourceQuota', 'LimitRange']],
   ['apps', 'v1', ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ControllerRevision']],
   ['batch', 'v1', ['Job', 'CronJob']],
   ['networking.k8s.io', 'v1', ['Ingress', 'IngressClass', 'NetworkPolicy']],

@@ -45,7 +45,7 @@ const generationKinds = new Set([
   'batch/Job', 'batch/CronJob',
   'autoscaling/HorizontalPodAutoscaler', 'policy/PodDisruptionBudget',
   'networking.k8s.io/Ingress', 'networking.k8s.io/NetworkPolicy',
-  'apiextensions.k8s.io/CustomResourceDefinition', '/Pod',
+  'apiextensions.k8s.io/CustomResourceDefinition', '/Pod', '/PodTemplate', '/ReplicationController',
 ]);
 
 /** Everything of an object but metadata and status: what a generation counts changes of. */

@@ -28,6 +28,7 @@ export const resources = {
   configmaps: { group: '', version: 'v1', resource: 'configmaps' },
   events: { group: '', version: 'v1', resource: 'events' },
   replicasets: { group: 'apps', version: 'v1', resource: 'replicasets' },
+  replicationcontrollers: { group: '', version: 'v1', resource: 'replicationcontrollers' },
   deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
   statefulsets: { group: 'apps', version: 'v1', resource: 'statefulsets' },
   controllerrevisions: { group: 'apps', version: 'v1', resource: 'controllerrevisions' },

@@ -46,4 +46,17 @@ describe('Disruption controller', () => {
     await c.until('the replacement is ready and counted', () => c.client.get(pdbs, 'default', 'web').status?.disruptionsAllowed === 1, 10_000);
     await evict(c, second!);
   });
+
+  it('a percentage over a ReplicationController\'s pods counts its spec.replicas', async () => {
+    const c = await newControllerCluster();
+    const rcs = { group: '', version: 'v1', resource: 'replicationcontrollers' };
+    await c.client.create(rcs, 'default', { metadata: { name: 'web' }, spec: { replicas: 4, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } });
+    await c.until('4 pods', () => c.activePods().length === 4);
+    // Two of the four run: the expected count still comes from the controller, not from the pods.
+    await c.kubeletSync('default', 'node-1', 2);
+    await c.client.create(pdbs, 'default', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, minAvailable: '50%' } });
+    await c.until('the budget is computed', () => c.client.get(pdbs, 'default', 'web').status?.currentHealthy === 2);
+    const s = c.client.get(pdbs, 'default', 'web').status;
+    assert.deepEqual([s.expectedPods, s.desiredHealthy, s.disruptionsAllowed], [4, 2, 0]);
+  });
 });

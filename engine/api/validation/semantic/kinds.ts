@@ -1,11 +1,10 @@
 // Registers every served kind's rules, one file per kind as Kubernetes validates it; importing this
 // module is what makes validateSemantics know them. Registrations merge per kind, so order does not matter.
 
-import { nameIsDNSSubdomain } from '../names.js';
-import { registerKindRules } from './registry.js';
 import './pod.js';
 import './deployment.js';
 import './replicaset.js';
+import './replicationcontroller.js';
 import './statefulset.js';
 import './daemonset.js';
 import './controllerrevision.js';
@@ -35,6 +34,3 @@ import './horizontalpodautoscaler.js';
 import './poddisruptionbudget.js';
 import './rbac.js';
 import './customresourcedefinition.js';
-
-// Kinds whose only rule beyond the schema is their object name (ValidateXName in Kubernetes).
-registerKindRules('', 'ReplicationController', { name: nameIsDNSSubdomain });

@@ -1,6 +1,8 @@
 // One valid, minimal manifest per kind the embedded cluster serves, as a user would write it.
 export const servedExamples: readonly Record<string, unknown>[] = [
   { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }], resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: 1, memory: '128Mi' } } }] } },
+  { apiVersion: 'v1', kind: 'PodTemplate', metadata: { name: 'worker' }, template: { metadata: { labels: { app: 'worker' } }, spec: { containers: [{ name: 'worker', image: 'busybox:1.36' }] } } },
+  { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'frontend' }, spec: { replicas: 2, selector: { app: 'frontend' }, template: { metadata: { labels: { app: 'frontend' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } },
   { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] } },
   { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [{ addresses: [{ ip: '10.244.0.5' }], ports: [{ port: 80 }] }] },
   { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { 'log.level': 'debug' } },
