@@ -2,11 +2,11 @@
 // authenticator, after pkg/registry/core/serviceaccount/storage/token.go and
 // pkg/serviceaccount/claims.go: a token names its service account and what it is bound to, each
 // with its uid, and stops authenticating once any of them is gone or replaced.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { fieldError, statusErrors, type FieldError } from '../api/errors';
 import type { Obj } from './registry/strategy';
 import { groups, nodeNameOf, users, type UserInfo } from './auth/user';
-import type { KubernetesClaim, ServiceAccountTokenSigner } from './auth/serviceAccountToken';
+import { type KubernetesClaim, legacyIssuer, type LegacyTokenClaims, type ServiceAccountTokenSigner } from './auth/serviceAccountToken';
 
 export type TokenObjectResource = 'serviceaccounts' | 'pods' | 'secrets' | 'nodes';
 
@@ -98,7 +98,10 @@ export type TokenReviewResult = { user: UserInfo; audiences: string[] } | { erro
  */
 export function reviewToken(signer: ServiceAccountTokenSigner, objects: TokenObjects, now: number, token: string, audiences: readonly string[] = signer.apiAudiences): TokenReviewResult | undefined {
   const claims = signer.claims(token);
-  if (!claims) return undefined;
+  if (!claims) {
+    const legacy = signer.legacyClaims(token);
+    return legacy ? reviewLegacyToken(objects, token, legacy, audiences) : undefined;
+  }
   const seconds = Math.floor(now / 1000);
   if (seconds >= claims.exp) return { error: 'service account token has expired' };
   if (seconds < claims.nbf) return { error: 'service account token is not valid yet' };
@@ -126,4 +129,43 @@ export function reviewToken(signer: ServiceAccountTokenSigner, objects: TokenObj
     user: { name: claims.sub, uid: k.serviceaccount.uid, groups: [groups.serviceAccounts, groups.serviceAccountsIn(k.namespace), groups.authenticated], extra },
     audiences: matched,
   };
+}
+
+/**
+ * A Secret-based token (the legacy validator of pkg/serviceaccount/legacy.go): it has no audience
+ * and never expires, so it authenticates, for whatever audience is asked, for as long as its Secret
+ * exists, holds this very token and is not being deleted, and its service account exists with the
+ * uid it names.
+ */
+function reviewLegacyToken(objects: TokenObjects, token: string, claims: LegacyTokenClaims, audiences: readonly string[]): TokenReviewResult {
+  const namespace = claims['kubernetes.io/serviceaccount/namespace'];
+  const name = claims['kubernetes.io/serviceaccount/service-account.name'];
+  const uid = claims['kubernetes.io/serviceaccount/service-account.uid'];
+  if (claims.sub !== `system:serviceaccount:${namespace}:${name}`) return { error: 'sub claim is invalid' };
+  const secret = objects('secrets', namespace, claims['kubernetes.io/serviceaccount/secret.name']);
+  if (!secret || secret.metadata?.deletionTimestamp) return { error: 'token has been invalidated' };
+  const stored = Buffer.from(String(secret.data?.token ?? ''), 'base64');
+  const sent = Buffer.from(token);
+  if (stored.length !== sent.length || !timingSafeEqual(stored, sent)) return { error: 'token does not match data in secret' };
+  const serviceAccount = objects('serviceaccounts', namespace, name);
+  if (!serviceAccount) return { error: `serviceaccount "${name}" not found` };
+  if (serviceAccount.metadata?.deletionTimestamp) return { error: `service account ${namespace}/${name} has been deleted` };
+  if (serviceAccount.metadata?.uid !== uid) return { error: `service account UID (${String(serviceAccount.metadata?.uid)}) does not match claim (${uid})` };
+  return { user: { name: claims.sub, uid, groups: [groups.serviceAccounts, groups.serviceAccountsIn(namespace), groups.authenticated] }, audiences: [...audiences] };
+}
+
+/**
+ * The token the tokens controller writes into a Secret of type kubernetes.io/service-account-token
+ * (LegacyClaims): the service account and the Secret, by name, and the account's uid.
+ */
+export function legacyToken(signer: ServiceAccountTokenSigner, serviceAccount: Readonly<Obj>, secretName: string): string {
+  const { namespace, name, uid } = serviceAccount.metadata;
+  return signer.sign({
+    iss: legacyIssuer,
+    'kubernetes.io/serviceaccount/namespace': namespace,
+    'kubernetes.io/serviceaccount/secret.name': secretName,
+    'kubernetes.io/serviceaccount/service-account.name': name,
+    'kubernetes.io/serviceaccount/service-account.uid': uid,
+    sub: `system:serviceaccount:${namespace}:${name}`,
+  });
 }

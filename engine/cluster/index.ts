@@ -504,7 +504,7 @@ export class Cluster {
       recorder: new EventRecorder(cmClient, this.clock, 'kube-controller-manager', undefined, cmLog),
       onStartedLeading: () => {
         const disabled = this.config.addons?.loadBalancer === false ? ['service-lb-controller'] : [];
-        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()), rootCA: this.rootCA, disabled, log: cmLog });
+        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()), rootCA: this.rootCA, serviceAccountTokens: this.serviceAccountTokens, disabled, log: cmLog });
         void member.controllerManager.start();
       },
       onStoppedLeading: () => {

@@ -1,6 +1,7 @@
 // The controller manager (kube-controller-manager): every controller of the embedded cluster over
 // one set of shared informers, acting as `system:kube-controller-manager` with the least-privilege
 // role bootstrap RBAC gives that user.
+import type { ServiceAccountTokenSigner } from '../apiserver/auth/serviceAccountToken';
 import type { ApiClient } from '../apiserver/client';
 import { EventRecorder } from '../client/eventRecorder';
 import type { Clock } from '../util/clock';
@@ -29,6 +30,7 @@ import { ServiceLoadBalancerController } from './servicelb';
 import { StatefulSetController } from './statefulset';
 import { PodGCController } from './podgc';
 import { TaintEvictionController } from './taineviction';
+import { TokensController } from './tokens';
 import { TTLAfterFinishedController } from './ttlafterfinished';
 
 export interface ControllerManagerOptions {
@@ -41,6 +43,12 @@ export interface ControllerManagerOptions {
    * one the root CA publisher does not run.
    */
   rootCA?: string;
+  /**
+   * The key service account tokens are signed with (--service-account-private-key-file): the
+   * tokens controller fills Secrets of type kubernetes.io/service-account-token with tokens signed
+   * by it. Without one it does not run.
+   */
+  serviceAccountTokens?: ServiceAccountTokenSigner;
   /** Workers per controller (kube-controller-manager's --concurrent-*-syncs; default 5). */
   workers?: number;
   /**
@@ -103,6 +111,7 @@ export class ControllerManager {
       new ServiceLoadBalancerController(ctx),
       new PodGCController(ctx, options.terminatedPodGCThreshold),
       ...(options.rootCA ? [new RootCACertPublisher(ctx, options.rootCA)] : []),
+      ...(options.serviceAccountTokens ? [new TokensController(ctx, options.serviceAccountTokens, options.rootCA)] : []),
     ];
     // A controller left out never runs; its queue is shut so its informer handlers add nothing.
     for (const c of all) if (options.disabled?.includes(c.name)) c.shutDown();

@@ -417,6 +417,29 @@ describe('kubectl against kubeside serve', function () {
     assert.match(gone.stderr, /You must be logged in to the server \(Unauthorized\)/);
   });
 
+  it('a long-lived token in a Secret: the tokens controller fills it, it logs in as the account, and goes with the Secret', async () => {
+    // The documentation's "manually create a long-lived API token for a ServiceAccount".
+    await run('create', 'namespace', 'robots');
+    await run('create', 'serviceaccount', 'build-robot', '-n', 'robots');
+    const file = path.join(cluster.stateDir, 'robot-secret.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: build-robot-secret\n  namespace: robots\n  annotations:\n    kubernetes.io/service-account.name: build-robot\ntype: kubernetes.io/service-account-token\n');
+    assert.match(await run('apply', '-f', file), /^secret\/build-robot-secret created$/m);
+    await run('wait', '--for=jsonpath={.data.token}', 'secret/build-robot-secret', '-n', 'robots', '--timeout=20s');
+    const described = await run('describe', 'secret', 'build-robot-secret', '-n', 'robots');
+    assert.match(described, /^Annotations:\s+kubernetes\.io\/service-account\.name: build-robot\n\s+kubernetes\.io\/service-account\.uid: [0-9a-f-]{36}$/m);
+    assert.match(described, /^Type:\s+kubernetes\.io\/service-account-token$/m);
+    assert.match(described, /^namespace:\s+6 bytes$/m);
+    const token = Buffer.from(await jsonpath('secret/build-robot-secret', 'robots', '{.data.token}'), 'base64').toString('utf8');
+    const as = (...args: string[]) => kubectl(cluster, [`--token=${token}`, ...args]);
+    const whoami = await as('auth', 'whoami');
+    assert.equal(whoami.code, 0, whoami.stderr);
+    assert.match(whoami.stdout, /^Username\s+system:serviceaccount:robots:build-robot$/m);
+    assert.match(whoami.stdout, /^Groups\s+\[system:serviceaccounts system:serviceaccounts:robots system:authenticated\]$/m);
+    // Deleting the Secret is how such a token is revoked.
+    await run('delete', 'secret', 'build-robot-secret', '-n', 'robots');
+    assert.match((await as('auth', 'whoami')).stderr, /You must be logged in to the server \(Unauthorized\)/);
+  });
+
   it('create secret generic and configmap --from-file: typed clients send protobuf bodies', async () => {
     assert.match(await run('create', 'secret', 'generic', 'tls-pass', '-n', 'shop', '--from-literal=password=s3cret'), /^secret\/tls-pass created$/m);
     assert.equal(Buffer.from(await jsonpath('secret/tls-pass', 'shop', '{.data.password}'), 'base64').toString(), 's3cret');

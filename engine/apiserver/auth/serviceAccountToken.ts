@@ -38,6 +38,24 @@ export interface TokenClaims {
   sub: string;
 }
 
+/**
+ * The issuer of the tokens the tokens controller writes into Secrets of type
+ * kubernetes.io/service-account-token (pkg/serviceaccount/legacy.go): no audience, no expiry.
+ */
+export const legacyIssuer = 'kubernetes/serviceaccount';
+
+/** A Secret-based token's claims: flat, named after the objects it stands for. */
+export interface LegacyTokenClaims {
+  iss: typeof legacyIssuer;
+  sub: string;
+  'kubernetes.io/serviceaccount/namespace': string;
+  'kubernetes.io/serviceaccount/secret.name': string;
+  'kubernetes.io/serviceaccount/service-account.name': string;
+  'kubernetes.io/serviceaccount/service-account.uid': string;
+}
+
+const legacyClaimNames = ['kubernetes.io/serviceaccount/namespace', 'kubernetes.io/serviceaccount/secret.name', 'kubernetes.io/serviceaccount/service-account.name', 'kubernetes.io/serviceaccount/service-account.uid'] as const;
+
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 /** Signs and verifies service account tokens with one ECDSA P-256 key (ES256). */
@@ -56,7 +74,7 @@ export class ServiceAccountTokenSigner {
     this.keyID = b64url(createHash('sha256').update(this.publicKey.export({ type: 'spki', format: 'der' })).digest());
   }
 
-  sign(claims: TokenClaims): string {
+  sign(claims: TokenClaims | LegacyTokenClaims): string {
     const header = b64url(JSON.stringify({ alg: 'ES256', kid: this.keyID }));
     const payload = b64url(JSON.stringify(claims));
     const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key: this.privateKey, dsaEncoding: 'ieee-p1363' });
@@ -65,10 +83,24 @@ export class ServiceAccountTokenSigner {
 
   /**
    * The claims of a token this signer signed, or undefined for any other string (another issuer's
-   * token, a static token, garbage). Expiry, audience and the bound objects are the caller's to
-   * check: they need the clock and the store.
+   * token, a Secret-based token, a static token, garbage). Expiry, audience and the bound objects
+   * are the caller's to check: they need the clock and the store.
    */
   claims(token: string): TokenClaims | undefined {
+    const claims = this.verified(token) as Partial<TokenClaims> | undefined;
+    if (claims?.iss !== this.issuer || typeof claims['kubernetes.io']?.serviceaccount?.name !== 'string') return undefined;
+    return claims as TokenClaims;
+  }
+
+  /** The claims of a Secret-based token this signer signed (legacyIssuer's), or undefined. */
+  legacyClaims(token: string): LegacyTokenClaims | undefined {
+    const claims = this.verified(token);
+    if (claims?.iss !== legacyIssuer || typeof claims.sub !== 'string' || legacyClaimNames.some((n) => typeof claims[n] !== 'string' || !claims[n])) return undefined;
+    return claims as unknown as LegacyTokenClaims;
+  }
+
+  /** The payload of a JWT whose ES256 signature this signer's key verifies. */
+  private verified(token: string): Record<string, unknown> | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [header, payload, signature] = parts as [string, string, string];
@@ -76,9 +108,8 @@ export class ServiceAccountTokenSigner {
       const h = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown };
       if (h.alg !== 'ES256') return undefined;
       if (!verify('sha256', Buffer.from(`${header}.${payload}`), { key: this.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))) return undefined;
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as TokenClaims;
-      if (claims.iss !== this.issuer || typeof claims['kubernetes.io']?.serviceaccount?.name !== 'string') return undefined;
-      return claims;
+      const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
     } catch {
       return undefined;
     }

@@ -39,6 +39,7 @@ export const resources = {
   poddisruptionbudgets: { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' },
   resourcequotas: { group: '', version: 'v1', resource: 'resourcequotas' },
   services: { group: '', version: 'v1', resource: 'services' },
+  secrets: { group: '', version: 'v1', resource: 'secrets' },
   endpoints: { group: '', version: 'v1', resource: 'endpoints' },
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
   jobs: { group: 'batch', version: 'v1', resource: 'jobs' },
@@ -53,12 +54,16 @@ export class SharedInformerFactory {
 
   constructor(private readonly client: ApiClient, private readonly clock: Clock) {}
 
-  /** The informer of `type`, created on first use; informers asked for after start() start at once. */
-  informerFor(type: ResourceType): Informer<Obj> {
-    const key = `${type.group}/${type.version}/${type.resource}`;
+  /**
+   * The informer of `type`, created on first use; informers asked for after start() start at once.
+   * With `fieldSelector`, one of only the objects it selects (the tokens controller's Secrets of one
+   * type), shared by whoever asks for the same selector.
+   */
+  informerFor(type: ResourceType, fieldSelector?: string): Informer<Obj> {
+    const key = `${type.group}/${type.version}/${type.resource}${fieldSelector ? `?${fieldSelector}` : ''}`;
     let informer = this.informers.get(key);
     if (!informer) {
-      informer = new Informer<Obj>(this.client.listerWatcher<Obj>(type, undefined, { trimManagedFields: true }), {
+      informer = new Informer<Obj>(this.client.listerWatcher<Obj>(type, undefined, { trimManagedFields: true, ...(fieldSelector ? { fieldSelector } : {}) }), {
         clock: this.clock,
         indexers: { [indexes.namespace]: byNamespace, [indexes.ownerUid]: byOwnerUid, [indexes.controllerUid]: byControllerUid, [indexes.orphanNamespace]: orphansByNamespace, [indexes.nodeName]: byNodeName },
       });

@@ -16,10 +16,12 @@ export const events = { group: '', version: 'v1', resource: 'events' };
  * The stand-in kubelet binds pods to nodes it never registers (`node-1`), so the pod garbage
  * collector, which deletes pods of nodes that do not exist, is left out unless a test asks for it.
  */
-export async function newControllerCluster(options: { rootCA?: string; disabled?: readonly string[]; terminatedPodGCThreshold?: number } = {}) {
+export async function newControllerCluster(options: { rootCA?: string; disabled?: readonly string[]; terminatedPodGCThreshold?: number; tokens?: boolean } = {}) {
   const cluster = await newCluster();
   const { clock, client, as } = cluster;
-  const manager = new ControllerManager({ client: as({ name: users.controllerManager, groups: [groups.authenticated] }), clock, random: new Random(11), disabled: ['pod-garbage-collector'], ...options });
+  // With `tokens`, the tokens controller signs with the API server's service account key.
+  const { tokens, ...rest } = options;
+  const manager = new ControllerManager({ client: as({ name: users.controllerManager, groups: [groups.authenticated] }), clock, random: new Random(11), disabled: ['pod-garbage-collector'], ...rest, ...(tokens ? { serviceAccountTokens: cluster.server.serviceAccountTokens } : {}) });
   await manager.start();
 
   /** Lets promise work run and the clock move in small steps until `cond` holds (or fails after `ms`). */
