@@ -811,15 +811,16 @@ export class Kubelet {
 
   private readonly volumeSource = (resource: 'configmaps' | 'secrets', namespace: string, name: string) => this.getObject(resource, namespace, name);
 
+  /** The pod's volumes are retried later; a FailedMount event says why, once per round of retries. */
+  private mountFailed(pod: Pod & Obj, rec: PodRecord, message: string): void {
+    if (this.retryLater(rec, mountRetryMs)) this.recorder.event(pod, 'Warning', 'FailedMount', message);
+  }
+
   /**
    * A Secret, ConfigMap or claim a pod uses. Found objects are kept for a moment, as the kubelet's
    * cache-based object manager keeps them, so a thousand pods that mount the same ConfigMap cost one
    * read, not a thousand; a missing one is asked for again on every retry.
    */
-  private mountFailed(pod: Pod & Obj, rec: PodRecord, message: string): void {
-    if (this.retryLater(rec, mountRetryMs)) this.recorder.event(pod, 'Warning', 'FailedMount', message);
-  }
-
   private getObject(resource: string, namespace: string, name: string): Obj | undefined {
     const key = `${resource}/${namespace}/${name}`;
     const now = this.clock.now();
