@@ -21,7 +21,7 @@ import { decodeProblems, validateObject } from '../api/validate';
 import { goMapString, unstructuredConvertError } from '../api/validation/unstructured';
 import { ClusterIPAllocator } from '../network/clusterIPAllocator';
 import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../store/index';
-import { type Clock, SecondTimestamps, type Timer } from '../util/clock';
+import { type Clock, rfc3339, SecondTimestamps, type Timer } from '../util/clock';
 import { yieldToEventLoop } from '../util/eventLoop';
 import type { Random } from '../util/random';
 import { AdmissionChain, type AdmissionContext, type AdmissionPlugin, type AdmissionRequest, type Operation } from './admission/types';
@@ -1211,11 +1211,11 @@ export class ApiServer {
       // Graceful deletion: mark the object; its finalizers' owners (or the kubelet) finish the job.
       const now = this.clock.now();
       if (!meta.deletionTimestamp) {
-        meta.deletionTimestamp = new Date(now + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        meta.deletionTimestamp = rfc3339(now + grace * 1000);
         meta.deletionGracePeriodSeconds = grace;
       } else if (grace < (meta.deletionGracePeriodSeconds ?? 0)) {
         // A shorter grace period than the pending one brings the deletion forward.
-        meta.deletionTimestamp = new Date(now + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        meta.deletionTimestamp = rfc3339(now + grace * 1000);
         meta.deletionGracePeriodSeconds = grace;
       }
       meta.finalizers = finalizers.length ? finalizers : undefined;

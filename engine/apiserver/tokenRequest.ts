@@ -4,6 +4,7 @@
 // with its uid, and stops authenticating once any of them is gone or replaced.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { fieldError, statusErrors, type FieldError } from '../api/errors';
+import { rfc3339 } from '../util/clock';
 import type { Obj } from './registry/strategy';
 import { groups, nodeNameOf, users, type UserInfo } from './auth/user';
 import { type KubernetesClaim, legacyIssuer, type LegacyTokenClaims, type ServiceAccountTokenSigner } from './auth/serviceAccountToken';
@@ -25,7 +26,6 @@ const extendedExpirationSeconds = 365 * 24 * 3600;
 /** A token of a deleted bound object keeps working this long past its deletion (the validator's leeway). */
 const deletionLeewaySeconds = 60;
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -84,7 +84,7 @@ export function requestToken(signer: ServiceAccountTokenSigner, objects: TokenOb
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { name, namespace, creationTimestamp: null },
     spec: { audiences, expirationSeconds, boundObjectRef: bound ?? null },
-    status: { token, expirationTimestamp: iso(exp) },
+    status: { token, expirationTimestamp: rfc3339(exp * 1000) },
   };
 }
 

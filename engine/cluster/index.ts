@@ -25,7 +25,7 @@ import { defaultClusterCIDR, PodNetwork } from '../network/podNetwork';
 import { type Caller, ServiceProxy } from '../network/serviceProxy';
 import { Scheduler } from '../scheduler/index';
 import { Store } from '../store/index';
-import { type Clock, RealClock } from '../util/clock';
+import { type Clock, RealClock, rfc3339Micro } from '../util/clock';
 import { type ComponentLog, klogLine, structured } from '../util/klog';
 import { Random } from '../util/random';
 import { kubeletMaySetLabel } from '../api/meta/nodeLabels';
@@ -590,7 +590,7 @@ export class Cluster {
    * (kube-proxy runs on the host's network, so its hostname is the node's).
    */
   private async kubeProxyStarting(node: string, at: number): Promise<void> {
-    const eventTime = new Date(at).toISOString().replace(/Z$/, '000Z');
+    const eventTime = rfc3339Micro(at);
     try {
       await this.adminClient('kube-proxy/v1.36.0').create({ group: 'events.k8s.io', version: 'v1', resource: 'events' }, 'default', {
         apiVersion: 'events.k8s.io/v1',

@@ -7,7 +7,7 @@ import { StatusError } from '../api/errors';
 import type { ApiClient } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
 import type { EventRecorder } from '../client/eventRecorder';
-import type { Clock, Timer } from '../util/clock';
+import { type Clock, rfc3339Micro, type Timer } from '../util/clock';
 import { type ComponentLog, discardLog } from '../util/klog';
 
 const leases = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
@@ -196,7 +196,7 @@ export class LeaderElector {
 
   /** metav1.MicroTime. */
   private timestamp(ms: number): string {
-    return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+    return rfc3339Micro(ms);
   }
 }
 

@@ -9,6 +9,7 @@ import type { Obj } from '../apiserver/registry/strategy';
 import { getControllerOf, newControllerRef } from '../api/meta/ownerReferences';
 import { deepCopy, deepEqual } from '../api/patch/jsonValue';
 import type { EventRecorder } from '../client/eventRecorder';
+import { rfc3339 } from '../util/clock';
 import { Controller, type ControllerContext, isAlreadyExists, isNotFound } from './runtime/controller';
 import { indexes, resources } from './runtime/sharedInformerFactory';
 
@@ -17,7 +18,6 @@ export const scheduledTimestampAnnotation = 'batch.kubernetes.io/cronjob-schedul
 const nextScheduleDeltaMs = 100;
 
 const finishedCondition = (job: Obj): Obj | undefined => (job.status?.conditions ?? []).find((c: Obj) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class CronJobController extends Controller {
   readonly name = 'cronjob-controller';

@@ -8,6 +8,7 @@
 // silently dropped. Envelope: "k8s\0" + runtime.Unknown.
 // See https://kubernetes.io/docs/reference/using-api/api-concepts/#protobuf-encoding
 import { statusErrors } from '../api/errors';
+import { rfc3339 } from '../util/clock';
 
 type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'inline' | 'stringMap' | 'bytesMap' | 'quantityMap' | 'quantity' | 'intOrString' | 'serverSet';
 
@@ -657,7 +658,7 @@ function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
         let seconds = 0;
         fields(r.bytes(), (n, w, tr) => (n === 1 ? (seconds = tr.varint()) : tr.skip(w)));
         // Go's zero time (year 1) is an unset timestamp.
-        value = seconds <= goZeroTimeSeconds ? undefined : new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        value = seconds <= goZeroTimeSeconds ? undefined : rfc3339(seconds * 1000);
         break;
       }
       case 'message':

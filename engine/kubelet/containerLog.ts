@@ -1,5 +1,6 @@
 // A container's stdout/stderr as the runtime keeps it (CRI log files): timestamped lines, bounded so
 // a chatty container cannot grow without limit, read back as `kubectl logs` asks (tail, since).
+import { rfc3339Nano } from '../util/clock';
 
 export interface LogOptions {
   /** The last terminated instance of the container instead of the current one. */
@@ -66,5 +67,5 @@ export class ContainerLog {
 }
 
 function format(l: LogLine, options: LogOptions): string {
-  return `${options.timestamps ? `${new Date(l.at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${l.text}\n`;
+  return `${options.timestamps ? `${rfc3339Nano(l.at)} ` : ''}${l.text}\n`;
 }

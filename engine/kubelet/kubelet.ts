@@ -17,7 +17,7 @@ import { runWorkers, WorkQueue } from '../client/workqueue';
 import { EventRecorder } from '../client/eventRecorder';
 import type { NodeNetwork } from '../network/podNetwork';
 import { matchesRequiredNodeAffinity, requiredNodeAffinity } from '../scheduler/plugins/nodeAffinity';
-import type { Clock, Timer } from '../util/clock';
+import { type Clock, rfc3339, rfc3339Micro, rfc3339Nano, type Timer } from '../util/clock';
 import { Random } from '../util/random';
 import { Backoff } from './backoff';
 import { behaviorOf, commandDurationMs } from './behavior';
@@ -242,7 +242,7 @@ export class Kubelet {
     if (!this.running) return;
     try {
       const node = this.latestNode ?? this.client.get(nodesResource, undefined, this.nodeName);
-      const seen = new Date(this.clock.now()).toISOString().replace(/Z$/, '000000Z');
+      const seen = rfc3339Nano(this.clock.now());
       for (const pod of staticPods({ name: this.nodeName, uid: node.metadata.uid, ip: this.network.internalIP }, seen)) {
         if (this.informer?.store.get(`kube-system/${pod.metadata.name}`)) continue;
         try {
@@ -450,7 +450,7 @@ export class Kubelet {
    */
   private async renewLease(): Promise<void> {
     if (!this.running) return;
-    const renewTime = microTime(this.clock.now());
+    const renewTime = rfc3339Micro(this.clock.now());
     const spec = { holderIdentity: this.nodeName, leaseDurationSeconds, renewTime };
     const renew = async (base: Obj) => (await this.client.update(leasesResource, nodeLeaseNamespace, { ...base, spec: { ...base.spec, ...spec } })).object;
     let lease: Obj | undefined;
@@ -511,7 +511,7 @@ export class Kubelet {
   /** The node's status as of now (setNodeStatus), carried over from the one last reported. */
   private currentStatus(): Obj {
     const images = this.runtime instanceof SimulatedRuntime ? this.runtime.listImages() : [];
-    return nodeStatus(this.identity, this.lastNodeStatus, timestamp(this.clock.now()), images) as Obj;
+    return nodeStatus(this.identity, this.lastNodeStatus, rfc3339(this.clock.now()), images) as Obj;
   }
 
   /** Remembers a status as written (at registration or by a status update) and records its conditions' changes. */
@@ -614,7 +614,7 @@ export class Kubelet {
         const running = before.state?.running;
         rec.restartCount = before.restartCount + (running ? 1 : 0);
         rec.lostInstance = running
-          ? { exitCode: 255, reason: 'Unknown', startedAt: running.startedAt, finishedAt: timestamp(this.clock.now()), containerID: before.containerID }
+          ? { exitCode: 255, reason: 'Unknown', startedAt: running.startedAt, finishedAt: rfc3339(this.clock.now()), containerID: before.containerID }
           : before.state?.terminated ?? before.lastState?.terminated;
       }
       containers.set(c.name, rec);
@@ -626,7 +626,7 @@ export class Kubelet {
       uid,
       key,
       requests: podRequests(pod),
-      startTime: pod.status?.startTime ?? timestamp(this.clock.now()),
+      startTime: pod.status?.startTime ?? rfc3339(this.clock.now()),
       volumesReady: false,
       volumeFiles: new Map(),
       persistentVolumes: new Map(),
@@ -1213,7 +1213,7 @@ export class Kubelet {
 
   /** Queues the pod's status for the status manager's next batch of writes. */
   private setStatus(pod: Pod & Obj, rec: PodRecord): void {
-    const status = podStatus(pod, rec, this.runtime, { now: timestamp(this.clock.now()), hostIP: this.network.internalIP });
+    const status = podStatus(pod, rec, this.runtime, { now: rfc3339(this.clock.now()), hostIP: this.network.internalIP });
     this.statusManager.set(rec.key, rec.mirrorUid ?? rec.uid, status, pod.status);
   }
 }
@@ -1285,16 +1285,6 @@ function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-/** RFC 3339 to the second, as metav1.Time serialises. */
-export function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** metav1.MicroTime: RFC 3339 with microseconds. */
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 /** Go's time.Duration String for whole seconds and minutes: `10s`, `2m40s`, `5m0s`. */

@@ -2,6 +2,7 @@
 // conditions and container statuses, after generateAPIPodStatus and getPhase in pkg/kubelet.
 // See https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1';
+import { rfc3339 } from '../util/clock';
 import type { ContainerRecord, PodRecord } from './podRecord';
 import type { ContainerRuntime, RuntimeContainerStatus } from './runtime';
 
@@ -13,8 +14,6 @@ export interface StatusContext {
 /** The pod conditions the kubelet owns; any other is someone else's to set. */
 const kubeletConditions = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 function containerStatus(spec: Container, c: ContainerRecord, runtime: ContainerRuntime, pendingReason: string): ContainerStatus {
   const terminated = (s: RuntimeContainerStatus): ContainerState => {
     // FallbackToLogsOnError: a container that failed without a termination message gets the end of
@@ -23,14 +22,14 @@ function containerStatus(spec: Container, c: ContainerRecord, runtime: Container
     if (spec.terminationMessagePolicy === 'FallbackToLogsOnError' && (s.exitCode ?? 0) !== 0) {
       message = runtime.readLog(s.id, { tailLines: 80 }).slice(-2048) || undefined;
     }
-    return { terminated: { exitCode: s.exitCode ?? 0, reason: s.reason ?? 'Error', ...(message ? { message } : {}), startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt ?? s.startedAt), containerID: s.id } };
+    return { terminated: { exitCode: s.exitCode ?? 0, reason: s.reason ?? 'Error', ...(message ? { message } : {}), startedAt: rfc3339(s.startedAt), finishedAt: rfc3339(s.finishedAt ?? s.startedAt), containerID: s.id } };
   };
   const current = c.id ? runtime.containerStatus(c.id) : undefined;
   const previous = c.previousId ? runtime.containerStatus(c.previousId) : undefined;
   let state: ContainerState;
   let lastState: ContainerState = {};
   if (current?.state === 'running') {
-    state = { running: { startedAt: iso(current.startedAt) } };
+    state = { running: { startedAt: rfc3339(current.startedAt) } };
     if (previous) lastState = terminated(previous);
   } else if (current && !c.waiting) {
     state = terminated(current);

@@ -9,6 +9,7 @@ import { Quantity } from '../api/quantity';
 import type { Obj } from '../apiserver/registry/strategy';
 import type { ListOptions, ResourceRef } from '../apiserver/request';
 import type { ContainerUsageStats, NodeUsage } from '../kubelet/usage';
+import { rfc3339 } from '../util/clock';
 import { metricsApiVersion, metricsGroup, metricsKinds, type NodeMetrics, type PodMetrics, type ResourceUsage } from './types';
 
 /** Where the figures come from: every running kubelet's summary (what metrics-server scrapes). */
@@ -46,10 +47,6 @@ function duration(ms: number): string {
   return `${ms / 1000}s`;
 }
 
-/** RFC 3339 at second precision, as metav1.Time serialises. */
-function time(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function labelSelector(text: string | undefined): Selector | undefined {
   if (!text) return undefined;
@@ -115,7 +112,7 @@ export class ResourceMetricsApi {
 
   private podMetrics(namespace: string | undefined, wanted: (namespace: string, name: string) => boolean): PodMetrics[] {
     const out: PodMetrics[] = [];
-    const now = time(this.now());
+    const now = rfc3339(this.now());
     for (const node of this.source.nodeUsage()) {
       for (const p of node.pods) {
         if ((namespace && p.namespace !== namespace) || !wanted(p.namespace, p.name)) continue;
@@ -127,7 +124,7 @@ export class ResourceMetricsApi {
           kind: 'PodMetrics',
           apiVersion: metricsApiVersion,
           metadata: { name: p.name, namespace: p.namespace, creationTimestamp: now, ...(labels ? { labels: { ...labels } } : {}) },
-          timestamp: time(p.timestamp),
+          timestamp: rfc3339(p.timestamp),
           window: duration(p.windowMs),
           containers: p.containers.map((c: ContainerUsageStats) => ({ name: c.name, usage: usage(c) })),
         });
@@ -138,7 +135,7 @@ export class ResourceMetricsApi {
 
   private nodeMetrics(wanted: (name: string) => boolean): NodeMetrics[] {
     const out: NodeMetrics[] = [];
-    const now = time(this.now());
+    const now = rfc3339(this.now());
     for (const node of this.source.nodeUsage()) {
       if (!wanted(node.node)) continue;
       const obj = this.objects.node(node.node);
@@ -148,7 +145,7 @@ export class ResourceMetricsApi {
         kind: 'NodeMetrics',
         apiVersion: metricsApiVersion,
         metadata: { name: node.node, creationTimestamp: now, ...(labels ? { labels: { ...labels } } : {}) },
-        timestamp: time(node.timestamp),
+        timestamp: rfc3339(node.timestamp),
         window: duration(node.windowMs),
         usage: usage(node),
       });

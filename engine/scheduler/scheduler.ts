@@ -11,7 +11,7 @@ import type { ApiClient } from '../apiserver/client';
 import { EventRecorder } from '../client/eventRecorder';
 import { Informer } from '../client/informer';
 import { objectKey } from '../client/types';
-import type { Clock } from '../util/clock';
+import { type Clock, rfc3339 } from '../util/clock';
 import type { ComponentLog } from '../util/klog';
 import { Random } from '../util/random';
 import { SchedulerCache } from './cache';
@@ -316,7 +316,7 @@ export class Scheduler {
     const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     const nominationChanges = nominatedNodeName !== undefined && nominatedNodeName !== (pod.status?.nominatedNodeName ?? '');
     if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message && !nominationChanges) return;
-    const now = new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = rfc3339(this.clock.now());
     const lastTransitionTime = current?.status === 'False' && current.lastTransitionTime ? current.lastTransitionTime : now;
     const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime };
     const status: Record<string, unknown> = { conditions: [condition] };

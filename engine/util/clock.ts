@@ -1,5 +1,6 @@
 // Time for the whole engine comes from a Clock: real time for users, a virtual clock that tests and
 // benchmarks advance explicitly, so every scenario is deterministic and fast.
+import { flatten } from './strings';
 
 export interface Timer {
   cancel(): void;
@@ -143,8 +144,26 @@ export class SecondTimestamps {
     const second = Math.floor(ms / 1000);
     if (second !== this.second) {
       this.second = second;
-      this.text = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+      this.text = rfc3339(second * 1000);
     }
     return this.text;
   }
+}
+
+// The API's timestamps, as Go's encoders write them. Each is one flat string: objects keep them for
+// as long as they live (see flatten).
+
+/** RFC 3339 to the second, as metav1.Time serialises (`2026-11-23T12:00:00Z`). */
+export function rfc3339(ms: number): string {
+  return flatten(new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+}
+
+/** RFC 3339 to the microsecond, as metav1.MicroTime serialises (`2026-11-23T12:00:00.250000Z`). */
+export function rfc3339Micro(ms: number): string {
+  return flatten(new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z'));
+}
+
+/** RFC 3339 with nine fractional digits, as container runtimes stamp log lines (`…:00.250000000Z`). */
+export function rfc3339Nano(ms: number): string {
+  return flatten(new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z'));
 }

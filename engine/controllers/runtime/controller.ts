@@ -6,7 +6,7 @@ import type { Obj } from '../../apiserver/registry/strategy';
 import { EventRecorder } from '../../client/eventRecorder';
 import { objectKey } from '../../client/types';
 import { runWorkers, WorkQueue } from '../../client/workqueue';
-import type { Clock, Timer } from '../../util/clock';
+import { type Clock, rfc3339, type Timer } from '../../util/clock';
 import type { Random } from '../../util/random';
 import { resources, type SharedInformerFactory } from './sharedInformerFactory';
 
@@ -114,5 +114,5 @@ export function isNamespaceTerminating(err: unknown): boolean {
 
 /** An RFC 3339 timestamp at second precision, as metav1.Time serialises. */
 export function timestamp(clock: Clock): string {
-  return new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339(clock.now());
 }
