@@ -20,7 +20,7 @@ interface ItemArgument {
 }
 
 /** The kinds a command asks for with a quick pick when it is run from the palette. */
-const pickableKinds: readonly WatchedKind[] = ['nodes', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs', 'horizontalpodautoscalers', 'services', 'ingresses', 'configmaps', 'secrets', 'persistentvolumeclaims'];
+const pickableKinds: readonly WatchedKind[] = ['nodes', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'replicationcontrollers', 'jobs', 'cronjobs', 'horizontalpodautoscalers', 'services', 'ingresses', 'configmaps', 'secrets', 'persistentvolumeclaims'];
 
 export class ClusterCommands implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];

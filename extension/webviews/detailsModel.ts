@@ -40,6 +40,7 @@ export const detailsKinds: Readonly<Record<string, WatchedKind>> = {
   PersistentVolume: 'persistentvolumes',
   Deployment: 'deployments',
   ReplicaSet: 'replicasets',
+  ReplicationController: 'replicationcontrollers',
   StatefulSet: 'statefulsets',
   DaemonSet: 'daemonsets',
   Job: 'jobs',
@@ -47,7 +48,7 @@ export const detailsKinds: Readonly<Record<string, WatchedKind>> = {
 };
 
 /** Kinds whose pods have logs the Logs panel can show. */
-export const kindsWithLogs: ReadonlySet<string> = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
+export const kindsWithLogs: ReadonlySet<string> = new Set(['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job']);
 
 const revisionAnnotation = 'deployment.kubernetes.io/revision';
 
@@ -248,14 +249,16 @@ function summarize(kind: string, obj: KubeObj): Summary {
     }
     case 'Deployment':
     case 'StatefulSet':
-    case 'ReplicaSet': {
+    case 'ReplicaSet':
+    case 'ReplicationController': {
       const desired = spec.replicas ?? 0;
       const ready = st.readyReplicas ?? 0;
       add('Ready', `${ready}/${desired}`);
       add('Up-to-date', st.updatedReplicas ?? 0);
       add('Available', st.availableReplicas ?? 0);
       if (kind === 'Deployment') add('Strategy', spec.strategy?.type);
-      add('Selector', Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(','));
+      // A ReplicationController's selector is a plain label map.
+      add('Selector', Object.entries((kind === 'ReplicationController' ? spec.selector : spec.selector?.matchLabels) ?? {}).map(([k, v]) => `${k}=${v}`).join(','));
       const progressing = (st.conditions ?? []).find((c: KubeObj) => c.type === 'Progressing');
       if (progressing?.reason === 'ProgressDeadlineExceeded') [status, level] = ['ProgressDeadlineExceeded', 'error'];
       else if (ready === desired && (st.updatedReplicas ?? desired) === desired) [status, level] = [desired === 0 ? 'Scaled to zero' : 'Available', desired === 0 ? 'done' : 'ok'];

@@ -13,6 +13,7 @@ export const logWorkloads: Readonly<Record<string, WatchedKind>> = {
   Pod: 'pods',
   Deployment: 'deployments',
   ReplicaSet: 'replicasets',
+  ReplicationController: 'replicationcontrollers',
   StatefulSet: 'statefulsets',
   DaemonSet: 'daemonsets',
   Job: 'jobs',

@@ -158,6 +158,24 @@ describe('Sidebar trees over the embedded cluster running the shop', function ()
     assert.equal(model.parent?.(jobs[0]!)?.id, nightly.id);
   });
 
+  it('Workloads: a ReplicationController → its pods, in a group of its own, with the pods under it rather than on their own', async () => {
+    const model = models['kubeside.workloads'];
+    await backend.apply({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 'shop' }, spec: { replicas: 2, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'legacy', image: 'nginx:1.27' }] } } } });
+    await advance(30_000);
+    assert.ok(refreshes['kubeside.workloads'].ids.has('group/shop/replicationcontrollers'), [...refreshes['kubeside.workloads'].ids].join(', '));
+    assert.deepEqual(model.children(at(model, 'shop')).map((g) => `${g.label} ${g.description}`), ['Deployments 2', 'StatefulSets 1', 'ReplicationControllers 1']);
+    const legacy = at(model, 'shop', 'ReplicationControllers', 'legacy');
+    assert.equal(legacy.description, '2/2 ready');
+    assert.equal(legacy.contextValue, 'kubeside.replicationcontroller');
+    assert.match(String(legacy.tooltip), /Selector: `app=legacy`/);
+    const pods = model.children(legacy);
+    assert.equal(pods.length, 2);
+    for (const pod of pods) {
+      assert.match(pod.label, /^legacy-/);
+      assert.equal(model.parent?.(pod)?.id, legacy.id);
+    }
+  });
+
   it('Workloads: a HorizontalPodAutoscaler shows its targets as kubectl get hpa does, and refreshes as its status changes', async () => {
     const model = models['kubeside.workloads'];
     await backend.apply({

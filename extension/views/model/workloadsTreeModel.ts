@@ -1,5 +1,5 @@
 // The Workloads tree (`kubeside.workloads`): namespace → Deployments, StatefulSets, DaemonSets, Jobs,
-// CronJobs and standalone Pods → each controller's ReplicaSets or pods → containers, following the
+// CronJobs, ReplicationControllers and standalone Pods → each controller's ReplicaSets or pods → containers, following the
 // controller ownerReferences through the cache's controller index (never a scan of all pods); and the
 // namespace's HorizontalPodAutoscalers, each with its metrics as `kubectl get hpa` prints them.
 import type { KubeObj } from '../../backend/clusterBackend';
@@ -22,7 +22,7 @@ interface WorkloadGroup {
 
 const controllerOf = (obj: KubeObj | undefined): KubeObj | undefined => (obj?.metadata?.ownerReferences ?? []).find((r: KubeObj) => r.controller);
 /** Pods whose controller is drawn in this tree appear under it; every other pod is listed on its own. */
-const podControllers = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
+const podControllers = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job']);
 
 const groups: readonly WorkloadGroup[] = [
   { group: 'deployments', label: 'Deployments', kind: 'deployments', icon: 'layers' },
@@ -31,6 +31,7 @@ const groups: readonly WorkloadGroup[] = [
   { group: 'replicasets', label: 'ReplicaSets', kind: 'replicasets', icon: 'copy', standalone: (rs) => controllerOf(rs)?.kind !== 'Deployment' },
   { group: 'jobs', label: 'Jobs', kind: 'jobs', icon: 'run-all', standalone: (job) => controllerOf(job)?.kind !== 'CronJob' },
   { group: 'cronjobs', label: 'CronJobs', kind: 'cronjobs', icon: 'watch' },
+  { group: 'replicationcontrollers', label: 'ReplicationControllers', kind: 'replicationcontrollers', icon: 'copy' },
   { group: 'pods', label: 'Pods', kind: 'pods', icon: 'symbol-constant', standalone: (pod) => !podControllers.has(controllerOf(pod)?.kind) },
   { group: 'horizontalpodautoscalers', label: 'HorizontalPodAutoscalers', kind: 'horizontalpodautoscalers', icon: 'graph-line' },
 ];
@@ -198,6 +199,13 @@ export class WorkloadsTreeModel extends PagedTreeModel {
         color = ready === desired ? (desired === 0 ? { color: 'descriptionForeground' } : healthy) : progressing;
         break;
       }
+      case 'replicationcontrollers': {
+        const desired = spec.replicas ?? 1;
+        const ready = status.readyReplicas ?? 0;
+        description = `${ready}/${desired} ready`;
+        color = ready === desired ? (desired === 0 ? { color: 'descriptionForeground' } : healthy) : progressing;
+        break;
+      }
       case 'statefulsets': {
         const desired = spec.replicas ?? 1;
         const ready = status.readyReplicas ?? 0;
@@ -242,7 +250,8 @@ export class WorkloadsTreeModel extends PagedTreeModel {
       default:
         throw new Error(`the Workloads tree draws no ${kind}`);
     }
-    const selector = spec.selector?.matchLabels;
+    // A ReplicationController's selector is a plain label map.
+    const selector = kind === 'replicationcontrollers' ? spec.selector : spec.selector?.matchLabels;
     if (selector) lines.push(`Selector: ${code(Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(','))}`);
     const images = (spec.template?.spec?.containers ?? spec.jobTemplate?.spec?.template?.spec?.containers ?? []).map((c: KubeObj) => code(c.image));
     if (images.length) lines.push(`Images: ${images.join(', ')}`);
