@@ -17,6 +17,8 @@ export interface ExecIO {
   stderr(text: string): void;
   /** Chunks of stdin until the client closes it; absent without `-i`. */
   stdin?: AsyncIterable<Buffer>;
+  /** Whether stdin is a terminal (`-t`): an interactive shell then prompts for each command line. */
+  tty?: boolean;
 }
 
 /** The executable is not in the image: the runtime fails the exec before anything runs. */
@@ -105,7 +107,10 @@ export async function runCommand(argv: readonly string[], ctx: ExecContext, io: 
   if (shells.has(name)) {
     if (args[0] === '-c') return args[1] === undefined ? shellMissingArgument(ctx, io) : runScript(args[1], ctx, io);
     if (args.length) return runScript(args.map(quote).join(' '), ctx, io);
-    // An interactive shell (`kubectl exec -i … -- sh`): each line of stdin is a command line.
+    // An interactive shell (`kubectl exec -i … -- sh`): each line of stdin is a command line. On a
+    // terminal it prompts for each, as its root user's prompt reads.
+    const prompt = io.tty ? shellPrompt(name, ctx) : undefined;
+    if (prompt) io.stdout(prompt);
     let code = 0;
     let pending = '';
     for await (const chunk of io.stdin ?? []) {
@@ -118,12 +123,23 @@ export async function runCommand(argv: readonly string[], ctx: ExecContext, io: 
         code = r.code;
         if (r.exit) return code;
       }
+      if (prompt && !pending) io.stdout(prompt);
     }
     return pending.trim() ? (await runLine(pending, code, ctx, io)).code : code;
   }
   const program = programs[name];
   if (!program) throw new ExecutableNotFound(cmd);
   return program(args, ctx, io);
+}
+
+/**
+ * The prompt of an interactive shell run as root in `/`: busybox ash's default `\w \$ `, dash's
+ * `# `, and bash's as Debian's bash.bashrc sets it, `\u@\h:\w\$ `.
+ */
+function shellPrompt(shell: string, ctx: ExecContext): string {
+  if (ctx.flavor === 'busybox') return '/ # ';
+  if (shell === 'bash') return `root@${(ctx.files.get('/etc/hostname') ?? ctx.env.HOSTNAME ?? '').trim()}:/# `;
+  return '# ';
 }
 
 function shellMissingArgument(ctx: ExecContext, io: ExecIO): number {

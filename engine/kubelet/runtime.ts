@@ -9,8 +9,9 @@ import type { Clock, Timer } from '../util/clock';
 import type { Random } from '../util/random';
 import { type ContainerBehavior, fileExists } from './behavior';
 import { ContainerLog, type LogOptions } from './containerLog';
-import { type ExecContext, ExecutableNotFound, runCommand } from './execCommand';
+import { type ExecContext, type ExecIO, ExecutableNotFound, runCommand } from './execCommand';
 import { genericResponder, HttpConnection, type HttpResponder, nginxResponder } from './httpServer';
+import { cookedLines, onlcr } from './terminal';
 import { ContainerUsage, type UsageSample } from './usage';
 import type { Disk } from './volumeDisks';
 
@@ -338,7 +339,13 @@ export class SimulatedRuntime implements ContainerRuntime {
     if (!c || c.state !== 'running') throw new Error(`container not found (${JSON.stringify(c?.config.container.name ?? id)})`);
     const execId = this.hex(64);
     const ctx = this.execContext(c, files);
-    const io = { stdout: streams.stdout, stderr: streams.tty ? streams.stdout : streams.stderr, ...(streams.stdin ? { stdin: streams.stdin } : {}) };
+    // With a TTY, stdout and stderr are one stream written as a terminal writes it, and stdin (with
+    // -i) is the terminal's: keystrokes echoed and cooked into lines.
+    let io: ExecIO = { stdout: streams.stdout, stderr: streams.stderr, ...(streams.stdin ? { stdin: streams.stdin } : {}) };
+    if (streams.tty) {
+      const output = (text: string) => streams.stdout(onlcr(text));
+      io = { stdout: output, stderr: output, ...(streams.stdin ? { stdin: cookedLines(streams.stdin, streams.stdout), tty: true } : {}) };
+    }
     const exitCode = runCommand(command, ctx, io).catch((err: unknown) => {
       if (!(err instanceof ExecutableNotFound)) throw err;
       // runc fails to start the process; containerd and then the kubelet wrap its error.

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as https from 'node:https';
 import * as path from 'node:path';
-import { kubectl, kubectlOk, kubectlStream, serveCluster, type ServedCluster } from './fixture';
+import { kubectl, kubectlInTerminal, kubectlOk, kubectlStream, serveCluster, type ServedCluster } from './fixture';
 
 const shop = path.resolve(__dirname, '../../examples/shop');
 
@@ -74,6 +74,26 @@ describe('kubectl exec and attach against kubeside serve', function () {
     const r = await kubectl(cluster, ['exec', '-i', '-n', 'shop', api, '--', 'cat'], 'line one\nline two\n');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'line one\nline two\n');
+  });
+
+  it('-it: a shell in a terminal prompts, echoes what is typed, edits the line, and ends on exit', async () => {
+    const term = await kubectlInTerminal(cluster, ['exec', '-it', '-n', 'shop', api, '--', 'sh']);
+    try {
+      // The api image is Debian-based: dash, as root, prompts "# ".
+      await term.waitFor(/# $/);
+      // Keystrokes one by one, as a raw terminal sends them: a typo erased with backspace, Enter as \r.
+      for (const key of 'echo hellp\x7fo $HOSTNAME\r') term.type(key);
+      // What the terminal shows, byte for byte: the echo, the erasure (\b \b), the command's output.
+      await term.waitFor(new RegExp(`echo hellp\b \bo \\$HOSTNAME\r\nhello ${api}\r\n# $`));
+      // ^C drops the line being typed; the shell prompts again.
+      term.type('ls /nowhere\x03');
+      await term.waitFor(/ls \/nowhere\^C\r\n# $/);
+      term.type('exit 3\r');
+      const code = await new Promise<number | null>((resolve) => term.child.on('exit', resolve));
+      assert.equal(code, 3, term.output());
+    } finally {
+      term.child.kill();
+    }
   });
 
   it('-c picks a container; one that is not running is the kubelet error kubectl prints', async () => {

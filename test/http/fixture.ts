@@ -71,7 +71,21 @@ export async function kubectlOk(cluster: ServedCluster, args: string[], input?: 
 /** A long-running kubectl (e.g. `get --watch`) whose output can be awaited line by line. */
 export async function kubectlStream(cluster: ServedCluster, args: string[]): Promise<{ child: ChildProcess; waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>; output(): string }> {
   const bin = await kubectlPath();
-  const child = spawn(bin, args, { env: kubectlEnv(cluster), stdio: ['ignore', 'pipe', 'pipe'] });
+  return followed(spawn(bin, args, { env: kubectlEnv(cluster), stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/**
+ * kubectl in a terminal, as a user types at it (`exec -it`): util-linux's script gives it a pty, so
+ * kubectl puts the terminal in raw mode and sends each keystroke as it comes; `type` writes some.
+ */
+export async function kubectlInTerminal(cluster: ServedCluster, args: string[]): Promise<{ child: ChildProcess; type(keys: string): void; waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>; output(): string }> {
+  const bin = await kubectlPath();
+  const command = [bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['--quiet', '--flush', '--return', '--command', command, '/dev/null'], { env: { ...kubectlEnv(cluster), TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return { ...followed(child), type: (keys) => void child.stdin!.write(keys) };
+}
+
+function followed(child: ChildProcess): { child: ChildProcess; waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>; output(): string } {
   let out = '';
   const waiters: { pattern: RegExp; resolve: (s: string) => void }[] = [];
   const check = () => {
