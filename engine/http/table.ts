@@ -28,7 +28,9 @@ export interface Printer {
   cells(obj: Obj, now: number): unknown[];
 }
 
-const metaDoc = (field: string) => openapi().definition('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta')?.property(field)?.description ?? '';
+/** A column's description: the field's own, from the OpenAPI definition, as kube-apiserver's printers take SwaggerDoc's. */
+const fieldDoc = (definition: string, field: string) => openapi().definition(definition)?.property(field)?.description ?? '';
+const metaDoc = (field: string) => fieldDoc('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', field);
 
 function column(name: string, type: TableColumnDefinition['type'], description: string, priority = 0, format = ''): TableColumnDefinition {
   return { name, type, format, description, priority };
@@ -106,9 +108,9 @@ const accessModeShort: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnly
 
 // ---- replication controllers, horizontal pod autoscalers ----
 
-const rcDoc = (type: 'Spec' | 'Status', field: string) => openapi().definition(`io.k8s.api.core.v1.ReplicationController${type}`)?.property(field)?.description ?? '';
+const rcDoc = (type: 'Spec' | 'Status', field: string) => fieldDoc(`io.k8s.api.core.v1.ReplicationController${type}`, field);
 
-const hpaDoc = (type: 'Spec' | 'Status', field: string) => openapi().definition(`io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler${type}`)?.property(field)?.description ?? '';
+const hpaDoc = (type: 'Spec' | 'Status', field: string) => fieldDoc(`io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler${type}`, field);
 
 /** formatHPAMetrics: `cpu: 40%/50%` per metric (`<unknown>` before the first reading), at most two then "+ N more...". */
 function hpaTargets(hpa: Obj): string {
