@@ -131,6 +131,8 @@ interface SimContainer {
   stopping?: { resolve: () => void };
   /** `kubectl logs -f` streams to end when the container exits. */
   followers: Set<() => void>;
+  /** Clients attached to a container with a TTY: they get its terminal's output as it is written. */
+  terminalClients?: Set<(text: string) => void>;
   /** Its CPU and memory, for the metrics the kubelet reports. */
   usage: ContainerUsage;
 }
@@ -357,6 +359,7 @@ export class SimulatedRuntime implements ContainerRuntime {
   attach(id: string, streams: ContainerStreams, files: ReadonlyMap<string, string> = new Map()): ContainerProcess {
     const c = this.containers.get(id);
     if (!c || c.state !== 'running') throw new Error(`container not found (${JSON.stringify(c?.config.container.name ?? id)})`);
+    if (c.config.behavior.interactive && c.config.container.tty) return this.attachTerminal(c, streams, files);
     let following: { dispose(): void } | undefined;
     const exitCode = new Promise<number>((resolve) => {
       following = this.followLog(id, { tailLines: 0 }, (text) => streams.stdout(text), () => resolve(this.containers.get(id)?.exitCode ?? 0));
@@ -366,16 +369,38 @@ export class SimulatedRuntime implements ContainerRuntime {
   }
 
   /**
+   * Attaching to an interactive container with a TTY (`kubectl run -it`, `kubectl attach -it`): the
+   * client sees the terminal's output as it is written (the prompt, the echo of what it types), not
+   * the log's whole lines; its keystrokes go through the terminal's line discipline to the shell.
+   */
+  private attachTerminal(c: SimContainer, streams: ContainerStreams, files: ReadonlyMap<string, string>): ContainerProcess {
+    const clients = (c.terminalClients ??= new Set());
+    const client = (text: string) => streams.stdout(text);
+    clients.add(client);
+    let ended!: () => void;
+    const exitCode = new Promise<number>((resolve) => {
+      ended = () => resolve(this.containers.get(c.id)?.exitCode ?? 0);
+    });
+    c.followers.add(ended);
+    if (streams.stdin) this.readStdin(c, streams.stdin, files);
+    return {
+      exitCode,
+      close: () => {
+        clients.delete(client);
+        c.followers.delete(ended);
+      },
+    };
+  }
+
+  /**
    * An interactive container's shell reads an attached client's input: what it prints goes to the
    * container's log, which every attached client follows. `exit` ends the container; so does the
-   * end of the input when the container's stdin is once-only (stdinOnce).
+   * end of the input when the container's stdin is once-only (stdinOnce). With a TTY the input is
+   * the terminal's, and what the terminal writes (echo included, \n as \r\n) goes to the attached
+   * clients as it comes, and to the log as a container's pty output is logged.
    */
   private readStdin(c: SimContainer, stdin: AsyncIterable<Buffer>, files: ReadonlyMap<string, string>): void {
     let ended = false;
-    const input = (async function* () {
-      for await (const chunk of stdin) yield chunk;
-      ended = true;
-    })();
     let pending = '';
     const print = (text: string) => {
       pending += text;
@@ -385,8 +410,19 @@ export class SimulatedRuntime implements ContainerRuntime {
         pending = pending.slice(nl + 1);
       }
     };
+    const tty = c.config.container.tty === true;
+    const write = (text: string) => {
+      for (const client of c.terminalClients ?? []) client(text);
+      print(text);
+    };
+    const output = tty ? (text: string) => write(onlcr(text)) : print;
+    const keys = tty ? cookedLines(stdin, write) : stdin;
+    const input = (async function* () {
+      for await (const chunk of keys) yield chunk;
+      ended = true;
+    })();
     const shell = [...(c.config.container.command ?? []), ...(c.config.container.args ?? [])][0] ?? 'sh';
-    void runCommand([shell], this.execContext(c, files), { stdout: print, stderr: print, stdin: input }).then(
+    void runCommand([shell], this.execContext(c, files), { stdout: output, stderr: output, stdin: input, tty }).then(
       (code) => {
         if (pending) print('\n');
         if (c.state === 'running' && (!ended || c.config.container.stdinOnce)) this.exit(c, code, code === 0 ? 'Completed' : 'Error');

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { kubectl, kubectlOk, kubectlStream, serveCluster, type ServedCluster } from './fixture';
+import { kubectl, kubectlInTerminal, kubectlOk, kubectlStream, serveCluster, type ServedCluster } from './fixture';
 
 const shop = path.resolve(__dirname, '../../examples/shop');
 
@@ -309,6 +309,21 @@ describe('kubectl against kubeside serve', function () {
     assert.match(session.stdout, /^from-run\ntmp\n/m);
     assert.match(session.stdout, /pod "tmp" deleted/);
     assert.match(await run('get', 'pods', '-n', 'interactive', '-o', 'name'), /^$/);
+  });
+
+  it('run -it --rm in a terminal: the shell prompts, echoes, runs what is typed, and exit ends the pod', async () => {
+    await run('create', 'namespace', 'terminal');
+    const term = await kubectlInTerminal(cluster, ['run', 'shell', '-n', 'terminal', '-it', '--rm', '--restart=Never', '--image=busybox', '--', 'sh']);
+    try {
+      // kubectl attaches once the pod runs; busybox's shell, on the pod's terminal, prompts "/ # ".
+      await term.waitFor(/If you don't see a command prompt, try pressing enter\.\r\n\/ # $/, 20_000);
+      for (const key of 'echo $HOSTNAME\r') term.type(key);
+      await term.waitFor(/\/ # echo \$HOSTNAME\r\nshell\r\n\/ # $/);
+      term.type('exit\r');
+      await term.waitFor(/\/ # exit\r\npod "shell" deleted/, 20_000);
+    } finally {
+      term.child.kill();
+    }
   });
 
   it('the proxy subresource: a Service\'s endpoints and a pod answer through the API server, as kubectl proxy uses it', async () => {
