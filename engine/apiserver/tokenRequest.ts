@@ -97,11 +97,10 @@ export type TokenReviewResult = { user: UserInfo; audiences: string[] } | { erro
  * bound to still exist with the uids it names. Undefined when the token is no token of this signer.
  */
 export function reviewToken(signer: ServiceAccountTokenSigner, objects: TokenObjects, now: number, token: string, audiences: readonly string[] = signer.apiAudiences): TokenReviewResult | undefined {
-  const claims = signer.claims(token);
-  if (!claims) {
-    const legacy = signer.legacyClaims(token);
-    return legacy ? reviewLegacyToken(objects, token, legacy, audiences) : undefined;
-  }
+  const signed = signer.claims(token);
+  if (!signed) return undefined;
+  if ('legacy' in signed) return reviewLegacyToken(objects, token, signed.legacy, audiences);
+  const claims = signed.bound;
   const seconds = Math.floor(now / 1000);
   if (seconds >= claims.exp) return { error: 'service account token has expired' };
   if (seconds < claims.nbf) return { error: 'service account token is not valid yet' };

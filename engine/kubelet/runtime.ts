@@ -375,7 +375,7 @@ export class SimulatedRuntime implements ContainerRuntime {
    */
   private attachTerminal(c: SimContainer, streams: ContainerStreams, files: ReadonlyMap<string, string>): ContainerProcess {
     const clients = (c.terminalClients ??= new Set());
-    const client = (text: string) => streams.stdout(text);
+    const client = streams.stdout;
     clients.add(client);
     let ended!: () => void;
     const exitCode = new Promise<number>((resolve) => {

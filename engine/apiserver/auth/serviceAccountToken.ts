@@ -82,21 +82,20 @@ export class ServiceAccountTokenSigner {
   }
 
   /**
-   * The claims of a token this signer signed, or undefined for any other string (another issuer's
-   * token, a Secret-based token, a static token, garbage). Expiry, audience and the bound objects
-   * are the caller's to check: they need the clock and the store.
+   * The claims of a token this signer signed: a bound token's (this issuer's) or a Secret-based
+   * one's (legacyIssuer's); undefined for any other string (another issuer's token, a static
+   * token, garbage). Expiry, audience and the objects named are the caller's to check: they need
+   * the clock and the store.
    */
-  claims(token: string): TokenClaims | undefined {
-    const claims = this.verified(token) as Partial<TokenClaims> | undefined;
-    if (claims?.iss !== this.issuer || typeof claims['kubernetes.io']?.serviceaccount?.name !== 'string') return undefined;
-    return claims as TokenClaims;
-  }
-
-  /** The claims of a Secret-based token this signer signed (legacyIssuer's), or undefined. */
-  legacyClaims(token: string): LegacyTokenClaims | undefined {
+  claims(token: string): { bound: TokenClaims } | { legacy: LegacyTokenClaims } | undefined {
     const claims = this.verified(token);
-    if (claims?.iss !== legacyIssuer || typeof claims.sub !== 'string' || legacyClaimNames.some((n) => typeof claims[n] !== 'string' || !claims[n])) return undefined;
-    return claims as unknown as LegacyTokenClaims;
+    if (!claims) return undefined;
+    if (claims.iss === this.issuer) {
+      const k = claims['kubernetes.io'] as Partial<KubernetesClaim> | undefined;
+      return typeof k?.serviceaccount?.name === 'string' ? { bound: claims as unknown as TokenClaims } : undefined;
+    }
+    if (claims.iss === legacyIssuer && typeof claims.sub === 'string' && legacyClaimNames.every((n) => typeof claims[n] === 'string' && claims[n])) return { legacy: claims as unknown as LegacyTokenClaims };
+    return undefined;
   }
 
   /** The payload of a JWT whose ES256 signature this signer's key verifies. */
