@@ -254,7 +254,8 @@ function summarize(kind: string, obj: KubeObj): Summary {
       const desired = spec.replicas ?? 0;
       const ready = st.readyReplicas ?? 0;
       add('Ready', `${ready}/${desired}`);
-      add('Up-to-date', st.updatedReplicas ?? 0);
+      // Only a Deployment and a StatefulSet roll out templates, so only they count up-to-date pods.
+      if (kind === 'Deployment' || kind === 'StatefulSet') add('Up-to-date', st.updatedReplicas ?? 0);
       add('Available', st.availableReplicas ?? 0);
       if (kind === 'Deployment') add('Strategy', spec.strategy?.type);
       // A ReplicationController's selector is a plain label map.

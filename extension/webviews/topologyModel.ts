@@ -12,7 +12,7 @@ import { type Hop, RequestRouter } from './requestPath';
 export const podGroupThreshold = 20;
 
 /** The resource types the graph is built from; changes to others (events, nodes) never touch it. */
-const graphKinds = new Set<WatchedKind>(['ingresses', 'services', 'endpointslices', 'deployments', 'replicasets', 'statefulsets', 'pods', 'configmaps', 'secrets', 'persistentvolumeclaims']);
+const graphKinds = new Set<WatchedKind>(['ingresses', 'services', 'endpointslices', 'deployments', 'replicasets', 'replicationcontrollers', 'statefulsets', 'pods', 'configmaps', 'secrets', 'persistentvolumeclaims']);
 
 const watchedKindOf: Partial<Record<TopologyKind, WatchedKind>> = {
   Ingress: 'ingresses',
@@ -20,6 +20,7 @@ const watchedKindOf: Partial<Record<TopologyKind, WatchedKind>> = {
   Deployment: 'deployments',
   StatefulSet: 'statefulsets',
   ReplicaSet: 'replicasets',
+  ReplicationController: 'replicationcontrollers',
   Pod: 'pods',
   ConfigMap: 'configmaps',
   Secret: 'secrets',
@@ -157,6 +158,7 @@ export class TopologyModel implements Disposable {
 
     for (const d of inNamespace('deployments')) add(workloadNode('Deployment', d));
     for (const s of inNamespace('statefulsets')) add(workloadNode('StatefulSet', s));
+    for (const rc of inNamespace('replicationcontrollers')) add(workloadNode('ReplicationController', rc));
     for (const rs of inNamespace('replicasets')) {
       // A Deployment keeps its old ReplicaSets at zero replicas as rollout history: not part of the app now.
       if ((rs.spec?.replicas ?? 1) === 0 && this.cache.byIndex('pods', 'controller', rs.metadata.uid).length === 0) continue;
@@ -166,12 +168,12 @@ export class TopologyModel implements Disposable {
       if (owner?.kind === 'Deployment' && graph.nodes.has(nodeId('Deployment', namespace, owner.name))) link(nodeId('Deployment', namespace, owner.name), node.id, 'owns');
     }
 
-    // Pods, each under its ReplicaSet or StatefulSet, or grouped when that controller has too many.
+    // Pods, each under its ReplicaSet, StatefulSet or ReplicationController, or grouped when that controller has too many.
     const podsByOwner = new Map<string, KubeObj[]>();
     const bare: KubeObj[] = [];
     for (const pod of inNamespace('pods')) {
       const owner = controllerOf(pod);
-      const ownerId = owner && (owner.kind === 'ReplicaSet' || owner.kind === 'StatefulSet') ? nodeId(owner.kind, namespace, owner.name) : undefined;
+      const ownerId = owner && podOwnerKinds.has(owner.kind) ? nodeId(owner.kind as TopologyKind, namespace, owner.name) : undefined;
       if (ownerId && graph.nodes.has(ownerId)) {
         const pods = podsByOwner.get(ownerId);
         if (pods) pods.push(pod);
@@ -272,8 +274,11 @@ function labelsOf(obj: KubeObj): Record<string, string> {
   return { ...(obj.metadata?.labels ?? {}) };
 }
 
-/** Deployments, StatefulSets and ReplicaSets: ready replicas against desired, as `kubectl get` shows READY. */
-function workloadNode(kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet', obj: KubeObj): TopologyNode {
+/** The controllers whose pods hang under them in the graph. */
+const podOwnerKinds: ReadonlySet<string> = new Set<TopologyKind>(['ReplicaSet', 'StatefulSet', 'ReplicationController']);
+
+/** Deployments, StatefulSets, ReplicaSets and ReplicationControllers: ready replicas against desired, as `kubectl get` shows READY. */
+function workloadNode(kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet' | 'ReplicationController', obj: KubeObj): TopologyNode {
   const desired: number = obj.spec?.replicas ?? 1;
   const ready: number = obj.status?.readyReplicas ?? 0;
   const stalled = (obj.status?.conditions ?? []).some((c: KubeObj) => c.type === 'Progressing' && c.status === 'False') || (obj.status?.conditions ?? []).some((c: KubeObj) => c.type === 'ReplicaFailure' && c.status === 'True');
@@ -298,7 +303,7 @@ function podGroupNode(owner: TopologyNode, pods: readonly KubeObj[], cache: Clus
     if (node.status === 'ready') ready++;
     else if (node.status === 'failing') failing++;
   }
-  const template = cache.get(watchedKindOf[owner.kind as 'ReplicaSet' | 'StatefulSet']!, owner.namespace, owner.name)?.spec?.template?.metadata?.labels;
+  const template = cache.get(watchedKindOf[owner.kind]!, owner.namespace, owner.name)?.spec?.template?.metadata?.labels;
   return {
     id: `PodGroup/${owner.namespace}/${owner.kind}/${owner.name}`,
     kind: 'PodGroup',

@@ -21,6 +21,7 @@ const treeViewOf: Record<TopologyKind, string> = {
   Deployment: 'kubeside.workloads',
   StatefulSet: 'kubeside.workloads',
   ReplicaSet: 'kubeside.workloads',
+  ReplicationController: 'kubeside.workloads',
   Pod: 'kubeside.workloads',
   PodGroup: 'kubeside.workloads',
   ConfigMap: 'kubeside.config',

@@ -13,6 +13,7 @@ const kindIcons: Record<string, string> = {
   Pod: 'symbol-event',
   Deployment: 'layers',
   ReplicaSet: 'copy',
+  ReplicationController: 'copy',
   StatefulSet: 'database',
   DaemonSet: 'server-process',
   Job: 'run',

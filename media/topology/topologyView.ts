@@ -15,6 +15,7 @@ const kindIcons: Record<TopologyKind, string> = {
   Deployment: 'rocket',
   StatefulSet: 'database',
   ReplicaSet: 'layers',
+  ReplicationController: 'copy',
   Pod: 'package',
   PodGroup: 'layers-active',
   ConfigMap: 'settings-gear',

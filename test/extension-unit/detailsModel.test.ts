@@ -62,6 +62,19 @@ describe('Resource details model over the embedded cluster running the shop', fu
     assert.deepEqual([d.owners, d.containers, d.dataKeys], [[], [], null]);
   });
 
+  it('describes a ReplicationController: ready against desired, its label-map selector, no up-to-date count', async () => {
+    await backend.apply({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 'shop' }, spec: { replicas: 2, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'legacy', image: 'nginx:1.27' }] } } } });
+    await advance(30_000);
+    const d = details(open({ kind: 'ReplicationController', namespace: 'shop', name: 'legacy' }).model);
+    assert.equal(d.summary.status, 'Available');
+    assert.deepEqual(d.summary.fields.filter((f) => ['Ready', 'Up-to-date', 'Available', 'Selector'].includes(f.label)), [
+      { label: 'Ready', value: '2/2' },
+      { label: 'Available', value: '2' },
+      { label: 'Selector', value: 'app=legacy' },
+    ]);
+    assert.ok(d.events.some((e) => e.reason === 'SuccessfulCreate' && e.source === 'replication-controller'));
+  });
+
   it('sends the new revision when the image changes, and only the sections that changed', async () => {
     const { model, messages } = open({ kind: 'Deployment', namespace: 'shop', name: 'web' });
     await backend.patch({ type: deployments, namespace: 'shop', name: 'web' }, 'strategic', { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27.4' }] } } } });

@@ -83,6 +83,25 @@ describe('Topology model over the embedded cluster running the shop', function (
     assert.ok(isHostMessage(model.snapshot()));
   });
 
+  it('draws a ReplicationController owning its pods, which its Service reaches', async () => {
+    const init = model.snapshot();
+    await backend.apply({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 'shop' }, spec: { replicas: 2, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'legacy', image: 'nginx:1.27' }] } } } });
+    await backend.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'legacy', namespace: 'shop' }, spec: { selector: { app: 'legacy' }, ports: [{ port: 80 }] } });
+    await advance(30_000);
+    const { nodes, edges } = model.snapshot();
+    assert.deepEqual(nodes.find((n) => n.id === 'ReplicationController/shop/legacy'), { id: 'ReplicationController/shop/legacy', kind: 'ReplicationController', namespace: 'shop', name: 'legacy', labels: { app: 'legacy' }, status: 'ready', detail: '2/2 ready' });
+    const pods = nodes.filter((n) => n.kind === 'Pod' && n.name.startsWith('legacy-'));
+    assert.equal(pods.length, 2);
+    for (const pod of pods) {
+      assert.ok(edges.some((e) => e.source === 'ReplicationController/shop/legacy' && e.target === pod.id && e.relation === 'owns'), pod.id);
+      assert.ok(edges.some((e) => e.source === 'Service/shop/legacy' && e.target === pod.id && e.relation === 'endpoint'), pod.id);
+    }
+    // The changes sent meanwhile build the same graph.
+    const replayed = replay(init, messages);
+    assert.deepEqual([...replayed.nodes.keys()].sort(), nodes.map((n) => n.id).sort());
+    assert.deepEqual([...replayed.edges.keys()].sort(), edges.map((e) => e.id).sort());
+  });
+
   it('never puts a Secret value, nor its keys, in a message', async () => {
     await scale('api', 3);
     await advance(30_000);

@@ -3,7 +3,7 @@
 // to send a request, the `requestPath` it took; the webview answers with user intents only.
 import { isArrayOf, isBoolean, isLiteral, isNumber, isObject, isOneOf, isOptional, isRecordOf, isString, type Guard } from './guards';
 
-export const topologyKinds = ['Ingress', 'Service', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Pod', 'PodGroup', 'ConfigMap', 'Secret', 'PersistentVolumeClaim'] as const;
+export const topologyKinds = ['Ingress', 'Service', 'Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Pod', 'PodGroup', 'ConfigMap', 'Secret', 'PersistentVolumeClaim'] as const;
 /** The kinds of the app graph; a `PodGroup` stands for the pods of one controller past the aggregation threshold. */
 export type TopologyKind = (typeof topologyKinds)[number];
 
