@@ -34,7 +34,7 @@ export class ReplicaSetTally {
 
   /**
    * `uid`, `selector` and `templateLabels` are the ReplicaSet's; `templateKey` stands for the
-   * template labels, so a tally kept for other ones is not used (see `fits`).
+   * selector and the template labels, so a tally kept for other ones is not used (see `fits`).
    */
   constructor(
     readonly uid: string,

@@ -315,7 +315,10 @@ export class ReplicaSetController extends Controller {
     if (compiled === undefined) {
       try {
         const labels = rs.spec?.template?.metadata?.labels ?? {};
-        compiled = { selector: labelSelectorAsSelector(this.kind.selector(rs)), templateLabels: selectorFromSet(labels), templateKey: JSON.stringify(labels) };
+        const selector = this.kind.selector(rs);
+        // The tally is kept for one selector and one set of template labels: a ReplicationController's
+        // selector may change, unlike a ReplicaSet's, and a new one counts the pods afresh.
+        compiled = { selector: labelSelectorAsSelector(selector), templateLabels: selectorFromSet(labels), templateKey: JSON.stringify([selector ?? null, labels]) };
       } catch {
         compiled = null;
       }

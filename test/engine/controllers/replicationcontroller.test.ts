@@ -71,4 +71,28 @@ describe('ReplicationController (the replication manager)', () => {
     await c.client.update(replicationcontrollers, 'default', moved);
     assert.deepEqual(c.client.get(replicationcontrollers, 'default', 'web').spec.selector, { app: 'web', tier: 'a' });
   });
+
+  it('a new selector releases the pods it no longer selects and makes pods the new one does', async () => {
+    const c = await newControllerCluster();
+    await c.client.create(replicationcontrollers, 'default', rc('web', 2));
+    await c.until('2 pods', () => c.activePods().length === 2);
+    await c.kubeletSync();
+    await c.run(500);
+    const before = c.activePods().map((p) => p.metadata.name).sort();
+    const update = async (spec: object) => {
+      const stored = c.client.get(replicationcontrollers, 'default', 'web');
+      await c.client.update(replicationcontrollers, 'default', { ...stored, spec: { ...stored.spec, ...spec } });
+      await c.run(500);
+    };
+    // A new template does not touch the pods (an RC does not roll out), and its selector still takes them.
+    const template = { ...rc('web', 2).spec.template, metadata: { labels: { app: 'web', track: 'new' } } };
+    await update({ template });
+    assert.deepEqual(c.activePods().map((p) => p.metadata.name).sort(), before);
+    // Then the selector alone changes: the old pods are no longer selected.
+    await update({ selector: { app: 'web', track: 'new' } });
+    const owned = () => c.activePods().filter((p) => getControllerOf(p)?.kind === 'ReplicationController');
+    await c.until('2 pods of the new selector', () => owned().length === 2 && owned().every((p) => p.metadata.labels.track === 'new'));
+    // The old pods stay, released: no owner any more.
+    for (const name of before) assert.equal(getControllerOf(c.client.get(pods, 'default', name)), undefined, name);
+  });
 });
