@@ -3,7 +3,7 @@
 
 import { fieldError, type FieldError, FieldPath } from '../../errors.js';
 import { isDNS1123Label, nameIsDNSSubdomain } from '../names.js';
-import { obj, str } from './common.js';
+import { obj, str, validateImmutableField } from './common.js';
 import { registerKindRules } from './registry.js';
 
 const root = FieldPath.root('handler');
@@ -17,7 +17,7 @@ registerKindRules('node.k8s.io', 'RuntimeClass', {
     else errs.push(...isDNS1123Label(handler).map((m) => fieldError.invalid(root, handler, m)));
     return errs;
   },
-  validateUpdate: (n, o) => (str(n.handler) !== str(o.handler) ? [fieldError.invalid(root, str(n.handler), 'field is immutable')] : []),
+  validateUpdate: (n, o) => validateImmutableField(str(n.handler), str(o.handler), root),
 });
 
 /** The scheduling constraints a RuntimeClass adds to its pods (for the RuntimeClass admission plugin). */
