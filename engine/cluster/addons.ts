@@ -6,6 +6,7 @@
 // After cmd/kubeadm/app/phases/addons/{dns,proxy}/manifests.go.
 import { systemClusterCritical, systemNodeCritical } from '../api/validation/semantic/priorityclass';
 import type { Obj } from '../apiserver/registry/strategy';
+import { kubeadmCorefile } from '../network/corefile';
 import { clusterDNS, clusterDomain } from '../network/serviceProxy';
 import { kubeletVersion } from '../kubelet/nodeStatus';
 
@@ -56,32 +57,7 @@ export function coreDNSObjects(): Obj[] {
       kind: 'ConfigMap',
       metadata: { name: 'coredns', namespace: system },
       data: {
-        Corefile: [
-          '.:53 {',
-          '    errors',
-          '    health {',
-          '       lameduck 5s',
-          '    }',
-          '    ready',
-          `    kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {`,
-          '       pods insecure',
-          '       fallthrough in-addr.arpa ip6.arpa',
-          '       ttl 30',
-          '    }',
-          '    prometheus :9153',
-          '    forward . /etc/resolv.conf {',
-          '       max_concurrent 1000',
-          '    }',
-          '    cache 30 {',
-          `       disable success ${clusterDomain}`,
-          `       disable denial ${clusterDomain}`,
-          '    }',
-          '    loop',
-          '    reload',
-          '    loadbalance',
-          '}',
-          '',
-        ].join('\n'),
+        Corefile: kubeadmCorefile(clusterDomain),
       },
     },
     {

@@ -20,6 +20,7 @@ import { Kubelet } from '../kubelet/kubelet';
 import { defaultNodeCapacity, kubeletVersion, type NodeCapacity } from '../kubelet/nodeStatus';
 import { VolumeDisks } from '../kubelet/volumeDisks';
 import type { NodeUsage } from '../kubelet/usage';
+import { serverAddresses } from '../network/corefile';
 import { ClusterIPAllocator } from '../network/clusterIPAllocator';
 import { defaultClusterCIDR, PodNetwork } from '../network/podNetwork';
 import { type Caller, ServiceProxy } from '../network/serviceProxy';
@@ -577,7 +578,8 @@ export class Cluster {
       ]);
     } else if (/(^|\/)coredns(:|@|$)/.test(image)) {
       const corefile = this.adminClient().tryGet({ group: '', version: 'v1', resource: 'configmaps' }, 'kube-system', 'coredns')?.data?.Corefile;
-      if (typeof corefile === 'string') output = ['.:53', `[INFO] plugin/reload: Running configuration SHA512 = ${createHash('sha512').update(corefile).digest('hex')}`, `CoreDNS-${image.split(':').pop()!.replace(/^v/, '')}`];
+      const servers = typeof corefile === 'string' ? serverAddresses(corefile) : undefined;
+      if (servers) output = [...servers, `[INFO] plugin/reload: Running configuration SHA512 = ${createHash('sha512').update(corefile).digest('hex')}`, `CoreDNS-${image.split(':').pop()!.replace(/^v/, '')}`];
     }
     const kubelet = this.kubelets.get(node);
     for (const line of output) kubelet?.writeContainerLog(namespace, pod, container, at, line);

@@ -36,6 +36,7 @@ const resources = {
   nodes: { group: '', version: 'v1', resource: 'nodes' },
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
   ingresses: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' },
+  configmaps: { group: '', version: 'v1', resource: 'configmaps' },
 } as const;
 
 /** The objects a route reads, fetched through `client` when first asked for and kept for this one request. */
@@ -54,6 +55,10 @@ export function clientNetworkObjects(client: ApiClient): NetworkObjects {
     pod: (namespace, name) => once(`pod/${namespace}/${name}`, () => client.tryGet(resources.pods, namespace, name) as Pod | undefined),
     podByIP: (ip) => once(`podIP/${ip}`, () => items<Pod>(client.list(resources.pods, undefined, { fieldSelector: `status.podIP=${ip}` })).find((p) => !p.spec?.hostNetwork)),
     nodes: () => once('nodes', () => items<Node>(client.list(resources.nodes))),
+    corefile: () => once('corefile', () => {
+      const corefile = (client.tryGet(resources.configmaps, 'kube-system', 'coredns') as { data?: Record<string, string> } | undefined)?.data?.Corefile;
+      return typeof corefile === 'string' ? corefile : undefined;
+    }),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Endpoint, EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { Ingress } from 'kubernetes-types/networking/v1';
 import { statusErrors } from '../api/errors';
 import { clusterIPsOf, externallyAccessible, needsNodePort } from '../api/meta/services';
+import { answer, type Corefile, CorefileError, kubeadmCorefile, type KubernetesPlugin, parseCorefile } from './corefile';
 import { controllerAnswer, type ControllerAnswer, ingressServesHost, matchIngresses } from './ingressRouter';
 import { formatIPv4, parseIPv4 } from './ipv4';
 
@@ -14,6 +15,8 @@ import { formatIPv4, parseIPv4 } from './ipv4';
 export const clusterDomain = 'cluster.local';
 /** The cluster DNS Service's IP (kube-dns in kube-system), as --cluster-dns gives the kubelet. */
 export const clusterDNS = '10.96.0.10';
+const defaultCorefileText = kubeadmCorefile(clusterDomain);
+let defaultCorefile: Corefile | undefined;
 /** The label that ties an EndpointSlice to its Service. */
 export const serviceNameLabel = 'kubernetes.io/service-name';
 
@@ -27,10 +30,12 @@ export interface NetworkObjects {
   pod(namespace: string, name: string): Pod | undefined;
   podByIP(ip: string): Pod | undefined;
   nodes(): readonly Node[];
+  /** CoreDNS's Corefile (the `coredns` ConfigMap in kube-system); undefined: kubeadm's. */
+  corefile?(): string | undefined;
 }
 
 /** NetworkObjects over plain lists, indexed once. */
-export function networkObjects(lists: { services?: readonly Service[]; endpointSlices?: readonly EndpointSlice[]; ingresses?: readonly Ingress[]; pods?: readonly Pod[]; nodes?: readonly Node[] }): NetworkObjects {
+export function networkObjects(lists: { services?: readonly Service[]; endpointSlices?: readonly EndpointSlice[]; ingresses?: readonly Ingress[]; pods?: readonly Pod[]; nodes?: readonly Node[]; corefile?: string }): NetworkObjects {
   const key = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
   const services = new Map((lists.services ?? []).map((s) => [key(s.metadata?.namespace, s.metadata?.name), s]));
   const pods = new Map((lists.pods ?? []).map((p) => [key(p.metadata?.namespace, p.metadata?.name), p]));
@@ -48,6 +53,7 @@ export function networkObjects(lists: { services?: readonly Service[]; endpointS
     pod: (namespace, name) => pods.get(key(namespace, name)),
     podByIP: (ip) => podIPs.get(ip),
     nodes: () => lists.nodes ?? [],
+    corefile: () => lists.corefile,
   };
 }
 
@@ -224,6 +230,9 @@ function podResolver(pod: Pod, namespace: string): Resolver | undefined {
  */
 export class ServiceProxy {
   private readonly turns = new Map<string, number>();
+  /** The Corefile CoreDNS runs by, with its text; and the last text it refused. */
+  private configured: { text: string; corefile: Corefile } | undefined;
+  private rejected: string | undefined;
 
   /**
    * One of a Service port's endpoints, in turn. kube-proxy's IPVS mode balances round-robin (its
@@ -327,12 +336,14 @@ export class ServiceProxy {
     // Cluster names are CoreDNS's to answer, through the kube-dns Service. From outside, a host an
     // Ingress serves still reaches the ingress controller without it.
     // The query goes to the kube-dns Service's address, through the caller's node's kube-proxy.
-    const dns = this.clusterDNS(objects, caller.node !== undefined ? rulesOf(caller.node) : undefined);
+    const rules = caller.node !== undefined ? rulesOf(caller.node) : undefined;
+    const dns = this.clusterDNS(objects, rules);
     if (dns.ready) {
+      const corefile = this.corefile(objects);
       const search = resolver.search.map((d) => `${name}.${d}`);
       const candidates = absolute ? [name] : name.split('.').length - 1 >= resolver.ndots ? [name, ...search] : [...search, name];
       for (const fqdn of candidates) {
-        const found = this.record(objects, fqdn);
+        const found = this.lookup(objects, corefile, fqdn, rules);
         if (found) return found;
       }
     } else if (!caller.outside) {
@@ -355,32 +366,67 @@ export class ServiceProxy {
     return { ready: serviceEndpoints((rules ?? objects).endpointSlices('kube-system', 'kube-dns'), port.name ?? '').length > 0, service };
   }
 
-  /** One name in the cluster zone, as CoreDNS's kubernetes plugin answers it. */
-  private record(objects: NetworkObjects, fqdn: string): Destination | undefined {
-    if (!fqdn.endsWith(`.${clusterDomain}`)) return undefined;
-    const labels = fqdn.slice(0, -clusterDomain.length - 1).split('.');
-    if (labels.length === 3 && labels[2] === 'svc') {
+  /**
+   * The Corefile CoreDNS runs by: the ConfigMap's once it parses. One that does not leaves CoreDNS
+   * on the last that did, as its reload plugin keeps the running configuration (kubeadm's before any).
+   */
+  private corefile(objects: NetworkObjects): Corefile {
+    const text = objects.corefile?.() ?? defaultCorefileText;
+    if (this.configured?.text === text) return this.configured.corefile;
+    if (this.rejected !== text) {
+      try {
+        this.configured = { text, corefile: parseCorefile(text) };
+        return this.configured.corefile;
+      } catch (e) {
+        if (!(e instanceof CorefileError)) throw e;
+        this.rejected = text;
+      }
+    }
+    return this.configured?.corefile ?? (defaultCorefile ??= parseCorefile(defaultCorefileText));
+  }
+
+  /** One query to CoreDNS: the record or address its Corefile's plugins answer, with how. */
+  private lookup(objects: NetworkObjects, corefile: Corefile, fqdn: string, rules: ProgrammedRules | undefined): Destination | undefined {
+    const found = answer(corefile, fqdn, (name, plugin, zone) => this.record(objects, name, plugin, zone));
+    if (found.kind === 'record') return 'fqdn' in found.record ? { ...found.record, fqdn: found.label } : found.record;
+    if (found.kind !== 'address') return undefined;
+    const destination = this.address(objects, found.ip, false, rules);
+    return destination.kind === 'service' || destination.kind === 'pod' ? { ...destination, fqdn: found.label } : destination;
+  }
+
+  /** One name in a zone of CoreDNS's kubernetes plugin, as it answers it. */
+  private record(objects: NetworkObjects, fqdn: string, plugin: KubernetesPlugin, zone: string): Destination | undefined {
+    const labels = fqdn.slice(0, -zone.length - 1).split('.');
+    const exposed = (namespace: string) => plugin.namespaces.length === 0 || plugin.namespaces.includes(namespace);
+    if (labels.length === 3 && labels[2] === 'svc' && exposed(labels[1]!)) {
       const service = objects.service(labels[1]!, labels[0]!);
       if (!service) return undefined;
       return service.spec?.type === 'ExternalName' ? { kind: 'externalName', service, fqdn } : { kind: 'service', service, fqdn };
     }
-    if (labels.length === 4 && labels[3] === 'svc') {
+    if (labels.length === 4 && labels[3] === 'svc' && exposed(labels[2]!)) {
       const [hostname, subdomain, namespace] = labels as [string, string, string];
       const service = objects.service(namespace, subdomain);
       if (!service || service.spec?.clusterIP !== 'None') return undefined;
-      // CoreDNS publishes the ready endpoints of a headless Service under their pods' hostnames.
+      // CoreDNS publishes each ready endpoint of a headless Service under its hostname, else (with
+      // endpoint_pod_names) its pod's name, else its address with dashes.
       for (const slice of objects.endpointSlices(namespace, subdomain)) {
         for (const endpoint of slice.endpoints ?? []) {
           if (endpoint.conditions?.ready === false || endpoint.targetRef?.kind !== 'Pod' || !endpoint.targetRef.name) continue;
           const pod = objects.pod(namespace, endpoint.targetRef.name);
-          if (pod && (endpoint.hostname ?? pod.spec?.hostname) === hostname && pod.spec?.subdomain === subdomain) return { kind: 'podRecord', service, pod, fqdn };
+          if (!pod) continue;
+          const named = (endpoint.hostname ?? pod.spec?.hostname) === hostname && pod.spec?.subdomain === subdomain;
+          const byPodName = plugin.endpointPodNames && !endpoint.hostname && pod.metadata?.name === hostname;
+          const byAddress = !endpoint.hostname && !plugin.endpointPodNames && endpoint.addresses.some((a) => a.replace(/\./g, '-') === hostname);
+          if (named || byPodName || byAddress) return { kind: 'podRecord', service, pod, fqdn };
         }
       }
       return undefined;
     }
-    if (labels.length === 3 && labels[2] === 'pod' && /^\d+-\d+-\d+-\d+$/.test(labels[0]!)) {
+    if (labels.length === 3 && labels[2] === 'pod' && /^\d+-\d+-\d+-\d+$/.test(labels[0]!) && plugin.pods !== 'disabled' && exposed(labels[1]!)) {
       const ip = labels[0]!.replace(/-/g, '.');
       const pod = objects.podByIP(ip);
+      // insecure answers any address; verified only a pod's in that namespace.
+      if (plugin.pods === 'verified' && pod?.metadata?.namespace !== labels[1]) return undefined;
       return pod ? { kind: 'pod', pod, fqdn } : { kind: 'unreachable', ip };
     }
     return undefined;

@@ -223,6 +223,40 @@ describe('service proxy: requests through the cluster network', function () {
     assert.equal(s.cluster.request('GET', 'http://web.shop/', { from }).status, 200);
   });
 
+  it("answers names as the coredns ConfigMap's Corefile says: a rewrite makes an alias of a Service, and an edit CoreDNS refuses leaves it on the last good one", async () => {
+    const from = { namespace: 'shop', name: live(s, 'api')[0]!.metadata.name };
+    assert.equal(s.cluster.request('GET', 'http://storefront.example.internal/', { from }).error, 'dial tcp: lookup storefront.example.internal: no such host');
+    const configmaps = { group: '', version: 'v1', resource: 'configmaps' };
+    const edit = async (change: (corefile: string) => string) => {
+      const cm = s.admin.get(configmaps, 'kube-system', 'coredns');
+      await s.admin.update(configmaps, 'kube-system', { ...cm, data: { Corefile: change(cm.data.Corefile) } });
+    };
+    await edit((c) => c.replace('    ready\n', '    ready\n    rewrite name storefront.example.internal web.shop.svc.cluster.local\n'));
+    const aliased = s.cluster.request('GET', 'http://storefront.example.internal/', { from });
+    assert.equal(aliased.status, 200, aliased.error);
+    assert.deepEqual(hopsOf(aliased).slice(0, 1), ['Service/shop/web']);
+    assert.match(aliased.hops[0]!.detail, /^storefront\.example\.internal → web\.shop\.svc\.cluster\.local \(Corefile rewrite, line 7\) → 10\.\d+\.\d+\.\d+:80/);
+    // A directive CoreDNS does not know: its reload fails, and it keeps answering by the Corefile it runs.
+    await edit((c) => c.replace('    loop\n', '    loop\n    firewall\n'));
+    assert.equal(s.cluster.request('GET', 'http://storefront.example.internal/', { from }).status, 200);
+    await edit((c) => c.replace('    firewall\n', '').replace(/    rewrite name .*\n/, ''));
+    assert.equal(s.cluster.request('GET', 'http://storefront.example.internal/', { from }).error, 'dial tcp: lookup storefront.example.internal: no such host');
+    // A server block of its own for a zone (a stub domain): its names go there, and a CoreDNS pod
+    // started since lists both servers as it starts.
+    const webIP = s.admin.get(services, 'shop', 'web').spec.clusterIP;
+    await edit((c) => `${c}example.internal:53 {\n    hosts {\n       ${webIP} storefront.example.internal\n    }\n}\n`);
+    assert.equal(s.cluster.request('GET', 'http://storefront.example.internal/', { from }).status, 200);
+    assert.equal(s.cluster.request('GET', 'http://mail.example.internal/', { from }).error, 'dial tcp: lookup mail.example.internal: no such host');
+    const dns = (s.admin.list(pods, 'kube-system', { labelSelector: 'k8s-app=kube-dns' }).items as Obj[])[0]!;
+    await s.admin.delete(pods, 'kube-system', dns.metadata.name);
+    await s.advance(30_000);
+    const replacement = (s.admin.list(pods, 'kube-system', { labelSelector: 'k8s-app=kube-dns' }).items as Obj[])
+      .filter((p) => p.metadata.uid !== dns.metadata.uid)
+      .sort((x, y) => (x.metadata.creationTimestamp < y.metadata.creationTimestamp ? 1 : -1))[0]!;
+    assert.notEqual(replacement.metadata.creationTimestamp, dns.metadata.creationTimestamp, 'a CoreDNS pod replaced the deleted one');
+    assert.match(s.cluster.logs('kube-system', replacement.metadata.name), /^\.:53\nexample\.internal\.:53\n\[INFO\] plugin\/reload: Running configuration SHA512 = [0-9a-f]{128}\n/);
+  });
+
   it("routes from a node whose kube-proxy stopped by the rules it left: gone pods stay targets, new Services get none, until it runs again", async () => {
     const daemonsets = { group: 'apps', version: 'v1', resource: 'daemonsets' };
     // The stale node: a worker without a web pod, so no endpoint of its own is preferred.
@@ -389,6 +423,45 @@ describe('service proxy over plain objects', () => {
     const route = new ServiceProxy().route(objects, { url: 'http://payments.shop/' }, now);
     assert.equal(route.outcome === 'error' && route.error, 'dial tcp: lookup pay.example.net: no such host');
     assert.equal(route.hops[0]?.detail, 'payments.shop.svc.cluster.local is a CNAME of pay.example.net: the request leaves the cluster');
+  });
+
+  it("answers by the Corefile's hosts entries and pod-record mode, and a hosts block without fallthrough hides the cluster's own names", () => {
+    const corefile = (hosts: string, pods: string) =>
+      `.:53 {\n    errors\n    hosts {\n       10.96.100.1 storefront.corp\n${hosts}    }\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods ${pods}\n    }\n    forward . /etc/resolv.conf\n}\n`;
+    const lists = (text: string) =>
+      withDNS({ services: [service('web')], pods: [pod('web-1', '10.244.1.2', 'worker-1')], endpointSlices: [slice('web', [{ pod: 'web-1', ip: '10.244.1.2', node: 'worker-1' }])], corefile: text });
+    const outcome = (proxy: ServiceProxy, text: string, url: string) => {
+      const route = proxy.route(lists(text), { url }, now);
+      return route.outcome === 'pod' ? `${route.pod.name} via ${route.hops[0]!.detail.split(' (port')[0]}` : route.outcome === 'error' ? route.error : route.outcome;
+    };
+    const proxy = new ServiceProxy();
+    const open = corefile('       fallthrough\n', 'verified');
+    assert.equal(outcome(proxy, open, 'http://storefront.corp/'), 'web-1 via storefront.corp (Corefile hosts) → 10.96.100.1:80');
+    assert.equal(outcome(proxy, open, 'http://web.shop/'), 'web-1 via web.shop.svc.cluster.local → 10.96.100.1:80');
+    // verified: a pod record answers only for a pod of that namespace; disabled: never.
+    assert.equal(outcome(proxy, open, 'http://10-244-1-2.shop.pod.cluster.local:8080/'), 'web-1 via 10.244.1.2:8080 on worker-1, 10-244-1-2.shop.pod.cluster.local → 10.244.1.2');
+    assert.equal(outcome(proxy, open, 'http://10-244-1-2.other.pod.cluster.local:8080/'), 'dial tcp: lookup 10-244-1-2.other.pod.cluster.local: no such host');
+    assert.equal(outcome(proxy, corefile('       fallthrough\n', 'disabled'), 'http://10-244-1-2.shop.pod.cluster.local:8080/'), 'dial tcp: lookup 10-244-1-2.shop.pod.cluster.local: no such host');
+    // hosts claims every name of its zone ('.', all) that it lacks: the Service's name no longer resolves.
+    assert.equal(outcome(proxy, corefile('', 'insecure'), 'http://web.shop/'), 'dial tcp: lookup web.shop: no such host');
+    assert.equal(outcome(proxy, corefile('', 'insecure'), 'http://storefront.corp/'), 'web-1 via storefront.corp (Corefile hosts) → 10.96.100.1:80');
+    // A Corefile that does not parse: CoreDNS stays on the last that did (here, the one just used).
+    assert.equal(outcome(proxy, corefile('', 'sometimes'), 'http://web.shop/'), 'dial tcp: lookup web.shop: no such host');
+    assert.equal(outcome(new ServiceProxy(), corefile('', 'sometimes'), 'http://web.shop/'), 'web-1 via web.shop.svc.cluster.local → 10.96.100.1:80', "kubeadm's, before any");
+  });
+
+  it("resolves a headless Service's endpoint without a hostname by its dashed address, or with endpoint_pod_names by its pod's name", () => {
+    const headless = service('db', { clusterIP: 'None' });
+    const text = (option: string) => `.:53 {\n    kubernetes cluster.local {\n       pods insecure\n${option}    }\n}\n`;
+    const objects = (option: string) => withDNS({ services: [headless], pods: [pod('db-x7k2p', '10.244.1.7', 'worker-1')], endpointSlices: [slice('db', [{ pod: 'db-x7k2p', ip: '10.244.1.7', node: 'worker-1' }])], corefile: text(option) });
+    const reached = (option: string, host: string) => {
+      const route = new ServiceProxy().route(objects(option), { url: `http://${host}.db.shop.svc.cluster.local:8080/` }, now);
+      return route.outcome === 'pod' ? route.pod.name : route.outcome === 'error' && route.error;
+    };
+    assert.equal(reached('', '10-244-1-7'), 'db-x7k2p');
+    assert.equal(reached('', 'db-x7k2p'), 'dial tcp: lookup db-x7k2p.db.shop.svc.cluster.local: no such host');
+    assert.equal(reached('       endpoint_pod_names\n', 'db-x7k2p'), 'db-x7k2p');
+    assert.equal(reached('       endpoint_pod_names\n', '10-244-1-7'), 'dial tcp: lookup 10-244-1-7.db.shop.svc.cluster.local: no such host');
   });
 
   it('resolves no cluster name without the kube-dns Service: the query to the cluster DNS address goes unanswered', () => {
