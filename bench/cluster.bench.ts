@@ -139,7 +139,12 @@ function readyNodes(cluster: Cluster): number {
   return items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
 }
 
-/** (a) N nodes registered and Ready: Cluster.start returns once every kubelet has registered. */
+/**
+ * (a) N nodes registered and Ready: Cluster.start returns once every kubelet has registered and
+ * reported its Node Ready. With the kube-proxy DaemonSet, the run goes on, driven on the virtual
+ * clock, until its pod runs on every node, and a second row says when: the nodes do not wait for
+ * it (a real node is Ready before its kube-proxy pod starts), but the work is part of a bring-up.
+ */
 async function bringUp(nodes: number, kubeProxy = true): Promise<void> {
   const heap = new HeapPeak();
   const cpu0 = process.cpuUsage();
@@ -148,12 +153,58 @@ async function bringUp(nodes: number, kubeProxy = true): Promise<void> {
   const wallS = (performance.now() - t0) / 1000;
   const cpuS = cpuSeconds(cpu0);
   const ready = readyNodes(cluster);
+  const ok = ready === nodes + 1;
+  const verdict = !ok ? `only ${ready} of ${nodes + 1} Ready` : nodes === 5_000 ? (wallS <= targets.nodesReadyS ? `meets ≤${targets.nodesReadyS} s` : `misses ≤${targets.nodesReadyS} s`) : 'all Ready';
+  const scenario = `${fmt(nodes)} nodes Ready${kubeProxy ? '' : ', no kube-proxy'}`;
+  if (!kubeProxy) {
+    const peak = heap.stop();
+    const live = liveHeap();
+    await cluster.stop();
+    rows.push({ scenario, wallS, cpuS, heapMiB: mib(peak), ...(live !== undefined ? { liveMiB: mib(live) } : {}), verdict });
+    return;
+  }
+  rows.push({ scenario, wallS, cpuS, heapMiB: mib(heap.peak), verdict });
+  const proxies = await kubeProxiesRunning(cluster, nodes + 1, t0, cpu0, heap);
   const peak = heap.stop();
   const live = liveHeap();
   await cluster.stop();
-  const ok = ready === nodes + 1;
-  const verdict = !ok ? `only ${ready} of ${nodes + 1} Ready` : nodes === 5_000 ? (wallS <= targets.nodesReadyS ? `meets ≤${targets.nodesReadyS} s` : `misses ≤${targets.nodesReadyS} s`) : 'all Ready';
-  rows.push({ scenario: `${fmt(nodes)} nodes Ready${kubeProxy ? '' : ', no kube-proxy'}`, wallS, cpuS, heapMiB: mib(peak), ...(live !== undefined ? { liveMiB: mib(live) } : {}), verdict });
+  rows.push({
+    scenario: `  then kube-proxy Running on all ${fmt(nodes + 1)}`,
+    wallS: proxies.wallS,
+    cpuS: proxies.cpuS,
+    virtualS: proxies.virtualS,
+    heapMiB: mib(peak),
+    ...(live !== undefined ? { liveMiB: mib(live) } : {}),
+    verdict: proxies.running === nodes + 1 ? 'all Running' : `only ${fmt(proxies.running)} Running when stopped`,
+  });
+}
+
+/**
+ * Drives the clock until `want` kube-proxy pods run, counting them from one watch (which starts
+ * with those there already). Returns their count, and the wall and CPU seconds since `t0`/`cpu0`
+ * and the virtual time it took.
+ */
+async function kubeProxiesRunning(cluster: Cluster, want: number, t0: number, cpu0: NodeJS.CpuUsage, heap: HeapPeak): Promise<{ running: number; wallS: number; cpuS: number; virtualS: number }> {
+  const clock = cluster.clock as VirtualClock;
+  const virtual0 = clock.now();
+  const running = new Set<string>();
+  const watch = cluster.adminClient('bench').watch(podsResource, 'kube-system', { labelSelector: 'k8s-app=kube-proxy' }, (e) => {
+    const pod = e.object as { metadata: { uid: string }; status?: { phase?: string } };
+    if (e.type !== 'DELETED' && pod.status?.phase === 'Running') running.add(pod.metadata.uid);
+    else running.delete(pod.metadata.uid);
+  });
+  let due = clock.now();
+  while (running.size < want && clock.now() - virtual0 < virtualLimitMs && performance.now() - t0 < wallLimitMs) {
+    if (writesWaiting() === 0 && chunksWaiting() === 0) {
+      if (clock.now() >= due) due = clock.now() + stepMs;
+      clock.advance(due - clock.now(), timersPerTurn);
+    }
+    await nextTurn();
+    heap.sample();
+  }
+  const result = { running: running.size, wallS: (performance.now() - t0) / 1000, cpuS: cpuSeconds(cpu0), virtualS: (clock.now() - virtual0) / 1000 };
+  watch.stop();
+  return result;
 }
 
 /**

@@ -167,7 +167,11 @@ export class Cluster {
     for (const name of controlPlane) await cluster.startNode(name);
     await cluster.reconcileApiServerEndpoints();
     if (fresh) await cluster.installAddons(config.addons ?? {});
-    for (let i = 0; i < (config.workers ?? 3); i++) await cluster.addNode();
+    // The workers boot together, as a cluster's machines do: each kubelet registers its Node and
+    // reports it Ready on its own, and the control plane takes their writes as they come (one by
+    // one, a thousand joining nodes would each wait for the controllers' work on the last).
+    const workers = Array.from({ length: config.workers ?? 3 }, () => cluster.createNode(undefined, {}));
+    await Promise.all(workers.map((name) => cluster.startNode(name)));
     return cluster;
   }
 
