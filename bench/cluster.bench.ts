@@ -184,7 +184,7 @@ async function bringUp(nodes: number, kubeProxy = true): Promise<void> {
  * with those there already). Returns their count, and the wall and CPU seconds since `t0`/`cpu0`
  * and the virtual time it took.
  */
-async function kubeProxiesRunning(cluster: Cluster, want: number, t0: number, cpu0: NodeJS.CpuUsage, heap: HeapPeak): Promise<{ running: number; wallS: number; cpuS: number; virtualS: number }> {
+async function kubeProxiesRunning(cluster: Cluster, want: number, t0: number, cpu0: NodeJS.CpuUsage, heap?: HeapPeak): Promise<{ running: number; wallS: number; cpuS: number; virtualS: number }> {
   const clock = cluster.clock as VirtualClock;
   const virtual0 = clock.now();
   const running = new Set<string>();
@@ -200,7 +200,7 @@ async function kubeProxiesRunning(cluster: Cluster, want: number, t0: number, cp
       clock.advance(due - clock.now(), timersPerTurn);
     }
     await nextTurn();
-    heap.sample();
+    heap?.sample();
   }
   const result = { running: running.size, wallS: (performance.now() - t0) / 1000, cpuS: cpuSeconds(cpu0), virtualS: (clock.now() - virtual0) / 1000 };
   watch.stop();
@@ -213,6 +213,9 @@ async function kubeProxiesRunning(cluster: Cluster, want: number, t0: number, cp
  */
 async function deploymentsRunning(nodes: number, pods: number): Promise<void> {
   const cluster = await startCluster(nodes);
+  // The nodes are Ready; the measured work starts once kube-proxy runs on each of them too.
+  const settled = await kubeProxiesRunning(cluster, nodes + 1, performance.now(), process.cpuUsage());
+  if (settled.running !== nodes + 1) throw new Error(`kube-proxy runs on only ${settled.running} of ${nodes + 1} nodes`);
   const clock = cluster.clock as VirtualClock;
   const admin = cluster.adminClient('bench');
   await admin.create(configmaps, 'default', { metadata: { name: 'probe' }, data: { ok: 'true' } });
