@@ -173,6 +173,7 @@ async function bringUp(nodes: number, kubeProxy = true): Promise<void> {
     wallS: proxies.wallS,
     cpuS: proxies.cpuS,
     virtualS: proxies.virtualS,
+    writesPerS: proxies.writesPerS,
     heapMiB: mib(peak),
     ...(live !== undefined ? { liveMiB: mib(live) } : {}),
     verdict: proxies.running === nodes + 1 ? 'all Running' : `only ${fmt(proxies.running)} Running when stopped`,
@@ -184,9 +185,11 @@ async function bringUp(nodes: number, kubeProxy = true): Promise<void> {
  * with those there already). Returns their count, and the wall and CPU seconds since `t0`/`cpu0`
  * and the virtual time it took.
  */
-async function kubeProxiesRunning(cluster: Cluster, want: number, t0: number, cpu0: NodeJS.CpuUsage, heap?: HeapPeak): Promise<{ running: number; wallS: number; cpuS: number; virtualS: number }> {
+async function kubeProxiesRunning(cluster: Cluster, want: number, t0: number, cpu0: NodeJS.CpuUsage, heap?: HeapPeak): Promise<{ running: number; wallS: number; cpuS: number; virtualS: number; writesPerS: number }> {
   const clock = cluster.clock as VirtualClock;
   const virtual0 = clock.now();
+  const revision0 = cluster.store.revision;
+  const wall0 = performance.now();
   const running = new Set<string>();
   const watch = cluster.adminClient('bench').watch(podsResource, 'kube-system', { labelSelector: 'k8s-app=kube-proxy' }, (e) => {
     const pod = e.object as { metadata: { uid: string }; status?: { phase?: string } };
@@ -202,7 +205,9 @@ async function kubeProxiesRunning(cluster: Cluster, want: number, t0: number, cp
     await nextTurn();
     heap?.sample();
   }
-  const result = { running: running.size, wallS: (performance.now() - t0) / 1000, cpuS: cpuSeconds(cpu0), virtualS: (clock.now() - virtual0) / 1000 };
+  const end = performance.now();
+  const writesPerS = (cluster.store.revision - revision0) / ((end - wall0) / 1000);
+  const result = { running: running.size, wallS: (end - t0) / 1000, cpuS: cpuSeconds(cpu0), virtualS: (clock.now() - virtual0) / 1000, writesPerS };
   watch.stop();
   return result;
 }
