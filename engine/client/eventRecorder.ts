@@ -139,8 +139,9 @@ export class EventRecorder {
       }
     }
     // client-go names events `<object>.<unix nanoseconds in hex>`; a sequence keeps two events of one
-    // virtual millisecond apart.
-    const nanos = BigInt(at) * 1_000_000n + BigInt(sequence++ % 1_000_000);
+    // virtual millisecond apart. A virtual clock may stand between two milliseconds (a jittered
+    // timer's), where the name takes the millisecond it is in.
+    const nanos = BigInt(Math.floor(at)) * 1_000_000n + BigInt(sequence++ % 1_000_000);
     const name = `${meta.name}.${nanos.toString(16)}`;
     const event: Obj = {
       apiVersion: 'v1',

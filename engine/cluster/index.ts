@@ -601,7 +601,7 @@ export class Cluster {
       await this.adminClient('kube-proxy/v1.36.0').create({ group: 'events.k8s.io', version: 'v1', resource: 'events' }, 'default', {
         apiVersion: 'events.k8s.io/v1',
         kind: 'Event',
-        metadata: { name: `${node}.${(BigInt(at) * 1_000_000n).toString(16)}`, namespace: 'default' },
+        metadata: { name: `${node}.${(BigInt(Math.floor(at)) * 1_000_000n).toString(16)}`, namespace: 'default' },
         eventTime,
         reportingController: 'kube-proxy',
         reportingInstance: `kube-proxy-${node}`,

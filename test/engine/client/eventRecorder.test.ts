@@ -23,6 +23,19 @@ describe('Event recorder', () => {
     assert.deepEqual(e.involvedObject, { kind: 'ConfigMap', namespace: 'default', name: 'settings', uid: cm.metadata.uid, apiVersion: 'v1', resourceVersion: cm.metadata.resourceVersion });
   });
 
+  it('records an event at a virtual time between two milliseconds (a jittered timer\'s), named by the millisecond it is in', async () => {
+    const { client, clock } = await newCluster();
+    const { object: cm } = await client.create(configmaps, 'default', { metadata: { name: 'settings' } });
+    const recorder = new EventRecorder(client, clock, 'test-controller');
+    clock.advance(1234.5678);
+    recorder.event(cm, 'Normal', 'LeaderElection', 'node-1_a1b2 became leader');
+    await recorder.flush();
+    const [e] = client.list(events, 'default').items;
+    assert.equal(e?.message, 'node-1_a1b2 became leader');
+    assert.match(e!.metadata.name, /^settings\.[0-9a-f]+$/);
+    assert.equal(BigInt(`0x${e!.metadata.name.split('.')[1]}`) / 1_000_000n, BigInt(Math.floor(clock.now())));
+  });
+
   it('forgets the least recently aggregated events first, as its LRU cache does, not the oldest', async () => {
     const { client, clock } = await newCluster();
     const { object: cm } = await client.create(configmaps, 'default', { metadata: { name: 'settings' } });
