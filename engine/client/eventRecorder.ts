@@ -88,8 +88,12 @@ export class EventRecorder {
     // Writes go one after another, as client-go's broadcaster delivers them, so a repeat always
     // finds the event it repeats already written.
     const at = this.clock.now();
-    const p = this.last.then(() => this.write(obj, type, reason, message, at)).catch(() => {
-      // An event that cannot be written (say its namespace is terminating) is dropped, as client-go does.
+    const p = this.last.then(() => this.write(obj, type, reason, message, at)).catch((err: unknown) => {
+      // An event that cannot be written (say its namespace is terminating) is dropped, as client-go
+      // drops it, saying so in the component's log.
+      const meta = obj.metadata ?? {};
+      const involved = `${obj.kind ?? ''} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''}`;
+      this.log.write('E', 'event.go:307', structured('Server rejected event (will not retry!)', { err: err instanceof Error ? err.message : String(err), event: `${involved}: ${type} ${reason}: ${message}` }));
     });
     this.last = p;
     this.pending.add(p);

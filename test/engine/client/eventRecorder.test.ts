@@ -93,6 +93,17 @@ describe('Event recorder queue', () => {
     assert.equal(names().length, 2001);
     assert.equal(recorder.dropped, 200);
   });
+
+  it('drops an event the server rejects, saying so in the component log, and goes on with the next', async () => {
+    const { client, clock } = await newCluster();
+    const logged: string[] = [];
+    const recorder = new EventRecorder(client, clock, 'test-controller', undefined, { write: (severity, source, message) => logged.push(`${severity} ${source}] ${message}`) });
+    recorder.event({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'gone', name: 'web-1', uid: 'uid-1' } }, 'Normal', 'Scheduled', 'Successfully assigned gone/web-1 to worker-1');
+    recorder.event({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'default', name: 'web-2', uid: 'uid-2' } }, 'Normal', 'Scheduled', 'Successfully assigned default/web-2 to worker-1');
+    await recorder.flush();
+    assert.deepEqual(logged, ['E event.go:307] "Server rejected event (will not retry!)" err="namespaces \\"gone\\" not found" event="Pod gone/web-1: Normal Scheduled: Successfully assigned gone/web-1 to worker-1"']);
+    assert.deepEqual((client.list(events, undefined).items as { involvedObject: { name: string } }[]).map((e) => e.involvedObject.name), ['web-2']);
+  });
 });
 
 describe('Event recorder spam filter', () => {
