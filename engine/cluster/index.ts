@@ -162,7 +162,7 @@ export class Cluster {
     const controlPlane: string[] = [];
     for (let i = 0; i < Math.max(1, config.controlPlaneNodes ?? 1); i++) controlPlane.push(cluster.createNode(undefined, { controlPlane: true }));
     await cluster.apiServer.ensureBootstrap();
-    cluster.kubeProxies = new KubeProxies(cluster.adminClient('kube-proxy/v1.36.0'), () => store.revision);
+    cluster.kubeProxies = new KubeProxies(cluster.adminClient('kube-proxy/v1.36.0'), () => store.revision, config.addons?.kubeProxy !== false);
     await cluster.ensureDefaultStorageClass();
     for (const name of controlPlane) await cluster.startNode(name);
     await cluster.reconcileApiServerEndpoints();

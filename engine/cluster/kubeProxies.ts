@@ -3,10 +3,12 @@
 // its process ends (its pod deleted, its container crashed, the DaemonSet gone or no longer placing
 // a pod there) the rules stay as they were, and the node goes on routing by them: a Service created
 // since gets no rule there, and a pod gone since is still a target. The service proxy routes from
-// such a node by the rules kept here; a node whose kube-proxy runs, or never ran, by the objects.
-// Two simplifications: a node that never ran kube-proxy (one the DaemonSet does not place, or one
-// that joined a moment ago) routes as if it did, where a real one would have no Service rules; and
-// the rules are kept in memory, so a cluster started again routes by the objects everywhere.
+// such a node by the rules kept here; a node whose kube-proxy runs by the objects; and a node where
+// none has run yet (one that joined a moment ago, one the DaemonSet does not place) by no rule at
+// all: Service addresses, node ports and the cluster DNS do not answer there. A cluster without the
+// addon routes by the objects everywhere, as if a replacement did kube-proxy's work. One
+// simplification: the rules are kept in memory, so a cluster started again routes by the rules of
+// the kube-proxies it finds running, and none elsewhere until theirs run.
 import type { Service } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { ApiClient } from '../apiserver/client';
@@ -26,11 +28,16 @@ function proxying(pod: Obj): boolean {
   return pod.status?.phase === 'Running' && statuses.length > 0 && statuses.every((c) => c.state?.running !== undefined);
 }
 
+/** A node where no kube-proxy has run: no Service, and so no endpoint, is programmed. */
+const nothingProgrammed: ProgrammedRules = { services: () => [], endpointSlices: () => [], never: true };
+
 export class KubeProxies {
   /** kube-proxy pods proxying now, by node, by pod uid. */
   private readonly running = new Map<string, Set<string>>();
   /** The rules left on nodes whose kube-proxy stopped. */
   private readonly left = new Map<string, ProgrammedRules>();
+  /** Nodes where a kube-proxy has run at some point. */
+  private readonly ran = new Set<string>();
   /** The last rules read, and the store revision they are of: kube-proxies that stop together share them. */
   private lastRead: { revision: number; rules: ProgrammedRules } | undefined;
   private watch: { stop(): void } | undefined;
@@ -38,18 +45,21 @@ export class KubeProxies {
 
   /**
    * Follows the kube-proxy pods (those there now first) through `client`, which reads Services and
-   * EndpointSlices when one stops; `revision` is the store's current revision.
+   * EndpointSlices when one stops; `revision` is the store's current revision. Without the addon
+   * (`addon` false), a node where none has run routes by the objects, as if a replacement (Cilium's,
+   * say) did kube-proxy's work there.
    */
   constructor(
     private readonly client: ApiClient,
     private readonly revision: () => number,
+    private readonly addon = true,
   ) {
     this.follow();
   }
 
-  /** The rules a node's stopped kube-proxy left, or undefined while it runs (or never ran). */
+  /** The rules a node's stopped kube-proxy left, none where no kube-proxy has run, or undefined while one runs. */
   rulesOf(node: string): ProgrammedRules | undefined {
-    return this.left.get(node);
+    return this.left.get(node) ?? (this.ran.has(node) || !this.addon ? undefined : nothingProgrammed);
   }
 
   stop(): void {
@@ -87,6 +97,7 @@ export class KubeProxies {
     if (!deleted && proxying(pod)) (onNode ??= this.running.set(node, new Set()).get(node)!).add(uid);
     else onNode?.delete(uid);
     const now = !!onNode?.size;
+    if (now) this.ran.add(node);
     if (now && !was) this.left.delete(node);
     else if (was && !now) this.left.set(node, this.programmed());
   }

@@ -65,9 +65,14 @@ export function networkObjects(lists: { services?: readonly Service[]; endpointS
 export interface ProgrammedRules {
   services(): readonly Service[];
   endpointSlices(namespace: string, service: string): readonly EndpointSlice[];
+  /** True for a node where no kube-proxy has run yet: nothing is programmed there at all. */
+  readonly never?: boolean;
 }
 
-/** A node's rules when they are not the current objects' (its kube-proxy stopped); undefined while its kube-proxy runs. */
+/**
+ * A node's rules when they are not the current objects': those its stopped kube-proxy left, or none
+ * (`never`) where no kube-proxy has run; undefined while its kube-proxy runs.
+ */
 export type RulesOf = (node: string) => ProgrammedRules | undefined;
 
 /** One step of a request's way, in the order it was taken. */
@@ -489,7 +494,8 @@ export class ServiceProxy {
     // The caller's node routes the address by the rules its kube-proxy programmed.
     const programmed = rules ? programmedAt(rules, clusterIP) : service;
     if (!programmed) {
-      hops.push(serviceHop(service, `${resolved}:${port}: the kube-proxy of ${caller.node} has stopped, and its rules have nothing for this address`));
+      const why = rules?.never ? `no kube-proxy has run on ${caller.node}, so it has no rule for this address` : `the kube-proxy of ${caller.node} has stopped, and its rules have nothing for this address`;
+      hops.push(serviceHop(service, `${resolved}:${port}: ${why}`));
       return { outcome: 'error', hops, error: `dial tcp ${clusterIP}:${port}: i/o timeout` };
     }
     const servicePort = (programmed.spec?.ports ?? []).find((p) => p.port === port && (p.protocol ?? 'TCP') === 'TCP');
@@ -512,7 +518,8 @@ export class ServiceProxy {
     const nodeName = node.metadata?.name ?? '';
     const match = (rules ?? objects).services().flatMap((service) => (needsNodePort(service.spec) ? (service.spec?.ports ?? []).filter((p) => p.nodePort === port).map((p) => ({ service, port: p })) : []))[0];
     if (!match) {
-      hops.push({ kind: 'Node', namespace: '', name: nodeName, detail: `${ip}:${port}: no Service has node port ${port}` });
+      const why = rules?.never ? `no kube-proxy has run on ${nodeName}, so no node port is open there` : `no Service has node port ${port}`;
+      hops.push({ kind: 'Node', namespace: '', name: nodeName, detail: `${ip}:${port}: ${why}` });
       return { outcome: 'error', hops, error: `dial tcp ${ip}:${port}: connect: connection refused` };
     }
     const { service, port: servicePort } = match;

@@ -180,6 +180,25 @@ describe('service proxy: requests through the cluster network', function () {
     assert.equal(s.cluster.request('GET', `http://${ip}:30081/`).error, `dial tcp ${ip}:30081: connect: connection refused`);
   });
 
+  it('routes nothing from a node that has just joined until its kube-proxy runs: no Service rule, no node port', async () => {
+    await s.admin.create(services, 'shop', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-public', namespace: 'shop' }, spec: { type: 'NodePort', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] } });
+    const webIP = s.admin.get(services, 'shop', 'web').spec.clusterIP;
+    const joined = (await s.cluster.addNode()).nodeName;
+    const ip = (s.admin.get(nodes, undefined, joined).status.addresses as Obj[]).find((a) => a.type === 'InternalIP')!.address;
+    const fromNode = s.cluster.request('GET', `http://${webIP}/`, { from: { node: joined } });
+    assert.equal(fromNode.error, `dial tcp ${webIP}:80: i/o timeout`);
+    assert.equal(fromNode.hops[0]!.detail, `${webIP}:80: no kube-proxy has run on ${joined}, so it has no rule for this address`);
+    const nodePort = s.cluster.request('GET', `http://${ip}:30080/`);
+    assert.equal(nodePort.error, `dial tcp ${ip}:30080: connect: connection refused`);
+    assert.equal(nodePort.hops[0]!.detail, `${ip}:30080: no kube-proxy has run on ${joined}, so no node port is open there`);
+    // The DaemonSet places kube-proxy there; once it runs, the node routes by the objects.
+    await s.advance(30_000);
+    const proxy = (s.admin.list(pods, 'kube-system', { labelSelector: 'k8s-app=kube-proxy', fieldSelector: `spec.nodeName=${joined}` }).items as Obj[])[0];
+    assert.equal(proxy?.status.phase, 'Running');
+    assert.equal(s.cluster.request('GET', `http://${webIP}/`, { from: { node: joined } }).status, 200);
+    assert.equal(s.cluster.request('GET', `http://${ip}:30080/`).status, 200);
+  });
+
   it('reaches a LoadBalancer Service from outside through the address its load balancer got', async () => {
     await s.admin.create(services, 'shop', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-lb', namespace: 'shop' }, spec: { type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] } });
     await s.advance(2000);
