@@ -4,6 +4,7 @@
 // `kubeside.dev/behavior.<container>` for one container. See this directory's README.
 import type { Container } from 'kubernetes-types/core/v1';
 import { Quantity } from '../api/quantity';
+import { CorefileError, parseCorefile } from '../network/corefile';
 
 export const behaviorAnnotation = 'kubeside.dev/behavior';
 
@@ -55,6 +56,29 @@ export interface FileEvent {
   atMs: number;
   path: string;
   exists: boolean;
+}
+
+/**
+ * Why a process exits as it starts, refusing the configuration it reads; undefined when it starts.
+ * CoreDNS reads the Corefile `-conf` names (kubeadm's addon mounts the coredns ConfigMap at
+ * /etc/coredns): one it cannot parse ends it with the parser's error, so its pod crash-loops as a
+ * real one does, while CoreDNS pods already running keep the configuration they loaded.
+ */
+export function startupError(image: string, argv: readonly string[], files: ReadonlyMap<string, string>): string | undefined {
+  if (!/(^|\/)coredns(:|@|$)/.test(image)) return undefined;
+  const flag = argv.indexOf('-conf');
+  // Without -conf, CoreDNS looks for ./Corefile and otherwise serves its built-in default.
+  if (flag < 0 || argv[flag + 1] === undefined) return undefined;
+  const path = argv[flag + 1]!;
+  const text = files.get(path);
+  if (text === undefined) return `open ${path}: no such file or directory`;
+  try {
+    parseCorefile(text, path);
+    return undefined;
+  } catch (e) {
+    if (e instanceof CorefileError) return e.message;
+    throw e;
+  }
 }
 
 /** Whether `path` exists `elapsedMs` after the container started, by its script's file events. */

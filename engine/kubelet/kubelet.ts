@@ -20,7 +20,7 @@ import { matchesRequiredNodeAffinity, requiredNodeAffinity } from '../scheduler/
 import { type Clock, rfc3339, rfc3339Micro, rfc3339Nano, type Timer } from '../util/clock';
 import { Random } from '../util/random';
 import { Backoff } from './backoff';
-import { behaviorOf, commandDurationMs } from './behavior';
+import { behaviorOf, commandDurationMs, startupError } from './behavior';
 import { containerEnv, expand } from './containerEnv';
 import { containerFiles, type ProjectedTokenSource, subPathFiles, type VolumeNotReady, volumeFiles, writtenVolume } from './containerFiles';
 import { TokenManager } from './tokenManager';
@@ -972,8 +972,12 @@ export class Kubelet {
     }
     // Command and args see the environment's `$(VAR)` references expanded, as the runtime receives them.
     const withEnv = (argv: string[] | undefined) => argv?.map((a) => expand(a, config.env));
-    const behavior = behaviorOf({ ...spec, command: withEnv(spec.command), args: withEnv(spec.args) }, pod.metadata?.annotations ?? {}, pod.spec?.restartPolicy);
+    const argv = { command: withEnv(spec.command), args: withEnv(spec.args) };
+    const chosen = behaviorOf({ ...spec, ...argv }, pod.metadata?.annotations ?? {}, pod.spec?.restartPolicy);
     const image = spec.image ?? '';
+    // A process that refuses its configuration prints why and exits 1 as it starts.
+    const refused = startupError(image, [...(argv.command ?? []), ...(argv.args ?? [])], this.filesOf(pod, rec, spec.name));
+    const behavior = refused === undefined ? chosen : { ...chosen, exitCode: 1, runForMs: 0, serves: false, output: [...chosen.output, refused] };
     const pullPolicy = spec.imagePullPolicy ?? (image.endsWith(':latest') || !/:[^/]+$/.test(image) ? 'Always' : 'IfNotPresent');
     const imageKey = `${rec.uid}/${spec.name}/image`;
     const run = () => {

@@ -150,7 +150,17 @@ interface Directive {
  * The Corefile's server blocks, or a CorefileError naming the line, in CoreDNS's words: an unknown
  * directive, a plugin's wrong arguments or properties, an unclosed block.
  */
-export function parseCorefile(text: string): Corefile {
+export function parseCorefile(text: string, file = 'Corefile'): Corefile {
+  try {
+    return parseServers(text);
+  } catch (e) {
+    // CoreDNS names the file it read (`-conf /etc/coredns/Corefile`) where the line is given.
+    if (e instanceof CorefileError && file !== 'Corefile') throw new CorefileError(e.message.replace(/(^|: )Corefile:(\d+) - /, `$1${file}:$2 - `));
+    throw e;
+  }
+}
+
+function parseServers(text: string): Corefile {
   const tokens = tokenize(text);
   let i = 0;
   const servers: ServerBlock[] = [];

@@ -276,6 +276,34 @@ describe('service proxy: requests through the cluster network', function () {
     assert.match(s.cluster.logs('kube-system', replacement.metadata.name), /^\.:53\nexample\.internal\.:53\n\[INFO\] plugin\/reload: Running configuration SHA512 = [0-9a-f]{128}\n/);
   });
 
+  it('crash-loops a CoreDNS pod that starts with a Corefile it refuses, while those already running keep answering, until the Corefile is mended', async () => {
+    const from = { namespace: 'shop', name: live(s, 'api')[0]!.metadata.name };
+    const configmaps = { group: '', version: 'v1', resource: 'configmaps' };
+    const setCorefile = async (change: (corefile: string) => string) => {
+      const cm = s.admin.get(configmaps, 'kube-system', 'coredns');
+      await s.admin.update(configmaps, 'kube-system', { ...cm, data: { Corefile: change(cm.data.Corefile) } });
+    };
+    const good = s.admin.get(configmaps, 'kube-system', 'coredns').data.Corefile as string;
+    await setCorefile((c) => c.replace('    loop\n', '    loop\n    firewall\n'));
+    const line = good.split('\n').indexOf('    loop') + 2;
+    const dnsPods = () => (s.admin.list(pods, 'kube-system', { labelSelector: 'k8s-app=kube-dns' }).items as Obj[]).filter((p) => !p.metadata.deletionTimestamp);
+    const [first, second] = dnsPods();
+    await s.admin.delete(pods, 'kube-system', first!.metadata.name);
+    await s.advance(60_000);
+    const replacement = dnsPods().find((p) => p.metadata.name !== second!.metadata.name)!;
+    const state = replacement.status.containerStatuses[0];
+    assert.equal(state.state.waiting?.reason, 'CrashLoopBackOff');
+    assert.equal(state.lastState.terminated?.exitCode, 1);
+    assert.equal(s.cluster.logs('kube-system', replacement.metadata.name, 'coredns', { previous: true }), `/etc/coredns/Corefile:${line} - Error during parsing: Unknown directive 'firewall'\n`);
+    // The pod that was running keeps the Corefile it loaded: names still resolve through it.
+    assert.equal(s.cluster.request('GET', 'http://web.shop/', { from }).status, 200);
+    // Mended, the Corefile reaches the pod's volume, and its next start loads it.
+    await setCorefile(() => good);
+    await s.advance(180_000);
+    const mended = dnsPods().find((p) => p.metadata.name === replacement.metadata.name)!;
+    assert.equal(mended.status.containerStatuses[0].ready, true, JSON.stringify(mended.status.containerStatuses[0].state));
+  });
+
   it("routes from a node whose kube-proxy stopped by the rules it left: gone pods stay targets, new Services get none, until it runs again", async () => {
     const daemonsets = { group: 'apps', version: 'v1', resource: 'daemonsets' };
     // The stale node: a worker without a web pod, so no endpoint of its own is preferred.
