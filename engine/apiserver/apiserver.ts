@@ -43,7 +43,7 @@ import { AuditLog } from './audit';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds';
 import { runtimeClassAdmission } from './admission/runtime-class';
 import { ServiceAccountTokenSigner } from './auth/serviceAccountToken';
-import { requestToken, reviewToken, type TokenObjects, type TokenReviewResult } from './tokenRequest';
+import { type LegacyTokenUse, legacyTokenLastUsed, requestToken, reviewToken, type TokenObjects, type TokenReviewResult } from './tokenRequest';
 import { type MetricsSource, ResourceMetricsApi } from '../metrics/api';
 import { versionConversions } from '../api/conversion/index';
 import { ConvertedStorage } from './registry/conversion';
@@ -356,7 +356,29 @@ export class ApiServer {
    * own by default); undefined when it is no service account token of this cluster.
    */
   reviewToken(token: string, audiences?: readonly string[]): TokenReviewResult | undefined {
-    return reviewToken(this.serviceAccountTokens, this.tokenObjects, this.clock.now(), token, audiences?.length ? audiences : undefined);
+    return reviewToken(this.serviceAccountTokens, this.tokenObjects, this.clock.now(), token, audiences?.length ? audiences : undefined, (use) => this.noteLegacyTokenUse(use));
+  }
+
+  /**
+   * Labels a Secret-based token's Secret with today's date (UTC) once a day, as the legacy token
+   * validator does (a date of tomorrow, from a clock ahead of this one, is left too). The write
+   * goes on without the request; a Secret replaced meanwhile (another uid) is left alone.
+   */
+  private noteLegacyTokenUse(use: LegacyTokenUse): void {
+    const now = this.clock.now();
+    const today = rfc3339(now).slice(0, 10);
+    const tomorrow = rfc3339(now + 86_400_000).slice(0, 10);
+    const last = use.labels[legacyTokenLastUsed];
+    if (last === today || last === tomorrow) return;
+    const storage = this.storage('', 'secrets');
+    if (!storage) return;
+    const ref = { group: '', version: 'v1', resource: 'secrets', namespace: use.namespace, name: use.name };
+    void this.guaranteedUpdate(apiServerItself, storage, ref, { fieldManager: 'kube-apiserver' }, undefined, (current) => {
+      if (current.metadata?.uid !== use.uid) throw statusErrors.conflict('secrets', '', use.name, `Precondition failed: UID in precondition: ${use.uid}, UID in object meta: ${String(current.metadata?.uid)}`);
+      return { ...current, metadata: { ...current.metadata, labels: { ...current.metadata?.labels, [legacyTokenLastUsed]: today } } };
+    }).catch(() => {
+      // kube-apiserver only logs a failed label write; the request it came with is not affected.
+    });
   }
 
   /**

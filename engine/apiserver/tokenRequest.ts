@@ -88,6 +88,11 @@ export function requestToken(signer: ServiceAccountTokenSigner, objects: TokenOb
   };
 }
 
+/** The label kube-apiserver stamps on a Secret-based token's Secret with the (UTC) date of its last use. */
+export const legacyTokenLastUsed = 'kubernetes.io/legacy-token-last-used';
+/** The label that makes a Secret-based token refused (the legacy token cleaner sets it; a user may too). */
+export const legacyTokenInvalidSince = 'kubernetes.io/legacy-token-invalid-since';
+
 /** Why a service account token does not authenticate, or the user it is. */
 export type TokenReviewResult = { user: UserInfo; audiences: string[] } | { error: string };
 
@@ -96,10 +101,18 @@ export type TokenReviewResult = { user: UserInfo; audiences: string[] } | { erro
  * default): its signature, issuer and times, then that its service account and the objects it is
  * bound to still exist with the uids it names. Undefined when the token is no token of this signer.
  */
-export function reviewToken(signer: ServiceAccountTokenSigner, objects: TokenObjects, now: number, token: string, audiences: readonly string[] = signer.apiAudiences): TokenReviewResult | undefined {
+/** The Secret a Secret-based token was read from, once the token matched it: the API server labels it with the date. */
+export interface LegacyTokenUse {
+  namespace: string;
+  name: string;
+  uid: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+export function reviewToken(signer: ServiceAccountTokenSigner, objects: TokenObjects, now: number, token: string, audiences: readonly string[] = signer.apiAudiences, onLegacyUse?: (use: LegacyTokenUse) => void): TokenReviewResult | undefined {
   const signed = signer.claims(token);
   if (!signed) return undefined;
-  if ('legacy' in signed) return reviewLegacyToken(objects, token, signed.legacy, audiences);
+  if ('legacy' in signed) return reviewLegacyToken(objects, token, signed.legacy, audiences, onLegacyUse);
   const claims = signed.bound;
   const seconds = Math.floor(now / 1000);
   if (seconds >= claims.exp) return { error: 'service account token has expired' };
@@ -136,7 +149,7 @@ export function reviewToken(signer: ServiceAccountTokenSigner, objects: TokenObj
  * exists, holds this very token and is not being deleted, and its service account exists with the
  * uid it names.
  */
-function reviewLegacyToken(objects: TokenObjects, token: string, claims: LegacyTokenClaims, audiences: readonly string[]): TokenReviewResult {
+function reviewLegacyToken(objects: TokenObjects, token: string, claims: LegacyTokenClaims, audiences: readonly string[], onUse?: (use: LegacyTokenUse) => void): TokenReviewResult {
   const namespace = claims['kubernetes.io/serviceaccount/namespace'];
   const name = claims['kubernetes.io/serviceaccount/service-account.name'];
   const uid = claims['kubernetes.io/serviceaccount/service-account.uid'];
@@ -150,6 +163,14 @@ function reviewLegacyToken(objects: TokenObjects, token: string, claims: LegacyT
   if (!serviceAccount) return { error: `serviceaccount "${name}" not found` };
   if (serviceAccount.metadata?.deletionTimestamp) return { error: `service account ${namespace}/${name} has been deleted` };
   if (serviceAccount.metadata?.uid !== uid) return { error: `service account UID (${String(serviceAccount.metadata?.uid)}) does not match claim (${uid})` };
+  // Every use is tracked on the Secret, a refused one too; a Secret labelled invalid refuses it.
+  const secretName = claims['kubernetes.io/serviceaccount/secret.name'];
+  onUse?.({ namespace, name: secretName, uid: String(secret.metadata?.uid ?? ''), labels: secret.metadata?.labels ?? {} });
+  if (secret.metadata?.labels?.[legacyTokenInvalidSince]) {
+    return {
+      error: `the token in secret ${namespace}/${secretName} for service account ${namespace}/${name} has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '${legacyTokenInvalidSince}' label from the secret to temporarily allow use of this token`,
+    };
+  }
   return { user: { name: claims.sub, uid, groups: [groups.serviceAccounts, groups.serviceAccountsIn(namespace), groups.authenticated] }, audiences: [...audiences] };
 }
 

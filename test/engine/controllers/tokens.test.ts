@@ -37,6 +37,31 @@ describe('Tokens controller', () => {
     assert.deepEqual(review.user.groups, ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']);
   });
 
+  it('labels the Secret with the date of its token\'s last use, once a day, and refuses the token while the Secret is labelled invalid', async () => {
+    const c = await newControllerCluster({ tokens: true });
+    await c.client.create(serviceaccounts, 'default', { metadata: { name: 'ci' } });
+    await c.client.create(secrets, 'default', tokenSecret('ci-token', 'ci'));
+    await c.until('the token is written', () => !!c.client.get(secrets, 'default', 'ci-token').data?.token);
+    const token = decode(c.client.get(secrets, 'default', 'ci-token').data.token);
+    const labels = () => c.client.get(secrets, 'default', 'ci-token').metadata.labels ?? {};
+    const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    assert.equal(labels()['kubernetes.io/legacy-token-last-used'], undefined, 'not used yet');
+    assert.ok('user' in c.server.reviewToken(token)!);
+    await c.until('the use is recorded', () => labels()['kubernetes.io/legacy-token-last-used'] === date(c.clock.now()));
+    // Used again the same day, the Secret is not written again.
+    const version = c.client.get(secrets, 'default', 'ci-token').metadata.resourceVersion;
+    assert.ok('user' in c.server.reviewToken(token)!);
+    await c.run(1000);
+    assert.equal(c.client.get(secrets, 'default', 'ci-token').metadata.resourceVersion, version);
+    // Marked invalid (as the legacy token cleaner marks an unused one), the token is refused, and the use still recorded.
+    const stored = c.client.get(secrets, 'default', 'ci-token');
+    await c.client.update(secrets, 'default', { ...stored, metadata: { ...stored.metadata, labels: { ...stored.metadata.labels, 'kubernetes.io/legacy-token-invalid-since': '2026-11-01', 'kubernetes.io/legacy-token-last-used': '2026-10-01' } } });
+    assert.deepEqual(c.server.reviewToken(token), {
+      error: "the token in secret default/ci-token for service account default/ci has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the 'kubernetes.io/legacy-token-invalid-since' label from the secret to temporarily allow use of this token",
+    });
+    await c.until('the refused use is recorded', () => labels()['kubernetes.io/legacy-token-last-used'] === date(c.clock.now()));
+  });
+
   it('a token stops authenticating when its Secret changes or goes, and the Secret goes with its account', async () => {
     const c = await newControllerCluster({ tokens: true });
     await c.client.create(serviceaccounts, 'default', { metadata: { name: 'ci' } });
