@@ -64,13 +64,13 @@ export interface FileEvent {
  * /etc/coredns): one it cannot parse ends it with the parser's error, so its pod crash-loops as a
  * real one does, while CoreDNS pods already running keep the configuration they loaded.
  */
-export function startupError(image: string, argv: readonly string[], files: ReadonlyMap<string, string>): string | undefined {
+export function startupError(image: string, argv: readonly string[], readFile: (path: string) => string | undefined): string | undefined {
   if (!/(^|\/)coredns(:|@|$)/.test(image)) return undefined;
   const flag = argv.indexOf('-conf');
   // Without -conf, CoreDNS looks for ./Corefile and otherwise serves its built-in default.
   if (flag < 0 || argv[flag + 1] === undefined) return undefined;
   const path = argv[flag + 1]!;
-  const text = files.get(path);
+  const text = readFile(path);
   if (text === undefined) return `open ${path}: no such file or directory`;
   try {
     parseCorefile(text, path);

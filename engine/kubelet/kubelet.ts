@@ -975,8 +975,9 @@ export class Kubelet {
     const argv = { command: withEnv(spec.command), args: withEnv(spec.args) };
     const chosen = behaviorOf({ ...spec, ...argv }, pod.metadata?.annotations ?? {}, pod.spec?.restartPolicy);
     const image = spec.image ?? '';
-    // A process that refuses its configuration prints why and exits 1 as it starts.
-    const refused = startupError(image, [...(argv.command ?? []), ...(argv.args ?? [])], this.filesOf(pod, rec, spec.name));
+    // A process that refuses its configuration prints why and exits 1 as it starts. Its files are
+    // gathered only for an image that reads one, not on every container start.
+    const refused = startupError(image, [...(argv.command ?? []), ...(argv.args ?? [])], (path) => this.filesOf(pod, rec, spec.name).get(path));
     const behavior = refused === undefined ? chosen : { ...chosen, exitCode: 1, runForMs: 0, serves: false, output: [...chosen.output, refused] };
     const pullPolicy = spec.imagePullPolicy ?? (image.endsWith(':latest') || !/:[^/]+$/.test(image) ? 'Always' : 'IfNotPresent');
     const imageKey = `${rec.uid}/${spec.name}/image`;
