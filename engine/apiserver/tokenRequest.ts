@@ -153,8 +153,9 @@ function reviewLegacyToken(objects: TokenObjects, token: string, claims: LegacyT
   const namespace = claims['kubernetes.io/serviceaccount/namespace'];
   const name = claims['kubernetes.io/serviceaccount/service-account.name'];
   const uid = claims['kubernetes.io/serviceaccount/service-account.uid'];
+  const secretName = claims['kubernetes.io/serviceaccount/secret.name'];
   if (claims.sub !== `system:serviceaccount:${namespace}:${name}`) return { error: 'sub claim is invalid' };
-  const secret = objects('secrets', namespace, claims['kubernetes.io/serviceaccount/secret.name']);
+  const secret = objects('secrets', namespace, secretName);
   if (!secret || secret.metadata?.deletionTimestamp) return { error: 'token has been invalidated' };
   const stored = Buffer.from(String(secret.data?.token ?? ''), 'base64');
   const sent = Buffer.from(token);
@@ -164,7 +165,6 @@ function reviewLegacyToken(objects: TokenObjects, token: string, claims: LegacyT
   if (serviceAccount.metadata?.deletionTimestamp) return { error: `service account ${namespace}/${name} has been deleted` };
   if (serviceAccount.metadata?.uid !== uid) return { error: `service account UID (${String(serviceAccount.metadata?.uid)}) does not match claim (${uid})` };
   // Every use is tracked on the Secret, a refused one too; a Secret labelled invalid refuses it.
-  const secretName = claims['kubernetes.io/serviceaccount/secret.name'];
   onUse?.({ namespace, name: secretName, uid: String(secret.metadata?.uid ?? ''), labels: secret.metadata?.labels ?? {} });
   if (secret.metadata?.labels?.[legacyTokenInvalidSince]) {
     return {

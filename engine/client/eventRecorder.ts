@@ -80,9 +80,7 @@ export class EventRecorder {
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
     if (this.pending.size >= maxQueuedEvents) {
       this.dropped++;
-      const meta = obj.metadata ?? {};
-      const involved = `${obj.kind ?? ''} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''}`;
-      this.log.write('E', 'event.go:368', structured('Unable to record event: too many queued events, dropped event', { event: `${involved}: ${type} ${reason}: ${message}` }));
+      this.log.write('E', 'event.go:368', structured('Unable to record event: too many queued events, dropped event', { event: describeEvent(obj, type, reason, message) }));
       return;
     }
     // Writes go one after another, as client-go's broadcaster delivers them, so a repeat always
@@ -91,9 +89,7 @@ export class EventRecorder {
     const p = this.last.then(() => this.write(obj, type, reason, message, at)).catch((err: unknown) => {
       // An event that cannot be written (say its namespace is terminating) is dropped, as client-go
       // drops it, saying so in the component's log.
-      const meta = obj.metadata ?? {};
-      const involved = `${obj.kind ?? ''} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''}`;
-      this.log.write('E', 'event.go:307', structured('Server rejected event (will not retry!)', { err: err instanceof Error ? err.message : String(err), event: `${involved}: ${type} ${reason}: ${message}` }));
+      this.log.write('E', 'event.go:307', structured('Server rejected event (will not retry!)', { err: err instanceof Error ? err.message : String(err), event: describeEvent(obj, type, reason, message) }));
     });
     this.last = p;
     this.pending.add(p);
@@ -194,4 +190,10 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   cache.delete(key);
   cache.set(key, value);
   if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+}
+
+/** An event as client-go's log lines show it: its object by kind and name, then type, reason and message. */
+function describeEvent(obj: KubeObject, type: EventType, reason: string, message: string): string {
+  const meta = obj.metadata ?? {};
+  return `${obj.kind ?? ''} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''}: ${type} ${reason}: ${message}`;
 }

@@ -16,6 +16,7 @@ import { ensureServiceAccountKey, ensureServingPKI } from '../http/pki';
 import { ServiceAccountTokenSigner } from '../apiserver/auth/serviceAccountToken';
 import { createCertificate } from '../http/x509';
 import type { LogOptions } from '../kubelet/containerLog';
+import { coreDNSImage } from '../kubelet/behavior';
 import { Kubelet } from '../kubelet/kubelet';
 import { defaultNodeCapacity, kubeletVersion, type NodeCapacity } from '../kubelet/nodeStatus';
 import { VolumeDisks } from '../kubelet/volumeDisks';
@@ -580,7 +581,7 @@ export class Cluster {
         ['server.go:148', `Version: ${kubeletVersion}`],
         ['secure_serving.go:213', 'Serving securely on [::]:6443'],
       ]);
-    } else if (/(^|\/)coredns(:|@|$)/.test(image)) {
+    } else if (coreDNSImage.test(image)) {
       const corefile = this.adminClient().tryGet({ group: '', version: 'v1', resource: 'configmaps' }, 'kube-system', 'coredns')?.data?.Corefile;
       const servers = typeof corefile === 'string' ? serverAddresses(corefile) : undefined;
       if (servers) output = [...servers, `[INFO] plugin/reload: Running configuration SHA512 = ${createHash('sha512').update(corefile).digest('hex')}`, `CoreDNS-${image.split(':').pop()!.replace(/^v/, '')}`];

@@ -4,9 +4,12 @@
 // `kubeside.dev/behavior.<container>` for one container. See this directory's README.
 import type { Container } from 'kubernetes-types/core/v1';
 import { Quantity } from '../api/quantity';
-import { CorefileError, parseCorefile } from '../network/corefile';
+import { CorefileError, tryParseCorefile } from '../network/corefile';
 
 export const behaviorAnnotation = 'kubeside.dev/behavior';
+
+/** CoreDNS's images (`registry.k8s.io/coredns/coredns:v1.12.1` and the like). */
+export const coreDNSImage = /(^|\/)coredns(:|@|$)/;
 
 export interface ContainerBehavior {
   /** The code the process exits with by itself, after `runForMs`; undefined: it runs until stopped. */
@@ -65,20 +68,15 @@ export interface FileEvent {
  * real one does, while CoreDNS pods already running keep the configuration they loaded.
  */
 export function startupError(image: string, argv: readonly string[], readFile: (path: string) => string | undefined): string | undefined {
-  if (!/(^|\/)coredns(:|@|$)/.test(image)) return undefined;
+  if (!coreDNSImage.test(image)) return undefined;
   const flag = argv.indexOf('-conf');
   // Without -conf, CoreDNS looks for ./Corefile and otherwise serves its built-in default.
   if (flag < 0 || argv[flag + 1] === undefined) return undefined;
   const path = argv[flag + 1]!;
   const text = readFile(path);
   if (text === undefined) return `open ${path}: no such file or directory`;
-  try {
-    parseCorefile(text, path);
-    return undefined;
-  } catch (e) {
-    if (e instanceof CorefileError) return e.message;
-    throw e;
-  }
+  const corefile = tryParseCorefile(text, path);
+  return corefile instanceof CorefileError ? corefile.message : undefined;
 }
 
 /** Whether `path` exists `elapsedMs` after the container started, by its script's file events. */

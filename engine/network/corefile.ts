@@ -160,6 +160,16 @@ export function parseCorefile(text: string, file = 'Corefile'): Corefile {
   }
 }
 
+/** parseCorefile, with the error CoreDNS would refuse the text with returned instead of thrown. */
+export function tryParseCorefile(text: string, file?: string): Corefile | CorefileError {
+  try {
+    return parseCorefile(text, file);
+  } catch (e) {
+    if (e instanceof CorefileError) return e;
+    throw e;
+  }
+}
+
 function parseServers(text: string): Corefile {
   const tokens = tokenize(text);
   let i = 0;
@@ -467,12 +477,8 @@ export function answer<T>(corefile: Corefile, query: string, lookup: (name: stri
 
 /** What CoreDNS prints for each server as it starts (`.:53`, `corp.example.:53`); undefined for a Corefile it refuses. */
 export function serverAddresses(text: string): string[] | undefined {
-  try {
-    return parseCorefile(text).servers.flatMap((s) => s.zones.map((z) => `${z}:${s.port}`));
-  } catch (e) {
-    if (e instanceof CorefileError) return undefined;
-    throw e;
-  }
+  const corefile = tryParseCorefile(text);
+  return corefile instanceof CorefileError ? undefined : corefile.servers.flatMap((s) => s.zones.map((z) => `${z}:${s.port}`));
 }
 
 /** kubeadm's Corefile, as its CoreDNS addon writes it, for `clusterDomain`. */

@@ -2,7 +2,7 @@
 // through Service names and IPs, node ports and Ingress rules.
 export { ClusterIPAllocator, defaultServiceCIDR } from './clusterIPAllocator';
 export { controllerAnswer, type ControllerAnswer, hostMatches, ingressServesHost, type IngressMatch, matchIngress, matchIngresses, parseTarget, pathMatches } from './ingressRouter';
-export { answer as corefileAnswer, type Corefile, CorefileError, kubeadmCorefile, parseCorefile, serverAddresses } from './corefile';
+export { answer as corefileAnswer, type Corefile, CorefileError, kubeadmCorefile, parseCorefile, serverAddresses, tryParseCorefile } from './corefile';
 export { IPAllocator } from './ipAllocator';
 export { type Cidr, formatCidr, formatIPv4, parseCidr, parseIPv4 } from './ipv4';
 export { defaultClusterCIDR, defaultNodeCIDR, type NodeNetwork, PodNetwork } from './podNetwork';

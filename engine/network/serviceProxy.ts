@@ -7,7 +7,7 @@ import type { Endpoint, EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { Ingress } from 'kubernetes-types/networking/v1';
 import { statusErrors } from '../api/errors';
 import { clusterIPsOf, externallyAccessible, needsNodePort } from '../api/meta/services';
-import { answer, type Corefile, CorefileError, kubeadmCorefile, type KubernetesPlugin, parseCorefile } from './corefile';
+import { answer, type Corefile, CorefileError, kubeadmCorefile, type KubernetesPlugin, parseCorefile, tryParseCorefile } from './corefile';
 import { controllerAnswer, type ControllerAnswer, ingressServesHost, matchIngresses } from './ingressRouter';
 import { formatIPv4, parseIPv4 } from './ipv4';
 
@@ -379,13 +379,12 @@ export class ServiceProxy {
     const text = objects.corefile?.() ?? defaultCorefileText;
     if (this.configured?.text === text) return this.configured.corefile;
     if (this.rejected !== text) {
-      try {
-        this.configured = { text, corefile: parseCorefile(text) };
-        return this.configured.corefile;
-      } catch (e) {
-        if (!(e instanceof CorefileError)) throw e;
-        this.rejected = text;
+      const corefile = tryParseCorefile(text);
+      if (!(corefile instanceof CorefileError)) {
+        this.configured = { text, corefile };
+        return corefile;
       }
+      this.rejected = text;
     }
     return this.configured?.corefile ?? (defaultCorefile ??= parseCorefile(defaultCorefileText));
   }
