@@ -30,6 +30,7 @@ import './priorityclass.js';
 import './horizontalpodautoscaler.js';
 import './rbac.js';
 import './customresourcedefinition.js';
+import './admissionregistration.js';
 
 /** The object's group: the part of apiVersion before '/', or "" for the core group ("v1"). */
 function groupOf(apiVersion: unknown): string {

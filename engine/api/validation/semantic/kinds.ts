@@ -34,3 +34,4 @@ import './horizontalpodautoscaler.js';
 import './poddisruptionbudget.js';
 import './rbac.js';
 import './customresourcedefinition.js';
+import './admissionregistration.js';
