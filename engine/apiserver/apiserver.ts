@@ -24,6 +24,7 @@ import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../sto
 import { type Clock, rfc3339, SecondTimestamps, type Timer } from '../util/clock';
 import { yieldToEventLoop } from '../util/eventLoop';
 import type { Random } from '../util/random';
+import { mutatingAdmissionWebhook, validatingAdmissionWebhook, type WebhookTransport } from './admission/webhooks';
 import { AdmissionChain, type AdmissionContext, type AdmissionPlugin, type AdmissionRequest, type Operation } from './admission/types';
 import { defaultStorageClass } from './admission/default-storage-class';
 import { limitRanger } from './admission/limit-ranger';
@@ -87,7 +88,7 @@ export interface ApiServerOptions {
 /** The API server's own writes (bootstrap objects, quota charges, CRD status): as its loopback client, in system:masters. */
 const apiServerItself: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters, groups.authenticated] } };
 
-export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, priorityAdmission, defaultTolerationSeconds, runtimeClassAdmission, defaultStorageClass, resourceQuota];
+export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, priorityAdmission, defaultTolerationSeconds, runtimeClassAdmission, defaultStorageClass, mutatingAdmissionWebhook, validatingAdmissionWebhook, resourceQuota];
 
 /** Container logs, as the kubelets keep them: the API server's pods/log reads from here (in Kubernetes it proxies to the kubelet). */
 export interface PodLogSource {
@@ -192,6 +193,7 @@ export class ApiServer {
   private readonly customResources: CustomResources;
   private readonly serviceAllocator: ServiceAllocator;
   private logSource: PodLogSource | undefined;
+  private webhookTransport: WebhookTransport | undefined;
   private execSource: PodExecSource | undefined;
   /** metrics.k8s.io, served once the cluster's kubelets are its source (as metrics-server behind the aggregator). */
   private metrics: ResourceMetricsApi | undefined;
@@ -235,6 +237,8 @@ export class ApiServer {
         return group === '' && resource === 'pods' ? storage.listAll(namespace) : storage.listShared(namespace);
       },
       randomSuffix: () => this.random.suffix(),
+      uid: () => this.uuid(),
+      callWebhook: (call) => this.webhookTransport?.(call),
       chargeQuota: (quota, delta, forbid) => this.charges?.push({ quota, delta, forbid }),
     };
     const compactionInterval = options.compactionIntervalMs ?? 5 * 60 * 1000;
@@ -602,6 +606,11 @@ export class ApiServer {
     }
     if (options.timeoutSeconds && options.timeoutSeconds > 0) timers.push(this.clock.setTimeout(() => close(), options.timeoutSeconds * 1000));
     return handle;
+  }
+
+  /** How admission webhooks are called: through the cluster's network, from this server's node. */
+  setWebhookTransport(transport: WebhookTransport): void {
+    this.webhookTransport = transport;
   }
 
   /** Where pods/log reads container logs (the cluster's kubelets). */

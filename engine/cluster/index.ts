@@ -2,9 +2,12 @@
 // node over it, the scheduler and the controller manager leader-elected across the control-plane
 // nodes, and a kubelet per node — each component a client of the API server with its own identity.
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import * as path from 'node:path';
+import type { Service } from 'kubernetes-types/core/v1';
 import { StatusError, statusErrors } from '../api/errors';
 import { isMirrorPod } from '../api/meta/mirrorPods';
+import type { WebhookCall, WebhookReply } from '../apiserver/admission/webhooks';
 import { ApiServer, type ContainerProcess, type ContainerStreams, type PodConnection } from '../apiserver/apiserver';
 import { groups, TokenAuthenticator, type UserInfo, users } from '../apiserver/auth/user';
 import { ApiClient } from '../apiserver/client';
@@ -34,7 +37,7 @@ import { kubeletMaySetLabel } from '../api/meta/nodeLabels';
 import { type Addons, coreDNSObjects, kubeProxyObjects } from './addons';
 import { KubeProxies } from './kubeProxies';
 import { LeaderElector } from './leader-election';
-import { clientNetworkObjects, type PodDialer, proxyRoute, respond, type ServiceResponse } from './request';
+import { clientNetworkObjects, type PodDialer, proxyRoute, type RequestBody, respond, type ServiceResponse } from './request';
 
 export type { Addons } from './addons';
 export { LeaderElector, type LeaderElectorOptions } from './leader-election';
@@ -83,6 +86,7 @@ export interface NodeOptions {
 }
 
 const podsResource = { group: '', version: 'v1', resource: 'pods' } as const;
+const servicesResource = { group: '', version: 'v1', resource: 'services' } as const;
 
 export const adminUser: UserInfo = { name: 'kubeside-admin', groups: [groups.masters] };
 
@@ -251,10 +255,36 @@ export class Cluster {
    * way through Ingress, Service and node port, and the answer of the pod it reached (see ../network).
    * Throws a 404 Status when `from` names a pod or node that does not exist.
    */
-  request(method: string, url: string, options: { from?: Caller } = {}): ServiceResponse {
+  request(method: string, url: string, options: { from?: Caller; body?: RequestBody } = {}): ServiceResponse {
     const objects = clientNetworkObjects(this.adminClient('kube-proxy/v1.36.0'));
     const route = this.serviceProxy.route(objects, { url, ...(options.from ? { from: options.from } : {}) }, this.clock.now(), (node) => this.kubeProxies?.rulesOf(node));
-    return respond(route, method, url, this.dialPod);
+    return respond(route, method, url, this.dialPod, options.body);
+  }
+
+  /**
+   * An admission webhook call of the API server on `node`. kube-apiserver resolves a webhook's
+   * Service to its cluster IP and dials that from its own node, so the call takes that node's
+   * kube-proxy rules as any client's would: no ready endpoint, and it is refused. A URL is dialed as
+   * written; the node's resolver knows none of the cluster's names, so only an address reaches it.
+   */
+  private callWebhook(node: string, call: WebhookCall): WebhookReply {
+    let target: string;
+    if (call.service) {
+      const { namespace, name, port, path } = call.service;
+      const service = this.adminClient('kube-apiserver').tryGet(servicesResource, namespace, name) as Service | undefined;
+      if (!service) return { error: `service ${JSON.stringify(name)} not found` };
+      const type = service.spec?.type ?? 'ClusterIP';
+      if (type === 'ExternalName') return { error: `dial tcp: lookup ${service.spec?.externalName ?? ''}: no such host` };
+      if (service.spec?.clusterIP === 'None') return { error: 'cannot route to service with ClusterIP "None"' };
+      if (!(service.spec?.ports ?? []).some((p) => p.port === port)) return { error: `no service port ${port} found for service ${JSON.stringify(name)}` };
+      target = `http://${service.spec?.clusterIP ?? ''}:${port}${path}`;
+    } else {
+      const url = new URL(call.url ?? '');
+      if (!isIPv4(url.hostname)) return { error: `dial tcp: lookup ${url.hostname}: no such host` };
+      target = `http://${url.hostname}:${url.port || 443}${url.pathname}${url.search}`;
+    }
+    const answer = this.request('POST', target, { from: { node }, body: { contentType: 'application/json', data: call.body } });
+    return answer.error !== undefined ? { error: answer.error } : { status: answer.status, body: answer.body };
   }
 
   /**
@@ -276,11 +306,11 @@ export class Cluster {
    * one HTTP exchange with a ready endpoint of the Service or with the pod, straight to its address.
    * Undefined when the Service or pod does not exist.
    */
-  proxy(resource: 'services' | 'pods', namespace: string, target: string, method: string, path: string): ServiceResponse | undefined {
+  proxy(resource: 'services' | 'pods', namespace: string, target: string, method: string, path: string, body?: RequestBody): ServiceResponse | undefined {
     const route = proxyRoute(clientNetworkObjects(this.adminClient('kube-apiserver')), resource, namespace, target, this.proxyTurn++);
     if (!route) return undefined;
     const host = route.outcome === 'pod' ? `${route.pod.ip}:${route.pod.port}` : 'localhost';
-    return respond(route, method, `http://${host}${path}`, this.dialPod);
+    return respond(route, method, `http://${host}${path}`, this.dialPod, body);
   }
 
   /** A connection to a routed pod's port, through its node's kubelet; undefined when that node is down. */
@@ -627,6 +657,7 @@ export class Cluster {
       // pods/log, exec, attach and portforward reach the kubelet of the pod's node.
       apiServer.setPodLogSource(this);
       apiServer.setPodExecSource(this);
+      apiServer.setWebhookTransport((call) => this.callWebhook(nodeName, call));
       apiServer.setMetricsSource(this);
       this.servers.push(apiServer);
       this.members.push(this.controlPlaneMember(nodeName, apiServer));

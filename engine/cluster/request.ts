@@ -62,8 +62,15 @@ export function clientNetworkObjects(client: ApiClient): NetworkObjects {
   };
 }
 
+/** A request's body, sent with its Content-Type and Content-Length. */
+export interface RequestBody {
+  readonly contentType?: string;
+  /** Text is sent as UTF-8. */
+  readonly data: string | Uint8Array;
+}
+
 /** The response to `method url` along `route`: the ingress controller's own answer, a network error, or the pod's. */
-export function respond(route: Route, method: string, url: string, dial: PodDialer): ServiceResponse {
+export function respond(route: Route, method: string, url: string, dial: PodDialer, body?: RequestBody): ServiceResponse {
   const hops = route.hops;
   if (route.outcome === 'error') return { headers: {}, body: '', error: route.error, hops };
   if (route.outcome === 'answer') {
@@ -85,10 +92,13 @@ export function respond(route: Route, method: string, url: string, dial: PodDial
   if (!connection) return { headers: {}, body: '', error: `dial tcp ${target}: i/o timeout`, hops };
   const { host, port, path } = parseRequestURL(url);
   const hostHeader = port === 80 ? host : `${host}:${port}`;
-  connection.write(Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUser-Agent: kubeside\r\nAccept: */*\r\nConnection: close\r\n\r\n`, 'latin1'));
+  const data = body ? (typeof body.data === 'string' ? Buffer.from(body.data, 'utf8') : Buffer.from(body.data)) : undefined;
+  const entity = data ? `${body?.contentType ? `Content-Type: ${body.contentType}\r\n` : ''}Content-Length: ${data.length}\r\n` : '';
+  connection.write(Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUser-Agent: kubeside\r\nAccept: */*\r\n${entity}Connection: close\r\n\r\n`, 'latin1'));
+  if (data) connection.write(data);
   connection.end();
   const parsed = parseResponse(Buffer.concat(chunks));
-  if (!parsed) return { headers: {}, body: '', error: `Get "${url}": EOF`, hops, ...answered };
+  if (!parsed) return { headers: {}, body: '', error: `${method.charAt(0)}${method.slice(1).toLowerCase()} "${url}": EOF`, hops, ...answered };
   return { ...parsed, hops, ...answered };
 }
 

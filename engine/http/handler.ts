@@ -17,6 +17,7 @@ import { type CustomKindSchema, OpenAPIDocuments } from './openapi';
 import { PodStreams } from './podStreams';
 import { decodeProtobuf } from './protobuf';
 import { deleteOptions, listOptions, resourceRequestInfo, watchOptions, writeOptions } from './requestInfo';
+import type { RequestBody } from '../cluster/request';
 import { serveServiceRequest, serviceRequestPath, type ServiceRequestSource } from './serviceRequest';
 import { serveSnapshot, snapshotPath, type SnapshotSource } from './snapshot';
 
@@ -275,7 +276,10 @@ export class RestHandler {
       } catch {
         throw statusErrors.badRequest(`malformed escape in the request path ${JSON.stringify(url.pathname)}`);
       }
-      return this.proxy(req, res, user, method, proxied[2] as 'services' | 'pods', namespace, target, `${proxied[4] ?? '/'}${url.search}`);
+      // A request's body goes on to the pod, as kube-apiserver's proxy streams it.
+      const body = req.headers['content-length'] || req.headers['transfer-encoding'] ? await this.readBody(req) : undefined;
+      const sent = body?.length ? { ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}), data: body } : undefined;
+      return this.proxy(req, res, user, method, proxied[2] as 'services' | 'pods', namespace, target, `${proxied[4] ?? '/'}${url.search}`, sent);
     }
 
     // ---- resources ----
@@ -494,14 +498,14 @@ export class RestHandler {
    * those who may use the subresource with the request's verb; an endpoint that cannot be reached is
    * kube-apiserver's 503.
    */
-  private proxy(req: IncomingMessage, res: ServerResponse, user: UserInfo, method: string, resource: 'services' | 'pods', namespace: string, target: string, path: string): void {
+  private proxy(req: IncomingMessage, res: ServerResponse, user: UserInfo, method: string, resource: 'services' | 'pods', namespace: string, target: string, path: string, sent?: RequestBody): void {
     const verb = ({ GET: 'get', HEAD: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete', OPTIONS: 'get' } as Record<string, string>)[method] ?? 'get';
     const ref: ResourceRef = { group: '', version: 'v1', resource, namespace, name: target, subresource: 'proxy' };
     if (!this.server.can(user, verb, ref)) {
       throw statusErrors.forbidden(`${resource} ${JSON.stringify(target)} is forbidden: User ${JSON.stringify(user.name)} cannot ${verb} resource "${resource}/proxy" in API group "" in the namespace ${JSON.stringify(namespace)}`, { name: target, kind: resource });
     }
     if (!this.options.requests) throw notFoundStatus();
-    const answer = this.options.requests.proxy(resource, namespace, target, method, path);
+    const answer = this.options.requests.proxy(resource, namespace, target, method, path, sent);
     if (!answer) throw statusErrors.notFound(resource, '', target.split(':').length === 3 ? target.split(':')[1]! : target.split(':')[0]!);
     if (answer.status === undefined) {
       const message = /^no endpoints available/.test(answer.error ?? '') ? answer.error! : `error trying to reach service: ${answer.error ?? 'no answer'}`;

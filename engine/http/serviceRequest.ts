@@ -4,7 +4,7 @@
 import { statusErrors } from '../api/errors';
 import { groups, type UserInfo } from '../apiserver/auth/user';
 import type { Obj } from '../apiserver/registry/strategy';
-import type { ServiceResponse } from '../cluster/request';
+import type { RequestBody, ServiceResponse } from '../cluster/request';
 import type { Caller } from '../network/serviceProxy';
 
 /** The non-resource path of the request endpoint. */
@@ -16,7 +16,7 @@ export interface ServiceRequestSource {
   /** The control plane's components as ComponentStatus reports them: each with the error of its health check, if any. */
   componentHealth(): { name: string; error?: string }[];
   /** The API server's proxy subresource: `target` is `[scheme:]name[:port]`; undefined when the object does not exist. */
-  proxy(resource: 'services' | 'pods', namespace: string, target: string, method: string, path: string): ServiceResponse | undefined;
+  proxy(resource: 'services' | 'pods', namespace: string, target: string, method: string, path: string, body?: RequestBody): ServiceResponse | undefined;
 }
 
 /** The body a client posts: `{ "method": "GET", "url": "http://web.shop/", "from": { "namespace": "shop", "name": "api-…" } }` (or `{ "node": "worker-1" }`). */

@@ -152,6 +152,13 @@ function hpaTargets(hpa: Obj): string {
 
 // ---- the printers, by group/resource ----
 
+function webhookConfigurationPrinter(): Printer {
+  return {
+    columns: [nameColumn(), column('Webhooks', 'integer', 'Webhooks indicates the number of webhooks registered in this configuration'), ageColumn()],
+    cells: (c, now) => [c.metadata.name, (c.webhooks ?? []).length, age(c, now)],
+  };
+}
+
 const printers: Record<string, () => Printer> = {
   '/pods': () => ({
     columns: [
@@ -340,6 +347,8 @@ const printers: Record<string, () => Printer> = {
     columns: [nameColumn(), column('Handler', 'string', 'Handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class.'), ageColumn()],
     cells: (rc, now) => [rc.metadata.name, rc.handler ?? '', age(rc, now)],
   }),
+  'admissionregistration.k8s.io/validatingwebhookconfigurations': () => webhookConfigurationPrinter(),
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations': () => webhookConfigurationPrinter(),
   '/namespaces': () => ({
     columns: [nameColumn(), column('Status', 'string', 'The status of the namespace'), ageColumn()],
     cells: (ns, now) => [ns.metadata.name, ns.status?.phase ?? 'Active', age(ns, now)],

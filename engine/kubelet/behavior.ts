@@ -34,6 +34,8 @@ export interface ContainerBehavior {
   pullError: boolean;
   /** Answers requests: probes and traffic leave access-log lines. */
   serves: boolean;
+  /** As an admission webhook, refuses every AdmissionReview it is sent (it allows them otherwise). */
+  denyAdmission?: boolean;
   /**
    * A serving process logs as a web server does: a line once it listens (`start worker processes;
    * listening on …`) and an access-log line per request, probes included. Kubernetes' components
@@ -276,6 +278,9 @@ export function applyDirectives(b: ContainerBehavior, text: string): void {
         break;
       case 'keep-data':
         b.keepsData = true;
+        break;
+      case 'deny-admission':
+        b.denyAdmission = true;
         break;
     }
   }

@@ -8,8 +8,8 @@ export interface HttpAnswer {
   body: string;
 }
 
-/** What the container answers to one request; `log` receives its access-log line. */
-export type HttpResponder = (method: string, path: string, headers: Record<string, string>) => HttpAnswer;
+/** What the container answers to one request (headers by lower-case name); `log` receives its access-log line. */
+export type HttpResponder = (method: string, path: string, headers: Record<string, string>, body: Buffer) => HttpAnswer;
 
 const reasons: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 405: 'Not Allowed', 503: 'Service Unavailable' };
 
@@ -56,12 +56,34 @@ export function nginxResponder(version: string, now: () => number): HttpResponde
   };
 }
 
-/** The responder of any other server: its probe paths are healthy, nothing else is there. */
-export function genericResponder(healthPaths: ReadonlySet<string>, now: () => number): HttpResponder {
-  return (_method, path) => {
+/**
+ * The responder of any other server: its probe paths are healthy, nothing else is there, except
+ * that it answers an AdmissionReview POSTed to it as the admission webhook it is taken to be:
+ * allowing the request, or with `denyAdmission` refusing it.
+ */
+export function genericResponder(healthPaths: ReadonlySet<string>, now: () => number, options: { denyAdmission?: boolean } = {}): HttpResponder {
+  return (method, path, _headers, body) => {
     const headers = { Date: new Date(now()).toUTCString(), 'Content-Type': 'text/plain; charset=utf-8' };
+    const review = method === 'POST' && body.length > 0 ? admissionReview(body) : undefined;
+    if (review) {
+      const response = options.denyAdmission
+        ? { uid: review.uid, allowed: false, status: { code: 403, message: 'denied by a simulated webhook server (kubeside.dev/behavior: deny-admission)' } }
+        : { uid: review.uid, allowed: true };
+      return { status: 200, headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'AdmissionReview', apiVersion: review.apiVersion, response }) };
+    }
     return healthPaths.has(path.split('?')[0]!) ? { status: 200, headers, body: 'ok\n' } : { status: 404, headers, body: '404 page not found\n' };
   };
+}
+
+/** The request of an AdmissionReview body, if that is what `body` is. */
+function admissionReview(body: Buffer): { uid: string; apiVersion: string } | undefined {
+  try {
+    const review = JSON.parse(body.toString('utf8'));
+    const uid = review?.request?.uid;
+    return review?.kind === 'AdmissionReview' && typeof uid === 'string' ? { uid, apiVersion: String(review.apiVersion) } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -93,9 +115,10 @@ export class HttpConnection {
       }
       const length = Number(headers['content-length'] ?? 0);
       if (this.buffer.length < end + 4 + length) return;
+      const requestBody = this.buffer.subarray(end + 4, end + 4 + length);
       this.buffer = this.buffer.subarray(end + 4 + length);
       const [method = '', path = '/', version = 'HTTP/1.1'] = requestLine.split(' ');
-      const answer = /^HTTP\/1\.[01]$/.test(version) ? this.respond(method, path, headers) : { status: 400, headers: {}, body: '' };
+      const answer = /^HTTP\/1\.[01]$/.test(version) ? this.respond(method, path, headers, requestBody) : { status: 400, headers: {}, body: '' };
       const closing = headers.connection?.toLowerCase() === 'close' || version === 'HTTP/1.0' || answer.status === 400;
       const body = Buffer.from(answer.body);
       const head = [`HTTP/1.1 ${answer.status} ${reasons[answer.status] ?? ''}`, ...Object.entries(answer.headers).map(([k, v]) => `${k}: ${v}`), `Content-Length: ${body.length}`, `Connection: ${closing ? 'close' : 'keep-alive'}`];

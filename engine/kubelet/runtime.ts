@@ -475,7 +475,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     if (nginx || /(^|\/)nginx(:|@|$)/.test(c.image)) return nginxResponder(nginx && /^\d/.test(nginx[3]!) ? nginx[3]! : '1.29.3', now);
     const spec = c.config.container;
     const paths = new Set([spec.readinessProbe, spec.livenessProbe, spec.startupProbe].flatMap((p) => (p?.httpGet ? [p.httpGet.path ?? '/'] : [])));
-    return genericResponder(paths, now);
+    return genericResponder(paths, now, { denyAdmission: c.config.behavior.denyAdmission === true });
   }
 
   private exit(c: SimContainer, exitCode: number, reason: string): void {

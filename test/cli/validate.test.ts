@@ -163,11 +163,11 @@ describe('kubeside validate', () => {
   });
 
   it('warns about kinds the embedded cluster does not serve, and rejects them with --served-only', async () => {
-    writeFileSync(path.join(dir, 'webhooks.yaml'), 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: policy\n');
-    const r = await run(dir, 'webhooks.yaml');
+    writeFileSync(path.join(dir, 'flows.yaml'), 'apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: FlowSchema\nmetadata:\n  name: batch\n');
+    const r = await run(dir, 'flows.yaml');
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^webhooks\.yaml:2:7: ValidatingWebhookConfiguration\/policy: Warning: admissionregistration\.k8s\.io\/v1 ValidatingWebhookConfiguration is part of Kubernetes but not served by the embedded cluster$/m);
-    assert.equal((await run(dir, '--served-only', 'webhooks.yaml')).code, 1);
+    assert.match(r.stdout, /^flows\.yaml:2:7: FlowSchema\/batch: Warning: flowcontrol\.apiserver\.k8s\.io\/v1 FlowSchema is part of Kubernetes but not served by the embedded cluster$/m);
+    assert.equal((await run(dir, '--served-only', 'flows.yaml')).code, 1);
   });
 
   it('prints machine-readable problems with -o json', async () => {

@@ -96,12 +96,12 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(missing.stderr.trim(), `error: resource mapping not found for name: "web" namespace: "default" from "${crdless}": no matches for kind "Certificate" in version "cert-manager.io/v1"\nensure CRDs are installed first`);
     // A kind of the spec this server does not serve is validated client-side with the v2 schema:
     // both mistakes are found, by field and by type, before anything is sent.
-    const webhooks = path.join(cluster.stateDir, 'webhooks.yaml');
-    writeFileSync(webhooks, 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: policy\nwebhooks:\n- name: policy.example.com\n  sideEffect: None\n  timeoutSeconds: "ten"\n  admissionReviewVersions: [v1]\n  clientConfig:\n    url: https://policy.example.com/validate\n');
-    const invalid = await kubectl(cluster, ['apply', '-f', webhooks]);
+    const flows = path.join(cluster.stateDir, 'flows.yaml');
+    writeFileSync(flows, 'apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: FlowSchema\nmetadata:\n  name: batch\nspec:\n  matchingPrecedence: "ten"\n  priorityLevelConfiguration:\n    name: workload-low\n  rule: []\n');
+    const invalid = await kubectl(cluster, ['apply', '-f', flows]);
     assert.equal(invalid.code, 1);
-    assert.match(invalid.stderr, /ValidationError\(ValidatingWebhookConfiguration\.webhooks\[0\]\): unknown field "sideEffect" in io\.k8s\.api\.admissionregistration\.v1\.ValidatingWebhook/);
-    assert.match(invalid.stderr, /invalid type for io\.k8s\.api\.admissionregistration\.v1\.ValidatingWebhook\.timeoutSeconds: got "string", expected "integer"/);
+    assert.match(invalid.stderr, /ValidationError\(FlowSchema\.spec\): unknown field "rule" in io\.k8s\.api\.flowcontrol\.v1\.FlowSchemaSpec/);
+    assert.match(invalid.stderr, /invalid type for io\.k8s\.api\.flowcontrol\.v1\.FlowSchemaSpec\.matchingPrecedence: got "string", expected "integer"/);
   });
 
   it('apply -f of a Service whose type changes: node ports come and go, the cluster IP stays', async () => {
@@ -343,6 +343,48 @@ describe('kubectl against kubeside serve', function () {
     assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/namespaces/proxied/services/site/proxy/'])).stderr, /Error from server \(ServiceUnavailable\): no endpoints available for service "site"/);
     // Like any subresource, under RBAC.
     assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/namespaces/proxied/services/site/proxy/', '--as=jane'])).stderr, /cannot get resource "services\/proxy"/);
+  });
+
+  it('admission webhooks: a ValidatingWebhookConfiguration applied with kubectl guards a namespace through its server, whose answers the proxy also reaches', async () => {
+    await run('create', 'namespace', 'policy');
+    await run('create', 'namespace', 'guarded');
+    await run('create', 'deployment', 'webhook', '-n', 'policy', '--image=registry.example.com/policy-webhook:1.4', '--port=8443');
+    await run('expose', 'deployment', 'webhook', '-n', 'policy', '--port=443', '--target-port=8443');
+    await run('rollout', 'status', 'deployment/webhook', '-n', 'policy', '--timeout=20s');
+    const config = path.join(cluster.stateDir, 'guard.yaml');
+    writeFileSync(config, [
+      'apiVersion: admissionregistration.k8s.io/v1',
+      'kind: ValidatingWebhookConfiguration',
+      'metadata:',
+      '  name: guard',
+      'webhooks:',
+      '- name: configmaps.policy.example.com',
+      '  clientConfig:',
+      '    service: {namespace: policy, name: webhook, path: /validate}',
+      '  rules:',
+      '  - {operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}',
+      '  namespaceSelector:',
+      '    matchLabels: {kubernetes.io/metadata.name: guarded}',
+      '  admissionReviewVersions: [v1]',
+      '  sideEffects: None',
+      '',
+    ].join('\n'));
+    assert.match(await run('apply', '-f', config), /^validatingwebhookconfiguration\.admissionregistration\.k8s\.io\/guard created$/m);
+    assert.match(await run('get', 'validatingwebhookconfigurations'), /^guard\s+1\s+\d+s$/m);
+    await run('create', 'configmap', 'allowed', '-n', 'guarded');
+    // A request's body goes through the proxy to the pod: the server answers the review it was sent.
+    const review = path.join(cluster.stateDir, 'review.json');
+    writeFileSync(review, JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request: { uid: 'c0ffee00-0000-4000-8000-000000000001' } }));
+    const answer = JSON.parse(await run('create', '--raw', '/api/v1/namespaces/policy/services/webhook:443/proxy/validate', '-f', review));
+    assert.deepEqual(answer.response, { uid: 'c0ffee00-0000-4000-8000-000000000001', allowed: true });
+    // The server refuses from now on: a write it guards fails, one elsewhere does not.
+    await run('patch', 'deployment', 'webhook', '-n', 'policy', '-p', '{"spec":{"template":{"metadata":{"annotations":{"kubeside.dev/behavior":"deny-admission"}}}}}');
+    await run('rollout', 'status', 'deployment/webhook', '-n', 'policy', '--timeout=30s');
+    const refused = await kubectl(cluster, ['create', 'configmap', 'refused', '-n', 'guarded']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /configmaps "refused" is forbidden: admission webhook "configmaps\.policy\.example\.com" denied the request: denied by a simulated webhook server/);
+    await run('create', 'configmap', 'elsewhere', '-n', 'policy');
+    await run('delete', 'validatingwebhookconfiguration', 'guard');
   });
 
   it('RuntimeClass: a pod naming a missing one is refused; one that exists gives the pod its overhead and scheduling', async () => {

@@ -6,6 +6,7 @@ import type { KindInfo } from '../../api/kinds/index';
 import type { Quantity } from '../../api/quantity';
 import type { UserInfo } from '../auth/user';
 import type { Obj } from '../registry/strategy';
+import type { WebhookCall, WebhookReply } from './webhooks';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 
@@ -30,6 +31,10 @@ export interface AdmissionContext {
   list(group: string, resource: string, namespace?: string): Obj[];
   /** A 5-character suffix from the cluster's seeded random source. */
   randomSuffix(): string;
+  /** A new UID (a version 4 UUID) from the same source. */
+  uid(): string;
+  /** Sends an admission webhook its review; undefined for a server with no cluster network around it. */
+  callWebhook(call: WebhookCall): WebhookReply | undefined;
   /**
    * Charges an admitted write's usage to a ResourceQuota: the API server adds `delta` to the quota's
    * `status.used` before it stores the object, checking the quota again as it then stands (another

@@ -87,9 +87,10 @@ describe('kinds registry', () => {
     // autoscaling/v1 is served over autoscaling/v2's storage, through a conversion.
     assert.equal(kinds().lookup('autoscaling/v1', 'HorizontalPodAutoscaler')!.served, true);
     assert.equal(kinds().lookup('v1', 'ReplicationController')!.served, true);
-    assert.equal(kinds().lookup('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration')!.served, false);
+    assert.equal(kinds().lookup('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration')!.served, true);
+    assert.equal(kinds().lookup('flowcontrol.apiserver.k8s.io/v1', 'FlowSchema')!.served, false);
     assert.equal(kinds().lookup('v1', 'Nonexistent'), undefined);
-    assert.equal(kinds().all().filter((k) => k.served).length, 39);
+    assert.equal(kinds().all().filter((k) => k.served).length, 41);
   });
 
   describe('suggesting the nearest real kind', () => {

@@ -39,6 +39,18 @@ export const servedExamples: readonly Record<string, unknown>[] = [
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'node-reader' }, subjects: [{ kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-reader' } },
   { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'web.17b' }, eventTime: '2026-01-01T00:00:00.000000Z', reportingController: 'kubeside.io/kubelet', reportingInstance: 'kubelet-worker-1', action: 'Started', reason: 'Started', type: 'Normal', regarding: { kind: 'Pod', name: 'web', namespace: 'default' } },
   {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: 'policy' },
+    webhooks: [{ name: 'pods.policy.example.com', clientConfig: { service: { namespace: 'policy', name: 'webhook', path: '/validate' } }, rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }], admissionReviewVersions: ['v1'], sideEffects: 'None' }],
+  },
+  {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: 'sidecars' },
+    webhooks: [{ name: 'inject.sidecars.example.com', clientConfig: { url: 'https://10.0.0.5/mutate' }, rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], scope: 'Namespaced' }], admissionReviewVersions: ['v1'], sideEffects: 'None', reinvocationPolicy: 'IfNeeded' }],
+  },
+  {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: { name: 'crontabs.stable.example.com' },

@@ -158,18 +158,18 @@ describe('validateObject', () => {
   });
 
   describe('given a kind Kubernetes has but the embedded cluster does not serve', () => {
-    const webhooks = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'vw' } };
+    const flowSchema = { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name: 'fs' } };
 
     it('validates it against its schema and says it is not served', () => {
-      const r = validateObject(webhooks);
+      const r = validateObject(flowSchema);
       assert.deepEqual(messages(r), []);
       assert.equal(r.kind?.served, false);
-      assert.deepEqual(messages(validateObject({ ...webhooks, webhooks: 'a' })), ['webhooks: Invalid value: "string": webhooks in body must be of type array: "string"']);
+      assert.deepEqual(messages(validateObject({ ...flowSchema, spec: { priorityLevelConfiguration: { name: 'workload-low' }, rules: 'a' } })), ['spec.rules: Invalid value: "string": spec.rules in body must be of type array: "string"']);
     });
 
     it('answers "no matches" when asked as the embedded cluster', () => {
-      const r = validateObject(webhooks, { servedOnly: true });
-      assert.deepEqual(messages(r), ['kind: Invalid value: "ValidatingWebhookConfiguration": no matches for kind "ValidatingWebhookConfiguration" in version "admissionregistration.k8s.io/v1": ValidatingWebhookConfiguration is part of Kubernetes but not served by the embedded cluster']);
+      const r = validateObject(flowSchema, { servedOnly: true });
+      assert.deepEqual(messages(r), ['kind: Invalid value: "FlowSchema": no matches for kind "FlowSchema" in version "flowcontrol.apiserver.k8s.io/v1": FlowSchema is part of Kubernetes but not served by the embedded cluster']);
       assert.equal(r.kind?.served, false);
     });
   });

@@ -1,0 +1,267 @@
+// MutatingAdmissionWebhook and ValidatingAdmissionWebhook: the API server asks the webhooks of the
+// cluster's MutatingWebhookConfigurations and ValidatingWebhookConfigurations about each write
+// their rules match, with an AdmissionReview POSTed to a Service of the cluster (or a URL), and a
+// webhook that cannot be called refuses the write unless its failurePolicy is Ignore. This is how
+// ingress-nginx, cert-manager and most operators check what users apply, and how a webhook whose
+// pods are down blocks a namespace, or a whole cluster, until they are back.
+//
+// The call goes through the cluster's network (see WebhookTransport). The webhook's answer is the
+// simulated server's: a serving container answers an AdmissionReview by allowing it, or refusing it
+// when its pod says so (engine/kubelet/README.md, `deny-admission`). Simulated servers send no
+// patches, so a mutating webhook is called and may refuse, but changes nothing. CEL matchConditions
+// are not evaluated: a webhook whose rules and selectors match is called.
+// See https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
+import { StatusError, statusErrors, type Status } from '../../api/errors';
+import { versionConversions } from '../../api/conversion/index';
+import { labelSelectorAsSelector } from '../../api/labels/labelSelector';
+import type { AdmissionContext, AdmissionPlugin, AdmissionRequest } from './types';
+import type { Obj } from '../registry/strategy';
+
+export const admissionRegistrationGroup = 'admissionregistration.k8s.io';
+
+/** One webhook call: where to send the AdmissionReview, and the review as JSON. */
+export interface WebhookCall {
+  readonly service?: { readonly namespace: string; readonly name: string; readonly port: number; readonly path: string };
+  readonly url?: string;
+  readonly body: string;
+}
+
+/** What came back: an HTTP answer, or the error the connection ended with, in Go's words. */
+export interface WebhookReply {
+  readonly status?: number;
+  readonly body?: string;
+  /** e.g. `dial tcp 10.96.0.20:443: connect: connection refused`, `service "x" not found`. */
+  readonly error?: string;
+}
+
+/** How an API server reaches a webhook: through the cluster's network, from its own node. */
+export type WebhookTransport = (call: WebhookCall) => WebhookReply;
+
+/** A webhook could not be called or gave no usable answer (webhookutil.ErrCallingWebhook). */
+class CallingWebhookError extends Error {}
+
+interface Rule {
+  operations?: string[];
+  apiGroups?: string[];
+  apiVersions?: string[];
+  resources?: string[];
+  scope?: string;
+}
+
+interface Webhook {
+  name: string;
+  clientConfig: { url?: string; service?: { namespace: string; name: string; port?: number; path?: string } };
+  rules?: Rule[];
+  failurePolicy?: string;
+  matchPolicy?: string;
+  namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
+  sideEffects?: string;
+  timeoutSeconds?: number;
+}
+
+// The configurations themselves are never sent to webhooks, so a broken webhook can always be removed.
+const exempt = new Set(['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings']);
+
+export const mutatingAdmissionWebhook: AdmissionPlugin = {
+  name: 'MutatingAdmissionWebhook',
+  admit: (req, ctx) => dispatch('mutatingwebhookconfigurations', req, ctx),
+};
+
+export const validatingAdmissionWebhook: AdmissionPlugin = {
+  name: 'ValidatingAdmissionWebhook',
+  validate: (req, ctx) => dispatch('validatingwebhookconfigurations', req, ctx),
+};
+
+/**
+ * Calls, one after another, every webhook of the configurations (in name order, as the API server's
+ * configuration manager sorts them) whose rules and selectors match the request; the first refusal
+ * or failure that is not ignored ends the write.
+ */
+function dispatch(resource: string, req: AdmissionRequest, ctx: AdmissionContext): void {
+  if (req.kind.group === admissionRegistrationGroup && exempt.has(req.kind.plural)) return;
+  const configurations = ctx.list(admissionRegistrationGroup, resource);
+  if (configurations.length === 0) return;
+  configurations.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  for (const configuration of configurations) {
+    for (const hook of (configuration.webhooks ?? []) as Webhook[]) {
+      if (!shouldCall(hook, req, ctx)) continue;
+      try {
+        call(hook, req, ctx);
+      } catch (err) {
+        if (!(err instanceof CallingWebhookError)) throw err;
+        // failurePolicy Ignore: the write goes ahead as if the webhook had allowed it.
+        if (hook.failurePolicy === 'Ignore') continue;
+        throw statusErrors.internal(err.message);
+      }
+    }
+  }
+}
+
+/** Whether a webhook is asked about this request: a rule matches, then both selectors. */
+export function shouldCall(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): boolean {
+  const versions = hook.matchPolicy === 'Exact' ? [{ group: req.kind.group, version: req.kind.version }] : equivalentVersions(req);
+  if (!(hook.rules ?? []).some((rule) => versions.some((v) => ruleMatches(rule, req, v.group, v.version)))) return false;
+  return namespaceMatches(hook, req, ctx) && objectMatches(hook, req);
+}
+
+/** The group/versions the request's resource is also served as, over the same storage (matchPolicy Equivalent). */
+function equivalentVersions(req: AdmissionRequest): { group: string; version: string }[] {
+  const own = { group: req.kind.group, version: req.kind.version };
+  const conversions = versionConversions().filter((c) => c.kind === req.kind.kind);
+  const storage = conversions.find((c) => c.group === own.group && c.served === own.version);
+  const stored = storage ? { group: storage.storageGroup ?? storage.group, version: storage.storage } : own;
+  const versions = [own];
+  if (storage) versions.push(stored);
+  for (const c of conversions) {
+    if ((c.storageGroup ?? c.group) === stored.group && c.storage === stored.version && !(c.group === own.group && c.served === own.version)) versions.push({ group: c.group, version: c.served });
+  }
+  return versions;
+}
+
+/** rules.Matcher: scope, operation, group, version, and resource with its subresource. */
+function ruleMatches(rule: Rule, req: AdmissionRequest, group: string, version: string): boolean {
+  const scope = rule.scope ?? '*';
+  if (scope === 'Cluster' && req.kind.namespaced) return false;
+  if (scope === 'Namespaced' && !req.kind.namespaced) return false;
+  const has = (list: string[] | undefined, value: string) => (list ?? []).some((v) => v === '*' || v === value);
+  if (!has(rule.operations, req.operation) || !has(rule.apiGroups, group) || !has(rule.apiVersions, version)) return false;
+  const sub = req.subresource ?? '';
+  return (rule.resources ?? []).some((r) => {
+    if (r === '*/*') return true;
+    const [res = '', ruleSub] = r.split('/', 2) as [string, string | undefined];
+    if (ruleSub === undefined) return sub === '' && (res === '*' || res === req.kind.plural);
+    return (res === '*' || res === req.kind.plural) && (ruleSub === '*' || ruleSub === sub);
+  });
+}
+
+/**
+ * namespaceSelector: matched against the labels of the request's namespace, or of the Namespace
+ * itself when that is what is written; other cluster-scoped objects are always matched.
+ */
+function namespaceMatches(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): boolean {
+  const isNamespace = req.kind.group === '' && req.kind.plural === 'namespaces';
+  if (!req.kind.namespaced && !isNamespace) return true;
+  const selector = labelSelectorAsSelector(hook.namespaceSelector ?? {});
+  if (selector.empty()) return true;
+  let labels: Record<string, string> | undefined;
+  if (isNamespace && !req.subresource) {
+    labels = (req.operation === 'DELETE' ? req.oldObject : req.object)?.metadata?.labels;
+  } else {
+    const namespace = ctx.get('', 'namespaces', '', isNamespace ? req.name : req.namespace);
+    if (!namespace) throw statusErrors.notFound('namespaces', '', isNamespace ? req.name : req.namespace);
+    labels = namespace.metadata?.labels;
+  }
+  return selector.matches(labels ?? {});
+}
+
+/** objectSelector: matched against the labels of the new object or of the old one. */
+function objectMatches(hook: Webhook, req: AdmissionRequest): boolean {
+  const selector = labelSelectorAsSelector(hook.objectSelector ?? {});
+  if (selector.empty()) return true;
+  return [req.object, req.oldObject].some((o) => o !== undefined && selector.matches(o.metadata?.labels ?? {}));
+}
+
+/** Sends the AdmissionReview and reads the answer; throws the refusal, or a CallingWebhookError. */
+function call(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): void {
+  const failed = (why: string) => new CallingWebhookError(`failed calling webhook ${JSON.stringify(hook.name)}: ${why}`);
+  if (req.dryRun && hook.sideEffects !== 'None' && hook.sideEffects !== 'NoneOnDryRun') {
+    throw statusErrors.badRequest(`admission webhook ${JSON.stringify(hook.name)} does not support dry run`);
+  }
+  const uid = ctx.uid();
+  const body = JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request: reviewRequest(uid, req) });
+  const timeout = `timeout=${hook.timeoutSeconds ?? 10}s`;
+  const { service, url } = hook.clientConfig;
+  let shown: string;
+  let sent: WebhookCall;
+  if (service) {
+    const port = service.port ?? 443;
+    const path = service.path || '/';
+    shown = `https://${service.name}.${service.namespace}.svc:${port}${path}?${timeout}`;
+    sent = { service: { namespace: service.namespace, name: service.name, port, path: `${path}?${timeout}` }, body };
+  } else {
+    shown = `${url ?? ''}${(url ?? '').includes('?') ? '&' : '?'}${timeout}`;
+    sent = { url: shown, body };
+  }
+  // With no cluster network around the server, no name resolves.
+  const reply = ctx.callWebhook(sent) ?? { error: `dial tcp: lookup ${new URL(shown).hostname}: no such host` };
+  if (reply.error !== undefined) throw failed(`failed to call webhook: Post ${JSON.stringify(shown)}: ${reply.error}`);
+  const status = reply.status ?? 0;
+  if (status < 200 || status > 299) throw failed(`failed to call webhook: ${unexpectedStatus(status, reply.body ?? '')}`);
+  let review: Obj;
+  try {
+    review = JSON.parse(reply.body ?? '');
+  } catch (err) {
+    throw failed(`failed to call webhook: couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+  if (review?.kind !== 'AdmissionReview' || review.apiVersion !== 'admission.k8s.io/v1') {
+    throw failed(`expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got ${review?.apiVersion ?? ''}, Kind=${review?.kind ?? ''}`);
+  }
+  const response = review.response;
+  if (!response || typeof response !== 'object') throw failed('webhook response was absent');
+  if (response.uid !== uid) throw failed(`expected response.uid=${JSON.stringify(uid)}, got ${JSON.stringify(response.uid ?? '')}`);
+  if (response.allowed === true) return;
+  throw refusal(hook.name, req, response.status);
+}
+
+/** The AdmissionRequest a webhook receives (admission.k8s.io/v1). */
+function reviewRequest(uid: string, req: AdmissionRequest): Obj {
+  const kind = { group: req.kind.group, version: req.kind.version, kind: req.kind.kind };
+  const resource = { group: req.kind.group, version: req.kind.version, resource: req.kind.plural };
+  const options = { CREATE: 'CreateOptions', UPDATE: 'UpdateOptions', DELETE: 'DeleteOptions', CONNECT: undefined }[req.operation];
+  return {
+    uid,
+    kind,
+    resource,
+    ...(req.subresource ? { subResource: req.subresource } : {}),
+    requestKind: kind,
+    requestResource: resource,
+    ...(req.subresource ? { requestSubResource: req.subresource } : {}),
+    ...(req.name ? { name: req.name } : {}),
+    ...(req.namespace ? { namespace: req.namespace } : {}),
+    operation: req.operation,
+    userInfo: { username: req.user.name, ...(req.user.uid ? { uid: req.user.uid } : {}), groups: [...req.user.groups], ...(req.user.extra ? { extra: req.user.extra } : {}) },
+    object: req.object ?? null,
+    oldObject: req.oldObject ?? null,
+    dryRun: req.dryRun,
+    ...(options ? { options: { kind: options, apiVersion: 'meta.k8s.io/v1' } } : {}),
+  };
+}
+
+/** What client-go makes of an answer that is not 2xx and carries no Status: its generic server error. */
+function unexpectedStatus(status: number, body: string): string {
+  switch (status) {
+    case 400:
+      return 'the server rejected our request for an unknown reason';
+    case 401:
+      return 'the server has asked for the client to provide credentials';
+    case 403:
+      return 'the server does not allow access to the requested resource';
+    case 404:
+      return 'the server could not find the requested resource';
+    case 405:
+      return 'the server does not allow this method on the requested resource';
+    case 503:
+      return 'the server is currently unable to handle the request';
+    default:
+      return `an error on the server (${JSON.stringify(body.trim() || 'unknown')}) has prevented the request from succeeding`;
+  }
+}
+
+/**
+ * A webhook's refusal (webhookerrors.ToStatusErr): its status, 403 Forbidden unless it says
+ * otherwise, with its message after the webhook's name.
+ */
+function refusal(hookName: string, req: AdmissionRequest, result: Partial<Status> | undefined): StatusError {
+  const status: Obj = { ...(result ?? {}) };
+  const code = typeof status.code === 'number' && status.code !== 0 ? status.code : 403;
+  const deniedBy = `admission webhook ${JSON.stringify(hookName)} denied the request`;
+  const why = status.message ? `${deniedBy}: ${status.message}` : status.reason ? `${deniedBy}: ${status.reason}` : `${deniedBy} without explanation`;
+  const name = req.name || 'Unknown';
+  const resource = req.kind.group ? `${req.kind.plural}.${req.kind.group}` : req.kind.plural;
+  const message = code === 500 ? `Internal error occurred: ${why}` : `${resource} ${JSON.stringify(name)} is forbidden: ${why}`;
+  const details = status.details ?? (code === 500 ? { causes: [{ message: why }] } : { name, group: req.kind.group, kind: req.kind.plural });
+  const reason = status.reason || (code === 500 ? 'InternalError' : 'Forbidden');
+  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code } as Status);
+}
