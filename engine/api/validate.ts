@@ -10,6 +10,7 @@ import { conversionFor } from './conversion/index';
 import { applyDefaults, defaultInPlace } from './defaults/index';
 import { deepCopy } from './patch/jsonValue';
 import { defaultCustomResource } from './defaults/customresource';
+import { hasRules, validateRules } from './validation/cel/rules';
 import { validateStructure, type FieldValidationMode } from './validation/structural';
 import { validateSemantics } from './validation/semantic/index';
 
@@ -130,9 +131,20 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
     const decoded = sent ?? obj;
     const only = sent !== undefined ? { constraintsOnlyUnder: 'status' } : {};
     // A custom resource is judged with its schema's defaults filled in, as decoding fills them.
-    const structural = custom ? validateStructure(defaultCustomResource(decoded, schema), customResourceSchema(schema), mode, { listTypes: true, ...only }) : validateStructure(decoded, schema, mode, { ...only, goTimes: true });
+    const defaulted = custom ? defaultCustomResource(decoded, schema) : undefined;
+    const structural = custom ? validateStructure(defaulted, customResourceSchema(schema), mode, { listTypes: true, ...only }) : validateStructure(decoded, schema, mode, { ...only, goTimes: true });
     result.errors.push(...(custom ? structural.errors : structural.errors.filter((e) => !requiredOfConvertedAbsentBefore(e, info, options.oldObject))));
     result.warnings.push(...structural.warnings);
+    if (custom && hasRules(schema)) {
+      // The CEL rules judge the object as it would be stored, once its shape is right.
+      if (structural.errors.some((e) => e.type === 'TypeInvalid' || e.type === 'NotSupported')) {
+        result.errors.push(fieldError.invalid('<nil>', null, 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation'));
+      } else {
+        const verdict = validateRules(schema, structural.pruned ?? defaulted, options.oldObject);
+        result.errors.push(...verdict.errors);
+        result.warnings.push(...verdict.warnings);
+      }
+    }
     if (structural.pruned !== undefined) result.pruned = structural.pruned;
     if (structural.pruned !== undefined && sent === undefined) subject = structural.pruned;
     // A built-in kind's body that does not decode is a 400 before any validation runs; a custom

@@ -8,13 +8,16 @@
 // The call goes through the cluster's network (see WebhookTransport). The webhook's answer is the
 // simulated server's: a serving container answers an AdmissionReview by allowing it, or refusing it
 // when its pod says so (engine/kubelet/README.md, `deny-admission`). Simulated servers send no
-// patches, so a mutating webhook is called and may refuse, but changes nothing. CEL matchConditions
-// are not evaluated: a webhook whose rules and selectors match is called.
+// patches, so a mutating webhook is called and may refuse, but changes nothing. A webhook's CEL
+// matchConditions are evaluated over object, oldObject and request; `authorizer` is not offered.
 // See https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { StatusError, statusErrors, type Status } from '../../api/errors';
 import { versionConversions } from '../../api/conversion/index';
 import { labelSelectorAsSelector } from '../../api/labels/labelSelector';
+import { celMessage, compileExpression, matchConditionVariables } from '../../api/validation/cel/environment';
+import { celValue } from '../../api/validation/cel/rules';
+import { admissionForbidden } from './forbidden';
 import type { AdmissionContext, AdmissionPlugin, AdmissionRequest } from './types';
 import type { Obj } from '../registry/strategy';
 
@@ -59,6 +62,7 @@ interface Webhook {
   objectSelector?: LabelSelector;
   sideEffects?: string;
   timeoutSeconds?: number;
+  matchConditions?: { name: string; expression: string }[];
 }
 
 // The configurations themselves are never sent to webhooks, so a broken webhook can always be removed.
@@ -99,11 +103,34 @@ function dispatch(resource: string, req: AdmissionRequest, ctx: AdmissionContext
   }
 }
 
-/** Whether a webhook is asked about this request: a rule matches, then both selectors. */
+/** Whether a webhook is asked about this request: a rule matches, then both selectors, then its match conditions. */
 export function shouldCall(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): boolean {
   const versions = hook.matchPolicy === 'Exact' ? [{ group: req.kind.group, version: req.kind.version }] : equivalentVersions(req);
   if (!(hook.rules ?? []).some((rule) => versions.some((v) => ruleMatches(rule, req, v.group, v.version)))) return false;
-  return namespaceMatches(hook, req, ctx) && objectMatches(hook, req);
+  return namespaceMatches(hook, req, ctx) && objectMatches(hook, req) && conditionsMatch(hook, req);
+}
+
+/**
+ * matchConditions: a condition that is false skips the webhook. One that cannot be evaluated fails
+ * the request (Forbidden), unless the failurePolicy is Ignore, which skips the webhook instead.
+ */
+function conditionsMatch(hook: Webhook, req: AdmissionRequest): boolean {
+  const conditions = hook.matchConditions ?? [];
+  if (conditions.length === 0) return true;
+  const vars = { object: celValue(req.object ?? null, undefined), oldObject: celValue(req.oldObject ?? null, undefined), request: celValue(reviewRequest('', req), undefined) };
+  const errors: string[] = [];
+  for (const condition of conditions) {
+    const program = compileExpression(condition.expression, matchConditionVariables);
+    try {
+      if (typeof program === 'string') throw new Error(program);
+      if (program(vars) === false) return false;
+    } catch (err) {
+      errors.push(`expression '${condition.expression}' resulted in error: ${celMessage(err)}`);
+    }
+  }
+  if (errors.length === 0) return true;
+  if (hook.failurePolicy === 'Ignore') return false;
+  throw admissionForbidden(req, errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`);
 }
 
 /** The group/versions the request's resource is also served as, over the same storage (matchPolicy Equivalent). */

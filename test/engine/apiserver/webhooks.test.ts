@@ -91,6 +91,26 @@ describe('admission webhooks: what a configuration sends to its webhook', () => 
     await client.create(configmaps, 'shop', { metadata: { name: 'more' } });
   });
 
+  it("evaluates its CEL matchConditions: a false one skips the webhook, one that fails refuses the write unless failures are ignored", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    const rules = [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }];
+    const matchConditions = [
+      { name: 'not-system', expression: "!request.userInfo.username.startsWith('system:')" },
+      { name: 'unlabelled', expression: "!has(object.metadata.labels) || !('exempt' in object.metadata.labels)" },
+    ];
+    await client.create(validating, undefined, configuration('cm', { rules, matchConditions }));
+    await rejects(client.create(configmaps, 'shop', { metadata: { name: 'a' } }), 500, unreachable('cm.policy.example.com'));
+    await client.create(configmaps, 'shop', { metadata: { name: 'b', labels: { exempt: 'yes' } } });
+    await client.delete(validating, undefined, 'cm');
+    await client.create(validating, undefined, configuration('cm', { rules, matchConditions: [{ name: 'size', expression: 'object.data.size > 1' }] }));
+    await rejects(client.create(configmaps, 'shop', { metadata: { name: 'c' } }), 403, 'configmaps "c" is forbidden: expression \'object.data.size > 1\' resulted in error: no such key: data');
+    await client.patch(validating, undefined, 'cm', 'json', [{ op: 'replace', path: '/webhooks/0/failurePolicy', value: 'Ignore' }]);
+    await client.create(configmaps, 'shop', { metadata: { name: 'c' } });
+    const refused = await rejects(client.create(validating, undefined, configuration('bad', { rules, matchConditions: [{ name: 'typo', expression: 'objekt.metadata.name == "x"' }] })), 422);
+    assert.deepEqual(refused.status.details.causes.map((c: any) => `${c.field}: ${c.message}`), ['webhooks[0].matchConditions[0].expression: Invalid value: "objekt.metadata.name == \\"x\\"": compilation failed: ERROR: <input>:1:1: undeclared reference to \'objekt\' (in container \'\')']);
+  });
+
   it('refuses a dry run to a webhook that has side effects', async () => {
     const { client, namespace, store } = await newCluster();
     await namespace('shop');

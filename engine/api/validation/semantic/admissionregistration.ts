@@ -10,6 +10,7 @@ import { isDNS1035Label, isDNS1123Subdomain, isValidPortNum, nameIsDNSSubdomain,
 import { arr, deepEqual, isObj, jsonValue, num, obj, str } from './common.js';
 import { registerKindRules, type Obj } from './registry.js';
 import { parseGoURL } from '../goURL.js';
+import { compileExpression, matchConditionVariables } from '../cel/environment.js';
 
 const group = 'admissionregistration.k8s.io';
 
@@ -187,11 +188,7 @@ function validateClientConfig(cc: Obj, fld: FieldPath): FieldError[] {
 
 // ---- match conditions ----
 
-/**
- * The conditions' count, names and presence of an expression. The expressions are CEL, which Kubernetes
- * compiles here and rejects when they do not compile or type-check; no CEL compiler is at hand, so an
- * expression's contents are not checked.
- */
+/** The conditions' count and names, and expressions that compile (CEL over object, oldObject, request, authorizer). */
 function validateMatchConditions(conditions: unknown[], fld: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   if (conditions.length > maxMatchConditions) errs.push(fieldError.tooMany(fld, conditions.length, maxMatchConditions));
@@ -200,6 +197,10 @@ function validateMatchConditions(conditions: unknown[], fld: FieldPath): FieldEr
     const c = obj(raw);
     const p = fld.index(i);
     if (!str(c.expression).trim()) errs.push(fieldError.required(p.child('expression')));
+    else {
+      const compiled = compileExpression(str(c.expression), matchConditionVariables);
+      if (typeof compiled === 'string') errs.push(fieldError.invalid(p.child('expression'), str(c.expression), compiled));
+    }
     const name = str(c.name);
     if (!name) errs.push(fieldError.required(p.child('name')));
     else errs.push(...validateLabelName(name, p.child('name')));

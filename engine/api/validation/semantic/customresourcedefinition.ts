@@ -6,6 +6,7 @@ import { fieldError, FieldPath, GoValue, type FieldError } from '../../errors.js
 import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain } from '../names.js';
 import { arr, jsonValue, obj, str, validateImmutableField } from './common.js';
 import { registerKindRules, type Obj } from './registry.js';
+import { compileRule } from '../cel/rules.js';
 
 const spec = FieldPath.root('spec');
 /** The versions list is printed whole in its messages; its Go rendering is not reproduced. */
@@ -61,7 +62,37 @@ function validateCRD(crd: Obj): FieldError[] {
   if (!unique) errs.push(fieldError.invalid(spec.child('versions'), goVersions, 'must contain unique version names'));
   if (versions.length > 0 && storage !== 1) errs.push(fieldError.invalid(spec.child('versions'), goVersions, 'must have exactly one version marked as storage version'));
   errs.push(...validateNames(names, spec.child('names')));
+  versions.forEach((v, i) => {
+    const schema = obj(v.schema).openAPIV3Schema;
+    if (schema !== undefined) errs.push(...validateRuleCompilation(obj(schema), spec.child('versions').index(i).child('schema').child('openAPIV3Schema')));
+  });
   return errs;
+}
+
+/** Each x-kubernetes-validations rule of a schema must compile: its CEL, and its messageExpression. */
+function validateRuleCompilation(schema: Obj, fld: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  arr(schema['x-kubernetes-validations']).map(obj).forEach((rule, i) => {
+    const at = fld.child('x-kubernetes-validations').index(i);
+    if (!str(rule.rule).trim()) {
+      errs.push(fieldError.required(at.child('rule'), 'rule is not specified'));
+      return;
+    }
+    const compiled = compileRule({ rule: str(rule.rule), ...(rule.messageExpression ? { messageExpression: str(rule.messageExpression) } : {}) });
+    if (compiled.error) errs.push(fieldError.invalid(at.child(compiled.error.startsWith('messageExpression') ? 'messageExpression' : 'rule'), goRule(rule), compiled.error.replace(/^messageExpression /, '')));
+  });
+  for (const [name, property] of Object.entries(obj(schema.properties))) errs.push(...validateRuleCompilation(obj(property), fld.child('properties').key(name)));
+  if (schema.items && typeof schema.items === 'object') errs.push(...validateRuleCompilation(obj(schema.items), fld.child('items')));
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') errs.push(...validateRuleCompilation(obj(schema.additionalProperties), fld.child('additionalProperties')));
+  return errs;
+}
+
+/** A rule as Go prints the apiextensions.ValidationRule in a message (%#v). */
+function goRule(rule: Obj): GoValue {
+  const q = (v: unknown) => JSON.stringify(str(v));
+  const reason = rule.reason ? `(*apiextensions.FieldValueErrorReason)(${q(rule.reason)})` : '(*apiextensions.FieldValueErrorReason)(nil)';
+  const optional = rule.optionalOldSelf === undefined ? '(*bool)(nil)' : `(*bool)(${rule.optionalOldSelf === true})`;
+  return new GoValue(`apiextensions.ValidationRule{Rule:${q(rule.rule)}, Message:${q(rule.message)}, MessageExpression:${q(rule.messageExpression)}, Reason:${reason}, FieldPath:${q(rule.fieldPath)}, OptionalOldSelf:${optional}}`);
 }
 
 /**
