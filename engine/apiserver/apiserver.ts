@@ -24,6 +24,7 @@ import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../sto
 import { type Clock, rfc3339, SecondTimestamps, type Timer } from '../util/clock';
 import { yieldToEventLoop } from '../util/eventLoop';
 import type { Random } from '../util/random';
+import { validatingAdmissionPolicy } from './admission/validatingAdmissionPolicy';
 import { mutatingAdmissionWebhook, validatingAdmissionWebhook, type WebhookTransport } from './admission/webhooks';
 import { AdmissionChain, type AdmissionContext, type AdmissionPlugin, type AdmissionRequest, type Operation } from './admission/types';
 import { defaultStorageClass } from './admission/default-storage-class';
@@ -88,7 +89,7 @@ export interface ApiServerOptions {
 /** The API server's own writes (bootstrap objects, quota charges, CRD status): as its loopback client, in system:masters. */
 const apiServerItself: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters, groups.authenticated] } };
 
-export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, priorityAdmission, defaultTolerationSeconds, runtimeClassAdmission, defaultStorageClass, mutatingAdmissionWebhook, validatingAdmissionWebhook, resourceQuota];
+export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, priorityAdmission, defaultTolerationSeconds, runtimeClassAdmission, defaultStorageClass, mutatingAdmissionWebhook, validatingAdmissionPolicy, validatingAdmissionWebhook, resourceQuota];
 
 /** Container logs, as the kubelets keep them: the API server's pods/log reads from here (in Kubernetes it proxies to the kubelet). */
 export interface PodLogSource {
@@ -238,6 +239,12 @@ export class ApiServer {
       },
       randomSuffix: () => this.random.suffix(),
       uid: () => this.uuid(),
+      objectsOf: (apiVersion, kind) => {
+        const found = this.resourceFor(apiVersion, kind);
+        if (!found) return undefined;
+        const storage = this.resolve({ group: found.group, version: found.version, resource: found.resource });
+        return { namespaced: found.namespaced, get: (namespace, name) => storage.getShared(namespace, name), list: (namespace) => storage.listShared(namespace) };
+      },
       callWebhook: (call) => this.webhookTransport?.(call),
       chargeQuota: (quota, delta, forbid) => this.charges?.push({ quota, delta, forbid }),
     };
@@ -746,7 +753,7 @@ export class ApiServer {
     if (!created.metadata.name && created.metadata.generateName) created.metadata.name = generateName(created.metadata.generateName, this.random);
     const name: string = created.metadata.name ?? '';
     const warnings = this.validate(storage, created, undefined, options, name);
-    const charges = this.admitValidate('CREATE', ctx, storage, name, ref.namespace, created, undefined, options);
+    const charges = this.admitValidate('CREATE', ctx, storage, name, ref.namespace, created, undefined, options, undefined, warnings);
     created.metadata.uid = this.uuid();
     created.metadata.creationTimestamp = this.timestamp();
     if (!options.dryRun) await this.chargeQuotas(charges);
@@ -990,8 +997,9 @@ export class ApiServer {
     return result.warnings.map(formatFieldError);
   }
 
-  private admissionRequest(operation: Operation, ctx: RequestContext, storage: ResourceStorage, name: string, namespace: string | undefined, object: Obj | undefined, oldObject: Obj | undefined, options: { dryRun?: boolean }, subresource?: string): AdmissionRequest {
+  private admissionRequest(operation: Operation, ctx: RequestContext, storage: ResourceStorage, name: string, namespace: string | undefined, object: Obj | undefined, oldObject: Obj | undefined, options: { dryRun?: boolean }, subresource?: string, warnings?: string[]): AdmissionRequest {
     return {
+      ...(warnings ? { warn: (message: string) => void warnings.push(message) } : {}),
       operation,
       kind: storage.info,
       ...(subresource ? { subresource } : {}),
@@ -1008,12 +1016,12 @@ export class ApiServer {
     this.admission.admit(this.admissionRequest(op, ctx, storage, name, namespace, obj, old, options, subresource), this.admissionContext);
   }
 
-  /** Runs the validating plugins; returns the quota charges the write makes if it goes ahead. */
-  private admitValidate(op: Operation, ctx: RequestContext, storage: ResourceStorage, name: string, namespace: string | undefined, obj: Obj | undefined, old: Obj | undefined, options: { dryRun?: boolean }, subresource?: string): QuotaCharge[] {
+  /** Runs the validating plugins, adding their warnings to `warnings`; returns the quota charges the write makes if it goes ahead. */
+  private admitValidate(op: Operation, ctx: RequestContext, storage: ResourceStorage, name: string, namespace: string | undefined, obj: Obj | undefined, old: Obj | undefined, options: { dryRun?: boolean }, subresource?: string, warnings?: string[]): QuotaCharge[] {
     const charges: QuotaCharge[] = [];
     this.charges = charges;
     try {
-      this.admission.validate(this.admissionRequest(op, ctx, storage, name, namespace, obj, old, options, subresource), this.admissionContext);
+      this.admission.validate(this.admissionRequest(op, ctx, storage, name, namespace, obj, old, options, subresource, warnings), this.admissionContext);
     } finally {
       this.charges = undefined;
     }
@@ -1076,7 +1084,7 @@ export class ApiServer {
       const allocations = isService(storage) && !subresource ? this.serviceAllocator.allocateUpdate(next, current) : undefined;
       this.admit('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
       const warnings = this.validate(storage, next, current, options, name, subresource, sent);
-      const charges = this.admitValidate('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource);
+      const charges = this.admitValidate('UPDATE', ctx, storage, name, ref.namespace, next, current, options, subresource, warnings);
       if (!managedByApply) next = this.recordManagedFields(storage, current, next, options, ctx, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no watch event.
       if (this.sameObject(next, current)) return { object: current, warnings };

@@ -152,6 +152,13 @@ function hpaTargets(hpa: Obj): string {
 
 // ---- the printers, by group/resource ----
 
+// A binding's paramRef as kubectl prints it: namespace/name (a star for every namespace), or its selector.
+function paramRefCell(ref: { name?: string; namespace?: string; selector?: unknown } | undefined): string {
+  if (!ref) return '<unset>';
+  if (ref.name) return `${ref.namespace || '*'}/${ref.name}`;
+  return ref.selector ? formatLabelSelector(ref.selector as never) : '<unset>';
+}
+
 function webhookConfigurationPrinter(): Printer {
   return {
     columns: [nameColumn(), column('Webhooks', 'integer', 'Webhooks indicates the number of webhooks registered in this configuration'), ageColumn()],
@@ -349,6 +356,24 @@ const printers: Record<string, () => Printer> = {
   }),
   'admissionregistration.k8s.io/validatingwebhookconfigurations': () => webhookConfigurationPrinter(),
   'admissionregistration.k8s.io/mutatingwebhookconfigurations': () => webhookConfigurationPrinter(),
+  'admissionregistration.k8s.io/validatingadmissionpolicies': () => ({
+    columns: [
+      nameColumn(),
+      column('Validations', 'integer', 'Validations indicates the number of validation rules defined in this configuration'),
+      column('ParamKind', 'string', 'ParamKind specifies the kind of resources used to parameterize this policy'),
+      ageColumn(),
+    ],
+    cells: (p, now) => [p.metadata.name, (p.spec?.validations ?? []).length, p.spec?.paramKind ? `${p.spec.paramKind.apiVersion}/${p.spec.paramKind.kind}` : '<unset>', age(p, now)],
+  }),
+  'admissionregistration.k8s.io/validatingadmissionpolicybindings': () => ({
+    columns: [
+      nameColumn(),
+      column('PolicyName', 'string', 'PolicyName indicates the policy definition which the policy binding binded to'),
+      column('ParamRef', 'string', 'ParamRef indicates the param resource which sets the configration param'),
+      ageColumn(),
+    ],
+    cells: (b, now) => [b.metadata.name, b.spec?.policyName ?? '', paramRefCell(b.spec?.paramRef), age(b, now)],
+  }),
   '/namespaces': () => ({
     columns: [nameColumn(), column('Status', 'string', 'The status of the namespace'), ageColumn()],
     cells: (ns, now) => [ns.metadata.name, ns.status?.phase ?? 'Active', age(ns, now)],

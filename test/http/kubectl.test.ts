@@ -387,6 +387,47 @@ describe('kubectl against kubeside serve', function () {
     await run('delete', 'validatingwebhookconfiguration', 'guard');
   });
 
+  it('ValidatingAdmissionPolicy: a policy and its binding applied with kubectl refuse a Deployment over the limit, in kubectl\'s words', async () => {
+    const file = path.join(cluster.stateDir, 'replica-policy.yaml');
+    writeFileSync(file, [
+      'apiVersion: admissionregistration.k8s.io/v1',
+      'kind: ValidatingAdmissionPolicy',
+      'metadata:',
+      '  name: replica-limit',
+      'spec:',
+      '  matchConstraints:',
+      '    resourceRules:',
+      '    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}',
+      '  validations:',
+      '  - expression: object.spec.replicas <= 5',
+      '    messageExpression: "\'replicas must be at most 5, not \' + string(object.spec.replicas)"',
+      '---',
+      'apiVersion: admissionregistration.k8s.io/v1',
+      'kind: ValidatingAdmissionPolicyBinding',
+      'metadata:',
+      '  name: replica-limit',
+      'spec:',
+      '  policyName: replica-limit',
+      '  validationActions: [Deny]',
+      '  matchResources:',
+      '    namespaceSelector:',
+      '      matchLabels: {kubernetes.io/metadata.name: capped}',
+      '',
+    ].join('\n'));
+    const applied = await run('apply', '-f', file);
+    assert.match(applied, /^validatingadmissionpolicy\.admissionregistration\.k8s\.io\/replica-limit created$/m);
+    assert.match(applied, /^validatingadmissionpolicybinding\.admissionregistration\.k8s\.io\/replica-limit created$/m);
+    assert.match(await run('get', 'validatingadmissionpolicies'), /^replica-limit\s+1\s+<unset>\s+\d+s$/m);
+    assert.match(await run('get', 'validatingadmissionpolicybindings'), /^replica-limit\s+replica-limit\s+<unset>\s+\d+s$/m);
+    await run('create', 'namespace', 'capped');
+    const refused = await kubectl(cluster, ['create', 'deployment', 'big', '-n', 'capped', '--image=nginx:1.27', '--replicas=9']);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr.trim(), 'error: failed to create deployment: deployments.apps "big" is forbidden: ValidatingAdmissionPolicy \'replica-limit\' with binding \'replica-limit\' denied request: replicas must be at most 5, not 9');
+    await run('create', 'deployment', 'big', '-n', 'default', '--image=nginx:1.27', '--replicas=9');
+    await run('delete', '-f', file);
+    await run('delete', 'deployment', 'big', '-n', 'default');
+  });
+
   it('RuntimeClass: a pod naming a missing one is refused; one that exists gives the pod its overhead and scheduling', async () => {
     await run('create', 'namespace', 'sandboxes');
     const podFile = path.join(cluster.stateDir, 'sandboxed.yaml');

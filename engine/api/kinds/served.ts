@@ -20,7 +20,7 @@ const served: readonly [group: string, version: string, kinds: readonly string[]
   ['rbac.authorization.k8s.io', 'v1', ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']],
   ['events.k8s.io', 'v1', ['Event']],
   ['apiextensions.k8s.io', 'v1', ['CustomResourceDefinition']],
-  ['admissionregistration.k8s.io', 'v1', ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']],
+  ['admissionregistration.k8s.io', 'v1', ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
 ];
 
 /** `group/version/Kind` keys of the served kinds. */

@@ -22,6 +22,8 @@ export interface AdmissionRequest {
   readonly oldObject?: Obj;
   readonly user: UserInfo;
   readonly dryRun: boolean;
+  /** Adds a warning to the response (validating plugins: a policy's Warn action). */
+  readonly warn?: (message: string) => void;
 }
 
 /** What plugins may read of the cluster: the API server's own view, bypassing authorization. */
@@ -29,6 +31,8 @@ export interface AdmissionContext {
   get(group: string, resource: string, namespace: string, name: string): Obj | undefined;
   /** Every object of a resource, in one namespace or (namespace undefined) all. */
   list(group: string, resource: string, namespace?: string): Obj[];
+  /** The objects of a kind, built-in or custom, by its apiVersion and kind; undefined when none is served. */
+  objectsOf(apiVersion: string, kind: string): { readonly namespaced: boolean; get(namespace: string | undefined, name: string): Obj | undefined; list(namespace?: string): Obj[] } | undefined;
   /** A 5-character suffix from the cluster's seeded random source. */
   randomSuffix(): string;
   /** A new UID (a version 4 UUID) from the same source. */

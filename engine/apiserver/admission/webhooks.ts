@@ -11,17 +11,14 @@
 // patches, so a mutating webhook is called and may refuse, but changes nothing. A webhook's CEL
 // matchConditions are evaluated over object, oldObject and request; `authorizer` is not offered.
 // See https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/
-import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { StatusError, statusErrors, type Status } from '../../api/errors';
-import { versionConversions } from '../../api/conversion/index';
-import { labelSelectorAsSelector } from '../../api/labels/labelSelector';
 import { celMessage, compileExpression, matchConditionVariables } from '../../api/validation/cel/environment';
 import { celValue } from '../../api/validation/cel/rules';
 import { admissionForbidden } from './forbidden';
+import { admissionRegistrationGroup, admissionRequestObject, isExempt, type RuleWithOperations, rulesMatch, type Selectors, selectorsMatch } from './matching';
 import type { AdmissionContext, AdmissionPlugin, AdmissionRequest } from './types';
 import type { Obj } from '../registry/strategy';
 
-export const admissionRegistrationGroup = 'admissionregistration.k8s.io';
 
 /** One webhook call: where to send the AdmissionReview, and the review as JSON. */
 export interface WebhookCall {
@@ -44,29 +41,16 @@ export type WebhookTransport = (call: WebhookCall) => WebhookReply;
 /** A webhook could not be called or gave no usable answer (webhookutil.ErrCallingWebhook). */
 class CallingWebhookError extends Error {}
 
-interface Rule {
-  operations?: string[];
-  apiGroups?: string[];
-  apiVersions?: string[];
-  resources?: string[];
-  scope?: string;
-}
-
-interface Webhook {
+interface Webhook extends Selectors {
   name: string;
   clientConfig: { url?: string; service?: { namespace: string; name: string; port?: number; path?: string } };
-  rules?: Rule[];
+  rules?: RuleWithOperations[];
   failurePolicy?: string;
   matchPolicy?: string;
-  namespaceSelector?: LabelSelector;
-  objectSelector?: LabelSelector;
   sideEffects?: string;
   timeoutSeconds?: number;
   matchConditions?: { name: string; expression: string }[];
 }
-
-// The configurations themselves are never sent to webhooks, so a broken webhook can always be removed.
-const exempt = new Set(['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings']);
 
 export const mutatingAdmissionWebhook: AdmissionPlugin = {
   name: 'MutatingAdmissionWebhook',
@@ -84,7 +68,7 @@ export const validatingAdmissionWebhook: AdmissionPlugin = {
  * or failure that is not ignored ends the write.
  */
 function dispatch(resource: string, req: AdmissionRequest, ctx: AdmissionContext): void {
-  if (req.kind.group === admissionRegistrationGroup && exempt.has(req.kind.plural)) return;
+  if (isExempt(req)) return;
   const configurations = ctx.list(admissionRegistrationGroup, resource);
   if (configurations.length === 0) return;
   configurations.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
@@ -104,10 +88,8 @@ function dispatch(resource: string, req: AdmissionRequest, ctx: AdmissionContext
 }
 
 /** Whether a webhook is asked about this request: a rule matches, then both selectors, then its match conditions. */
-export function shouldCall(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): boolean {
-  const versions = hook.matchPolicy === 'Exact' ? [{ group: req.kind.group, version: req.kind.version }] : equivalentVersions(req);
-  if (!(hook.rules ?? []).some((rule) => versions.some((v) => ruleMatches(rule, req, v.group, v.version)))) return false;
-  return namespaceMatches(hook, req, ctx) && objectMatches(hook, req) && conditionsMatch(hook, req);
+function shouldCall(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): boolean {
+  return rulesMatch(hook.rules ?? [], hook.matchPolicy, req) && selectorsMatch(hook, req, ctx) && conditionsMatch(hook, req);
 }
 
 /**
@@ -117,7 +99,7 @@ export function shouldCall(hook: Webhook, req: AdmissionRequest, ctx: AdmissionC
 function conditionsMatch(hook: Webhook, req: AdmissionRequest): boolean {
   const conditions = hook.matchConditions ?? [];
   if (conditions.length === 0) return true;
-  const vars = { object: celValue(req.object ?? null, undefined), oldObject: celValue(req.oldObject ?? null, undefined), request: celValue(reviewRequest('', req), undefined) };
+  const vars = { object: celValue(req.object ?? null, undefined), oldObject: celValue(req.oldObject ?? null, undefined), request: celValue(admissionRequestObject('', req), undefined) };
   const errors: string[] = [];
   for (const condition of conditions) {
     const program = compileExpression(condition.expression, matchConditionVariables);
@@ -133,63 +115,6 @@ function conditionsMatch(hook: Webhook, req: AdmissionRequest): boolean {
   throw admissionForbidden(req, errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`);
 }
 
-/** The group/versions the request's resource is also served as, over the same storage (matchPolicy Equivalent). */
-function equivalentVersions(req: AdmissionRequest): { group: string; version: string }[] {
-  const own = { group: req.kind.group, version: req.kind.version };
-  const conversions = versionConversions().filter((c) => c.kind === req.kind.kind);
-  const storage = conversions.find((c) => c.group === own.group && c.served === own.version);
-  const stored = storage ? { group: storage.storageGroup ?? storage.group, version: storage.storage } : own;
-  const versions = [own];
-  if (storage) versions.push(stored);
-  for (const c of conversions) {
-    if ((c.storageGroup ?? c.group) === stored.group && c.storage === stored.version && !(c.group === own.group && c.served === own.version)) versions.push({ group: c.group, version: c.served });
-  }
-  return versions;
-}
-
-/** rules.Matcher: scope, operation, group, version, and resource with its subresource. */
-function ruleMatches(rule: Rule, req: AdmissionRequest, group: string, version: string): boolean {
-  const scope = rule.scope ?? '*';
-  if (scope === 'Cluster' && req.kind.namespaced) return false;
-  if (scope === 'Namespaced' && !req.kind.namespaced) return false;
-  const has = (list: string[] | undefined, value: string) => (list ?? []).some((v) => v === '*' || v === value);
-  if (!has(rule.operations, req.operation) || !has(rule.apiGroups, group) || !has(rule.apiVersions, version)) return false;
-  const sub = req.subresource ?? '';
-  return (rule.resources ?? []).some((r) => {
-    if (r === '*/*') return true;
-    const [res = '', ruleSub] = r.split('/', 2) as [string, string | undefined];
-    if (ruleSub === undefined) return sub === '' && (res === '*' || res === req.kind.plural);
-    return (res === '*' || res === req.kind.plural) && (ruleSub === '*' || ruleSub === sub);
-  });
-}
-
-/**
- * namespaceSelector: matched against the labels of the request's namespace, or of the Namespace
- * itself when that is what is written; other cluster-scoped objects are always matched.
- */
-function namespaceMatches(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): boolean {
-  const isNamespace = req.kind.group === '' && req.kind.plural === 'namespaces';
-  if (!req.kind.namespaced && !isNamespace) return true;
-  const selector = labelSelectorAsSelector(hook.namespaceSelector ?? {});
-  if (selector.empty()) return true;
-  let labels: Record<string, string> | undefined;
-  if (isNamespace && !req.subresource) {
-    labels = (req.operation === 'DELETE' ? req.oldObject : req.object)?.metadata?.labels;
-  } else {
-    const namespace = ctx.get('', 'namespaces', '', isNamespace ? req.name : req.namespace);
-    if (!namespace) throw statusErrors.notFound('namespaces', '', isNamespace ? req.name : req.namespace);
-    labels = namespace.metadata?.labels;
-  }
-  return selector.matches(labels ?? {});
-}
-
-/** objectSelector: matched against the labels of the new object or of the old one. */
-function objectMatches(hook: Webhook, req: AdmissionRequest): boolean {
-  const selector = labelSelectorAsSelector(hook.objectSelector ?? {});
-  if (selector.empty()) return true;
-  return [req.object, req.oldObject].some((o) => o !== undefined && selector.matches(o.metadata?.labels ?? {}));
-}
-
 /** Sends the AdmissionReview and reads the answer; throws the refusal, or a CallingWebhookError. */
 function call(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): void {
   const failed = (why: string) => new CallingWebhookError(`failed calling webhook ${JSON.stringify(hook.name)}: ${why}`);
@@ -197,7 +122,7 @@ function call(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): void
     throw statusErrors.badRequest(`admission webhook ${JSON.stringify(hook.name)} does not support dry run`);
   }
   const uid = ctx.uid();
-  const body = JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request: reviewRequest(uid, req) });
+  const body = JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request: admissionRequestObject(uid, req) });
   const timeout = `timeout=${hook.timeoutSeconds ?? 10}s`;
   const { service, url } = hook.clientConfig;
   let shown: string;
@@ -230,30 +155,6 @@ function call(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): void
   if (response.uid !== uid) throw failed(`expected response.uid=${JSON.stringify(uid)}, got ${JSON.stringify(response.uid ?? '')}`);
   if (response.allowed === true) return;
   throw refusal(hook.name, req, response.status);
-}
-
-/** The AdmissionRequest a webhook receives (admission.k8s.io/v1). */
-function reviewRequest(uid: string, req: AdmissionRequest): Obj {
-  const kind = { group: req.kind.group, version: req.kind.version, kind: req.kind.kind };
-  const resource = { group: req.kind.group, version: req.kind.version, resource: req.kind.plural };
-  const options = { CREATE: 'CreateOptions', UPDATE: 'UpdateOptions', DELETE: 'DeleteOptions', CONNECT: undefined }[req.operation];
-  return {
-    uid,
-    kind,
-    resource,
-    ...(req.subresource ? { subResource: req.subresource } : {}),
-    requestKind: kind,
-    requestResource: resource,
-    ...(req.subresource ? { requestSubResource: req.subresource } : {}),
-    ...(req.name ? { name: req.name } : {}),
-    ...(req.namespace ? { namespace: req.namespace } : {}),
-    operation: req.operation,
-    userInfo: { username: req.user.name, ...(req.user.uid ? { uid: req.user.uid } : {}), groups: [...req.user.groups], ...(req.user.extra ? { extra: req.user.extra } : {}) },
-    object: req.object ?? null,
-    oldObject: req.oldObject ?? null,
-    dryRun: req.dryRun,
-    ...(options ? { options: { kind: options, apiVersion: 'meta.k8s.io/v1' } } : {}),
-  };
 }
 
 /** What client-go makes of an answer that is not 2xx and carries no Status: its generic server error. */

@@ -51,6 +51,23 @@ export const servedExamples: readonly Record<string, unknown>[] = [
     webhooks: [{ name: 'inject.sidecars.example.com', clientConfig: { url: 'https://10.0.0.5/mutate' }, rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], scope: 'Namespaced' }], admissionReviewVersions: ['v1'], sideEffects: 'None', reinvocationPolicy: 'IfNeeded' }],
   },
   {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: 'replica-limit' },
+    spec: {
+      failurePolicy: 'Fail',
+      paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+      matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] }] },
+      validations: [{ expression: 'object.spec.replicas <= int(params.data.maxReplicas)', messageExpression: "'at most ' + params.data.maxReplicas + ' replicas'" }],
+    },
+  },
+  {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: 'replica-limit' },
+    spec: { policyName: 'replica-limit', validationActions: ['Deny'], paramRef: { name: 'replica-limits', namespace: 'default', parameterNotFoundAction: 'Deny' } },
+  },
+  {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: { name: 'crontabs.stable.example.com' },
