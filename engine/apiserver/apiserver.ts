@@ -346,6 +346,34 @@ export class ApiServer {
     for (const pc of systemPriorityClasses) await ensure('scheduling.k8s.io', 'v1', 'priorityclasses', { metadata: { name: pc.name }, value: pc.value, description: pc.description });
     for (const role of bootstrapClusterRoles) await ensure('rbac.authorization.k8s.io', 'v1', 'clusterroles', deepCopy(role) as Obj);
     for (const binding of bootstrapClusterRoleBindings) await ensure('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', deepCopy(binding) as Obj);
+    await this.registerLocalAPIServices();
+  }
+
+  /**
+   * The aggregator's autoregister controller: an APIService for each group version this server
+   * serves itself, with kube-apiserver's priorities, Available because it is local. One a user
+   * made for the same group version (metrics-server's, say) is left as it is.
+   */
+  private async registerLocalAPIServices(): Promise<void> {
+    const storage = this.storage('apiregistration.k8s.io', 'apiservices')!;
+    const served = new Set([...this.resources().map((k) => `${k.group}/${k.version}`), 'authentication.k8s.io/v1', 'authorization.k8s.io/v1']);
+    for (const [groupVersion, [groupPriorityMinimum, versionPriority]] of localAPIServicePriorities) {
+      if (!served.has(groupVersion)) continue;
+      const [group = '', version = ''] = groupVersion.split('/');
+      const name = `${version}.${group}`;
+      if (storage.getKV(undefined, name)) continue;
+      const ref = { group: 'apiregistration.k8s.io', version: 'v1', resource: 'apiservices', name };
+      const apiService = { metadata: { name, labels: { 'kube-aggregator.kubernetes.io/automanaged': 'onstart' } }, spec: { group, version, groupPriorityMinimum, versionPriority } };
+      try {
+        await this.createObject(apiServerItself, storage, ref, apiService, { fieldManager: 'kube-apiserver' }, false);
+      } catch (err) {
+        // Another API server replica over the same store registered it first.
+        if (!(err instanceof StatusError && err.code === 409)) throw err;
+        continue;
+      }
+      const available = { type: 'Available', status: 'True', lastTransitionTime: this.timestamp(), reason: 'Local', message: 'Local APIServices are always available' };
+      await this.guaranteedUpdate(apiServerItself, storage, { ...ref, subresource: 'status' }, { fieldManager: 'kube-apiserver' }, undefined, (current) => ({ ...current, status: { conditions: [available] } }));
+    }
   }
 
   // ---- identity ----
@@ -1619,6 +1647,33 @@ interface QuotaCharge {
   delta: ReadonlyMap<string, Quantity>;
   forbid: (why: string) => Error;
 }
+
+/**
+ * kube-apiserver's APIService priorities for the group versions it serves (the aggregator orders
+ * discovery by them), and metrics-server's for metrics.k8s.io, which this server serves itself.
+ */
+const localAPIServicePriorities: ReadonlyMap<string, readonly [group: number, version: number]> = new Map([
+  ['/v1', [18000, 1]],
+  ['apiregistration.k8s.io/v1', [18000, 15]],
+  ['apps/v1', [17800, 15]],
+  ['events.k8s.io/v1', [17750, 15]],
+  ['authentication.k8s.io/v1', [17700, 15]],
+  ['authorization.k8s.io/v1', [17600, 15]],
+  ['autoscaling/v2', [17500, 30]],
+  ['autoscaling/v1', [17500, 15]],
+  ['batch/v1', [17400, 15]],
+  ['networking.k8s.io/v1', [17200, 15]],
+  ['policy/v1', [17100, 15]],
+  ['rbac.authorization.k8s.io/v1', [17000, 15]],
+  ['storage.k8s.io/v1', [16800, 15]],
+  ['apiextensions.k8s.io/v1', [16700, 15]],
+  ['admissionregistration.k8s.io/v1', [16700, 15]],
+  ['scheduling.k8s.io/v1', [16600, 15]],
+  ['coordination.k8s.io/v1', [16500, 15]],
+  ['node.k8s.io/v1', [16300, 15]],
+  ['discovery.k8s.io/v1', [16200, 15]],
+  ['metrics.k8s.io/v1beta1', [100, 100]],
+]);
 
 /** Events of history one compaction step discards: a few milliseconds of work. */
 const compactionStepEvents = 5_000;

@@ -37,6 +37,7 @@ import { kubeletMaySetLabel } from '../api/meta/nodeLabels';
 import { type Addons, coreDNSObjects, kubeProxyObjects } from './addons';
 import { KubeProxies } from './kubeProxies';
 import { LeaderElector } from './leader-election';
+import { APIServiceAvailability } from './apiServiceAvailability';
 import { clientNetworkObjects, type PodDialer, proxyRoute, type RequestBody, respond, type ServiceResponse } from './request';
 
 export type { Addons } from './addons';
@@ -114,6 +115,7 @@ export class Cluster {
   readonly serviceProxy = new ServiceProxy();
   /** Whether each node's kube-proxy runs, and the rules it left where it stopped. */
   private kubeProxies: KubeProxies | undefined;
+  private apiServiceAvailability: APIServiceAvailability | undefined;
   /** The bearer token of `kubeside-admin` (group system:masters), for kubeconfig. */
   readonly adminToken: string;
   private readonly config: ClusterConfig;
@@ -172,6 +174,14 @@ export class Cluster {
     for (const name of controlPlane) await cluster.startNode(name);
     await cluster.reconcileApiServerEndpoints();
     if (fresh) await cluster.installAddons(config.addons ?? {});
+    cluster.apiServiceAvailability = new APIServiceAvailability(
+      cluster.adminClient('kube-apiserver'),
+      clock,
+      // Sent from the node of a live API server, as its aggregator's check is.
+      (url) => cluster.request('GET', url, { from: { node: cluster.members.find((m) => !cluster.failed.has(m.node))?.node ?? controlPlane[0]! } }),
+      (group, version) => cluster.apiServer.resources().some((k) => k.group === group && k.version === version),
+    );
+    cluster.apiServiceAvailability.start();
     // The workers boot together, as a cluster's machines do: each kubelet registers its Node and
     // reports it Ready on its own, and the control plane takes their writes as they come (one by
     // one, a thousand joining nodes would each wait for the controllers' work on the last).
@@ -423,6 +433,7 @@ export class Cluster {
     if (this.stopped) return;
     this.stopped = true;
     this.kubeProxies?.stop();
+    this.apiServiceAvailability?.stop();
     for (const m of this.members) {
       await m.schedulerElector.stop(true);
       await m.controllerManagerElector.stop(true);

@@ -354,6 +354,19 @@ const printers: Record<string, () => Printer> = {
     columns: [nameColumn(), column('Handler', 'string', 'Handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class.'), ageColumn()],
     cells: (rc, now) => [rc.metadata.name, rc.handler ?? '', age(rc, now)],
   }),
+  'apiregistration.k8s.io/apiservices': () => ({
+    columns: [
+      nameColumn(),
+      column('Service', 'string', 'The reference to the service that hosts this API endpoint.'),
+      column('Available', 'string', 'Whether this service is available.'),
+      ageColumn(),
+    ],
+    cells: (a, now) => {
+      const available = (a.status?.conditions ?? []).find((c: Obj) => c.type === 'Available');
+      const status = !available ? 'Unknown' : available.status === 'True' || !available.reason ? available.status : `${available.status} (${available.reason})`;
+      return [a.metadata.name, a.spec?.service ? `${a.spec.service.namespace}/${a.spec.service.name}` : 'Local', status, age(a, now)];
+    },
+  }),
   'admissionregistration.k8s.io/validatingwebhookconfigurations': () => webhookConfigurationPrinter(),
   'admissionregistration.k8s.io/mutatingwebhookconfigurations': () => webhookConfigurationPrinter(),
   'admissionregistration.k8s.io/validatingadmissionpolicies': () => ({

@@ -24,6 +24,7 @@ import './resourcequota.js';
 import './limitrange.js';
 import './networkpolicy.js';
 import './ingressclass.js';
+import './apiservice.js';
 import './endpointslice.js';
 import './storageclass.js';
 import './priorityclass.js';

@@ -20,6 +20,7 @@ const served: readonly [group: string, version: string, kinds: readonly string[]
   ['rbac.authorization.k8s.io', 'v1', ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']],
   ['events.k8s.io', 'v1', ['Event']],
   ['apiextensions.k8s.io', 'v1', ['CustomResourceDefinition']],
+  ['apiregistration.k8s.io', 'v1', ['APIService']],
   ['admissionregistration.k8s.io', 'v1', ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
 ];
 

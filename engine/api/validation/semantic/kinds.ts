@@ -24,6 +24,7 @@ import './resourcequota.js';
 import './limitrange.js';
 import './ingress.js';
 import './ingressclass.js';
+import './apiservice.js';
 import './networkpolicy.js';
 import './endpointslice.js';
 import './lease.js';

@@ -68,6 +68,12 @@ export const servedExamples: readonly Record<string, unknown>[] = [
     spec: { policyName: 'replica-limit', validationActions: ['Deny'], paramRef: { name: 'replica-limits', namespace: 'default', parameterNotFoundAction: 'Deny' } },
   },
   {
+    apiVersion: 'apiregistration.k8s.io/v1',
+    kind: 'APIService',
+    metadata: { name: 'v1beta1.custom.metrics.k8s.io' },
+    spec: { group: 'custom.metrics.k8s.io', version: 'v1beta1', groupPriorityMinimum: 100, versionPriority: 100, insecureSkipTLSVerify: true, service: { namespace: 'monitoring', name: 'prometheus-adapter' } },
+  },
+  {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: { name: 'crontabs.stable.example.com' },
