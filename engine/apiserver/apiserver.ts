@@ -350,6 +350,42 @@ export class ApiServer {
   }
 
   /**
+   * kube-apiserver's CRD registration controller: an APIService for each group version a CRD
+   * serves (automanaged, priorities 1000 and 100, Available as Local), and none once no CRD serves
+   * it any more.
+   */
+  private async registerCRDAPIServices(): Promise<void> {
+    const storage = this.storage('apiregistration.k8s.io', 'apiservices')!;
+    const wanted = new Map<string, { group: string; version: string }>();
+    for (const crd of this.storage('apiextensions.k8s.io', 'customresourcedefinitions')!.listShared(undefined)) {
+      for (const v of crd.spec?.versions ?? []) if (v.served) wanted.set(`${v.name}.${crd.spec.group}`, { group: crd.spec.group, version: v.name });
+    }
+    for (const apiService of storage.listShared(undefined)) {
+      const name = apiService.metadata.name;
+      if (apiService.metadata.labels?.[automanagedLabel] !== 'true' || wanted.has(name)) continue;
+      await this.store.deleteIfUnchanged(storage.key(undefined, name), Number(apiService.metadata.resourceVersion));
+    }
+    for (const [name, gv] of wanted) {
+      if (storage.getKV(undefined, name)) continue;
+      await this.registerAPIService(storage, { metadata: { name, labels: { [automanagedLabel]: 'true' } }, spec: { ...gv, groupPriorityMinimum: 1000, versionPriority: 100 } });
+    }
+  }
+
+  /** Creates a local APIService, Available at once, unless another server made it first. */
+  private async registerAPIService(storage: ResourceStorage, apiService: Obj): Promise<void> {
+    const ref = { group: 'apiregistration.k8s.io', version: 'v1', resource: 'apiservices', name: apiService.metadata.name };
+    try {
+      await this.createObject(apiServerItself, storage, ref, apiService, { fieldManager: 'kube-apiserver' }, false);
+    } catch (err) {
+      // Another API server replica over the same store registered it first.
+      if (!(err instanceof StatusError && err.code === 409)) throw err;
+      return;
+    }
+    const available = { type: 'Available', status: 'True', lastTransitionTime: this.timestamp(), reason: 'Local', message: 'Local APIServices are always available' };
+    await this.guaranteedUpdate(apiServerItself, storage, { ...ref, subresource: 'status' }, { fieldManager: 'kube-apiserver' }, undefined, (current) => ({ ...current, status: { conditions: [available] } }));
+  }
+
+  /**
    * The aggregator's autoregister controller: an APIService for each group version this server
    * serves itself, with kube-apiserver's priorities, Available because it is local. One a user
    * made for the same group version (metrics-server's, say) is left as it is.
@@ -362,17 +398,7 @@ export class ApiServer {
       const [group = '', version = ''] = groupVersion.split('/');
       const name = `${version}.${group}`;
       if (storage.getKV(undefined, name)) continue;
-      const ref = { group: 'apiregistration.k8s.io', version: 'v1', resource: 'apiservices', name };
-      const apiService = { metadata: { name, labels: { 'kube-aggregator.kubernetes.io/automanaged': 'onstart' } }, spec: { group, version, groupPriorityMinimum, versionPriority } };
-      try {
-        await this.createObject(apiServerItself, storage, ref, apiService, { fieldManager: 'kube-apiserver' }, false);
-      } catch (err) {
-        // Another API server replica over the same store registered it first.
-        if (!(err instanceof StatusError && err.code === 409)) throw err;
-        continue;
-      }
-      const available = { type: 'Available', status: 'True', lastTransitionTime: this.timestamp(), reason: 'Local', message: 'Local APIServices are always available' };
-      await this.guaranteedUpdate(apiServerItself, storage, { ...ref, subresource: 'status' }, { fieldManager: 'kube-apiserver' }, undefined, (current) => ({ ...current, status: { conditions: [available] } }));
+      await this.registerAPIService(storage, { metadata: { name, labels: { [automanagedLabel]: 'onstart' } }, spec: { group, version, groupPriorityMinimum, versionPriority } });
     }
   }
 
@@ -790,7 +816,11 @@ export class ApiServer {
     const key = storage.key(ref.namespace, name);
     const result = await this.store.create(key, storage.encodeForWrite(key, created));
     if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
-    if (isCRD(storage)) return { object: await this.establish(storage, name), warnings };
+    if (isCRD(storage)) {
+      const established = await this.establish(storage, name);
+      await this.registerCRDAPIServices();
+      return { object: established, warnings };
+    }
     return writtenResult(() => storage.decodeWritten(created, result.kv!), warnings);
   }
 
@@ -1129,7 +1159,11 @@ export class ApiServer {
       await this.chargeQuotas(charges);
       const value = storage.encodeForWrite(kv.key, next);
       const result = allocations?.reserve.length || allocations?.release?.length ? await this.updateService(kv, value, allocations) : await this.store.update(kv.key, value, kv.modRevision);
-      if (result.succeeded) return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
+      if (result.succeeded) {
+        // A CRD's versions come and go with its APIServices.
+        if (isCRD(storage) && !subresource) await this.registerCRDAPIServices();
+        return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
+      }
       if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
     }
   }
@@ -1272,7 +1306,10 @@ export class ApiServer {
         if (!result.succeeded) continue;
         const gone = storage.decode({ ...kv, modRevision: result.revision });
         // A CRD takes its custom resources with it.
-        if (isCRD(storage)) await this.store.deleteRange(`/registry/${gone.spec.group}/${gone.spec.names.plural}/`, `/registry/${gone.spec.group}/${gone.spec.names.plural}0`);
+        if (isCRD(storage)) {
+          await this.store.deleteRange(`/registry/${gone.spec.group}/${gone.spec.names.plural}/`, `/registry/${gone.spec.group}/${gone.spec.names.plural}0`);
+          await this.registerCRDAPIServices();
+        }
         return { object: this.deleted(storage, gone), warnings: [] };
       }
       // Graceful deletion: mark the object; its finalizers' owners (or the kubelet) finish the job.
@@ -1647,6 +1684,9 @@ interface QuotaCharge {
   delta: ReadonlyMap<string, Quantity>;
   forbid: (why: string) => Error;
 }
+
+/** How the aggregator marks the APIServices it made itself: `onstart` for its own APIs, `true` for CRDs'. */
+const automanagedLabel = 'kube-aggregator.kubernetes.io/automanaged';
 
 /**
  * kube-apiserver's APIService priorities for the group versions it serves (the aggregator orders

@@ -24,6 +24,23 @@ describe('API server: APIServices', () => {
     assert.ok(!names.includes('v1.certificates.k8s.io'));
   });
 
+  it("registers an APIService for each version a CRD serves, and removes it with the CRD or the version", async () => {
+    const { client } = await newCluster();
+    const crds = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
+    const version = (name: string, storage: boolean) => ({ name, served: true, storage, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } });
+    await client.create(crds, undefined, { metadata: { name: 'backups.shop.example.com' }, spec: { group: 'shop.example.com', scope: 'Namespaced', names: { kind: 'Backup', plural: 'backups' }, versions: [version('v1', true)] } });
+    const v1 = client.get(apiservices, undefined, 'v1.shop.example.com');
+    assert.deepEqual(v1.spec, { group: 'shop.example.com', version: 'v1', groupPriorityMinimum: 1000, versionPriority: 100 });
+    assert.equal(v1.metadata.labels['kube-aggregator.kubernetes.io/automanaged'], 'true');
+    assert.equal(v1.status.conditions[0].reason, 'Local');
+    await client.patch(crds, undefined, 'backups.shop.example.com', 'merge', { spec: { versions: [version('v1', true), version('v2', false)] } });
+    assert.ok(client.tryGet(apiservices, undefined, 'v2.shop.example.com'));
+    await client.delete(crds, undefined, 'backups.shop.example.com');
+    assert.equal(client.tryGet(apiservices, undefined, 'v1.shop.example.com'), undefined);
+    assert.equal(client.tryGet(apiservices, undefined, 'v2.shop.example.com'), undefined);
+    assert.ok(client.tryGet(apiservices, undefined, 'v1.apps'), 'the built-in ones stay');
+  });
+
   it('refuses an APIService whose name is not version.group, or whose priorities or TLS settings are out of bounds', async () => {
     const { client } = await newCluster();
     const apiService = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name }, spec });
