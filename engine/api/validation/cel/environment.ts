@@ -1,11 +1,23 @@
 // The CEL environment Kubernetes' validation rules are compiled in: the CEL standard library and
 // macros, optional types (`self.?spec.?replicas.orValue(1)`), and the part of Kubernetes' extension
 // libraries the evaluator lacks (k8s.io/apiserver/pkg/cel/library): lists (isSorted, sum, min, max,
-// indexOf, lastIndexOf), regex (find, findAll) and the strings functions replace, charAt and
-// reverse. The evaluator is @marcbachmann/cel-js, which parses, type-checks and evaluates CEL.
+// indexOf, lastIndexOf), regex (find, findAll), the strings functions replace, charAt, reverse,
+// format and strings.quote, and — each in its own file under library/ — quantity, URL, IP and CIDR,
+// semver, named formats and sets. The evaluator is @marcbachmann/cel-js, which parses, type-checks
+// and evaluates CEL.
 // See https://kubernetes.io/docs/reference/using-api/cel/
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { re2RegExp } from '../re2';
+import { CelLibraryError } from './library/errors';
+import { checkFormatCalls } from './library/formatCheck';
+import { registerFormatsLibrary } from './library/formats';
+import { registerNetLibrary } from './library/net';
+import { registerQuantityLibrary } from './library/quantity';
+import { registerSemverLibrary } from './library/semver';
+import { registerSetsLibrary } from './library/sets';
+import { registerStringsLibrary } from './library/strings';
+import { registerURLLibrary } from './library/url';
+import { celEquals } from './library/values';
 
 type Comparable = bigint | number | string | boolean;
 
@@ -30,14 +42,14 @@ function extreme(list: unknown[], sign: 1 | -1): unknown {
 }
 
 function indexOf(list: unknown[], value: unknown, last: boolean): bigint {
-  const same = (v: unknown) => v === value || (typeof v === 'bigint' || typeof v === 'number' ? Number(v) === Number(value) : JSON.stringify(v) === JSON.stringify(value));
+  const same = (v: unknown) => celEquals(v, value);
   const i = last ? list.findLastIndex(same) : list.findIndex(same);
   return BigInt(i);
 }
 
 let shared: Environment | undefined;
 
-/** The environment with Kubernetes' libraries; variables are declared by `withVariables`. */
+/** The environment with Kubernetes' libraries; variables are declared by `environmentWith`. */
 function kubernetesEnvironment(): Environment {
   if (shared) return shared;
   const env = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false });
@@ -55,6 +67,13 @@ function kubernetesEnvironment(): Environment {
     .registerFunction('string.replace(string, string, int): string', (s: string, from: string, to: string, n: bigint) => replaceN(s, from, to, n))
     .registerFunction('string.charAt(int): string', (s: string, i: bigint) => [...s][Number(i)] ?? '')
     .registerFunction('string.reverse(): string', (s: string) => [...s].reverse().join(''));
+  registerStringsLibrary(env);
+  registerQuantityLibrary(env);
+  registerURLLibrary(env);
+  registerNetLibrary(env);
+  registerSemverLibrary(env);
+  registerFormatsLibrary(env);
+  registerSetsLibrary(env);
   shared = env;
   return env;
 }
@@ -92,6 +111,8 @@ export function environmentWith(names: readonly string[]): Environment {
  * (`no such key: x`, `division by zero`), an unknown name as cel-go's checker names it.
  */
 export function celMessage(err: unknown): string {
+  // The libraries' errors are already in cel-go's words.
+  if (err instanceof CelLibraryError) return err.message;
   const line = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
   const unknown = /^Unknown variable: (.+)$/.exec(line);
   if (unknown) return `undeclared reference to '${unknown[1]}' (in container '')`;
@@ -104,6 +125,12 @@ function compileError(source: string, err: unknown): string {
   if (typeof pos !== 'number') return `compilation failed: ERROR: <input>: ${celMessage(err)}`;
   const before = source.slice(0, pos).split('\n');
   return `compilation failed: ERROR: <input>:${before.length}:${before.at(-1)!.length + 1}: ${celMessage(err)}`;
+}
+
+/** The compile error cel-go's check of `<literal>.format([…])` calls finds, if any. */
+function formatCallError(source: string, program: ParseResult): string | undefined {
+  const issue = checkFormatCalls(program.ast, source);
+  return issue && compileError(source, Object.assign(new CelLibraryError(issue.message), { node: { pos: issue.pos } }));
 }
 
 const programs = new Map<string, ParseResult | string>();
@@ -119,7 +146,7 @@ export function compileExpression(source: string, variables: readonly string[]):
     try {
       const program = environmentWith(variables).parse(source);
       const checked = program.check();
-      compiled = checked.valid ? program : compileError(source, checked.error);
+      compiled = checked.valid ? (formatCallError(source, program) ?? program) : compileError(source, checked.error);
     } catch (err) {
       compiled = compileError(source, err);
     }

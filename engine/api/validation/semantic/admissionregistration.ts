@@ -15,7 +15,7 @@ import { validateLabelSelector } from '../../labels/labelSelector.js';
 import { isDNS1035Label, isDNS1123Subdomain, isValidPortNum, nameIsDNSSubdomain, validateLabelName, validatePathSegmentName } from '../names.js';
 import { arr, deepEqual, isObj, jsonValue, num, obj, str } from './common.js';
 import { registerKindRules, type Obj } from './registry.js';
-import { parseGoURL } from '../goURL.js';
+import { parseURL, userinfoString } from '../go/url.js';
 import { compileExpression, matchConditionVariables } from '../cel/environment.js';
 
 const group = 'admissionregistration.k8s.io';
@@ -158,12 +158,12 @@ function validateRuleWithOperations(rule: Obj, fld: FieldPath): FieldError[] {
 /** ValidateWebhookURL, https required: a host, and no user, query or fragment. */
 function validateWebhookURL(raw: string, fld: FieldPath): FieldError[] {
   const form = '; desired format: https://host[/path]';
-  const u = parseGoURL(raw);
+  const u = parseURL(raw);
   if (typeof u === 'string') return [fieldError.required(fld, `url must be a valid URL: ${u}${form}`)];
   const errs: FieldError[] = [];
   if (u.scheme !== 'https') errs.push(fieldError.invalid(fld, u.scheme, `'https' is the only allowed URL scheme${form}`));
   if (!u.host) errs.push(fieldError.invalid(fld, u.host, `host must be specified${form}`));
-  if (u.user !== undefined) errs.push(fieldError.invalid(fld, u.user, 'user information is not permitted in the URL'));
+  if (u.user !== undefined) errs.push(fieldError.invalid(fld, userinfoString(u.user), 'user information is not permitted in the URL'));
   if (u.fragment) errs.push(fieldError.invalid(fld, u.fragment, 'fragments are not permitted in the URL'));
   if (u.rawQuery) errs.push(fieldError.invalid(fld, u.rawQuery, 'query parameters are not permitted in the URL'));
   return errs;
@@ -232,19 +232,14 @@ function policyScope(params: boolean, authorizer: boolean, composited?: readonly
 }
 
 /**
- * Functions and namespaces of Kubernetes' CEL libraries (authorizer, quantity, URL, IP and CIDR, semver,
- * format, sets, and cel-go's math, base64, strings and lists extensions) that the compiler here lacks.
+ * Functions and namespaces of CEL libraries the compiler here lacks: Kubernetes' authorizer and JSON
+ * patch libraries, and cel-go's lists, math and base64 extensions.
  */
 const missingLibraryFunctions = new Set([
   ...['path', 'group', 'serviceAccount', 'resource', 'subresource', 'namespace', 'name', 'check', 'allowed', 'reason', 'errored', 'error', 'fieldSelector', 'labelSelector'],
-  ...['quantity', 'isQuantity', 'sign', 'isGreaterThan', 'isLessThan', 'compareTo', 'add', 'sub', 'asInteger', 'asApproximateFloat', 'isInteger'],
-  ...['url', 'isURL', 'getScheme', 'getHost', 'getHostname', 'getPort', 'getEscapedPath', 'getQuery'],
-  ...['ip', 'isIP', 'family', 'isUnspecified', 'isLoopback', 'isLinkLocalMulticast', 'isLinkLocalUnicast', 'isGlobalUnicast', 'isCanonical'],
-  ...['cidr', 'isCIDR', 'containsIP', 'containsCIDR', 'prefixLength', 'masked'],
-  ...['semver', 'isSemver', 'major', 'minor', 'patch', 'format', 'validate'],
   ...['slice', 'flatten', 'distinct', 'reverse', 'sort', 'sortBy', 'first', 'last'],
 ]);
-const missingLibraryNamespaces = new Set(['sets', 'math', 'base64', 'strings', 'lists', 'format', 'ip', 'jsonpatch']);
+const missingLibraryNamespaces = new Set(['math', 'base64', 'lists', 'jsonpatch']);
 
 /**
  * Whether a compile error is one cel-go would not report: a call into a library the compiler here lacks,
