@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { applyDefaults } from '../../../../engine/api/defaults/index.js';
 import { formatFieldError } from '../../../../engine/api/errors.js';
 import { validateSemantics, type KindRef } from '../../../../engine/api/validation/semantic/index.js';
+import { dns1035Msg, labelValueMsg, qualifiedNameMsg, subdomainMsg } from './messages.js';
 
 type Obj = Record<string, any>;
 
@@ -12,14 +13,6 @@ const group = 'admissionregistration.k8s.io';
 const validating: KindRef = { group, version: 'v1', kind: 'ValidatingWebhookConfiguration', namespaced: false };
 const mutating: KindRef = { group, version: 'v1', kind: 'MutatingWebhookConfiguration', namespaced: false };
 
-const subdomainMsg =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const dns1035Msg =
-  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
-const labelValueMsg =
-  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-const qualifiedNameMsg =
-  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 const form = '; desired format: https://host[/path]';
 
 const webhook = (): Obj => ({
