@@ -239,6 +239,11 @@ export class ApiServer {
       },
       randomSuffix: () => this.random.suffix(),
       uid: () => this.uuid(),
+      authorize: ({ user, verb, resource, path }) => {
+        const who = { name: user.name, groups: [...user.groups] };
+        const decision = this.authorizer.authorize(resource ? { user: who, verb, apiGroup: resource.group, resource: resource.resource, ...(resource.subresource ? { subresource: resource.subresource } : {}), ...(resource.namespace ? { namespace: resource.namespace } : {}), ...(resource.name ? { name: resource.name } : {}) } : { user: who, verb, path: path ?? '' });
+        return decision.allowed ? { allowed: true } : { allowed: false, ...(decision.reason ? { reason: decision.reason } : {}) };
+      },
       objectsOf: (apiVersion, kind) => {
         const found = this.resourceFor(apiVersion, kind);
         if (!found) return undefined;

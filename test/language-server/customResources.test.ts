@@ -101,4 +101,39 @@ describe('language server: custom resources', () => {
     // define its kind), but not the ConfigMap, whose kind is built in
     assert.equal(after.checks - before.checks, 5);
   });
+
+  it("checks a custom resource against its CRD's CEL validation rules, and a CRD whose rule does not compile", async () => {
+    const rule = (expression: string) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gauges.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Gauge, plural: gauges}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              x-kubernetes-validations:
+                - rule: "${expression}"
+                  message: min must not exceed max
+              properties:
+                min: {type: integer}
+                max: {type: integer}
+`;
+    const crdUri = memoryUri('gauges-crd.yaml');
+    assert.deepEqual((await client.open(crdUri, rule('self.min <= self.max'))).diagnostics.map(brief), []);
+    const gauge = await client.open(memoryUri('gauge.yaml'), 'apiVersion: example.com/v1\nkind: Gauge\nmetadata:\n  name: g\nspec:\n  min: 5\n  max: 3\n');
+    assert.deepEqual(gauge.diagnostics.map(brief), ['Invalid spec: Invalid value: "object": min must not exceed max']);
+    const broken = await client.open(memoryUri('gauges-crd-broken.yaml'), rule('selff.min <= self.max').replace('gauges.example.com', 'meters.example.com').replace('{kind: Gauge, plural: gauges}', '{kind: Meter, plural: meters}'));
+    assert.equal(broken.diagnostics.length, 1);
+    assert.match(messageText(broken.diagnostics[0]!.message), /x-kubernetes-validations\[0\]\.rule: Invalid value: .*compilation failed: /);
+  });
 });

@@ -7,6 +7,7 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { statusErrors } from '../../api/errors';
 import { versionConversions } from '../../api/conversion/index';
 import { labelSelectorAsSelector } from '../../api/labels/labelSelector';
+import { CelAuthorizer } from '../../api/validation/cel/library/authorizer';
 import type { Obj } from '../registry/strategy';
 import type { AdmissionContext, AdmissionRequest } from './types';
 
@@ -126,4 +127,10 @@ export function admissionRequestObject(uid: string, req: AdmissionRequest): Obj 
     dryRun: req.dryRun,
     ...(options ? { options: { kind: options, apiVersion: 'meta.k8s.io/v1' } } : {}),
   };
+}
+
+/** CEL's `authorizer` for a request: its user's permissions, and `requestResource` for what it writes. */
+export function requestAuthorizer(req: AdmissionRequest, ctx: AdmissionContext): CelAuthorizer {
+  const request = { group: req.kind.group, resource: req.kind.plural, ...(req.subresource ? { subresource: req.subresource } : {}), namespace: req.namespace, name: req.name };
+  return new CelAuthorizer(ctx.authorize, { name: req.user.name, groups: req.user.groups }, request);
 }

@@ -6,6 +6,7 @@ import type { KindInfo } from '../../api/kinds/index';
 import type { Quantity } from '../../api/quantity';
 import type { UserInfo } from '../auth/user';
 import type { Obj } from '../registry/strategy';
+import type { Authorize } from '../../api/validation/cel/library/authorizer';
 import type { WebhookCall, WebhookReply } from './webhooks';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
@@ -33,6 +34,8 @@ export interface AdmissionContext {
   list(group: string, resource: string, namespace?: string): Obj[];
   /** The objects of a kind, built-in or custom, by its apiVersion and kind; undefined when none is served. */
   objectsOf(apiVersion: string, kind: string): { readonly namespaced: boolean; get(namespace: string | undefined, name: string): Obj | undefined; list(namespace?: string): Obj[] } | undefined;
+  /** The API server's authorizers' answer (what CEL's `authorizer` asks). */
+  authorize: Authorize;
   /** A 5-character suffix from the cluster's seeded random source. */
   randomSuffix(): string;
   /** A new UID (a version 4 UUID) from the same source. */

@@ -12,7 +12,7 @@ import { celMessage, compileExpression } from '../../api/validation/cel/environm
 import { celValue } from '../../api/validation/cel/rules';
 import { admissionPolicyVariables } from '../../api/validation/semantic/admissionregistration';
 import type { Obj } from '../registry/strategy';
-import { admissionRegistrationGroup, admissionRequestObject, isExempt, type RuleWithOperations, rulesMatch, type Selectors, selectorsMatch } from './matching';
+import { admissionRegistrationGroup, admissionRequestObject, isExempt, requestAuthorizer, type RuleWithOperations, rulesMatch, type Selectors, selectorsMatch } from './matching';
 import type { AdmissionContext, AdmissionPlugin, AdmissionRequest } from './types';
 
 
@@ -140,6 +140,7 @@ function evaluate(spec: PolicySpec, req: AdmissionRequest, ctx: AdmissionContext
     request: celValue(admissionRequestObject('', req), undefined),
     params: celValue(param, undefined),
     namespaceObject: celValue(namespaceObject(req, ctx), undefined),
+    authorizer: requestAuthorizer(req, ctx),
   };
   inputs.variables = lazyVariables(spec.variables ?? [], inputs);
   const run = (expression: string): { value: unknown } | { error: string } => {

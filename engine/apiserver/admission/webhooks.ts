@@ -9,13 +9,13 @@
 // simulated server's: a serving container answers an AdmissionReview by allowing it, or refusing it
 // when its pod says so (engine/kubelet/README.md, `deny-admission`). Simulated servers send no
 // patches, so a mutating webhook is called and may refuse, but changes nothing. A webhook's CEL
-// matchConditions are evaluated over object, oldObject and request; `authorizer` is not offered.
+// matchConditions are evaluated over object, oldObject, request and authorizer.
 // See https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/
 import { StatusError, statusErrors, type Status } from '../../api/errors';
 import { celMessage, compileExpression, matchConditionVariables } from '../../api/validation/cel/environment';
 import { celValue } from '../../api/validation/cel/rules';
 import { admissionForbidden } from './forbidden';
-import { admissionRegistrationGroup, admissionRequestObject, isExempt, type RuleWithOperations, rulesMatch, type Selectors, selectorsMatch } from './matching';
+import { admissionRegistrationGroup, admissionRequestObject, isExempt, requestAuthorizer, type RuleWithOperations, rulesMatch, type Selectors, selectorsMatch } from './matching';
 import type { AdmissionContext, AdmissionPlugin, AdmissionRequest } from './types';
 import type { Obj } from '../registry/strategy';
 
@@ -89,17 +89,22 @@ function dispatch(resource: string, req: AdmissionRequest, ctx: AdmissionContext
 
 /** Whether a webhook is asked about this request: a rule matches, then both selectors, then its match conditions. */
 function shouldCall(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): boolean {
-  return rulesMatch(hook.rules ?? [], hook.matchPolicy, req) && selectorsMatch(hook, req, ctx) && conditionsMatch(hook, req);
+  return rulesMatch(hook.rules ?? [], hook.matchPolicy, req) && selectorsMatch(hook, req, ctx) && conditionsMatch(hook, req, ctx);
 }
 
 /**
  * matchConditions: a condition that is false skips the webhook. One that cannot be evaluated fails
  * the request (Forbidden), unless the failurePolicy is Ignore, which skips the webhook instead.
  */
-function conditionsMatch(hook: Webhook, req: AdmissionRequest): boolean {
+function conditionsMatch(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): boolean {
   const conditions = hook.matchConditions ?? [];
   if (conditions.length === 0) return true;
-  const vars = { object: celValue(req.object ?? null, undefined), oldObject: celValue(req.oldObject ?? null, undefined), request: celValue(admissionRequestObject('', req), undefined) };
+  const vars = {
+    object: celValue(req.object ?? null, undefined),
+    oldObject: celValue(req.oldObject ?? null, undefined),
+    request: celValue(admissionRequestObject('', req), undefined),
+    authorizer: requestAuthorizer(req, ctx),
+  };
   const errors: string[] = [];
   for (const condition of conditions) {
     const program = compileExpression(condition.expression, matchConditionVariables);

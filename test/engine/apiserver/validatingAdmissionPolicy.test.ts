@@ -93,4 +93,40 @@ describe('admission: ValidatingAdmissionPolicy', () => {
     await client.patch(policies, undefined, 'no-latest', 'merge', { spec: { failurePolicy: 'Ignore' } });
     await client.create(deployments, 'shop', scaled('api', 1));
   });
+
+  it("asks the API server's authorizers through `authorizer`: what the user may do elsewhere, and on the request's own resource", async () => {
+    const { client, namespace, as } = await newCluster();
+    await namespace('shop');
+    const rbac = { group: 'rbac.authorization.k8s.io', version: 'v1' };
+    await client.create({ ...rbac, resource: 'roles' }, 'shop', { metadata: { name: 'config-writer' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['create'] }] });
+    await client.create({ ...rbac, resource: 'rolebindings' }, 'shop', { metadata: { name: 'jane' }, subjects: [{ kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'config-writer' } });
+    await client.create(policies, undefined, {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'owner-label' },
+      spec: {
+        matchConstraints: { resourceRules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }] },
+        validations: [
+          {
+            expression: "!('owner' in object.metadata.?labels.orValue({})) || authorizer.group('').resource('namespaces').name(object.metadata.namespace).check('update').allowed()",
+            messageExpression: "'only who may update namespace ' + object.metadata.namespace + ' may set its owner label'",
+            reason: 'Forbidden',
+          },
+          { expression: "!authorizer.requestResource.check('delete').allowed() || request.userInfo.username == 'kubeside-admin'", message: 'only the admin may create what it can delete' },
+        ],
+      },
+    });
+    await client.create(bindings, undefined, binding('owner-label', {}));
+    const jane = as({ name: 'jane', groups: ['system:authenticated'] });
+    await jane.create(configmaps, 'shop', { metadata: { name: 'plain' } });
+    await rejects(
+      jane.create(configmaps, 'shop', { metadata: { name: 'owned', labels: { owner: 'jane' } } }),
+      403,
+      "configmaps \"owned\" is forbidden: ValidatingAdmissionPolicy 'owner-label' with binding 'owner-label' denied request: only who may update namespace shop may set its owner label",
+    );
+    await client.create(configmaps, 'shop', { metadata: { name: 'owned', labels: { owner: 'ops' } } });
+    // Given delete on configmaps, jane fails the second validation: requestResource is the ConfigMap she creates.
+    await client.patch({ ...rbac, resource: 'roles' }, 'shop', 'config-writer', 'merge', { rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'delete'] }] });
+    await rejects(jane.create(configmaps, 'shop', { metadata: { name: 'more' } }), 422, /denied request: only the admin may create what it can delete$/);
+  });
 });

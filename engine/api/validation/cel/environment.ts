@@ -3,11 +3,12 @@
 // libraries the evaluator lacks (k8s.io/apiserver/pkg/cel/library): lists (isSorted, sum, min, max,
 // indexOf, lastIndexOf), regex (find, findAll), the strings functions replace, charAt, reverse,
 // format and strings.quote, and — each in its own file under library/ — quantity, URL, IP and CIDR,
-// semver, named formats and sets. The evaluator is @marcbachmann/cel-js, which parses, type-checks
-// and evaluates CEL.
+// semver, named formats, sets and the authorizer. The evaluator is @marcbachmann/cel-js, which
+// parses, type-checks and evaluates CEL.
 // See https://kubernetes.io/docs/reference/using-api/cel/
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { re2RegExp } from '../re2';
+import { registerAuthorizerLibrary } from './library/authorizer';
 import { CelLibraryError } from './library/errors';
 import { checkFormatCalls } from './library/formatCheck';
 import { registerFormatsLibrary } from './library/formats';
@@ -74,6 +75,7 @@ function kubernetesEnvironment(): Environment {
   registerSemverLibrary(env);
   registerFormatsLibrary(env);
   registerSetsLibrary(env);
+  registerAuthorizerLibrary(env);
   shared = env;
   return env;
 }

@@ -232,13 +232,10 @@ function policyScope(params: boolean, authorizer: boolean, composited?: readonly
 }
 
 /**
- * Functions and namespaces of CEL libraries the compiler here lacks: Kubernetes' authorizer and JSON
- * patch libraries, and cel-go's lists, math and base64 extensions.
+ * Functions and namespaces of CEL libraries the compiler here lacks: Kubernetes' JSON patch library,
+ * and cel-go's lists, math and base64 extensions.
  */
-const missingLibraryFunctions = new Set([
-  ...['path', 'group', 'serviceAccount', 'resource', 'subresource', 'namespace', 'name', 'check', 'allowed', 'reason', 'errored', 'error', 'fieldSelector', 'labelSelector'],
-  ...['slice', 'flatten', 'distinct', 'reverse', 'sort', 'sortBy', 'first', 'last'],
-]);
+const missingLibraryFunctions = new Set(['slice', 'flatten', 'distinct', 'reverse', 'sort', 'sortBy', 'first', 'last']);
 const missingLibraryNamespaces = new Set(['math', 'base64', 'lists', 'jsonpatch']);
 
 /**
