@@ -51,7 +51,7 @@ import { versionConversions } from '../api/conversion/index';
 import { ConvertedStorage } from './registry/conversion';
 import { CustomResources } from './registry/custom-resources';
 import { ResourceStorage } from './registry/resource';
-import { type ServiceAllocations, ServiceAllocator } from './registry/service-allocations';
+import { defaultServiceCIDRName, type ServiceAllocations, ServiceAllocator } from './registry/service-allocations';
 import { type Obj, strategyFor } from './registry/strategy';
 import { WriteBudget } from './turnBudget';
 import { type FanoutListener, type SharedDecode, WatchFanout } from './watchFanout';
@@ -208,7 +208,7 @@ export class ApiServer {
     this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 60_000;
     this.audit = new AuditLog(options.clock, options.auditCapacity);
     this.customResources = new CustomResources(this.store);
-    this.serviceAllocator = new ServiceAllocator(this.store, this.random);
+    this.serviceAllocator = new ServiceAllocator(this.store, this.random, () => this.timestamp());
     for (const info of kinds().all()) {
       // Custom kinds come and go with their CRDs in this server's store (see CustomResources).
       if (!info.served || !info.plural || kinds().isCustom(info)) continue;
@@ -342,6 +342,9 @@ export class ApiServer {
       }
     };
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) await ensure('', 'v1', 'namespaces', { metadata: { name } });
+    // The service range as a ServiceCIDR (the default-servicecidr controller), before any Service takes an address of it.
+    await ensure('networking.k8s.io', 'v1', 'servicecidrs', { metadata: { name: defaultServiceCIDRName }, spec: { cidrs: [new ClusterIPAllocator(this.random).range] } });
+    await this.markServiceCIDRReady(defaultServiceCIDRName);
     // The API server's own Service, at the first address of the service range.
     await ensure('', 'v1', 'services', {
       metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
@@ -821,6 +824,7 @@ export class ApiServer {
     const key = storage.key(ref.namespace, name);
     const result = await this.store.create(key, storage.encodeForWrite(key, created));
     if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
+    if (storage.info.kind === 'ServiceCIDR' && storage.info.group === 'networking.k8s.io') return { object: await this.markServiceCIDRReady(name), warnings };
     if (isCRD(storage)) {
       const established = await this.establish(storage, name);
       await this.registerCRDAPIServices();
@@ -1265,6 +1269,20 @@ export class ApiServer {
         ],
       },
     }));
+    return result.object;
+  }
+
+  /**
+   * The servicecidrs controller's verdict on a ServiceCIDR: Ready, so Services take addresses from
+   * it once the default range is full. The default one says so in its message, as kube-apiserver's does.
+   */
+  private async markServiceCIDRReady(name: string): Promise<Obj> {
+    const storage = this.storage('networking.k8s.io', 'servicecidrs')!;
+    const ref: ResourceRef = { group: 'networking.k8s.io', version: 'v1', resource: 'servicecidrs', name, subresource: 'status' };
+    const ready = { type: 'Ready', status: 'True', lastTransitionTime: this.timestamp(), reason: '', message: name === defaultServiceCIDRName ? 'Kubernetes Service CIDR is ready' : '' };
+    const result = await this.guaranteedUpdate(apiServerItself, storage, ref, { fieldManager: 'kube-apiserver' }, undefined, (current) =>
+      (current.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True') ? current : { ...current, status: { conditions: [ready] } },
+    );
     return result.object;
   }
 

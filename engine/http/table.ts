@@ -367,6 +367,17 @@ const printers: Record<string, () => Printer> = {
       return [a.metadata.name, a.spec?.service ? `${a.spec.service.namespace}/${a.spec.service.name}` : 'Local', status, age(a, now)];
     },
   }),
+  'networking.k8s.io/ipaddresses': () => ({
+    columns: [nameColumn(), column('ParentRef', 'string', 'ParentRef references the resource (usually 1) that an IP address is allocated to'), ageColumn()],
+    cells: (ip, now) => {
+      const ref = ip.spec?.parentRef ?? {};
+      return [ip.metadata.name, `${ref.resource ?? ''}${ref.group ? `.${ref.group}` : ''}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name ?? ''}`, age(ip, now)];
+    },
+  }),
+  'networking.k8s.io/servicecidrs': () => ({
+    columns: [nameColumn(), column('CIDRs', 'string', 'CIDRs defines the IP blocks in CIDR notation (e.g. "192.168.0.0/24" or "2001:db8::/64") from which to assign service cluster IPs.'), ageColumn()],
+    cells: (c, now) => [c.metadata.name, (c.spec?.cidrs ?? []).join(','), age(c, now)],
+  }),
   'admissionregistration.k8s.io/validatingwebhookconfigurations': () => webhookConfigurationPrinter(),
   'admissionregistration.k8s.io/mutatingwebhookconfigurations': () => webhookConfigurationPrinter(),
   'admissionregistration.k8s.io/validatingadmissionpolicies': () => ({

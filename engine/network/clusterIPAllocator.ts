@@ -61,6 +61,15 @@ export class ClusterIPAllocator {
     }
   }
 
+  /** Whether `ip` is an address of this range a Service may have. */
+  contains(ip: string): boolean {
+    try {
+      return this.usable(parseIPv4(ip));
+    } catch {
+      return false;
+    }
+  }
+
   has(ip: string): boolean {
     return this.used.has(parseIPv4(ip));
   }

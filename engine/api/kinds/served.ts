@@ -8,7 +8,7 @@ const served: readonly [group: string, version: string, kinds: readonly string[]
   ['', 'v1', ['Pod', 'PodTemplate', 'ReplicationController', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Namespace', 'Node', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ServiceAccount', 'ResourceQuota', 'LimitRange']],
   ['apps', 'v1', ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ControllerRevision']],
   ['batch', 'v1', ['Job', 'CronJob']],
-  ['networking.k8s.io', 'v1', ['Ingress', 'IngressClass', 'NetworkPolicy']],
+  ['networking.k8s.io', 'v1', ['Ingress', 'IngressClass', 'NetworkPolicy', 'IPAddress', 'ServiceCIDR']],
   ['discovery.k8s.io', 'v1', ['EndpointSlice']],
   ['coordination.k8s.io', 'v1', ['Lease']],
   ['storage.k8s.io', 'v1', ['StorageClass']],

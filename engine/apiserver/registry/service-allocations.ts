@@ -1,19 +1,27 @@
 // What kube-apiserver's Service REST storage does beside storing a Service: give it a cluster IP
-// from the service CIDR (unless headless or ExternalName) and node ports from 30000-32767 (NodePort
+// from the service CIDRs (unless headless or ExternalName) and node ports from 30000-32767 (NodePort
 // and LoadBalancer), and free them when the Service goes. Each allocation is a key of its own in the
 // store, written in the same transaction as the Service, so two API server replicas can never hand
-// out the same address (as KEP-1880's IPAddress objects guarantee).
+// out the same address. A cluster IP's key is its IPAddress object (networking.k8s.io/v1, KEP-1880),
+// as kube-apiserver stores it since 1.33, so `kubectl get ipaddresses` lists them; the ranges are
+// the ServiceCIDR objects (`kubernetes`, the default, then any a user adds, in name order).
+import { createHash } from 'node:crypto';
 import { fieldError, statusErrors } from '../../api/errors';
-import { ClusterIPAllocator } from '../../network/clusterIPAllocator';
+import { ClusterIPAllocator, defaultServiceCIDR } from '../../network/clusterIPAllocator';
 import { parseIPv4 } from '../../network/ipv4';
 import type { RequestOp, Store, TxnRequest } from '../../store/index';
 import type { Random } from '../../util/random';
 import { clusterIPsOf, needsClusterIP, needsHealthCheckNodePort, needsNodePort } from '../../api/meta/services';
 import type { Obj } from './strategy';
 
-const ipPrefix = '/registry/kubeside/serviceips/';
+const ipPrefix = '/registry/ipaddresses/';
+/** Where cluster IPs were recorded before they were IPAddress objects: still read and freed. */
+const legacyIPPrefix = '/registry/kubeside/serviceips/';
+const serviceCIDRPrefix = '/registry/servicecidrs/';
 const portPrefix = '/registry/kubeside/servicenodeports/';
 export const nodePortRange = { first: 30000, last: 32767 };
+/** The ServiceCIDR kube-apiserver creates for its --service-cluster-ip-range. */
+export const defaultServiceCIDRName = 'kubernetes';
 
 export interface ServiceAllocations {
   /** Puts to run in the Service's create transaction, with the keys that must not exist yet. */
@@ -29,8 +37,15 @@ function nodePortsOf(svc: Obj): number[] {
   return ports;
 }
 
+/** The creation time a new IPAddress object gets. */
+export type Stamp = () => string;
+
 export class ServiceAllocator {
-  constructor(private readonly store: Store, private readonly random: Random) {}
+  constructor(
+    private readonly store: Store,
+    private readonly random: Random,
+    private readonly stamp: Stamp,
+  ) {}
 
   /**
    * Fills spec.clusterIP(s) and node ports of a new Service (in place) and returns the reservations
@@ -66,17 +81,65 @@ export class ServiceAllocator {
     return out;
   }
 
-  /** Gives the Service the cluster IP it asks for, or the next free one. */
+  /**
+   * Gives the Service the cluster IP it asks for, or the next free one: from the first ServiceCIDR
+   * with room (the default `kubernetes` first). A requested IP must lie in one of them.
+   */
   private allocateClusterIP(service: Obj, out: ServiceAllocations): void {
     const spec = (service.spec ??= {});
     const name = service.metadata?.name ?? '';
-    const ips = new ClusterIPAllocator(this.random);
-    for (const kv of this.store.range(ipPrefix, { end: `${ipPrefix}\uffff` }).kvs) ips.allocate(kv.key.slice(ipPrefix.length));
-    const ip = spec.clusterIP ? ips.allocate(spec.clusterIP, name) : ips.allocateNext(name);
-    spec.clusterIP = ip;
-    spec.clusterIPs = [ip];
-    out.reserve.push({ type: 'put', key: `${ipPrefix}${ip}`, value: ownerOf(service) });
-    out.guards.push(`${ipPrefix}${ip}`);
+    const taken = [...this.store.range(ipPrefix, { end: `${ipPrefix}\uffff` }).kvs, ...this.store.range(legacyIPPrefix, { end: `${legacyIPPrefix}\uffff` }).kvs].map((kv) => kv.key.slice(kv.key.lastIndexOf('/') + 1));
+    const ranges = this.serviceCIDRs().map((cidr) => {
+      const ips = new ClusterIPAllocator(this.random, cidr);
+      for (const ip of taken) if (ips.contains(ip)) ips.allocate(ip);
+      return ips;
+    });
+    let ip: string | undefined;
+    if (spec.clusterIP) {
+      // Out of every range, the first one's message names it, as the allocator of the default range would.
+      ip = (ranges.find((r) => r.contains(spec.clusterIP)) ?? ranges[0]!).allocate(spec.clusterIP, name);
+    } else {
+      for (const [i, range] of ranges.entries()) {
+        try {
+          ip = range.allocateNext(name);
+          break;
+        } catch (err) {
+          if (i === ranges.length - 1) throw err;
+        }
+      }
+    }
+    spec.clusterIP = ip!;
+    spec.clusterIPs = [ip!];
+    out.reserve.push({ type: 'put', key: `${ipPrefix}${ip}`, value: JSON.stringify(this.ipAddress(ip!, service)) });
+    out.guards.push(`${ipPrefix}${ip}`, `${legacyIPPrefix}${ip}`);
+  }
+
+  /** The ranges cluster IPs come from: the ServiceCIDRs, the default one first; the default alone before any exists. */
+  private serviceCIDRs(): string[] {
+    const cidrs = this.store
+      .range(serviceCIDRPrefix, { end: `${serviceCIDRPrefix}\uffff` })
+      .kvs.map((kv) => JSON.parse(String(typeof kv.value === 'string' ? kv.value : Buffer.from(kv.value).toString('utf8'))) as Obj)
+      .filter((c) => !c.metadata?.deletionTimestamp)
+      .sort((a, b) => (a.metadata.name === defaultServiceCIDRName ? -1 : b.metadata.name === defaultServiceCIDRName ? 1 : a.metadata.name < b.metadata.name ? -1 : 1))
+      .flatMap((c) => (c.spec?.cidrs ?? []) as string[])
+      .filter((cidr) => !cidr.includes(':'));
+    return cidrs.length ? cidrs : [defaultServiceCIDR];
+  }
+
+  /** The IPAddress object that records a Service's cluster IP. */
+  private ipAddress(ip: string, service: Obj): Obj {
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IPAddress',
+      metadata: {
+        name: ip,
+        labels: { 'ipaddress.kubernetes.io/ip-family': 'IPv4', 'ipaddress.kubernetes.io/managed-by': 'ipallocator.k8s.io' },
+        // Derived from the address and its Service, so recording it draws nothing from the seeded random source.
+        uid: derivedUID(`ipaddress/${ip}/${service.metadata?.uid ?? ''}`),
+        creationTimestamp: this.stamp(),
+      },
+      spec: { parentRef: { group: '', resource: 'services', namespace: service.metadata?.namespace ?? '', name: service.metadata?.name ?? '' } },
+    };
   }
 
   /**
@@ -113,7 +176,7 @@ export class ServiceAllocator {
     if (ip === 'None') return [];
     try {
       parseIPv4(ip);
-      return [{ type: 'delete', key: `${ipPrefix}${ip}` }];
+      return [{ type: 'delete', key: `${ipPrefix}${ip}` }, { type: 'delete', key: `${legacyIPPrefix}${ip}` }];
     } catch {
       return [];
     }
@@ -153,6 +216,15 @@ export class ServiceAllocator {
     }
     return undefined;
   }
+}
+
+/** A version 5-style UUID (SHA-1 of `name`, version and variant bits set). */
+function derivedUID(name: string): string {
+  const h = createHash('sha1').update(name).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function ownerOf(service: Obj): string {

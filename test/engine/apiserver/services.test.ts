@@ -82,7 +82,7 @@ describe('API server: Service allocations', () => {
     const { client, namespace, store } = await newCluster();
     await namespace('shop');
     const held = () => ({
-      ips: store.range('/registry/kubeside/serviceips/', { end: '/registry/kubeside/serviceips/\uffff' }).kvs.filter((kv) => String(kv.value) === 'shop/web').map((kv) => kv.key.split('/').pop()),
+      ips: store.range('/registry/ipaddresses/', { end: '/registry/ipaddresses/\uffff' }).kvs.filter((kv) => JSON.parse(String(kv.value)).spec.parentRef.name === 'web').map((kv) => kv.key.split('/').pop()),
       ports: store.range('/registry/kubeside/servicenodeports/', { end: '/registry/kubeside/servicenodeports/\uffff' }).kvs.filter((kv) => String(kv.value) === 'shop/web').map((kv) => Number(kv.key.split('/').pop())),
     });
     const type = async (spec: object) => (await client.patch(services, 'shop', 'web', 'merge', { spec })).object;

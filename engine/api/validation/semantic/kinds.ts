@@ -25,6 +25,7 @@ import './limitrange.js';
 import './ingress.js';
 import './ingressclass.js';
 import './apiservice.js';
+import './ipaddress.js';
 import './networkpolicy.js';
 import './endpointslice.js';
 import './lease.js';
