@@ -367,6 +367,51 @@ const printers: Record<string, () => Printer> = {
       return [a.metadata.name, a.spec?.service ? `${a.spec.service.namespace}/${a.spec.service.name}` : 'Local', status, age(a, now)];
     },
   }),
+  'storage.k8s.io/csinodes': () => ({
+    columns: [nameColumn(), column('Drivers', 'integer', 'Drivers indicates the number of CSI drivers registered on the node'), ageColumn()],
+    cells: (n, now) => [n.metadata.name, (n.spec?.drivers ?? []).length, age(n, now)],
+  }),
+  'storage.k8s.io/csidrivers': () => ({
+    columns: [
+      nameColumn(),
+      column('AttachRequired', 'boolean', 'Indicates this CSI volume driver requires an attach operation, and that Kubernetes should call attach and wait for any attach operation to complete before proceeding to mount.'),
+      column('PodInfoOnMount', 'boolean', 'Indicates this CSI volume driver requires additional pod information (like podName, podUID, etc.) during mount operations.'),
+      column('StorageCapacity', 'boolean', 'Indicates this CSI volume driver should have storage capacity tracking.'),
+      column('TokenRequests', 'string', 'Indicates the CSI driver needs pods\' service account tokens it is mounting volume for to do necessary authentication.'),
+      column('RequiresRepublish', 'boolean', 'Indicates the CSI driver wants `NodePublishVolume` being periodically called to reflect any possible change in the mounted volume'),
+      column('Modes', 'string', 'Defines the kind of volumes this CSI volume driver supports.'),
+      ageColumn(),
+    ],
+    cells: (d, now) => [
+      d.metadata.name,
+      d.spec?.attachRequired ?? true,
+      d.spec?.podInfoOnMount ?? false,
+      d.spec?.storageCapacity ?? false,
+      (d.spec?.tokenRequests ?? []).map((t: Obj) => t.audience).join(',') || '<unset>',
+      d.spec?.requiresRepublish ?? false,
+      (d.spec?.volumeLifecycleModes ?? []).join(',') || '<none>',
+      age(d, now),
+    ],
+  }),
+  'storage.k8s.io/volumeattachments': () => ({
+    columns: [
+      nameColumn(),
+      column('Attacher', 'string', 'Attacher indicates the name of the volume driver that MUST handle this request.'),
+      column('PV', 'string', 'Name of the persistent volume to attach.'),
+      column('Node', 'string', 'The node that the volume should be attached to.'),
+      column('Attached', 'boolean', 'Indicates the volume is successfully attached.'),
+      ageColumn(),
+    ],
+    cells: (v, now) => [v.metadata.name, v.spec?.attacher ?? '', v.spec?.source?.persistentVolumeName ?? '', v.spec?.nodeName ?? '', v.status?.attached ?? false, age(v, now)],
+  }),
+  'storage.k8s.io/csistoragecapacities': () => ({
+    columns: [nameColumn(), column('StorageClassName', 'string', 'StorageClassName represents the name of the StorageClass that the reported capacity applies to.'), column('Capacity', 'string', 'Capacity is the value reported by the CSI driver in its GetCapacityResponse.'), ageColumn()],
+    cells: (c, now) => [c.metadata.name, c.storageClassName ?? '', c.capacity ?? '<unset>', age(c, now)],
+  }),
+  'storage.k8s.io/volumeattributesclasses': () => ({
+    columns: [nameColumn(), column('DriverName', 'string', 'Name of the CSI driver'), ageColumn()],
+    cells: (c, now) => [c.metadata.name, c.driverName ?? '', age(c, now)],
+  }),
   'networking.k8s.io/ipaddresses': () => ({
     columns: [nameColumn(), column('ParentRef', 'string', 'ParentRef references the resource (usually 1) that an IP address is allocated to'), ageColumn()],
     cells: (ip, now) => {

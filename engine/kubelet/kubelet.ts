@@ -39,6 +39,9 @@ import { staticPods } from './staticPods';
 
 const core = { group: '', version: 'v1' } as const;
 const podsResource = { ...core, resource: 'pods' };
+const csiNodesResource = { group: 'storage.k8s.io', version: 'v1', resource: 'csinodes' };
+/** The in-tree volume plugins migrated to CSI drivers, as the kubelet lists them on its CSINode. */
+const migratedInTreePlugins = ['kubernetes.io/aws-ebs', 'kubernetes.io/azure-disk', 'kubernetes.io/azure-file', 'kubernetes.io/cinder', 'kubernetes.io/gce-pd', 'kubernetes.io/portworx-volume', 'kubernetes.io/vsphere-volume'];
 const nodesResource = { ...core, resource: 'nodes' };
 const leasesResource = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
 
@@ -194,6 +197,8 @@ export class Kubelet {
     this.reportedConditions.clear();
     const registered = await this.registerNode();
     this.latestNode = withoutManagedFields(registered.node);
+    // The CSI plugin manager's own start: not waited for, as it runs beside the node's registration.
+    void this.ensureCSINode();
     this.recorder.event(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
     this.recorder.event(this.nodeRef(), 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     if (registered.withStatus) this.reportedStatus(registered.withStatus, this.clock.now());
@@ -440,6 +445,29 @@ export class Kubelet {
         return { node: (await this.client.patch(nodesResource, undefined, this.nodeName, 'merge', { metadata: { labels } })).object };
       }
       return { node: existing };
+    }
+  }
+
+  /**
+   * The node's CSINode, as the kubelet's CSI node info manager initializes it: owned by the Node, no
+   * CSI driver registered (none runs in the simulated runtime), and the in-tree volume plugins whose
+   * volumes would go to CSI drivers listed in its annotation. One from an earlier start is kept.
+   */
+  private async ensureCSINode(): Promise<void> {
+    if (this.client.tryGet(csiNodesResource, undefined, this.nodeName)) return;
+    try {
+      await this.client.create(csiNodesResource, undefined, {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'CSINode',
+        metadata: {
+          name: this.nodeName,
+          annotations: { 'storage.alpha.kubernetes.io/migrated-plugins': migratedInTreePlugins.join(',') },
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: this.nodeUid ?? '' }],
+        },
+        spec: { drivers: [] },
+      });
+    } catch {
+      // Made meanwhile, or the node stopped: the next start tries again.
     }
   }
 

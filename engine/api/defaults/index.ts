@@ -27,6 +27,7 @@ import './ingressclass.js';
 import './apiservice.js';
 import './endpointslice.js';
 import './storageclass.js';
+import './csi.js';
 import './priorityclass.js';
 import './horizontalpodautoscaler.js';
 import './rbac.js';

@@ -11,7 +11,7 @@ const served: readonly [group: string, version: string, kinds: readonly string[]
   ['networking.k8s.io', 'v1', ['Ingress', 'IngressClass', 'NetworkPolicy', 'IPAddress', 'ServiceCIDR']],
   ['discovery.k8s.io', 'v1', ['EndpointSlice']],
   ['coordination.k8s.io', 'v1', ['Lease']],
-  ['storage.k8s.io', 'v1', ['StorageClass']],
+  ['storage.k8s.io', 'v1', ['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'CSIStorageCapacity', 'VolumeAttributesClass']],
   ['scheduling.k8s.io', 'v1', ['PriorityClass']],
   ['node.k8s.io', 'v1', ['RuntimeClass']],
   ['autoscaling', 'v2', ['HorizontalPodAutoscaler']],

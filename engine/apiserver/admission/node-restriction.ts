@@ -9,6 +9,7 @@
 //   never other `kubernetes.io` or `k8s.io` labels such as `node-role.kubernetes.io/*`, which an
 //   administrator (kubeadm) sets; afterwards it may change only those labels, and never its taints,
 //   through the Node or its status. A compromised node cannot steer workloads to itself.
+// - Its own CSINode only.
 import { isMirrorPod, mirrorPodAnnotation } from '../../api/meta/mirrorPods';
 import { kubeletMaySetLabel } from '../../api/meta/nodeLabels';
 import { deepEqual } from '../../api/patch/jsonValue';
@@ -20,10 +21,15 @@ import type { AdmissionPlugin, AdmissionRequest } from './types';
 export const nodeRestriction: AdmissionPlugin = {
   name: 'NodeRestriction',
   admit(req, ctx) {
-    if (req.kind.group !== '' || (req.kind.kind !== 'Pod' && req.kind.kind !== 'Node')) return;
     const node = nodeNameOf(req.user);
     if (node === undefined) return;
     const refuse = (why: string) => admissionForbidden(req, why);
+    if (req.kind.group === 'storage.k8s.io' && req.kind.kind === 'CSINode') {
+      const name = req.name || req.object?.metadata?.name || '';
+      if (name !== node) throw refuse(`node ${JSON.stringify(node)} is not allowed to modify object ${JSON.stringify(name)}`);
+      return;
+    }
+    if (req.kind.group !== '' || (req.kind.kind !== 'Pod' && req.kind.kind !== 'Node')) return;
     if (req.kind.kind === 'Node') return admitNode(req, node, refuse);
     if (req.operation === 'UPDATE' && req.subresource === 'status') {
       if (req.oldObject?.spec?.nodeName !== node) throw refuse(`node ${JSON.stringify(node)} can only update pod status for pods with spec.nodeName set to itself`);

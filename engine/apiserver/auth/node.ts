@@ -58,6 +58,9 @@ export class NodeAuthorizer implements Authorizer {
         if (namespace !== 'kube-node-lease') return { allowed: false };
         if (verb === 'create') return { allowed: true };
         return name === node ? { allowed: true } : { allowed: false, reason: `node '${node}' can only access its own lease` };
+      case 'csinodes.storage.k8s.io':
+        // Its own, which the NodeRestriction plugin checks by name.
+        return ['get', 'create', 'update', 'patch', 'delete'].includes(verb) ? { allowed: true } : { allowed: false, reason: 'can only get, create, update, patch, or delete a CSINode' };
       case 'services':
       case 'endpoints':
       case 'endpointslices.discovery.k8s.io':

@@ -30,6 +30,7 @@ import './networkpolicy.js';
 import './endpointslice.js';
 import './lease.js';
 import './storageclass.js';
+import './csi.js';
 import './priorityclass.js';
 import './runtimeclass.js';
 import './horizontalpodautoscaler.js';

@@ -90,7 +90,7 @@ describe('kinds registry', () => {
     assert.equal(kinds().lookup('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration')!.served, true);
     assert.equal(kinds().lookup('flowcontrol.apiserver.k8s.io/v1', 'FlowSchema')!.served, false);
     assert.equal(kinds().lookup('v1', 'Nonexistent'), undefined);
-    assert.equal(kinds().all().filter((k) => k.served).length, 46);
+    assert.equal(kinds().all().filter((k) => k.served).length, 51);
   });
 
   describe('suggesting the nearest real kind', () => {
