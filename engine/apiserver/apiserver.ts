@@ -24,6 +24,7 @@ import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../sto
 import { type Clock, rfc3339, SecondTimestamps, type Timer } from '../util/clock';
 import { yieldToEventLoop } from '../util/eventLoop';
 import type { Random } from '../util/random';
+import { mandatoryFlowSchemas, mandatoryPriorityLevels, suggestedFlowSchemas, suggestedPriorityLevels } from '../api/flowcontrol/bootstrap';
 import { validatingAdmissionPolicy } from './admission/validatingAdmissionPolicy';
 import { mutatingAdmissionWebhook, validatingAdmissionWebhook, type WebhookTransport } from './admission/webhooks';
 import { AdmissionChain, type AdmissionContext, type AdmissionPlugin, type AdmissionRequest, type Operation } from './admission/types';
@@ -354,6 +355,10 @@ export class ApiServer {
     for (const pc of systemPriorityClasses) await ensure('scheduling.k8s.io', 'v1', 'priorityclasses', { metadata: { name: pc.name }, value: pc.value, description: pc.description });
     for (const role of bootstrapClusterRoles) await ensure('rbac.authorization.k8s.io', 'v1', 'clusterroles', deepCopy(role) as Obj);
     for (const binding of bootstrapClusterRoleBindings) await ensure('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', deepCopy(binding) as Obj);
+    // The apiserver's flowcontrol bootstrap: API Priority and Fairness' priority levels, then the FlowSchemas that use them.
+    for (const level of [...mandatoryPriorityLevels, ...suggestedPriorityLevels]) await ensure('flowcontrol.apiserver.k8s.io', 'v1', 'prioritylevelconfigurations', deepCopy(level) as Obj);
+    for (const schema of [...mandatoryFlowSchemas, ...suggestedFlowSchemas]) await ensure('flowcontrol.apiserver.k8s.io', 'v1', 'flowschemas', deepCopy(schema) as Obj);
+    await this.syncFlowSchemaStatuses();
     await this.registerLocalAPIServices();
   }
 
@@ -830,6 +835,7 @@ export class ApiServer {
       await this.registerCRDAPIServices();
       return { object: established, warnings };
     }
+    if (isFlowControl(storage)) await this.syncFlowSchemaStatuses();
     return writtenResult(() => storage.decodeWritten(created, result.kv!), warnings);
   }
 
@@ -1171,6 +1177,7 @@ export class ApiServer {
       if (result.succeeded) {
         // A CRD's versions come and go with its APIServices.
         if (isCRD(storage) && !subresource) await this.registerCRDAPIServices();
+        if (isFlowControl(storage) && !subresource) await this.syncFlowSchemaStatuses();
         return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
       }
       if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
@@ -1273,6 +1280,35 @@ export class ApiServer {
   }
 
   /**
+   * kube-apiserver's API Priority and Fairness configuration controller, as far as objects show it:
+   * each FlowSchema's Dangling condition says whether the priority level it names exists.
+   */
+  private async syncFlowSchemaStatuses(): Promise<void> {
+    const group = 'flowcontrol.apiserver.k8s.io';
+    const flowSchemas = this.storage(group, 'flowschemas')!;
+    const levels = new Set(this.storage(group, 'prioritylevelconfigurations')!.listShared(undefined).map((p) => p.metadata.name));
+    for (const fs of flowSchemas.listShared(undefined)) {
+      const level = String(fs.spec?.priorityLevelConfiguration?.name ?? '');
+      const want = levels.has(level)
+        ? { status: 'False', reason: 'Found', message: `This FlowSchema references the PriorityLevelConfiguration object named ${JSON.stringify(level)} and it exists` }
+        : { status: 'True', reason: 'NotFound', message: `This FlowSchema references the PriorityLevelConfiguration object named ${JSON.stringify(level)} but there is no such object` };
+      const current = (fs.status?.conditions ?? []).find((c: Obj) => c.type === 'Dangling');
+      if (current && current.status === want.status && current.reason === want.reason && current.message === want.message) continue;
+      const dangling = { type: 'Dangling', ...want, lastTransitionTime: this.timestamp() };
+      const ref: ResourceRef = { group, version: 'v1', resource: 'flowschemas', name: fs.metadata.name, subresource: 'status' };
+      try {
+        await this.guaranteedUpdate(apiServerItself, flowSchemas, ref, { fieldManager: 'api-priority-and-fairness-config-consumer-v1' }, undefined, (cur) => ({
+          ...cur,
+          status: { ...cur.status, conditions: [...(cur.status?.conditions ?? []).filter((c: Obj) => c.type !== 'Dangling'), dangling] },
+        }));
+      } catch (err) {
+        // Deleted meanwhile.
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      }
+    }
+  }
+
+  /**
    * The servicecidrs controller's verdict on a ServiceCIDR: Ready, so Services take addresses from
    * it once the default range is full. The default one says so in its message, as kube-apiserver's does.
    */
@@ -1328,6 +1364,7 @@ export class ApiServer {
         });
         if (!result.succeeded) continue;
         const gone = storage.decode({ ...kv, modRevision: result.revision });
+        if (isFlowControl(storage)) await this.syncFlowSchemaStatuses();
         // A CRD takes its custom resources with it.
         if (isCRD(storage)) {
           await this.store.deleteRange(`/registry/${gone.spec.group}/${gone.spec.names.plural}/`, `/registry/${gone.spec.group}/${gone.spec.names.plural}0`);
@@ -1735,6 +1772,7 @@ const localAPIServicePriorities: ReadonlyMap<string, readonly [group: number, ve
   ['coordination.k8s.io/v1', [16500, 15]],
   ['node.k8s.io/v1', [16300, 15]],
   ['discovery.k8s.io/v1', [16200, 15]],
+  ['flowcontrol.apiserver.k8s.io/v1', [16100, 21]],
   ['metrics.k8s.io/v1beta1', [100, 100]],
 ]);
 
@@ -1812,6 +1850,10 @@ function nodeNameRequired(fieldSelector: string | undefined): string | undefined
 
 function isService(storage: ResourceStorage): boolean {
   return storage.info.group === '' && storage.info.kind === 'Service';
+}
+
+function isFlowControl(storage: ResourceStorage): boolean {
+  return storage.info.group === 'flowcontrol.apiserver.k8s.io';
 }
 
 function isCRD(storage: ResourceStorage): boolean {

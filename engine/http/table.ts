@@ -412,6 +412,41 @@ const printers: Record<string, () => Printer> = {
     columns: [nameColumn(), column('DriverName', 'string', 'Name of the CSI driver'), ageColumn()],
     cells: (c, now) => [c.metadata.name, c.driverName ?? '', age(c, now)],
   }),
+  'flowcontrol.apiserver.k8s.io/flowschemas': () => ({
+    columns: [
+      nameColumn(),
+      column('PriorityLevel', 'string', "The name of the priority level configuration that this FlowSchema's flows are assigned to."),
+      column('MatchingPrecedence', 'integer', 'The matching precedence of this FlowSchema: lower values take precedence.'),
+      column('DistinguisherMethod', 'string', 'How flows are distinguished within this FlowSchema: by user, by namespace, or * for none.'),
+      ageColumn(),
+      column('MissingPL', 'string', 'Whether the priority level this FlowSchema references is missing (the Dangling condition).'),
+    ],
+    cells: (f, now) => [
+      f.metadata.name,
+      f.spec?.priorityLevelConfiguration?.name ?? '',
+      f.spec?.matchingPrecedence ?? 0,
+      f.spec?.distinguisherMethod?.type ?? '*',
+      age(f, now),
+      (f.status?.conditions ?? []).find((c: Obj) => c.type === 'Dangling')?.status ?? '?',
+    ],
+  }),
+  'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations': () => ({
+    columns: [
+      nameColumn(),
+      column('Type', 'string', 'Whether requests of this priority level are limited (Limited) or exempt from limits (Exempt).'),
+      column('NominalConcurrencyShares', 'string', "This level's share of the server's concurrency limit."),
+      column('Queues', 'string', 'The number of queues of this priority level.'),
+      column('HandSize', 'string', 'The number of queues a flow is shuffle-sharded to.'),
+      column('QueueLengthLimit', 'string', 'The most requests a queue holds waiting.'),
+      ageColumn(),
+    ],
+    cells: (p, now) => {
+      const limited = p.spec?.limited;
+      const queuing = limited?.limitResponse?.queuing;
+      const or = (v: unknown) => (v === undefined ? '<none>' : v);
+      return [p.metadata.name, p.spec?.type ?? '', or(limited?.nominalConcurrencyShares), or(queuing?.queues), or(queuing?.handSize), or(queuing?.queueLengthLimit), age(p, now)];
+    },
+  }),
   'networking.k8s.io/ipaddresses': () => ({
     columns: [nameColumn(), column('ParentRef', 'string', 'ParentRef references the resource (usually 1) that an IP address is allocated to'), ageColumn()],
     cells: (ip, now) => {

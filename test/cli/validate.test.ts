@@ -163,11 +163,11 @@ describe('kubeside validate', () => {
   });
 
   it('warns about kinds the embedded cluster does not serve, and rejects them with --served-only', async () => {
-    writeFileSync(path.join(dir, 'flows.yaml'), 'apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: FlowSchema\nmetadata:\n  name: batch\n');
-    const r = await run(dir, 'flows.yaml');
+    writeFileSync(path.join(dir, 'csr.yaml'), 'apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: jane\nspec:\n  request: LS0t\n  signerName: kubernetes.io/kube-apiserver-client\n');
+    const r = await run(dir, 'csr.yaml');
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^flows\.yaml:2:7: FlowSchema\/batch: Warning: flowcontrol\.apiserver\.k8s\.io\/v1 FlowSchema is part of Kubernetes but not served by the embedded cluster$/m);
-    assert.equal((await run(dir, '--served-only', 'flows.yaml')).code, 1);
+    assert.match(r.stdout, /^csr\.yaml:2:7: CertificateSigningRequest\/jane: Warning: certificates\.k8s\.io\/v1 CertificateSigningRequest is part of Kubernetes but not served by the embedded cluster$/m);
+    assert.equal((await run(dir, '--served-only', 'csr.yaml')).code, 1);
   });
 
   it('prints machine-readable problems with -o json', async () => {

@@ -96,12 +96,12 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(missing.stderr.trim(), `error: resource mapping not found for name: "web" namespace: "default" from "${crdless}": no matches for kind "Certificate" in version "cert-manager.io/v1"\nensure CRDs are installed first`);
     // A kind of the spec this server does not serve is validated client-side with the v2 schema:
     // both mistakes are found, by field and by type, before anything is sent.
-    const flows = path.join(cluster.stateDir, 'flows.yaml');
-    writeFileSync(flows, 'apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: FlowSchema\nmetadata:\n  name: batch\nspec:\n  matchingPrecedence: "ten"\n  priorityLevelConfiguration:\n    name: workload-low\n  rule: []\n');
-    const invalid = await kubectl(cluster, ['apply', '-f', flows]);
+    const csr = path.join(cluster.stateDir, 'csr.yaml');
+    writeFileSync(csr, 'apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: jane\nspec:\n  request: LS0t\n  signerName: kubernetes.io/kube-apiserver-client\n  expirationSeconds: "ten"\n  usage: [client auth]\n');
+    const invalid = await kubectl(cluster, ['apply', '-f', csr]);
     assert.equal(invalid.code, 1);
-    assert.match(invalid.stderr, /ValidationError\(FlowSchema\.spec\): unknown field "rule" in io\.k8s\.api\.flowcontrol\.v1\.FlowSchemaSpec/);
-    assert.match(invalid.stderr, /invalid type for io\.k8s\.api\.flowcontrol\.v1\.FlowSchemaSpec\.matchingPrecedence: got "string", expected "integer"/);
+    assert.match(invalid.stderr, /ValidationError\(CertificateSigningRequest\.spec\): unknown field "usage" in io\.k8s\.api\.certificates\.v1\.CertificateSigningRequestSpec/);
+    assert.match(invalid.stderr, /invalid type for io\.k8s\.api\.certificates\.v1\.CertificateSigningRequestSpec\.expirationSeconds: got "string", expected "integer"/);
   });
 
   it('apply -f of a Service whose type changes: node ports come and go, the cluster IP stays', async () => {

@@ -33,6 +33,7 @@ import './horizontalpodautoscaler.js';
 import './rbac.js';
 import './customresourcedefinition.js';
 import './admissionregistration.js';
+import './flowcontrol.js';
 
 /** The object's group: the part of apiVersion before '/', or "" for the core group ("v1"). */
 function groupOf(apiVersion: unknown): string {

@@ -21,6 +21,7 @@ const served: readonly [group: string, version: string, kinds: readonly string[]
   ['events.k8s.io', 'v1', ['Event']],
   ['apiextensions.k8s.io', 'v1', ['CustomResourceDefinition']],
   ['apiregistration.k8s.io', 'v1', ['APIService']],
+  ['flowcontrol.apiserver.k8s.io', 'v1', ['FlowSchema', 'PriorityLevelConfiguration']],
   ['admissionregistration.k8s.io', 'v1', ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
 ];
 

@@ -38,3 +38,4 @@ import './poddisruptionbudget.js';
 import './rbac.js';
 import './customresourcedefinition.js';
 import './admissionregistration.js';
+import './flowcontrol.js';

@@ -158,18 +158,18 @@ describe('validateObject', () => {
   });
 
   describe('given a kind Kubernetes has but the embedded cluster does not serve', () => {
-    const flowSchema = { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name: 'fs' } };
+    const csr = { apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'jane' }, spec: { request: 'LS0t', signerName: 'kubernetes.io/kube-apiserver-client' } };
 
     it('validates it against its schema and says it is not served', () => {
-      const r = validateObject(flowSchema);
+      const r = validateObject(csr);
       assert.deepEqual(messages(r), []);
       assert.equal(r.kind?.served, false);
-      assert.deepEqual(messages(validateObject({ ...flowSchema, spec: { priorityLevelConfiguration: { name: 'workload-low' }, rules: 'a' } })), ['spec.rules: Invalid value: "string": spec.rules in body must be of type array: "string"']);
+      assert.deepEqual(messages(validateObject({ ...csr, spec: { ...csr.spec, usages: 'a' } })), ['spec.usages: Invalid value: "string": spec.usages in body must be of type array: "string"']);
     });
 
     it('answers "no matches" when asked as the embedded cluster', () => {
-      const r = validateObject(flowSchema, { servedOnly: true });
-      assert.deepEqual(messages(r), ['kind: Invalid value: "FlowSchema": no matches for kind "FlowSchema" in version "flowcontrol.apiserver.k8s.io/v1": FlowSchema is part of Kubernetes but not served by the embedded cluster']);
+      const r = validateObject(csr, { servedOnly: true });
+      assert.deepEqual(messages(r), ['kind: Invalid value: "CertificateSigningRequest": no matches for kind "CertificateSigningRequest" in version "certificates.k8s.io/v1": CertificateSigningRequest is part of Kubernetes but not served by the embedded cluster']);
       assert.equal(r.kind?.served, false);
     });
   });
