@@ -19,7 +19,6 @@ import { admissionRegistrationGroup, admissionRequestObject, isExempt, requestAu
 import type { AdmissionContext, AdmissionPlugin, AdmissionRequest } from './types';
 import type { Obj } from '../registry/strategy';
 
-
 /** One webhook call: where to send the AdmissionReview, and the review as JSON. */
 export interface WebhookCall {
   readonly service?: { readonly namespace: string; readonly name: string; readonly port: number; readonly path: string };
