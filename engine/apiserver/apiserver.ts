@@ -829,13 +829,8 @@ export class ApiServer {
     const key = storage.key(ref.namespace, name);
     const result = await this.store.create(key, storage.encodeForWrite(key, created));
     if (!result.succeeded) throw statusErrors.alreadyExists(storage.info.plural, storage.info.group, name);
-    if (storage.info.kind === 'ServiceCIDR' && storage.info.group === 'networking.k8s.io') return { object: await this.markServiceCIDRReady(name), warnings };
-    if (isCRD(storage)) {
-      const established = await this.establish(storage, name);
-      await this.registerCRDAPIServices();
-      return { object: established, warnings };
-    }
-    if (isFlowControl(storage)) await this.syncFlowSchemaStatuses();
+    const changed = await this.reactToWrite(storage, 'create', name);
+    if (changed) return { object: changed, warnings };
     return writtenResult(() => storage.decodeWritten(created, result.kv!), warnings);
   }
 
@@ -1175,9 +1170,7 @@ export class ApiServer {
       const value = storage.encodeForWrite(kv.key, next);
       const result = allocations?.reserve.length || allocations?.release?.length ? await this.updateService(kv, value, allocations) : await this.store.update(kv.key, value, kv.modRevision);
       if (result.succeeded) {
-        // A CRD's versions come and go with its APIServices.
-        if (isCRD(storage) && !subresource) await this.registerCRDAPIServices();
-        if (isFlowControl(storage) && !subresource) await this.syncFlowSchemaStatuses();
+        if (!subresource) await this.reactToWrite(storage, 'update', name);
         return writtenResult(() => storage.decodeWritten(next, result.kv!), warnings);
       }
       if (attempt > 100) throw statusErrors.conflict(storage.info.plural, storage.info.group, name, conflictMessage);
@@ -1280,6 +1273,23 @@ export class ApiServer {
   }
 
   /**
+   * What kube-apiserver's in-process controllers do as soon as one of their objects is written: a
+   * new CRD is established and a new ServiceCIDR made Ready; the CRDs' APIServices and the
+   * FlowSchemas' Dangling conditions follow the CRDs and the priority levels. Returns the object as
+   * they left it when they changed what a create answers with.
+   */
+  private async reactToWrite(storage: ResourceStorage, operation: 'create' | 'update' | 'delete', name: string): Promise<Obj | undefined> {
+    if (isCRD(storage)) {
+      const established = operation === 'create' ? await this.establish(storage, name) : undefined;
+      await this.registerCRDAPIServices();
+      return established;
+    }
+    if (isFlowControl(storage)) await this.syncFlowSchemaStatuses();
+    if (operation === 'create' && storage.info.group === 'networking.k8s.io' && storage.info.kind === 'ServiceCIDR') return this.markServiceCIDRReady(name);
+    return undefined;
+  }
+
+  /**
    * kube-apiserver's API Priority and Fairness configuration controller, as far as objects show it:
    * each FlowSchema's Dangling condition says whether the priority level it names exists.
    */
@@ -1364,12 +1374,9 @@ export class ApiServer {
         });
         if (!result.succeeded) continue;
         const gone = storage.decode({ ...kv, modRevision: result.revision });
-        if (isFlowControl(storage)) await this.syncFlowSchemaStatuses();
         // A CRD takes its custom resources with it.
-        if (isCRD(storage)) {
-          await this.store.deleteRange(`/registry/${gone.spec.group}/${gone.spec.names.plural}/`, `/registry/${gone.spec.group}/${gone.spec.names.plural}0`);
-          await this.registerCRDAPIServices();
-        }
+        if (isCRD(storage)) await this.store.deleteRange(`/registry/${gone.spec.group}/${gone.spec.names.plural}/`, `/registry/${gone.spec.group}/${gone.spec.names.plural}0`);
+        await this.reactToWrite(storage, 'delete', name);
         return { object: this.deleted(storage, gone), warnings: [] };
       }
       // Graceful deletion: mark the object; its finalizers' owners (or the kubelet) finish the job.
