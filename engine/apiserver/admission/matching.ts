@@ -2,12 +2,15 @@
 // admission matcher decides (k8s.io/apiserver/pkg/admission/plugin/webhook/predicates): rules of
 // operations, groups, versions, resources and scope, with matchPolicy Equivalent reaching the other
 // versions a resource is served as; a namespace selector and an object selector; and, for both, the
-// AdmissionRequest that CEL expressions read as `request`.
+// CEL they are matched and judged with: the request's inputs (`request` the AdmissionRequest), and
+// matchConditions.
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { statusErrors } from '../../api/errors';
 import { versionConversions } from '../../api/conversion/index';
 import { labelSelectorAsSelector } from '../../api/labels/labelSelector';
+import { celMessage, compileExpression } from '../../api/validation/cel/environment';
 import { CelAuthorizer } from '../../api/validation/cel/library/authorizer';
+import { celValue } from '../../api/validation/cel/rules';
 import type { Obj } from '../registry/strategy';
 import type { AdmissionContext, AdmissionRequest } from './types';
 
@@ -133,4 +136,45 @@ export function admissionRequestObject(uid: string, req: AdmissionRequest): Obj 
 export function requestAuthorizer(req: AdmissionRequest, ctx: AdmissionContext): CelAuthorizer {
   const request = { group: req.kind.group, resource: req.kind.plural, ...(req.subresource ? { subresource: req.subresource } : {}), namespace: req.namespace, name: req.name };
   return new CelAuthorizer(ctx.authorize, { name: req.user.name, groups: req.user.groups }, request);
+}
+
+/** The CEL inputs every admission expression reads: object, oldObject, request and authorizer. */
+export function requestInputs(req: AdmissionRequest, ctx: AdmissionContext): Record<string, unknown> {
+  return {
+    object: celValue(req.object ?? null, undefined),
+    oldObject: celValue(req.oldObject ?? null, undefined),
+    request: celValue(admissionRequestObject('', req), undefined),
+    authorizer: requestAuthorizer(req, ctx),
+  };
+}
+
+/** One CEL expression's outcome: its value, or the error kube-apiserver reports for it. */
+export type Evaluation = { value: unknown } | { error: string };
+
+/** Evaluates expressions compiled over `variables` with `inputs`. */
+export function evaluator(variables: readonly string[], inputs: Record<string, unknown>): (expression: string) => Evaluation {
+  return (expression) => {
+    const program = compileExpression(expression, variables);
+    if (typeof program === 'string') return { error: `expression '${expression}' resulted in error: ${program}` };
+    try {
+      return { value: program(inputs) };
+    } catch (err) {
+      return { error: `expression '${expression}' resulted in error: ${celMessage(err)}` };
+    }
+  };
+}
+
+/**
+ * matchConditions: false as soon as one is false (the webhook or policy is not about this request);
+ * otherwise true, or the error of those that could not be evaluated, which the failure policy judges.
+ */
+export function matchConditionsVerdict(conditions: readonly { expression: string }[], run: (expression: string) => Evaluation): boolean | { error: string } {
+  const errors: string[] = [];
+  for (const condition of conditions) {
+    const result = run(condition.expression);
+    if ('error' in result) errors.push(result.error);
+    else if (result.value === false) return false;
+  }
+  if (errors.length === 0) return true;
+  return { error: errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]` };
 }

@@ -8,11 +8,11 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { StatusError, type Status } from '../../api/errors';
 import { labelSelectorAsSelector } from '../../api/labels/labelSelector';
-import { celMessage, compileExpression } from '../../api/validation/cel/environment';
+import { compileExpression } from '../../api/validation/cel/environment';
 import { celValue } from '../../api/validation/cel/rules';
 import { admissionPolicyVariables } from '../../api/validation/semantic/admissionregistration';
 import type { Obj } from '../registry/strategy';
-import { admissionRegistrationGroup, admissionRequestObject, isExempt, requestAuthorizer, type RuleWithOperations, rulesMatch, type Selectors, selectorsMatch } from './matching';
+import { admissionRegistrationGroup, type Evaluation, evaluator, isExempt, matchConditionsVerdict, requestInputs, type RuleWithOperations, rulesMatch, type Selectors, selectorsMatch } from './matching';
 import type { AdmissionContext, AdmissionPlugin, AdmissionRequest } from './types';
 
 
@@ -135,31 +135,16 @@ function collectParams(spec: PolicySpec, binding: BindingSpec, req: AdmissionReq
 /** One evaluation of a policy with one parameter: what it denies (failed validations and errors). */
 function evaluate(spec: PolicySpec, req: AdmissionRequest, ctx: AdmissionContext, param: Obj | null, failed: (message: string) => Denial[]): Denial[] {
   const inputs: Record<string, unknown> = {
-    object: celValue(req.object ?? null, undefined),
-    oldObject: celValue(req.oldObject ?? null, undefined),
-    request: celValue(admissionRequestObject('', req), undefined),
+    ...requestInputs(req, ctx),
     params: celValue(param, undefined),
     namespaceObject: celValue(namespaceObject(req, ctx), undefined),
-    authorizer: requestAuthorizer(req, ctx),
   };
   inputs.variables = lazyVariables(spec.variables ?? [], inputs);
-  const run = (expression: string): { value: unknown } | { error: string } => {
-    const program = compileExpression(expression, admissionPolicyVariables);
-    if (typeof program === 'string') return { error: `expression '${expression}' resulted in error: ${program}` };
-    try {
-      return { value: program(inputs) };
-    } catch (err) {
-      return { error: `expression '${expression}' resulted in error: ${celMessage(err)}` };
-    }
-  };
+  const run = evaluator(admissionPolicyVariables, inputs);
   // matchConditions: all true, or the policy is not about this request; an error is a failure.
-  const conditionErrors: string[] = [];
-  for (const condition of spec.matchConditions ?? []) {
-    const result = run(condition.expression);
-    if ('error' in result) conditionErrors.push(result.error);
-    else if (result.value === false) return [];
-  }
-  if (conditionErrors.length) return failed(conditionErrors.length === 1 ? conditionErrors[0]! : `[${conditionErrors.join(', ')}]`);
+  const verdict = matchConditionsVerdict(spec.matchConditions ?? [], run);
+  if (verdict === false) return [];
+  if (verdict !== true) return failed(verdict.error);
   const denials: Denial[] = [];
   for (const validation of spec.validations ?? []) {
     const result = run(validation.expression);
@@ -174,7 +159,7 @@ function evaluate(spec: PolicySpec, req: AdmissionRequest, ctx: AdmissionContext
 }
 
 /** messageExpression's string if it gives one on a single line, else message, else the expression. */
-function failureMessage(validation: Validation, run: (expression: string) => { value: unknown } | { error: string }): string {
+function failureMessage(validation: Validation, run: (expression: string) => Evaluation): string {
   if (validation.messageExpression) {
     const result = run(validation.messageExpression);
     if ('value' in result && typeof result.value === 'string' && result.value.trim() && !result.value.includes('\n')) return result.value.trim();

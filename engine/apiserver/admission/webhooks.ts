@@ -12,10 +12,9 @@
 // matchConditions are evaluated over object, oldObject, request and authorizer.
 // See https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/
 import { StatusError, statusErrors, type Status } from '../../api/errors';
-import { celMessage, compileExpression, matchConditionVariables } from '../../api/validation/cel/environment';
-import { celValue } from '../../api/validation/cel/rules';
+import { matchConditionVariables } from '../../api/validation/cel/environment';
 import { admissionForbidden } from './forbidden';
-import { admissionRegistrationGroup, admissionRequestObject, isExempt, requestAuthorizer, type RuleWithOperations, rulesMatch, type Selectors, selectorsMatch } from './matching';
+import { admissionRegistrationGroup, admissionRequestObject, evaluator, isExempt, matchConditionsVerdict, requestInputs, type RuleWithOperations, rulesMatch, type Selectors, selectorsMatch } from './matching';
 import type { AdmissionContext, AdmissionPlugin, AdmissionRequest } from './types';
 import type { Obj } from '../registry/strategy';
 
@@ -98,25 +97,10 @@ function shouldCall(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext)
 function conditionsMatch(hook: Webhook, req: AdmissionRequest, ctx: AdmissionContext): boolean {
   const conditions = hook.matchConditions ?? [];
   if (conditions.length === 0) return true;
-  const vars = {
-    object: celValue(req.object ?? null, undefined),
-    oldObject: celValue(req.oldObject ?? null, undefined),
-    request: celValue(admissionRequestObject('', req), undefined),
-    authorizer: requestAuthorizer(req, ctx),
-  };
-  const errors: string[] = [];
-  for (const condition of conditions) {
-    const program = compileExpression(condition.expression, matchConditionVariables);
-    try {
-      if (typeof program === 'string') throw new Error(program);
-      if (program(vars) === false) return false;
-    } catch (err) {
-      errors.push(`expression '${condition.expression}' resulted in error: ${celMessage(err)}`);
-    }
-  }
-  if (errors.length === 0) return true;
+  const verdict = matchConditionsVerdict(conditions, evaluator(matchConditionVariables, requestInputs(req, ctx)));
+  if (typeof verdict === 'boolean') return verdict;
   if (hook.failurePolicy === 'Ignore') return false;
-  throw admissionForbidden(req, errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`);
+  throw admissionForbidden(req, verdict.error);
 }
 
 /** Sends the AdmissionReview and reads the answer; throws the refusal, or a CallingWebhookError. */
