@@ -15,7 +15,8 @@ export type { KindRef } from './registry.js';
  *
  * An update through the status subresource keeps the stored spec, so, as each kind's status strategy
  * (ValidatePodStatusUpdate and the like), it checks the metadata update and the status, not the
- * spec again.
+ * spec again. The approval subresource (CertificateSigningRequests) is checked the same way, by its
+ * own hook.
  */
 export function validateSemantics(obj: unknown, kind: KindRef, oldObj?: unknown, subresource?: string): FieldError[] {
   if (!isObject(obj)) return [];
@@ -31,6 +32,10 @@ export function validateSemantics(obj: unknown, kind: KindRef, oldObj?: unknown,
   }
   if (oldObj !== undefined && isObject(oldObj) && subresource === 'status') {
     errs.push(...(r?.validateStatusUpdate?.(obj as Obj, oldObj as Obj, kind) ?? []));
+    return errs;
+  }
+  if (oldObj !== undefined && isObject(oldObj) && subresource === 'approval') {
+    errs.push(...(r?.validateApprovalUpdate?.(obj as Obj, oldObj as Obj, kind) ?? []));
     return errs;
   }
   if (oldObj !== undefined && isObject(oldObj)) {

@@ -39,3 +39,4 @@ import './rbac.js';
 import './customresourcedefinition.js';
 import './admissionregistration.js';
 import './flowcontrol.js';
+import './certificates.js';

@@ -19,6 +19,8 @@ export interface KindRules {
   readonly validateUpdate?: (obj: Obj, oldObj: Obj, kind: KindRef) => FieldError[];
   /** An update through the status subresource, beyond its metadata (ValidatePodStatusUpdate and the like). */
   readonly validateStatusUpdate?: (obj: Obj, oldObj: Obj, kind: KindRef) => FieldError[];
+  /** An update through a CertificateSigningRequest's approval subresource (ValidateCertificateSigningRequestApprovalUpdate). */
+  readonly validateApprovalUpdate?: (obj: Obj, oldObj: Obj, kind: KindRef) => FieldError[];
   /** An update through a pod's ephemeralcontainers subresource (ValidatePodEphemeralContainersUpdate). */
   readonly validateEphemeralContainersUpdate?: (obj: Obj, oldObj: Obj) => FieldError[];
 }
