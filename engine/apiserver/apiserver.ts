@@ -28,6 +28,7 @@ import { mandatoryFlowSchemas, mandatoryPriorityLevels, suggestedFlowSchemas, su
 import { validatingAdmissionPolicy } from './admission/validatingAdmissionPolicy';
 import { mutatingAdmissionWebhook, validatingAdmissionWebhook, type WebhookTransport } from './admission/webhooks';
 import { AdmissionChain, type AdmissionContext, type AdmissionPlugin, type AdmissionRequest, type Operation } from './admission/types';
+import { certificateApproval, certificateSigning, certificateSubjectRestriction } from './admission/certificates';
 import { defaultStorageClass } from './admission/default-storage-class';
 import { limitRanger } from './admission/limit-ranger';
 import { namespaceLifecycle } from './admission/namespace-lifecycle';
@@ -90,7 +91,7 @@ export interface ApiServerOptions {
 /** The API server's own writes (bootstrap objects, quota charges, CRD status): as its loopback client, in system:masters. */
 const apiServerItself: RequestContext = { user: { name: 'system:apiserver', groups: [groups.masters, groups.authenticated] } };
 
-export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, priorityAdmission, defaultTolerationSeconds, runtimeClassAdmission, defaultStorageClass, mutatingAdmissionWebhook, validatingAdmissionPolicy, validatingAdmissionWebhook, resourceQuota];
+export const defaultAdmissionPlugins: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccountAdmission, nodeRestriction, priorityAdmission, defaultTolerationSeconds, runtimeClassAdmission, defaultStorageClass, certificateApproval, certificateSigning, certificateSubjectRestriction, mutatingAdmissionWebhook, validatingAdmissionPolicy, validatingAdmissionWebhook, resourceQuota];
 
 /** Container logs, as the kubelets keep them: the API server's pods/log reads from here (in Kubernetes it proxies to the kubelet). */
 export interface PodLogSource {
@@ -815,7 +816,7 @@ export class ApiServer {
     // The create handler records its manager's fields on the object as sent and defaulted: before
     // mutating admission (a service account's volume, a priority) and the strategy (status, name).
     if (!applied) created = this.recordManagedFields(storage, undefined, created, options, ctx);
-    storage.strategy.prepareForCreate(created, this.timestamp());
+    storage.strategy.prepareForCreate(created, this.timestamp(), ctx.user ?? anonymousUser);
     this.admit('CREATE', ctx, storage, created.metadata.name ?? '', ref.namespace, created, undefined, options);
     if (!created.metadata.name && created.metadata.generateName) created.metadata.name = generateName(created.metadata.generateName, this.random);
     const name: string = created.metadata.name ?? '';
@@ -922,11 +923,12 @@ export class ApiServer {
 
   /**
    * Get, update and patch serve the object itself, its status, and a pod's ephemeralcontainers
-   * (read as the pod, written as its spec.ephemeralContainers only); any other subresource is 405.
+   * (read as the pod, written as its spec.ephemeralContainers only) and a CSR's approval (written as its
+   * conditions only); any other subresource is 405.
    */
   private refuseOtherSubresources(storage: ResourceStorage, ref: ResourceRef): void {
     const sub = ref.subresource;
-    if (!sub || sub === 'status' || (sub === 'ephemeralcontainers' && storage.strategy.prepareForEphemeralContainersUpdate)) return;
+    if (!sub || sub === 'status' || (sub === 'ephemeralcontainers' && storage.strategy.prepareForEphemeralContainersUpdate) || (sub === 'approval' && storage.strategy.prepareForApprovalUpdate)) return;
     throw statusErrors.methodNotAllowed('the server does not allow this method on the requested resource');
   }
 
@@ -1147,6 +1149,7 @@ export class ApiServer {
       const sent = subresource === 'status' && !managedByApply ? next : undefined;
       if (subresource === 'status') next = storage.strategy.prepareForStatusUpdate(next, current, managedByApply, this.timestamp());
       else if (subresource === 'ephemeralcontainers' && storage.strategy.prepareForEphemeralContainersUpdate) next = storage.strategy.prepareForEphemeralContainersUpdate(next, current);
+      else if (subresource === 'approval' && storage.strategy.prepareForApprovalUpdate) next = storage.strategy.prepareForApprovalUpdate(next, current, this.timestamp());
       else storage.strategy.prepareForUpdate(next, current);
       // A Service keeps, takes and frees its cluster IPs and node ports with the update itself.
       const allocations = isService(storage) && !subresource ? this.serviceAllocator.allocateUpdate(next, current) : undefined;
@@ -1228,6 +1231,7 @@ export class ApiServer {
     if (!storage.strategy.hasStatus) return [];
     if (subresource === 'status') return storage.strategy.statusResetFields;
     if (subresource === 'ephemeralcontainers') return [['f:status']];
+    if (subresource === 'approval') return storage.strategy.approvalResetFields ?? [];
     return mainResetFields;
   }
 
@@ -1769,6 +1773,7 @@ const localAPIServicePriorities: ReadonlyMap<string, readonly [group: number, ve
   ['autoscaling/v2', [17500, 30]],
   ['autoscaling/v1', [17500, 15]],
   ['batch/v1', [17400, 15]],
+  ['certificates.k8s.io/v1', [17300, 15]],
   ['networking.k8s.io/v1', [17200, 15]],
   ['policy/v1', [17100, 15]],
   ['rbac.authorization.k8s.io/v1', [17000, 15]],

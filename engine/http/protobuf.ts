@@ -10,7 +10,7 @@
 import { statusErrors } from '../api/errors';
 import { rfc3339 } from '../util/clock';
 
-type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'inline' | 'stringMap' | 'bytesMap' | 'quantityMap' | 'quantity' | 'intOrString' | 'serverSet';
+type FieldKind = 'string' | 'bytes' | 'bool' | 'int' | 'time' | 'message' | 'inline' | 'stringMap' | 'bytesMap' | 'quantityMap' | 'quantity' | 'intOrString' | 'fieldsV1' | 'serverSet';
 
 interface Field {
   name: string;
@@ -39,6 +39,12 @@ const ownerReference: Message = {
   fields: { 1: f('kind', 'string'), 3: f('name', 'string'), 4: f('uid', 'string'), 5: f('apiVersion', 'string'), 6: f('controller', 'bool', { pointer: true }), 7: f('blockOwnerDeletion', 'bool', { pointer: true }) },
 };
 
+/** What a client read and sends back (kubectl's read-modify-write of an object, as `certificate approve` does). */
+const managedFieldsEntry: Message = {
+  name: 'ManagedFieldsEntry',
+  fields: { 1: f('manager', 'string'), 2: f('operation', 'string'), 3: f('apiVersion', 'string'), 4: f('time', 'time'), 6: f('fieldsType', 'string'), 7: f('fieldsV1', 'fieldsV1'), 8: f('subresource', 'string') },
+};
+
 const objectMeta: Message = {
   name: 'ObjectMeta',
   fields: {
@@ -56,6 +62,7 @@ const objectMeta: Message = {
     12: f('annotations', 'stringMap'),
     13: msg('ownerReferences', () => ownerReference, true),
     14: f('finalizers', 'string', { repeated: true }),
+    17: msg('managedFields', () => managedFieldsEntry, true),
   },
 };
 const metadata = msg('metadata', () => objectMeta);
@@ -552,6 +559,37 @@ const kindsByApiVersion: Record<string, Message> = {
     fields: { 1: metadata, 2: msg('spec', () => ({ name: 'TokenReviewSpec', fields: { 1: f('token', 'string'), 2: f('audiences', 'string', { repeated: true }) } })), 3: f('status', 'serverSet') },
   },
   'authentication.k8s.io/v1/SelfSubjectReview': { name: 'SelfSubjectReview', fields: { 1: metadata, 2: f('status', 'serverSet') } },
+  // `kubectl certificate approve|deny` sends the request back with its conditions through /approval.
+  'certificates.k8s.io/v1/CertificateSigningRequest': {
+    name: 'CertificateSigningRequest',
+    fields: {
+      1: metadata,
+      2: msg('spec', () => ({
+        name: 'CertificateSigningRequestSpec',
+        fields: {
+          1: f('request', 'bytes'),
+          2: f('username', 'string'),
+          3: f('uid', 'string'),
+          4: f('groups', 'string', { repeated: true }),
+          5: f('usages', 'string', { repeated: true }),
+          // The requestor's extra attributes: the API server sets them at creation and keeps them, whatever a write says.
+          6: f('extra', 'serverSet'),
+          7: f('signerName', 'string'),
+          8: f('expirationSeconds', 'int', { pointer: true }),
+        },
+      })),
+      3: msg('status', () => ({
+        name: 'CertificateSigningRequestStatus',
+        fields: {
+          1: msg('conditions', () => ({
+            name: 'CertificateSigningRequestCondition',
+            fields: { 1: f('type', 'string'), 2: f('reason', 'string'), 3: f('message', 'string'), 4: f('lastUpdateTime', 'time'), 5: f('lastTransitionTime', 'time'), 6: f('status', 'string') },
+          }), true),
+          2: f('certificate', 'bytes'),
+        },
+      })),
+    },
+  },
 };
 
 // ---- the wire format ----
@@ -664,6 +702,13 @@ function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
       case 'message':
         value = decodeMessage(r.bytes(), field.message!());
         break;
+      case 'fieldsV1': {
+        // metav1.FieldsV1: its JSON, as bytes in field 1.
+        let raw: Buffer | undefined;
+        fields(r.bytes(), (n, w, fr) => (n === 1 ? (raw = fr.bytes()) : fr.skip(w)));
+        value = raw ? JSON.parse(raw.toString('utf8')) : undefined;
+        break;
+      }
       case 'quantity': {
         // resource.Quantity travels as its string form: message { string = 1 }.
         let text = '';

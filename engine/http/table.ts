@@ -159,6 +159,17 @@ function paramRefCell(ref: { name?: string; namespace?: string; selector?: unkno
   return ref.selector ? formatLabelSelector(ref.selector as never) : '<unset>';
 }
 
+const csrDoc = (type: 'Spec' | 'Status', field: string) => fieldDoc(`io.k8s.api.certificates.v1.CertificateSigningRequest${type}`, field);
+
+/** extractCSRStatus: Denied over Approved over Pending, then Failed and Issued when they apply. */
+function csrCondition(csr: Obj): string {
+  const types = new Set((csr.status?.conditions ?? []).map((c: Obj) => c.type));
+  let status = types.has('Denied') ? 'Denied' : types.has('Approved') ? 'Approved' : 'Pending';
+  if (types.has('Failed')) status += ',Failed';
+  if (csr.status?.certificate) status += ',Issued';
+  return status;
+}
+
 function webhookConfigurationPrinter(): Printer {
   return {
     columns: [nameColumn(), column('Webhooks', 'integer', 'Webhooks indicates the number of webhooks registered in this configuration'), ageColumn()],
@@ -411,6 +422,24 @@ const printers: Record<string, () => Printer> = {
   'storage.k8s.io/volumeattributesclasses': () => ({
     columns: [nameColumn(), column('DriverName', 'string', 'Name of the CSI driver'), ageColumn()],
     cells: (c, now) => [c.metadata.name, c.driverName ?? '', age(c, now)],
+  }),
+  'certificates.k8s.io/certificatesigningrequests': () => ({
+    columns: [
+      nameColumn(),
+      ageColumn(),
+      column('SignerName', 'string', csrDoc('Spec', 'signerName')),
+      column('Requestor', 'string', csrDoc('Spec', 'request')),
+      column('RequestedDuration', 'string', csrDoc('Spec', 'expirationSeconds')),
+      column('Condition', 'string', csrDoc('Status', 'conditions')),
+    ],
+    cells: (c, now) => [
+      c.metadata.name,
+      age(c, now),
+      none(c.spec?.signerName),
+      c.spec?.username ?? '',
+      typeof c.spec?.expirationSeconds === 'number' ? humanDuration(c.spec.expirationSeconds * 1000) : '<none>',
+      csrCondition(c),
+    ],
   }),
   'flowcontrol.apiserver.k8s.io/flowschemas': () => ({
     columns: [

@@ -163,11 +163,11 @@ describe('kubeside validate', () => {
   });
 
   it('warns about kinds the embedded cluster does not serve, and rejects them with --served-only', async () => {
-    writeFileSync(path.join(dir, 'csr.yaml'), 'apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: jane\nspec:\n  request: LS0t\n  signerName: kubernetes.io/kube-apiserver-client\n');
-    const r = await run(dir, 'csr.yaml');
+    writeFileSync(path.join(dir, 'deviceclass.yaml'), 'apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata:\n  name: gpu\nspec:\n  selectors:\n  - cel:\n      expression: device.driver == "gpu.example.com"\n');
+    const r = await run(dir, 'deviceclass.yaml');
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^csr\.yaml:2:7: CertificateSigningRequest\/jane: Warning: certificates\.k8s\.io\/v1 CertificateSigningRequest is part of Kubernetes but not served by the embedded cluster$/m);
-    assert.equal((await run(dir, '--served-only', 'csr.yaml')).code, 1);
+    assert.match(r.stdout, /^deviceclass\.yaml:2:7: DeviceClass\/gpu: Warning: resource\.k8s\.io\/v1 DeviceClass is part of Kubernetes but not served by the embedded cluster$/m);
+    assert.equal((await run(dir, '--served-only', 'deviceclass.yaml')).code, 1);
   });
 
   it('prints machine-readable problems with -o json', async () => {

@@ -96,12 +96,12 @@ describe('kubectl against kubeside serve', function () {
     assert.equal(missing.stderr.trim(), `error: resource mapping not found for name: "web" namespace: "default" from "${crdless}": no matches for kind "Certificate" in version "cert-manager.io/v1"\nensure CRDs are installed first`);
     // A kind of the spec this server does not serve is validated client-side with the v2 schema:
     // both mistakes are found, by field and by type, before anything is sent.
-    const csr = path.join(cluster.stateDir, 'csr.yaml');
-    writeFileSync(csr, 'apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: jane\nspec:\n  request: LS0t\n  signerName: kubernetes.io/kube-apiserver-client\n  expirationSeconds: "ten"\n  usage: [client auth]\n');
-    const invalid = await kubectl(cluster, ['apply', '-f', csr]);
+    const deviceClass = path.join(cluster.stateDir, 'deviceclass.yaml');
+    writeFileSync(deviceClass, 'apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata:\n  name: gpu\nspec:\n  selectors: all\n  selector: []\n');
+    const invalid = await kubectl(cluster, ['apply', '-f', deviceClass]);
     assert.equal(invalid.code, 1);
-    assert.match(invalid.stderr, /ValidationError\(CertificateSigningRequest\.spec\): unknown field "usage" in io\.k8s\.api\.certificates\.v1\.CertificateSigningRequestSpec/);
-    assert.match(invalid.stderr, /invalid type for io\.k8s\.api\.certificates\.v1\.CertificateSigningRequestSpec\.expirationSeconds: got "string", expected "integer"/);
+    assert.match(invalid.stderr, /ValidationError\(DeviceClass\.spec\): unknown field "selector" in io\.k8s\.api\.resource\.v1\.DeviceClassSpec/);
+    assert.match(invalid.stderr, /invalid type for io\.k8s\.api\.resource\.v1\.DeviceClassSpec\.selectors: got "string", expected "array"/);
   });
 
   it('apply -f of a Service whose type changes: node ports come and go, the cluster IP stays', async () => {

@@ -22,6 +22,7 @@ const served: readonly [group: string, version: string, kinds: readonly string[]
   ['apiextensions.k8s.io', 'v1', ['CustomResourceDefinition']],
   ['apiregistration.k8s.io', 'v1', ['APIService']],
   ['flowcontrol.apiserver.k8s.io', 'v1', ['FlowSchema', 'PriorityLevelConfiguration']],
+  ['certificates.k8s.io', 'v1', ['CertificateSigningRequest']],
   ['admissionregistration.k8s.io', 'v1', ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
 ];
 

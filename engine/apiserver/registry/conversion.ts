@@ -8,6 +8,7 @@ import { defaultInPlace } from '../../api/defaults/index';
 import type { VersionConversion } from '../../api/conversion/index';
 import type { KindInfo } from '../../api/kinds/index';
 import type { KeyValue, Store } from '../../store/index';
+import type { UserInfo } from '../auth/user';
 import { ResourceStorage } from './resource';
 import { keepStoredAnnotations, type Obj, specChanged, type Strategy } from './strategy';
 
@@ -60,8 +61,8 @@ class ConvertedStrategy implements Strategy {
     this.statusResetFields = inner.statusResetFields;
   }
 
-  prepareForCreate(obj: Obj, now: string): void {
-    this.inner.prepareForCreate(obj, now);
+  prepareForCreate(obj: Obj, now: string, user?: UserInfo): void {
+    this.inner.prepareForCreate(obj, now, user);
     if (this.hasStatus) keepStoredAnnotations(obj, undefined, this.conversion.statusAnnotations);
   }
 

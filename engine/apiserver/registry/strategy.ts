@@ -7,6 +7,7 @@ import { deepEqual } from '../../api/patch/jsonValue';
 import { templateGenerationAnnotation, templateGenerationOf } from '../../api/meta/daemonSets';
 import { externallyAccessible, needsClusterIP, needsHealthCheckNodePort, needsNodePort, serviceType } from '../../api/meta/services';
 import { Quantity } from '../../api/quantity';
+import type { UserInfo } from '../auth/user';
 
 export type Obj = Record<string, any>;
 
@@ -17,8 +18,11 @@ export interface Strategy {
   readonly tracksGeneration: boolean;
   /** DELETE answers with the object (pods) rather than a Success Status. */
   readonly returnDeletedObject: boolean;
-  /** Fills what a new object starts with (e.g. a Pod's `status.phase: Pending`); `now` is the API server's time (RFC 3339). */
-  prepareForCreate(obj: Obj, now: string): void;
+  /**
+   * Fills what a new object starts with (e.g. a Pod's `status.phase: Pending`); `now` is the API
+   * server's time (RFC 3339), `user` who sends the create (a CSR records its requestor).
+   */
+  prepareForCreate(obj: Obj, now: string, user?: UserInfo): void;
   /** Adjusts an update before validation; `old` is the stored object. */
   prepareForUpdate(obj: Obj, old: Obj): void;
   /**
@@ -33,6 +37,13 @@ export interface Strategy {
    * spec.ephemeralContainers (ephemeralContainersStrategy.PrepareForUpdate); undefined for other kinds.
    */
   prepareForEphemeralContainersUpdate?(obj: Obj, old: Obj): Obj;
+  /**
+   * What an update through a CSR's `/approval` stores: the stored object with the request's
+   * metadata and status.conditions (csrApprovalStrategy.PrepareForUpdate); undefined for other kinds.
+   */
+  prepareForApprovalUpdate?(obj: Obj, old: Obj, now: string): Obj;
+  /** The fields `/approval` resets, in managed-fields path elements. */
+  readonly approvalResetFields?: readonly (readonly string[])[];
   /** The fields `/status` resets (GetResetFields), in managed-fields path elements: nobody owns them through it. */
   readonly statusResetFields: readonly (readonly string[])[];
   /** Seconds a graceful DELETE waits, or 0 to delete at once (pods honour terminationGracePeriodSeconds). */
@@ -332,6 +343,68 @@ class NodeStrategy extends GenericStrategy {
 }
 
 /** The QoS class Kubernetes gives a pod from its containers' requests and limits (pkg/apis/core/helper/qos). */
+type Condition = { type?: string; status?: string; lastUpdateTime?: string; lastTransitionTime?: string };
+
+/**
+ * CertificateSigningRequests (pkg/registry/certificates/certificates): the requestor is whoever
+ * creates one, never what the body says; the spec never changes after; `/status` carries the
+ * issued certificate but keeps the approval conditions; `/approval` changes only the conditions.
+ */
+class CertificateSigningRequestStrategy extends GenericStrategy {
+  override readonly statusResetFields = [['f:spec'], ['f:status', 'f:conditions']];
+  readonly approvalResetFields = [['f:spec'], ['f:status', 'f:certificate']];
+
+  override prepareForCreate(obj: Obj, now: string, user?: UserInfo): void {
+    super.prepareForCreate(obj, now);
+    const spec: Obj = { ...obj.spec };
+    for (const f of ['username', 'uid', 'groups', 'extra']) delete spec[f];
+    if (user) {
+      spec.username = user.name;
+      if (user.uid) spec.uid = user.uid;
+      if (user.groups.length) spec.groups = [...user.groups];
+      if (user.extra && Object.keys(user.extra).length) spec.extra = Object.fromEntries(Object.entries(user.extra).map(([k, v]) => [k, [...v]]));
+    }
+    obj.spec = spec;
+    // Nobody creates a request already approved.
+    obj.status = {};
+  }
+
+  override prepareForUpdate(obj: Obj, old: Obj): void {
+    super.prepareForUpdate(obj, old);
+    obj.spec = old.spec;
+  }
+
+  override prepareForStatusUpdate(obj: Obj, old: Obj, applied: boolean, now: string): Obj {
+    const out = super.prepareForStatusUpdate(obj, old, applied, now);
+    const conditions: Condition[] = [...(out.status?.conditions ?? [])];
+    // The approval conditions stay as stored; adding or removing one fails validation instead.
+    for (const type of ['Approved', 'Denied']) {
+      const before = (old.status?.conditions ?? []).filter((c: Condition) => c.type === type);
+      const at = conditions.flatMap((c, i) => (c.type === type ? [i] : []));
+      if (before.length === at.length) at.forEach((i, n) => (conditions[i] = before[n]));
+    }
+    if (out.status) out.status = { ...out.status, ...(out.status.conditions ? { conditions: withConditionTimes(conditions, old, now) } : {}) };
+    return out;
+  }
+
+  prepareForApprovalUpdate(obj: Obj, old: Obj, now: string): Obj {
+    const conditions = withConditionTimes(obj.status?.conditions ?? [], old, now);
+    const status: Obj = { ...old.status };
+    if (conditions.length) status.conditions = conditions;
+    else delete status.conditions;
+    return { ...old, metadata: obj.metadata, status };
+  }
+}
+
+/** populateConditionTimestamps: a condition without times gets now, or the transition time of the same type and status before. */
+function withConditionTimes(conditions: readonly Condition[], old: Obj, now: string): Condition[] {
+  return conditions.map((c) => {
+    if (c.lastUpdateTime && c.lastTransitionTime) return c;
+    const prior = (old.status?.conditions ?? []).find((o: Condition) => o.type === c.type && o.status === c.status && o.lastTransitionTime);
+    return { ...c, lastUpdateTime: c.lastUpdateTime || now, lastTransitionTime: c.lastTransitionTime || prior?.lastTransitionTime || now };
+  });
+}
+
 export function qosClass(pod: Obj): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   const containers: Obj[] = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
   let any = false;
@@ -360,5 +433,6 @@ export function strategyFor(info: KindInfo, custom: boolean): Strategy {
   if (info.group === '' && info.kind === 'Service' && !custom) return new ServiceStrategy(info, custom);
   if (info.group === 'apiextensions.k8s.io' && info.kind === 'CustomResourceDefinition' && !custom) return new CustomResourceDefinitionStrategy(info, custom);
   if (info.group === '' && info.kind === 'PersistentVolume' && !custom) return new PersistentVolumeStrategy(info, custom);
+  if (info.group === 'certificates.k8s.io' && info.kind === 'CertificateSigningRequest' && !custom) return new CertificateSigningRequestStrategy(info, custom);
   return new GenericStrategy(info, custom);
 }

@@ -20,8 +20,9 @@ describe('API server: APIServices', () => {
       apps.status.conditions.map((c: any) => [c.type, c.status, c.reason, c.message]),
       [['Available', 'True', 'Local', 'Local APIServices are always available']],
     );
+    assert.deepEqual(client.get(apiservices, undefined, 'v1.certificates.k8s.io').spec, { group: 'certificates.k8s.io', version: 'v1', groupPriorityMinimum: 17300, versionPriority: 15 });
     // A group version this server does not serve has none.
-    assert.ok(!names.includes('v1.certificates.k8s.io'));
+    assert.ok(!names.includes('v1.resource.k8s.io'));
   });
 
   it("registers an APIService for each version a CRD serves, and removes it with the CRD or the version", async () => {

@@ -88,9 +88,10 @@ describe('kinds registry', () => {
     assert.equal(kinds().lookup('autoscaling/v1', 'HorizontalPodAutoscaler')!.served, true);
     assert.equal(kinds().lookup('v1', 'ReplicationController')!.served, true);
     assert.equal(kinds().lookup('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration')!.served, true);
-    assert.equal(kinds().lookup('certificates.k8s.io/v1', 'CertificateSigningRequest')!.served, false);
+    assert.equal(kinds().lookup('certificates.k8s.io/v1', 'CertificateSigningRequest')!.served, true);
+    assert.equal(kinds().lookup('resource.k8s.io/v1', 'DeviceClass')!.served, false);
     assert.equal(kinds().lookup('v1', 'Nonexistent'), undefined);
-    assert.equal(kinds().all().filter((k) => k.served).length, 53);
+    assert.equal(kinds().all().filter((k) => k.served).length, 54);
   });
 
   describe('suggesting the nearest real kind', () => {

@@ -88,6 +88,18 @@ export const servedExamples: readonly Record<string, unknown>[] = [
     spec: { priorityLevelConfiguration: { name: 'batch' }, matchingPrecedence: 2000, distinguisherMethod: { type: 'ByUser' }, rules: [{ subjects: [{ kind: 'ServiceAccount', serviceAccount: { namespace: 'batch', name: '*' } }], resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], namespaces: ['batch'] }] }] },
   },
   {
+    apiVersion: 'certificates.k8s.io/v1',
+    kind: 'CertificateSigningRequest',
+    metadata: { name: 'jane' },
+    spec: {
+      // openssl req -new -subj "/CN=jane/O=devs" with a P-256 key, base64-encoded PEM.
+      request:
+        'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0KTUlIWU1JR0FBZ0VBTUI0eERUQUxCZ05WQkFNTUJHcGhibVV4RFRBTEJnTlZCQW9NQkdSbGRuTXdXVEFUQmdjcQpoa2pPUFFJQkJnZ3Foa2pPUFFNQkJ3TkNBQVRlbWVwN1l3VG44RXErWVFma1BpTXVnd2hDQUVZZ21FM044czNoCmZTRkNQcTArQUJoTlc2UXpYdk92Umhwc3doQXN3Y0lKc0JadVdXSW5tWExnSFcyWm9BQXdDZ1lJS29aSXpqMEUKQXdJRFJ3QXdSQUlnYklaODNGNkxPdUw1MHNDb1B1K21KVld2eVRnc2RvMnR2YzNNS05IMXRlNENJSDd1WUdjTgpsOGtQTENoYVR6d3FGdjU4MGs0Mm9MUjJkQS9qTXdLNERMWFEKLS0tLS1FTkQgQ0VSVElGSUNBVEUgUkVRVUVTVC0tLS0tCg==',
+      signerName: 'kubernetes.io/kube-apiserver-client',
+      usages: ['client auth'],
+    },
+  },
+  {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: { name: 'crontabs.stable.example.com' },

@@ -158,18 +158,18 @@ describe('validateObject', () => {
   });
 
   describe('given a kind Kubernetes has but the embedded cluster does not serve', () => {
-    const csr = { apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'jane' }, spec: { request: 'LS0t', signerName: 'kubernetes.io/kube-apiserver-client' } };
+    const deviceClass = { apiVersion: 'resource.k8s.io/v1', kind: 'DeviceClass', metadata: { name: 'gpu' }, spec: { selectors: [{ cel: { expression: 'device.driver == "gpu.example.com"' } }] } };
 
     it('validates it against its schema and says it is not served', () => {
-      const r = validateObject(csr);
+      const r = validateObject(deviceClass);
       assert.deepEqual(messages(r), []);
       assert.equal(r.kind?.served, false);
-      assert.deepEqual(messages(validateObject({ ...csr, spec: { ...csr.spec, usages: 'a' } })), ['spec.usages: Invalid value: "string": spec.usages in body must be of type array: "string"']);
+      assert.deepEqual(messages(validateObject({ ...deviceClass, spec: { ...deviceClass.spec, selectors: 'a' } })), ['spec.selectors: Invalid value: "string": spec.selectors in body must be of type array: "string"']);
     });
 
     it('answers "no matches" when asked as the embedded cluster', () => {
-      const r = validateObject(csr, { servedOnly: true });
-      assert.deepEqual(messages(r), ['kind: Invalid value: "CertificateSigningRequest": no matches for kind "CertificateSigningRequest" in version "certificates.k8s.io/v1": CertificateSigningRequest is part of Kubernetes but not served by the embedded cluster']);
+      const r = validateObject(deviceClass, { servedOnly: true });
+      assert.deepEqual(messages(r), ['kind: Invalid value: "DeviceClass": no matches for kind "DeviceClass" in version "resource.k8s.io/v1": DeviceClass is part of Kubernetes but not served by the embedded cluster']);
       assert.equal(r.kind?.served, false);
     });
   });
