@@ -13,11 +13,11 @@ import { groups, TokenAuthenticator, type UserInfo, users } from '../apiserver/a
 import { ApiClient } from '../apiserver/client';
 import type { Obj } from '../apiserver/registry/strategy';
 import { EventRecorder } from '../client/eventRecorder';
-import { ControllerManager } from '../controllers/index';
+import { ControllerManager, type SigningCA } from '../controllers/index';
 import { standardStorageClass } from '../controllers/localpathprovisioner';
 import { ensureServiceAccountKey, ensureServingPKI } from '../http/pki';
 import { ServiceAccountTokenSigner } from '../apiserver/auth/serviceAccountToken';
-import { createCertificate } from '../http/x509';
+import { createCertificate } from '../util/x509';
 import type { LogOptions } from '../kubelet/containerLog';
 import { coreDNSImage } from '../kubelet/behavior';
 import { Kubelet } from '../kubelet/kubelet';
@@ -67,6 +67,13 @@ export interface ClusterConfig {
    * by default the CA of `stateDir/pki`, or a CA made for this run when there is no state directory.
    */
   rootCA?: string;
+  /**
+   * The CA the controller manager's signers issue certificates with for approved
+   * CertificateSigningRequests (kube-controller-manager's --cluster-signing-cert-file and
+   * --cluster-signing-key-file); by default the cluster's own CA, the one `rootCA` defaults to.
+   * With a `rootCA` given and no signing CA, nothing is signed.
+   */
+  signingCA?: SigningCA;
   /**
    * The key service account tokens are signed with (ECDSA P-256); by default `stateDir/pki/sa.key`,
    * or a key made for this run when there is no state directory.
@@ -137,6 +144,7 @@ export class Cluster {
   private proxyTurn = 0;
   /** The cluster CA bundle the root CA publisher publishes. */
   private readonly rootCA: string;
+  private readonly signingCA: SigningCA | undefined;
 
   /** Signs the service account tokens every API server of the cluster issues and accepts. */
   readonly serviceAccountTokens: ServiceAccountTokenSigner;
@@ -151,6 +159,7 @@ export class Cluster {
     this.network = new PodNetwork(config.podSubnet);
     this.clusterIPs = new ClusterIPAllocator(this.random);
     this.rootCA = config.rootCA;
+    this.signingCA = config.signingCA;
     this.serviceAccountTokens = new ServiceAccountTokenSigner(config.serviceAccountKey);
     this.adminToken = this.token();
     this.authenticator.add(this.adminToken, adminUser);
@@ -159,12 +168,15 @@ export class Cluster {
   /** Boots a cluster: store, API servers and bootstrap policy, then every node, waiting until each is registered. */
   static async start(config: ClusterConfig = {}): Promise<Cluster> {
     const clock = config.clock ?? new RealClock();
-    const rootCA = config.rootCA ?? (config.stateDir ? (await ensureServingPKI(path.join(config.stateDir, 'pki'), clock.now())).caCert : ephemeralCA(clock.now()));
+    const pki = config.stateDir ? await ensureServingPKI(path.join(config.stateDir, 'pki'), clock.now()) : undefined;
+    const ownCA = pki ? { cert: pki.caCert, key: pki.caKey } : config.rootCA ? undefined : ephemeralCA(clock.now());
+    const rootCA = config.rootCA ?? ownCA!.cert;
+    const signingCA = config.signingCA ?? ownCA;
     const store = config.stateDir ? await Store.open({ dir: path.join(config.stateDir, 'store'), clock }) : Store.inMemory({ clock });
     // `kubeadm init` runs once: a cluster restarted from its state directory keeps its addons as they were left.
     const fresh = store.revision === 0;
     const serviceAccountKey = config.serviceAccountKey ?? (config.stateDir ? await ensureServiceAccountKey(path.join(config.stateDir, 'pki')) : generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
-    const cluster = new Cluster({ ...config, clock, rootCA, serviceAccountKey }, store);
+    const cluster = new Cluster({ ...config, clock, rootCA, ...(signingCA ? { signingCA } : {}), serviceAccountKey }, store);
     // The API servers come first: kubelets and control-plane components need the bootstrap policy.
     const controlPlane: string[] = [];
     for (let i = 0; i < Math.max(1, config.controlPlaneNodes ?? 1); i++) controlPlane.push(cluster.createNode(undefined, { controlPlane: true }));
@@ -551,7 +563,7 @@ export class Cluster {
       recorder: new EventRecorder(cmClient, this.clock, 'kube-controller-manager', undefined, cmLog),
       onStartedLeading: () => {
         const disabled = this.config.addons?.loadBalancer === false ? ['service-lb-controller'] : [];
-        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()), rootCA: this.rootCA, serviceAccountTokens: this.serviceAccountTokens, disabled, log: cmLog });
+        member.controllerManager = new ControllerManager({ client: cmClient, clock: this.clock, random: new Random(this.random.next()), rootCA: this.rootCA, ...(this.signingCA ? { signingCA: this.signingCA } : {}), serviceAccountTokens: this.serviceAccountTokens, disabled, log: cmLog });
         void member.controllerManager.start();
       },
       onStoppedLeading: () => {
@@ -743,9 +755,9 @@ export class Cluster {
 }
 
 /** A self-signed cluster CA for a cluster that keeps no state: valid ten years from now. */
-function ephemeralCA(now: number): string {
+function ephemeralCA(now: number): SigningCA {
   const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  return createCertificate({ publicKey: pair.publicKey, signingKey: pair.privateKey, commonName: 'kubeside-ca', notBefore: now - 3_600_000, notAfter: now + 10 * 365 * 86_400_000, isCA: true });
+  return { cert: createCertificate({ publicKey: pair.publicKey, signingKey: pair.privateKey, commonName: 'kubeside-ca', notBefore: now - 3_600_000, notAfter: now + 10 * 365 * 86_400_000, isCA: true }), key: pair.privateKey };
 }
 
 /**

@@ -27,11 +27,14 @@ import { ResourceQuotaController } from './resourcequota';
 import { RootCACertPublisher } from './rootcacertpublisher';
 import { ServiceAccountsController } from './serviceaccounts';
 import { ServiceLoadBalancerController } from './servicelb';
+import { CSRCleanerController, CSRSigningController, type SigningCA } from './certificates';
 import { StatefulSetController } from './statefulset';
 import { PodGCController } from './podgc';
 import { TaintEvictionController } from './taineviction';
 import { TokensController } from './tokens';
 import { TTLAfterFinishedController } from './ttlafterfinished';
+
+export type { SigningCA } from './certificates';
 
 export interface ControllerManagerOptions {
   /** A client authenticated as system:kube-controller-manager. */
@@ -49,6 +52,11 @@ export interface ControllerManagerOptions {
    * by it. Without one it does not run.
    */
   serviceAccountTokens?: ServiceAccountTokenSigner;
+  /**
+   * The CA certificates of approved CertificateSigningRequests are issued with; without one the
+   * signers do not run (requests stay approved, without a certificate).
+   */
+  signingCA?: SigningCA;
   /** Workers per controller (kube-controller-manager's --concurrent-*-syncs; default 5). */
   workers?: number;
   /**
@@ -112,6 +120,8 @@ export class ControllerManager {
       new PodGCController(ctx, options.terminatedPodGCThreshold),
       ...(options.rootCA ? [new RootCACertPublisher(ctx, options.rootCA)] : []),
       ...(options.serviceAccountTokens ? [new TokensController(ctx, options.serviceAccountTokens, options.rootCA)] : []),
+      ...(options.signingCA ? [new CSRSigningController(ctx, options.signingCA)] : []),
+      new CSRCleanerController(ctx),
     ];
     // A controller left out never runs; its queue is shut so its informer handlers add nothing.
     for (const c of all) if (options.disabled?.includes(c.name)) c.shutDown();

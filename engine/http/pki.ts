@@ -5,11 +5,13 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createCertificate } from './x509';
+import { createCertificate } from '../util/x509';
 
 export interface ServingPKI {
   /** PEM of the CA certificate clients trust. */
   caCert: string;
+  /** The CA's private key: the controller manager's signers issue certificates with it (kube-controller-manager's --cluster-signing-key-file). */
+  caKey: KeyObject;
   /** PEM of the serving certificate and its private key. */
   cert: string;
   key: string;
@@ -91,7 +93,7 @@ export async function ensureServingPKI(dir: string, now: number): Promise<Servin
     await writePrivate(files.key, key);
     await fs.writeFile(files.cert, cert);
   }
-  return { caCert: caCert!, cert: cert!, key };
+  return { caCert: caCert!, caKey, cert: cert!, key };
 }
 
 /**

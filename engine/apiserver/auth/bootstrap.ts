@@ -135,6 +135,10 @@ export const bootstrapClusterRoles: readonly ClusterRole[] = [
     rule(['policy'], ['poddisruptionbudgets/status'], ['update', 'patch']),
     rule(['storage.k8s.io'], ['storageclasses'], read),
     rule(['rbac.authorization.k8s.io'], ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'], read),
+    // The certificate controllers: issue certificates for Kubernetes' own signers, and clean requests up.
+    rule(['certificates.k8s.io'], ['certificatesigningrequests'], [...read, 'delete']),
+    rule(['certificates.k8s.io'], ['certificatesigningrequests/status'], ['update', 'patch']),
+    { ...rule(['certificates.k8s.io'], ['signers'], ['sign']), resourceNames: ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving', 'kubernetes.io/legacy-unknown'] },
     // The garbage collector and namespace controller read and delete any kind.
     rule(['*'], ['*'], ['get', 'list', 'watch', 'delete', 'deletecollection', 'patch', 'update']),
   ]),

@@ -46,6 +46,7 @@ export const resources = {
   persistentvolumeclaims: { group: '', version: 'v1', resource: 'persistentvolumeclaims' },
   persistentvolumes: { group: '', version: 'v1', resource: 'persistentvolumes' },
   storageclasses: { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' },
+  certificatesigningrequests: { group: 'certificates.k8s.io', version: 'v1', resource: 'certificatesigningrequests' },
 } as const satisfies Record<string, ResourceType>;
 
 export class SharedInformerFactory {
