@@ -3,6 +3,7 @@
 // URL layout, query parameters, content negotiation (JSON, Table, PartialObjectMetadata), watch
 // streams, discovery and OpenAPI. Bad input is answered with a Status and never stops the server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TLSSocket } from 'node:tls';
 import { parse as parseYaml } from 'yaml';
 import { StatusError, statusErrors } from '../api/errors';
 import { kinds } from '../api/kinds/index';
@@ -12,6 +13,7 @@ import type { Obj } from '../apiserver/registry/strategy';
 import { patchContentTypes, type RequestContext, type ResourceRef, type Result } from '../apiserver/request';
 import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
+import { certificateSubjectName, extKeyUsageOIDs, nameIdentity } from '../util/x509';
 import { Discovery, virtualResources } from './discovery';
 import { type CustomKindSchema, OpenAPIDocuments } from './openapi';
 import { PodStreams } from './podStreams';
@@ -428,12 +430,19 @@ export class RestHandler {
   // ---- identity ----
 
   /**
-   * The user of the request's bearer token. A wrong token is always 401; no token is anonymous,
-   * which (as with kube-apiserver's default policy) may only read /version and the health checks.
+   * Who sends the request, as kube-apiserver's authenticators in their order: a client certificate
+   * the cluster CA signed, else the bearer token. A wrong token, or a client certificate that does
+   * not verify, is 401 (unless the other credential is good); neither is anonymous, which (as with
+   * kube-apiserver's default policy) may only read /version and the health checks.
    */
   private authenticate(req: IncomingMessage): UserInfo | undefined {
+    const certificate = clientCertificateUser(req);
+    if (certificate?.user) return certificate.user;
     const header = req.headers.authorization;
-    if (header === undefined) return undefined;
+    if (header === undefined) {
+      if (certificate) throw statusErrors.unauthorized();
+      return undefined;
+    }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw statusErrors.unauthorized();
     return this.server.authenticate(m[1]);
@@ -802,4 +811,24 @@ export class RestHandler {
     if (status.code === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="kubernetes"');
     this.sendJson(req, res, status.code, status.status);
   }
+}
+
+/**
+ * kube-apiserver's x509 authenticator (--client-ca-file is the cluster CA): a client certificate
+ * that verifies and allows client authentication names a user by its common name, in the groups of
+ * its organizations. Undefined without a certificate, or for one without a common name; `user`
+ * undefined (and so 401, unless a token authenticates) for one that does not verify.
+ */
+function clientCertificateUser(req: IncomingMessage): { user?: UserInfo } | undefined {
+  const socket = req.socket;
+  if (!(socket instanceof TLSSocket)) return undefined;
+  const peer = socket.getPeerX509Certificate();
+  if (!peer) return undefined;
+  if (!socket.authorized) return {};
+  // No extended key usage allows every usage, as Go's verifier reads it.
+  const usages = peer.keyUsage;
+  if (usages && !usages.includes(extKeyUsageOIDs.clientAuth) && !usages.includes(extKeyUsageOIDs.any)) return {};
+  const { commonName, organization } = nameIdentity(certificateSubjectName(peer.raw));
+  if (!commonName) return undefined;
+  return { user: { name: commonName, groups: [...new Set([...organization, groups.authenticated])] } };
 }

@@ -67,6 +67,11 @@ export async function serveApi(options: ServeApiOptions): Promise<RestServer> {
     {
       cert: options.pki.cert,
       key: options.pki.key,
+      // Client certificates the cluster CA issued authenticate their subject (kube-apiserver's
+      // --client-ca-file); a client without one, or with another, is judged by its token.
+      ca: options.pki.caCert,
+      requestCert: true,
+      rejectUnauthorized: false,
       // A client must send its whole request in time; watch responses may then last as long as they need.
       headersTimeout: 30_000,
       requestTimeout: 60_000,
