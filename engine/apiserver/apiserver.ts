@@ -548,7 +548,7 @@ export class ApiServer {
       for (const kv of page.kvs) {
         lastKey = kv.key;
         if (needle !== undefined && typeof kv.value === 'string' && !kv.value.includes(needle)) continue;
-        const obj = decodeFor(storage, kv, !!options.trimManagedFields);
+        const obj = options.readOnly ? sharedFor(storage, kv, !!options.trimManagedFields) : decodeFor(storage, kv, !!options.trimManagedFields);
         if (!match(obj)) continue;
         items.push(obj);
         if (limit && items.length === limit) break;
@@ -1836,6 +1836,14 @@ function decodeFor(storage: ResourceStorage, kv: KeyValue, trim: boolean): Obj {
   const obj = storage.decode(kv);
   if (trim) delete obj.metadata.managedFields;
   return obj;
+}
+
+/** decodeFor for a reader that changes nothing: the shared decode, trimmed in a shallow copy. */
+function sharedFor(storage: ResourceStorage, kv: KeyValue, trim: boolean): Obj {
+  const obj = storage.sharedDecode(kv) as Obj;
+  if (!trim || obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _m, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 /** One page of `kvs` (sorted by key) after the key `after`, as the store lists a range. */

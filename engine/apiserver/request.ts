@@ -40,6 +40,12 @@ export interface ListOptions {
    * informers trim them (they never read them, and they are most of an object's memory).
    */
   trimManagedFields?: boolean;
+  /**
+   * In-process callers only: the caller reads the items and keeps none of them (the REST API, which
+   * serializes them), so each is the stored version decoded once and shared, frozen, by every such
+   * list until it changes, instead of a fresh decode per list.
+   */
+  readOnly?: boolean;
 }
 
 export interface WatchOptions extends ListOptions {

@@ -309,7 +309,7 @@ export class RestHandler {
         return this.sendObject(req, res, 200, ref, obj, render, query, false);
       }
       case 'list':
-        return this.sendObject(req, res, 200, ref, this.server.list(ctx, ref, listOptions(query)), render, query, true);
+        return this.sendObject(req, res, 200, ref, this.server.list(ctx, ref, { ...listOptions(query), readOnly: true }), render, query, true);
       case 'watch':
         return this.watch(res, ctx, ref, query, render);
       case 'create': {

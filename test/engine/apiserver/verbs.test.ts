@@ -786,6 +786,29 @@ describe('API server: watch', () => {
     assert.ok(created.metadata.managedFields?.length);
   });
 
+  it('readOnly lists (the REST API serializing a list) share one frozen decode of each object until it changes, and equal a plain list', async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    for (const name of ['a', 'b']) await client.create(configmaps, 'shop', { metadata: { name }, data: { v: '1' } });
+    const first = client.list(configmaps, 'shop', { readOnly: true });
+    assert.deepEqual(first, client.list(configmaps, 'shop'), 'the same list as a plain one');
+    assert.ok(Object.isFrozen(first.items[0]) && Object.isFrozen(first.items[0].metadata), 'shared, so frozen');
+    await client.patch(configmaps, 'shop', 'b', 'merge', { data: { v: '2' } });
+    const second = client.list(configmaps, 'shop', { readOnly: true });
+    assert.equal(second.items[0], first.items[0], 'an unchanged object is not decoded again');
+    assert.notEqual(second.items[1], first.items[1]);
+    assert.deepEqual(second.items[1].data, { v: '2' });
+    assert.equal(second.items[1].metadata.resourceVersion, client.get(configmaps, 'shop', 'b').metadata.resourceVersion);
+    // Trimmed, it leaves the shared object as it is.
+    const trimmed = client.list(configmaps, 'shop', { readOnly: true, trimManagedFields: true }).items[1];
+    assert.equal(trimmed.metadata.managedFields, undefined);
+    assert.ok(second.items[1].metadata.managedFields.length);
+    // A plain list still hands out objects of the caller's own.
+    const own = client.list(configmaps, 'shop').items[0];
+    own.data.v = 'changed';
+    assert.deepEqual(client.list(configmaps, 'shop', { readOnly: true }).items[0].data, { v: '1' });
+  });
+
   it('a watch resumed at an older resourceVersion while others stream replays the history, then continues live, each change once', async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
