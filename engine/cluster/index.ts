@@ -21,6 +21,7 @@ import { createCertificate } from '../util/x509';
 import type { LogOptions } from '../kubelet/containerLog';
 import { coreDNSImage } from '../kubelet/behavior';
 import { Kubelet } from '../kubelet/kubelet';
+import { kubeletPort } from '../kubelet/kubeletServer';
 import { defaultNodeCapacity, kubeletVersion, type NodeCapacity } from '../kubelet/nodeStatus';
 import { VolumeDisks } from '../kubelet/volumeDisks';
 import type { NodeUsage } from '../kubelet/usage';
@@ -94,6 +95,7 @@ export interface NodeOptions {
 }
 
 const podsResource = { group: '', version: 'v1', resource: 'pods' } as const;
+const nodesResource = { group: '', version: 'v1', resource: 'nodes' } as const;
 const servicesResource = { group: '', version: 'v1', resource: 'services' } as const;
 
 export const adminUser: UserInfo = { name: 'kubeside-admin', groups: [groups.masters] };
@@ -328,11 +330,29 @@ export class Cluster {
    * one HTTP exchange with a ready endpoint of the Service or with the pod, straight to its address.
    * Undefined when the Service or pod does not exist.
    */
-  proxy(resource: 'services' | 'pods', namespace: string, target: string, method: string, path: string, body?: RequestBody): ServiceResponse | undefined {
+  proxy(resource: 'services' | 'pods' | 'nodes', namespace: string, target: string, method: string, path: string, body?: RequestBody): ServiceResponse | undefined {
+    if (resource === 'nodes') return this.nodeProxy(target, method, path);
     const route = proxyRoute(clientNetworkObjects(this.adminClient('kube-apiserver')), resource, namespace, target, this.proxyTurn++);
     if (!route) return undefined;
     const host = route.outcome === 'pod' ? `${route.pod.ip}:${route.pod.port}` : 'localhost';
     return respond(route, method, `http://${host}${path}`, this.dialPod, body);
+  }
+
+  /**
+   * nodes/<name>[:port]/proxy/<path>: one request to the node's kubelet API at its InternalIP, port
+   * 10250 (the only one a kind node listens on for it). A node that is down refuses the connection.
+   * Undefined when the Node does not exist.
+   */
+  private nodeProxy(target: string, method: string, path: string): ServiceResponse | undefined {
+    const parts = target.split(':');
+    const [name = '', port = String(kubeletPort)] = parts.length === 3 ? parts.slice(1) : parts;
+    const node = this.adminClient('kube-apiserver').tryGet(nodesResource, undefined, name);
+    if (!node) return undefined;
+    const kubelet = this.kubelets.get(name);
+    const ip = node.status?.addresses?.find((a: { type: string }) => a.type === 'InternalIP')?.address ?? name;
+    if (!kubelet?.isRunning || port !== String(kubeletPort)) return { headers: {}, body: '', error: `dial tcp ${ip}:${port}: connect: connection refused`, hops: [] };
+    const answer = kubelet.serve(method, path);
+    return { status: answer.status, headers: { 'Content-Type': answer.contentType }, body: answer.body, hops: [] };
   }
 
   /** A connection to a routed pod's port, through its node's kubelet; undefined when that node is down. */

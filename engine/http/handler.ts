@@ -284,6 +284,18 @@ export class RestHandler {
       return this.proxy(req, res, user, method, proxied[2] as 'services' | 'pods', namespace, target, `${proxied[4] ?? '/'}${url.search}`, sent);
     }
 
+    // ---- the proxy subresource of nodes: the kubelet's own API ----
+    const nodeProxied = /^\/api\/v1\/nodes\/([^/]+)\/proxy(\/.*)?$/.exec(url.pathname);
+    if (nodeProxied) {
+      let target: string;
+      try {
+        target = decodeURIComponent(nodeProxied[1]!);
+      } catch {
+        throw statusErrors.badRequest(`malformed escape in the request path ${JSON.stringify(url.pathname)}`);
+      }
+      return this.proxy(req, res, user, method, 'nodes', '', target, `${nodeProxied[2] ?? '/'}${url.search}`);
+    }
+
     // ---- resources ----
     const info = resourceRequestInfo(method, path, url.searchParams);
     if (!info) throw notFoundStatus();
@@ -507,11 +519,12 @@ export class RestHandler {
    * those who may use the subresource with the request's verb; an endpoint that cannot be reached is
    * kube-apiserver's 503.
    */
-  private proxy(req: IncomingMessage, res: ServerResponse, user: UserInfo, method: string, resource: 'services' | 'pods', namespace: string, target: string, path: string, sent?: RequestBody): void {
+  private proxy(req: IncomingMessage, res: ServerResponse, user: UserInfo, method: string, resource: 'services' | 'pods' | 'nodes', namespace: string, target: string, path: string, sent?: RequestBody): void {
     const verb = ({ GET: 'get', HEAD: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete', OPTIONS: 'get' } as Record<string, string>)[method] ?? 'get';
-    const ref: ResourceRef = { group: '', version: 'v1', resource, namespace, name: target, subresource: 'proxy' };
+    const ref: ResourceRef = { group: '', version: 'v1', resource, ...(namespace ? { namespace } : {}), name: target, subresource: 'proxy' };
     if (!this.server.can(user, verb, ref)) {
-      throw statusErrors.forbidden(`${resource} ${JSON.stringify(target)} is forbidden: User ${JSON.stringify(user.name)} cannot ${verb} resource "${resource}/proxy" in API group "" in the namespace ${JSON.stringify(namespace)}`, { name: target, kind: resource });
+      const scope = namespace ? `in the namespace ${JSON.stringify(namespace)}` : 'at the cluster scope';
+      throw statusErrors.forbidden(`${resource} ${JSON.stringify(target)} is forbidden: User ${JSON.stringify(user.name)} cannot ${verb} resource "${resource}/proxy" in API group "" ${scope}`, { name: target, kind: resource });
     }
     if (!this.options.requests) throw notFoundStatus();
     const answer = this.options.requests.proxy(resource, namespace, target, method, path, sent);

@@ -15,8 +15,8 @@ export interface ServiceRequestSource {
   request(method: string, url: string, options: { from?: Caller }): ServiceResponse;
   /** The control plane's components as ComponentStatus reports them: each with the error of its health check, if any. */
   componentHealth(): { name: string; error?: string }[];
-  /** The API server's proxy subresource: `target` is `[scheme:]name[:port]`; undefined when the object does not exist. */
-  proxy(resource: 'services' | 'pods', namespace: string, target: string, method: string, path: string, body?: RequestBody): ServiceResponse | undefined;
+  /** The API server's proxy subresource: `target` is `[scheme:]name[:port]`; undefined when the object does not exist. Nodes have no namespace (''). */
+  proxy(resource: 'services' | 'pods' | 'nodes', namespace: string, target: string, method: string, path: string, body?: RequestBody): ServiceResponse | undefined;
 }
 
 /** The body a client posts: `{ "method": "GET", "url": "http://web.shop/", "from": { "namespace": "shop", "name": "api-…" } }` (or `{ "node": "worker-1" }`). */

@@ -31,6 +31,7 @@ import { podStatus } from './podStatus';
 import { ProbeWorker } from './prober';
 import { StatusManager } from './statusManager';
 import { type ContainerRuntime, SimulatedRuntime } from './runtime';
+import { type KubeletAnswer, serveKubelet } from './kubeletServer';
 import { type NodeUsage, usageSummary } from './usage';
 import type { VolumeDisks } from './volumeDisks';
 import { pace } from '../util/eventLoop';
@@ -399,6 +400,27 @@ export class Kubelet {
       return { namespace, name, containers };
     });
     return usageSummary(this.nodeName, this.startedAt, this.clock.now(), pods, (id) => this.runtime.containerUsage(id));
+  }
+
+  /** A request to the kubelet's HTTPS API (port 10250), as the API server's node proxy sends it. */
+  serve(method: string, path: string): KubeletAnswer {
+    return serveKubelet(
+      {
+        nodeName: this.nodeName,
+        startedAt: this.startedAt,
+        memoryCapacity: this.identity.capacity.memory,
+        now: () => this.clock.now(),
+        pods: () => [...(this.informer?.store.list() ?? [])],
+        usage: () => this.usageSummary(),
+      },
+      method,
+      path,
+    );
+  }
+
+  /** The node's InternalIP, where its kubelet listens. */
+  get internalIP(): string {
+    return this.identity.internalIP;
   }
 
   /** The pod IP the kubelet gave a pod (undefined when it has none on this node). */

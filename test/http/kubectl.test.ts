@@ -345,6 +345,17 @@ describe('kubectl against kubeside serve', function () {
     assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/namespaces/proxied/services/site/proxy/', '--as=jane'])).stderr, /cannot get resource "services\/proxy"/);
   });
 
+  it("the proxy subresource of nodes: the kubelet's API (health, pods, summary) through the API server, under RBAC", async () => {
+    assert.equal(await run('get', '--raw', '/api/v1/nodes/worker-2/proxy/healthz'), 'ok');
+    const pods = JSON.parse(await run('get', '--raw', '/api/v1/nodes/worker-2/proxy/pods'));
+    const bound = JSON.parse(await run('get', 'pods', '-A', '--field-selector=spec.nodeName=worker-2', '-o', 'json'));
+    assert.deepEqual(pods.items.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort(), bound.items.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort());
+    assert.equal(JSON.parse(await run('get', '--raw', '/api/v1/nodes/worker-2:10250/proxy/stats/summary')).node.nodeName, 'worker-2');
+    assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/nodes/nope/proxy/healthz'])).stderr, /nodes "nope" not found/);
+    assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/nodes/worker-2/proxy/healthz', '--as=jane'])).stderr, /nodes "worker-2" is forbidden: User "jane" cannot get resource "nodes\/proxy" in API group "" at the cluster scope/);
+    assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/nodes/worker-2:10255/proxy/healthz'])).stderr, /Error from server \(ServiceUnavailable\): error trying to reach service: dial tcp 172\.18\.0\.\d+:10255: connect: connection refused/);
+  });
+
   it('admission webhooks: a ValidatingWebhookConfiguration applied with kubectl guards a namespace through its server, whose answers the proxy also reaches', async () => {
     await run('create', 'namespace', 'policy');
     await run('create', 'namespace', 'guarded');
