@@ -18,6 +18,7 @@ import { EventRecorder } from '../client/eventRecorder';
 import type { NodeNetwork } from '../network/podNetwork';
 import { matchesRequiredNodeAffinity, requiredNodeAffinity } from '../scheduler/plugins/nodeAffinity';
 import { type Clock, rfc3339, rfc3339Micro, rfc3339Nano, type Timer } from '../util/clock';
+import { type ComponentLog, structured } from '../util/klog';
 import { Random } from '../util/random';
 import { Backoff } from './backoff';
 import { behaviorOf, commandDurationMs, startupError } from './behavior';
@@ -31,7 +32,7 @@ import { podStatus } from './podStatus';
 import { ProbeWorker } from './prober';
 import { StatusManager } from './statusManager';
 import { type ContainerRuntime, SimulatedRuntime } from './runtime';
-import { type KubeletAnswer, serveKubelet } from './kubeletServer';
+import { type KubeletAnswer, KubeletJournal, serveKubelet } from './kubeletServer';
 import { type NodeUsage, usageSummary } from './usage';
 import type { VolumeDisks } from './volumeDisks';
 import { pace } from '../util/eventLoop';
@@ -144,6 +145,9 @@ export class Kubelet {
   private readonly statusManager: StatusManager;
   /** Counters for tests and benchmarks. */
   private readonly counters = { syncs: 0, leaseRenewals: 0, nodeStatusWrites: 0 };
+  /** The kubelet's log, as journald keeps it on the node; read through the node log query. */
+  private readonly journal = new KubeletJournal(() => this.clock.now());
+  private readonly log: ComponentLog = this.journal;
 
   constructor(options: KubeletOptions) {
     this.options = options;
@@ -196,7 +200,9 @@ export class Kubelet {
     // Every start of the kubelet is a boot of the node.
     this.identity.bootID = `${b()}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b().slice(0, 4)}-${b()}${b().slice(0, 4)}`;
     this.reportedConditions.clear();
+    this.log.write('I', 'kubelet_node_status.go:75', structured('Attempting to register node', { node: this.nodeName }));
     const registered = await this.registerNode();
+    this.log.write('I', 'kubelet_node_status.go:78', structured('Successfully registered node', { node: this.nodeName }));
     this.latestNode = withoutManagedFields(registered.node);
     // The CSI plugin manager's own start: not waited for, as it runs beside the node's registration.
     void this.ensureCSINode();
@@ -207,8 +213,8 @@ export class Kubelet {
     await this.renewLease();
     // A Node found from an earlier start still has that start's status: report this one's now.
     if (!registered.withStatus) await this.updateNodeStatus(true);
-    this.every(this.options.leaseRenewIntervalMs ?? 10_000, () => this.renewLease());
-    this.every(this.options.nodeStatusUpdateFrequencyMs ?? 10_000, () => this.updateNodeStatus(false));
+    this.every(this.options.leaseRenewIntervalMs ?? 10_000, () => this.renewLease(), { source: 'controller.go:145', message: 'Failed to update lease' });
+    this.every(this.options.nodeStatusUpdateFrequencyMs ?? 10_000, () => this.updateNodeStatus(false), { source: 'kubelet_node_status.go:549', message: 'Error updating node status, will retry' });
 
     const queue = new WorkQueue<string>(this.clock, { baseDelayMs: 1000, maxDelayMs: 60_000 });
     this.queue = queue;
@@ -412,6 +418,7 @@ export class Kubelet {
         now: () => this.clock.now(),
         pods: () => [...(this.informer?.store.list() ?? [])],
         usage: () => this.usageSummary(),
+        journal: () => this.journal.lines(),
       },
       method,
       path,
@@ -434,12 +441,15 @@ export class Kubelet {
    * Runs `fn` every `ms` plus jitter (wait.JitterUntil with factor 0.04) while the kubelet runs;
    * a failed round (API server busy) just waits for the next.
    */
-  private every(ms: number, fn: () => Promise<void> | void): void {
+  private every(ms: number, fn: () => Promise<void> | void, failure: { source: string; message: string }): void {
     const slot = this.timers.length;
     const period = () => ms * (1 + heartbeatJitterFactor * this.jitter.float());
     const tick = () => {
       if (!this.running) return;
-      void Promise.resolve(fn()).catch(() => {});
+      // A failed round is retried on the next one, and said in the kubelet's log, as klog.ErrorS says it.
+      void Promise.resolve()
+        .then(fn)
+        .catch((err: unknown) => this.log.write('E', failure.source, structured(failure.message, { err: err instanceof Error ? err.message : String(err) })));
       this.timers[slot] = this.clock.setTimeout(tick, period());
     };
     this.timers[slot] = this.clock.setTimeout(tick, period());

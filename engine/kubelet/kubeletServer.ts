@@ -1,10 +1,13 @@
 // The kubelet's own HTTPS API on port 10250, as kube-apiserver reaches it through a node's proxy
 // subresource (`kubectl get --raw /api/v1/nodes/worker-1/proxy/stats/summary`): its health check,
-// the pods it runs (`/pods`), and the summary API (`/stats/summary`, stats/v1alpha1) with the CPU
-// and memory its simulated containers use. Paths it does not serve answer as Go's mux does.
+// the pods it runs (`/pods`), the summary API (`/stats/summary`, stats/v1alpha1) with the CPU and
+// memory its simulated containers use, and the node log query (`/logs/?query=kubelet`, as with the
+// NodeLogQuery feature on) over the kubelet's own journal. Paths it does not serve answer as Go's
+// mux does.
 import type { Obj } from '../apiserver/registry/strategy';
 import { Quantity } from '../api/quantity';
 import { rfc3339 } from '../util/clock';
+import { type ComponentLog, klogLine, type Severity } from '../util/klog';
 import type { NodeUsage } from './usage';
 
 export const kubeletPort = 10250;
@@ -24,6 +27,33 @@ export interface KubeletView {
   /** The pods bound to the node, as the kubelet's pod manager has them. */
   pods(): readonly Obj[];
   usage(): NodeUsage | undefined;
+  /** What the kubelet logged, oldest first. */
+  journal(): readonly JournalEntry[];
+}
+
+export interface JournalEntry {
+  readonly at: number;
+  readonly severity: Severity;
+  readonly source: string;
+  readonly message: string;
+}
+
+/** Entries the journal keeps of a kubelet's log: the newest, as journald rotates the oldest away. */
+const journalEntries = 1_000;
+
+/** The kubelet's log as journald keeps it on a kind node (`journalctl -u kubelet`): entries kept as written, formatted when read. */
+export class KubeletJournal implements ComponentLog {
+  private readonly entries: JournalEntry[] = [];
+
+  constructor(private readonly now: () => number) {}
+
+  write(severity: Severity, source: string, message: string): void {
+    if (this.entries.push({ at: this.now(), severity, source, message }) > journalEntries) this.entries.shift();
+  }
+
+  lines(): readonly JournalEntry[] {
+    return this.entries;
+  }
 }
 
 const json = (value: unknown): KubeletAnswer => ({ status: 200, contentType: 'application/json', body: JSON.stringify(value) });
@@ -40,9 +70,45 @@ export function serveKubelet(view: KubeletView, method: string, path: string): K
       return json({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: view.pods() });
     case '/stats/summary':
       return json(summary(view));
+    case '/logs':
+      return logQuery(view, new URLSearchParams(path.split('?')[1] ?? ''));
     default:
       return notFound;
   }
+}
+
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** journalctl's short format: `Dec 06 04:38:46 worker-1 kubelet[1]: <the klog line>`. */
+function journalLine(node: string, e: JournalEntry): string {
+  const d = new Date(e.at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${months[d.getUTCMonth()]} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${node} kubelet[1]: ${klogLine(e.severity, e.at, e.source, e.message)}`;
+}
+
+/**
+ * The node log query (KEP-2258): `query` names the service (only the kubelet's journal is kept
+ * here; any other service has no entries), filtered by `sinceTime`, `untilTime` and `pattern`, the
+ * last `tailLines`. Without a query, kube's file server would list /var/log, which is not simulated.
+ */
+function logQuery(view: KubeletView, q: URLSearchParams): KubeletAnswer {
+  const text = (body: string, status = 200): KubeletAnswer => ({ status, contentType: 'text/plain; charset=utf-8', body });
+  const services = q.getAll('query');
+  if (!services.length) return notFound;
+  const since = q.get('sinceTime');
+  const until = q.get('untilTime');
+  const tail = q.get('tailLines');
+  let pattern: RegExp | undefined;
+  try {
+    pattern = q.get('pattern') ? new RegExp(q.get('pattern')!) : undefined;
+  } catch (err) {
+    return text(`pattern: Invalid value: ${JSON.stringify(q.get('pattern'))}: ${(err as Error).message}`, 400);
+  }
+  const entries = services.includes('kubelet')
+    ? view.journal().filter((e) => (!since || e.at >= Date.parse(since)) && (!until || e.at <= Date.parse(until))).map((e) => journalLine(view.nodeName, e)).filter((line) => !pattern || pattern.test(line))
+    : [];
+  const shown = tail !== null && /^\d+$/.test(tail) ? entries.slice(Math.max(0, entries.length - Number(tail))) : entries;
+  return text(shown.length ? `${shown.join('\n')}\n` : '-- No entries --\n');
 }
 
 /**

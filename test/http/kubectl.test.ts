@@ -345,12 +345,13 @@ describe('kubectl against kubeside serve', function () {
     assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/namespaces/proxied/services/site/proxy/', '--as=jane'])).stderr, /cannot get resource "services\/proxy"/);
   });
 
-  it("the proxy subresource of nodes: the kubelet's API (health, pods, summary) through the API server, under RBAC", async () => {
+  it("the proxy subresource of nodes: the kubelet's API (health, pods, summary, its log) through the API server, under RBAC", async () => {
     assert.equal(await run('get', '--raw', '/api/v1/nodes/worker-2/proxy/healthz'), 'ok');
     const pods = JSON.parse(await run('get', '--raw', '/api/v1/nodes/worker-2/proxy/pods'));
     const bound = JSON.parse(await run('get', 'pods', '-A', '--field-selector=spec.nodeName=worker-2', '-o', 'json'));
     assert.deepEqual(pods.items.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort(), bound.items.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort());
     assert.equal(JSON.parse(await run('get', '--raw', '/api/v1/nodes/worker-2:10250/proxy/stats/summary')).node.nodeName, 'worker-2');
+    assert.match(await run('get', '--raw', '/api/v1/nodes/worker-2/proxy/logs/?query=kubelet&tailLines=100'), /^\w{3} \d\d [\d:]{8} worker-2 kubelet\[1\]: I\d{4} [\d:.]+ +1 kubelet_node_status\.go:78\] "Successfully registered node" node="worker-2"$/m);
     assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/nodes/nope/proxy/healthz'])).stderr, /nodes "nope" not found/);
     assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/nodes/worker-2/proxy/healthz', '--as=jane'])).stderr, /nodes "worker-2" is forbidden: User "jane" cannot get resource "nodes\/proxy" in API group "" at the cluster scope/);
     assert.match((await kubectl(cluster, ['get', '--raw', '/api/v1/nodes/worker-2:10255/proxy/healthz'])).stderr, /Error from server \(ServiceUnavailable\): error trying to reach service: dial tcp 172\.18\.0\.\d+:10255: connect: connection refused/);

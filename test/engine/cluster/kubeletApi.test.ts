@@ -54,4 +54,24 @@ describe("the kubelet's API through the node proxy", function () {
     assert.equal(cluster.proxy('nodes', '', 'nope', 'GET', '/healthz'), undefined);
     await cluster.stop();
   });
+
+  it("keeps the kubelet's log, read through the node log query: a heartbeat that fails is said there", async () => {
+    const { cluster, admin, advance } = await bootCluster({ seed: 12, workers: 1, addons: { kubeProxy: false } });
+    const logs = (query: string) => cluster.proxy('nodes', '', 'worker-1', 'GET', `/logs/?${query}`)!.body;
+    assert.match(logs('query=kubelet'), /^Nov 23 12:00:00 worker-1 kubelet\[1\]: I1123 12:00:00\.000000 {7}1 kubelet_node_status\.go:78\] "Successfully registered node" node="worker-1"$/m);
+    assert.equal(logs('query=containerd'), '-- No entries --\n');
+
+    // An admission policy that freezes the node leases: every renewal is refused, and the kubelet says why.
+    const admissionregistration = { group: 'admissionregistration.k8s.io', version: 'v1' };
+    await admin.create({ ...admissionregistration, resource: 'validatingadmissionpolicies' }, undefined, {
+      metadata: { name: 'freeze' },
+      spec: { failurePolicy: 'Fail', matchConstraints: { resourceRules: [{ apiGroups: ['coordination.k8s.io'], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['leases'] }] }, validations: [{ expression: "object.metadata.namespace != 'kube-node-lease'", message: 'node leases are frozen' }] },
+    });
+    await admin.create({ ...admissionregistration, resource: 'validatingadmissionpolicybindings' }, undefined, { metadata: { name: 'freeze' }, spec: { policyName: 'freeze', validationActions: ['Deny'] } });
+    await advance(12_000);
+    const failed = logs('query=kubelet&pattern=Failed%20to%20update%20lease&tailLines=1');
+    assert.match(failed, /^Nov 23 12:00:\d\d worker-1 kubelet\[1\]: E1123 12:00:\d\d\.\d{6} {7}1 controller\.go:145\] "Failed to update lease" err="leases\.coordination\.k8s\.io \\"worker-1\\" is forbidden: ValidatingAdmissionPolicy 'freeze' with binding 'freeze' denied request: node leases are frozen"\n$/);
+    assert.equal(failed.split('\n').length, 2, 'tailLines=1: one line');
+    await cluster.stop();
+  });
 });
