@@ -149,12 +149,18 @@ export class CSRSigningController extends Controller {
     const request = parseCSR(Buffer.from(csr.spec.request, 'base64'));
     const usages: string[] = csr.spec.usages ?? [];
     let update: Obj;
+    let refusal: string | undefined;
     try {
       validate(request, usages);
-      update = { ...csr, status: { ...csr.status, certificate: Buffer.from(this.sign(request, usages, csr.spec.expirationSeconds)).toString('base64') } };
     } catch (err) {
-      const failed = { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: err instanceof Error ? err.message : String(err), lastUpdateTime: rfc3339(this.ctx.clock.now()) };
+      refusal = err instanceof Error ? err.message : String(err);
+    }
+    if (refusal !== undefined) {
+      // A request the signer does not honour fails for good; a failure to sign is retried (the queue's back-off).
+      const failed = { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: refusal, lastUpdateTime: rfc3339(this.ctx.clock.now()) };
       update = { ...csr, status: { ...csr.status, conditions: [...conditions(csr), failed] } };
+    } else {
+      update = { ...csr, status: { ...csr.status, certificate: Buffer.from(this.sign(request, usages, csr.spec.expirationSeconds)).toString('base64') } };
     }
     try {
       await this.ctx.client.update(resources.certificatesigningrequests, undefined, update, {}, 'status');

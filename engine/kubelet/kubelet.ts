@@ -415,7 +415,6 @@ export class Kubelet {
         nodeName: this.nodeName,
         startedAt: this.startedAt,
         memoryCapacity: this.identity.capacity.memory,
-        now: () => this.clock.now(),
         pods: () => [...(this.informer?.store.list() ?? [])],
         usage: () => this.usageSummary(),
         journal: () => this.journal.lines(),
@@ -423,11 +422,6 @@ export class Kubelet {
       method,
       path,
     );
-  }
-
-  /** The node's InternalIP, where its kubelet listens. */
-  get internalIP(): string {
-    return this.identity.internalIP;
   }
 
   /** The pod IP the kubelet gave a pod (undefined when it has none on this node). */

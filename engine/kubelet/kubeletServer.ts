@@ -23,7 +23,6 @@ export interface KubeletView {
   readonly nodeName: string;
   readonly startedAt: number;
   readonly memoryCapacity: string;
-  now(): number;
   /** The pods bound to the node, as the kubelet's pod manager has them. */
   pods(): readonly Obj[];
   usage(): NodeUsage | undefined;

@@ -67,7 +67,6 @@ const oids = {
   subjectAltName: '2.5.29.17',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
 };
 
 /** The key usages of RFC 5280 §4.2.1.3, by bit. */
@@ -192,11 +191,6 @@ export interface CertificateTemplate {
   uris?: readonly string[];
   /** Whether to add a subject key identifier (Go adds one to CA certificates only). */
   subjectKeyId?: boolean;
-}
-
-/** The DER of a Name from its common name and organization, as the cluster's own certificates name themselves. */
-export function distinguishedName(commonName: string, organization?: string): Buffer {
-  return name(commonName, organization);
 }
 
 /** Signs `t` into a certificate: PEM of the DER. */
