@@ -134,6 +134,17 @@ describe('client certificates through CertificateSigningRequests, with kubectl',
     assert.match(await run('get', 'csr', 'server'), /^server\s+.*\s+Approved,Failed$/m);
   });
 
+  it('a denied request is never issued, and kubectl shows it Denied', async () => {
+    await run('apply', '-f', csrManifest('denied', request('denied', '/CN=denied'), '  usages:\n  - client auth\n'));
+    assert.equal((await run('certificate', 'deny', 'denied')).trim(), 'certificatesigningrequest.certificates.k8s.io/denied denied');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.match(await run('get', 'csr', 'denied'), /^denied\s+\S+\s+kubernetes\.io\/kube-apiserver-client\s+kubeside-admin\s+<none>\s+Denied$/m);
+    assert.equal(await run('get', 'csr', 'denied', '-o', 'jsonpath={.status.certificate}'), '');
+    assert.equal(await run('get', 'csr', 'denied', '-o', 'jsonpath={.status.conditions[0].reason}'), 'KubectlDeny');
+    // Nor will kubectl approve it afterwards (the API server would refuse Approved beside Denied too).
+    assert.match((await kubectl(cluster, ['certificate', 'approve', 'denied'])).stderr, /^error: certificate signing request "denied" is already Denied$/m);
+  });
+
   it('approving needs `approve` on the signer, not only update on the request', async () => {
     await run('apply', '-f', csrManifest('approver-test', request('approver-test', '/CN=someone'), '  usages:\n  - client auth\n'));
     await run('create', 'clusterrole', 'csr-updater', '--verb=get,update', '--resource=certificatesigningrequests,certificatesigningrequests/approval');

@@ -49,6 +49,8 @@ describe('CertificateSigningRequests and the certificate controllers', function 
     assert.deepEqual(created.status, {});
     await advance(2_000);
     assert.equal(admin.get(csrs, undefined, 'jane').status.certificate, undefined, 'nothing is issued before approval');
+    const denial = { type: 'Denied', status: 'True', reason: 'Test', message: 'denied' };
+    await rejects(admin.update(csrs, undefined, { ...admin.get(csrs, undefined, 'jane'), status: { conditions: [approvedCondition, denial] } }, {}, 'approval'), 422, /Approved and Denied conditions are mutually exclusive/);
 
     // kubectl certificate approve: the conditions through /approval, timed by the API server.
     const approvedAt = clock.now();
