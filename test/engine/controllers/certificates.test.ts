@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ApiClient } from '../../../engine/apiserver/client';
 import { groups } from '../../../engine/apiserver/auth/user';
+import { writesWaiting } from '../../../engine/apiserver/turnBudget';
 import { rejects } from '../apiserver/fixture';
 import { bootCluster } from '../cluster/boot';
 
@@ -110,6 +111,31 @@ describe('CertificateSigningRequests and the certificate controllers', function 
     await signer.update(csrs, undefined, { ...latest, status: { ...latest.status, certificate: pem } }, {}, 'status');
     assert.equal(admin.get(csrs, undefined, 'bob').status.certificate, pem);
     await advance(1_000);
+    await cluster.stop();
+  });
+
+  it('cleans up denied and failed requests after an hour, and leaves a pending one', async () => {
+    const { cluster, admin, clock } = await bootCluster({ seed: 9, workers: 1, addons: { kubeProxy: false } });
+    for (const name of ['pending', 'denied']) await admin.create(csrs, undefined, csr(name, `/CN=${name}`));
+    await admin.create(csrs, undefined, csr('failed', '/CN=failed', { usages: ['server auth'] }));
+    const decide = async (name: string, condition: Record<string, string>) => admin.update(csrs, undefined, { ...admin.get(csrs, undefined, name), status: { conditions: [condition] } }, {}, 'approval');
+    await decide('denied', { type: 'Denied', status: 'True', reason: 'Test', message: 'no' });
+    await decide('failed', approvedCondition);
+    await clock.advanceAsync(5_000, 250);
+    assert.equal(admin.get(csrs, undefined, 'failed').status.conditions[1].reason, 'SignerValidationFailure');
+    const names = () => admin.list(csrs).items.map((c: { metadata: { name: string } }) => c.metadata.name).sort();
+    // Hours in steps of a minute, each once the API server has taken the writes of the last (as the
+    // cluster bench drives the clock): coarse steps alone fire timers faster than it writes.
+    const hours = async (h: number) => {
+      for (let t = 0; t < h * 3_600_000; t += 60_000) {
+        clock.advance(60_000);
+        do await new Promise((r) => setImmediate(r));
+        while (writesWaiting() > 0);
+      }
+    };
+    await hours(2);
+    // (A pending one goes after a day: 24 hours of a running cluster are too long for this suite.)
+    assert.deepEqual(names(), ['pending'], 'denied and failed go an hour after, on the hourly round');
     await cluster.stop();
   });
 });
