@@ -6,9 +6,9 @@
 import type { KeyObject } from 'node:crypto';
 import { X509Certificate } from 'node:crypto';
 import type { Obj } from '../apiserver/registry/strategy';
-import { type CertificateRequest, checkSignature, parseCSR } from '../api/validation/go/x509';
+import { type CertificateRequest, checkSignature, parseCertificate, parseCSR } from '../api/validation/go/x509';
 import { rfc3339 } from '../util/clock';
-import { certificateSubjectName, type ExtKeyUsage, issueCertificate, type KeyUsage } from '../util/x509';
+import { type ExtKeyUsage, issueCertificate, type KeyUsage } from '../util/x509';
 import { Controller, type ControllerContext, isNotFound } from './runtime/controller';
 import { resources } from './runtime/sharedInformerFactory';
 
@@ -128,11 +128,13 @@ const signers: Record<string, (req: CertificateRequest, usages: readonly string[
 export class CSRSigningController extends Controller {
   readonly name = 'certificatesigningrequest-signing-controller';
   private readonly csrs;
-  private readonly caNotAfter: number;
+  /** The CA as the certificates it signs name it, and the end of its own validity (read once). */
+  private readonly issuer: { name: Buffer; publicKey: KeyObject; notAfter: number };
 
   constructor(ctx: ControllerContext, private readonly ca: SigningCA) {
     super(ctx);
-    this.caNotAfter = Date.parse(new X509Certificate(ca.cert).validTo);
+    const caCert = new X509Certificate(ca.cert);
+    this.issuer = { name: parseCertificate(caCert.raw).rawSubject, publicKey: caCert.publicKey, notAfter: Date.parse(caCert.validTo) };
     this.csrs = ctx.informers.informerFor(resources.certificatesigningrequests);
     const changed = (csr: Obj) => {
       if (!csr.status?.certificate && approved(csr) && signers[csr.spec?.signerName]) this.enqueue(csr);
@@ -175,13 +177,12 @@ export class CSRSigningController extends Controller {
     const now = this.ctx.clock.now();
     const ttl = expirationSeconds === undefined ? clusterSigningDurationMs : Math.min(clusterSigningDurationMs, Math.max(2 * backdateMs, expirationSeconds * 1000));
     const notBefore = now - backdateMs;
-    const notAfter = Math.min(ttl < shortMs ? now + ttl : notBefore + ttl, this.caNotAfter);
-    if (now >= this.caNotAfter) throw new Error(`refusing to sign a certificate that expired in the past: NotAfter=${new Date(this.caNotAfter).toISOString()}`);
-    const ca = new X509Certificate(this.ca.cert);
+    const notAfter = Math.min(ttl < shortMs ? now + ttl : notBefore + ttl, this.issuer.notAfter);
+    if (now >= this.issuer.notAfter) throw new Error(`refusing to sign a certificate that expired in the past: NotAfter=${new Date(this.issuer.notAfter).toISOString()}`);
     return issueCertificate({
       subject: request.rawSubject,
       subjectPublicKeyInfo: request.rawSubjectPublicKeyInfo,
-      issuer: { name: certificateSubjectName(ca.raw), publicKey: ca.publicKey },
+      issuer: { name: this.issuer.name, publicKey: this.issuer.publicKey },
       signingKey: this.ca.key,
       notBefore,
       notAfter,

@@ -7,13 +7,14 @@ import { TLSSocket } from 'node:tls';
 import { parse as parseYaml } from 'yaml';
 import { StatusError, statusErrors } from '../api/errors';
 import { kinds } from '../api/kinds/index';
+import { parseCertificate } from '../api/validation/go/x509';
 import type { ApiServer, ApiWatch, ApiWatchEvent } from '../apiserver/apiserver';
 import { groups, type UserInfo } from '../apiserver/auth/user';
 import type { Obj } from '../apiserver/registry/strategy';
 import { patchContentTypes, type RequestContext, type ResourceRef, type Result } from '../apiserver/request';
 import type { Clock } from '../util/clock';
 import type { Random } from '../util/random';
-import { certificateSubjectName, extKeyUsageOIDs, nameIdentity } from '../util/x509';
+import { extKeyUsageOIDs } from '../util/x509';
 import { Discovery, virtualResources } from './discovery';
 import { type CustomKindSchema, OpenAPIDocuments } from './openapi';
 import { PodStreams } from './podStreams';
@@ -267,33 +268,22 @@ export class RestHandler {
       return this.sendJson(req, res, 200, discovery.apiResourceList(group, version));
     }
 
-    // ---- the proxy subresource of services and pods (kubectl proxy, cluster-info's links) ----
-    const proxied = /^\/api\/v1\/namespaces\/([^/]+)\/(services|pods)\/([^/]+)\/proxy(\/.*)?$/.exec(url.pathname);
+    // ---- the proxy subresource of services and pods (kubectl proxy, cluster-info's links), and of
+    // nodes (the kubelet's own API) ----
+    const proxied = /^\/api\/v1\/(?:namespaces\/([^/]+)\/(services|pods)|(nodes))\/([^/]+)\/proxy(\/.*)?$/.exec(url.pathname);
     if (proxied) {
       let namespace: string;
       let target: string;
       try {
-        namespace = decodeURIComponent(proxied[1]!);
-        target = decodeURIComponent(proxied[3]!);
+        namespace = decodeURIComponent(proxied[1] ?? '');
+        target = decodeURIComponent(proxied[4]!);
       } catch {
         throw statusErrors.badRequest(`malformed escape in the request path ${JSON.stringify(url.pathname)}`);
       }
       // A request's body goes on to the pod, as kube-apiserver's proxy streams it.
       const body = req.headers['content-length'] || req.headers['transfer-encoding'] ? await this.readBody(req) : undefined;
       const sent = body?.length ? { ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}), data: body } : undefined;
-      return this.proxy(req, res, user, method, proxied[2] as 'services' | 'pods', namespace, target, `${proxied[4] ?? '/'}${url.search}`, sent);
-    }
-
-    // ---- the proxy subresource of nodes: the kubelet's own API ----
-    const nodeProxied = /^\/api\/v1\/nodes\/([^/]+)\/proxy(\/.*)?$/.exec(url.pathname);
-    if (nodeProxied) {
-      let target: string;
-      try {
-        target = decodeURIComponent(nodeProxied[1]!);
-      } catch {
-        throw statusErrors.badRequest(`malformed escape in the request path ${JSON.stringify(url.pathname)}`);
-      }
-      return this.proxy(req, res, user, method, 'nodes', '', target, `${nodeProxied[2] ?? '/'}${url.search}`);
+      return this.proxy(req, res, user, method, (proxied[2] ?? proxied[3]) as 'services' | 'pods' | 'nodes', namespace, target, `${proxied[5] ?? '/'}${url.search}`, sent);
     }
 
     // ---- resources ----
@@ -841,7 +831,14 @@ function clientCertificateUser(req: IncomingMessage): { user?: UserInfo } | unde
   // No extended key usage allows every usage, as Go's verifier reads it.
   const usages = peer.keyUsage;
   if (usages && !usages.includes(extKeyUsageOIDs.clientAuth) && !usages.includes(extKeyUsageOIDs.any)) return {};
-  const { commonName, organization } = nameIdentity(certificateSubjectName(peer.raw));
+  let subject: { commonName: string; organization: string[] };
+  try {
+    subject = parseCertificate(peer.raw).subject;
+  } catch {
+    // One Go could not parse would have failed its verification.
+    return {};
+  }
+  const { commonName, organization } = subject;
   if (!commonName) return undefined;
   return { user: { name: commonName, groups: [...new Set([...organization, groups.authenticated])] } };
 }

@@ -971,7 +971,7 @@ function parseASN1String(tag: number, value: Buffer): string {
 }
 
 /** readASN1Any: an attribute value, checked as its type requires. */
-function readASN1Any(r: DerReader): void {
+function readASN1Any(r: DerReader): string | undefined {
   const e = r.readAny();
   if (!e) throw new Error('invalid ASN.1 element');
   const one = new DerReader(e.full);
@@ -982,32 +982,32 @@ function readASN1Any(r: DerReader): void {
     case 0x1e:
     case 0x16:
     case 0x12:
-      parseASN1String(e.tag, e.body);
-      return;
+      return parseASN1String(e.tag, e.body);
     case 0x02:
       if (!one.readInteger() || e.body.length > 8) throw new Error('invalid ASN.1 integer');
-      return;
+      return undefined;
     case 0x03:
       if (!one.readBitString()) throw new Error('invalid ASN.1 BIT STRING');
-      return;
+      return undefined;
     case 0x06:
       if (!one.readOID()) throw new Error('invalid ASN.1 OBJECT IDENTIFIER');
-      return;
+      return undefined;
     case 0x17:
     case 0x18:
       readTime(one);
-      return;
+      return undefined;
     case 0x01:
       if (one.readBoolean() === undefined) throw new Error('invalid ASN.1 BOOLEAN');
-      return;
+      return undefined;
   }
 }
 
 /** parseName: an RDNSequence of SETs of type-and-value SEQUENCEs. */
-function parseName(raw: Buffer): void {
+function parseName(raw: Buffer): Subject {
   const seq = new DerReader(raw).read(0x30);
   if (!seq) throw new Error('x509: invalid RDNSequence');
   const r = new DerReader(seq);
+  const attributes: [number[], string | undefined][] = [];
   while (!r.empty()) {
     const set = r.read(0x31);
     if (!set) throw new Error('x509: invalid RDNSequence');
@@ -1016,14 +1016,16 @@ function parseName(raw: Buffer): void {
       const atv = s.read(0x30);
       if (!atv) throw new Error('x509: invalid RDNSequence: invalid attribute');
       const a = new DerReader(atv);
-      if (!a.readOID()) throw new Error('x509: invalid RDNSequence: invalid attribute type');
+      const type = a.readOID();
+      if (!type) throw new Error('x509: invalid RDNSequence: invalid attribute type');
       try {
-        readASN1Any(a);
+        attributes.push([type, readASN1Any(a)]);
       } catch (e) {
         throw new Error(`x509: invalid RDNSequence: invalid attribute value: ${(e as Error).message}`);
       }
     }
   }
+  return fillFromRDNSequence(attributes);
 }
 
 /** parseExtension: an OID, an optional critical flag, the value as an OCTET STRING. */
@@ -1128,7 +1130,7 @@ function processExtension(e: { id: number[]; critical: boolean; value: Buffer })
 }
 
 /** parseCertificate: one certificate from the front of `der`, returning its length. */
-function parseCertificate(der: Buffer): number {
+function parseOneCertificate(der: Buffer): { length: number; rawSubject: Buffer; subject: Subject } {
   const input = new DerReader(der);
   const raw = input.readElement(0x30);
   if (!raw) throw new Error('x509: malformed certificate');
@@ -1170,9 +1172,9 @@ function parseCertificate(der: Buffer): number {
   const vr = new DerReader(validity);
   readTime(vr);
   readTime(vr);
-  const subject = tbs.readElement(0x30);
-  if (!subject) throw new Error('x509: malformed issuer');
-  parseName(subject);
+  const rawSubject = tbs.readElement(0x30);
+  if (!rawSubject) throw new Error('x509: malformed issuer');
+  const subject = parseName(rawSubject);
   parseCertificateKey(tbs);
   if (version > 1) {
     if (tbs.peek(0x81) && tbs.read(0x81) === undefined) throw new Error('x509: malformed issuerUniqueID');
@@ -1180,7 +1182,7 @@ function parseCertificate(der: Buffer): number {
     if (version === 3) parseCertificateExtensions(tbs);
   }
   if (!cert.readBitString()) throw new Error('x509: malformed signature');
-  return raw.length;
+  return { length: raw.length, rawSubject, subject };
 }
 
 /** A certificate's SubjectPublicKeyInfo, parsed as a request's is when Go knows the algorithm. */
@@ -1221,6 +1223,13 @@ function parseCertificateExtensions(tbs: DerReader): void {
 /** x509.ParseCertificates: certificates concatenated with nothing between; how many there were. */
 export function parseCertificates(der: Buffer): number {
   let count = 0;
-  for (let rest = der; rest.length > 0; count++) rest = rest.subarray(parseCertificate(rest));
+  for (let rest = der; rest.length > 0; count++) rest = rest.subarray(parseOneCertificate(rest).length);
   return count;
+}
+
+/** x509.ParseCertificate, for what its callers here read: the subject, parsed and as sent (DER). */
+export function parseCertificate(der: Buffer): { rawSubject: Buffer; subject: CertificateRequest['subject'] } {
+  const { length, rawSubject, subject } = parseOneCertificate(der);
+  if (length !== der.length) throw new Error('x509: trailing data');
+  return { rawSubject, subject };
 }
