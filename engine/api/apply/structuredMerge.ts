@@ -148,7 +148,7 @@ class CreatedEncoder {
         for (const k in o) {
           const child = o[k];
           if (child === undefined) continue;
-          const fieldPe = `f:${k}`;
+          const fieldPe = fieldElement(k);
           path.push(fieldPe);
           const encoded = this.position(child, childSchema(node, k), false, undefined, record && !this.isIgnored());
           path.pop();
@@ -226,6 +226,22 @@ export function compareByMembers(before: unknown, after: unknown, node: SchemaNo
   return { added: new FieldSet(added), modified: new FieldSet(modified), removed: new FieldSet(removed) };
 }
 
+/**
+ * A field's path element, `f:<name>`: made once per name and reused, since every write walks every
+ * field of the object it stores. The cache holds the names most objects share; past its bound (a map
+ * with ever new keys), elements are made as they are needed.
+ */
+const fieldElements = new Map<string, string>();
+const fieldElementsBound = 20_000;
+function fieldElement(name: string): string {
+  let element = fieldElements.get(name);
+  if (element === undefined) {
+    element = `f:${name}`;
+    if (fieldElements.size < fieldElementsBound) fieldElements.set(name, element);
+  }
+  return element;
+}
+
 /** A side of a comparison where the position does not exist. */
 const absent = Symbol('absent');
 
@@ -285,7 +301,7 @@ class Diff {
         const av = a[k];
         if (av === undefined) continue;
         const bv = b && b[k] !== undefined ? b[k] : absent;
-        path.push(`f:${k}`);
+        path.push(fieldElement(k));
         this.position(av, bv, childSchema(node, k), false, undefined);
         path.pop();
       }
@@ -294,7 +310,7 @@ class Diff {
       for (const k in b) {
         const bv = b[k];
         if (bv === undefined || (a && a[k] !== undefined)) continue;
-        path.push(`f:${k}`);
+        path.push(fieldElement(k));
         this.position(absent, bv, childSchema(node, k), false, undefined);
         path.pop();
       }
@@ -401,7 +417,7 @@ export function removeItems(value: unknown, toRemove: FieldSet, node: SchemaNode
     if (isObject(v) && !isAtomicMap(n)) {
       const out: JSONObject = {};
       for (const k of Object.keys(v)) {
-        const sub = below.child(`f:${k}`);
+        const sub = below.child(fieldElement(k));
         if (sub?.isMember) continue;
         out[k] = sub ? walk(v[k], childSchema(n, k), sub) : deepCopy(v[k]);
       }
