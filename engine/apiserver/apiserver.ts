@@ -1135,7 +1135,8 @@ export class ApiServer {
       let next = tryUpdate(shareReadOnly(current));
       if (!isObj(next)) throw statusErrors.badRequest('the patched object is not a JSON object');
       // A PUT's body was decoded as the request came; what the server builds itself needs no decoding.
-      next = this.decodeBody(storage, ref, next, options, !fresh, fresh || !patched ? 'decoded' : patched);
+      // A JSON patch's result shares nothing with the stored object or the patch (applyJSONPatch).
+      next = this.decodeBody(storage, ref, next, options, !fresh && patched?.type !== 'json', fresh || !patched ? 'decoded' : patched);
       if (next.metadata.name !== name) throw statusErrors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
       // decodeBody's copy (or the fresh object) belongs to this attempt: it is defaulted where it is.
       next = storage.defaultInPlace(next);

@@ -49,8 +49,8 @@ let sequence = 0;
 
 export class EventRecorder {
   private readonly seen = new Map<string, Recorded>();
-  /** Per object, type and reason: the distinct messages seen lately. */
-  private readonly similar = new Map<string, { messages: Set<string>; last: number }>();
+  /** Per object, type and reason: the distinct messages seen lately (fewer than ten: a list is smaller than a set). */
+  private readonly similar = new Map<string, { messages: string[]; last: number }>();
   /** Per object: the spam filter's token bucket (tokens left when last checked, and when). */
   private readonly spam = new Map<string, { tokens: number; at: number }>();
   /** Writes in flight; tests and shutdown can wait for them. */
@@ -106,19 +106,21 @@ export class EventRecorder {
     const namespace: string = meta.namespace || 'default';
     // Joined, not concatenated: the keys live in the caches, and a join is one flat string where a
     // template would be a rope of its parts.
-    const objectKey = [obj.kind, meta.namespace ?? '', meta.name, meta.uid, obj.apiVersion].join('\u0000');
+    // An object's uid names it alone (client-go keys by kind, namespace, name, uid and apiVersion),
+    // and keeps the three caches' keys short: a kubelet's hold a few for each of its pods.
+    const objectKey = meta.uid ? [meta.uid, obj.apiVersion, obj.kind].join('\u0000') : [obj.kind, meta.namespace ?? '', meta.name, '', obj.apiVersion].join('\u0000');
     const aggregateKey = [this.component, objectKey, type, reason].join('\u0000');
     let key = [aggregateKey, message].join('\u0000');
     const nowMs = at;
     let recent = this.similar.get(aggregateKey);
-    if (!recent || nowMs - recent.last > aggregateIntervalMs) recent = { messages: new Set(), last: nowMs };
+    if (!recent || nowMs - recent.last > aggregateIntervalMs) recent = { messages: [], last: nowMs };
     recent.last = nowMs;
-    recent.messages.add(message);
+    if (!recent.messages.includes(message)) recent.messages.push(message);
     // Looked up and stored again, it is the most recently used: others are forgotten before it.
     remember(this.similar, aggregateKey, recent);
-    if (recent.messages.size >= aggregateMaxEvents) {
+    if (recent.messages.length >= aggregateMaxEvents) {
       // Too many variations: count them all under one combined event.
-      recent.messages.delete(message);
+      recent.messages.splice(recent.messages.indexOf(message), 1);
       key = aggregateKey;
       message = `(combined from similar events): ${message}`;
     }

@@ -42,10 +42,13 @@ export function applyJSONPatch<T>(document: T, patch: unknown): T {
     if (!knownOps.has(op.op)) throw unprocessable(`Unexpected kind: ${String(op.op)}: unknown object type`);
   }
   const copy = deepCopy(document);
+  // The values the patch adds are copied too, so the result shares nothing with the document or
+  // the patch: the API server stores it without copying it once more.
+  const owned = ops.map((op) => (op.op === 'add' || op.op === 'replace' ? { ...op, value: deepCopy(op.value) } : op));
   try {
     // validate=true makes fast-json-patch check each path against the document as it goes, which
     // is what turns "remove a missing key" into an error as in evanphx/json-patch.
-    return applyPatch(copy, ops, true, true, true).newDocument as T;
+    return applyPatch(copy, owned, true, true, true).newDocument as T;
   } catch (e) {
     if (e instanceof JsonPatchError) throw unprocessable(describe(e));
     throw e;
