@@ -113,9 +113,10 @@ export class EventRecorder {
     let key = [aggregateKey, message].join('\u0000');
     const nowMs = at;
     let recent = this.similar.get(aggregateKey);
-    if (!recent || nowMs - recent.last > aggregateIntervalMs) recent = { messages: [], last: nowMs };
+    // A new list is made holding its message: an empty one would grow room for 17 at the first push.
+    if (!recent || nowMs - recent.last > aggregateIntervalMs) recent = { messages: [message], last: nowMs };
+    else if (!recent.messages.includes(message)) recent.messages.push(message);
     recent.last = nowMs;
-    if (!recent.messages.includes(message)) recent.messages.push(message);
     // Looked up and stored again, it is the most recently used: others are forgotten before it.
     remember(this.similar, aggregateKey, recent);
     if (recent.messages.length >= aggregateMaxEvents) {
