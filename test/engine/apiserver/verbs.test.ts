@@ -411,6 +411,24 @@ describe('API server: patch and server-side apply', () => {
     await rejects(client.patch(deployments, 'shop', 'web', 'json', [{ op: 'test', path: '/spec/replicas', value: 9 }]), 422);
   });
 
+  it("a JSON patch's values become the server's own: defaulting them leaves the caller's patch as it was", async () => {
+    const { client, namespace } = await newCluster();
+    await namespace('shop');
+    await client.create(deployments, 'shop', deployment('web'));
+    // Neither the container nor the strategy carries the defaults the server fills in.
+    const containers = [{ name: 'web', image: 'nginx:1.28' }];
+    const strategy = { type: 'RollingUpdate' };
+    const patch = [
+      { op: 'replace', path: '/spec/template/spec/containers', value: containers },
+      { op: 'add', path: '/spec/strategy', value: strategy },
+    ];
+    const sent = JSON.parse(JSON.stringify(patch));
+    const { object } = await client.patch(deployments, 'shop', 'web', 'json', patch);
+    assert.equal(object.spec.template.spec.containers[0].imagePullPolicy, 'IfNotPresent');
+    assert.deepEqual(object.spec.strategy.rollingUpdate, { maxUnavailable: '25%', maxSurge: '25%' });
+    assert.deepEqual(patch, sent);
+  });
+
   it('apply creates a missing object, then a second manager changing an owned field gets 409 listing it, and force takes ownership', async () => {
     const { client, namespace } = await newCluster();
     await namespace('shop');
