@@ -43,7 +43,7 @@ import { PodNodeGraph } from './auth/nodeGraph';
 import { RbacAuthorizer, type RbacSource } from './auth/rbac';
 import { anonymousUser, groups, type TokenAuthenticator, type UserInfo } from './auth/user';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap';
-import { AuditLog } from './audit';
+import { type AuditInput, AuditLog } from './audit';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds';
 import { runtimeClassAdmission } from './admission/runtime-class';
 import { ServiceAccountTokenSigner } from './auth/serviceAccountToken';
@@ -1689,18 +1689,24 @@ export class ApiServer {
 
   /** Records a request in the audit log: its success, or its `failure`. */
   private recordAudit(ctx: RequestContext, verb: string, ref: ResourceRef, options: { dryRun?: boolean | undefined }, receivedAt: number, failure?: StatusError): void {
-    const objectRef = {
-      resource: ref.resource,
-      ...(ref.namespace ? { namespace: ref.namespace } : {}),
-      ...(ref.name ? { name: ref.name } : {}),
-      apiGroup: ref.group,
-      apiVersion: ref.version,
-      ...(ref.subresource ? { subresource: ref.subresource } : {}),
-    };
+    if (!this.audit.records(verb)) return;
+    // Built member by member, not spread: every write records one.
+    const objectRef: AuditInput['objectRef'] = { resource: ref.resource };
+    if (ref.namespace) objectRef.namespace = ref.namespace;
+    if (ref.name) objectRef.name = ref.name;
+    objectRef.apiGroup = ref.group;
+    objectRef.apiVersion = ref.version;
+    if (ref.subresource) objectRef.subresource = ref.subresource;
+    const request: AuditInput = { user: ctx.user, verb, objectRef, dryRun: !!options.dryRun, receivedAt, code: verb === 'create' ? 201 : 200 };
     // An in-process caller's request has no URI: the log makes its REST path when it is read.
-    const request = { user: ctx.user, verb, ...(ctx.requestURI !== undefined ? { requestURI: ctx.requestURI } : {}), ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}), objectRef, dryRun: !!options.dryRun, receivedAt };
-    if (failure) this.audit.record({ ...request, code: failure.code, reason: failure.reason ?? '', message: failure.message });
-    else this.audit.record({ ...request, code: verb === 'create' ? 201 : 200 });
+    if (ctx.requestURI !== undefined) request.requestURI = ctx.requestURI;
+    if (ctx.userAgent) request.userAgent = ctx.userAgent;
+    if (failure) {
+      request.code = failure.code;
+      request.reason = failure.reason ?? '';
+      request.message = failure.message;
+    }
+    this.audit.record(request);
   }
 
   // ---- what the authorizers read ----

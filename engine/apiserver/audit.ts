@@ -53,13 +53,18 @@ export class AuditLog {
 
   constructor(private readonly clock: Clock, private readonly capacity = 10_000) {}
 
+  /** Whether a request with this verb is recorded: one that changes (or tries to change) the cluster. */
+  records(verb: string): boolean {
+    return mutating.has(verb);
+  }
+
   /**
    * Records a request if it changes (or tried to change) the cluster; reads are not audited. Every
    * write passes here, so it only keeps what it was given: the event (timestamps formatted, groups
    * copied) is built when someone reads it, and most are overwritten unread.
    */
   record(input: AuditInput): void {
-    if (!mutating.has(input.verb)) return;
+    if (!this.records(input.verb)) return;
     const recorded: Recorded = { input, seq: ++this.seq, completedAt: this.clock.now() };
     if (this.ring.length < this.capacity) this.ring.push(recorded);
     else this.ring[this.next] = recorded;
