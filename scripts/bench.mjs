@@ -1,8 +1,15 @@
 // `npm run bench [name…]`: runs every bench/<name>.bench.ts (or the named ones) in its own Node
 // process, one after another, so one benchmark's heap and JIT state never colour the next one's
 // figures. Each benchmark prints its own table; this script only sequences them.
+//
+// BENCH_AGAINST=<git ref> measures the working tree against that commit in the same run: the
+// commit is checked out in a temporary worktree (sharing this checkout's node_modules), and each
+// benchmark runs BENCH_ROUNDS times (3 by default) alternately there and here, every table
+// labelled. On a shared machine whose speed drifts by a third within the hour, only runs side by
+// side like this compare; figures from separate runs do not.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -13,13 +20,55 @@ if (wanted.length && chosen.length !== wanted.length) {
   console.error(`unknown benchmark; available: ${all.map((f) => f.replace(/\.bench\.ts$/, '')).join(', ')}`);
   process.exit(2);
 }
+const against = process.env.BENCH_AGAINST;
+const rounds = against ? Number(process.env.BENCH_ROUNDS ?? 3) : 1;
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`BENCH_ROUNDS must be a positive whole number, not ${process.env.BENCH_ROUNDS}`);
+  process.exit(2);
+}
+// BENCH_NODE_FLAGS adds V8 flags to try a setting out (`--max-semi-space-size=32`).
+const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
+/** Checks `ref` out in a temporary worktree that uses this checkout's node_modules; returns its directory. */
+function baseline(ref) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeside-bench-'));
+  const git = (...args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  const added = git('worktree', 'add', '--detach', dir, ref);
+  if (added.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    console.error(`BENCH_AGAINST=${ref}: ${added.stderr.trim() || 'git worktree add failed'}`);
+    process.exit(2);
+  }
+  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const commit = git('rev-parse', '--short', 'HEAD').stdout.trim();
+  const base = git('-C', dir, 'rev-parse', '--short', 'HEAD').stdout.trim();
+  return {
+    dir,
+    label: `${ref} (${base})`,
+    here: `working tree (${commit}${git('status', '--porcelain').stdout.trim() ? ' with changes' : ''})`,
+    remove: () => {
+      git('worktree', 'remove', '--force', dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const base = against ? baseline(against) : undefined;
 let failed = 0;
-for (const file of chosen) {
-  const name = file.replace(/\.bench\.ts$/, '');
-  console.log(`\n=== ${name} ===`);
-  // BENCH_NODE_FLAGS adds V8 flags to try a setting out (`--max-semi-space-size=32`).
-  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', ...extra, '--import', 'tsx', path.join('bench', file)], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) failed++;
+try {
+  for (const file of chosen) {
+    const name = file.replace(/\.bench\.ts$/, '');
+    console.log(`\n=== ${name} ===`);
+    for (let round = 1; round <= rounds; round++) {
+      const sides = base ? [{ cwd: base.dir, label: base.label }, { cwd: root, label: base.here }] : [{ cwd: root }];
+      for (const side of sides) {
+        if (side.label) console.log(`\n--- ${side.label}, round ${round} of ${rounds}`);
+        const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', ...extra, '--import', 'tsx', path.join('bench', file)], { cwd: side.cwd, stdio: 'inherit' });
+        if (r.status !== 0) failed++;
+      }
+    }
+  }
+} finally {
+  base?.remove();
 }
 process.exit(failed ? 1 : 0);
