@@ -1801,7 +1801,6 @@ const localAPIServicePriorities: ReadonlyMap<string, readonly [group: number, ve
   ['metrics.k8s.io/v1beta1', [100, 100]],
 ]);
 
-/** Events of history one compaction step discards: a few milliseconds of work. */
 /**
  * deepEqual of two objects over their members other than those `skip` names (a member set to
  * undefined counts as absent, as in the JSON they stand for). The skipped members are the caller's to compare.
@@ -1818,6 +1817,7 @@ function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>, ski
   return count === 0;
 }
 
+/** Events of history one compaction step discards: a few milliseconds of work. */
 const compactionStepEvents = 5_000;
 
 /** What the main endpoint of a resource with a status subresource resets. */

@@ -332,8 +332,7 @@ class Walker {
       } else if (values) {
         if (nothingToCheck(child, values)) continue;
         v = this.walk(child, values, path.key(key));
-      }
-      else if (closed) {
+      } else if (closed) {
         this.unknown(path.child(key));
         out ??= { ...value };
         delete out[key];
@@ -354,7 +353,6 @@ class Walker {
   }
 }
 
-/** What ParseQuantity says of `text` (a Quantity's Unmarshaler parses any JSON value's text). */
 /**
  * Whether `walk` would find nothing to report of `value` at `node` and return it as it is: null, a
  * string with no constraints or format to check, a boolean. Such leaves are most of an object's
@@ -371,6 +369,7 @@ function nothingToCheck(value: unknown, node: Node): boolean {
   return typeof value === 'boolean' && node.type === 'boolean' && !node.intOrString && node.format !== 'quantity';
 }
 
+/** What ParseQuantity says of `text` (a Quantity's Unmarshaler parses any JSON value's text). */
 function quantityError(text: string): string {
   try {
     Quantity.parse(text);
