@@ -355,18 +355,30 @@ class Walker {
 
 /**
  * Whether `walk` would find nothing to report of `value` at `node` and return it as it is: null, a
- * string with no constraints or format to check, a boolean. Such leaves are most of an object's
- * members, and skipping them spares the field path that walking them would make.
+ * string with no constraints or format to check, a boolean, a number its type holds and no bound
+ * limits. Such leaves are most of an object's members, and skipping them spares the field path that
+ * walking them would make.
  */
 function nothingToCheck(value: unknown, node: Node): boolean {
   if (value === null || value === undefined) return true;
-  if (node.enum !== undefined) return false;
-  if (typeof value === 'string') {
-    if (node.intOrString) return true;
-    const format = node.format;
-    return node.type === 'string' && format !== 'quantity' && format !== 'date-time' && format !== 'byte' && node.pattern === undefined && node.maxLength === undefined && node.minLength === undefined;
+  if (node.enum !== undefined || node.format === 'quantity') return false;
+  switch (typeof value) {
+    case 'string': {
+      if (node.intOrString) return true;
+      const format = node.format;
+      return node.type === 'string' && format !== 'date-time' && format !== 'byte' && node.pattern === undefined && node.maxLength === undefined && node.minLength === undefined;
+    }
+    case 'boolean':
+      return node.type === 'boolean' && !node.intOrString;
+    case 'number': {
+      if (node.maximum !== undefined || node.minimum !== undefined || node.multipleOf !== undefined) return false;
+      const range = node.intOrString || node.format === 'int32' ? INT32 : node.format === 'int64' ? INT64 : undefined;
+      if (node.intOrString || node.type === 'integer') return Number.isInteger(value) && (!range || (value >= range.min && value <= range.max && !(range === INT64 && value >= 2 ** 63)));
+      return node.type === 'number';
+    }
+    default:
+      return false;
   }
-  return typeof value === 'boolean' && node.type === 'boolean' && !node.intOrString && node.format !== 'quantity';
 }
 
 /** What ParseQuantity says of `text` (a Quantity's Unmarshaler parses any JSON value's text). */
