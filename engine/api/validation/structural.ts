@@ -44,6 +44,16 @@ const INT32: IntRange = { min: -2147483648, max: 2147483647, minText: '-21474836
 // 2^63 as a double: any parsed number at or beyond it overflows a Go int64.
 const INT64: IntRange = { min: -9223372036854775808, max: 9223372036854775807, minText: '-9223372036854775808', maxText: '9223372036854775807' };
 
+/** The Go integer type an integer field decodes into, by its format: undefined for a plain `integer`. */
+function integerRange(node: Node): IntRange | undefined {
+  return node.format === 'int32' ? INT32 : node.format === 'int64' ? INT64 : undefined;
+}
+
+/** Whether `value` is past the top of `range`. (2^63 - 1 rounds to 2^63 as a double, so for int64 reaching the bound is already past it.) */
+function aboveRange(value: number, range: IntRange): boolean {
+  return value > range.max || (range === INT64 && value >= 2 ** 63);
+}
+
 /** The JSON type name kube-openapi reports for a value: "string", "integer", "number", … */
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
@@ -213,7 +223,7 @@ class Walker {
         break;
       case 'integer':
         if (typeof value !== 'number' || !Number.isInteger(value)) return this.wrongType(path, 'integer', value, node), value;
-        this.checkNumber(value, node, path, node.format === 'int32' ? INT32 : node.format === 'int64' ? INT64 : undefined);
+        this.checkNumber(value, node, path, integerRange(node));
         break;
       case 'number':
         if (typeof value !== 'number') return this.wrongType(path, 'number', value, node), value;
@@ -259,8 +269,7 @@ class Walker {
 
   private checkNumber(value: number, node: Node, path: FieldPath, range: IntRange | undefined): void {
     // Beyond the Go type's range the value does not decode at all.
-    // (2^63 - 1 rounds to 2^63 as a double, so for int64 reaching the bound is already past it.)
-    if (range && (value > range.max || (range === INT64 && value >= 2 ** 63))) {
+    if (range && aboveRange(value, range)) {
       this.undecodableValue(fieldError.invalid(path, value, `${this.body(path)} should be less than or equal to ${range.maxText}`), () => this.overflowError(path, value, node), node.intOrString);
     } else if (range && value < range.min) {
       this.undecodableValue(fieldError.invalid(path, value, `${this.body(path)} should be greater than or equal to ${range.minText}`), () => this.overflowError(path, value, node), node.intOrString);
@@ -372,8 +381,9 @@ function nothingToCheck(value: unknown, node: Node): boolean {
       return node.type === 'boolean' && !node.intOrString;
     case 'number': {
       if (node.maximum !== undefined || node.minimum !== undefined || node.multipleOf !== undefined) return false;
-      const range = node.intOrString || node.format === 'int32' ? INT32 : node.format === 'int64' ? INT64 : undefined;
-      if (node.intOrString || node.type === 'integer') return Number.isInteger(value) && (!range || (value >= range.min && value <= range.max && !(range === INT64 && value >= 2 ** 63)));
+      // The ranges walk checks: an int-or-string's number is an int32, an integer's its format's.
+      const range = node.intOrString ? INT32 : integerRange(node);
+      if (node.intOrString || node.type === 'integer') return Number.isInteger(value) && (!range || (!aboveRange(value, range) && value >= range.min));
       return node.type === 'number';
     }
     default:
