@@ -20,6 +20,8 @@ export class WorkQueue<K = string> {
   private readonly waiting = new Map<K, { at: number; timer: Timer }>();
   private readonly takers: ((key: K | undefined) => void)[] = [];
   private shuttingDown = false;
+  /** Told when a key is queued with no taker waiting, and when the queue shuts down (runWorkers). */
+  private listener: (() => void) | undefined;
 
   constructor(private readonly clock: Clock, private readonly limits: RateLimiterOptions = {}) {}
 
@@ -38,6 +40,7 @@ export class WorkQueue<K = string> {
       taker(key);
     } else {
       this.queue.push(key);
+      this.listener?.();
     }
   }
 
@@ -74,20 +77,34 @@ export class WorkQueue<K = string> {
     return this.failures.get(key) ?? 0;
   }
 
+  get isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
   /** The next key to process; undefined once the queue shuts down. Call `done(key)` after. */
   get(): Promise<K | undefined> {
-    if (this.length > 0) {
-      const key = this.queue[this.head++]!;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue.splice(0, this.head);
-        this.head = 0;
-      }
-      this.dirty.delete(key);
-      this.processing.add(key);
-      return Promise.resolve(key);
-    }
+    if (this.length > 0) return Promise.resolve(this.take());
     if (this.shuttingDown) return Promise.resolve(undefined);
     return new Promise((resolve) => this.takers.push(resolve));
+  }
+
+  /** The next key to process if one is queued, else undefined. Call `done(key)` after. */
+  take(): K | undefined {
+    if (this.length === 0) return undefined;
+    const key = this.queue[this.head++]!;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    this.dirty.delete(key);
+    this.processing.add(key);
+    return key;
+  }
+
+  /** Calls `listener` whenever a key is queued with no taker waiting, and on shutdown. One at a time. */
+  onQueued(listener: (() => void) | undefined): void {
+    if (listener && this.listener) throw new Error('the work queue already has workers');
+    this.listener = listener;
   }
 
   done(key: K): void {
@@ -103,18 +120,26 @@ export class WorkQueue<K = string> {
     for (const w of this.waiting.values()) w.timer.cancel();
     this.waiting.clear();
     for (const t of this.takers.splice(0)) t(undefined);
+    this.listener?.();
   }
 }
 
 /**
- * Runs `workers` loops that take keys and call `sync`; a throw requeues the key with back-off and
- * is reported through `onError`, so one failing object never stops the controller.
+ * Runs up to `workers` loops that take keys and call `sync`; a throw requeues the key with back-off
+ * and is reported through `onError`, so one failing object never stops the controller. A loop
+ * starts when a key is queued and ends when the queue is empty, rather than waiting on it: an idle
+ * queue holds no suspended workers, which matters with a queue in each of thousands of kubelets.
+ * Resolves once the queue has shut down and the last loop has ended.
  */
 export function runWorkers<K>(queue: WorkQueue<K>, workers: number, sync: (key: K) => Promise<void> | void, onError?: (key: K, err: unknown) => void): Promise<void> {
+  /** Loops running, and those of them started but not yet at their first key. */
+  let active = 0;
+  let starting = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
   const loop = async () => {
-    for (;;) {
-      const key = await queue.get();
-      if (key === undefined) return;
+    starting--;
+    for (let key = queue.take(); key !== undefined; key = queue.take()) {
       try {
         await sync(key);
         queue.forget(key);
@@ -125,6 +150,25 @@ export function runWorkers<K>(queue: WorkQueue<K>, workers: number, sync: (key: 
         queue.done(key);
       }
     }
+    active--;
+    if (queue.isShuttingDown && active === 0) end();
   };
-  return Promise.all(Array.from({ length: workers }, loop)).then(() => undefined);
+  const end = () => {
+    queue.onQueued(undefined);
+    finish();
+  };
+  // A loop starts on the next microtask, as a worker waiting on the queue would resume: never
+  // inside the add() that queued the key (an informer's handler, say).
+  const wake = () => {
+    if (queue.isShuttingDown && active === 0 && queue.length === 0) return end();
+    // Every running loop is busy with a key; one starting will take one of those queued.
+    while (active < workers && starting < queue.length) {
+      active++;
+      starting++;
+      queueMicrotask(() => void loop());
+    }
+  };
+  queue.onQueued(wake);
+  wake();
+  return finished;
 }

@@ -141,4 +141,43 @@ describe('WorkQueue', () => {
     q.shutDown();
     await done;
   });
+
+  it('runs as many keys at once as it has workers, starting them as keys come, and ends after shutdown once the last sync has', async () => {
+    const q = new WorkQueue<string>(new VirtualClock());
+    const running = new Set<string>();
+    let most = 0;
+    const release = new Map<string, () => void>();
+    const done = runWorkers(q, 3, async (key) => {
+      running.add(key);
+      most = Math.max(most, running.size);
+      await new Promise<void>((resolve) => release.set(key, resolve));
+      running.delete(key);
+    });
+    let ended = false;
+    void done.then(() => (ended = true));
+    q.add('a');
+    assert.equal(running.size, 0, 'a sync never starts inside the add that queued its key');
+    await tick();
+    assert.deepEqual([...running], ['a']);
+    for (const k of ['b', 'c', 'd', 'e']) q.add(k);
+    await tick();
+    assert.deepEqual([...running].sort(), ['a', 'b', 'c'], 'three workers, three keys at once');
+    release.get('a')!();
+    await tick();
+    assert.deepEqual([...running].sort(), ['b', 'c', 'd'], 'a worker that finishes takes the next key');
+    q.shutDown();
+    for (const k of ['b', 'c', 'd']) release.get(k)!();
+    await tick();
+    assert.deepEqual([...running], ['e'], 'what was queued before the shutdown is still processed');
+    assert.equal(ended, false);
+    release.get('e')!();
+    await tick();
+    assert.equal(ended, true);
+    assert.equal(most, 3);
+
+    const idle = new WorkQueue<string>(new VirtualClock());
+    const idleDone = runWorkers(idle, 2, () => {});
+    idle.shutDown();
+    await idleDone;
+  });
 });
