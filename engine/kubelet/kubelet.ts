@@ -126,15 +126,16 @@ export class Kubelet {
   private startedAt = 0;
   private nodeUid = '';
   /**
-   * The Lease as last written: renewals start from it, as the lease controller's latestLease. This
-   * and latestNode are kept without managedFields, which the updates leave to the server.
+   * The Lease as last written: renewals start from it, as the lease controller's latestLease. It is
+   * kept without managedFields, which the updates leave to the server.
    */
   private latestLease: Obj | undefined;
   /**
-   * The Node as last written by this kubelet: a status update carries only the status (the API
-   * server keeps the stored metadata and spec), so the next report is built on it without a read.
+   * What this kubelet uses of the Node as it last wrote it: its uid and labels. Not the whole
+   * object: a status update carries only the status, built on `lastNodeStatus`, and with thousands
+   * of nodes a copy of each Node in its kubelet would be most of what a kubelet holds.
    */
-  private latestNode: Obj | undefined;
+  private latestNode: { uid: string; labels: Readonly<Record<string, string>> } | undefined;
   /** Draws the heartbeat jitter; apart from `random` so that jitter does not shift the runtime's ids. */
   private readonly jitter: Random;
   private lastNodeStatus: Obj | undefined;
@@ -203,7 +204,7 @@ export class Kubelet {
     this.log.write('I', 'kubelet_node_status.go:75', structured('Attempting to register node', { node: this.nodeName }));
     const registered = await this.registerNode();
     this.log.write('I', 'kubelet_node_status.go:78', structured('Successfully registered node', { node: this.nodeName }));
-    this.latestNode = withoutManagedFields(registered.node);
+    this.latestNode = nodeRecord(registered.node);
     // The CSI plugin manager's own start: not waited for, as it runs beside the node's registration.
     void this.ensureCSINode();
     this.recorder.event(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
@@ -253,9 +254,9 @@ export class Kubelet {
   private async ensureMirrorPods(): Promise<void> {
     if (!this.running) return;
     try {
-      const node = this.latestNode ?? this.client.get(nodesResource, undefined, this.nodeName);
+      const uid = this.latestNode?.uid ?? this.client.get(nodesResource, undefined, this.nodeName).metadata.uid;
       const seen = rfc3339Nano(this.clock.now());
-      for (const pod of staticPods({ name: this.nodeName, uid: node.metadata.uid, ip: this.network.internalIP }, seen)) {
+      for (const pod of staticPods({ name: this.nodeName, uid, ip: this.network.internalIP }, seen)) {
         if (this.informer?.store.get(`kube-system/${pod.metadata.name}`)) continue;
         try {
           await this.client.create(podsResource, 'kube-system', pod);
@@ -553,7 +554,7 @@ export class Kubelet {
       // not the kubelet's to undo, and a status update would write back its copy of them. `add`
       // sets the status whether or not the Node has one (someone else may have registered it).
       const patch = [{ op: 'add', path: '/status', value: status }];
-      this.latestNode = withoutManagedFields((await this.client.patch(nodesResource, undefined, this.nodeName, 'json', patch, {}, 'status')).object);
+      this.latestNode = nodeRecord((await this.client.patch(nodesResource, undefined, this.nodeName, 'json', patch, {}, 'status')).object);
     } catch (err) {
       // The Node went away or the write failed: the next round reads it again.
       this.latestNode = undefined;
@@ -728,7 +729,7 @@ export class Kubelet {
     try {
       return this.client.get(nodesResource, undefined, this.nodeName).metadata?.labels ?? {};
     } catch {
-      return this.latestNode?.metadata?.labels ?? initialNode(this.identity).metadata!.labels!;
+      return this.latestNode?.labels ?? initialNode(this.identity).metadata!.labels!;
     }
   }
 
@@ -1313,6 +1314,11 @@ function sameFiles(a: ReadonlyMap<string, string> | undefined, b: ReadonlyMap<st
   if (a?.size !== b.size) return false;
   for (const [path, contents] of b) if (a.get(path) !== contents) return false;
   return true;
+}
+
+/** The Node's uid and labels, as the kubelet keeps them (`latestNode`). */
+function nodeRecord(node: Obj): { uid: string; labels: Readonly<Record<string, string>> } {
+  return { uid: node.metadata.uid, labels: node.metadata.labels ?? {} };
 }
 
 /** How long a container's preStop hook takes: a `sleep` action, or an exec command that can be read. */
