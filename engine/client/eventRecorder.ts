@@ -17,6 +17,14 @@ const events = { group: '', version: 'v1', resource: 'events' } as const;
 
 export type EventType = 'Normal' | 'Warning';
 
+interface QueuedEvent {
+  obj: KubeObject;
+  type: EventType;
+  reason: string;
+  message: string;
+  at: number;
+}
+
 interface Recorded {
   namespace: string;
   name: string;
@@ -53,9 +61,17 @@ export class EventRecorder {
   private readonly similar = new Map<string, { messages: string[]; last: number }>();
   /** Per object: the spam filter's token bucket (tokens left when last checked, and when). */
   private readonly spam = new Map<string, { tokens: number; at: number }>();
-  /** Writes in flight; tests and shutdown can wait for them. */
-  private pending = new Set<Promise<void>>();
-  private last: Promise<void> = Promise.resolve();
+  /**
+   * Events waiting to be written, oldest first from `head`: plain records, not a promise chain, so
+   * the thousands a burst leaves waiting (every node of a large cluster saying it started) hold a
+   * few fields each.
+   */
+  private queue: (QueuedEvent | undefined)[] = [];
+  private head = 0;
+  /** Whether a loop is writing the queue out (from when it is due to start). */
+  private writing = false;
+  /** Waiting in `flush` for the queue to be written out. */
+  private flushed: (() => void)[] = [];
   private readonly timestamps = new SecondTimestamps();
   /** Events dropped because `maxQueuedEvents` were waiting to be written. */
   dropped = 0;
@@ -78,27 +94,52 @@ export class EventRecorder {
    * as client-go logs it (the event shown by its object, reason and message).
    */
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
-    if (this.pending.size >= maxQueuedEvents) {
+    if (this.waiting() >= maxQueuedEvents) {
       this.dropped++;
       this.log.write('E', 'event.go:368', structured('Unable to record event: too many queued events, dropped event', { event: describeEvent(obj, type, reason, message) }));
       return;
     }
-    // Writes go one after another, as client-go's broadcaster delivers them, so a repeat always
-    // finds the event it repeats already written.
-    const at = this.clock.now();
-    const p = this.last.then(() => this.write(obj, type, reason, message, at)).catch((err: unknown) => {
-      // An event that cannot be written (say its namespace is terminating) is dropped, as client-go
-      // drops it, saying so in the component's log.
-      this.log.write('E', 'event.go:307', structured('Server rejected event (will not retry!)', { err: err instanceof Error ? err.message : String(err), event: describeEvent(obj, type, reason, message) }));
-    });
-    this.last = p;
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+    this.queue.push({ obj, type, reason, message, at: this.clock.now() });
+    if (this.writing) return;
+    // The loop starts on a later microtask: never inside the caller's own work.
+    this.writing = true;
+    queueMicrotask(() => void this.writeQueued());
   }
 
   /** Resolves when every event recorded so far has been written. */
   async flush(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
+    while (this.writing) await new Promise<void>((resolve) => this.flushed.push(resolve));
+  }
+
+  /** Events recorded and not yet written, the one being written included. */
+  private waiting(): number {
+    return this.queue.length - this.head;
+  }
+
+  /**
+   * Writes the queue out one event after another, as client-go's broadcaster delivers them, so a
+   * repeat always finds the event it repeats already written.
+   */
+  private async writeQueued(): Promise<void> {
+    while (this.head < this.queue.length) {
+      const { obj, type, reason, message, at } = this.queue[this.head]!;
+      try {
+        await this.write(obj, type, reason, message, at);
+      } catch (err) {
+        // An event that cannot be written (say its namespace is terminating) is dropped, as client-go
+        // drops it, saying so in the component's log.
+        this.log.write('E', 'event.go:307', structured('Server rejected event (will not retry!)', { err: err instanceof Error ? err.message : String(err), event: describeEvent(obj, type, reason, message) }));
+      }
+      this.queue[this.head++] = undefined;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+    }
+    this.queue = [];
+    this.head = 0;
+    this.writing = false;
+    for (const resolve of this.flushed.splice(0)) resolve();
   }
 
   private async write(obj: KubeObject, type: EventType, reason: string, message: string, at: number): Promise<void> {
