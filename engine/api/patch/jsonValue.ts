@@ -38,10 +38,19 @@ export function deepCopy<T>(v: T): T {
     const out: JSONObject = {};
     // for…in, not Object.keys: a JSON object has no enumerable inherited members, and the walk
     // allocates no array of keys per object (a pod has dozens of objects).
-    for (const k in v) out[k] = deepCopy(v[k]);
+    for (const k in v) setMember(out, k, deepCopy(v[k]));
     return out as T;
   }
   return v;
+}
+
+/**
+ * `out[k] = value` as an own member, as JSON.parse makes every member: for "__proto__", plain
+ * assignment would set the object's prototype instead, and the member would be lost.
+ */
+export function setMember(out: Record<string, unknown>, k: string, value: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+  else out[k] = value;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {
