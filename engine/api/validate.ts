@@ -132,7 +132,7 @@ export function validateObject(obj: unknown, options: ValidateOptions = {}): Val
     const only = sent !== undefined ? { constraintsOnlyUnder: 'status' } : {};
     // A custom resource is judged with its schema's defaults filled in, as decoding fills them.
     const defaulted = custom ? defaultCustomResource(decoded, schema) : undefined;
-    const structural = custom ? validateStructure(defaulted, customResourceSchema(schema), mode, { listTypes: true, ...only }) : validateStructure(decoded, schema, mode, { ...only, goTimes: true });
+    const structural = custom ? validateStructure(defaulted, customResourceSchema(schema), mode, { listTypes: true, ...only }) : validateStructure(decoded, schema, mode, { goTimes: true, ...only });
     result.errors.push(...(custom ? structural.errors : structural.errors.filter((e) => !requiredOfConvertedAbsentBefore(e, info, options.oldObject))));
     result.warnings.push(...structural.warnings);
     if (custom && hasRules(schema)) {

@@ -12,7 +12,7 @@ import { formatLabelSelector, labelSelectorAsSelector } from '../api/labels/labe
 import { apply as serverSideApply, ApplyConflictError, update as recordUpdate } from '../api/apply/fieldManager';
 import { generateName } from '../api/meta/generateName';
 import { shareReadOnly } from '../util/mutationDetector';
-import { deepCopy, deepEqual, isObject } from '../api/patch/jsonValue';
+import { deepCopy, deepEqual, isObject, shallowCopy } from '../api/patch/jsonValue';
 import type { Quantity } from '../api/quantity';
 import { patchObject } from '../api/patch/patchObject';
 import { customResourceSchema, openapi } from '../api/schema/index';
@@ -1494,11 +1494,12 @@ export class ApiServer {
         if (pod.metadata.deletionTimestamp) throw statusErrors.conflict('pods', '', podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
         if (pod.spec?.nodeName) throw statusErrors.conflict('pods', '', podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
         const conditions = (pod.status?.conditions ?? []).filter((c: Obj) => c.type !== 'PodScheduled');
-        const bound = {
-          ...pod,
-          spec: { ...pod.spec, nodeName: node },
-          status: { ...(pod.status ?? {}), conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: this.timestamp() }] },
-        };
+        // Copied member by member (shallowCopy), as a pending pod's spec and status gain members here.
+        const spec = shallowCopy(pod.spec ?? {});
+        spec.nodeName = node;
+        const status = shallowCopy(pod.status ?? {});
+        status.conditions = [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: this.timestamp() }];
+        const bound = { ...pod, spec, status };
         if (options.dryRun) break;
         if ((await this.store.update(kv.key, storage.encodeForWrite(kv.key, bound), kv.modRevision)).succeeded) break;
       }

@@ -32,7 +32,7 @@ export class ApiClient {
   }
 
   get(type: ResourceType, namespace: string | undefined, name: string, subresource?: string): Obj {
-    return this.server.get(this.ctx, { ...type, ...(namespace ? { namespace } : {}), name, ...(subresource ? { subresource } : {}) });
+    return this.server.get(this.ctx, refOf(type, namespace, name, subresource));
   }
 
   /** Like get, but undefined instead of a 404. */
@@ -46,15 +46,15 @@ export class ApiClient {
   }
 
   list(type: ResourceType, namespace?: string, options: ListOptions = {}): Obj {
-    return this.server.list(this.ctx, { ...type, ...(namespace ? { namespace } : {}) }, options);
+    return this.server.list(this.ctx, refOf(type, namespace), options);
   }
 
   watch(type: ResourceType, namespace: string | undefined, options: WatchOptions, onEvent: (e: ApiWatchEvent) => void, onClose?: (err?: StatusError) => void) {
-    return this.server.watch(this.ctx, { ...type, ...(namespace ? { namespace } : {}) }, options, onEvent, onClose);
+    return this.server.watch(this.ctx, refOf(type, namespace), options, onEvent, onClose);
   }
 
   create(type: ResourceType, namespace: string | undefined, obj: Obj, options: WriteOptions = {}, subresource?: { name: string; subresource: string }): Promise<Result<Obj>> {
-    return this.server.create(this.ctx, { ...type, ...(namespace ? { namespace } : {}), ...(subresource ?? {}) }, obj, options);
+    return this.server.create(this.ctx, refOf(type, namespace, subresource?.name, subresource?.subresource), obj, options);
   }
 
   /** serviceaccounts/<name>/token: a TokenRequest, answered at once (a signature, nothing stored). */
@@ -63,15 +63,15 @@ export class ApiClient {
   }
 
   update(type: ResourceType, namespace: string | undefined, obj: Obj, options: WriteOptions = {}, subresource?: string): Promise<Result<Obj>> {
-    return this.server.update(this.ctx, { ...type, ...(namespace ? { namespace } : {}), name: obj.metadata?.name, ...(subresource ? { subresource } : {}) }, obj, options);
+    return this.server.update(this.ctx, refOf(type, namespace, obj.metadata?.name, subresource), obj, options);
   }
 
   patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: PatchOptions = {}, subresource?: string): Promise<Result<Obj>> {
-    return this.server.patch(this.ctx, { ...type, ...(namespace ? { namespace } : {}), name, ...(subresource ? { subresource } : {}) }, patchType, patch, options);
+    return this.server.patch(this.ctx, refOf(type, namespace, name, subresource), patchType, patch, options);
   }
 
   delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<Result<Obj>> {
-    return this.server.delete(this.ctx, { ...type, ...(namespace ? { namespace } : {}), name }, options);
+    return this.server.delete(this.ctx, refOf(type, namespace, name), options);
   }
 
   /** The kinds the server serves now, built-in and from CRDs: discovery, as controllers that act on every kind use it. */
@@ -112,4 +112,18 @@ export class ApiClient {
       },
     };
   }
+}
+
+/**
+ * A request's resource: its type, then the namespace, name and subresource it has, set one by one.
+ * Not a literal spreading `type` first: V8 (Node 20) gives an object that starts with a spread and
+ * then gains keys the spread object lacks a hidden class of its own, a microsecond each time, and
+ * this is made for every request a component sends.
+ */
+function refOf(type: ResourceType, namespace: string | undefined, name?: string, subresource?: string): ResourceRef {
+  const ref: { -readonly [K in keyof ResourceRef]: ResourceRef[K] } = { group: type.group, version: type.version, resource: type.resource };
+  if (namespace) ref.namespace = namespace;
+  if (name !== undefined) ref.name = name;
+  if (subresource) ref.subresource = subresource;
+  return ref;
 }

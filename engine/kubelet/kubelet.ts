@@ -6,7 +6,7 @@
 import type { Container, ContainerStatus, Pod, Probe, Volume } from 'kubernetes-types/core/v1';
 import { StatusError, statusErrors } from '../api/errors';
 import { withoutManagedFields } from '../api/meta/managedFields';
-import { deepEqual } from '../api/patch/jsonValue';
+import { deepEqual, shallowCopy } from '../api/patch/jsonValue';
 import { Quantity } from '../api/quantity';
 import type { ApiClient } from '../apiserver/client';
 import type { ContainerProcess, ContainerStreams, PodConnection } from '../apiserver/apiserver';
@@ -882,7 +882,7 @@ export class Kubelet {
     const cached = this.objectCache.get(key);
     if (cached && now - cached.at < objectCacheTTLMs) return cached.obj;
     try {
-      const obj = this.client.get({ ...core, resource }, namespace, name);
+      const obj = this.client.get({ group: core.group, version: core.version, resource }, namespace, name);
       if (this.objectCache.size > 10_000) this.objectCache.clear();
       this.objectCache.set(key, { at: now, obj });
       return obj;
@@ -1028,7 +1028,7 @@ export class Kubelet {
     // Command and args see the environment's `$(VAR)` references expanded, as the runtime receives them.
     const withEnv = (argv: string[] | undefined) => argv?.map((a) => expand(a, config.env));
     const argv = { command: withEnv(spec.command), args: withEnv(spec.args) };
-    const chosen = behaviorOf({ ...spec, ...argv }, pod.metadata?.annotations ?? {}, pod.spec?.restartPolicy);
+    const chosen = behaviorOf(Object.assign(shallowCopy(spec), argv), pod.metadata?.annotations ?? {}, pod.spec?.restartPolicy);
     const image = spec.image ?? '';
     // A process that refuses its configuration prints why and exits 1 as it starts. Its files are
     // gathered only for an image that reads one, not on every container start.

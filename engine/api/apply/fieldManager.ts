@@ -5,7 +5,7 @@
 // See https://kubernetes.io/docs/reference/using-api/server-side-apply/.
 import type { ManagedFieldsEntry } from 'kubernetes-types/meta/v1';
 import { StatusError, statusErrors } from '../errors';
-import { deepCopy, deepEqual, isObject, type JSONObject } from '../patch/jsonValue';
+import { deepCopy, deepEqual, isObject, type JSONObject, setMember } from '../patch/jsonValue';
 import type { SchemaNode } from '../schema/node';
 import { withoutManagedFields as withoutManagedFieldsView } from '../meta/managedFields';
 import { dropIgnored, FieldSet, fieldSetOf, FieldSetError, type Path, pathString } from './fieldSet';
@@ -222,9 +222,15 @@ function capUpdateManagers(managers: Managers): void {
 function withManagedFields<T>(obj: Obj, managers: Managers): T {
   capUpdateManagers(managers);
   const entries = encodeManagedFields(managers);
-  const metadata = { ...(isObject(obj.metadata) ? obj.metadata : {}) } as NonNullable<Obj['metadata']>;
-  if (entries.length) metadata.managedFields = entries;
-  else delete metadata.managedFields;
+  // Copied key by key, managedFields in its place or last: a spread copy that then gains or loses
+  // the key would get a hidden class of its own (V8, Node 20) on every write.
+  const source: Record<string, unknown> = isObject(obj.metadata) ? obj.metadata : {};
+  const metadata: Record<string, unknown> = {};
+  for (const k in source) {
+    if (k !== 'managedFields') setMember(metadata, k, source[k]);
+    else if (entries.length) metadata.managedFields = entries;
+  }
+  if (entries.length && metadata.managedFields === undefined) metadata.managedFields = entries;
   return { ...obj, metadata } as T;
 }
 

@@ -45,6 +45,18 @@ export function deepCopy<T>(v: T): T {
 }
 
 /**
+ * A shallow copy of a JSON object, made member by member. Not `{ ...obj }` when the copy then gains
+ * members `obj` lacks: V8 (Node 20) gives each such copy a hidden class of its own, a microsecond
+ * to make and more garbage for the old generation, where a copy made this way shares its hidden
+ * class with every object that gained the same members in the same order.
+ */
+export function shallowCopy<T extends object>(obj: T): T {
+  const out: Record<string, unknown> = {};
+  for (const k in obj) setMember(out, k, obj[k]);
+  return out as T;
+}
+
+/**
  * `out[k] = value` as an own member, as JSON.parse makes every member: for "__proto__", plain
  * assignment would set the object's prototype instead, and the member would be lost.
  */
