@@ -99,12 +99,13 @@ export class ApiClient {
   listerWatcher<T extends KubeObject = Obj>(type: ResourceType, namespace?: string, options: Pick<ListOptions, 'labelSelector' | 'fieldSelector' | 'trimManagedFields'> = {}): ListerWatcher<T> {
     return {
       list: async (o) => {
-        const list = this.list(type, namespace, { ...options, ...(o.resourceVersion ? { resourceVersion: o.resourceVersion } : {}) });
+        // The spread comes after the first member: see refOf.
+        const list = this.list(type, namespace, o.resourceVersion ? { resourceVersion: o.resourceVersion, ...options } : options);
         return { items: list.items as T[], resourceVersion: list.metadata.resourceVersion } satisfies ListResult<T>;
       },
       watch: (o, onEvent, onClose) => {
         try {
-          return this.watch(type, namespace, { ...options, resourceVersion: o.resourceVersion, allowWatchBookmarks: o.allowWatchBookmarks ?? false }, (e) => onEvent(e as never), onClose);
+          return this.watch(type, namespace, { resourceVersion: o.resourceVersion, allowWatchBookmarks: o.allowWatchBookmarks ?? false, ...options }, (e) => onEvent(e as never), onClose);
         } catch (err) {
           queueMicrotask(() => onClose(err as Error));
           return { stop() {} };

@@ -457,7 +457,8 @@ export class Kubelet {
    */
   private async registerNode(): Promise<{ node: Obj; withStatus?: Obj }> {
     const status = this.currentStatus();
-    const node: Obj = { ...initialNode(this.identity), status };
+    const node: Obj = initialNode(this.identity);
+    node.status = status;
     try {
       const created = await this.client.create(nodesResource, undefined, node);
       this.nodeUid = created.object.metadata.uid;
