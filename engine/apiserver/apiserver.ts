@@ -1864,7 +1864,11 @@ const matchEverything = (): boolean => true;
 /** A fresh decode of `kv`, without metadata.managedFields for a reader that trims them (the decode is its own). */
 function decodeFor(storage: ResourceStorage, kv: KeyValue, trim: boolean): Obj {
   const obj = storage.decode(kv);
-  if (trim) delete obj.metadata.managedFields;
+  if (trim && obj.metadata?.managedFields !== undefined) {
+    // A rest copy, not `delete`: deleting a member turns the object into a slow dictionary.
+    const { managedFields: _m, ...metadata } = obj.metadata;
+    obj.metadata = metadata;
+  }
   return obj;
 }
 

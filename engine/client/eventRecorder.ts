@@ -191,14 +191,9 @@ export class EventRecorder {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace },
-      involvedObject: {
-        kind: obj.kind,
-        namespace: meta.namespace,
-        name: meta.name,
-        uid: meta.uid,
-        apiVersion: obj.apiVersion,
-        resourceVersion: meta.resourceVersion,
-      },
+      involvedObject: meta.namespace
+        ? { kind: obj.kind, namespace: meta.namespace, name: meta.name, uid: meta.uid, apiVersion: obj.apiVersion, resourceVersion: meta.resourceVersion }
+        : { kind: obj.kind, name: meta.name, uid: meta.uid, apiVersion: obj.apiVersion, resourceVersion: meta.resourceVersion },
       reason,
       message,
       source: { component: this.component, ...(this.host ? { host: this.host } : {}) },
@@ -210,7 +205,6 @@ export class EventRecorder {
       reportingComponent: this.component,
       reportingInstance: this.host ?? '',
     };
-    if (!meta.namespace) delete event.involvedObject.namespace;
     const record: Recorded = { namespace, name, count: event.count, firstTimestamp: event.firstTimestamp };
     remember(this.seen, key, record);
     await this.client.create(events, namespace, event);
