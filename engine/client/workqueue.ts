@@ -18,9 +18,8 @@ export class WorkQueue<K = string> {
   private readonly processing = new Set<K>();
   private readonly failures = new Map<K, number>();
   private readonly waiting = new Map<K, { at: number; timer: Timer }>();
-  private readonly takers: ((key: K | undefined) => void)[] = [];
   private shuttingDown = false;
-  /** Told when a key is queued with no taker waiting, and when the queue shuts down (runWorkers). */
+  /** Told when a key is queued, and when the queue shuts down (runWorkers). */
   private listener: (() => void) | undefined;
 
   constructor(private readonly clock: Clock, private readonly limits: RateLimiterOptions = {}) {}
@@ -33,15 +32,8 @@ export class WorkQueue<K = string> {
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
     if (this.processing.has(key)) return; // re-queued by done()
-    const taker = this.takers.shift();
-    if (taker) {
-      this.dirty.delete(key);
-      this.processing.add(key);
-      taker(key);
-    } else {
-      this.queue.push(key);
-      this.listener?.();
-    }
+    this.queue.push(key);
+    this.listener?.();
   }
 
   /** Queues `key` after `ms`; an earlier pending time for the same key wins. */
@@ -81,13 +73,6 @@ export class WorkQueue<K = string> {
     return this.shuttingDown;
   }
 
-  /** The next key to process; undefined once the queue shuts down. Call `done(key)` after. */
-  get(): Promise<K | undefined> {
-    if (this.length > 0) return Promise.resolve(this.take());
-    if (this.shuttingDown) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.takers.push(resolve));
-  }
-
   /** The next key to process if one is queued, else undefined. Call `done(key)` after. */
   take(): K | undefined {
     if (this.length === 0) return undefined;
@@ -101,7 +86,7 @@ export class WorkQueue<K = string> {
     return key;
   }
 
-  /** Calls `listener` whenever a key is queued with no taker waiting, and on shutdown. One at a time. */
+  /** Calls `listener` whenever a key is queued, and on shutdown. One at a time. */
   onQueued(listener: (() => void) | undefined): void {
     if (listener && this.listener) throw new Error('the work queue already has workers');
     this.listener = listener;
@@ -119,7 +104,6 @@ export class WorkQueue<K = string> {
     this.shuttingDown = true;
     for (const w of this.waiting.values()) w.timer.cancel();
     this.waiting.clear();
-    for (const t of this.takers.splice(0)) t(undefined);
     this.listener?.();
   }
 }

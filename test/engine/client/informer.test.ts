@@ -111,15 +111,15 @@ describe('Informer', () => {
 });
 
 describe('WorkQueue', () => {
-  it('processes a key queued many times once, and never by two workers at once', async () => {
+  it('processes a key queued many times once, and never by two workers at once', () => {
     const clock = new VirtualClock();
     const q = new WorkQueue(clock);
     for (let i = 0; i < 5; i++) q.add('shop/web');
     q.add('shop/api');
     assert.equal(q.length, 2);
-    const k1 = await q.get();
+    const k1 = q.take();
     q.add('shop/web'); // changed while being processed
-    const k2 = await q.get();
+    const k2 = q.take();
     assert.deepEqual([k1, k2], ['shop/web', 'shop/api']);
     assert.equal(q.length, 0, 'a key in processing is not handed out again');
     q.done('shop/web');
