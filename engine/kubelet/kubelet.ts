@@ -226,7 +226,9 @@ export class Kubelet {
       // The kubelet's own status writes come back as updates: only a change of what it acts on
       // (spec, metadata, deletion) needs a sync, as the kubelet's pod config source filters them.
       onUpdate: (old, pod) => {
-        if (podsDifferSemantically(old, pod) || readinessGateChanged(old, pod)) queue.add(objectKey(pod));
+        const key = objectKey(pod);
+        this.statusManager.observed(key, pod.status);
+        if (podsDifferSemantically(old, pod) || readinessGateChanged(old, pod)) queue.add(key);
       },
       onDelete: (pod) => {
         queue.add(objectKey(pod));

@@ -23,6 +23,11 @@ export class StatusManager {
   /** Statuses written, for tests and benchmarks. */
   writes = 0;
 
+  /** Written statuses kept until the pod informer delivers them (for tests). */
+  get held(): number {
+    return this.sent.size;
+  }
+
   constructor(private readonly client: ApiClient, private readonly clock: Clock) {}
 
   /**
@@ -36,6 +41,16 @@ export class StatusManager {
     }
     this.pending.set(key, { uid, status });
     this.schedule(0);
+  }
+
+  /**
+   * The API server's copy of pod `key`'s status, as the pod informer just delivered it: once it is
+   * what was last written, that copy is the one to compare with, and the written one is let go (a
+   * kubelet's pods would otherwise each hold their status twice).
+   */
+  observed(key: string, current: PodStatus | undefined): void {
+    const sent = this.sent.get(key);
+    if (sent && deepEqual(sent, current)) this.sent.delete(key);
   }
 
   /** Forgets a pod that is gone. */
@@ -76,15 +91,22 @@ export class StatusManager {
         const [key, entry] = this.pending.entries().next().value!;
         this.pending.delete(key);
         const slash = key.indexOf('/');
+        // Taken as written from the moment it is sent: the pod informer may deliver it before the
+        // write's answer arrives.
+        const before = this.sent.get(key);
+        this.sent.set(key, entry.status);
         try {
           // The uid test keeps a status from landing on a new pod that took the same name.
           await this.client.patch(podsResource, key.slice(0, slash), key.slice(slash + 1), 'json', [
             { op: 'test', path: '/metadata/uid', value: entry.uid },
             { op: 'replace', path: '/status', value: entry.status },
           ], {}, 'status');
-          this.sent.set(key, entry.status);
           this.writes++;
         } catch (err) {
+          if (this.sent.get(key) === entry.status) {
+            if (before) this.sent.set(key, before);
+            else this.sent.delete(key);
+          }
           // Gone (404) or replaced (the uid test fails, 422): nothing to write. Anything else is
           // tried again shortly, unless a newer status was queued meanwhile.
           const gone = err instanceof StatusError && (err.code === 404 || err.code === 422);

@@ -26,6 +26,22 @@ describe('kubelet status manager', () => {
     assert.equal(manager.writes, 1, 'the same status again is not written');
   });
 
+  it('lets a written status go once the informer delivers it, and still skips writing it again', async () => {
+    const { client, created, manager } = await setup();
+    const status = { ...created.status, phase: 'Running', podIP: '10.244.1.2' };
+    manager.set('shop/web', created.metadata.uid, status, created.status);
+    await manager.flush();
+    assert.equal(manager.held, 1);
+    manager.observed('shop/web', created.status);
+    assert.equal(manager.held, 1, 'an older copy is not what was written');
+    const current = client.get(pods, 'shop', 'web').status;
+    manager.observed('shop/web', current);
+    assert.equal(manager.held, 0);
+    manager.set('shop/web', created.metadata.uid, status, current);
+    await manager.flush();
+    assert.equal(manager.writes, 1, 'the server\'s copy says it is written');
+  });
+
   it('does not write a pod\'s status onto a new pod that took its name', async () => {
     const { client, created, manager } = await setup();
     await client.delete(pods, 'shop', 'web', { gracePeriodSeconds: 0 });
