@@ -25,6 +25,15 @@ interface QueuedEvent {
   at: number;
 }
 
+/**
+ * The distinct messages of one object, type and reason seen lately: almost always one, kept as the
+ * string itself (a list is made at the second).
+ */
+interface Similar {
+  messages: string | string[];
+  last: number;
+}
+
 interface Recorded {
   namespace: string;
   name: string;
@@ -58,9 +67,17 @@ let sequence = 0;
 export class EventRecorder {
   private readonly seen = new Map<string, Recorded>();
   /** Per object, type and reason: the distinct messages seen lately (fewer than ten: a list is smaller than a set). */
-  private readonly similar = new Map<string, { messages: string[]; last: number }>();
-  /** Per object: the spam filter's token bucket (tokens left when last checked, and when). */
+  private readonly similar = new Map<string, Similar>();
+  /**
+   * Per object: the spam filter's token bucket (tokens left when last checked, and when). One
+   * recorder is one source, so the object alone keys it.
+   */
   private readonly spam = new Map<string, { tokens: number; at: number }>();
+  /**
+   * One copy of each message text lately recorded, so the caches hold it once: a kubelet's messages
+   * are built for each pod ("Started container web") but mostly say the same.
+   */
+  private texts = new Map<string, string>();
   /**
    * Events waiting to be written, oldest first from `head`: plain records, not a promise chain, so
    * the thousands a burst leaves waiting (every node of a large cluster saying it started) hold a
@@ -148,19 +165,23 @@ export class EventRecorder {
     // Joined, not concatenated: the keys live in the caches, and a join is one flat string where a
     // template would be a rope of its parts.
     // An object's uid names it alone (client-go keys by kind, namespace, name, uid and apiVersion),
-    // and keeps the three caches' keys short: a kubelet's hold a few for each of its pods.
+    // and keeps the three caches' keys short: a kubelet's hold a few for each of its pods. Nor do
+    // the keys name the source, as client-go's do: a recorder's caches are its own, and it is one
+    // component on one host.
     const objectKey = meta.uid ? [meta.uid, obj.apiVersion, obj.kind].join('\u0000') : [obj.kind, meta.namespace ?? '', meta.name, '', obj.apiVersion].join('\u0000');
-    const aggregateKey = [this.component, objectKey, type, reason].join('\u0000');
+    const aggregateKey = [objectKey, type, reason].join('\u0000');
+    message = this.text(message);
     let key = [aggregateKey, message].join('\u0000');
     const nowMs = at;
     let recent = this.similar.get(aggregateKey);
-    // A new list is made holding its message: an empty one would grow room for 17 at the first push.
-    if (!recent || nowMs - recent.last > aggregateIntervalMs) recent = { messages: [message], last: nowMs };
+    if (!recent || nowMs - recent.last > aggregateIntervalMs) recent = { messages: message, last: nowMs };
+    // A new list is made holding both: an empty one would grow room for 17 at the first push.
+    else if (typeof recent.messages === 'string') recent.messages = recent.messages === message ? message : [recent.messages, message];
     else if (!recent.messages.includes(message)) recent.messages.push(message);
     recent.last = nowMs;
     // Looked up and stored again, it is the most recently used: others are forgotten before it.
     remember(this.similar, aggregateKey, recent);
-    if (recent.messages.length >= aggregateMaxEvents) {
+    if (typeof recent.messages !== 'string' && recent.messages.length >= aggregateMaxEvents) {
       // Too many variations: count them all under one combined event.
       recent.messages.splice(recent.messages.indexOf(message), 1);
       key = aggregateKey;
@@ -171,7 +192,7 @@ export class EventRecorder {
     if (previous) previous.count++;
     // The spam filter judges the event once it has been counted: one it drops is not written, but
     // the next one that goes through carries its count.
-    if (!this.allow([this.component, this.host ?? '', objectKey].join('\u0000'), nowMs)) return;
+    if (!this.allow(objectKey, nowMs)) return;
     if (previous) {
       remember(this.seen, key, previous);
       try {
@@ -208,6 +229,15 @@ export class EventRecorder {
     const record: Recorded = { namespace, name, count: event.count, firstTimestamp: event.firstTimestamp };
     remember(this.seen, key, record);
     await this.client.create(events, namespace, event);
+  }
+
+  /** `message`, or the copy of the same text the caches already hold. */
+  private text(message: string): string {
+    const held = this.texts.get(message);
+    if (held !== undefined) return held;
+    if (this.texts.size >= cacheSize) this.texts = new Map();
+    this.texts.set(message, message);
+    return message;
   }
 
   /** The spam filter's token bucket for one source and object (a passive bucket: refilled when asked). */
