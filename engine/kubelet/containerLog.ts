@@ -21,7 +21,8 @@ interface LogLine {
 export class ContainerLog {
   private readonly lines: LogLine[] = [];
   private head = 0;
-  private readonly followers = new Set<(line: LogLine) => void>();
+  /** Made by the first `follow`: most containers are never followed. */
+  private followers: Set<(line: LogLine) => void> | undefined;
 
   constructor(private readonly capacity = 1000) {}
 
@@ -33,7 +34,7 @@ export class ContainerLog {
     for (const line of text.includes('\n') ? text.split('\n') : [text]) {
       const entry = { at, text: line };
       this.lines.push(entry);
-      for (const f of this.followers) f(entry);
+      if (this.followers) for (const f of this.followers) f(entry);
     }
     // Drop the oldest lines in chunks, so appending stays O(1) amortised.
     if (this.length > this.capacity) {
@@ -61,8 +62,9 @@ export class ContainerLog {
     const initial = this.read(now, options);
     if (initial) onData(initial);
     const follower = (line: LogLine) => onData(format(line, options));
-    this.followers.add(follower);
-    return { dispose: () => this.followers.delete(follower) };
+    const followers = (this.followers ??= new Set());
+    followers.add(follower);
+    return { dispose: () => followers.delete(follower) };
   }
 }
 

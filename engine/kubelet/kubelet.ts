@@ -34,10 +34,13 @@ import { StatusManager } from './statusManager';
 import { type ContainerRuntime, SimulatedRuntime } from './runtime';
 import { type KubeletAnswer, KubeletJournal, serveKubelet } from './kubeletServer';
 import { type NodeUsage, usageSummary } from './usage';
-import type { VolumeDisks } from './volumeDisks';
+import type { Disk, VolumeDisks } from './volumeDisks';
 import { pace } from '../util/eventLoop';
 import { isMirrorPod } from '../api/meta/mirrorPods';
 import { staticPods } from './staticPods';
+
+/** The persistent volumes of a container that mounts none (most): one empty map for all. */
+const noDisks: ReadonlyMap<string, Disk> = new Map();
 
 const core = { group: '', version: 'v1' } as const;
 const podsResource = { ...core, resource: 'pods' };
@@ -1057,7 +1060,7 @@ export class Kubelet {
         behavior,
         env: config.env,
         ...(limit ? { memoryLimitBytes: limit.value() } : {}),
-        persistentVolumes: new Map([...rec.persistentVolumes].filter(([name]) => (spec.volumeMounts ?? []).some((m) => m.name === name))),
+        persistentVolumes: rec.persistentVolumes.size ? new Map([...rec.persistentVolumes].filter(([name]) => (spec.volumeMounts ?? []).some((m) => m.name === name))) : noDisks,
       });
       c.subPathFiles = spec.volumeMounts?.some((m) => m.subPath) ? subPathFiles(spec, rec.volumeFiles) : undefined;
       c.waiting = undefined;

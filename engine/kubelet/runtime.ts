@@ -127,10 +127,11 @@ interface SimContainer {
   exitCode?: number;
   reason?: string;
   log: ContainerLog;
-  timers: Timer[];
+  /** Its timers not yet fired (see `after`); made with the first. */
+  timers?: Timer[];
   stopping?: { resolve: () => void };
-  /** `kubectl logs -f` streams to end when the container exits. */
-  followers: Set<() => void>;
+  /** `kubectl logs -f` streams and attached clients, to end when the container exits; made with the first. */
+  followers?: Set<() => void>;
   /** Clients attached to a container with a TTY: they get its terminal's output as it is written. */
   terminalClients?: Set<(text: string) => void>;
   /** Its CPU and memory, for the metrics the kubelet reports. */
@@ -192,17 +193,17 @@ export class SimulatedRuntime implements ContainerRuntime {
     const id = `containerd://${this.hex(64)}`;
     const image = normalizeImage(config.container.image ?? '');
     const now = this.clock.now();
-    const c: SimContainer = { id, config, image, imageRef: this.images.get(image) ?? image, state: 'running', startedAt: now, log: new ContainerLog(this.logLines), timers: [], followers: new Set(), usage: new ContainerUsage(now, config.behavior, config.container) };
+    const c: SimContainer = { id, config, image, imageRef: this.images.get(image) ?? image, state: 'running', startedAt: now, log: new ContainerLog(this.logLines), timers: undefined, followers: undefined, usage: new ContainerUsage(now, config.behavior, config.container) };
     this.containers.set(id, c);
     const b = config.behavior;
     for (const line of b.output) c.log.append(now, line);
     if (b.keepsData) this.recordStart(c);
-    if (b.serves && b.webServerLog) c.timers.push(this.clock.setTimeout(() => c.log.append(this.clock.now(), `start worker processes; listening on ${config.podIP}`), b.startDelayMs));
+    if (b.serves && b.webServerLog) this.after(c, b.startDelayMs, () => c.log.append(this.clock.now(), `start worker processes; listening on ${config.podIP}`));
     // Over its memory limit, the kernel's OOM killer ends it once it has grown (while it comes up).
     if (b.memoryBytes !== undefined && config.memoryLimitBytes !== undefined && b.memoryBytes > config.memoryLimitBytes) {
-      c.timers.push(this.clock.setTimeout(() => this.exit(c, 137, 'OOMKilled'), Math.max(b.startDelayMs, 1000)));
+      this.after(c, Math.max(b.startDelayMs, 1000), () => this.exit(c, 137, 'OOMKilled'));
     } else if (b.exitCode !== undefined) {
-      c.timers.push(this.clock.setTimeout(() => this.exit(c, b.exitCode!, b.exitCode === 0 ? 'Completed' : 'Error'), b.runForMs));
+      this.after(c, b.runForMs, () => this.exit(c, b.exitCode!, b.exitCode === 0 ? 'Completed' : 'Error'));
     }
     return id;
   }
@@ -215,7 +216,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       c.stopping = { resolve };
       if (c.config.behavior.ignoreSigterm) {
         // Nothing handles SIGTERM: the runtime sends SIGKILL when the grace period ends.
-        c.timers.push(this.clock.setTimeout(() => this.exit(c, 137, 'Error'), gracePeriodMs));
+        this.after(c, gracePeriodMs, () => this.exit(c, 137, 'Error'));
       } else {
         if (c.config.behavior.serves) c.log.append(this.clock.now(), 'signal 15 (SIGTERM) received, exiting');
         this.exit(c, 0, 'Completed');
@@ -231,7 +232,7 @@ export class SimulatedRuntime implements ContainerRuntime {
   removeContainer(id: string): void {
     const c = this.containers.get(id);
     if (!c) return;
-    for (const t of c.timers) t.cancel();
+    if (c.timers) for (const t of c.timers) t.cancel();
     this.containers.delete(id);
   }
 
@@ -313,11 +314,11 @@ export class SimulatedRuntime implements ContainerRuntime {
       if (ended) return;
       ended = true;
       following.dispose();
-      c.followers.delete(end);
+      c.followers?.delete(end);
       onEnd();
     };
-    c.followers.add(end);
-    return { dispose: () => { ended = true; following.dispose(); c.followers.delete(end); } };
+    (c.followers ??= new Set()).add(end);
+    return { dispose: () => { ended = true; following.dispose(); c.followers?.delete(end); } };
   }
 
   appendLog(id: string, at: number, text: string): boolean {
@@ -381,13 +382,13 @@ export class SimulatedRuntime implements ContainerRuntime {
     const exitCode = new Promise<number>((resolve) => {
       ended = () => resolve(this.containers.get(c.id)?.exitCode ?? 0);
     });
-    c.followers.add(ended);
+    (c.followers ??= new Set()).add(ended);
     if (streams.stdin) this.readStdin(c, streams.stdin, files);
     return {
       exitCode,
       close: () => {
         clients.delete(client);
-        c.followers.delete(ended);
+        c.followers?.delete(ended);
       },
     };
   }
@@ -478,10 +479,21 @@ export class SimulatedRuntime implements ContainerRuntime {
     return genericResponder(paths, now, { denyAdmission: c.config.behavior.denyAdmission === true });
   }
 
+  /** Runs `fire` in `ms` unless container `c` ends first; a timer that has fired is let go. */
+  private after(c: SimContainer, ms: number, fire: () => void): void {
+    const timer = this.clock.setTimeout(() => {
+      const timers = c.timers;
+      const i = timers ? timers.indexOf(timer) : -1;
+      if (i >= 0) timers!.splice(i, 1);
+      fire();
+    }, ms);
+    (c.timers ??= []).push(timer);
+  }
+
   private exit(c: SimContainer, exitCode: number, reason: string): void {
     if (c.state === 'exited') return;
-    for (const t of c.timers) t.cancel();
-    c.timers = [];
+    if (c.timers) for (const t of c.timers) t.cancel();
+    c.timers = undefined;
     c.state = 'exited';
     c.exitCode = exitCode;
     c.reason = reason;
@@ -489,7 +501,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     const stopping = c.stopping;
     c.stopping = undefined;
     stopping?.resolve();
-    for (const end of [...c.followers]) end();
+    if (c.followers) for (const end of [...c.followers]) end();
     const status = this.containerStatus(c.id)!;
     for (const l of this.exitListeners) l(status);
   }
