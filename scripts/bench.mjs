@@ -109,22 +109,24 @@ async function bundled(cwd, file) {
 const base = against ? baseline(against) : undefined;
 let failed = 0;
 try {
+  const sides = base ? [{ cwd: base.dir, label: base.label }, { cwd: root, label: base.here }] : [{ cwd: root }];
+  const loader = fromSource ? ['--import', 'tsx'] : [];
   for (const file of chosen) {
     const name = file.replace(/\.bench\.ts$/, '');
     console.log(`\n=== ${name} ===`);
-    for (let round = 1; round <= rounds; round++) {
-      const sides = base ? [{ cwd: base.dir, label: base.label }, { cwd: root, label: base.here }] : [{ cwd: root }];
-      for (const side of sides) {
-        if (side.label) console.log(`\n--- ${side.label}, round ${round} of ${rounds}`);
-        const script = fromSource ? path.join('bench', file) : await bundled(side.cwd, file);
-        const loader = fromSource ? ['--import', 'tsx'] : [];
-        try {
-          const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', ...extra, ...loader, script], { cwd: side.cwd, stdio: 'inherit' });
+    // Each side's bundle is made once for all its rounds.
+    const scripts = [];
+    try {
+      for (const side of sides) scripts.push(fromSource ? path.join('bench', file) : await bundled(side.cwd, file));
+      for (let round = 1; round <= rounds; round++) {
+        sides.forEach((side, i) => {
+          if (side.label) console.log(`\n--- ${side.label}, round ${round} of ${rounds}`);
+          const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', ...extra, ...loader, scripts[i]], { cwd: side.cwd, stdio: 'inherit' });
           if (r.status !== 0) failed++;
-        } finally {
-          if (!fromSource) rmSync(path.join(side.cwd, script), { force: true });
-        }
+        });
       }
+    } finally {
+      if (!fromSource) scripts.forEach((script, i) => rmSync(path.join(sides[i].cwd, script), { force: true }));
     }
   }
 } finally {
