@@ -441,10 +441,15 @@ const metricTarget: Message = {
   name: 'MetricTarget',
   fields: { 1: f('type', 'string'), 2: f('value', 'quantity', { pointer: true }), 3: f('averageValue', 'quantity', { pointer: true }), 4: f('averageUtilization', 'int', { pointer: true }) },
 };
+const crossVersionObjectReference: Message = { name: 'CrossVersionObjectReference', fields: { 1: f('kind', 'string'), 2: f('name', 'string'), 3: f('apiVersion', 'string') } };
+const horizontalPodAutoscalerSpecV1: Message = {
+  name: 'HorizontalPodAutoscalerSpec',
+  fields: { 1: msg('scaleTargetRef', () => crossVersionObjectReference), 2: f('minReplicas', 'int', { pointer: true }), 3: f('maxReplicas', 'int'), 4: f('targetCPUUtilizationPercentage', 'int', { pointer: true }) },
+};
 const horizontalPodAutoscalerSpec: Message = {
   name: 'HorizontalPodAutoscalerSpec',
   fields: {
-    1: msg('scaleTargetRef', () => ({ name: 'CrossVersionObjectReference', fields: { 1: f('kind', 'string'), 2: f('name', 'string'), 3: f('apiVersion', 'string') } })),
+    1: msg('scaleTargetRef', () => crossVersionObjectReference),
     2: f('minReplicas', 'int', { pointer: true }),
     3: f('maxReplicas', 'int'),
     4: msg('metrics', () => ({
@@ -503,6 +508,8 @@ const kindsByApiVersion: Record<string, Message> = {
     },
   },
   'autoscaling/v2/HorizontalPodAutoscaler': { name: 'HorizontalPodAutoscaler', fields: { 1: metadata, 2: msg('spec', () => horizontalPodAutoscalerSpec), 3: f('status', 'serverSet') } },
+  // What an older `kubectl autoscale` sends (1.32's): the v1 spec, its one target a CPU percentage.
+  'autoscaling/v1/HorizontalPodAutoscaler': { name: 'HorizontalPodAutoscaler', fields: { 1: metadata, 2: msg('spec', () => horizontalPodAutoscalerSpecV1), 3: f('status', 'serverSet') } },
   'networking.k8s.io/v1/Ingress': { name: 'Ingress', fields: { 1: metadata, 2: msg('spec', () => ingressSpec), 3: f('status', 'serverSet') } },
   'rbac.authorization.k8s.io/v1/Role': { name: 'Role', fields: { 1: metadata, 2: msg('rules', () => policyRule, true) } },
   'rbac.authorization.k8s.io/v1/ClusterRole': { name: 'ClusterRole', fields: { 1: metadata, 2: msg('rules', () => policyRule, true) } },
@@ -761,6 +768,12 @@ function decodeMessage(buf: Buffer, message: Message): Record<string, unknown> {
 
 const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
+/** `apps/v1/Deployment` as kubectl names a kind of a version: `Deployment.v1.apps` (`Pod.v1` in the core group). */
+function asKindVersion(key: string): string {
+  const [kind, version, group] = key.split('/').reverse();
+  return [kind, version, group].filter(Boolean).join('.');
+}
+
 /** Decodes a protobuf request body into the object's JSON form (with apiVersion and kind). */
 export function decodeProtobuf(body: Buffer): Record<string, unknown> {
   if (body.length < 4 || !body.subarray(0, 4).equals(magic)) throw statusErrors.badRequest('protobuf body does not start with the Kubernetes protobuf prefix');
@@ -780,7 +793,7 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
     });
     // A typed client's DELETE body is DeleteOptions in whichever group the client is for.
     const message = kind === 'DeleteOptions' ? deleteOptions : kindsByApiVersion[`${apiVersion}/${kind}`];
-    if (!message) throw statusErrors.unsupportedMediaType(`this server decodes protobuf bodies of ${[...Object.keys(kindsByApiVersion).map((k) => k.slice(k.lastIndexOf('/') + 1)), 'DeleteOptions'].join(', ')} only, not ${kind || 'an object without a kind'}: send it as JSON`);
+    if (!message) throw statusErrors.unsupportedMediaType(`this server decodes protobuf bodies of ${[...Object.keys(kindsByApiVersion).map(asKindVersion), 'DeleteOptions'].join(', ')} only, not ${kind ? asKindVersion(`${apiVersion}/${kind}`) : 'an object without a kind'}: send it as JSON`);
     return { apiVersion, kind, ...decodeMessage(raw ?? Buffer.alloc(0), message) };
   } catch (err) {
     if (err instanceof Error && err.name === 'StatusError') throw err;

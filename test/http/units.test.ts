@@ -111,8 +111,20 @@ describe('REST layer parts', () => {
       assert.deepEqual(decodeProtobuf(envelope('v1', 'ConfigMap', raw)), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', labels: { app: 'web' } }, immutable: false });
     });
 
+    it('decodes an autoscaling/v1 HorizontalPodAutoscaler as an older kubectl autoscale sends it', () => {
+      const target = message(bytesField(1, 'Deployment'), bytesField(2, 'web'), bytesField(3, 'apps/v1'));
+      const raw = message(bytesField(1, objectMeta('web', 'shop')), bytesField(2, message(bytesField(1, target), varintField(2, 2), varintField(3, 4), varintField(4, 50))));
+      assert.deepEqual(decodeProtobuf(envelope('autoscaling/v1', 'HorizontalPodAutoscaler', raw)), {
+        apiVersion: 'autoscaling/v1',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
+        spec: { scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' }, minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 50 },
+      });
+    });
+
     it('refuses, with 415, a kind or a field it cannot decode, rather than dropping it', () => {
-      assert.throws(() => decodeProtobuf(envelope('apps/v1', 'StatefulSet', Buffer.alloc(0))), (e: any) => e.code === 415 && /not StatefulSet: send it as JSON/.test(e.message));
+      assert.throws(() => decodeProtobuf(envelope('apps/v1', 'StatefulSet', Buffer.alloc(0))), (e: any) => e.code === 415 && /HorizontalPodAutoscaler\.v1\.autoscaling, .* only, not StatefulSet\.v1\.apps: send it as JSON/.test(e.message));
+      assert.throws(() => decodeProtobuf(envelope('batch/v1beta1', 'CronJob', Buffer.alloc(0))), (e: any) => e.code === 415 && /Pod\.v1, .* only, not CronJob\.v1beta1\.batch: send it as JSON/.test(e.message));
       assert.throws(() => decodeProtobuf(envelope('v1', 'ConfigMap', bytesField(9, 'x'))), (e: any) => e.code === 415 && /field 9 of ConfigMap/.test(e.message));
     });
 
