@@ -104,7 +104,8 @@ export interface PodLogSource {
  * kubelet's streaming server relays them: output goes out as it is written, stdin comes in chunks.
  */
 export interface ContainerStreams {
-  stdout(data: string): void;
+  /** Text, or bytes as the process wrote them (a tar archive). */
+  stdout(data: string | Buffer): void;
   stderr(data: string): void;
   /** Chunks of stdin until the client closes it; absent when the client sends none. */
   stdin?: AsyncIterable<Buffer>;

@@ -1,6 +1,9 @@
 // The programs `kubectl exec` can run in a simulated container: env, printenv, hostname, cat, ls,
-// echo, pwd, true, false and a shell (`sh -c '…'` with `;`, `&&`, `||`, quotes, `$VAR` and `exit N`),
-// each answering as its coreutils (Debian-based images) or busybox (busybox, alpine) self does.
+// echo, pwd, true, false, test (and `[`), tar (what `kubectl cp` runs, both ways) and a shell
+// (`sh -c '…'` with `;`, `&&`, `||`, quotes, `$VAR` and `exit N`), each answering as its coreutils
+// (Debian-based images) or busybox (busybox, alpine) self does.
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { readTar, TarFormatError, writeTar, type TarEntry } from './tar';
 
 /** What a process sees of its container. */
 export interface ExecContext {
@@ -10,10 +13,18 @@ export interface ExecContext {
   files: ReadonlyMap<string, string>;
   /** busybox (busybox, alpine) or GNU coreutils with dash as sh (Debian-based images): their error wording differs. */
   flavor: 'busybox' | 'coreutils';
+  /**
+   * Writes a regular file (and shows it in `files`): undefined once written, else why it cannot be
+   * (`Read-only file system`). Absent when nothing in the container can be written.
+   */
+  write?(path: string, contents: string): string | undefined;
+  /** The time now, in ms since the epoch: what files written now are dated. */
+  now?: number;
 }
 
 export interface ExecIO {
-  stdout(text: string): void;
+  /** Text, or bytes as they are (a tar archive). */
+  stdout(data: string | Buffer): void;
   stderr(text: string): void;
   /** Chunks of stdin until the client closes it; absent without `-i`. */
   stdin?: AsyncIterable<Buffer>;
@@ -98,7 +109,202 @@ const programs: Record<string, Program> = {
     io.stdout(listings.join('\n'));
     return code;
   },
+  test: (args, ctx, io) => test(args, ctx, io, 'test'),
+  '[': (args, ctx, io) => {
+    if (args[args.length - 1] !== ']') {
+      io.stderr(ctx.flavor === 'busybox' ? '[: missing ]\n' : 'sh: 1: [: missing ]\n');
+      return 2;
+    }
+    return test(args.slice(0, -1), ctx, io, '[');
+  },
+  tar: (args, ctx, io) => tar(args, ctx, io),
 };
+
+/** test(1): file tests, string tests and comparisons, `!`; 0 true, 1 false, 2 a malformed expression. */
+function test(args: string[], ctx: ExecContext, io: ExecIO, name: string): number {
+  const negate = args[0] === '!' && args.length > 1;
+  const expr = negate ? args.slice(1) : args;
+  const file = (path: string) => ctx.files.get(absolute(path));
+  let result: boolean;
+  if (expr.length === 0) result = false;
+  else if (expr.length === 1) result = expr[0] !== '';
+  else if (expr.length === 2 && /^-[defsnz]$/.test(expr[0]!)) {
+    const [op, operand] = expr as [string, string];
+    if (op === '-n') result = operand !== '';
+    else if (op === '-z') result = operand === '';
+    else if (op === '-d') result = isDirectory(ctx, absolute(operand));
+    else if (op === '-f') result = file(operand) !== undefined;
+    else if (op === '-s') result = !!file(operand);
+    else result = file(operand) !== undefined || isDirectory(ctx, absolute(operand));
+  } else if (expr.length === 3 && (expr[1] === '=' || expr[1] === '!=')) result = (expr[0] === expr[2]) === (expr[1] === '=');
+  else {
+    io.stderr(ctx.flavor === 'busybox' ? `${name}: syntax error\n` : `sh: 1: ${name}: ${expr[1] ?? expr[0]}: unexpected operator\n`);
+    return 2;
+  }
+  return result !== negate ? 0 : 1;
+}
+
+/**
+ * tar: create (`c`), extract (`x`) and list (`t`) an archive on stdin or stdout (`f -`), with `-C
+ * DIR`, `v`, `z`, and the options that change nothing here (`m`, `p`, `o`, `--no-same-owner`,
+ * `--no-same-permissions`). Options come as GNU tar takes them: a first word of letters without a
+ * dash (`tar cf - dir`), dashed clusters (`-xmf -`) and long options.
+ */
+async function tar(args: string[], ctx: ExecContext, io: ExecIO): Promise<number> {
+  const gnu = ctx.flavor === 'coreutils';
+  let mode: 'c' | 'x' | 't' | undefined;
+  let archive: string | undefined;
+  let dir = '/';
+  let verbose = false;
+  let gzip = false;
+  const operands: string[] = [];
+  const usage = (message: string) => {
+    io.stderr(gnu ? `tar: ${message}\nTry 'tar --help' or 'tar --usage' for more information.\n` : `tar: ${message}\n`);
+    return 2;
+  };
+  const words = [...args];
+  // The first word may be letters without a dash, as tar has always taken them.
+  if (words[0] && !words[0].startsWith('-')) words[0] = `-${words[0]}`;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--no-same-owner' || w === '--no-same-permissions' || w === '--touch' || w === '--preserve-permissions') continue;
+    if (w.startsWith('--directory=')) dir = absolute(w.slice('--directory='.length));
+    else if (w.startsWith('--file=')) archive = w.slice('--file='.length);
+    else if (w === '--create' || w === '--extract' || w === '--list') mode = w === '--create' ? 'c' : w === '--extract' ? 'x' : 't';
+    else if (w === '--verbose') verbose = true;
+    else if (w === '--gzip') gzip = true;
+    else if (w.startsWith('--')) return usage(`unrecognized option '${w}'`);
+    else if (w.startsWith('-') && w.length > 1) {
+      for (let j = 1; j < w.length; j++) {
+        const letter = w[j]!;
+        if (letter === 'c' || letter === 'x' || letter === 't') {
+          if (mode && mode !== letter) return usage(gnu ? "You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option" : 'multiple archive operations');
+          mode = letter;
+        } else if (letter === 'v') verbose = true;
+        else if (letter === 'z') gzip = true;
+        else if (letter === 'm' || letter === 'p' || letter === 'o') continue;
+        else if (letter === 'f' || letter === 'C') {
+          // The value is the rest of the word, else the next word.
+          const value = j + 1 < w.length ? w.slice(j + 1) : words[++i];
+          if (value === undefined) return usage(`option requires an argument -- '${letter}'`);
+          if (letter === 'f') archive = value;
+          else dir = absolute(dir === '/' || value.startsWith('/') ? value : `${dir}/${value}`);
+          break;
+        } else return usage(`invalid option -- '${letter}'`);
+      }
+    } else operands.push(w);
+  }
+  if (!mode) return usage(gnu ? "You must specify one of the '-Acdtrux', '--delete' or '--test-label' options" : 'need an operation');
+  if (archive !== undefined && archive !== '-') {
+    io.stderr(gnu ? `tar: ${archive}: Cannot open: archives are read and written on stdin and stdout here (f -)\ntar: Error is not recoverable: exiting now\n` : `tar: can't open '${archive}'\n`);
+    return 2;
+  }
+  const failed = () => {
+    if (gnu) io.stderr('tar: Exiting with failure status due to previous errors\n');
+    return gnu ? 2 : 1;
+  };
+  if (!isDirectory(ctx, dir)) {
+    io.stderr(gnu ? `tar: ${dir}: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n` : `tar: can't change directory to '${dir}': No such file or directory\n`);
+    return 2;
+  }
+
+  if (mode === 'c') {
+    if (!operands.length) {
+      io.stderr(gnu ? 'tar: Cowardly refusing to create an empty archive\nTry \'tar --help\' or \'tar --usage\' for more information.\n' : 'tar: empty archive\n');
+      return 2;
+    }
+    const entries: TarEntry[] = [];
+    const mtime = Math.floor((ctx.now ?? 0) / 1000);
+    let errors = false;
+    let warned = false;
+    // Verbose names go to stdout, unless the archive does.
+    const listed = (name: string) => verbose && io.stderr(`${name}\n`);
+    for (const operand of operands) {
+      const path = absolute(operand.startsWith('/') ? operand : `${dir}/${operand}`);
+      let member = operand.replace(/^\/+/, '');
+      if (member !== operand && !warned) {
+        warned = true;
+        io.stderr(gnu ? "tar: Removing leading `/' from member names\n" : "tar: removing leading '/' from member names\n");
+      }
+      member = member.replace(/\/+$/, '') || '.';
+      const contents = ctx.files.get(path);
+      if (contents !== undefined) {
+        entries.push({ name: member, type: '0', data: Buffer.from(contents), mtime, mode: 0o644 });
+        listed(member);
+      } else if (isDirectory(ctx, path)) {
+        for (const [rel, type] of tree(ctx, path)) {
+          const name = rel ? `${member}/${rel}` : member;
+          entries.push(type === '5' ? { name: `${name}/`, type, data: Buffer.alloc(0), mtime, mode: 0o755 } : { name, type, data: Buffer.from(ctx.files.get(`${path === '/' ? '' : path}/${rel}`)!), mtime, mode: 0o644 });
+          listed(type === '5' ? `${name}/` : name);
+        }
+      } else {
+        errors = true;
+        io.stderr(gnu ? `tar: ${operand}: Cannot stat: No such file or directory\n` : `tar: ${operand}: No such file or directory\n`);
+      }
+    }
+    const out = writeTar(entries);
+    io.stdout(gzip ? gzipSync(out) : out);
+    return errors ? failed() : 0;
+  }
+
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin ?? []) chunks.push(chunk);
+  let entries: TarEntry[];
+  try {
+    const input = Buffer.concat(chunks);
+    entries = readTar(gzip ? gunzipSync(input) : input);
+  } catch (err) {
+    const why = err instanceof TarFormatError ? err.message : gzip ? 'Child returned status 1' : String(err);
+    io.stderr(gnu ? `tar: ${why}\ntar: Exiting with failure status due to previous errors\n` : `tar: invalid tar magic\n`);
+    return 2;
+  }
+  if (mode === 't') {
+    io.stdout(entries.map((e) => `${e.name}\n`).join(''));
+    return 0;
+  }
+  let errors = false;
+  for (const e of entries) {
+    const name = e.name.replace(/^\/+/, '');
+    if (verbose) io.stdout(`${e.name}\n`);
+    if (e.type !== '0' && e.type !== '\0' && e.type !== '7') continue;
+    const path = absolute(`${dir}/${name}`);
+    // Directories are there as long as something is in them; a file in the way of one is not.
+    let why: string | undefined;
+    if (isDirectory(ctx, path)) why = 'Is a directory';
+    else if (parentIsFile(ctx, path)) why = 'Not a directory';
+    else why = ctx.write ? ctx.write(path, e.data.toString('utf8')) : 'Read-only file system';
+    if (why) {
+      errors = true;
+      io.stderr(gnu ? `tar: ${name}: Cannot open: ${why}\n` : `tar: can't open '${name}': ${why}\n`);
+    }
+  }
+  return errors ? failed() : 0;
+}
+
+/** Everything under a directory, parents before children, in name order: relative paths with '5' (a directory) or '0' (a file); the directory itself first, as ''. */
+function tree(ctx: ExecContext, dir: string): [string, '0' | '5'][] {
+  const prefix = dir === '/' ? '/' : `${dir}/`;
+  const out: [string, '0' | '5'][] = [['', '5']];
+  const dirs = new Set<string>();
+  for (const path of [...ctx.files.keys()].filter((p) => p.startsWith(prefix)).sort()) {
+    const rel = path.slice(prefix.length);
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const d = parts.slice(0, i).join('/');
+      if (!dirs.has(d)) {
+        dirs.add(d);
+        out.push([d, '5']);
+      }
+    }
+    out.push([rel, '0']);
+  }
+  return out;
+}
+
+function parentIsFile(ctx: ExecContext, path: string): boolean {
+  for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) if (ctx.files.has(path.slice(0, i))) return true;
+  return false;
+}
 
 /** Runs `argv` in the container; throws ExecutableNotFound when its program is not there. */
 export async function runCommand(argv: readonly string[], ctx: ExecContext, io: ExecIO): Promise<number> {

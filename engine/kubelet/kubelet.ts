@@ -31,7 +31,7 @@ import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
 import { podStatus } from './podStatus';
 import { ProbeWorker } from './prober';
 import { StatusManager } from './statusManager';
-import { type ContainerRuntime, SimulatedRuntime } from './runtime';
+import { type ContainerRuntime, type MountedFiles, type MountedVolume, SimulatedRuntime } from './runtime';
 import { type KubeletAnswer, KubeletJournal, serveKubelet } from './kubeletServer';
 import { type NodeUsage, usageSummary } from './usage';
 import type { Disk, VolumeDisks } from './volumeDisks';
@@ -355,7 +355,7 @@ export class Kubelet {
    */
   exec(namespace: string, podName: string, containerName: string, command: string[], streams: ContainerStreams): ContainerProcess {
     const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
-    return this.runtime.exec(id, command, this.filesOf(pod, rec, containerName), streams);
+    return this.runtime.exec(id, command, this.mountedFiles(pod, rec, containerName), streams);
   }
 
   /**
@@ -378,7 +378,7 @@ export class Kubelet {
    */
   attach(namespace: string, podName: string, containerName: string, streams: ContainerStreams): ContainerProcess {
     const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
-    return this.runtime.attach(id, streams, this.filesOf(pod, rec, containerName));
+    return this.runtime.attach(id, streams, this.mountedFiles(pod, rec, containerName));
   }
 
   /** `kubectl port-forward`: a connection to a port in the pod's network namespace, or the runtime's error. */
@@ -388,7 +388,31 @@ export class Kubelet {
     return this.runtime.portForward(rec.uid, port, onData, onEnd);
   }
 
-  /** The files a process started in a container sees (what exec and an interactive attach read). */
+  /**
+   * What a process started in a container sees of its mounts (what exec and an interactive attach
+   * read and write): the files the kubelet writes, and each volume at its mount point, on its disk
+   * when it has one (an emptyDir, a claim's volume), read-only as mounted or as the kubelet's are.
+   */
+  private mountedFiles(pod: Pod & Obj, rec: PodRecord, containerName: string): MountedFiles {
+    const container = containerSpec(pod, containerName)!;
+    const files = this.filesOf(pod, rec, containerName);
+    const volumes: MountedVolume[] = [];
+    for (const mount of container.volumeMounts ?? []) {
+      const v = pod.spec?.volumes?.find((x) => x.name === mount.name);
+      const path = mount.mountPath.replace(/\/+$/, '');
+      if (!v || !path) continue;
+      const at = { path, readOnly: mount.readOnly === true, ...(mount.subPath ? { subPath: mount.subPath } : {}) };
+      if (v.persistentVolumeClaim) {
+        const disk = rec.persistentVolumes.get(v.name);
+        volumes.push({ ...at, readOnly: at.readOnly || v.persistentVolumeClaim.readOnly === true, ...(disk ? { disk } : {}) });
+      }
+      else if (v.emptyDir) volumes.push({ ...at, disk: this.disks.emptyDir(rec.uid, v.name) });
+      else if (writtenVolume(v)) volumes.push({ ...at, readOnly: true });
+    }
+    return { files, volumes };
+  }
+
+  /** The files the kubelet writes into a container: its volumes' and /etc's. */
   private filesOf(pod: Pod & Obj, rec: PodRecord, containerName: string): Map<string, string> {
     return containerFiles(pod, containerSpec(pod, containerName)!, rec.ip ?? '', rec.volumeFiles, rec.containers.get(containerName)?.subPathFiles ?? new Map());
   }

@@ -80,16 +80,16 @@ export interface ContainerRuntime {
   /** Writes to a running container's log what its process printed at `at` (a component's own lines); false when it does not run. */
   appendLog(id: string, at: number, text: string): boolean;
   /**
-   * CRI Exec: runs `command` in a running container, which also sees `files` (its volumes and the
+   * CRI Exec: runs `command` in a running container, which also sees `mounted` (its volumes and the
    * kubelet's /etc files). A failure to start is the exit code promise's rejection, worded as the runtime words it.
    */
-  exec(id: string, command: string[], files: ReadonlyMap<string, string>, streams: ContainerStreams): ContainerProcess;
+  exec(id: string, command: string[], mounted: MountedFiles, streams: ContainerStreams): ContainerProcess;
   /**
    * CRI Attach: the running container's output from now on; the exit code is the container's. An
    * interactive container (see ContainerBehavior.interactive) also reads the client's stdin, in a
-   * context of `files` as exec's.
+   * context of `mounted` as exec's.
    */
-  attach(id: string, streams: ContainerStreams, files?: ReadonlyMap<string, string>): ContainerProcess;
+  attach(id: string, streams: ContainerStreams, mounted?: MountedFiles): ContainerProcess;
   /** CRI PortForward: a connection to `port` inside the pod's network namespace; throws when nothing listens there. */
   portForward(podUid: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection;
   /** What a running container used over the last metrics window (the summary API's stats); undefined before a whole window or once exited. */
@@ -116,6 +116,28 @@ function repository(ref: string): string {
   return colon > ref.lastIndexOf('/') ? ref.slice(0, colon) : ref;
 }
 
+/** What the kubelet mounts into a container, as its processes see it besides the image. */
+export interface MountedFiles {
+  /** The files the kubelet writes: its ConfigMap, Secret, downward API and projected volumes, and /etc/hostname, hosts and resolv.conf. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly volumes: readonly MountedVolume[];
+}
+
+/** A volume at its mount point. */
+export interface MountedVolume {
+  /** The mount point: absolute, without a trailing slash. */
+  readonly path: string;
+  /**
+   * The disk it is on (an emptyDir, a claim's volume), from `subPath` down when the mount names one.
+   * Absent for the volumes the kubelet writes, which a container never can.
+   */
+  readonly disk?: Disk;
+  readonly subPath?: string;
+  readonly readOnly: boolean;
+}
+
+const nothingMounted: MountedFiles = { files: new Map(), volumes: [] };
+
 interface SimContainer {
   id: string;
   config: ContainerConfig;
@@ -136,6 +158,8 @@ interface SimContainer {
   terminalClients?: Set<(text: string) => void>;
   /** Its CPU and memory, for the metrics the kubelet reports. */
   usage: ContainerUsage;
+  /** Files its processes wrote outside its volumes: its writable layer, gone with this instance; made with the first. */
+  layer?: Map<string, string>;
 }
 
 export interface SimulatedRuntimeOptions {
@@ -337,16 +361,16 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.containers.get(id)?.log.append(this.clock.now(), line);
   }
 
-  exec(id: string, command: string[], files: ReadonlyMap<string, string>, streams: ContainerStreams): ContainerProcess {
+  exec(id: string, command: string[], mounted: MountedFiles, streams: ContainerStreams): ContainerProcess {
     const c = this.containers.get(id);
     if (!c || c.state !== 'running') throw new Error(`container not found (${JSON.stringify(c?.config.container.name ?? id)})`);
     const execId = this.hex(64);
-    const ctx = this.execContext(c, files);
+    const ctx = this.execContext(c, mounted);
     // With a TTY, stdout and stderr are one stream written as a terminal writes it, and stdin (with
     // -i) is the terminal's: keystrokes echoed and cooked into lines.
     let io: ExecIO = { stdout: streams.stdout, stderr: streams.stderr, ...(streams.stdin ? { stdin: streams.stdin } : {}) };
     if (streams.tty) {
-      const output = (text: string) => streams.stdout(onlcr(text));
+      const output = (data: string | Buffer) => streams.stdout(onlcr(data.toString()));
       io = { stdout: output, stderr: output, ...(streams.stdin ? { stdin: cookedLines(streams.stdin, streams.stdout), tty: true } : {}) };
     }
     const exitCode = runCommand(command, ctx, io).catch((err: unknown) => {
@@ -357,15 +381,15 @@ export class SimulatedRuntime implements ContainerRuntime {
     return { exitCode, close() {} };
   }
 
-  attach(id: string, streams: ContainerStreams, files: ReadonlyMap<string, string> = new Map()): ContainerProcess {
+  attach(id: string, streams: ContainerStreams, mounted: MountedFiles = nothingMounted): ContainerProcess {
     const c = this.containers.get(id);
     if (!c || c.state !== 'running') throw new Error(`container not found (${JSON.stringify(c?.config.container.name ?? id)})`);
-    if (c.config.behavior.interactive && c.config.container.tty) return this.attachTerminal(c, streams, files);
+    if (c.config.behavior.interactive && c.config.container.tty) return this.attachTerminal(c, streams, mounted);
     let following: { dispose(): void } | undefined;
     const exitCode = new Promise<number>((resolve) => {
       following = this.followLog(id, { tailLines: 0 }, (text) => streams.stdout(text), () => resolve(this.containers.get(id)?.exitCode ?? 0));
     });
-    if (c.config.behavior.interactive && streams.stdin) this.readStdin(c, streams.stdin, files);
+    if (c.config.behavior.interactive && streams.stdin) this.readStdin(c, streams.stdin, mounted);
     return { exitCode, close: () => following?.dispose() };
   }
 
@@ -374,7 +398,7 @@ export class SimulatedRuntime implements ContainerRuntime {
    * client sees the terminal's output as it is written (the prompt, the echo of what it types), not
    * the log's whole lines; its keystrokes go through the terminal's line discipline to the shell.
    */
-  private attachTerminal(c: SimContainer, streams: ContainerStreams, files: ReadonlyMap<string, string>): ContainerProcess {
+  private attachTerminal(c: SimContainer, streams: ContainerStreams, mounted: MountedFiles): ContainerProcess {
     const clients = (c.terminalClients ??= new Set());
     const client = streams.stdout;
     clients.add(client);
@@ -383,7 +407,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       ended = () => resolve(this.containers.get(c.id)?.exitCode ?? 0);
     });
     (c.followers ??= new Set()).add(ended);
-    if (streams.stdin) this.readStdin(c, streams.stdin, files);
+    if (streams.stdin) this.readStdin(c, streams.stdin, mounted);
     return {
       exitCode,
       close: () => {
@@ -400,7 +424,7 @@ export class SimulatedRuntime implements ContainerRuntime {
    * the terminal's, and what the terminal writes (echo included, \n as \r\n) goes to the attached
    * clients as it comes, and to the log as a container's pty output is logged.
    */
-  private readStdin(c: SimContainer, stdin: AsyncIterable<Buffer>, files: ReadonlyMap<string, string>): void {
+  private readStdin(c: SimContainer, stdin: AsyncIterable<Buffer>, mounted: MountedFiles): void {
     let ended = false;
     let pending = '';
     const print = (text: string) => {
@@ -416,14 +440,14 @@ export class SimulatedRuntime implements ContainerRuntime {
       for (const client of c.terminalClients ?? []) client(text);
       print(text);
     };
-    const output = tty ? (text: string) => write(onlcr(text)) : print;
+    const output = tty ? (data: string | Buffer) => write(onlcr(data.toString())) : (data: string | Buffer) => print(data.toString());
     const keys = tty ? cookedLines(stdin, write) : stdin;
     const input = (async function* () {
       for await (const chunk of keys) yield chunk;
       ended = true;
     })();
     const shell = [...(c.config.container.command ?? []), ...(c.config.container.args ?? [])][0] ?? 'sh';
-    void runCommand([shell], this.execContext(c, files), { stdout: output, stderr: output, stdin: input, tty }).then(
+    void runCommand([shell], this.execContext(c, mounted), { stdout: output, stderr: output, stdin: input, tty }).then(
       (code) => {
         if (pending) print('\n');
         if (c.state === 'running' && (!ended || c.config.container.stdinOnce)) this.exit(c, code, code === 0 ? 'Completed' : 'Error');
@@ -432,16 +456,37 @@ export class SimulatedRuntime implements ContainerRuntime {
     );
   }
 
-  /** What a process in the container sees: its environment, the kubelet's files and its own, its shell's flavour. */
-  private execContext(c: SimContainer, files: ReadonlyMap<string, string>): ExecContext {
-    const all = new Map(files);
+  /**
+   * What a process in the container sees: its environment, the kubelet's files, its volumes' disks
+   * and its own writable layer, its shell's flavour. What it writes goes to the volume mounted
+   * there (refused on a read-only one, and on those the kubelet writes), else to its layer.
+   */
+  private execContext(c: SimContainer, mounted: MountedFiles): ExecContext {
+    const all = new Map(mounted.files);
+    for (const v of mounted.volumes) {
+      if (!v.disk) continue;
+      const under = v.subPath ? `${v.subPath.replace(/\/+$/, '')}/` : '';
+      for (const [key, contents] of v.disk) if (key.startsWith(under)) all.set(`${v.path}/${key.slice(under.length)}`, contents);
+    }
     // Files the container's own script made (touch, echo > file) are there while the script says so.
     const elapsed = this.clock.now() - c.startedAt;
     for (const e of c.config.behavior.files) if (!all.has(e.path) && fileExists(c.config.behavior, e.path, elapsed)) all.set(e.path, '');
+    if (c.layer) for (const [path, contents] of c.layer) all.set(path, contents);
     return {
-      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: (files.get('/etc/hostname') ?? c.config.podName).trim(), ...c.config.env, HOME: '/root' },
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: (mounted.files.get('/etc/hostname') ?? c.config.podName).trim(), ...c.config.env, HOME: '/root' },
       files: all,
       flavor: /(^|\/)(busybox|alpine)(:|@|$)/.test(c.config.container.image ?? '') ? 'busybox' : 'coreutils',
+      now: this.clock.now(),
+      write: (path, contents) => {
+        let volume: MountedVolume | undefined;
+        for (const v of mounted.volumes) if ((path.startsWith(`${v.path}/`) || path === v.path) && (!volume || v.path.length > volume.path.length)) volume = v;
+        if (volume) {
+          if (volume.readOnly || !volume.disk || path === volume.path) return 'Read-only file system';
+          volume.disk.set(`${volume.subPath ? `${volume.subPath.replace(/\/+$/, '')}/` : ''}${path.slice(volume.path.length + 1)}`, contents);
+        } else (c.layer ??= new Map()).set(path, contents);
+        all.set(path, contents);
+        return undefined;
+      },
     };
   }
 

@@ -3,7 +3,9 @@
 // the runtime's and kubelet's errors read as on a containerd node, and RBAC guards pods/exec.
 // Also pods/log with follow for a pod that is not there: a Status, not a cut connection.
 import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { kubectl, kubectlInTerminal, kubectlOk, kubectlStream, serveCluster, type ServedCluster } from './fixture';
 
@@ -107,6 +109,33 @@ describe('kubectl exec and attach against kubeside serve', function () {
     const invalid = await exec('pair', '-c', 'nope', '--', 'true');
     assert.equal(invalid.code, 1);
     assert.match(invalid.stderr, /container nope is not valid for pod pair/);
+  });
+
+  it('cp: copies a directory into the api container and back through tar, and fails on its read-only ConfigMap volume', async () => {
+    const local = mkdtempSync(path.join(tmpdir(), 'kubeside-cp-'));
+    try {
+      mkdirSync(path.join(local, 'upload', 'nested'), { recursive: true });
+      writeFileSync(path.join(local, 'upload', 'notes.txt'), 'first line\n');
+      writeFileSync(path.join(local, 'upload', 'nested', 'prix.txt'), '9,90 €\n');
+      // Into a directory that exists: kubectl asks `test -d`, then copies into it.
+      await kubectlOk(cluster, ['cp', path.join(local, 'upload'), `shop/${api}:/tmp`]);
+      assert.equal((await exec(api, '--', 'cat', '/tmp/upload/nested/prix.txt')).stdout, '9,90 €\n');
+      assert.equal((await exec(api, '--', 'ls', '/tmp/upload')).stdout, 'nested\nnotes.txt\n');
+      // And back: `tar cf - /tmp/upload` in the container, unpacked by kubectl.
+      const back = await kubectl(cluster, ['cp', `shop/${api}:/tmp/upload`, path.join(local, 'back')]);
+      assert.equal(back.code, 0, back.stderr);
+      assert.equal(back.stdout, "tar: Removing leading `/' from member names\n");
+      assert.equal(readFileSync(path.join(local, 'back', 'nested', 'prix.txt'), 'utf8'), '9,90 €\n');
+      assert.equal(readFileSync(path.join(local, 'back', 'notes.txt'), 'utf8'), 'first line\n');
+
+      const refused = await kubectl(cluster, ['cp', path.join(local, 'upload', 'notes.txt'), `shop/${api}:/etc/shop/notes.txt`]);
+      // kubectl exits with the code of the command it ran.
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /^tar: notes\.txt: Cannot open: Read-only file system$/m);
+      assert.match(refused.stderr, /command terminated with exit code 2/);
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+    }
   });
 
   it('RBAC: a user who may read pods but not create pods/exec is forbidden', async () => {

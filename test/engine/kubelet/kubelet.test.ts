@@ -2,6 +2,7 @@
 // or are deleted, then the pod's status in the API server shows what a real kubelet would report.
 import assert from 'node:assert/strict';
 import { Kubelet } from '../../../engine/kubelet/kubelet';
+import { readTar, writeTar } from '../../../engine/kubelet/tar';
 import { VolumeDisks } from '../../../engine/kubelet/volumeDisks';
 import { PodNetwork } from '../../../engine/network/podNetwork';
 import type { Obj } from '../../../engine/apiserver/registry/strategy';
@@ -654,6 +655,81 @@ describe('kubelet', () => {
       await kubelet.flushEvents();
       const warnings = (client.list({ group: '', version: 'v1', resource: 'events' }, 'shop').items as Obj[]).filter((e) => e.reason === 'FailedMount');
       assert.equal(warnings[0]?.message, 'MountVolume.SetUp failed for volume "config" : configmap "web-config" not found');
+    });
+  });
+
+  describe('what exec writes (kubectl cp runs tar)', () => {
+    /** Runs `argv` in a container of `podName`, with `stdin` if given: the exit code and what it printed. */
+    const exec = async (kubelet: Kubelet, podName: string, argv: string[], stdin?: Buffer) => {
+      const out: Buffer[] = [];
+      let err = '';
+      const input = stdin && (async function* () { yield stdin; })();
+      const p = kubelet.exec('shop', podName, 'web', argv, { stdout: (d) => out.push(Buffer.from(d)), stderr: (d) => (err += d), tty: false, ...(input ? { stdin: input } : {}) });
+      return { code: await p.exitCode, stdout: Buffer.concat(out), stderr: err };
+    };
+    const archive = (entries: Record<string, string>) => writeTar(Object.entries(entries).map(([name, text]) => ({ name, type: '0', data: Buffer.from(text), mtime: 0, mode: 0o644 })));
+    /** What `cat path` prints, or its error. */
+    const cat = async (kubelet: Kubelet, podName: string, path: string) => {
+      const r = await exec(kubelet, podName, ['cat', path]);
+      return r.stdout.toString() + r.stderr;
+    };
+
+    it('lands in the container\'s layer, an emptyDir or a claim\'s disk; each lasts as long as what holds it', async () => {
+      const { client, run, get, advance, kubelet } = await nodeWithKubelet();
+      await client.create(pvcs, 'shop', { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+      const web = () =>
+        pod('web', {
+          spec: { volumes: [{ name: 'cache', emptyDir: {} }, { name: 'data', persistentVolumeClaim: { claimName: 'data' } }] },
+          container: { volumeMounts: [{ name: 'cache', mountPath: '/cache' }, { name: 'data', mountPath: '/data' }] },
+        });
+      await run(web());
+      await advance(1500);
+      const put = await exec(kubelet, 'web', ['tar', '-xmf', '-', '-C', '/'], archive({ 'tmp/layer.txt': 'in the layer\n', 'cache/c.txt': 'in the emptyDir\n', 'data/d/e.txt': 'on the claim\n' }));
+      assert.deepEqual([put.code, put.stderr], [0, '']);
+      assert.deepEqual([await cat(kubelet, 'web', '/tmp/layer.txt'), await cat(kubelet, 'web', '/cache/c.txt'), await cat(kubelet, 'web', '/data/d/e.txt')], ['in the layer\n', 'in the emptyDir\n', 'on the claim\n']);
+      assert.equal((await exec(kubelet, 'web', ['test', '-d', '/data/d'])).code, 0);
+      assert.equal((await exec(kubelet, 'web', ['[', '-f', '/data/d', ']'])).code, 1);
+
+      // A new instance of the container has a new layer; the pod's volumes stay.
+      kubelet.runtime.killContainer(get('web')!.status.containerStatuses[0].containerID);
+      await advance(15_000);
+      assert.equal(get('web')!.status.containerStatuses[0].restartCount, 1);
+      assert.match(await cat(kubelet, 'web', '/tmp/layer.txt'), /No such file or directory/);
+      assert.equal(await cat(kubelet, 'web', '/cache/c.txt'), 'in the emptyDir\n');
+
+      // A new pod has a new emptyDir; the claim's disk follows the claim.
+      await client.delete(pods, 'shop', 'web');
+      await advance(500);
+      await run(web());
+      await advance(1500);
+      assert.match(await cat(kubelet, 'web', '/cache/c.txt'), /No such file or directory/);
+      assert.equal(await cat(kubelet, 'web', '/data/d/e.txt'), 'on the claim\n');
+    });
+
+    it('is refused on a read-only mount and on the volumes the kubelet writes, in GNU tar\'s words; tar c reads back what is there', async () => {
+      const { client, run, advance, kubelet } = await nodeWithKubelet();
+      await client.create(configmaps, 'shop', { metadata: { name: 'conf' }, data: { 'app.conf': 'port=80\n' } });
+      await run(
+        pod('web', {
+          spec: { volumes: [{ name: 'conf', configMap: { name: 'conf' } }, { name: 'scratch', emptyDir: {} }] },
+          container: { volumeMounts: [{ name: 'conf', mountPath: '/etc/app' }, { name: 'scratch', mountPath: '/scratch', readOnly: true }] },
+        }),
+      );
+      await advance(1500);
+      const refused = await exec(kubelet, 'web', ['tar', 'xf', '-', '-C', '/'], archive({ 'etc/app/app.conf': 'port=81\n', 'scratch/x': 'x', 'tmp/ok': 'ok' }));
+      assert.equal(refused.code, 2);
+      assert.equal(refused.stderr, 'tar: etc/app/app.conf: Cannot open: Read-only file system\ntar: scratch/x: Cannot open: Read-only file system\ntar: Exiting with failure status due to previous errors\n');
+      assert.equal(await cat(kubelet, 'web', '/etc/app/app.conf'), 'port=80\n');
+      assert.equal(await cat(kubelet, 'web', '/tmp/ok'), 'ok');
+
+      const made = await exec(kubelet, 'web', ['tar', 'cf', '-', '/etc/app', '/tmp/ok']);
+      assert.equal(made.code, 0);
+      assert.equal(made.stderr, "tar: Removing leading `/' from member names\n");
+      assert.deepEqual(readTar(made.stdout).map((e) => [e.name, e.type, e.data.toString()]), [['etc/app/', '5', ''], ['etc/app/app.conf', '0', 'port=80\n'], ['tmp/ok', '0', 'ok']]);
+      const missing = await exec(kubelet, 'web', ['tar', 'cf', '-', 'nope']);
+      assert.deepEqual([missing.code, missing.stderr], [2, 'tar: nope: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\n']);
+      const nowhere = await exec(kubelet, 'web', ['tar', '-xmf', '-', '-C', '/nowhere'], archive({ a: 'a' }));
+      assert.deepEqual([nowhere.code, nowhere.stderr], [2, 'tar: /nowhere: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n']);
     });
   });
 
