@@ -718,6 +718,7 @@ export class Cluster {
       random: new Random(this.random.next()),
       network: this.attachNetwork(nodeName),
       disks: this.disks,
+      sendRequest: (from, method, url, body) => this.request(method, url, { from, ...(body ? { body } : {}) }),
       capacity,
       controlPlane,
       labels: Object.fromEntries(Object.entries(options.labels ?? {}).filter(([k]) => kubeletMaySetLabel(k))),

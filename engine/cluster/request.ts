@@ -19,6 +19,8 @@ export interface ServiceResponse {
   /** As a Go client reports it: `dial tcp 10.96.0.12:80: connect: connection refused`, `dial tcp: lookup x: no such host`. */
   readonly error?: string;
   readonly hops: readonly Hop[];
+  /** The address the client connected to (a Service's cluster IP, a pod's IP), once the name resolved. */
+  readonly address?: string;
   /** The pod that answered, at the address and port the connection reached. */
   readonly pod?: { readonly namespace: string; readonly name: string; readonly ip: string; readonly port: number };
   /** The node of that pod. */
@@ -71,6 +73,11 @@ export interface RequestBody {
 
 /** The response to `method url` along `route`: the ingress controller's own answer, a network error, or the pod's. */
 export function respond(route: Route, method: string, url: string, dial: PodDialer, body?: RequestBody): ServiceResponse {
+  const response = exchange(route, method, url, dial, body);
+  return route.address ? { ...response, address: route.address } : response;
+}
+
+function exchange(route: Route, method: string, url: string, dial: PodDialer, body?: RequestBody): ServiceResponse {
   const hops = route.hops;
   if (route.outcome === 'error') return { headers: {}, body: '', error: route.error, hops };
   if (route.outcome === 'answer') {

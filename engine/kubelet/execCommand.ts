@@ -1,5 +1,6 @@
 // The programs `kubectl exec` can run in a simulated container: env, printenv, hostname, cat, ls,
-// echo, pwd, true, false, test (and `[`), tar (what `kubectl cp` runs, both ways) and a shell
+// echo, pwd, true, false, test (and `[`), tar (what `kubectl cp` runs, both ways), curl and wget
+// where the image has them (requests through the cluster network, as `cluster request` sends) and a shell
 // (`sh -c '…'` with `;`, `&&`, `||`, quotes, `$VAR` and `exit N`), each answering as its coreutils
 // (Debian-based images) or busybox (busybox, alpine) self does.
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -20,6 +21,24 @@ export interface ExecContext {
   write?(path: string, contents: string): string | undefined;
   /** The time now, in ms since the epoch: what files written now are dated. */
   now?: number;
+  /** Sends an HTTP request from the pod into the cluster network; absent where nothing routes one. */
+  request?: SendRequest;
+  /** The image's own programs, besides those every image has: `curl`, `wget`. */
+  tools?: ReadonlySet<string>;
+}
+
+/** An HTTP request from the container, and what came back: an answer, or the error the connection ended with (in Go's words, as the network reports it). */
+export type SendRequest = (method: string, url: string, body?: { contentType?: string; data: string }) => HttpOutcome;
+
+export interface HttpOutcome {
+  readonly status?: number;
+  readonly reason?: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** `dial tcp 10.96.0.12:80: connect: connection refused`, `dial tcp: lookup web: no such host`, `Get "…": EOF`. */
+  readonly error?: string;
+  /** The address connected to, once the name resolved. */
+  readonly address?: string;
 }
 
 export interface ExecIO {
@@ -118,7 +137,239 @@ const programs: Record<string, Program> = {
     return test(args.slice(0, -1), ctx, io, '[');
   },
   tar: (args, ctx, io) => tar(args, ctx, io),
+  curl: (args, ctx, io) => curl(args, ctx, io),
+  wget: (args, ctx, io) => wget(args, ctx, io),
 };
+
+/** Programs only some images have: run where `ctx.tools` lists them. */
+const imageTools = new Set(['curl', 'wget']);
+
+/** How a failed connection failed, read from the network's Go-worded error. */
+function connectFailure(error: string): { kind: 'resolve' | 'refused' | 'unreachable' | 'timeout' | 'empty'; host?: string; ip?: string } {
+  const lookup = /lookup (\S+?)(?: on \S+)?: /.exec(error);
+  if (lookup) return { kind: 'resolve', host: lookup[1]! };
+  const dial = /dial tcp ([^:\s]+):\d+/.exec(error);
+  if (/connection refused/.test(error)) return { kind: 'refused', ...(dial ? { ip: dial[1]! } : {}) };
+  if (/no route to host/.test(error)) return { kind: 'unreachable', ...(dial ? { ip: dial[1]! } : {}) };
+  if (/i\/o timeout/.test(error)) return { kind: 'timeout', ...(dial ? { ip: dial[1]! } : {}) };
+  return { kind: 'empty' };
+}
+
+/** The request a command line asks for, or the usage error it gets. */
+function send(ctx: ExecContext, method: string, url: string, body?: { contentType?: string; data: string }): HttpOutcome | { thrown: string } {
+  try {
+    return ctx.request!(method, url, body);
+  } catch (err) {
+    return { thrown: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * curl (8.x): the body to stdout, or to `-o FILE`; `-s`/`-S`, `-f`, `-i`, `-I`, `-v`, `-X`, `-d`,
+ * `-H Content-Type`, `-w` with %{http_code} and friends, `-L`, `-m`, `-k` accepted. Errors and exit
+ * codes as curl's: 6 name not resolved, 7 refused or unreachable, 28 timeout, 52 empty reply, 22 an
+ * HTTP error under -f.
+ */
+function curl(args: string[], ctx: ExecContext, io: ExecIO): number {
+  let silent = false;
+  let showError = false;
+  let fail = false;
+  let include = false;
+  let head = false;
+  let verbose = false;
+  let method: string | undefined;
+  let data: string | undefined;
+  let contentType: string | undefined;
+  let output: string | undefined;
+  let writeOut: string | undefined;
+  let url: string | undefined;
+  let meter = true;
+  const takesValue = new Set(['-X', '--request', '-d', '--data', '--data-raw', '--data-binary', '-H', '--header', '-o', '--output', '-w', '--write-out', '-m', '--max-time', '--connect-timeout', '-A', '--user-agent', '-u', '--user', '-e', '--referer']);
+  for (let i = 0; i < args.length; i++) {
+    let a = args[i]!;
+    let value: string | undefined;
+    if (a.startsWith('--') && a.includes('=')) [a, value] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
+    else if (/^-[a-zA-Z]{2,}$/.test(a) && !takesValue.has(a.slice(0, 2))) {
+      // Clustered flags: -sS, -fsSL, -sSo FILE (a value-taking letter last).
+      const letters = a.slice(1).split('');
+      args.splice(i, 1, ...letters.map((l) => `-${l}`));
+      a = args[i]!;
+    } else if (/^-[a-zA-Z]./.test(a) && takesValue.has(a.slice(0, 2))) [a, value] = [a.slice(0, 2), a.slice(2)];
+    if (takesValue.has(a)) {
+      value ??= args[++i];
+      if (value === undefined) {
+        io.stderr(`curl: option ${a}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information\n`);
+        return 2;
+      }
+    }
+    if (a === '-s' || a === '--silent') silent = true;
+    else if (a === '-S' || a === '--show-error') showError = true;
+    else if (a === '-f' || a === '--fail') fail = true;
+    else if (a === '-i' || a === '--include') include = true;
+    else if (a === '-I' || a === '--head') head = true;
+    else if (a === '-v' || a === '--verbose') verbose = true;
+    else if (a === '-X' || a === '--request') method = value;
+    else if (a === '-d' || a === '--data' || a === '--data-raw' || a === '--data-binary') data = data === undefined ? value : `${data}&${value}`;
+    else if (a === '-H' || a === '--header') {
+      const m = /^content-type:\s*(.*)$/i.exec(value!);
+      if (m) contentType = m[1];
+    } else if (a === '-o' || a === '--output') output = value;
+    else if (a === '-w' || a === '--write-out') writeOut = value;
+    else if (a === '--no-progress-meter') meter = false;
+    else if (takesValue.has(a) || ['-L', '--location', '-k', '--insecure', '-4', '--compressed', '-N', '--no-buffer'].includes(a)) continue;
+    else if (a.startsWith('-') && a !== '-') {
+      io.stderr(`curl: option ${a}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n`);
+      return 2;
+    } else url = a;
+  }
+  const errorOut = (code: number, message: string) => {
+    if (!silent || showError) io.stderr(`curl: (${code}) ${message}\n`);
+    return code;
+  };
+  if (url === undefined) {
+    io.stderr("curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
+    return 2;
+  }
+  const verb = method ?? (head ? 'HEAD' : data !== undefined ? 'POST' : 'GET');
+  const sent = send(ctx, verb, url, data !== undefined ? { contentType: contentType ?? 'application/x-www-form-urlencoded', data } : undefined);
+  if ('thrown' in sent) return errorOut(/protocol/i.test(sent.thrown) ? 1 : 3, /protocol/i.test(sent.thrown) ? `Protocol "${url.split(':')[0]}" not supported` : 'URL rejected: Malformed input to a URL function');
+  let host = url;
+  let port = 80;
+  try {
+    const u = new URL(/^[a-z]+:\/\//i.test(url) ? url : `http://${url}`);
+    host = u.hostname;
+    port = Number(u.port || 80);
+  } catch {
+    /* the network took it; keep it whole */
+  }
+  if (verbose) {
+    if (sent.address) io.stderr(`*   Trying ${sent.address}:${port}...\n`);
+    if (sent.error === undefined) io.stderr(`* Connected to ${host} (${sent.address ?? host}) port ${port}\n> ${verb} ${new URL(/^[a-z]+:\/\//i.test(url) ? url : `http://${url}`).pathname} HTTP/1.1\n> Host: ${port === 80 ? host : `${host}:${port}`}\n> User-Agent: curl/8.11.1\n> Accept: */*\n>\n`);
+  }
+  if (sent.error !== undefined) {
+    const f = connectFailure(sent.error);
+    if (f.kind === 'resolve') return errorOut(6, `Could not resolve host: ${host}`);
+    if (f.kind === 'refused' || f.kind === 'unreachable') return errorOut(7, `Failed to connect to ${host} port ${port} after ${f.kind === 'refused' ? 0 : 3067} ms: Couldn't connect to server`);
+    if (f.kind === 'timeout') return errorOut(28, `Failed to connect to ${host} port ${port} after 134213 ms: Timeout was reached`);
+    return errorOut(52, 'Empty reply from server');
+  }
+  const status = sent.status ?? 0;
+  const headerText = `HTTP/1.1 ${status} ${sent.reason ?? ''}\r\n${Object.entries(sent.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  if (verbose) io.stderr(`${headerText.split('\r\n').filter(Boolean).map((l) => `< ${l}\n`).join('')}<\n`);
+  if (fail && status >= 400) return errorOut(22, `The requested URL returned error: ${status}`);
+  const printed = (include || head ? headerText : '') + (head ? '' : sent.body);
+  // Its output not a terminal, curl shows its progress meter on stderr unless told not to.
+  if (meter && !silent && !verbose) {
+    const size = String(Buffer.byteLength(printed)).padStart(5);
+    io.stderr(`  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n100 ${size}  100 ${size}    0     0   600k      0 --:--:-- --:--:-- --:--:--  600k\n`);
+  }
+  if (output !== undefined && output !== '-') {
+    const why = ctx.write ? ctx.write(absolute(output), printed) : 'Read-only file system';
+    if (why) return errorOut(23, `Failure writing output to destination, passed ${printed.length} returned 0`);
+  } else io.stdout(printed);
+  if (writeOut !== undefined) {
+    const values: Record<string, string> = { http_code: String(status).padStart(3, '0'), response_code: String(status), size_download: String(Buffer.byteLength(head ? '' : sent.body)), remote_ip: sent.address ?? '', url_effective: url, method: verb, content_type: sent.headers['Content-Type'] ?? '' };
+    io.stdout(writeOut.replace(/%\{(\w+)\}/g, (m, name: string) => values[name] ?? m).replace(/\\n/g, '\n'));
+  }
+  return 0;
+}
+
+/**
+ * busybox wget: `-q`, `-O FILE` (`-O -` to stdout; else the URL's file name, `index.html` for a
+ * path ending in /), `-S` (the response headers), `-T`, `--spider`, `-U` and `--post-data`; its
+ * progress lines and errors in busybox's words.
+ */
+function wget(args: string[], ctx: ExecContext, io: ExecIO): number {
+  let quiet = false;
+  let output: string | undefined;
+  let spider = false;
+  let serverResponse = false;
+  let postData: string | undefined;
+  let url: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    let a = args[i]!;
+    if (/^-[a-zA-Z]{2,}/.test(a) && !a.startsWith('--')) {
+      // -qO- and -qO FILE: letters, the last perhaps taking the rest of the word or the next.
+      const letters = a.slice(1);
+      const o = letters.indexOf('O');
+      if (letters.slice(0, o < 0 ? undefined : o).includes('q')) quiet = true;
+      if (letters.includes('S')) serverResponse = true;
+      if (o >= 0) {
+        output = letters.slice(o + 1) || args[++i];
+        continue;
+      }
+      if (/^[qS]+$/.test(letters)) continue;
+      a = `-${letters[letters.length - 1]}`;
+    }
+    if (a === '-q' || a === '--quiet') quiet = true;
+    else if (a === '-O' || a === '--output-document') output = args[++i];
+    else if (a.startsWith('-O')) output = a.slice(2);
+    else if (a.startsWith('--output-document=')) output = a.slice('--output-document='.length);
+    else if (a === '-S' || a === '--server-response') serverResponse = true;
+    else if (a === '--spider') spider = true;
+    else if (a === '-T' || a === '-U' || a === '--timeout' || a === '--user-agent' || a === '--header') i++;
+    else if (a.startsWith('--post-data=')) postData = a.slice('--post-data='.length);
+    else if (a.startsWith('-')) {
+      io.stderr(`wget: unrecognized option '${a.replace(/^-+/, '')}'\nBusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n`);
+      return 1;
+    } else url = a;
+  }
+  if (url === undefined) {
+    io.stderr('BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n');
+    return 1;
+  }
+  const sent = send(ctx, spider ? 'HEAD' : postData !== undefined ? 'POST' : 'GET', url, postData !== undefined ? { contentType: 'application/x-www-form-urlencoded', data: postData } : undefined);
+  if ('thrown' in sent) {
+    io.stderr(`wget: not an http or ftp url: ${url}\n`);
+    return 1;
+  }
+  let host = url;
+  let port = 80;
+  let file = 'index.html';
+  try {
+    const u = new URL(/^[a-z]+:\/\//i.test(url) ? url : `http://${url}`);
+    host = u.hostname;
+    port = Number(u.port || 80);
+    file = u.pathname.split('/').pop() || 'index.html';
+  } catch {
+    /* the network took it; keep it whole */
+  }
+  if (sent.error !== undefined) {
+    const f = connectFailure(sent.error);
+    if (f.kind === 'resolve') io.stderr(`wget: bad address '${host}'\n`);
+    else if (f.kind === 'refused') io.stderr(`wget: can't connect to remote host (${f.ip ?? sent.address ?? host}): Connection refused\n`);
+    else if (f.kind === 'unreachable') io.stderr(`wget: can't connect to remote host (${f.ip ?? sent.address ?? host}): No route to host\n`);
+    else if (f.kind === 'timeout') io.stderr('wget: download timed out\n');
+    else io.stderr('wget: error getting response\n');
+    return 1;
+  }
+  if (!quiet) io.stderr(`Connecting to ${host}${port === 80 ? '' : `:${port}`} (${sent.address ?? host}:${port})\n`);
+  const status = sent.status ?? 0;
+  if (serverResponse) io.stderr(`  HTTP/1.1 ${status} ${sent.reason ?? ''}\n${Object.entries(sent.headers).map(([k, v]) => `  ${k}: ${v}\n`).join('')}`);
+  if (status >= 400) {
+    io.stderr(`wget: server returned error: HTTP/1.1 ${status} ${sent.reason ?? ''}\n`);
+    return 1;
+  }
+  if (spider) {
+    if (!quiet) io.stderr('remote file exists\n');
+    return 0;
+  }
+  const size = Buffer.byteLength(sent.body);
+  const bar = (name: string) => `${name.padEnd(20).slice(0, 20)} 100% |********************************| ${String(size).padStart(5)}  0:00:00 ETA\n`;
+  const target = output ?? file;
+  if (target === '-') {
+    if (!quiet) io.stderr(`writing to stdout\n${bar('-')}written to stdout\n`);
+    io.stdout(sent.body);
+    return 0;
+  }
+  const why = ctx.write ? ctx.write(absolute(target), sent.body) : 'Read-only file system';
+  if (why) {
+    io.stderr(`wget: can't open '${target}': ${why}\n`);
+    return 1;
+  }
+  if (!quiet) io.stderr(`saving to '${target}'\n${bar(target)}'${target}' saved\n`);
+  return 0;
+}
 
 /** test(1): file tests, string tests and comparisons, `!`; 0 true, 1 false, 2 a malformed expression. */
 function test(args: string[], ctx: ExecContext, io: ExecIO, name: string): number {
@@ -334,7 +585,7 @@ export async function runCommand(argv: readonly string[], ctx: ExecContext, io: 
     return pending.trim() ? (await runLine(pending, code, ctx, io)).code : code;
   }
   const program = programs[name];
-  if (!program) throw new ExecutableNotFound(cmd);
+  if (!program || (imageTools.has(name) && !ctx.tools?.has(name))) throw new ExecutableNotFound(cmd);
   return program(args, ctx, io);
 }
 

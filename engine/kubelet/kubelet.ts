@@ -31,7 +31,8 @@ import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
 import { podStatus } from './podStatus';
 import { ProbeWorker } from './prober';
 import { StatusManager } from './statusManager';
-import { type ContainerRuntime, type MountedFiles, type MountedVolume, SimulatedRuntime } from './runtime';
+import type { HttpOutcome } from './execCommand';
+import { type ContainerRuntime, type ContainerView, type MountedVolume, SimulatedRuntime } from './runtime';
 import { type KubeletAnswer, KubeletJournal, serveKubelet } from './kubeletServer';
 import { type NodeUsage, usageSummary } from './usage';
 import type { Disk, VolumeDisks } from './volumeDisks';
@@ -70,6 +71,8 @@ export interface KubeletOptions {
   nodeStatusReportFrequencyMs?: number;
   /** How many pod workers sync pods concurrently. */
   workers?: number;
+  /** Sends an HTTP request from a pod into the cluster network (a `curl` in an exec); absent, pods have no network to send on. */
+  sendRequest?: (from: { namespace: string; name: string }, method: string, url: string, body?: { contentType?: string; data: string }) => HttpOutcome;
 }
 
 export const nodeLeaseNamespace = 'kube-node-lease';
@@ -355,7 +358,7 @@ export class Kubelet {
    */
   exec(namespace: string, podName: string, containerName: string, command: string[], streams: ContainerStreams): ContainerProcess {
     const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
-    return this.runtime.exec(id, command, this.mountedFiles(pod, rec, containerName), streams);
+    return this.runtime.exec(id, command, this.containerView(pod, rec, containerName), streams);
   }
 
   /**
@@ -378,7 +381,7 @@ export class Kubelet {
    */
   attach(namespace: string, podName: string, containerName: string, streams: ContainerStreams): ContainerProcess {
     const { pod, rec, id } = this.runningContainer(namespace, podName, containerName);
-    return this.runtime.attach(id, streams, this.mountedFiles(pod, rec, containerName));
+    return this.runtime.attach(id, streams, this.containerView(pod, rec, containerName));
   }
 
   /** `kubectl port-forward`: a connection to a port in the pod's network namespace, or the runtime's error. */
@@ -389,11 +392,12 @@ export class Kubelet {
   }
 
   /**
-   * What a process started in a container sees of its mounts (what exec and an interactive attach
-   * read and write): the files the kubelet writes, and each volume at its mount point, on its disk
-   * when it has one (an emptyDir, a claim's volume), read-only as mounted or as the kubelet's are.
+   * What a process started in a container sees of its pod (what exec and an interactive attach read
+   * and write): the files the kubelet writes; each volume at its mount point, on its disk when it has
+   * one (an emptyDir, a claim's volume), read-only as mounted or as the kubelet's are; and the
+   * cluster network, its requests sent from the pod.
    */
-  private mountedFiles(pod: Pod & Obj, rec: PodRecord, containerName: string): MountedFiles {
+  private containerView(pod: Pod & Obj, rec: PodRecord, containerName: string): ContainerView {
     const container = containerSpec(pod, containerName)!;
     const files = this.filesOf(pod, rec, containerName);
     const volumes: MountedVolume[] = [];
@@ -409,7 +413,9 @@ export class Kubelet {
       else if (v.emptyDir) volumes.push({ ...at, disk: this.disks.emptyDir(rec.uid, v.name) });
       else if (writtenVolume(v)) volumes.push({ ...at, readOnly: true });
     }
-    return { files, volumes };
+    const send = this.options.sendRequest;
+    const from = { namespace: pod.metadata!.namespace!, name: pod.metadata!.name! };
+    return { files, volumes, ...(send ? { request: (method: string, url: string, body?: { contentType?: string; data: string }) => send(from, method, url, body) } : {}) };
   }
 
   /** The files the kubelet writes into a container: its volumes' and /etc's. */

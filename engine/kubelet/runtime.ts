@@ -9,7 +9,7 @@ import type { Clock, Timer } from '../util/clock';
 import type { Random } from '../util/random';
 import { type ContainerBehavior, fileExists } from './behavior';
 import { ContainerLog, type LogOptions } from './containerLog';
-import { type ExecContext, type ExecIO, ExecutableNotFound, runCommand } from './execCommand';
+import { type ExecContext, type ExecIO, ExecutableNotFound, runCommand, type SendRequest } from './execCommand';
 import { genericResponder, HttpConnection, type HttpResponder, nginxResponder } from './httpServer';
 import { cookedLines, onlcr } from './terminal';
 import { ContainerUsage, type UsageSample } from './usage';
@@ -83,13 +83,13 @@ export interface ContainerRuntime {
    * CRI Exec: runs `command` in a running container, which also sees `mounted` (its volumes and the
    * kubelet's /etc files). A failure to start is the exit code promise's rejection, worded as the runtime words it.
    */
-  exec(id: string, command: string[], mounted: MountedFiles, streams: ContainerStreams): ContainerProcess;
+  exec(id: string, command: string[], mounted: ContainerView, streams: ContainerStreams): ContainerProcess;
   /**
    * CRI Attach: the running container's output from now on; the exit code is the container's. An
    * interactive container (see ContainerBehavior.interactive) also reads the client's stdin, in a
    * context of `mounted` as exec's.
    */
-  attach(id: string, streams: ContainerStreams, mounted?: MountedFiles): ContainerProcess;
+  attach(id: string, streams: ContainerStreams, mounted?: ContainerView): ContainerProcess;
   /** CRI PortForward: a connection to `port` inside the pod's network namespace; throws when nothing listens there. */
   portForward(podUid: string, port: number, onData: (data: Buffer) => void, onEnd: () => void): PodConnection;
   /** What a running container used over the last metrics window (the summary API's stats); undefined before a whole window or once exited. */
@@ -116,11 +116,13 @@ function repository(ref: string): string {
   return colon > ref.lastIndexOf('/') ? ref.slice(0, colon) : ref;
 }
 
-/** What the kubelet mounts into a container, as its processes see it besides the image. */
-export interface MountedFiles {
+/** What a process started in a container sees of its pod beyond the image: the kubelet's files, the mounted volumes, the pod's network. */
+export interface ContainerView {
   /** The files the kubelet writes: its ConfigMap, Secret, downward API and projected volumes, and /etc/hostname, hosts and resolv.conf. */
   readonly files: ReadonlyMap<string, string>;
   readonly volumes: readonly MountedVolume[];
+  /** Sends an HTTP request from the pod into the cluster network; absent where nothing routes one. */
+  readonly request?: SendRequest;
 }
 
 /** A volume at its mount point. */
@@ -136,7 +138,20 @@ export interface MountedVolume {
   readonly readOnly: boolean;
 }
 
-const nothingMounted: MountedFiles = { files: new Map(), volumes: [] };
+const nothingMounted: ContainerView = { files: new Map(), volumes: [] };
+
+const curlAndWget: ReadonlySet<string> = new Set(['curl', 'wget']);
+const wgetOnly: ReadonlySet<string> = new Set(['wget']);
+const curlOnly: ReadonlySet<string> = new Set(['curl']);
+
+/**
+ * The HTTP clients an image has: busybox's wget in busybox and alpine, both in curlimages/curl
+ * (alpine with curl), curl in the Debian-based application images (nginx, httpd, node, python…).
+ */
+function toolsOf(image: string): ReadonlySet<string> {
+  if (/(^|\/)curlimages\/curl(:|@|$)/.test(image)) return curlAndWget;
+  return /(^|\/)(busybox|alpine)(:|@|$)/.test(image) ? wgetOnly : curlOnly;
+}
 
 interface SimContainer {
   id: string;
@@ -361,7 +376,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.containers.get(id)?.log.append(this.clock.now(), line);
   }
 
-  exec(id: string, command: string[], mounted: MountedFiles, streams: ContainerStreams): ContainerProcess {
+  exec(id: string, command: string[], mounted: ContainerView, streams: ContainerStreams): ContainerProcess {
     const c = this.containers.get(id);
     if (!c || c.state !== 'running') throw new Error(`container not found (${JSON.stringify(c?.config.container.name ?? id)})`);
     const execId = this.hex(64);
@@ -381,7 +396,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     return { exitCode, close() {} };
   }
 
-  attach(id: string, streams: ContainerStreams, mounted: MountedFiles = nothingMounted): ContainerProcess {
+  attach(id: string, streams: ContainerStreams, mounted: ContainerView = nothingMounted): ContainerProcess {
     const c = this.containers.get(id);
     if (!c || c.state !== 'running') throw new Error(`container not found (${JSON.stringify(c?.config.container.name ?? id)})`);
     if (c.config.behavior.interactive && c.config.container.tty) return this.attachTerminal(c, streams, mounted);
@@ -398,7 +413,7 @@ export class SimulatedRuntime implements ContainerRuntime {
    * client sees the terminal's output as it is written (the prompt, the echo of what it types), not
    * the log's whole lines; its keystrokes go through the terminal's line discipline to the shell.
    */
-  private attachTerminal(c: SimContainer, streams: ContainerStreams, mounted: MountedFiles): ContainerProcess {
+  private attachTerminal(c: SimContainer, streams: ContainerStreams, mounted: ContainerView): ContainerProcess {
     const clients = (c.terminalClients ??= new Set());
     const client = streams.stdout;
     clients.add(client);
@@ -424,7 +439,7 @@ export class SimulatedRuntime implements ContainerRuntime {
    * the terminal's, and what the terminal writes (echo included, \n as \r\n) goes to the attached
    * clients as it comes, and to the log as a container's pty output is logged.
    */
-  private readStdin(c: SimContainer, stdin: AsyncIterable<Buffer>, mounted: MountedFiles): void {
+  private readStdin(c: SimContainer, stdin: AsyncIterable<Buffer>, mounted: ContainerView): void {
     let ended = false;
     let pending = '';
     const print = (text: string) => {
@@ -461,7 +476,7 @@ export class SimulatedRuntime implements ContainerRuntime {
    * and its own writable layer, its shell's flavour. What it writes goes to the volume mounted
    * there (refused on a read-only one, and on those the kubelet writes), else to its layer.
    */
-  private execContext(c: SimContainer, mounted: MountedFiles): ExecContext {
+  private execContext(c: SimContainer, mounted: ContainerView): ExecContext {
     const all = new Map(mounted.files);
     for (const v of mounted.volumes) {
       if (!v.disk) continue;
@@ -472,12 +487,16 @@ export class SimulatedRuntime implements ContainerRuntime {
     const elapsed = this.clock.now() - c.startedAt;
     for (const e of c.config.behavior.files) if (!all.has(e.path) && fileExists(c.config.behavior, e.path, elapsed)) all.set(e.path, '');
     if (c.layer) for (const [path, contents] of c.layer) all.set(path, contents);
+    all.set('/dev/null', '');
     return {
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: (mounted.files.get('/etc/hostname') ?? c.config.podName).trim(), ...c.config.env, HOME: '/root' },
       files: all,
       flavor: /(^|\/)(busybox|alpine)(:|@|$)/.test(c.config.container.image ?? '') ? 'busybox' : 'coreutils',
       now: this.clock.now(),
+      tools: toolsOf(c.config.container.image ?? ''),
+      ...(mounted.request ? { request: mounted.request } : {}),
       write: (path, contents) => {
+        if (path === '/dev/null') return undefined;
         let volume: MountedVolume | undefined;
         for (const v of mounted.volumes) if ((path.startsWith(`${v.path}/`) || path === v.path) && (!volume || v.path.length > volume.path.length)) volume = v;
         if (volume) {

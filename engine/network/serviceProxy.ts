@@ -85,10 +85,14 @@ export interface Hop {
 }
 
 /** Where a request goes: a pod's port, an answer of the ingress controller, or a network error. */
-export type Route =
+export type Route = (
   | { readonly outcome: 'pod'; readonly hops: readonly Hop[]; readonly pod: { readonly namespace: string; readonly name: string; readonly ip: string; readonly port: number; readonly node?: string } }
   | { readonly outcome: 'answer'; readonly hops: readonly Hop[]; readonly answer: ControllerAnswer }
-  | { readonly outcome: 'error'; readonly hops: readonly Hop[]; readonly error: string };
+  | { readonly outcome: 'error'; readonly hops: readonly Hop[]; readonly error: string }
+) & {
+  /** The address the client connects to, once its name resolved: a Service's cluster IP, a pod's IP, a node's. */
+  readonly address?: string;
+};
 
 /** Where a request comes from: a pod (its namespace for names, its node for local endpoints), a node, or outside the cluster. */
 export type Caller = { readonly namespace: string; readonly name: string } | { readonly node: string };
@@ -191,6 +195,23 @@ type Destination =
   | { kind: 'unreachable'; ip: string }
   | { kind: 'noDNS'; host: string; service: Service | undefined };
 
+/** The IP a client connects to for a destination, when it has one. */
+function addressOf(d: Destination): string | undefined {
+  switch (d.kind) {
+    case 'service':
+      return d.service.spec?.clusterIP && d.service.spec.clusterIP !== 'None' ? d.service.spec.clusterIP : undefined;
+    case 'pod':
+    case 'podRecord':
+      return d.pod.status?.podIP;
+    case 'node':
+    case 'loadBalancer':
+    case 'unreachable':
+      return d.ip;
+    default:
+      return undefined;
+  }
+}
+
 /** A pod's resolv.conf as the kubelet writes it: search domains and ndots, through the cluster DNS. */
 interface Resolver {
   readonly search: readonly string[];
@@ -276,6 +297,12 @@ export class ServiceProxy {
     const { host, port, path } = parseRequestURL(request.url);
     const caller = this.caller(objects, request.from);
     const destination = this.resolve(objects, host, caller, rulesOf);
+    const address = destination && addressOf(destination);
+    const routed = this.routeTo(objects, destination, host, port, path, caller, now, rulesOf);
+    return address ? { ...routed, address } : routed;
+  }
+
+  private routeTo(objects: NetworkObjects, destination: Destination | undefined, host: string, port: number, path: string, caller: CallerContext, now: number, rulesOf: RulesOf): Route {
     const hops: Hop[] = [];
     if (!destination) return { outcome: 'error', hops, error: `dial tcp: lookup ${host}: no such host` };
     switch (destination.kind) {

@@ -138,6 +138,15 @@ describe('kubectl exec and attach against kubeside serve', function () {
     }
   });
 
+  it('curl: a request from the api pod reaches the web Service through the cluster network', async () => {
+    const r = await exec(api, '--', 'curl', '-s', '-w', '\\n%{http_code}', 'http://web.shop/');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /<h1>Welcome to nginx!<\/h1>[\s\S]*\n200$/);
+    const missing = await exec(api, '--', 'curl', '-sS', 'http://nowhere.shop/');
+    assert.equal(missing.code, 6);
+    assert.match(missing.stderr, /^curl: \(6\) Could not resolve host: nowhere\.shop$/m);
+  });
+
   it('RBAC: a user who may read pods but not create pods/exec is forbidden', async () => {
     const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'pod-reader', namespace: 'shop' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] };
     const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'bob-reads-pods', namespace: 'shop' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }] };

@@ -65,6 +65,51 @@ describe('service proxy: requests through the cluster network', function () {
     assert.equal(s.cluster.request('GET', 'http://web.shop/missing').status, 404);
   });
 
+  it('carries the requests of curl and wget run in a pod (kubectl exec), each tool wording the network\'s answers and errors as it does', async () => {
+    /** Runs `argv` in a container: its exit code and output, or how the runtime failed to start it. */
+    const run = async (pod: string, container: string, argv: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const p = s.cluster.exec('shop', pod, container, argv, { stdout: (d) => (stdout += d), stderr: (d) => (stderr += d), tty: false });
+      try {
+        return { code: await p.exitCode, stdout, stderr };
+      } catch (err) {
+        return { code: -1, stdout, stderr: (err as Error).message };
+      }
+    };
+    const api = live(s, 'api')[0]!.metadata.name;
+    const web = s.admin.get(services, 'shop', 'web');
+
+    const page = await run(api, 'api', ['curl', '-s', 'http://web/']);
+    assert.equal(page.code, 0);
+    assert.match(page.stdout, /<h1>Welcome to nginx!<\/h1>/);
+    const saved = await run(api, 'api', ['curl', '-s', '-o', '/tmp/page.html', '-w', '%{http_code} %{remote_ip}\\n', 'http://web.shop.svc.cluster.local/']);
+    assert.deepEqual([saved.code, saved.stdout], [0, `200 ${web.spec.clusterIP}\n`]);
+    assert.match((await run(api, 'api', ['cat', '/tmp/page.html'])).stdout, /Welcome to nginx!/);
+    assert.deepEqual(await run(api, 'api', ['curl', '-sSf', 'http://web/missing']), { code: 22, stdout: '', stderr: 'curl: (22) The requested URL returned error: 404\n' });
+    assert.deepEqual(await run(api, 'api', ['curl', '-sS', 'http://nowhere/']), { code: 6, stdout: '', stderr: 'curl: (6) Could not resolve host: nowhere\n' });
+    assert.deepEqual(await run(api, 'api', ['curl', '-s', 'http://nowhere/']), { code: 6, stdout: '', stderr: '' }, '-s alone keeps errors quiet');
+    // The api image has curl and not busybox's wget.
+    assert.match((await run(api, 'api', ['wget', 'http://web/'])).stderr, /exec: "wget": executable file not found in \$PATH/);
+
+    await s.admin.create(pods, 'shop', { metadata: { name: 'box' }, spec: { containers: [{ name: 'box', image: 'busybox:1.37', command: ['sleep', '3600'] }] } });
+    await s.advance(5_000);
+    const got = await run('box', 'box', ['wget', '-qO-', 'http://web']);
+    assert.equal(got.code, 0);
+    assert.match(got.stdout, /<h1>Welcome to nginx!<\/h1>/);
+    assert.equal(got.stderr, '');
+    const file = await run('box', 'box', ['wget', 'http://web.shop/']);
+    assert.deepEqual([file.code, file.stderr], [0, `Connecting to web.shop (${web.spec.clusterIP}:80)\nsaving to 'index.html'\nindex.html           100% |********************************|   615  0:00:00 ETA\n'index.html' saved\n`]);
+    assert.deepEqual(await run('box', 'box', ['wget', '-q', 'http://web:81/']), { code: 1, stdout: '', stderr: `wget: can't connect to remote host (${web.spec.clusterIP}): Connection refused\n` });
+    assert.deepEqual(await run('box', 'box', ['wget', '-qO-', 'http://nowhere/']), { code: 1, stdout: '', stderr: "wget: bad address 'nowhere'\n" });
+    assert.deepEqual(await run('box', 'box', ['wget', '-qO-', 'http://web/missing']), { code: 1, stdout: '', stderr: 'wget: server returned error: HTTP/1.1 404 Not Found\n' });
+
+    // With no web pod left, the Service refuses the connection.
+    await s.admin.patch(deployments, 'shop', 'web', 'merge', { spec: { replicas: 0 } });
+    await s.advance(40_000);
+    assert.deepEqual(await run(api, 'api', ['curl', '-sS', 'http://web/']), { code: 7, stdout: '', stderr: "curl: (7) Failed to connect to web port 80 after 0 ms: Couldn't connect to server\n" });
+  });
+
   it('keeps a Service answering while its pods are deleted and re-created with new IPs', async () => {
     for (let round = 0; round < 3; round++) {
       const [gone, kept] = live(s, 'web');
