@@ -19,6 +19,8 @@ export interface ExecContext {
    * (`Read-only file system`). Absent when nothing in the container can be written.
    */
   write?(path: string, contents: string): string | undefined;
+  /** Removes a file, or a directory's marker (`path/`): undefined once removed, else why it cannot be. */
+  remove?(path: string): string | undefined;
   /** The time now, in ms since the epoch: what files written now are dated. */
   now?: number;
   /** Sends an HTTP request from the pod into the cluster network; absent where nothing routes one. */
@@ -137,9 +139,251 @@ const programs: Record<string, Program> = {
     return test(args.slice(0, -1), ctx, io, '[');
   },
   tar: (args, ctx, io) => tar(args, ctx, io),
+  grep: (args, ctx, io) => grep(args, ctx, io),
+  printf: (args, _c, io) => {
+    // The format's %s, %d and %%, and its backslash escapes; reused while arguments remain.
+    const [format = '', ...values] = args;
+    let out = '';
+    do {
+      out += format.replace(/\\(.)|%([sd%])/g, (m, escaped: string | undefined, conversion: string | undefined) => {
+        if (escaped !== undefined) return ({ n: '\n', t: '\t', r: '\r', '\\': '\\' } as Record<string, string>)[escaped] ?? m;
+        if (conversion === '%') return '%';
+        const v = values.shift() ?? '';
+        return conversion === 'd' ? String(parseInt(v, 10) || 0) : v;
+      });
+    } while (values.length && /%[sd]/.test(format));
+    io.stdout(out);
+    return 0;
+  },
+  head: (args, ctx, io) => headOrTail('head', args, ctx, io),
+  tail: (args, ctx, io) => headOrTail('tail', args, ctx, io),
+  wc: (args, ctx, io) => wc(args, ctx, io),
+  sort: async (args, ctx, io) => {
+    const flags = args.filter((a) => /^-[a-z]+$/.test(a)).join('');
+    const input = await readInputs('sort', args.filter((a) => !/^-[a-z]+$/.test(a)), ctx, io);
+    let lines = splitLines(input.text);
+    lines.sort(flags.includes('n') ? (a, b) => parseFloat(a) - parseFloat(b) || (a < b ? -1 : a > b ? 1 : 0) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (flags.includes('r')) lines.reverse();
+    if (flags.includes('u')) lines = lines.filter((l, i) => i === 0 || l !== lines[i - 1]);
+    io.stdout(lines.map((l) => `${l}\n`).join(''));
+    return input.code;
+  },
+  date: (args, ctx, io) => {
+    const d = new Date(ctx.now ?? 0);
+    const format = args.find((a) => a.startsWith('+'));
+    const two = (n: number) => String(n).padStart(2, '0');
+    const [dow, mon] = [d.toUTCString().slice(0, 3), d.toUTCString().slice(8, 11)];
+    const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+    const ymd = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
+    if (!format) {
+      io.stdout(`${dow} ${mon} ${String(d.getUTCDate()).padStart(2)} ${time} UTC ${d.getUTCFullYear()}\n`);
+      return 0;
+    }
+    const parts: Record<string, string> = { s: String(Math.floor(d.getTime() / 1000)), Y: String(d.getUTCFullYear()), m: two(d.getUTCMonth() + 1), d: two(d.getUTCDate()), H: two(d.getUTCHours()), M: two(d.getUTCMinutes()), S: two(d.getUTCSeconds()), F: ymd, T: time, Z: 'UTC', '%': '%' };
+    io.stdout(`${format.slice(1).replace(/%(.)/g, (m, k: string) => parts[k] ?? m)}\n`);
+    return 0;
+  },
+  touch: (args, ctx, io) => {
+    let code = 0;
+    for (const name of args.filter((a) => !a.startsWith('-'))) {
+      const path = absolute(name);
+      if (ctx.files.has(path) || isDirectory(ctx, path)) continue;
+      const why = parentMissing(ctx, path) ? 'No such file or directory' : ctx.write ? ctx.write(path, '') : 'Read-only file system';
+      if (why) {
+        io.stderr(ctx.flavor === 'busybox' ? `touch: ${name}: ${why}\n` : `touch: cannot touch '${name}': ${why}\n`);
+        code = 1;
+      }
+    }
+    return code;
+  },
+  mkdir: (args, ctx, io) => {
+    const parents = args.some((a) => /^-[a-z]*p/.test(a) || a === '--parents');
+    let code = 0;
+    for (const name of args.filter((a) => !a.startsWith('-'))) {
+      const path = absolute(name);
+      let why: string | undefined;
+      if (ctx.files.has(path) || isDirectory(ctx, path)) why = parents && !ctx.files.has(path) ? undefined : 'File exists';
+      else if (!parents && parentMissing(ctx, path)) why = 'No such file or directory';
+      // A directory is kept by a marker (`path/`) until something is in it.
+      else why = ctx.write ? ctx.write(`${path}/`, '') : 'Read-only file system';
+      if (why) {
+        io.stderr(ctx.flavor === 'busybox' ? `mkdir: can't create directory '${name}': ${why}\n` : `mkdir: cannot create directory '${name}': ${why}\n`);
+        code = 1;
+      }
+    }
+    return code;
+  },
+  rm: (args, ctx, io) => {
+    const flags = args.filter((a) => /^-[a-zA-Z]+$/.test(a)).join('');
+    const force = flags.includes('f');
+    const recursive = /[rR]/.test(flags);
+    let code = 0;
+    const fail = (name: string, why: string) => {
+      io.stderr(ctx.flavor === 'busybox' ? `rm: can't remove '${name}': ${why}\n` : `rm: cannot remove '${name}': ${why}\n`);
+      code = 1;
+    };
+    for (const name of args.filter((a) => !/^-[a-zA-Z]+$/.test(a))) {
+      const path = absolute(name);
+      if (ctx.files.has(path)) {
+        const why = ctx.remove ? ctx.remove(path) : 'Read-only file system';
+        if (why) fail(name, why);
+      } else if (isDirectory(ctx, path)) {
+        if (!recursive) fail(name, 'Is a directory');
+        else for (const f of [...ctx.files.keys()].filter((f) => f.startsWith(`${path}/`)).sort().reverse()) {
+          const why = ctx.remove ? ctx.remove(f) : 'Read-only file system';
+          if (why) fail(`${name}${f.slice(path.length)}`, why);
+        }
+      } else if (!force) fail(name, 'No such file or directory');
+    }
+    return code;
+  },
   curl: (args, ctx, io) => curl(args, ctx, io),
   wget: (args, ctx, io) => wget(args, ctx, io),
 };
+
+/** What a program reads: the files named (`-` or none: stdin), concatenated; code 2 for grep's missing file, 1 for the others'. */
+async function readInputs(program: string, names: string[], ctx: ExecContext, io: ExecIO): Promise<{ text: string; code: number; parts: { name: string; text: string }[] }> {
+  if (!names.length) names = ['-'];
+  const parts: { name: string; text: string }[] = [];
+  let code = 0;
+  for (const name of names) {
+    if (name === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of io.stdin ?? []) chunks.push(chunk);
+      parts.push({ name: '(standard input)', text: Buffer.concat(chunks).toString('utf8') });
+      continue;
+    }
+    const path = absolute(name);
+    const contents = ctx.files.get(path);
+    if (contents !== undefined) {
+      parts.push({ name, text: contents });
+      continue;
+    }
+    const why = isDirectory(ctx, path) ? 'Is a directory' : 'No such file or directory';
+    code = program === 'grep' ? 2 : 1;
+    if (ctx.flavor === 'busybox' || program === 'grep' || program === 'wc') io.stderr(`${program}: ${ctx.flavor === 'busybox' && program !== 'grep' ? `can't open '${name}'` : name}: ${why}\n`);
+    else if (program === 'sort') io.stderr(`sort: cannot read: ${name}: ${why}\n`);
+    else io.stderr(`${program}: cannot open '${name}' for reading: ${why}\n`);
+  }
+  return { text: parts.map((p) => p.text).join(''), code, parts };
+}
+
+/** The lines of a text, without the newline that ends the last. */
+function splitLines(text: string): string[] {
+  if (!text) return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** A POSIX basic regular expression as a JavaScript one: `\(`, `\|`, `\+` are the operators, bare `(`, `|`, `+` literal. */
+function basicToJs(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) {
+      const n = pattern[++i]!;
+      out += '(){}|+?'.includes(n) ? n : `\\${n}`;
+    } else out += '(){}|+?'.includes(c) ? `\\${c}` : c;
+  }
+  return out;
+}
+
+/** grep: `-i`, `-v`, `-c`, `-q`, `-n`, `-o`, `-l`, `-h`, `-E`, `-F`, `-e PATTERN`; 0 a line matched, 1 none, 2 trouble. */
+async function grep(args: string[], ctx: ExecContext, io: ExecIO): Promise<number> {
+  let flags = '';
+  const patterns: string[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-e') patterns.push(args[++i] ?? '');
+    else if (/^-[a-zA-Z]+$/.test(a)) flags += a.slice(1);
+    else if (!patterns.length && !flags.includes('e')) patterns.push(a);
+    else names.push(a);
+  }
+  if (!patterns.length) {
+    io.stderr(ctx.flavor === 'busybox' ? 'BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n' : "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
+    return 2;
+  }
+  const source = patterns.map((p) => (flags.includes('F') ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : flags.includes('E') ? p : basicToJs(p))).join('|');
+  let re: RegExp;
+  try {
+    re = new RegExp(source, `${flags.includes('i') ? 'i' : ''}${flags.includes('o') ? 'g' : ''}`);
+  } catch {
+    io.stderr(`grep: Unmatched ( or \\(\n`);
+    return 2;
+  }
+  const input = await readInputs('grep', names, ctx, io);
+  const prefixed = names.length > 1 && !flags.includes('h');
+  let matched = false;
+  for (const part of input.parts) {
+    let count = 0;
+    const out: string[] = [];
+    splitLines(part.text).forEach((line, n) => {
+      re.lastIndex = 0;
+      const hit = re.test(line) !== flags.includes('v');
+      if (!hit) return;
+      count++;
+      const lead = `${prefixed ? `${part.name}:` : ''}${flags.includes('n') ? `${n + 1}:` : ''}`;
+      if (flags.includes('o') && !flags.includes('v')) for (const m of line.match(re) ?? []) out.push(`${lead}${m}\n`);
+      else out.push(`${lead}${line}\n`);
+    });
+    if (count) matched = true;
+    if (flags.includes('q')) continue;
+    if (flags.includes('l')) {
+      if (count) io.stdout(`${part.name}\n`);
+    } else if (flags.includes('c')) io.stdout(`${prefixed ? `${part.name}:` : ''}${count}\n`);
+    else io.stdout(out.join(''));
+  }
+  if (flags.includes('q') && matched) return 0;
+  return input.code || (matched ? 0 : 1);
+}
+
+/** head and tail: `-n N`, `-N`, and tail's `-n +N` (from line N on). */
+async function headOrTail(program: 'head' | 'tail', args: string[], ctx: ExecContext, io: ExecIO): Promise<number> {
+  let count = 10;
+  let from: number | undefined;
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = a === '-n' ? args[++i] : a.startsWith('-n') ? a.slice(2) : /^-\d+$/.test(a) ? a.slice(1) : undefined;
+    if (value === undefined) {
+      names.push(a);
+      continue;
+    }
+    if (!/^\+?\d+$/.test(value)) {
+      io.stderr(ctx.flavor === 'busybox' ? `${program}: invalid number '${value}'\n` : `${program}: invalid number of lines: '${value}'\n`);
+      return 1;
+    }
+    if (value.startsWith('+') && program === 'tail') from = Number(value.slice(1));
+    else count = Number(value);
+  }
+  const input = await readInputs(program, names, ctx, io);
+  const lines = splitLines(input.text);
+  const kept = program === 'head' ? lines.slice(0, count) : from !== undefined ? lines.slice(Math.max(0, from - 1)) : count ? lines.slice(-count) : [];
+  io.stdout(kept.map((l) => `${l}\n`).join(''));
+  return input.code;
+}
+
+/** wc: lines, words and bytes (`-l`, `-w`, `-c`), per file and in total. */
+async function wc(args: string[], ctx: ExecContext, io: ExecIO): Promise<number> {
+  const flags = args.filter((a) => /^-[lwc]+$/.test(a)).map((a) => a.slice(1)).join('');
+  const names = args.filter((a) => !/^-[lwc]+$/.test(a));
+  const input = await readInputs('wc', names, ctx, io);
+  const shown = (flags || 'lwc').split('').filter((f, i, all) => all.indexOf(f) === i).sort((a, b) => 'lwc'.indexOf(a) - 'lwc'.indexOf(b));
+  const counts = (text: string) => ({ l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter(Boolean).length, c: Buffer.byteLength(text) });
+  const rows = input.parts.map((p) => ({ name: names.length ? p.name : '', ...counts(p.text) }));
+  if (rows.length > 1) rows.push({ name: 'total', l: rows.reduce((n, r) => n + r.l, 0), w: rows.reduce((n, r) => n + r.w, 0), c: rows.reduce((n, r) => n + r.c, 0) });
+  // One count of stdin alone prints bare; otherwise the columns line up.
+  const width = shown.length === 1 && !names.length ? 0 : ctx.flavor === 'busybox' ? 9 : names.length ? Math.max(...rows.flatMap((r) => shown.map((f) => String(r[f as 'l']).length))) : 7;
+  io.stdout(rows.map((r) => `${shown.map((f) => String(r[f as 'l']).padStart(width)).join(ctx.flavor === 'busybox' ? '' : ' ')}${r.name ? ` ${r.name}` : ''}\n`).join(''));
+  return input.code;
+}
+
+function parentMissing(ctx: ExecContext, path: string): boolean {
+  const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+  return !isDirectory(ctx, parent);
+}
 
 /** Programs only some images have: run where `ctx.tools` lists them. */
 const imageTools = new Set(['curl', 'wget']);
@@ -517,8 +761,13 @@ async function tar(args: string[], ctx: ExecContext, io: ExecIO): Promise<number
   for (const e of entries) {
     const name = e.name.replace(/^\/+/, '');
     if (verbose) io.stdout(`${e.name}\n`);
-    if (e.type !== '0' && e.type !== '\0' && e.type !== '7') continue;
     const path = absolute(`${dir}/${name}`);
+    // A directory entry keeps an empty directory (a marker); one with something in it is there already.
+    if (e.type === '5') {
+      if (!isDirectory(ctx, path) && !parentIsFile(ctx, path) && !ctx.files.has(path)) ctx.write?.(`${path}/`, '');
+      continue;
+    }
+    if (e.type !== '0' && e.type !== '\0' && e.type !== '7') continue;
     // Directories are there as long as something is in them; a file in the way of one is not.
     let why: string | undefined;
     if (isDirectory(ctx, path)) why = 'Is a directory';
@@ -539,7 +788,11 @@ function tree(ctx: ExecContext, dir: string): [string, '0' | '5'][] {
   const dirs = new Set<string>();
   for (const path of [...ctx.files.keys()].filter((p) => p.startsWith(prefix)).sort()) {
     const rel = path.slice(prefix.length);
-    const parts = rel.split('/');
+    if (!rel) continue;
+    // A directory's marker (`path/`) stands for the directory, empty or not.
+    const marker = rel.endsWith('/');
+    const parts = (marker ? rel.slice(0, -1) : rel).split('/');
+    if (marker) parts.push('');
     for (let i = 1; i < parts.length; i++) {
       const d = parts.slice(0, i).join('/');
       if (!dirs.has(d)) {
@@ -547,7 +800,7 @@ function tree(ctx: ExecContext, dir: string): [string, '0' | '5'][] {
         out.push([d, '5']);
       }
     }
-    out.push([rel, '0']);
+    if (!marker) out.push([rel, '0']);
   }
   return out;
 }
@@ -614,38 +867,141 @@ async function runScript(script: string, ctx: ExecContext, io: ExecIO): Promise<
   return code;
 }
 
-/** One line of a script: commands joined by `;`, `&&` and `||`, each run as the previous outcome allows. */
+/** One line of a script: pipelines joined by `;`, `&&` and `||`, each run as the previous outcome allows. */
 async function runLine(line: string, status: number, ctx: ExecContext, io: ExecIO): Promise<{ code: number; exit: boolean }> {
   let code = status;
   let skip = false;
-  for (const { words, next } of parseLine(line, () => code, ctx.env)) {
-    if (!skip && words.length) {
-      const [cmd = '', ...args] = words;
-      if (cmd === 'exit') return { code: args[0] === undefined ? code : Number(args[0]) & 255, exit: true };
-      try {
-        code = await runCommand(words, ctx, io);
-      } catch (err) {
-        if (!(err instanceof ExecutableNotFound)) throw err;
-        io.stderr(ctx.flavor === 'busybox' ? `sh: ${cmd}: not found\n` : `sh: 1: ${cmd}: not found\n`);
-        code = 127;
-      }
+  const commands = parseLine(line, () => code, ctx.env);
+  for (let r = commands.next(); !r.done; r = commands.next()) {
+    const pipeline = [r.value];
+    while (pipeline[pipeline.length - 1]!.next === '|' && !(r = commands.next()).done) pipeline.push(r.value);
+    const next = pipeline[pipeline.length - 1]!.next;
+    if (!skip) {
+      // `exit` ends the shell; in a pipeline it would end only the subshell that runs it.
+      const [cmd, ...args] = pipeline[0]!.words;
+      if (pipeline.length === 1 && cmd === 'exit') return { code: args[0] === undefined ? code : Number(args[0]) & 255, exit: true };
+      code = await runPipeline(pipeline, ctx, io);
     }
     skip = next === '&&' ? code !== 0 : next === '||' ? code === 0 : false;
   }
   return { code, exit: false };
 }
 
+/** Chunks of output, as text. */
+const joined = (chunks: (string | Buffer)[]) => Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))).toString('utf8');
+const once = (data: string): AsyncIterable<Buffer> =>
+  (async function* () {
+    if (data) yield Buffer.from(data);
+  })();
+
+/**
+ * Commands joined by `|`: each reads what the one before it wrote (the first, the shell's stdin)
+ * and the last writes to the shell's stdout; each command's redirections apply to it. The exit
+ * status is the last command's.
+ */
+async function runPipeline(pipeline: SimpleCommand[], ctx: ExecContext, io: ExecIO): Promise<number> {
+  let code = 0;
+  let piped: string | undefined;
+  for (let k = 0; k < pipeline.length; k++) {
+    const { words, redirects } = pipeline[k]!;
+    const captured: (string | Buffer)[] = [];
+    const last = k === pipeline.length - 1;
+    let stdout: ExecIO['stdout'] = last ? io.stdout : (d) => captured.push(d);
+    let stderr: ExecIO['stderr'] = io.stderr;
+    let stdin = piped === undefined ? io.stdin : once(piped);
+    const files: { path: string; prefix: string; chunks: (string | Buffer)[] }[] = [];
+    let failed = false;
+    for (const r of redirects) {
+      if (r.op === '>&') {
+        if (r.fd === 2 && r.target === '1') stderr = stdout;
+        else if (r.fd === 1 && r.target === '2') stdout = stderr;
+        continue;
+      }
+      const path = absolute(r.target);
+      if (r.op === '<') {
+        const contents = ctx.files.get(path);
+        if (contents === undefined) {
+          io.stderr(ctx.flavor === 'busybox' ? `sh: can't open '${r.target}': No such file or directory\n` : `sh: 1: cannot open ${r.target}: No such file\n`);
+          failed = true;
+          break;
+        }
+        stdin = once(contents);
+        continue;
+      }
+      // The file is created (or emptied) before the command runs, as the shell opens it first.
+      const prefix = r.op === '>>' ? (ctx.files.get(path) ?? '') : '';
+      const why = isDirectory(ctx, path) ? 'Is a directory' : ctx.write ? ctx.write(path, prefix) : 'Read-only file system';
+      if (why) {
+        io.stderr(ctx.flavor === 'busybox' ? `sh: can't create ${r.target}: ${why}\n` : `sh: 1: cannot create ${r.target}: ${why}\n`);
+        failed = true;
+        break;
+      }
+      const sink = { path, prefix, chunks: [] as (string | Buffer)[] };
+      files.push(sink);
+      const write = (d: string | Buffer) => void sink.chunks.push(d);
+      if (r.fd === 1 || r.fd === 3) stdout = write;
+      if (r.fd === 2 || r.fd === 3) stderr = write;
+    }
+    if (failed) code = ctx.flavor === 'busybox' ? 1 : 2;
+    else code = words.length ? await runSimple(words, ctx, { stdout, stderr, ...(stdin ? { stdin } : {}), ...(io.tty ? { tty: io.tty } : {}) }) : 0;
+    for (const f of files) if (f.path !== '/dev/null') ctx.write?.(f.path, f.prefix + joined(f.chunks));
+    piped = joined(captured);
+  }
+  return code;
+}
+
+/** One command: a program, or the shell's not-found (127) when the image has none by that name. */
+async function runSimple(words: string[], ctx: ExecContext, io: ExecIO): Promise<number> {
+  try {
+    return await runCommand(words, ctx, io);
+  } catch (err) {
+    if (!(err instanceof ExecutableNotFound)) throw err;
+    io.stderr(ctx.flavor === 'busybox' ? `sh: ${words[0]}: not found\n` : `sh: 1: ${words[0]}: not found\n`);
+    return 127;
+  }
+}
+
+/** A redirection of a simple command: `> file`, `>> file`, `< file`, `2> file`, `2>&1`, `&> file`. */
+interface Redirect {
+  /** The descriptor redirected: 0 stdin, 1 stdout, 2 stderr, 3 both stdout and stderr (`&>`). */
+  fd: 0 | 1 | 2 | 3;
+  op: '>' | '>>' | '<' | '>&';
+  /** The file, or for `>&` the descriptor duplicated ('1', '2'). */
+  target: string;
+}
+
+interface SimpleCommand {
+  words: string[];
+  redirects: Redirect[];
+  /** The operator after it: `;`, `&&`, `||`, or `|` into the next command. */
+  next?: string;
+}
+
 /**
  * Splits a command line into simple commands, with the shell's quoting (single quotes literal,
- * double quotes expanding `$VAR`, `${VAR}` and `$?`, backslash escapes) and the operator after each.
+ * double quotes expanding `$VAR`, `${VAR}` and `$?`, backslash escapes), their redirections, and
+ * the operator after each. Each is expanded as it is reached, so `$?` is the status of the
+ * command before it.
  */
-function parseLine(line: string, status: () => number, env: Readonly<Record<string, string>>): { words: string[]; next?: string }[] {
-  const commands: { words: string[]; next?: string }[] = [];
+function* parseLine(line: string, status: () => number, env: Readonly<Record<string, string>>): Generator<SimpleCommand> {
   let words: string[] = [];
+  let redirects: Redirect[] = [];
   let word: string | undefined;
+  let pending: Omit<Redirect, 'target'> | undefined;
   const push = () => {
-    if (word !== undefined) words.push(word);
+    if (word !== undefined) {
+      if (pending) redirects.push({ ...pending, target: word });
+      else words.push(word);
+      pending = undefined;
+    }
     word = undefined;
+  };
+  const finish = (next?: string): SimpleCommand => {
+    push();
+    const command = { words, redirects, ...(next ? { next } : {}) };
+    words = [];
+    redirects = [];
+    return command;
   };
   const expandAt = (i: number): [string, number] => {
     const rest = line.slice(i + 1);
@@ -661,15 +1017,38 @@ function parseLine(line: string, status: () => number, env: Readonly<Record<stri
       push();
       i++;
     } else if (c === ';' || line.startsWith('&&', i) || line.startsWith('||', i)) {
-      push();
       const op = c === ';' ? ';' : line.slice(i, i + 2);
-      commands.push({ words, next: op });
-      words = [];
       i += op.length;
+      yield finish(op);
+    } else if (c === '|') {
+      i++;
+      yield finish('|');
+    } else if (c === '>' || c === '<' || line.startsWith('&>', i)) {
+      // A lone digit before it names the descriptor (`2>`); `&>` is both stdout and stderr.
+      let fd: Redirect['fd'] = c === '<' ? 0 : 1;
+      if (c === '&') {
+        fd = 3;
+        i++;
+      } else if ((word === '1' || word === '2') && c === '>') {
+        fd = Number(word) as 1 | 2;
+        word = undefined;
+      }
+      push();
+      let op: Redirect['op'] = c === '<' ? '<' : '>';
+      i++;
+      if (op === '>' && line[i] === '>') {
+        op = '>>';
+        i++;
+      } else if (op === '>' && line[i] === '&' && /[12]/.test(line[i + 1] ?? '')) {
+        redirects.push({ fd, op: '>&', target: line[i + 1]! });
+        i += 2;
+        continue;
+      }
+      pending = { fd, op };
     } else if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      word = (word ?? '') + line.slice(i + 1, end < 0 ? line.length : end);
-      i = end < 0 ? line.length : end + 1;
+      const close = line.indexOf("'", i + 1);
+      word = (word ?? '') + line.slice(i + 1, close < 0 ? line.length : close);
+      i = close < 0 ? line.length : close + 1;
     } else if (c === '"') {
       word ??= '';
       i++;
@@ -703,9 +1082,7 @@ function parseLine(line: string, status: () => number, env: Readonly<Record<stri
       i++;
     }
   }
-  push();
-  commands.push({ words });
-  return commands;
+  yield finish();
 }
 
 function quote(arg: string): string {
@@ -735,6 +1112,6 @@ function children(ctx: ExecContext, dir: string): Set<string> {
   const out = new Set<string>();
   const prefix = dir === '/' ? '/' : `${dir}/`;
   if (dir === '/') for (const d of rootDirectories) out.add(d);
-  for (const f of ctx.files.keys()) if (f.startsWith(prefix)) out.add(f.slice(prefix.length).split('/')[0]!);
+  for (const f of ctx.files.keys()) if (f.startsWith(prefix) && f.length > prefix.length) out.add(f.slice(prefix.length).split('/')[0]!);
   return out;
 }

@@ -173,8 +173,11 @@ interface SimContainer {
   terminalClients?: Set<(text: string) => void>;
   /** Its CPU and memory, for the metrics the kubelet reports. */
   usage: ContainerUsage;
-  /** Files its processes wrote outside its volumes: its writable layer, gone with this instance; made with the first. */
-  layer?: Map<string, string>;
+  /**
+   * Files its processes wrote or removed outside its volumes (null: removed, a whiteout over the
+   * image and its script's files): its writable layer, gone with this instance; made with the first.
+   */
+  layer?: Map<string, string | null>;
 }
 
 export interface SimulatedRuntimeOptions {
@@ -319,6 +322,9 @@ export class SimulatedRuntime implements ContainerRuntime {
       // A probe that checks for a file the container's script creates and removes sees it as the script left it.
       const argv = command[0] && ['sh', '/bin/sh', 'bash', '/bin/bash'].includes(command[0]) && command[1] === '-c' ? (command[2] ?? '').trim().split(/\s+/) : command;
       const file = /^(cat|ls|stat|test|\[)$/.test(argv[0] ?? '') ? argv.filter((a, i) => i > 0 && !a.startsWith('-') && a !== ']').pop() : undefined;
+      // What a process wrote or removed there (kubectl exec … rm /tmp/healthy) decides, then the script.
+      const written = file === undefined ? undefined : c.layer?.get(file);
+      if (written !== undefined) return written !== null ? { success: true } : { success: false, output: argv[0] === 'cat' ? `cat: can't open '${file}': No such file or directory` : `command ${JSON.stringify(command.join(' '))} exited with 1` };
       if (file !== undefined && b.files.some((e) => e.path === file)) {
         return fileExists(b, file, now - c.startedAt) ? { success: true } : { success: false, output: argv[0] === 'cat' ? `cat: can't open '${file}': No such file or directory` : `command ${JSON.stringify(command.join(' '))} exited with 1` };
       }
@@ -486,8 +492,15 @@ export class SimulatedRuntime implements ContainerRuntime {
     // Files the container's own script made (touch, echo > file) are there while the script says so.
     const elapsed = this.clock.now() - c.startedAt;
     for (const e of c.config.behavior.files) if (!all.has(e.path) && fileExists(c.config.behavior, e.path, elapsed)) all.set(e.path, '');
-    if (c.layer) for (const [path, contents] of c.layer) all.set(path, contents);
+    if (c.layer) for (const [path, contents] of c.layer) contents === null ? all.delete(path) : all.set(path, contents);
     all.set('/dev/null', '');
+    /** The volume mounted over `path`: the one with the longest mount point above it. */
+    const volumeAt = (path: string) => {
+      let volume: MountedVolume | undefined;
+      for (const v of mounted.volumes) if ((path.startsWith(`${v.path}/`) || path === v.path) && (!volume || v.path.length > volume.path.length)) volume = v;
+      return volume;
+    };
+    const diskKey = (volume: MountedVolume, path: string) => `${volume.subPath ? `${volume.subPath.replace(/\/+$/, '')}/` : ''}${path.slice(volume.path.length + 1)}`;
     return {
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: (mounted.files.get('/etc/hostname') ?? c.config.podName).trim(), ...c.config.env, HOME: '/root' },
       files: all,
@@ -497,13 +510,24 @@ export class SimulatedRuntime implements ContainerRuntime {
       ...(mounted.request ? { request: mounted.request } : {}),
       write: (path, contents) => {
         if (path === '/dev/null') return undefined;
-        let volume: MountedVolume | undefined;
-        for (const v of mounted.volumes) if ((path.startsWith(`${v.path}/`) || path === v.path) && (!volume || v.path.length > volume.path.length)) volume = v;
+        const volume = volumeAt(path);
         if (volume) {
           if (volume.readOnly || !volume.disk || path === volume.path) return 'Read-only file system';
-          volume.disk.set(`${volume.subPath ? `${volume.subPath.replace(/\/+$/, '')}/` : ''}${path.slice(volume.path.length + 1)}`, contents);
+          volume.disk.set(diskKey(volume, path), contents);
         } else (c.layer ??= new Map()).set(path, contents);
         all.set(path, contents);
+        return undefined;
+      },
+      remove: (path) => {
+        const volume = volumeAt(path);
+        if (volume) {
+          if (volume.readOnly || !volume.disk || path === volume.path) return 'Read-only file system';
+          volume.disk.delete(diskKey(volume, path));
+        } else if (path === '/dev/null' || mounted.files.has(path)) {
+          // /etc/hostname, hosts and resolv.conf are mounts of the kubelet's files.
+          return 'Device or resource busy';
+        } else (c.layer ??= new Map()).set(path, null);
+        all.delete(path);
         return undefined;
       },
     };

@@ -412,6 +412,29 @@ describe('kubelet', () => {
     assert.deepEqual([p.status.containerStatuses[0].lastState.terminated.exitCode, p.status.containerStatuses[0].lastState.terminated.reason], [137, 'Error']);
   });
 
+  it('fails an exec liveness probe once kubectl exec removes the file it reads, and the restarted container has its own again', async () => {
+    const { run, get, advance, kubelet } = await nodeWithKubelet();
+    await run(pod('web', { container: {
+      image: 'busybox:1.37',
+      args: ['/bin/sh', '-c', 'touch /tmp/healthy; sleep 3600'],
+      livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 5, failureThreshold: 1 },
+    } }));
+    await advance(12_000);
+    assert.equal(get('web')!.status.containerStatuses[0].restartCount, 0);
+    const rm = kubelet.exec('shop', 'web', 'web', ['sh', '-c', 'rm /tmp/healthy && ls /tmp'], { stdout: () => {}, stderr: () => {}, tty: false });
+    assert.equal(await rm.exitCode, 0);
+    // The next probe fails; the shell ignores SIGTERM, so the kill comes at the end of the 30 s grace period.
+    await advance(40_000);
+    const cs = get('web')!.status.containerStatuses[0];
+    assert.equal(cs.restartCount, 1);
+    assert.equal(cs.lastState.terminated.exitCode, 137);
+    let out = '';
+    await kubelet.exec('shop', 'web', 'web', ['ls', '/tmp'], { stdout: (d) => (out += d), stderr: () => {}, tty: false }).exitCode;
+    assert.equal(out, 'healthy\n', 'the new instance ran its script: a new layer, the file back');
+    await advance(20_000);
+    assert.equal(get('web')!.status.containerStatuses[0].restartCount, 1);
+  });
+
   it('keeps a container unready while its readiness probe fails', async () => {
     const { run, get, advance } = await nodeWithKubelet();
     await run(pod('web', { metadata: { annotations: { 'kubeside.dev/behavior': 'fail-readiness' } }, container: { readinessProbe: { httpGet: { path: '/', port: 80 } } } }));
