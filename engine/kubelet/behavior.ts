@@ -5,6 +5,7 @@
 import type { Container } from 'kubernetes-types/core/v1';
 import { Quantity } from '../api/quantity';
 import { CorefileError, tryParseCorefile } from '../network/corefile';
+import { runsToCompletion } from './execCommand';
 
 export const behaviorAnnotation = 'kubeside.dev/behavior';
 
@@ -46,6 +47,12 @@ export interface ContainerBehavior {
   keepsData: boolean;
   /** Lines the process prints when it starts (an `echo`). */
   output: string[];
+  /**
+   * The command, when it is made only of the simulated programs and ends by itself: the runtime
+   * runs it as it is (see execCommand.ts), its output and exit code standing for `output` and
+   * `exitCode`. Absent when a behaviour annotation decides instead.
+   */
+  run?: string[];
   /** Files the script creates and removes, by time since start: what `exec` probes such as `cat` see. */
   files: FileEvent[];
   /**
@@ -130,10 +137,13 @@ export function behaviorOf(container: Container, annotations: Record<string, str
   // A bare shell with its stdin open waits for input instead of ending.
   const bareShell = argv.length === 0 ? shellImages.test(image) : argv.length === 1 && shells.has(argv[0]!);
   if (container.stdin === true && bareShell) Object.assign(b, { interactive: true, exitCode: undefined, runForMs: 0, serves: false, ignoreSigterm: true });
+  let directed = false;
   for (const key of [behaviorAnnotation, `${behaviorAnnotation}.${container.name}`]) {
     const directives = annotations[key];
     if (directives) applyDirectives(b, directives);
+    directed ||= !!directives;
   }
+  if (argv.length && !directed && !b.interactive && runsToCompletion(argv, image)) Object.assign(b, { run: argv, exitCode: b.exitCode ?? 0, serves: false, runForMs: 0 });
   return b;
 }
 

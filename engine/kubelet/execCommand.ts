@@ -388,6 +388,38 @@ function parentMissing(ctx: ExecContext, path: string): boolean {
 /** Programs only some images have: run where `ctx.tools` lists them. */
 const imageTools = new Set(['curl', 'wget']);
 
+const curlAndWget: ReadonlySet<string> = new Set(['curl', 'wget']);
+const wgetOnly: ReadonlySet<string> = new Set(['wget']);
+const curlOnly: ReadonlySet<string> = new Set(['curl']);
+
+/**
+ * The HTTP clients an image has: busybox's wget in busybox and alpine, both in curlimages/curl
+ * (alpine with curl), curl in the Debian-based application images (nginx, httpd, node, python…).
+ */
+export function toolsOf(image: string): ReadonlySet<string> {
+  if (/(^|\/)curlimages\/curl(:|@|$)/.test(image)) return curlAndWget;
+  return /(^|\/)(busybox|alpine)(:|@|$)/.test(image) ? wgetOnly : curlOnly;
+}
+
+/**
+ * Whether a container's command is made only of what these programs do, and ends by itself: then
+ * it can be run as it is when the container starts (`sh -c 'date; echo done'`, `wget -qO- http://web`),
+ * instead of being read for its shape. Not a bare or interactive shell, nothing that waits
+ * (`sleep`, `tail -f`, loops: programs this does not have).
+ */
+export function runsToCompletion(argv: readonly string[], image: string): boolean {
+  const tools = toolsOf(image);
+  const runs = (words: readonly string[]): boolean => {
+    if (!words.length) return true;
+    const name = words[0]!.replace(/^(\/usr)?\/s?bin\//, '');
+    if (name === 'exit') return true;
+    if (shells.has(name)) return words[1] === '-c' && words[2] !== undefined && words[2].split('\n').every((line) => [...parseLine(line, () => 0, {})].every((c) => runs(c.words)));
+    if (name === 'tail' && words.some((w) => /^-[a-zA-Z]*[fF]|^--follow/.test(w))) return false;
+    return Object.hasOwn(programs, name) && (!imageTools.has(name) || tools.has(name));
+  };
+  return runs(argv);
+}
+
 /** How a failed connection failed, read from the network's Go-worded error. */
 function connectFailure(error: string): { kind: 'resolve' | 'refused' | 'unreachable' | 'timeout' | 'empty'; host?: string; ip?: string } {
   const lookup = /lookup (\S+?)(?: on \S+)?: /.exec(error);

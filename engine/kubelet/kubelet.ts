@@ -1091,6 +1091,7 @@ export class Kubelet {
         env: config.env,
         ...(limit ? { memoryLimitBytes: limit.value() } : {}),
         persistentVolumes: rec.persistentVolumes.size ? new Map([...rec.persistentVolumes].filter(([name]) => (spec.volumeMounts ?? []).some((m) => m.name === name))) : noDisks,
+        ...(behavior.run ? { view: () => this.containerView(pod, rec, spec.name) } : {}),
       });
       c.subPathFiles = spec.volumeMounts?.some((m) => m.subPath) ? subPathFiles(spec, rec.volumeFiles) : undefined;
       c.waiting = undefined;

@@ -9,7 +9,7 @@ import type { Clock, Timer } from '../util/clock';
 import type { Random } from '../util/random';
 import { type ContainerBehavior, fileExists } from './behavior';
 import { ContainerLog, type LogOptions } from './containerLog';
-import { type ExecContext, type ExecIO, ExecutableNotFound, runCommand, type SendRequest } from './execCommand';
+import { type ExecContext, type ExecIO, ExecutableNotFound, runCommand, type SendRequest, toolsOf } from './execCommand';
 import { genericResponder, HttpConnection, type HttpResponder, nginxResponder } from './httpServer';
 import { cookedLines, onlcr } from './terminal';
 import { ContainerUsage, type UsageSample } from './usage';
@@ -47,6 +47,8 @@ export interface ContainerConfig {
   readonly memoryLimitBytes?: number;
   /** Persistent volumes mounted into it, by volume name. */
   readonly persistentVolumes: ReadonlyMap<string, Disk>;
+  /** What its process sees of the pod (for a command run as it is: ContainerBehavior.run), asked for as it starts. */
+  readonly view?: () => ContainerView;
 }
 
 export interface ProbeResult {
@@ -140,19 +142,6 @@ export interface MountedVolume {
 
 const nothingMounted: ContainerView = { files: new Map(), volumes: [] };
 
-const curlAndWget: ReadonlySet<string> = new Set(['curl', 'wget']);
-const wgetOnly: ReadonlySet<string> = new Set(['wget']);
-const curlOnly: ReadonlySet<string> = new Set(['curl']);
-
-/**
- * The HTTP clients an image has: busybox's wget in busybox and alpine, both in curlimages/curl
- * (alpine with curl), curl in the Debian-based application images (nginx, httpd, node, python…).
- */
-function toolsOf(image: string): ReadonlySet<string> {
-  if (/(^|\/)curlimages\/curl(:|@|$)/.test(image)) return curlAndWget;
-  return /(^|\/)(busybox|alpine)(:|@|$)/.test(image) ? wgetOnly : curlOnly;
-}
-
 interface SimContainer {
   id: string;
   config: ContainerConfig;
@@ -238,6 +227,12 @@ export class SimulatedRuntime implements ContainerRuntime {
     const c: SimContainer = { id, config, image, imageRef: this.images.get(image) ?? image, state: 'running', startedAt: now, log: new ContainerLog(this.logLines), timers: undefined, followers: undefined, usage: new ContainerUsage(now, config.behavior, config.container) };
     this.containers.set(id, c);
     const b = config.behavior;
+    if (b.run && config.view) {
+      // A command made only of the simulated programs runs as it is: its output is the log, its status the exit code.
+      const view = config.view;
+      this.after(c, b.runForMs, () => void this.runMain(c, b.run!, view()));
+      return id;
+    }
     for (const line of b.output) c.log.append(now, line);
     if (b.keepsData) this.recordStart(c);
     if (b.serves && b.webServerLog) this.after(c, b.startDelayMs, () => c.log.append(this.clock.now(), `start worker processes; listening on ${config.podIP}`));
@@ -248,6 +243,29 @@ export class SimulatedRuntime implements ContainerRuntime {
       this.after(c, b.runForMs, () => this.exit(c, b.exitCode!, b.exitCode === 0 ? 'Completed' : 'Error'));
     }
     return id;
+  }
+
+  /** Runs a container's command to its end, its output going to the log line by line, then exits with its status. */
+  private async runMain(c: SimContainer, argv: readonly string[], view: ContainerView): Promise<void> {
+    let pending = '';
+    const print = (data: string | Buffer) => {
+      pending += data.toString();
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        c.log.append(this.clock.now(), pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+    };
+    let code: number;
+    try {
+      code = await runCommand([...argv], this.execContext(c, view), { stdout: print, stderr: print });
+    } catch (err) {
+      // Not found after all: runc fails the start as it fails an exec.
+      print(`exec ${err instanceof ExecutableNotFound ? `${JSON.stringify(err.executable)}: executable file not found in $PATH` : String(err)}\n`);
+      code = 127;
+    }
+    if (pending) c.log.append(this.clock.now(), pending);
+    if (c.state === 'running') this.exit(c, code, code === 0 ? 'Completed' : 'Error');
   }
 
   stopContainer(id: string, gracePeriodMs: number): Promise<void> {

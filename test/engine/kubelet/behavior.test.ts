@@ -20,6 +20,15 @@ describe('container behavior', () => {
     assert.deepEqual([script.interactive, script.exitCode], [false, 2]);
   });
 
+  it('runs as it is a command made only of the simulated programs that ends by itself; not one that waits, nor one an annotation directs', () => {
+    const run = (command: string[], image = 'busybox:1.37', annotations = {}) => behaviorOf({ name: 'c', image, command }, annotations, 'Never').run;
+    assert.deepEqual(run(['sh', '-c', 'date; echo Hello from the Kubernetes cluster']), ['sh', '-c', 'date; echo Hello from the Kubernetes cluster']);
+    assert.deepEqual(run(['wget', '-qO-', 'http://web']), ['wget', '-qO-', 'http://web']);
+    assert.deepEqual(run(['curl', '-s', 'http://web'], 'curlimages/curl:8.11.1'), ['curl', '-s', 'http://web']);
+    for (const waits of [['sh', '-c', 'echo start; sleep 30'], ['tail', '-f', '/dev/null'], ['sh', '-c', 'while true; do date; done'], ['sh'], ['curl', 'http://web'], ['python', 'app.py']]) assert.equal(run(waits), undefined, JSON.stringify(waits));
+    assert.equal(run(['sh', '-c', 'echo hi'], 'busybox', { 'kubeside.dev/behavior': 'exit=4' }), undefined);
+  });
+
   it('reads the plain shapes of a shell script: echo, sleep and exit', () => {
     const b = behaviorOf({ name: 'job', image: 'busybox:1.36', command: ['sh', '-c', 'echo "migrating"; sleep 5; exit 3'] });
     assert.deepEqual([b.output, b.runForMs, b.exitCode, b.serves, b.ignoreSigterm], [['migrating'], 5000, 3, false, true]);

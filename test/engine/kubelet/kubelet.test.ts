@@ -412,6 +412,22 @@ describe('kubelet', () => {
     assert.deepEqual([p.status.containerStatuses[0].lastState.terminated.exitCode, p.status.containerStatuses[0].lastState.terminated.reason], [137, 'Error']);
   });
 
+  it('runs a command made only of the simulated programs as it is: its output is the log, its status the exit code', async () => {
+    const { run, get, advance, kubelet, clock } = await nodeWithKubelet();
+    // The CronJob tutorial's command: the date comes from the cluster's clock.
+    await run(pod('hello', { spec: { restartPolicy: 'Never' }, container: { image: 'busybox:1.28', command: ['/bin/sh', '-c', 'date; echo Hello from the Kubernetes cluster'] } }));
+    await run(pod('reader', { spec: { restartPolicy: 'Never' }, container: { image: 'busybox:1.37', command: ['sh', '-c', 'cat /etc/hostname && cat /etc/missing; echo "status $?"; exit 3'] } }));
+    await advance(3000);
+    const hello = get('hello')!.status.containerStatuses[0].state.terminated;
+    assert.deepEqual([hello.exitCode, hello.reason], [0, 'Completed']);
+    const started = Date.parse(hello.startedAt);
+    assert.equal(kubelet.logs('shop', 'hello', 'web'), `${new Date(started).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_m, dow: string, d: string, mon: string, y: string, t: string) => `${dow} ${mon} ${d.replace(/^0/, ' ')} ${t} UTC ${y}`)}\nHello from the Kubernetes cluster\n`);
+    assert.ok(started <= clock.now());
+    const reader = get('reader')!.status.containerStatuses[0].state.terminated;
+    assert.deepEqual([reader.exitCode, reader.reason], [3, 'Error']);
+    assert.equal(kubelet.logs('shop', 'reader', 'web'), "reader\ncat: can't open '/etc/missing': No such file or directory\nstatus 1\n");
+  });
+
   it('fails an exec liveness probe once kubectl exec removes the file it reads, and the restarted container has its own again', async () => {
     const { run, get, advance, kubelet } = await nodeWithKubelet();
     await run(pod('web', { container: {

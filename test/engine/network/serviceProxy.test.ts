@@ -104,6 +104,12 @@ describe('service proxy: requests through the cluster network', function () {
     assert.deepEqual(await run('box', 'box', ['wget', '-qO-', 'http://nowhere/']), { code: 1, stdout: '', stderr: "wget: bad address 'nowhere'\n" });
     assert.deepEqual(await run('box', 'box', ['wget', '-qO-', 'http://web/missing']), { code: 1, stdout: '', stderr: 'wget: server returned error: HTTP/1.1 404 Not Found\n' });
 
+    // `kubectl run … -- wget -qO- http://web`: the command runs as the container's own, its output the log.
+    await s.admin.create(pods, 'shop', { metadata: { name: 'once' }, spec: { restartPolicy: 'Never', containers: [{ name: 'once', image: 'busybox:1.37', command: ['wget', '-qO-', 'http://web'] }] } });
+    await s.advance(5_000);
+    assert.equal(s.admin.get(pods, 'shop', 'once').status.phase, 'Succeeded');
+    assert.match(s.cluster.logs('shop', 'once', 'once'), /<h1>Welcome to nginx!<\/h1>/);
+
     // With no web pod left, the Service refuses the connection.
     await s.admin.patch(deployments, 'shop', 'web', 'merge', { spec: { replicas: 0 } });
     await s.advance(40_000);
