@@ -718,7 +718,10 @@ export class Cluster {
       random: new Random(this.random.next()),
       network: this.attachNetwork(nodeName),
       disks: this.disks,
-      sendRequest: (from, method, url, body) => this.request(method, url, { from, ...(body ? { body } : {}) }),
+      podTraffic: {
+        request: (from, method, url, body) => this.request(method, url, { from, ...(body ? { body } : {}) }),
+        lookup: (from, name) => this.serviceProxy.lookupName(clientNetworkObjects(this.adminClient('coredns/v1.12.1')), name, from, (node) => this.kubeProxies?.rulesOf(node)),
+      },
       capacity,
       controlPlane,
       labels: Object.fromEntries(Object.entries(options.labels ?? {}).filter(([k]) => kubeletMaySetLabel(k))),

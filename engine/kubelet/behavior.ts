@@ -5,7 +5,7 @@
 import type { Container } from 'kubernetes-types/core/v1';
 import { Quantity } from '../api/quantity';
 import { CorefileError, tryParseCorefile } from '../network/corefile';
-import { runsToCompletion } from './execCommand';
+import { runsAsIs } from './execCommand';
 
 export const behaviorAnnotation = 'kubeside.dev/behavior';
 
@@ -48,8 +48,8 @@ export interface ContainerBehavior {
   /** Lines the process prints when it starts (an `echo`). */
   output: string[];
   /**
-   * The command, when it is made only of the simulated programs and ends by itself: the runtime
-   * runs it as it is (see execCommand.ts), its output and exit code standing for `output` and
+   * The command, when it is made only of the simulated shell and programs: the runtime runs it as
+   * it is (see execCommand.ts), its output, files and exit code standing for `output`, `files` and
    * `exitCode`. Absent when a behaviour annotation decides instead.
    */
   run?: string[];
@@ -143,7 +143,7 @@ export function behaviorOf(container: Container, annotations: Record<string, str
     if (directives) applyDirectives(b, directives);
     directed ||= !!directives;
   }
-  if (argv.length && !directed && !b.interactive && runsToCompletion(argv, image)) Object.assign(b, { run: argv, exitCode: b.exitCode ?? 0, serves: false, runForMs: 0 });
+  if (argv.length && !directed && !b.interactive && runsAsIs(argv, image)) Object.assign(b, { run: argv, serves: false });
   return b;
 }
 

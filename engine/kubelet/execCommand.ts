@@ -23,14 +23,21 @@ export interface ExecContext {
   remove?(path: string): string | undefined;
   /** The time now, in ms since the epoch: what files written now are dated. */
   now?: number;
+  /** Resolves after `ms` of the container's clock; never, once the container has exited. Absent: at once. */
+  sleep?(ms: number): Promise<void>;
   /** Sends an HTTP request from the pod into the cluster network; absent where nothing routes one. */
   request?: SendRequest;
+  /** A DNS query from the pod, through its resolver; absent where nothing answers one. */
+  lookup?: (name: string) => DnsAnswer;
   /** The image's own programs, besides those every image has: `curl`, `wget`. */
   tools?: ReadonlySet<string>;
 }
 
 /** An HTTP request from the container, and what came back: an answer, or the error the connection ended with (in Go's words, as the network reports it). */
 export type SendRequest = (method: string, url: string, body?: { contentType?: string; data: string }) => HttpOutcome;
+
+/** What the cluster DNS answered: the name found and its address, or why there is none. */
+export type DnsAnswer = { readonly fqdn: string; readonly address: string } | { readonly error: 'NXDOMAIN' | 'timeout' };
 
 export interface HttpOutcome {
   readonly status?: number;
@@ -140,6 +147,25 @@ const programs: Record<string, Program> = {
   },
   tar: (args, ctx, io) => tar(args, ctx, io),
   grep: (args, ctx, io) => grep(args, ctx, io),
+  sleep: async (args, ctx, io) => {
+    // Seconds, or with a unit (s, m, h, d); `infinity` never ends. Several add up.
+    let ms = 0;
+    for (const a of args) {
+      if (a === 'infinity' || a === 'inf') return new Promise<number>(() => {});
+      const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(a);
+      if (!m) {
+        io.stderr(ctx.flavor === 'busybox' ? `sleep: invalid number '${a}'\n` : `sleep: invalid time interval '${a}'\nTry 'sleep --help' for more information.\n`);
+        return 1;
+      }
+      ms += Number(m[1]) * { '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+    }
+    if (!args.length) {
+      io.stderr(ctx.flavor === 'busybox' ? 'sleep: missing operand\n' : "sleep: missing operand\nTry 'sleep --help' for more information.\n");
+      return 1;
+    }
+    await ctx.sleep?.(ms);
+    return 0;
+  },
   printf: (args, _c, io) => {
     // The format's %s, %d and %%, and its backslash escapes; reused while arguments remain.
     const [format = '', ...values] = args;
@@ -238,6 +264,26 @@ const programs: Record<string, Program> = {
     return code;
   },
   curl: (args, ctx, io) => curl(args, ctx, io),
+  nslookup: (args, ctx, io) => {
+    // busybox's: the cluster DNS server, then the name found and its address.
+    const name = args.find((a) => !a.startsWith('-'));
+    if (!name) {
+      io.stderr('BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n');
+      return 1;
+    }
+    const answer: DnsAnswer = ctx.lookup ? ctx.lookup(name) : { error: 'timeout' };
+    if ('error' in answer && answer.error === 'timeout') {
+      io.stdout(';; connection timed out; no servers could be reached\n\n');
+      return 1;
+    }
+    io.stdout('Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n');
+    if ('error' in answer) {
+      io.stderr(`** server can't find ${name}: NXDOMAIN\n\n`);
+      return 1;
+    }
+    io.stdout(`Name:\t${answer.fqdn}\nAddress: ${answer.address}\n\n`);
+    return 0;
+  },
   wget: (args, ctx, io) => wget(args, ctx, io),
 };
 
@@ -386,34 +432,56 @@ function parentMissing(ctx: ExecContext, path: string): boolean {
 }
 
 /** Programs only some images have: run where `ctx.tools` lists them. */
-const imageTools = new Set(['curl', 'wget']);
+const imageTools = new Set(['curl', 'wget', 'nslookup']);
 
-const curlAndWget: ReadonlySet<string> = new Set(['curl', 'wget']);
-const wgetOnly: ReadonlySet<string> = new Set(['wget']);
+const curlAndBusybox: ReadonlySet<string> = new Set(['curl', 'wget', 'nslookup']);
+const busyboxOnly: ReadonlySet<string> = new Set(['wget', 'nslookup']);
 const curlOnly: ReadonlySet<string> = new Set(['curl']);
 
 /**
- * The HTTP clients an image has: busybox's wget in busybox and alpine, both in curlimages/curl
- * (alpine with curl), curl in the Debian-based application images (nginx, httpd, node, python…).
+ * The network clients an image has: busybox's wget and nslookup in busybox and alpine, those and
+ * curl in curlimages/curl (alpine with curl), curl in the Debian-based application images (nginx,
+ * httpd, node, python…).
  */
 export function toolsOf(image: string): ReadonlySet<string> {
-  if (/(^|\/)curlimages\/curl(:|@|$)/.test(image)) return curlAndWget;
-  return /(^|\/)(busybox|alpine)(:|@|$)/.test(image) ? wgetOnly : curlOnly;
+  if (/(^|\/)curlimages\/curl(:|@|$)/.test(image)) return curlAndBusybox;
+  return /(^|\/)(busybox|alpine)(:|@|$)/.test(image) ? busyboxOnly : curlOnly;
 }
 
 /**
- * Whether a container's command is made only of what these programs do, and ends by itself: then
- * it can be run as it is when the container starts (`sh -c 'date; echo done'`, `wget -qO- http://web`),
- * instead of being read for its shape. Not a bare or interactive shell, nothing that waits
- * (`sleep`, `tail -f`, loops: programs this does not have).
+ * Whether a container's command is made only of what this shell and these programs do: then it is
+ * run as it is when the container starts (`sh -c 'date; echo done'`, `wget -qO- http://web`, the
+ * init container that loops `until nslookup mydb; do sleep 2; done`), instead of being read for
+ * its shape. Not a bare or interactive shell, nor `tail -f`; a script that does not parse is read.
  */
-export function runsToCompletion(argv: readonly string[], image: string): boolean {
+export function runsAsIs(argv: readonly string[], image: string): boolean {
   const tools = toolsOf(image);
-  const runs = (words: readonly string[]): boolean => {
-    if (!words.length) return true;
+  const known = (items: Item[]): boolean =>
+    items.every(({ node }) => {
+      switch (node.kind) {
+        case 'pipeline':
+          return node.texts.every((text) => [...parseLine(text, () => 0, {})].every((c) => runs(c.words)));
+        case 'loop':
+          return known(node.cond) && known(node.body);
+        case 'for':
+          return known(node.body);
+        case 'if':
+          return node.branches.every((b) => known(b.cond) && known(b.body)) && known(node.otherwise ?? []);
+      }
+    });
+  const runs = (all: readonly string[]): boolean => {
+    const words = all.slice(Math.max(0, all.findIndex((w) => !assignment.test(w))));
+    if (!words.length || words.every((w) => assignment.test(w))) return true;
     const name = words[0]!.replace(/^(\/usr)?\/s?bin\//, '');
     if (name === 'exit') return true;
-    if (shells.has(name)) return words[1] === '-c' && words[2] !== undefined && words[2].split('\n').every((line) => [...parseLine(line, () => 0, {})].every((c) => runs(c.words)));
+    if (shells.has(name)) {
+      if (words[1] !== '-c' || words[2] === undefined) return false;
+      try {
+        return known(parseScript(words[2]));
+      } catch {
+        return false;
+      }
+    }
     if (name === 'tail' && words.some((w) => /^-[a-zA-Z]*[fF]|^--follow/.test(w))) return false;
     return Object.hasOwn(programs, name) && (!imageTools.has(name) || tools.has(name));
   };
@@ -663,7 +731,17 @@ function test(args: string[], ctx: ExecContext, io: ExecIO, name: string): numbe
     else if (op === '-f') result = file(operand) !== undefined;
     else if (op === '-s') result = !!file(operand);
     else result = file(operand) !== undefined || isDirectory(ctx, absolute(operand));
-  } else if (expr.length === 3 && (expr[1] === '=' || expr[1] === '!=')) result = (expr[0] === expr[2]) === (expr[1] === '=');
+  } else if (expr.length === 3 && (expr[1] === '=' || expr[1] === '!=' || expr[1] === '==')) result = (expr[0] === expr[2]) === (expr[1] !== '!=');
+  else if (expr.length === 3 && /^-(eq|ne|lt|le|gt|ge)$/.test(expr[1]!)) {
+    const [a, b] = [expr[0]!, expr[2]!];
+    const bad = [a, b].find((v) => !/^\s*-?\d+\s*$/.test(v));
+    if (bad !== undefined) {
+      io.stderr(ctx.flavor === 'busybox' ? `${name}: invalid number '${bad}'\n` : `sh: 1: ${name}: Illegal number: ${bad}\n`);
+      return 2;
+    }
+    const [x, y] = [Number(a), Number(b)];
+    result = { '-eq': x === y, '-ne': x !== y, '-lt': x < y, '-le': x <= y, '-gt': x > y, '-ge': x >= y }[expr[1] as '-eq'];
+  }
   else {
     io.stderr(ctx.flavor === 'busybox' ? `${name}: syntax error\n` : `sh: 1: ${name}: ${expr[1] ?? expr[0]}: unexpected operator\n`);
     return 2;
@@ -855,19 +933,20 @@ export async function runCommand(argv: readonly string[], ctx: ExecContext, io: 
     if (prompt) io.stdout(prompt);
     let code = 0;
     let pending = '';
+    const vars: Record<string, string> = {};
     for await (const chunk of io.stdin ?? []) {
       pending += chunk.toString();
       let nl: number;
       while ((nl = pending.indexOf('\n')) >= 0) {
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
-        const r = await runLine(line, code, ctx, io);
+        const r = await runLine(line, code, ctx, io, vars);
         code = r.code;
         if (r.exit) return code;
       }
       if (prompt && !pending) io.stdout(prompt);
     }
-    return pending.trim() ? (await runLine(pending, code, ctx, io)).code : code;
+    return pending.trim() ? (await runLine(pending, code, ctx, io, vars)).code : code;
   }
   const program = programs[name];
   if (!program || (imageTools.has(name) && !ctx.tools?.has(name))) throw new ExecutableNotFound(cmd);
@@ -890,33 +969,371 @@ function shellMissingArgument(ctx: ExecContext, io: ExecIO): number {
 }
 
 async function runScript(script: string, ctx: ExecContext, io: ExecIO): Promise<number> {
-  let code = 0;
-  for (const line of script.split('\n')) {
-    const r = await runLine(line, code, ctx, io);
-    code = r.code;
-    if (r.exit) break;
-  }
-  return code;
+  return (await runLine(script, 0, ctx, io)).code;
 }
 
-/** One line of a script: pipelines joined by `;`, `&&` and `||`, each run as the previous outcome allows. */
-async function runLine(line: string, status: number, ctx: ExecContext, io: ExecIO): Promise<{ code: number; exit: boolean }> {
-  let code = status;
-  let skip = false;
-  const commands = parseLine(line, () => code, ctx.env);
-  for (let r = commands.next(); !r.done; r = commands.next()) {
-    const pipeline = [r.value];
-    while (pipeline[pipeline.length - 1]!.next === '|' && !(r = commands.next()).done) pipeline.push(r.value);
-    const next = pipeline[pipeline.length - 1]!.next;
-    if (!skip) {
-      // `exit` ends the shell; in a pipeline it would end only the subshell that runs it.
-      const [cmd, ...args] = pipeline[0]!.words;
-      if (pipeline.length === 1 && cmd === 'exit') return { code: args[0] === undefined ? code : Number(args[0]) & 255, exit: true };
-      code = await runPipeline(pipeline, ctx, io);
-    }
-    skip = next === '&&' ? code !== 0 : next === '||' ? code === 0 : false;
+/**
+ * A script, or one line of an interactive shell: its commands parsed into pipelines, loops
+ * (`while`/`until … do … done`, `for NAME in …`) and `if … then … elif … else … fi`, joined by
+ * `;`, newlines, `&&` and `||`, then run, each simple command expanded as it is reached. A script
+ * that does not parse is the shell's syntax error, status 2.
+ */
+async function runLine(script: string, status: number, ctx: ExecContext, io: ExecIO, vars: Record<string, string> = {}): Promise<{ code: number; exit: boolean }> {
+  let items: Item[];
+  try {
+    items = parseScript(script);
+  } catch (err) {
+    if (!(err instanceof ShellSyntaxError)) throw err;
+    io.stderr(ctx.flavor === 'busybox' ? `sh: syntax error: ${err.message}\n` : `sh: 1: Syntax error: ${err.message}\n`);
+    return { code: 2, exit: false };
   }
-  return { code, exit: false };
+  const state: ShellState = { code: status, vars };
+  try {
+    await runItems(items, state, ctx, io);
+    return { code: state.code, exit: false };
+  } catch (err) {
+    if (err instanceof ShellExit) return { code: err.code, exit: true };
+    throw err;
+  }
+}
+
+/** A running shell's last status and its variables (`i=0`, a `for` loop's). */
+interface ShellState {
+  code: number;
+  vars: Record<string, string>;
+}
+
+const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=/;
+
+/** What expansions read: the environment, then the shell's own variables over it. */
+const expansionEnv = (ctx: ExecContext, state: ShellState) => (Object.keys(state.vars).length ? { ...ctx.env, ...state.vars } : ctx.env);
+
+class ShellSyntaxError extends Error {}
+class ShellExit {
+  constructor(readonly code: number) {}
+}
+
+/** What a script is made of: pipelines (their commands' text, unexpanded), loops and conditionals. */
+type ShellNode =
+  | { kind: 'pipeline'; texts: string[] }
+  | { kind: 'loop'; until: boolean; cond: Item[]; body: Item[] }
+  | { kind: 'for'; name: string; words: string; body: Item[] }
+  | { kind: 'if'; branches: { cond: Item[]; body: Item[] }[]; otherwise?: Item[] };
+
+interface Item {
+  node: ShellNode;
+  /** The operator after it: `;`, `&&`, `||` (a newline is `;`). */
+  next?: string;
+}
+
+/** The text between operators, unexpanded, with the operator after it (a newline is `;`). */
+function segments(script: string): { text: string; next?: string }[] {
+  const out: { text: string; next?: string }[] = [];
+  let text = '';
+  let depth = 0;
+  for (let i = 0; i < script.length; i++) {
+    const c = script[i]!;
+    if (c === "'") {
+      const close = script.indexOf("'", i + 1);
+      const end = close < 0 ? script.length : close + 1;
+      text += script.slice(i, end);
+      i = end - 1;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < script.length && script[j] !== '"') j += script[j] === '\\' ? 2 : 1;
+      text += script.slice(i, j + 1);
+      i = j;
+    } else if (c === '\\') {
+      text += script.slice(i, i + 2);
+      i++;
+    } else if (c === '$' && script[i + 1] === '(') {
+      depth++;
+      text += '$(';
+      i++;
+    } else if (c === ')' && depth > 0) {
+      depth--;
+      text += c;
+    } else if (depth === 0 && c === '#' && (text === '' || /\s$/.test(text))) {
+      while (i + 1 < script.length && script[i + 1] !== '\n') i++;
+    } else if (depth === 0 && (c === ';' || c === '\n' || script.startsWith('&&', i) || script.startsWith('||', i) || (c === '|' && script[i + 1] !== '|'))) {
+      const op = c === '\n' ? ';' : c === ';' || c === '|' ? c : script.slice(i, i + 2);
+      if (op.length === 2) i++;
+      out.push({ text, next: op });
+      text = '';
+    } else text += c;
+  }
+  out.push({ text });
+  return out;
+}
+
+const keyword = /^(while|until|if|elif|then|else|fi|do|done|for)(?=\s|$)\s*/;
+
+function parseScript(script: string): Item[] {
+  const segs = segments(script);
+  const { items, at } = parseItems(segs, 0, new Set());
+  if (at < segs.length) throw new ShellSyntaxError(`"${keyword.exec(segs[at]!.text.trim())?.[1] ?? segs[at]!.text.trim()}" unexpected`);
+  return items;
+}
+
+/** Items up to a segment starting with one of `stop` (not consumed), or the end. */
+function parseItems(segs: { text: string; next?: string }[], at: number, stop: ReadonlySet<string>): { items: Item[]; at: number } {
+  const items: Item[] = [];
+  const expect = (word: string, after: string) => {
+    const t = segs[at]?.text.trim() ?? '';
+    const m = keyword.exec(t);
+    if (!m || m[1] !== word) throw new ShellSyntaxError(at >= segs.length ? `end of file unexpected (expecting "${word}")` : `"${t.split(/\s+/)[0]}" unexpected (expecting "${word}")`);
+    // What follows the keyword on its segment is the first command after it.
+    segs[at] = { ...segs[at]!, text: t.slice(m[0].length) };
+    return after;
+  };
+  while (at < segs.length) {
+    const seg = segs[at]!;
+    const t = seg.text.trim();
+    const k = keyword.exec(t)?.[1];
+    if (k && stop.has(k)) return { items, at };
+    if (!t) {
+      at++;
+      continue;
+    }
+    if (k === 'while' || k === 'until') {
+      segs[at] = { ...seg, text: t.slice(keyword.exec(t)![0].length) };
+      const cond = parseItems(segs, at, new Set(['do']));
+      at = cond.at;
+      expect('do', 'loop');
+      const body = parseItems(segs, at, new Set(['done']));
+      at = body.at;
+      expect('done', 'loop');
+      items.push({ node: { kind: 'loop', until: k === 'until', cond: cond.items, body: body.items }, ...nextOf(segs, at) });
+      at = closeKeyword(segs, at);
+    } else if (k === 'for') {
+      const m = /^for\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s+in(?:\s+(.*))?)?$/.exec(t);
+      if (!m) throw new ShellSyntaxError(`Bad for loop variable`);
+      at++;
+      expect('do', 'for');
+      const body = parseItems(segs, at, new Set(['done']));
+      at = body.at;
+      expect('done', 'for');
+      items.push({ node: { kind: 'for', name: m[1]!, words: m[2] ?? '', body: body.items }, ...nextOf(segs, at) });
+      at = closeKeyword(segs, at);
+    } else if (k === 'if') {
+      const branches: { cond: Item[]; body: Item[] }[] = [];
+      let otherwise: Item[] | undefined;
+      segs[at] = { ...seg, text: t.slice(keyword.exec(t)![0].length) };
+      for (;;) {
+        const cond = parseItems(segs, at, new Set(['then']));
+        at = cond.at;
+        expect('then', 'if');
+        const body = parseItems(segs, at, new Set(['elif', 'else', 'fi']));
+        at = body.at;
+        branches.push({ cond: cond.items, body: body.items });
+        const word = keyword.exec(segs[at]?.text.trim() ?? '')?.[1];
+        if (word === 'elif') {
+          expect('elif', 'if');
+          continue;
+        }
+        if (word === 'else') {
+          expect('else', 'if');
+          const rest = parseItems(segs, at, new Set(['fi']));
+          at = rest.at;
+          otherwise = rest.items;
+        }
+        expect('fi', 'if');
+        break;
+      }
+      items.push({ node: { kind: 'if', branches, ...(otherwise ? { otherwise } : {}) }, ...nextOf(segs, at) });
+      at = closeKeyword(segs, at);
+    } else if (k) {
+      throw new ShellSyntaxError(`"${k}" unexpected`);
+    } else {
+      const texts = [t];
+      while (segs[at]!.next === '|' && at + 1 < segs.length) texts.push(segs[++at]!.text.trim());
+      items.push({ node: { kind: 'pipeline', texts }, ...nextOf(segs, at) });
+      at++;
+    }
+  }
+  if (stop.size) {
+    const [word] = [...stop];
+    throw new ShellSyntaxError(`end of file unexpected (expecting "${word}")`);
+  }
+  return { items, at };
+}
+
+function nextOf(segs: { text: string; next?: string }[], at: number): { next?: string } {
+  const next = segs[at]?.next;
+  return next && next !== '|' ? { next } : {};
+}
+
+/** After `done` or `fi`: nothing may follow on its segment (a redirection of the whole loop is not simulated). */
+function closeKeyword(segs: { text: string; next?: string }[], at: number): number {
+  const rest = segs[at]!.text.trim();
+  if (rest) throw new ShellSyntaxError(`"${rest.split(/\s+/)[0]}" unexpected`);
+  return at + 1;
+}
+
+/** Runs items in order, `&&` and `||` deciding whether the next runs; `state.code` is the last status. */
+async function runItems(items: Item[], state: ShellState, ctx: ExecContext, io: ExecIO): Promise<void> {
+  let skip = false;
+  for (const { node, next } of items) {
+    if (!skip) await runNode(node, state, ctx, io);
+    skip = next === '&&' ? state.code !== 0 : next === '||' ? state.code === 0 : false;
+  }
+}
+
+async function runNode(node: ShellNode, state: ShellState, ctx: ExecContext, io: ExecIO): Promise<void> {
+  switch (node.kind) {
+    case 'pipeline': {
+      const commands: SimpleCommand[] = [];
+      for (const text of node.texts) {
+        const expanded = await substitute(text, state, ctx, io);
+        commands.push(...parseLine(expanded, () => state.code, expansionEnv(ctx, state)));
+      }
+      const [cmd, ...args] = commands[0]?.words ?? [];
+      // `exit` ends the shell; in a pipeline it would end only the subshell that runs it.
+      if (commands.length === 1 && cmd === 'exit') throw new ShellExit(args[0] === undefined ? state.code : Number(args[0]) & 255);
+      // `NAME=value` alone sets a shell variable; before a command, it is in that command's environment.
+      if (commands.length === 1 && commands[0]!.words.length && commands[0]!.words.every((w) => assignment.test(w))) {
+        for (const w of commands[0]!.words) state.vars[assignment.exec(w)![1]!] = w.slice(w.indexOf('=') + 1);
+        state.code = 0;
+        return;
+      }
+      let runIn = ctx;
+      for (const c of commands) {
+        const lead = c.words.findIndex((w) => !assignment.test(w));
+        if (lead <= 0) continue;
+        const env = { ...ctx.env, ...Object.fromEntries(c.words.slice(0, lead).map((w) => [assignment.exec(w)![1]!, w.slice(w.indexOf('=') + 1)])) };
+        c.words = c.words.slice(lead);
+        runIn = Object.assign(Object.create(ctx) as ExecContext, { env });
+      }
+      state.code = await runPipeline(commands, runIn, io);
+      return;
+    }
+    case 'loop': {
+      let status = 0;
+      for (;;) {
+        await runItems(node.cond, state, ctx, io);
+        if ((state.code === 0) === node.until) break;
+        await runItems(node.body, state, ctx, io);
+        status = state.code;
+        // Each round takes a moment of the clock, so a loop that never sleeps still lets time (and the cluster) go on.
+        await ctx.sleep?.(1);
+      }
+      state.code = status;
+      return;
+    }
+    case 'for': {
+      const words = node.words ? [...parseLine(await substitute(node.words, state, ctx, io), () => state.code, expansionEnv(ctx, state))].flatMap((c) => c.words) : [];
+      state.code = 0;
+      for (const word of words) {
+        state.vars[node.name] = word;
+        await runItems(node.body, state, ctx, io);
+        await ctx.sleep?.(1);
+      }
+      return;
+    }
+    case 'if': {
+      for (const branch of node.branches) {
+        await runItems(branch.cond, state, ctx, io);
+        if (state.code === 0) return runItems(branch.body, state, ctx, io);
+      }
+      if (node.otherwise) await runItems(node.otherwise, state, ctx, io);
+      else state.code = 0;
+      return;
+    }
+  }
+}
+
+/** An integer expression of + - * / % and parentheses (variables already replaced); undefined when malformed or dividing by zero. */
+function arithmetic(expr: string): number | undefined {
+  const tokens = expr.match(/\d+|[-+*/%()]|\S/g) ?? [];
+  let at = 0;
+  const primary = (): number | undefined => {
+    const t = tokens[at++];
+    if (t === undefined) return undefined;
+    if (/^\d+$/.test(t)) return Number(t);
+    if (t === '-' || t === '+') {
+      const v = primary();
+      return v === undefined ? undefined : t === '-' ? -v : v;
+    }
+    if (t === '(') {
+      const v = sum();
+      return tokens[at++] === ')' ? v : undefined;
+    }
+    return undefined;
+  };
+  const product = (): number | undefined => {
+    let v = primary();
+    while (v !== undefined && (tokens[at] === '*' || tokens[at] === '/' || tokens[at] === '%')) {
+      const op = tokens[at++];
+      const r = primary();
+      if (r === undefined || (op !== '*' && r === 0)) return undefined;
+      v = op === '*' ? v * r : op === '/' ? Math.trunc(v / r) : v % r;
+    }
+    return v;
+  };
+  const sum = (): number | undefined => {
+    let v = product();
+    while (v !== undefined && (tokens[at] === '+' || tokens[at] === '-')) {
+      const op = tokens[at++];
+      const r = product();
+      if (r === undefined) return undefined;
+      v = op === '+' ? v + r : v - r;
+    }
+    return v;
+  };
+  const v = sum();
+  return at === tokens.length ? v : undefined;
+}
+
+/**
+ * Command substitution: each `$(…)` outside single quotes replaced by what its script prints,
+ * trailing newlines dropped; escaped so that it stays text, and is split into words outside double quotes.
+ */
+async function substitute(text: string, state: ShellState, ctx: ExecContext, io: ExecIO): Promise<string> {
+  if (!text.includes('$(')) return text;
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'" && !quoted) {
+      const close = text.indexOf("'", i + 1);
+      const end = close < 0 ? text.length : close + 1;
+      out += text.slice(i, end);
+      i = end - 1;
+    } else if (c === '\\') {
+      out += text.slice(i, i + 2);
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+      out += c;
+    } else if (text.startsWith('$((', i)) {
+      // Arithmetic: integers, variables, + - * / % and parentheses.
+      let depth = 2;
+      let j = i + 3;
+      for (; j < text.length && depth > 0; j++) depth += text[j] === '(' ? 1 : text[j] === ')' ? -1 : 0;
+      const expr = text.slice(i + 3, Math.max(i + 3, j - 2));
+      const env = expansionEnv(ctx, state);
+      const value = arithmetic(expr.replace(/\$?([A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => String(parseInt(env[name] ?? '0', 10) || 0)));
+      if (value === undefined) {
+        io.stderr(ctx.flavor === 'busybox' ? `sh: arithmetic syntax error\n` : `sh: 1: arithmetic expression: expecting primary: "${expr}"\n`);
+        state.code = 2;
+      }
+      out += String(value ?? 0);
+      i = j - 1;
+    } else if (c === '$' && text[i + 1] === '(') {
+      let depth = 1;
+      let j = i + 2;
+      for (; j < text.length && depth; j++) depth += text[j] === '(' ? 1 : text[j] === ')' ? -1 : 0;
+      const inner = text.slice(i + 2, j - 1);
+      let printed = '';
+      const r = await runLine(inner, state.code, ctx, { ...io, stdout: (d) => void (printed += d.toString()) });
+      state.code = r.code;
+      printed = printed.replace(/\n+$/, '');
+      // Unquoted, it is split into words at blanks and newlines alike.
+      out += quoted ? printed.replace(/["\\$`]/g, '\\$&') : printed.replace(/[\\'"$`;&|<>()#]/g, '\\$&').replace(/\s+/g, ' ');
+      i = j - 1;
+    } else out += c;
+  }
+  return out;
 }
 
 /** Chunks of output, as text. */

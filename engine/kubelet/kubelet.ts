@@ -31,7 +31,7 @@ import type { ContainerKind, ContainerRecord, PodRecord } from './podRecord';
 import { podStatus } from './podStatus';
 import { ProbeWorker } from './prober';
 import { StatusManager } from './statusManager';
-import type { HttpOutcome } from './execCommand';
+import type { DnsAnswer, HttpOutcome } from './execCommand';
 import { type ContainerRuntime, type ContainerView, type MountedVolume, SimulatedRuntime } from './runtime';
 import { type KubeletAnswer, KubeletJournal, serveKubelet } from './kubeletServer';
 import { type NodeUsage, usageSummary } from './usage';
@@ -71,8 +71,14 @@ export interface KubeletOptions {
   nodeStatusReportFrequencyMs?: number;
   /** How many pod workers sync pods concurrently. */
   workers?: number;
-  /** Sends an HTTP request from a pod into the cluster network (a `curl` in an exec); absent, pods have no network to send on. */
-  sendRequest?: (from: { namespace: string; name: string }, method: string, url: string, body?: { contentType?: string; data: string }) => HttpOutcome;
+  /**
+   * What a pod's processes send into the cluster network: HTTP requests (a `curl` in an exec) and
+   * DNS queries (`nslookup`); absent, pods have no network to send on.
+   */
+  podTraffic?: {
+    request(from: { namespace: string; name: string }, method: string, url: string, body?: { contentType?: string; data: string }): HttpOutcome;
+    lookup(from: { namespace: string; name: string }, name: string): DnsAnswer;
+  };
 }
 
 export const nodeLeaseNamespace = 'kube-node-lease';
@@ -413,9 +419,10 @@ export class Kubelet {
       else if (v.emptyDir) volumes.push({ ...at, disk: this.disks.emptyDir(rec.uid, v.name) });
       else if (writtenVolume(v)) volumes.push({ ...at, readOnly: true });
     }
-    const send = this.options.sendRequest;
+    const traffic = this.options.podTraffic;
+    if (!traffic) return { files, volumes };
     const from = { namespace: pod.metadata!.namespace!, name: pod.metadata!.name! };
-    return { files, volumes, ...(send ? { request: (method: string, url: string, body?: { contentType?: string; data: string }) => send(from, method, url, body) } : {}) };
+    return { files, volumes, request: (method, url, body) => traffic.request(from, method, url, body), lookup: (name) => traffic.lookup(from, name) };
   }
 
   /** The files the kubelet writes into a container: its volumes' and /etc's. */

@@ -9,7 +9,7 @@ import type { Clock, Timer } from '../util/clock';
 import type { Random } from '../util/random';
 import { type ContainerBehavior, fileExists } from './behavior';
 import { ContainerLog, type LogOptions } from './containerLog';
-import { type ExecContext, type ExecIO, ExecutableNotFound, runCommand, type SendRequest, toolsOf } from './execCommand';
+import { type DnsAnswer, type ExecContext, type ExecIO, ExecutableNotFound, runCommand, type SendRequest, toolsOf } from './execCommand';
 import { genericResponder, HttpConnection, type HttpResponder, nginxResponder } from './httpServer';
 import { cookedLines, onlcr } from './terminal';
 import { ContainerUsage, type UsageSample } from './usage';
@@ -125,6 +125,8 @@ export interface ContainerView {
   readonly volumes: readonly MountedVolume[];
   /** Sends an HTTP request from the pod into the cluster network; absent where nothing routes one. */
   readonly request?: SendRequest;
+  /** A DNS query from the pod; absent where nothing answers one. */
+  readonly lookup?: (name: string) => DnsAnswer;
 }
 
 /** A volume at its mount point. */
@@ -230,7 +232,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     if (b.run && config.view) {
       // A command made only of the simulated programs runs as it is: its output is the log, its status the exit code.
       const view = config.view;
-      this.after(c, b.runForMs, () => void this.runMain(c, b.run!, view()));
+      this.after(c, 0, () => void this.runMain(c, b.run!, view()));
       return id;
     }
     for (const line of b.output) c.log.append(now, line);
@@ -501,6 +503,7 @@ export class SimulatedRuntime implements ContainerRuntime {
    * there (refused on a read-only one, and on those the kubelet writes), else to its layer.
    */
   private execContext(c: SimContainer, mounted: ContainerView): ExecContext {
+    const clock = this.clock;
     const all = new Map(mounted.files);
     for (const v of mounted.volumes) {
       if (!v.disk) continue;
@@ -523,9 +526,14 @@ export class SimulatedRuntime implements ContainerRuntime {
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: (mounted.files.get('/etc/hostname') ?? c.config.podName).trim(), ...c.config.env, HOME: '/root' },
       files: all,
       flavor: /(^|\/)(busybox|alpine)(:|@|$)/.test(c.config.container.image ?? '') ? 'busybox' : 'coreutils',
-      now: this.clock.now(),
+      get now() {
+        return clock.now();
+      },
+      // A timer of the container's: when it exits, its timers go, and a sleeping script with them.
+      sleep: (ms) => new Promise<void>((resolve) => this.after(c, ms, resolve)),
       tools: toolsOf(c.config.container.image ?? ''),
       ...(mounted.request ? { request: mounted.request } : {}),
+      ...(mounted.lookup ? { lookup: mounted.lookup } : {}),
       write: (path, contents) => {
         if (path === '/dev/null') return undefined;
         const volume = volumeAt(path);

@@ -293,6 +293,21 @@ export class ServiceProxy {
    * behind (by default every node's kube-proxy runs). Throws a 400 Status for a URL that is not
    * http://, a 404 for a `from` pod or node that does not exist.
    */
+  /**
+   * A DNS query of `host` from a pod, as its resolver makes it (search domains, ndots, through the
+   * cluster DNS): the name that answered and its address, `NXDOMAIN`, or a `timeout` while the
+   * cluster DNS has no ready endpoint.
+   */
+  lookupName(objects: NetworkObjects, host: string, from: Caller, rulesOf: RulesOf = () => undefined): { fqdn: string; address: string } | { error: 'NXDOMAIN' | 'timeout' } {
+    const destination = this.resolve(objects, host, this.caller(objects, from), rulesOf);
+    if (!destination) return { error: 'NXDOMAIN' };
+    if (destination.kind === 'noDNS') return { error: 'timeout' };
+    const address = addressOf(destination);
+    if (!address) return { error: 'NXDOMAIN' };
+    const fqdn = 'fqdn' in destination && destination.fqdn ? destination.fqdn : host;
+    return { fqdn, address };
+  }
+
   route(objects: NetworkObjects, request: ProxyRequest, now: number, rulesOf: RulesOf = () => undefined): Route {
     const { host, port, path } = parseRequestURL(request.url);
     const caller = this.caller(objects, request.from);

@@ -20,12 +20,17 @@ describe('container behavior', () => {
     assert.deepEqual([script.interactive, script.exitCode], [false, 2]);
   });
 
-  it('runs as it is a command made only of the simulated programs that ends by itself; not one that waits, nor one an annotation directs', () => {
+  it('runs as it is a command made only of the simulated shell and programs; not a bare shell, tail -f, another program, nor one an annotation directs', () => {
     const run = (command: string[], image = 'busybox:1.37', annotations = {}) => behaviorOf({ name: 'c', image, command }, annotations, 'Never').run;
-    assert.deepEqual(run(['sh', '-c', 'date; echo Hello from the Kubernetes cluster']), ['sh', '-c', 'date; echo Hello from the Kubernetes cluster']);
-    assert.deepEqual(run(['wget', '-qO-', 'http://web']), ['wget', '-qO-', 'http://web']);
+    for (const runs of [
+      ['sh', '-c', 'date; echo Hello from the Kubernetes cluster'],
+      ['wget', '-qO-', 'http://web'],
+      ['sh', '-c', 'echo start; sleep 30'],
+      ['sh', '-c', 'until nslookup mydb.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for mydb; sleep 2; done'],
+      ['sh', '-c', 'for i in 1 2 3; do if [ "$i" = 2 ]; then echo two; else echo $i; fi; done'],
+    ]) assert.deepEqual(run(runs), runs);
     assert.deepEqual(run(['curl', '-s', 'http://web'], 'curlimages/curl:8.11.1'), ['curl', '-s', 'http://web']);
-    for (const waits of [['sh', '-c', 'echo start; sleep 30'], ['tail', '-f', '/dev/null'], ['sh', '-c', 'while true; do date; done'], ['sh'], ['curl', 'http://web'], ['python', 'app.py']]) assert.equal(run(waits), undefined, JSON.stringify(waits));
+    for (const read of [['tail', '-f', '/dev/null'], ['sh'], ['curl', 'http://web'], ['python', 'app.py'], ['sh', '-c', 'python app.py; echo done'], ['sh', '-c', 'while true; do date']]) assert.equal(run(read), undefined, JSON.stringify(read));
     assert.equal(run(['sh', '-c', 'echo hi'], 'busybox', { 'kubeside.dev/behavior': 'exit=4' }), undefined);
   });
 

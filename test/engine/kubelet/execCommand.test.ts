@@ -7,11 +7,16 @@ import { type ExecContext, runCommand } from '../../../engine/kubelet/execComman
 /** A container with /etc/app read-only (a ConfigMap volume) and everything else writable. */
 function container(flavor: ExecContext['flavor'] = 'coreutils') {
   const files = new Map<string, string>([['/etc/app/settings', 'mode=fast\nlevel=3\nmode=slow\n']]);
+  let now = Date.UTC(2026, 11, 6, 9, 5, 7);
   const ctx: ExecContext = {
     env: { PATH: '/usr/bin:/bin', HOME: '/root', APP_MODE: 'fast', APP_LEVEL: '3' },
     files,
     flavor,
-    now: Date.UTC(2026, 11, 6, 9, 5, 7),
+    get now() {
+      return now;
+    },
+    // The container's clock: sleeping moves it on.
+    sleep: async (ms) => void (now += ms),
     write: (path, contents) => (path.startsWith('/etc/app/') ? 'Read-only file system' : (files.set(path, contents), undefined)),
     remove: (path) => (path.startsWith('/etc/app/') ? 'Read-only file system' : (files.delete(path), undefined)),
   };
@@ -22,7 +27,7 @@ function container(flavor: ExecContext['flavor'] = 'coreutils') {
     const code = await runCommand(['sh', '-c', script], ctx, { stdout: (d) => (stdout += d), stderr: (d) => (stderr += d) });
     return { code, stdout, stderr };
   };
-  return { files, sh };
+  return { files, sh, elapsed: () => now - Date.UTC(2026, 11, 6, 9, 5, 7) };
 }
 
 describe('simulated container shell', () => {
@@ -60,6 +65,25 @@ describe('simulated container shell', () => {
     assert.deepEqual(await sh('mkdir /a/b; mkdir -p /a/b && test -d /a'), { code: 0, stdout: '', stderr: "mkdir: cannot create directory '/a/b': No such file or directory\n" });
     assert.deepEqual(await sh('touch /tmp/work/f && rm /tmp/work; rm -r /tmp/work && ls /tmp'), { code: 0, stdout: '', stderr: "rm: cannot remove '/tmp/work': Is a directory\n" });
     assert.deepEqual(await sh('rm /etc/app/settings; rm /tmp/none; rm -f /tmp/none'), { code: 0, stdout: '', stderr: "rm: cannot remove '/etc/app/settings': Read-only file system\nrm: cannot remove '/tmp/none': No such file or directory\n" });
+  });
+
+  it('loops with while, until and for, branches with if, keeps variables, and sleeps on the container\'s clock', async () => {
+    const { sh, elapsed } = container();
+    assert.deepEqual(await sh('i=0; while [ $i -lt 3 ]; do echo "tick $i"; i=$((i+1)); sleep 2; done; echo "done $i"'), { code: 0, stdout: 'tick 0\ntick 1\ntick 2\ndone 3\n', stderr: '' });
+    // Three sleeps of 2 s, and a moment for each round of the loop.
+    assert.equal(elapsed(), 6_003);
+    assert.equal((await sh('n=0\nuntil [ $n -ge 2 ]\ndo\n  n=$((n + 1))\ndone\necho $n')).stdout, '2\n');
+    assert.equal((await sh('for m in $(grep mode /etc/app/settings | cut); do echo $m; done')).stderr, 'sh: 1: cut: not found\n');
+    assert.equal((await sh('for m in $(grep mode= /etc/app/settings); do if [ "$m" = mode=fast ]; then echo fast; elif [ "$m" = mode=slow ]; then echo slow; else echo other; fi; done')).stdout, 'fast\nslow\n');
+    assert.equal((await sh('level=$(grep level /etc/app/settings); echo "${level}" $((7 % 4 * (2 + 1)))')).stdout, 'level=3 9\n');
+    assert.equal((await sh('MODE=slow printenv MODE; printenv MODE || echo unset')).stdout, 'slow\nunset\n');
+  });
+
+  it('refuses a script that does not parse, and a malformed test, as dash does', async () => {
+    const { sh } = container();
+    assert.deepEqual(await sh('while true; do echo x'), { code: 2, stdout: '', stderr: 'sh: 1: Syntax error: end of file unexpected (expecting "done")\n' });
+    assert.deepEqual(await sh('echo a; fi'), { code: 2, stdout: '', stderr: 'sh: 1: Syntax error: "fi" unexpected\n' });
+    assert.deepEqual(await sh('[ x -lt 3 ]'), { code: 2, stdout: '', stderr: 'sh: 1: [: Illegal number: x\n' });
   });
 
   it('words its errors as busybox in busybox images', async () => {

@@ -116,6 +116,32 @@ describe('service proxy: requests through the cluster network', function () {
     assert.deepEqual(await run(api, 'api', ['curl', '-sS', 'http://web/']), { code: 7, stdout: '', stderr: "curl: (7) Failed to connect to web port 80 after 0 ms: Couldn't connect to server\n" });
   });
 
+  it('runs the init containers of the Kubernetes docs: each loops on nslookup until its Service exists, then the app starts', async () => {
+    const wait = (service: string) => ({ name: `init-${service}`, image: 'busybox:1.28', command: ['sh', '-c', `until nslookup ${service}.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for ${service}; sleep 2; done`] });
+    await s.admin.create(pods, 'shop', {
+      metadata: { name: 'myapp-pod', labels: { 'app.kubernetes.io/name': 'MyApp' } },
+      spec: { containers: [{ name: 'myapp-container', image: 'busybox:1.28', command: ['sh', '-c', 'echo The app is running! && sleep 3600'] }], initContainers: [wait('myservice'), wait('mydb')] },
+    });
+    await s.advance(20_000);
+    const initStates = () => (s.admin.get(pods, 'shop', 'myapp-pod').status.initContainerStatuses as Obj[]).map((c) => Object.keys(c.state)[0]);
+    assert.deepEqual(initStates(), ['running', 'waiting']);
+    const waiting = s.cluster.logs('shop', 'myapp-pod', 'init-myservice');
+    assert.match(waiting, /^\*\* server can't find myservice\.shop\.svc\.cluster\.local: NXDOMAIN$/m);
+    assert.ok(waiting.split('\n').filter((l) => l === 'waiting for myservice').length >= 5, waiting);
+
+    const service = (name: string) => ({ metadata: { name }, spec: { ports: [{ protocol: 'TCP', port: 80, targetPort: 9376 }] } });
+    await s.admin.create(services, 'shop', service('myservice'));
+    await s.advance(5_000);
+    assert.deepEqual(initStates(), ['terminated', 'running']);
+    const ip = s.admin.get(services, 'shop', 'myservice').spec.clusterIP;
+    assert.match(s.cluster.logs('shop', 'myapp-pod', 'init-myservice'), new RegExp(`Name:\tmyservice\\.shop\\.svc\\.cluster\\.local\nAddress: ${ip.replace(/\./g, '\\.')}\n`));
+    await s.admin.create(services, 'shop', service('mydb'));
+    await s.advance(5_000);
+    const pod = s.admin.get(pods, 'shop', 'myapp-pod');
+    assert.equal(pod.status.phase, 'Running');
+    assert.equal(s.cluster.logs('shop', 'myapp-pod', 'myapp-container'), 'The app is running!\n');
+  });
+
   it('keeps a Service answering while its pods are deleted and re-created with new IPs', async () => {
     for (let round = 0; round < 3; round++) {
       const [gone, kept] = live(s, 'web');
