@@ -29,8 +29,10 @@ export interface ExecContext {
   request?: SendRequest;
   /** A DNS query from the pod, through its resolver; absent where nothing answers one. */
   lookup?: (name: string) => DnsAnswer;
-  /** The image's own programs, besides those every image has: `curl`, `wget`. */
+  /** The image's own programs, besides those every image has: `curl`, `wget`, `nslookup`. */
   tools?: ReadonlySet<string>;
+  /** The container's image, for a program whose answers changed between versions. */
+  image?: string;
 }
 
 /** An HTTP request from the container, and what came back: an answer, or the error the connection ended with (in Go's words, as the network reports it). */
@@ -275,6 +277,17 @@ const programs: Record<string, Program> = {
     if ('error' in answer && answer.error === 'timeout') {
       io.stdout(';; connection timed out; no servers could be reached\n\n');
       return 1;
+    }
+    // busybox up to 1.28 (the image of the docs' init container example) answered in its own format.
+    const old = /(^|\/)busybox:1\.(\d+)/.exec(ctx.image ?? '');
+    if (old && Number(old[2]) <= 28) {
+      io.stdout('Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n');
+      if ('error' in answer) {
+        io.stderr(`nslookup: can't resolve '${name}'\n`);
+        return 1;
+      }
+      io.stdout(`Name:      ${name}\nAddress 1: ${answer.address} ${answer.fqdn}\n`);
+      return 0;
     }
     io.stdout('Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n');
     if ('error' in answer) {

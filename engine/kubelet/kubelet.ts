@@ -415,8 +415,7 @@ export class Kubelet {
       if (v.persistentVolumeClaim) {
         const disk = rec.persistentVolumes.get(v.name);
         volumes.push({ ...at, readOnly: at.readOnly || v.persistentVolumeClaim.readOnly === true, ...(disk ? { disk } : {}) });
-      }
-      else if (v.emptyDir) volumes.push({ ...at, disk: this.disks.emptyDir(rec.uid, v.name) });
+      } else if (v.emptyDir) volumes.push({ ...at, disk: this.disks.emptyDir(rec.uid, v.name) });
       else if (writtenVolume(v)) volumes.push({ ...at, readOnly: true });
     }
     const traffic = this.options.podTraffic;

@@ -532,6 +532,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       // A timer of the container's: when it exits, its timers go, and a sleeping script with them.
       sleep: (ms) => new Promise<void>((resolve) => this.after(c, ms, resolve)),
       tools: toolsOf(c.config.container.image ?? ''),
+      image: c.config.container.image ?? '',
       ...(mounted.request ? { request: mounted.request } : {}),
       ...(mounted.lookup ? { lookup: mounted.lookup } : {}),
       write: (path, contents) => {
