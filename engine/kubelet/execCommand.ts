@@ -216,7 +216,7 @@ const programs: Record<string, Program> = {
     for (const name of args.filter((a) => !a.startsWith('-'))) {
       const path = absolute(name);
       if (ctx.files.has(path) || isDirectory(ctx, path)) continue;
-      const why = parentMissing(ctx, path) ? 'No such file or directory' : ctx.write ? ctx.write(path, '') : 'Read-only file system';
+      const why = parentMissing(ctx, path) ? 'No such file or directory' : writeFile(ctx, path, '');
       if (why) {
         io.stderr(ctx.flavor === 'busybox' ? `touch: ${name}: ${why}\n` : `touch: cannot touch '${name}': ${why}\n`);
         code = 1;
@@ -233,7 +233,7 @@ const programs: Record<string, Program> = {
       if (ctx.files.has(path) || isDirectory(ctx, path)) why = parents && !ctx.files.has(path) ? undefined : 'File exists';
       else if (!parents && parentMissing(ctx, path)) why = 'No such file or directory';
       // A directory is kept by a marker (`path/`) until something is in it.
-      else why = ctx.write ? ctx.write(`${path}/`, '') : 'Read-only file system';
+      else why = writeFile(ctx, `${path}/`, '');
       if (why) {
         io.stderr(ctx.flavor === 'busybox' ? `mkdir: can't create directory '${name}': ${why}\n` : `mkdir: cannot create directory '${name}': ${why}\n`);
         code = 1;
@@ -253,12 +253,12 @@ const programs: Record<string, Program> = {
     for (const name of args.filter((a) => !/^-[a-zA-Z]+$/.test(a))) {
       const path = absolute(name);
       if (ctx.files.has(path)) {
-        const why = ctx.remove ? ctx.remove(path) : 'Read-only file system';
+        const why = removeFile(ctx, path);
         if (why) fail(name, why);
       } else if (isDirectory(ctx, path)) {
         if (!recursive) fail(name, 'Is a directory');
         else for (const f of [...ctx.files.keys()].filter((f) => f.startsWith(`${path}/`)).sort().reverse()) {
-          const why = ctx.remove ? ctx.remove(f) : 'Read-only file system';
+          const why = removeFile(ctx, f);
           if (why) fail(`${name}${f.slice(path.length)}`, why);
         }
       } else if (!force) fail(name, 'No such file or directory');
@@ -439,6 +439,16 @@ async function wc(args: string[], ctx: ExecContext, io: ExecIO): Promise<number>
   return input.code;
 }
 
+/** Writes a file through the container's `write`: undefined once written, else why not (nothing is writable without one). */
+function writeFile(ctx: ExecContext, path: string, contents: string): string | undefined {
+  return ctx.write ? ctx.write(path, contents) : 'Read-only file system';
+}
+
+/** Removes a file through the container's `remove`: undefined once removed, else why not. */
+function removeFile(ctx: ExecContext, path: string): string | undefined {
+  return ctx.remove ? ctx.remove(path) : 'Read-only file system';
+}
+
 function parentMissing(ctx: ExecContext, path: string): boolean {
   const parent = path.slice(0, path.lastIndexOf('/')) || '/';
   return !isDirectory(ctx, parent);
@@ -510,6 +520,16 @@ function connectFailure(error: string): { kind: 'resolve' | 'refused' | 'unreach
   if (/no route to host/.test(error)) return { kind: 'unreachable', ...(dial ? { ip: dial[1]! } : {}) };
   if (/i\/o timeout/.test(error)) return { kind: 'timeout', ...(dial ? { ip: dial[1]! } : {}) };
   return { kind: 'empty' };
+}
+
+/** The host, port and path of a URL the network took (a scheme-less one is http://); a URL it could not read stays whole as the host. */
+function urlParts(url: string): { host: string; port: number; pathname: string } {
+  try {
+    const u = new URL(/^[a-z]+:\/\//i.test(url) ? url : `http://${url}`);
+    return { host: u.hostname, port: Number(u.port || 80), pathname: u.pathname };
+  } catch {
+    return { host: url, port: 80, pathname: '/' };
+  }
 }
 
 /** The request a command line asks for, or the usage error it gets. */
@@ -590,18 +610,10 @@ function curl(args: string[], ctx: ExecContext, io: ExecIO): number {
   const verb = method ?? (head ? 'HEAD' : data !== undefined ? 'POST' : 'GET');
   const sent = send(ctx, verb, url, data !== undefined ? { contentType: contentType ?? 'application/x-www-form-urlencoded', data } : undefined);
   if ('thrown' in sent) return errorOut(/protocol/i.test(sent.thrown) ? 1 : 3, /protocol/i.test(sent.thrown) ? `Protocol "${url.split(':')[0]}" not supported` : 'URL rejected: Malformed input to a URL function');
-  let host = url;
-  let port = 80;
-  try {
-    const u = new URL(/^[a-z]+:\/\//i.test(url) ? url : `http://${url}`);
-    host = u.hostname;
-    port = Number(u.port || 80);
-  } catch {
-    /* the network took it; keep it whole */
-  }
+  const { host, port, pathname } = urlParts(url);
   if (verbose) {
     if (sent.address) io.stderr(`*   Trying ${sent.address}:${port}...\n`);
-    if (sent.error === undefined) io.stderr(`* Connected to ${host} (${sent.address ?? host}) port ${port}\n> ${verb} ${new URL(/^[a-z]+:\/\//i.test(url) ? url : `http://${url}`).pathname} HTTP/1.1\n> Host: ${port === 80 ? host : `${host}:${port}`}\n> User-Agent: curl/8.11.1\n> Accept: */*\n>\n`);
+    if (sent.error === undefined) io.stderr(`* Connected to ${host} (${sent.address ?? host}) port ${port}\n> ${verb} ${pathname} HTTP/1.1\n> Host: ${port === 80 ? host : `${host}:${port}`}\n> User-Agent: curl/8.11.1\n> Accept: */*\n>\n`);
   }
   if (sent.error !== undefined) {
     const f = connectFailure(sent.error);
@@ -621,7 +633,7 @@ function curl(args: string[], ctx: ExecContext, io: ExecIO): number {
     io.stderr(`  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n100 ${size}  100 ${size}    0     0   600k      0 --:--:-- --:--:-- --:--:--  600k\n`);
   }
   if (output !== undefined && output !== '-') {
-    const why = ctx.write ? ctx.write(absolute(output), printed) : 'Read-only file system';
+    const why = writeFile(ctx, absolute(output), printed);
     if (why) return errorOut(23, `Failure writing output to destination, passed ${printed.length} returned 0`);
   } else io.stdout(printed);
   if (writeOut !== undefined) {
@@ -630,6 +642,8 @@ function curl(args: string[], ctx: ExecContext, io: ExecIO): number {
   }
   return 0;
 }
+
+const wgetUsage = 'BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n';
 
 /**
  * busybox wget: `-q`, `-O FILE` (`-O -` to stdout; else the URL's file name, `index.html` for a
@@ -667,12 +681,12 @@ function wget(args: string[], ctx: ExecContext, io: ExecIO): number {
     else if (a === '-T' || a === '-U' || a === '--timeout' || a === '--user-agent' || a === '--header') i++;
     else if (a.startsWith('--post-data=')) postData = a.slice('--post-data='.length);
     else if (a.startsWith('-')) {
-      io.stderr(`wget: unrecognized option '${a.replace(/^-+/, '')}'\nBusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n`);
+      io.stderr(`wget: unrecognized option '${a.replace(/^-+/, '')}'\n${wgetUsage}`);
       return 1;
     } else url = a;
   }
   if (url === undefined) {
-    io.stderr('BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n');
+    io.stderr(wgetUsage);
     return 1;
   }
   const sent = send(ctx, spider ? 'HEAD' : postData !== undefined ? 'POST' : 'GET', url, postData !== undefined ? { contentType: 'application/x-www-form-urlencoded', data: postData } : undefined);
@@ -680,17 +694,8 @@ function wget(args: string[], ctx: ExecContext, io: ExecIO): number {
     io.stderr(`wget: not an http or ftp url: ${url}\n`);
     return 1;
   }
-  let host = url;
-  let port = 80;
-  let file = 'index.html';
-  try {
-    const u = new URL(/^[a-z]+:\/\//i.test(url) ? url : `http://${url}`);
-    host = u.hostname;
-    port = Number(u.port || 80);
-    file = u.pathname.split('/').pop() || 'index.html';
-  } catch {
-    /* the network took it; keep it whole */
-  }
+  const { host, port, pathname } = urlParts(url);
+  const file = pathname.split('/').pop() || 'index.html';
   if (sent.error !== undefined) {
     const f = connectFailure(sent.error);
     if (f.kind === 'resolve') io.stderr(`wget: bad address '${host}'\n`);
@@ -719,7 +724,7 @@ function wget(args: string[], ctx: ExecContext, io: ExecIO): number {
     io.stdout(sent.body);
     return 0;
   }
-  const why = ctx.write ? ctx.write(absolute(target), sent.body) : 'Read-only file system';
+  const why = writeFile(ctx, absolute(target), sent.body);
   if (why) {
     io.stderr(`wget: can't open '${target}': ${why}\n`);
     return 1;
@@ -895,7 +900,7 @@ async function tar(args: string[], ctx: ExecContext, io: ExecIO): Promise<number
     let why: string | undefined;
     if (isDirectory(ctx, path)) why = 'Is a directory';
     else if (parentIsFile(ctx, path)) why = 'Not a directory';
-    else why = ctx.write ? ctx.write(path, e.data.toString('utf8')) : 'Read-only file system';
+    else why = writeFile(ctx, path, e.data.toString('utf8'));
     if (why) {
       errors = true;
       io.stderr(gnu ? `tar: ${name}: Cannot open: ${why}\n` : `tar: can't open '${name}': ${why}\n`);
@@ -1392,7 +1397,7 @@ async function runPipeline(pipeline: SimpleCommand[], ctx: ExecContext, io: Exec
       }
       // The file is created (or emptied) before the command runs, as the shell opens it first.
       const prefix = r.op === '>>' ? (ctx.files.get(path) ?? '') : '';
-      const why = isDirectory(ctx, path) ? 'Is a directory' : ctx.write ? ctx.write(path, prefix) : 'Read-only file system';
+      const why = isDirectory(ctx, path) ? 'Is a directory' : writeFile(ctx, path, prefix);
       if (why) {
         io.stderr(ctx.flavor === 'busybox' ? `sh: can't create ${r.target}: ${why}\n` : `sh: 1: cannot create ${r.target}: ${why}\n`);
         failed = true;

@@ -343,11 +343,10 @@ export class SimulatedRuntime implements ContainerRuntime {
       const argv = command[0] && ['sh', '/bin/sh', 'bash', '/bin/bash'].includes(command[0]) && command[1] === '-c' ? (command[2] ?? '').trim().split(/\s+/) : command;
       const file = /^(cat|ls|stat|test|\[)$/.test(argv[0] ?? '') ? argv.filter((a, i) => i > 0 && !a.startsWith('-') && a !== ']').pop() : undefined;
       // What a process wrote or removed there (kubectl exec … rm /tmp/healthy) decides, then the script.
+      const missing = () => ({ success: false, output: argv[0] === 'cat' ? `cat: can't open '${file}': No such file or directory` : `command ${JSON.stringify(command.join(' '))} exited with 1` });
       const written = file === undefined ? undefined : c.layer?.get(file);
-      if (written !== undefined) return written !== null ? { success: true } : { success: false, output: argv[0] === 'cat' ? `cat: can't open '${file}': No such file or directory` : `command ${JSON.stringify(command.join(' '))} exited with 1` };
-      if (file !== undefined && b.files.some((e) => e.path === file)) {
-        return fileExists(b, file, now - c.startedAt) ? { success: true } : { success: false, output: argv[0] === 'cat' ? `cat: can't open '${file}': No such file or directory` : `command ${JSON.stringify(command.join(' '))} exited with 1` };
-      }
+      if (written !== undefined) return written !== null ? { success: true } : missing();
+      if (file !== undefined && b.files.some((e) => e.path === file)) return fileExists(b, file, now - c.startedAt) ? { success: true } : missing();
       if (!up || failing) return { success: false, output: `command ${JSON.stringify(command.join(' '))} exited with 1` };
       return { success: true };
     }
@@ -505,10 +504,12 @@ export class SimulatedRuntime implements ContainerRuntime {
   private execContext(c: SimContainer, mounted: ContainerView): ExecContext {
     const clock = this.clock;
     const all = new Map(mounted.files);
+    /** Where a volume's mount starts on its disk: the subPath's keys, or all of them. */
+    const under = (v: MountedVolume) => (v.subPath ? `${v.subPath.replace(/\/+$/, '')}/` : '');
     for (const v of mounted.volumes) {
       if (!v.disk) continue;
-      const under = v.subPath ? `${v.subPath.replace(/\/+$/, '')}/` : '';
-      for (const [key, contents] of v.disk) if (key.startsWith(under)) all.set(`${v.path}/${key.slice(under.length)}`, contents);
+      const prefix = under(v);
+      for (const [key, contents] of v.disk) if (key.startsWith(prefix)) all.set(`${v.path}/${key.slice(prefix.length)}`, contents);
     }
     // Files the container's own script made (touch, echo > file) are there while the script says so.
     const elapsed = this.clock.now() - c.startedAt;
@@ -521,7 +522,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       for (const v of mounted.volumes) if ((path.startsWith(`${v.path}/`) || path === v.path) && (!volume || v.path.length > volume.path.length)) volume = v;
       return volume;
     };
-    const diskKey = (volume: MountedVolume, path: string) => `${volume.subPath ? `${volume.subPath.replace(/\/+$/, '')}/` : ''}${path.slice(volume.path.length + 1)}`;
+    const diskKey = (volume: MountedVolume, path: string) => `${under(volume)}${path.slice(volume.path.length + 1)}`;
     return {
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: (mounted.files.get('/etc/hostname') ?? c.config.podName).trim(), ...c.config.env, HOME: '/root' },
       files: all,
